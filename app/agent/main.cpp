@@ -1,0 +1,123 @@
+// foresight-agent: holds application state, replicates it, obeys control commands.
+
+#include <csignal>
+#include <cstdio>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include "foresight/agent/agent.h"
+
+namespace {
+
+std::atomic<foresight::Agent *> g_agent{nullptr};
+
+void onSignal(int)
+{
+    if (foresight::Agent *agent = g_agent.load())
+        agent->requestStop();
+}
+
+const char *kConfigHelp = R"(
+Configuration file (JSON; flags override it):
+  {
+    "name": "db-1",                        agent name, unique in the cluster (default: host name)
+    "listen": "tcp://0.0.0.0:7400",        control and replication endpoint (CURVE)
+    "sdk": "ipc:///run/foresight/agent.sock", endpoint for local applications (ipc:// or tcp://)
+    "keyFile": "/etc/foresight/db-1.key",  this agent's key pair (foresightctl keygen)
+    "allowFile": "/etc/foresight/allow",   allowlist: '<public key> <admin|agent|client> [name]' per line
+    "insecure": false,                     plain TCP without authentication (labs only; logged)
+    "dataDir": "/var/lib/foresight",       where cold replicas keep snapshots (SQLite)
+    "maxMessageBytes": 16777216,  "maxValueBytes": 1048576,  "replicaAckIntervalMs": 100,
+    "apps": [
+      { "name": "shop", "role": "primary",
+        "config": { "critical": ["session/*"], "syncReplicas": 1, "ackTimeoutMs": 2000,
+                    "snapshotIntervalMs": 5000, "logMaxDeltas": 100000, "logMaxBytes": 67108864 } },
+      { "name": "chat", "role": "replica", "tier": "hot",
+        "primary": { "url": "tcp://db-2:7400", "publicKey": "<z85 key of db-2>" } }
+    ]
+  }
+Roles can also be assigned at run time with 'foresightctl assign'.
+On start the agent prints one JSON line: {"event":"ready","agent":..,"listen":..,"sdk":..,"public-key":..}.
+)";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("foresight-agent"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION_STRING));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Foresight agent: holds applications' state, replicates it to other agents in hot, warm "
+                       "and cold tiers, and obeys promote and assign commands.")
+        + QString::fromUtf8(kConfigHelp));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("Read the JSON configuration <file>."), QStringLiteral("file"));
+    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Agent name (default: host name)."), QStringLiteral("name"));
+    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Control/replication endpoint, tcp://HOST:PORT; port * picks a free one (default tcp://127.0.0.1:7400)."), QStringLiteral("url"));
+    const QCommandLineOption sdk(QStringLiteral("sdk"), QStringLiteral("SDK endpoint for applications, ipc://PATH or tcp://HOST:PORT (default ipc://$XDG_RUNTIME_DIR/foresight-NAME.sock)."), QStringLiteral("url"));
+    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("This agent's CURVE key pair file."), QStringLiteral("file"));
+    const QCommandLineOption allow(QStringLiteral("allow"), QStringLiteral("Allowlist file of public keys and roles."), QStringLiteral("file"));
+    const QCommandLineOption insecure(QStringLiteral("insecure"), QStringLiteral("Plain TCP without encryption or authentication (labs and tests only)."));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory for cold snapshots."), QStringLiteral("dir"));
+    const QCommandLineOption primary(QStringLiteral("primary"), QStringLiteral("Hold <app> as primary (repeatable)."), QStringLiteral("app"));
+    parser.addOptions({config, name, listen, sdk, key, allow, insecure, dataDir, primary});
+    parser.process(app);
+
+    const auto die = [](const QString &message) {
+        std::fprintf(stderr, "foresight-agent: %s\n", qPrintable(message));
+        return 2;
+    };
+    if (!parser.positionalArguments().isEmpty())
+        return die(QStringLiteral("unexpected argument '%1' (see --help)").arg(parser.positionalArguments().first()));
+
+    foresight::AgentOptions options;
+    if (parser.isSet(config)) {
+        auto loaded = foresight::AgentOptions::fromFile(parser.value(config));
+        if (!loaded)
+            return die(loaded.error().message);
+        options = *loaded;
+    }
+    if (parser.isSet(name)) options.name = parser.value(name);
+    if (parser.isSet(listen)) options.listenUrl = parser.value(listen);
+    if (parser.isSet(sdk)) options.sdkUrl = parser.value(sdk);
+    if (parser.isSet(key)) options.keyFile = parser.value(key);
+    if (parser.isSet(allow)) options.allowFile = parser.value(allow);
+    if (parser.isSet(insecure)) options.insecure = true;
+    if (parser.isSet(dataDir)) options.dataDir = parser.value(dataDir);
+    for (const QString &appName : parser.values(primary)) {
+        foresight::AppAssignment assignment;
+        assignment.app = appName;
+        options.apps.append(assignment);
+    }
+    if (auto ok = options.finalize(); !ok)
+        return die(ok.error().message);
+
+    auto agent = foresight::Agent::create(options);
+    if (!agent)
+        return die(agent.error().message);
+
+    g_agent.store(agent->get());
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+
+    const QJsonObject ready{{QStringLiteral("event"), QStringLiteral("ready")},
+                            {QStringLiteral("agent"), (*agent)->name()},
+                            {QStringLiteral("listen"), (*agent)->listenEndpoint()},
+                            {QStringLiteral("sdk"), (*agent)->sdkEndpoint()},
+                            {QStringLiteral("public-key"), QString::fromLatin1((*agent)->publicKey())}};
+    std::printf("%s\n", QJsonDocument(ready).toJson(QJsonDocument::Compact).constData());
+    std::fflush(stdout);
+
+    const auto result = (*agent)->run();
+    g_agent.store(nullptr);
+    if (!result)
+        return die(result.error().message);
+    return 0;
+}

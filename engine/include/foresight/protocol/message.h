@@ -1,0 +1,72 @@
+#pragma once
+
+#include <cstdint>
+
+#include <QByteArray>
+#include <QCborMap>
+#include <QString>
+
+#include "foresight/core/result.h"
+
+namespace foresight::protocol {
+
+// Every message is a ZeroMQ multipart message whose last two frames are a fixed 8-byte header
+// and a CBOR body (a map with text keys). Header layout, all big-endian:
+//   bytes 0..3  magic "FSGT"
+//   byte  4     protocol version (kProtocolVersion)
+//   byte  5     flags, reserved, must be 0
+//   bytes 6..7  message type
+// docs/protocol.md is the normative description of every type and field.
+inline constexpr char kMagic[4] = {'F', 'S', 'G', 'T'};
+inline constexpr std::uint8_t kProtocolVersion = 1;
+inline constexpr qsizetype kHeaderSize = 8;
+
+enum class MessageType : std::uint16_t {
+    // session
+    Hello = 0x0001,
+    HelloReply = 0x0002,
+    Error = 0x0003,
+    Ok = 0x0004,
+    // SDK: application state
+    Put = 0x0101,
+    Delete = 0x0102,
+    WriteAck = 0x0103,
+    Get = 0x0104,
+    GetReply = 0x0105,
+    // replication between agents
+    ReplicaHello = 0x0201,
+    ReplicaWelcome = 0x0202,
+    Deltas = 0x0203,
+    ReplicaAck = 0x0204,
+    SnapshotBegin = 0x0205,
+    SnapshotChunk = 0x0206,
+    SnapshotEnd = 0x0207,
+    // control: consoles and foresightctl
+    Status = 0x0301,
+    StatusReply = 0x0302,
+    Assign = 0x0303,
+    Promote = 0x0304,
+    TakeSnapshot = 0x0305,
+};
+
+QString messageTypeName(MessageType type);
+bool isKnownMessageType(std::uint16_t value);
+
+struct Message {
+    MessageType type = MessageType::Error;
+    QCborMap body;
+};
+
+QByteArray encodeHeader(MessageType type);
+QByteArray encodeBody(const QCborMap &body);
+
+// Decodes and validates the header and body frames: magic, version, type, CBOR well-formedness
+// and the type's schema (required fields present and of the right CBOR type). The error names
+// what was wrong; VersionMismatch when only the version differs.
+Result<Message> decode(const QByteArray &header, const QByteArray &body);
+
+// Convenience for building replies.
+Message makeError(std::int64_t requestId, const Error &error);
+Message makeOk(std::int64_t requestId);
+
+} // namespace foresight::protocol

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include "foresight/core/result.h"
+
+namespace foresight::sdk {
+
+// Where an agent's SDK endpoint is. ipc:// endpoints need no keys; tcp:// endpoints use CURVE
+// unless insecure is set, and then need the agent's public key.
+struct AgentEndpoint {
+    QString url;                 // "ipc:///run/foresight/agent.sock" or "tcp://10.0.0.5:7401"
+    QByteArray serverPublicKey;  // Z85, for tcp:// with CURVE
+};
+
+struct ClientOptions {
+    QString app;                           // the application whose state this client reads and writes
+    QList<AgentEndpoint> agents;           // every agent that may be (or become) the primary
+    QByteArray publicKey;                  // this client's CURVE key pair (Z85), for tcp://
+    QByteArray secretKey;
+    bool insecure = false;                 // plain TCP; the agent must run with --insecure too
+    int requestTimeoutMs = 2000;           // per attempt
+    int failoverTimeoutMs = 10000;         // how long to keep looking for a primary
+    QString name;                          // shown in the agent's logs
+};
+
+// What a write's acknowledgement means.
+enum class Ack {
+    Replicated,  // the primary and its synchronous (hot) replicas hold it: survives the primary
+    Primary,     // the primary holds it (faster; lost if the primary dies before replicating)
+};
+
+struct WriteReceipt {
+    std::uint64_t epoch = 0;
+    std::uint64_t seq = 0;
+};
+
+struct ReadResult {
+    std::optional<QByteArray> value;  // nullopt when the key does not exist
+    std::uint64_t epoch = 0;
+    std::uint64_t seq = 0;            // the state's position when it was read
+};
+
+// A connection to an application's primary. Blocking calls; one Client per thread (it owns a
+// ZeroMQ socket, which must stay on one thread). When the agent it talks to is not (or no
+// longer) the primary, the client follows the redirect or tries the other agents until one
+// answers as primary, within failoverTimeoutMs, without the application's help.
+//
+// Errors: Timeout (no primary answered in time), NotEnoughReplicas (the write reached the
+// primary but not enough hot replicas acknowledged it: it may or may not survive a failover),
+// InvalidArgument (bad key or options), Unauthorized (key not allowed), VersionMismatch.
+class Client final {
+public:
+    static Result<std::unique_ptr<Client>> connect(const ClientOptions &options);
+    ~Client();
+    Client(const Client &) = delete;
+    Client &operator=(const Client &) = delete;
+
+    Result<WriteReceipt> put(const QString &key, const QByteArray &value, Ack ack = Ack::Replicated);
+    Result<WriteReceipt> remove(const QString &key, Ack ack = Ack::Replicated);
+    Result<ReadResult> get(const QString &key);
+
+    // The agent currently believed to be primary, and how many times the client moved.
+    QString currentAgentUrl() const;
+    int redirects() const;
+
+private:
+    class Impl;
+    explicit Client(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace foresight::sdk

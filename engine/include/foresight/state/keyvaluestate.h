@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QRegularExpression>
+#include <QString>
+#include <QStringList>
+
+#include "foresight/core/result.h"
+#include "foresight/state/snapshot.h"
+#include "foresight/state/statedelta.h"
+#include "foresight/state/statedigest.h"
+
+namespace foresight {
+
+// An application's versioned key-value state with an incremental digest. Also keeps a second
+// digest over the "critical" keys (those matching the application's glob patterns), which is
+// what a warm replica holds, so a warm replica can be checked against its primary.
+// Not thread-safe: owned by one thread.
+class KeyValueState {
+public:
+    // Strict: deltas must arrive with seq == this->seq() + 1 (primary, hot replica).
+    // AllowGaps: seq must only increase (warm replica, which receives critical keys only).
+    enum class Sequencing { Strict, AllowGaps };
+
+    explicit KeyValueState(Sequencing sequencing = Sequencing::Strict) : m_sequencing(sequencing) {}
+
+    void setSequencing(Sequencing sequencing) { m_sequencing = sequencing; }
+    Sequencing sequencing() const { return m_sequencing; }
+
+    // Applies one delta. Refuses out-of-order sequence numbers and deltas from an older epoch
+    // than the last one applied, leaving the state unchanged.
+    Status apply(const StateDelta &delta);
+    // Moves the position forward without a change (a warm replica told the stream is at seq).
+    Status advanceTo(std::uint64_t seq, std::uint64_t epoch);
+
+    std::optional<QByteArray> get(const QString &key) const;
+    bool contains(const QString &key) const { return m_entries.contains(key); }
+    qsizetype size() const { return m_entries.size(); }
+    qsizetype valueBytes() const { return m_valueBytes; }
+
+    std::uint64_t seq() const { return m_seq; }
+    std::uint64_t epoch() const { return m_epoch; }
+    const StateDigest &digest() const { return m_digest; }
+    const StateDigest &criticalDigest() const { return m_criticalDigest; }
+
+    // Glob patterns ("session/*", "cart.?"); an empty list means no key is critical.
+    // Recomputes the critical digest: O(n), meant for configuration changes.
+    Status setCriticalPatterns(const QStringList &patterns);
+    const QStringList &criticalPatterns() const { return m_patterns; }
+    bool isCritical(const QString &key) const;
+
+    Snapshot snapshot(const QString &app, std::int64_t takenAtMs) const;
+    // Critical entries only, with the critical digest: what a warm replica needs.
+    Snapshot criticalSnapshot(const QString &app, std::int64_t takenAtMs) const;
+    // Replaces the whole state. Refuses a snapshot whose entries do not match its digest.
+    Status restore(const Snapshot &snapshot);
+    void clear();
+
+private:
+    struct Entry {
+        QByteArray value;
+        StateDigest::EntryHash hash;
+        bool critical = false;
+    };
+
+    Sequencing m_sequencing;
+    QHash<QString, Entry> m_entries;
+    QStringList m_patterns;
+    QList<QRegularExpression> m_patternRegexes;
+    StateDigest m_digest;
+    StateDigest m_criticalDigest;
+    std::uint64_t m_seq = 0;
+    std::uint64_t m_epoch = 0;
+    qsizetype m_valueBytes = 0;
+};
+
+} // namespace foresight

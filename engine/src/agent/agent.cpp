@@ -1,0 +1,249 @@
+#include "foresight/agent/agent.h"
+
+#include <QCborArray>
+#include <QDir>
+#include <QFileInfo>
+
+#include "agent/agentimpl.h"
+#include "foresight/core/logging.h"
+
+namespace foresight {
+
+using protocol::Message;
+using protocol::MessageType;
+
+Agent::Impl::Impl(const AgentOptions &options, Clock &clock)
+    : m_options(options), m_clock(clock), m_context(1), m_api(m_context, zmq::socket_type::router),
+      m_sdk(m_context, zmq::socket_type::router)
+{
+    m_startedMs = clock.monotonicMs();
+}
+
+Status Agent::Impl::bindSockets()
+{
+    // The ZAP handler must exist before the first CURVE socket binds (design.md).
+    if (!m_options.insecure)
+        m_zap = std::make_unique<transport::ZapHandler>(m_context, m_options.allowlist);
+    else
+        qCWarning(lcNet) << "agent" << m_options.name << "runs with --insecure: no encryption, no authentication";
+
+    const auto bindOne = [&](zmq::socket_t &socket, const QString &url, QString *resolved) -> Status {
+        // A generous libzmq limit: messages between the configured limit and this one are
+        // received and refused with an error; beyond it libzmq drops the connection.
+        transport::configureCommon(socket, m_options.maxMessageBytes * 2);
+        socket.set(zmq::sockopt::router_mandatory, 1);
+        // A restarted replica reuses its routing id; the new connection takes it over.
+        socket.set(zmq::sockopt::router_handover, 1);
+        if (transport::isTcp(url) && !m_options.insecure) {
+            if (auto ok = transport::configureCurveServer(socket, m_options.keys); !ok)
+                return ok;
+        }
+        if (url.startsWith(QLatin1String("ipc://"))) {
+            const QString path = url.mid(6);
+            QDir().mkpath(QFileInfo(path).absolutePath());
+            QFile::remove(path);  // a stale socket file from a crashed agent would block the bind
+        }
+        try {
+            socket.bind(url.toStdString());
+            *resolved = QString::fromStdString(socket.get(zmq::sockopt::last_endpoint));
+        } catch (const zmq::error_t &e) {
+            return fail(ErrorCode::Network,
+                        QStringLiteral("cannot listen on %1: %2").arg(url, QString::fromUtf8(e.what())));
+        }
+        return {};
+    };
+    if (auto ok = bindOne(m_api, m_options.listenUrl, &m_apiEndpoint); !ok)
+        return ok;
+    if (auto ok = bindOne(m_sdk, m_options.sdkUrl, &m_sdkEndpoint); !ok)
+        return ok;
+    for (const AppAssignment &assignment : m_options.apps) {
+        if (auto ok = applyAssignment(assignment); !ok)
+            return ok;
+    }
+    return {};
+}
+
+Status Agent::Impl::run()
+{
+    std::vector<zmq::pollitem_t> items;
+    std::vector<AppInstance *> upstreamApps;
+    while (!m_stop.load()) {
+        items.clear();
+        upstreamApps.clear();
+        items.push_back({m_api.handle(), 0, ZMQ_POLLIN, 0});
+        items.push_back({m_sdk.handle(), 0, ZMQ_POLLIN, 0});
+        if (m_zap)
+            items.push_back({m_zap->socket().handle(), 0, ZMQ_POLLIN, 0});
+        for (auto &[name, app] : m_apps) {
+            if (app->upstream && app->upstream->socket) {
+                items.push_back({app->upstream->socket->handle(), 0, ZMQ_POLLIN, 0});
+                upstreamApps.push_back(app.get());
+            }
+        }
+        // Short enough for timers (acks, keep-alives, deadlines) and for noticing requestStop().
+        const int timeoutMs = qMax(1, qMin(20, m_options.replicaAckIntervalMs / 2));
+        try {
+            zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeoutMs));
+        } catch (const zmq::error_t &e) {
+            if (e.num() == EINTR)
+                continue;
+            return fail(ErrorCode::Network, QStringLiteral("poll failed: %1").arg(QString::fromUtf8(e.what())));
+        }
+        if (m_zap && (items[2].revents & ZMQ_POLLIN))
+            m_zap->handlePending();
+        if (items[0].revents & ZMQ_POLLIN)
+            drain(m_api, SocketKind::Api);
+        if (items[1].revents & ZMQ_POLLIN)
+            drain(m_sdk, SocketKind::Sdk);
+        const std::size_t firstUpstream = m_zap ? 3 : 2;
+        for (std::size_t i = 0; i < upstreamApps.size(); ++i) {
+            if (items[firstUpstream + i].revents & ZMQ_POLLIN)
+                drainUpstream(*upstreamApps[i]);
+        }
+        flushAndExpire();
+        for (auto &[name, app] : m_apps) {
+            if (app->role == Role::Replica)
+                replicaTimers(*app);
+        }
+    }
+    return {};
+}
+
+void Agent::Impl::drain(zmq::socket_t &socket, SocketKind kind)
+{
+    // ZMQ_FD is edge-triggered: read everything that is waiting, or messages stall.
+    for (int i = 0; i < 10'000; ++i) {
+        auto in = transport::receive(socket, 1);
+        if (!in)
+            return;
+        handle(kind, *in);
+    }
+}
+
+void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
+{
+    ReplyRoute route{kind, in.routing, -1};
+    if (in.frameCount != 2) {
+        ++m_rejects.malformed;
+        replyError(route, ErrorCode::ProtocolError,
+                   QStringLiteral("expected 2 frames (header, body) after the routing id, got %1").arg(in.frameCount));
+        return;
+    }
+    if (in.bytes > m_options.maxMessageBytes) {
+        ++m_rejects.oversized;
+        replyError(route, ErrorCode::InvalidArgument,
+                   QStringLiteral("message of %1 bytes exceeds the agent's limit of %2 bytes").arg(in.bytes).arg(m_options.maxMessageBytes));
+        return;
+    }
+    auto decoded = protocol::decode(in.header, in.body);
+    if (!decoded) {
+        if (decoded.error().code == ErrorCode::VersionMismatch)
+            ++m_rejects.versionMismatch;
+        else
+            ++m_rejects.malformed;
+        // The request id, if the body is readable at all, helps the client match the error.
+        const QCborValue body = QCborValue::fromCbor(in.body);
+        if (body.isMap() && body.toMap().value(QStringLiteral("id")).isInteger())
+            route.requestId = body.toMap().value(QStringLiteral("id")).toInteger();
+        replyError(route, decoded.error().code, decoded.error().message);
+        return;
+    }
+    const Message &message = *decoded;
+    const QCborValue id = message.body.value(QStringLiteral("id"));
+    route.requestId = id.isInteger() ? id.toInteger() : -1;
+
+    const QString role = m_options.insecure ? QStringLiteral("admin")
+                         : in.userId.isEmpty() ? QStringLiteral("local") : in.userId;
+    if (!allowed(role, kind, message.type)) {
+        ++m_rejects.unauthorized;
+        replyError(route, ErrorCode::Unauthorized,
+                   QStringLiteral("a peer with role '%1' may not send %2").arg(role, protocol::messageTypeName(message.type)));
+        return;
+    }
+
+    switch (message.type) {
+    case MessageType::Hello: {
+        QCborMap body;
+        body.insert(QStringLiteral("id"), route.requestId);
+        body.insert(QStringLiteral("version"), protocol::kProtocolVersion);
+        body.insert(QStringLiteral("agent"), m_options.name);
+        body.insert(QStringLiteral("role"), role);
+        reply(route, Message{MessageType::HelloReply, body});
+        return;
+    }
+    case MessageType::Put:
+    case MessageType::Delete: handleWrite(route, message); return;
+    case MessageType::Get: handleGet(route, message); return;
+    case MessageType::ReplicaHello: handleReplicaHello(in.routing.value(0), message); return;
+    case MessageType::ReplicaAck: handleReplicaAck(in.routing.value(0), message); return;
+    case MessageType::Error: handleReplicaError(in.routing.value(0), message); return;
+    case MessageType::Status: handleStatus(route, message); return;
+    case MessageType::Assign: handleAssign(route, message); return;
+    case MessageType::Promote: handlePromote(route, message); return;
+    case MessageType::TakeSnapshot: handleTakeSnapshot(route, message); return;
+    default:
+        ++m_rejects.malformed;
+        replyError(route, ErrorCode::ProtocolError,
+                   QStringLiteral("%1 is not a request an agent accepts").arg(protocol::messageTypeName(message.type)));
+    }
+}
+
+bool Agent::Impl::allowed(const QString &role, SocketKind kind, MessageType type) const
+{
+    using MT = MessageType;
+    const bool session = type == MT::Hello || type == MT::Error;
+    const bool sdk = type == MT::Put || type == MT::Delete || type == MT::Get;
+    const bool replication = type == MT::ReplicaHello || type == MT::ReplicaAck;
+    const bool status = type == MT::Status;
+    if (role == QLatin1String("admin"))
+        return true;
+    if (role == QLatin1String("agent"))
+        return session || replication || status || sdk;
+    if (role == QLatin1String("client"))
+        return session || sdk || status;
+    // "local": an ipc:// SDK endpoint, protected by its file permissions, without CURVE.
+    return kind == SocketKind::Sdk && (session || sdk || status);
+}
+
+void Agent::Impl::reply(const ReplyRoute &route, const Message &message)
+{
+    if (route.routing.isEmpty())
+        return;
+    transport::send(socketFor(route.socket), route.routing, message);
+}
+
+void Agent::Impl::replyError(const ReplyRoute &route, ErrorCode code, const QString &text, QCborMap extra)
+{
+    Message message = protocol::makeError(route.requestId, Error{code, text});
+    for (auto it = extra.cbegin(); it != extra.cend(); ++it)
+        message.body.insert(it.key(), it.value());
+    reply(route, message);
+}
+
+AppInstance *Agent::Impl::findApp(const QString &name)
+{
+    const auto it = m_apps.find(name);
+    return it == m_apps.end() ? nullptr : it->second.get();
+}
+
+// --- public API --------------------------------------------------------------------------
+
+Agent::Agent(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Agent::~Agent() = default;
+
+Result<std::unique_ptr<Agent>> Agent::create(const AgentOptions &options, Clock &clock)
+{
+    auto impl = std::make_unique<Impl>(options, clock);
+    if (auto ok = impl->bindSockets(); !ok)
+        return std::unexpected(ok.error());
+    return std::unique_ptr<Agent>(new Agent(std::move(impl)));
+}
+
+QString Agent::name() const { return m_impl->m_options.name; }
+QString Agent::listenEndpoint() const { return m_impl->m_apiEndpoint; }
+QString Agent::sdkEndpoint() const { return m_impl->m_sdkEndpoint; }
+QByteArray Agent::publicKey() const { return m_impl->m_options.keys.publicKey; }
+Status Agent::run() { return m_impl->run(); }
+void Agent::requestStop() { m_impl->m_stop.store(true); }
+
+} // namespace foresight

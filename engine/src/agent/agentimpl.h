@@ -1,0 +1,176 @@
+#pragma once
+
+// Private to the agent: the state behind foresight::Agent, shared by the files that implement
+// it (agent.cpp: sockets, loop and dispatch; primaryside.cpp; replicaside.cpp; control.cpp).
+// Everything here is touched only by the thread running Agent::run(), except m_stop.
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include <zmq.hpp>
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QHash>
+
+#include "foresight/agent/agent.h"
+#include "foresight/protocol/message.h"
+#include "foresight/state/deltalog.h"
+#include "foresight/state/keyvaluestate.h"
+#include "foresight/storage/snapshotstore.h"
+#include "transport/wire.h"
+
+namespace foresight {
+
+enum class SocketKind { Api, Sdk };
+
+// Where a request came from, so its reply can find the way back.
+struct ReplyRoute {
+    SocketKind socket = SocketKind::Api;
+    QList<QByteArray> routing;
+    qint64 requestId = -1;
+};
+
+// Primary side: one replica streaming from this agent.
+struct ReplicaLink {
+    QByteArray identity;
+    QString agent;
+    Tier tier = Tier::Hot;
+    QString mode;                    // how it caught up: "log" or "snapshot"
+    std::uint64_t ackedSeq = 0;
+    QString ackedDigest;
+    std::int64_t lastHeardMs = 0;
+    std::int64_t lastSentMs = 0;
+    QCborArray batch;                // deltas waiting for the next flush
+    qsizetype batchBytes = 0;
+    std::uint64_t snapshotSeq = 0;   // cold: seq of the last snapshot sent
+    std::int64_t snapshotSentMs = 0;
+};
+
+struct PendingWrite {
+    std::uint64_t seq = 0;
+    std::uint64_t epoch = 0;
+    ReplyRoute route;
+    std::int64_t deadlineMs = 0;
+};
+
+// Replica side: the connection to this application's primary.
+struct Upstream {
+    std::unique_ptr<zmq::socket_t> socket;
+    QString url;
+    QByteArray publicKey;
+    QString primaryAgent;
+    QString primarySdkUrl;
+    bool welcomed = false;
+    QString mode;
+    std::optional<Snapshot> incoming;  // a snapshot being received
+    QString incomingReason;
+    qsizetype incomingExpected = 0;
+    std::int64_t lastHeardMs = 0;
+    std::int64_t lastAckSentMs = 0;
+    std::int64_t lastHelloMs = -1'000'000;
+    bool ackDue = false;
+};
+
+struct AppCounters {
+    qint64 writes = 0;           // accepted by this primary
+    qint64 ackedWrites = 0;      // acknowledged to clients
+    qint64 failedWrites = 0;     // not-enough-replicas
+    qint64 catchUps = 0;         // replica: times it caught up
+    qint64 snapshotsStored = 0;  // cold replica
+    qint64 snapshotsSent = 0;    // primary
+};
+
+struct AppInstance {
+    QString name;
+    Role role = Role::Primary;
+    Tier tier = Tier::None;
+    AppConfig config;
+    KeyValueState state;
+    DeltaLog log;
+    std::uint64_t epoch = 0;     // highest epoch this agent knows for the application
+    bool fenced = false;
+    QString fencedReason;
+    AppCounters counters;
+    // primary
+    QHash<QByteArray, ReplicaLink> replicas;
+    std::deque<PendingWrite> pending;
+    // replica
+    std::unique_ptr<Upstream> upstream;
+    QString lastStoreError;
+    std::optional<SnapshotInfo> lastStored;
+};
+
+struct RejectCounters {
+    qint64 malformed = 0;
+    qint64 versionMismatch = 0;
+    qint64 unauthorized = 0;
+    qint64 oversized = 0;
+};
+
+class Agent::Impl {
+public:
+    Impl(const AgentOptions &options, Clock &clock);
+    Status bindSockets();
+    Status run();
+
+    // agent.cpp
+    void drain(zmq::socket_t &socket, SocketKind kind);
+    void handle(SocketKind kind, transport::Incoming &in);
+    void reply(const ReplyRoute &route, const protocol::Message &message);
+    void replyError(const ReplyRoute &route, ErrorCode code, const QString &text, QCborMap extra = {});
+    zmq::socket_t &socketFor(SocketKind kind) { return kind == SocketKind::Api ? m_api : m_sdk; }
+    AppInstance *findApp(const QString &name);
+    bool allowed(const QString &role, SocketKind kind, protocol::MessageType type) const;
+    std::int64_t now() const { return m_clock.monotonicMs(); }
+
+    // primaryside.cpp
+    void handleWrite(const ReplyRoute &route, const protocol::Message &message);
+    void handleGet(const ReplyRoute &route, const protocol::Message &message);
+    void handleReplicaHello(const QByteArray &identity, const protocol::Message &message);
+    void handleReplicaAck(const QByteArray &identity, const protocol::Message &message);
+    void handleReplicaError(const QByteArray &identity, const protocol::Message &message);
+    void sendSnapshot(AppInstance &app, ReplicaLink &link, const QString &reason);
+    void flushAndExpire();
+    void completeWrites(AppInstance &app);
+    void failPendingWrites(AppInstance &app, ErrorCode code, const QString &text);
+    void fence(AppInstance &app, const QString &reason);
+    void dropLink(AppInstance &app, const QByteArray &identity, const QString &why);
+
+    // replicaside.cpp
+    Status connectUpstream(AppInstance &app, const QString &url, const QByteArray &publicKey);
+    void drainUpstream(AppInstance &app);
+    void handleUpstream(AppInstance &app, const protocol::Message &message);
+    void sendHello(AppInstance &app);
+    void sendAck(AppInstance &app);
+    void replicaTimers(AppInstance &app);
+    void storeColdSnapshot(AppInstance &app, const Snapshot &snapshot);
+    SnapshotStore *store();
+
+    // control.cpp
+    void handleStatus(const ReplyRoute &route, const protocol::Message &message);
+    void handleAssign(const ReplyRoute &route, const protocol::Message &message);
+    void handlePromote(const ReplyRoute &route, const protocol::Message &message);
+    void handleTakeSnapshot(const ReplyRoute &route, const protocol::Message &message);
+    Status applyAssignment(const AppAssignment &assignment);
+    QCborMap appStatus(const AppInstance &app) const;
+
+    AgentOptions m_options;
+    Clock &m_clock;
+    std::int64_t m_startedMs = 0;
+    zmq::context_t m_context;
+    std::unique_ptr<transport::ZapHandler> m_zap;
+    zmq::socket_t m_api;
+    zmq::socket_t m_sdk;
+    QString m_apiEndpoint;
+    QString m_sdkEndpoint;
+    std::map<QString, std::unique_ptr<AppInstance>> m_apps;
+    std::unique_ptr<SnapshotStore> m_store;
+    RejectCounters m_rejects;
+    std::atomic<bool> m_stop{false};
+};
+
+} // namespace foresight

@@ -1,0 +1,272 @@
+#include "foresight/agent/agentoptions.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSet>
+#include <QSysInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QStandardPaths>
+
+namespace foresight {
+namespace {
+
+Result<int> intField(const QJsonObject &json, const char *name, int current, int min, int max, const QString &where)
+{
+    const QJsonValue value = json.value(QLatin1String(name));
+    if (value.isUndefined())
+        return current;
+    if (!value.isDouble() || value.toDouble() != double(qint64(value.toDouble())) || value.toDouble() < min
+        || value.toDouble() > max) {
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("%1: '%2' must be a whole number from %3 to %4")
+                                                    .arg(where, QLatin1String(name)).arg(min).arg(max));
+    }
+    return int(value.toDouble());
+}
+
+Result<QString> stringField(const QJsonObject &json, const char *name, const QString &current, const QString &where)
+{
+    const QJsonValue value = json.value(QLatin1String(name));
+    if (value.isUndefined())
+        return current;
+    if (!value.isString())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("%1: '%2' must be a string").arg(where, QLatin1String(name)));
+    return value.toString();
+}
+
+} // namespace
+
+QString roleName(Role role)
+{
+    return role == Role::Primary ? QStringLiteral("primary") : QStringLiteral("replica");
+}
+
+QString tierName(Tier tier)
+{
+    switch (tier) {
+    case Tier::None: return QStringLiteral("none");
+    case Tier::Hot: return QStringLiteral("hot");
+    case Tier::Warm: return QStringLiteral("warm");
+    case Tier::Cold: return QStringLiteral("cold");
+    }
+    return QStringLiteral("none");
+}
+
+std::optional<Role> roleFromName(const QString &name)
+{
+    if (name == QLatin1String("primary"))
+        return Role::Primary;
+    if (name == QLatin1String("replica"))
+        return Role::Replica;
+    return std::nullopt;
+}
+
+std::optional<Tier> tierFromName(const QString &name)
+{
+    for (Tier tier : {Tier::None, Tier::Hot, Tier::Warm, Tier::Cold}) {
+        if (name == tierName(tier))
+            return tier;
+    }
+    return std::nullopt;
+}
+
+Status AppConfig::validate() const
+{
+    if (syncReplicas < 0)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("syncReplicas must not be negative"));
+    if (ackTimeoutMs < 1 || snapshotIntervalMs < 10 || logMaxDeltas < 1 || logMaxBytes < 1024)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("ackTimeoutMs >= 1, snapshotIntervalMs >= 10, logMaxDeltas >= 1 and logMaxBytes >= 1024 are required"));
+    for (const QString &pattern : critical) {
+        if (pattern.isEmpty())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("critical-key patterns must not be empty"));
+    }
+    return {};
+}
+
+QJsonObject AppConfig::toJson() const
+{
+    return QJsonObject{{QStringLiteral("critical"), QJsonArray::fromStringList(critical)},
+                       {QStringLiteral("syncReplicas"), syncReplicas},
+                       {QStringLiteral("ackTimeoutMs"), ackTimeoutMs},
+                       {QStringLiteral("snapshotIntervalMs"), snapshotIntervalMs},
+                       {QStringLiteral("logMaxDeltas"), qint64(logMaxDeltas)},
+                       {QStringLiteral("logMaxBytes"), qint64(logMaxBytes)}};
+}
+
+Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
+{
+    AppConfig next = *this;
+    if (json.contains(QLatin1String("critical"))) {
+        const QJsonValue value = json.value(QLatin1String("critical"));
+        if (!value.isArray())
+            return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": 'critical' must be an array of glob patterns"));
+        next.critical.clear();
+        for (const QJsonValue &item : value.toArray()) {
+            if (!item.isString() || item.toString().isEmpty())
+                return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": 'critical' patterns must be non-empty strings"));
+            next.critical.append(item.toString());
+        }
+    }
+    auto sync = intField(json, "syncReplicas", syncReplicas, 0, 64, where);
+    auto ackTimeout = intField(json, "ackTimeoutMs", ackTimeoutMs, 1, 600'000, where);
+    auto interval = intField(json, "snapshotIntervalMs", snapshotIntervalMs, 10, 86'400'000, where);
+    auto logDeltas = intField(json, "logMaxDeltas", int(qMin<qsizetype>(logMaxDeltas, 100'000'000)), 1, 100'000'000, where);
+    auto logBytes = intField(json, "logMaxBytes", int(qMin<qsizetype>(logMaxBytes, 2'000'000'000)), 1024, 2'000'000'000, where);
+    for (const auto *result : {&sync, &ackTimeout, &interval, &logDeltas, &logBytes}) {
+        if (!*result)
+            return std::unexpected(result->error());
+    }
+    next.syncReplicas = *sync;
+    next.ackTimeoutMs = *ackTimeout;
+    next.snapshotIntervalMs = *interval;
+    next.logMaxDeltas = *logDeltas;
+    next.logMaxBytes = *logBytes;
+    *this = next;
+    return {};
+}
+
+Status AppAssignment::validate() const
+{
+    if (app.isEmpty() || app.size() > 200)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("an application needs a name of 1 to 200 characters"));
+    if (role == Role::Primary && tier != Tier::None)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1': a primary has no tier").arg(app));
+    if (role == Role::Replica) {
+        if (tier == Tier::None)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1': a replica needs a tier (hot, warm or cold)").arg(app));
+        if (primaryUrl.isEmpty())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1': a replica needs its primary's endpoint").arg(app));
+    }
+    return config.validate();
+}
+
+Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QString &sourceName)
+{
+    AgentOptions options;
+    auto name = stringField(json, "name", options.name, sourceName);
+    auto listen = stringField(json, "listen", options.listenUrl, sourceName);
+    auto sdk = stringField(json, "sdk", options.sdkUrl, sourceName);
+    auto key = stringField(json, "keyFile", options.keyFile, sourceName);
+    auto allow = stringField(json, "allowFile", options.allowFile, sourceName);
+    auto dataDir = stringField(json, "dataDir", options.dataDir, sourceName);
+    for (const auto *result : {&name, &listen, &sdk, &key, &allow, &dataDir}) {
+        if (!*result)
+            return std::unexpected(result->error());
+    }
+    options.name = *name;
+    options.listenUrl = *listen;
+    options.sdkUrl = *sdk;
+    options.keyFile = *key;
+    options.allowFile = *allow;
+    options.dataDir = *dataDir;
+    if (json.contains(QLatin1String("insecure"))) {
+        if (!json.value(QLatin1String("insecure")).isBool())
+            return fail(ErrorCode::InvalidArgument, sourceName + QStringLiteral(": 'insecure' must be true or false"));
+        options.insecure = json.value(QLatin1String("insecure")).toBool();
+    }
+    auto maxMessage = intField(json, "maxMessageBytes", int(options.maxMessageBytes), 64 * 1024, 1'000'000'000, sourceName);
+    auto maxValue = intField(json, "maxValueBytes", int(options.maxValueBytes), 1, 512 * 1024 * 1024, sourceName);
+    auto ackInterval = intField(json, "replicaAckIntervalMs", options.replicaAckIntervalMs, 1, 60'000, sourceName);
+    for (const auto *result : {&maxMessage, &maxValue, &ackInterval}) {
+        if (!*result)
+            return std::unexpected(result->error());
+    }
+    options.maxMessageBytes = *maxMessage;
+    options.maxValueBytes = *maxValue;
+    options.replicaAckIntervalMs = *ackInterval;
+
+    const QJsonValue apps = json.value(QLatin1String("apps"));
+    if (!apps.isUndefined() && !apps.isArray())
+        return fail(ErrorCode::InvalidArgument, sourceName + QStringLiteral(": 'apps' must be an array"));
+    const QJsonArray appArray = apps.toArray();
+    for (qsizetype i = 0; i < appArray.size(); ++i) {
+        const QString where = QStringLiteral("%1: apps[%2]").arg(sourceName).arg(i);
+        if (!appArray[i].isObject())
+            return fail(ErrorCode::InvalidArgument, where + QStringLiteral(" must be an object"));
+        const QJsonObject app = appArray[i].toObject();
+        AppAssignment assignment;
+        assignment.app = app.value(QLatin1String("name")).toString();
+        const auto role = roleFromName(app.value(QLatin1String("role")).toString(QStringLiteral("primary")));
+        const auto tier = tierFromName(app.value(QLatin1String("tier")).toString(QStringLiteral("none")));
+        if (!role)
+            return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": 'role' must be primary or replica"));
+        if (!tier)
+            return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": 'tier' must be hot, warm or cold"));
+        assignment.role = *role;
+        assignment.tier = *tier;
+        const QJsonObject primary = app.value(QLatin1String("primary")).toObject();
+        assignment.primaryUrl = primary.value(QLatin1String("url")).toString();
+        assignment.primaryPublicKey = primary.value(QLatin1String("publicKey")).toString().toLatin1();
+        if (auto ok = assignment.config.mergeJson(app.value(QLatin1String("config")).toObject(), where); !ok)
+            return std::unexpected(ok.error());
+        if (auto ok = assignment.validate(); !ok)
+            return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": ") + ok.error().message);
+        options.apps.append(assignment);
+    }
+    return options;
+}
+
+Result<AgentOptions> AgentOptions::fromFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fail(ErrorCode::NotFound, QStringLiteral("cannot read configuration %1: %2").arg(path, file.errorString()));
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.read(16 * 1024 * 1024), &error);
+    if (error.error != QJsonParseError::NoError) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1: not valid JSON at offset %2: %3").arg(path).arg(error.offset).arg(error.errorString()));
+    }
+    if (!doc.isObject())
+        return fail(ErrorCode::InvalidArgument, path + QStringLiteral(": the configuration must be a JSON object"));
+    return fromJson(doc.object(), path);
+}
+
+Status AgentOptions::finalize()
+{
+    if (name.isEmpty())
+        name = QSysInfo::machineHostName();
+    if (name.isEmpty() || name.size() > 100 || name.contains(QLatin1Char('/')))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the agent name must be 1 to 100 characters without '/'"));
+    if (!listenUrl.startsWith(QLatin1String("tcp://")) && !listenUrl.startsWith(QLatin1String("ipc://")))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("listen endpoint '%1' must be tcp://HOST:PORT or ipc://PATH").arg(listenUrl));
+    if (sdkUrl.isEmpty()) {
+        QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
+        if (runtime.isEmpty())
+            runtime = QDir::tempPath();
+        sdkUrl = QStringLiteral("ipc://%1/foresight-%2.sock").arg(runtime, name);
+    }
+    if (!sdkUrl.startsWith(QLatin1String("tcp://")) && !sdkUrl.startsWith(QLatin1String("ipc://")))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("SDK endpoint '%1' must be ipc://PATH or tcp://HOST:PORT").arg(sdkUrl));
+    if (dataDir.isEmpty())
+        dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/foresight/") + name;
+    if (!insecure) {
+        if (keyFile.isEmpty() || allowFile.isEmpty()) {
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("CURVE needs --key (this agent's key pair) and --allow (the allowlist); "
+                                       "make keys with 'foresightctl keygen', or pass --insecure for a lab without encryption"));
+        }
+        auto pair = loadKeyPair(keyFile);
+        if (!pair)
+            return std::unexpected(pair.error());
+        keys = *pair;
+        auto list = Allowlist::load(allowFile);
+        if (!list)
+            return std::unexpected(list.error());
+        allowlist = *list;
+    }
+    QSet<QString> names;
+    for (const AppAssignment &app : apps) {
+        if (names.contains(app.app))
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1' is configured twice").arg(app.app));
+        names.insert(app.app);
+        if (app.role == Role::Replica && !insecure && !isZ85Key(app.primaryPublicKey)) {
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("application '%1': a replica needs its primary's public key (primary.publicKey)").arg(app.app));
+        }
+    }
+    return {};
+}
+
+} // namespace foresight

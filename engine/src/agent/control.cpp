@@ -1,0 +1,290 @@
+// Control commands from consoles and foresightctl: status, assign, promote, take-snapshot.
+
+#include <QCborArray>
+#include <QJsonObject>
+
+#include "agent/agentimpl.h"
+#include "foresight/core/logging.h"
+
+namespace foresight {
+
+using protocol::Message;
+using protocol::MessageType;
+
+namespace {
+
+QCborMap withId(qint64 id)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("id"), id);
+    return body;
+}
+
+// Control messages carry configuration as CBOR maps with the same names as the JSON file.
+QJsonObject toJson(const QCborMap &map)
+{
+    return map.toJsonObject();
+}
+
+} // namespace
+
+Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
+{
+    if (auto ok = assignment.validate(); !ok)
+        return ok;
+    auto &slot = m_apps[assignment.app];
+    const bool created = !slot;
+    if (created) {
+        slot = std::make_unique<AppInstance>();
+        slot->name = assignment.app;
+    }
+    AppInstance &app = *slot;
+    if (!created && app.role == Role::Replica && assignment.role == Role::Primary) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'%1' is a replica here: use promote, which raises the epoch, to make it primary").arg(app.name));
+    }
+    if (auto ok = app.state.setCriticalPatterns(assignment.config.critical); !ok)
+        return ok;
+    app.config = assignment.config;
+    app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
+
+    if (assignment.role == Role::Primary) {
+        app.role = Role::Primary;
+        app.tier = Tier::None;
+        app.epoch = qMax<std::uint64_t>(app.epoch, qMax<std::uint64_t>(1, app.state.epoch()));
+        app.state.setSequencing(KeyValueState::Sequencing::Strict);
+        qCInfo(lcAgent) << app.name << ": primary at epoch" << app.epoch;
+        return {};
+    }
+
+    // Becoming (or staying) a replica: a primary being demoted stops taking writes first.
+    if (app.role == Role::Primary && !created) {
+        failPendingWrites(app, ErrorCode::NotPrimary, QStringLiteral("'%1' was demoted on this agent").arg(app.name));
+        app.replicas.clear();
+    }
+    const bool tierChanged = app.tier != assignment.tier;
+    app.role = Role::Replica;
+    app.tier = assignment.tier;
+    app.fenced = false;
+    app.fencedReason.clear();
+    app.state.setSequencing(app.tier == Tier::Warm ? KeyValueState::Sequencing::AllowGaps
+                                                   : KeyValueState::Sequencing::Strict);
+    if (tierChanged && !created) {
+        // A replica's contents depend on its tier (warm holds critical keys only): start over.
+        app.state.clear();
+        app.log.clear();
+    }
+    if (app.tier == Tier::Cold && app.state.seq() == 0) {
+        // A cold replica starts from its last durable snapshot, so it survives restarts.
+        if (SnapshotStore *s = store()) {
+            auto latest = s->latest(app.name);
+            if (latest && *latest) {
+                if (auto ok = app.state.restore(**latest); ok) {
+                    app.epoch = qMax(app.epoch, (*latest)->epoch);
+                    app.lastStored = SnapshotInfo{app.name, (*latest)->epoch, (*latest)->seq, (*latest)->digest,
+                                                  (*latest)->takenAtMs, (*latest)->entries.size()};
+                }
+            } else if (!latest) {
+                app.lastStoreError = latest.error().message;
+            }
+        }
+    }
+    app.upstream.reset();
+    return connectUpstream(app, assignment.primaryUrl, assignment.primaryPublicKey);
+}
+
+void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
+{
+    AppAssignment assignment;
+    assignment.app = message.body.value(QStringLiteral("app")).toString();
+    const auto role = roleFromName(message.body.value(QStringLiteral("role")).toString());
+    const auto tier = tierFromName(message.body.value(QStringLiteral("tier")).toString(QStringLiteral("none")));
+    if (!role || !tier) {
+        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("assign: role must be primary or replica, tier hot, warm or cold"));
+        return;
+    }
+    assignment.role = *role;
+    assignment.tier = *tier;
+    const QCborMap primary = message.body.value(QStringLiteral("primary")).toMap();
+    assignment.primaryUrl = primary.value(QStringLiteral("url")).toString();
+    assignment.primaryPublicKey = primary.value(QStringLiteral("public-key")).toString().toLatin1();
+    if (AppInstance *existing = findApp(assignment.app))
+        assignment.config = existing->config;
+    if (auto ok = assignment.config.mergeJson(toJson(message.body.value(QStringLiteral("config")).toMap()), QStringLiteral("assign")); !ok) {
+        replyError(route, ok.error().code, ok.error().message);
+        return;
+    }
+    if (assignment.role == Role::Replica && transport::isTcp(assignment.primaryUrl) && !m_options.insecure
+        && !isZ85Key(assignment.primaryPublicKey)) {
+        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("assign: a replica needs primary.public-key (the primary agent's Z85 key)"));
+        return;
+    }
+    if (auto ok = applyAssignment(assignment); !ok) {
+        replyError(route, ok.error().code, ok.error().message);
+        return;
+    }
+    qCInfo(lcAgent) << "assigned" << assignment.app << roleName(assignment.role) << tierName(assignment.tier);
+    reply(route, protocol::makeOk(route.requestId));
+}
+
+void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app) {
+        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
+        return;
+    }
+    if (app->role == Role::Primary && !app->fenced) {
+        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("'%1' is already primary here (epoch %2)").arg(appName).arg(app->epoch));
+        return;
+    }
+    // The new epoch is above anything this agent has seen, so the old primary's deltas and
+    // writes are refused from now on.
+    std::uint64_t epoch = qMax(app->epoch, app->state.epoch()) + 1;
+    const QCborValue requested = message.body.value(QStringLiteral("epoch"));
+    if (requested.isInteger() && std::uint64_t(requested.toInteger()) > epoch)
+        epoch = std::uint64_t(requested.toInteger());
+    const Tier formerTier = app->tier;
+    app->upstream.reset();
+    app->role = Role::Primary;
+    app->tier = Tier::None;
+    app->epoch = epoch;
+    app->fenced = false;
+    app->fencedReason.clear();
+    app->replicas.clear();
+    app->state.setSequencing(KeyValueState::Sequencing::Strict);
+    qCWarning(lcAgent) << appName << ": promoted from" << tierName(formerTier) << "to primary at epoch" << epoch
+                       << "sequence" << app->state.seq();
+    QCborMap body = withId(route.requestId);
+    body.insert(QStringLiteral("app"), appName);
+    body.insert(QStringLiteral("epoch"), qint64(epoch));
+    body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+    body.insert(QStringLiteral("digest"), app->state.digest().toHex());
+    body.insert(QStringLiteral("former-tier"), tierName(formerTier));
+    reply(route, Message{MessageType::Ok, body});
+}
+
+void Agent::Impl::handleTakeSnapshot(const ReplyRoute &route, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app || app->role != Role::Primary) {
+        replyError(route, ErrorCode::NotPrimary, QStringLiteral("take-snapshot goes to the primary of '%1'").arg(appName));
+        return;
+    }
+    int sent = 0;
+    for (ReplicaLink &link : app->replicas) {
+        if (link.tier == Tier::Cold) {
+            sendSnapshot(*app, link, QStringLiteral("cold"));
+            ++sent;
+        }
+        if (sent && !app->replicas.contains(link.identity))
+            break;
+    }
+    QCborMap body = withId(route.requestId);
+    body.insert(QStringLiteral("app"), appName);
+    body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+    body.insert(QStringLiteral("digest"), app->state.digest().toHex());
+    body.insert(QStringLiteral("cold-replicas"), sent);
+    reply(route, Message{MessageType::Ok, body});
+}
+
+QCborMap Agent::Impl::appStatus(const AppInstance &app) const
+{
+    const std::int64_t t = m_clock.monotonicMs();
+    QCborMap map;
+    map.insert(QStringLiteral("app"), app.name);
+    map.insert(QStringLiteral("role"), roleName(app.role));
+    map.insert(QStringLiteral("tier"), tierName(app.tier));
+    map.insert(QStringLiteral("epoch"), qint64(app.epoch));
+    map.insert(QStringLiteral("seq"), qint64(app.state.seq()));
+    map.insert(QStringLiteral("seq-epoch"), qint64(app.state.epoch()));
+    map.insert(QStringLiteral("digest"), app.state.digest().toHex());
+    map.insert(QStringLiteral("critical-digest"), app.state.criticalDigest().toHex());
+    map.insert(QStringLiteral("keys"), qint64(app.state.size()));
+    map.insert(QStringLiteral("log"), QCborMap{{QStringLiteral("first"), qint64(app.log.firstSeq())},
+                                               {QStringLiteral("last"), qint64(app.log.lastSeq())}});
+    map.insert(QStringLiteral("writable"), app.role == Role::Primary && !app.fenced);
+    if (app.fenced)
+        map.insert(QStringLiteral("fenced"), app.fencedReason);
+    map.insert(QStringLiteral("counters"),
+               QCborMap{{QStringLiteral("writes"), app.counters.writes},
+                        {QStringLiteral("acked-writes"), app.counters.ackedWrites},
+                        {QStringLiteral("failed-writes"), app.counters.failedWrites},
+                        {QStringLiteral("catch-ups"), app.counters.catchUps},
+                        {QStringLiteral("snapshots-sent"), app.counters.snapshotsSent},
+                        {QStringLiteral("snapshots-stored"), app.counters.snapshotsStored}});
+    if (app.role == Role::Primary) {
+        QCborArray replicas;
+        for (const ReplicaLink &link : app.replicas) {
+            const std::uint64_t lag = app.state.seq() > link.ackedSeq ? app.state.seq() - link.ackedSeq : 0;
+            qint64 lagMs = 0;
+            if (lag > 0) {
+                const QList<StateDelta> next = app.log.after(link.ackedSeq, 1);
+                if (!next.isEmpty())
+                    lagMs = qMax<qint64>(0, m_clock.wallMs() - next.first().timestampMs);
+            }
+            replicas.append(QCborMap{{QStringLiteral("agent"), link.agent},
+                                     {QStringLiteral("tier"), tierName(link.tier)},
+                                     {QStringLiteral("mode"), link.mode},
+                                     {QStringLiteral("acked-seq"), qint64(link.ackedSeq)},
+                                     {QStringLiteral("acked-digest"), link.ackedDigest},
+                                     {QStringLiteral("lag"), qint64(lag)},
+                                     {QStringLiteral("lag-ms"), lagMs},
+                                     {QStringLiteral("heard-ms-ago"), qint64(t - link.lastHeardMs)}});
+        }
+        map.insert(QStringLiteral("replicas"), replicas);
+        map.insert(QStringLiteral("pending-writes"), qint64(app.pending.size()));
+    } else if (app.upstream) {
+        const Upstream &up = *app.upstream;
+        map.insert(QStringLiteral("primary"), QCborMap{{QStringLiteral("url"), up.url},
+                                                        {QStringLiteral("agent"), up.primaryAgent},
+                                                        {QStringLiteral("sdk"), up.primarySdkUrl},
+                                                        {QStringLiteral("connected"), up.welcomed && t - up.lastHeardMs < 3000},
+                                                        {QStringLiteral("heard-ms-ago"), qint64(t - up.lastHeardMs)},
+                                                        {QStringLiteral("catch-up"), up.mode}});
+    }
+    if (app.lastStored) {
+        map.insert(QStringLiteral("stored-snapshot"), QCborMap{{QStringLiteral("seq"), qint64(app.lastStored->seq)},
+                                                               {QStringLiteral("epoch"), qint64(app.lastStored->epoch)},
+                                                               {QStringLiteral("digest"), app.lastStored->digest.toHex()},
+                                                               {QStringLiteral("taken-at-ms"), qint64(app.lastStored->takenAtMs)},
+                                                               {QStringLiteral("entries"), app.lastStored->entryCount}});
+    }
+    if (!app.lastStoreError.isEmpty())
+        map.insert(QStringLiteral("store-error"), app.lastStoreError);
+    return map;
+}
+
+void Agent::Impl::handleStatus(const ReplyRoute &route, const Message &message)
+{
+    const QCborValue only = message.body.value(QStringLiteral("app"));
+    QCborArray apps;
+    for (const auto &[name, app] : m_apps) {
+        if (!only.isString() || only.toString() == name)
+            apps.append(appStatus(*app));
+    }
+    if (only.isString() && apps.isEmpty()) {
+        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(only.toString()));
+        return;
+    }
+    QCborMap body = withId(route.requestId);
+    body.insert(QStringLiteral("agent"), m_options.name);
+    body.insert(QStringLiteral("version"), QStringLiteral(FORESIGHT_VERSION_STRING));
+    body.insert(QStringLiteral("protocol"), protocol::kProtocolVersion);
+    body.insert(QStringLiteral("listen"), m_apiEndpoint);
+    body.insert(QStringLiteral("sdk"), m_sdkEndpoint);
+    body.insert(QStringLiteral("public-key"), QString::fromLatin1(m_options.keys.publicKey));
+    body.insert(QStringLiteral("insecure"), m_options.insecure);
+    body.insert(QStringLiteral("uptime-ms"), qint64(m_clock.monotonicMs() - m_startedMs));
+    body.insert(QStringLiteral("rejected"), QCborMap{{QStringLiteral("malformed"), m_rejects.malformed},
+                                                     {QStringLiteral("version-mismatch"), m_rejects.versionMismatch},
+                                                     {QStringLiteral("unauthorized"), m_rejects.unauthorized},
+                                                     {QStringLiteral("oversized"), m_rejects.oversized},
+                                                     {QStringLiteral("zap-refused"), m_zap ? m_zap->refused() : 0}});
+    body.insert(QStringLiteral("apps"), apps);
+    reply(route, Message{MessageType::StatusReply, body});
+}
+
+} // namespace foresight

@@ -1,0 +1,432 @@
+// The primary's half of replication: accepting writes, streaming deltas to hot and warm
+// replicas, snapshots to cold ones, and acknowledging writes once enough hot replicas hold them.
+
+#include <QCborArray>
+
+#include "agent/agentimpl.h"
+#include "foresight/core/logging.h"
+#include "foresight/protocol/codecs.h"
+
+namespace foresight {
+
+using protocol::Message;
+using protocol::MessageType;
+
+namespace {
+
+constexpr qsizetype kMaxBatchBytes = 512 * 1024;
+constexpr qsizetype kCatchUpDeltasPerMessage = 1000;
+constexpr qsizetype kSnapshotEntriesPerChunk = 1000;
+constexpr qsizetype kMaxKeyBytes = 1024;
+
+QCborMap withId(qint64 id)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("id"), id);
+    return body;
+}
+
+} // namespace
+
+void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app) {
+        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
+        return;
+    }
+    // A client that has seen a newer epoch proves this primary was replaced.
+    const QCborValue clientEpoch = message.body.value(QStringLiteral("epoch"));
+    if (clientEpoch.isInteger() && std::uint64_t(clientEpoch.toInteger()) > app->epoch && app->role == Role::Primary)
+        fence(*app, QStringLiteral("a client has seen epoch %1, newer than this primary's %2").arg(clientEpoch.toInteger()).arg(app->epoch));
+
+    if (app->role != Role::Primary) {
+        QCborMap extra;
+        extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
+        if (app->upstream && !app->upstream->primarySdkUrl.isEmpty())
+            extra.insert(QStringLiteral("primary-sdk"), app->upstream->primarySdkUrl);
+        replyError(route, ErrorCode::NotPrimary,
+                   QStringLiteral("agent '%1' holds a %2 replica of '%3', not its primary")
+                       .arg(m_options.name, tierName(app->tier), appName), extra);
+        return;
+    }
+    if (app->fenced) {
+        QCborMap extra;
+        extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
+        replyError(route, ErrorCode::Fenced, QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason), extra);
+        return;
+    }
+    const QString key = message.body.value(QStringLiteral("key")).toString();
+    if (key.isEmpty() || key.toUtf8().size() > kMaxKeyBytes) {
+        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("keys must be 1 to %1 bytes of UTF-8").arg(kMaxKeyBytes));
+        return;
+    }
+    const QString ack = message.body.value(QStringLiteral("ack")).toString(QStringLiteral("replicated"));
+    if (ack != QLatin1String("replicated") && ack != QLatin1String("primary")) {
+        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("ack must be \"replicated\" or \"primary\", got \"%1\"").arg(ack));
+        return;
+    }
+
+    StateDelta delta;
+    delta.epoch = app->epoch;
+    delta.seq = app->state.seq() + 1;
+    delta.timestampMs = m_clock.wallMs();
+    delta.key = key;
+    if (message.type == MessageType::Put) {
+        delta.op = DeltaOp::Put;
+        delta.value = message.body.value(QStringLiteral("value")).toByteArray();
+        if (delta.value.size() > m_options.maxValueBytes) {
+            replyError(route, ErrorCode::InvalidArgument, QStringLiteral("value of %1 bytes exceeds the limit of %2 bytes")
+                                                              .arg(delta.value.size()).arg(m_options.maxValueBytes));
+            return;
+        }
+    } else {
+        delta.op = DeltaOp::Delete;
+    }
+    if (auto ok = app->state.apply(delta); !ok) {
+        replyError(route, ok.error().code, ok.error().message);
+        return;
+    }
+    app->log.append(delta);
+    ++app->counters.writes;
+
+    QCborMap encoded;
+    std::optional<bool> critical;  // computed once, and only if a warm replica asks
+    bool encodedReady = false;
+    for (ReplicaLink &link : app->replicas) {
+        if (link.tier == Tier::Cold)
+            continue;
+        if (link.tier == Tier::Warm) {
+            if (!critical)
+                critical = app->state.isCritical(key);
+            if (!*critical)
+                continue;
+        }
+        if (!encodedReady) {
+            encoded = protocol::deltaToCbor(delta);
+            encodedReady = true;
+        }
+        link.batch.append(encoded);
+        link.batchBytes += delta.byteSize();
+    }
+
+    if (ack == QLatin1String("primary") || app->config.syncReplicas == 0) {
+        QCborMap body = withId(route.requestId);
+        body.insert(QStringLiteral("epoch"), qint64(delta.epoch));
+        body.insert(QStringLiteral("seq"), qint64(delta.seq));
+        reply(route, Message{MessageType::WriteAck, body});
+        ++app->counters.ackedWrites;
+        return;
+    }
+    app->pending.push_back(PendingWrite{delta.seq, delta.epoch, route, now() + app->config.ackTimeoutMs});
+}
+
+void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app) {
+        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
+        return;
+    }
+    if (app->role != Role::Primary) {
+        QCborMap extra;
+        extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
+        if (app->upstream && !app->upstream->primarySdkUrl.isEmpty())
+            extra.insert(QStringLiteral("primary-sdk"), app->upstream->primarySdkUrl);
+        replyError(route, ErrorCode::NotPrimary, QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName), extra);
+        return;
+    }
+    const auto value = app->state.get(message.body.value(QStringLiteral("key")).toString());
+    QCborMap body = withId(route.requestId);
+    body.insert(QStringLiteral("found"), value.has_value());
+    if (value)
+        body.insert(QStringLiteral("value"), *value);
+    body.insert(QStringLiteral("epoch"), qint64(app->epoch));
+    body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+    reply(route, Message{MessageType::GetReply, body});
+}
+
+void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &message)
+{
+    const ReplyRoute route{SocketKind::Api, {identity}, -1};
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app || app->role != Role::Primary) {
+        replyError(route, ErrorCode::NotPrimary, QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName),
+                   QCborMap{{QStringLiteral("app"), appName}});
+        return;
+    }
+    const auto tier = tierFromName(message.body.value(QStringLiteral("tier")).toString());
+    if (!tier || *tier == Tier::None) {
+        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("replica-hello: tier must be hot, warm or cold"),
+                   QCborMap{{QStringLiteral("app"), appName}});
+        return;
+    }
+    const auto replicaEpoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
+    const auto replicaSeq = std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger());
+    const auto replicaSeqEpoch = std::uint64_t(message.body.value(QStringLiteral("seq-epoch")).toInteger());
+    const QString agent = message.body.value(QStringLiteral("agent")).toString();
+
+    if (replicaEpoch > app->epoch) {
+        fence(*app, QStringLiteral("replica '%1' knows epoch %2, newer than this primary's %3").arg(agent).arg(replicaEpoch).arg(app->epoch));
+        replyError(route, ErrorCode::StaleEpoch, QStringLiteral("this primary's epoch %1 is older than yours").arg(app->epoch),
+                   QCborMap{{QStringLiteral("app"), appName}});
+        return;
+    }
+    if (replicaSeq > app->state.seq() && replicaSeqEpoch >= app->state.epoch()) {
+        // The replica holds changes this primary never had (it restarted empty, say). Wiping the
+        // replica could destroy acknowledged writes, so refuse and tell the operator.
+        fence(*app, QStringLiteral("replica '%1' is ahead (sequence %2 > %3): promote it instead").arg(agent).arg(replicaSeq).arg(app->state.seq()));
+        replyError(route, ErrorCode::Fenced, app->fencedReason, QCborMap{{QStringLiteral("app"), appName}});
+        return;
+    }
+
+    ReplicaLink link;
+    link.identity = identity;
+    link.agent = agent;
+    link.tier = *tier;
+    link.lastHeardMs = now();
+    link.ackedSeq = 0;
+
+    // Log catch-up needs the log to hold everything after the replica's position and the
+    // replica's last delta to be the one this primary has at that position (same epoch).
+    const bool atSamePoint = replicaSeq == app->state.seq() && replicaSeqEpoch == app->state.epoch();
+    const bool logMatches = replicaSeq < app->state.seq() && app->log.coversAfter(replicaSeq)
+                            && (replicaSeq == 0 || app->log.epochAt(replicaSeq) == replicaSeqEpoch);
+    if (*tier == Tier::Cold)
+        link.mode = QStringLiteral("snapshot");
+    else
+        link.mode = (atSamePoint || logMatches) ? QStringLiteral("log") : QStringLiteral("snapshot");
+
+    QCborMap welcome;
+    welcome.insert(QStringLiteral("app"), appName);
+    welcome.insert(QStringLiteral("agent"), m_options.name);
+    welcome.insert(QStringLiteral("epoch"), qint64(app->epoch));
+    welcome.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+    welcome.insert(QStringLiteral("mode"), link.mode);
+    welcome.insert(QStringLiteral("sdk"), m_sdkEndpoint);
+    welcome.insert(QStringLiteral("critical"), QCborArray::fromStringList(app->state.criticalPatterns()));
+    transport::send(m_api, {identity}, Message{MessageType::ReplicaWelcome, welcome});
+
+    dropLink(*app, identity, QString());  // a re-hello replaces the old link
+    auto &stored = app->replicas[identity] = link;
+    qCInfo(lcReplication) << appName << ":" << agent << "joined as" << tierName(*tier) << "replica at sequence"
+                          << replicaSeq << "catching up by" << link.mode;
+
+    if (*tier == Tier::Cold) {
+        if (replicaSeq < app->state.seq() || replicaSeqEpoch != app->state.epoch())
+            sendSnapshot(*app, stored, QStringLiteral("catch-up"));
+        else
+            stored.snapshotSeq = replicaSeq;
+        stored.snapshotSentMs = now();
+        return;
+    }
+    if (stored.mode == QLatin1String("snapshot")) {
+        sendSnapshot(*app, stored, QStringLiteral("catch-up"));
+        return;
+    }
+    // Stream the missing deltas in order; a warm replica gets the critical ones only.
+    std::uint64_t position = replicaSeq;
+    while (position < app->state.seq()) {
+        const QList<StateDelta> deltas = app->log.after(position, kCatchUpDeltasPerMessage);
+        if (deltas.isEmpty())
+            break;
+        QCborArray array;
+        for (const StateDelta &delta : deltas) {
+            if (stored.tier == Tier::Hot || app->state.isCritical(delta.key))
+                array.append(protocol::deltaToCbor(delta));
+        }
+        position = deltas.last().seq;
+        QCborMap body;
+        body.insert(QStringLiteral("app"), appName);
+        body.insert(QStringLiteral("epoch"), qint64(app->epoch));
+        body.insert(QStringLiteral("upto"), qint64(position));
+        body.insert(QStringLiteral("deltas"), array);
+        if (!transport::send(m_api, {identity}, Message{MessageType::Deltas, body})) {
+            dropLink(*app, identity, QStringLiteral("could not send catch-up deltas"));
+            return;
+        }
+    }
+    stored.lastSentMs = now();
+}
+
+void Agent::Impl::sendSnapshot(AppInstance &app, ReplicaLink &link, const QString &reason)
+{
+    const Snapshot snapshot = link.tier == Tier::Warm ? app.state.criticalSnapshot(app.name, m_clock.wallMs())
+                                                      : app.state.snapshot(app.name, m_clock.wallMs());
+    QCborMap begin;
+    begin.insert(QStringLiteral("app"), app.name);
+    begin.insert(QStringLiteral("epoch"), qint64(snapshot.epoch));
+    begin.insert(QStringLiteral("seq"), qint64(snapshot.seq));
+    begin.insert(QStringLiteral("digest"), snapshot.digest.toHex());
+    begin.insert(QStringLiteral("entries"), qint64(snapshot.entries.size()));
+    begin.insert(QStringLiteral("reason"), reason);
+    bool sent = transport::send(m_api, {link.identity}, Message{MessageType::SnapshotBegin, begin});
+    for (qsizetype from = 0; sent && from < snapshot.entries.size(); from += kSnapshotEntriesPerChunk) {
+        QCborMap chunk;
+        chunk.insert(QStringLiteral("app"), app.name);
+        chunk.insert(QStringLiteral("seq"), qint64(snapshot.seq));
+        chunk.insert(QStringLiteral("entries"), protocol::entriesToCbor(snapshot.entries, from, kSnapshotEntriesPerChunk));
+        sent = transport::send(m_api, {link.identity}, Message{MessageType::SnapshotChunk, chunk});
+    }
+    QCborMap end;
+    end.insert(QStringLiteral("app"), app.name);
+    end.insert(QStringLiteral("seq"), qint64(snapshot.seq));
+    sent = sent && transport::send(m_api, {link.identity}, Message{MessageType::SnapshotEnd, end});
+    if (!sent) {
+        dropLink(app, link.identity, QStringLiteral("could not send the snapshot"));
+        return;
+    }
+    link.snapshotSeq = snapshot.seq;
+    link.snapshotSentMs = now();
+    link.lastSentMs = now();
+    // Deltas queued before the snapshot are already inside it.
+    link.batch = QCborArray();
+    link.batchBytes = 0;
+    ++app.counters.snapshotsSent;
+}
+
+void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app || app->role != Role::Primary || !app->replicas.contains(identity)) {
+        // An ack from a replica this primary does not know (it restarted, or was demoted): make
+        // the replica introduce itself again.
+        replyError(ReplyRoute{SocketKind::Api, {identity}, -1}, ErrorCode::NotFound,
+                   QStringLiteral("unknown replica of '%1'; send replica-hello").arg(appName),
+                   QCborMap{{QStringLiteral("app"), appName}});
+        return;
+    }
+    ReplicaLink &link = app->replicas[identity];
+    const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
+    if (epoch > app->epoch) {
+        fence(*app, QStringLiteral("replica '%1' acknowledged epoch %2, newer than %3").arg(link.agent).arg(epoch).arg(app->epoch));
+        return;
+    }
+    link.ackedSeq = qMax(link.ackedSeq, std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()));
+    link.ackedDigest = message.body.value(QStringLiteral("digest")).toString();
+    link.lastHeardMs = now();
+    completeWrites(*app);
+}
+
+void Agent::Impl::handleReplicaError(const QByteArray &identity, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app || !app->replicas.contains(identity))
+        return;
+    const QString code = message.body.value(QStringLiteral("code")).toString();
+    const QString text = message.body.value(QStringLiteral("message")).toString();
+    const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
+    if (errorCodeFromName(code) == ErrorCode::StaleEpoch && epoch > app->epoch) {
+        fence(*app, QStringLiteral("replica '%1' follows epoch %2: %3").arg(app->replicas[identity].agent).arg(epoch).arg(text));
+        return;
+    }
+    dropLink(*app, identity, QStringLiteral("replica reported %1: %2").arg(code, text));
+}
+
+void Agent::Impl::completeWrites(AppInstance &app)
+{
+    if (app.pending.empty())
+        return;
+    // The highest sequence that at least syncReplicas hot replicas hold.
+    QList<std::uint64_t> hotAcks;
+    for (const ReplicaLink &link : std::as_const(app.replicas)) {
+        if (link.tier == Tier::Hot)
+            hotAcks.append(link.ackedSeq);
+    }
+    const int needed = app.config.syncReplicas;
+    if (hotAcks.size() < needed)
+        return;
+    std::sort(hotAcks.begin(), hotAcks.end(), std::greater<>());
+    const std::uint64_t durable = hotAcks[needed - 1];
+    while (!app.pending.empty() && app.pending.front().seq <= durable) {
+        const PendingWrite &write = app.pending.front();
+        QCborMap body = withId(write.route.requestId);
+        body.insert(QStringLiteral("epoch"), qint64(write.epoch));
+        body.insert(QStringLiteral("seq"), qint64(write.seq));
+        reply(write.route, Message{MessageType::WriteAck, body});
+        ++app.counters.ackedWrites;
+        app.pending.pop_front();
+    }
+}
+
+void Agent::Impl::failPendingWrites(AppInstance &app, ErrorCode code, const QString &text)
+{
+    for (const PendingWrite &write : app.pending) {
+        replyError(write.route, code, text);
+        ++app.counters.failedWrites;
+    }
+    app.pending.clear();
+}
+
+void Agent::Impl::flushAndExpire()
+{
+    const std::int64_t t = now();
+    for (auto &[name, appPtr] : m_apps) {
+        AppInstance &app = *appPtr;
+        if (app.role != Role::Primary)
+            continue;
+        QList<QByteArray> broken;
+        for (ReplicaLink &link : app.replicas) {
+            if (link.tier == Tier::Cold) {
+                const bool due = t - link.snapshotSentMs >= app.config.snapshotIntervalMs;
+                if (due && link.snapshotSeq != app.state.seq())
+                    sendSnapshot(app, link, QStringLiteral("cold"));
+                link.batch = QCborArray();  // cold replicas take snapshots only; deltas below are keep-alives
+            }
+            // Send queued deltas, or a keep-alive (no deltas, the current position) so the
+            // replica knows the primary is there and a warm replica's position moves on.
+            const bool keepAlive = t - link.lastSentMs >= m_options.replicaAckIntervalMs;
+            if (link.batch.isEmpty() && !keepAlive)
+                continue;
+            QCborMap body;
+            body.insert(QStringLiteral("app"), app.name);
+            body.insert(QStringLiteral("epoch"), qint64(app.epoch));
+            body.insert(QStringLiteral("upto"), qint64(app.state.seq()));
+            body.insert(QStringLiteral("deltas"), link.batch);
+            link.batch = QCborArray();
+            link.batchBytes = 0;
+            if (!transport::send(m_api, {link.identity}, Message{MessageType::Deltas, body}))
+                broken.append(link.identity);
+            link.lastSentMs = t;
+        }
+        for (const QByteArray &identity : broken)
+            dropLink(app, identity, QStringLiteral("replica unreachable"));
+
+        while (!app.pending.empty() && app.pending.front().deadlineMs <= t) {
+            const PendingWrite write = app.pending.front();
+            app.pending.pop_front();
+            ++app.counters.failedWrites;
+            replyError(write.route, ErrorCode::NotEnoughReplicas,
+                       QStringLiteral("write %1 of '%2' reached the primary but not %3 hot replica(s) within %4 ms; "
+                                      "it may or may not survive a failover")
+                           .arg(write.seq).arg(app.name).arg(app.config.syncReplicas).arg(app.config.ackTimeoutMs));
+        }
+    }
+}
+
+void Agent::Impl::fence(AppInstance &app, const QString &reason)
+{
+    if (app.fenced)
+        return;
+    app.fenced = true;
+    app.fencedReason = reason;
+    qCWarning(lcReplication) << app.name << ": primary fenced, refusing writes:" << reason;
+    failPendingWrites(app, ErrorCode::Fenced, QStringLiteral("primary of '%1' is fenced: %2").arg(app.name, reason));
+}
+
+void Agent::Impl::dropLink(AppInstance &app, const QByteArray &identity, const QString &why)
+{
+    const auto it = app.replicas.find(identity);
+    if (it == app.replicas.end())
+        return;
+    if (!why.isEmpty())
+        qCInfo(lcReplication) << app.name << ": dropped replica" << it->agent << ":" << why;
+    app.replicas.erase(it);
+}
+
+} // namespace foresight

@@ -1,0 +1,98 @@
+#include "foresight/control/controlclient.h"
+
+#include <zmq.hpp>
+
+#include <QCborArray>
+
+#include "transport/requestchannel.h"
+
+namespace foresight::control {
+
+using protocol::MessageType;
+
+class ControlClient::Impl {
+public:
+    explicit Impl(const ControlOptions &options) : m_options(options), m_context(1) {}
+
+    Result<QCborMap> call(MessageType type, const QCborMap &body)
+    {
+        auto reply = m_channel->call(type, body, m_options.timeoutMs);
+        if (!reply)
+            return std::unexpected(reply.error());
+        return reply->body;
+    }
+
+    ControlOptions m_options;
+    zmq::context_t m_context;
+    std::unique_ptr<transport::RequestChannel> m_channel;
+};
+
+ControlClient::ControlClient(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ControlClient::~ControlClient() = default;
+
+Result<std::unique_ptr<ControlClient>> ControlClient::connect(const ControlOptions &options)
+{
+    auto impl = std::make_unique<Impl>(options);
+    auto channel = transport::RequestChannel::open(
+        impl->m_context, transport::ChannelOptions{options.url, options.serverPublicKey, options.keys, options.insecure});
+    if (!channel)
+        return std::unexpected(channel.error());
+    impl->m_channel = std::move(*channel);
+    return std::unique_ptr<ControlClient>(new ControlClient(std::move(impl)));
+}
+
+Result<QCborMap> ControlClient::hello()
+{
+    QCborMap body;
+    body.insert(QStringLiteral("version"), protocol::kProtocolVersion);
+    body.insert(QStringLiteral("peer"), QStringLiteral("control"));
+    return m_impl->call(MessageType::Hello, body);
+}
+
+Result<QCborMap> ControlClient::status(const QString &app)
+{
+    QCborMap body;
+    if (!app.isEmpty())
+        body.insert(QStringLiteral("app"), app);
+    return m_impl->call(MessageType::Status, body);
+}
+
+Result<QCborMap> ControlClient::assign(const AppAssignment &assignment)
+{
+    if (auto ok = assignment.validate(); !ok)
+        return std::unexpected(ok.error());
+    QCborMap body;
+    body.insert(QStringLiteral("app"), assignment.app);
+    body.insert(QStringLiteral("role"), roleName(assignment.role));
+    if (assignment.role == Role::Replica) {
+        body.insert(QStringLiteral("tier"), tierName(assignment.tier));
+        body.insert(QStringLiteral("primary"),
+                    QCborMap{{QStringLiteral("url"), assignment.primaryUrl},
+                             {QStringLiteral("public-key"), QString::fromLatin1(assignment.primaryPublicKey)}});
+    }
+    body.insert(QStringLiteral("config"), QCborMap::fromJsonObject(assignment.config.toJson()));
+    return m_impl->call(MessageType::Assign, body);
+}
+
+Result<QCborMap> ControlClient::promote(const QString &app, std::optional<std::uint64_t> epoch)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("app"), app);
+    if (epoch)
+        body.insert(QStringLiteral("epoch"), qint64(*epoch));
+    return m_impl->call(MessageType::Promote, body);
+}
+
+Result<QCborMap> ControlClient::takeSnapshot(const QString &app)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("app"), app);
+    return m_impl->call(MessageType::TakeSnapshot, body);
+}
+
+const QString &ControlClient::url() const
+{
+    return m_impl->m_options.url;
+}
+
+} // namespace foresight::control

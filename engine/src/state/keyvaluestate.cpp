@@ -1,0 +1,179 @@
+#include "foresight/state/keyvaluestate.h"
+
+#include <QSet>
+
+namespace foresight {
+namespace {
+
+// '*' matches any run of characters (including '/' and newlines), '?' exactly one; everything
+// else literally. Literal runs are escaped whole: escaping one QChar at a time would split a
+// surrogate pair and make the pattern invalid UTF-16. Compile with DotMatchesEverythingOption.
+QString globToRegex(const QString &glob)
+{
+    QString regex = QStringLiteral("\\A");
+    qsizetype literalStart = 0;
+    for (qsizetype i = 0; i <= glob.size(); ++i) {
+        if (i < glob.size() && glob[i] != u'*' && glob[i] != u'?')
+            continue;
+        regex += QRegularExpression::escape(QStringView(glob).sliced(literalStart, i - literalStart));
+        if (i < glob.size())
+            regex += glob[i] == u'*' ? QStringLiteral(".*") : QStringLiteral(".");
+        literalStart = i + 1;
+    }
+    return regex + QStringLiteral("\\z");
+}
+
+} // namespace
+
+Status KeyValueState::apply(const StateDelta &delta)
+{
+    const bool inOrder = m_sequencing == Sequencing::Strict ? delta.seq == m_seq + 1
+                                                            : delta.seq > m_seq;
+    if (!inOrder) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("delta %1 does not follow sequence %2").arg(delta.seq).arg(m_seq));
+    }
+    if (delta.epoch < m_epoch) {
+        return fail(ErrorCode::StaleEpoch, QStringLiteral("delta %1 has epoch %2, state is at epoch %3")
+                                               .arg(delta.seq).arg(delta.epoch).arg(m_epoch));
+    }
+    if (delta.key.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("delta %1 has an empty key").arg(delta.seq));
+
+    auto it = m_entries.find(delta.key);
+    if (it != m_entries.end()) {
+        m_digest.remove(it->hash);
+        if (it->critical)
+            m_criticalDigest.remove(it->hash);
+        m_valueBytes -= it->value.size();
+    }
+
+    if (delta.op == DeltaOp::Put) {
+        Entry entry{delta.value, StateDigest::hashEntry(delta.key, delta.value),
+                    it != m_entries.end() ? it->critical : isCritical(delta.key)};
+        m_digest.add(entry.hash);
+        if (entry.critical)
+            m_criticalDigest.add(entry.hash);
+        m_valueBytes += entry.value.size();
+        if (it != m_entries.end())
+            *it = std::move(entry);
+        else
+            m_entries.insert(delta.key, std::move(entry));
+    } else if (it != m_entries.end()) {
+        m_entries.erase(it);
+    }
+
+    m_seq = delta.seq;
+    m_epoch = delta.epoch;
+    return {};
+}
+
+Status KeyValueState::advanceTo(std::uint64_t seq, std::uint64_t epoch)
+{
+    if (seq < m_seq || epoch < m_epoch) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("cannot move from sequence %1 epoch %2 back to sequence %3 epoch %4")
+                        .arg(m_seq).arg(m_epoch).arg(seq).arg(epoch));
+    }
+    if (m_sequencing == Sequencing::Strict && seq != m_seq)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("a strictly sequenced state cannot skip deltas"));
+    m_seq = seq;
+    m_epoch = epoch;
+    return {};
+}
+
+std::optional<QByteArray> KeyValueState::get(const QString &key) const
+{
+    const auto it = m_entries.constFind(key);
+    if (it == m_entries.cend())
+        return std::nullopt;
+    return it->value;
+}
+
+Status KeyValueState::setCriticalPatterns(const QStringList &patterns)
+{
+    QList<QRegularExpression> regexes;
+    for (const QString &pattern : patterns) {
+        QRegularExpression re(globToRegex(pattern), QRegularExpression::DotMatchesEverythingOption);
+        if (pattern.isEmpty() || !re.isValid())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("invalid critical-key pattern '%1'").arg(pattern));
+        regexes.append(re);
+    }
+    m_patterns = patterns;
+    m_patternRegexes = regexes;
+    m_criticalDigest = StateDigest();
+    for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
+        it->critical = isCritical(it.key());
+        if (it->critical)
+            m_criticalDigest.add(it->hash);
+    }
+    return {};
+}
+
+bool KeyValueState::isCritical(const QString &key) const
+{
+    for (const QRegularExpression &re : m_patternRegexes) {
+        if (re.match(key).hasMatch())
+            return true;
+    }
+    return false;
+}
+
+Snapshot KeyValueState::snapshot(const QString &app, std::int64_t takenAtMs) const
+{
+    Snapshot snap{app, m_epoch, m_seq, m_digest, takenAtMs, {}};
+    snap.entries.reserve(m_entries.size());
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it)
+        snap.entries.append({it.key(), it->value});
+    return snap;
+}
+
+Snapshot KeyValueState::criticalSnapshot(const QString &app, std::int64_t takenAtMs) const
+{
+    Snapshot snap{app, m_epoch, m_seq, m_criticalDigest, takenAtMs, {}};
+    for (auto it = m_entries.cbegin(); it != m_entries.cend(); ++it) {
+        if (it->critical)
+            snap.entries.append({it.key(), it->value});
+    }
+    return snap;
+}
+
+Status KeyValueState::restore(const Snapshot &snapshot)
+{
+    if (snapshot.computeDigest() != snapshot.digest) {
+        return fail(ErrorCode::Corruption, QStringLiteral("snapshot of '%1' at sequence %2 does not match its digest %3")
+                                               .arg(snapshot.app).arg(snapshot.seq).arg(snapshot.digest.toHex()));
+    }
+    QSet<QString> seen;
+    for (const auto &entry : snapshot.entries) {
+        if (entry.first.isEmpty() || seen.contains(entry.first)) {
+            return fail(ErrorCode::Corruption,
+                        QStringLiteral("snapshot of '%1' has an empty or repeated key").arg(snapshot.app));
+        }
+        seen.insert(entry.first);
+    }
+    clear();
+    for (const auto &[key, value] : snapshot.entries) {
+        Entry entry{value, StateDigest::hashEntry(key, value), isCritical(key)};
+        m_digest.add(entry.hash);
+        if (entry.critical)
+            m_criticalDigest.add(entry.hash);
+        m_valueBytes += value.size();
+        m_entries.insert(key, std::move(entry));
+    }
+    m_seq = snapshot.seq;
+    m_epoch = snapshot.epoch;
+    return {};
+}
+
+void KeyValueState::clear()
+{
+    m_entries.clear();
+    m_digest = StateDigest();
+    m_criticalDigest = StateDigest();
+    m_seq = 0;
+    m_epoch = 0;
+    m_valueBytes = 0;
+}
+
+} // namespace foresight

@@ -1,0 +1,13 @@
+#include "foresight/state/snapshot.h"
+
+namespace foresight {
+
+StateDigest Snapshot::computeDigest() const
+{
+    StateDigest digest;
+    for (const auto &[key, value] : entries)
+        digest.add(StateDigest::hashEntry(key, value));
+    return digest;
+}
+
+} // namespace foresight

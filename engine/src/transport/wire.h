@@ -1,0 +1,64 @@
+#pragma once
+
+// Private: ZeroMQ framing and socket security shared by the agent, the SDK and the control
+// client. No public header includes this file, so zmq types stay out of the engine's API.
+
+#include <optional>
+
+#include <zmq.hpp>
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include "foresight/core/result.h"
+#include "foresight/protocol/message.h"
+#include "foresight/transport/keys.h"
+
+namespace foresight::transport {
+
+// Missing from the 4.3.4 header, implemented by Debian's libzmq (see design.md).
+inline constexpr int kZapEnforceDomain = 93;
+inline constexpr int kReconnectStop = 109;
+inline constexpr int kReconnectStopHandshakeFailed = 0x2;
+inline constexpr const char *kZapDomain = "foresight";
+
+struct Incoming {
+    QList<QByteArray> routing;  // ROUTER identity frame(s); empty on DEALER sockets
+    QByteArray header;
+    QByteArray body;
+    QString userId;             // role granted by ZAP ("admin", "agent", "client"); empty without CURVE
+    qsizetype bytes = 0;
+    int frameCount = 0;
+};
+
+// Receives one whole multipart message without blocking; nullopt when none is waiting.
+// routingFrames is 1 for ROUTER sockets, 0 for DEALER sockets. frameCount tells the caller
+// whether the rest had the expected header and body.
+std::optional<Incoming> receive(zmq::socket_t &socket, int routingFrames);
+
+// Sends without blocking; false when the peer is unknown (ROUTER_MANDATORY) or the queue is full.
+bool send(zmq::socket_t &socket, const QList<QByteArray> &routing, const protocol::Message &message);
+
+void configureCommon(zmq::socket_t &socket, qsizetype maxMessageBytes);
+Status configureCurveServer(zmq::socket_t &socket, const KeyPair &keys);
+Status configureCurveClient(zmq::socket_t &socket, const KeyPair &own, const QByteArray &serverPublicKey);
+bool isTcp(const QString &url);
+
+// Answers ZAP requests for CURVE sockets of one context from an allowlist. Bind it before any
+// CURVE server socket binds: without a handler, CURVE admits every client that knows the key.
+class ZapHandler final {
+public:
+    ZapHandler(zmq::context_t &context, const Allowlist &allowlist);
+    zmq::socket_t &socket() { return m_socket; }
+    // Handles every request waiting on the socket.
+    void handlePending();
+    qint64 refused() const { return m_refused; }
+
+private:
+    zmq::socket_t m_socket;
+    const Allowlist &m_allowlist;
+    qint64 m_refused = 0;
+};
+
+} // namespace foresight::transport

@@ -1,0 +1,69 @@
+// Replication across tiers with real agent processes over CURVE on loopback.
+
+#include <QCborArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "foresight/cluster/localcluster.h"
+
+using namespace foresight;
+
+class TestReplication : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyTierReportsThePrimaryDigest();
+};
+
+void TestReplication::everyTierReportsThePrimaryDigest()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    LocalCluster::Options options;
+    options.workDir = dir.path();
+    auto cluster = LocalCluster::start(options);
+    QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().message));
+    LocalCluster &c = **cluster;
+
+    AppConfig config;
+    config.critical = {QStringLiteral("session/*")};
+    config.snapshotIntervalMs = 200;
+    auto deployed = c.deploy(QStringLiteral("shop"), 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}}, config);
+    QVERIFY2(deployed, qPrintable(deployed ? QString() : deployed.error().message));
+
+    auto client = c.client(QStringLiteral("shop"));
+    QVERIFY(client);
+    // Hot replicas must be connected before replicated writes can be acknowledged.
+    QTRY_VERIFY_WITH_TIMEOUT(c.appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size() == 3, 10000);
+    const int writes = 500;
+    for (int i = 0; i < writes; ++i) {
+        const QString key = (i % 3 == 0 ? QStringLiteral("session/%1") : QStringLiteral("cart/%1")).arg(i % 97);
+        auto receipt = (*client)->put(key, QByteArray::number(i).repeated(10));
+        QVERIFY2(receipt, qPrintable(receipt ? QString() : receipt.error().message));
+        QCOMPARE(receipt->seq, std::uint64_t(i + 1));
+    }
+    auto removed = (*client)->remove(QStringLiteral("cart/1"));
+    QVERIFY(removed);
+
+    const QCborMap primary = *c.appStatus(0, QStringLiteral("shop"));
+    const qint64 seq = primary.value(QStringLiteral("seq")).toInteger();
+    QCOMPARE(seq, writes + 1);
+    const QString digest = primary.value(QStringLiteral("digest")).toString();
+    const QString criticalDigest = primary.value(QStringLiteral("critical-digest")).toString();
+    QVERIFY(digest != criticalDigest);
+
+    // Hot: the full state at the primary's sequence.
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(1, QStringLiteral("shop"))->value(QStringLiteral("seq")).toInteger(), seq, 10000);
+    QCOMPARE(c.appStatus(1, QStringLiteral("shop"))->value(QStringLiteral("digest")).toString(), digest);
+    // Warm: the critical keys, at the same position.
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(2, QStringLiteral("shop"))->value(QStringLiteral("seq")).toInteger(), seq, 10000);
+    QCOMPARE(c.appStatus(2, QStringLiteral("shop"))->value(QStringLiteral("digest")).toString(), criticalDigest);
+    // Cold: a durable snapshot at the primary's sequence.
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(3, QStringLiteral("shop"))->value(QStringLiteral("stored-snapshot")).toMap()
+                                  .value(QStringLiteral("seq")).toInteger(), seq, 10000);
+    QCOMPARE(c.appStatus(3, QStringLiteral("shop"))->value(QStringLiteral("stored-snapshot")).toMap()
+                 .value(QStringLiteral("digest")).toString(), digest);
+}
+
+QTEST_GUILESS_MAIN(TestReplication)
+#include "tst_replication.moc"
