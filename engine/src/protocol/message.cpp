@@ -8,6 +8,8 @@
 #include <QHash>
 #include <QtEndian>
 
+#include "protocol/cborwriter.h"
+
 namespace foresight::protocol {
 namespace {
 
@@ -41,9 +43,10 @@ const QHash<std::uint16_t, Schema> &schemas()
         {quint16(MT::Ok), {"ok", {{"id", Kind::Uint, true}}}},
         {quint16(MT::Put), {"put", {{"id", Kind::Uint, true}, {"app", Kind::Text, true},
                                     {"key", Kind::Text, true}, {"value", Kind::Bytes, true},
-                                    {"ack", Kind::Text, false}}}},
+                                    {"ack", Kind::Text, false}, {"epoch", Kind::Uint, false}}}},
         {quint16(MT::Delete), {"delete", {{"id", Kind::Uint, true}, {"app", Kind::Text, true},
-                                          {"key", Kind::Text, true}, {"ack", Kind::Text, false}}}},
+                                          {"key", Kind::Text, true}, {"ack", Kind::Text, false},
+                                          {"epoch", Kind::Uint, false}}}},
         {quint16(MT::WriteAck), {"write-ack", {{"id", Kind::Uint, true}, {"epoch", Kind::Uint, true},
                                                {"seq", Kind::Uint, true}}}},
         {quint16(MT::Get), {"get", {{"id", Kind::Uint, true}, {"app", Kind::Text, true},
@@ -135,7 +138,10 @@ QByteArray encodeHeader(MessageType type)
 
 QByteArray encodeBody(const QCborMap &body)
 {
-    return body.toCborValue().toCbor();
+    QByteArray out;
+    out.reserve(128);
+    appendCbor(out, QCborValue(body));
+    return out;
 }
 
 Result<Message> decode(const QByteArray &header, const QByteArray &body)

@@ -1,23 +1,24 @@
 #include "foresight/state/statedigest.h"
 
-#include <QCryptographicHash>
 #include <QtEndian>
+
+#include "state/siphash.h"
 
 namespace foresight {
 
 StateDigest::EntryHash StateDigest::hashEntry(const QString &key, const QByteArray &value)
 {
     const QByteArray keyUtf8 = key.toUtf8();
-    char lengthBytes[4];
+    unsigned char lengthBytes[4];
     qToBigEndian<quint32>(quint32(keyUtf8.size()), lengthBytes);
 
-    QCryptographicHash sha(QCryptographicHash::Sha256);
-    sha.addData(QByteArrayView(lengthBytes, 4));
-    sha.addData(keyUtf8);
-    sha.addData(value);
-    const QByteArray sum = sha.result();
-    return EntryHash{qFromBigEndian<quint64>(sum.constData()),
-                     qFromBigEndian<quint64>(sum.constData() + 8)};
+    siphash::SipHash24 hash(siphash::kReferenceKey, true);
+    hash.update(lengthBytes, 4);
+    hash.update(keyUtf8.constData(), std::size_t(keyUtf8.size()));
+    hash.update(value.constData(), std::size_t(value.size()));
+    EntryHash out;
+    hash.finish(&out.hi, &out.lo);
+    return out;
 }
 
 QString StateDigest::toHex() const

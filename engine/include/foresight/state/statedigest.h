@@ -8,11 +8,14 @@
 namespace foresight {
 
 // An order-independent digest of a key-value state: the lane-wise sum (mod 2^64) of every live
-// entry's hash, where an entry's hash is the first 16 bytes of
-//   SHA-256( uint32_be(len(utf8(key))) || utf8(key) || value )
-// read as two big-endian uint64 lanes. Two replicas holding the same entries agree on the digest
-// whatever order the changes arrived in, and a change updates it in O(1): subtract the old
-// entry's hash, add the new one's. docs/protocol.md gives the same definition for other clients.
+// entry's hash. An entry's hash is SipHash-2-4 with 128-bit output, keyed with the 16 bytes
+// 00 01 02 ... 0f, over
+//   uint32_be(len(utf8(key))) || utf8(key) || value
+// whose two output words (each the little-endian reading of 8 output bytes) are the hi and lo
+// lanes. Two replicas holding the same entries agree on the digest whatever order the changes
+// arrived in, and a change updates it in O(1): subtract the old entry's hash, add the new one's.
+// It detects divergence and corruption; it is not a defence against forgery (the key is
+// public). docs/protocol.md gives the same definition for other clients.
 class StateDigest {
 public:
     struct EntryHash {

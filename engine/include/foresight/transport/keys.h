@@ -30,8 +30,8 @@ Result<QByteArray> loadPublicKey(const QString &keyOrPath);
 
 // Who may talk to an agent over CURVE, and as what. Text file, one entry per line:
 //   <z85 public key> <role> [name]
-// role is admin (consoles, foresightctl: everything), agent (replication and status) or
-// client (SDK reads and writes). '#' at the start of a line or after whitespace starts a comment
+// role is admin (consoles, foresightctl: everything), agent (other agents: replication, status
+// and SDK requests) or client (applications: SDK requests and status). '#' at the start of a line or after whitespace starts a comment
 // ('#' inside a key is a Z85 digit).
 class Allowlist {
 public:

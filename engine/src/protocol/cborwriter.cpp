@@ -1,0 +1,100 @@
+#include "protocol/cborwriter.h"
+
+#include <cstring>
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QtEndian>
+
+namespace foresight::protocol {
+namespace {
+
+void appendHead(QByteArray &out, quint8 major, quint64 argument)
+{
+    const char type = char(major << 5);
+    if (argument < 24) {
+        out.append(char(type | char(argument)));
+    } else if (argument <= 0xff) {
+        out.append(char(type | 24));
+        out.append(char(argument));
+    } else if (argument <= 0xffff) {
+        char bytes[3] = {char(type | 25)};
+        qToBigEndian<quint16>(quint16(argument), bytes + 1);
+        out.append(bytes, 3);
+    } else if (argument <= 0xffffffffULL) {
+        char bytes[5] = {char(type | 26)};
+        qToBigEndian<quint32>(quint32(argument), bytes + 1);
+        out.append(bytes, 5);
+    } else {
+        char bytes[9] = {char(type | 27)};
+        qToBigEndian<quint64>(argument, bytes + 1);
+        out.append(bytes, 9);
+    }
+}
+
+void appendText(QByteArray &out, const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    appendHead(out, 3, quint64(utf8.size()));
+    out.append(utf8);
+}
+
+} // namespace
+
+void appendCbor(QByteArray &out, const QCborValue &value)
+{
+    switch (value.type()) {
+    case QCborValue::Integer: {
+        const qint64 n = value.toInteger();
+        if (n >= 0)
+            appendHead(out, 0, quint64(n));
+        else
+            appendHead(out, 1, quint64(-1 - n));
+        return;
+    }
+    case QCborValue::ByteArray: {
+        const QByteArray bytes = value.toByteArray();
+        appendHead(out, 2, quint64(bytes.size()));
+        out.append(bytes);
+        return;
+    }
+    case QCborValue::String:
+        appendText(out, value.toString());
+        return;
+    case QCborValue::Array: {
+        const QCborArray array = value.toArray();
+        appendHead(out, 4, quint64(array.size()));
+        for (const QCborValue &item : array)
+            appendCbor(out, item);
+        return;
+    }
+    case QCborValue::Map: {
+        const QCborMap map = value.toMap();
+        appendHead(out, 5, quint64(map.size()));
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            appendCbor(out, it.key());
+            appendCbor(out, it.value());
+        }
+        return;
+    }
+    case QCborValue::False: out.append(char(0xf4)); return;
+    case QCborValue::True: out.append(char(0xf5)); return;
+    case QCborValue::Null: out.append(char(0xf6)); return;
+    case QCborValue::Undefined: out.append(char(0xf7)); return;
+    case QCborValue::Double: {
+        char bytes[9] = {char(0xfb)};
+        const double d = value.toDouble();
+        quint64 bits;
+        std::memcpy(&bits, &d, sizeof bits);
+        qToBigEndian<quint64>(bits, bytes + 1);
+        out.append(bytes, 9);
+        return;
+    }
+    default:
+        // Tags and other simple types: rare, let Qt encode them.
+        out.append(value.toCbor());
+        return;
+    }
+}
+
+} // namespace foresight::protocol
