@@ -1,0 +1,125 @@
+// foresight-bench NAME [--duration-ms N] [--quick]: runs one benchmark and prints its figures as
+// JSON lines on stdout (docs/benchmarks.md). Diagnostics go to stderr.
+
+#include <cstdio>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QStringList>
+
+#include "benchreport.h"
+#include "replicationbench.h"
+
+namespace {
+
+using foresight::bench::BenchOptions;
+
+struct Benchmark {
+    const char *name;
+    const char *summary;
+    int (*run)(const BenchOptions &);
+};
+
+const Benchmark kBenchmarks[] = {
+    {"replication",
+     "acknowledged hot-tier writes/s and ack latency p50/p99 vs Redis SET+WAIT and raw ZeroMQ",
+     &foresight::bench::runReplicationBench},
+};
+
+const Benchmark *findBenchmark(const QString &name)
+{
+    for (const Benchmark &benchmark : kBenchmarks) {
+        if (name == QLatin1String(benchmark.name))
+            return &benchmark;
+    }
+    return nullptr;
+}
+
+QString benchmarkList()
+{
+    auto row = [](const QString &name, const QString &summary) {
+        return QStringLiteral("  %1  %2\n").arg(name, -12).arg(summary);
+    };
+    QString text;
+    for (const Benchmark &benchmark : kBenchmarks)
+        text += row(QLatin1String(benchmark.name), QLatin1String(benchmark.summary));
+    return text + row(QStringLiteral("list"), QStringLiteral("print the benchmark names"));
+}
+
+QString benchmarkNames()
+{
+    QStringList names;
+    for (const Benchmark &benchmark : kBenchmarks)
+        names << QLatin1String(benchmark.name);
+    return names.join(QStringLiteral(", "));
+}
+
+void printError(const QString &message)
+{
+    std::fprintf(stderr, "foresight-bench: %s\n", qPrintable(message));
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("foresight-bench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Runs a Foresight benchmark and prints one JSON object per line.\n\n"
+                       "Benchmarks:\n")
+        + benchmarkList());
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("The benchmark to run."));
+    const QCommandLineOption durationOption(
+        QStringLiteral("duration-ms"),
+        QStringLiteral("Recorded time per case in milliseconds (default 3000)."),
+        QStringLiteral("N"));
+    const QCommandLineOption quickOption(
+        QStringLiteral("quick"),
+        QStringLiteral("Short run (500 ms per case, 200 ms warm-up) for smoke checks."));
+    parser.addOption(durationOption);
+    parser.addOption(quickOption);
+    parser.process(app);
+
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) {
+        printError(QStringLiteral("expected exactly one benchmark name; see --help"));
+        return 2;
+    }
+    const QString name = positional.first();
+    if (name == QLatin1String("list")) {
+        for (const Benchmark &benchmark : kBenchmarks)
+            std::printf("%s\n", benchmark.name);
+        return 0;
+    }
+    const Benchmark *benchmark = findBenchmark(name);
+    if (!benchmark) {
+        printError(QStringLiteral("unknown benchmark '%1'; known: %2")
+                       .arg(name, benchmarkNames()));
+        return 2;
+    }
+
+    BenchOptions options;
+    if (parser.isSet(quickOption)) {
+        options.durationMs = 500;
+        options.warmupMs = 200;
+    }
+    if (parser.isSet(durationOption)) {
+        bool ok = false;
+        const int duration = parser.value(durationOption).toInt(&ok);
+        if (!ok || duration < 1 || duration > 3600 * 1000) {
+            printError(QStringLiteral("--duration-ms needs a whole number of milliseconds "
+                                      "between 1 and 3600000, not '%1'")
+                           .arg(parser.value(durationOption)));
+            return 2;
+        }
+        options.durationMs = duration;
+    }
+    foresight::bench::printEnvironmentNote(name, options.durationMs, options.warmupMs);
+    return benchmark->run(options);
+}

@@ -1,0 +1,154 @@
+#include "replicationbench.h"
+
+#include <optional>
+
+#include "foresightload.h"
+#include "redisbaseline.h"
+#include "writeload.h"
+#include "zmqbaseline.h"
+
+namespace foresight::bench {
+
+namespace {
+
+const QString kBench = QStringLiteral("replication");
+constexpr int kValueBytes = 100;
+constexpr int kManyWriters = 16;
+constexpr double kThroughputTargetRatio = 1.5;  // vs Redis, with 16 writers
+constexpr double kP99TargetUs = 1000.0;         // with 16 writers, no baseline
+
+struct Measures {
+    std::optional<double> perSecond;
+    std::optional<double> p50Us;
+    std::optional<double> p99Us;
+};
+
+Measures measure(const LoadResult &result)
+{
+    auto toUs = [](std::optional<double> ns) -> std::optional<double> {
+        if (!ns)
+            return std::nullopt;
+        return *ns / 1000.0;
+    };
+    return Measures{ackedPerSecond(result), toUs(percentileNs(result.latenciesNs, 50.0)),
+                    toUs(percentileNs(result.latenciesNs, 99.0))};
+}
+
+// One measured side of a case: Foresight or a baseline. `measures` is empty when it could not run.
+struct Side {
+    QString name;
+    std::optional<Measures> measures;
+};
+
+QString caseName(int writers, bool curve)
+{
+    const QString who = writers == 1 ? QStringLiteral("1 writer")
+                                     : QStringLiteral("%1 writers").arg(writers);
+    return who + (curve ? QStringLiteral(", curve on (redis baseline unencrypted, shared with "
+                                         "curve off)")
+                        : QStringLiteral(", curve off"));
+}
+
+// Runs one side and turns its outcome into measures or a note line.
+template<typename Run>
+Side runSide(const QString &name, const QString &caseLabel, Run run)
+{
+    logProgress(QStringLiteral("%1: %2: running %3").arg(kBench, caseLabel, name));
+    const Result<LoadResult> result = run();
+    if (!result) {
+        printNote(kBench, caseLabel,
+                  QStringLiteral("%1 could not run: %2").arg(name, result.error().toString()));
+        return Side{name, std::nullopt};
+    }
+    if (result->failed > 0)
+        printNote(kBench, caseLabel,
+                  QStringLiteral("%1: %2 writes completed without acknowledgement")
+                      .arg(name)
+                      .arg(result->failed));
+    if (result->acked == 0)
+        printNote(kBench, caseLabel, QStringLiteral("%1: no write was acknowledged").arg(name));
+    return Side{name, measure(*result)};
+}
+
+struct FigureSpec {
+    const char *name;
+    const char *unit;
+    Better better;
+    int decimals;
+    std::optional<double> Measures::*field;
+};
+
+const FigureSpec kFigures[] = {
+    {"acked_writes_per_s", "1/s", Better::Higher, 0, &Measures::perSecond},
+    {"ack_latency_p50_us", "us", Better::Lower, 1, &Measures::p50Us},
+    {"ack_latency_p99_us", "us", Better::Lower, 1, &Measures::p99Us},
+};
+
+void printCase(const QString &caseLabel, int writers, const Side &foresightSide,
+               const Side &redis, const Side &zmq)
+{
+    for (const FigureSpec &spec : kFigures) {
+        Figure line;
+        line.bench = kBench;
+        line.caseName = caseLabel;
+        line.figure = QLatin1String(spec.name);
+        line.unit = QLatin1String(spec.unit);
+        line.better = spec.better;
+        line.decimals = spec.decimals;
+        if (foresightSide.measures)
+            line.value = (*foresightSide.measures).*spec.field;
+
+        bool anyBaseline = false;
+        for (const Side *baseline : {&redis, &zmq}) {
+            if (!baseline->measures || !((*baseline->measures).*spec.field))
+                continue;
+            anyBaseline = true;
+            Figure withBaseline = line;
+            withBaseline.baseline = baseline->name;
+            withBaseline.baselineValue = (*baseline->measures).*spec.field;
+            if (writers == kManyWriters && baseline == &redis
+                && spec.field == &Measures::perSecond)
+                withBaseline.target = kThroughputTargetRatio;
+            printFigure(withBaseline);
+        }
+        // The p99 target is an absolute value, so it goes on a line of its own without a
+        // baseline; a figure with no baseline at all still reports Foresight's value.
+        const bool p99Target = writers == kManyWriters && spec.field == &Measures::p99Us;
+        if ((p99Target || !anyBaseline) && line.value) {
+            if (p99Target)
+                line.target = kP99TargetUs;
+            printFigure(line);
+        }
+    }
+}
+
+} // namespace
+
+int runReplicationBench(const BenchOptions &options)
+{
+    bool foresightRanEverywhere = true;
+    for (const int writers : {1, kManyWriters}) {
+        LoadSpec spec;
+        spec.writers = writers;
+        spec.valueBytes = kValueBytes;
+        spec.durationMs = options.durationMs;
+        spec.warmupMs = options.warmupMs;
+
+        // Redis has no CURVE: measured once per writer count, shown beside both curve cases.
+        const Side redis = runSide(redisBaselineName(), caseName(writers, false),
+                                   [&] { return runRedisWaitLoad(spec); });
+        for (const bool curve : {false, true}) {
+            spec.curve = curve;
+            const QString label = caseName(writers, curve);
+            const Side zmq = runSide(QStringLiteral("zeromq req/rep"), label,
+                                     [&] { return runZmqReqRepLoad(spec); });
+            const Side foresightSide = runSide(QStringLiteral("Foresight"), label,
+                                               [&] { return runForesightLoad(spec); });
+            foresightRanEverywhere = foresightRanEverywhere && foresightSide.measures.has_value();
+            printCase(label, writers, foresightSide, redis, zmq);
+        }
+    }
+    return foresightRanEverywhere ? 0 : 1;
+}
+
+} // namespace foresight::bench
