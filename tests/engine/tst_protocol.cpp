@@ -12,6 +12,7 @@
 
 #include "foresight/protocol/codecs.h"
 #include "foresight/protocol/message.h"
+#include "protocol/cborwriter.h"
 
 using namespace Qt::StringLiterals;
 using foresight::DeltaOp;
@@ -122,6 +123,7 @@ private Q_SLOTS:
     void entriesRoundTrip();
     void entriesFromCborRejects_data();
     void entriesFromCborRejects();
+    void cborWriterMatchesQt();
 };
 
 void TestProtocol::headerLayout()
@@ -623,6 +625,62 @@ void TestProtocol::entriesFromCborRejects()
     QVERIFY(!result.has_value());
     QCOMPARE(result.error().code, ErrorCode::ProtocolError);
     QVERIFY(!result.error().message.isEmpty());
+}
+
+namespace {
+
+QCborValue randomValue(QRandomGenerator &random, int depth)
+{
+    switch (random.bounded(depth > 2 ? 6 : 8)) {
+    case 0: {
+        // Integers around every head-size boundary, both signs.
+        static const qint64 edges[] = {0, 23, 24, 255, 256, 65535, 65536, 4294967295LL, 4294967296LL,
+                                       std::numeric_limits<qint64>::max()};
+        const qint64 n = edges[random.bounded(10)] - qint64(random.bounded(2));
+        return random.bounded(2) ? QCborValue(n) : QCborValue(-n - 1);
+    }
+    case 1: {
+        QByteArray bytes(random.bounded(300), Qt::Uninitialized);
+        for (char &c : bytes)
+            c = char(random.bounded(256));
+        return bytes;
+    }
+    case 2: {
+        QString text;
+        for (int i = int(random.bounded(40)); i > 0; --i)
+            text += QChar(char16_t(random.bounded(2) ? 0x20 + random.bounded(90) : 0x400 + random.bounded(200)));
+        return text;
+    }
+    case 3: return QCborValue(random.bounded(2) == 1);
+    case 4: return QCborValue(QCborValue::Null);
+    case 5: return QCborValue(random.generateDouble() * 1e6 - 5e5);
+    case 6: {
+        QCborArray array;
+        for (int i = int(random.bounded(30)); i > 0; --i)
+            array.append(randomValue(random, depth + 1));
+        return array;
+    }
+    default: {
+        QCborMap map;
+        for (int i = int(random.bounded(30)); i > 0; --i)
+            map.insert(QStringLiteral("k%1").arg(i), randomValue(random, depth + 1));
+        return map;
+    }
+    }
+}
+
+} // namespace
+
+void TestProtocol::cborWriterMatchesQt()
+{
+    // The hand-written encoder must produce Qt's bytes exactly, for every kind the protocol uses.
+    QRandomGenerator random(20261123);
+    for (int i = 0; i < 2000; ++i) {
+        const QCborValue value = randomValue(random, 0);
+        QByteArray ours;
+        foresight::protocol::appendCbor(ours, value);
+        QCOMPARE(ours.toHex(), value.toCbor().toHex());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestProtocol)

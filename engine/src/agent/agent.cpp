@@ -131,6 +131,9 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     }
     if (in.bytes > m_options.maxMessageBytes) {
         ++m_rejects.oversized;
+        const QCborValue body = QCborValue::fromCbor(in.body);
+        if (body.isMap() && body.toMap().value(QStringLiteral("id")).isInteger())
+            route.requestId = body.toMap().value(QStringLiteral("id")).toInteger();
         replyError(route, ErrorCode::InvalidArgument,
                    QStringLiteral("message of %1 bytes exceeds the agent's limit of %2 bytes").arg(in.bytes).arg(m_options.maxMessageBytes));
         return;
@@ -191,12 +194,15 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
 bool Agent::Impl::allowed(const QString &role, SocketKind kind, MessageType type) const
 {
     using MT = MessageType;
-    const bool session = type == MT::Hello || type == MT::Error;
+    const bool session = type == MT::Hello;
     const bool sdk = type == MT::Put || type == MT::Delete || type == MT::Get;
-    const bool replication = type == MT::ReplicaHello || type == MT::ReplicaAck;
+    // Replication (and the errors replicas report upstream) flows only between agents, on the
+    // listen socket, whose replies go back the same way.
+    const bool replication = kind == SocketKind::Api
+                             && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error);
     const bool status = type == MT::Status;
     if (role == QLatin1String("admin"))
-        return true;
+        return !(kind == SocketKind::Sdk && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error));
     if (role == QLatin1String("agent"))
         return session || replication || status || sdk;
     if (role == QLatin1String("client"))

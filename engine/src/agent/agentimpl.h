@@ -40,7 +40,8 @@ struct ReplicaLink {
     QString agent;
     Tier tier = Tier::Hot;
     QString mode;                    // how it caught up: "log" or "snapshot"
-    std::uint64_t ackedSeq = 0;
+    std::uint64_t ackedSeq = 0;      // never above sentSeq: an ack counts only for what was sent
+    std::uint64_t sentSeq = 0;       // the position the link's stream has reached
     QString ackedDigest;
     std::int64_t lastHeardMs = 0;
     std::int64_t lastSentMs = 0;
@@ -66,6 +67,7 @@ struct Upstream {
     QString primarySdkUrl;
     bool welcomed = false;
     QString mode;
+    bool snapshotPending = false;      // welcomed in snapshot mode, snapshot not yet restored
     std::optional<Snapshot> incoming;  // a snapshot being received
     QString incomingReason;
     qsizetype incomingExpected = 0;
@@ -94,6 +96,7 @@ struct AppInstance {
     std::uint64_t epoch = 0;     // highest epoch this agent knows for the application
     bool fenced = false;
     QString fencedReason;
+    std::uint64_t fencedByEpoch = 0;  // the newer epoch that fenced this primary, if known
     AppCounters counters;
     // primary
     QHash<QByteArray, ReplicaLink> replicas;
@@ -133,11 +136,15 @@ public:
     void handleReplicaHello(const QByteArray &identity, const protocol::Message &message);
     void handleReplicaAck(const QByteArray &identity, const protocol::Message &message);
     void handleReplicaError(const QByteArray &identity, const protocol::Message &message);
-    void sendSnapshot(AppInstance &app, ReplicaLink &link, const QString &reason);
+    // False when the link could not take it; the caller drops the link (never during iteration).
+    [[nodiscard]] bool sendSnapshot(AppInstance &app, ReplicaLink &link, const QString &reason);
+    void sendWelcome(AppInstance &app, const ReplicaLink &link);
+    // After the critical patterns change, a warm replica starts over from a critical snapshot.
+    void resyncWarmReplicas(AppInstance &app);
     void flushAndExpire();
     void completeWrites(AppInstance &app);
     void failPendingWrites(AppInstance &app, ErrorCode code, const QString &text);
-    void fence(AppInstance &app, const QString &reason);
+    void fence(AppInstance &app, const QString &reason, std::uint64_t newerEpoch = 0);
     void dropLink(AppInstance &app, const QByteArray &identity, const QString &why);
 
     // replicaside.cpp

@@ -128,8 +128,9 @@ Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
 
 Status AppAssignment::validate() const
 {
-    if (app.isEmpty() || app.size() > 200)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("an application needs a name of 1 to 200 characters"));
+    // Agent and application names together make a replica's ZeroMQ routing id (<= 255 bytes).
+    if (app.isEmpty() || app.toUtf8().size() > 100 || app.contains(QLatin1Char('/')))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("an application needs a name of 1 to 100 bytes without '/'"));
     if (role == Role::Primary && tier != Tier::None)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1': a primary has no tier").arg(app));
     if (role == Role::Replica) {
@@ -227,8 +228,8 @@ Status AgentOptions::finalize()
 {
     if (name.isEmpty())
         name = QSysInfo::machineHostName();
-    if (name.isEmpty() || name.size() > 100 || name.contains(QLatin1Char('/')))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("the agent name must be 1 to 100 characters without '/'"));
+    if (name.isEmpty() || name.toUtf8().size() > 100 || name.contains(QLatin1Char('/')))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("the agent name must be 1 to 100 bytes without '/'"));
     if (!listenUrl.startsWith(QLatin1String("tcp://")) && !listenUrl.startsWith(QLatin1String("ipc://")))
         return fail(ErrorCode::InvalidArgument, QStringLiteral("listen endpoint '%1' must be tcp://HOST:PORT or ipc://PATH").arg(listenUrl));
     if (sdkUrl.isEmpty()) {

@@ -32,6 +32,23 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
 {
     if (auto ok = assignment.validate(); !ok)
         return ok;
+    // Check everything that can fail before changing anything, so a refused assign leaves the
+    // application as it was.
+    if (assignment.role == Role::Replica && !transport::isTcp(assignment.primaryUrl)
+        && !assignment.primaryUrl.startsWith(QLatin1String("ipc://"))) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("primary endpoint '%1' must be tcp://HOST:PORT or ipc://PATH").arg(assignment.primaryUrl));
+    }
+    if (const AppInstance *existing = findApp(assignment.app);
+        existing && existing->role == Role::Replica && assignment.role == Role::Primary) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'%1' is a replica here: use promote, which raises the epoch, to make it primary").arg(assignment.app));
+    }
+    {
+        KeyValueState probe;
+        if (auto ok = probe.setCriticalPatterns(assignment.config.critical); !ok)
+            return ok;
+    }
     auto &slot = m_apps[assignment.app];
     const bool created = !slot;
     if (created) {
@@ -39,12 +56,9 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
         slot->name = assignment.app;
     }
     AppInstance &app = *slot;
-    if (!created && app.role == Role::Replica && assignment.role == Role::Primary) {
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("'%1' is a replica here: use promote, which raises the epoch, to make it primary").arg(app.name));
-    }
-    if (auto ok = app.state.setCriticalPatterns(assignment.config.critical); !ok)
-        return ok;
+    const bool patternsChanged = app.state.criticalPatterns() != assignment.config.critical;
+    if (patternsChanged)
+        (void)app.state.setCriticalPatterns(assignment.config.critical);  // checked above
     app.config = assignment.config;
     app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
 
@@ -53,6 +67,8 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
         app.tier = Tier::None;
         app.epoch = qMax<std::uint64_t>(app.epoch, qMax<std::uint64_t>(1, app.state.epoch()));
         app.state.setSequencing(KeyValueState::Sequencing::Strict);
+        if (patternsChanged)
+            resyncWarmReplicas(app);
         qCInfo(lcAgent) << app.name << ": primary at epoch" << app.epoch;
         return {};
     }
@@ -174,14 +190,17 @@ void Agent::Impl::handleTakeSnapshot(const ReplyRoute &route, const Message &mes
         return;
     }
     int sent = 0;
+    QList<QByteArray> broken;
     for (ReplicaLink &link : app->replicas) {
-        if (link.tier == Tier::Cold) {
-            sendSnapshot(*app, link, QStringLiteral("cold"));
+        if (link.tier != Tier::Cold)
+            continue;
+        if (sendSnapshot(*app, link, QStringLiteral("cold")))
             ++sent;
-        }
-        if (sent && !app->replicas.contains(link.identity))
-            break;
+        else
+            broken.append(link.identity);
     }
+    for (const QByteArray &identity : broken)
+        dropLink(*app, identity, QStringLiteral("could not send the snapshot"));
     QCborMap body = withId(route.requestId);
     body.insert(QStringLiteral("app"), appName);
     body.insert(QStringLiteral("seq"), qint64(app->state.seq()));

@@ -14,10 +14,13 @@ using protocol::MessageType;
 
 namespace {
 
+// Outgoing replication messages stay far below any sane maxMessageBytes (libzmq drops a larger
+// message and the connection with it): batches, catch-up messages and snapshot chunks end at
+// whichever limit comes first, with at least one item each.
 constexpr qsizetype kMaxBatchBytes = 512 * 1024;
-constexpr qsizetype kCatchUpDeltasPerMessage = 1000;
-constexpr qsizetype kSnapshotEntriesPerChunk = 1000;
+constexpr qsizetype kMaxItemsPerMessage = 1000;
 constexpr qsizetype kMaxKeyBytes = 1024;
+constexpr std::int64_t kReplicaSilenceMs = 5000;
 
 QCborMap withId(qint64 id)
 {
@@ -36,10 +39,17 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
         replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
         return;
     }
-    // A client that has seen a newer epoch proves this primary was replaced.
+    // A client that has seen a newer epoch must not write to an older primary. The client's word
+    // is not proof (any client could claim any epoch), so the write is refused but the primary
+    // is not fenced: fencing takes the word of an agent or an operator.
     const QCborValue clientEpoch = message.body.value(QStringLiteral("epoch"));
-    if (clientEpoch.isInteger() && std::uint64_t(clientEpoch.toInteger()) > app->epoch && app->role == Role::Primary)
-        fence(*app, QStringLiteral("a client has seen epoch %1, newer than this primary's %2").arg(clientEpoch.toInteger()).arg(app->epoch));
+    if (app->role == Role::Primary && clientEpoch.isInteger() && std::uint64_t(clientEpoch.toInteger()) > app->epoch) {
+        replyError(route, ErrorCode::StaleEpoch,
+                   QStringLiteral("this primary of '%1' is at epoch %2 but the client has seen epoch %3: a newer primary exists")
+                       .arg(appName).arg(app->epoch).arg(clientEpoch.toInteger()),
+                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
+        return;
+    }
 
     if (app->role != Role::Primary) {
         QCborMap extra;
@@ -53,7 +63,7 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     }
     if (app->fenced) {
         QCborMap extra;
-        extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
+        extra.insert(QStringLiteral("epoch"), qint64(qMax(app->epoch, app->fencedByEpoch)));
         replyError(route, ErrorCode::Fenced, QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason), extra);
         return;
     }
@@ -110,6 +120,21 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
         link.batch.append(encoded);
         link.batchBytes += delta.byteSize();
     }
+    // A burst of large values flushes early, so no batch outgrows the message limit.
+    for (ReplicaLink &link : app->replicas) {
+        if (link.batchBytes >= kMaxBatchBytes || link.batch.size() >= kMaxItemsPerMessage) {
+            QCborMap body;
+            body.insert(QStringLiteral("app"), app->name);
+            body.insert(QStringLiteral("epoch"), qint64(app->epoch));
+            body.insert(QStringLiteral("upto"), qint64(app->state.seq()));
+            body.insert(QStringLiteral("deltas"), link.batch);
+            link.batch = QCborArray();
+            link.batchBytes = 0;
+            if (transport::send(m_api, {link.identity}, Message{MessageType::Deltas, body}))
+                link.sentSeq = app->state.seq();
+            link.lastSentMs = now();
+        }
+    }
 
     if (ack == QLatin1String("primary") || app->config.syncReplicas == 0) {
         QCborMap body = withId(route.requestId);
@@ -136,6 +161,12 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
         if (app->upstream && !app->upstream->primarySdkUrl.isEmpty())
             extra.insert(QStringLiteral("primary-sdk"), app->upstream->primarySdkUrl);
         replyError(route, ErrorCode::NotPrimary, QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName), extra);
+        return;
+    }
+    if (app->fenced) {
+        // A fenced primary's state may be stale: reading it would be a stale read.
+        replyError(route, ErrorCode::Fenced, QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason),
+                   QCborMap{{QStringLiteral("epoch"), qint64(qMax(app->epoch, app->fencedByEpoch))}});
         return;
     }
     const auto value = app->state.get(message.body.value(QStringLiteral("key")).toString());
@@ -170,7 +201,8 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
     const QString agent = message.body.value(QStringLiteral("agent")).toString();
 
     if (replicaEpoch > app->epoch) {
-        fence(*app, QStringLiteral("replica '%1' knows epoch %2, newer than this primary's %3").arg(agent).arg(replicaEpoch).arg(app->epoch));
+        fence(*app, QStringLiteral("replica '%1' knows epoch %2, newer than this primary's %3").arg(agent).arg(replicaEpoch).arg(app->epoch),
+              replicaEpoch);
         replyError(route, ErrorCode::StaleEpoch, QStringLiteral("this primary's epoch %1 is older than yours").arg(app->epoch),
                    QCborMap{{QStringLiteral("app"), appName}});
         return;
@@ -195,50 +227,52 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
     const bool atSamePoint = replicaSeq == app->state.seq() && replicaSeqEpoch == app->state.epoch();
     const bool logMatches = replicaSeq < app->state.seq() && app->log.coversAfter(replicaSeq)
                             && (replicaSeq == 0 || app->log.epochAt(replicaSeq) == replicaSeqEpoch);
+    // A cold replica that already holds the current state needs nothing ("log": no deltas).
+    const bool coldBehind = replicaSeq < app->state.seq() || replicaSeqEpoch != app->state.epoch();
     if (*tier == Tier::Cold)
-        link.mode = QStringLiteral("snapshot");
+        link.mode = coldBehind ? QStringLiteral("snapshot") : QStringLiteral("log");
     else
         link.mode = (atSamePoint || logMatches) ? QStringLiteral("log") : QStringLiteral("snapshot");
 
-    QCborMap welcome;
-    welcome.insert(QStringLiteral("app"), appName);
-    welcome.insert(QStringLiteral("agent"), m_options.name);
-    welcome.insert(QStringLiteral("epoch"), qint64(app->epoch));
-    welcome.insert(QStringLiteral("seq"), qint64(app->state.seq()));
-    welcome.insert(QStringLiteral("mode"), link.mode);
-    welcome.insert(QStringLiteral("sdk"), m_sdkEndpoint);
-    welcome.insert(QStringLiteral("critical"), QCborArray::fromStringList(app->state.criticalPatterns()));
-    transport::send(m_api, {identity}, Message{MessageType::ReplicaWelcome, welcome});
-
     dropLink(*app, identity, QString());  // a re-hello replaces the old link
     auto &stored = app->replicas[identity] = link;
+    stored.sentSeq = replicaSeq;
+    sendWelcome(*app, stored);
     qCInfo(lcReplication) << appName << ":" << agent << "joined as" << tierName(*tier) << "replica at sequence"
                           << replicaSeq << "catching up by" << link.mode;
 
     if (*tier == Tier::Cold) {
-        if (replicaSeq < app->state.seq() || replicaSeqEpoch != app->state.epoch())
-            sendSnapshot(*app, stored, QStringLiteral("catch-up"));
-        else
+        if (coldBehind && !sendSnapshot(*app, stored, QStringLiteral("catch-up"))) {
+            dropLink(*app, identity, QStringLiteral("could not send the snapshot"));
+            return;
+        }
+        if (!coldBehind)
             stored.snapshotSeq = replicaSeq;
         stored.snapshotSentMs = now();
         return;
     }
     if (stored.mode == QLatin1String("snapshot")) {
-        sendSnapshot(*app, stored, QStringLiteral("catch-up"));
+        if (!sendSnapshot(*app, stored, QStringLiteral("catch-up")))
+            dropLink(*app, identity, QStringLiteral("could not send the snapshot"));
         return;
     }
     // Stream the missing deltas in order; a warm replica gets the critical ones only.
     std::uint64_t position = replicaSeq;
     while (position < app->state.seq()) {
-        const QList<StateDelta> deltas = app->log.after(position, kCatchUpDeltasPerMessage);
+        const QList<StateDelta> deltas = app->log.after(position, kMaxItemsPerMessage);
         if (deltas.isEmpty())
             break;
         QCborArray array;
+        qsizetype bytes = 0;
         for (const StateDelta &delta : deltas) {
-            if (stored.tier == Tier::Hot || app->state.isCritical(delta.key))
+            if (bytes >= kMaxBatchBytes)
+                break;
+            if (stored.tier == Tier::Hot || app->state.isCritical(delta.key)) {
                 array.append(protocol::deltaToCbor(delta));
+                bytes += delta.byteSize();
+            }
+            position = delta.seq;
         }
-        position = deltas.last().seq;
         QCborMap body;
         body.insert(QStringLiteral("app"), appName);
         body.insert(QStringLiteral("epoch"), qint64(app->epoch));
@@ -248,11 +282,41 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
             dropLink(*app, identity, QStringLiteral("could not send catch-up deltas"));
             return;
         }
+        stored.sentSeq = position;
     }
     stored.lastSentMs = now();
 }
 
-void Agent::Impl::sendSnapshot(AppInstance &app, ReplicaLink &link, const QString &reason)
+void Agent::Impl::sendWelcome(AppInstance &app, const ReplicaLink &link)
+{
+    QCborMap welcome;
+    welcome.insert(QStringLiteral("app"), app.name);
+    welcome.insert(QStringLiteral("agent"), m_options.name);
+    welcome.insert(QStringLiteral("epoch"), qint64(app.epoch));
+    welcome.insert(QStringLiteral("seq"), qint64(app.state.seq()));
+    welcome.insert(QStringLiteral("mode"), link.mode);
+    welcome.insert(QStringLiteral("sdk"), m_sdkEndpoint);
+    welcome.insert(QStringLiteral("critical"), QCborArray::fromStringList(app.state.criticalPatterns()));
+    transport::send(m_api, {link.identity}, Message{MessageType::ReplicaWelcome, welcome});
+}
+
+void Agent::Impl::resyncWarmReplicas(AppInstance &app)
+{
+    QList<QByteArray> broken;
+    for (ReplicaLink &link : app.replicas) {
+        if (link.tier != Tier::Warm)
+            continue;
+        link.mode = QStringLiteral("snapshot");
+        link.ackedSeq = 0;
+        sendWelcome(app, link);
+        if (!sendSnapshot(app, link, QStringLiteral("catch-up")))
+            broken.append(link.identity);
+    }
+    for (const QByteArray &identity : broken)
+        dropLink(app, identity, QStringLiteral("could not send the snapshot"));
+}
+
+bool Agent::Impl::sendSnapshot(AppInstance &app, ReplicaLink &link, const QString &reason)
 {
     const Snapshot snapshot = link.tier == Tier::Warm ? app.state.criticalSnapshot(app.name, m_clock.wallMs())
                                                       : app.state.snapshot(app.name, m_clock.wallMs());
@@ -264,28 +328,37 @@ void Agent::Impl::sendSnapshot(AppInstance &app, ReplicaLink &link, const QStrin
     begin.insert(QStringLiteral("entries"), qint64(snapshot.entries.size()));
     begin.insert(QStringLiteral("reason"), reason);
     bool sent = transport::send(m_api, {link.identity}, Message{MessageType::SnapshotBegin, begin});
-    for (qsizetype from = 0; sent && from < snapshot.entries.size(); from += kSnapshotEntriesPerChunk) {
+    qsizetype from = 0;
+    while (sent && from < snapshot.entries.size()) {
+        qsizetype count = 0;
+        qsizetype bytes = 0;
+        while (from + count < snapshot.entries.size() && count < kMaxItemsPerMessage && bytes < kMaxBatchBytes) {
+            const auto &entry = snapshot.entries[from + count];
+            bytes += entry.first.size() * 2 + entry.second.size() + 16;
+            ++count;
+        }
         QCborMap chunk;
         chunk.insert(QStringLiteral("app"), app.name);
         chunk.insert(QStringLiteral("seq"), qint64(snapshot.seq));
-        chunk.insert(QStringLiteral("entries"), protocol::entriesToCbor(snapshot.entries, from, kSnapshotEntriesPerChunk));
+        chunk.insert(QStringLiteral("entries"), protocol::entriesToCbor(snapshot.entries, from, count));
         sent = transport::send(m_api, {link.identity}, Message{MessageType::SnapshotChunk, chunk});
+        from += count;
     }
     QCborMap end;
     end.insert(QStringLiteral("app"), app.name);
     end.insert(QStringLiteral("seq"), qint64(snapshot.seq));
     sent = sent && transport::send(m_api, {link.identity}, Message{MessageType::SnapshotEnd, end});
-    if (!sent) {
-        dropLink(app, link.identity, QStringLiteral("could not send the snapshot"));
-        return;
-    }
+    if (!sent)
+        return false;
     link.snapshotSeq = snapshot.seq;
+    link.sentSeq = snapshot.seq;
     link.snapshotSentMs = now();
     link.lastSentMs = now();
     // Deltas queued before the snapshot are already inside it.
     link.batch = QCborArray();
     link.batchBytes = 0;
     ++app.counters.snapshotsSent;
+    return true;
 }
 
 void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &message)
@@ -303,12 +376,17 @@ void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &me
     ReplicaLink &link = app->replicas[identity];
     const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
     if (epoch > app->epoch) {
-        fence(*app, QStringLiteral("replica '%1' acknowledged epoch %2, newer than %3").arg(link.agent).arg(epoch).arg(app->epoch));
+        fence(*app, QStringLiteral("replica '%1' acknowledged epoch %2, newer than %3").arg(link.agent).arg(epoch).arg(app->epoch), epoch);
         return;
     }
-    link.ackedSeq = qMax(link.ackedSeq, std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()));
-    link.ackedDigest = message.body.value(QStringLiteral("digest")).toString();
     link.lastHeardMs = now();
+    if (epoch < app->epoch)
+        return;  // from before the replica took this primary's epoch: says nothing about our deltas
+    // An acknowledgement vouches only for what this primary sent on the link: a replica that
+    // still holds another history at a higher sequence must not complete writes it lacks.
+    const auto acked = qMin(std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()), link.sentSeq);
+    link.ackedSeq = qMax(link.ackedSeq, acked);
+    link.ackedDigest = message.body.value(QStringLiteral("digest")).toString();
     completeWrites(*app);
 }
 
@@ -322,7 +400,7 @@ void Agent::Impl::handleReplicaError(const QByteArray &identity, const Message &
     const QString text = message.body.value(QStringLiteral("message")).toString();
     const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
     if (errorCodeFromName(code) == ErrorCode::StaleEpoch && epoch > app->epoch) {
-        fence(*app, QStringLiteral("replica '%1' follows epoch %2: %3").arg(app->replicas[identity].agent).arg(epoch).arg(text));
+        fence(*app, QStringLiteral("replica '%1' follows epoch %2: %3").arg(app->replicas[identity].agent).arg(epoch).arg(text), epoch);
         return;
     }
     dropLink(*app, identity, QStringLiteral("replica reported %1: %2").arg(code, text));
@@ -370,12 +448,18 @@ void Agent::Impl::flushAndExpire()
         AppInstance &app = *appPtr;
         if (app.role != Role::Primary)
             continue;
-        QList<QByteArray> broken;
+        QList<QPair<QByteArray, QString>> broken;
         for (ReplicaLink &link : app.replicas) {
+            if (t - link.lastHeardMs >= kReplicaSilenceMs) {
+                broken.append({link.identity, QStringLiteral("silent for %1 ms").arg(t - link.lastHeardMs)});
+                continue;
+            }
             if (link.tier == Tier::Cold) {
                 const bool due = t - link.snapshotSentMs >= app.config.snapshotIntervalMs;
-                if (due && link.snapshotSeq != app.state.seq())
-                    sendSnapshot(app, link, QStringLiteral("cold"));
+                if (due && link.snapshotSeq != app.state.seq() && !sendSnapshot(app, link, QStringLiteral("cold"))) {
+                    broken.append({link.identity, QStringLiteral("could not send the snapshot")});
+                    continue;
+                }
                 link.batch = QCborArray();  // cold replicas take snapshots only; deltas below are keep-alives
             }
             // Send queued deltas, or a keep-alive (no deltas, the current position) so the
@@ -391,11 +475,13 @@ void Agent::Impl::flushAndExpire()
             link.batch = QCborArray();
             link.batchBytes = 0;
             if (!transport::send(m_api, {link.identity}, Message{MessageType::Deltas, body}))
-                broken.append(link.identity);
+                broken.append({link.identity, QStringLiteral("replica unreachable")});
+            else if (link.tier != Tier::Cold)
+                link.sentSeq = app.state.seq();
             link.lastSentMs = t;
         }
-        for (const QByteArray &identity : broken)
-            dropLink(app, identity, QStringLiteral("replica unreachable"));
+        for (const auto &[identity, why] : broken)
+            dropLink(app, identity, why);
 
         while (!app.pending.empty() && app.pending.front().deadlineMs <= t) {
             const PendingWrite write = app.pending.front();
@@ -409,8 +495,9 @@ void Agent::Impl::flushAndExpire()
     }
 }
 
-void Agent::Impl::fence(AppInstance &app, const QString &reason)
+void Agent::Impl::fence(AppInstance &app, const QString &reason, std::uint64_t newerEpoch)
 {
+    app.fencedByEpoch = qMax(app.fencedByEpoch, newerEpoch);
     if (app.fenced)
         return;
     app.fenced = true;

@@ -53,6 +53,7 @@ void Agent::Impl::sendHello(AppInstance &app)
     body.insert(QStringLiteral("seq"), qint64(app.state.seq()));
     body.insert(QStringLiteral("seq-epoch"), qint64(app.state.epoch()));
     up.welcomed = false;
+    up.snapshotPending = false;
     up.incoming.reset();
     up.lastHelloMs = now();
     transport::send(*up.socket, {}, Message{MessageType::ReplicaHello, body});
@@ -61,10 +62,12 @@ void Agent::Impl::sendHello(AppInstance &app)
 void Agent::Impl::sendAck(AppInstance &app)
 {
     Upstream &up = *app.upstream;
+    // Until a snapshot catch-up is restored, our position is not the primary's history: send a
+    // keep-alive that acknowledges nothing (epoch 0, sequence 0).
     QCborMap body;
     body.insert(QStringLiteral("app"), app.name);
-    body.insert(QStringLiteral("epoch"), qint64(app.epoch));
-    body.insert(QStringLiteral("seq"), qint64(app.state.seq()));
+    body.insert(QStringLiteral("epoch"), up.snapshotPending ? qint64(0) : qint64(app.epoch));
+    body.insert(QStringLiteral("seq"), up.snapshotPending ? qint64(0) : qint64(app.state.seq()));
     body.insert(QStringLiteral("digest"), app.state.digest().toHex());
     transport::send(*up.socket, {}, Message{MessageType::ReplicaAck, body});
     up.lastAckSentMs = now();
@@ -112,6 +115,7 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         app.epoch = epoch;
         up.welcomed = true;
         up.mode = message.body.value(QStringLiteral("mode")).toString();
+        up.snapshotPending = up.mode == QLatin1String("snapshot");
         up.primaryAgent = message.body.value(QStringLiteral("agent")).toString();
         up.primarySdkUrl = message.body.value(QStringLiteral("sdk")).toString();
         QStringList critical;
@@ -169,6 +173,9 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         return;
     }
     case MessageType::SnapshotBegin: {
+        // Like deltas: only from the primary that welcomed us, and never from an older epoch.
+        if (!up.welcomed || epochOf(message) < app.epoch)
+            return;
         Snapshot snapshot;
         snapshot.app = app.name;
         snapshot.epoch = epochOf(message);
@@ -212,6 +219,7 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         app.log.clear();
         if (app.tier == Tier::Cold)
             storeColdSnapshot(app, snapshot);
+        up.snapshotPending = false;
         up.ackDue = true;
         return;
     }

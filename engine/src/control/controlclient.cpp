@@ -5,6 +5,7 @@
 #include <QCborArray>
 
 #include "transport/requestchannel.h"
+#include "transport/wire.h"
 
 namespace foresight::control {
 
@@ -12,7 +13,7 @@ using protocol::MessageType;
 
 class ControlClient::Impl {
 public:
-    explicit Impl(const ControlOptions &options) : m_options(options), m_context(1) {}
+    explicit Impl(const ControlOptions &options) : m_options(options) {}
 
     Result<QCborMap> call(MessageType type, const QCborMap &body)
     {
@@ -23,7 +24,6 @@ public:
     }
 
     ControlOptions m_options;
-    zmq::context_t m_context;
     std::unique_ptr<transport::RequestChannel> m_channel;
 };
 
@@ -34,7 +34,7 @@ Result<std::unique_ptr<ControlClient>> ControlClient::connect(const ControlOptio
 {
     auto impl = std::make_unique<Impl>(options);
     auto channel = transport::RequestChannel::open(
-        impl->m_context, transport::ChannelOptions{options.url, options.serverPublicKey, options.keys, options.insecure});
+        transport::sharedClientContext(), transport::ChannelOptions{options.url, options.serverPublicKey, options.keys, options.insecure});
     if (!channel)
         return std::unexpected(channel.error());
     impl->m_channel = std::move(*channel);

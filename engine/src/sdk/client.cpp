@@ -7,6 +7,7 @@
 #include "foresight/core/clock.h"
 #include "foresight/core/logging.h"
 #include "transport/requestchannel.h"
+#include "transport/wire.h"
 
 namespace foresight::sdk {
 
@@ -15,12 +16,11 @@ using protocol::MessageType;
 
 class Client::Impl {
 public:
-    explicit Impl(const ClientOptions &options) : m_options(options), m_context(1) {}
+    explicit Impl(const ClientOptions &options) : m_options(options) {}
 
     Result<Message> request(MessageType type, const QCborMap &body);
 
     ClientOptions m_options;
-    zmq::context_t m_context;
     std::unique_ptr<transport::RequestChannel> m_channel;
     int m_current = 0;
     int m_redirects = 0;
@@ -37,7 +37,7 @@ Status Client::Impl::open(int index)
     const AgentEndpoint &endpoint = m_options.agents[index];
     transport::ChannelOptions options{endpoint.url, endpoint.serverPublicKey,
                                       KeyPair{m_options.publicKey, m_options.secretKey}, m_options.insecure};
-    auto channel = transport::RequestChannel::open(m_context, options);
+    auto channel = transport::RequestChannel::open(transport::sharedClientContext(), options);
     if (!channel)
         return std::unexpected(channel.error());
     m_channel = std::move(*channel);
@@ -92,6 +92,7 @@ Result<Message> Client::Impl::request(MessageType type, const QCborMap &body)
         const QCborMap &errorBody = m_channel->lastErrorBody();
         switch (last.code) {
         case ErrorCode::NotPrimary:
+        case ErrorCode::StaleEpoch:
         case ErrorCode::Fenced: {
             m_epoch = qMax<std::uint64_t>(m_epoch, errorBody.value(QStringLiteral("epoch")).toInteger());
             // Follow the redirect if the agent named a primary this client knows.

@@ -34,7 +34,8 @@ Result<std::unique_ptr<RequestChannel>> RequestChannel::open(zmq::context_t &con
             static std::atomic<int> counter{0};
             const std::string monitorUrl = "inproc://foresight-monitor-" + std::to_string(++counter);
             if (zmq_socket_monitor(channel->m_socket.handle(), monitorUrl.c_str(),
-                                   ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0)
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+                                       | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED) != 0)
                 return fail(ErrorCode::Network, QStringLiteral("cannot monitor the connection to %1").arg(options.url));
             channel->m_monitor.connect(monitorUrl);
         }
@@ -66,6 +67,10 @@ bool RequestChannel::authFailed()
             std::memcpy(&id, event.data(), 2);
             if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || id == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
                 m_authFailed = true;
+            else if (id == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+                m_handshakeDropped = true;
+            else if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+                m_handshakeDropped = false;
         }
     }
     return m_authFailed;
@@ -113,6 +118,11 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
             }
             return *decoded;
         }
+    }
+    // Still a time-out (the SDK fails over on it), but say what the handshake suggests.
+    if (m_handshakeDropped) {
+        return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms: the agent dropped the CURVE handshake "
+                                                       "(is the agent's public key right?)").arg(m_options.url).arg(timeoutMs));
     }
     return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms").arg(m_options.url).arg(timeoutMs));
 }

@@ -44,6 +44,9 @@ private:
     qint64 m_nextId = 1;
     QCborMap m_lastErrorBody;
     bool m_authFailed = false;
+    // The agent dropped the last CURVE handshake without a reason: what a wrong server key
+    // looks like from this side (the server cannot decrypt our hello). Cleared by a success.
+    bool m_handshakeDropped = false;
 };
 
 } // namespace foresight::transport

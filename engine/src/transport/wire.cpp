@@ -103,6 +103,12 @@ Status configureCurveClient(zmq::socket_t &socket, const KeyPair &own, const QBy
     return {};
 }
 
+zmq::context_t &sharedClientContext()
+{
+    static zmq::context_t *context = new zmq::context_t(1);
+    return *context;
+}
+
 bool isTcp(const QString &url)
 {
     return url.startsWith(QLatin1String("tcp://"));
@@ -134,7 +140,7 @@ void ZapHandler::handlePending()
         std::string status = "400";
         std::string statusText = "key not allowed";
         std::string userId;
-        if (frames.size() >= 7 && text(5) == "CURVE" && frames[6].size() == 32) {
+        if (frames.size() >= 7 && text(2) == kZapDomain && text(5) == "CURVE" && frames[6].size() == 32) {
             char z85[41];
             zmq_z85_encode(z85, static_cast<const uint8_t *>(frames[6].data()), 32);
             if (const auto entry = m_allowlist.find(QByteArray(z85, 40))) {

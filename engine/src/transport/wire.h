@@ -41,6 +41,12 @@ std::optional<Incoming> receive(zmq::socket_t &socket, int routingFrames);
 bool send(zmq::socket_t &socket, const QList<QByteArray> &routing, const protocol::Message &message);
 
 void configureCommon(zmq::socket_t &socket, qsizetype maxMessageBytes);
+
+// One context (one I/O thread) for every client socket of the process. A context per client
+// would add an I/O thread per client: with 16 writers on 2 cores the context switches, not the
+// work, set the pace. Created on first use and deliberately never destroyed, because sockets
+// may still be closing during static destruction.
+zmq::context_t &sharedClientContext();
 Status configureCurveServer(zmq::socket_t &socket, const KeyPair &keys);
 Status configureCurveClient(zmq::socket_t &socket, const KeyPair &own, const QByteArray &serverPublicKey);
 bool isTcp(const QString &url);

@@ -25,7 +25,8 @@ struct ClientOptions {
     QByteArray publicKey;                  // this client's CURVE key pair (Z85), for tcp://
     QByteArray secretKey;
     bool insecure = false;                 // plain TCP; the agent must run with --insecure too
-    int requestTimeoutMs = 2000;           // per attempt
+    int requestTimeoutMs = 3000;           // per attempt; above the agents' ackTimeoutMs (2000) so a
+                                           // not-enough-replicas answer arrives before we give up
     int failoverTimeoutMs = 10000;         // how long to keep looking for a primary
     QString name;                          // shown in the agent's logs
 };
