@@ -48,6 +48,25 @@ int printError(const Error &error)
     }
 }
 
+// What the user gave on this side (key files, keys, values) is wrong, whatever the code says:
+// a missing or world-readable key file is bad input, not a refusal by the agent.
+int inputError(const Error &error)
+{
+    std::fprintf(stderr, "foresightctl: %s\n", qPrintable(error.message));
+    return ExitUsage;
+}
+
+// The agent's answer to a command: an invalid-argument reply is the agent refusing the command
+// (say, promoting what is already primary), not bad usage of foresightctl.
+int agentError(const Error &error)
+{
+    if (error.code == ErrorCode::InvalidArgument) {
+        std::fprintf(stderr, "foresightctl: %s\n", qPrintable(error.message));
+        return ExitRefused;
+    }
+    return printError(error);
+}
+
 int usage(const QString &message)
 {
     std::fprintf(stderr, "foresightctl: %s (see foresightctl --help)\n", qPrintable(message));
@@ -146,10 +165,10 @@ int main(int argc, char *argv[])
             return usage(QStringLiteral("CURVE needs --agent-key (the agent's public key) and --key (this side's key pair), or --insecure"));
         auto serverKey = loadPublicKey(agentKey);
         if (!serverKey)
-            return printError(serverKey.error());
+            return inputError(serverKey.error());
         auto pair = loadKeyPair(keyFile);
         if (!pair)
-            return printError(pair.error());
+            return inputError(pair.error());
         options.serverPublicKey = *serverKey;
         options.keys = *pair;
     }
@@ -178,7 +197,7 @@ int main(int argc, char *argv[])
             if (parser.isSet(primaryKeyOpt)) {
                 auto key = loadPublicKey(parser.value(primaryKeyOpt));
                 if (!key)
-                    return printError(key.error());
+                    return inputError(key.error());
                 assignment.primaryPublicKey = *key;
             }
         }
@@ -197,7 +216,12 @@ int main(int argc, char *argv[])
         if (!intOption(syncOpt, "syncReplicas") || !intOption(ackTimeoutOpt, "ackTimeoutMs") || !intOption(intervalOpt, "snapshotIntervalMs"))
             return usage(QStringLiteral("numeric options take whole numbers"));
         if (auto ok = assignment.config.mergeJson(config, QStringLiteral("assign")); !ok)
-            return printError(ok.error());
+            return inputError(ok.error());
+        if (auto ok = assignment.validate(); !ok)
+            return inputError(ok.error());
+        if (assignment.role == Role::Replica && assignment.primaryUrl.startsWith(QLatin1String("tcp://")) && !options.insecure
+            && assignment.primaryPublicKey.isEmpty())
+            return usage(QStringLiteral("a replica of a tcp:// primary needs --primary-key (the primary agent's public key or .pub file)"));
         reply = (*client)->assign(assignment);
     } else if (command == QLatin1String("promote")) {
         if (args.size() != 2)
@@ -216,7 +240,7 @@ int main(int argc, char *argv[])
         reply = (*client)->takeSnapshot(args[1]);
     }
     if (!reply)
-        return printError(reply.error());
+        return agentError(reply.error());
 
     QCborMap body = *reply;
     body.remove(QStringLiteral("id"));

@@ -76,12 +76,26 @@ bool RequestChannel::authFailed()
     return m_authFailed;
 }
 
+std::unexpected<Error> RequestChannel::keyRefused() const
+{
+    return fail(ErrorCode::Unauthorized,
+                QStringLiteral("the agent at %1 refused this side's key (is it in the agent's allowlist, "
+                               "and is the agent's public key right?)").arg(m_options.url));
+}
+
 Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
 {
+    // A refused handshake is final (ZMQ_RECONNECT_STOP drops the connection for good): every
+    // later call must say so, not fail to send into a socket that has no peer any more.
+    if (authFailed())
+        return keyRefused();
     const qint64 id = m_nextId++;
     body.insert(QStringLiteral("id"), id);
-    if (!send(m_socket, {}, Message{type, body}))
+    if (!send(m_socket, {}, Message{type, body})) {
+        if (authFailed())
+            return keyRefused();
         return fail(ErrorCode::Network, QStringLiteral("cannot send to %1 (queue full)").arg(m_options.url));
+    }
 
     const std::int64_t deadline = SystemClock::instance().monotonicMs() + timeoutMs;
     while (true) {
@@ -97,11 +111,8 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
                 continue;
             return fail(ErrorCode::Network, QString::fromUtf8(e.what()));
         }
-        if (authFailed()) {
-            return fail(ErrorCode::Unauthorized,
-                        QStringLiteral("the agent at %1 refused this side's key (is it in the agent's allowlist, "
-                                       "and is the agent's public key right?)").arg(m_options.url));
-        }
+        if (authFailed())
+            return keyRefused();
         while (auto in = receive(m_socket, 0)) {
             auto decoded = protocol::decode(in->header, in->body);
             if (!decoded) {

@@ -37,6 +37,7 @@ public:
 private:
     RequestChannel(zmq::context_t &context, const ChannelOptions &options);
     bool authFailed();
+    std::unexpected<Error> keyRefused() const;
 
     ChannelOptions m_options;
     zmq::socket_t m_socket;

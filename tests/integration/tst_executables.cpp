@@ -1,0 +1,150 @@
+// Smoke tests of every executable as a user runs it: --help tells the truth, bad usage exits 2,
+// and the main job (the demo) and the example application work end to end.
+
+#include <QCborArray>
+#include <QCoreApplication>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "foresight/cluster/localcluster.h"
+
+using namespace foresight;
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+Run run(const QString &program, const QStringList &args, int timeoutMs = 60000)
+{
+    QProcess process;
+    process.start(QCoreApplication::applicationDirPath() + QLatin1Char('/') + program, args);
+    Run result;
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        result.err = QStringLiteral("timed out");
+        return result;
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+} // namespace
+
+class TestExecutables : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void helpDescribesEachProgram_data();
+    void helpDescribesEachProgram();
+    void badUsageExitsWithTwo_data();
+    void badUsageExitsWithTwo();
+    void demoShowsEveryTierInSync();
+    void exampleCountsVisitsAcrossAPromotion();
+};
+
+void TestExecutables::helpDescribesEachProgram_data()
+{
+    QTest::addColumn<QString>("program");
+    QTest::addColumn<QStringList>("mentions");
+    QTest::newRow("agent") << QStringLiteral("foresight-agent")
+                           << QStringList{QStringLiteral("--listen"), QStringLiteral("--insecure"), QStringLiteral("allowFile"), QStringLiteral("syncReplicas")};
+    QTest::newRow("ctl") << QStringLiteral("foresightctl")
+                         << QStringList{QStringLiteral("status"), QStringLiteral("promote"), QStringLiteral("keygen"), QStringLiteral("Exit codes")};
+    QTest::newRow("console") << QStringLiteral("foresight") << QStringList{QStringLiteral("--demo"), QStringLiteral("--headless")};
+    QTest::newRow("example") << QStringLiteral("foresight-example") << QStringList{QStringLiteral("--agent"), QStringLiteral("--visits")};
+}
+
+void TestExecutables::helpDescribesEachProgram()
+{
+    QFETCH(QString, program);
+    QFETCH(QStringList, mentions);
+    const Run r = run(program, {QStringLiteral("--help")});
+    QCOMPARE(r.exitCode, 0);
+    for (const QString &word : mentions)
+        QVERIFY2(r.out.contains(word), qPrintable(program + QStringLiteral(" --help does not mention ") + word));
+}
+
+void TestExecutables::badUsageExitsWithTwo_data()
+{
+    QTest::addColumn<QString>("program");
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("names");
+    QTest::newRow("agent: stray argument") << QStringLiteral("foresight-agent") << QStringList{QStringLiteral("oops")} << QStringLiteral("oops");
+    QTest::newRow("agent: no keys") << QStringLiteral("foresight-agent") << QStringList{QStringLiteral("--listen"), QStringLiteral("tcp://127.0.0.1:*")}
+                                    << QStringLiteral("--insecure");
+    QTest::newRow("ctl: unknown command") << QStringLiteral("foresightctl") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("frobnicate");
+    QTest::newRow("console: nothing to run") << QStringLiteral("foresight") << QStringList{QStringLiteral("--headless")} << QStringLiteral("--demo");
+    QTest::newRow("console: bad writers") << QStringLiteral("foresight")
+                                          << QStringList{QStringLiteral("--demo"), QStringLiteral("--writers"), QStringLiteral("0")} << QStringLiteral("--writers");
+}
+
+void TestExecutables::badUsageExitsWithTwo()
+{
+    QFETCH(QString, program);
+    QFETCH(QStringList, args);
+    QFETCH(QString, names);
+    const Run r = run(program, args);
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(names), qPrintable(r.err));
+}
+
+void TestExecutables::demoShowsEveryTierInSync()
+{
+    // The README's main job, as CI runs it without a terminal: plain blocks, a fixed duration.
+    const Run r = run(QStringLiteral("foresight"),
+                      {QStringLiteral("--demo"), QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("--plain")}, 120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    const QStringList blocks = r.out.split(QStringLiteral("\n\n\n"), Qt::SkipEmptyParts);
+    QVERIFY(!blocks.isEmpty());
+    for (const QString &word : {QStringLiteral("primary"), QStringLiteral("hot"), QStringLiteral("warm"), QStringLiteral("cold")})
+        QVERIFY2(r.out.contains(word), qPrintable(r.out));
+    // Some view during the run shows the hot replica at the primary's digest.
+    QVERIFY2(r.out.contains(QStringLiteral("in sync (digest matches)")), qPrintable(r.out.right(3000)));
+    QVERIFY2(r.out.contains(QStringLiteral("stored in SQLite")), qPrintable(r.out.right(3000)));
+    QVERIFY2(!r.out.contains(QStringLiteral("MISMATCH")), qPrintable(r.out.right(3000)));
+    QVERIFY2(r.err.contains(QStringLiteral("writes acknowledged, 0 failed")), qPrintable(r.err));
+}
+
+void TestExecutables::exampleCountsVisitsAcrossAPromotion()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    LocalCluster::Options options;
+    options.workDir = dir.path();
+    options.agentNames = {QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three")};
+    auto cluster = LocalCluster::start(options);
+    QVERIFY(cluster);
+    LocalCluster &c = **cluster;
+    QVERIFY(c.deploy(QStringLiteral("shop"), 0, {{1, Tier::Hot}, {2, Tier::Hot}}));
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size(), 2, 10000);
+
+    QStringList args{QStringLiteral("--app"), QStringLiteral("shop"), QStringLiteral("--visits"), QStringLiteral("5")};
+    for (int i = 0; i < c.size(); ++i)
+        args << QStringLiteral("--agent") << c.agent(i).sdkUrl();
+    Run r = run(QStringLiteral("foresight-example"), args);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("counter is 5 after 5 visit(s)")), qPrintable(r.out));
+
+    // The primary dies; a hot replica is promoted and given the other as its hot replica.
+    c.agent(0).kill();
+    auto ctl = c.control(1);
+    QVERIFY(ctl);
+    QVERIFY((*ctl)->promote(QStringLiteral("shop")));
+    QVERIFY(c.assignReplica(QStringLiteral("shop"), 2, Tier::Hot, 1));
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(1, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size(), 1, 10000);
+
+    r = run(QStringLiteral("foresight-example"), args);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains(QStringLiteral("counter is 10 after 5 visit(s)")), qPrintable(r.out));
+}
+
+QTEST_GUILESS_MAIN(TestExecutables)
+#include "tst_executables.moc"
