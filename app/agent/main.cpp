@@ -58,15 +58,36 @@ int main(int argc, char *argv[])
         + QString::fromUtf8(kConfigHelp));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("Read the JSON configuration <file>."), QStringLiteral("file"));
-    const QCommandLineOption name(QStringLiteral("name"), QStringLiteral("Agent name (default: host name)."), QStringLiteral("name"));
-    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Control/replication endpoint, tcp://HOST:PORT; port * picks a free one (default tcp://127.0.0.1:7400)."), QStringLiteral("url"));
-    const QCommandLineOption sdk(QStringLiteral("sdk"), QStringLiteral("SDK endpoint for applications, ipc://PATH or tcp://HOST:PORT (default ipc://$XDG_RUNTIME_DIR/foresight-NAME.sock)."), QStringLiteral("url"));
-    const QCommandLineOption key(QStringLiteral("key"), QStringLiteral("This agent's CURVE key pair file."), QStringLiteral("file"));
-    const QCommandLineOption allow(QStringLiteral("allow"), QStringLiteral("Allowlist file of public keys and roles."), QStringLiteral("file"));
-    const QCommandLineOption insecure(QStringLiteral("insecure"), QStringLiteral("Plain TCP without encryption or authentication (labs and tests only)."));
-    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Directory for cold snapshots."), QStringLiteral("dir"));
-    const QCommandLineOption primary(QStringLiteral("primary"), QStringLiteral("Hold <app> as primary (repeatable)."), QStringLiteral("app"));
+    const QCommandLineOption config(QStringLiteral("config"),
+                                    QStringLiteral("Read the JSON configuration <file>."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption name(QStringLiteral("name"),
+                                  QStringLiteral("Agent name (default: host name)."),
+                                  QStringLiteral("name"));
+    const QCommandLineOption listen(
+        QStringLiteral("listen"),
+        QStringLiteral(
+            "Control/replication endpoint, tcp://HOST:PORT; port * picks a free one (default tcp://127.0.0.1:7400)."),
+        QStringLiteral("url"));
+    const QCommandLineOption sdk(QStringLiteral("sdk"),
+                                 QStringLiteral("SDK endpoint for applications, ipc://PATH or tcp://HOST:PORT (default "
+                                                "ipc://$XDG_RUNTIME_DIR/foresight-NAME.sock)."),
+                                 QStringLiteral("url"));
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 QStringLiteral("This agent's CURVE key pair file."),
+                                 QStringLiteral("file"));
+    const QCommandLineOption allow(QStringLiteral("allow"),
+                                   QStringLiteral("Allowlist file of public keys and roles."),
+                                   QStringLiteral("file"));
+    const QCommandLineOption insecure(QStringLiteral("insecure"),
+                                      QStringLiteral(
+                                          "Plain TCP without encryption or authentication (labs and tests only)."));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"),
+                                     QStringLiteral("Directory for cold snapshots."),
+                                     QStringLiteral("dir"));
+    const QCommandLineOption primary(QStringLiteral("primary"),
+                                     QStringLiteral("Hold <app> as primary (repeatable)."),
+                                     QStringLiteral("app"));
     parser.addOptions({config, name, listen, sdk, key, allow, insecure, dataDir, primary});
     parser.process(app);
 
@@ -84,13 +105,20 @@ int main(int argc, char *argv[])
             return die(loaded.error().message);
         options = *loaded;
     }
-    if (parser.isSet(name)) options.name = parser.value(name);
-    if (parser.isSet(listen)) options.listenUrl = parser.value(listen);
-    if (parser.isSet(sdk)) options.sdkUrl = parser.value(sdk);
-    if (parser.isSet(key)) options.keyFile = parser.value(key);
-    if (parser.isSet(allow)) options.allowFile = parser.value(allow);
-    if (parser.isSet(insecure)) options.insecure = true;
-    if (parser.isSet(dataDir)) options.dataDir = parser.value(dataDir);
+    if (parser.isSet(name))
+        options.name = parser.value(name);
+    if (parser.isSet(listen))
+        options.listenUrl = parser.value(listen);
+    if (parser.isSet(sdk))
+        options.sdkUrl = parser.value(sdk);
+    if (parser.isSet(key))
+        options.keyFile = parser.value(key);
+    if (parser.isSet(allow))
+        options.allowFile = parser.value(allow);
+    if (parser.isSet(insecure))
+        options.insecure = true;
+    if (parser.isSet(dataDir))
+        options.dataDir = parser.value(dataDir);
     for (const QString &appName : parser.values(primary)) {
         foresight::AppAssignment assignment;
         assignment.app = appName;

@@ -20,11 +20,21 @@ QString jsonString(const QString &text)
     out += QLatin1Char('"');
     for (const QChar c : text) {
         switch (c.unicode()) {
-        case u'"': out += QLatin1String("\\\""); break;
-        case u'\\': out += QLatin1String("\\\\"); break;
-        case u'\n': out += QLatin1String("\\n"); break;
-        case u'\r': out += QLatin1String("\\r"); break;
-        case u'\t': out += QLatin1String("\\t"); break;
+        case u'"':
+            out += QLatin1String("\\\"");
+            break;
+        case u'\\':
+            out += QLatin1String("\\\\");
+            break;
+        case u'\n':
+            out += QLatin1String("\\n");
+            break;
+        case u'\r':
+            out += QLatin1String("\\r");
+            break;
+        case u'\t':
+            out += QLatin1String("\\t");
+            break;
         default:
             if (c.unicode() < 0x20)
                 out += QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'));
@@ -68,8 +78,7 @@ void printLine(FILE *stream, const QString &line)
 
 std::optional<double> ratioOf(const Figure &figure)
 {
-    if (!figure.value || !figure.baselineValue || *figure.value <= 0.0
-        || *figure.baselineValue <= 0.0)
+    if (!figure.value || !figure.baselineValue || *figure.value <= 0.0 || *figure.baselineValue <= 0.0)
         return std::nullopt;
     return figure.better == Better::Higher ? *figure.value / *figure.baselineValue
                                            : *figure.baselineValue / *figure.value;
@@ -82,8 +91,7 @@ QString toJsonLine(const Figure &figure)
         member("case", jsonString(figure.caseName)),
         member("figure", jsonString(figure.figure)),
         member("unit", jsonString(figure.unit)),
-        member("value", figure.value ? jsonNumber(*figure.value, figure.decimals)
-                                     : QStringLiteral("null")),
+        member("value", figure.value ? jsonNumber(*figure.value, figure.decimals) : QStringLiteral("null")),
     };
     if (!figure.baseline.isEmpty() && figure.baselineValue) {
         members << member("baseline", jsonString(figure.baseline))
@@ -104,8 +112,8 @@ void printFigure(const Figure &figure)
 QString noteJsonLine(const QString &bench, const QString &caseName, const QString &note)
 {
     return QLatin1Char('{') + member("bench", jsonString(bench)) + QLatin1Char(',')
-           + member("case", jsonString(caseName)) + QLatin1Char(',')
-           + member("note", jsonString(note)) + QLatin1Char('}');
+           + member("case", jsonString(caseName)) + QLatin1Char(',') + member("note", jsonString(note))
+           + QLatin1Char('}');
 }
 
 void printNote(const QString &bench, const QString &caseName, const QString &note)
@@ -122,7 +130,8 @@ void printEnvironmentNote(const QString &bench, int durationMs, int warmupMs)
         if (!fields.isEmpty())
             load = QString::fromLatin1(fields.first());
     }
-    printNote(bench, QStringLiteral("environment"),
+    printNote(bench,
+              QStringLiteral("environment"),
               QStringLiteral("%1 CPUs, load average %2 (1 min) at start; %3 ms recorded per case "
                              "after %4 ms warm-up")
                   .arg(std::thread::hardware_concurrency())

@@ -7,9 +7,10 @@
 namespace foresight::bench {
 
 // Options every benchmark accepts on the command line.
-struct BenchOptions {
-    int durationMs = 3000;  // recorded window per case
-    int warmupMs = 500;     // unrecorded lead-in per case
+struct BenchOptions
+{
+    int durationMs = 3000; // recorded window per case
+    int warmupMs = 500;    // unrecorded lead-in per case
 };
 
 enum class Better { Higher, Lower };
@@ -22,15 +23,16 @@ enum class Better { Higher, Lower };
 // number). The baseline keys appear only when the baseline ran, and `ratio` only when both sides
 // have a non-zero value; ratio > 1 always means Foresight is better. `target` is the ratio the
 // issue asks for or, on a line without a baseline, the value it asks for.
-struct Figure {
+struct Figure
+{
     QString bench;
     QString caseName;
     QString figure;
     QString unit;
     Better better = Better::Higher;
-    int decimals = 1;                    // for value and baseline_value
+    int decimals = 1; // for value and baseline_value
     std::optional<double> value;
-    QString baseline;                    // empty: no baseline on this line
+    QString baseline; // empty: no baseline on this line
     std::optional<double> baselineValue;
     std::optional<double> target;
 };

@@ -45,7 +45,7 @@ Result<LoadResult> runForesightLoad(const LoadSpec &spec)
     const QByteArray value(spec.valueBytes, 'v');
     return runWriters(spec, [&](int writer) -> Result<WriteOnce> {
         sdk::ClientOptions mine = clientOptions;
-        mine.agents = {clientOptions.agents.first()};  // the primary only: no failover here
+        mine.agents = {clientOptions.agents.first()}; // the primary only: no failover here
         mine.failoverTimeoutMs = 5000;
         auto client = sdk::Client::connect(mine);
         if (!client)

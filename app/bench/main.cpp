@@ -14,7 +14,8 @@ namespace {
 
 using foresight::bench::BenchOptions;
 
-struct Benchmark {
+struct Benchmark
+{
     const char *name;
     const char *summary;
     int (*run)(const BenchOptions &);
@@ -75,13 +76,12 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("The benchmark to run."));
-    const QCommandLineOption durationOption(
-        QStringLiteral("duration-ms"),
-        QStringLiteral("Recorded time per case in milliseconds (default 3000)."),
-        QStringLiteral("N"));
-    const QCommandLineOption quickOption(
-        QStringLiteral("quick"),
-        QStringLiteral("Short run (500 ms per case, 200 ms warm-up) for smoke checks."));
+    const QCommandLineOption durationOption(QStringLiteral("duration-ms"),
+                                            QStringLiteral("Recorded time per case in milliseconds (default 3000)."),
+                                            QStringLiteral("N"));
+    const QCommandLineOption quickOption(QStringLiteral("quick"),
+                                         QStringLiteral(
+                                             "Short run (500 ms per case, 200 ms warm-up) for smoke checks."));
     parser.addOption(durationOption);
     parser.addOption(quickOption);
     parser.process(app);
@@ -99,8 +99,7 @@ int main(int argc, char *argv[])
     }
     const Benchmark *benchmark = findBenchmark(name);
     if (!benchmark) {
-        printError(QStringLiteral("unknown benchmark '%1'; known: %2")
-                       .arg(name, benchmarkNames()));
+        printError(QStringLiteral("unknown benchmark '%1'; known: %2").arg(name, benchmarkNames()));
         return 2;
     }
 

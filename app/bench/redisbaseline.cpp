@@ -53,12 +53,14 @@ constexpr int kStartDeadlineMs = 10000;
 constexpr int kLinkDeadlineMs = 20000;
 constexpr int kCommandTimeoutSec = 5;
 
-struct ContextDeleter {
+struct ContextDeleter
+{
     void operator()(redisContext *context) const { redisFree(context); }
 };
 using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
 
-struct ReplyDeleter {
+struct ReplyDeleter
+{
     void operator()(redisReply *reply) const { freeReplyObject(reply); }
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
@@ -75,9 +77,8 @@ Result<ContextPtr> connectTo(quint16 port)
     const timeval connectTimeout{2, 0};
     ContextPtr context(redisConnectWithTimeout("127.0.0.1", port, connectTimeout));
     if (!context || context->err)
-        return fail(ErrorCode::Network, QStringLiteral("cannot connect to redis on port %1: %2")
-                                            .arg(port)
-                                            .arg(contextError(context.get())));
+        return fail(ErrorCode::Network,
+                    QStringLiteral("cannot connect to redis on port %1: %2").arg(port).arg(contextError(context.get())));
     const timeval commandTimeout{kCommandTimeoutSec, 0};
     redisSetTimeout(context.get(), commandTimeout);
     return context;
@@ -87,9 +88,8 @@ Result<ReplyPtr> getReply(redisContext *context)
 {
     void *raw = nullptr;
     if (redisGetReply(context, &raw) != REDIS_OK || !raw)
-        return fail(context->err == REDIS_ERR_IO || context->err == REDIS_ERR_EOF
-                        ? ErrorCode::Network
-                        : ErrorCode::ProtocolError,
+        return fail(context->err == REDIS_ERR_IO || context->err == REDIS_ERR_EOF ? ErrorCode::Network
+                                                                                  : ErrorCode::ProtocolError,
                     QStringLiteral("redis: %1").arg(contextError(context)));
     ReplyPtr reply(static_cast<redisReply *>(raw));
     if (reply->type == REDIS_REPLY_ERROR)
@@ -142,24 +142,34 @@ Result<std::array<quint16, 2>> pickTwoFreePorts()
 }
 
 // A redis-server child process. Stops it (SIGTERM, then SIGKILL) when destroyed.
-class RedisServer final {
+class RedisServer final
+{
 public:
     RedisServer() = default;
     ~RedisServer() { stop(); }
     RedisServer(const RedisServer &) = delete;
     RedisServer &operator=(const RedisServer &) = delete;
 
-    Status start(const QString &program, const QString &dir, const QString &name, quint16 port,
+    Status start(const QString &program,
+                 const QString &dir,
+                 const QString &name,
+                 quint16 port,
                  const QStringList &extraArguments)
     {
         m_port = port;
         m_logPath = QDir(dir).filePath(name + QStringLiteral(".log"));
-        QStringList arguments{QStringLiteral("--save"), QString(),
-                              QStringLiteral("--appendonly"), QStringLiteral("no"),
-                              QStringLiteral("--port"), QString::number(port),
-                              QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-                              QStringLiteral("--dir"), dir,
-                              QStringLiteral("--daemonize"), QStringLiteral("no")};
+        QStringList arguments{QStringLiteral("--save"),
+                              QString(),
+                              QStringLiteral("--appendonly"),
+                              QStringLiteral("no"),
+                              QStringLiteral("--port"),
+                              QString::number(port),
+                              QStringLiteral("--bind"),
+                              QStringLiteral("127.0.0.1"),
+                              QStringLiteral("--dir"),
+                              dir,
+                              QStringLiteral("--daemonize"),
+                              QStringLiteral("no")};
         arguments << extraArguments;
         m_process.setProgram(program);
         m_process.setArguments(arguments);
@@ -167,8 +177,7 @@ public:
         m_process.setStandardOutputFile(m_logPath);
         m_process.start();
         if (!m_process.waitForStarted(kStartDeadlineMs))
-            return fail(ErrorCode::Network, QStringLiteral("cannot start %1: %2")
-                                                .arg(program, m_process.errorString()));
+            return fail(ErrorCode::Network, QStringLiteral("cannot start %1: %2").arg(program, m_process.errorString()));
         return {};
     }
 
@@ -191,15 +200,14 @@ public:
             if (m_process.state() == QProcess::NotRunning
                 || m_process.waitForFinished(static_cast<int>(kPollInterval.count())))
                 return fail(ErrorCode::Network,
-                            QStringLiteral("redis-server on port %1 exited: %2")
-                                .arg(m_port)
-                                .arg(logTail()));
+                            QStringLiteral("redis-server on port %1 exited: %2").arg(m_port).arg(logTail()));
         }
-        return fail(ErrorCode::Timeout, QStringLiteral("redis-server on port %1 did not answer "
-                                                       "within %2 ms (%3)")
-                                            .arg(m_port)
-                                            .arg(kStartDeadlineMs)
-                                            .arg(last.message));
+        return fail(ErrorCode::Timeout,
+                    QStringLiteral("redis-server on port %1 did not answer "
+                                   "within %2 ms (%3)")
+                        .arg(m_port)
+                        .arg(kStartDeadlineMs)
+                        .arg(last.message));
     }
 
     quint16 port() const { return m_port; }
@@ -231,8 +239,10 @@ private:
 };
 
 // Polls INFO replication on `context` until every line in `needles` is present.
-Status waitForInfo(redisContext *context, const QList<QByteArray> &needles,
-                   const QDeadlineTimer &deadline, const QString &what)
+Status waitForInfo(redisContext *context,
+                   const QList<QByteArray> &needles,
+                   const QDeadlineTimer &deadline,
+                   const QString &what)
 {
     QByteArray info;
     while (!deadline.hasExpired()) {
@@ -247,10 +257,11 @@ Status waitForInfo(redisContext *context, const QList<QByteArray> &needles,
             return {};
         std::this_thread::sleep_for(kPollInterval);
     }
-    return fail(ErrorCode::Timeout, QStringLiteral("%1 within %2 ms; last INFO replication: %3")
-                                        .arg(what)
-                                        .arg(kLinkDeadlineMs)
-                                        .arg(QString::fromLatin1(info.simplified().left(300))));
+    return fail(ErrorCode::Timeout,
+                QStringLiteral("%1 within %2 ms; last INFO replication: %3")
+                    .arg(what)
+                    .arg(kLinkDeadlineMs)
+                    .arg(QString::fromLatin1(info.simplified().left(300))));
 }
 
 } // namespace
@@ -275,8 +286,12 @@ Result<LoadResult> runRedisWaitLoad(const LoadSpec &spec)
     RedisServer primary;
     RedisServer replica;
     // Diskless sync without delay: the replica links up in milliseconds, not after 5 s.
-    if (auto started = primary.start(program, dir.path(), QStringLiteral("primary"), (*ports)[0],
-                                     {QStringLiteral("--repl-diskless-sync"), QStringLiteral("yes"),
+    if (auto started = primary.start(program,
+                                     dir.path(),
+                                     QStringLiteral("primary"),
+                                     (*ports)[0],
+                                     {QStringLiteral("--repl-diskless-sync"),
+                                      QStringLiteral("yes"),
                                       QStringLiteral("--repl-diskless-sync-delay"),
                                       QStringLiteral("0")});
         !started)
@@ -284,9 +299,12 @@ Result<LoadResult> runRedisWaitLoad(const LoadSpec &spec)
     auto primaryContext = primary.connectWhenReady();
     if (!primaryContext)
         return std::unexpected(primaryContext.error());
-    if (auto started = replica.start(program, dir.path(), QStringLiteral("replica"), (*ports)[1],
-                                     {QStringLiteral("--replicaof"), QStringLiteral("127.0.0.1"),
-                                      QString::number((*ports)[0])});
+    if (auto started
+        = replica.start(program,
+                        dir.path(),
+                        QStringLiteral("replica"),
+                        (*ports)[1],
+                        {QStringLiteral("--replicaof"), QStringLiteral("127.0.0.1"), QString::number((*ports)[0])});
         !started)
         return std::unexpected(started.error());
     auto replicaContext = replica.connectWhenReady();
@@ -294,13 +312,14 @@ Result<LoadResult> runRedisWaitLoad(const LoadSpec &spec)
         return std::unexpected(replicaContext.error());
 
     const QDeadlineTimer linkDeadline(kLinkDeadlineMs);
-    if (auto up = waitForInfo(replicaContext->get(), {QByteArrayLiteral("master_link_status:up")},
-                              linkDeadline, QStringLiteral("the Redis replica did not link up"));
+    if (auto up = waitForInfo(replicaContext->get(),
+                              {QByteArrayLiteral("master_link_status:up")},
+                              linkDeadline,
+                              QStringLiteral("the Redis replica did not link up"));
         !up)
         return std::unexpected(up.error());
     if (auto online = waitForInfo(primaryContext->get(),
-                                  {QByteArrayLiteral("connected_slaves:1"),
-                                   QByteArrayLiteral("state=online")},
+                                  {QByteArrayLiteral("connected_slaves:1"), QByteArrayLiteral("state=online")},
                                   linkDeadline,
                                   QStringLiteral("the Redis primary did not see its replica online"));
         !online)
@@ -320,8 +339,11 @@ Result<LoadResult> runRedisWaitLoad(const LoadSpec &spec)
             const QByteArray key = prefix + QByteArray::number(i++);
             // SET and WAIT go out together: WAIT still runs after the SET it follows, and the
             // client saves a round trip, which makes this the strongest honest baseline.
-            redisAppendCommand(context.get(), "SET %b %b", key.constData(),
-                               static_cast<std::size_t>(key.size()), value.constData(),
+            redisAppendCommand(context.get(),
+                               "SET %b %b",
+                               key.constData(),
+                               static_cast<std::size_t>(key.size()),
+                               value.constData(),
                                static_cast<std::size_t>(value.size()));
             redisAppendCommand(context.get(), "WAIT 1 0");
             auto set = getReply(context.get());

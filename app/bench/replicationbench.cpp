@@ -14,10 +14,11 @@ namespace {
 const QString kBench = QStringLiteral("replication");
 constexpr int kValueBytes = 100;
 constexpr int kManyWriters = 16;
-constexpr double kThroughputTargetRatio = 1.5;  // vs Redis, with 16 writers
-constexpr double kP99TargetUs = 1000.0;         // with 16 writers, no baseline
+constexpr double kThroughputTargetRatio = 1.5; // vs Redis, with 16 writers
+constexpr double kP99TargetUs = 1000.0;        // with 16 writers, no baseline
 
-struct Measures {
+struct Measures
+{
     std::optional<double> perSecond;
     std::optional<double> p50Us;
     std::optional<double> p99Us;
@@ -30,23 +31,25 @@ Measures measure(const LoadResult &result)
             return std::nullopt;
         return *ns / 1000.0;
     };
-    return Measures{ackedPerSecond(result), toUs(percentileNs(result.latenciesNs, 50.0)),
+    return Measures{ackedPerSecond(result),
+                    toUs(percentileNs(result.latenciesNs, 50.0)),
                     toUs(percentileNs(result.latenciesNs, 99.0))};
 }
 
 // One measured side of a case: Foresight or a baseline. `measures` is empty when it could not run.
-struct Side {
+struct Side
+{
     QString name;
     std::optional<Measures> measures;
 };
 
 QString caseName(int writers, bool curve)
 {
-    const QString who = writers == 1 ? QStringLiteral("1 writer")
-                                     : QStringLiteral("%1 writers").arg(writers);
-    return who + (curve ? QStringLiteral(", curve on (redis baseline unencrypted, shared with "
-                                         "curve off)")
-                        : QStringLiteral(", curve off"));
+    const QString who = writers == 1 ? QStringLiteral("1 writer") : QStringLiteral("%1 writers").arg(writers);
+    return who
+           + (curve ? QStringLiteral(", curve on (redis baseline unencrypted, shared with "
+                                     "curve off)")
+                    : QStringLiteral(", curve off"));
 }
 
 // Runs one side and turns its outcome into measures or a note line.
@@ -56,21 +59,20 @@ Side runSide(const QString &name, const QString &caseLabel, Run run)
     logProgress(QStringLiteral("%1: %2: running %3").arg(kBench, caseLabel, name));
     const Result<LoadResult> result = run();
     if (!result) {
-        printNote(kBench, caseLabel,
-                  QStringLiteral("%1 could not run: %2").arg(name, result.error().toString()));
+        printNote(kBench, caseLabel, QStringLiteral("%1 could not run: %2").arg(name, result.error().toString()));
         return Side{name, std::nullopt};
     }
     if (result->failed > 0)
-        printNote(kBench, caseLabel,
-                  QStringLiteral("%1: %2 writes completed without acknowledgement")
-                      .arg(name)
-                      .arg(result->failed));
+        printNote(kBench,
+                  caseLabel,
+                  QStringLiteral("%1: %2 writes completed without acknowledgement").arg(name).arg(result->failed));
     if (result->acked == 0)
         printNote(kBench, caseLabel, QStringLiteral("%1: no write was acknowledged").arg(name));
     return Side{name, measure(*result)};
 }
 
-struct FigureSpec {
+struct FigureSpec
+{
     const char *name;
     const char *unit;
     Better better;
@@ -84,8 +86,7 @@ const FigureSpec kFigures[] = {
     {"ack_latency_p99_us", "us", Better::Lower, 1, &Measures::p99Us},
 };
 
-void printCase(const QString &caseLabel, int writers, const Side &foresightSide,
-               const Side &redis, const Side &zmq)
+void printCase(const QString &caseLabel, int writers, const Side &foresightSide, const Side &redis, const Side &zmq)
 {
     for (const FigureSpec &spec : kFigures) {
         Figure line;
@@ -106,8 +107,7 @@ void printCase(const QString &caseLabel, int writers, const Side &foresightSide,
             Figure withBaseline = line;
             withBaseline.baseline = baseline->name;
             withBaseline.baselineValue = (*baseline->measures).*spec.field;
-            if (writers == kManyWriters && baseline == &redis
-                && spec.field == &Measures::perSecond)
+            if (writers == kManyWriters && baseline == &redis && spec.field == &Measures::perSecond)
                 withBaseline.target = kThroughputTargetRatio;
             printFigure(withBaseline);
         }
@@ -135,15 +135,16 @@ int runReplicationBench(const BenchOptions &options)
         spec.warmupMs = options.warmupMs;
 
         // Redis has no CURVE: measured once per writer count, shown beside both curve cases.
-        const Side redis = runSide(redisBaselineName(), caseName(writers, false),
-                                   [&] { return runRedisWaitLoad(spec); });
+        const Side redis = runSide(redisBaselineName(), caseName(writers, false), [&] {
+            return runRedisWaitLoad(spec);
+        });
         for (const bool curve : {false, true}) {
             spec.curve = curve;
             const QString label = caseName(writers, curve);
-            const Side zmq = runSide(QStringLiteral("zeromq req/rep"), label,
-                                     [&] { return runZmqReqRepLoad(spec); });
-            const Side foresightSide = runSide(QStringLiteral("Foresight"), label,
-                                               [&] { return runForesightLoad(spec); });
+            const Side zmq = runSide(QStringLiteral("zeromq req/rep"), label, [&] { return runZmqReqRepLoad(spec); });
+            const Side foresightSide = runSide(QStringLiteral("Foresight"), label, [&] {
+                return runForesightLoad(spec);
+            });
             foresightRanEverywhere = foresightRanEverywhere && foresightSide.measures.has_value();
             printCase(label, writers, foresightSide, redis, zmq);
         }

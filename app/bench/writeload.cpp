@@ -34,7 +34,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct WriterOutcome {
+struct WriterOutcome
+{
     LoadResult result;
     std::optional<Error> error;
 };
@@ -111,11 +112,10 @@ Result<LoadResult> runWriters(const LoadSpec &spec, const WriterFactory &factory
         ready.wait();
         // Setup errors are visible here (the latch orders them); writers that did connect then
         // find the window already closed instead of running a load whose result is discarded.
-        const bool setupFailed = std::ranges::any_of(
-            outcomes, [](const WriterOutcome &out) { return out.error.has_value(); });
+        const bool setupFailed = std::ranges::any_of(outcomes,
+                                                     [](const WriterOutcome &out) { return out.error.has_value(); });
         measureStart = Clock::now() + std::chrono::milliseconds(setupFailed ? 0 : spec.warmupMs);
-        measureEnd = setupFailed ? measureStart
-                                 : measureStart + std::chrono::milliseconds(spec.durationMs);
+        measureEnd = setupFailed ? measureStart : measureStart + std::chrono::milliseconds(spec.durationMs);
         go.count_down();
     } // joins
 

@@ -13,7 +13,8 @@ namespace foresight::bench {
 // What a write-load run does: `writers` threads, each writing `valueBytes`-byte values as fast
 // as its acknowledgements come back, for `warmupMs` (not recorded) and then `durationMs`
 // (recorded).
-struct LoadSpec {
+struct LoadSpec
+{
     int writers = 1;
     bool curve = false;
     int valueBytes = 100;
@@ -23,10 +24,11 @@ struct LoadSpec {
 
 // What a run measured, over the recorded window only. `latenciesNs` holds one entry per
 // acknowledged write (request sent to acknowledgement received), in no particular order.
-struct LoadResult {
+struct LoadResult
+{
     qint64 acked = 0;
-    qint64 failed = 0;   // writes that completed but were not acknowledged as required
-    double seconds = 0;  // length of the recorded window
+    qint64 failed = 0;  // writes that completed but were not acknowledged as required
+    double seconds = 0; // length of the recorded window
     QList<qint64> latenciesNs;
 };
 

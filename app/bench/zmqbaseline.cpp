@@ -5,8 +5,8 @@
 #include <chrono>
 #include <exception>
 #include <future>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,7 +21,8 @@ namespace {
 constexpr auto kReplyTimeout = std::chrono::milliseconds(5000);
 constexpr auto kStopPoll = std::chrono::milliseconds(50);
 
-struct CurveKeys {
+struct CurveKeys
+{
     std::string publicKey;
     std::string secretKey;
 };
@@ -31,21 +32,25 @@ Result<CurveKeys> makeCurveKeys()
     std::array<char, 41> pub{};
     std::array<char, 41> sec{};
     if (zmq_curve_keypair(pub.data(), sec.data()) != 0)
-        return fail(ErrorCode::Internal, QStringLiteral("zmq_curve_keypair failed: %1")
-                                             .arg(QString::fromLocal8Bit(zmq_strerror(zmq_errno()))));
+        return fail(ErrorCode::Internal,
+                    QStringLiteral("zmq_curve_keypair failed: %1")
+                        .arg(QString::fromLocal8Bit(zmq_strerror(zmq_errno()))));
     return CurveKeys{std::string(pub.data(), 40), std::string(sec.data(), 40)};
 }
 
 Error zmqError(const char *what, const zmq::error_t &e)
 {
-    return Error{ErrorCode::Network, QStringLiteral("ZeroMQ baseline: %1: %2")
-                                         .arg(QLatin1String(what), QString::fromLocal8Bit(e.what()))};
+    return Error{ErrorCode::Network,
+                 QStringLiteral("ZeroMQ baseline: %1: %2").arg(QLatin1String(what), QString::fromLocal8Bit(e.what()))};
 }
 
 // Echoes every request back on a ROUTER socket until `stop` is set. Owns its socket.
-class EchoServer final {
+class EchoServer final
+{
 public:
-    explicit EchoServer(std::optional<CurveKeys> keys) : m_keys(std::move(keys)) {}
+    explicit EchoServer(std::optional<CurveKeys> keys)
+        : m_keys(std::move(keys))
+    {}
     ~EchoServer() { stop(); }
     EchoServer(const EchoServer &) = delete;
     EchoServer &operator=(const EchoServer &) = delete;
@@ -118,8 +123,7 @@ Result<LoadResult> runZmqReqRepLoad(const LoadSpec &spec)
     std::optional<CurveKeys> serverKeys;
     if (spec.curve) {
         if (!zmq_has("curve"))
-            return fail(ErrorCode::Network,
-                        QStringLiteral("this libzmq was built without CURVE support"));
+            return fail(ErrorCode::Network, QStringLiteral("this libzmq was built without CURVE support"));
         auto keys = makeCurveKeys();
         if (!keys)
             return std::unexpected(keys.error());
@@ -152,12 +156,10 @@ Result<LoadResult> runZmqReqRepLoad(const LoadSpec &spec)
             return WriteOnce([socket, &payload]() -> Result<bool> {
                 try {
                     if (!socket->send(zmq::buffer(payload), zmq::send_flags::none))
-                        return fail(ErrorCode::Timeout,
-                                    QStringLiteral("ZeroMQ baseline: request not sent in time"));
+                        return fail(ErrorCode::Timeout, QStringLiteral("ZeroMQ baseline: request not sent in time"));
                     zmq::message_t reply;
                     if (!socket->recv(reply, zmq::recv_flags::none))
-                        return fail(ErrorCode::Timeout,
-                                    QStringLiteral("ZeroMQ baseline: no echo within 5 s"));
+                        return fail(ErrorCode::Timeout, QStringLiteral("ZeroMQ baseline: no echo within 5 s"));
                     return reply.size() == payload.size();
                 } catch (const zmq::error_t &e) {
                     return std::unexpected(zmqError("request", e));

@@ -50,8 +50,10 @@ int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    std::fprintf(stderr, "foresight: starting 4 agents on loopback (%s), work directory %s\n",
-                 options.curve ? "CURVE" : "insecure", qPrintable(workDir));
+    std::fprintf(stderr,
+                 "foresight: starting 4 agents on loopback (%s), work directory %s\n",
+                 options.curve ? "CURVE" : "insecure",
+                 qPrintable(workDir));
 
     LocalCluster::Options clusterOptions;
     clusterOptions.workDir = workDir;
@@ -100,8 +102,13 @@ int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
                            .arg(options.curve ? QStringLiteral("CURVE") : QStringLiteral("INSECURE"),
                                 QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
         header.workload = QStringLiteral("workload: %1 writers, %2 acknowledged, %3 failed, %4 writes/s%5")
-                              .arg(options.writers).arg(acked).arg(workload.failed()).arg(qRound(rate))
-                              .arg(workload.lastError().isEmpty() ? QString() : QStringLiteral("  (last error: %1)").arg(workload.lastError()));
+                              .arg(options.writers)
+                              .arg(acked)
+                              .arg(workload.failed())
+                              .arg(qRound(rate))
+                              .arg(workload.lastError().isEmpty()
+                                       ? QString()
+                                       : QStringLiteral("  (last error: %1)").arg(workload.lastError()));
         header.hint = options.durationSeconds > 0
                           ? QStringLiteral("stopping after %1 s (Ctrl-C stops now)").arg(options.durationSeconds)
                           : QStringLiteral("Ctrl-C to stop");
@@ -119,9 +126,14 @@ int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
     }
     workload.stop();
     if (workload.acked() == 0) {
-        std::fprintf(stderr, "foresight: the demo workload acknowledged no write: %s\n", qPrintable(workload.lastError()));
+        std::fprintf(stderr,
+                     "foresight: the demo workload acknowledged no write: %s\n",
+                     qPrintable(workload.lastError()));
         exitCode = 1;
     }
-    std::fprintf(stderr, "foresight: demo stopped: %lld writes acknowledged, %lld failed\n", workload.acked(), workload.failed());
+    std::fprintf(stderr,
+                 "foresight: demo stopped: %lld writes acknowledged, %lld failed\n",
+                 workload.acked(),
+                 workload.failed());
     return exitCode;
 }

@@ -4,14 +4,15 @@
 
 #include <QString>
 
-struct DemoOptions {
-    int durationSeconds = 0;     // 0: until stopped
+struct DemoOptions
+{
+    int durationSeconds = 0; // 0: until stopped
     bool curve = true;
     int writers = 3;
-    int writesPerSecond = 50;    // per writer
+    int writesPerSecond = 50; // per writer
     int refreshMs = 500;
-    bool ansi = true;            // redraw in place (a terminal) or print blocks (a log)
-    QString workDir;             // empty: a temporary directory, removed afterwards
+    bool ansi = true; // redraw in place (a terminal) or print blocks (a log)
+    QString workDir;  // empty: a temporary directory, removed afterwards
 };
 
 // Runs the README's demo: a local cluster of real foresight-agent processes on loopback (one

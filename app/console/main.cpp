@@ -29,22 +29,38 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION_STRING));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Foresight console. This version runs the headless terminal view only; the window arrives "
-        "with the console issue.\n\n"
-        "--demo starts a local cluster of four real foresight-agent processes on loopback (one "
-        "application with a primary, a hot, a warm and a cold replica), drives a demo workload "
-        "through the SDK and shows roles, tiers, sequence numbers, lag and digests until Ctrl-C."));
+    parser.setApplicationDescription(
+        QStringLiteral("Foresight console. This version runs the headless terminal view only; the window arrives "
+                       "with the console issue.\n\n"
+                       "--demo starts a local cluster of four real foresight-agent processes on loopback (one "
+                       "application with a primary, a hot, a warm and a cold replica), drives a demo workload "
+                       "through the SDK and shows roles, tiers, sequence numbers, lag and digests until Ctrl-C."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Run without a window (the only mode so far)."));
+    const QCommandLineOption headless(QStringLiteral("headless"),
+                                      QStringLiteral("Run without a window (the only mode so far)."));
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Run the local demo cluster."));
-    const QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Stop the demo after <seconds> (default: run until Ctrl-C)."), QStringLiteral("seconds"), QStringLiteral("0"));
-    const QCommandLineOption writers(QStringLiteral("writers"), QStringLiteral("Demo writer threads (default 3)."), QStringLiteral("n"), QStringLiteral("3"));
-    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Writes per second per writer (default 50)."), QStringLiteral("n"), QStringLiteral("50"));
+    const QCommandLineOption duration(QStringLiteral("duration"),
+                                      QStringLiteral("Stop the demo after <seconds> (default: run until Ctrl-C)."),
+                                      QStringLiteral("seconds"),
+                                      QStringLiteral("0"));
+    const QCommandLineOption writers(QStringLiteral("writers"),
+                                     QStringLiteral("Demo writer threads (default 3)."),
+                                     QStringLiteral("n"),
+                                     QStringLiteral("3"));
+    const QCommandLineOption rate(QStringLiteral("rate"),
+                                  QStringLiteral("Writes per second per writer (default 50)."),
+                                  QStringLiteral("n"),
+                                  QStringLiteral("50"));
     const QCommandLineOption insecure(QStringLiteral("insecure"), QStringLiteral("Run the demo agents without CURVE."));
-    const QCommandLineOption workDir(QStringLiteral("work-dir"), QStringLiteral("Keep the demo's keys, logs and data in <dir> instead of a temporary directory."), QStringLiteral("dir"));
-    const QCommandLineOption plain(QStringLiteral("plain"), QStringLiteral("Print status blocks instead of redrawing the screen (default when stdout is not a terminal)."));
+    const QCommandLineOption
+        workDir(QStringLiteral("work-dir"),
+                QStringLiteral("Keep the demo's keys, logs and data in <dir> instead of a temporary directory."),
+                QStringLiteral("dir"));
+    const QCommandLineOption
+        plain(QStringLiteral("plain"),
+              QStringLiteral(
+                  "Print status blocks instead of redrawing the screen (default when stdout is not a terminal)."));
     parser.addOptions({headless, demo, duration, writers, rate, insecure, workDir, plain});
     parser.process(app);
 
@@ -55,7 +71,8 @@ int main(int argc, char *argv[])
     if (!parser.positionalArguments().isEmpty())
         return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     if (!parser.isSet(demo))
-        return usage(QStringLiteral("nothing to run yet: use --demo (connecting to a real cluster arrives with the failover issue)"));
+        return usage(QStringLiteral(
+            "nothing to run yet: use --demo (connecting to a real cluster arrives with the failover issue)"));
 
     DemoOptions options;
     bool ok1 = false, ok2 = false, ok3 = false;

@@ -6,11 +6,12 @@
 
 namespace {
 
-struct PrimaryFacts {
+struct PrimaryFacts
+{
     qint64 seq = 0;
     QString digest;
     QString criticalDigest;
-    QHash<QString, QCborMap> replicas;  // by agent name, as the primary sees them
+    QHash<QString, QCborMap> replicas; // by agent name, as the primary sees them
 };
 
 QString cell(const QString &text, int width)
@@ -43,8 +44,8 @@ QString renderClusterTable(const ViewHeader &header, const QList<AgentRow> &agen
     lines << header.title << header.workload << QString();
     lines << cell(QStringLiteral("APP"), 8) + cell(QStringLiteral("AGENT"), 9) + cell(QStringLiteral("ROLE"), 8)
                  + cell(QStringLiteral("TIER"), 5) + cell(QStringLiteral("EPOCH"), 5) + cell(QStringLiteral("SEQ"), 8)
-                 + cell(QStringLiteral("LAG"), 6) + cell(QStringLiteral("LAG MS"), 7) + cell(QStringLiteral("DIGEST"), 13)
-                 + QStringLiteral("STATE");
+                 + cell(QStringLiteral("LAG"), 6) + cell(QStringLiteral("LAG MS"), 7)
+                 + cell(QStringLiteral("DIGEST"), 13) + QStringLiteral("STATE");
     for (const AgentRow &row : agents) {
         if (!row.reachable) {
             lines << cell(QStringLiteral("-"), 8) + cell(row.agent, 9) + QStringLiteral("UNREACHABLE: ") + row.error;
@@ -62,7 +63,8 @@ QString renderClusterTable(const ViewHeader &header, const QList<AgentRow> &agen
             QString verdict;
             if (role == QLatin1String("primary")) {
                 verdict = app.value(QStringLiteral("writable")).toBool()
-                              ? QStringLiteral("writable, %1 replica(s)").arg(app.value(QStringLiteral("replicas")).toArray().size())
+                              ? QStringLiteral("writable, %1 replica(s)")
+                                    .arg(app.value(QStringLiteral("replicas")).toArray().size())
                               : QStringLiteral("FENCED: ") + app.value(QStringLiteral("fenced")).toString();
             } else {
                 const PrimaryFacts facts = primaries.value(name);
@@ -71,19 +73,23 @@ QString renderClusterTable(const ViewHeader &header, const QList<AgentRow> &agen
                     lag = QString::number(seen.value(QStringLiteral("lag")).toInteger());
                     lagMs = QString::number(seen.value(QStringLiteral("lag-ms")).toInteger());
                 }
-                const bool connected = app.value(QStringLiteral("primary")).toMap().value(QStringLiteral("connected")).toBool();
+                const bool connected
+                    = app.value(QStringLiteral("primary")).toMap().value(QStringLiteral("connected")).toBool();
                 if (!connected) {
                     verdict = QStringLiteral("NOT CONNECTED to its primary");
                 } else if (tier == QLatin1String("cold")) {
                     const QCborMap stored = app.value(QStringLiteral("stored-snapshot")).toMap();
                     verdict = stored.isEmpty() ? QStringLiteral("waiting for the first snapshot")
-                                               : QStringLiteral("snapshot at seq %1 stored in SQLite").arg(stored.value(QStringLiteral("seq")).toInteger());
+                                               : QStringLiteral("snapshot at seq %1 stored in SQLite")
+                                                     .arg(stored.value(QStringLiteral("seq")).toInteger());
                     if (app.contains(QStringLiteral("store-error")))
                         verdict = QStringLiteral("STORE ERROR: ") + app.value(QStringLiteral("store-error")).toString();
                 } else if (seq == facts.seq) {
-                    const bool match = tier == QLatin1String("warm") ? digest == facts.criticalDigest : digest == facts.digest;
-                    verdict = match ? (tier == QLatin1String("warm") ? QStringLiteral("in sync (critical keys, digest matches)")
-                                                                     : QStringLiteral("in sync (digest matches)"))
+                    const bool match = tier == QLatin1String("warm") ? digest == facts.criticalDigest
+                                                                     : digest == facts.digest;
+                    verdict = match ? (tier == QLatin1String("warm")
+                                           ? QStringLiteral("in sync (critical keys, digest matches)")
+                                           : QStringLiteral("in sync (digest matches)"))
                                     : QStringLiteral("DIGEST MISMATCH at the same sequence");
                 } else {
                     verdict = QStringLiteral("catching up (%1 behind)").arg(facts.seq - seq);
@@ -91,8 +97,9 @@ QString renderClusterTable(const ViewHeader &header, const QList<AgentRow> &agen
             }
             lines << cell(name, 8) + cell(row.agent, 9) + cell(role, 8)
                          + cell(role == QLatin1String("primary") ? QStringLiteral("-") : tier, 5)
-                         + cell(QString::number(app.value(QStringLiteral("epoch")).toInteger()), 5) + cell(QString::number(seq), 8)
-                         + cell(lag, 6) + cell(lagMs, 7) + cell(digest.left(12), 13) + verdict;
+                         + cell(QString::number(app.value(QStringLiteral("epoch")).toInteger()), 5)
+                         + cell(QString::number(seq), 8) + cell(lag, 6) + cell(lagMs, 7) + cell(digest.left(12), 13)
+                         + verdict;
         }
     }
     lines << QString() << header.hint;

@@ -6,14 +6,16 @@
 
 // One agent's status as the terminal view shows it; reachable == false when the agent did not
 // answer (error says why).
-struct AgentRow {
+struct AgentRow
+{
     QString agent;
     bool reachable = false;
     QString error;
-    QCborMap status;  // the agent's status-reply body
+    QCborMap status; // the agent's status-reply body
 };
 
-struct ViewHeader {
+struct ViewHeader
+{
     QString title;
     QString workload;
     QString hint;

@@ -41,10 +41,14 @@ int printError(const Error &error)
     std::fprintf(stderr, "foresightctl: %s\n", qPrintable(error.message));
     switch (error.code) {
     case ErrorCode::Timeout:
-    case ErrorCode::Network: return ExitUnreachable;
-    case ErrorCode::Unauthorized: return ExitUnauthorized;
-    case ErrorCode::InvalidArgument: return ExitUsage;
-    default: return ExitRefused;
+    case ErrorCode::Network:
+        return ExitUnreachable;
+    case ErrorCode::Unauthorized:
+        return ExitUnauthorized;
+    case ErrorCode::InvalidArgument:
+        return ExitUsage;
+    default:
+        return ExitRefused;
     }
 }
 
@@ -94,28 +98,75 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION_STRING));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Drive Foresight agents from a terminal.") + QString::fromUtf8(kCommandsHelp));
+    parser.setApplicationDescription(QStringLiteral("Drive Foresight agents from a terminal.")
+                                     + QString::fromUtf8(kCommandsHelp));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("status, assign, promote, snapshot or keygen"));
-    const QCommandLineOption agentOpt(QStringLiteral("agent"), QStringLiteral("The agent's endpoint, tcp://HOST:PORT."), QStringLiteral("url"));
-    const QCommandLineOption agentKeyOpt(QStringLiteral("agent-key"), QStringLiteral("The agent's public key, or its .pub file."), QStringLiteral("key"));
-    const QCommandLineOption keyOpt(QStringLiteral("key"), QStringLiteral("This side's key pair file (role admin in the agent's allowlist)."), QStringLiteral("file"));
-    const QCommandLineOption insecureOpt(QStringLiteral("insecure"), QStringLiteral("Talk to an agent started with --insecure."));
-    const QCommandLineOption jsonOpt(QStringLiteral("json"), QStringLiteral("Print the agent's reply as JSON, for scripts."));
-    const QCommandLineOption timeoutOpt(QStringLiteral("timeout-ms"), QStringLiteral("How long to wait for the agent (default 3000)."), QStringLiteral("ms"), QStringLiteral("3000"));
-    const QCommandLineOption outOpt(QStringLiteral("out"), QStringLiteral("keygen: the secret key file to write."), QStringLiteral("file"));
-    const QCommandLineOption roleOpt(QStringLiteral("role"), QStringLiteral("assign: primary or replica."), QStringLiteral("role"));
-    const QCommandLineOption tierOpt(QStringLiteral("tier"), QStringLiteral("assign: hot, warm or cold."), QStringLiteral("tier"));
-    const QCommandLineOption primaryUrlOpt(QStringLiteral("primary-url"), QStringLiteral("assign: the primary agent's endpoint."), QStringLiteral("url"));
-    const QCommandLineOption primaryKeyOpt(QStringLiteral("primary-key"), QStringLiteral("assign: the primary agent's public key or .pub file."), QStringLiteral("key"));
-    const QCommandLineOption criticalOpt(QStringLiteral("critical"), QStringLiteral("assign: comma-separated glob patterns of critical keys."), QStringLiteral("patterns"));
-    const QCommandLineOption syncOpt(QStringLiteral("sync-replicas"), QStringLiteral("assign: hot acknowledgements a write needs."), QStringLiteral("n"));
-    const QCommandLineOption ackTimeoutOpt(QStringLiteral("ack-timeout-ms"), QStringLiteral("assign: how long a write waits for them."), QStringLiteral("ms"));
-    const QCommandLineOption intervalOpt(QStringLiteral("snapshot-interval-ms"), QStringLiteral("assign: cold snapshot interval."), QStringLiteral("ms"));
-    const QCommandLineOption epochOpt(QStringLiteral("epoch"), QStringLiteral("promote: the least epoch to take."), QStringLiteral("n"));
-    parser.addOptions({agentOpt, agentKeyOpt, keyOpt, insecureOpt, jsonOpt, timeoutOpt, outOpt, roleOpt, tierOpt,
-                       primaryUrlOpt, primaryKeyOpt, criticalOpt, syncOpt, ackTimeoutOpt, intervalOpt, epochOpt});
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 QStringLiteral("status, assign, promote, snapshot or keygen"));
+    const QCommandLineOption agentOpt(QStringLiteral("agent"),
+                                      QStringLiteral("The agent's endpoint, tcp://HOST:PORT."),
+                                      QStringLiteral("url"));
+    const QCommandLineOption agentKeyOpt(QStringLiteral("agent-key"),
+                                         QStringLiteral("The agent's public key, or its .pub file."),
+                                         QStringLiteral("key"));
+    const QCommandLineOption keyOpt(QStringLiteral("key"),
+                                    QStringLiteral("This side's key pair file (role admin in the agent's allowlist)."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption insecureOpt(QStringLiteral("insecure"),
+                                         QStringLiteral("Talk to an agent started with --insecure."));
+    const QCommandLineOption jsonOpt(QStringLiteral("json"),
+                                     QStringLiteral("Print the agent's reply as JSON, for scripts."));
+    const QCommandLineOption timeoutOpt(QStringLiteral("timeout-ms"),
+                                        QStringLiteral("How long to wait for the agent (default 3000)."),
+                                        QStringLiteral("ms"),
+                                        QStringLiteral("3000"));
+    const QCommandLineOption outOpt(QStringLiteral("out"),
+                                    QStringLiteral("keygen: the secret key file to write."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption roleOpt(QStringLiteral("role"),
+                                     QStringLiteral("assign: primary or replica."),
+                                     QStringLiteral("role"));
+    const QCommandLineOption tierOpt(QStringLiteral("tier"),
+                                     QStringLiteral("assign: hot, warm or cold."),
+                                     QStringLiteral("tier"));
+    const QCommandLineOption primaryUrlOpt(QStringLiteral("primary-url"),
+                                           QStringLiteral("assign: the primary agent's endpoint."),
+                                           QStringLiteral("url"));
+    const QCommandLineOption primaryKeyOpt(QStringLiteral("primary-key"),
+                                           QStringLiteral("assign: the primary agent's public key or .pub file."),
+                                           QStringLiteral("key"));
+    const QCommandLineOption criticalOpt(QStringLiteral("critical"),
+                                         QStringLiteral("assign: comma-separated glob patterns of critical keys."),
+                                         QStringLiteral("patterns"));
+    const QCommandLineOption syncOpt(QStringLiteral("sync-replicas"),
+                                     QStringLiteral("assign: hot acknowledgements a write needs."),
+                                     QStringLiteral("n"));
+    const QCommandLineOption ackTimeoutOpt(QStringLiteral("ack-timeout-ms"),
+                                           QStringLiteral("assign: how long a write waits for them."),
+                                           QStringLiteral("ms"));
+    const QCommandLineOption intervalOpt(QStringLiteral("snapshot-interval-ms"),
+                                         QStringLiteral("assign: cold snapshot interval."),
+                                         QStringLiteral("ms"));
+    const QCommandLineOption epochOpt(QStringLiteral("epoch"),
+                                      QStringLiteral("promote: the least epoch to take."),
+                                      QStringLiteral("n"));
+    parser.addOptions({agentOpt,
+                       agentKeyOpt,
+                       keyOpt,
+                       insecureOpt,
+                       jsonOpt,
+                       timeoutOpt,
+                       outOpt,
+                       roleOpt,
+                       tierOpt,
+                       primaryUrlOpt,
+                       primaryKeyOpt,
+                       criticalOpt,
+                       syncOpt,
+                       ackTimeoutOpt,
+                       intervalOpt,
+                       epochOpt});
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -137,14 +188,19 @@ int main(int argc, char *argv[])
             return printError(ok.error());
         if (json)
             printJson(QCborMap{{QStringLiteral("public-key"), QString::fromLatin1(pair->publicKey)},
-                               {QStringLiteral("secret-file"), out}, {QStringLiteral("public-file"), QString(out + QStringLiteral(".pub"))}});
+                               {QStringLiteral("secret-file"), out},
+                               {QStringLiteral("public-file"), QString(out + QStringLiteral(".pub"))}});
         else
-            std::printf("wrote %s (secret, mode 0600) and %s.pub\npublic key: %s\n", qPrintable(out), qPrintable(out),
+            std::printf("wrote %s (secret, mode 0600) and %s.pub\npublic key: %s\n",
+                        qPrintable(out),
+                        qPrintable(out),
                         pair->publicKey.constData());
         return ExitOk;
     }
 
-    static const QStringList kCommands{QStringLiteral("status"), QStringLiteral("assign"), QStringLiteral("promote"),
+    static const QStringList kCommands{QStringLiteral("status"),
+                                       QStringLiteral("assign"),
+                                       QStringLiteral("promote"),
                                        QStringLiteral("snapshot")};
     if (!kCommands.contains(command))
         return usage(QStringLiteral("unknown command '%1'").arg(command));
@@ -162,7 +218,8 @@ int main(int argc, char *argv[])
         const QString agentKey = envOr(parser, agentKeyOpt, "FORESIGHT_AGENT_KEY");
         const QString keyFile = envOr(parser, keyOpt, "FORESIGHT_KEY");
         if (agentKey.isEmpty() || keyFile.isEmpty())
-            return usage(QStringLiteral("CURVE needs --agent-key (the agent's public key) and --key (this side's key pair), or --insecure"));
+            return usage(QStringLiteral(
+                "CURVE needs --agent-key (the agent's public key) and --key (this side's key pair), or --insecure"));
         auto serverKey = loadPublicKey(agentKey);
         if (!serverKey)
             return inputError(serverKey.error());
@@ -203,7 +260,9 @@ int main(int argc, char *argv[])
         }
         QJsonObject config;
         if (parser.isSet(criticalOpt))
-            config.insert(QStringLiteral("critical"), QJsonArray::fromStringList(parser.value(criticalOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)));
+            config.insert(QStringLiteral("critical"),
+                          QJsonArray::fromStringList(
+                              parser.value(criticalOpt).split(QLatin1Char(','), Qt::SkipEmptyParts)));
         const auto intOption = [&](const QCommandLineOption &option, const char *name) -> bool {
             if (!parser.isSet(option))
                 return true;
@@ -213,15 +272,17 @@ int main(int argc, char *argv[])
                 config.insert(QLatin1String(name), value);
             return ok;
         };
-        if (!intOption(syncOpt, "syncReplicas") || !intOption(ackTimeoutOpt, "ackTimeoutMs") || !intOption(intervalOpt, "snapshotIntervalMs"))
+        if (!intOption(syncOpt, "syncReplicas") || !intOption(ackTimeoutOpt, "ackTimeoutMs")
+            || !intOption(intervalOpt, "snapshotIntervalMs"))
             return usage(QStringLiteral("numeric options take whole numbers"));
         if (auto ok = assignment.config.mergeJson(config, QStringLiteral("assign")); !ok)
             return inputError(ok.error());
         if (auto ok = assignment.validate(); !ok)
             return inputError(ok.error());
-        if (assignment.role == Role::Replica && assignment.primaryUrl.startsWith(QLatin1String("tcp://")) && !options.insecure
-            && assignment.primaryPublicKey.isEmpty())
-            return usage(QStringLiteral("a replica of a tcp:// primary needs --primary-key (the primary agent's public key or .pub file)"));
+        if (assignment.role == Role::Replica && assignment.primaryUrl.startsWith(QLatin1String("tcp://"))
+            && !options.insecure && assignment.primaryPublicKey.isEmpty())
+            return usage(QStringLiteral(
+                "a replica of a tcp:// primary needs --primary-key (the primary agent's public key or .pub file)"));
         reply = (*client)->assign(assignment);
     } else if (command == QLatin1String("promote")) {
         if (args.size() != 2)
@@ -249,12 +310,16 @@ int main(int argc, char *argv[])
     } else if (command == QLatin1String("status")) {
         std::printf("%s\n", qPrintable(formatStatus(body)));
     } else if (command == QLatin1String("promote")) {
-        std::printf("promoted %s to primary: epoch %lld, sequence %lld (was %s replica)\n", qPrintable(args[1]),
-                    body.value(QStringLiteral("epoch")).toInteger(), body.value(QStringLiteral("seq")).toInteger(),
+        std::printf("promoted %s to primary: epoch %lld, sequence %lld (was %s replica)\n",
+                    qPrintable(args[1]),
+                    body.value(QStringLiteral("epoch")).toInteger(),
+                    body.value(QStringLiteral("seq")).toInteger(),
                     qPrintable(body.value(QStringLiteral("former-tier")).toString()));
     } else if (command == QLatin1String("snapshot")) {
-        std::printf("snapshot of %s at sequence %lld sent to %lld cold replica(s)\n", qPrintable(args[1]),
-                    body.value(QStringLiteral("seq")).toInteger(), body.value(QStringLiteral("cold-replicas")).toInteger());
+        std::printf("snapshot of %s at sequence %lld sent to %lld cold replica(s)\n",
+                    qPrintable(args[1]),
+                    body.value(QStringLiteral("seq")).toInteger(),
+                    body.value(QStringLiteral("cold-replicas")).toInteger());
     } else {
         std::printf("assigned %s\n", qPrintable(args[1]));
     }

@@ -14,7 +14,9 @@ QString shortDigest(const QString &digest)
 
 QString formatStatus(const QCborMap &status)
 {
-    const auto text = [](const QCborMap &m, const char *key) { return m.value(QLatin1String(key)).toVariant().toString(); };
+    const auto text = [](const QCborMap &m, const char *key) {
+        return m.value(QLatin1String(key)).toVariant().toString();
+    };
     QStringList lines;
     lines << QStringLiteral("agent %1  (protocol %2, version %3, up %4 s%5)")
                  .arg(text(status, "agent"), text(status, "protocol"), text(status, "version"))
@@ -37,10 +39,16 @@ QString formatStatus(const QCborMap &status)
     for (const QCborValue &value : apps) {
         const QCborMap app = value.toMap();
         const QString role = text(app, "role");
-        const QString tier = role == QLatin1String("primary") ? QString() : QStringLiteral(" (%1)").arg(text(app, "tier"));
+        const QString tier = role == QLatin1String("primary") ? QString()
+                                                              : QStringLiteral(" (%1)").arg(text(app, "tier"));
         lines << QString();
         lines << QStringLiteral("  %1: %2%3  epoch %4  seq %5  keys %6  digest %7%8")
-                     .arg(text(app, "app"), role, tier, text(app, "epoch"), text(app, "seq"), text(app, "keys"),
+                     .arg(text(app, "app"),
+                          role,
+                          tier,
+                          text(app, "epoch"),
+                          text(app, "seq"),
+                          text(app, "keys"),
                           shortDigest(text(app, "digest")),
                           app.value(QStringLiteral("writable")).toBool() ? QStringLiteral("  writable") : QString());
         if (app.contains(QStringLiteral("fenced")))
@@ -50,9 +58,12 @@ QString formatStatus(const QCborMap &status)
         const QCborMap primary = app.value(QStringLiteral("primary")).toMap();
         if (!primary.isEmpty()) {
             lines << QStringLiteral("    primary %1 (%2)  %3, heard %4 ms ago, caught up by %5")
-                         .arg(text(primary, "agent"), text(primary, "url"),
-                              primary.value(QStringLiteral("connected")).toBool() ? QStringLiteral("connected") : QStringLiteral("DISCONNECTED"),
-                              text(primary, "heard-ms-ago"), text(primary, "catch-up"));
+                         .arg(text(primary, "agent"),
+                              text(primary, "url"),
+                              primary.value(QStringLiteral("connected")).toBool() ? QStringLiteral("connected")
+                                                                                  : QStringLiteral("DISCONNECTED"),
+                              text(primary, "heard-ms-ago"),
+                              text(primary, "catch-up"));
         }
         const QCborMap stored = app.value(QStringLiteral("stored-snapshot")).toMap();
         if (!stored.isEmpty()) {
@@ -64,13 +75,21 @@ QString formatStatus(const QCborMap &status)
             if (replicas.isEmpty())
                 lines << QStringLiteral("    no replicas connected");
             else
-                lines << QStringLiteral("    %1 %2 %3 %4 %5 %6").arg(QStringLiteral("replica"), -16).arg(QStringLiteral("tier"), -5)
-                             .arg(QStringLiteral("acked"), 10).arg(QStringLiteral("lag"), 8).arg(QStringLiteral("lag ms"), 8)
+                lines << QStringLiteral("    %1 %2 %3 %4 %5 %6")
+                             .arg(QStringLiteral("replica"), -16)
+                             .arg(QStringLiteral("tier"), -5)
+                             .arg(QStringLiteral("acked"), 10)
+                             .arg(QStringLiteral("lag"), 8)
+                             .arg(QStringLiteral("lag ms"), 8)
                              .arg(QStringLiteral("digest"));
             for (const QCborValue &r : replicas) {
                 const QCborMap replica = r.toMap();
-                lines << QStringLiteral("    %1 %2 %3 %4 %5 %6").arg(text(replica, "agent"), -16).arg(text(replica, "tier"), -5)
-                             .arg(text(replica, "acked-seq"), 10).arg(text(replica, "lag"), 8).arg(text(replica, "lag-ms"), 8)
+                lines << QStringLiteral("    %1 %2 %3 %4 %5 %6")
+                             .arg(text(replica, "agent"), -16)
+                             .arg(text(replica, "tier"), -5)
+                             .arg(text(replica, "acked-seq"), 10)
+                             .arg(text(replica, "lag"), 8)
+                             .arg(text(replica, "lag-ms"), 8)
                              .arg(shortDigest(text(replica, "acked-digest")));
             }
         }

@@ -22,12 +22,22 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A visit counter whose state lives in Foresight agents."));
     parser.addHelpOption();
-    const QCommandLineOption agentOpt(QStringLiteral("agent"),
-                                      QStringLiteral("An agent's SDK endpoint (repeatable): ipc://PATH, or tcp://HOST:PORT[=PUBLIC-KEY-OR-FILE]."),
-                                      QStringLiteral("url"));
-    const QCommandLineOption appOpt(QStringLiteral("app"), QStringLiteral("Application name (default: shop)."), QStringLiteral("name"), QStringLiteral("shop"));
-    const QCommandLineOption keyOpt(QStringLiteral("key"), QStringLiteral("This client's key pair, for tcp:// endpoints with CURVE."), QStringLiteral("file"));
-    const QCommandLineOption visitsOpt(QStringLiteral("visits"), QStringLiteral("Visits to count (default 10)."), QStringLiteral("n"), QStringLiteral("10"));
+    const QCommandLineOption
+        agentOpt(QStringLiteral("agent"),
+                 QStringLiteral(
+                     "An agent's SDK endpoint (repeatable): ipc://PATH, or tcp://HOST:PORT[=PUBLIC-KEY-OR-FILE]."),
+                 QStringLiteral("url"));
+    const QCommandLineOption appOpt(QStringLiteral("app"),
+                                    QStringLiteral("Application name (default: shop)."),
+                                    QStringLiteral("name"),
+                                    QStringLiteral("shop"));
+    const QCommandLineOption keyOpt(QStringLiteral("key"),
+                                    QStringLiteral("This client's key pair, for tcp:// endpoints with CURVE."),
+                                    QStringLiteral("file"));
+    const QCommandLineOption visitsOpt(QStringLiteral("visits"),
+                                       QStringLiteral("Visits to count (default 10)."),
+                                       QStringLiteral("n"),
+                                       QStringLiteral("10"));
     const QCommandLineOption insecureOpt(QStringLiteral("insecure"), QStringLiteral("tcp:// without CURVE."));
     parser.addOptions({agentOpt, appOpt, keyOpt, visitsOpt, insecureOpt});
     parser.process(app);
@@ -72,16 +82,19 @@ int main(int argc, char *argv[])
     if (!current)
         return fail(QStringLiteral("cannot read %1: %2").arg(counterKey, current.error().toString()));
     qint64 count = current->value ? current->value->toLongLong() : 0;
-    std::printf("counter is %lld (primary at epoch %llu, sequence %llu)\n", count,
-                static_cast<unsigned long long>(current->epoch), static_cast<unsigned long long>(current->seq));
+    std::printf("counter is %lld (primary at epoch %llu, sequence %llu)\n",
+                count,
+                static_cast<unsigned long long>(current->epoch),
+                static_cast<unsigned long long>(current->seq));
 
     for (int i = 0; i < visits; ++i) {
         ++count;
         // The session token is a critical key when the application's patterns say so
         // ("session/*"): warm replicas receive it too.
         const QString session = QStringLiteral("session/%1").arg(QUuid::createUuid().toString(QUuid::WithoutBraces));
-        for (const auto &[key, value] : {std::pair{counterKey, QByteArray::number(count)},
-                                         std::pair{session, QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8()}}) {
+        for (const auto &[key, value] :
+             {std::pair{counterKey, QByteArray::number(count)},
+              std::pair{session, QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toUtf8()}}) {
             auto receipt = (*client)->put(key, value);
             if (!receipt)
                 return fail(QStringLiteral("write of %1 not acknowledged: %2").arg(key, receipt.error().toString()));
@@ -91,7 +104,9 @@ int main(int argc, char *argv[])
     if (!final)
         return fail(final.error().toString());
     std::printf("counter is %s after %d visit(s); %d redirect(s) to find the primary (%s)\n",
-                final->value.value_or(QByteArray("0")).constData(), visits, (*client)->redirects(),
+                final->value.value_or(QByteArray("0")).constData(),
+                visits,
+                (*client)->redirects(),
                 qPrintable((*client)->currentAgentUrl()));
     return 0;
 }

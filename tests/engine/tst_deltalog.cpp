@@ -41,8 +41,8 @@ void appendRange(DeltaLog &log, std::uint64_t first, std::uint64_t last)
 
 bool sameDelta(const StateDelta &a, const StateDelta &b)
 {
-    return a.seq == b.seq && a.epoch == b.epoch && a.timestampMs == b.timestampMs && a.key == b.key
-           && a.op == b.op && a.value == b.value;
+    return a.seq == b.seq && a.epoch == b.epoch && a.timestampMs == b.timestampMs && a.key == b.key && a.op == b.op
+           && a.value == b.value;
 }
 
 // The log used by the coverage tests: 5..10 after trimming to six deltas.
@@ -55,7 +55,8 @@ DeltaLog fiveToTen()
 
 } // namespace
 
-class TestDeltaLog final : public QObject {
+class TestDeltaLog final : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -275,7 +276,7 @@ void TestDeltaLog::after()
 void TestDeltaLog::epochAt_data()
 {
     QTest::addColumn<std::uint64_t>("seq");
-    QTest::addColumn<int>("epoch");  // -1: not in the log
+    QTest::addColumn<int>("epoch"); // -1: not in the log
 
     // The log holds 5..10; epochs are 2 for 4..6 and 5 from 7.
     QTest::newRow("zero") << std::uint64_t(0) << -1;

@@ -20,10 +20,10 @@ namespace {
 
 // Owner, group and other bits only: QFileInfo also reports the ReadUser/WriteUser flags of
 // whoever runs the test, which say nothing about the file's mode.
-constexpr QFileDevice::Permissions kModeBits =
-    QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner | QFileDevice::ReadGroup
-    | QFileDevice::WriteGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther | QFileDevice::WriteOther
-    | QFileDevice::ExeOther;
+constexpr QFileDevice::Permissions kModeBits = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                               | QFileDevice::ReadGroup | QFileDevice::WriteGroup
+                                               | QFileDevice::ExeGroup | QFileDevice::ReadOther
+                                               | QFileDevice::WriteOther | QFileDevice::ExeOther;
 
 QFileDevice::Permissions modeOf(const QString &path)
 {
@@ -67,7 +67,8 @@ const QByteArray kHashesKey("1####2####3####4####5####6####7####8####");
 
 } // namespace
 
-class TestKeys final : public QObject {
+class TestKeys final : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -171,9 +172,10 @@ void TestKeys::saveKeyPairModes()
 void TestKeys::saveKeyPairNarrowsExistingFile()
 {
     const QString path = m_dir.filePath(u"existing.key"_s);
-    QVERIFY(writeText(path, "old contents that anyone could read\n",
-                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup
-                          | QFileDevice::ReadOther | QFileDevice::WriteOther));
+    QVERIFY(writeText(path,
+                      "old contents that anyone could read\n",
+                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther
+                          | QFileDevice::WriteOther));
     const KeyPair pair = newPair();
     QVERIFY(foresight::saveKeyPair(pair, path).has_value());
     QCOMPARE(modeOf(path), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
@@ -196,8 +198,7 @@ void TestKeys::loadKeyPairRoundTrip()
     // Hand-written files: other line order, extra spaces, comments.
     const QString handPath = m_dir.filePath(u"hand.key"_s);
     QVERIFY(writeText(handPath,
-                      "# mine\n  secret-key=\"" + pair.secretKey + "\"  \n\npublic-key =  \"" + pair.publicKey
-                          + "\"\n",
+                      "# mine\n  secret-key=\"" + pair.secretKey + "\"  \n\npublic-key =  \"" + pair.publicKey + "\"\n",
                       QFileDevice::ReadOwner | QFileDevice::WriteOwner));
     const auto hand = foresight::loadKeyPair(handPath);
     QVERIFY2(hand.has_value(), describe(hand).constData());
@@ -243,12 +244,12 @@ void TestKeys::loadKeyPairRefusesFileWithoutKeys_data()
     QTest::newRow("garbage") << QByteArray("\x00\x01 not a key file \xff", 20);
     QTest::newRow("public half only") << "public-key = \"" + pair.publicKey + "\"\n";
     QTest::newRow("secret half only") << "secret-key = \"" + pair.secretKey + "\"\n";
-    QTest::newRow("keys without quotes")
-        << "public-key = " + pair.publicKey + "\nsecret-key = " + pair.secretKey + '\n';
-    QTest::newRow("short secret")
-        << "public-key = \"" + pair.publicKey + "\"\nsecret-key = \"" + pair.secretKey.left(39) + "\"\n";
-    QTest::newRow("commented out")
-        << "# public-key = \"" + pair.publicKey + "\"\n# secret-key = \"" + pair.secretKey + "\"\n";
+    QTest::newRow("keys without quotes") << "public-key = " + pair.publicKey + "\nsecret-key = " + pair.secretKey
+                                                + '\n';
+    QTest::newRow("short secret") << "public-key = \"" + pair.publicKey + "\"\nsecret-key = \""
+                                         + pair.secretKey.left(39) + "\"\n";
+    QTest::newRow("commented out") << "# public-key = \"" + pair.publicKey + "\"\n# secret-key = \"" + pair.secretKey
+                                          + "\"\n";
     QTest::newRow("raw keys") << pair.publicKey + '\n' + pair.secretKey + '\n';
 }
 
@@ -276,7 +277,7 @@ void TestKeys::loadKeyPairMissingFile()
 void TestKeys::loadPublicKey_data()
 {
     QTest::addColumn<QString>("keyOrPath");
-    QTest::addColumn<QByteArray>("expected");  // empty: refused
+    QTest::addColumn<QByteArray>("expected"); // empty: refused
     QTest::addColumn<ErrorCode>("code");
 
     QVERIFY(m_dir.isValid());
@@ -286,7 +287,8 @@ void TestKeys::loadPublicKey_data()
     const QString garbagePath = m_dir.filePath(u"garbage.pub"_s);
     QVERIFY(writeText(garbagePath, "this is not a key\n", QFileDevice::ReadOwner | QFileDevice::WriteOwner));
     const QString secretOnlyPath = m_dir.filePath(u"secret-only.key"_s);
-    QVERIFY(writeText(secretOnlyPath, "secret-key = \"" + pair.secretKey + "\"\n",
+    QVERIFY(writeText(secretOnlyPath,
+                      "secret-key = \"" + pair.secretKey + "\"\n",
                       QFileDevice::ReadOwner | QFileDevice::WriteOwner));
 
     QTest::newRow("raw key") << QString::fromLatin1(pair.publicKey) << pair.publicKey << ErrorCode::Internal;
@@ -331,10 +333,10 @@ void TestKeys::allowlistParses()
                          "%3 client shop-frontend\n"
                          "%4 agent rack#3 # '#' inside a word is not a comment\n"
                          "#%5 agent commented out without a space\n"_s.arg(QString::fromLatin1(kServerKey),
-                                                                         QString::fromLatin1(kClientKey),
-                                                                         QString::fromLatin1(kHashKey),
-                                                                         QString::fromLatin1(kHashesKey),
-                                                                         QString::fromLatin1(kZeroKey));
+                                                                           QString::fromLatin1(kClientKey),
+                                                                           QString::fromLatin1(kHashKey),
+                                                                           QString::fromLatin1(kHashesKey),
+                                                                           QString::fromLatin1(kZeroKey));
     const auto list = Allowlist::parse(text, u"allow.txt"_s);
     QVERIFY2(list.has_value(), describe(list).constData());
     QCOMPARE(list->size(), 4);
@@ -419,8 +421,8 @@ void TestKeys::allowlistLoad()
 {
     const KeyPair pair{kHashesKey, {}};
     const QString path = m_dir.filePath(u"allowlist"_s);
-    QVERIFY(writeText(path, pair.publicKey + " agent h2\nbroken line\n",
-                      QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+    QVERIFY(
+        writeText(path, pair.publicKey + " agent h2\nbroken line\n", QFileDevice::ReadOwner | QFileDevice::WriteOwner));
     const auto broken = Allowlist::load(path);
     QVERIFY(!broken.has_value());
     QVERIFY2(broken.error().message.startsWith(path + u":2:"_s), qPrintable(broken.error().message));

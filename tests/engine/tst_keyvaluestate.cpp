@@ -82,7 +82,8 @@ const QString kZeroHex = u"00000000000000000000000000000000"_s;
 
 } // namespace
 
-class TestKeyValueState final : public QObject {
+class TestKeyValueState final : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -150,7 +151,8 @@ void TestKeyValueState::hashEntryFollowsTheDocumentedDefinition()
     // A state holding only this entry has that hash as its digest, printed hi lane first.
     KeyValueState state;
     QVERIFY(state.apply(putDelta(1, key, value)).has_value());
-    QCOMPARE(state.digest().toHex(), QStringLiteral("%1%2").arg(first, 16, 16, QLatin1Char('0')).arg(second, 16, 16, QLatin1Char('0')));
+    QCOMPARE(state.digest().toHex(),
+             QStringLiteral("%1%2").arg(first, 16, 16, QLatin1Char('0')).arg(second, 16, 16, QLatin1Char('0')));
 }
 
 void TestKeyValueState::sipHashMatchesReferenceVectors()
@@ -165,14 +167,14 @@ void TestKeyValueState::sipHashMatchesReferenceVectors()
     empty64.finish(&first, &second);
     QCOMPARE(first, 0x726fdb47dd0e0e31ULL);
     siphash::SipHash24 fifteen64(siphash::kReferenceKey, false);
-    fifteen64.update(message, 7);  // in two pieces: the incremental path must not matter
+    fifteen64.update(message, 7); // in two pieces: the incremental path must not matter
     fifteen64.update(message + 7, 8);
     fifteen64.finish(&first, &second);
     QCOMPARE(first, 0xa129ca6149be45e5ULL);
     siphash::SipHash24 empty128(siphash::kReferenceKey, true);
     empty128.finish(&first, &second);
-    QCOMPARE(first, 0xe6a825ba047f81a3ULL);   // output bytes a3 81 7f 04 ba 25 a8 e6
-    QCOMPARE(second, 0x930255c71472f66dULL);  // output bytes 6d f6 72 14 c7 55 02 93
+    QCOMPARE(first, 0xe6a825ba047f81a3ULL);  // output bytes a3 81 7f 04 ba 25 a8 e6
+    QCOMPARE(second, 0x930255c71472f66dULL); // output bytes 6d f6 72 14 c7 55 02 93
 }
 
 void TestKeyValueState::documentedDigestExamples()
@@ -192,13 +194,10 @@ void TestKeyValueState::digestDependsOnFinalEntriesOnly_data()
     QTest::addColumn<bool>("sameState");
 
     QTest::newRow("put order") << QStringList{u"a=1"_s, u"b=2"_s} << QStringList{u"b=2"_s, u"a=1"_s} << true;
-    QTest::newRow("overwrite") << QStringList{u"a=1"_s, u"b=2"_s}
-                               << QStringList{u"b=2"_s, u"a=0"_s, u"a=1"_s} << true;
+    QTest::newRow("overwrite") << QStringList{u"a=1"_s, u"b=2"_s} << QStringList{u"b=2"_s, u"a=0"_s, u"a=1"_s} << true;
     QTest::newRow("delete and re-put") << QStringList{u"a=1"_s, u"b=2"_s}
-                                       << QStringList{u"a=1"_s, u"b=9"_s, u"-b"_s, u"c=3"_s, u"b=2"_s, u"-c"_s}
-                                       << true;
-    QTest::newRow("delete of absent key") << QStringList{u"a=1"_s} << QStringList{u"-zz"_s, u"a=1"_s, u"-q"_s}
-                                          << true;
+                                       << QStringList{u"a=1"_s, u"b=9"_s, u"-b"_s, u"c=3"_s, u"b=2"_s, u"-c"_s} << true;
+    QTest::newRow("delete of absent key") << QStringList{u"a=1"_s} << QStringList{u"-zz"_s, u"a=1"_s, u"-q"_s} << true;
     QTest::newRow("all deleted") << QStringList{} << QStringList{u"a=1"_s, u"b=2"_s, u"-a"_s, u"-b"_s} << true;
     QTest::newRow("same value under two keys")
         << QStringList{u"a=x"_s, u"b=x"_s} << QStringList{u"b=x"_s, u"a=y"_s, u"a=x"_s} << true;
@@ -208,8 +207,7 @@ void TestKeyValueState::digestDependsOnFinalEntriesOnly_data()
     QTest::newRow("key/value boundary") << QStringList{u"ab=c"_s} << QStringList{u"a=bc"_s} << false;
     QTest::newRow("empty value vs absent") << QStringList{u"a=1"_s, u"b="_s} << QStringList{u"a=1"_s} << false;
     // Lane sums must not cancel: two equal entries under swapped values are different states.
-    QTest::newRow("swapped values") << QStringList{u"a=1"_s, u"b=2"_s} << QStringList{u"a=2"_s, u"b=1"_s}
-                                    << false;
+    QTest::newRow("swapped values") << QStringList{u"a=1"_s, u"b=2"_s} << QStringList{u"a=2"_s, u"b=1"_s} << false;
 }
 
 void TestKeyValueState::digestDependsOnFinalEntriesOnly()
@@ -252,8 +250,8 @@ void TestKeyValueState::emptyStateDigestIsZero()
 void TestKeyValueState::digestChangesOnEveryPutAndDelete()
 {
     KeyValueState state;
-    const QStringList history{u"a=1"_s, u"b=1"_s, u"a=2"_s, u"c="_s, u"c=x"_s, u"-b"_s,
-                              u"b=1"_s, u"-a"_s, u"-b"_s, u"-c"_s};
+    const QStringList
+        history{u"a=1"_s, u"b=1"_s, u"a=2"_s, u"c="_s, u"c=x"_s, u"-b"_s, u"b=1"_s, u"-a"_s, u"-b"_s, u"-c"_s};
     StateDigest previous = state.digest();
     for (const QString &op : history) {
         applyHistory(state, {op});
@@ -290,8 +288,8 @@ void TestKeyValueState::strictSequencingRefusesGapsAndRepeats()
     const StateDigest digestBefore = state.digest();
     const auto entriesBefore = entriesOf(state);
 
-    for (const StateDelta &delta : {putDelta(seq, u"a"_s, "changed"), putDelta(seq, u"new"_s, "x"),
-                                    deleteDelta(seq, u"b"_s)}) {
+    for (const StateDelta &delta :
+         {putDelta(seq, u"a"_s, "changed"), putDelta(seq, u"new"_s, "x"), deleteDelta(seq, u"b"_s)}) {
         const auto status = state.apply(delta);
         QVERIFY(!status.has_value());
         QCOMPARE(status.error().code, ErrorCode::InvalidArgument);
@@ -478,18 +476,25 @@ void TestKeyValueState::criticalDigestIsDigestOfCriticalKeys_data()
                                   << QStringList{u"session/1"_s, u"session/2/x"_s, u"cart.1"_s};
     QTest::newRow("overlapping patterns") << QStringList{u"session/*"_s, u"session/1"_s, u"*/x"_s}
                                           << QStringList{u"session/1"_s, u"session/2/x"_s, u"other/x"_s};
-    QTest::newRow("everything") << QStringList{u"*"_s}
-                                << QStringList{u"session/1"_s, u"session/2/x"_s, u"cart.1"_s, u"cart.12"_s,
-                                               u"other/x"_s, u"plain"_s};
+    QTest::newRow("everything") << QStringList{
+        u"*"_s} << QStringList{u"session/1"_s, u"session/2/x"_s, u"cart.1"_s, u"cart.12"_s, u"other/x"_s, u"plain"_s};
 }
 
 void TestKeyValueState::criticalDigestIsDigestOfCriticalKeys()
 {
     QFETCH(QStringList, patterns);
     QFETCH(QStringList, criticalKeys);
-    const QStringList history{u"session/1=a"_s, u"session/2/x=b"_s, u"cart.1=c"_s,  u"cart.12=d"_s,
-                              u"other/x=e"_s,   u"plain=f"_s,       u"deleted=g"_s, u"session/1=a2"_s,
-                              u"-deleted"_s,    u"session/3=h"_s,   u"-session/3"_s};
+    const QStringList history{u"session/1=a"_s,
+                              u"session/2/x=b"_s,
+                              u"cart.1=c"_s,
+                              u"cart.12=d"_s,
+                              u"other/x=e"_s,
+                              u"plain=f"_s,
+                              u"deleted=g"_s,
+                              u"session/1=a2"_s,
+                              u"-deleted"_s,
+                              u"session/3=h"_s,
+                              u"-session/3"_s};
 
     // Patterns set before the changes: the critical digest is maintained incrementally.
     KeyValueState state;
@@ -591,10 +596,18 @@ void TestKeyValueState::restoreRefusesBadSnapshots()
     applyHistory(source, {u"a=1"_s, u"b=2"_s, u"c=3"_s});
     Snapshot snap = source.snapshot(u"shop"_s, 0);
     switch (corruption) {
-    case TamperedValue: snap.entries[1].second += 'x'; break;
-    case ExtraEntry: snap.entries.append({u"d"_s, "4"}); break;
-    case MissingEntry: snap.entries.removeLast(); break;
-    case WrongDigest: snap.digest.add(StateDigest::EntryHash{0, 1}); break;
+    case TamperedValue:
+        snap.entries[1].second += 'x';
+        break;
+    case ExtraEntry:
+        snap.entries.append({u"d"_s, "4"});
+        break;
+    case MissingEntry:
+        snap.entries.removeLast();
+        break;
+    case WrongDigest:
+        snap.digest.add(StateDigest::EntryHash{0, 1});
+        break;
     case DuplicateKey:
         snap.entries.append(snap.entries.first());
         snap.digest = snap.computeDigest();
@@ -627,8 +640,7 @@ void TestKeyValueState::criticalSnapshotRestoresToCriticalDigest()
 {
     KeyValueState primary;
     QVERIFY(primary.setCriticalPatterns({u"session/*"_s}).has_value());
-    applyHistory(primary, {u"session/1=a"_s, u"cache/1=b"_s, u"session/2=c"_s, u"-session/1"_s,
-                           u"session/3=d"_s});
+    applyHistory(primary, {u"session/1=a"_s, u"cache/1=b"_s, u"session/2=c"_s, u"-session/1"_s, u"session/3=d"_s});
     const Snapshot critical = primary.criticalSnapshot(u"shop"_s, 7);
     QCOMPARE(critical.entries.size(), 2);
     QCOMPARE(critical.digest, primary.criticalDigest());

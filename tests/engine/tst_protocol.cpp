@@ -62,9 +62,8 @@ QString describe(const foresight::Result<protocol::Message> &result)
 // What a successfully decoded put must look like, whatever bytes it came from.
 bool isValidPut(const QCborMap &body)
 {
-    return body.value(u"id"_s).isInteger() && body.value(u"id"_s).toInteger() >= 0
-           && body.value(u"app"_s).isString() && body.value(u"key"_s).isString()
-           && body.value(u"value"_s).isByteArray()
+    return body.value(u"id"_s).isInteger() && body.value(u"id"_s).toInteger() >= 0 && body.value(u"app"_s).isString()
+           && body.value(u"key"_s).isString() && body.value(u"value"_s).isByteArray()
            && (body.value(u"ack"_s).isUndefined() || body.value(u"ack"_s).isString());
 }
 
@@ -74,8 +73,7 @@ void checkDecodeIsSafe(const QByteArray &head, const QByteArray &body, int *deco
 {
     const auto result = protocol::decode(head, body);
     if (!result) {
-        QVERIFY(result.error().code == ErrorCode::ProtocolError
-                || result.error().code == ErrorCode::VersionMismatch);
+        QVERIFY(result.error().code == ErrorCode::ProtocolError || result.error().code == ErrorCode::VersionMismatch);
         QVERIFY(!result.error().message.isEmpty());
         return;
     }
@@ -92,7 +90,8 @@ void checkDecodeIsSafe(const QByteArray &head, const QByteArray &body, int *deco
 
 } // namespace
 
-class TestProtocol final : public QObject {
+class TestProtocol final : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -145,34 +144,38 @@ void TestProtocol::roundTrip_data()
     QTest::addColumn<QCborMap>("body");
 
     QTest::newRow("hello") << MessageType::Hello
-                           << QCborMap{{u"id"_s, 1}, {u"version"_s, 1}, {u"peer"_s, u"console"_s},
+                           << QCborMap{{u"id"_s, 1},
+                                       {u"version"_s, 1},
+                                       {u"peer"_s, u"console"_s},
                                        {u"name"_s, u"noc-1"_s}};
     QTest::newRow("put") << MessageType::Put << putBody();
-    QTest::newRow("put with empty value") << MessageType::Put
-                                          << QCborMap{{u"id"_s, 0}, {u"app"_s, u"a"_s}, {u"key"_s, u"k"_s},
-                                                      {u"value"_s, QByteArray()}};
+    QTest::newRow("put with empty value")
+        << MessageType::Put
+        << QCborMap{{u"id"_s, 0}, {u"app"_s, u"a"_s}, {u"key"_s, u"k"_s}, {u"value"_s, QByteArray()}};
     QTest::newRow("delete") << MessageType::Delete
                             << QCborMap{{u"id"_s, 2}, {u"app"_s, u"shop"_s}, {u"key"_s, u"ключ"_s}};
     QTest::newRow("get-reply") << MessageType::GetReply
                                << QCborMap{{u"id"_s, 3}, {u"found"_s, false}, {u"epoch"_s, 2}, {u"seq"_s, 9}};
     QTest::newRow("deltas") << MessageType::Deltas
-                            << QCborMap{{u"app"_s, u"shop"_s}, {u"epoch"_s, 3}, {u"upto"_s, 8},
-                                        {u"deltas"_s, QCborArray{protocol::deltaToCbor(
-                                                                     makeDelta(7, DeltaOp::Put, u"a"_s, "1")),
-                                                                 protocol::deltaToCbor(makeDelta(
-                                                                     8, DeltaOp::Delete, u"b"_s, {}))}}};
-    QTest::newRow("snapshot-chunk")
-        << MessageType::SnapshotChunk
-        << QCborMap{{u"app"_s, u"shop"_s}, {u"seq"_s, 8},
-                    {u"entries"_s, protocol::entriesToCbor({{u"a"_s, "1"}, {u"b"_s, "2"}}, 0, 2)}};
+                            << QCborMap{{u"app"_s, u"shop"_s},
+                                        {u"epoch"_s, 3},
+                                        {u"upto"_s, 8},
+                                        {u"deltas"_s,
+                                         QCborArray{protocol::deltaToCbor(makeDelta(7, DeltaOp::Put, u"a"_s, "1")),
+                                                    protocol::deltaToCbor(makeDelta(8, DeltaOp::Delete, u"b"_s, {}))}}};
+    QTest::newRow("snapshot-chunk") << MessageType::SnapshotChunk
+                                    << QCborMap{{u"app"_s, u"shop"_s},
+                                                {u"seq"_s, 8},
+                                                {u"entries"_s,
+                                                 protocol::entriesToCbor({{u"a"_s, "1"}, {u"b"_s, "2"}}, 0, 2)}};
     QTest::newRow("assign") << MessageType::Assign
-                            << QCborMap{{u"id"_s, 4}, {u"app"_s, u"shop"_s}, {u"role"_s, u"replica"_s},
+                            << QCborMap{{u"id"_s, 4},
+                                        {u"app"_s, u"shop"_s},
+                                        {u"role"_s, u"replica"_s},
                                         {u"primary"_s, QCborMap{{u"agent"_s, u"h1"_s}}},
                                         {u"config"_s, QCborMap{}}};
-    QTest::newRow("large id") << MessageType::Ok
-                              << QCborMap{{u"id"_s, std::numeric_limits<qint64>::max()}};
-    QTest::newRow("error") << MessageType::Error
-                           << protocol::makeError(5, {ErrorCode::NotPrimary, u"go to h2"_s}).body;
+    QTest::newRow("large id") << MessageType::Ok << QCborMap{{u"id"_s, std::numeric_limits<qint64>::max()}};
+    QTest::newRow("error") << MessageType::Error << protocol::makeError(5, {ErrorCode::NotPrimary, u"go to h2"_s}).body;
 }
 
 void TestProtocol::roundTrip()
@@ -313,9 +316,8 @@ void TestProtocol::missingRequiredField_data()
         body.remove(field);
         QTest::addRow("put without %s", qPrintable(field)) << MessageType::Put << body << field;
     }
-    QTest::newRow("deltas without deltas") << MessageType::Deltas
-                                           << QCborMap{{u"app"_s, u"a"_s}, {u"epoch"_s, 1}, {u"upto"_s, 2}}
-                                           << u"deltas"_s;
+    QTest::newRow("deltas without deltas")
+        << MessageType::Deltas << QCborMap{{u"app"_s, u"a"_s}, {u"epoch"_s, 1}, {u"upto"_s, 2}} << u"deltas"_s;
     QTest::newRow("error without code") << MessageType::Error << QCborMap{{u"message"_s, u"x"_s}} << u"code"_s;
     QTest::newRow("ok with empty body") << MessageType::Ok << QCborMap{} << u"id"_s;
     // A field under another key type does not count.
@@ -350,26 +352,22 @@ void TestProtocol::fieldOfWrongType_data()
 
     QTest::newRow("id as text") << MessageType::Put << u"id"_s << QCborValue(u"17"_s) << u"unsigned integer"_s;
     QTest::newRow("id negative") << MessageType::Put << u"id"_s << QCborValue(-1) << u"unsigned integer"_s;
-    QTest::newRow("id most negative") << MessageType::Put << u"id"_s
-                                      << QCborValue(std::numeric_limits<qint64>::min()) << u"unsigned integer"_s;
+    QTest::newRow("id most negative") << MessageType::Put << u"id"_s << QCborValue(std::numeric_limits<qint64>::min())
+                                      << u"unsigned integer"_s;
     QTest::newRow("id as double") << MessageType::Put << u"id"_s << QCborValue(17.0) << u"unsigned integer"_s;
     QTest::newRow("id as bool") << MessageType::Put << u"id"_s << QCborValue(true) << u"unsigned integer"_s;
-    QTest::newRow("app as bytes") << MessageType::Put << u"app"_s << QCborValue(QByteArray("shop"))
-                                  << u"text string"_s;
+    QTest::newRow("app as bytes") << MessageType::Put << u"app"_s << QCborValue(QByteArray("shop")) << u"text string"_s;
     QTest::newRow("key as null") << MessageType::Put << u"key"_s << QCborValue(nullptr) << u"text string"_s;
-    QTest::newRow("value as text") << MessageType::Put << u"value"_s << QCborValue(u"payload"_s)
-                                   << u"byte string"_s;
+    QTest::newRow("value as text") << MessageType::Put << u"value"_s << QCborValue(u"payload"_s) << u"byte string"_s;
     QTest::newRow("optional ack as integer") << MessageType::Put << u"ack"_s << QCborValue(1) << u"text string"_s;
-    QTest::newRow("write-ack epoch negative") << MessageType::WriteAck << u"epoch"_s << QCborValue(-5)
-                                              << u"unsigned integer"_s;
-    QTest::newRow("write-ack seq negative") << MessageType::WriteAck << u"seq"_s << QCborValue(-1)
-                                            << u"unsigned integer"_s;
-    QTest::newRow("get-reply found as int") << MessageType::GetReply << u"found"_s << QCborValue(1)
-                                            << u"boolean"_s;
-    QTest::newRow("deltas as map") << MessageType::Deltas << u"deltas"_s << QCborValue(QCborMap{})
-                                   << u"array"_s;
-    QTest::newRow("assign primary as array") << MessageType::Assign << u"primary"_s
-                                             << QCborValue(QCborArray{}) << u"map"_s;
+    QTest::newRow("write-ack epoch negative")
+        << MessageType::WriteAck << u"epoch"_s << QCborValue(-5) << u"unsigned integer"_s;
+    QTest::newRow("write-ack seq negative")
+        << MessageType::WriteAck << u"seq"_s << QCborValue(-1) << u"unsigned integer"_s;
+    QTest::newRow("get-reply found as int") << MessageType::GetReply << u"found"_s << QCborValue(1) << u"boolean"_s;
+    QTest::newRow("deltas as map") << MessageType::Deltas << u"deltas"_s << QCborValue(QCborMap{}) << u"array"_s;
+    QTest::newRow("assign primary as array")
+        << MessageType::Assign << u"primary"_s << QCborValue(QCborArray{}) << u"map"_s;
 }
 
 void TestProtocol::fieldOfWrongType()
@@ -382,12 +380,23 @@ void TestProtocol::fieldOfWrongType()
     // A body that is valid for the type except for the field under test.
     QCborMap body;
     switch (type) {
-    case MessageType::Put: body = putBody(); break;
-    case MessageType::WriteAck: body = {{u"id"_s, 1}, {u"epoch"_s, 1}, {u"seq"_s, 1}}; break;
-    case MessageType::GetReply: body = {{u"id"_s, 1}, {u"found"_s, true}, {u"epoch"_s, 1}, {u"seq"_s, 1}}; break;
-    case MessageType::Deltas: body = {{u"app"_s, u"a"_s}, {u"epoch"_s, 1}, {u"upto"_s, 1}, {u"deltas"_s, QCborArray{}}}; break;
-    case MessageType::Assign: body = {{u"id"_s, 1}, {u"app"_s, u"a"_s}, {u"role"_s, u"replica"_s}}; break;
-    default: QFAIL("no base body for this type");
+    case MessageType::Put:
+        body = putBody();
+        break;
+    case MessageType::WriteAck:
+        body = {{u"id"_s, 1}, {u"epoch"_s, 1}, {u"seq"_s, 1}};
+        break;
+    case MessageType::GetReply:
+        body = {{u"id"_s, 1}, {u"found"_s, true}, {u"epoch"_s, 1}, {u"seq"_s, 1}};
+        break;
+    case MessageType::Deltas:
+        body = {{u"app"_s, u"a"_s}, {u"epoch"_s, 1}, {u"upto"_s, 1}, {u"deltas"_s, QCborArray{}}};
+        break;
+    case MessageType::Assign:
+        body = {{u"id"_s, 1}, {u"app"_s, u"a"_s}, {u"role"_s, u"replica"_s}};
+        break;
+    default:
+        QFAIL("no base body for this type");
     }
     const auto valid = protocol::decode(protocol::encodeHeader(type), protocol::encodeBody(body));
     QVERIFY2(valid.has_value(), qPrintable(describe(valid)));
@@ -634,8 +643,8 @@ QCborValue randomValue(QRandomGenerator &random, int depth)
     switch (random.bounded(depth > 2 ? 6 : 8)) {
     case 0: {
         // Integers around every head-size boundary, both signs.
-        static const qint64 edges[] = {0, 23, 24, 255, 256, 65535, 65536, 4294967295LL, 4294967296LL,
-                                       std::numeric_limits<qint64>::max()};
+        static const qint64 edges[]
+            = {0, 23, 24, 255, 256, 65535, 65536, 4294967295LL, 4294967296LL, std::numeric_limits<qint64>::max()};
         const qint64 n = edges[random.bounded(10)] - qint64(random.bounded(2));
         return random.bounded(2) ? QCborValue(n) : QCborValue(-n - 1);
     }
@@ -651,9 +660,12 @@ QCborValue randomValue(QRandomGenerator &random, int depth)
             text += QChar(char16_t(random.bounded(2) ? 0x20 + random.bounded(90) : 0x400 + random.bounded(200)));
         return text;
     }
-    case 3: return QCborValue(random.bounded(2) == 1);
-    case 4: return QCborValue(QCborValue::Null);
-    case 5: return QCborValue(random.generateDouble() * 1e6 - 5e5);
+    case 3:
+        return QCborValue(random.bounded(2) == 1);
+    case 4:
+        return QCborValue(QCborValue::Null);
+    case 5:
+        return QCborValue(random.generateDouble() * 1e6 - 5e5);
     case 6: {
         QCborArray array;
         for (int i = int(random.bounded(30)); i > 0; --i)

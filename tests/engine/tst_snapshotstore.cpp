@@ -81,9 +81,11 @@ void compareSnapshots(const Snapshot &actual, const Snapshot &expected)
 
 // A second, independent connection to a store's file: what a disk fault, another process or an
 // operator with the sqlite3 shell would do to it.
-class RawDb {
+class RawDb
+{
 public:
-    explicit RawDb(const QString &path) : m_name(u"tst.raw.%1"_s.arg(++s_count))
+    explicit RawDb(const QString &path)
+        : m_name(u"tst.raw.%1"_s.arg(++s_count))
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_name);
         db.setDatabaseName(path);
@@ -148,7 +150,8 @@ QList<std::uint64_t> listedSeqs(SnapshotStore &store, const QString &app)
 
 } // namespace
 
-class tst_SnapshotStore : public QObject {
+class tst_SnapshotStore : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -179,7 +182,7 @@ private Q_SLOTS:
     void failedSaveLeavesNothing_data();
     void failedSaveLeavesNothing();
     void killDuringWrite();
-    void writerChild();   // helper process for killDuringWrite; skipped in a normal run
+    void writerChild(); // helper process for killDuringWrite; skipped in a normal run
 
 private:
     QString storePath() const { return m_dir->filePath(u"cold/snapshots.db"_s); }
@@ -217,17 +220,21 @@ void tst_SnapshotStore::roundTrip_data()
 
     QTest::newRow("no entries") << makeSnapshot(u"empty"_s, 1, 1, {});
     QTest::newRow("one entry") << makeSnapshot(u"cart"_s, 3, 17, {{u"total"_s, "42"_ba}});
-    QTest::newRow("binary and empty values")
-        << makeSnapshot(u"bin"_s, 2, 9,
-                        {{u"zeros"_s, QByteArray(16, '\0')},
-                         {u"empty"_s, QByteArray("")},
-                         {u"null"_s, QByteArray()},
-                         {u"high"_s, "\xff\xfe\x80\x01"_ba}});
-    QTest::newRow("unicode keys")
-        << makeSnapshot(u"intl"_s, 1, 5,
-                        {{u"session/Åsa"_s, "1"_ba}, {u"ключ"_s, "2"_ba}, {u"键/🔑"_s, "3"_ba}});
+    QTest::newRow("binary and empty values") << makeSnapshot(u"bin"_s,
+                                                             2,
+                                                             9,
+                                                             {{u"zeros"_s, QByteArray(16, '\0')},
+                                                              {u"empty"_s, QByteArray("")},
+                                                              {u"null"_s, QByteArray()},
+                                                              {u"high"_s, "\xff\xfe\x80\x01"_ba}});
+    QTest::newRow("unicode keys") << makeSnapshot(u"intl"_s,
+                                                  1,
+                                                  5,
+                                                  {{u"session/Åsa"_s, "1"_ba},
+                                                   {u"ключ"_s, "2"_ba},
+                                                   {u"键/🔑"_s, "3"_ba}});
     Entries many;
-    for (int i = 999; i >= 0; --i)   // descending: order must survive, not be re-sorted
+    for (int i = 999; i >= 0; --i) // descending: order must survive, not be re-sorted
         many.append({u"key/%1"_s.arg(i), QByteArray::number(i * 7919)});
     QTest::newRow("1000 entries") << makeSnapshot(u"many"_s, 4, 1000, many);
     QByteArray big(1 << 20, '\0');
@@ -337,7 +344,7 @@ void tst_SnapshotStore::twoStoresAtOnce()
 
 void tst_SnapshotStore::retention_data()
 {
-    QTest::addColumn<int>("retention");   // 0: leave the default
+    QTest::addColumn<int>("retention"); // 0: leave the default
     QTest::addColumn<int>("expected");
 
     QTest::newRow("default") << 0 << 3;
@@ -369,7 +376,9 @@ void tst_SnapshotStore::retention()
     RawDb raw(storePath());
     QCOMPARE(raw.count(u"snapshot_entries"_s), 5 * expected);
     QCOMPARE(raw.scalar(u"SELECT count(*) FROM snapshot_entries WHERE snapshot_id NOT IN "
-                        "(SELECT id FROM snapshots)"_s).toLongLong(), 0);
+                        "(SELECT id FROM snapshots)"_s)
+                 .toLongLong(),
+             0);
 }
 
 void tst_SnapshotStore::retentionIsPerApp()
@@ -394,7 +403,7 @@ void tst_SnapshotStore::newerEpochWins()
     QVERIFY(store->save(numberedSnapshot(u"app"_s, 1, 10)));
     const Snapshot promoted = numberedSnapshot(u"app"_s, 2, 8);
     QVERIFY(store->save(promoted));
-    QVERIFY(store->save(numberedSnapshot(u"app"_s, 1, 12)));   // a late arrival from epoch 1
+    QVERIFY(store->save(numberedSnapshot(u"app"_s, 1, 12))); // a late arrival from epoch 1
     const auto loaded = store->latest(u"app"_s);
     QVERIFY(loaded && loaded->has_value());
     compareSnapshots(**loaded, promoted);
@@ -434,11 +443,13 @@ void tst_SnapshotStore::refusesInvalidSnapshot_data()
     QTest::newRow("entry missing") << missingEntry << u"refusing"_s;
 
     QTest::newRow("no application") << numberedSnapshot(QString(), 1, 2) << u"application name"_s;
-    QTest::newRow("duplicate key")
-        << makeSnapshot(u"app"_s, 1, 2, {{u"k"_s, "1"_ba}, {u"k"_s, "2"_ba}}) << u"more than once"_s;
+    QTest::newRow("duplicate key") << makeSnapshot(u"app"_s, 1, 2, {{u"k"_s, "1"_ba}, {u"k"_s, "2"_ba}})
+                                   << u"more than once"_s;
     QTest::newRow("empty key") << makeSnapshot(u"app"_s, 1, 2, {{QString(), "1"_ba}}) << u"empty key"_s;
-    QTest::newRow("seq beyond 2^63-1")
-        << numberedSnapshot(u"app"_s, 1, std::uint64_t(std::numeric_limits<qint64>::max()) + 1) << u"2^63"_s;
+    QTest::newRow("seq beyond 2^63-1") << numberedSnapshot(u"app"_s,
+                                                           1,
+                                                           std::uint64_t(std::numeric_limits<qint64>::max()) + 1)
+                                       << u"2^63"_s;
 }
 
 void tst_SnapshotStore::refusesInvalidSnapshot()
@@ -472,12 +483,9 @@ void tst_SnapshotStore::corruptNewestFallsBack_data()
 
     const QString firstEntry = u"(SELECT min(rowid) FROM snapshot_entries WHERE snapshot_id = %1)"_s;
     QTest::newRow("bit flipped in a value") << u"flip"_s;
-    QTest::newRow("value replaced")
-        << u"UPDATE snapshot_entries SET value = X'DEADBEEF' WHERE rowid = "_s + firstEntry;
-    QTest::newRow("value emptied")
-        << u"UPDATE snapshot_entries SET value = X'' WHERE rowid = "_s + firstEntry;
-    QTest::newRow("key renamed")
-        << u"UPDATE snapshot_entries SET key = key || '~' WHERE rowid = "_s + firstEntry;
+    QTest::newRow("value replaced") << u"UPDATE snapshot_entries SET value = X'DEADBEEF' WHERE rowid = "_s + firstEntry;
+    QTest::newRow("value emptied") << u"UPDATE snapshot_entries SET value = X'' WHERE rowid = "_s + firstEntry;
+    QTest::newRow("key renamed") << u"UPDATE snapshot_entries SET key = key || '~' WHERE rowid = "_s + firstEntry;
     QTest::newRow("entry lost") << u"DELETE FROM snapshot_entries WHERE rowid = "_s + firstEntry;
     QTest::newRow("entry lost, count adjusted")
         << u"DELETE FROM snapshot_entries WHERE rowid = "_s + firstEntry
@@ -509,10 +517,10 @@ void tst_SnapshotStore::corruptNewestFallsBack()
         const qint64 newest = raw.snapshotId(3);
         QVERIFY(newest > 0);
         if (damage == u"flip"_s) {
-            const qint64 rowid = raw.scalar(u"SELECT min(rowid) FROM snapshot_entries WHERE snapshot_id = ?"_s,
-                                            {newest}).toLongLong();
-            QByteArray value = raw.scalar(u"SELECT value FROM snapshot_entries WHERE rowid = ?"_s, {rowid})
-                                   .toByteArray();
+            const qint64 rowid
+                = raw.scalar(u"SELECT min(rowid) FROM snapshot_entries WHERE snapshot_id = ?"_s, {newest}).toLongLong();
+            QByteArray value
+                = raw.scalar(u"SELECT value FROM snapshot_entries WHERE rowid = ?"_s, {rowid}).toByteArray();
             QVERIFY(!value.isEmpty());
             value[value.size() / 2] = char(value.at(value.size() / 2) ^ 0x04);
             const QString error = raw.exec(u"UPDATE snapshot_entries SET value = ? WHERE rowid = ?"_s, {value, rowid});
@@ -754,7 +762,8 @@ void tst_SnapshotStore::killDuringWrite()
     RawDb raw(storePath());
     QCOMPARE(raw.scalar(u"PRAGMA integrity_check"_s).toString(), u"ok"_s);
     QCOMPARE(raw.scalar(u"SELECT count(*) FROM snapshots s WHERE entry_count <> "
-                        "(SELECT count(*) FROM snapshot_entries e WHERE e.snapshot_id = s.id)"_s).toLongLong(),
+                        "(SELECT count(*) FROM snapshot_entries e WHERE e.snapshot_id = s.id)"_s)
+                 .toLongLong(),
              0);
     QVERIFY(raw.count(u"snapshots"_s) <= SnapshotStore::kDefaultRetention);
 }

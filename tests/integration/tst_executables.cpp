@@ -13,7 +13,8 @@ using namespace foresight;
 
 namespace {
 
-struct Run {
+struct Run
+{
     int exitCode = -1;
     QString out;
     QString err;
@@ -38,7 +39,8 @@ Run run(const QString &program, const QStringList &args, int timeoutMs = 60000)
 
 } // namespace
 
-class TestExecutables : public QObject {
+class TestExecutables : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -55,11 +57,19 @@ void TestExecutables::helpDescribesEachProgram_data()
     QTest::addColumn<QString>("program");
     QTest::addColumn<QStringList>("mentions");
     QTest::newRow("agent") << QStringLiteral("foresight-agent")
-                           << QStringList{QStringLiteral("--listen"), QStringLiteral("--insecure"), QStringLiteral("allowFile"), QStringLiteral("syncReplicas")};
+                           << QStringList{QStringLiteral("--listen"),
+                                          QStringLiteral("--insecure"),
+                                          QStringLiteral("allowFile"),
+                                          QStringLiteral("syncReplicas")};
     QTest::newRow("ctl") << QStringLiteral("foresightctl")
-                         << QStringList{QStringLiteral("status"), QStringLiteral("promote"), QStringLiteral("keygen"), QStringLiteral("Exit codes")};
-    QTest::newRow("console") << QStringLiteral("foresight") << QStringList{QStringLiteral("--demo"), QStringLiteral("--headless")};
-    QTest::newRow("example") << QStringLiteral("foresight-example") << QStringList{QStringLiteral("--agent"), QStringLiteral("--visits")};
+                         << QStringList{QStringLiteral("status"),
+                                        QStringLiteral("promote"),
+                                        QStringLiteral("keygen"),
+                                        QStringLiteral("Exit codes")};
+    QTest::newRow("console") << QStringLiteral("foresight")
+                             << QStringList{QStringLiteral("--demo"), QStringLiteral("--headless")};
+    QTest::newRow("example") << QStringLiteral("foresight-example")
+                             << QStringList{QStringLiteral("--agent"), QStringLiteral("--visits")};
 }
 
 void TestExecutables::helpDescribesEachProgram()
@@ -77,13 +87,19 @@ void TestExecutables::badUsageExitsWithTwo_data()
     QTest::addColumn<QString>("program");
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("names");
-    QTest::newRow("agent: stray argument") << QStringLiteral("foresight-agent") << QStringList{QStringLiteral("oops")} << QStringLiteral("oops");
-    QTest::newRow("agent: no keys") << QStringLiteral("foresight-agent") << QStringList{QStringLiteral("--listen"), QStringLiteral("tcp://127.0.0.1:*")}
+    QTest::newRow("agent: stray argument")
+        << QStringLiteral("foresight-agent") << QStringList{QStringLiteral("oops")} << QStringLiteral("oops");
+    QTest::newRow("agent: no keys") << QStringLiteral("foresight-agent")
+                                    << QStringList{QStringLiteral("--listen"), QStringLiteral("tcp://127.0.0.1:*")}
                                     << QStringLiteral("--insecure");
-    QTest::newRow("ctl: unknown command") << QStringLiteral("foresightctl") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("frobnicate");
-    QTest::newRow("console: nothing to run") << QStringLiteral("foresight") << QStringList{QStringLiteral("--headless")} << QStringLiteral("--demo");
-    QTest::newRow("console: bad writers") << QStringLiteral("foresight")
-                                          << QStringList{QStringLiteral("--demo"), QStringLiteral("--writers"), QStringLiteral("0")} << QStringLiteral("--writers");
+    QTest::newRow("ctl: unknown command")
+        << QStringLiteral("foresightctl") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("frobnicate");
+    QTest::newRow("console: nothing to run")
+        << QStringLiteral("foresight") << QStringList{QStringLiteral("--headless")} << QStringLiteral("--demo");
+    QTest::newRow("console: bad writers")
+        << QStringLiteral("foresight")
+        << QStringList{QStringLiteral("--demo"), QStringLiteral("--writers"), QStringLiteral("0")}
+        << QStringLiteral("--writers");
 }
 
 void TestExecutables::badUsageExitsWithTwo()
@@ -99,12 +115,15 @@ void TestExecutables::badUsageExitsWithTwo()
 void TestExecutables::demoShowsEveryTierInSync()
 {
     // The README's main job, as CI runs it without a terminal: plain blocks, a fixed duration.
-    const Run r = run(QStringLiteral("foresight"),
-                      {QStringLiteral("--demo"), QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("--plain")}, 120000);
+    const Run r
+        = run(QStringLiteral("foresight"),
+              {QStringLiteral("--demo"), QStringLiteral("--duration"), QStringLiteral("4"), QStringLiteral("--plain")},
+              120000);
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     const QStringList blocks = r.out.split(QStringLiteral("\n\n\n"), Qt::SkipEmptyParts);
     QVERIFY(!blocks.isEmpty());
-    for (const QString &word : {QStringLiteral("primary"), QStringLiteral("hot"), QStringLiteral("warm"), QStringLiteral("cold")})
+    for (const QString &word :
+         {QStringLiteral("primary"), QStringLiteral("hot"), QStringLiteral("warm"), QStringLiteral("cold")})
         QVERIFY2(r.out.contains(word), qPrintable(r.out));
     // Some view during the run shows the hot replica at the primary's digest.
     QVERIFY2(r.out.contains(QStringLiteral("in sync (digest matches)")), qPrintable(r.out.right(3000)));
@@ -124,7 +143,9 @@ void TestExecutables::exampleCountsVisitsAcrossAPromotion()
     QVERIFY(cluster);
     LocalCluster &c = **cluster;
     QVERIFY(c.deploy(QStringLiteral("shop"), 0, {{1, Tier::Hot}, {2, Tier::Hot}}));
-    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size(), 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size(),
+                              2,
+                              10000);
 
     QStringList args{QStringLiteral("--app"), QStringLiteral("shop"), QStringLiteral("--visits"), QStringLiteral("5")};
     for (int i = 0; i < c.size(); ++i)
@@ -139,7 +160,9 @@ void TestExecutables::exampleCountsVisitsAcrossAPromotion()
     QVERIFY(ctl);
     QVERIFY((*ctl)->promote(QStringLiteral("shop")));
     QVERIFY(c.assignReplica(QStringLiteral("shop"), 2, Tier::Hot, 1));
-    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(1, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size(), 1, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(1, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size(),
+                              1,
+                              10000);
 
     r = run(QStringLiteral("foresight-example"), args);
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));

@@ -8,7 +8,8 @@
 
 using namespace foresight;
 
-class TestReplication : public QObject {
+class TestReplication : public QObject
+{
     Q_OBJECT
 
 private Q_SLOTS:
@@ -34,7 +35,9 @@ void TestReplication::everyTierReportsThePrimaryDigest()
     auto client = c.client(QStringLiteral("shop"));
     QVERIFY(client);
     // Hot replicas must be connected before replicated writes can be acknowledged.
-    QTRY_VERIFY_WITH_TIMEOUT(c.appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size() == 3, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(c.appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size()
+                                 == 3,
+                             10000);
     const int writes = 500;
     for (int i = 0; i < writes; ++i) {
         const QString key = (i % 3 == 0 ? QStringLiteral("session/%1") : QStringLiteral("cart/%1")).arg(i % 97);
@@ -53,16 +56,29 @@ void TestReplication::everyTierReportsThePrimaryDigest()
     QVERIFY(digest != criticalDigest);
 
     // Hot: the full state at the primary's sequence.
-    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(1, QStringLiteral("shop"))->value(QStringLiteral("seq")).toInteger(), seq, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(1, QStringLiteral("shop"))->value(QStringLiteral("seq")).toInteger(),
+                              seq,
+                              10000);
     QCOMPARE(c.appStatus(1, QStringLiteral("shop"))->value(QStringLiteral("digest")).toString(), digest);
     // Warm: the critical keys, at the same position.
-    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(2, QStringLiteral("shop"))->value(QStringLiteral("seq")).toInteger(), seq, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(2, QStringLiteral("shop"))->value(QStringLiteral("seq")).toInteger(),
+                              seq,
+                              10000);
     QCOMPARE(c.appStatus(2, QStringLiteral("shop"))->value(QStringLiteral("digest")).toString(), criticalDigest);
     // Cold: a durable snapshot at the primary's sequence.
-    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(3, QStringLiteral("shop"))->value(QStringLiteral("stored-snapshot")).toMap()
-                                  .value(QStringLiteral("seq")).toInteger(), seq, 10000);
-    QCOMPARE(c.appStatus(3, QStringLiteral("shop"))->value(QStringLiteral("stored-snapshot")).toMap()
-                 .value(QStringLiteral("digest")).toString(), digest);
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(3, QStringLiteral("shop"))
+                                  ->value(QStringLiteral("stored-snapshot"))
+                                  .toMap()
+                                  .value(QStringLiteral("seq"))
+                                  .toInteger(),
+                              seq,
+                              10000);
+    QCOMPARE(c.appStatus(3, QStringLiteral("shop"))
+                 ->value(QStringLiteral("stored-snapshot"))
+                 .toMap()
+                 .value(QStringLiteral("digest"))
+                 .toString(),
+             digest);
 }
 
 QTEST_GUILESS_MAIN(TestReplication)

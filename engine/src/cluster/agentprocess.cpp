@@ -13,7 +13,9 @@
 
 namespace foresight {
 
-AgentProcess::AgentProcess(const Options &options) : m_options(options) {}
+AgentProcess::AgentProcess(const Options &options)
+    : m_options(options)
+{}
 
 AgentProcess::~AgentProcess()
 {
@@ -43,7 +45,8 @@ Result<std::unique_ptr<AgentProcess>> AgentProcess::start(const Options &options
     if (agent->m_options.binary.isEmpty())
         agent->m_options.binary = defaultBinary();
     if (!QFileInfo(agent->m_options.binary).isExecutable())
-        return fail(ErrorCode::NotFound, QStringLiteral("agent binary %1 not found or not executable").arg(agent->m_options.binary));
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("agent binary %1 not found or not executable").arg(agent->m_options.binary));
     QDir().mkpath(options.workDir);
     agent->m_sdkUrl = options.sdkUrl.isEmpty()
                           ? QStringLiteral("ipc://%1/%2.sock").arg(QDir(options.workDir).absolutePath(), options.name)
@@ -55,8 +58,13 @@ Result<std::unique_ptr<AgentProcess>> AgentProcess::start(const Options &options
 
 Status AgentProcess::launch(const QString &listenUrl)
 {
-    QStringList args{QStringLiteral("--name"), m_options.name, QStringLiteral("--listen"), listenUrl,
-                     QStringLiteral("--sdk"), m_sdkUrl, QStringLiteral("--data-dir"),
+    QStringList args{QStringLiteral("--name"),
+                     m_options.name,
+                     QStringLiteral("--listen"),
+                     listenUrl,
+                     QStringLiteral("--sdk"),
+                     m_sdkUrl,
+                     QStringLiteral("--data-dir"),
                      QDir(m_options.workDir).filePath(m_options.name + QStringLiteral("-data"))};
     if (m_options.insecure)
         args << QStringLiteral("--insecure");
@@ -67,10 +75,12 @@ Status AgentProcess::launch(const QString &listenUrl)
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(m_options.binary);
     m_process->setArguments(args);
-    m_process->setStandardErrorFile(QDir(m_options.workDir).filePath(m_options.name + QStringLiteral(".log")), QIODevice::Append);
+    m_process->setStandardErrorFile(QDir(m_options.workDir).filePath(m_options.name + QStringLiteral(".log")),
+                                    QIODevice::Append);
     m_process->start();
     if (!m_process->waitForStarted(m_options.readyTimeoutMs))
-        return fail(ErrorCode::IoError, QStringLiteral("cannot start %1: %2").arg(m_options.binary, m_process->errorString()));
+        return fail(ErrorCode::IoError,
+                    QStringLiteral("cannot start %1: %2").arg(m_options.binary, m_process->errorString()));
 
     QElapsedTimer timer;
     timer.start();
@@ -78,8 +88,8 @@ Status AgentProcess::launch(const QString &listenUrl)
         const qint64 left = m_options.readyTimeoutMs - timer.elapsed();
         if (left <= 0 || m_process->state() != QProcess::Running) {
             m_process->waitForFinished(100);
-            return fail(ErrorCode::Timeout, QStringLiteral("agent %1 did not become ready: %2")
-                                                .arg(m_options.name, stderrLog().right(2000)));
+            return fail(ErrorCode::Timeout,
+                        QStringLiteral("agent %1 did not become ready: %2").arg(m_options.name, stderrLog().right(2000)));
         }
         m_process->waitForReadyRead(int(qMin<qint64>(left, 200)));
     }
@@ -138,7 +148,8 @@ Status AgentProcess::terminate()
     if (!m_process->waitForFinished(10000))
         return fail(ErrorCode::Timeout, QStringLiteral("agent %1 did not exit after SIGTERM").arg(m_options.name));
     if (m_process->exitStatus() != QProcess::NormalExit || m_process->exitCode() != 0)
-        return fail(ErrorCode::Internal, QStringLiteral("agent %1 exited with code %2").arg(m_options.name).arg(m_process->exitCode()));
+        return fail(ErrorCode::Internal,
+                    QStringLiteral("agent %1 exited with code %2").arg(m_options.name).arg(m_process->exitCode()));
     return {};
 }
 

@@ -7,9 +7,10 @@
 namespace foresight {
 
 DemoWorkload::DemoWorkload(const sdk::ClientOptions &options, int writers, int writesPerSecondPerWriter)
-    : m_options(options), m_writers(qMax(1, writers)), m_rate(qMax(1, writesPerSecondPerWriter))
-{
-}
+    : m_options(options)
+    , m_writers(qMax(1, writers))
+    , m_rate(qMax(1, writesPerSecondPerWriter))
+{}
 
 DemoWorkload::~DemoWorkload()
 {
@@ -61,16 +62,17 @@ void DemoWorkload::runWriter(int index)
         QString key;
         QByteArray value;
         switch (random.bounded(4u)) {
-        case 0:  // a session token: critical, replicated to warm replicas too
+        case 0: // a session token: critical, replicated to warm replicas too
             key = QStringLiteral("session/user-%1").arg(user);
             value = QByteArray::number(random.generate64(), 16);
             break;
         case 1:
-        case 2:  // a cart: changes often
+        case 2: // a cart: changes often
             key = QStringLiteral("cart/user-%1").arg(user);
-            value = QByteArray::number(random.bounded(10u)) + " items, total " + QByteArray::number(random.bounded(50000u));
+            value = QByteArray::number(random.bounded(10u)) + " items, total "
+                    + QByteArray::number(random.bounded(50000u));
             break;
-        default:  // history: appended, rarely read
+        default: // history: appended, rarely read
             key = QStringLiteral("history/user-%1/%2").arg(user).arg(counter);
             value = "viewed product " + QByteArray::number(random.bounded(10000u));
         }
@@ -85,7 +87,7 @@ void DemoWorkload::runWriter(int index)
         next += interval;
         const auto now = std::chrono::steady_clock::now();
         if (next > now)
-            std::this_thread::sleep_for(next - now);  // pacing a generator, not waiting for a condition
+            std::this_thread::sleep_for(next - now); // pacing a generator, not waiting for a condition
         else
             next = now;
     }

@@ -11,7 +11,8 @@ LocalCluster::~LocalCluster() = default;
 Result<std::unique_ptr<LocalCluster>> LocalCluster::start(const Options &options)
 {
     if (options.workDir.isEmpty() || !QDir().mkpath(options.workDir))
-        return fail(ErrorCode::IoError, QStringLiteral("cannot create the cluster's work directory '%1'").arg(options.workDir));
+        return fail(ErrorCode::IoError,
+                    QStringLiteral("cannot create the cluster's work directory '%1'").arg(options.workDir));
     if (options.agentNames.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("a cluster needs at least one agent"));
     std::unique_ptr<LocalCluster> cluster(new LocalCluster(options));

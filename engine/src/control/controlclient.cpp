@@ -11,9 +11,12 @@ namespace foresight::control {
 
 using protocol::MessageType;
 
-class ControlClient::Impl {
+class ControlClient::Impl
+{
 public:
-    explicit Impl(const ControlOptions &options) : m_options(options) {}
+    explicit Impl(const ControlOptions &options)
+        : m_options(options)
+    {}
 
     Result<QCborMap> call(MessageType type, const QCborMap &body)
     {
@@ -27,14 +30,19 @@ public:
     std::unique_ptr<transport::RequestChannel> m_channel;
 };
 
-ControlClient::ControlClient(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ControlClient::ControlClient(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{}
 ControlClient::~ControlClient() = default;
 
 Result<std::unique_ptr<ControlClient>> ControlClient::connect(const ControlOptions &options)
 {
     auto impl = std::make_unique<Impl>(options);
-    auto channel = transport::RequestChannel::open(
-        transport::sharedClientContext(), transport::ChannelOptions{options.url, options.serverPublicKey, options.keys, options.insecure});
+    auto channel = transport::RequestChannel::open(transport::sharedClientContext(),
+                                                   transport::ChannelOptions{options.url,
+                                                                             options.serverPublicKey,
+                                                                             options.keys,
+                                                                             options.insecure});
     if (!channel)
         return std::unexpected(channel.error());
     impl->m_channel = std::move(*channel);

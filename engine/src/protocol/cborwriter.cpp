@@ -77,10 +77,18 @@ void appendCbor(QByteArray &out, const QCborValue &value)
         }
         return;
     }
-    case QCborValue::False: out.append(char(0xf4)); return;
-    case QCborValue::True: out.append(char(0xf5)); return;
-    case QCborValue::Null: out.append(char(0xf6)); return;
-    case QCborValue::Undefined: out.append(char(0xf7)); return;
+    case QCborValue::False:
+        out.append(char(0xf4));
+        return;
+    case QCborValue::True:
+        out.append(char(0xf5));
+        return;
+    case QCborValue::Null:
+        out.append(char(0xf6));
+        return;
+    case QCborValue::Undefined:
+        out.append(char(0xf7));
+        return;
     case QCborValue::Double: {
         char bytes[9] = {char(0xfb)};
         const double d = value.toDouble();

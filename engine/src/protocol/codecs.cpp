@@ -25,10 +25,9 @@ Result<StateDelta> deltaFromCbor(const QCborValue &value)
     const QCborValue ts = map.value(QStringLiteral("ts"));
     const QCborValue key = map.value(QStringLiteral("key"));
     const QCborValue op = map.value(QStringLiteral("op"));
-    if (!seq.isInteger() || seq.toInteger() <= 0 || !epoch.isInteger() || epoch.toInteger() < 0
-        || !ts.isInteger() || !key.isString() || key.toString().isEmpty() || !op.isString()) {
-        return fail(ErrorCode::ProtocolError,
-                    QStringLiteral("delta needs seq (>0), epoch, ts, a non-empty key and op"));
+    if (!seq.isInteger() || seq.toInteger() <= 0 || !epoch.isInteger() || epoch.toInteger() < 0 || !ts.isInteger()
+        || !key.isString() || key.toString().isEmpty() || !op.isString()) {
+        return fail(ErrorCode::ProtocolError, QStringLiteral("delta needs seq (>0), epoch, ts, a non-empty key and op"));
     }
     StateDelta delta;
     delta.seq = std::uint64_t(seq.toInteger());
@@ -39,13 +38,15 @@ Result<StateDelta> deltaFromCbor(const QCborValue &value)
     if (opName == QLatin1String("put")) {
         const QCborValue v = map.value(QStringLiteral("value"));
         if (!v.isByteArray())
-            return fail(ErrorCode::ProtocolError, QStringLiteral("put delta %1 needs a byte-string value").arg(delta.seq));
+            return fail(ErrorCode::ProtocolError,
+                        QStringLiteral("put delta %1 needs a byte-string value").arg(delta.seq));
         delta.op = DeltaOp::Put;
         delta.value = v.toByteArray();
     } else if (opName == QLatin1String("delete")) {
         delta.op = DeltaOp::Delete;
     } else {
-        return fail(ErrorCode::ProtocolError, QStringLiteral("delta op must be \"put\" or \"delete\", got \"%1\"").arg(opName));
+        return fail(ErrorCode::ProtocolError,
+                    QStringLiteral("delta op must be \"put\" or \"delete\", got \"%1\"").arg(opName));
     }
     return delta;
 }

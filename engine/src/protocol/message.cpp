@@ -15,13 +15,15 @@ namespace {
 
 enum class Kind { Uint, Text, Bytes, Bool, Array, Map };
 
-struct Field {
+struct Field
+{
     const char *name;
     Kind kind;
     bool required;
 };
 
-struct Schema {
+struct Schema
+{
     const char *name;
     // Owning storage: a std::initializer_list member would point at a temporary array that dies
     // once the table below is built.
@@ -34,51 +36,99 @@ const QHash<std::uint16_t, Schema> &schemas()
 {
     using MT = MessageType;
     static const QHash<std::uint16_t, Schema> table{
-        {quint16(MT::Hello), {"hello", {{"id", Kind::Uint, true}, {"version", Kind::Uint, true},
-                                        {"peer", Kind::Text, true}, {"name", Kind::Text, false}}}},
-        {quint16(MT::HelloReply), {"hello-reply", {{"id", Kind::Uint, true}, {"version", Kind::Uint, true},
-                                                   {"agent", Kind::Text, true}, {"role", Kind::Text, true}}}},
-        {quint16(MT::Error), {"error", {{"id", Kind::Uint, false}, {"code", Kind::Text, true},
-                                        {"message", Kind::Text, true}}}},
+        {quint16(MT::Hello),
+         {"hello",
+          {{"id", Kind::Uint, true},
+           {"version", Kind::Uint, true},
+           {"peer", Kind::Text, true},
+           {"name", Kind::Text, false}}}},
+        {quint16(MT::HelloReply),
+         {"hello-reply",
+          {{"id", Kind::Uint, true},
+           {"version", Kind::Uint, true},
+           {"agent", Kind::Text, true},
+           {"role", Kind::Text, true}}}},
+        {quint16(MT::Error),
+         {"error", {{"id", Kind::Uint, false}, {"code", Kind::Text, true}, {"message", Kind::Text, true}}}},
         {quint16(MT::Ok), {"ok", {{"id", Kind::Uint, true}}}},
-        {quint16(MT::Put), {"put", {{"id", Kind::Uint, true}, {"app", Kind::Text, true},
-                                    {"key", Kind::Text, true}, {"value", Kind::Bytes, true},
-                                    {"ack", Kind::Text, false}, {"epoch", Kind::Uint, false}}}},
-        {quint16(MT::Delete), {"delete", {{"id", Kind::Uint, true}, {"app", Kind::Text, true},
-                                          {"key", Kind::Text, true}, {"ack", Kind::Text, false},
-                                          {"epoch", Kind::Uint, false}}}},
-        {quint16(MT::WriteAck), {"write-ack", {{"id", Kind::Uint, true}, {"epoch", Kind::Uint, true},
-                                               {"seq", Kind::Uint, true}}}},
-        {quint16(MT::Get), {"get", {{"id", Kind::Uint, true}, {"app", Kind::Text, true},
-                                    {"key", Kind::Text, true}}}},
-        {quint16(MT::GetReply), {"get-reply", {{"id", Kind::Uint, true}, {"found", Kind::Bool, true},
-                                               {"value", Kind::Bytes, false}, {"epoch", Kind::Uint, true},
-                                               {"seq", Kind::Uint, true}}}},
-        {quint16(MT::ReplicaHello), {"replica-hello", {{"app", Kind::Text, true}, {"agent", Kind::Text, true},
-                                                       {"tier", Kind::Text, true}, {"epoch", Kind::Uint, true},
-                                                       {"seq", Kind::Uint, true}, {"seq-epoch", Kind::Uint, true}}}},
-        {quint16(MT::ReplicaWelcome), {"replica-welcome", {{"app", Kind::Text, true}, {"agent", Kind::Text, true},
-                                                           {"epoch", Kind::Uint, true}, {"seq", Kind::Uint, true},
-                                                           {"mode", Kind::Text, true}, {"sdk", Kind::Text, false},
-                                                           {"critical", Kind::Array, false}}}},
-        {quint16(MT::Deltas), {"deltas", {{"app", Kind::Text, true}, {"epoch", Kind::Uint, true},
-                                          {"upto", Kind::Uint, true}, {"deltas", Kind::Array, true}}}},
-        {quint16(MT::ReplicaAck), {"replica-ack", {{"app", Kind::Text, true}, {"epoch", Kind::Uint, true},
-                                                   {"seq", Kind::Uint, true}, {"digest", Kind::Text, true}}}},
-        {quint16(MT::SnapshotBegin), {"snapshot-begin", {{"app", Kind::Text, true}, {"epoch", Kind::Uint, true},
-                                                         {"seq", Kind::Uint, true}, {"digest", Kind::Text, true},
-                                                         {"entries", Kind::Uint, true}, {"reason", Kind::Text, true}}}},
-        {quint16(MT::SnapshotChunk), {"snapshot-chunk", {{"app", Kind::Text, true}, {"seq", Kind::Uint, true},
-                                                         {"entries", Kind::Array, true}}}},
+        {quint16(MT::Put),
+         {"put",
+          {{"id", Kind::Uint, true},
+           {"app", Kind::Text, true},
+           {"key", Kind::Text, true},
+           {"value", Kind::Bytes, true},
+           {"ack", Kind::Text, false},
+           {"epoch", Kind::Uint, false}}}},
+        {quint16(MT::Delete),
+         {"delete",
+          {{"id", Kind::Uint, true},
+           {"app", Kind::Text, true},
+           {"key", Kind::Text, true},
+           {"ack", Kind::Text, false},
+           {"epoch", Kind::Uint, false}}}},
+        {quint16(MT::WriteAck),
+         {"write-ack", {{"id", Kind::Uint, true}, {"epoch", Kind::Uint, true}, {"seq", Kind::Uint, true}}}},
+        {quint16(MT::Get), {"get", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}, {"key", Kind::Text, true}}}},
+        {quint16(MT::GetReply),
+         {"get-reply",
+          {{"id", Kind::Uint, true},
+           {"found", Kind::Bool, true},
+           {"value", Kind::Bytes, false},
+           {"epoch", Kind::Uint, true},
+           {"seq", Kind::Uint, true}}}},
+        {quint16(MT::ReplicaHello),
+         {"replica-hello",
+          {{"app", Kind::Text, true},
+           {"agent", Kind::Text, true},
+           {"tier", Kind::Text, true},
+           {"epoch", Kind::Uint, true},
+           {"seq", Kind::Uint, true},
+           {"seq-epoch", Kind::Uint, true}}}},
+        {quint16(MT::ReplicaWelcome),
+         {"replica-welcome",
+          {{"app", Kind::Text, true},
+           {"agent", Kind::Text, true},
+           {"epoch", Kind::Uint, true},
+           {"seq", Kind::Uint, true},
+           {"mode", Kind::Text, true},
+           {"sdk", Kind::Text, false},
+           {"critical", Kind::Array, false}}}},
+        {quint16(MT::Deltas),
+         {"deltas",
+          {{"app", Kind::Text, true},
+           {"epoch", Kind::Uint, true},
+           {"upto", Kind::Uint, true},
+           {"deltas", Kind::Array, true}}}},
+        {quint16(MT::ReplicaAck),
+         {"replica-ack",
+          {{"app", Kind::Text, true},
+           {"epoch", Kind::Uint, true},
+           {"seq", Kind::Uint, true},
+           {"digest", Kind::Text, true}}}},
+        {quint16(MT::SnapshotBegin),
+         {"snapshot-begin",
+          {{"app", Kind::Text, true},
+           {"epoch", Kind::Uint, true},
+           {"seq", Kind::Uint, true},
+           {"digest", Kind::Text, true},
+           {"entries", Kind::Uint, true},
+           {"reason", Kind::Text, true}}}},
+        {quint16(MT::SnapshotChunk),
+         {"snapshot-chunk", {{"app", Kind::Text, true}, {"seq", Kind::Uint, true}, {"entries", Kind::Array, true}}}},
         {quint16(MT::SnapshotEnd), {"snapshot-end", {{"app", Kind::Text, true}, {"seq", Kind::Uint, true}}}},
         {quint16(MT::Status), {"status", {{"id", Kind::Uint, true}, {"app", Kind::Text, false}}}},
-        {quint16(MT::StatusReply), {"status-reply", {{"id", Kind::Uint, true}, {"agent", Kind::Text, true},
-                                                     {"apps", Kind::Array, true}}}},
-        {quint16(MT::Assign), {"assign", {{"id", Kind::Uint, true}, {"app", Kind::Text, true},
-                                          {"role", Kind::Text, true}, {"tier", Kind::Text, false},
-                                          {"primary", Kind::Map, false}, {"config", Kind::Map, false}}}},
-        {quint16(MT::Promote), {"promote", {{"id", Kind::Uint, true}, {"app", Kind::Text, true},
-                                            {"epoch", Kind::Uint, false}}}},
+        {quint16(MT::StatusReply),
+         {"status-reply", {{"id", Kind::Uint, true}, {"agent", Kind::Text, true}, {"apps", Kind::Array, true}}}},
+        {quint16(MT::Assign),
+         {"assign",
+          {{"id", Kind::Uint, true},
+           {"app", Kind::Text, true},
+           {"role", Kind::Text, true},
+           {"tier", Kind::Text, false},
+           {"primary", Kind::Map, false},
+           {"config", Kind::Map, false}}}},
+        {quint16(MT::Promote),
+         {"promote", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}, {"epoch", Kind::Uint, false}}}},
         {quint16(MT::TakeSnapshot), {"take-snapshot", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}}}},
     };
     return table;
@@ -87,12 +137,18 @@ const QHash<std::uint16_t, Schema> &schemas()
 bool hasKind(const QCborValue &value, Kind kind)
 {
     switch (kind) {
-    case Kind::Uint: return value.isInteger() && value.toInteger() >= 0;
-    case Kind::Text: return value.isString();
-    case Kind::Bytes: return value.isByteArray();
-    case Kind::Bool: return value.isBool();
-    case Kind::Array: return value.isArray();
-    case Kind::Map: return value.isMap();
+    case Kind::Uint:
+        return value.isInteger() && value.toInteger() >= 0;
+    case Kind::Text:
+        return value.isString();
+    case Kind::Bytes:
+        return value.isByteArray();
+    case Kind::Bool:
+        return value.isBool();
+    case Kind::Array:
+        return value.isArray();
+    case Kind::Map:
+        return value.isMap();
     }
     return false;
 }
@@ -100,12 +156,18 @@ bool hasKind(const QCborValue &value, Kind kind)
 const char *kindName(Kind kind)
 {
     switch (kind) {
-    case Kind::Uint: return "an unsigned integer";
-    case Kind::Text: return "a text string";
-    case Kind::Bytes: return "a byte string";
-    case Kind::Bool: return "a boolean";
-    case Kind::Array: return "an array";
-    case Kind::Map: return "a map";
+    case Kind::Uint:
+        return "an unsigned integer";
+    case Kind::Text:
+        return "a text string";
+    case Kind::Bytes:
+        return "a byte string";
+    case Kind::Bool:
+        return "a boolean";
+    case Kind::Array:
+        return "an array";
+    case Kind::Map:
+        return "a map";
     }
     return "?";
 }
@@ -156,45 +218,53 @@ Result<Message> decode(const QByteArray &header, const QByteArray &body)
     if (version != kProtocolVersion) {
         return fail(ErrorCode::VersionMismatch,
                     QStringLiteral("peer speaks protocol version %1, this side speaks version %2")
-                        .arg(version).arg(kProtocolVersion));
+                        .arg(version)
+                        .arg(kProtocolVersion));
     }
     if (header[5] != 0)
         return fail(ErrorCode::ProtocolError, QStringLiteral("header flags must be 0, got %1").arg(quint8(header[5])));
     const quint16 typeValue = qFromBigEndian<quint16>(header.constData() + 6);
     const auto schema = schemas().constFind(typeValue);
     if (schema == schemas().cend())
-        return fail(ErrorCode::ProtocolError, QStringLiteral("unknown message type 0x%1").arg(typeValue, 4, 16, QLatin1Char('0')));
+        return fail(ErrorCode::ProtocolError,
+                    QStringLiteral("unknown message type 0x%1").arg(typeValue, 4, 16, QLatin1Char('0')));
 
     QCborStreamReader reader(body);
     const QCborValue value = QCborValue::fromCbor(reader);
     if (const QCborError error = reader.lastError(); error != QCborError::NoError) {
-        return fail(ErrorCode::ProtocolError, QStringLiteral("%1: body is not valid CBOR (%2 at byte %3)")
-                                                  .arg(QLatin1String(schema->name), error.toString())
-                                                  .arg(reader.currentOffset()));
+        return fail(ErrorCode::ProtocolError,
+                    QStringLiteral("%1: body is not valid CBOR (%2 at byte %3)")
+                        .arg(QLatin1String(schema->name), error.toString())
+                        .arg(reader.currentOffset()));
     }
     // The body frame is exactly one data item; bytes after it mean a broken or forged sender.
     if (reader.currentOffset() != body.size()) {
-        return fail(ErrorCode::ProtocolError, QStringLiteral("%1: body is not valid CBOR (%2 bytes after the first item)")
-                                                  .arg(QLatin1String(schema->name))
-                                                  .arg(body.size() - reader.currentOffset()));
+        return fail(ErrorCode::ProtocolError,
+                    QStringLiteral("%1: body is not valid CBOR (%2 bytes after the first item)")
+                        .arg(QLatin1String(schema->name))
+                        .arg(body.size() - reader.currentOffset()));
     }
     if (!value.isMap())
-        return fail(ErrorCode::ProtocolError, QStringLiteral("%1: body must be a CBOR map").arg(QLatin1String(schema->name)));
+        return fail(ErrorCode::ProtocolError,
+                    QStringLiteral("%1: body must be a CBOR map").arg(QLatin1String(schema->name)));
 
     Message message{MessageType(typeValue), value.toMap()};
     for (const Field &field : schema->fields) {
         const QCborValue fieldValue = message.body.value(QLatin1String(field.name));
         if (fieldValue.isUndefined()) {
             if (field.required) {
-                return fail(ErrorCode::ProtocolError, QStringLiteral("%1: required field '%2' is missing")
-                                                          .arg(QLatin1String(schema->name), QLatin1String(field.name)));
+                return fail(ErrorCode::ProtocolError,
+                            QStringLiteral("%1: required field '%2' is missing")
+                                .arg(QLatin1String(schema->name), QLatin1String(field.name)));
             }
             continue;
         }
         if (!hasKind(fieldValue, field.kind)) {
-            return fail(ErrorCode::ProtocolError, QStringLiteral("%1: field '%2' must be %3")
-                                                      .arg(QLatin1String(schema->name), QLatin1String(field.name),
-                                                           QLatin1String(kindName(field.kind))));
+            return fail(ErrorCode::ProtocolError,
+                        QStringLiteral("%1: field '%2' must be %3")
+                            .arg(QLatin1String(schema->name),
+                                 QLatin1String(field.name),
+                                 QLatin1String(kindName(field.kind))));
         }
     }
     return message;

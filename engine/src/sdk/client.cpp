@@ -14,9 +14,12 @@ namespace foresight::sdk {
 using protocol::Message;
 using protocol::MessageType;
 
-class Client::Impl {
+class Client::Impl
+{
 public:
-    explicit Impl(const ClientOptions &options) : m_options(options) {}
+    explicit Impl(const ClientOptions &options)
+        : m_options(options)
+    {}
 
     Result<Message> request(MessageType type, const QCborMap &body);
 
@@ -24,7 +27,7 @@ public:
     std::unique_ptr<transport::RequestChannel> m_channel;
     int m_current = 0;
     int m_redirects = 0;
-    std::uint64_t m_epoch = 0;  // highest epoch seen: proves an old primary stale if it answers
+    std::uint64_t m_epoch = 0; // highest epoch seen: proves an old primary stale if it answers
 
 private:
     Status open(int index);
@@ -35,8 +38,10 @@ Status Client::Impl::open(int index)
 {
     m_channel.reset();
     const AgentEndpoint &endpoint = m_options.agents[index];
-    transport::ChannelOptions options{endpoint.url, endpoint.serverPublicKey,
-                                      KeyPair{m_options.publicKey, m_options.secretKey}, m_options.insecure};
+    transport::ChannelOptions options{endpoint.url,
+                                      endpoint.serverPublicKey,
+                                      KeyPair{m_options.publicKey, m_options.secretKey},
+                                      m_options.insecure};
     auto channel = transport::RequestChannel::open(transport::sharedClientContext(), options);
     if (!channel)
         return std::unexpected(channel.error());
@@ -76,7 +81,7 @@ Result<Message> Client::Impl::request(MessageType type, const QCborMap &body)
                     return std::unexpected(last);
                 moveTo(m_current + 1);
                 if (++attemptsWithoutPrimary % m_options.agents.size() == 0)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a full round failed: back off
+                    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // a full round failed: back off
                 continue;
             }
         }
@@ -118,7 +123,9 @@ Result<Message> Client::Impl::request(MessageType type, const QCborMap &body)
     return std::unexpected(last);
 }
 
-Client::Client(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Client::Client(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{}
 Client::~Client() = default;
 
 Result<std::unique_ptr<Client>> Client::connect(const ClientOptions &options)
@@ -126,12 +133,15 @@ Result<std::unique_ptr<Client>> Client::connect(const ClientOptions &options)
     if (options.app.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("ClientOptions.app is empty: name the application"));
     if (options.agents.isEmpty())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("ClientOptions.agents is empty: name at least one agent endpoint"));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("ClientOptions.agents is empty: name at least one agent endpoint"));
     for (const AgentEndpoint &agent : options.agents) {
         if (agent.url.startsWith(QLatin1String("tcp://")) && !options.insecure
             && (!isZ85Key(agent.serverPublicKey) || !isZ85Key(options.publicKey) || !isZ85Key(options.secretKey))) {
             return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("%1 is tcp:// with CURVE: the agent's public key and this client's key pair are needed").arg(agent.url));
+                        QStringLiteral(
+                            "%1 is tcp:// with CURVE: the agent's public key and this client's key pair are needed")
+                            .arg(agent.url));
         }
     }
     return std::unique_ptr<Client>(new Client(std::make_unique<Impl>(options)));
@@ -143,7 +153,8 @@ Result<WriteReceipt> Client::put(const QString &key, const QByteArray &value, Ac
     body.insert(QStringLiteral("app"), m_impl->m_options.app);
     body.insert(QStringLiteral("key"), key);
     body.insert(QStringLiteral("value"), value);
-    body.insert(QStringLiteral("ack"), ack == Ack::Replicated ? QStringLiteral("replicated") : QStringLiteral("primary"));
+    body.insert(QStringLiteral("ack"),
+                ack == Ack::Replicated ? QStringLiteral("replicated") : QStringLiteral("primary"));
     auto reply = m_impl->request(MessageType::Put, body);
     if (!reply)
         return std::unexpected(reply.error());
@@ -156,7 +167,8 @@ Result<WriteReceipt> Client::remove(const QString &key, Ack ack)
     QCborMap body;
     body.insert(QStringLiteral("app"), m_impl->m_options.app);
     body.insert(QStringLiteral("key"), key);
-    body.insert(QStringLiteral("ack"), ack == Ack::Replicated ? QStringLiteral("replicated") : QStringLiteral("primary"));
+    body.insert(QStringLiteral("ack"),
+                ack == Ack::Replicated ? QStringLiteral("replicated") : QStringLiteral("primary"));
     auto reply = m_impl->request(MessageType::Delete, body);
     if (!reply)
         return std::unexpected(reply.error());

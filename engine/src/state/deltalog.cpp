@@ -3,9 +3,9 @@
 namespace foresight {
 
 DeltaLog::DeltaLog(qsizetype maxDeltas, qsizetype maxBytes)
-    : m_maxDeltas(qMax<qsizetype>(1, maxDeltas)), m_maxBytes(qMax<qsizetype>(1, maxBytes))
-{
-}
+    : m_maxDeltas(qMax<qsizetype>(1, maxDeltas))
+    , m_maxBytes(qMax<qsizetype>(1, maxBytes))
+{}
 
 void DeltaLog::append(const StateDelta &delta)
 {
@@ -57,8 +57,7 @@ QList<StateDelta> DeltaLog::after(std::uint64_t seq, qsizetype maxCount) const
 
 void DeltaLog::trim()
 {
-    while (m_deltas.size() > 1
-           && (qsizetype(m_deltas.size()) > m_maxDeltas || m_bytes > m_maxBytes)) {
+    while (m_deltas.size() > 1 && (qsizetype(m_deltas.size()) > m_maxDeltas || m_bytes > m_maxBytes)) {
         m_bytes -= m_deltas.front().byteSize();
         m_deltas.pop_front();
     }

@@ -27,15 +27,17 @@ QString globToRegex(const QString &glob)
 
 Status KeyValueState::apply(const StateDelta &delta)
 {
-    const bool inOrder = m_sequencing == Sequencing::Strict ? delta.seq == m_seq + 1
-                                                            : delta.seq > m_seq;
+    const bool inOrder = m_sequencing == Sequencing::Strict ? delta.seq == m_seq + 1 : delta.seq > m_seq;
     if (!inOrder) {
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("delta %1 does not follow sequence %2").arg(delta.seq).arg(m_seq));
     }
     if (delta.epoch < m_epoch) {
-        return fail(ErrorCode::StaleEpoch, QStringLiteral("delta %1 has epoch %2, state is at epoch %3")
-                                               .arg(delta.seq).arg(delta.epoch).arg(m_epoch));
+        return fail(ErrorCode::StaleEpoch,
+                    QStringLiteral("delta %1 has epoch %2, state is at epoch %3")
+                        .arg(delta.seq)
+                        .arg(delta.epoch)
+                        .arg(m_epoch));
     }
     if (delta.key.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("delta %1 has an empty key").arg(delta.seq));
@@ -49,7 +51,8 @@ Status KeyValueState::apply(const StateDelta &delta)
     }
 
     if (delta.op == DeltaOp::Put) {
-        Entry entry{delta.value, StateDigest::hashEntry(delta.key, delta.value),
+        Entry entry{delta.value,
+                    StateDigest::hashEntry(delta.key, delta.value),
                     it != m_entries.end() ? it->critical : isCritical(delta.key)};
         m_digest.add(entry.hash);
         if (entry.critical)
@@ -73,7 +76,10 @@ Status KeyValueState::advanceTo(std::uint64_t seq, std::uint64_t epoch)
     if (seq < m_seq || epoch < m_epoch) {
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("cannot move from sequence %1 epoch %2 back to sequence %3 epoch %4")
-                        .arg(m_seq).arg(m_epoch).arg(seq).arg(epoch));
+                        .arg(m_seq)
+                        .arg(m_epoch)
+                        .arg(seq)
+                        .arg(epoch));
     }
     if (m_sequencing == Sequencing::Strict && seq != m_seq)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("a strictly sequenced state cannot skip deltas"));
@@ -141,8 +147,11 @@ Snapshot KeyValueState::criticalSnapshot(const QString &app, std::int64_t takenA
 Status KeyValueState::restore(const Snapshot &snapshot)
 {
     if (snapshot.computeDigest() != snapshot.digest) {
-        return fail(ErrorCode::Corruption, QStringLiteral("snapshot of '%1' at sequence %2 does not match its digest %3")
-                                               .arg(snapshot.app).arg(snapshot.seq).arg(snapshot.digest.toHex()));
+        return fail(ErrorCode::Corruption,
+                    QStringLiteral("snapshot of '%1' at sequence %2 does not match its digest %3")
+                        .arg(snapshot.app)
+                        .arg(snapshot.seq)
+                        .arg(snapshot.digest.toHex()));
     }
     QSet<QString> seen;
     for (const auto &entry : snapshot.entries) {

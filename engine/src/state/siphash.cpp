@@ -10,17 +10,30 @@ inline std::uint64_t rotl(std::uint64_t x, int b)
 
 inline void round(std::uint64_t &v0, std::uint64_t &v1, std::uint64_t &v2, std::uint64_t &v3)
 {
-    v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);
-    v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;
-    v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;
-    v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);
+    v0 += v1;
+    v1 = rotl(v1, 13);
+    v1 ^= v0;
+    v0 = rotl(v0, 32);
+    v2 += v3;
+    v3 = rotl(v3, 16);
+    v3 ^= v2;
+    v0 += v3;
+    v3 = rotl(v3, 21);
+    v3 ^= v0;
+    v2 += v1;
+    v1 = rotl(v1, 17);
+    v1 ^= v2;
+    v2 = rotl(v2, 32);
 }
 
 } // namespace
 
 SipHash24::SipHash24(Key key, bool wide)
-    : m_v0(0x736f6d6570736575ULL ^ key.k0), m_v1(0x646f72616e646f6dULL ^ key.k1),
-      m_v2(0x6c7967656e657261ULL ^ key.k0), m_v3(0x7465646279746573ULL ^ key.k1), m_wide(wide)
+    : m_v0(0x736f6d6570736575ULL ^ key.k0)
+    , m_v1(0x646f72616e646f6dULL ^ key.k1)
+    , m_v2(0x6c7967656e657261ULL ^ key.k0)
+    , m_v3(0x7465646279746573ULL ^ key.k1)
+    , m_wide(wide)
 {
     if (m_wide)
         m_v1 ^= 0xee;

@@ -10,16 +10,18 @@
 
 namespace foresight::siphash {
 
-struct Key {
-    std::uint64_t k0;  // bytes 0..7 of the 16-byte key, little-endian
-    std::uint64_t k1;  // bytes 8..15
+struct Key
+{
+    std::uint64_t k0; // bytes 0..7 of the 16-byte key, little-endian
+    std::uint64_t k1; // bytes 8..15
 };
 
 // The key of the reference test vectors: bytes 00 01 02 ... 0f.
 inline constexpr Key kReferenceKey{0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL};
 
 // An incremental hasher, so a digest can hash (length, key, value) without concatenating them.
-class SipHash24 {
+class SipHash24
+{
 public:
     SipHash24(Key key, bool wide);
     void update(const void *data, std::size_t length);

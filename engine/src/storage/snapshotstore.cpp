@@ -43,8 +43,7 @@ Error storeError(const QString &path, const QString &what, const QSqlError &sqlE
                                     "move the file aside to start an empty store")
                          .arg(path, what, sqlError.text())};
     }
-    return Error{ErrorCode::IoError,
-                 QStringLiteral("snapshot store %1: %2: %3").arg(path, what, sqlError.text())};
+    return Error{ErrorCode::IoError, QStringLiteral("snapshot store %1: %2: %3").arg(path, what, sqlError.text())};
 }
 
 Status exec(QSqlQuery &query, const QString &path, const QString &what)
@@ -70,19 +69,23 @@ Status prepare(QSqlQuery &query, const QString &sql, const QString &path)
 
 // One SQLite transaction, rolled back unless commit() succeeds. Writers take the write lock at
 // BEGIN (IMMEDIATE) so that two processes never deadlock upgrading read locks.
-class Transaction {
+class Transaction
+{
 public:
     enum class Kind { Read, Write };
 
-    Transaction(QSqlDatabase db, const QString &path) : m_db(std::move(db)), m_path(path) {}
+    Transaction(QSqlDatabase db, const QString &path)
+        : m_db(std::move(db))
+        , m_path(path)
+    {}
     ~Transaction()
     {
         if (!m_active)
             return;
         QSqlQuery query(m_db);
         if (!query.exec(QStringLiteral("ROLLBACK")))
-            qCWarning(lcStorage).noquote() << "snapshot store" << m_path
-                                           << ": rollback failed:" << query.lastError().text();
+            qCWarning(lcStorage).noquote()
+                << "snapshot store" << m_path << ": rollback failed:" << query.lastError().text();
     }
     Transaction(const Transaction &) = delete;
     Transaction &operator=(const Transaction &) = delete;
@@ -100,9 +103,8 @@ public:
     Status commit()
     {
         QSqlQuery query(m_db);
-        if (auto status = exec(query, QStringLiteral("COMMIT"), m_path, QStringLiteral("cannot commit"));
-            !status) {
-            return status;   // the destructor rolls back
+        if (auto status = exec(query, QStringLiteral("COMMIT"), m_path, QStringLiteral("cannot commit")); !status) {
+            return status; // the destructor rolls back
         }
         m_active = false;
         return {};
@@ -115,7 +117,8 @@ private:
 };
 
 // One row of the snapshots table, read leniently: problem says what is unreadable, if anything.
-struct StoredRow {
+struct StoredRow
+{
     qint64 id = 0;
     SnapshotInfo info;
     QString problem;
@@ -166,8 +169,8 @@ Result<QList<StoredRow>> readRows(QSqlDatabase db, const QString &path, const QS
         rows.append(std::move(row));
     }
     if (query.lastError().isValid())
-        return std::unexpected(storeError(path, QStringLiteral("cannot read the snapshots of %1").arg(app),
-                                          query.lastError()));
+        return std::unexpected(
+            storeError(path, QStringLiteral("cannot read the snapshots of %1").arg(app), query.lastError()));
     return rows;
 }
 
@@ -196,8 +199,8 @@ Result<QList<QPair<QString, QByteArray>>> readEntries(QSqlDatabase db, const QSt
 
 Status validateForSave(const Snapshot &snapshot)
 {
-    const QString where = QStringLiteral("snapshot of %1 at epoch %2 seq %3")
-                              .arg(snapshot.app).arg(snapshot.epoch).arg(snapshot.seq);
+    const QString where
+        = QStringLiteral("snapshot of %1 at epoch %2 seq %3").arg(snapshot.app).arg(snapshot.epoch).arg(snapshot.seq);
     if (snapshot.app.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("cannot store a snapshot without an application name"));
     if (snapshot.epoch > kMaxStoredInteger || snapshot.seq > kMaxStoredInteger)
@@ -218,8 +221,9 @@ Status validateForSave(const Snapshot &snapshot)
     const StateDigest computed = snapshot.computeDigest();
     if (computed != snapshot.digest) {
         return fail(ErrorCode::InvalidArgument,
-                    where + QStringLiteral(": its entries digest to %1 but it claims %2; refusing to store it")
-                                .arg(computed.toHex(), snapshot.digest.toHex()));
+                    where
+                        + QStringLiteral(": its entries digest to %1 but it claims %2; refusing to store it")
+                              .arg(computed.toHex(), snapshot.digest.toHex()));
     }
     return {};
 }
@@ -227,9 +231,9 @@ Status validateForSave(const Snapshot &snapshot)
 } // namespace
 
 SnapshotStore::SnapshotStore(QString path, QString connectionName)
-    : m_path(std::move(path)), m_connectionName(std::move(connectionName))
-{
-}
+    : m_path(std::move(path))
+    , m_connectionName(std::move(connectionName))
+{}
 
 SnapshotStore::~SnapshotStore()
 {
@@ -286,7 +290,9 @@ Status SnapshotStore::initialize()
     // a database, so do it before anything can write to the file.
     QSqlQuery query(db);
     auto readVersion = [&]() -> Result<int> {
-        if (auto status = exec(query, QStringLiteral("PRAGMA user_version"), m_path,
+        if (auto status = exec(query,
+                               QStringLiteral("PRAGMA user_version"),
+                               m_path,
                                QStringLiteral("cannot read the schema version"));
             !status) {
             return std::unexpected(status.error());
@@ -304,13 +310,16 @@ Status SnapshotStore::initialize()
             return fail(ErrorCode::IoError,
                         QStringLiteral("snapshot store %1 has schema version %2, newer than the %3 this "
                                        "build understands; open it with a newer Foresight or use another path")
-                            .arg(m_path).arg(found).arg(kSchemaVersion));
+                            .arg(m_path)
+                            .arg(found)
+                            .arg(kSchemaVersion));
         }
         if (found < 0) {
             return fail(ErrorCode::Corruption,
                         QStringLiteral("snapshot store %1 has an impossible schema version %2; move the "
                                        "file aside to start an empty store")
-                            .arg(m_path).arg(found));
+                            .arg(m_path)
+                            .arg(found));
         }
         return {};
     };
@@ -319,16 +328,16 @@ Status SnapshotStore::initialize()
 
     // WAL lets readers (foresightctl, a console) look while the replica writes; FULL makes a
     // committed save survive power loss, which is the point of the cold tier.
-    if (auto status = exec(query, QStringLiteral("PRAGMA journal_mode=WAL"), m_path,
-                           QStringLiteral("cannot switch to WAL mode"));
+    if (auto status
+        = exec(query, QStringLiteral("PRAGMA journal_mode=WAL"), m_path, QStringLiteral("cannot switch to WAL mode"));
         !status) {
         return status;
     }
     const QString journalMode = query.next() ? query.value(0).toString() : QString();
     query.finish();
     if (journalMode.compare(QStringLiteral("wal"), Qt::CaseInsensitive) != 0) {
-        qCWarning(lcStorage).noquote() << "snapshot store" << m_path << ": WAL mode unavailable, using"
-                                       << journalMode << "journal";
+        qCWarning(lcStorage).noquote() << "snapshot store" << m_path << ": WAL mode unavailable, using" << journalMode
+                                       << "journal";
     }
     for (const QString &pragma : {QStringLiteral("PRAGMA synchronous=FULL"), QStringLiteral("PRAGMA foreign_keys=ON")}) {
         if (auto status = exec(query, pragma, m_path, QStringLiteral("cannot configure the connection")); !status)
@@ -391,7 +400,8 @@ Status SnapshotStore::save(const Snapshot &snapshot)
 
     QSqlQuery query(db);
     // A snapshot re-sent for the same position replaces the stored one (its entries go by cascade).
-    if (auto status = prepare(query, QStringLiteral("DELETE FROM snapshots WHERE app = ? AND epoch = ? AND seq = ?"),
+    if (auto status = prepare(query,
+                              QStringLiteral("DELETE FROM snapshots WHERE app = ? AND epoch = ? AND seq = ?"),
                               m_path);
         !status) {
         return status;
@@ -488,7 +498,8 @@ Result<std::optional<Snapshot>> SnapshotStore::latest(const QString &app)
                 snapshot.entries = std::move(*entries);
                 if (snapshot.entries.size() != row.info.entryCount) {
                     problem = QStringLiteral("%1 entries stored, %2 recorded")
-                                  .arg(snapshot.entries.size()).arg(row.info.entryCount);
+                                  .arg(snapshot.entries.size())
+                                  .arg(row.info.entryCount);
                 } else if (const StateDigest computed = snapshot.computeDigest(); computed != snapshot.digest) {
                     problem = QStringLiteral("entries digest to %1, %2 recorded")
                                   .arg(computed.toHex(), snapshot.digest.toHex());
@@ -499,10 +510,13 @@ Result<std::optional<Snapshot>> SnapshotStore::latest(const QString &app)
             return std::optional<Snapshot>(std::move(snapshot));
 
         corruptSeqs.append(QString::number(row.info.seq));
-        qCWarning(lcStorage).noquote()
-            << QStringLiteral("snapshot store %1: snapshot of %2 at epoch %3 seq %4 is corrupt (%5); "
-                              "trying an older one")
-                   .arg(m_path, app).arg(row.info.epoch).arg(row.info.seq).arg(problem);
+        qCWarning(lcStorage).noquote() << QStringLiteral(
+                                              "snapshot store %1: snapshot of %2 at epoch %3 seq %4 is corrupt (%5); "
+                                              "trying an older one")
+                                              .arg(m_path, app)
+                                              .arg(row.info.epoch)
+                                              .arg(row.info.seq)
+                                              .arg(problem);
     }
     return fail(ErrorCode::Corruption,
                 QStringLiteral("snapshot store %1 holds no intact snapshot of %2: the snapshots at seq %3 "
@@ -520,7 +534,9 @@ Result<QList<SnapshotInfo>> SnapshotStore::list(const QString &app)
     for (const StoredRow &row : std::as_const(*rows)) {
         if (!row.problem.isEmpty()) {
             qCWarning(lcStorage).noquote() << QStringLiteral("snapshot store %1: snapshot row %2 of %3: %4")
-                                                  .arg(m_path).arg(row.id).arg(app, row.problem);
+                                                  .arg(m_path)
+                                                  .arg(row.id)
+                                                  .arg(app, row.problem);
         }
         infos.append(row.info);
     }
@@ -533,8 +549,10 @@ QStringList SnapshotStore::apps()
     query.setForwardOnly(true);
     QStringList result;
     if (!query.exec(QStringLiteral("SELECT DISTINCT app FROM snapshots ORDER BY app"))) {
-        qCWarning(lcStorage).noquote()
-            << storeError(m_path, QStringLiteral("cannot list applications"), query.lastError()).toString();
+        qCWarning(lcStorage).noquote() << storeError(m_path,
+                                                     QStringLiteral("cannot list applications"),
+                                                     query.lastError())
+                                              .toString();
         return result;
     }
     while (query.next())

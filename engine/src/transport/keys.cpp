@@ -58,7 +58,8 @@ Status saveKeyPair(const KeyPair &pair, const QString &secretPath)
     if (auto ok = writeFile(secretPath, secret, QFileDevice::ReadOwner | QFileDevice::WriteOwner); !ok)
         return ok;
     const QByteArray pub = "# Foresight CURVE public key\npublic-key = \"" + pair.publicKey + "\"\n";
-    return writeFile(secretPath + QStringLiteral(".pub"), pub,
+    return writeFile(secretPath + QStringLiteral(".pub"),
+                     pub,
                      QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther);
 }
 
@@ -66,13 +67,15 @@ Result<KeyPair> loadKeyPair(const QString &secretPath)
 {
     QFile file(secretPath);
     if (!file.open(QIODevice::ReadOnly))
-        return fail(ErrorCode::NotFound, QStringLiteral("cannot read key file %1: %2").arg(secretPath, file.errorString()));
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("cannot read key file %1: %2").arg(secretPath, file.errorString()));
     const QByteArray content = file.read(64 * 1024);
     KeyPair pair{readKeyLine(content, "public-key"), readKeyLine(content, "secret-key")};
     if (!isZ85Key(pair.publicKey) || !isZ85Key(pair.secretKey)) {
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("%1 is not a Foresight key file with public-key and secret-key lines "
-                                   "(make one with 'foresightctl keygen')").arg(secretPath));
+                                   "(make one with 'foresightctl keygen')")
+                        .arg(secretPath));
     }
     if (QFileInfo(secretPath).permissions() & (QFileDevice::ReadOther | QFileDevice::ReadGroup)) {
         return fail(ErrorCode::Unauthorized,
@@ -87,8 +90,8 @@ Result<QByteArray> loadPublicKey(const QString &keyOrPath)
         return keyOrPath.toLatin1();
     QFile file(keyOrPath);
     if (!file.open(QIODevice::ReadOnly)) {
-        return fail(ErrorCode::NotFound, QStringLiteral("'%1' is neither a 40-character Z85 key nor a readable key file")
-                                             .arg(keyOrPath));
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("'%1' is neither a 40-character Z85 key nor a readable key file").arg(keyOrPath));
     }
     const QByteArray key = readKeyLine(file.read(64 * 1024), "public-key");
     if (!isZ85Key(key))
@@ -112,7 +115,8 @@ Result<Allowlist> Allowlist::parse(const QString &text, const QString &sourceNam
         if (parts.size() < 2)
             return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": expected '<public key> <role> [name]'"));
         if (!isZ85Key(parts[0].toLatin1()))
-            return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": '%1' is not a 40-character Z85 public key").arg(parts[0]));
+            return fail(ErrorCode::InvalidArgument,
+                        where + QStringLiteral(": '%1' is not a 40-character Z85 public key").arg(parts[0]));
         if (!kRoles.contains(parts[1])) {
             return fail(ErrorCode::InvalidArgument,
                         where + QStringLiteral(": role '%1' is not one of admin, agent, client").arg(parts[1]));

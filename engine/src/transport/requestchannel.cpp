@@ -10,9 +10,10 @@ namespace foresight::transport {
 using protocol::Message;
 
 RequestChannel::RequestChannel(zmq::context_t &context, const ChannelOptions &options)
-    : m_options(options), m_socket(context, zmq::socket_type::dealer), m_monitor(context, zmq::socket_type::pair)
-{
-}
+    : m_options(options)
+    , m_socket(context, zmq::socket_type::dealer)
+    , m_monitor(context, zmq::socket_type::pair)
+{}
 
 RequestChannel::~RequestChannel() = default;
 
@@ -20,7 +21,8 @@ Result<std::unique_ptr<RequestChannel>> RequestChannel::open(zmq::context_t &con
 {
     if (!options.url.startsWith(QLatin1String("tcp://")) && !options.url.startsWith(QLatin1String("ipc://"))
         && !options.url.startsWith(QLatin1String("inproc://"))) {
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' is not a tcp://, ipc:// or inproc:// endpoint").arg(options.url));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'%1' is not a tcp://, ipc:// or inproc:// endpoint").arg(options.url));
     }
     std::unique_ptr<RequestChannel> channel(new RequestChannel(context, options));
     try {
@@ -33,15 +35,18 @@ Result<std::unique_ptr<RequestChannel>> RequestChannel::open(zmq::context_t &con
             zmq_setsockopt(channel->m_socket.handle(), kReconnectStop, &stop, sizeof stop);
             static std::atomic<int> counter{0};
             const std::string monitorUrl = "inproc://foresight-monitor-" + std::to_string(++counter);
-            if (zmq_socket_monitor(channel->m_socket.handle(), monitorUrl.c_str(),
+            if (zmq_socket_monitor(channel->m_socket.handle(),
+                                   monitorUrl.c_str(),
                                    ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
-                                       | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED) != 0)
+                                       | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+                != 0)
                 return fail(ErrorCode::Network, QStringLiteral("cannot monitor the connection to %1").arg(options.url));
             channel->m_monitor.connect(monitorUrl);
         }
         channel->m_socket.connect(options.url.toStdString());
     } catch (const zmq::error_t &e) {
-        return fail(ErrorCode::Network, QStringLiteral("cannot connect to %1: %2").arg(options.url, QString::fromUtf8(e.what())));
+        return fail(ErrorCode::Network,
+                    QStringLiteral("cannot connect to %1: %2").arg(options.url, QString::fromUtf8(e.what())));
     }
     return channel;
 }
@@ -60,7 +65,7 @@ bool RequestChannel::authFailed()
         }
         if (event.more()) {
             zmq::message_t address;
-            (void)m_monitor.recv(address, zmq::recv_flags::dontwait);
+            (void) m_monitor.recv(address, zmq::recv_flags::dontwait);
         }
         if (event.size() >= 2) {
             std::uint16_t id = 0;
@@ -80,7 +85,8 @@ std::unexpected<Error> RequestChannel::keyRefused() const
 {
     return fail(ErrorCode::Unauthorized,
                 QStringLiteral("the agent at %1 refused this side's key (is it in the agent's allowlist, "
-                               "and is the agent's public key right?)").arg(m_options.url));
+                               "and is the agent's public key right?)")
+                    .arg(m_options.url));
 }
 
 Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
@@ -121,7 +127,7 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
                 continue;
             }
             if (decoded->body.value(QStringLiteral("id")).toInteger(-1) != id)
-                continue;  // a late reply to an earlier request
+                continue; // a late reply to an earlier request
             if (decoded->type == protocol::MessageType::Error) {
                 m_lastErrorBody = decoded->body;
                 return fail(errorCodeFromName(decoded->body.value(QStringLiteral("code")).toString()),
@@ -132,8 +138,11 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
     }
     // Still a time-out (the SDK fails over on it), but say what the handshake suggests.
     if (m_handshakeDropped) {
-        return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms: the agent dropped the CURVE handshake "
-                                                       "(is the agent's public key right?)").arg(m_options.url).arg(timeoutMs));
+        return fail(ErrorCode::Timeout,
+                    QStringLiteral("no answer from %1 within %2 ms: the agent dropped the CURVE handshake "
+                                   "(is the agent's public key right?)")
+                        .arg(m_options.url)
+                        .arg(timeoutMs));
     }
     return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms").arg(m_options.url).arg(timeoutMs));
 }

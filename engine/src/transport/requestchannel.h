@@ -14,15 +14,17 @@
 
 namespace foresight::transport {
 
-struct ChannelOptions {
+struct ChannelOptions
+{
     QString url;
-    QByteArray serverPublicKey;  // for tcp:// unless insecure
-    KeyPair keys;                // this side's key pair, for tcp:// unless insecure
+    QByteArray serverPublicKey; // for tcp:// unless insecure
+    KeyPair keys;               // this side's key pair, for tcp:// unless insecure
     bool insecure = false;
     qsizetype maxMessageBytes = 64 * 1024 * 1024;
 };
 
-class RequestChannel final {
+class RequestChannel final
+{
 public:
     static Result<std::unique_ptr<RequestChannel>> open(zmq::context_t &context, const ChannelOptions &options);
     ~RequestChannel();

@@ -55,8 +55,8 @@ bool send(zmq::socket_t &socket, const QList<QByteArray> &routing, const protoco
         if (!socket.send(zmq::const_buffer(header.constData(), std::size_t(header.size())),
                          zmq::send_flags::sndmore | zmq::send_flags::dontwait))
             return false;
-        return bool(socket.send(zmq::const_buffer(body.constData(), std::size_t(body.size())),
-                                zmq::send_flags::dontwait));
+        return bool(
+            socket.send(zmq::const_buffer(body.constData(), std::size_t(body.size())), zmq::send_flags::dontwait));
     } catch (const zmq::error_t &e) {
         // EHOSTUNREACH from ROUTER_MANDATORY: the peer went away. Not an error of ours.
         if (e.num() != EHOSTUNREACH)
@@ -115,7 +115,8 @@ bool isTcp(const QString &url)
 }
 
 ZapHandler::ZapHandler(zmq::context_t &context, const Allowlist &allowlist)
-    : m_socket(context, zmq::socket_type::rep), m_allowlist(allowlist)
+    : m_socket(context, zmq::socket_type::rep)
+    , m_allowlist(allowlist)
 {
     m_socket.set(zmq::sockopt::linger, 0);
     m_socket.bind("inproc://zeromq.zap.01");
@@ -133,7 +134,7 @@ void ZapHandler::handlePending()
         frames.push_back(std::move(frame));
         while (frames.back().more()) {
             zmq::message_t next;
-            (void)m_socket.recv(next);
+            (void) m_socket.recv(next);
             frames.push_back(std::move(next));
         }
         const auto text = [&](std::size_t i) { return i < frames.size() ? frames[i].to_string() : std::string(); };

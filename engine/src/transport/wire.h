@@ -23,11 +23,12 @@ inline constexpr int kReconnectStop = 109;
 inline constexpr int kReconnectStopHandshakeFailed = 0x2;
 inline constexpr const char *kZapDomain = "foresight";
 
-struct Incoming {
-    QList<QByteArray> routing;  // ROUTER identity frame(s); empty on DEALER sockets
+struct Incoming
+{
+    QList<QByteArray> routing; // ROUTER identity frame(s); empty on DEALER sockets
     QByteArray header;
     QByteArray body;
-    QString userId;             // role granted by ZAP ("admin", "agent", "client"); empty without CURVE
+    QString userId; // role granted by ZAP ("admin", "agent", "client"); empty without CURVE
     qsizetype bytes = 0;
     int frameCount = 0;
 };
@@ -53,7 +54,8 @@ bool isTcp(const QString &url);
 
 // Answers ZAP requests for CURVE sockets of one context from an allowlist. Bind it before any
 // CURVE server socket binds: without a handler, CURVE admits every client that knows the key.
-class ZapHandler final {
+class ZapHandler final
+{
 public:
     ZapHandler(zmq::context_t &context, const Allowlist &allowlist);
     zmq::socket_t &socket() { return m_socket; }

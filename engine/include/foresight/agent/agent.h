@@ -13,7 +13,8 @@ namespace foresight {
 // The agent: holds applications' state, serves SDK clients, replicates to and from other agents
 // and obeys control commands. All its sockets live on the thread that calls run(); every other
 // member function is safe from any thread.
-class Agent final {
+class Agent final
+{
 public:
     // Binds the sockets (so a port of 0 or '*' is resolved by the time this returns).
     static Result<std::unique_ptr<Agent>> create(const AgentOptions &options, Clock &clock = SystemClock::instance());
@@ -22,7 +23,7 @@ public:
     Agent &operator=(const Agent &) = delete;
 
     QString name() const;
-    QString listenEndpoint() const;  // resolved, e.g. tcp://127.0.0.1:41873
+    QString listenEndpoint() const; // resolved, e.g. tcp://127.0.0.1:41873
     QString sdkEndpoint() const;
     QByteArray publicKey() const;
 

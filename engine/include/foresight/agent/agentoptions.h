@@ -24,12 +24,13 @@ std::optional<Tier> tierFromName(const QString &name);
 
 // Per-application replication settings. On a replica, the primary's settings win where they
 // concern the stream (critical patterns travel in the replica-welcome message).
-struct AppConfig {
-    QStringList critical;                     // glob patterns of the keys a warm replica receives
-    int syncReplicas = 1;                     // hot acknowledgements a replicated write needs
-    int ackTimeoutMs = 2000;                  // how long a write waits for them
-    int snapshotIntervalMs = 5000;            // how often cold replicas receive a snapshot
-    qsizetype logMaxDeltas = 100'000;         // delta log bounds, for catch-up without snapshots
+struct AppConfig
+{
+    QStringList critical;             // glob patterns of the keys a warm replica receives
+    int syncReplicas = 1;             // hot acknowledgements a replicated write needs
+    int ackTimeoutMs = 2000;          // how long a write waits for them
+    int snapshotIntervalMs = 5000;    // how often cold replicas receive a snapshot
+    qsizetype logMaxDeltas = 100'000; // delta log bounds, for catch-up without snapshots
     qsizetype logMaxBytes = 64 * 1024 * 1024;
 
     Status validate() const;
@@ -39,7 +40,8 @@ struct AppConfig {
 };
 
 // An application's role on this agent. A replica names the primary's agent endpoint and key.
-struct AppAssignment {
+struct AppAssignment
+{
     QString app;
     Role role = Role::Primary;
     Tier tier = Tier::None;
@@ -50,20 +52,21 @@ struct AppAssignment {
     Status validate() const;
 };
 
-struct AgentOptions {
-    QString name;                              // unique in the cluster; default: host name
-    QString listenUrl = QStringLiteral("tcp://127.0.0.1:7400");  // control + replication
-    QString sdkUrl;                            // default ipc://<runtime dir>/foresight-<name>.sock
-    QString keyFile;                           // CURVE key pair (required unless insecure)
-    QString allowFile;                         // allowlist (required unless insecure)
-    KeyPair keys;                              // loaded from keyFile
-    Allowlist allowlist;                       // loaded from allowFile
-    bool insecure = false;                     // plain TCP, everyone is admin: tests and labs only
-    QString dataDir;                           // cold snapshots (SQLite); default: XDG data dir
+struct AgentOptions
+{
+    QString name;                                               // unique in the cluster; default: host name
+    QString listenUrl = QStringLiteral("tcp://127.0.0.1:7400"); // control + replication
+    QString sdkUrl;                                             // default ipc://<runtime dir>/foresight-<name>.sock
+    QString keyFile;                                            // CURVE key pair (required unless insecure)
+    QString allowFile;                                          // allowlist (required unless insecure)
+    KeyPair keys;                                               // loaded from keyFile
+    Allowlist allowlist;                                        // loaded from allowFile
+    bool insecure = false;                                      // plain TCP, everyone is admin: tests and labs only
+    QString dataDir;                                            // cold snapshots (SQLite); default: XDG data dir
     qsizetype maxMessageBytes = 16 * 1024 * 1024;
     qsizetype maxValueBytes = 1024 * 1024;
-    int replicaAckIntervalMs = 100;            // replica keep-alive / lag report interval
-    QList<AppAssignment> apps;                 // initial roles
+    int replicaAckIntervalMs = 100; // replica keep-alive / lag report interval
+    QList<AppAssignment> apps;      // initial roles
 
     // Reads the JSON configuration file format documented in `foresight-agent --help`.
     static Result<AgentOptions> fromJson(const QJsonObject &json, const QString &sourceName);

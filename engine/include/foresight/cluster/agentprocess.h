@@ -14,17 +14,19 @@ namespace foresight {
 
 // One real foresight-agent child process: for the local demo cluster, integration tests and
 // benchmarks. Owned by one thread (QProcess), which must be the thread that created it.
-class AgentProcess final {
+class AgentProcess final
+{
 public:
-    struct Options {
+    struct Options
+    {
         QString name;
-        QString workDir;                 // stderr log, ipc socket and data live here
-        QString binary;                  // default: defaultBinary()
+        QString workDir; // stderr log, ipc socket and data live here
+        QString binary;  // default: defaultBinary()
         bool insecure = false;
-        QString keyFile;                 // with CURVE
+        QString keyFile; // with CURVE
         QString allowFile;
         QString listenUrl = QStringLiteral("tcp://127.0.0.1:*");
-        QString sdkUrl;                  // default ipc://<workDir>/<name>.sock
+        QString sdkUrl; // default ipc://<workDir>/<name>.sock
         QStringList extraArgs;
         int readyTimeoutMs = 15000;
     };
@@ -34,19 +36,19 @@ public:
     // $FORESIGHT_AGENT_BIN, else foresight-agent beside the running program, else in
     // $FORESIGHT_BIN_DIR.
     static QString defaultBinary();
-    ~AgentProcess();  // terminates the process (SIGCONT first if stopped), kills it if it lingers
+    ~AgentProcess(); // terminates the process (SIGCONT first if stopped), kills it if it lingers
 
     const QString &name() const { return m_options.name; }
-    const QString &listenUrl() const { return m_listenUrl; }  // resolved, stable across restarts
+    const QString &listenUrl() const { return m_listenUrl; } // resolved, stable across restarts
     const QString &sdkUrl() const { return m_sdkUrl; }
     const QByteArray &publicKey() const { return m_publicKey; }
     qint64 pid() const;
     bool isRunning() const;
 
-    void kill();          // SIGKILL, waits for the exit
-    void freeze();        // SIGSTOP
-    void thaw();          // SIGCONT
-    Status terminate();   // SIGTERM and wait for a clean exit
+    void kill();        // SIGKILL, waits for the exit
+    void freeze();      // SIGSTOP
+    void thaw();        // SIGCONT
+    Status terminate(); // SIGTERM and wait for a clean exit
     // Starts the process again on the same endpoints.
     Status restart();
     QString stderrLog() const;

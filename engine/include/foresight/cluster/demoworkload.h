@@ -15,7 +15,8 @@ namespace foresight {
 // A steady demo workload through the SDK: writer threads that update session tokens (critical
 // keys), carts and history, the way a small web shop would. Each thread owns its own client.
 // start() and stop() belong to the owning thread; the counters may be read from any thread.
-class DemoWorkload final {
+class DemoWorkload final
+{
 public:
     DemoWorkload(const sdk::ClientOptions &options, int writers, int writesPerSecondPerWriter);
     ~DemoWorkload();
@@ -37,7 +38,7 @@ private:
     std::atomic<qint64> m_acked{0};
     std::atomic<qint64> m_failed{0};
     mutable std::mutex m_errorMutex;
-    QString m_lastError;  // guarded by m_errorMutex
+    QString m_lastError; // guarded by m_errorMutex
     std::vector<std::thread> m_threads;
 };
 

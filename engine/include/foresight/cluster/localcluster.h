@@ -18,19 +18,25 @@ namespace foresight {
 // A cluster of real foresight-agent processes on loopback, with generated CURVE keys and an
 // allowlist: the README's demo, the integration tests and the benchmarks run on it.
 // Owned by one thread (its AgentProcesses use QProcess).
-class LocalCluster final {
+class LocalCluster final
+{
 public:
-    struct Options {
-        QStringList agentNames{QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie"), QStringLiteral("delta")};
+    struct Options
+    {
+        QStringList agentNames{QStringLiteral("alpha"),
+                               QStringLiteral("bravo"),
+                               QStringLiteral("charlie"),
+                               QStringLiteral("delta")};
         bool curve = true;
-        QString workDir;             // keys, logs, sockets, data; must exist or be creatable
-        QString agentBinary;         // default: AgentProcess::defaultBinary()
+        QString workDir;     // keys, logs, sockets, data; must exist or be creatable
+        QString agentBinary; // default: AgentProcess::defaultBinary()
         QStringList extraAgentArgs;
-        bool sdkOverTcp = false;     // SDK endpoints on tcp:// (CURVE when curve) instead of ipc://
+        bool sdkOverTcp = false; // SDK endpoints on tcp:// (CURVE when curve) instead of ipc://
     };
 
-    struct Member {
-        int agent = 0;               // index into agents
+    struct Member
+    {
+        int agent = 0; // index into agents
         Tier tier = Tier::Hot;
     };
 
@@ -57,7 +63,9 @@ public:
     Result<QCborMap> appStatus(int index, const QString &app) const;
 
 private:
-    explicit LocalCluster(const Options &options) : m_options(options) {}
+    explicit LocalCluster(const Options &options)
+        : m_options(options)
+    {}
 
     Options m_options;
     KeyPair m_adminKeys;

@@ -13,17 +13,19 @@
 
 namespace foresight::control {
 
-struct ControlOptions {
-    QString url;                 // the agent's listen endpoint, tcp://HOST:PORT
-    QByteArray serverPublicKey;  // the agent's public key (Z85), unless insecure
-    KeyPair keys;                // this console's or foresightctl's key pair (role admin)
+struct ControlOptions
+{
+    QString url;                // the agent's listen endpoint, tcp://HOST:PORT
+    QByteArray serverPublicKey; // the agent's public key (Z85), unless insecure
+    KeyPair keys;               // this console's or foresightctl's key pair (role admin)
     bool insecure = false;
     int timeoutMs = 3000;
 };
 
 // Control commands to one agent, as docs/protocol.md describes them. Blocking; one instance per
 // thread. Replies are the agent's CBOR bodies; errors carry the agent's code and message.
-class ControlClient final {
+class ControlClient final
+{
 public:
     static Result<std::unique_ptr<ControlClient>> connect(const ControlOptions &options);
     ~ControlClient();

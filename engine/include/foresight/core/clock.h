@@ -7,7 +7,8 @@ namespace foresight {
 
 // Every component takes time from a Clock so that simulations can run faster than real time and
 // tests can drive time instead of sleeping. Implementations are thread-safe.
-class Clock {
+class Clock
+{
 public:
     virtual ~Clock() = default;
     // Monotonic milliseconds for intervals, timeouts and lag. Never goes backwards.
@@ -16,7 +17,8 @@ public:
     virtual std::int64_t wallMs() const = 0;
 };
 
-class SystemClock final : public Clock {
+class SystemClock final : public Clock
+{
 public:
     std::int64_t monotonicMs() const override;
     std::int64_t wallMs() const override;
@@ -25,9 +27,12 @@ public:
 };
 
 // A clock that moves only when told to: for tests and the simulated cluster.
-class ManualClock final : public Clock {
+class ManualClock final : public Clock
+{
 public:
-    explicit ManualClock(std::int64_t startWallMs = 1'700'000'000'000) : m_wallStart(startWallMs) {}
+    explicit ManualClock(std::int64_t startWallMs = 1'700'000'000'000)
+        : m_wallStart(startWallMs)
+    {}
     std::int64_t monotonicMs() const override { return m_now.load(); }
     std::int64_t wallMs() const override { return m_wallStart + m_now.load(); }
     void advance(std::int64_t ms) { m_now.fetch_add(ms); }

@@ -52,7 +52,8 @@ enum class MessageType : std::uint16_t {
 QString messageTypeName(MessageType type);
 bool isKnownMessageType(std::uint16_t value);
 
-struct Message {
+struct Message
+{
     MessageType type = MessageType::Error;
     QCborMap body;
 };

@@ -14,38 +14,42 @@ namespace foresight::sdk {
 
 // Where an agent's SDK endpoint is. ipc:// endpoints need no keys; tcp:// endpoints use CURVE
 // unless insecure is set, and then need the agent's public key.
-struct AgentEndpoint {
-    QString url;                 // "ipc:///run/foresight/agent.sock" or "tcp://10.0.0.5:7401"
-    QByteArray serverPublicKey;  // Z85, for tcp:// with CURVE
+struct AgentEndpoint
+{
+    QString url;                // "ipc:///run/foresight/agent.sock" or "tcp://10.0.0.5:7401"
+    QByteArray serverPublicKey; // Z85, for tcp:// with CURVE
 };
 
-struct ClientOptions {
-    QString app;                           // the application whose state this client reads and writes
-    QList<AgentEndpoint> agents;           // every agent that may be (or become) the primary
-    QByteArray publicKey;                  // this client's CURVE key pair (Z85), for tcp://
+struct ClientOptions
+{
+    QString app;                 // the application whose state this client reads and writes
+    QList<AgentEndpoint> agents; // every agent that may be (or become) the primary
+    QByteArray publicKey;        // this client's CURVE key pair (Z85), for tcp://
     QByteArray secretKey;
-    bool insecure = false;                 // plain TCP; the agent must run with --insecure too
-    int requestTimeoutMs = 3000;           // per attempt; above the agents' ackTimeoutMs (2000) so a
-                                           // not-enough-replicas answer arrives before we give up
-    int failoverTimeoutMs = 10000;         // how long to keep looking for a primary
-    QString name;                          // shown in the agent's logs
+    bool insecure = false;         // plain TCP; the agent must run with --insecure too
+    int requestTimeoutMs = 3000;   // per attempt; above the agents' ackTimeoutMs (2000) so a
+                                   // not-enough-replicas answer arrives before we give up
+    int failoverTimeoutMs = 10000; // how long to keep looking for a primary
+    QString name;                  // shown in the agent's logs
 };
 
 // What a write's acknowledgement means.
 enum class Ack {
-    Replicated,  // the primary and its synchronous (hot) replicas hold it: survives the primary
-    Primary,     // the primary holds it (faster; lost if the primary dies before replicating)
+    Replicated, // the primary and its synchronous (hot) replicas hold it: survives the primary
+    Primary,    // the primary holds it (faster; lost if the primary dies before replicating)
 };
 
-struct WriteReceipt {
+struct WriteReceipt
+{
     std::uint64_t epoch = 0;
     std::uint64_t seq = 0;
 };
 
-struct ReadResult {
-    std::optional<QByteArray> value;  // nullopt when the key does not exist
+struct ReadResult
+{
+    std::optional<QByteArray> value; // nullopt when the key does not exist
     std::uint64_t epoch = 0;
-    std::uint64_t seq = 0;            // the state's position when it was read
+    std::uint64_t seq = 0; // the state's position when it was read
 };
 
 // A connection to an application's primary. Blocking calls; one Client per thread (it owns a
@@ -56,7 +60,8 @@ struct ReadResult {
 // Errors: Timeout (no primary answered in time), NotEnoughReplicas (the write reached the
 // primary but not enough hot replicas acknowledged it: it may or may not survive a failover),
 // InvalidArgument (bad key or options), Unauthorized (key not allowed), VersionMismatch.
-class Client final {
+class Client final
+{
 public:
     static Result<std::unique_ptr<Client>> connect(const ClientOptions &options);
     ~Client();

@@ -13,7 +13,8 @@ namespace foresight {
 // The most recent deltas of one application, bounded by count and by bytes, so a replica that
 // fell behind can catch up without a full snapshot. Oldest deltas are dropped first.
 // Not thread-safe: owned by one thread.
-class DeltaLog {
+class DeltaLog
+{
 public:
     explicit DeltaLog(qsizetype maxDeltas = 100'000, qsizetype maxBytes = 64 * 1024 * 1024);
 

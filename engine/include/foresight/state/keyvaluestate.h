@@ -21,13 +21,16 @@ namespace foresight {
 // digest over the "critical" keys (those matching the application's glob patterns), which is
 // what a warm replica holds, so a warm replica can be checked against its primary.
 // Not thread-safe: owned by one thread.
-class KeyValueState {
+class KeyValueState
+{
 public:
     // Strict: deltas must arrive with seq == this->seq() + 1 (primary, hot replica).
     // AllowGaps: seq must only increase (warm replica, which receives critical keys only).
     enum class Sequencing { Strict, AllowGaps };
 
-    explicit KeyValueState(Sequencing sequencing = Sequencing::Strict) : m_sequencing(sequencing) {}
+    explicit KeyValueState(Sequencing sequencing = Sequencing::Strict)
+        : m_sequencing(sequencing)
+    {}
 
     void setSequencing(Sequencing sequencing) { m_sequencing = sequencing; }
     Sequencing sequencing() const { return m_sequencing; }
@@ -62,7 +65,8 @@ public:
     void clear();
 
 private:
-    struct Entry {
+    struct Entry
+    {
         QByteArray value;
         StateDigest::EntryHash hash;
         bool critical = false;

@@ -16,9 +16,11 @@ namespace foresight {
 // arrived in, and a change updates it in O(1): subtract the old entry's hash, add the new one's.
 // It detects divergence and corruption; it is not a defence against forgery (the key is
 // public). docs/protocol.md gives the same definition for other clients.
-class StateDigest {
+class StateDigest
+{
 public:
-    struct EntryHash {
+    struct EntryHash
+    {
         std::uint64_t hi = 0;
         std::uint64_t lo = 0;
         friend bool operator==(const EntryHash &, const EntryHash &) = default;
@@ -26,8 +28,16 @@ public:
 
     static EntryHash hashEntry(const QString &key, const QByteArray &value);
 
-    void add(const EntryHash &h) { m_hi += h.hi; m_lo += h.lo; }
-    void remove(const EntryHash &h) { m_hi -= h.hi; m_lo -= h.lo; }
+    void add(const EntryHash &h)
+    {
+        m_hi += h.hi;
+        m_lo += h.lo;
+    }
+    void remove(const EntryHash &h)
+    {
+        m_hi -= h.hi;
+        m_lo -= h.lo;
+    }
 
     // 32 lower-case hex digits: hi lane then lo lane, big-endian.
     QString toHex() const;

@@ -15,13 +15,14 @@
 namespace foresight {
 
 // What list() reports about one stored snapshot, without reading or checking its entries.
-struct SnapshotInfo {
+struct SnapshotInfo
+{
     QString app;
     std::uint64_t epoch = 0;
     std::uint64_t seq = 0;
-    StateDigest digest;         // as stored; all zero if the stored text is unreadable
+    StateDigest digest; // as stored; all zero if the stored text is unreadable
     std::int64_t takenAtMs = 0;
-    qint64 entryCount = 0;      // as stored
+    qint64 entryCount = 0; // as stored
 };
 
 // The cold tier's durable store of application snapshots: one SQLite file on the replica's host
@@ -41,7 +42,8 @@ struct SnapshotInfo {
 // written by a newer schema version; Corruption when the file is not a SQLite database, SQLite
 // reports it damaged, or no stored snapshot of an application is intact; InvalidArgument for a
 // snapshot that cannot be stored as given.
-class SnapshotStore final {
+class SnapshotStore final
+{
 public:
     static constexpr int kDefaultRetention = 3;
 
@@ -82,7 +84,7 @@ private:
     Status initialize();
 
     QString m_path;
-    QString m_connectionName;   // this store's own QSqlDatabase connection
+    QString m_connectionName; // this store's own QSqlDatabase connection
     int m_retention = kDefaultRetention;
 };
 

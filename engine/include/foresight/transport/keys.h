@@ -11,7 +11,8 @@
 namespace foresight {
 
 // A CURVE key pair, both halves as 40-character Z85 text.
-struct KeyPair {
+struct KeyPair
+{
     QByteArray publicKey;
     QByteArray secretKey;
 };
@@ -33,9 +34,11 @@ Result<QByteArray> loadPublicKey(const QString &keyOrPath);
 // role is admin (consoles, foresightctl: everything), agent (other agents: replication, status
 // and SDK requests) or client (applications: SDK requests and status). '#' at the start of a line or after whitespace starts a comment
 // ('#' inside a key is a Z85 digit).
-class Allowlist {
+class Allowlist
+{
 public:
-    struct Entry {
+    struct Entry
+    {
         QByteArray publicKey;
         QString role;
         QString name;
