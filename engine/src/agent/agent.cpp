@@ -13,8 +13,11 @@ using protocol::Message;
 using protocol::MessageType;
 
 Agent::Impl::Impl(const AgentOptions &options, Clock &clock)
-    : m_options(options), m_clock(clock), m_context(1), m_api(m_context, zmq::socket_type::router),
-      m_sdk(m_context, zmq::socket_type::router)
+    : m_options(options)
+    , m_clock(clock)
+    , m_context(1)
+    , m_api(m_context, zmq::socket_type::router)
+    , m_sdk(m_context, zmq::socket_type::router)
 {
     m_startedMs = clock.monotonicMs();
 }
@@ -41,7 +44,7 @@ Status Agent::Impl::bindSockets()
         if (url.startsWith(QLatin1String("ipc://"))) {
             const QString path = url.mid(6);
             QDir().mkpath(QFileInfo(path).absolutePath());
-            QFile::remove(path);  // a stale socket file from a crashed agent would block the bind
+            QFile::remove(path); // a stale socket file from a crashed agent would block the bind
         }
         try {
             socket.bind(url.toStdString());
@@ -125,7 +128,8 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     ReplyRoute route{kind, in.routing, -1};
     if (in.frameCount != 2) {
         ++m_rejects.malformed;
-        replyError(route, ErrorCode::ProtocolError,
+        replyError(route,
+                   ErrorCode::ProtocolError,
                    QStringLiteral("expected 2 frames (header, body) after the routing id, got %1").arg(in.frameCount));
         return;
     }
@@ -134,8 +138,11 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
         const QCborValue body = QCborValue::fromCbor(in.body);
         if (body.isMap() && body.toMap().value(QStringLiteral("id")).isInteger())
             route.requestId = body.toMap().value(QStringLiteral("id")).toInteger();
-        replyError(route, ErrorCode::InvalidArgument,
-                   QStringLiteral("message of %1 bytes exceeds the agent's limit of %2 bytes").arg(in.bytes).arg(m_options.maxMessageBytes));
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("message of %1 bytes exceeds the agent's limit of %2 bytes")
+                       .arg(in.bytes)
+                       .arg(m_options.maxMessageBytes));
         return;
     }
     auto decoded = protocol::decode(in.header, in.body);
@@ -155,12 +162,15 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     const QCborValue id = message.body.value(QStringLiteral("id"));
     route.requestId = id.isInteger() ? id.toInteger() : -1;
 
-    const QString role = m_options.insecure ? QStringLiteral("admin")
-                         : in.userId.isEmpty() ? QStringLiteral("local") : in.userId;
+    const QString role = m_options.insecure    ? QStringLiteral("admin")
+                         : in.userId.isEmpty() ? QStringLiteral("local")
+                                               : in.userId;
     if (!allowed(role, kind, message.type)) {
         ++m_rejects.unauthorized;
-        replyError(route, ErrorCode::Unauthorized,
-                   QStringLiteral("a peer with role '%1' may not send %2").arg(role, protocol::messageTypeName(message.type)));
+        replyError(route,
+                   ErrorCode::Unauthorized,
+                   QStringLiteral("a peer with role '%1' may not send %2")
+                       .arg(role, protocol::messageTypeName(message.type)));
         return;
     }
 
@@ -175,18 +185,37 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
         return;
     }
     case MessageType::Put:
-    case MessageType::Delete: handleWrite(route, message); return;
-    case MessageType::Get: handleGet(route, message); return;
-    case MessageType::ReplicaHello: handleReplicaHello(in.routing.value(0), message); return;
-    case MessageType::ReplicaAck: handleReplicaAck(in.routing.value(0), message); return;
-    case MessageType::Error: handleReplicaError(in.routing.value(0), message); return;
-    case MessageType::Status: handleStatus(route, message); return;
-    case MessageType::Assign: handleAssign(route, message); return;
-    case MessageType::Promote: handlePromote(route, message); return;
-    case MessageType::TakeSnapshot: handleTakeSnapshot(route, message); return;
+    case MessageType::Delete:
+        handleWrite(route, message);
+        return;
+    case MessageType::Get:
+        handleGet(route, message);
+        return;
+    case MessageType::ReplicaHello:
+        handleReplicaHello(in.routing.value(0), message);
+        return;
+    case MessageType::ReplicaAck:
+        handleReplicaAck(in.routing.value(0), message);
+        return;
+    case MessageType::Error:
+        handleReplicaError(in.routing.value(0), message);
+        return;
+    case MessageType::Status:
+        handleStatus(route, message);
+        return;
+    case MessageType::Assign:
+        handleAssign(route, message);
+        return;
+    case MessageType::Promote:
+        handlePromote(route, message);
+        return;
+    case MessageType::TakeSnapshot:
+        handleTakeSnapshot(route, message);
+        return;
     default:
         ++m_rejects.malformed;
-        replyError(route, ErrorCode::ProtocolError,
+        replyError(route,
+                   ErrorCode::ProtocolError,
                    QStringLiteral("%1 is not a request an agent accepts").arg(protocol::messageTypeName(message.type)));
     }
 }
@@ -234,7 +263,9 @@ AppInstance *Agent::Impl::findApp(const QString &name)
 
 // --- public API --------------------------------------------------------------------------
 
-Agent::Agent(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+Agent::Agent(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{}
 Agent::~Agent() = default;
 
 Result<std::unique_ptr<Agent>> Agent::create(const AgentOptions &options, Clock &clock)
@@ -245,11 +276,29 @@ Result<std::unique_ptr<Agent>> Agent::create(const AgentOptions &options, Clock 
     return std::unique_ptr<Agent>(new Agent(std::move(impl)));
 }
 
-QString Agent::name() const { return m_impl->m_options.name; }
-QString Agent::listenEndpoint() const { return m_impl->m_apiEndpoint; }
-QString Agent::sdkEndpoint() const { return m_impl->m_sdkEndpoint; }
-QByteArray Agent::publicKey() const { return m_impl->m_options.keys.publicKey; }
-Status Agent::run() { return m_impl->run(); }
-void Agent::requestStop() { m_impl->m_stop.store(true); }
+QString Agent::name() const
+{
+    return m_impl->m_options.name;
+}
+QString Agent::listenEndpoint() const
+{
+    return m_impl->m_apiEndpoint;
+}
+QString Agent::sdkEndpoint() const
+{
+    return m_impl->m_sdkEndpoint;
+}
+QByteArray Agent::publicKey() const
+{
+    return m_impl->m_options.keys.publicKey;
+}
+Status Agent::run()
+{
+    return m_impl->run();
+}
+void Agent::requestStop()
+{
+    m_impl->m_stop.store(true);
+}
 
 } // namespace foresight

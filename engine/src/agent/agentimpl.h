@@ -28,30 +28,33 @@ namespace foresight {
 enum class SocketKind { Api, Sdk };
 
 // Where a request came from, so its reply can find the way back.
-struct ReplyRoute {
+struct ReplyRoute
+{
     SocketKind socket = SocketKind::Api;
     QList<QByteArray> routing;
     qint64 requestId = -1;
 };
 
 // Primary side: one replica streaming from this agent.
-struct ReplicaLink {
+struct ReplicaLink
+{
     QByteArray identity;
     QString agent;
     Tier tier = Tier::Hot;
-    QString mode;                    // how it caught up: "log" or "snapshot"
-    std::uint64_t ackedSeq = 0;      // never above sentSeq: an ack counts only for what was sent
-    std::uint64_t sentSeq = 0;       // the position the link's stream has reached
+    QString mode;               // how it caught up: "log" or "snapshot"
+    std::uint64_t ackedSeq = 0; // never above sentSeq: an ack counts only for what was sent
+    std::uint64_t sentSeq = 0;  // the position the link's stream has reached
     QString ackedDigest;
     std::int64_t lastHeardMs = 0;
     std::int64_t lastSentMs = 0;
-    QCborArray batch;                // deltas waiting for the next flush
+    QCborArray batch; // deltas waiting for the next flush
     qsizetype batchBytes = 0;
-    std::uint64_t snapshotSeq = 0;   // cold: seq of the last snapshot sent
+    std::uint64_t snapshotSeq = 0; // cold: seq of the last snapshot sent
     std::int64_t snapshotSentMs = 0;
 };
 
-struct PendingWrite {
+struct PendingWrite
+{
     std::uint64_t seq = 0;
     std::uint64_t epoch = 0;
     ReplyRoute route;
@@ -59,7 +62,8 @@ struct PendingWrite {
 };
 
 // Replica side: the connection to this application's primary.
-struct Upstream {
+struct Upstream
+{
     std::unique_ptr<zmq::socket_t> socket;
     QString url;
     QByteArray publicKey;
@@ -67,8 +71,8 @@ struct Upstream {
     QString primarySdkUrl;
     bool welcomed = false;
     QString mode;
-    bool snapshotPending = false;      // welcomed in snapshot mode, snapshot not yet restored
-    std::optional<Snapshot> incoming;  // a snapshot being received
+    bool snapshotPending = false;     // welcomed in snapshot mode, snapshot not yet restored
+    std::optional<Snapshot> incoming; // a snapshot being received
     QString incomingReason;
     qsizetype incomingExpected = 0;
     std::int64_t lastHeardMs = 0;
@@ -77,26 +81,28 @@ struct Upstream {
     bool ackDue = false;
 };
 
-struct AppCounters {
-    qint64 writes = 0;           // accepted by this primary
-    qint64 ackedWrites = 0;      // acknowledged to clients
-    qint64 failedWrites = 0;     // not-enough-replicas
-    qint64 catchUps = 0;         // replica: times it caught up
-    qint64 snapshotsStored = 0;  // cold replica
-    qint64 snapshotsSent = 0;    // primary
+struct AppCounters
+{
+    qint64 writes = 0;          // accepted by this primary
+    qint64 ackedWrites = 0;     // acknowledged to clients
+    qint64 failedWrites = 0;    // not-enough-replicas
+    qint64 catchUps = 0;        // replica: times it caught up
+    qint64 snapshotsStored = 0; // cold replica
+    qint64 snapshotsSent = 0;   // primary
 };
 
-struct AppInstance {
+struct AppInstance
+{
     QString name;
     Role role = Role::Primary;
     Tier tier = Tier::None;
     AppConfig config;
     KeyValueState state;
     DeltaLog log;
-    std::uint64_t epoch = 0;     // highest epoch this agent knows for the application
+    std::uint64_t epoch = 0; // highest epoch this agent knows for the application
     bool fenced = false;
     QString fencedReason;
-    std::uint64_t fencedByEpoch = 0;  // the newer epoch that fenced this primary, if known
+    std::uint64_t fencedByEpoch = 0; // the newer epoch that fenced this primary, if known
     AppCounters counters;
     // primary
     QHash<QByteArray, ReplicaLink> replicas;
@@ -107,14 +113,16 @@ struct AppInstance {
     std::optional<SnapshotInfo> lastStored;
 };
 
-struct RejectCounters {
+struct RejectCounters
+{
     qint64 malformed = 0;
     qint64 versionMismatch = 0;
     qint64 unauthorized = 0;
     qint64 oversized = 0;
 };
 
-class Agent::Impl {
+class Agent::Impl
+{
 public:
     Impl(const AgentOptions &options, Clock &clock);
     Status bindSockets();

@@ -2,11 +2,11 @@
 
 #include <QDir>
 #include <QFile>
-#include <QSet>
-#include <QSysInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QStandardPaths>
+#include <QSysInfo>
 
 namespace foresight {
 namespace {
@@ -18,8 +18,11 @@ Result<int> intField(const QJsonObject &json, const char *name, int current, int
         return current;
     if (!value.isDouble() || value.toDouble() != double(qint64(value.toDouble())) || value.toDouble() < min
         || value.toDouble() > max) {
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("%1: '%2' must be a whole number from %3 to %4")
-                                                    .arg(where, QLatin1String(name)).arg(min).arg(max));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1: '%2' must be a whole number from %3 to %4")
+                        .arg(where, QLatin1String(name))
+                        .arg(min)
+                        .arg(max));
     }
     return int(value.toDouble());
 }
@@ -30,7 +33,8 @@ Result<QString> stringField(const QJsonObject &json, const char *name, const QSt
     if (value.isUndefined())
         return current;
     if (!value.isString())
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("%1: '%2' must be a string").arg(where, QLatin1String(name)));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1: '%2' must be a string").arg(where, QLatin1String(name)));
     return value.toString();
 }
 
@@ -44,10 +48,14 @@ QString roleName(Role role)
 QString tierName(Tier tier)
 {
     switch (tier) {
-    case Tier::None: return QStringLiteral("none");
-    case Tier::Hot: return QStringLiteral("hot");
-    case Tier::Warm: return QStringLiteral("warm");
-    case Tier::Cold: return QStringLiteral("cold");
+    case Tier::None:
+        return QStringLiteral("none");
+    case Tier::Hot:
+        return QStringLiteral("hot");
+    case Tier::Warm:
+        return QStringLiteral("warm");
+    case Tier::Cold:
+        return QStringLiteral("cold");
     }
     return QStringLiteral("none");
 }
@@ -75,8 +83,10 @@ Status AppConfig::validate() const
     if (syncReplicas < 0)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("syncReplicas must not be negative"));
     if (ackTimeoutMs < 1 || snapshotIntervalMs < 10 || logMaxDeltas < 1 || logMaxBytes < 1024)
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("ackTimeoutMs >= 1, snapshotIntervalMs >= 10, logMaxDeltas >= 1 and logMaxBytes >= 1024 are required"));
+        return fail(
+            ErrorCode::InvalidArgument,
+            QStringLiteral(
+                "ackTimeoutMs >= 1, snapshotIntervalMs >= 10, logMaxDeltas >= 1 and logMaxBytes >= 1024 are required"));
     for (const QString &pattern : critical) {
         if (pattern.isEmpty())
             return fail(ErrorCode::InvalidArgument, QStringLiteral("critical-key patterns must not be empty"));
@@ -100,19 +110,23 @@ Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
     if (json.contains(QLatin1String("critical"))) {
         const QJsonValue value = json.value(QLatin1String("critical"));
         if (!value.isArray())
-            return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": 'critical' must be an array of glob patterns"));
+            return fail(ErrorCode::InvalidArgument,
+                        where + QStringLiteral(": 'critical' must be an array of glob patterns"));
         next.critical.clear();
         for (const QJsonValue &item : value.toArray()) {
             if (!item.isString() || item.toString().isEmpty())
-                return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": 'critical' patterns must be non-empty strings"));
+                return fail(ErrorCode::InvalidArgument,
+                            where + QStringLiteral(": 'critical' patterns must be non-empty strings"));
             next.critical.append(item.toString());
         }
     }
     auto sync = intField(json, "syncReplicas", syncReplicas, 0, 64, where);
     auto ackTimeout = intField(json, "ackTimeoutMs", ackTimeoutMs, 1, 600'000, where);
     auto interval = intField(json, "snapshotIntervalMs", snapshotIntervalMs, 10, 86'400'000, where);
-    auto logDeltas = intField(json, "logMaxDeltas", int(qMin<qsizetype>(logMaxDeltas, 100'000'000)), 1, 100'000'000, where);
-    auto logBytes = intField(json, "logMaxBytes", int(qMin<qsizetype>(logMaxBytes, 2'000'000'000)), 1024, 2'000'000'000, where);
+    auto logDeltas
+        = intField(json, "logMaxDeltas", int(qMin<qsizetype>(logMaxDeltas, 100'000'000)), 1, 100'000'000, where);
+    auto logBytes
+        = intField(json, "logMaxBytes", int(qMin<qsizetype>(logMaxBytes, 2'000'000'000)), 1024, 2'000'000'000, where);
     for (const auto *result : {&sync, &ackTimeout, &interval, &logDeltas, &logBytes}) {
         if (!*result)
             return std::unexpected(result->error());
@@ -130,14 +144,17 @@ Status AppAssignment::validate() const
 {
     // Agent and application names together make a replica's ZeroMQ routing id (<= 255 bytes).
     if (app.isEmpty() || app.toUtf8().size() > 100 || app.contains(QLatin1Char('/')))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("an application needs a name of 1 to 100 bytes without '/'"));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("an application needs a name of 1 to 100 bytes without '/'"));
     if (role == Role::Primary && tier != Tier::None)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1': a primary has no tier").arg(app));
     if (role == Role::Replica) {
         if (tier == Tier::None)
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1': a replica needs a tier (hot, warm or cold)").arg(app));
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("application '%1': a replica needs a tier (hot, warm or cold)").arg(app));
         if (primaryUrl.isEmpty())
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1': a replica needs its primary's endpoint").arg(app));
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("application '%1': a replica needs its primary's endpoint").arg(app));
     }
     return config.validate();
 }
@@ -166,9 +183,11 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
             return fail(ErrorCode::InvalidArgument, sourceName + QStringLiteral(": 'insecure' must be true or false"));
         options.insecure = json.value(QLatin1String("insecure")).toBool();
     }
-    auto maxMessage = intField(json, "maxMessageBytes", int(options.maxMessageBytes), 64 * 1024, 1'000'000'000, sourceName);
+    auto maxMessage
+        = intField(json, "maxMessageBytes", int(options.maxMessageBytes), 64 * 1024, 1'000'000'000, sourceName);
     auto maxValue = intField(json, "maxValueBytes", int(options.maxValueBytes), 1, 512 * 1024 * 1024, sourceName);
-    auto ackInterval = intField(json, "replicaAckIntervalMs", options.replicaAckIntervalMs, 1, 60'000, sourceName);
+    // At most 1 s: replicas re-introduce themselves after 3 s of silence, primaries drop links after 5 s.
+    auto ackInterval = intField(json, "replicaAckIntervalMs", options.replicaAckIntervalMs, 1, 1000, sourceName);
     for (const auto *result : {&maxMessage, &maxValue, &ackInterval}) {
         if (!*result)
             return std::unexpected(result->error());
@@ -212,12 +231,16 @@ Result<AgentOptions> AgentOptions::fromFile(const QString &path)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return fail(ErrorCode::NotFound, QStringLiteral("cannot read configuration %1: %2").arg(path, file.errorString()));
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("cannot read configuration %1: %2").arg(path, file.errorString()));
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(file.read(16 * 1024 * 1024), &error);
     if (error.error != QJsonParseError::NoError) {
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1: not valid JSON at offset %2: %3").arg(path).arg(error.offset).arg(error.errorString()));
+                    QStringLiteral("%1: not valid JSON at offset %2: %3")
+                        .arg(path)
+                        .arg(error.offset)
+                        .arg(error.errorString()));
     }
     if (!doc.isObject())
         return fail(ErrorCode::InvalidArgument, path + QStringLiteral(": the configuration must be a JSON object"));
@@ -231,7 +254,8 @@ Status AgentOptions::finalize()
     if (name.isEmpty() || name.toUtf8().size() > 100 || name.contains(QLatin1Char('/')))
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the agent name must be 1 to 100 bytes without '/'"));
     if (!listenUrl.startsWith(QLatin1String("tcp://")) && !listenUrl.startsWith(QLatin1String("ipc://")))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("listen endpoint '%1' must be tcp://HOST:PORT or ipc://PATH").arg(listenUrl));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("listen endpoint '%1' must be tcp://HOST:PORT or ipc://PATH").arg(listenUrl));
     if (sdkUrl.isEmpty()) {
         QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
         if (runtime.isEmpty())
@@ -239,14 +263,17 @@ Status AgentOptions::finalize()
         sdkUrl = QStringLiteral("ipc://%1/foresight-%2.sock").arg(runtime, name);
     }
     if (!sdkUrl.startsWith(QLatin1String("tcp://")) && !sdkUrl.startsWith(QLatin1String("ipc://")))
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("SDK endpoint '%1' must be ipc://PATH or tcp://HOST:PORT").arg(sdkUrl));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("SDK endpoint '%1' must be ipc://PATH or tcp://HOST:PORT").arg(sdkUrl));
     if (dataDir.isEmpty())
-        dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/foresight/") + name;
+        dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/foresight/")
+                  + name;
     if (!insecure) {
         if (keyFile.isEmpty() || allowFile.isEmpty()) {
             return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("CURVE needs --key (this agent's key pair) and --allow (the allowlist); "
-                                       "make keys with 'foresightctl keygen', or pass --insecure for a lab without encryption"));
+                        QStringLiteral(
+                            "CURVE needs --key (this agent's key pair) and --allow (the allowlist); "
+                            "make keys with 'foresightctl keygen', or pass --insecure for a lab without encryption"));
         }
         auto pair = loadKeyPair(keyFile);
         if (!pair)
@@ -264,7 +291,8 @@ Status AgentOptions::finalize()
         names.insert(app.app);
         if (app.role == Role::Replica && !insecure && !isZ85Key(app.primaryPublicKey)) {
             return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("application '%1': a replica needs its primary's public key (primary.publicKey)").arg(app.app));
+                        QStringLiteral("application '%1': a replica needs its primary's public key (primary.publicKey)")
+                            .arg(app.app));
         }
     }
     return {};

@@ -37,12 +37,14 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     if (assignment.role == Role::Replica && !transport::isTcp(assignment.primaryUrl)
         && !assignment.primaryUrl.startsWith(QLatin1String("ipc://"))) {
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("primary endpoint '%1' must be tcp://HOST:PORT or ipc://PATH").arg(assignment.primaryUrl));
+                    QStringLiteral("primary endpoint '%1' must be tcp://HOST:PORT or ipc://PATH")
+                        .arg(assignment.primaryUrl));
     }
     if (const AppInstance *existing = findApp(assignment.app);
         existing && existing->role == Role::Replica && assignment.role == Role::Primary) {
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("'%1' is a replica here: use promote, which raises the epoch, to make it primary").arg(assignment.app));
+                    QStringLiteral("'%1' is a replica here: use promote, which raises the epoch, to make it primary")
+                        .arg(assignment.app));
     }
     {
         KeyValueState probe;
@@ -58,7 +60,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     AppInstance &app = *slot;
     const bool patternsChanged = app.state.criticalPatterns() != assignment.config.critical;
     if (patternsChanged)
-        (void)app.state.setCriticalPatterns(assignment.config.critical);  // checked above
+        (void) app.state.setCriticalPatterns(assignment.config.critical); // checked above
     app.config = assignment.config;
     app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
 
@@ -97,8 +99,12 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
             if (latest && *latest) {
                 if (auto ok = app.state.restore(**latest); ok) {
                     app.epoch = qMax(app.epoch, (*latest)->epoch);
-                    app.lastStored = SnapshotInfo{app.name, (*latest)->epoch, (*latest)->seq, (*latest)->digest,
-                                                  (*latest)->takenAtMs, (*latest)->entries.size()};
+                    app.lastStored = SnapshotInfo{app.name,
+                                                  (*latest)->epoch,
+                                                  (*latest)->seq,
+                                                  (*latest)->digest,
+                                                  (*latest)->takenAtMs,
+                                                  (*latest)->entries.size()};
                 }
             } else if (!latest) {
                 app.lastStoreError = latest.error().message;
@@ -116,7 +122,9 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
     const auto role = roleFromName(message.body.value(QStringLiteral("role")).toString());
     const auto tier = tierFromName(message.body.value(QStringLiteral("tier")).toString(QStringLiteral("none")));
     if (!role || !tier) {
-        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("assign: role must be primary or replica, tier hot, warm or cold"));
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("assign: role must be primary or replica, tier hot, warm or cold"));
         return;
     }
     assignment.role = *role;
@@ -126,13 +134,17 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
     assignment.primaryPublicKey = primary.value(QStringLiteral("public-key")).toString().toLatin1();
     if (AppInstance *existing = findApp(assignment.app))
         assignment.config = existing->config;
-    if (auto ok = assignment.config.mergeJson(toJson(message.body.value(QStringLiteral("config")).toMap()), QStringLiteral("assign")); !ok) {
+    if (auto ok = assignment.config.mergeJson(toJson(message.body.value(QStringLiteral("config")).toMap()),
+                                              QStringLiteral("assign"));
+        !ok) {
         replyError(route, ok.error().code, ok.error().message);
         return;
     }
     if (assignment.role == Role::Replica && transport::isTcp(assignment.primaryUrl) && !m_options.insecure
         && !isZ85Key(assignment.primaryPublicKey)) {
-        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("assign: a replica needs primary.public-key (the primary agent's Z85 key)"));
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("assign: a replica needs primary.public-key (the primary agent's Z85 key)"));
         return;
     }
     if (auto ok = applyAssignment(assignment); !ok) {
@@ -152,7 +164,9 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         return;
     }
     if (app->role == Role::Primary && !app->fenced) {
-        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("'%1' is already primary here (epoch %2)").arg(appName).arg(app->epoch));
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("'%1' is already primary here (epoch %2)").arg(appName).arg(app->epoch));
         return;
     }
     // The new epoch is above anything this agent has seen, so the old primary's deltas and
@@ -186,7 +200,9 @@ void Agent::Impl::handleTakeSnapshot(const ReplyRoute &route, const Message &mes
     const QString appName = message.body.value(QStringLiteral("app")).toString();
     AppInstance *app = findApp(appName);
     if (!app || app->role != Role::Primary) {
-        replyError(route, ErrorCode::NotPrimary, QStringLiteral("take-snapshot goes to the primary of '%1'").arg(appName));
+        replyError(route,
+                   ErrorCode::NotPrimary,
+                   QStringLiteral("take-snapshot goes to the primary of '%1'").arg(appName));
         return;
     }
     int sent = 0;
@@ -222,8 +238,9 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
     map.insert(QStringLiteral("digest"), app.state.digest().toHex());
     map.insert(QStringLiteral("critical-digest"), app.state.criticalDigest().toHex());
     map.insert(QStringLiteral("keys"), qint64(app.state.size()));
-    map.insert(QStringLiteral("log"), QCborMap{{QStringLiteral("first"), qint64(app.log.firstSeq())},
-                                               {QStringLiteral("last"), qint64(app.log.lastSeq())}});
+    map.insert(QStringLiteral("log"),
+               QCborMap{{QStringLiteral("first"), qint64(app.log.firstSeq())},
+                        {QStringLiteral("last"), qint64(app.log.lastSeq())}});
     map.insert(QStringLiteral("writable"), app.role == Role::Primary && !app.fenced);
     if (app.fenced)
         map.insert(QStringLiteral("fenced"), app.fencedReason);
@@ -257,19 +274,21 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
         map.insert(QStringLiteral("pending-writes"), qint64(app.pending.size()));
     } else if (app.upstream) {
         const Upstream &up = *app.upstream;
-        map.insert(QStringLiteral("primary"), QCborMap{{QStringLiteral("url"), up.url},
-                                                        {QStringLiteral("agent"), up.primaryAgent},
-                                                        {QStringLiteral("sdk"), up.primarySdkUrl},
-                                                        {QStringLiteral("connected"), up.welcomed && t - up.lastHeardMs < 3000},
-                                                        {QStringLiteral("heard-ms-ago"), qint64(t - up.lastHeardMs)},
-                                                        {QStringLiteral("catch-up"), up.mode}});
+        map.insert(QStringLiteral("primary"),
+                   QCborMap{{QStringLiteral("url"), up.url},
+                            {QStringLiteral("agent"), up.primaryAgent},
+                            {QStringLiteral("sdk"), up.primarySdkUrl},
+                            {QStringLiteral("connected"), up.welcomed && t - up.lastHeardMs < 3000},
+                            {QStringLiteral("heard-ms-ago"), qint64(t - up.lastHeardMs)},
+                            {QStringLiteral("catch-up"), up.mode}});
     }
     if (app.lastStored) {
-        map.insert(QStringLiteral("stored-snapshot"), QCborMap{{QStringLiteral("seq"), qint64(app.lastStored->seq)},
-                                                               {QStringLiteral("epoch"), qint64(app.lastStored->epoch)},
-                                                               {QStringLiteral("digest"), app.lastStored->digest.toHex()},
-                                                               {QStringLiteral("taken-at-ms"), qint64(app.lastStored->takenAtMs)},
-                                                               {QStringLiteral("entries"), app.lastStored->entryCount}});
+        map.insert(QStringLiteral("stored-snapshot"),
+                   QCborMap{{QStringLiteral("seq"), qint64(app.lastStored->seq)},
+                            {QStringLiteral("epoch"), qint64(app.lastStored->epoch)},
+                            {QStringLiteral("digest"), app.lastStored->digest.toHex()},
+                            {QStringLiteral("taken-at-ms"), qint64(app.lastStored->takenAtMs)},
+                            {QStringLiteral("entries"), app.lastStored->entryCount}});
     }
     if (!app.lastStoreError.isEmpty())
         map.insert(QStringLiteral("store-error"), app.lastStoreError);
@@ -285,7 +304,9 @@ void Agent::Impl::handleStatus(const ReplyRoute &route, const Message &message)
             apps.append(appStatus(*app));
     }
     if (only.isString() && apps.isEmpty()) {
-        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(only.toString()));
+        replyError(route,
+                   ErrorCode::NotFound,
+                   QStringLiteral("this agent holds no application '%1'").arg(only.toString()));
         return;
     }
     QCborMap body = withId(route.requestId);
@@ -297,11 +318,12 @@ void Agent::Impl::handleStatus(const ReplyRoute &route, const Message &message)
     body.insert(QStringLiteral("public-key"), QString::fromLatin1(m_options.keys.publicKey));
     body.insert(QStringLiteral("insecure"), m_options.insecure);
     body.insert(QStringLiteral("uptime-ms"), qint64(m_clock.monotonicMs() - m_startedMs));
-    body.insert(QStringLiteral("rejected"), QCborMap{{QStringLiteral("malformed"), m_rejects.malformed},
-                                                     {QStringLiteral("version-mismatch"), m_rejects.versionMismatch},
-                                                     {QStringLiteral("unauthorized"), m_rejects.unauthorized},
-                                                     {QStringLiteral("oversized"), m_rejects.oversized},
-                                                     {QStringLiteral("zap-refused"), m_zap ? m_zap->refused() : 0}});
+    body.insert(QStringLiteral("rejected"),
+                QCborMap{{QStringLiteral("malformed"), m_rejects.malformed},
+                         {QStringLiteral("version-mismatch"), m_rejects.versionMismatch},
+                         {QStringLiteral("unauthorized"), m_rejects.unauthorized},
+                         {QStringLiteral("oversized"), m_rejects.oversized},
+                         {QStringLiteral("zap-refused"), m_zap ? m_zap->refused() : 0}});
     body.insert(QStringLiteral("apps"), apps);
     reply(route, Message{MessageType::StatusReply, body});
 }

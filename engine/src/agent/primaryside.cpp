@@ -44,9 +44,13 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     // is not fenced: fencing takes the word of an agent or an operator.
     const QCborValue clientEpoch = message.body.value(QStringLiteral("epoch"));
     if (app->role == Role::Primary && clientEpoch.isInteger() && std::uint64_t(clientEpoch.toInteger()) > app->epoch) {
-        replyError(route, ErrorCode::StaleEpoch,
-                   QStringLiteral("this primary of '%1' is at epoch %2 but the client has seen epoch %3: a newer primary exists")
-                       .arg(appName).arg(app->epoch).arg(clientEpoch.toInteger()),
+        replyError(route,
+                   ErrorCode::StaleEpoch,
+                   QStringLiteral(
+                       "this primary of '%1' is at epoch %2 but the client has seen epoch %3: a newer primary exists")
+                       .arg(appName)
+                       .arg(app->epoch)
+                       .arg(clientEpoch.toInteger()),
                    QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
         return;
     }
@@ -56,25 +60,34 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
         extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
         if (app->upstream && !app->upstream->primarySdkUrl.isEmpty())
             extra.insert(QStringLiteral("primary-sdk"), app->upstream->primarySdkUrl);
-        replyError(route, ErrorCode::NotPrimary,
+        replyError(route,
+                   ErrorCode::NotPrimary,
                    QStringLiteral("agent '%1' holds a %2 replica of '%3', not its primary")
-                       .arg(m_options.name, tierName(app->tier), appName), extra);
+                       .arg(m_options.name, tierName(app->tier), appName),
+                   extra);
         return;
     }
     if (app->fenced) {
         QCborMap extra;
         extra.insert(QStringLiteral("epoch"), qint64(qMax(app->epoch, app->fencedByEpoch)));
-        replyError(route, ErrorCode::Fenced, QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason), extra);
+        replyError(route,
+                   ErrorCode::Fenced,
+                   QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason),
+                   extra);
         return;
     }
     const QString key = message.body.value(QStringLiteral("key")).toString();
     if (key.isEmpty() || key.toUtf8().size() > kMaxKeyBytes) {
-        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("keys must be 1 to %1 bytes of UTF-8").arg(kMaxKeyBytes));
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("keys must be 1 to %1 bytes of UTF-8").arg(kMaxKeyBytes));
         return;
     }
     const QString ack = message.body.value(QStringLiteral("ack")).toString(QStringLiteral("replicated"));
     if (ack != QLatin1String("replicated") && ack != QLatin1String("primary")) {
-        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("ack must be \"replicated\" or \"primary\", got \"%1\"").arg(ack));
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("ack must be \"replicated\" or \"primary\", got \"%1\"").arg(ack));
         return;
     }
 
@@ -87,8 +100,11 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
         delta.op = DeltaOp::Put;
         delta.value = message.body.value(QStringLiteral("value")).toByteArray();
         if (delta.value.size() > m_options.maxValueBytes) {
-            replyError(route, ErrorCode::InvalidArgument, QStringLiteral("value of %1 bytes exceeds the limit of %2 bytes")
-                                                              .arg(delta.value.size()).arg(m_options.maxValueBytes));
+            replyError(route,
+                       ErrorCode::InvalidArgument,
+                       QStringLiteral("value of %1 bytes exceeds the limit of %2 bytes")
+                           .arg(delta.value.size())
+                           .arg(m_options.maxValueBytes));
             return;
         }
     } else {
@@ -102,7 +118,7 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     ++app->counters.writes;
 
     QCborMap encoded;
-    std::optional<bool> critical;  // computed once, and only if a warm replica asks
+    std::optional<bool> critical; // computed once, and only if a warm replica asks
     bool encodedReady = false;
     for (ReplicaLink &link : app->replicas) {
         if (link.tier == Tier::Cold)
@@ -160,12 +176,17 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
         extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
         if (app->upstream && !app->upstream->primarySdkUrl.isEmpty())
             extra.insert(QStringLiteral("primary-sdk"), app->upstream->primarySdkUrl);
-        replyError(route, ErrorCode::NotPrimary, QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName), extra);
+        replyError(route,
+                   ErrorCode::NotPrimary,
+                   QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName),
+                   extra);
         return;
     }
     if (app->fenced) {
         // A fenced primary's state may be stale: reading it would be a stale read.
-        replyError(route, ErrorCode::Fenced, QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason),
+        replyError(route,
+                   ErrorCode::Fenced,
+                   QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason),
                    QCborMap{{QStringLiteral("epoch"), qint64(qMax(app->epoch, app->fencedByEpoch))}});
         return;
     }
@@ -185,13 +206,17 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
     const QString appName = message.body.value(QStringLiteral("app")).toString();
     AppInstance *app = findApp(appName);
     if (!app || app->role != Role::Primary) {
-        replyError(route, ErrorCode::NotPrimary, QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName),
+        replyError(route,
+                   ErrorCode::NotPrimary,
+                   QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName),
                    QCborMap{{QStringLiteral("app"), appName}});
         return;
     }
     const auto tier = tierFromName(message.body.value(QStringLiteral("tier")).toString());
     if (!tier || *tier == Tier::None) {
-        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("replica-hello: tier must be hot, warm or cold"),
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("replica-hello: tier must be hot, warm or cold"),
                    QCborMap{{QStringLiteral("app"), appName}});
         return;
     }
@@ -201,16 +226,31 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
     const QString agent = message.body.value(QStringLiteral("agent")).toString();
 
     if (replicaEpoch > app->epoch) {
-        fence(*app, QStringLiteral("replica '%1' knows epoch %2, newer than this primary's %3").arg(agent).arg(replicaEpoch).arg(app->epoch),
+        fence(*app,
+              QStringLiteral("replica '%1' knows epoch %2, newer than this primary's %3")
+                  .arg(agent)
+                  .arg(replicaEpoch)
+                  .arg(app->epoch),
               replicaEpoch);
-        replyError(route, ErrorCode::StaleEpoch, QStringLiteral("this primary's epoch %1 is older than yours").arg(app->epoch),
+        replyError(route,
+                   ErrorCode::StaleEpoch,
+                   QStringLiteral("this primary's epoch %1 is older than yours").arg(app->epoch),
                    QCborMap{{QStringLiteral("app"), appName}});
         return;
     }
-    if (replicaSeq > app->state.seq() && replicaSeqEpoch >= app->state.epoch()) {
+    // A warm or cold replica acknowledges no writes: changes it holds beyond this primary's
+    // position from an epoch older than this primary's were superseded by the promotion (the old
+    // primary made them after it, or they never reached the promoted hot replica). It is
+    // resynchronised below, by snapshot, rather than fencing the new primary.
+    const bool supersededOnly = *tier != Tier::Hot && replicaSeqEpoch < app->epoch;
+    if (replicaSeq > app->state.seq() && replicaSeqEpoch >= app->state.epoch() && !supersededOnly) {
         // The replica holds changes this primary never had (it restarted empty, say). Wiping the
         // replica could destroy acknowledged writes, so refuse and tell the operator.
-        fence(*app, QStringLiteral("replica '%1' is ahead (sequence %2 > %3): promote it instead").arg(agent).arg(replicaSeq).arg(app->state.seq()));
+        fence(*app,
+              QStringLiteral("replica '%1' is ahead (sequence %2 > %3): promote it instead")
+                  .arg(agent)
+                  .arg(replicaSeq)
+                  .arg(app->state.seq()));
         replyError(route, ErrorCode::Fenced, app->fencedReason, QCborMap{{QStringLiteral("app"), appName}});
         return;
     }
@@ -227,14 +267,15 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
     const bool atSamePoint = replicaSeq == app->state.seq() && replicaSeqEpoch == app->state.epoch();
     const bool logMatches = replicaSeq < app->state.seq() && app->log.coversAfter(replicaSeq)
                             && (replicaSeq == 0 || app->log.epochAt(replicaSeq) == replicaSeqEpoch);
-    // A cold replica that already holds the current state needs nothing ("log": no deltas).
-    const bool coldBehind = replicaSeq < app->state.seq() || replicaSeqEpoch != app->state.epoch();
+    // A cold replica that already holds the current state needs nothing ("log": no deltas); one
+    // behind, or ahead on superseded changes, gets a snapshot.
+    const bool coldBehind = replicaSeq != app->state.seq() || replicaSeqEpoch != app->state.epoch();
     if (*tier == Tier::Cold)
         link.mode = coldBehind ? QStringLiteral("snapshot") : QStringLiteral("log");
     else
         link.mode = (atSamePoint || logMatches) ? QStringLiteral("log") : QStringLiteral("snapshot");
 
-    dropLink(*app, identity, QString());  // a re-hello replaces the old link
+    dropLink(*app, identity, QString()); // a re-hello replaces the old link
     auto &stored = app->replicas[identity] = link;
     stored.sentSeq = replicaSeq;
     sendWelcome(*app, stored);
@@ -368,7 +409,8 @@ void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &me
     if (!app || app->role != Role::Primary || !app->replicas.contains(identity)) {
         // An ack from a replica this primary does not know (it restarted, or was demoted): make
         // the replica introduce itself again.
-        replyError(ReplyRoute{SocketKind::Api, {identity}, -1}, ErrorCode::NotFound,
+        replyError(ReplyRoute{SocketKind::Api, {identity}, -1},
+                   ErrorCode::NotFound,
                    QStringLiteral("unknown replica of '%1'; send replica-hello").arg(appName),
                    QCborMap{{QStringLiteral("app"), appName}});
         return;
@@ -376,12 +418,17 @@ void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &me
     ReplicaLink &link = app->replicas[identity];
     const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
     if (epoch > app->epoch) {
-        fence(*app, QStringLiteral("replica '%1' acknowledged epoch %2, newer than %3").arg(link.agent).arg(epoch).arg(app->epoch), epoch);
+        fence(*app,
+              QStringLiteral("replica '%1' acknowledged epoch %2, newer than %3")
+                  .arg(link.agent)
+                  .arg(epoch)
+                  .arg(app->epoch),
+              epoch);
         return;
     }
     link.lastHeardMs = now();
     if (epoch < app->epoch)
-        return;  // from before the replica took this primary's epoch: says nothing about our deltas
+        return; // from before the replica took this primary's epoch: says nothing about our deltas
     // An acknowledgement vouches only for what this primary sent on the link: a replica that
     // still holds another history at a higher sequence must not complete writes it lacks.
     const auto acked = qMin(std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()), link.sentSeq);
@@ -400,7 +447,9 @@ void Agent::Impl::handleReplicaError(const QByteArray &identity, const Message &
     const QString text = message.body.value(QStringLiteral("message")).toString();
     const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
     if (errorCodeFromName(code) == ErrorCode::StaleEpoch && epoch > app->epoch) {
-        fence(*app, QStringLiteral("replica '%1' follows epoch %2: %3").arg(app->replicas[identity].agent).arg(epoch).arg(text), epoch);
+        fence(*app,
+              QStringLiteral("replica '%1' follows epoch %2: %3").arg(app->replicas[identity].agent).arg(epoch).arg(text),
+              epoch);
         return;
     }
     dropLink(*app, identity, QStringLiteral("replica reported %1: %2").arg(code, text));
@@ -460,7 +509,7 @@ void Agent::Impl::flushAndExpire()
                     broken.append({link.identity, QStringLiteral("could not send the snapshot")});
                     continue;
                 }
-                link.batch = QCborArray();  // cold replicas take snapshots only; deltas below are keep-alives
+                link.batch = QCborArray(); // cold replicas take snapshots only; deltas below are keep-alives
             }
             // Send queued deltas, or a keep-alive (no deltas, the current position) so the
             // replica knows the primary is there and a warm replica's position moves on.
@@ -487,10 +536,14 @@ void Agent::Impl::flushAndExpire()
             const PendingWrite write = app.pending.front();
             app.pending.pop_front();
             ++app.counters.failedWrites;
-            replyError(write.route, ErrorCode::NotEnoughReplicas,
+            replyError(write.route,
+                       ErrorCode::NotEnoughReplicas,
                        QStringLiteral("write %1 of '%2' reached the primary but not %3 hot replica(s) within %4 ms; "
                                       "it may or may not survive a failover")
-                           .arg(write.seq).arg(app.name).arg(app.config.syncReplicas).arg(app.config.ackTimeoutMs));
+                           .arg(write.seq)
+                           .arg(app.name)
+                           .arg(app.config.syncReplicas)
+                           .arg(app.config.ackTimeoutMs));
         }
     }
 }

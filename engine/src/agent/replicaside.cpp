@@ -28,14 +28,16 @@ Status Agent::Impl::connectUpstream(AppInstance &app, const QString &url, const 
         upstream->socket = std::make_unique<zmq::socket_t>(m_context, zmq::socket_type::dealer);
         transport::configureCommon(*upstream->socket, m_options.maxMessageBytes * 2);
         // A stable routing id lets the primary recognise this replica after a reconnect.
-        upstream->socket->set(zmq::sockopt::routing_id, QString(m_options.name + QLatin1Char('/') + app.name).toStdString());
+        upstream->socket->set(zmq::sockopt::routing_id,
+                              QString(m_options.name + QLatin1Char('/') + app.name).toStdString());
         if (transport::isTcp(url) && !m_options.insecure) {
             if (auto ok = transport::configureCurveClient(*upstream->socket, m_options.keys, publicKey); !ok)
                 return ok;
         }
         upstream->socket->connect(url.toStdString());
     } catch (const zmq::error_t &e) {
-        return fail(ErrorCode::Network, QStringLiteral("cannot connect to primary %1: %2").arg(url, QString::fromUtf8(e.what())));
+        return fail(ErrorCode::Network,
+                    QStringLiteral("cannot connect to primary %1: %2").arg(url, QString::fromUtf8(e.what())));
     }
     app.upstream = std::move(upstream);
     sendHello(app);
@@ -99,14 +101,22 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
 {
     Upstream &up = *app.upstream;
     up.lastHeardMs = now();
-    const auto epochOf = [&](const Message &m) { return std::uint64_t(m.body.value(QStringLiteral("epoch")).toInteger()); };
+    const auto epochOf = [&](const Message &m) {
+        return std::uint64_t(m.body.value(QStringLiteral("epoch")).toInteger());
+    };
 
     switch (message.type) {
     case MessageType::ReplicaWelcome: {
         const std::uint64_t epoch = epochOf(message);
         if (epoch < app.epoch) {
-            QCborMap body = protocol::makeError(-1, Error{ErrorCode::StaleEpoch,
-                QStringLiteral("replica '%1' follows epoch %2; primary at epoch %3 is stale").arg(m_options.name).arg(app.epoch).arg(epoch)}).body;
+            QCborMap body = protocol::makeError(-1,
+                                                Error{ErrorCode::StaleEpoch,
+                                                      QStringLiteral(
+                                                          "replica '%1' follows epoch %2; primary at epoch %3 is stale")
+                                                          .arg(m_options.name)
+                                                          .arg(app.epoch)
+                                                          .arg(epoch)})
+                                .body;
             body.insert(QStringLiteral("app"), app.name);
             body.insert(QStringLiteral("epoch"), qint64(app.epoch));
             transport::send(*up.socket, {}, Message{MessageType::Error, body});
@@ -122,10 +132,11 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         for (const QCborValue &v : message.body.value(QStringLiteral("critical")).toArray())
             critical.append(v.toString());
         if (critical != app.state.criticalPatterns())
-            (void)app.state.setCriticalPatterns(critical);
+            (void) app.state.setCriticalPatterns(critical);
         ++app.counters.catchUps;
         up.ackDue = true;
-        qCInfo(lcReplication) << app.name << ": following" << up.primaryAgent << "epoch" << epoch << "catching up by" << up.mode;
+        qCInfo(lcReplication) << app.name << ": following" << up.primaryAgent << "epoch" << epoch << "catching up by"
+                              << up.mode;
         return;
     }
     case MessageType::Deltas: {
@@ -133,8 +144,13 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
             return;
         const std::uint64_t epoch = epochOf(message);
         if (epoch < app.epoch) {
-            QCborMap body = protocol::makeError(-1, Error{ErrorCode::StaleEpoch,
-                QStringLiteral("deltas of epoch %1 refused: this replica follows epoch %2").arg(epoch).arg(app.epoch)}).body;
+            QCborMap body = protocol::makeError(-1,
+                                                Error{ErrorCode::StaleEpoch,
+                                                      QStringLiteral(
+                                                          "deltas of epoch %1 refused: this replica follows epoch %2")
+                                                          .arg(epoch)
+                                                          .arg(app.epoch)})
+                                .body;
             body.insert(QStringLiteral("app"), app.name);
             body.insert(QStringLiteral("epoch"), qint64(app.epoch));
             transport::send(*up.socket, {}, Message{MessageType::Error, body});
@@ -142,17 +158,17 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         }
         app.epoch = epoch;
         if (app.tier == Tier::Cold)
-            return;  // a keep-alive: cold replicas change by snapshot only
+            return; // a keep-alive: cold replicas change by snapshot only
         for (const QCborValue &value : message.body.value(QStringLiteral("deltas")).toArray()) {
             auto delta = protocol::deltaFromCbor(value);
             if (!delta) {
                 ++m_rejects.malformed;
                 qCWarning(lcReplication) << app.name << ": bad delta from primary:" << delta.error().message;
-                sendHello(app);  // resynchronise rather than guess
+                sendHello(app); // resynchronise rather than guess
                 return;
             }
             if (delta->seq <= app.state.seq())
-                continue;  // already applied (a resend after reconnect)
+                continue; // already applied (a resend after reconnect)
             if (auto ok = app.state.apply(*delta); !ok) {
                 qCWarning(lcReplication) << app.name << ": cannot apply delta, resynchronising:" << ok.error().message;
                 sendHello(app);
@@ -163,7 +179,7 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         }
         const auto upto = std::uint64_t(message.body.value(QStringLiteral("upto")).toInteger());
         if (app.tier == Tier::Warm && upto > app.state.seq())
-            (void)app.state.advanceTo(upto, qMax(app.state.epoch(), epoch));
+            (void) app.state.advanceTo(upto, qMax(app.state.epoch(), epoch));
         if (app.tier == Tier::Hot && upto > app.state.seq()) {
             // The primary is ahead of what reached us: a delta was lost (reconnect). Catch up.
             sendHello(app);
@@ -173,8 +189,10 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         return;
     }
     case MessageType::SnapshotBegin: {
-        // Like deltas: only from the primary that welcomed us, and never from an older epoch.
-        if (!up.welcomed || epochOf(message) < app.epoch)
+        // Like deltas: only from the primary that welcomed us (the welcome checked its epoch).
+        // The snapshot's epoch is its seq-epoch, which is lower than the primary's epoch until a
+        // newly promoted primary makes its first change, so it is not compared with ours.
+        if (!up.welcomed)
             return;
         Snapshot snapshot;
         snapshot.app = app.name;
@@ -228,9 +246,9 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         const QString text = message.body.value(QStringLiteral("message")).toString();
         qCWarning(lcReplication) << app.name << ": primary" << up.url << "says" << errorCodeName(code) << text;
         if (code == ErrorCode::NotFound)
-            sendHello(app);  // the primary forgot us (it restarted): introduce ourselves again
+            sendHello(app); // the primary forgot us (it restarted): introduce ourselves again
         else
-            up.welcomed = false;  // retried by replicaTimers()
+            up.welcomed = false; // retried by replicaTimers()
         return;
     }
     default:
@@ -251,7 +269,8 @@ void Agent::Impl::replicaTimers(AppInstance &app)
         return;
     }
     if (t - up.lastHeardMs >= kPrimarySilenceMs) {
-        qCInfo(lcReplication) << app.name << ": primary" << up.primaryAgent << "silent for" << (t - up.lastHeardMs) << "ms";
+        qCInfo(lcReplication) << app.name << ": primary" << up.primaryAgent << "silent for" << (t - up.lastHeardMs)
+                              << "ms";
         sendHello(app);
         return;
     }
@@ -285,7 +304,11 @@ void Agent::Impl::storeColdSnapshot(AppInstance &app, const Snapshot &snapshot)
         return;
     }
     app.lastStoreError.clear();
-    app.lastStored = SnapshotInfo{snapshot.app, snapshot.epoch, snapshot.seq, snapshot.digest, snapshot.takenAtMs,
+    app.lastStored = SnapshotInfo{snapshot.app,
+                                  snapshot.epoch,
+                                  snapshot.seq,
+                                  snapshot.digest,
+                                  snapshot.takenAtMs,
                                   snapshot.entries.size()};
     ++app.counters.snapshotsStored;
 }

@@ -98,6 +98,7 @@ Result<Message> Client::Impl::request(MessageType type, const QCborMap &body)
         switch (last.code) {
         case ErrorCode::NotPrimary:
         case ErrorCode::StaleEpoch:
+        case ErrorCode::NotFound: // this agent holds no copy of the application: try the others
         case ErrorCode::Fenced: {
             m_epoch = qMax<std::uint64_t>(m_epoch, errorBody.value(QStringLiteral("epoch")).toInteger());
             // Follow the redirect if the agent named a primary this client knows.
