@@ -77,6 +77,10 @@ Status Agent::Impl::run()
         items.push_back({m_sdk.handle(), 0, ZMQ_POLLIN, 0});
         if (m_zap)
             items.push_back({m_zap->socket().handle(), 0, ZMQ_POLLIN, 0});
+        const std::size_t snapshotItem = items.size();
+        const bool watchSnapshots = bool(m_snapshots); // it may be created during this round
+        if (watchSnapshots)
+            items.push_back({nullptr, m_snapshots->notifyFd(), ZMQ_POLLIN, 0});
         for (auto &[name, app] : m_apps) {
             if (app->upstream && app->upstream->socket) {
                 items.push_back({app->upstream->socket->handle(), 0, ZMQ_POLLIN, 0});
@@ -98,7 +102,9 @@ Status Agent::Impl::run()
             drain(m_api, SocketKind::Api);
         if (items[1].revents & ZMQ_POLLIN)
             drain(m_sdk, SocketKind::Sdk);
-        const std::size_t firstUpstream = m_zap ? 3 : 2;
+        if (watchSnapshots && (items[snapshotItem].revents & ZMQ_POLLIN))
+            collectStoredSnapshots();
+        const std::size_t firstUpstream = snapshotItem + (watchSnapshots ? 1 : 0);
         for (std::size_t i = 0; i < upstreamApps.size(); ++i) {
             if (items[firstUpstream + i].revents & ZMQ_POLLIN)
                 drainUpstream(*upstreamApps[i]);

@@ -16,6 +16,7 @@
 #include <QCborMap>
 #include <QHash>
 
+#include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
 #include "foresight/protocol/message.h"
 #include "foresight/state/deltalog.h"
@@ -162,8 +163,9 @@ public:
     void sendHello(AppInstance &app);
     void sendAck(AppInstance &app);
     void replicaTimers(AppInstance &app);
-    void storeColdSnapshot(AppInstance &app, const Snapshot &snapshot);
-    SnapshotStore *store();
+    void storeColdSnapshot(const Snapshot &snapshot);
+    void collectStoredSnapshots();
+    SnapshotWriter &snapshots();
 
     // control.cpp
     void handleStatus(const ReplyRoute &route, const protocol::Message &message);
@@ -183,7 +185,7 @@ public:
     QString m_apiEndpoint;
     QString m_sdkEndpoint;
     std::map<QString, std::unique_ptr<AppInstance>> m_apps;
-    std::unique_ptr<SnapshotStore> m_store;
+    std::unique_ptr<SnapshotWriter> m_snapshots; // created when the first cold replica needs it
     RejectCounters m_rejects;
     std::atomic<bool> m_stop{false};
 };

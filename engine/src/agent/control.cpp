@@ -94,8 +94,8 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     }
     if (app.tier == Tier::Cold && app.state.seq() == 0) {
         // A cold replica starts from its last durable snapshot, so it survives restarts.
-        if (SnapshotStore *s = store()) {
-            auto latest = s->latest(app.name);
+        {
+            auto latest = snapshots().loadLatest(app.name);
             if (latest && *latest) {
                 if (auto ok = app.state.restore(**latest); ok) {
                     app.epoch = qMax(app.epoch, (*latest)->epoch);

@@ -236,7 +236,7 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         }
         app.log.clear();
         if (app.tier == Tier::Cold)
-            storeColdSnapshot(app, snapshot);
+            storeColdSnapshot(snapshot);
         up.snapshotPending = false;
         up.ackDue = true;
         return;
@@ -278,39 +278,35 @@ void Agent::Impl::replicaTimers(AppInstance &app)
         sendAck(app);
 }
 
-SnapshotStore *Agent::Impl::store()
+SnapshotWriter &Agent::Impl::snapshots()
 {
-    if (!m_store) {
-        auto opened = SnapshotStore::open(QDir(m_options.dataDir).filePath(QStringLiteral("cold-snapshots.sqlite")));
-        if (!opened) {
-            qCCritical(lcStorage) << "cannot open the cold snapshot store:" << opened.error().message;
-            return nullptr;
-        }
-        m_store = std::move(*opened);
-    }
-    return m_store.get();
+    if (!m_snapshots)
+        m_snapshots = std::make_unique<SnapshotWriter>(
+            QDir(m_options.dataDir).filePath(QStringLiteral("cold-snapshots.sqlite")));
+    return *m_snapshots;
 }
 
-void Agent::Impl::storeColdSnapshot(AppInstance &app, const Snapshot &snapshot)
+void Agent::Impl::storeColdSnapshot(const Snapshot &snapshot)
 {
-    SnapshotStore *s = store();
-    if (!s) {
-        app.lastStoreError = QStringLiteral("the snapshot store in %1 cannot be opened").arg(m_options.dataDir);
-        return;
+    // Written by the SQLite thread; collectStoredSnapshots() records the outcome.
+    snapshots().save(snapshot);
+}
+
+void Agent::Impl::collectStoredSnapshots()
+{
+    for (SnapshotWriter::Saved &saved : m_snapshots->takeFinished()) {
+        AppInstance *app = findApp(saved.app);
+        if (!app)
+            continue;
+        if (!saved.result) {
+            app->lastStoreError = saved.result.error().message;
+            qCCritical(lcStorage) << saved.app << ": cold snapshot not stored:" << saved.result.error().message;
+            continue;
+        }
+        app->lastStoreError.clear();
+        app->lastStored = *saved.result;
+        ++app->counters.snapshotsStored;
     }
-    if (auto ok = s->save(snapshot); !ok) {
-        app.lastStoreError = ok.error().message;
-        qCCritical(lcStorage) << app.name << ": cold snapshot not stored:" << ok.error().message;
-        return;
-    }
-    app.lastStoreError.clear();
-    app.lastStored = SnapshotInfo{snapshot.app,
-                                  snapshot.epoch,
-                                  snapshot.seq,
-                                  snapshot.digest,
-                                  snapshot.takenAtMs,
-                                  snapshot.entries.size()};
-    ++app.counters.snapshotsStored;
 }
 
 } // namespace foresight
