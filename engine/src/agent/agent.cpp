@@ -88,7 +88,9 @@ Status Agent::Impl::run()
             }
         }
         // Short enough for timers (acks, keep-alives, deadlines) and for noticing requestStop().
-        const int timeoutMs = qMax(1, qMin(20, m_options.replicaAckIntervalMs / 2));
+        int timeoutMs = qMax(1, qMin(20, m_options.replicaAckIntervalMs / 2));
+        if (const std::int64_t heartbeatIn = nextHeartbeatInMs(); heartbeatIn >= 0)
+            timeoutMs = int(qBound<std::int64_t>(std::int64_t(0), heartbeatIn, std::int64_t(timeoutMs)));
         try {
             zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeoutMs));
         } catch (const zmq::error_t &e) {
@@ -110,6 +112,7 @@ Status Agent::Impl::run()
                 drainUpstream(*upstreamApps[i]);
         }
         flushAndExpire();
+        sendHeartbeats();
         for (auto &[name, app] : m_apps) {
             if (app->role == Role::Replica)
                 replicaTimers(*app);
@@ -217,6 +220,13 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
         return;
     case MessageType::TakeSnapshot:
         handleTakeSnapshot(route, message);
+        return;
+    case MessageType::Subscribe:
+        if (route.socket != SocketKind::Api) {
+            replyError(route, ErrorCode::Unauthorized, QStringLiteral("subscribe is accepted on the listen endpoint only"));
+            return;
+        }
+        handleSubscribe(route, message);
         return;
     default:
         ++m_rejects.malformed;

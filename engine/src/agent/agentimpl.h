@@ -114,6 +114,15 @@ struct AppInstance
     std::optional<SnapshotInfo> lastStored;
 };
 
+// A console that asked for this agent's heartbeats.
+struct Subscriber
+{
+    QList<QByteArray> routing;
+    int intervalMs = 100;
+    std::int64_t expiresAtMs = 0; // the subscriber renews; a silent one stops costing anything
+    std::int64_t lastSentMs = -1'000'000;
+};
+
 struct RejectCounters
 {
     qint64 malformed = 0;
@@ -167,6 +176,12 @@ public:
     void collectStoredSnapshots();
     SnapshotWriter &snapshots();
 
+    // heartbeats.cpp
+    void handleSubscribe(const ReplyRoute &route, const protocol::Message &message);
+    void sendHeartbeats();
+    // Milliseconds until the next heartbeat is due (for the poll timeout); -1 with no subscriber.
+    std::int64_t nextHeartbeatInMs() const;
+
     // control.cpp
     void handleStatus(const ReplyRoute &route, const protocol::Message &message);
     void handleAssign(const ReplyRoute &route, const protocol::Message &message);
@@ -187,6 +202,8 @@ public:
     std::map<QString, std::unique_ptr<AppInstance>> m_apps;
     std::unique_ptr<SnapshotWriter> m_snapshots; // created when the first cold replica needs it
     RejectCounters m_rejects;
+    QHash<QByteArray, Subscriber> m_subscribers; // by routing id
+    std::uint64_t m_heartbeatSeq = 0;
     std::atomic<bool> m_stop{false};
 };
 

@@ -130,6 +130,18 @@ const QHash<std::uint16_t, Schema> &schemas()
         {quint16(MT::Promote),
          {"promote", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}, {"epoch", Kind::Uint, false}}}},
         {quint16(MT::TakeSnapshot), {"take-snapshot", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}}}},
+        {quint16(MT::Subscribe),
+         {"subscribe", {{"id", Kind::Uint, true}, {"interval-ms", Kind::Uint, true}, {"ttl-ms", Kind::Uint, false}}}},
+        {quint16(MT::Heartbeat),
+         {"heartbeat",
+          {{"agent", Kind::Text, true},
+           {"seq", Kind::Uint, true},
+           {"wall-ms", Kind::Uint, true},
+           {"uptime-ms", Kind::Uint, true},
+           {"interval-ms", Kind::Uint, true},
+           {"host", Kind::Map, false},
+           {"host-error", Kind::Text, false},
+           {"apps", Kind::Array, true}}}},
     };
     return table;
 }
