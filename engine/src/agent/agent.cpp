@@ -221,9 +221,14 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     case MessageType::TakeSnapshot:
         handleTakeSnapshot(route, message);
         return;
+    case MessageType::Lease:
+        handleLease(route, message);
+        return;
     case MessageType::Subscribe:
         if (route.socket != SocketKind::Api) {
-            replyError(route, ErrorCode::Unauthorized, QStringLiteral("subscribe is accepted on the listen endpoint only"));
+            replyError(route,
+                       ErrorCode::Unauthorized,
+                       QStringLiteral("subscribe is accepted on the listen endpoint only"));
             return;
         }
         handleSubscribe(route, message);

@@ -104,6 +104,7 @@ struct AppInstance
     bool fenced = false;
     QString fencedReason;
     std::uint64_t fencedByEpoch = 0; // the newer epoch that fenced this primary, if known
+    std::int64_t leaseUntilMs = 0;   // monotonic; meaningful when config.leaseMs > 0
     AppCounters counters;
     // primary
     QHash<QByteArray, ReplicaLink> replicas;
@@ -187,6 +188,9 @@ public:
     void handleAssign(const ReplyRoute &route, const protocol::Message &message);
     void handlePromote(const ReplyRoute &route, const protocol::Message &message);
     void handleTakeSnapshot(const ReplyRoute &route, const protocol::Message &message);
+    void handleLease(const ReplyRoute &route, const protocol::Message &message);
+    // Whether the primary may take writes now: not fenced, and holding a lease where required.
+    bool holdsWriteLease(const AppInstance &app) const;
     Status applyAssignment(const AppAssignment &assignment);
     QCborMap appStatus(const AppInstance &app) const;
 

@@ -101,7 +101,8 @@ QJsonObject AppConfig::toJson() const
                        {QStringLiteral("ackTimeoutMs"), ackTimeoutMs},
                        {QStringLiteral("snapshotIntervalMs"), snapshotIntervalMs},
                        {QStringLiteral("logMaxDeltas"), qint64(logMaxDeltas)},
-                       {QStringLiteral("logMaxBytes"), qint64(logMaxBytes)}};
+                       {QStringLiteral("logMaxBytes"), qint64(logMaxBytes)},
+                       {QStringLiteral("leaseMs"), leaseMs}};
 }
 
 Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
@@ -127,10 +128,12 @@ Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
         = intField(json, "logMaxDeltas", int(qMin<qsizetype>(logMaxDeltas, 100'000'000)), 1, 100'000'000, where);
     auto logBytes
         = intField(json, "logMaxBytes", int(qMin<qsizetype>(logMaxBytes, 2'000'000'000)), 1024, 2'000'000'000, where);
-    for (const auto *result : {&sync, &ackTimeout, &interval, &logDeltas, &logBytes}) {
+    auto lease = intField(json, "leaseMs", leaseMs, 0, 600'000, where);
+    for (const auto *result : {&sync, &ackTimeout, &interval, &logDeltas, &logBytes, &lease}) {
         if (!*result)
             return std::unexpected(result->error());
     }
+    next.leaseMs = *lease;
     next.syncReplicas = *sync;
     next.ackTimeoutMs = *ackTimeout;
     next.snapshotIntervalMs = *interval;

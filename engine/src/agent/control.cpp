@@ -184,6 +184,8 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     app->fencedReason.clear();
     app->replicas.clear();
     app->state.setSequencing(KeyValueState::Sequencing::Strict);
+    // A console that promotes grants the first lease with it, so writes need no second round trip.
+    app->leaseUntilMs = now() + message.body.value(QStringLiteral("lease-ms")).toInteger(0);
     qCWarning(lcAgent) << appName << ": promoted from" << tierName(formerTier) << "to primary at epoch" << epoch
                        << "sequence" << app->state.seq();
     QCborMap body = withId(route.requestId);
@@ -192,6 +194,43 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
     body.insert(QStringLiteral("digest"), app->state.digest().toHex());
     body.insert(QStringLiteral("former-tier"), tierName(formerTier));
+    reply(route, Message{MessageType::Ok, body});
+}
+
+void Agent::Impl::handleLease(const ReplyRoute &route, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app || app->role != Role::Primary) {
+        replyError(route,
+                   ErrorCode::NotPrimary,
+                   QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName));
+        return;
+    }
+    const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
+    if (epoch != app->epoch || app->fenced) {
+        // A lease names the epoch it was granted for: an old primary must not take one meant for
+        // its successor, nor a successor one meant for the old primary.
+        replyError(route,
+                   ErrorCode::StaleEpoch,
+                   QStringLiteral("lease for epoch %1 refused: '%2' is at epoch %3%4")
+                       .arg(epoch)
+                       .arg(appName)
+                       .arg(app->epoch)
+                       .arg(app->fenced ? QStringLiteral(" and fenced") : QString()),
+                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
+        return;
+    }
+    const qint64 leaseMs = message.body.value(QStringLiteral("lease-ms")).toInteger();
+    if (leaseMs > 600'000) {
+        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("lease-ms must be at most 600000"));
+        return;
+    }
+    app->leaseUntilMs = now() + leaseMs;
+    QCborMap body = withId(route.requestId);
+    body.insert(QStringLiteral("app"), appName);
+    body.insert(QStringLiteral("epoch"), qint64(app->epoch));
+    body.insert(QStringLiteral("lease-ms"), leaseMs);
     reply(route, Message{MessageType::Ok, body});
 }
 
@@ -241,7 +280,9 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
     map.insert(QStringLiteral("log"),
                QCborMap{{QStringLiteral("first"), qint64(app.log.firstSeq())},
                         {QStringLiteral("last"), qint64(app.log.lastSeq())}});
-    map.insert(QStringLiteral("writable"), app.role == Role::Primary && !app.fenced);
+    map.insert(QStringLiteral("writable"), app.role == Role::Primary && !app.fenced && holdsWriteLease(app));
+    if (app.role == Role::Primary && app.config.leaseMs > 0)
+        map.insert(QStringLiteral("lease-left-ms"), qint64(qMax<std::int64_t>(0, app.leaseUntilMs - t)));
     if (app.fenced)
         map.insert(QStringLiteral("fenced"), app.fencedReason);
     map.insert(QStringLiteral("counters"),

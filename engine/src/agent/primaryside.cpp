@@ -76,6 +76,16 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
                    extra);
         return;
     }
+    if (!holdsWriteLease(*app)) {
+        replyError(route,
+                   ErrorCode::Fenced,
+                   QStringLiteral("primary of '%1' holds no write lease (it expired %2 ms ago or was never granted): "
+                                  "its console must renew it")
+                       .arg(appName)
+                       .arg(now() - app->leaseUntilMs),
+                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
+        return;
+    }
     const QString key = message.body.value(QStringLiteral("key")).toString();
     if (key.isEmpty() || key.toUtf8().size() > kMaxKeyBytes) {
         replyError(route,
@@ -188,6 +198,16 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
                    ErrorCode::Fenced,
                    QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason),
                    QCborMap{{QStringLiteral("epoch"), qint64(qMax(app->epoch, app->fencedByEpoch))}});
+        return;
+    }
+    if (!holdsWriteLease(*app)) {
+        replyError(route,
+                   ErrorCode::Fenced,
+                   QStringLiteral("primary of '%1' holds no write lease (it expired %2 ms ago or was never granted): "
+                                  "its console must renew it")
+                       .arg(appName)
+                       .arg(now() - app->leaseUntilMs),
+                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
         return;
     }
     const auto value = app->state.get(message.body.value(QStringLiteral("key")).toString());
@@ -455,9 +475,15 @@ void Agent::Impl::handleReplicaError(const QByteArray &identity, const Message &
     dropLink(*app, identity, QStringLiteral("replica reported %1: %2").arg(code, text));
 }
 
+bool Agent::Impl::holdsWriteLease(const AppInstance &app) const
+{
+    return app.config.leaseMs == 0 || m_clock.monotonicMs() < app.leaseUntilMs;
+}
+
 void Agent::Impl::completeWrites(AppInstance &app)
 {
-    if (app.pending.empty())
+    // Without a lease another primary may already exist: nothing more is acknowledged here.
+    if (app.pending.empty() || !holdsWriteLease(app))
         return;
     // The highest sequence that at least syncReplicas hot replicas hold.
     QList<std::uint64_t> hotAcks;
@@ -532,6 +558,13 @@ void Agent::Impl::flushAndExpire()
         for (const auto &[identity, why] : broken)
             dropLink(app, identity, why);
 
+        if (!app.pending.empty() && !holdsWriteLease(app)) {
+            failPendingWrites(app,
+                              ErrorCode::Fenced,
+                              QStringLiteral("the write lease of '%1' expired before enough hot replicas acknowledged; "
+                                             "the write may or may not survive a failover")
+                                  .arg(app.name));
+        }
         while (!app.pending.empty() && app.pending.front().deadlineMs <= t) {
             const PendingWrite write = app.pending.front();
             app.pending.pop_front();

@@ -82,13 +82,24 @@ Result<QCborMap> ControlClient::assign(const AppAssignment &assignment)
     return m_impl->call(MessageType::Assign, body);
 }
 
-Result<QCborMap> ControlClient::promote(const QString &app, std::optional<std::uint64_t> epoch)
+Result<QCborMap> ControlClient::promote(const QString &app, std::optional<std::uint64_t> epoch, int leaseMs)
 {
     QCborMap body;
     body.insert(QStringLiteral("app"), app);
     if (epoch)
         body.insert(QStringLiteral("epoch"), qint64(*epoch));
+    if (leaseMs > 0)
+        body.insert(QStringLiteral("lease-ms"), leaseMs);
     return m_impl->call(MessageType::Promote, body);
+}
+
+Result<QCborMap> ControlClient::grantLease(const QString &app, std::uint64_t epoch, int leaseMs)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("app"), app);
+    body.insert(QStringLiteral("epoch"), qint64(epoch));
+    body.insert(QStringLiteral("lease-ms"), leaseMs);
+    return m_impl->call(MessageType::Lease, body);
 }
 
 Result<QCborMap> ControlClient::takeSnapshot(const QString &app)

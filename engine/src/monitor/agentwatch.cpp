@@ -33,7 +33,8 @@ AgentWatch::~AgentWatch() = default;
 Result<std::unique_ptr<AgentWatch>> AgentWatch::start(const Options &options, Clock &clock)
 {
     if (options.intervalMs < 10 || options.ttlMs < options.intervalMs)
-        return fail(ErrorCode::InvalidArgument, QStringLiteral("heartbeat interval must be >= 10 ms and the ttl at least the interval"));
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("heartbeat interval must be >= 10 ms and the ttl at least the interval"));
     std::unique_ptr<AgentWatch> watch(new AgentWatch(options, clock));
     zmq::socket_t &socket = watch->m_socket->socket;
     try {
@@ -44,7 +45,8 @@ Result<std::unique_ptr<AgentWatch>> AgentWatch::start(const Options &options, Cl
         }
         socket.connect(options.url.toStdString());
     } catch (const zmq::error_t &e) {
-        return fail(ErrorCode::Network, QStringLiteral("cannot connect to %1: %2").arg(options.url, QString::fromUtf8(e.what())));
+        return fail(ErrorCode::Network,
+                    QStringLiteral("cannot connect to %1: %2").arg(options.url, QString::fromUtf8(e.what())));
     }
     watch->subscribe();
     return watch;

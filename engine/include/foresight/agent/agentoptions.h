@@ -32,6 +32,12 @@ struct AppConfig
     int snapshotIntervalMs = 5000;    // how often cold replicas receive a snapshot
     qsizetype logMaxDeltas = 100'000; // delta log bounds, for catch-up without snapshots
     qsizetype logMaxBytes = 64 * 1024 * 1024;
+    // Write lease: 0 turns leases off (a standalone agent, the demo). Above 0, the primary takes
+    // writes only while it holds a lease from its console (the lease message), measured on its
+    // own monotonic clock from when the grant arrived; a console promotes another replica only
+    // once the old lease has certainly expired. No split brain, even when the old primary was
+    // frozen or cut off and does not know it has been replaced.
+    int leaseMs = 0;
 
     Status validate() const;
     QJsonObject toJson() const;

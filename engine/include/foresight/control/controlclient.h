@@ -35,8 +35,11 @@ public:
     Result<QCborMap> hello();
     Result<QCborMap> status(const QString &app = {});
     Result<QCborMap> assign(const AppAssignment &assignment);
-    Result<QCborMap> promote(const QString &app, std::optional<std::uint64_t> epoch = std::nullopt);
+    // leaseMs > 0 grants the new primary its first write lease with the promotion.
+    Result<QCborMap> promote(const QString &app, std::optional<std::uint64_t> epoch = std::nullopt, int leaseMs = 0);
     Result<QCborMap> takeSnapshot(const QString &app);
+    // Grants the primary of app at epoch a write lease of leaseMs, counted from its arrival.
+    Result<QCborMap> grantLease(const QString &app, std::uint64_t epoch, int leaseMs);
     const QString &url() const;
 
 private:

@@ -20,13 +20,13 @@ struct Heartbeat
 {
     QString agent;
     std::uint64_t seq = 0;
-    std::int64_t wallMs = 0;        // the agent's wall clock when it sent the heartbeat
+    std::int64_t wallMs = 0; // the agent's wall clock when it sent the heartbeat
     std::int64_t uptimeMs = 0;
     int intervalMs = 0;
-    QCborMap host;                  // host metrics, when the agent could read them
-    QString hostError;              // why not, otherwise
-    QList<QCborMap> apps;           // one status map per application (as in status-reply)
-    std::int64_t receivedMs = 0;    // this side's monotonic clock on arrival
+    QCborMap host;               // host metrics, when the agent could read them
+    QString hostError;           // why not, otherwise
+    QList<QCborMap> apps;        // one status map per application (as in status-reply)
+    std::int64_t receivedMs = 0; // this side's monotonic clock on arrival
 };
 
 // Watches one agent: subscribes to its heartbeats (renewing the subscription before it lapses)
@@ -37,12 +37,12 @@ class AgentWatch final
 public:
     struct Options
     {
-        QString url;                  // the agent's listen endpoint
-        QByteArray serverPublicKey;   // unless insecure
-        KeyPair keys;                 // an admin key of the agent's allowlist
+        QString url;                // the agent's listen endpoint
+        QByteArray serverPublicKey; // unless insecure
+        KeyPair keys;               // an admin key of the agent's allowlist
         bool insecure = false;
-        int intervalMs = 100;         // heartbeat interval asked for
-        int ttlMs = 3000;             // the subscription lapses unless renewed within this
+        int intervalMs = 100; // heartbeat interval asked for
+        int ttlMs = 3000;     // the subscription lapses unless renewed within this
     };
 
     static Result<std::unique_ptr<AgentWatch>> start(const Options &options, Clock &clock = SystemClock::instance());

@@ -47,6 +47,7 @@ enum class MessageType : std::uint16_t {
     Assign = 0x0303,
     Promote = 0x0304,
     TakeSnapshot = 0x0305,
+    Lease = 0x0306,
     // monitoring: consoles subscribe to an agent's heartbeats
     Subscribe = 0x0401,
     Heartbeat = 0x0402,
