@@ -109,7 +109,7 @@ struct FakeHost
 
     QByteArray meminfo() const
     {
-        const auto line = [](const char *key, quint64 kb) {
+        const auto line = [](const char *key, quint64 kb) -> QByteArray {
             return QByteArray(key).leftJustified(16, ' ') + QByteArray::number(kb).rightJustified(10, ' ') + " kB\n";
         };
         return line("MemTotal:", memTotalKb) + line("MemFree:", memAvailableKb - 100'000)
@@ -126,7 +126,10 @@ struct FakeHost
         for (const auto &[name, d] : disks) {
             // Linux 5.5+ layout: 17 counters after the name (reads, merged, sectors, ms, writes,
             // merged, sectors, ms, in flight, io_ticks, weighted ms, 4 discard, 2 flush fields).
-            text += QByteArray::number(name.startsWith("loop") ? 7 : name.startsWith("dm") ? 253 : 8).rightJustified(4)
+            text += QByteArray::number(name.startsWith("loop") ? 7
+                                       : name.startsWith("dm") ? 253
+                                                               : 8)
+                        .rightJustified(4)
                     + QByteArray::number(minor++).rightJustified(8) + ' ' + name + " 173582 20383 "
                     + QByteArray::number(d.sectorsRead) + " 191492 100252 39340 " + QByteArray::number(d.sectorsWritten)
                     + " 52239 0 " + QByteArray::number(d.ioTicksMs) + " 251090 36260 31 7409560 5874 21643 1484\n";
@@ -175,10 +178,10 @@ struct FakeHost
 struct Deltas
 {
     CpuTicks cpu{};
-    DiskCounters sda;
-    DiskCounters nvme;
-    NetCounters eth0;
-    NetCounters wlan0;
+    DiskCounters sda{};
+    DiskCounters nvme{};
+    NetCounters eth0{};
+    NetCounters wlan0{};
 };
 
 void add(DiskCounters &d, const DiskCounters &delta)
@@ -242,6 +245,13 @@ void compareRates(const HostMetrics &m, const Expected &e)
 }
 
 const Expected kAllZero{};
+
+// The error of a failed result, for QVERIFY2 (whose message is evaluated even when it passes).
+template<typename T>
+QByteArray errorOf(const foresight::Result<T> &result)
+{
+    return result ? QByteArray() : result.error().toString().toUtf8();
+}
 
 // A fully valid metrics value with every field set to something distinct.
 HostMetrics sampleMetrics()
@@ -324,7 +334,7 @@ void TestHostMetrics::firstSampleHasZeroRates()
     clock.advance(5000);
     HostMetricsReader reader(clock, root());
     const auto m = reader.sample();
-    QVERIFY2(m, qPrintable(m.error().toString()));
+    QVERIFY2(m, errorOf(m).constData());
     compareRates(*m, kAllZero);
     QCOMPARE(m->wallMs, clock.wallMs());
     QCOMPARE(m->memTotalBytes, 16'000'000LL * 1024);
@@ -357,11 +367,10 @@ void TestHostMetrics::rates_data()
                       .nvme = {4096, 0, 600},
                       .eth0 = {1'000'000, 3, 2, 200'000, 1, 1},
                       .wlan0 = {5'000, 0, 4, 7'000, 2, 0}};
-    QTest::newRow("busy host, 1 s")
-        << qint64(1000) << busy << Expected{0.75, 0.05, 3'145'728, 524'288, 0.6, 1'005'000, 207'000, 3, 3, 7};
-    QTest::newRow("busy host, 250 ms")
-        << qint64(250) << busy
-        << Expected{0.75, 0.05, 12'582'912, 2'097'152, 1.0, 4'020'000, 828'000, 12, 12, 28};
+    QTest::newRow("busy host, 1 s") << qint64(1000) << busy
+                                    << Expected{0.75, 0.05, 3'145'728, 524'288, 0.6, 1'005'000, 207'000, 3, 3, 7};
+    QTest::newRow("busy host, 250 ms") << qint64(
+        250) << busy << Expected{0.75, 0.05, 12'582'912, 2'097'152, 1.0, 4'020'000, 828'000, 12, 12, 28};
     QTest::newRow("all iowait") << qint64(1000) << Deltas{.cpu = {0, 0, 0, 0, 100}}
                                 << Expected{.cpuBusy = 0, .cpuIowait = 1};
     QTest::newRow("disk busier than elapsed is clamped")
@@ -378,14 +387,14 @@ void TestHostMetrics::rates()
     ManualClock clock;
     HostMetricsReader reader(clock, root());
     const auto first = reader.sample();
-    QVERIFY2(first, qPrintable(first.error().toString()));
+    QVERIFY2(first, errorOf(first).constData());
     compareRates(*first, kAllZero);
 
     apply(m_host, deltas);
     m_host.writeTo(root());
     clock.advance(elapsedMs);
     const auto second = reader.sample();
-    QVERIFY2(second, qPrintable(second.error().toString()));
+    QVERIFY2(second, errorOf(second).constData());
     compareRates(*second, expected);
     QVERIFY(second->warnings.isEmpty());
 }
@@ -393,9 +402,25 @@ void TestHostMetrics::rates()
 void TestHostMetrics::diskSelection()
 {
     // Device i reads 2^i sectors in one second, so the read rate says exactly which were counted.
-    const QList<QByteArray> names{"loop0",   "loop0p1",  "ram0",   "zram0",   "sda",       "sda1",   "sda15",
-                                  "sdaa",    "sdaa1",    "vda",    "xvdb",    "nvme0n1",   "nvme0n1p1", "nvme0n10",
-                                  "mmcblk0", "mmcblk0p2", "dm-0",  "md127",   "sr0"};
+    const QList<QByteArray> names{"loop0",
+                                  "loop0p1",
+                                  "ram0",
+                                  "zram0",
+                                  "sda",
+                                  "sda1",
+                                  "sda15",
+                                  "sdaa",
+                                  "sdaa1",
+                                  "vda",
+                                  "xvdb",
+                                  "nvme0n1",
+                                  "nvme0n1p1",
+                                  "nvme0n10",
+                                  "mmcblk0",
+                                  "mmcblk0p2",
+                                  "dm-0",
+                                  "md127",
+                                  "sr0"};
     const QList<QByteArray> wholeDisks{"sda", "sdaa", "vda", "xvdb", "nvme0n1", "nvme0n10", "mmcblk0", "sr0"};
     m_host.disks.clear();
     for (const QByteArray &name : names)
@@ -414,7 +439,7 @@ void TestHostMetrics::diskSelection()
     m_host.writeTo(root());
     clock.advance(1000);
     const auto m = reader.sample();
-    QVERIFY2(m, qPrintable(m.error().toString()));
+    QVERIFY2(m, errorOf(m).constData());
     QCOMPARE(m->diskReadBytesPerSec, double(expectedSectors * 512));
 }
 
@@ -434,7 +459,7 @@ void TestHostMetrics::backwardsCountersGiveZero()
     m_host.writeTo(root());
     clock.advance(1000);
     const auto m = reader.sample();
-    QVERIFY2(m, qPrintable(m.error().toString()));
+    QVERIFY2(m, errorOf(m).constData());
     compareRates(*m, kAllZero);
 
     // The next interval counts normally from the new, lower baseline.
@@ -460,7 +485,7 @@ void TestHostMetrics::counterResetOnOneInterface()
     m_host.writeTo(root());
     clock.advance(1000);
     const auto m = reader.sample();
-    QVERIFY2(m, qPrintable(m.error().toString()));
+    QVERIFY2(m, errorOf(m).constData());
     compareRates(*m, Expected{.cpuBusy = 0.25, .netRx = 4000, .netTx = 2000, .netRxErrors = 1, .netDrops = 1});
 }
 
@@ -476,7 +501,7 @@ void TestHostMetrics::interfacesComingAndGoing()
     m_host.writeTo(root());
     clock.advance(1000);
     const auto m = reader.sample();
-    QVERIFY2(m, qPrintable(m.error().toString()));
+    QVERIFY2(m, errorOf(m).constData());
     compareRates(*m, Expected{.netRx = 300, .netTx = 200});
 
     add(m_host.net("eth1"), {10, 0, 0, 20, 0, 0});
@@ -507,10 +532,9 @@ void TestHostMetrics::optionalFileProblems_data()
 
     QTest::newRow("diskstats missing") << u"diskstats"_s << QByteArray() << u"diskstats is missing"_s;
     QTest::newRow("net/dev missing") << u"net/dev"_s << QByteArray() << u"net/dev is missing"_s;
-    QTest::newRow("diskstats short line") << u"diskstats"_s << QByteArray("   8       0 sda 1 2 3\n")
-                                          << u"diskstats line 1"_s;
-    QTest::newRow("net/dev garbage") << u"net/dev"_s
-                                     << QByteArray("Inter-| Receive\n face |bytes\n  eth0: 12 x 0 0\n")
+    QTest::newRow("diskstats short line")
+        << u"diskstats"_s << QByteArray("   8       0 sda 1 2 3\n") << u"diskstats line 1"_s;
+    QTest::newRow("net/dev garbage") << u"net/dev"_s << QByteArray("Inter-| Receive\n face |bytes\n  eth0: 12 x 0 0\n")
                                      << u"net/dev line 3"_s;
 }
 
@@ -525,10 +549,7 @@ void TestHostMetrics::optionalFileProblems()
     QVERIFY(reader.sample());
 
     const QString path = root() + u'/' + file;
-    if (content.isNull())
-        QVERIFY(QFile::remove(path));
-    apply(m_host,
-          Deltas{.cpu = {10, 0, 0, 30}, .sda = {4, 4, 50}, .eth0 = {100, 1, 1, 100, 1, 1}});
+    apply(m_host, Deltas{.cpu = {10, 0, 0, 30}, .sda = {4, 4, 50}, .eth0 = {100, 1, 1, 100, 1, 1}});
     m_host.writeTo(root());
     if (content.isNull())
         QVERIFY(QFile::remove(path));
@@ -537,7 +558,7 @@ void TestHostMetrics::optionalFileProblems()
     clock.advance(1000);
 
     const auto m = reader.sample();
-    QVERIFY2(m, qPrintable(m.error().toString()));
+    QVERIFY2(m, errorOf(m).constData());
     QCOMPARE(m->warnings.size(), 1);
     QVERIFY2(m->warnings.first().contains(warning), qPrintable(m->warnings.first()));
     QCOMPARE(m->cpuBusy, 0.25); // the rest of the sample is intact
@@ -560,9 +581,8 @@ void TestHostMetrics::requiredFileProblems_data()
     QTest::newRow("stat without cpu line")
         << u"stat"_s << QByteArray("cpu0 1 2 3 4 5\nprocs_running 1\nprocs_blocked 0\n") << ErrorCode::Corruption
         << u"/stat: no \"cpu\" line"_s;
-    QTest::newRow("stat cpu not a number")
-        << u"stat"_s << QByteArray("cpu  401205 0 67065 -1 1186 0 6529 110 0 0\n") << ErrorCode::Corruption
-        << u"/stat line 1: \"cpu\" counter 4"_s;
+    QTest::newRow("stat cpu not a number") << u"stat"_s << QByteArray("cpu  401205 0 67065 -1 1186 0 6529 110 0 0\n")
+                                           << ErrorCode::Corruption << u"/stat line 1: \"cpu\" counter 4"_s;
     QTest::newRow("stat cpu too short") << u"stat"_s << QByteArray("intr 5\ncpu 1 2\n") << ErrorCode::Corruption
                                         << u"/stat line 2"_s;
     QTest::newRow("stat procs_running garbage")
@@ -572,17 +592,17 @@ void TestHostMetrics::requiredFileProblems_data()
         << u"stat"_s << QByteArray("cpu  1 2 3 4 5 6 7 8 0 0\nprocs_running 1\n") << ErrorCode::Corruption
         << u"no \"procs_blocked\" line"_s;
     QTest::newRow("meminfo missing") << u"meminfo"_s << QByteArray() << ErrorCode::IoError << u"/meminfo"_s;
-    QTest::newRow("meminfo without MemTotal") << u"meminfo"_s << QByteArray("MemFree:  1000 kB\n")
-                                              << ErrorCode::Corruption << u"/meminfo: no MemTotal"_s;
-    QTest::newRow("meminfo bad number")
-        << u"meminfo"_s << QByteArray("MemTotal:       16318412 kB\nMemFree:        12x4 kB\n")
-        << ErrorCode::Corruption << u"/meminfo line 2"_s;
+    QTest::newRow("meminfo without MemTotal")
+        << u"meminfo"_s << QByteArray("MemFree:  1000 kB\n") << ErrorCode::Corruption << u"/meminfo: no MemTotal"_s;
+    QTest::newRow("meminfo bad number") << u"meminfo"_s
+                                        << QByteArray("MemTotal:       16318412 kB\nMemFree:        12x4 kB\n")
+                                        << ErrorCode::Corruption << u"/meminfo line 2"_s;
     QTest::newRow("meminfo wrong unit") << u"meminfo"_s << QByteArray("MemTotal:       16318412 MB\n")
                                         << ErrorCode::Corruption << u"/meminfo line 1"_s;
     QTest::newRow("loadavg garbage") << u"loadavg"_s << QByteArray("0.73 high 1.92 1/83 8068\n")
                                      << ErrorCode::Corruption << u"/loadavg line 1: field 2"_s;
-    QTest::newRow("loadavg negative") << u"loadavg"_s << QByteArray("0.73 -1 1.92 1/83 8068\n")
-                                      << ErrorCode::Corruption << u"/loadavg line 1"_s;
+    QTest::newRow("loadavg negative") << u"loadavg"_s << QByteArray("0.73 -1 1.92 1/83 8068\n") << ErrorCode::Corruption
+                                      << u"/loadavg line 1"_s;
     QTest::newRow("uptime empty") << u"uptime"_s << QByteArray("") << ErrorCode::Corruption << u"/uptime: empty"_s;
     QTest::newRow("uptime missing") << u"uptime"_s << QByteArray() << ErrorCode::IoError << u"/uptime"_s;
 }
@@ -622,7 +642,7 @@ void TestHostMetrics::failedSampleKeepsBaseline()
     m_host.writeTo(root());
     clock.advance(1000);
     const auto m = reader.sample();
-    QVERIFY2(m, qPrintable(m.error().toString()));
+    QVERIFY2(m, errorOf(m).constData());
     QCOMPARE(m->netRxBytesPerSec, 2000.0); // over both seconds since the last good sample
 }
 
@@ -636,7 +656,7 @@ void TestHostMetrics::meminfoWithoutMemAvailable()
     ManualClock clock;
     HostMetricsReader reader(clock, root());
     const auto m = reader.sample();
-    QVERIFY2(m, qPrintable(m.error().toString()));
+    QVERIFY2(m, errorOf(m).constData());
     QCOMPARE(m->memAvailableBytes, 500'000LL * 1024);
     QCOMPARE(m->memUsedFraction, 0.5);
     QCOMPARE(m->swapUsedFraction, 0.0);
@@ -653,7 +673,7 @@ void TestHostMetrics::cborRoundTrip()
     QCOMPARE(map.value("warnings"_L1).toArray().size(), 1);
     // Through bytes too, as a heartbeat carries it.
     const auto decoded = HostMetrics::fromCbor(QCborValue::fromCbor(map.toCborValue().toCbor()).toMap());
-    QVERIFY2(decoded, qPrintable(decoded.error().toString()));
+    QVERIFY2(decoded, errorOf(decoded).constData());
     QVERIFY(*decoded == original);
 }
 
@@ -683,15 +703,15 @@ void TestHostMetrics::fromCborRejects_data()
     QTest::newRow("cpu-busy above 1") << u"cpu-busy"_s << QCborValue(1.5) << u"\"cpu-busy\" must be a number in 0..1"_s;
     QTest::newRow("mem-used-fraction negative")
         << u"mem-used-fraction"_s << QCborValue(-0.1) << u"\"mem-used-fraction\""_s;
-    QTest::newRow("disk-io-busy-fraction 2") << u"disk-io-busy-fraction"_s << QCborValue(2)
-                                             << u"\"disk-io-busy-fraction\" must be a number in 0..1"_s;
-    QTest::newRow("swap-used-fraction NaN") << u"swap-used-fraction"_s << QCborValue(nan)
-                                            << u"\"swap-used-fraction\""_s;
+    QTest::newRow("disk-io-busy-fraction 2")
+        << u"disk-io-busy-fraction"_s << QCborValue(2) << u"\"disk-io-busy-fraction\" must be a number in 0..1"_s;
+    QTest::newRow("swap-used-fraction NaN")
+        << u"swap-used-fraction"_s << QCborValue(nan) << u"\"swap-used-fraction\""_s;
     QTest::newRow("load-1 negative") << u"load-1"_s << QCborValue(-0.5) << u"\"load-1\" must be a number >= 0"_s;
     QTest::newRow("net-rx-bytes-per-sec infinite")
         << u"net-rx-bytes-per-sec"_s << QCborValue(inf) << u"\"net-rx-bytes-per-sec\""_s;
-    QTest::newRow("mem-total-bytes as float") << u"mem-total-bytes"_s << QCborValue(1.0e9)
-                                              << u"\"mem-total-bytes\" must be an integer"_s;
+    QTest::newRow("mem-total-bytes as float")
+        << u"mem-total-bytes"_s << QCborValue(1.0e9) << u"\"mem-total-bytes\" must be an integer"_s;
     QTest::newRow("procs-running negative") << u"procs-running"_s << QCborValue(-1) << u"\"procs-running\""_s;
     QTest::newRow("procs-blocked as bool") << u"procs-blocked"_s << QCborValue(true) << u"\"procs-blocked\""_s;
     QTest::newRow("mem-available above total")
@@ -730,13 +750,13 @@ void TestHostMetrics::realProc()
     timer.start();
     const auto first = reader.sample();
     const qint64 firstNs = timer.nsecsElapsed();
-    QVERIFY2(first, qPrintable(first.error().toString()));
+    QVERIFY2(first, errorOf(first).constData());
     constexpr int kRounds = 200;
     timer.restart();
     HostMetrics m;
     for (int i = 0; i < kRounds; ++i) {
         const auto next = reader.sample();
-        QVERIFY2(next, qPrintable(next.error().toString()));
+        QVERIFY2(next, errorOf(next).constData());
         m = *next;
     }
     qInfo("one sample of /proc: first %.1f us, then %.1f us on average over %d",
@@ -766,7 +786,7 @@ void TestHostMetrics::realProc()
     QVERIFY(m.wallMs > 0);
     QVERIFY2(m.warnings.isEmpty(), qPrintable(m.warnings.join(u'\n')));
     const auto decoded = HostMetrics::fromCbor(m.toCbor());
-    QVERIFY2(decoded, qPrintable(decoded.error().toString()));
+    QVERIFY2(decoded, errorOf(decoded).constData());
 }
 
 QTEST_GUILESS_MAIN(TestHostMetrics)

@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include "foresight/cluster/localcluster.h"
+#include "foresight/metrics/hostmetrics.h"
 #include "foresight/monitor/agentwatch.h"
 
 using namespace foresight;
@@ -86,6 +87,12 @@ void TestHeartbeats::subscriberReceivesHeartbeatsWithPositions()
     QCOMPARE(last.agent, QStringLiteral("alpha"));
     QCOMPARE(last.intervalMs, 50);
     QVERIFY(last.uptimeMs > 0);
+    // Real host metrics, read by the agent from /proc.
+    QVERIFY2(last.hostError.isEmpty(), qPrintable(last.hostError));
+    auto host = HostMetrics::fromCbor(last.host);
+    QVERIFY2(host.has_value(), host ? "" : qPrintable(host.error().message));
+    QVERIFY(host->memTotalBytes > 0);
+    QVERIFY(host->cpuBusy >= 0.0 && host->cpuBusy <= 1.0);
     QCOMPARE(last.apps.size(), 1);
     QCOMPARE(last.apps.first().value(QStringLiteral("app")).toString(), QStringLiteral("shop"));
     QCOMPARE(last.apps.first().value(QStringLiteral("role")).toString(), QStringLiteral("primary"));

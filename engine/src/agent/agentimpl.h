@@ -18,6 +18,7 @@
 
 #include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
+#include "foresight/metrics/hostmetrics.h"
 #include "foresight/protocol/message.h"
 #include "foresight/state/deltalog.h"
 #include "foresight/state/keyvaluestate.h"
@@ -208,6 +209,7 @@ public:
     RejectCounters m_rejects;
     QHash<QByteArray, Subscriber> m_subscribers; // by routing id
     std::uint64_t m_heartbeatSeq = 0;
+    std::unique_ptr<HostMetricsReader> m_hostMetrics; // sampled once per heartbeat round
     std::atomic<bool> m_stop{false};
 };
 

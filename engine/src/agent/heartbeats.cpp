@@ -80,6 +80,12 @@ void Agent::Impl::sendHeartbeats()
             body->insert(QStringLiteral("wall-ms"), qint64(m_clock.wallMs()));
             body->insert(QStringLiteral("uptime-ms"), qint64(t - m_startedMs));
             body->insert(QStringLiteral("apps"), apps);
+            if (!m_hostMetrics)
+                m_hostMetrics = std::make_unique<HostMetricsReader>(m_clock);
+            if (auto host = m_hostMetrics->sample())
+                body->insert(QStringLiteral("host"), host->toCbor());
+            else
+                body->insert(QStringLiteral("host-error"), host.error().message);
         }
         body->insert(QStringLiteral("interval-ms"), subscriber.intervalMs);
         if (!transport::send(m_api, subscriber.routing, Message{MessageType::Heartbeat, *body}))
