@@ -65,11 +65,13 @@ Status PhiSettings::validate() const
                                    "for a deviation and at most %2")
                         .arg(windowSize)
                         .arg(PhiAccrualDetector::kMaxWindowSize));
-    if (minStdDeviationMs && !(*minStdDeviationMs > 0 && std::isfinite(*minStdDeviationMs)))
+    if (minStdDeviationMs
+        && !(*minStdDeviationMs > 0 && *minStdDeviationMs <= PhiAccrualDetector::kMaxMinStdDeviationMs))
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("phi detector: minimum standard deviation %1 ms must be a positive number "
-                                   "(leave it unset for 10% of the expected interval)")
-                        .arg(*minStdDeviationMs));
+                    QStringLiteral("phi detector: minimum standard deviation %1 ms is out of range; use more than 0 "
+                                   "and at most %2 ms, or leave it unset for 10% of the expected interval")
+                        .arg(*minStdDeviationMs, 0, 'g', 15)
+                        .arg(qint64(PhiAccrualDetector::kMaxMinStdDeviationMs)));
     if (acceptableHeartbeatPauseMs < 0 || acceptableHeartbeatPauseMs > PhiAccrualDetector::kMaxAcceptablePauseMs)
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("phi detector: acceptable heartbeat pause %1 ms is out of range; use 0 to %2 ms")
@@ -79,7 +81,7 @@ Status PhiSettings::validate() const
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("phi detector: threshold %1 is out of range; use a value above 0 and at most %2 "
                                    "(8 is the usual choice)")
-                        .arg(threshold)
+                        .arg(threshold, 0, 'g', 15)
                         .arg(PhiAccrualDetector::kMaxPhi));
     return {};
 }
@@ -203,14 +205,16 @@ std::optional<std::int64_t> PhiAccrualDetector::suspectAfterMs(double threshold)
     const double y = solveCubic(a);
     const double mean = meanIntervalMs() + double(m_settings.acceptableHeartbeatPauseMs);
     const double deviation = std::max(stdDeviationMs(), m_minStdDeviationMs);
-    const double estimate = std::clamp(std::ceil(mean + y * deviation), 0.0, double(std::int64_t(1) << 52));
+    // Settings validation bounds mean, pause and deviation, so the crossing (y < 32 for
+    // threshold <= kMaxPhi) is below 10^11 ms; the clamp only keeps the conversion defined.
+    const double estimate = std::clamp(std::ceil(mean + y * deviation), 0.0, 0x1p52);
 
     // The estimate is within a millisecond or so; settle it against phi itself so that the answer
-    // agrees exactly with phi() and isAvailable().
+    // agrees exactly with phi() and isAvailable(). The step bound is a guard, never reached.
     auto elapsed = std::int64_t(estimate);
-    while (elapsed > 0 && phiAtElapsed(double(elapsed - 1)) >= threshold)
+    for (int steps = 0; steps < 1000 && elapsed > 0 && phiAtElapsed(double(elapsed - 1)) >= threshold; ++steps)
         --elapsed;
-    while (phiAtElapsed(double(elapsed)) < threshold)
+    for (int steps = 0; steps < 1000 && phiAtElapsed(double(elapsed)) < threshold; ++steps)
         ++elapsed;
     return elapsed;
 }

@@ -18,7 +18,7 @@ struct PhiSettings
     // 2 .. PhiAccrualDetector::kMaxWindowSize.
     int windowSize = 200;
     // Floor of the standard deviation, so that perfectly regular heartbeats do not make phi
-    // shoot up at the first millisecond of lateness. Unset: 10% of expectedIntervalMs. > 0.
+    // shoot up at the first millisecond of lateness. Unset: 10% of expectedIntervalMs. (0, 1 h].
     std::optional<double> minStdDeviationMs;
     // Added to the mean: a pause that is normal for this sender (GC, a busy host), as Akka's
     // acceptable-heartbeat-pause. 0 .. 24 h.
@@ -69,6 +69,7 @@ public:
     static constexpr int kMaxWindowSize = 100'000;
     static constexpr std::int64_t kMaxExpectedIntervalMs = 3'600'000;
     static constexpr std::int64_t kMaxAcceptablePauseMs = 86'400'000;
+    static constexpr double kMaxMinStdDeviationMs = 3'600'000;
 
     // A detector with the given settings, or the reason they are invalid.
     static Result<PhiAccrualDetector> create(const PhiSettings &settings);
