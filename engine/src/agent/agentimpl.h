@@ -192,6 +192,8 @@ public:
     void handleLease(const ReplyRoute &route, const protocol::Message &message);
     // Whether the primary may take writes now: not fenced, and holding a lease where required.
     bool holdsWriteLease(const AppInstance &app) const;
+    // Replies fenced and returns false unless the primary may serve requests (not fenced, lease held).
+    bool refuseUnlessServing(const ReplyRoute &route, const AppInstance &app);
     Status applyAssignment(const AppAssignment &assignment);
     QCborMap appStatus(const AppInstance &app) const;
 

@@ -31,6 +31,28 @@ QCborMap withId(qint64 id)
 
 } // namespace
 
+bool Agent::Impl::refuseUnlessServing(const ReplyRoute &route, const AppInstance &app)
+{
+    if (app.fenced) {
+        replyError(route,
+                   ErrorCode::Fenced,
+                   QStringLiteral("primary of '%1' is fenced: %2").arg(app.name, app.fencedReason),
+                   QCborMap{{QStringLiteral("epoch"), qint64(qMax(app.epoch, app.fencedByEpoch))}});
+        return false;
+    }
+    if (!holdsWriteLease(app)) {
+        replyError(route,
+                   ErrorCode::Fenced,
+                   QStringLiteral("primary of '%1' holds no write lease (it expired %2 ms ago or was never granted): "
+                                  "its console must renew it")
+                       .arg(app.name)
+                       .arg(now() - app.leaseUntilMs),
+                   QCborMap{{QStringLiteral("epoch"), qint64(app.epoch)}});
+        return false;
+    }
+    return true;
+}
+
 void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
 {
     const QString appName = message.body.value(QStringLiteral("app")).toString();
@@ -67,25 +89,8 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
                    extra);
         return;
     }
-    if (app->fenced) {
-        QCborMap extra;
-        extra.insert(QStringLiteral("epoch"), qint64(qMax(app->epoch, app->fencedByEpoch)));
-        replyError(route,
-                   ErrorCode::Fenced,
-                   QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason),
-                   extra);
+    if (!refuseUnlessServing(route, *app))
         return;
-    }
-    if (!holdsWriteLease(*app)) {
-        replyError(route,
-                   ErrorCode::Fenced,
-                   QStringLiteral("primary of '%1' holds no write lease (it expired %2 ms ago or was never granted): "
-                                  "its console must renew it")
-                       .arg(appName)
-                       .arg(now() - app->leaseUntilMs),
-                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
-        return;
-    }
     const QString key = message.body.value(QStringLiteral("key")).toString();
     if (key.isEmpty() || key.toUtf8().size() > kMaxKeyBytes) {
         replyError(route,
@@ -192,24 +197,9 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
                    extra);
         return;
     }
-    if (app->fenced) {
-        // A fenced primary's state may be stale: reading it would be a stale read.
-        replyError(route,
-                   ErrorCode::Fenced,
-                   QStringLiteral("primary of '%1' is fenced: %2").arg(appName, app->fencedReason),
-                   QCborMap{{QStringLiteral("epoch"), qint64(qMax(app->epoch, app->fencedByEpoch))}});
+    // A fenced or lease-less primary's state may be stale: reading it would be a stale read.
+    if (!refuseUnlessServing(route, *app))
         return;
-    }
-    if (!holdsWriteLease(*app)) {
-        replyError(route,
-                   ErrorCode::Fenced,
-                   QStringLiteral("primary of '%1' holds no write lease (it expired %2 ms ago or was never granted): "
-                                  "its console must renew it")
-                       .arg(appName)
-                       .arg(now() - app->leaseUntilMs),
-                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
-        return;
-    }
     const auto value = app->state.get(message.body.value(QStringLiteral("key")).toString());
     QCborMap body = withId(route.requestId);
     body.insert(QStringLiteral("found"), value.has_value());
