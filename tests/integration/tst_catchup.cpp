@@ -6,65 +6,20 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "clusterprobe.h"
 #include "foresight/cluster/localcluster.h"
 
 using namespace foresight;
+using namespace foresight::testing;
 
 namespace {
 
-const QString kApp = QStringLiteral("shop");
+const QString &kApp = testing::kTestApp;
 constexpr int kTimeoutMs = 15000;
-
-// The application's status on one agent; empty when the agent does not answer.
-QCborMap statusOf(const LocalCluster &cluster, int agent)
-{
-    auto status = cluster.appStatus(agent, kApp);
-    return status ? *status : QCborMap();
-}
-
-qint64 seqOf(const LocalCluster &cluster, int agent)
-{
-    return statusOf(cluster, agent).value(QStringLiteral("seq")).toInteger(-1);
-}
-
-// The primary's view of one replica link; empty when there is none.
-QCborMap linkOf(const LocalCluster &cluster, int primary, const QString &replica)
-{
-    const QCborArray links = statusOf(cluster, primary).value(QStringLiteral("replicas")).toArray();
-    for (const QCborValue &link : links) {
-        if (link.toMap().value(QStringLiteral("agent")).toString() == replica)
-            return link.toMap();
-    }
-    return {};
-}
-
-qsizetype linkCount(const LocalCluster &cluster, int primary)
-{
-    return statusOf(cluster, primary).value(QStringLiteral("replicas")).toArray().size();
-}
 
 QCborMap storedSnapshotOf(const LocalCluster &cluster, int agent)
 {
     return statusOf(cluster, agent).value(QStringLiteral("stored-snapshot")).toMap();
-}
-
-qint64 counterOf(const QCborMap &status, const QString &name)
-{
-    return status.value(QStringLiteral("counters")).toMap().value(name).toInteger(-1);
-}
-
-// Writes count keys "<prefix><i>"; every third one is critical ("session/..."). Returns an empty
-// string, or what went wrong.
-QString writeMany(sdk::Client &client, const QString &prefix, int count, sdk::Ack ack = sdk::Ack::Replicated)
-{
-    for (int i = 0; i < count; ++i) {
-        const QString key = (i % 3 == 0 ? QStringLiteral("session/") : QStringLiteral("cart/")) + prefix
-                            + QString::number(i);
-        auto receipt = client.put(key, prefix.toUtf8() + QByteArray::number(i), ack);
-        if (!receipt)
-            return key + QStringLiteral(": ") + receipt.error().toString();
-    }
-    return {};
 }
 
 std::unique_ptr<LocalCluster> startCluster(const QTemporaryDir &dir, const QStringList &names, QString *error)

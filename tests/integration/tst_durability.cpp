@@ -11,23 +11,19 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "clusterprobe.h"
 #include "foresight/cluster/localcluster.h"
 
 using namespace foresight;
+using namespace foresight::testing;
 
 namespace {
 
-const QString kApp = QStringLiteral("shop");
+const QString &kApp = testing::kTestApp;
 constexpr int kWriters = 4;
 constexpr int kAckedBeforeKill = 400; // across all writers
 constexpr int kAckedAfterFailover = 200;
 constexpr int kTimeoutMs = 30000;
-
-QCborMap statusOf(const LocalCluster &cluster, int agent)
-{
-    auto status = cluster.appStatus(agent, kApp);
-    return status ? *status : QCborMap();
-}
 
 struct AckedWrite
 {

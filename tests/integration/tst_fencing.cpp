@@ -5,52 +5,16 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "clusterprobe.h"
 #include "foresight/cluster/localcluster.h"
 
 using namespace foresight;
+using namespace foresight::testing;
 
 namespace {
 
-const QString kApp = QStringLiteral("shop");
+const QString &kApp = testing::kTestApp;
 constexpr int kTimeoutMs = 10000;
-
-QCborMap statusOf(const LocalCluster &cluster, int agent)
-{
-    auto status = cluster.appStatus(agent, kApp);
-    return status ? *status : QCborMap();
-}
-
-qint64 seqOf(const LocalCluster &cluster, int agent)
-{
-    return statusOf(cluster, agent).value(QStringLiteral("seq")).toInteger(-1);
-}
-
-QString textOf(const LocalCluster &cluster, int agent, const QString &field)
-{
-    return statusOf(cluster, agent).value(field).toString();
-}
-
-qsizetype linkCount(const LocalCluster &cluster, int primary)
-{
-    return statusOf(cluster, primary).value(QStringLiteral("replicas")).toArray().size();
-}
-
-qint64 counterOf(const QCborMap &status, const QString &name)
-{
-    return status.value(QStringLiteral("counters")).toMap().value(name).toInteger(-1);
-}
-
-QString writeMany(sdk::Client &client, const QString &prefix, int count, sdk::Ack ack = sdk::Ack::Replicated)
-{
-    for (int i = 0; i < count; ++i) {
-        const QString key = (i % 3 == 0 ? QStringLiteral("session/") : QStringLiteral("cart/")) + prefix
-                            + QString::number(i);
-        auto receipt = client.put(key, prefix.toUtf8() + QByteArray::number(i), ack);
-        if (!receipt)
-            return key + QStringLiteral(": ") + receipt.error().toString();
-    }
-    return {};
-}
 
 std::unique_ptr<LocalCluster> startCluster(const QTemporaryDir &dir, QString *error)
 {
@@ -72,22 +36,6 @@ AppConfig testConfig()
     config.syncReplicas = 1;
     config.ackTimeoutMs = 1000;
     return config;
-}
-
-// An SDK client that knows only the listed agents, in that order.
-Result<std::unique_ptr<sdk::Client>> clientOf(const LocalCluster &cluster,
-                                              const QList<int> &agents,
-                                              int requestTimeoutMs,
-                                              int failoverTimeoutMs)
-{
-    sdk::ClientOptions options = cluster.clientOptions(kApp);
-    const QList<sdk::AgentEndpoint> all = options.agents;
-    options.agents.clear();
-    for (int agent : agents)
-        options.agents.append(all.at(agent));
-    options.requestTimeoutMs = requestTimeoutMs;
-    options.failoverTimeoutMs = failoverTimeoutMs;
-    return sdk::Client::connect(options);
 }
 
 Result<QCborMap> promote(const LocalCluster &cluster, int agent)
