@@ -162,6 +162,9 @@ public:
     // After the critical patterns change, a warm replica starts over from a critical snapshot.
     void resyncWarmReplicas(AppInstance &app);
     void flushAndExpire();
+    // Sends the link's queued deltas (or a keep-alive) up to the current position; false when
+    // the link could not take it.
+    bool flushLink(AppInstance &app, ReplicaLink &link);
     void completeWrites(AppInstance &app);
     void failPendingWrites(AppInstance &app, ErrorCode code, const QString &text);
     void fence(AppInstance &app, const QString &reason, std::uint64_t newerEpoch = 0);

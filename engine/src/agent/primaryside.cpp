@@ -153,18 +153,9 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     }
     // A burst of large values flushes early, so no batch outgrows the message limit.
     for (ReplicaLink &link : app->replicas) {
-        if (link.batchBytes >= kMaxBatchBytes || link.batch.size() >= kMaxItemsPerMessage) {
-            QCborMap body;
-            body.insert(QStringLiteral("app"), app->name);
-            body.insert(QStringLiteral("epoch"), qint64(app->epoch));
-            body.insert(QStringLiteral("upto"), qint64(app->state.seq()));
-            body.insert(QStringLiteral("deltas"), link.batch);
-            link.batch = QCborArray();
-            link.batchBytes = 0;
-            if (transport::send(m_api, {link.identity}, Message{MessageType::Deltas, body}))
-                link.sentSeq = app->state.seq();
-            link.lastSentMs = now();
-        }
+        // A failed send is noticed, and the link dropped, by the next flushAndExpire().
+        if (link.batchBytes >= kMaxBatchBytes || link.batch.size() >= kMaxItemsPerMessage)
+            (void) flushLink(*app, link);
     }
 
     if (ack == QLatin1String("primary") || app->config.syncReplicas == 0) {
@@ -465,6 +456,23 @@ void Agent::Impl::handleReplicaError(const QByteArray &identity, const Message &
     dropLink(*app, identity, QStringLiteral("replica reported %1: %2").arg(code, text));
 }
 
+bool Agent::Impl::flushLink(AppInstance &app, ReplicaLink &link)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("app"), app.name);
+    body.insert(QStringLiteral("epoch"), qint64(app.epoch));
+    body.insert(QStringLiteral("upto"), qint64(app.state.seq()));
+    body.insert(QStringLiteral("deltas"), link.batch);
+    link.batch = QCborArray();
+    link.batchBytes = 0;
+    link.lastSentMs = now();
+    if (!transport::send(m_api, {link.identity}, Message{MessageType::Deltas, body}))
+        return false;
+    if (link.tier != Tier::Cold) // to a cold replica this is a keep-alive, not a position
+        link.sentSeq = app.state.seq();
+    return true;
+}
+
 bool Agent::Impl::holdsWriteLease(const AppInstance &app) const
 {
     return app.config.leaseMs == 0 || m_clock.monotonicMs() < app.leaseUntilMs;
@@ -532,18 +540,8 @@ void Agent::Impl::flushAndExpire()
             const bool keepAlive = t - link.lastSentMs >= m_options.replicaAckIntervalMs;
             if (link.batch.isEmpty() && !keepAlive)
                 continue;
-            QCborMap body;
-            body.insert(QStringLiteral("app"), app.name);
-            body.insert(QStringLiteral("epoch"), qint64(app.epoch));
-            body.insert(QStringLiteral("upto"), qint64(app.state.seq()));
-            body.insert(QStringLiteral("deltas"), link.batch);
-            link.batch = QCborArray();
-            link.batchBytes = 0;
-            if (!transport::send(m_api, {link.identity}, Message{MessageType::Deltas, body}))
+            if (!flushLink(app, link))
                 broken.append({link.identity, QStringLiteral("replica unreachable")});
-            else if (link.tier != Tier::Cold)
-                link.sentSeq = app.state.seq();
-            link.lastSentMs = t;
         }
         for (const auto &[identity, why] : broken)
             dropLink(app, identity, why);
