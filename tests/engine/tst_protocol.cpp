@@ -48,6 +48,17 @@ QCborMap putBody()
                     {u"ack"_s, u"sync"_s}};
 }
 
+QCborMap heartbeatBody()
+{
+    return QCborMap{{u"agent"_s, u"alpha"_s},
+                    {u"seq"_s, 41},
+                    {u"incarnation"_s, Q_INT64_C(5804279233170942337)},
+                    {u"wall-ms"_s, Q_INT64_C(1700000000000)},
+                    {u"uptime-ms"_s, 4100},
+                    {u"interval-ms"_s, 100},
+                    {u"apps"_s, QCborArray{}}};
+}
+
 StateDelta makeDelta(std::uint64_t seq, DeltaOp op, const QString &key, const QByteArray &value)
 {
     return StateDelta{3, seq, 1'700'000'000'123, key, op, value};
@@ -174,6 +185,24 @@ void TestProtocol::roundTrip_data()
                                         {u"role"_s, u"replica"_s},
                                         {u"primary"_s, QCborMap{{u"agent"_s, u"h1"_s}}},
                                         {u"config"_s, QCborMap{}}};
+    QTest::newRow("lease anchored to a heartbeat") << MessageType::Lease
+                                                   << QCborMap{{u"id"_s, 9},
+                                                               {u"app"_s, u"shop"_s},
+                                                               {u"epoch"_s, 3},
+                                                               {u"lease-ms"_s, 1000},
+                                                               {u"heartbeat"_s, 8812},
+                                                               {u"incarnation"_s, std::numeric_limits<qint64>::max()}};
+    QTest::newRow("promote anchored to a heartbeat") << MessageType::Promote
+                                                     << QCborMap{{u"id"_s, 5},
+                                                                 {u"app"_s, u"shop"_s},
+                                                                 {u"lease-ms"_s, 1000},
+                                                                 {u"heartbeat"_s, 1},
+                                                                 {u"incarnation"_s, 1}};
+    // Without `heartbeat`, `incarnation` is optional and ignored.
+    QTest::newRow("lease with incarnation alone")
+        << MessageType::Lease
+        << QCborMap{{u"id"_s, 9}, {u"app"_s, u"shop"_s}, {u"epoch"_s, 3}, {u"lease-ms"_s, 0}, {u"incarnation"_s, 7}};
+    QTest::newRow("heartbeat with incarnation") << MessageType::Heartbeat << heartbeatBody();
     QTest::newRow("large id") << MessageType::Ok << QCborMap{{u"id"_s, std::numeric_limits<qint64>::max()}};
     QTest::newRow("error") << MessageType::Error << protocol::makeError(5, {ErrorCode::NotPrimary, u"go to h2"_s}).body;
 }
@@ -326,6 +355,14 @@ void TestProtocol::missingRequiredField_data()
         << MessageType::ReplicaHello
         << QCborMap{{u"app"_s, u"a"_s}, {u"agent"_s, u"h"_s}, {u"tier"_s, u"hot"_s}, {u"epoch"_s, 1}, {u"seq"_s, 2}}
         << u"seq-epoch"_s;
+    // A lease anchor names the agent process as well as the heartbeat.
+    QTest::newRow("lease heartbeat without incarnation")
+        << MessageType::Lease
+        << QCborMap{{u"id"_s, 1}, {u"app"_s, u"a"_s}, {u"epoch"_s, 1}, {u"lease-ms"_s, 100}, {u"heartbeat"_s, 3}}
+        << u"incarnation"_s;
+    QTest::newRow("promote heartbeat without incarnation")
+        << MessageType::Promote << QCborMap{{u"id"_s, 1}, {u"app"_s, u"a"_s}, {u"lease-ms"_s, 100}, {u"heartbeat"_s, 3}}
+        << u"incarnation"_s;
 }
 
 void TestProtocol::missingRequiredField()
@@ -368,6 +405,29 @@ void TestProtocol::fieldOfWrongType_data()
     QTest::newRow("deltas as map") << MessageType::Deltas << u"deltas"_s << QCborValue(QCborMap{}) << u"array"_s;
     QTest::newRow("assign primary as array")
         << MessageType::Assign << u"primary"_s << QCborValue(QCborArray{}) << u"map"_s;
+    for (const MessageType type : {MessageType::Lease, MessageType::Promote}) {
+        const QString name = protocol::messageTypeName(type);
+        for (const QString &field : {u"heartbeat"_s, u"incarnation"_s}) {
+            QTest::addRow("%s %s as text", qPrintable(name), qPrintable(field))
+                << type << field << QCborValue(u"12"_s) << u"unsigned integer"_s;
+            QTest::addRow("%s %s negative", qPrintable(name), qPrintable(field))
+                << type << field << QCborValue(-12) << u"unsigned integer"_s;
+            QTest::addRow("%s %s as double", qPrintable(name), qPrintable(field))
+                << type << field << QCborValue(12.0) << u"unsigned integer"_s;
+            QTest::addRow("%s %s as bytes", qPrintable(name), qPrintable(field))
+                << type << field << QCborValue(QByteArray("\x0c")) << u"unsigned integer"_s;
+            QTest::addRow("%s %s as null", qPrintable(name), qPrintable(field))
+                << type << field << QCborValue(nullptr) << u"unsigned integer"_s;
+        }
+    }
+    QTest::newRow("heartbeat incarnation as text")
+        << MessageType::Heartbeat << u"incarnation"_s << QCborValue(u"5804279233170942337"_s) << u"unsigned integer"_s;
+    QTest::newRow("heartbeat incarnation negative")
+        << MessageType::Heartbeat << u"incarnation"_s << QCborValue(-1) << u"unsigned integer"_s;
+    QTest::newRow("heartbeat incarnation tagged bignum")
+        << MessageType::Heartbeat << u"incarnation"_s
+        << QCborValue(QCborKnownTags::PositiveBignum, QByteArray("\x01\x00\x00\x00\x00\x00\x00\x00\x00", 9))
+        << u"unsigned integer"_s;
 }
 
 void TestProtocol::fieldOfWrongType()
@@ -394,6 +454,20 @@ void TestProtocol::fieldOfWrongType()
         break;
     case MessageType::Assign:
         body = {{u"id"_s, 1}, {u"app"_s, u"a"_s}, {u"role"_s, u"replica"_s}};
+        break;
+    case MessageType::Lease:
+        body = {{u"id"_s, 1},
+                {u"app"_s, u"a"_s},
+                {u"epoch"_s, 1},
+                {u"lease-ms"_s, 100},
+                {u"heartbeat"_s, 3},
+                {u"incarnation"_s, 77}};
+        break;
+    case MessageType::Promote:
+        body = {{u"id"_s, 1}, {u"app"_s, u"a"_s}, {u"lease-ms"_s, 100}, {u"heartbeat"_s, 3}, {u"incarnation"_s, 77}};
+        break;
+    case MessageType::Heartbeat:
+        body = heartbeatBody();
         break;
     default:
         QFAIL("no base body for this type");

@@ -4,6 +4,7 @@
 // it (agent.cpp: sockets, loop and dispatch; primaryside.cpp; replicaside.cpp; control.cpp).
 // Everything here is touched only by the thread running Agent::run(), except m_stop.
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -125,6 +126,14 @@ struct Subscriber
     std::int64_t lastSentMs = -1'000'000;
 };
 
+// When the agent began sending one heartbeat round: a write lease anchored to that heartbeat
+// runs from this moment (docs/protocol.md 9.8).
+struct HeartbeatRound
+{
+    std::uint64_t seq = 0;   // 0: slot never used
+    std::int64_t sentMs = 0; // monotonic
+};
+
 struct RejectCounters
 {
     qint64 malformed = 0;
@@ -186,6 +195,11 @@ public:
     void sendHeartbeats();
     // Milliseconds until the next heartbeat is due (for the poll timeout); -1 with no subscriber.
     std::int64_t nextHeartbeatInMs() const;
+    // When round `seq` of this incarnation began, if it is one of the last kHeartbeatRounds.
+    std::optional<std::int64_t> heartbeatSentMs(std::uint64_t seq) const;
+    // A random non-zero number below 2^63, new for every agent process.
+    static std::uint64_t newIncarnation();
+    static constexpr std::size_t kHeartbeatRounds = 256;
 
     // control.cpp
     void handleStatus(const ReplyRoute &route, const protocol::Message &message);
@@ -193,6 +207,10 @@ public:
     void handlePromote(const ReplyRoute &route, const protocol::Message &message);
     void handleTakeSnapshot(const ReplyRoute &route, const protocol::Message &message);
     void handleLease(const ReplyRoute &route, const protocol::Message &message);
+    // When the lease a grant of leaseMs gives ends (monotonic): at the send time of the heartbeat
+    // the body names (`heartbeat`, `incarnation`) plus leaseMs, else at now plus leaseMs.
+    // invalid-argument for an anchor that is not a recent heartbeat of this agent process.
+    Result<std::int64_t> leaseEndOfGrant(const QCborMap &body, std::int64_t leaseMs) const;
     // Whether the primary may take writes now: not fenced, and holding a lease where required.
     bool holdsWriteLease(const AppInstance &app) const;
     // Replies fenced and returns false unless the primary may serve requests (not fenced, lease held).
@@ -214,7 +232,9 @@ public:
     RejectCounters m_rejects;
     QHash<QByteArray, Subscriber> m_subscribers; // by routing id
     std::uint64_t m_heartbeatSeq = 0;
-    std::unique_ptr<HostMetricsReader> m_hostMetrics; // sampled once per heartbeat round
+    const std::uint64_t m_incarnation = newIncarnation();
+    std::array<HeartbeatRound, kHeartbeatRounds> m_heartbeatRounds{}; // slot seq % kHeartbeatRounds
+    std::unique_ptr<HostMetricsReader> m_hostMetrics;                 // sampled once per heartbeat round
     std::atomic<bool> m_stop{false};
 };
 

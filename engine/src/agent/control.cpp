@@ -1,4 +1,4 @@
-// Control commands from consoles and foresightctl: status, assign, promote, take-snapshot.
+// Control commands from consoles and foresightctl: status, assign, promote, take-snapshot, lease.
 
 #include <QCborArray>
 #include <QJsonObject>
@@ -12,6 +12,8 @@ using protocol::Message;
 using protocol::MessageType;
 
 namespace {
+
+constexpr qint64 kMaxLeaseMs = 600'000;
 
 QCborMap withId(qint64 id)
 {
@@ -155,6 +157,46 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
     reply(route, protocol::makeOk(route.requestId));
 }
 
+Result<std::int64_t> Agent::Impl::leaseEndOfGrant(const QCborMap &body, std::int64_t leaseMs) const
+{
+    const QCborValue heartbeat = body.value(QStringLiteral("heartbeat"));
+    if (heartbeat.isUndefined()) {
+        // Counted from arrival: a grant that waited in a queue (a stopped process, a slow link)
+        // gives a fresh lease long after its console has written this primary off. Manual use only.
+        return now() + leaseMs;
+    }
+    // Anchored to heartbeat N: the lease ends at send(N) + leaseMs on this agent's monotonic
+    // clock. The console received N at recv(N) >= send(N), so the lease ends no later than
+    // recv(N) + leaseMs on the console's clock (plus the drift between the two clocks over that
+    // span). However long the grant itself was delayed, in a queue or in a frozen process, it
+    // cannot extend the lease past that point: a late grant is anchored to an old heartbeat and
+    // gives nothing. So a console that waits out recv(N) + leaseMs (plus a margin) after the last
+    // heartbeat it anchored a grant to knows this primary has stopped writing.
+    // The schema makes both fields uints and `incarnation` required with `heartbeat`.
+    const auto seq = std::uint64_t(heartbeat.toInteger());
+    const auto incarnation = std::uint64_t(body.value(QStringLiteral("incarnation")).toInteger());
+    std::optional<std::int64_t> sentMs;
+    QString why;
+    if (incarnation != m_incarnation)
+        why = QStringLiteral("it names another process of this agent (restarted since?)");
+    else if (seq > m_heartbeatSeq)
+        why = QStringLiteral("this agent has not sent it yet");
+    else if (sentMs = heartbeatSentMs(seq); !sentMs)
+        why = QStringLiteral("it is older than the last %1 heartbeat rounds").arg(kHeartbeatRounds);
+    if (!sentMs) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("lease anchored to heartbeat %1 of incarnation %2: not a recent heartbeat of "
+                                   "this agent (incarnation %3, last heartbeat %4): %5; anchor the grant to a "
+                                   "heartbeat just received")
+                        .arg(seq)
+                        .arg(incarnation)
+                        .arg(m_incarnation)
+                        .arg(m_heartbeatSeq)
+                        .arg(why));
+    }
+    return *sentMs + leaseMs;
+}
+
 void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
 {
     const QString appName = message.body.value(QStringLiteral("app")).toString();
@@ -167,6 +209,13 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         replyError(route,
                    ErrorCode::InvalidArgument,
                    QStringLiteral("'%1' is already primary here (epoch %2)").arg(appName).arg(app->epoch));
+        return;
+    }
+    const qint64 leaseMs = message.body.value(QStringLiteral("lease-ms")).toInteger(0);
+    if (leaseMs > kMaxLeaseMs) {
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("promote: lease-ms must be at most %1").arg(kMaxLeaseMs));
         return;
     }
     // The new epoch is above anything this agent has seen, so the old primary's deltas and
@@ -185,15 +234,31 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     app->replicas.clear();
     app->state.setSequencing(KeyValueState::Sequencing::Strict);
     // A console that promotes grants the first lease with it, so writes need no second round trip.
-    app->leaseUntilMs = now() + message.body.value(QStringLiteral("lease-ms")).toInteger(0);
+    // The promotion stands even when the lease's anchor is not recognised: it then grants no lease
+    // (a lease from an earlier stint as primary is for an older epoch and ends here too), and the
+    // console grants one with its next `lease`.
+    app->leaseUntilMs = now();
+    QString leaseRefused;
+    if (leaseMs > 0) {
+        if (auto until = leaseEndOfGrant(message.body, leaseMs))
+            app->leaseUntilMs = qMax(app->leaseUntilMs, *until);
+        else
+            leaseRefused = until.error().message;
+    }
+    const std::int64_t leaseLeftMs = qMax<std::int64_t>(0, app->leaseUntilMs - now());
     qCWarning(lcAgent) << appName << ": promoted from" << tierName(formerTier) << "to primary at epoch" << epoch
-                       << "sequence" << app->state.seq();
+                       << "sequence" << app->state.seq() << "lease left" << leaseLeftMs << "ms";
+    if (!leaseRefused.isEmpty())
+        qCWarning(lcAgent) << appName << ": promoted without a lease:" << leaseRefused;
     QCborMap body = withId(route.requestId);
     body.insert(QStringLiteral("app"), appName);
     body.insert(QStringLiteral("epoch"), qint64(epoch));
     body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
     body.insert(QStringLiteral("digest"), app->state.digest().toHex());
     body.insert(QStringLiteral("former-tier"), tierName(formerTier));
+    body.insert(QStringLiteral("lease-left-ms"), qint64(leaseLeftMs));
+    if (!leaseRefused.isEmpty())
+        body.insert(QStringLiteral("lease-refused"), leaseRefused);
     reply(route, Message{MessageType::Ok, body});
 }
 
@@ -222,15 +287,30 @@ void Agent::Impl::handleLease(const ReplyRoute &route, const Message &message)
         return;
     }
     const qint64 leaseMs = message.body.value(QStringLiteral("lease-ms")).toInteger();
-    if (leaseMs > 600'000) {
-        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("lease-ms must be at most 600000"));
+    if (leaseMs > kMaxLeaseMs) {
+        replyError(route, ErrorCode::InvalidArgument, QStringLiteral("lease-ms must be at most %1").arg(kMaxLeaseMs));
         return;
     }
-    app->leaseUntilMs = now() + leaseMs;
+    auto until = leaseEndOfGrant(message.body, leaseMs);
+    if (!until) {
+        replyError(route, until.error().code, until.error().message);
+        return;
+    }
+    const bool anchored = message.body.contains(QStringLiteral("heartbeat"));
+    // An anchored grant only ever extends the lease: grants for older heartbeats may arrive after
+    // newer ones. An unanchored one sets it, so an operator can end a lease with lease-ms 0.
+    app->leaseUntilMs = anchored ? qMax(app->leaseUntilMs, *until) : *until;
+    const std::int64_t leaseLeftMs = qMax<std::int64_t>(0, app->leaseUntilMs - now());
+    if (anchored && *until <= now()) {
+        qCInfo(lcAgent) << appName << ": a lease grant anchored to heartbeat"
+                        << message.body.value(QStringLiteral("heartbeat")).toInteger() << "arrived" << now() - *until
+                        << "ms after it would have ended; it gives nothing";
+    }
     QCborMap body = withId(route.requestId);
     body.insert(QStringLiteral("app"), appName);
     body.insert(QStringLiteral("epoch"), qint64(app->epoch));
     body.insert(QStringLiteral("lease-ms"), leaseMs);
+    body.insert(QStringLiteral("lease-left-ms"), qint64(leaseLeftMs));
     reply(route, Message{MessageType::Ok, body});
 }
 

@@ -1,7 +1,10 @@
 // Heartbeats to subscribed consoles: the agent's own loop sends them, so a hung or stopped agent
 // falls silent (ZeroMQ's transport heartbeats are answered by its I/O thread and would not).
+// The agent remembers when it began each of its last rounds, so a console's write lease can be
+// anchored to a heartbeat it received (control.cpp, leaseEndOfGrant).
 
 #include <QCborArray>
+#include <QRandomGenerator>
 
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
@@ -44,6 +47,23 @@ void Agent::Impl::handleSubscribe(const ReplyRoute &route, const Message &messag
     reply(route, Message{MessageType::Ok, body});
 }
 
+std::uint64_t Agent::Impl::newIncarnation()
+{
+    // 63 bits, so it is a CBOR uint every decoder can hold; never 0, which would read as absent.
+    std::uint64_t incarnation = 0;
+    while (incarnation == 0)
+        incarnation = QRandomGenerator::system()->generate64() >> 1;
+    return incarnation;
+}
+
+std::optional<std::int64_t> Agent::Impl::heartbeatSentMs(std::uint64_t seq) const
+{
+    const HeartbeatRound &round = m_heartbeatRounds[seq % kHeartbeatRounds];
+    if (seq == 0 || round.seq != seq)
+        return std::nullopt; // never sent, or overwritten by a later round
+    return round.sentMs;
+}
+
 std::int64_t Agent::Impl::nextHeartbeatInMs() const
 {
     std::int64_t next = -1;
@@ -71,12 +91,17 @@ void Agent::Impl::sendHeartbeats()
         if (t - subscriber.lastSentMs < subscriber.intervalMs)
             continue;
         if (!body) {
+            // Taken before anything is sent, so it is no later than any subscriber's arrival time:
+            // a lease anchored to this round can never outlast what its console computes (9.8).
+            ++m_heartbeatSeq;
+            m_heartbeatRounds[m_heartbeatSeq % kHeartbeatRounds] = HeartbeatRound{m_heartbeatSeq, t};
             body.emplace();
             QCborArray apps;
             for (const auto &[name, app] : m_apps)
                 apps.append(appStatus(*app));
             body->insert(QStringLiteral("agent"), m_options.name);
-            body->insert(QStringLiteral("seq"), qint64(++m_heartbeatSeq));
+            body->insert(QStringLiteral("seq"), qint64(m_heartbeatSeq));
+            body->insert(QStringLiteral("incarnation"), qint64(m_incarnation));
             body->insert(QStringLiteral("wall-ms"), qint64(m_clock.wallMs()));
             body->insert(QStringLiteral("uptime-ms"), qint64(t - m_startedMs));
             body->insert(QStringLiteral("apps"), apps);

@@ -1,5 +1,7 @@
 #include "foresight/control/controlclient.h"
 
+#include <limits>
+
 #include <zmq.hpp>
 
 #include <QCborArray>
@@ -10,6 +12,28 @@
 namespace foresight::control {
 
 using protocol::MessageType;
+
+namespace {
+
+// Adds a grant's anchor to a `lease` or `promote` body; refuses an anchor without an incarnation,
+// which an agent that sends none would not check (it would count the lease from arrival).
+Status insertAnchor(QCborMap &body, const std::optional<LeaseAnchor> &anchor)
+{
+    if (!anchor)
+        return {};
+    if (anchor->incarnation == 0 || anchor->incarnation > std::uint64_t(std::numeric_limits<qint64>::max())
+        || anchor->heartbeat > std::uint64_t(std::numeric_limits<qint64>::max())) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("a lease anchor needs a heartbeat seq and a non-zero incarnation below 2^63, "
+                                   "as the agent's heartbeats carry them (agents that send no incarnation take "
+                                   "no anchored lease)"));
+    }
+    body.insert(QStringLiteral("heartbeat"), qint64(anchor->heartbeat));
+    body.insert(QStringLiteral("incarnation"), qint64(anchor->incarnation));
+    return {};
+}
+
+} // namespace
 
 class ControlClient::Impl
 {
@@ -82,23 +106,34 @@ Result<QCborMap> ControlClient::assign(const AppAssignment &assignment)
     return m_impl->call(MessageType::Assign, body);
 }
 
-Result<QCborMap> ControlClient::promote(const QString &app, std::optional<std::uint64_t> epoch, int leaseMs)
+Result<QCborMap> ControlClient::promote(const QString &app,
+                                        std::optional<std::uint64_t> epoch,
+                                        int leaseMs,
+                                        std::optional<LeaseAnchor> anchor)
 {
     QCborMap body;
     body.insert(QStringLiteral("app"), app);
     if (epoch)
         body.insert(QStringLiteral("epoch"), qint64(*epoch));
-    if (leaseMs > 0)
+    if (leaseMs > 0) {
         body.insert(QStringLiteral("lease-ms"), leaseMs);
+        if (auto ok = insertAnchor(body, anchor); !ok)
+            return std::unexpected(ok.error());
+    }
     return m_impl->call(MessageType::Promote, body);
 }
 
-Result<QCborMap> ControlClient::grantLease(const QString &app, std::uint64_t epoch, int leaseMs)
+Result<QCborMap> ControlClient::grantLease(const QString &app,
+                                           std::uint64_t epoch,
+                                           int leaseMs,
+                                           std::optional<LeaseAnchor> anchor)
 {
     QCborMap body;
     body.insert(QStringLiteral("app"), app);
     body.insert(QStringLiteral("epoch"), qint64(epoch));
     body.insert(QStringLiteral("lease-ms"), leaseMs);
+    if (auto ok = insertAnchor(body, anchor); !ok)
+        return std::unexpected(ok.error());
     return m_impl->call(MessageType::Lease, body);
 }
 

@@ -13,6 +13,23 @@ namespace foresight {
 using protocol::Message;
 using protocol::MessageType;
 
+Heartbeat heartbeatFromCbor(const QCborMap &body, std::int64_t receivedMs)
+{
+    Heartbeat heartbeat;
+    heartbeat.agent = body.value(QStringLiteral("agent")).toString();
+    heartbeat.seq = std::uint64_t(body.value(QStringLiteral("seq")).toInteger());
+    heartbeat.incarnation = std::uint64_t(body.value(QStringLiteral("incarnation")).toInteger(0));
+    heartbeat.wallMs = body.value(QStringLiteral("wall-ms")).toInteger();
+    heartbeat.uptimeMs = body.value(QStringLiteral("uptime-ms")).toInteger();
+    heartbeat.intervalMs = int(body.value(QStringLiteral("interval-ms")).toInteger());
+    heartbeat.host = body.value(QStringLiteral("host")).toMap();
+    heartbeat.hostError = body.value(QStringLiteral("host-error")).toString();
+    for (const QCborValue &app : body.value(QStringLiteral("apps")).toArray())
+        heartbeat.apps.append(app.toMap());
+    heartbeat.receivedMs = receivedMs;
+    return heartbeat;
+}
+
 class AgentWatch::Socket
 {
 public:
@@ -90,18 +107,7 @@ Result<QList<Heartbeat>> AgentWatch::poll(int timeoutMs)
                                + decoded->body.value(QStringLiteral("message")).toString();
             break;
         case MessageType::Heartbeat: {
-            const QCborMap &body = decoded->body;
-            Heartbeat heartbeat;
-            heartbeat.agent = body.value(QStringLiteral("agent")).toString();
-            heartbeat.seq = std::uint64_t(body.value(QStringLiteral("seq")).toInteger());
-            heartbeat.wallMs = body.value(QStringLiteral("wall-ms")).toInteger();
-            heartbeat.uptimeMs = body.value(QStringLiteral("uptime-ms")).toInteger();
-            heartbeat.intervalMs = int(body.value(QStringLiteral("interval-ms")).toInteger());
-            heartbeat.host = body.value(QStringLiteral("host")).toMap();
-            heartbeat.hostError = body.value(QStringLiteral("host-error")).toString();
-            for (const QCborValue &app : body.value(QStringLiteral("apps")).toArray())
-                heartbeat.apps.append(app.toMap());
-            heartbeat.receivedMs = m_clock.monotonicMs();
+            const Heartbeat heartbeat = heartbeatFromCbor(decoded->body, m_clock.monotonicMs());
             m_lastHeartbeatMs = heartbeat.receivedMs;
             heartbeats.append(heartbeat);
             break;

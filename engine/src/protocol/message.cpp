@@ -20,6 +20,7 @@ struct Field
     const char *name;
     Kind kind;
     bool required;
+    const char *requiredWith = nullptr; // an optional field that is required when this one is present
 };
 
 struct Schema
@@ -132,20 +133,25 @@ const QHash<std::uint16_t, Schema> &schemas()
           {{"id", Kind::Uint, true},
            {"app", Kind::Text, true},
            {"epoch", Kind::Uint, false},
-           {"lease-ms", Kind::Uint, false}}}},
+           {"lease-ms", Kind::Uint, false},
+           {"heartbeat", Kind::Uint, false, "incarnation"},
+           {"incarnation", Kind::Uint, false}}}},
         {quint16(MT::TakeSnapshot), {"take-snapshot", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}}}},
         {quint16(MT::Lease),
          {"lease",
           {{"id", Kind::Uint, true},
            {"app", Kind::Text, true},
            {"epoch", Kind::Uint, true},
-           {"lease-ms", Kind::Uint, true}}}},
+           {"lease-ms", Kind::Uint, true},
+           {"heartbeat", Kind::Uint, false, "incarnation"},
+           {"incarnation", Kind::Uint, false}}}},
         {quint16(MT::Subscribe),
          {"subscribe", {{"id", Kind::Uint, true}, {"interval-ms", Kind::Uint, true}, {"ttl-ms", Kind::Uint, false}}}},
         {quint16(MT::Heartbeat),
          {"heartbeat",
           {{"agent", Kind::Text, true},
            {"seq", Kind::Uint, true},
+           {"incarnation", Kind::Uint, false},
            {"wall-ms", Kind::Uint, true},
            {"uptime-ms", Kind::Uint, true},
            {"interval-ms", Kind::Uint, true},
@@ -287,6 +293,13 @@ Result<Message> decode(const QByteArray &header, const QByteArray &body)
                             .arg(QLatin1String(schema->name),
                                  QLatin1String(field.name),
                                  QLatin1String(kindName(field.kind))));
+        }
+        if (field.requiredWith && message.body.value(QLatin1String(field.requiredWith)).isUndefined()) {
+            return fail(ErrorCode::ProtocolError,
+                        QStringLiteral("%1: required field '%2' is missing (it must accompany '%3')")
+                            .arg(QLatin1String(schema->name),
+                                 QLatin1String(field.requiredWith),
+                                 QLatin1String(field.name)));
         }
     }
     return message;

@@ -22,6 +22,16 @@ struct ControlOptions
     int timeoutMs = 3000;
 };
 
+// The heartbeat a write-lease grant answers (docs/protocol.md 9.8): copy both fields from a
+// Heartbeat received from the agent (AgentWatch). An anchored lease runs from the moment the agent
+// sent that heartbeat, so a grant delayed on its way (a stopped process, a slow link) cannot
+// extend it; this is the only kind of lease that automated failover may rely on.
+struct LeaseAnchor
+{
+    std::uint64_t heartbeat = 0;   // Heartbeat::seq
+    std::uint64_t incarnation = 0; // Heartbeat::incarnation; 0 (an agent that sends none) is refused
+};
+
 // Control commands to one agent, as docs/protocol.md describes them. Blocking; one instance per
 // thread. Replies are the agent's CBOR bodies; errors carry the agent's code and message.
 class ControlClient final
@@ -35,11 +45,25 @@ public:
     Result<QCborMap> hello();
     Result<QCborMap> status(const QString &app = {});
     Result<QCborMap> assign(const AppAssignment &assignment);
-    // leaseMs > 0 grants the new primary its first write lease with the promotion.
-    Result<QCborMap> promote(const QString &app, std::optional<std::uint64_t> epoch = std::nullopt, int leaseMs = 0);
+    // leaseMs > 0 grants the new primary its first write lease with the promotion: anchored to a
+    // heartbeat of the promoted agent, or without an anchor counted from the promotion's arrival
+    // (manual use only). The reply's `lease-left-ms` is the lease the new primary holds: 0 when the
+    // anchor is not a recent heartbeat of the agent (`lease-refused` then says why); the promotion
+    // happens all the same.
+    Result<QCborMap> promote(const QString &app,
+                             std::optional<std::uint64_t> epoch = std::nullopt,
+                             int leaseMs = 0,
+                             std::optional<LeaseAnchor> anchor = std::nullopt);
     Result<QCborMap> takeSnapshot(const QString &app);
-    // Grants the primary of app at epoch a write lease of leaseMs, counted from its arrival.
-    Result<QCborMap> grantLease(const QString &app, std::uint64_t epoch, int leaseMs);
+    // Grants the primary of app at epoch a write lease of leaseMs: with an anchor, until the anchor
+    // heartbeat's send time plus leaseMs, never shortening the lease it holds; without one, counted
+    // from the grant's arrival (manual use only: a delayed grant would give a fresh lease).
+    // invalid-argument when the anchor is not a recent heartbeat of the agent's current process;
+    // the reply's `lease-left-ms` is the lease the primary holds after the grant.
+    Result<QCborMap> grantLease(const QString &app,
+                                std::uint64_t epoch,
+                                int leaseMs,
+                                std::optional<LeaseAnchor> anchor = std::nullopt);
     const QString &url() const;
 
 private:

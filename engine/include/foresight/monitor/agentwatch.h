@@ -20,6 +20,9 @@ struct Heartbeat
 {
     QString agent;
     std::uint64_t seq = 0;
+    // The agent process's random id (0 from agents that do not send it). With seq it anchors a
+    // write lease to this heartbeat (control::LeaseAnchor); a restarted agent has a new one.
+    std::uint64_t incarnation = 0;
     std::int64_t wallMs = 0; // the agent's wall clock when it sent the heartbeat
     std::int64_t uptimeMs = 0;
     int intervalMs = 0;
@@ -28,6 +31,9 @@ struct Heartbeat
     QList<QCborMap> apps;        // one status map per application (as in status-reply)
     std::int64_t receivedMs = 0; // this side's monotonic clock on arrival
 };
+
+// A heartbeat's fields from its body (already validated by protocol::decode).
+Heartbeat heartbeatFromCbor(const QCborMap &body, std::int64_t receivedMs);
 
 // Watches one agent: subscribes to its heartbeats (renewing the subscription before it lapses)
 // and collects them. Owned by one thread, which calls poll(); the engine's monitoring thread
