@@ -1,0 +1,87 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include "foresight/agent/agentoptions.h"
+#include "foresight/core/result.h"
+
+namespace foresight {
+
+// One agent the console watches: where its listen endpoint is and which key it proves.
+struct ClusterAgent
+{
+    QString name;         // unique in the cluster; the agent's own --name
+    QString host;         // the machine it runs on (maintenance and topology group by it); default: name
+    QString url;          // listen endpoint: tcp://HOST:PORT, or ipc://PATH on the console's host
+    QByteArray publicKey; // Z85; required for tcp:// unless the cluster is insecure
+    QString sdkUrl;       // the agent's SDK endpoint, for clients (informational); may be empty
+    int priority = 0;     // operator preference among otherwise equal candidates: higher first
+    bool neverPromote = false;
+    bool maintenance = false; // excluded from promotion and from new replica assignments
+};
+
+struct ClusterReplica
+{
+    QString agent;
+    Tier tier = Tier::Hot;
+};
+
+// An application and where its state lives. The listed replicas define the desired tiers: the
+// engine keeps that many hot, warm and cold replicas, choosing other agents after a failover.
+struct ClusterApp
+{
+    QString name;
+    QString primary; // the agent that is primary when the cluster is first deployed
+    QList<ClusterReplica> replicas;
+    AppConfig config; // leaseMs is set by the engine from FailoverSettings
+
+    int desired(Tier tier) const;
+};
+
+// How the engine detects failures and fails over (issue 3). Every duration is in milliseconds.
+struct FailoverSettings
+{
+    int heartbeatIntervalMs = 100;
+    double phiThreshold = 8.0;    // phi-accrual suspicion level that starts an investigation
+    int leaseMs = 500;            // write lease the engine grants primaries, renewed on every heartbeat
+    int leaseMarginMs = 50;       // waited beyond a lease's end (plus 1% clock drift) before promoting
+    int investigationMs = 300;    // how long replicas are asked whether they still hear the primary
+    int flapWindowMs = 300'000;   // no second automatic failover of an app within this, unless acknowledged
+    double weightHeartbeat = 0.6; // weighted failover score (seed 10601909): heartbeat status,
+    double weightDivergence = 0.2; //   model divergence,
+    double weightIntegrity = 0.2;  //   data integrity;
+    double scoreThreshold = 0.5;   //   fail over when the score reaches this
+    QString preFailoverHook;       // program run before a promotion; a non-zero exit vetoes it
+    QString postFailoverHook;      // program run after a promotion
+    int hookTimeoutMs = 5000;
+    bool autoFailover = true;
+
+    Status validate() const;
+};
+
+// The cluster configuration a console works from: imported from a JSON file into the console's
+// SQLite store, edited with foresightctl. The JSON format is documented in docs/cluster-config.md.
+struct ClusterConfig
+{
+    QString name = QStringLiteral("cluster");
+    bool insecure = false; // plain TCP to the agents (they must run with --insecure too)
+    QList<ClusterAgent> agents;
+    QList<ClusterApp> apps;
+    FailoverSettings failover;
+
+    // Parses and validates; errors name the offending field as a path, e.g. "agents[2].url".
+    static Result<ClusterConfig> fromJson(const QByteArray &json, const QString &sourceName);
+    static Result<ClusterConfig> fromFile(const QString &path);
+    QJsonObject toJson() const;
+    // Names unique, every referenced agent exists, a replica is not also the primary or listed
+    // twice, tcp:// agents have valid keys unless insecure, settings in range.
+    Status validate() const;
+
+    const ClusterAgent *agent(const QString &name) const;
+    const ClusterApp *app(const QString &name) const;
+};
+
+} // namespace foresight

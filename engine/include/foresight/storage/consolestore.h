@@ -1,0 +1,97 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include "foresight/cluster/clusterconfig.h"
+#include "foresight/core/clock.h"
+#include "foresight/core/result.h"
+
+namespace foresight {
+
+// One line of the console's journal: every decision the engine takes and every operator action.
+struct JournalEntry
+{
+    qint64 id = 0;       // assigned by the store, increasing
+    qint64 wallMs = 0;   // Unix ms
+    QString kind;        // e.g. "detection", "investigation", "decision", "promotion", "hook", "operator"
+    QString app;         // may be empty
+    QString agent;       // may be empty
+    QString actor;       // "engine", or the operator (key name) for operator actions
+    QString message;     // one sentence a person can read
+    QJsonObject details; // machine-readable extras
+};
+
+// A failover, with its timeline and its data loss. Times are Unix ms, 0 while unknown.
+struct Incident
+{
+    qint64 id = 0;
+    QString app;
+    QString oldPrimary;
+    QString newPrimary;
+    QString formerTier; // tier of the promoted replica: hot, warm, cold
+    std::uint64_t epoch = 0;
+    qint64 detectedMs = 0;
+    qint64 decidedMs = 0;
+    qint64 promotedMs = 0;
+    qint64 firstAckMs = 0;       // first acknowledged write on the new primary
+    qint64 ackedWritesLost = -1; // -1 while unknown
+    qint64 seqGap = 0;           // warm and cold promotions: seqs the new primary did not have
+    QString summary;
+    bool acknowledged = false; // an operator acknowledged it (lifts the anti-flapping block)
+};
+
+// The console's durable memory (SQLite, WAL mode): the cluster configuration, the journal and
+// the incidents. Owned by one thread (a QSqlDatabase connection is per thread); every instance
+// has its own connection, so several stores (the engine's, foresightctl's) may share a file.
+// Writers wait up to 5 s for another process's write to finish before failing with IoError.
+//
+// Errors: IoError when the file or its directory cannot be created, opened, read or written;
+// Corruption when SQLite reports the file damaged or it is not a console store; InvalidArgument
+// for values that cannot be stored as given.
+class ConsoleStore final
+{
+public:
+    // Opens or creates the database and its schema (and its parent directory). A file that is not
+    // a console store (or is corrupt) gives Corruption naming the file; a newer schema version
+    // gives InvalidArgument. clock stamps the configuration's import and journal entries without
+    // a time; it must outlive the store.
+    static Result<std::unique_ptr<ConsoleStore>> open(const QString &path, const Clock &clock = SystemClock::instance());
+    ~ConsoleStore();
+    ConsoleStore(const ConsoleStore &) = delete;
+    ConsoleStore &operator=(const ConsoleStore &) = delete;
+
+    const QString &path() const;
+
+    // The configuration, replaced as a whole in one transaction (validated first).
+    Status saveConfig(const ClusterConfig &config);
+    // NotFound when nothing was imported yet; Corruption when the stored JSON no longer parses.
+    Result<ClusterConfig> loadConfig() const;
+    // When the current configuration was saved (the clock's wall time); NotFound as loadConfig().
+    Result<qint64> configSavedMs() const;
+
+    // Returns the new entry's id. entry.id is ignored; wallMs 0 means now; kind must not be empty.
+    Result<qint64> appendJournal(const JournalEntry &entry);
+    // Entries with id > afterId, oldest first, at most limit.
+    Result<QList<JournalEntry>> journal(qint64 afterId = 0, int limit = 1000) const;
+
+    // Returns the new incident's id: incident.id when above 0 (the engine numbers incidents
+    // itself), else the next free one. app must not be empty.
+    Result<qint64> createIncident(const Incident &incident);
+    Status updateIncident(const Incident &incident); // by id; NotFound if absent
+    Result<Incident> incident(qint64 id) const;
+    // Newest first, optionally for one application.
+    Result<QList<Incident>> incidents(const QString &app = {}, int limit = 100) const;
+
+private:
+    class Impl;
+    explicit ConsoleStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace foresight
