@@ -1,0 +1,79 @@
+#pragma once
+
+#include <functional>
+#include <future>
+#include <memory>
+
+#include <QJsonObject>
+#include <QString>
+
+#include "foresight/cluster/clusterconfig.h"
+#include "foresight/core/clock.h"
+#include "foresight/core/result.h"
+#include "foresight/failover/clustersnapshot.h"
+#include "foresight/transport/keys.h"
+
+namespace foresight {
+
+struct ClusterEngineOptions
+{
+    ClusterConfig config;
+    KeyPair keys;           // the console's key pair (an admin key in every agent's allowlist)
+    QString storePath;      // the console's SQLite store (journal, incidents)
+    Clock *clock = nullptr; // default: SystemClock
+    // Assign the roles the configuration names to agents that hold nothing of an application yet.
+    bool deploy = true;
+    int snapshotIntervalMs = 100;
+    // Called on the engine's thread with every new snapshot (at most every snapshotIntervalMs).
+    // Keep it short: hand the snapshot over (a queued signal, a mutex-guarded pointer) and return.
+    std::function<void(std::shared_ptr<const ClusterSnapshot>)> onSnapshot;
+};
+
+// What an operator command did (or, for a dry run, would do).
+struct OperatorOutcome
+{
+    QString summary;     // one sentence for the operator
+    QJsonObject details; // machine-readable: the candidate, its terms, the data at risk
+};
+
+struct PromoteRequest
+{
+    QString app;
+    QString agent;       // empty: the engine's best candidate
+    bool force = false;  // promote even though the candidate lags (acknowledged writes may be lost)
+    bool dryRun = false; // say what would happen and why, change nothing
+    QString actor;       // who asked (journaled)
+};
+
+// The engine's monitoring and failover thread (issue 3): watches every agent of the cluster
+// through heartbeats, renews primaries' write leases, detects failures (phi-accrual, replica
+// investigation, integrity), and promotes the best replica once the old primary's lease has
+// certainly expired. Everything it decides goes into the console store's journal; each failover
+// becomes an incident. All work happens on its own thread; this object's methods are
+// thread-safe and never block on the network (commands return futures).
+class ClusterEngine final
+{
+public:
+    static Result<std::unique_ptr<ClusterEngine>> start(ClusterEngineOptions options);
+    ~ClusterEngine(); // stops the thread
+    ClusterEngine(const ClusterEngine &) = delete;
+    ClusterEngine &operator=(const ClusterEngine &) = delete;
+
+    std::shared_ptr<const ClusterSnapshot> snapshot() const;
+
+    std::future<Result<OperatorOutcome>> promote(const PromoteRequest &request);
+    std::future<Result<OperatorOutcome>> setMaintenance(const QString &agent, bool on, const QString &actor);
+    // Lifts the anti-flapping block of the application's last failover.
+    std::future<Result<OperatorOutcome>> acknowledge(const QString &app, const QString &actor);
+    // Model divergence inputs (the prediction engine's; tests feed values): of the primary
+    // (agent empty) or of one replica, 0..1.
+    std::future<Result<OperatorOutcome>> setDivergence(const QString &app, const QString &agent, double divergence);
+
+    class Impl;
+
+private:
+    explicit ClusterEngine(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace foresight

@@ -1,0 +1,108 @@
+#pragma once
+
+#include <cstdint>
+
+#include <QCborMap>
+#include <QList>
+#include <QString>
+
+#include "foresight/agent/agentoptions.h"
+#include "foresight/failover/candidateranking.h"
+#include "foresight/failover/failoverscore.h"
+
+namespace foresight {
+
+// What the engine knows, frozen at one moment: the console's views and foresightctl read this,
+// never the engine's live state. Immutable once published (shared as shared_ptr<const>).
+
+struct AgentView
+{
+    QString name;
+    QString host;
+    QString url;
+    bool heard = false;     // at least one heartbeat since the engine started
+    bool suspected = false; // phi at or above the threshold
+    double phi = 0;
+    qint64 heardMsAgo = -1; // -1: never heard
+    bool maintenance = false;
+    bool neverPromote = false;
+    int priority = 0;
+    QString error;        // why the engine cannot watch it (subscription refused, bad key)
+    QCborMap hostMetrics; // from its latest heartbeat (docs/protocol.md 10.6)
+};
+
+struct ReplicaView
+{
+    QString agent;
+    Tier tier = Tier::None;
+    std::uint64_t seq = 0;
+    std::uint64_t epoch = 0;
+    QString digest;
+    std::uint64_t lag = 0;  // seqs behind the primary's last reported position
+    bool connected = false; // to its primary, as the replica reports it
+    bool integrityOk = true;
+    QString integrityNote;
+    double divergence = 0;
+};
+
+// Where an application's failover handling stands.
+enum class AppPhase {
+    Starting,      // waiting for the agents' first heartbeats
+    Healthy,       // primary heard, lease renewed
+    Investigating, // primary suspected: asking its replicas whether they still hear it
+    CutOff,        // the console cannot hear the primary but its replicas do: no failover
+    AwaitingLease, // failover decided: waiting until the old primary's lease has certainly expired
+    Promoting,     // promote sent to the chosen replica
+    Blocked,       // failover warranted but not allowed now (anti-flapping, auto-failover off,
+                   // no eligible candidate, hook veto); reason says which, until when
+    NoPrimary,     // nobody holds the application as primary and nothing can be promoted
+};
+QString appPhaseName(AppPhase phase);
+
+struct AppView
+{
+    QString name;
+    QString primary;
+    std::uint64_t epoch = 0;
+    std::uint64_t seq = 0;
+    QString digest;
+    bool writable = false;
+    qint64 leaseLeftMs = 0; // as the primary last reported it
+    AppPhase phase = AppPhase::Starting;
+    QString reason; // why the phase (for Blocked: why not failing over, until when)
+    qint64 blockedUntilWallMs = 0;
+    FailoverScore score;
+    QString scoreExplained;
+    QList<ReplicaView> replicas;
+    QList<RankedCandidate> candidates; // ranked, the engine's choice first
+    int desiredHot = 0, desiredWarm = 0, desiredCold = 0;
+    qint64 lastIncident = 0; // id in the console store, 0 if none
+};
+
+struct ClusterSnapshot
+{
+    qint64 takenWallMs = 0;
+    QString clusterName;
+    QList<AgentView> agents;
+    QList<AppView> apps;
+    qint64 journalHead = 0; // id of the newest journal entry
+
+    const AppView *app(const QString &name) const
+    {
+        for (const AppView &view : apps) {
+            if (view.name == name)
+                return &view;
+        }
+        return nullptr;
+    }
+    const AgentView *agent(const QString &name) const
+    {
+        for (const AgentView &view : agents) {
+            if (view.name == name)
+                return &view;
+        }
+        return nullptr;
+    }
+};
+
+} // namespace foresight

@@ -1,0 +1,200 @@
+#pragma once
+
+// Private: the engine thread's state. Only the engine thread touches anything here except the
+// command queue and the published snapshot, which have their own mutex.
+
+#include <atomic>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <QMap>
+
+#include "failover/agentlink.h"
+#include "failover/hookrunner.h"
+#include "failover/storewriter.h"
+#include "foresight/detection/phiaccrualdetector.h"
+#include "foresight/failover/clusterengine.h"
+#include "foresight/storage/consolestore.h"
+
+namespace foresight {
+
+namespace failover {
+
+struct AgentRuntime
+{
+    ClusterAgent config;
+    std::unique_ptr<AgentLink> link;
+    PhiAccrualDetector phi;
+    std::optional<Heartbeat> last;
+    QMap<QString, QCborMap> apps; // application → its status map from the latest heartbeat
+    bool suspected = false;
+    QString error;
+};
+
+// The replies the engine waits for.
+struct PendingRequest
+{
+    QString agent;
+    protocol::MessageType type = protocol::MessageType::Status;
+    std::int64_t deadlineMs = 0;
+    std::function<void(Result<QCborMap>)> done;
+};
+
+struct AppRuntime
+{
+    ClusterApp config;
+    QString primary; // the engine's belief: the agent holding the write lease it renews
+    std::uint64_t epoch = 0;
+    AppPhase phase = AppPhase::Starting;
+    QString reason;
+    qint64 blockedUntilWallMs = 0;
+    bool deployed = false;
+
+    // Leases: the old primary has certainly stopped writing by this time on the engine's clock.
+    std::int64_t leaseCertainEndMs = 0;
+    bool stopGranting = false; // set once a failover or promotion is decided
+
+    // Detection.
+    std::int64_t suspectSinceMs = 0;
+    std::int64_t primaryLastHeardMs = 0;
+    QString investigationNote;
+    // The primary's recent positions (seq → digest, critical digest), for integrity checks.
+    std::map<std::uint64_t, std::pair<QString, QString>> primaryDigests;
+    QMap<QString, QString> integrityFailures; // replica → why
+    bool primaryIntegrityFailed = false;
+    double primaryDivergence = 0;
+    QMap<QString, double> divergence; // replica → divergence
+
+    // Failover in progress.
+    QString candidate;
+    bool manual = false; // an operator's promote
+    QString manualActor;
+    bool promoteInFlight = false;
+    QStringList failedCandidates; // promote refused or timed out during this failover
+    std::uint64_t nextEpoch = 0;
+    std::optional<std::future<HookResult>> preHook; // running for `candidate`
+    bool preHookPassed = false;
+    std::int64_t retryAfterMs = 0; // after a veto or a failed promote
+
+    // Anti-flapping: the last automatic failover and whether an operator acknowledged it.
+    std::int64_t lastFailoverWallMs = 0;
+    bool lastFailoverAcknowledged = true;
+
+    // The incident being recorded, until its first acknowledged write.
+    qint64 incidentId = 0;
+    std::optional<Incident> incident;
+    std::uint64_t ackedWritesAtPromotion = 0;
+    QString formerPrimary;              // rejoins as a replica once heard again
+    std::uint64_t formerPrimarySeq = 0; // its last reported position
+    std::uint64_t promotedSeq = 0;
+
+    std::int64_t lastRestoreAttemptMs = 0;
+    QMap<QString, std::int64_t> lastAssignMs; // agent → when the engine last sent it an assign
+    QString lastJournaledBlock;               // so a standing block is journaled once, not every tick
+};
+
+} // namespace failover
+
+class ClusterEngine::Impl
+{
+public:
+    explicit Impl(ClusterEngineOptions options);
+    ~Impl();
+
+    Status startThread();
+    void stopThread();
+
+    std::shared_ptr<const ClusterSnapshot> snapshot() const;
+    std::future<Result<OperatorOutcome>> post(std::function<Result<OperatorOutcome>(Impl &)> command);
+
+private:
+    void run();
+    void openLinks();
+    void pollOnce(int timeoutMs);
+    void runCommands();
+    void expireRequests();
+    void publishSnapshot(bool force);
+    std::int64_t now() const { return m_clock.monotonicMs(); }
+    std::int64_t wallNow() const { return m_clock.wallMs(); }
+
+    // observation.cpp: heartbeats and replies in, views and detection state out.
+    void onHeartbeat(failover::AgentRuntime &agent, const Heartbeat &heartbeat);
+    void onReply(const QString &agent, const failover::AgentLink::Reply &reply);
+    void updateSuspicion();
+    void checkIntegrity(failover::AppRuntime &app, const QString &agent, const QCborMap &status);
+    std::optional<QCborMap> appStatus(const QString &agent, const QString &app) const;
+    bool reachable(const QString &agent) const;
+
+    // failoverflow.cpp: the per-application state machine.
+    void evaluate(failover::AppRuntime &app);
+    void adoptOrDeploy(failover::AppRuntime &app);
+    void grantLease(failover::AppRuntime &app, const failover::AgentRuntime &primary, const Heartbeat &heartbeat);
+    void investigate(failover::AppRuntime &app);
+    void decideFailover(failover::AppRuntime &app, const QString &why);
+    void tryPromote(failover::AppRuntime &app);
+    void onPromoted(failover::AppRuntime &app, const QString &agent, const QCborMap &reply);
+    void repointReplicas(failover::AppRuntime &app);
+    void restoreTiers(failover::AppRuntime &app);
+    QString replicaToMoveUpToHot(const failover::AppRuntime &app) const;
+    void rejoinFormerPrimaries(failover::AppRuntime &app);
+    void watchFirstAck(failover::AppRuntime &app);
+    void block(failover::AppRuntime &app, const QString &reason, qint64 untilWallMs = 0);
+    QList<RankedCandidate> candidates(const failover::AppRuntime &app) const;
+    FailoverScore score(const failover::AppRuntime &app) const;
+    Status sendAssign(const QString &agent, const failover::AppRuntime &app, Role role, Tier tier);
+
+    // Requests and journal.
+    Status request(const QString &agent,
+                   protocol::MessageType type,
+                   const QCborMap &body,
+                   int timeoutMs,
+                   std::function<void(Result<QCborMap>)> done);
+    void journal(const QString &kind,
+                 const QString &app,
+                 const QString &agent,
+                 const QString &message,
+                 const QJsonObject &details = {},
+                 const QString &actor = QStringLiteral("engine"));
+    void saveIncident(failover::AppRuntime &app);
+
+    // operatorcommands.cpp
+    friend class ClusterEngine;
+    Result<OperatorOutcome> doPromote(const PromoteRequest &request);
+    Result<OperatorOutcome> doMaintenance(const QString &agent, bool on, const QString &actor);
+    Result<OperatorOutcome> doAcknowledge(const QString &app, const QString &actor);
+    Result<OperatorOutcome> doDivergence(const QString &app, const QString &agent, double divergence);
+
+    ClusterEngineOptions m_options;
+    Clock &m_clock;
+    const FailoverSettings &m_settings;
+    std::unique_ptr<failover::StoreWriter> m_store;
+    qint64 m_lastIncidentId = 0;
+    std::map<QString, failover::AgentRuntime> m_agents;
+    std::map<QString, failover::AppRuntime> m_apps;
+    std::map<std::pair<QString, qint64>, failover::PendingRequest> m_pending;
+    struct PostHook
+    {
+        QString app;
+        QString agent;
+        std::shared_ptr<std::future<failover::HookResult>> result;
+    };
+    std::vector<PostHook> m_postHooks;
+    std::int64_t m_startedMs = 0;
+    std::int64_t m_lastSnapshotMs = 0;
+    std::shared_ptr<std::atomic<qint64>> m_journalHead = std::make_shared<std::atomic<qint64>>(0);
+
+    std::thread m_thread;
+    std::atomic<bool> m_stop{false};
+    std::promise<Status> m_started;
+
+    mutable std::mutex m_mutex; // guards the two members below
+    std::deque<std::function<void(Impl &)>> m_commands;
+    std::shared_ptr<const ClusterSnapshot> m_snapshot;
+};
+
+} // namespace foresight

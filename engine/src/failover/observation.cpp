@@ -1,0 +1,122 @@
+// What the engine learns from heartbeats: who is alive (phi-accrual), where every application's
+// copies stand, and whether a replica's digest agrees with its primary's at the same position.
+
+#include "failover/engineimpl.h"
+#include "foresight/core/logging.h"
+
+namespace foresight {
+
+using failover::AgentRuntime;
+using failover::AppRuntime;
+
+namespace {
+// How many of the primary's recent positions are kept for integrity checks: at 100 ms
+// heartbeats, a few seconds of history, enough for a replica that lags a little.
+constexpr std::size_t kDigestHistory = 64;
+} // namespace
+
+std::optional<QCborMap> ClusterEngine::Impl::appStatus(const QString &agent, const QString &app) const
+{
+    auto it = m_agents.find(agent);
+    if (it == m_agents.end() || !it->second.apps.contains(app))
+        return std::nullopt;
+    return it->second.apps.value(app);
+}
+
+bool ClusterEngine::Impl::reachable(const QString &agent) const
+{
+    auto it = m_agents.find(agent);
+    return it != m_agents.end() && it->second.last && !it->second.suspected;
+}
+
+void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &heartbeat)
+{
+    const bool restarted = agent.last && heartbeat.incarnation != agent.last->incarnation;
+    if (agent.suspected || !agent.last || restarted) {
+        // A new incarnation, or a return from silence: the old inter-arrival history says
+        // nothing about the new process (or includes the silence itself).
+        agent.phi.reset();
+        if (agent.suspected)
+            journal(QStringLiteral("detection"),
+                    {},
+                    agent.config.name,
+                    QStringLiteral("heard again after %1 ms of silence%2")
+                        .arg(agent.last ? heartbeat.receivedMs - agent.last->receivedMs : 0)
+                        .arg(restarted ? QStringLiteral(" (restarted)") : QString()));
+        agent.suspected = false;
+    }
+    agent.phi.heartbeat(heartbeat.receivedMs);
+    agent.last = heartbeat;
+    agent.error.clear();
+    agent.apps.clear();
+    for (const QCborMap &status : heartbeat.apps)
+        agent.apps.insert(status.value(QStringLiteral("app")).toString(), status);
+
+    for (auto &[name, app] : m_apps) {
+        const auto status = agent.apps.find(name);
+        if (status == agent.apps.end())
+            continue;
+        if (agent.config.name == app.primary) {
+            app.primaryLastHeardMs = heartbeat.receivedMs;
+            const std::uint64_t seq = std::uint64_t(status->value(QStringLiteral("seq")).toInteger());
+            app.primaryDigests[seq] = {status->value(QStringLiteral("digest")).toString(),
+                                       status->value(QStringLiteral("critical-digest")).toString()};
+            while (app.primaryDigests.size() > kDigestHistory)
+                app.primaryDigests.erase(app.primaryDigests.begin());
+            grantLease(app, agent, heartbeat);
+        } else {
+            checkIntegrity(app, agent.config.name, *status);
+        }
+    }
+}
+
+void ClusterEngine::Impl::updateSuspicion()
+{
+    const std::int64_t t = now();
+    for (auto &[name, agent] : m_agents) {
+        if (!agent.last || agent.suspected)
+            continue;
+        if (agent.phi.phi(t) >= m_settings.phiThreshold) {
+            agent.suspected = true;
+            journal(QStringLiteral("detection"),
+                    {},
+                    name,
+                    QStringLiteral("suspected: no heartbeat for %1 ms (phi %2 >= %3)")
+                        .arg(t - agent.last->receivedMs)
+                        .arg(agent.phi.phi(t), 0, 'f', 1)
+                        .arg(m_settings.phiThreshold, 0, 'f', 1));
+        }
+    }
+}
+
+void ClusterEngine::Impl::checkIntegrity(AppRuntime &app, const QString &agent, const QCborMap &status)
+{
+    if (status.value(QStringLiteral("role")).toString() != QLatin1String("replica"))
+        return;
+    // A warm replica holds the critical keys only: its digest must equal the primary's
+    // critical digest at the same position.
+    const Tier tier = tierFromName(status.value(QStringLiteral("tier")).toString()).value_or(Tier::None);
+    const std::uint64_t seq = std::uint64_t(status.value(QStringLiteral("seq")).toInteger());
+    const QString digest = status.value(QStringLiteral("digest")).toString();
+    auto known = app.primaryDigests.find(seq);
+    if (known == app.primaryDigests.end() || seq == 0)
+        return; // no primary position to compare with (yet)
+    const QString &expected = tier == Tier::Warm ? known->second.second : known->second.first;
+    if (expected == digest) {
+        if (app.integrityFailures.remove(agent) > 0)
+            journal(QStringLiteral("integrity"),
+                    app.config.name,
+                    agent,
+                    QStringLiteral("digest agrees with the primary's again at seq %1").arg(seq));
+        return;
+    }
+    const QString note = QStringLiteral("digest %1 at seq %2, the primary had %3").arg(digest).arg(seq).arg(expected);
+    if (!app.integrityFailures.contains(agent))
+        journal(QStringLiteral("integrity"),
+                app.config.name,
+                agent,
+                QStringLiteral("integrity mismatch: %1; excluded from promotion").arg(note));
+    app.integrityFailures.insert(agent, note);
+}
+
+} // namespace foresight

@@ -1,0 +1,155 @@
+#pragma once
+
+// Helpers for tests of the failover engine: a cluster configuration describing a LocalCluster,
+// and a writer that keeps writing through the SDK and remembers every acknowledged write.
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include <QList>
+#include <QMap>
+#include <QString>
+
+#include "clusterprobe.h"
+#include "foresight/cluster/clusterconfig.h"
+#include "foresight/cluster/localcluster.h"
+#include "foresight/failover/clusterengine.h"
+
+namespace foresight::testing {
+
+// Every agent of the cluster, and kTestApp with the given primary and replicas. urls replaces
+// an agent's listen endpoint as the console sees it (a proxy in front of it).
+inline ClusterConfig clusterConfigFor(LocalCluster &cluster,
+                                      int primary,
+                                      const QList<LocalCluster::Member> &replicas,
+                                      const AppConfig &appConfig = {},
+                                      const QMap<int, QString> &urls = {})
+{
+    ClusterConfig config;
+    config.name = QStringLiteral("test");
+    config.insecure = !cluster.curve();
+    for (int i = 0; i < cluster.size(); ++i) {
+        ClusterAgent agent;
+        agent.name = cluster.agent(i).name();
+        agent.host = agent.name;
+        agent.url = urls.value(i, cluster.agent(i).listenUrl());
+        agent.publicKey = cluster.agent(i).publicKey();
+        agent.sdkUrl = cluster.agent(i).sdkUrl();
+        config.agents.append(agent);
+    }
+    ClusterApp app;
+    app.name = kTestApp;
+    app.primary = cluster.agent(primary).name();
+    for (const LocalCluster::Member &member : replicas)
+        app.replicas.append({cluster.agent(member.agent).name(), member.tier});
+    app.config = appConfig;
+    config.apps.append(app);
+    return config;
+}
+
+inline std::shared_ptr<const ClusterSnapshot> latest(const ClusterEngine &engine)
+{
+    return engine.snapshot();
+}
+
+inline const AppView *appOf(const std::shared_ptr<const ClusterSnapshot> &snapshot)
+{
+    return snapshot ? snapshot->app(kTestApp) : nullptr;
+}
+
+inline QString primaryOf(const ClusterEngine &engine)
+{
+    const auto snapshot = engine.snapshot();
+    const AppView *app = appOf(snapshot);
+    return app ? app->primary : QString();
+}
+
+inline AppPhase phaseOf(const ClusterEngine &engine)
+{
+    const auto snapshot = engine.snapshot();
+    const AppView *app = appOf(snapshot);
+    return app ? app->phase : AppPhase::Starting;
+}
+
+// Writes "w<writer>-<n>" keys until stopped, through its own SDK client on its own thread.
+// A write counts as acknowledged only when put() returned a receipt.
+class ContinuousWriter
+{
+public:
+    ContinuousWriter(sdk::ClientOptions options, int writer)
+        : m_thread([this, options, writer](std::stop_token stop) { run(stop, options, writer); })
+    {}
+    ~ContinuousWriter() { stop(); }
+
+    void stop()
+    {
+        m_thread.request_stop();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    int acked() const { return m_ackedCount.load(); }
+    int ackedAtEpochAbove(std::uint64_t epoch) const
+    {
+        std::lock_guard lock(m_mutex);
+        int n = 0;
+        for (const Acked &write : m_acked)
+            n += write.epoch > epoch ? 1 : 0;
+        return n;
+    }
+    int failures() const { return m_failures.load(); }
+    QString fatal() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_fatal;
+    }
+    // Every acknowledged key and value, once the writer is stopped.
+    QMap<QString, QByteArray> ackedWrites() const
+    {
+        std::lock_guard lock(m_mutex);
+        QMap<QString, QByteArray> writes;
+        for (const Acked &write : m_acked)
+            writes.insert(write.key, write.value);
+        return writes;
+    }
+
+private:
+    struct Acked
+    {
+        QString key;
+        QByteArray value;
+        std::uint64_t epoch = 0;
+    };
+
+    void run(std::stop_token stop, sdk::ClientOptions options, int writer)
+    {
+        options.name = QStringLiteral("writer-%1").arg(writer);
+        auto client = sdk::Client::connect(options);
+        if (!client) {
+            std::lock_guard lock(m_mutex);
+            m_fatal = client.error().toString();
+            return;
+        }
+        for (int n = 0; !stop.stop_requested(); ++n) {
+            const QString key = QStringLiteral("w%1-%2").arg(writer).arg(n);
+            const QByteArray value = key.toUtf8() + QByteArrayLiteral("-value");
+            auto receipt = (*client)->put(key, value);
+            if (!receipt) {
+                ++m_failures;
+                continue;
+            }
+            std::lock_guard lock(m_mutex);
+            m_acked.append({key, value, receipt->epoch});
+            ++m_ackedCount;
+        }
+    }
+
+    mutable std::mutex m_mutex;
+    QList<Acked> m_acked;
+    QString m_fatal;
+    std::atomic<int> m_ackedCount{0};
+    std::atomic<int> m_failures{0};
+    std::jthread m_thread;
+};
+
+} // namespace foresight::testing
