@@ -1,5 +1,6 @@
-// foresight: the operations console. Until the window lands (console issue), it runs the
-// headless terminal view; --demo runs a local cluster of real agents under a demo workload.
+// foresight: the operations console. Until the window lands (console issue), it runs headless:
+// --headless runs the engine on a real cluster with a terminal view; --demo runs a local cluster
+// of real agents under a demo workload.
 
 #include <atomic>
 #include <csignal>
@@ -10,6 +11,7 @@
 #include <QCoreApplication>
 
 #include "demorunner.h"
+#include "headlessrunner.h"
 
 namespace {
 
@@ -30,18 +32,38 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Foresight console. This version runs the headless terminal view only; the window arrives "
-                       "with the console issue.\n\n"
+        QStringLiteral("Foresight console. This version runs headless only; the window arrives with the console "
+                       "issue.\n\n"
+                       "--headless runs the engine on a real cluster: it watches every agent of the cluster "
+                       "configuration (--cluster imports one into the console store), renews primaries' write "
+                       "leases, fails applications over when a primary dies, and shows agents, applications, "
+                       "failover candidates and the journal until Ctrl-C.\n\n"
                        "--demo starts a local cluster of four real foresight-agent processes on loopback (one "
                        "application with a primary, a hot, a warm and a cold replica), drives a demo workload "
                        "through the SDK and shows roles, tiers, sequence numbers, lag and digests until Ctrl-C."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption headless(QStringLiteral("headless"),
-                                      QStringLiteral("Run without a window (the only mode so far)."));
+                                      QStringLiteral("Run the engine on a real cluster, without a window."));
+    const QCommandLineOption cluster(QStringLiteral("cluster"),
+                                     QStringLiteral(
+                                         "Import the cluster configuration <file> (JSON, docs/cluster-config.md) "
+                                         "into the console store before starting."),
+                                     QStringLiteral("file"));
+    const QCommandLineOption store(QStringLiteral("store"),
+                                   QStringLiteral("The console store (SQLite: configuration, journal, incidents); "
+                                                  "default %1.")
+                                       .arg(defaultStorePath()),
+                                   QStringLiteral("path"),
+                                   defaultStorePath());
+    const QCommandLineOption key(QStringLiteral("key"),
+                                 QStringLiteral("The console's CURVE key pair (foresightctl keygen); default %1.")
+                                     .arg(defaultKeyPath()),
+                                 QStringLiteral("file"),
+                                 defaultKeyPath());
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Run the local demo cluster."));
     const QCommandLineOption duration(QStringLiteral("duration"),
-                                      QStringLiteral("Stop the demo after <seconds> (default: run until Ctrl-C)."),
+                                      QStringLiteral("Stop after <seconds> (default: run until Ctrl-C)."),
                                       QStringLiteral("seconds"),
                                       QStringLiteral("0"));
     const QCommandLineOption writers(QStringLiteral("writers"),
@@ -61,7 +83,7 @@ int main(int argc, char *argv[])
         plain(QStringLiteral("plain"),
               QStringLiteral(
                   "Print status blocks instead of redrawing the screen (default when stdout is not a terminal)."));
-    parser.addOptions({headless, demo, duration, writers, rate, insecure, workDir, plain});
+    parser.addOptions({headless, cluster, store, key, demo, duration, writers, rate, insecure, workDir, plain});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -70,26 +92,39 @@ int main(int argc, char *argv[])
     };
     if (!parser.positionalArguments().isEmpty())
         return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    if (!parser.isSet(demo))
-        return usage(QStringLiteral(
-            "nothing to run yet: use --demo (connecting to a real cluster arrives with the failover issue)"));
+    if (parser.isSet(demo) == parser.isSet(headless))
+        return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster)"));
+    bool durationOk = false;
+    const int seconds = parser.value(duration).toInt(&durationOk);
+    if (!durationOk || seconds < 0)
+        return usage(QStringLiteral("--duration takes a whole number of seconds"));
+    const bool ansi = !parser.isSet(plain) && isatty(STDOUT_FILENO);
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+
+    if (parser.isSet(headless)) {
+        HeadlessOptions options;
+        options.clusterFile = parser.value(cluster);
+        options.storePath = parser.value(store);
+        options.keyFile = parser.value(key);
+        options.durationSeconds = seconds;
+        options.ansi = ansi;
+        return runHeadless(options, g_stop);
+    }
+    if (parser.isSet(cluster))
+        return usage(QStringLiteral("--cluster goes with --headless"));
 
     DemoOptions options;
-    bool ok1 = false, ok2 = false, ok3 = false;
-    options.durationSeconds = parser.value(duration).toInt(&ok1);
+    bool ok2 = false, ok3 = false;
+    options.durationSeconds = seconds;
     options.writers = parser.value(writers).toInt(&ok2);
     options.writesPerSecond = parser.value(rate).toInt(&ok3);
-    if (!ok1 || options.durationSeconds < 0)
-        return usage(QStringLiteral("--duration takes a whole number of seconds"));
     if (!ok2 || options.writers < 1 || options.writers > 64)
         return usage(QStringLiteral("--writers takes a number from 1 to 64"));
     if (!ok3 || options.writesPerSecond < 1 || options.writesPerSecond > 100000)
         return usage(QStringLiteral("--rate takes a number from 1 to 100000"));
     options.curve = !parser.isSet(insecure);
     options.workDir = parser.value(workDir);
-    options.ansi = !parser.isSet(plain) && isatty(STDOUT_FILENO);
-
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
+    options.ansi = ansi;
     return runHeadlessDemo(options, g_stop);
 }

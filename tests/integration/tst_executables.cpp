@@ -3,11 +3,15 @@
 
 #include <QCborArray>
 #include <QCoreApplication>
+#include <QFile>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "enginetesting.h"
 #include "foresight/cluster/localcluster.h"
+#include "foresight/transport/keys.h"
 
 using namespace foresight;
 
@@ -49,6 +53,8 @@ private Q_SLOTS:
     void badUsageExitsWithTwo_data();
     void badUsageExitsWithTwo();
     void demoShowsEveryTierInSync();
+    void headlessRunsTheEngineOnACluster();
+    void headlessWithoutConfigurationSaysWhatToDo();
     void exampleCountsVisitsAcrossAPromotion();
 };
 
@@ -94,8 +100,11 @@ void TestExecutables::badUsageExitsWithTwo_data()
                                     << QStringLiteral("--insecure");
     QTest::newRow("ctl: unknown command")
         << QStringLiteral("foresightctl") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("frobnicate");
-    QTest::newRow("console: nothing to run")
-        << QStringLiteral("foresight") << QStringList{QStringLiteral("--headless")} << QStringLiteral("--demo");
+    QTest::newRow("console: no mode") << QStringLiteral("foresight") << QStringList{} << QStringLiteral("--headless");
+    QTest::newRow("console: --cluster without --headless")
+        << QStringLiteral("foresight")
+        << QStringList{QStringLiteral("--demo"), QStringLiteral("--cluster"), QStringLiteral("x.json")}
+        << QStringLiteral("--cluster");
     QTest::newRow("console: bad writers")
         << QStringLiteral("foresight")
         << QStringList{QStringLiteral("--demo"), QStringLiteral("--writers"), QStringLiteral("0")}
@@ -130,6 +139,59 @@ void TestExecutables::demoShowsEveryTierInSync()
     QVERIFY2(r.out.contains(QStringLiteral("stored in SQLite")), qPrintable(r.out.right(3000)));
     QVERIFY2(!r.out.contains(QStringLiteral("MISMATCH")), qPrintable(r.out.right(3000)));
     QVERIFY2(r.err.contains(QStringLiteral("writes acknowledged, 0 failed")), qPrintable(r.err));
+}
+
+void TestExecutables::headlessRunsTheEngineOnACluster()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    LocalCluster::Options options;
+    options.workDir = dir.filePath(QStringLiteral("cluster"));
+    options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
+    auto cluster = LocalCluster::start(options);
+    QVERIFY(cluster);
+    const ClusterConfig config = testing::clusterConfigFor(**cluster, 0, {{1, Tier::Hot}, {2, Tier::Cold}});
+    const QString configFile = dir.filePath(QStringLiteral("cluster.json"));
+    QFile file(configFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(config.toJson()).toJson());
+    file.close();
+    const QString keyFile = dir.filePath(QStringLiteral("console.key"));
+    QVERIFY(saveKeyPair((*cluster)->adminKeys(), keyFile));
+
+    const Run r = run(QStringLiteral("foresight"),
+                      {QStringLiteral("--headless"),
+                       QStringLiteral("--cluster"),
+                       configFile,
+                       QStringLiteral("--store"),
+                       dir.filePath(QStringLiteral("console.db")),
+                       QStringLiteral("--key"),
+                       keyFile,
+                       QStringLiteral("--duration"),
+                       QStringLiteral("4"),
+                       QStringLiteral("--plain")},
+                      120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    // The engine deployed the configured roles and shows the application healthy with its lease.
+    QVERIFY2(r.out.contains(QStringLiteral("journal: deploy")), qPrintable(r.out.right(3000)));
+    QVERIFY2(r.out.contains(QStringLiteral("APP shop: primary alpha")), qPrintable(r.out.right(3000)));
+    QVERIFY2(r.out.contains(QStringLiteral("[healthy]")), qPrintable(r.out.right(3000)));
+    QVERIFY2(r.out.contains(QStringLiteral("1. bravo (hot")), qPrintable(r.out.right(3000)));
+    QCOMPARE((*cluster)->appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("role")).toString(),
+             QStringLiteral("primary"));
+}
+
+void TestExecutables::headlessWithoutConfigurationSaysWhatToDo()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const Run r
+        = run(QStringLiteral("foresight"),
+              {QStringLiteral("--headless"), QStringLiteral("--store"), dir.filePath(QStringLiteral("empty.db"))});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains(QStringLiteral("holds no cluster configuration"))
+                 && r.err.contains(QStringLiteral("--cluster")),
+             qPrintable(r.err));
 }
 
 void TestExecutables::exampleCountsVisitsAcrossAPromotion()
