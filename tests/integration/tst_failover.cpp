@@ -332,6 +332,58 @@ private Q_SLOTS:
         QVERIFY(journalHas(QStringLiteral("hook"), QStringLiteral("vetoed promoting bravo")));
     }
 
+    void switchoverUnderLoadLosesNothing()
+    {
+        startDeployed();
+        const std::uint64_t firstEpoch = appOf(m_engine->snapshot())->epoch;
+        ContinuousWriter writerA(m_cluster->clientOptions(kTestApp), 1);
+        ContinuousWriter writerB(m_cluster->clientOptions(kTestApp), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(writerA.acked() > 100 && writerB.acked() > 100, kTimeoutMs);
+
+        auto dry = m_engine->switchover(SwitchoverRequest{kTestApp, {}, true, 0, QStringLiteral("tester")}).get();
+        QVERIFY2(dry, qPrintable(dry ? QString() : dry.error().toString()));
+        QVERIFY2(dry->summary.contains(QStringLiteral("would revoke alpha")), qPrintable(dry->summary));
+        auto toWarm = m_engine
+                          ->switchover(
+                              SwitchoverRequest{kTestApp, QStringLiteral("charlie"), false, 0, QStringLiteral("tester")})
+                          .get();
+        QVERIFY(!toWarm);
+        QVERIFY2(toWarm.error().message.contains(QStringLiteral("needs a hot replica")),
+                 qPrintable(toWarm.error().message));
+
+        auto done = m_engine
+                        ->switchover(
+                            SwitchoverRequest{kTestApp, QStringLiteral("bravo"), false, 0, QStringLiteral("tester")})
+                        .get();
+        QVERIFY2(done, qPrintable(done ? QString() : done.error().toString()));
+        QCOMPARE(primaryOf(*m_engine), QStringLiteral("bravo"));
+        QVERIFY(done->details.value(QStringLiteral("pause-ms")).toInteger(-1) >= 0);
+        QTRY_VERIFY_WITH_TIMEOUT(writerA.ackedAtEpochAbove(firstEpoch) > 50
+                                     && writerB.ackedAtEpochAbove(firstEpoch) > 50,
+                                 kTimeoutMs);
+        writerA.stop();
+        writerB.stop();
+        QMap<QString, QByteArray> acked = writerA.ackedWrites();
+        acked.insert(writerB.ackedWrites());
+        verifyAcked(acked);
+        QVERIFY(journalHas(QStringLiteral("switchover"), QStringLiteral("writes paused")));
+
+        // The old primary rejoins as the hot replica; a switchover back is scheduled and runs.
+        QTRY_COMPARE_WITH_TIMEOUT(textOf(*m_cluster, 0, QStringLiteral("tier")), QStringLiteral("hot"), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(seqOf(*m_cluster, 0), seqOf(*m_cluster, 1), kTimeoutMs);
+        const qint64 at = QDateTime::currentMSecsSinceEpoch() + 1500;
+        auto scheduled
+            = m_engine
+                  ->switchover(SwitchoverRequest{kTestApp, QStringLiteral("alpha"), false, at, QStringLiteral("tester")})
+                  .get();
+        QVERIFY2(scheduled, qPrintable(scheduled ? QString() : scheduled.error().toString()));
+        QVERIFY2(scheduled->summary.contains(QStringLiteral("scheduled")), qPrintable(scheduled->summary));
+        QTRY_VERIFY_WITH_TIMEOUT(appOf(m_engine->snapshot())->scheduledSwitchoverWallMs == at, kTimeoutMs);
+        QCOMPARE(primaryOf(*m_engine), QStringLiteral("bravo"));
+        QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("alpha"), kTimeoutMs);
+        QVERIFY(QDateTime::currentMSecsSinceEpoch() >= at);
+    }
+
     void operatorPromotion()
     {
         startDeployed([](ClusterConfig &config) { config.apps[0].config.snapshotIntervalMs = 3'600'000; });

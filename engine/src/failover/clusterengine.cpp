@@ -36,6 +36,8 @@ QString appPhaseName(AppPhase phase)
         return QStringLiteral("blocked");
     case AppPhase::NoPrimary:
         return QStringLiteral("no-primary");
+    case AppPhase::SwitchingOver:
+        return QStringLiteral("switching-over");
     }
     return QStringLiteral("unknown");
 }
@@ -231,7 +233,11 @@ std::future<Result<OperatorOutcome>> ClusterEngine::Impl::post(std::function<Res
         promise->set_value(fail(ErrorCode::Internal, QStringLiteral("the engine has stopped")));
         return future;
     }
-    m_commands.push_back([promise, command = std::move(command)](Impl &impl) { promise->set_value(command(impl)); });
+    m_commands.push_back([promise, command = std::move(command)](Impl &impl) {
+        Result<OperatorOutcome> result = command(impl);
+        impl.publishSnapshot(true); // the caller sees the command's effect in the next snapshot it reads
+        promise->set_value(std::move(result));
+    });
     return future;
 }
 
@@ -343,6 +349,10 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
         view.desiredWarm = app.config.desired(Tier::Warm);
         view.desiredCold = app.config.desired(Tier::Cold);
         view.lastIncident = app.incidentId;
+        if (app.scheduledSwitchover) {
+            view.scheduledSwitchoverWallMs = app.scheduledSwitchover->atWallMs;
+            view.scheduledSwitchoverTo = app.scheduledSwitchover->agent;
+        }
         if (auto status = appStatus(app.primary, name)) {
             view.seq = std::uint64_t(status->value(QStringLiteral("seq")).toInteger());
             view.digest = status->value(QStringLiteral("digest")).toString();
@@ -408,6 +418,19 @@ std::shared_ptr<const ClusterSnapshot> ClusterEngine::snapshot() const
 std::future<Result<OperatorOutcome>> ClusterEngine::promote(const PromoteRequest &request)
 {
     return m_impl->post([request](Impl &impl) { return impl.doPromote(request); });
+}
+
+std::future<Result<OperatorOutcome>> ClusterEngine::switchover(const SwitchoverRequest &request)
+{
+    auto promise = std::make_shared<std::promise<Result<OperatorOutcome>>>();
+    auto future = promise->get_future();
+    // The command itself answers later (when the switchover is done), so it fulfils the promise
+    // and the queue's own promise is dropped.
+    (void) m_impl->post([request, promise](Impl &impl) -> Result<OperatorOutcome> {
+        impl.doSwitchover(request, promise);
+        return OperatorOutcome{};
+    });
+    return future;
 }
 
 std::future<Result<OperatorOutcome>> ClusterEngine::setMaintenance(const QString &agent, bool on, const QString &actor)

@@ -93,6 +93,21 @@ struct AppRuntime
     std::uint64_t formerPrimarySeq = 0; // its last reported position
     std::uint64_t promotedSeq = 0;
 
+    // An operator's graceful switchover in progress, and one scheduled for later.
+    struct Switchover
+    {
+        QString target;
+        QString actor;
+        std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise;
+        bool revoked = false;       // the primary confirmed its lease ended: no more writes
+        std::int64_t startedMs = 0; // revoke sent: writes pause from here
+        std::int64_t revokedMs = 0;
+        std::int64_t deadlineMs = 0;
+        bool promoting = false;
+    };
+    std::optional<Switchover> switchover;
+    std::optional<SwitchoverRequest> scheduledSwitchover;
+
     std::int64_t lastRestoreAttemptMs = 0;
     QMap<QString, std::int64_t> lastAssignMs; // agent → when the engine last sent it an assign
     QString lastJournaledBlock;               // so a standing block is journaled once, not every tick
@@ -167,6 +182,14 @@ private:
     Result<OperatorOutcome> doPromote(const PromoteRequest &request);
     Result<OperatorOutcome> doMaintenance(const QString &agent, bool on, const QString &actor);
     Result<OperatorOutcome> doAcknowledge(const QString &app, const QString &actor);
+    void doSwitchover(const SwitchoverRequest &request, std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
+    void startSwitchover(failover::AppRuntime &app,
+                         const QString &target,
+                         const QString &actor,
+                         std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
+    void continueSwitchover(failover::AppRuntime &app);
+    void endSwitchover(failover::AppRuntime &app, Result<OperatorOutcome> result);
+    Result<QString> switchoverTarget(const failover::AppRuntime &app, const QString &requested) const;
     Result<OperatorOutcome> doDivergence(const QString &app, const QString &agent, double divergence);
 
     ClusterEngineOptions m_options;

@@ -90,6 +90,38 @@ void ClusterEngine::Impl::evaluate(AppRuntime &app)
     }
     rejoinFormerPrimaries(app);
     watchFirstAck(app);
+    if (app.switchover) {
+        const auto primary = m_agents.find(app.primary);
+        if (primary == m_agents.end() || !primary->second.suspected) {
+            continueSwitchover(app);
+            return;
+        }
+        // The primary died mid-switchover: the failover path takes over from here.
+        endSwitchover(app,
+                      fail(ErrorCode::Network, QStringLiteral("the primary stopped answering during the switchover")));
+    }
+    if (app.scheduledSwitchover && app.phase == AppPhase::Healthy && wallNow() >= app.scheduledSwitchover->atWallMs) {
+        const SwitchoverRequest scheduled = *app.scheduledSwitchover;
+        app.scheduledSwitchover.reset();
+        auto target = switchoverTarget(app, scheduled.agent);
+        if (!target) {
+            journal(QStringLiteral("switchover"),
+                    app.config.name,
+                    scheduled.agent,
+                    QStringLiteral("scheduled switchover not started: %1").arg(target.error().message),
+                    {},
+                    scheduled.actor);
+        } else {
+            journal(QStringLiteral("switchover"),
+                    app.config.name,
+                    *target,
+                    QStringLiteral("scheduled switchover to %1 starts").arg(*target),
+                    {},
+                    scheduled.actor);
+            startSwitchover(app, *target, scheduled.actor, nullptr);
+            return;
+        }
+    }
 
     if (app.phase == AppPhase::AwaitingLease || app.phase == AppPhase::Promoting) {
         tryPromote(app);
@@ -552,7 +584,7 @@ void ClusterEngine::Impl::onPromoted(AppRuntime &app, const QString &agent, cons
             agent,
             QStringLiteral("promoted %1 (former %2 replica, seq %3) to primary at epoch %4, replacing %5; "
                            "the old primary last reported seq %6")
-                .arg(agent, app.incident ? app.incident->formerTier : QString())
+                .arg(agent, reply.value(QStringLiteral("former-tier")).toString())
                 .arg(app.promotedSeq)
                 .arg(app.epoch)
                 .arg(former)
@@ -591,6 +623,9 @@ QString ClusterEngine::Impl::replicaToMoveUpToHot(const AppRuntime &app) const
     }
     if (hot >= app.config.desired(Tier::Hot))
         return {};
+    if (!app.formerPrimary.isEmpty() && reachable(app.formerPrimary))
+        return {}; // a switchover: the old primary is alive and rejoins in the short tier
+
     for (const auto &[name, agent] : m_agents) {
         if (name != app.primary && reachable(name) && !agent.config.maintenance && !agent.apps.contains(app.config.name))
             return {}; // a free agent will be assigned instead

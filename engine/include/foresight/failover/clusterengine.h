@@ -45,6 +45,17 @@ struct PromoteRequest
     QString actor;       // who asked (journaled)
 };
 
+// A graceful role swap: the primary stops taking writes (its lease is revoked), the target catches
+// up, roles swap; no acknowledged write is lost and the write pause is measured.
+struct SwitchoverRequest
+{
+    QString app;
+    QString agent;       // the new primary; empty: the engine's best candidate
+    bool dryRun = false; // say what would happen, change nothing
+    qint64 atWallMs = 0; // Unix ms to start at; 0: now
+    QString actor;
+};
+
 // The engine's monitoring and failover thread (issue 3): watches every agent of the cluster
 // through heartbeats, renews primaries' write leases, detects failures (phi-accrual, replica
 // investigation, integrity), and promotes the best replica once the old primary's lease has
@@ -62,6 +73,9 @@ public:
     std::shared_ptr<const ClusterSnapshot> snapshot() const;
 
     std::future<Result<OperatorOutcome>> promote(const PromoteRequest &request);
+    // Completes when the switchover has finished (details: "pause-ms", the write pause), or at
+    // once for a dry run or a scheduled one.
+    std::future<Result<OperatorOutcome>> switchover(const SwitchoverRequest &request);
     std::future<Result<OperatorOutcome>> setMaintenance(const QString &agent, bool on, const QString &actor);
     // Lifts the anti-flapping block of the application's last failover.
     std::future<Result<OperatorOutcome>> acknowledge(const QString &app, const QString &actor);

@@ -56,6 +56,7 @@ enum class AppPhase {
     Blocked,       // failover warranted but not allowed now (anti-flapping, auto-failover off,
                    // no eligible candidate, hook veto); reason says which, until when
     NoPrimary,     // nobody holds the application as primary and nothing can be promoted
+    SwitchingOver, // an operator's graceful switchover: writes paused, the target catching up
 };
 QString appPhaseName(AppPhase phase);
 
@@ -76,7 +77,9 @@ struct AppView
     QList<ReplicaView> replicas;
     QList<RankedCandidate> candidates; // ranked, the engine's choice first
     int desiredHot = 0, desiredWarm = 0, desiredCold = 0;
-    qint64 lastIncident = 0; // id in the console store, 0 if none
+    qint64 lastIncident = 0;              // id in the console store, 0 if none
+    qint64 scheduledSwitchoverWallMs = 0; // a switchover waiting for its time, 0 if none
+    QString scheduledSwitchoverTo;        // its target, empty: the best hot replica then
 };
 
 struct ClusterSnapshot
