@@ -30,6 +30,7 @@ Configuration file (JSON; flags override it):
     "allowFile": "/etc/foresight/allow",   allowlist: '<public key> <admin|agent|client> [name]' per line
     "insecure": false,                     plain TCP without authentication (labs only; logged)
     "dataDir": "/var/lib/foresight",       where cold replicas keep snapshots (SQLite)
+    "allowFaultInjection": false,          accept 'fault' messages from admins (labs, training, tests)
     "maxMessageBytes": 16777216,  "maxValueBytes": 1048576,  "replicaAckIntervalMs": 100,
     "apps": [
       { "name": "shop", "role": "primary",
@@ -88,7 +89,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption primary(QStringLiteral("primary"),
                                      QStringLiteral("Hold <app> as primary (repeatable)."),
                                      QStringLiteral("app"));
-    parser.addOptions({config, name, listen, sdk, key, allow, insecure, dataDir, primary});
+    const QCommandLineOption faults(QStringLiteral("allow-fault-injection"),
+                                    QStringLiteral("Accept fault injection (corrupting a replica) from admins: labs, "
+                                                   "training and tests only."));
+    parser.addOptions({config, name, listen, sdk, key, allow, insecure, dataDir, primary, faults});
     parser.process(app);
 
     const auto die = [](const QString &message) {
@@ -119,6 +123,8 @@ int main(int argc, char *argv[])
         options.insecure = true;
     if (parser.isSet(dataDir))
         options.dataDir = parser.value(dataDir);
+    if (parser.isSet(faults))
+        options.allowFaultInjection = true;
     for (const QString &appName : parser.values(primary)) {
         foresight::AppAssignment assignment;
         assignment.app = appName;

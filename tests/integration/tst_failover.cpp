@@ -41,11 +41,12 @@ private:
 
     QString storePath() const { return m_dir.filePath(QStringLiteral("console-%1.db").arg(m_run)); }
 
-    void startCluster()
+    void startCluster(const QStringList &agentArgs = {})
     {
         ++m_run;
         LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster-%1").arg(m_run));
+        options.extraAgentArgs = agentArgs;
         auto cluster = LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
@@ -64,9 +65,9 @@ private:
 
     // Starts a cluster and an engine that deploys alpha (primary), bravo (hot), charlie (warm),
     // delta (cold), and waits until the primary holds a lease.
-    void startDeployed(const std::function<void(ClusterConfig &)> &adjust = {})
+    void startDeployed(const std::function<void(ClusterConfig &)> &adjust = {}, const QStringList &agentArgs = {})
     {
-        startCluster();
+        startCluster(agentArgs);
         ClusterConfig config
             = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}}, testAppConfig());
         if (adjust)
@@ -157,6 +158,55 @@ private Q_SLOTS:
         QCOMPARE(appOf(snapshot)->replicas.size(), 3);
         for (const ReplicaView &replica : appOf(snapshot)->replicas)
             QVERIFY2(replica.integrityOk, qPrintable(replica.agent + QStringLiteral(": ") + replica.integrityNote));
+        // Fault injection is off unless an agent is started for it.
+        auto control = m_cluster->control(1);
+        QVERIFY(control);
+        auto refused = (*control)->injectFault(kTestApp, QStringLiteral("corrupt"));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().code, ErrorCode::Unauthorized);
+    }
+
+    void integrityMismatchExcludesAReplica()
+    {
+        startDeployed(
+            [](ClusterConfig &config) {
+                config.apps[0].replicas = {{QStringLiteral("bravo"), Tier::Hot},
+                                           {QStringLiteral("charlie"), Tier::Hot},
+                                           {QStringLiteral("delta"), Tier::Warm}};
+            },
+            {QStringLiteral("--allow-fault-injection")});
+        auto client = m_cluster->client(kTestApp);
+        QVERIFY(client);
+        QCOMPARE(writeMany(**client, QStringLiteral("i"), 30), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(textOf(*m_cluster, 1, QStringLiteral("digest")),
+                                  textOf(*m_cluster, 0, QStringLiteral("digest")),
+                                  kTimeoutMs);
+
+        // bravo's copy rots: same position, different content.
+        auto control = m_cluster->control(1);
+        QVERIFY(control);
+        auto corrupted = (*control)->injectFault(kTestApp, QStringLiteral("corrupt"));
+        QVERIFY2(corrupted, qPrintable(corrupted ? QString() : corrupted.error().toString()));
+        const auto bravoIntact = [this] {
+            for (const ReplicaView &replica : appOf(m_engine->snapshot())->replicas) {
+                if (replica.agent == QLatin1String("bravo"))
+                    return replica.integrityOk;
+            }
+            return true;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(!bravoIntact(), kTimeoutMs);
+        QVERIFY(journalHas(QStringLiteral("integrity"), QStringLiteral("integrity mismatch")));
+        for (const RankedCandidate &candidate : appOf(m_engine->snapshot())->candidates) {
+            if (candidate.facts.agent == QLatin1String("bravo"))
+                QVERIFY2(!candidate.eligible && candidate.excludedBecause.contains(QStringLiteral("integrity")),
+                         qPrintable(candidate.excludedBecause));
+        }
+
+        // The primary dies: the engine promotes the intact hot replica, not the corrupt one.
+        m_cluster->agent(0).kill();
+        QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("charlie"), kTimeoutMs);
+        auto read = (*client)->get(QStringLiteral("cart/i1"));
+        QVERIFY2(read && read->value && *read->value == "i1", "the promoted copy holds the acknowledged data");
     }
 
     void killedPrimaryFailsOverWithoutLoss()

@@ -29,6 +29,8 @@ Status Agent::Impl::bindSockets()
         m_zap = std::make_unique<transport::ZapHandler>(m_context, m_options.allowlist);
     else
         qCWarning(lcNet) << "agent" << m_options.name << "runs with --insecure: no encryption, no authentication";
+    if (m_options.allowFaultInjection)
+        qCWarning(lcAgent) << "agent" << m_options.name << "accepts fault injection (--allow-fault-injection)";
 
     const auto bindOne = [&](zmq::socket_t &socket, const QString &url, QString *resolved) -> Status {
         // A generous libzmq limit: messages between the configured limit and this one are
@@ -223,6 +225,9 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
         return;
     case MessageType::Lease:
         handleLease(route, message);
+        return;
+    case MessageType::Fault:
+        handleFault(route, message);
         return;
     case MessageType::Subscribe:
         if (route.socket != SocketKind::Api) {

@@ -206,6 +206,7 @@ public:
     void handleAssign(const ReplyRoute &route, const protocol::Message &message);
     void handlePromote(const ReplyRoute &route, const protocol::Message &message);
     void handleTakeSnapshot(const ReplyRoute &route, const protocol::Message &message);
+    void handleFault(const ReplyRoute &route, const protocol::Message &message);
     void handleLease(const ReplyRoute &route, const protocol::Message &message);
     // When the lease a grant of leaseMs gives ends (monotonic): at the send time of the heartbeat
     // the body names (`heartbeat`, `incarnation`) plus leaseMs, else at now plus leaseMs.

@@ -186,6 +186,12 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
             return fail(ErrorCode::InvalidArgument, sourceName + QStringLiteral(": 'insecure' must be true or false"));
         options.insecure = json.value(QLatin1String("insecure")).toBool();
     }
+    if (json.contains(QLatin1String("allowFaultInjection"))) {
+        if (!json.value(QLatin1String("allowFaultInjection")).isBool())
+            return fail(ErrorCode::InvalidArgument,
+                        sourceName + QStringLiteral(": 'allowFaultInjection' must be true or false"));
+        options.allowFaultInjection = json.value(QLatin1String("allowFaultInjection")).toBool();
+    }
     auto maxMessage
         = intField(json, "maxMessageBytes", int(options.maxMessageBytes), 64 * 1024, 1'000'000'000, sourceName);
     auto maxValue = intField(json, "maxValueBytes", int(options.maxValueBytes), 1, 512 * 1024 * 1024, sourceName);

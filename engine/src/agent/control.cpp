@@ -449,4 +449,47 @@ void Agent::Impl::handleStatus(const ReplyRoute &route, const Message &message)
     reply(route, Message{MessageType::StatusReply, body});
 }
 
+void Agent::Impl::handleFault(const ReplyRoute &route, const Message &message)
+{
+    if (!m_options.allowFaultInjection) {
+        replyError(route,
+                   ErrorCode::Unauthorized,
+                   QStringLiteral("fault injection is off on this agent: start it with --allow-fault-injection "
+                                  "(labs, training and tests only)"));
+        return;
+    }
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    const QString kind = message.body.value(QStringLiteral("kind")).toString();
+    AppInstance *app = findApp(appName);
+    if (!app) {
+        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
+        return;
+    }
+    if (kind != QLatin1String("corrupt")) {
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("unknown fault kind '%1' (known: corrupt)").arg(kind));
+        return;
+    }
+    // Bit rot: one value changes without a delta, so the position stays and the digest no longer
+    // matches the primary's at the same sequence number (what integrity checks must catch).
+    Snapshot snapshot = app->state.snapshot(appName, m_clock.wallMs());
+    if (snapshot.entries.isEmpty())
+        snapshot.entries.append({QStringLiteral("foresight/corruption"), QByteArrayLiteral("x")});
+    else
+        snapshot.entries.first().second.append('!');
+    snapshot.digest = snapshot.computeDigest();
+    if (auto ok = app->state.restore(snapshot); !ok) {
+        replyError(route, ok.error().code, ok.error().message);
+        return;
+    }
+    qCWarning(lcAgent) << "fault injected:" << appName << "corrupted at seq" << app->state.seq();
+    QCborMap body = withId(route.requestId);
+    body.insert(QStringLiteral("app"), appName);
+    body.insert(QStringLiteral("kind"), kind);
+    body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+    body.insert(QStringLiteral("digest"), app->state.digest().toHex());
+    reply(route, Message{MessageType::Ok, body});
+}
+
 } // namespace foresight

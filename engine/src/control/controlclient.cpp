@@ -144,6 +144,14 @@ Result<QCborMap> ControlClient::takeSnapshot(const QString &app)
     return m_impl->call(MessageType::TakeSnapshot, body);
 }
 
+Result<QCborMap> ControlClient::injectFault(const QString &app, const QString &kind)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("app"), app);
+    body.insert(QStringLiteral("kind"), kind);
+    return m_impl->call(MessageType::Fault, body);
+}
+
 const QString &ControlClient::url() const
 {
     return m_impl->m_options.url;

@@ -145,6 +145,8 @@ const QHash<std::uint16_t, Schema> &schemas()
            {"lease-ms", Kind::Uint, true},
            {"heartbeat", Kind::Uint, false, "incarnation"},
            {"incarnation", Kind::Uint, false}}}},
+        {quint16(MT::Fault),
+         {"fault", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}, {"kind", Kind::Text, true}}}},
         {quint16(MT::Subscribe),
          {"subscribe", {{"id", Kind::Uint, true}, {"interval-ms", Kind::Uint, true}, {"ttl-ms", Kind::Uint, false}}}},
         {quint16(MT::Heartbeat),

@@ -71,8 +71,9 @@ struct AgentOptions
     QString dataDir;                                            // cold snapshots (SQLite); default: XDG data dir
     qsizetype maxMessageBytes = 16 * 1024 * 1024;
     qsizetype maxValueBytes = 1024 * 1024;
-    int replicaAckIntervalMs = 100; // replica keep-alive / lag report interval
-    QList<AppAssignment> apps;      // initial roles
+    int replicaAckIntervalMs = 100;   // replica keep-alive / lag report interval
+    bool allowFaultInjection = false; // accept the fault message (labs, training, tests)
+    QList<AppAssignment> apps;        // initial roles
 
     // Reads the JSON configuration file format documented in `foresight-agent --help`.
     static Result<AgentOptions> fromJson(const QJsonObject &json, const QString &sourceName);

@@ -64,6 +64,8 @@ public:
                                 std::uint64_t epoch,
                                 int leaseMs,
                                 std::optional<LeaseAnchor> anchor = std::nullopt);
+    // Fault injection (agents started with --allow-fault-injection): kind "corrupt".
+    Result<QCborMap> injectFault(const QString &app, const QString &kind);
     const QString &url() const;
 
 private:

@@ -48,6 +48,7 @@ enum class MessageType : std::uint16_t {
     Promote = 0x0304,
     TakeSnapshot = 0x0305,
     Lease = 0x0306,
+    Fault = 0x0307, // fault injection, for labs, training and tests (agents opt in)
     // monitoring: consoles subscribe to an agent's heartbeats
     Subscribe = 0x0401,
     Heartbeat = 0x0402,
