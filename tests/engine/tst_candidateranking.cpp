@@ -1,0 +1,149 @@
+// The failover decision's pure parts: the weighted failover score and the candidate ranking.
+
+#include <QTest>
+
+#include "foresight/failover/candidateranking.h"
+#include "foresight/failover/failoverscore.h"
+
+using namespace foresight;
+
+namespace {
+
+CandidateFacts candidate(const QString &agent, Tier tier, std::uint64_t seq)
+{
+    CandidateFacts facts;
+    facts.agent = agent;
+    facts.tier = tier;
+    facts.seq = seq;
+    return facts;
+}
+
+QStringList order(const QList<RankedCandidate> &ranked)
+{
+    QStringList names;
+    for (const RankedCandidate &candidate : ranked)
+        names.append(candidate.facts.agent + (candidate.eligible ? QString() : QStringLiteral("(x)")));
+    return names;
+}
+
+} // namespace
+
+class TestCandidateRanking : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void hotBeforeWarmBeforeCold()
+    {
+        const auto ranked = rankCandidates({candidate(QStringLiteral("c"), Tier::Cold, 100),
+                                            candidate(QStringLiteral("w"), Tier::Warm, 100),
+                                            candidate(QStringLiteral("h"), Tier::Hot, 90)});
+        QCOMPARE(order(ranked), (QStringList{QStringLiteral("h"), QStringLiteral("w"), QStringLiteral("c")}));
+        QCOMPARE(ranked.first().rank, 1);
+        QCOMPARE(rankReason(ranked[0], ranked[1]), QStringLiteral("hot before warm"));
+    }
+
+    void highestSequenceOutranksOperatorPriority()
+    {
+        CandidateFacts preferred = candidate(QStringLiteral("preferred"), Tier::Hot, 90);
+        preferred.priority = 100;
+        const auto ranked = rankCandidates({preferred, candidate(QStringLiteral("ahead"), Tier::Hot, 100)});
+        QCOMPARE(order(ranked), (QStringList{QStringLiteral("ahead"), QStringLiteral("preferred")}));
+        QCOMPARE(ranked[1].seqBehind, 10u);
+        QCOMPARE(rankReason(ranked[0], ranked[1]), QStringLiteral("10 seqs ahead"));
+    }
+
+    void priorityThenDivergenceThenLatencyThenRiskThenName()
+    {
+        CandidateFacts a = candidate(QStringLiteral("a"), Tier::Hot, 5);
+        CandidateFacts b = candidate(QStringLiteral("b"), Tier::Hot, 5);
+        b.priority = 1;
+        QCOMPARE(order(rankCandidates({a, b})).first(), QStringLiteral("b"));
+        b.priority = 0;
+        a.divergence = 0.4;
+        QCOMPARE(order(rankCandidates({a, b})).first(), QStringLiteral("b"));
+        a.divergence = 0;
+        b.latencyMs = 3;
+        QCOMPARE(order(rankCandidates({a, b})).first(), QStringLiteral("a"));
+        b.latencyMs = 0;
+        a.failureRisk = 0.9;
+        const auto ranked = rankCandidates({a, b});
+        QCOMPARE(order(ranked).first(), QStringLiteral("b"));
+        QVERIFY(rankReason(ranked[0], ranked[1]).startsWith(QStringLiteral("failure risk")));
+        a.failureRisk = 0;
+        QCOMPARE(order(rankCandidates({b, a})).first(), QStringLiteral("a"));
+        QCOMPARE(rankReason(rankCandidates({b, a})[0], rankCandidates({b, a})[1]),
+                 QStringLiteral("equal on every term; by name"));
+    }
+
+    void exclusionsComeLastWithTheirReason()
+    {
+        CandidateFacts unreachable = candidate(QStringLiteral("u"), Tier::Hot, 200);
+        unreachable.reachable = false;
+        CandidateFacts corrupt = candidate(QStringLiteral("x"), Tier::Hot, 200);
+        corrupt.integrityOk = false;
+        corrupt.integrityNote = QStringLiteral("digest differs");
+        CandidateFacts flagged = candidate(QStringLiteral("n"), Tier::Hot, 200);
+        flagged.neverPromote = true;
+        CandidateFacts maintained = candidate(QStringLiteral("m"), Tier::Hot, 200);
+        maintained.maintenance = true;
+        const auto ranked = rankCandidates(
+            {unreachable, corrupt, flagged, maintained, candidate(QStringLiteral("ok"), Tier::Cold, 1)});
+        QCOMPARE(ranked.first().facts.agent, QStringLiteral("ok"));
+        QCOMPARE(ranked.first().rank, 1);
+        // An excluded candidate's position does not count against the eligible ones.
+        QCOMPARE(ranked.first().seqBehind, 0u);
+        for (int i = 1; i < ranked.size(); ++i) {
+            QVERIFY(!ranked[i].eligible);
+            QCOMPARE(ranked[i].rank, 0);
+            QVERIFY(!ranked[i].excludedBecause.isEmpty());
+        }
+        QString reasons;
+        for (const RankedCandidate &c : ranked)
+            reasons += c.excludedBecause + QLatin1Char(';');
+        for (const char *word :
+             {"unreachable", "integrity check failed: digest differs", "never-promote", "maintenance"})
+            QVERIFY2(reasons.contains(QLatin1String(word)), qPrintable(reasons));
+    }
+
+    void termsExplainEveryCandidate()
+    {
+        const auto ranked = rankCandidates({candidate(QStringLiteral("h"), Tier::Hot, 7)});
+        QStringList names;
+        for (const RankTerm &term : ranked.first().terms)
+            names.append(term.name);
+        QCOMPARE(names,
+                 (QStringList{QStringLiteral("tier"),
+                              QStringLiteral("seq"),
+                              QStringLiteral("seq-behind"),
+                              QStringLiteral("priority"),
+                              QStringLiteral("divergence"),
+                              QStringLiteral("latency-ms"),
+                              QStringLiteral("failure-risk")}));
+        QCOMPARE(ranked.first().terms.first().value, QStringLiteral("hot"));
+    }
+
+    void failoverScoreWeighsItsTerms()
+    {
+        FailoverSettings settings; // 0.6 heartbeat, 0.2 divergence, 0.2 integrity, threshold 0.5
+        QVERIFY(failoverScore(settings, 8.0, 0, false).failoverWarranted());
+        QVERIFY(!failoverScore(settings, 7.99, 0, false).failoverWarranted()); // below phi's threshold: no evidence
+        QVERIFY(!failoverScore(settings, 0, 1.0, true).failoverWarranted());   // 0.4: a live primary stays
+        QCOMPARE(failoverScore(settings, 0, 1.0, true).score, 0.4);
+        settings.weightHeartbeat = 0.2;
+        settings.weightDivergence = 0.4;
+        settings.weightIntegrity = 0.4;
+        QVERIFY(failoverScore(settings, 0, 1.0, true).failoverWarranted()); // weights are configurable
+        settings.weightHeartbeat = 2;
+        settings.weightDivergence = 1;
+        settings.weightIntegrity = 1;
+        const FailoverScore normalised = failoverScore(settings, 9, 0.5, false);
+        QCOMPARE(normalised.score, (2 * 1.0 + 1 * 0.5) / 4);
+        QVERIFY2(normalised.explain(settings).contains(QStringLiteral("0.50*1.00 (heartbeat)")),
+                 qPrintable(normalised.explain(settings)));
+        QCOMPARE(failoverScore(settings, 0, 7.0, false).divergence, 1.0); // clamped to 0..1
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCandidateRanking)
+#include "tst_candidateranking.moc"
