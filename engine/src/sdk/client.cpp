@@ -42,6 +42,8 @@ Status Client::Impl::open(int index)
                                       endpoint.serverPublicKey,
                                       KeyPair{m_options.publicKey, m_options.secretKey},
                                       m_options.insecure};
+    // A refused or dropped connection means a dead agent: say so at once, try the next agent.
+    options.failFast = true;
     auto channel = transport::RequestChannel::open(transport::sharedClientContext(), options);
     if (!channel)
         return std::unexpected(channel.error());
@@ -120,6 +122,15 @@ Result<Message> Client::Impl::request(MessageType type, const QCborMap &body)
         default:
             return std::unexpected(last);
         }
+    }
+    // A dead agent refuses connections at once, so the last attempt may have failed so; to the
+    // application that is still no primary answering in time.
+    if (last.code == ErrorCode::Network) {
+        return fail(ErrorCode::Timeout,
+                    QStringLiteral("no agent answered as primary of '%1' within %2 ms (last: %3)")
+                        .arg(m_options.app)
+                        .arg(m_options.failoverTimeoutMs)
+                        .arg(last.message));
     }
     return std::unexpected(last);
 }

@@ -1,6 +1,7 @@
 #include "transport/requestchannel.h"
 
 #include <atomic>
+#include <cstring>
 
 #include "foresight/core/clock.h"
 #include "transport/wire.h"
@@ -9,13 +10,37 @@ namespace foresight::transport {
 
 using protocol::Message;
 
+namespace {
+
+// What the socket monitor reports (libzmq 4.3.4, checked on ipc:// and tcp://, CURVE or not):
+// - CONNECTED when a connect succeeds, which it does even for a stopped (SIGSTOP) agent: the
+//   kernel accepts into the listen backlog. HANDSHAKE_SUCCEEDED once the agent has answered.
+// - A connection that drops (the agent was killed): DISCONNECTED, after
+//   HANDSHAKE_FAILED_NO_DETAIL if it dropped during the handshake. Then the socket reconnects
+//   (CONNECT_RETRIED), unless reconnection is off or ZMQ_RECONNECT_STOP stops it (CURVE).
+// - A refused connect attempt (ipc:// socket file missing or left behind by a dead agent, tcp://
+//   port closed): CLOSED and CONNECT_RETRIED, and never CONNECTED or DISCONNECTED.
+// - A refused CURVE key: HANDSHAKE_FAILED_AUTH, then DISCONNECTED.
+constexpr int kMonitoredEvents = ZMQ_EVENT_CONNECTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED
+                                 | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
+                                 | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH;
+
+} // namespace
+
 RequestChannel::RequestChannel(zmq::context_t &context, const ChannelOptions &options)
     : m_options(options)
     , m_socket(context, zmq::socket_type::dealer)
     , m_monitor(context, zmq::socket_type::pair)
 {}
 
-RequestChannel::~RequestChannel() = default;
+RequestChannel::~RequestChannel()
+{
+    // libzmq sends monitor events blocking, from the context's I/O thread: one sent after the
+    // reading end is closed would block that thread, and every socket of the context, for good.
+    // So the monitor stops before either socket closes.
+    if (m_socket.handle())
+        zmq_socket_monitor(m_socket.handle(), nullptr, 0);
+}
 
 Result<std::unique_ptr<RequestChannel>> RequestChannel::open(zmq::context_t &context, const ChannelOptions &options)
 {
@@ -27,22 +52,28 @@ Result<std::unique_ptr<RequestChannel>> RequestChannel::open(zmq::context_t &con
     std::unique_ptr<RequestChannel> channel(new RequestChannel(context, options));
     try {
         configureCommon(channel->m_socket, options.maxMessageBytes);
-        if (isTcp(options.url) && !options.insecure) {
+        if (channel->isCurve()) {
             if (auto ok = configureCurveClient(channel->m_socket, options.keys, options.serverPublicKey); !ok)
                 return std::unexpected(ok.error());
             // Stop retrying a handshake the server refused; the monitor reports why.
             const int stop = kReconnectStopHandshakeFailed;
             zmq_setsockopt(channel->m_socket.handle(), kReconnectStop, &stop, sizeof stop);
-            static std::atomic<int> counter{0};
-            const std::string monitorUrl = "inproc://foresight-monitor-" + std::to_string(++counter);
-            if (zmq_socket_monitor(channel->m_socket.handle(),
-                                   monitorUrl.c_str(),
-                                   ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL
-                                       | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL | ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
-                != 0)
-                return fail(ErrorCode::Network, QStringLiteral("cannot monitor the connection to %1").arg(options.url));
-            channel->m_monitor.connect(monitorUrl);
         }
+        int events = kMonitoredEvents;
+        if (options.failFast) {
+            // One connection: a failed attempt reports CLOSED once, instead of once per retry.
+            channel->m_socket.set(zmq::sockopt::reconnect_ivl, -1);
+            events |= ZMQ_EVENT_CLOSED;
+        }
+        // Monitored before it connects, so that no event of the first connection is missed.
+        static std::atomic<int> counter{0};
+        const std::string monitorUrl = "inproc://foresight-monitor-" + std::to_string(++counter);
+        if (zmq_socket_monitor(channel->m_socket.handle(), monitorUrl.c_str(), events) != 0)
+            return fail(ErrorCode::Network, QStringLiteral("cannot monitor the connection to %1").arg(options.url));
+        // No high-water mark: a full monitor pipe would block the I/O thread (see the destructor).
+        // Events are read at every call; between calls only connection changes add any.
+        channel->m_monitor.set(zmq::sockopt::rcvhwm, 0);
+        channel->m_monitor.connect(monitorUrl);
         channel->m_socket.connect(options.url.toStdString());
     } catch (const zmq::error_t &e) {
         return fail(ErrorCode::Network,
@@ -51,10 +82,13 @@ Result<std::unique_ptr<RequestChannel>> RequestChannel::open(zmq::context_t &con
     return channel;
 }
 
-bool RequestChannel::authFailed()
+bool RequestChannel::isCurve() const
 {
-    if (m_authFailed || !m_monitor.handle())
-        return m_authFailed;
+    return isTcp(m_options.url) && !m_options.insecure;
+}
+
+void RequestChannel::readEvents()
+{
     zmq::message_t event;
     while (true) {
         try {
@@ -67,18 +101,51 @@ bool RequestChannel::authFailed()
             zmq::message_t address;
             (void) m_monitor.recv(address, zmq::recv_flags::dontwait);
         }
-        if (event.size() >= 2) {
-            std::uint16_t id = 0;
-            std::memcpy(&id, event.data(), 2);
-            if (id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH || id == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL)
-                m_authFailed = true;
-            else if (id == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
-                m_handshakeDropped = true;
-            else if (id == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
-                m_handshakeDropped = false;
+        if (event.size() < 2)
+            continue;
+        std::uint16_t id = 0;
+        std::memcpy(&id, event.data(), 2);
+        switch (id) {
+        case ZMQ_EVENT_CONNECTED:
+            m_connected = true;
+            m_handshakeDone = false;
+            m_sentOnConnection = true; // a queued request goes out on this connection
+            break;
+        case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+            m_handshakeDone = true;
+            m_handshakeDropped = false;
+            break;
+        case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+        case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+            m_authFailed = true;
+            break;
+        case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+            m_handshakeDropped = true;
+            break;
+        case ZMQ_EVENT_DISCONNECTED: {
+            const Loss loss = m_handshakeDone ? Loss::Connection : Loss::Handshake;
+            // Only a connection that was up when the request went out, or came up since, can
+            // have taken it. A disconnect read before sending belongs to an earlier request.
+            if (m_sentOnConnection && m_loss == Loss::None)
+                m_loss = loss;
+            if (m_options.failFast && m_gone == Loss::None)
+                m_gone = loss;
+            m_connected = false;
+            m_handshakeDone = false;
+            break;
+        }
+        case ZMQ_EVENT_CLOSED: // failFast only: the connect attempt failed
+            if (!m_connected) {
+                if (m_loss == Loss::None)
+                    m_loss = Loss::Refused;
+                if (m_gone == Loss::None)
+                    m_gone = Loss::Refused;
+            }
+            break;
+        default:
+            break;
         }
     }
-    return m_authFailed;
 }
 
 std::unexpected<Error> RequestChannel::keyRefused() const
@@ -89,19 +156,57 @@ std::unexpected<Error> RequestChannel::keyRefused() const
                     .arg(m_options.url));
 }
 
+std::unexpected<Error> RequestChannel::handshakeDropped() const
+{
+    // Still a time-out (the SDK fails over on it), but said as soon as it is certain: the socket
+    // does not retry a dropped CURVE handshake (ZMQ_RECONNECT_STOP), so no answer can come.
+    return fail(ErrorCode::Timeout,
+                QStringLiteral("the agent at %1 dropped the CURVE handshake (is the agent's public key right? "
+                               "or did the agent die?)")
+                    .arg(m_options.url));
+}
+
+std::unexpected<Error> RequestChannel::lost(Loss loss, bool waiting) const
+{
+    if (loss == Loss::Refused) {
+        return fail(ErrorCode::Network,
+                    QStringLiteral("cannot connect to %1: nothing accepts connections there (is the agent running?)")
+                        .arg(m_options.url));
+    }
+    if (!waiting) {
+        return fail(ErrorCode::Network,
+                    QStringLiteral("the connection to %1 was lost (the agent may have died)").arg(m_options.url));
+    }
+    return fail(ErrorCode::Network,
+                QStringLiteral("connection to %1 lost while waiting for the answer (the agent may have died)")
+                    .arg(m_options.url));
+}
+
 Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
 {
+    // Everything that happened before this request, such as an earlier connection dropping,
+    // is read now so that it cannot be taken for the loss of this one.
+    readEvents();
     // A refused handshake is final (ZMQ_RECONNECT_STOP drops the connection for good): every
     // later call must say so, not fail to send into a socket that has no peer any more.
-    if (authFailed())
+    if (m_authFailed)
         return keyRefused();
+    if (isCurve() && m_handshakeDropped && !m_connected)
+        return handshakeDropped();
+    if (m_gone != Loss::None)
+        return lost(m_gone, false); // failFast: this socket will not connect again
     const qint64 id = m_nextId++;
     body.insert(QStringLiteral("id"), id);
     if (!send(m_socket, {}, Message{type, body})) {
-        if (authFailed())
+        readEvents();
+        if (m_authFailed)
             return keyRefused();
+        if (m_gone != Loss::None)
+            return lost(m_gone, false);
         return fail(ErrorCode::Network, QStringLiteral("cannot send to %1 (queue full)").arg(m_options.url));
     }
+    m_sentOnConnection = m_connected;
+    m_loss = Loss::None;
 
     const std::int64_t deadline = SystemClock::instance().monotonicMs() + timeoutMs;
     while (true) {
@@ -109,16 +214,17 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
         if (left <= 0)
             break;
         zmq::pollitem_t items[] = {{m_socket.handle(), 0, ZMQ_POLLIN, 0}, {m_monitor.handle(), 0, ZMQ_POLLIN, 0}};
-        const int count = m_monitor.handle() ? 2 : 1;
         try {
-            zmq::poll(items, std::size_t(count), std::chrono::milliseconds(qMin<std::int64_t>(left, 100)));
+            zmq::poll(items, std::size(items), std::chrono::milliseconds(qMin<std::int64_t>(left, 100)));
         } catch (const zmq::error_t &e) {
             if (e.num() == EINTR)
                 continue;
             return fail(ErrorCode::Network, QString::fromUtf8(e.what()));
         }
-        if (authFailed())
+        readEvents();
+        if (m_authFailed)
             return keyRefused();
+        // Replies first: an answer that arrived before the connection dropped still counts.
         while (auto in = receive(m_socket, 0)) {
             auto decoded = protocol::decode(in->header, in->body);
             if (!decoded) {
@@ -135,15 +241,14 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
             }
             return *decoded;
         }
+        if (m_loss == Loss::Handshake && isCurve())
+            return handshakeDropped();
+        if (m_loss != Loss::None)
+            return lost(m_loss, true);
     }
     // Still a time-out (the SDK fails over on it), but say what the handshake suggests.
-    if (m_handshakeDropped) {
-        return fail(ErrorCode::Timeout,
-                    QStringLiteral("no answer from %1 within %2 ms: the agent dropped the CURVE handshake "
-                                   "(is the agent's public key right?)")
-                        .arg(m_options.url)
-                        .arg(timeoutMs));
-    }
+    if (isCurve() && m_handshakeDropped)
+        return handshakeDropped();
     return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms").arg(m_options.url).arg(timeoutMs));
 }
 

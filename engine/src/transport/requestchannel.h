@@ -3,7 +3,9 @@
 // Private: a request/reply connection to one agent (DEALER socket), used by the SDK client and
 // the control client. Matches replies to requests by id, so a late reply to a timed-out request
 // is never taken for the answer to the next one, and turns CURVE handshake failures into a
-// clear Unauthorized error instead of a silent time-out.
+// clear Unauthorized error instead of a silent time-out. A socket monitor also tells it when the
+// connection a request went out on drops (the agent died), so the caller hears of it at once
+// instead of at the end of the time-out.
 
 #include <memory>
 
@@ -21,6 +23,12 @@ struct ChannelOptions
     KeyPair keys;               // this side's key pair, for tcp:// unless insecure
     bool insecure = false;
     qsizetype maxMessageBytes = 64 * 1024 * 1024;
+    // One connection, never re-established: a refused connect attempt (nothing listens at url)
+    // or a dropped connection fails the waiting call, and every later one, with Network at once.
+    // For callers that have other agents to try and open a new channel to come back (the SDK).
+    // Without it the socket reconnects on its own and a call waits its time-out for an agent
+    // that is not up yet (the control client: the agent may be starting).
+    bool failFast = false;
 };
 
 class RequestChannel final
@@ -32,14 +40,31 @@ public:
     // Sends a request (its "id" is filled in) and waits for the reply with the same id. An error
     // reply from the agent becomes an Error with the agent's code and message; its body is kept
     // in lastErrorBody() for fields like a redirect hint.
+    // Other errors: Unauthorized (the agent refused this side's key), Network (the connection
+    // the request went out on dropped before the answer came, so the request may or may not
+    // have been applied; with failFast also a refused or earlier dropped connection), Timeout
+    // (no answer in time, or the agent dropped the CURVE handshake: a wrong server key, or an
+    // agent that died during the handshake).
     Result<protocol::Message> call(protocol::MessageType type, QCborMap body, int timeoutMs);
     const QCborMap &lastErrorBody() const { return m_lastErrorBody; }
     const QString &url() const { return m_options.url; }
 
 private:
+    // How a connection ended, as the monitor tells it.
+    enum class Loss {
+        None,
+        Connection, // an established connection dropped
+        Handshake,  // the connection dropped before its handshake completed
+        Refused,    // a connect attempt was refused (failFast only)
+    };
+
     RequestChannel(zmq::context_t &context, const ChannelOptions &options);
-    bool authFailed();
+    // Reads every waiting monitor event and updates the state below.
+    void readEvents();
+    bool isCurve() const;
     std::unexpected<Error> keyRefused() const;
+    std::unexpected<Error> handshakeDropped() const;
+    std::unexpected<Error> lost(Loss loss, bool waiting) const;
 
     ChannelOptions m_options;
     zmq::socket_t m_socket;
@@ -47,9 +72,17 @@ private:
     qint64 m_nextId = 1;
     QCborMap m_lastErrorBody;
     bool m_authFailed = false;
-    // The agent dropped the last CURVE handshake without a reason: what a wrong server key
-    // looks like from this side (the server cannot decrypt our hello). Cleared by a success.
+    // The agent dropped the last handshake without a reason: over CURVE, what a wrong server
+    // key looks like from this side (the server cannot decrypt our hello). Cleared by a success.
     bool m_handshakeDropped = false;
+    bool m_connected = false;     // a connection is up (its handshake may still be running)
+    bool m_handshakeDone = false; // ... and its handshake completed
+    Loss m_gone = Loss::None;     // failFast: how the one connection ended
+    // Since the last request was sent: whether a connection was up then or came up since (only
+    // its loss can have taken the request; an earlier drop is read before sending), and how it
+    // ended.
+    bool m_sentOnConnection = false;
+    Loss m_loss = Loss::None;
 };
 
 } // namespace foresight::transport

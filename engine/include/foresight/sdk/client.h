@@ -33,7 +33,11 @@ struct ClientOptions
     QString name;                  // shown in the agent's logs
 };
 
-// What a write's acknowledgement means.
+// What a write's acknowledgement means. Either way, delivery is at least once: an agent that
+// dies with a write in flight (the connection drops, or no answer comes in time) may have
+// applied, and replicated, it first. The client cannot tell, so it sends the write again to the
+// next agent that answers as primary (a replica answers not-primary until it is promoted). A
+// write may so be applied twice, and one whose call failed may still be there after a failover.
 enum class Ack {
     Replicated, // the primary and its synchronous (hot) replicas hold it: survives the primary
     Primary,    // the primary holds it (faster; lost if the primary dies before replicating)
@@ -56,6 +60,9 @@ struct ReadResult
 // ZeroMQ socket, which must stay on one thread). When the agent it talks to is not (or no
 // longer) the primary, the client follows the redirect or tries the other agents until one
 // answers as primary, within failoverTimeoutMs, without the application's help.
+//
+// An agent that dies with a request in flight costs no time-out: the dropped connection (or,
+// for an agent already gone, the refused one) sends the client to the next agent at once.
 //
 // Errors: Timeout (no primary answered in time), NotEnoughReplicas (the write reached the
 // primary but not enough hot replicas acknowledged it: it may or may not survive a failover),
