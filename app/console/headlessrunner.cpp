@@ -9,6 +9,7 @@
 #include <QStandardPaths>
 
 #include "foresight/failover/clusterengine.h"
+#include "foresight/failover/consolecontrol.h"
 #include "foresight/storage/consolestore.h"
 #include "snapshotview.h"
 
@@ -77,9 +78,43 @@ int runHeadless(const HeadlessOptions &options, const std::atomic<bool> &stop)
         std::fprintf(stderr,
                      "foresight: WARNING: the cluster is insecure: plain TCP to the agents, no authentication\n");
     }
+    ConsoleControlOptions controlOptions;
+    controlOptions.url = options.controlUrl.isEmpty() ? defaultConsoleControlUrl() : options.controlUrl;
+    controlOptions.storePath = options.storePath;
+    if (controlOptions.url.startsWith(QLatin1String("tcp://"))) {
+        if (options.controlAllowFile.isEmpty())
+            return failWith(
+                QStringLiteral("a tcp:// control endpoint needs --control-allow FILE: the operators' public "
+                               "keys with the role admin (format: docs/protocol.md 4.3)"));
+        auto allowlist = Allowlist::load(options.controlAllowFile);
+        if (!allowlist)
+            return failWith(allowlist.error().message);
+        auto keys = loadKeyPair(options.keyFile);
+        if (!keys)
+            return failWith(QStringLiteral("%1\na tcp:// control endpoint needs the console's key pair (--key)")
+                                .arg(keys.error().message));
+        controlOptions.allowlist = *allowlist;
+        controlOptions.keys = *keys;
+    } else if (!options.controlAllowFile.isEmpty()) {
+        return failWith(QStringLiteral("--control-allow goes with a tcp:// control endpoint; an ipc:// one admits "
+                                       "the console's own user only"));
+    }
+
     auto engine = ClusterEngine::start(engineOptions);
     if (!engine)
         return failWith(engine.error().message);
+    // Declared after the engine, so destroyed before it: the server calls into the engine.
+    auto control = ConsoleControlServer::start(**engine, controlOptions);
+    if (!control)
+        return failWith(QStringLiteral("cannot start the control API: %1").arg(control.error().message));
+    const QString controlLine
+        = QStringLiteral("control API on %1 (%2)")
+              .arg((*control)->endpoint(),
+                   controlOptions.url.startsWith(QLatin1String("tcp://"))
+                       ? QStringLiteral("CURVE; the keys of %1 with the role admin").arg(options.controlAllowFile)
+                       : QStringLiteral("socket mode 0600: this user only"));
+    std::fprintf(stderr, "foresight: %s\n", qPrintable(controlLine));
+    std::fflush(stderr);
 
     const auto startedAt = std::chrono::steady_clock::now();
     qint64 journalAfter = 0;
@@ -100,8 +135,8 @@ int runHeadless(const HeadlessOptions &options, const std::atomic<bool> &stop)
         }
         if (auto snapshot = (*engine)->snapshot()) {
             const QString view = renderSnapshot(*snapshot, options.ansi ? recent : QList<JournalEntry>());
-            if (options.ansi)
-                std::printf("\x1b[H\x1b[2J%s\n", qPrintable(view));
+            if (options.ansi) // the redraw hides stderr: repeat where foresightctl finds the console
+                std::printf("\x1b[H\x1b[2J%s\n\n%s\n", qPrintable(view), qPrintable(controlLine));
             else
                 std::printf("%s\n\n", qPrintable(view));
             std::fflush(stdout);

@@ -6,9 +6,11 @@
 
 struct HeadlessOptions
 {
-    QString clusterFile; // imported into the store first, when given
-    QString storePath;   // the console store
-    QString keyFile;     // the console's key pair (CURVE)
+    QString clusterFile;      // imported into the store first, when given
+    QString storePath;        // the console store
+    QString keyFile;          // the console's key pair (CURVE)
+    QString controlUrl;       // the control API's endpoint (foresightctl cluster ...); empty: the default
+    QString controlAllowFile; // tcp:// control endpoint: the operators' keys (allowlist, role admin)
     int durationSeconds = 0;
     int refreshMs = 500;
     bool ansi = true;

@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 
 #include "demorunner.h"
+#include "foresight/failover/consolecontrol.h"
 #include "headlessrunner.h"
 
 namespace {
@@ -37,7 +38,8 @@ int main(int argc, char *argv[])
                        "--headless runs the engine on a real cluster: it watches every agent of the cluster "
                        "configuration (--cluster imports one into the console store), renews primaries' write "
                        "leases, fails applications over when a primary dies, and shows agents, applications, "
-                       "failover candidates and the journal until Ctrl-C.\n\n"
+                       "failover candidates and the journal until Ctrl-C; `foresightctl cluster` commands drive it "
+                       "through its control API (--control).\n\n"
                        "--demo starts a local cluster of four real foresight-agent processes on loopback (one "
                        "application with a primary, a hot, a warm and a cold replica), drives a demo workload "
                        "through the SDK and shows roles, tiers, sequence numbers, lag and digests until Ctrl-C."));
@@ -61,6 +63,16 @@ int main(int argc, char *argv[])
                                      .arg(defaultKeyPath()),
                                  QStringLiteral("file"),
                                  defaultKeyPath());
+    const QCommandLineOption control(QStringLiteral("control"),
+                                     QStringLiteral("--headless: the control API's endpoint for foresightctl cluster "
+                                                    "commands: ipc://PATH (this user only) or tcp://HOST:PORT (CURVE, "
+                                                    "needs --control-allow); default %1.")
+                                         .arg(foresight::defaultConsoleControlUrl()),
+                                     QStringLiteral("url"));
+    const QCommandLineOption controlAllow(QStringLiteral("control-allow"),
+                                          QStringLiteral("--headless with a tcp:// --control: the allowlist of "
+                                                         "operators' public keys (role admin; docs/protocol.md 4.3)."),
+                                          QStringLiteral("file"));
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Run the local demo cluster."));
     const QCommandLineOption duration(QStringLiteral("duration"),
                                       QStringLiteral("Stop after <seconds> (default: run until Ctrl-C)."),
@@ -83,7 +95,8 @@ int main(int argc, char *argv[])
         plain(QStringLiteral("plain"),
               QStringLiteral(
                   "Print status blocks instead of redrawing the screen (default when stdout is not a terminal)."));
-    parser.addOptions({headless, cluster, store, key, demo, duration, writers, rate, insecure, workDir, plain});
+    parser.addOptions(
+        {headless, cluster, store, key, control, controlAllow, demo, duration, writers, rate, insecure, workDir, plain});
     parser.process(app);
 
     const auto usage = [](const QString &message) {
@@ -107,12 +120,16 @@ int main(int argc, char *argv[])
         options.clusterFile = parser.value(cluster);
         options.storePath = parser.value(store);
         options.keyFile = parser.value(key);
+        options.controlUrl = parser.value(control);
+        options.controlAllowFile = parser.value(controlAllow);
         options.durationSeconds = seconds;
         options.ansi = ansi;
         return runHeadless(options, g_stop);
     }
-    if (parser.isSet(cluster))
-        return usage(QStringLiteral("--cluster goes with --headless"));
+    for (const QCommandLineOption *headlessOnly : {&cluster, &control, &controlAllow}) {
+        if (parser.isSet(*headlessOnly))
+            return usage(QStringLiteral("--%1 goes with --headless").arg(headlessOnly->names().constFirst()));
+    }
 
     DemoOptions options;
     bool ok2 = false, ok3 = false;

@@ -1,4 +1,4 @@
-// foresightctl: drives Foresight agents (and, later, a running console) from a terminal.
+// foresightctl: drives Foresight agents and a running console (the cluster commands) from a terminal.
 
 #include <cstdio>
 
@@ -10,6 +10,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "clustercommands.h"
+#include "exitcodes.h"
 #include "foresight/control/controlclient.h"
 #include "statusformat.h"
 
@@ -17,11 +19,8 @@ using namespace foresight;
 
 namespace {
 
-// Exit codes, documented in --help.
-enum Exit { ExitOk = 0, ExitRefused = 1, ExitUsage = 2, ExitUnreachable = 3, ExitUnauthorized = 4 };
-
 const char *kCommandsHelp = R"(
-Commands:
+Commands for one agent:
   status [APP]                      roles, tiers, epochs, sequence numbers, lag and digests
   assign APP --role primary|replica [--tier hot|warm|cold --primary-url URL --primary-key KEY]
          [--critical PATTERN,...] [--sync-replicas N] [--ack-timeout-ms N] [--snapshot-interval-ms N]
@@ -32,8 +31,6 @@ Commands:
 
 The agent is named by --agent (or FORESIGHT_AGENT), its public key by --agent-key (or
 FORESIGHT_AGENT_KEY), this side's key pair by --key (or FORESIGHT_KEY).
-Exit codes: 0 success, 1 the agent refused, 2 bad usage or input, 3 agent unreachable,
-4 not authorized.
 )";
 
 int printError(const Error &error)
@@ -98,29 +95,32 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION_STRING));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Drive Foresight agents from a terminal.")
-                                     + QString::fromUtf8(kCommandsHelp));
+    parser.setApplicationDescription(QStringLiteral("Drive Foresight agents and a running console from a terminal.")
+                                     + QString::fromUtf8(kCommandsHelp) + clusterCommandsHelp());
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("status, assign, promote, snapshot or keygen"));
+                                 QStringLiteral("status, assign, promote, snapshot, keygen or cluster"));
     const QCommandLineOption agentOpt(QStringLiteral("agent"),
                                       QStringLiteral("The agent's endpoint, tcp://HOST:PORT."),
                                       QStringLiteral("url"));
     const QCommandLineOption agentKeyOpt(QStringLiteral("agent-key"),
                                          QStringLiteral("The agent's public key, or its .pub file."),
                                          QStringLiteral("key"));
-    const QCommandLineOption keyOpt(QStringLiteral("key"),
-                                    QStringLiteral("This side's key pair file (role admin in the agent's allowlist)."),
-                                    QStringLiteral("file"));
+    const QCommandLineOption
+        keyOpt(QStringLiteral("key"),
+               QStringLiteral("This side's key pair file (role admin in the agent's or console's allowlist)."),
+               QStringLiteral("file"));
     const QCommandLineOption insecureOpt(QStringLiteral("insecure"),
                                          QStringLiteral("Talk to an agent started with --insecure."));
     const QCommandLineOption jsonOpt(QStringLiteral("json"),
-                                     QStringLiteral("Print the agent's reply as JSON, for scripts."));
-    const QCommandLineOption timeoutOpt(QStringLiteral("timeout-ms"),
-                                        QStringLiteral("How long to wait for the agent (default 3000)."),
-                                        QStringLiteral("ms"),
-                                        QStringLiteral("3000"));
+                                     QStringLiteral("Print the agent's or console's reply as JSON, for scripts."));
+    const QCommandLineOption
+        timeoutOpt(QStringLiteral("timeout-ms"),
+                   QStringLiteral(
+                       "How long to wait for the agent or console (default 3000; a switchover waits at least 60000)."),
+                   QStringLiteral("ms"),
+                   QStringLiteral("3000"));
     const QCommandLineOption outOpt(QStringLiteral("out"),
                                     QStringLiteral("keygen: the secret key file to write."),
                                     QStringLiteral("file"));
@@ -167,6 +167,7 @@ int main(int argc, char *argv[])
                        ackTimeoutOpt,
                        intervalOpt,
                        epochOpt});
+    addClusterOptions(parser);
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -197,6 +198,9 @@ int main(int argc, char *argv[])
                         pair->publicKey.constData());
         return ExitOk;
     }
+
+    if (command == QLatin1String("cluster"))
+        return runClusterCommand(parser, args.mid(1));
 
     static const QStringList kCommands{QStringLiteral("status"),
                                        QStringLiteral("assign"),

@@ -205,6 +205,42 @@ void TestProtocol::roundTrip_data()
     QTest::newRow("heartbeat with incarnation") << MessageType::Heartbeat << heartbeatBody();
     QTest::newRow("large id") << MessageType::Ok << QCborMap{{u"id"_s, std::numeric_limits<qint64>::max()}};
     QTest::newRow("error") << MessageType::Error << protocol::makeError(5, {ErrorCode::NotPrimary, u"go to h2"_s}).body;
+    // The console's control API (docs/protocol.md 15).
+    QTest::newRow("console-status") << MessageType::ConsoleStatus << QCborMap{{u"id"_s, 1}, {u"app"_s, u"shop"_s}};
+    QTest::newRow("console-status-reply")
+        << MessageType::ConsoleStatusReply
+        << QCborMap{{u"id"_s, 1},
+                    {u"cluster"_s, u"prod"_s},
+                    {u"taken-ms"_s, qint64(1'700'000'000'000)},
+                    {u"journal-head"_s, 42},
+                    {u"agents"_s, QCborArray{QCborMap{{u"name"_s, u"a"_s}, {u"heard-ms-ago"_s, -1}}}},
+                    {u"apps"_s, QCborArray{}}};
+    QTest::newRow("console-promote") << MessageType::ConsolePromote
+                                     << QCborMap{{u"id"_s, 2},
+                                                 {u"app"_s, u"shop"_s},
+                                                 {u"agent"_s, u"b"_s},
+                                                 {u"force"_s, false},
+                                                 {u"dry-run"_s, true}};
+    QTest::newRow("console-switchover") << MessageType::ConsoleSwitchover
+                                        << QCborMap{{u"id"_s, 3},
+                                                    {u"app"_s, u"shop"_s},
+                                                    {u"at-ms"_s, qint64(1'700'000'000'000)},
+                                                    {u"dry-run"_s, false}};
+    QTest::newRow("console-maintenance") << MessageType::ConsoleMaintenance
+                                         << QCborMap{{u"id"_s, 4}, {u"agent"_s, u"c"_s}, {u"on"_s, true}};
+    QTest::newRow("console-acknowledge") << MessageType::ConsoleAcknowledge
+                                         << QCborMap{{u"id"_s, 5}, {u"app"_s, u"shop"_s}};
+    QTest::newRow("console-journal") << MessageType::ConsoleJournal
+                                     << QCborMap{{u"id"_s, 6},
+                                                 {u"after-id"_s, 10},
+                                                 {u"limit"_s, 5},
+                                                 {u"app"_s, u"shop"_s}};
+    QTest::newRow("console-journal-reply")
+        << MessageType::ConsoleJournalReply
+        << QCborMap{{u"id"_s, 6}, {u"entries"_s, QCborArray{}}, {u"next-after-id"_s, 10}};
+    QTest::newRow("console-incidents") << MessageType::ConsoleIncidents << QCborMap{{u"id"_s, 7}, {u"limit"_s, 3}};
+    QTest::newRow("console-incidents-reply")
+        << MessageType::ConsoleIncidentsReply << QCborMap{{u"id"_s, 7}, {u"incidents"_s, QCborArray{}}};
 }
 
 void TestProtocol::roundTrip()
@@ -363,6 +399,12 @@ void TestProtocol::missingRequiredField_data()
     QTest::newRow("promote heartbeat without incarnation")
         << MessageType::Promote << QCborMap{{u"id"_s, 1}, {u"app"_s, u"a"_s}, {u"lease-ms"_s, 100}, {u"heartbeat"_s, 3}}
         << u"incarnation"_s;
+    QTest::newRow("console-promote without app") << MessageType::ConsolePromote << QCborMap{{u"id"_s, 1}} << u"app"_s;
+    QTest::newRow("console-maintenance without on")
+        << MessageType::ConsoleMaintenance << QCborMap{{u"id"_s, 1}, {u"agent"_s, u"c"_s}} << u"on"_s;
+    QTest::newRow("console-journal-reply without next-after-id")
+        << MessageType::ConsoleJournalReply << QCborMap{{u"id"_s, 1}, {u"entries"_s, QCborArray{}}}
+        << u"next-after-id"_s;
 }
 
 void TestProtocol::missingRequiredField()

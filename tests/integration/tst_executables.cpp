@@ -4,6 +4,7 @@
 #include <QCborArray>
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -71,9 +72,15 @@ void TestExecutables::helpDescribesEachProgram_data()
                          << QStringList{QStringLiteral("status"),
                                         QStringLiteral("promote"),
                                         QStringLiteral("keygen"),
+                                        QStringLiteral("cluster status"),
+                                        QStringLiteral("cluster switchover"),
+                                        QStringLiteral("--console"),
                                         QStringLiteral("Exit codes")};
     QTest::newRow("console") << QStringLiteral("foresight")
-                             << QStringList{QStringLiteral("--demo"), QStringLiteral("--headless")};
+                             << QStringList{QStringLiteral("--demo"),
+                                            QStringLiteral("--headless"),
+                                            QStringLiteral("--control"),
+                                            QStringLiteral("--control-allow")};
     QTest::newRow("example") << QStringLiteral("foresight-example")
                              << QStringList{QStringLiteral("--agent"), QStringLiteral("--visits")};
 }
@@ -158,6 +165,7 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
     file.close();
     const QString keyFile = dir.filePath(QStringLiteral("console.key"));
     QVERIFY(saveKeyPair((*cluster)->adminKeys(), keyFile));
+    const QString controlUrl = QStringLiteral("ipc://") + dir.filePath(QStringLiteral("console.sock"));
 
     const Run r = run(QStringLiteral("foresight"),
                       {QStringLiteral("--headless"),
@@ -167,6 +175,9 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
                        dir.filePath(QStringLiteral("console.db")),
                        QStringLiteral("--key"),
                        keyFile,
+                       // Its own control endpoint: the default one may be taken by a console of this user.
+                       QStringLiteral("--control"),
+                       controlUrl,
                        QStringLiteral("--duration"),
                        QStringLiteral("4"),
                        QStringLiteral("--plain")},
@@ -177,6 +188,9 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
     QVERIFY2(r.out.contains(QStringLiteral("APP shop: primary alpha")), qPrintable(r.out.right(3000)));
     QVERIFY2(r.out.contains(QStringLiteral("[healthy]")), qPrintable(r.out.right(3000)));
     QVERIFY2(r.out.contains(QStringLiteral("1. bravo (hot")), qPrintable(r.out.right(3000)));
+    // It says where foresightctl finds it, and removes the socket when it stops.
+    QVERIFY2(r.err.contains(QStringLiteral("control API on ") + controlUrl), qPrintable(r.err));
+    QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("console.sock"))));
     QCOMPARE((*cluster)->appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("role")).toString(),
              QStringLiteral("primary"));
 }

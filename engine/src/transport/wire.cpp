@@ -4,6 +4,25 @@
 
 namespace foresight::transport {
 
+namespace {
+
+// One ZMTP metadata property (RFC 23): name length (1 byte), name, value length (4 bytes,
+// big-endian), value. libzmq attaches ZAP metadata to every message of the connection.
+std::string zapMetadata(const char *name, const std::string &value)
+{
+    std::string out;
+    const std::string key(name);
+    out.push_back(char(key.size()));
+    out += key;
+    const auto length = std::uint32_t(value.size());
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.push_back(char((length >> shift) & 0xff));
+    out += value;
+    return out;
+}
+
+} // namespace
+
 std::optional<Incoming> receive(zmq::socket_t &socket, int routingFrames)
 {
     Incoming in;
@@ -25,6 +44,8 @@ std::optional<Incoming> receive(zmq::socket_t &socket, int routingFrames)
         if (in.frameCount == routingFrames) {
             if (const char *user = zmq_msg_gets(frame.handle(), "User-Id"))
                 in.userId = QString::fromUtf8(user);
+            if (const char *name = zmq_msg_gets(frame.handle(), kZapNameProperty))
+                in.peerName = QString::fromUtf8(name);
         }
         first = false;
         const QByteArray bytes(static_cast<const char *>(frame.data()), qsizetype(frame.size()));
@@ -141,6 +162,7 @@ void ZapHandler::handlePending()
         std::string status = "400";
         std::string statusText = "key not allowed";
         std::string userId;
+        std::string metadata;
         if (frames.size() >= 7 && text(2) == kZapDomain && text(5) == "CURVE" && frames[6].size() == 32) {
             char z85[41];
             zmq_z85_encode(z85, static_cast<const uint8_t *>(frames[6].data()), 32);
@@ -148,6 +170,9 @@ void ZapHandler::handlePending()
                 status = "200";
                 statusText = "OK";
                 userId = entry->role.toStdString();
+                metadata = zapMetadata(kZapNameProperty,
+                                       entry->name.isEmpty() ? "key:" + std::string(z85, 40)
+                                                             : entry->name.toStdString());
             } else {
                 ++m_refused;
                 qCWarning(lcNet) << "refused CURVE key" << z85 << "from" << text(3).c_str() << "(not in the allowlist)";
@@ -160,7 +185,7 @@ void ZapHandler::handlePending()
         m_socket.send(zmq::buffer(status), zmq::send_flags::sndmore);
         m_socket.send(zmq::buffer(statusText), zmq::send_flags::sndmore);
         m_socket.send(zmq::buffer(userId), zmq::send_flags::sndmore);
-        m_socket.send(zmq::str_buffer(""), zmq::send_flags::none);
+        m_socket.send(zmq::buffer(metadata), zmq::send_flags::none);
     }
 }
 

@@ -22,6 +22,7 @@ inline constexpr int kZapEnforceDomain = 93;
 inline constexpr int kReconnectStop = 109;
 inline constexpr int kReconnectStopHandshakeFailed = 0x2;
 inline constexpr const char *kZapDomain = "foresight";
+inline constexpr const char *kZapNameProperty = "Name";
 
 struct Incoming
 {
@@ -29,6 +30,9 @@ struct Incoming
     QByteArray header;
     QByteArray body;
     QString userId; // role granted by ZAP ("admin", "agent", "client"); empty without CURVE
+    // Who the peer is, from ZAP metadata: its allowlist entry's name, or "key:<z85>" when the
+    // entry has none; empty without CURVE. The console journals it as the operator.
+    QString peerName;
     qsizetype bytes = 0;
     int frameCount = 0;
 };
@@ -54,6 +58,8 @@ bool isTcp(const QString &url);
 
 // Answers ZAP requests for CURVE sockets of one context from an allowlist. Bind it before any
 // CURVE server socket binds: without a handler, CURVE admits every client that knows the key.
+// An admitted peer's messages carry its role as the ZAP user id and its name as the metadata
+// property kZapNameProperty (Incoming::userId, Incoming::peerName).
 class ZapHandler final
 {
 public:

@@ -52,6 +52,17 @@ enum class MessageType : std::uint16_t {
     // monitoring: consoles subscribe to an agent's heartbeats
     Subscribe = 0x0401,
     Heartbeat = 0x0402,
+    // console control: foresightctl and scripts drive a running console (docs/protocol.md 15)
+    ConsoleStatus = 0x0501,
+    ConsoleStatusReply = 0x0502,
+    ConsolePromote = 0x0503,
+    ConsoleSwitchover = 0x0504,
+    ConsoleMaintenance = 0x0505,
+    ConsoleAcknowledge = 0x0506,
+    ConsoleJournal = 0x0507,
+    ConsoleJournalReply = 0x0508,
+    ConsoleIncidents = 0x0509,
+    ConsoleIncidentsReply = 0x050A,
 };
 
 QString messageTypeName(MessageType type);

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+
+#include <QCborMap>
+#include <QString>
+
+#include "foresight/core/result.h"
+#include "foresight/transport/keys.h"
+
+namespace foresight::control {
+
+struct ConsoleClientOptions
+{
+    QString url;                // the console's control endpoint: ipc://PATH or tcp://HOST:PORT
+    QByteArray serverPublicKey; // tcp: the console's public key (Z85)
+    KeyPair keys;               // tcp: this side's key pair (role admin in the console's allowlist)
+    int timeoutMs = 3000;       // per request; a switchover waits at least 60 s (it completes when done)
+};
+
+// The console's control API (docs/protocol.md section 15), for foresightctl and scripts. Blocking;
+// one instance per thread. Replies are the console's CBOR bodies without the request id; errors
+// carry the console's code and message. Errors this side makes: Network (nothing listens at the
+// endpoint, or the connection dropped), Timeout (no answer in time; over tcp:// also a wrong
+// console public key), Unauthorized (the console refused this side's key).
+class ConsoleClient final
+{
+public:
+    static Result<std::unique_ptr<ConsoleClient>> connect(const ConsoleClientOptions &options);
+    ~ConsoleClient();
+    ConsoleClient(const ConsoleClient &) = delete;
+    ConsoleClient &operator=(const ConsoleClient &) = delete;
+
+    Result<QCborMap> status(const QString &app = {});
+    Result<QCborMap> promote(const QString &app, const QString &agent, bool force, bool dryRun);
+    // atWallMs: Unix ms to start at, 0 for now.
+    Result<QCborMap> switchover(const QString &app, const QString &agent, bool dryRun, qint64 atWallMs);
+    Result<QCborMap> maintenance(const QString &agent, bool on);
+    Result<QCborMap> acknowledge(const QString &app);
+    // afterId < 0: the newest `limit` entries; else those after afterId. limit 0: the console's default.
+    Result<QCborMap> journal(qint64 afterId, int limit, const QString &app);
+    Result<QCborMap> incidents(const QString &app, int limit);
+    const QString &url() const;
+
+private:
+    class Impl;
+    explicit ConsoleClient(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace foresight::control

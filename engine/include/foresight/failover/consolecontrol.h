@@ -1,0 +1,72 @@
+#pragma once
+
+#include <memory>
+
+#include <QString>
+
+#include "foresight/core/result.h"
+#include "foresight/transport/keys.h"
+
+namespace foresight {
+
+class ClusterEngine;
+
+// The console's control endpoint when none is given: ipc://$XDG_RUNTIME_DIR/foresight-console.sock,
+// or ipc:///tmp/foresight-console-<uid>.sock when XDG_RUNTIME_DIR is unset. foresightctl uses the
+// same default, so on one host and one user they find each other without options.
+QString defaultConsoleControlUrl();
+
+struct ConsoleControlOptions
+{
+    // ipc://PATH: reachable by the console's own user only (the socket file is given mode 0600
+    // right after the bind, and libzmq's IPC_FILTER_UID admits peers of this uid only); every
+    // request runs as the actor "local:<the console's uid>".
+    // tcp://HOST:PORT (PORT may be * or 0): CURVE with `keys`, clients authenticated by
+    // `allowlist` (ZAP); only entries with the role admin may send commands, and the entry's
+    // name is the actor. Plain TCP is not offered.
+    QString url;
+    KeyPair keys;        // tcp: the console's key pair
+    Allowlist allowlist; // tcp: who may connect
+    // The console store the engine writes: journal and incidents are read from it, and the
+    // commands the engine does not journal itself (dry runs, refusals) are audited into it.
+    QString storePath;
+    // Requests larger than this (all frames) are refused with invalid-argument; frames larger than
+    // 16 times this make libzmq drop the connection without an answer.
+    qsizetype maxRequestBytes = 64 * 1024;
+    // Commands waiting for the engine (a switchover can take seconds); more are refused.
+    int maxPending = 64;
+};
+
+// The console's control API (docs/protocol.md section 15): a ZeroMQ ROUTER socket on its own
+// thread that answers console-* requests from foresightctl and scripts by calling the engine's
+// thread-safe API. Commands that take long (a switchover) do not hold up other requests: their
+// futures are kept and answered when ready. Every received message is validated; bad input gets
+// an `error` reply, never a crash.
+//
+// The engine must outlive the server. Destroying the server stops its thread, closes the socket
+// and removes the ipc socket file; replies to commands still in progress are not sent (the engine
+// still carries them out).
+class ConsoleControlServer final
+{
+public:
+    // Binds and starts answering. Errors: InvalidArgument (an endpoint that is neither ipc:// nor
+    // tcp://, tcp:// without a valid key pair), Network (cannot bind; another console already
+    // listens on the ipc path), IoError/Corruption (the console store cannot be opened).
+    static Result<std::unique_ptr<ConsoleControlServer>> start(ClusterEngine &engine, ConsoleControlOptions options);
+    ~ConsoleControlServer();
+    ConsoleControlServer(const ConsoleControlServer &) = delete;
+    ConsoleControlServer &operator=(const ConsoleControlServer &) = delete;
+
+    // The bound endpoint, tcp ports resolved (what clients connect to).
+    QString endpoint() const;
+    // The actor of requests on an ipc:// endpoint: "local:<uid>".
+    static QString localActor();
+
+    class Impl;
+
+private:
+    explicit ConsoleControlServer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace foresight

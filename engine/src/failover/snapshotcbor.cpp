@@ -1,0 +1,173 @@
+#include "failover/snapshotcbor.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <QCborArray>
+
+namespace foresight::failover {
+
+namespace {
+
+// Every uint field of the protocol stays below 2^63 (docs/protocol.md 3).
+qint64 asUint(std::uint64_t value)
+{
+    return qint64(std::min<std::uint64_t>(value, std::uint64_t(std::numeric_limits<qint64>::max())));
+}
+
+QCborMap scoreToCbor(const FailoverScore &score)
+{
+    return QCborMap{{QStringLiteral("heartbeat"), score.heartbeat},
+                    {QStringLiteral("divergence"), score.divergence},
+                    {QStringLiteral("integrity"), score.integrity},
+                    {QStringLiteral("score"), score.score},
+                    {QStringLiteral("threshold"), score.threshold},
+                    {QStringLiteral("warranted"), score.failoverWarranted()}};
+}
+
+QCborMap replicaToCbor(const ReplicaView &replica)
+{
+    return QCborMap{{QStringLiteral("agent"), replica.agent},
+                    {QStringLiteral("tier"), tierName(replica.tier)},
+                    {QStringLiteral("seq"), asUint(replica.seq)},
+                    {QStringLiteral("epoch"), asUint(replica.epoch)},
+                    {QStringLiteral("digest"), replica.digest},
+                    {QStringLiteral("lag"), asUint(replica.lag)},
+                    {QStringLiteral("connected"), replica.connected},
+                    {QStringLiteral("integrity-ok"), replica.integrityOk},
+                    {QStringLiteral("integrity-note"), replica.integrityNote},
+                    {QStringLiteral("divergence"), replica.divergence}};
+}
+
+} // namespace
+
+QCborMap candidateToCbor(const RankedCandidate &candidate)
+{
+    QCborArray terms;
+    for (const RankTerm &term : candidate.terms)
+        terms.append(QCborMap{{QStringLiteral("name"), term.name}, {QStringLiteral("value"), term.value}});
+    return QCborMap{{QStringLiteral("agent"), candidate.facts.agent},
+                    {QStringLiteral("rank"), candidate.rank},
+                    {QStringLiteral("eligible"), candidate.eligible},
+                    {QStringLiteral("excluded-because"), candidate.excludedBecause},
+                    {QStringLiteral("tier"), tierName(candidate.facts.tier)},
+                    {QStringLiteral("seq"), asUint(candidate.facts.seq)},
+                    {QStringLiteral("seq-behind"), asUint(candidate.seqBehind)},
+                    {QStringLiteral("priority"), candidate.facts.priority},
+                    {QStringLiteral("terms"), terms}};
+}
+
+QCborMap agentToCbor(const AgentView &agent)
+{
+    QCborMap map{{QStringLiteral("name"), agent.name},
+                 {QStringLiteral("host"), agent.host},
+                 {QStringLiteral("url"), agent.url},
+                 {QStringLiteral("heard"), agent.heard},
+                 {QStringLiteral("suspected"), agent.suspected},
+                 {QStringLiteral("phi"), agent.phi},
+                 {QStringLiteral("heard-ms-ago"), agent.heardMsAgo},
+                 {QStringLiteral("maintenance"), agent.maintenance},
+                 {QStringLiteral("never-promote"), agent.neverPromote},
+                 {QStringLiteral("priority"), agent.priority},
+                 {QStringLiteral("error"), agent.error}};
+    if (!agent.hostMetrics.isEmpty())
+        map.insert(QStringLiteral("host-metrics"), agent.hostMetrics);
+    return map;
+}
+
+QCborMap appToCbor(const AppView &app)
+{
+    QCborArray replicas;
+    for (const ReplicaView &replica : app.replicas)
+        replicas.append(replicaToCbor(replica));
+    QCborArray candidates;
+    for (qsizetype i = 0; i < app.candidates.size(); ++i) {
+        QCborMap candidate = candidateToCbor(app.candidates[i]);
+        // Why the candidate ranked just above comes first: the ranking, one step at a time.
+        if (i > 0 && app.candidates[i].eligible)
+            candidate.insert(QStringLiteral("rank-reason"), rankReason(app.candidates[i - 1], app.candidates[i]));
+        candidates.append(candidate);
+    }
+    QCborMap map{{QStringLiteral("name"), app.name},
+                 {QStringLiteral("primary"), app.primary},
+                 {QStringLiteral("epoch"), asUint(app.epoch)},
+                 {QStringLiteral("seq"), asUint(app.seq)},
+                 {QStringLiteral("digest"), app.digest},
+                 {QStringLiteral("writable"), app.writable},
+                 {QStringLiteral("lease-left-ms"), qMax<qint64>(0, app.leaseLeftMs)},
+                 {QStringLiteral("phase"), appPhaseName(app.phase)},
+                 {QStringLiteral("reason"), app.reason},
+                 {QStringLiteral("blocked-until-ms"), qMax<qint64>(0, app.blockedUntilWallMs)},
+                 {QStringLiteral("score"), scoreToCbor(app.score)},
+                 {QStringLiteral("score-explained"), app.scoreExplained},
+                 {QStringLiteral("desired"),
+                  QCborMap{{QStringLiteral("hot"), app.desiredHot},
+                           {QStringLiteral("warm"), app.desiredWarm},
+                           {QStringLiteral("cold"), app.desiredCold}}},
+                 {QStringLiteral("last-incident"), qMax<qint64>(0, app.lastIncident)},
+                 {QStringLiteral("replicas"), replicas},
+                 {QStringLiteral("candidates"), candidates}};
+    if (app.candidates.size() >= 2 && app.candidates[0].eligible)
+        map.insert(QStringLiteral("choice-reason"), rankReason(app.candidates[0], app.candidates[1]));
+    if (app.scheduledSwitchoverWallMs > 0) {
+        map.insert(QStringLiteral("scheduled-switchover"),
+                   QCborMap{{QStringLiteral("at-ms"), app.scheduledSwitchoverWallMs},
+                            {QStringLiteral("to"), app.scheduledSwitchoverTo}});
+    }
+    return map;
+}
+
+QCborMap snapshotToCbor(const ClusterSnapshot &snapshot, const QString &onlyApp)
+{
+    QCborArray agents;
+    for (const AgentView &agent : snapshot.agents)
+        agents.append(agentToCbor(agent));
+    QCborArray apps;
+    for (const AppView &app : snapshot.apps) {
+        if (onlyApp.isEmpty() || app.name == onlyApp)
+            apps.append(appToCbor(app));
+    }
+    return QCborMap{{QStringLiteral("cluster"), snapshot.clusterName},
+                    {QStringLiteral("taken-ms"), qMax<qint64>(0, snapshot.takenWallMs)},
+                    {QStringLiteral("journal-head"), qMax<qint64>(0, snapshot.journalHead)},
+                    {QStringLiteral("agents"), agents},
+                    {QStringLiteral("apps"), apps}};
+}
+
+QCborMap journalEntryToCbor(const JournalEntry &entry)
+{
+    return QCborMap{{QStringLiteral("id"), entry.id},
+                    {QStringLiteral("wall-ms"), entry.wallMs},
+                    {QStringLiteral("kind"), entry.kind},
+                    {QStringLiteral("app"), entry.app},
+                    {QStringLiteral("agent"), entry.agent},
+                    {QStringLiteral("actor"), entry.actor},
+                    {QStringLiteral("message"), entry.message},
+                    {QStringLiteral("details"), jsonToCbor(entry.details)}};
+}
+
+QCborMap incidentToCbor(const Incident &incident)
+{
+    return QCborMap{{QStringLiteral("id"), incident.id},
+                    {QStringLiteral("app"), incident.app},
+                    {QStringLiteral("old-primary"), incident.oldPrimary},
+                    {QStringLiteral("new-primary"), incident.newPrimary},
+                    {QStringLiteral("former-tier"), incident.formerTier},
+                    {QStringLiteral("epoch"), asUint(incident.epoch)},
+                    {QStringLiteral("detected-ms"), incident.detectedMs},
+                    {QStringLiteral("decided-ms"), incident.decidedMs},
+                    {QStringLiteral("promoted-ms"), incident.promotedMs},
+                    {QStringLiteral("first-ack-ms"), incident.firstAckMs},
+                    {QStringLiteral("acked-writes-lost"), incident.ackedWritesLost},
+                    {QStringLiteral("seq-gap"), incident.seqGap},
+                    {QStringLiteral("summary"), incident.summary},
+                    {QStringLiteral("acknowledged"), incident.acknowledged}};
+}
+
+QCborMap jsonToCbor(const QJsonObject &object)
+{
+    // Qt 6 maps a JSON number without a fractional part (in the qint64 range) to a CBOR integer.
+    return QCborMap::fromJsonObject(object);
+}
+
+} // namespace foresight::failover

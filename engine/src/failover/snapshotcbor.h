@@ -1,0 +1,26 @@
+#pragma once
+
+// Private: the console control API's CBOR encodings of what the engine knows (docs/protocol.md
+// section 15): the snapshot for console-status-reply, journal entries and incidents.
+
+#include <QCborMap>
+#include <QJsonObject>
+#include <QString>
+
+#include "foresight/failover/clustersnapshot.h"
+#include "foresight/storage/consolestore.h"
+
+namespace foresight::failover {
+
+// The body of a console-status-reply without its id: the whole snapshot, or with onlyApp the
+// agents and that application only (the caller checks that it exists).
+QCborMap snapshotToCbor(const ClusterSnapshot &snapshot, const QString &onlyApp = {});
+QCborMap agentToCbor(const AgentView &agent);
+QCborMap appToCbor(const AppView &app);
+QCborMap candidateToCbor(const RankedCandidate &candidate);
+QCborMap journalEntryToCbor(const JournalEntry &entry);
+QCborMap incidentToCbor(const Incident &incident);
+// Integral JSON numbers become CBOR integers, the rest as QCborValue::fromJsonValue does.
+QCborMap jsonToCbor(const QJsonObject &object);
+
+} // namespace foresight::failover

@@ -1,0 +1,745 @@
+// The console's control API (docs/protocol.md 15) driven by the real foresightctl binary, in
+// front of a real failover engine watching real agents over CURVE: status with every candidate's
+// terms, dry runs, refusals, maintenance, acknowledge, the journal with its actors, switchovers,
+// bad raw messages, and CURVE authentication on a tcp:// control endpoint.
+
+#include <functional>
+
+#include <zmq.hpp>
+
+#include <QCborArray>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "clusterprobe.h"
+#include "enginetesting.h"
+#include "foresight/failover/consolecontrol.h"
+#include "foresight/protocol/message.h"
+#include "foresight/storage/consolestore.h"
+
+using namespace foresight;
+using namespace foresight::testing;
+
+namespace {
+
+constexpr int kTimeoutMs = 30000;
+
+template<typename T>
+QString why(const Result<T> &result)
+{
+    return result ? QString() : result.error().toString();
+}
+
+struct Run
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+
+    QString describe() const { return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(exitCode).arg(out, err); }
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+
+Run ctl(const QStringList &args, int timeoutMs = 90000)
+{
+    QProcess process;
+    process.setProgram(QCoreApplication::applicationDirPath() + QStringLiteral("/foresightctl"));
+    process.setArguments(args);
+    // The variables foresightctl falls back on must not leak in from the environment.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char *name :
+         {"FORESIGHT_AGENT", "FORESIGHT_AGENT_KEY", "FORESIGHT_KEY", "FORESIGHT_CONSOLE", "FORESIGHT_CONSOLE_KEY"})
+        env.remove(QLatin1String(name));
+    process.setProcessEnvironment(env);
+    Run run;
+    process.start();
+    if (!process.waitForFinished(timeoutMs)) {
+        process.kill();
+        process.waitForFinished();
+        run.err = QStringLiteral("foresightctl did not finish within %1 ms").arg(timeoutMs);
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = QString::fromUtf8(process.readAllStandardOutput());
+    run.err = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+AppConfig testAppConfig()
+{
+    AppConfig config;
+    config.critical = {QStringLiteral("session/*")};
+    config.syncReplicas = 1;
+    config.snapshotIntervalMs = 3'600'000; // the cold replica lags: no snapshot for an hour
+    return config;
+}
+
+QJsonObject appIn(const QJsonObject &status)
+{
+    for (const QJsonValue &app : status.value(QStringLiteral("apps")).toArray()) {
+        if (app.toObject().value(QStringLiteral("name")).toString() == kTestApp)
+            return app.toObject();
+    }
+    return {};
+}
+
+QJsonObject candidateIn(const QJsonObject &app, const QString &agent)
+{
+    for (const QJsonValue &candidate : app.value(QStringLiteral("candidates")).toArray()) {
+        if (candidate.toObject().value(QStringLiteral("agent")).toString() == agent)
+            return candidate.toObject();
+    }
+    return {};
+}
+
+// Waits, by the wall clock, until condition holds. For conditions that run foresightctl: QTRY_*
+// counts its polls rather than time, so a slow condition would be retried far beyond its timeout.
+bool eventually(const std::function<bool()> &condition, int timeoutMs = kTimeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!condition()) {
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QTest::qWait(50);
+    }
+    return true;
+}
+
+// A raw DEALER on the control endpoint, for messages foresightctl would never send.
+class RawPeer
+{
+public:
+    explicit RawPeer(const QString &url)
+        : m_socket(m_context, zmq::socket_type::dealer)
+    {
+        m_socket.set(zmq::sockopt::linger, 0);
+        m_socket.connect(url.toStdString());
+    }
+
+    // Sends the frames and returns the decoded answer; an `error` with code "no-answer" if none
+    // comes within 10 s.
+    protocol::Message exchange(const QList<QByteArray> &frames)
+    {
+        for (qsizetype i = 0; i < frames.size(); ++i) {
+            m_socket.send(zmq::const_buffer(frames[i].constData(), std::size_t(frames[i].size())),
+                          i + 1 < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+        }
+        zmq::pollitem_t items[] = {{m_socket.handle(), 0, ZMQ_POLLIN, 0}};
+        QList<QByteArray> reply;
+        if (zmq::poll(items, 1, std::chrono::milliseconds(10000)) > 0) {
+            zmq::message_t frame;
+            do {
+                (void) m_socket.recv(frame);
+                reply.append(QByteArray(static_cast<const char *>(frame.data()), qsizetype(frame.size())));
+            } while (frame.more());
+        }
+        if (reply.size() != 2)
+            return protocol::Message{protocol::MessageType::Error,
+                                     QCborMap{{QStringLiteral("code"), QStringLiteral("no-answer")}}};
+        auto decoded = protocol::decode(reply[0], reply[1]);
+        if (!decoded)
+            return protocol::Message{protocol::MessageType::Error,
+                                     QCborMap{{QStringLiteral("code"), QStringLiteral("undecodable")}}};
+        return *decoded;
+    }
+
+    protocol::Message request(protocol::MessageType type, const QCborMap &body)
+    {
+        return exchange({protocol::encodeHeader(type), protocol::encodeBody(body)});
+    }
+
+private:
+    zmq::context_t m_context{1};
+    zmq::socket_t m_socket;
+};
+
+QString codeOf(const protocol::Message &reply)
+{
+    return reply.type == protocol::MessageType::Error ? reply.body.value(QStringLiteral("code")).toString()
+                                                      : QStringLiteral("(no error)");
+}
+
+} // namespace
+
+class TestConsoleControl : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void statusShowsPhaseAndEveryCandidateTermByTerm();
+    void statusOfAnUnknownApplicationIsRefused();
+    void promoteDryRunSaysWhatWouldHappenAndChangesNothing();
+    void promoteOfALaggingColdReplicaIsRefused();
+    void maintenanceShowsInStatus();
+    void acknowledgeWithoutAFailoverIsAClearError();
+    void journalShowsOperatorActionsWithTheActor();
+    void incidentsListsNoneBeforeAFailover();
+    void badRawMessagesGetErrors_data();
+    void badRawMessagesGetErrors();
+    void usageErrorsNeedNoConsole();
+    void importAndExportEditTheStore();
+    void curveRefusesKeysThatAreNotAdmins();
+    // Last: they change roles.
+    void scheduledSwitchoverShowsInStatus();
+    void switchoverSwapsRolesAndMeasuresThePause();
+
+private:
+    QStringList console() const { return {QStringLiteral("--console"), m_url}; }
+    Run cluster(const QStringList &args) const
+    {
+        return ctl(QStringList{QStringLiteral("cluster")} + args + console());
+    }
+    QList<JournalEntry> journalEntries() const
+    {
+        auto store = ConsoleStore::open(m_storePath);
+        if (!store)
+            return {};
+        auto entries = (*store)->journal(0, 100000);
+        return entries ? *entries : QList<JournalEntry>();
+    }
+    bool journalHas(const QString &actor, const QString &text) const
+    {
+        for (const JournalEntry &entry : journalEntries()) {
+            if (entry.kind == QLatin1String("operator") && entry.actor == actor && entry.message.contains(text))
+                return true;
+        }
+        return false;
+    }
+
+    QTemporaryDir m_dir;
+    QString m_storePath;
+    QString m_url;
+    std::unique_ptr<LocalCluster> m_cluster;
+    std::unique_ptr<ClusterEngine> m_engine;
+    std::unique_ptr<ConsoleControlServer> m_server;
+};
+
+void TestConsoleControl::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(QFileInfo(QCoreApplication::applicationDirPath() + QStringLiteral("/foresightctl")).isExecutable(),
+             "foresightctl is not built beside the test");
+    LocalCluster::Options options;
+    options.workDir = m_dir.filePath(QStringLiteral("cluster"));
+    auto cluster = LocalCluster::start(options);
+    QVERIFY2(cluster, qPrintable(why(cluster)));
+    m_cluster = std::move(*cluster);
+
+    m_storePath = m_dir.filePath(QStringLiteral("console.db"));
+    ClusterEngineOptions engineOptions;
+    engineOptions.config
+        = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}}, testAppConfig());
+    engineOptions.keys = m_cluster->adminKeys();
+    engineOptions.storePath = m_storePath;
+    auto engine = ClusterEngine::start(engineOptions);
+    QVERIFY2(engine, qPrintable(why(engine)));
+    m_engine = std::move(*engine);
+
+    ConsoleControlOptions control;
+    control.url = QStringLiteral("ipc://") + m_dir.filePath(QStringLiteral("console.sock"));
+    control.storePath = m_storePath;
+    auto server = ConsoleControlServer::start(*m_engine, control);
+    QVERIFY2(server, qPrintable(why(server)));
+    m_server = std::move(*server);
+    m_url = m_server->endpoint();
+    QCOMPARE(m_url, control.url);
+    // Only this user may connect.
+    QCOMPARE(QFileInfo(m_dir.filePath(QStringLiteral("console.sock"))).permissions()
+                 & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther),
+             QFileDevice::Permissions());
+    // A second console cannot take the endpoint over.
+    auto second = ConsoleControlServer::start(*m_engine, control);
+    QVERIFY(!second);
+    QVERIFY2(second.error().message.contains(QStringLiteral("already listens")), qPrintable(second.error().message));
+
+    QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(linkCount(*m_cluster, 0) == 3, kTimeoutMs);
+    // Every replica has joined, the cold one too: it gets no changes from now on, so it lags.
+    auto client = m_cluster->client(kTestApp);
+    QVERIFY2(client, qPrintable(why(client)));
+    QCOMPARE(writeMany(**client, QStringLiteral("c"), 30), QString());
+    // ... and the engine has heard that the hot replica holds everything, the cold one not.
+    const auto settled = [this] {
+        const auto snapshot = m_engine->snapshot();
+        const AppView *app = appOf(snapshot);
+        if (!app || app->seq < 30 || app->candidates.size() != 3)
+            return false;
+        bool hotCaughtUp = false, coldLags = false;
+        for (const ReplicaView &replica : app->replicas) {
+            if (replica.agent == QLatin1String("bravo"))
+                hotCaughtUp = replica.seq == app->seq && replica.lag == 0;
+        }
+        for (const RankedCandidate &candidate : app->candidates) {
+            if (candidate.facts.agent == QLatin1String("delta"))
+                coldLags = candidate.seqBehind > 0;
+        }
+        return hotCaughtUp && coldLags;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(settled(), kTimeoutMs);
+}
+
+void TestConsoleControl::cleanupTestCase()
+{
+    m_server.reset(); // before the engine it calls into
+    m_engine.reset();
+    m_cluster.reset();
+}
+
+void TestConsoleControl::statusShowsPhaseAndEveryCandidateTermByTerm()
+{
+    const Run human = cluster({QStringLiteral("status")});
+    QVERIFY2(human.exitCode == 0, qPrintable(human.describe()));
+    for (const QString &text : {QStringLiteral("cluster 'test'"),
+                                QStringLiteral("APP shop  [healthy]"),
+                                QStringLiteral("primary alpha"),
+                                QStringLiteral("failover score"),
+                                QStringLiteral("REPLICA"),
+                                QStringLiteral("SEQ-BEHIND"),
+                                QStringLiteral("FAILURE-RISK"),
+                                QStringLiteral("the console's choice"),
+                                QStringLiteral("below bravo: hot before warm"),
+                                QStringLiteral("below charlie: warm before cold"),
+                                QStringLiteral("why bravo over charlie: hot before warm")})
+        QVERIFY2(human.out.contains(text), qPrintable(text + QStringLiteral(" missing in:\n") + human.out));
+
+    const Run json = cluster({QStringLiteral("status"), kTestApp, QStringLiteral("--json")});
+    QVERIFY2(json.exitCode == 0, qPrintable(json.describe()));
+    const QJsonObject status = json.json();
+    QCOMPARE(status.value(QStringLiteral("agents")).toArray().size(), 4);
+    const QJsonObject app = appIn(status);
+    QCOMPARE(app.value(QStringLiteral("phase")).toString(), QStringLiteral("healthy"));
+    QCOMPARE(app.value(QStringLiteral("primary")).toString(), QStringLiteral("alpha"));
+    QCOMPARE(app.value(QStringLiteral("replicas")).toArray().size(), 3);
+    QCOMPARE(app.value(QStringLiteral("choice-reason")).toString(), QStringLiteral("hot before warm"));
+    const QJsonArray candidates = app.value(QStringLiteral("candidates")).toArray();
+    QCOMPARE(candidates.size(), 3);
+    const QJsonObject first = candidates.at(0).toObject();
+    QCOMPARE(first.value(QStringLiteral("agent")).toString(), QStringLiteral("bravo"));
+    QCOMPARE(first.value(QStringLiteral("rank")).toInt(), 1);
+    QVERIFY(first.value(QStringLiteral("eligible")).toBool());
+    QStringList termNames;
+    for (const QJsonValue &term : first.value(QStringLiteral("terms")).toArray())
+        termNames << term.toObject().value(QStringLiteral("name")).toString();
+    QCOMPARE(termNames.mid(0, 3),
+             (QStringList{QStringLiteral("tier"), QStringLiteral("seq"), QStringLiteral("seq-behind")}));
+    QVERIFY(termNames.contains(QStringLiteral("failure-risk")));
+    QCOMPARE(candidateIn(app, QStringLiteral("delta")).value(QStringLiteral("rank-reason")).toString(),
+             QStringLiteral("warm before cold"));
+    QVERIFY(app.value(QStringLiteral("score")).toObject().contains(QStringLiteral("threshold")));
+}
+
+void TestConsoleControl::statusOfAnUnknownApplicationIsRefused()
+{
+    const Run run = cluster({QStringLiteral("status"), QStringLiteral("nope")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QStringLiteral("no application named 'nope'")), qPrintable(run.describe()));
+}
+
+void TestConsoleControl::promoteDryRunSaysWhatWouldHappenAndChangesNothing()
+{
+    const std::uint64_t epoch = appOf(m_engine->snapshot())->epoch;
+    const Run run = cluster({QStringLiteral("promote"), kTestApp, QStringLiteral("--dry-run")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+    QVERIFY2(run.out.contains(QStringLiteral("dry run: would")) && run.out.contains(QStringLiteral("promote bravo")),
+             qPrintable(run.out));
+    QVERIFY2(run.out.contains(QStringLiteral("candidate: bravo (rank 1)")), qPrintable(run.out));
+    QVERIFY2(run.out.contains(QStringLiteral("as ") + ConsoleControlServer::localActor()), qPrintable(run.out));
+
+    const Run json = cluster({QStringLiteral("promote"),
+                              kTestApp,
+                              QStringLiteral("bravo"),
+                              QStringLiteral("--dry-run"),
+                              QStringLiteral("--json")});
+    QVERIFY2(json.exitCode == 0, qPrintable(json.describe()));
+    const QJsonObject details = json.json().value(QStringLiteral("details")).toObject();
+    QVERIFY(details.value(QStringLiteral("dry-run")).toBool());
+    QCOMPARE(details.value(QStringLiteral("seqs-behind")).toInt(-1), 0);
+    QCOMPARE(details.value(QStringLiteral("epoch")).toInteger(), qint64(epoch + 1));
+
+    // Nothing changed.
+    QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
+    QCOMPARE(phaseOf(*m_engine), AppPhase::Healthy);
+    QCOMPARE(appOf(m_engine->snapshot())->epoch, epoch);
+    QCOMPARE(textOf(*m_cluster, 1, QStringLiteral("role")), QStringLiteral("replica"));
+    // The dry run is audited.
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(ConsoleControlServer::localActor(), QStringLiteral("dry run: would")),
+                             kTimeoutMs);
+}
+
+void TestConsoleControl::promoteOfALaggingColdReplicaIsRefused()
+{
+    const Run run = cluster({QStringLiteral("promote"), kTestApp, QStringLiteral("delta")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QStringLiteral("seqs behind")) && run.err.contains(QStringLiteral("force")),
+             qPrintable(run.describe()));
+    QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
+    QCOMPARE(phaseOf(*m_engine), AppPhase::Healthy);
+    // A dry run of the same says the same.
+    const Run dry = cluster({QStringLiteral("promote"), kTestApp, QStringLiteral("delta"), QStringLiteral("--dry-run")});
+    QCOMPARE(dry.exitCode, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(ConsoleControlServer::localActor(),
+                                        QStringLiteral("promote shop to delta refused")),
+                             kTimeoutMs);
+}
+
+void TestConsoleControl::maintenanceShowsInStatus()
+{
+    const Run on = cluster({QStringLiteral("maintenance"), QStringLiteral("charlie"), QStringLiteral("on")});
+    QVERIFY2(on.exitCode == 0, qPrintable(on.describe()));
+    QVERIFY2(on.out.contains(QStringLiteral("charlie is in maintenance")), qPrintable(on.out));
+    const auto excluded = [this] {
+        const QJsonObject status = cluster({QStringLiteral("status"), QStringLiteral("--json")}).json();
+        const QJsonObject charlie = candidateIn(appIn(status), QStringLiteral("charlie"));
+        return charlie.value(QStringLiteral("excluded-because")).toString();
+    };
+    QVERIFY(eventually([&] { return excluded() == QLatin1String("host in maintenance"); }));
+    const Run human = cluster({QStringLiteral("status")});
+    QVERIFY2(human.out.contains(QStringLiteral("excluded: host in maintenance")), qPrintable(human.out));
+    QVERIFY2(human.out.contains(QStringLiteral("why bravo over delta: hot before cold")), qPrintable(human.out));
+
+    const Run unknown = cluster({QStringLiteral("maintenance"), QStringLiteral("zulu"), QStringLiteral("on")});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(unknown.err.contains(QStringLiteral("no agent named 'zulu'")), qPrintable(unknown.describe()));
+
+    const Run off = cluster({QStringLiteral("maintenance"), QStringLiteral("charlie"), QStringLiteral("off")});
+    QVERIFY2(off.exitCode == 0, qPrintable(off.describe()));
+    QVERIFY(eventually([&] { return excluded().isEmpty(); }));
+}
+
+void TestConsoleControl::acknowledgeWithoutAFailoverIsAClearError()
+{
+    const Run run = cluster({QStringLiteral("ack"), kTestApp});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QStringLiteral("has not failed over: nothing to acknowledge")),
+             qPrintable(run.describe()));
+}
+
+void TestConsoleControl::journalShowsOperatorActionsWithTheActor()
+{
+    const QString actor = ConsoleControlServer::localActor();
+    const auto hasEntry = [&](const QString &text) {
+        const Run run = cluster(
+            {QStringLiteral("journal"), QStringLiteral("--limit"), QStringLiteral("1000"), QStringLiteral("--json")});
+        for (const QJsonValue &value : run.json().value(QStringLiteral("entries")).toArray()) {
+            const QJsonObject entry = value.toObject();
+            if (entry.value(QStringLiteral("kind")).toString() == QLatin1String("operator")
+                && entry.value(QStringLiteral("actor")).toString() == actor
+                && entry.value(QStringLiteral("message")).toString().contains(text))
+                return true;
+        }
+        return false;
+    };
+    QVERIFY(eventually([&] { return hasEntry(QStringLiteral("charlie is in maintenance")); }));
+    QVERIFY(eventually([&] { return hasEntry(QStringLiteral("charlie is out of maintenance")); }));
+    QVERIFY(hasEntry(QStringLiteral("dry run: would")));
+    QVERIFY(hasEntry(QStringLiteral("acknowledge shop refused")));
+
+    // Human output, one application's entries only, the newest few.
+    const Run human = cluster(
+        {QStringLiteral("journal"), QStringLiteral("--app"), kTestApp, QStringLiteral("--limit"), QStringLiteral("3")});
+    QVERIFY2(human.exitCode == 0, qPrintable(human.describe()));
+    QCOMPARE(human.out.trimmed().split(QLatin1Char('\n')).size(), 4); // header and 3 entries
+    QVERIFY2(human.out.contains(QStringLiteral("ACTOR")) && human.out.contains(actor), qPrintable(human.out));
+    QVERIFY2(!human.out.contains(QStringLiteral("charlie is in maintenance")), qPrintable(human.out));
+
+    // Tailing from an id.
+    const Run all = cluster({QStringLiteral("journal"),
+                             QStringLiteral("--after-id"),
+                             QStringLiteral("0"),
+                             QStringLiteral("--limit"),
+                             QStringLiteral("2"),
+                             QStringLiteral("--json")});
+    QVERIFY2(all.exitCode == 0, qPrintable(all.describe()));
+    const QJsonArray entries = all.json().value(QStringLiteral("entries")).toArray();
+    QCOMPARE(entries.size(), 2);
+    QCOMPARE(entries.at(0).toObject().value(QStringLiteral("kind")).toString(), QStringLiteral("engine"));
+    QCOMPARE(all.json().value(QStringLiteral("next-after-id")).toInteger(),
+             entries.at(1).toObject().value(QStringLiteral("id")).toInteger());
+}
+
+void TestConsoleControl::incidentsListsNoneBeforeAFailover()
+{
+    const Run run = cluster({QStringLiteral("incidents"), kTestApp});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+    QCOMPARE(run.out.trimmed(), QStringLiteral("no incidents"));
+    const Run json = cluster({QStringLiteral("incidents"), QStringLiteral("--json")});
+    QVERIFY2(json.exitCode == 0, qPrintable(json.describe()));
+    QVERIFY(json.json().value(QStringLiteral("incidents")).isArray());
+}
+
+void TestConsoleControl::badRawMessagesGetErrors_data()
+{
+    using MT = protocol::MessageType;
+    QTest::addColumn<QList<QByteArray>>("frames");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<qint64>("id"); // -1: the error carries none
+    QTest::addColumn<QString>("words");
+
+    const auto message = [](MT type, const QCborMap &body) {
+        return QList<QByteArray>{protocol::encodeHeader(type), protocol::encodeBody(body)};
+    };
+    QTest::newRow("one frame") << QList<QByteArray>{protocol::encodeHeader(MT::ConsoleStatus)}
+                               << QStringLiteral("protocol-error") << qint64(-1) << QStringLiteral("expected 2 frames");
+    QTest::newRow("three frames") << (message(MT::ConsoleStatus, {{QStringLiteral("id"), 1}}) << QByteArray("x"))
+                                  << QStringLiteral("protocol-error") << qint64(-1)
+                                  << QStringLiteral("expected 2 frames");
+    QTest::newRow("bad magic") << QList<QByteArray>{QByteArray("XXXX\x01\x00\x05\x01", 8),
+                                                    protocol::encodeBody({{QStringLiteral("id"), 2}})}
+                               << QStringLiteral("protocol-error") << qint64(2) << QStringLiteral("magic");
+    QTest::newRow("body not CBOR") << QList<QByteArray>{protocol::encodeHeader(MT::ConsoleStatus),
+                                                        QByteArray("\xff\xff\xff", 3)}
+                                   << QStringLiteral("protocol-error") << qint64(-1)
+                                   << QStringLiteral("not valid CBOR");
+    QTest::newRow("unknown type") << QList<QByteArray>{QByteArray("FSGT\x01\x00\x05\x99", 8),
+                                                       protocol::encodeBody({{QStringLiteral("id"), 3}})}
+                                  << QStringLiteral("protocol-error") << qint64(3)
+                                  << QStringLiteral("unknown message type");
+    QTest::newRow("missing app") << message(MT::ConsolePromote, {{QStringLiteral("id"), 4}})
+                                 << QStringLiteral("protocol-error") << qint64(4)
+                                 << QStringLiteral("required field 'app' is missing");
+    QTest::newRow("app not text") << message(MT::ConsoleAcknowledge,
+                                             {{QStringLiteral("id"), 5}, {QStringLiteral("app"), 7}})
+                                  << QStringLiteral("protocol-error") << qint64(5)
+                                  << QStringLiteral("field 'app' must be a text string");
+    QTest::newRow("on not bool") << message(MT::ConsoleMaintenance,
+                                            {{QStringLiteral("id"), 6},
+                                             {QStringLiteral("agent"), QStringLiteral("charlie")},
+                                             {QStringLiteral("on"), QStringLiteral("yes")}})
+                                 << QStringLiteral("protocol-error") << qint64(6)
+                                 << QStringLiteral("must be a boolean");
+    QTest::newRow("empty app") << message(MT::ConsolePromote,
+                                          {{QStringLiteral("id"), 7}, {QStringLiteral("app"), QString()}})
+                               << QStringLiteral("invalid-argument") << qint64(7)
+                               << QStringLiteral("must not be empty");
+    QTest::newRow("limit 0") << message(MT::ConsoleJournal, {{QStringLiteral("id"), 8}, {QStringLiteral("limit"), 0}})
+                             << QStringLiteral("invalid-argument") << qint64(8)
+                             << QStringLiteral("'limit' must be between");
+    QTest::newRow("at-ms in the past") << message(MT::ConsoleSwitchover,
+                                                  {{QStringLiteral("id"), 9},
+                                                   {QStringLiteral("app"), kTestApp},
+                                                   {QStringLiteral("at-ms"), 1000}})
+                                       << QStringLiteral("invalid-argument") << qint64(9)
+                                       << QStringLiteral("in the past");
+    QTest::newRow("a reply type") << message(MT::ConsoleStatusReply,
+                                             {{QStringLiteral("id"), 10},
+                                              {QStringLiteral("cluster"), QStringLiteral("x")},
+                                              {QStringLiteral("taken-ms"), 1},
+                                              {QStringLiteral("journal-head"), 1},
+                                              {QStringLiteral("agents"), QCborArray()},
+                                              {QStringLiteral("apps"), QCborArray()}})
+                                  << QStringLiteral("protocol-error") << qint64(10)
+                                  << QStringLiteral("not a request the console accepts");
+    QTest::newRow("an agent request") << message(MT::Status, {{QStringLiteral("id"), 11}})
+                                      << QStringLiteral("protocol-error") << qint64(11)
+                                      << QStringLiteral("not a request the console accepts");
+    QTest::newRow("oversized") << message(MT::ConsoleStatus,
+                                          {{QStringLiteral("id"), 12},
+                                           {QStringLiteral("app"), QString(200'000, QLatin1Char('x'))}})
+                               << QStringLiteral("invalid-argument") << qint64(12)
+                               << QStringLiteral("exceeds the console's limit");
+}
+
+void TestConsoleControl::badRawMessagesGetErrors()
+{
+    QFETCH(QList<QByteArray>, frames);
+    QFETCH(QString, code);
+    QFETCH(qint64, id);
+    QFETCH(QString, words);
+    RawPeer peer(m_url);
+    const protocol::Message reply = peer.exchange(frames);
+    QCOMPARE(codeOf(reply), code);
+    QCOMPARE(reply.body.value(QStringLiteral("id")).toInteger(-1), id);
+    QVERIFY2(reply.body.value(QStringLiteral("message")).toString().contains(words),
+             qPrintable(reply.body.value(QStringLiteral("message")).toString()));
+    // The console still answers, on the same connection.
+    const protocol::Message status = peer.request(protocol::MessageType::ConsoleStatus, {{QStringLiteral("id"), 99}});
+    QCOMPARE(status.type, protocol::MessageType::ConsoleStatusReply);
+    QCOMPARE(status.body.value(QStringLiteral("id")).toInteger(), 99);
+}
+
+void TestConsoleControl::usageErrorsNeedNoConsole()
+{
+    const QString nowhere = QStringLiteral("ipc://") + m_dir.filePath(QStringLiteral("nobody.sock"));
+    const Run unreachable = ctl(
+        {QStringLiteral("cluster"), QStringLiteral("status"), QStringLiteral("--console"), nowhere});
+    QCOMPARE(unreachable.exitCode, 3);
+    QVERIFY2(unreachable.err.contains(QStringLiteral("no console listens")), qPrintable(unreachable.describe()));
+    QCOMPARE(cluster({QStringLiteral("frobnicate")}).exitCode, 2);
+    QCOMPARE(cluster({QStringLiteral("maintenance"), QStringLiteral("charlie"), QStringLiteral("maybe")}).exitCode, 2);
+    const Run misplaced = cluster({QStringLiteral("status"), QStringLiteral("--force")});
+    QCOMPARE(misplaced.exitCode, 2);
+    QVERIFY2(misplaced.err.contains(QStringLiteral("--force goes with cluster promote")),
+             qPrintable(misplaced.describe()));
+    QCOMPARE(cluster({QStringLiteral("switchover"), kTestApp, QStringLiteral("--at"), QStringLiteral("soon")}).exitCode,
+             2);
+    const Run tcpWithoutKeys = ctl({QStringLiteral("cluster"),
+                                    QStringLiteral("status"),
+                                    QStringLiteral("--console"),
+                                    QStringLiteral("tcp://127.0.0.1:1")});
+    QCOMPARE(tcpWithoutKeys.exitCode, 2);
+    QVERIFY2(tcpWithoutKeys.err.contains(QStringLiteral("--console-key")), qPrintable(tcpWithoutKeys.describe()));
+}
+
+void TestConsoleControl::importAndExportEditTheStore()
+{
+    const QString configFile = m_dir.filePath(QStringLiteral("cluster.json"));
+    QFile file(configFile);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QJsonDocument(clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}}).toJson()).toJson());
+    file.close();
+    const QString store = m_dir.filePath(QStringLiteral("other.db"));
+
+    const Run missing = ctl({QStringLiteral("cluster"), QStringLiteral("export"), QStringLiteral("--store"), store});
+    QCOMPARE(missing.exitCode, 2);
+    const Run imported = ctl(
+        {QStringLiteral("cluster"), QStringLiteral("import"), configFile, QStringLiteral("--store"), store});
+    QVERIFY2(imported.exitCode == 0, qPrintable(imported.describe()));
+    QVERIFY2(imported.out.contains(QStringLiteral("next start")), qPrintable(imported.out));
+    const Run exported = ctl({QStringLiteral("cluster"), QStringLiteral("export"), QStringLiteral("--store"), store});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.describe()));
+    auto config = ClusterConfig::fromJson(exported.out.toUtf8(), QStringLiteral("export"));
+    QVERIFY2(config, qPrintable(why(config)));
+    QCOMPARE(config->agents.size(), 4);
+    QCOMPARE(config->apps.first().primary, QStringLiteral("alpha"));
+    // Audited in that store's journal.
+    auto opened = ConsoleStore::open(store);
+    QVERIFY(opened);
+    auto entries = (*opened)->journal(0, 10);
+    QVERIFY(entries && !entries->isEmpty());
+    QCOMPARE(entries->last().actor, ConsoleControlServer::localActor());
+
+    QFile broken(m_dir.filePath(QStringLiteral("broken.json")));
+    QVERIFY(broken.open(QIODevice::WriteOnly));
+    broken.write("{\"agents\": 3}");
+    broken.close();
+    const Run bad = ctl(
+        {QStringLiteral("cluster"), QStringLiteral("import"), broken.fileName(), QStringLiteral("--store"), store});
+    QCOMPARE(bad.exitCode, 2);
+    QCOMPARE(ctl({QStringLiteral("cluster"), QStringLiteral("import"), configFile}).exitCode, 2); // no --store
+}
+
+void TestConsoleControl::curveRefusesKeysThatAreNotAdmins()
+{
+    auto consoleKeys = generateKeyPair();
+    auto operatorKeys = generateKeyPair();
+    auto viewerKeys = generateKeyPair();
+    auto strangerKeys = generateKeyPair();
+    QVERIFY(consoleKeys && operatorKeys && viewerKeys && strangerKeys);
+    const QString operatorFile = m_dir.filePath(QStringLiteral("operator.key"));
+    const QString viewerFile = m_dir.filePath(QStringLiteral("viewer.key"));
+    const QString strangerFile = m_dir.filePath(QStringLiteral("stranger.key"));
+    QVERIFY(saveKeyPair(*operatorKeys, operatorFile));
+    QVERIFY(saveKeyPair(*viewerKeys, viewerFile));
+    QVERIFY(saveKeyPair(*strangerKeys, strangerFile));
+    auto allowlist = Allowlist::parse(QStringLiteral("%1 admin noc-1\n%2 client dashboard\n")
+                                          .arg(QString::fromLatin1(operatorKeys->publicKey),
+                                               QString::fromLatin1(viewerKeys->publicKey)),
+                                      QStringLiteral("test"));
+    QVERIFY2(allowlist, qPrintable(why(allowlist)));
+
+    ConsoleControlOptions options;
+    options.url = QStringLiteral("tcp://127.0.0.1:*");
+    options.keys = *consoleKeys;
+    options.allowlist = *allowlist;
+    options.storePath = m_storePath;
+    auto server = ConsoleControlServer::start(*m_engine, options);
+    QVERIFY2(server, qPrintable(why(server)));
+    const QString url = (*server)->endpoint();
+    QVERIFY2(url.startsWith(QStringLiteral("tcp://127.0.0.1:")) && !url.endsWith(QLatin1Char('*')), qPrintable(url));
+    const auto as = [&](const QString &keyFile, const QStringList &args) {
+        return ctl(QStringList{QStringLiteral("cluster")} + args
+                   + QStringList{QStringLiteral("--console"),
+                                 url,
+                                 QStringLiteral("--console-key"),
+                                 QString::fromLatin1(consoleKeys->publicKey),
+                                 QStringLiteral("--key"),
+                                 keyFile});
+    };
+
+    const Run stranger = as(strangerFile, {QStringLiteral("status")});
+    QCOMPARE(stranger.exitCode, 4);
+    QVERIFY2(stranger.err.contains(QStringLiteral("refused this side's key")), qPrintable(stranger.describe()));
+
+    const Run viewer = as(viewerFile, {QStringLiteral("status")});
+    QCOMPARE(viewer.exitCode, 4);
+    QVERIFY2(viewer.err.contains(QStringLiteral("only the role admin")), qPrintable(viewer.describe()));
+
+    const Run status = as(operatorFile, {QStringLiteral("status"), QStringLiteral("--json")});
+    QVERIFY2(status.exitCode == 0, qPrintable(status.describe()));
+    QCOMPARE(appIn(status.json()).value(QStringLiteral("phase")).toString(), QStringLiteral("healthy"));
+    const Run on = as(operatorFile, {QStringLiteral("maintenance"), QStringLiteral("delta"), QStringLiteral("on")});
+    QVERIFY2(on.exitCode == 0 && on.out.contains(QStringLiteral("(as noc-1)")), qPrintable(on.describe()));
+    const Run off = as(operatorFile, {QStringLiteral("maintenance"), QStringLiteral("delta"), QStringLiteral("off")});
+    QVERIFY2(off.exitCode == 0, qPrintable(off.describe()));
+    // The engine journals the operator's name; the refusal names the viewer.
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(QStringLiteral("noc-1"), QStringLiteral("delta is in maintenance")), kTimeoutMs);
+    QVERIFY(journalHas(QStringLiteral("dashboard"), QStringLiteral("only the role admin")));
+
+    // A wrong console key: the handshake cannot succeed; a clear time-out.
+    auto wrong = generateKeyPair();
+    QVERIFY(wrong);
+    const Run wrongKey = ctl({QStringLiteral("cluster"),
+                              QStringLiteral("status"),
+                              QStringLiteral("--console"),
+                              url,
+                              QStringLiteral("--console-key"),
+                              QString::fromLatin1(wrong->publicKey),
+                              QStringLiteral("--key"),
+                              operatorFile,
+                              QStringLiteral("--timeout-ms"),
+                              QStringLiteral("1500")});
+    QCOMPARE(wrongKey.exitCode, 3);
+    QVERIFY2(wrongKey.err.contains(QStringLiteral("--console-key")), qPrintable(wrongKey.describe()));
+}
+
+void TestConsoleControl::scheduledSwitchoverShowsInStatus()
+{
+    const Run dry = cluster({QStringLiteral("switchover"), kTestApp, QStringLiteral("--dry-run")});
+    QVERIFY2(dry.exitCode == 0, qPrintable(dry.describe()));
+    QVERIFY2(dry.out.contains(QStringLiteral("dry run: would revoke alpha")), qPrintable(dry.out));
+    const Run toWarm = cluster({QStringLiteral("switchover"), kTestApp, QStringLiteral("charlie")});
+    QCOMPARE(toWarm.exitCode, 1);
+    QVERIFY2(toWarm.err.contains(QStringLiteral("needs a hot replica")), qPrintable(toWarm.describe()));
+
+    const Run scheduled = cluster({QStringLiteral("switchover"),
+                                   kTestApp,
+                                   QStringLiteral("bravo"),
+                                   QStringLiteral("--at"),
+                                   QStringLiteral("+3600")});
+    QVERIFY2(scheduled.exitCode == 0, qPrintable(scheduled.describe()));
+    QVERIFY2(scheduled.out.contains(QStringLiteral("scheduled")), qPrintable(scheduled.out));
+    QVERIFY(eventually(
+        [&] { return cluster({QStringLiteral("status")}).out.contains(QStringLiteral("switchover scheduled at")); }));
+    const QJsonObject app = appIn(cluster({QStringLiteral("status"), QStringLiteral("--json")}).json());
+    const QJsonObject at = app.value(QStringLiteral("scheduled-switchover")).toObject();
+    QCOMPARE(at.value(QStringLiteral("to")).toString(), QStringLiteral("bravo"));
+    QVERIFY(at.value(QStringLiteral("at-ms")).toInteger() > QDateTime::currentMSecsSinceEpoch() + 3000 * 1000);
+    QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
+}
+
+void TestConsoleControl::switchoverSwapsRolesAndMeasuresThePause()
+{
+    const Run run = cluster({QStringLiteral("switchover"), kTestApp, QStringLiteral("bravo")});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+    QVERIFY2(run.out.contains(QStringLiteral("writes paused for")), qPrintable(run.out));
+    QCOMPARE(primaryOf(*m_engine), QStringLiteral("bravo"));
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(ConsoleControlServer::localActor(), QStringLiteral("switchover to bravo")),
+                             kTimeoutMs);
+}
+
+QTEST_GUILESS_MAIN(TestConsoleControl)
+#include "tst_consolecontrol.moc"
