@@ -11,6 +11,8 @@ struct BenchOptions
 {
     int durationMs = 3000; // recorded window per case
     int warmupMs = 500;    // unrecorded lead-in per case
+    bool quick = false;    // --quick: a short smoke run
+    int rounds = 0;        // --rounds: for round-based benchmarks (failover); 0: their default
 };
 
 enum class Better { Higher, Lower };

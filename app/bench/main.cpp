@@ -1,4 +1,4 @@
-// foresight-bench NAME [--duration-ms N] [--quick]: runs one benchmark and prints its figures as
+// foresight-bench NAME [--duration-ms N] [--rounds N] [--quick]: runs one benchmark and prints its figures as
 // JSON lines on stdout (docs/benchmarks.md). Diagnostics go to stderr.
 
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <QStringList>
 
 #include "benchreport.h"
+#include "failoverbench.h"
 #include "replicationbench.h"
 
 namespace {
@@ -25,6 +26,10 @@ const Benchmark kBenchmarks[] = {
     {"replication",
      "acknowledged hot-tier writes/s and ack latency p50/p99 vs Redis SET+WAIT and raw ZeroMQ",
      &foresight::bench::runReplicationBench},
+    {"failover",
+     "kill -9 of the primary under load: time to the first acknowledged write on the new primary and "
+     "acknowledged writes lost, vs Redis Sentinel",
+     &foresight::bench::runFailoverBench},
 };
 
 const Benchmark *findBenchmark(const QString &name)
@@ -82,7 +87,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption quickOption(QStringLiteral("quick"),
                                          QStringLiteral(
                                              "Short run (500 ms per case, 200 ms warm-up) for smoke checks."));
+    const QCommandLineOption roundsOption(QStringLiteral("rounds"),
+                                          QStringLiteral("Rounds per side for round-based benchmarks (failover: "
+                                                         "default 50, 5 with --quick)."),
+                                          QStringLiteral("N"));
     parser.addOption(durationOption);
+    parser.addOption(roundsOption);
     parser.addOption(quickOption);
     parser.process(app);
 
@@ -105,6 +115,7 @@ int main(int argc, char *argv[])
 
     BenchOptions options;
     if (parser.isSet(quickOption)) {
+        options.quick = true;
         options.durationMs = 500;
         options.warmupMs = 200;
     }
@@ -118,6 +129,16 @@ int main(int argc, char *argv[])
             return 2;
         }
         options.durationMs = duration;
+    }
+    if (parser.isSet(roundsOption)) {
+        bool ok = false;
+        const int rounds = parser.value(roundsOption).toInt(&ok);
+        if (!ok || rounds < 1 || rounds > 10000) {
+            printError(QStringLiteral("--rounds needs a whole number between 1 and 10000, not '%1'")
+                           .arg(parser.value(roundsOption)));
+            return 2;
+        }
+        options.rounds = rounds;
     }
     foresight::bench::printEnvironmentNote(name, options.durationMs, options.warmupMs);
     return benchmark->run(options);
