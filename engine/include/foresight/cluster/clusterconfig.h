@@ -45,12 +45,12 @@ struct ClusterApp
 struct FailoverSettings
 {
     int heartbeatIntervalMs = 100;
-    double phiThreshold = 8.0;    // phi-accrual suspicion level that starts an investigation
-    int leaseMs = 500;            // write lease the engine grants primaries, renewed on every heartbeat
-    int leaseMarginMs = 50;       // waited beyond a lease's end (plus 1% clock drift) before promoting
-    int investigationMs = 300;    // how long replicas are asked whether they still hear the primary
-    int flapWindowMs = 300'000;   // no second automatic failover of an app within this, unless acknowledged
-    double weightHeartbeat = 0.6; // weighted failover score (seed 10601909): heartbeat status,
+    double phiThreshold = 8.0;     // phi-accrual suspicion level that starts an investigation
+    int leaseMs = 500;             // write lease the engine grants primaries, renewed on every heartbeat
+    int leaseMarginMs = 50;        // waited beyond a lease's end (plus 1% clock drift) before promoting
+    int investigationMs = 300;     // how long replicas are asked whether they still hear the primary
+    int flapWindowMs = 300'000;    // no second automatic failover of an app within this, unless acknowledged
+    double weightHeartbeat = 0.6;  // weighted failover score (seed 10601909): heartbeat status,
     double weightDivergence = 0.2; //   model divergence,
     double weightIntegrity = 0.2;  //   data integrity;
     double scoreThreshold = 0.5;   //   fail over when the score reaches this
