@@ -4,8 +4,6 @@
 #include <cstdio>
 #include <thread>
 
-#include <QDir>
-#include <QFileInfo>
 #include <QStandardPaths>
 
 #include "foresight/failover/clusterengine.h"
@@ -37,8 +35,6 @@ int failWith(const QString &message)
 
 int runHeadless(const HeadlessOptions &options, const std::atomic<bool> &stop)
 {
-    if (!QDir().mkpath(QFileInfo(options.storePath).absolutePath()))
-        return failWith(QStringLiteral("cannot create the directory of the console store %1").arg(options.storePath));
     auto store = ConsoleStore::open(options.storePath);
     if (!store)
         return failWith(store.error().message);

@@ -48,11 +48,6 @@ inline ClusterConfig clusterConfigFor(LocalCluster &cluster,
     return config;
 }
 
-inline std::shared_ptr<const ClusterSnapshot> latest(const ClusterEngine &engine)
-{
-    return engine.snapshot();
-}
-
 inline const AppView *appOf(const std::shared_ptr<const ClusterSnapshot> &snapshot)
 {
     return snapshot ? snapshot->app(kTestApp) : nullptr;
