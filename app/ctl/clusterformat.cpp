@@ -95,6 +95,15 @@ QStringList agentLines(const QCborArray &agents)
     return table(rows, QString());
 }
 
+// A round trip as measured between two agents; "-" until it is.
+QString milliseconds(const QCborValue &value)
+{
+    if (!value.isDouble() && !value.isInteger())
+        return QStringLiteral("-");
+    const double ms = value.toDouble();
+    return ms < 0 ? QStringLiteral("-") : QStringLiteral("%1 ms").arg(ms, 0, 'f', ms < 10 ? 2 : 1);
+}
+
 QStringList replicaLines(const QCborArray &replicas)
 {
     if (replicas.isEmpty())
@@ -104,6 +113,7 @@ QStringList replicaLines(const QCborArray &replicas)
                              QStringLiteral("SEQ"),
                              QStringLiteral("LAG"),
                              QStringLiteral("LINK"),
+                             QStringLiteral("RTT"),
                              QStringLiteral("DIVERGENCE"),
                              QStringLiteral("INTEGRITY")}};
     for (const QCborValue &value : replicas) {
@@ -113,6 +123,7 @@ QStringList replicaLines(const QCborArray &replicas)
                             QString::number(number(replica, "seq")),
                             QString::number(number(replica, "lag")),
                             flag(replica, "connected") ? QStringLiteral("up") : QStringLiteral("DOWN"),
+                            milliseconds(replica.value(QStringLiteral("rtt-ms"))),
                             QString::number(replica.value(QStringLiteral("divergence")).toDouble(), 'f', 3),
                             flag(replica, "integrity-ok")
                                 ? QStringLiteral("ok")
@@ -207,6 +218,8 @@ QStringList appLines(const QCborMap &app)
                  .arg(number(desired, "cold"));
     if (number(app, "last-incident") > 0)
         lines << QStringLiteral("  last incident: #%1").arg(number(app, "last-incident"));
+    if (!text(app, "topology").isEmpty())
+        lines << QStringLiteral("  hot tier: %1").arg(text(app, "topology"));
     lines << replicaLines(list(app, "replicas"));
     lines << candidateLines(app);
     return lines;
@@ -242,6 +255,41 @@ QString termsOf(const QCborMap &candidate)
     return parts.join(QStringLiteral(", "));
 }
 
+// Round trips between agents, as each measured them: a row per measuring agent, a column per
+// peer, bandwidth beside the round trip when measured. Nothing until an agent has reported.
+QStringList linkLines(const QCborArray &agents)
+{
+    QStringList names;
+    for (const QCborValue &agent : agents)
+        names << text(agent.toMap(), "name");
+    QList<QStringList> rows;
+    QStringList header{QStringLiteral("LINKS (round trip)")};
+    header << names;
+    rows << header;
+    bool any = false;
+    for (const QCborValue &value : agents) {
+        const QCborMap agent = value.toMap();
+        QStringList row{text(agent, "name")};
+        for (const QString &peerName : names) {
+            QString cell = peerName == text(agent, "name") ? QStringLiteral("") : QStringLiteral("-");
+            for (const QCborValue &peerValue : list(agent, "peers")) {
+                const QCborMap peer = peerValue.toMap();
+                if (text(peer, "agent") != peerName)
+                    continue;
+                any = true;
+                cell = text(peer, "error").isEmpty() ? milliseconds(peer.value(QStringLiteral("rtt-ms")))
+                                                     : QStringLiteral("ERROR");
+                if (const QCborValue bandwidth = peer.value(QStringLiteral("bandwidth-bytes-per-s"));
+                    bandwidth.isDouble() || bandwidth.isInteger())
+                    cell += QStringLiteral(" %1 MB/s").arg(bandwidth.toDouble() / 1e6, 0, 'f', 0);
+            }
+            row << cell;
+        }
+        rows << row;
+    }
+    return any ? table(rows, QString()) : QStringList();
+}
+
 } // namespace
 
 QString formatClusterStatus(const QCborMap &status)
@@ -250,6 +298,8 @@ QString formatClusterStatus(const QCborMap &status)
     lines << QStringLiteral("cluster '%1' at %2").arg(text(status, "cluster"), when(number(status, "taken-ms")));
     lines << QString();
     lines << agentLines(list(status, "agents"));
+    if (const QStringList links = linkLines(list(status, "agents")); !links.isEmpty())
+        lines << QString() << links;
     for (const QCborValue &app : list(status, "apps")) {
         lines << QString();
         lines << appLines(app.toMap());

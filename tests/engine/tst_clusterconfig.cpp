@@ -50,6 +50,11 @@ constexpr char kDocumentedExample[]
       "    \"weights\": {\"heartbeat\": 0.6, \"divergence\": 0.2, \"integrity\": 0.2},\n"
       "    \"score-threshold\": 0.5, \"pre-failover-hook\": \"/usr/local/bin/fence-old-primary\",\n"
       "    \"post-failover-hook\": \"\", \"hook-timeout-ms\": 5000, \"auto-failover\": true\n"
+      "  },\n"
+      "  \"topology\": {\n"
+      "    \"probe-interval-ms\": 1000, \"bandwidth-probe-interval-ms\": 30000, \"rebalance-hot\": true,\n"
+      "    \"min-gain-ms\": 2, \"min-gain-ratio\": 0.3, \"hold-ms\": 30000, \"cooldown-ms\": 600000,\n"
+      "    \"move-timeout-ms\": 60000\n"
       "  }\n"
       "}";
 
@@ -192,6 +197,9 @@ void TestClusterConfig::documentedExample()
 
     QCOMPARE(config->failover.preFailoverHook, u"/usr/local/bin/fence-old-primary"_s);
     QCOMPARE(config->failover.scoreThreshold, 0.5);
+    QCOMPARE(config->topology.probeIntervalMs, 1000);
+    QCOMPARE(config->topology.minGainRatio, 0.3);
+    QCOMPARE(config->topology.cooldownMs, 600'000);
 }
 
 void TestClusterConfig::defaults()
@@ -206,6 +214,9 @@ void TestClusterConfig::defaults()
     QCOMPARE(config->failover.leaseMs, defaults.leaseMs);
     QCOMPARE(config->failover.weightHeartbeat, defaults.weightHeartbeat);
     QCOMPARE(config->failover.autoFailover, true);
+    const foresight::TopologySettings topologyDefaults;
+    QCOMPARE(config->topology.holdMs, topologyDefaults.holdMs);
+    QCOMPARE(config->topology.rebalanceHot, true);
     QCOMPARE(config->apps.at(0).replicas.at(0).tier, Tier::Hot);
     QCOMPARE(config->agents.at(0).host, u"alpha"_s);
     QCOMPARE(config->agents.at(0).priority, 0);
@@ -363,6 +374,18 @@ void TestClusterConfig::badConfig_data()
                                       << u"failover.hook-timeout-ms: 99 is out of range 100..600000"_s;
     QTest::newRow("hook timeout high") << u"failover.hook-timeout-ms"_s << QJsonValue(600'001)
                                        << u"failover.hook-timeout-ms: 600001 is out of range 100..600000"_s;
+    QTest::newRow("unknown topology key") << u"topology.hold"_s << QJsonValue(1) << u"topology.hold: unknown key"_s;
+    QTest::newRow("topology not an object") << u"topology"_s << QJsonValue(3) << u"topology: must be an object"_s;
+    QTest::newRow("probe interval low") << u"topology.probe-interval-ms"_s << QJsonValue(99)
+                                        << u"topology.probe-interval-ms: 99 is out of range 100..60000"_s;
+    QTest::newRow("bandwidth probe too often") << u"topology.bandwidth-probe-interval-ms"_s << QJsonValue(500)
+                                               << u"topology.bandwidth-probe-interval-ms: 500 must be 0 (never)"_s;
+    QTest::newRow("gain ratio one") << u"topology.min-gain-ratio"_s << QJsonValue(1.0)
+                                    << u"topology.min-gain-ratio: 1 must be at least 0 and below 1"_s;
+    QTest::newRow("negative gain") << u"topology.min-gain-ms"_s << QJsonValue(-1)
+                                   << u"topology.min-gain-ms: -1 must not be negative"_s;
+    QTest::newRow("rebalance not bool") << u"topology.rebalance-hot"_s << QJsonValue(u"yes"_s)
+                                        << u"topology.rebalance-hot: must be"_s;
 }
 
 void TestClusterConfig::badConfig()
@@ -444,6 +467,15 @@ void TestClusterConfig::roundTrip()
     failover.postFailoverHook = u"/usr/local/bin/notify"_s;
     failover.hookTimeoutMs = 2500;
     failover.autoFailover = false;
+    auto &topology = original->topology;
+    topology.probeIntervalMs = 250;
+    topology.bandwidthProbeIntervalMs = 0;
+    topology.rebalanceHot = false;
+    topology.minGainMs = 1.5;
+    topology.minGainRatio = 0.25;
+    topology.holdMs = 5000;
+    topology.cooldownMs = 7000;
+    topology.moveTimeoutMs = 9000;
     QVERIFY2(original->validate(), qPrintable(errorText(original->validate())));
 
     const QJsonObject json = original->toJson();
@@ -481,6 +513,14 @@ void TestClusterConfig::roundTrip()
     QCOMPARE(copy->failover.postFailoverHook, u"/usr/local/bin/notify"_s);
     QCOMPARE(copy->failover.hookTimeoutMs, 2500);
     QCOMPARE(copy->failover.autoFailover, false);
+    QCOMPARE(copy->topology.probeIntervalMs, 250);
+    QCOMPARE(copy->topology.bandwidthProbeIntervalMs, 0);
+    QCOMPARE(copy->topology.rebalanceHot, false);
+    QCOMPARE(copy->topology.minGainMs, 1.5);
+    QCOMPARE(copy->topology.minGainRatio, 0.25);
+    QCOMPARE(copy->topology.holdMs, 5000);
+    QCOMPARE(copy->topology.cooldownMs, 7000);
+    QCOMPARE(copy->topology.moveTimeoutMs, 9000);
 }
 
 void TestClusterConfig::validateProgrammatic()

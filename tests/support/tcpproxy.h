@@ -1,8 +1,9 @@
 #pragma once
 
-// A TCP forwarder between the console and one agent, for partition tests: while cut, it stops
+// A TCP forwarder in front of one agent, for partition and topology tests: while cut, it stops
 // forwarding in both directions but keeps the connections open, the way a dead link or a
-// dropped route looks (no RST, no FIN: the peers only notice silence). CURVE passes through it
+// dropped route looks (no RST, no FIN: the peers only notice silence). With a delay, every byte
+// waits that long in each direction, the way a distant host looks. CURVE passes through it
 // untouched, since it only moves bytes.
 
 #include <arpa/inet.h>
@@ -12,6 +13,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
+#include <deque>
 #include <thread>
 #include <vector>
 
@@ -64,12 +67,22 @@ public:
 
     // While cut, bytes wait in the proxy's buffers (and then the kernel's) instead of moving.
     void setCut(bool cut) { m_cut = cut; }
+    // One-way delay added to everything forwarded from now on.
+    void setDelayMs(int ms) { m_delayMs = ms; }
 
 private:
+    using Clock = std::chrono::steady_clock;
+    struct Chunk
+    {
+        Clock::time_point due;
+        std::vector<char> bytes;
+    };
     struct Pair
     {
         int client = -1;
         int server = -1;
+        std::deque<Chunk> toServer;
+        std::deque<Chunk> toClient;
     };
 
     void run()
@@ -83,19 +96,21 @@ private:
                     fds.push_back({pair.server, POLLIN, 0});
                 }
             }
-            if (::poll(fds.data(), fds.size(), 20) <= 0)
-                continue;
-            if (fds[0].revents & POLLIN)
+            const int ready = ::poll(fds.data(), fds.size(), m_delayMs > 0 ? 1 : 20);
+            if (ready > 0 && (fds[0].revents & POLLIN))
                 accept();
-            for (std::size_t i = 1; i < fds.size(); ++i) {
+            for (std::size_t i = 1; ready > 0 && i < fds.size(); ++i) {
                 if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
                     continue;
                 Pair &pair = m_pairs[(i - 1) / 2];
                 const bool fromClient = (i - 1) % 2 == 0;
-                if (!forward(fromClient ? pair.client : pair.server, fromClient ? pair.server : pair.client)) {
-                    ::close(pair.client);
-                    ::close(pair.server);
-                    pair.client = pair.server = -1;
+                if (!receive(fromClient ? pair.client : pair.server, fromClient ? pair.toServer : pair.toClient))
+                    close(pair);
+            }
+            if (!m_cut) {
+                for (Pair &pair : m_pairs) {
+                    if (pair.client >= 0 && (!flush(pair.toServer, pair.server) || !flush(pair.toClient, pair.client)))
+                        close(pair);
                 }
             }
             std::erase_if(m_pairs, [](const Pair &pair) { return pair.client < 0; });
@@ -117,20 +132,39 @@ private:
             ::close(server);
             return;
         }
-        m_pairs.push_back({client, server});
+        m_pairs.push_back({client, server, {}, {}});
     }
 
-    static bool forward(int from, int to)
+    static void close(Pair &pair)
+    {
+        ::close(pair.client);
+        ::close(pair.server);
+        pair.client = pair.server = -1;
+    }
+
+    bool receive(int from, std::deque<Chunk> &queue)
     {
         char buffer[65536];
         const ssize_t n = ::read(from, buffer, sizeof buffer);
         if (n <= 0)
             return false;
-        for (ssize_t sent = 0; sent < n;) {
-            const ssize_t w = ::write(to, buffer + sent, std::size_t(n - sent));
-            if (w <= 0)
-                return false;
-            sent += w;
+        queue.push_back({Clock::now() + std::chrono::milliseconds(m_delayMs.load()), {buffer, buffer + n}});
+        return true;
+    }
+
+    // Writes the chunks whose time has come, in order.
+    static bool flush(std::deque<Chunk> &queue, int to)
+    {
+        const Clock::time_point now = Clock::now();
+        while (!queue.empty() && queue.front().due <= now) {
+            const std::vector<char> &bytes = queue.front().bytes;
+            for (std::size_t sent = 0; sent < bytes.size();) {
+                const ssize_t w = ::write(to, bytes.data() + sent, bytes.size() - sent);
+                if (w <= 0)
+                    return false;
+                sent += std::size_t(w);
+            }
+            queue.pop_front();
         }
         return true;
     }
@@ -140,6 +174,7 @@ private:
     int m_port = 0;
     std::atomic<bool> m_stop{false};
     std::atomic<bool> m_cut{false};
+    std::atomic<int> m_delayMs{0};
     std::vector<Pair> m_pairs; // owned by the proxy thread (and the destructor after the join)
     std::thread m_thread;
 };

@@ -73,6 +73,7 @@ Status Agent::Impl::run()
     std::vector<zmq::pollitem_t> items;
     std::vector<AppInstance *> upstreamApps;
     while (!m_stop.load()) {
+        m_released.clear();
         items.clear();
         upstreamApps.clear();
         items.push_back({m_api.handle(), 0, ZMQ_POLLIN, 0});
@@ -89,10 +90,16 @@ Status Agent::Impl::run()
                 upstreamApps.push_back(app.get());
             }
         }
+        const std::size_t firstPeer = items.size();
+        if (m_prober)
+            m_prober->appendPollItems(items);
+        const std::size_t peerItems = items.size() - firstPeer;
         // Short enough for timers (acks, keep-alives, deadlines) and for noticing requestStop().
         int timeoutMs = qMax(1, qMin(20, m_options.replicaAckIntervalMs / 2));
         if (const std::int64_t heartbeatIn = nextHeartbeatInMs(); heartbeatIn >= 0)
             timeoutMs = int(qBound<std::int64_t>(std::int64_t(0), heartbeatIn, std::int64_t(timeoutMs)));
+        if (const std::int64_t pingIn = m_prober ? m_prober->nextDueInMs() : -1; pingIn >= 0)
+            timeoutMs = int(qBound<std::int64_t>(std::int64_t(0), pingIn, std::int64_t(timeoutMs)));
         try {
             zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeoutMs));
         } catch (const zmq::error_t &e) {
@@ -112,6 +119,10 @@ Status Agent::Impl::run()
         for (std::size_t i = 0; i < upstreamApps.size(); ++i) {
             if (items[firstUpstream + i].revents & ZMQ_POLLIN)
                 drainUpstream(*upstreamApps[i]);
+        }
+        if (m_prober) {
+            m_prober->readable(items.data() + firstPeer, peerItems);
+            m_prober->tick();
         }
         flushAndExpire();
         sendHeartbeats();
@@ -229,6 +240,22 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     case MessageType::Fault:
         handleFault(route, message);
         return;
+    case MessageType::Ping: {
+        // Answered at once, from the agent's loop: the round trip includes this agent's own
+        // responsiveness, as replication's does. `bytes` lets the sender compute bandwidth.
+        QCborMap body;
+        body.insert(QStringLiteral("id"), route.requestId);
+        body.insert(QStringLiteral("agent"), m_options.name);
+        body.insert(QStringLiteral("bytes"), qint64(in.bytes));
+        reply(route, Message{MessageType::Pong, body});
+        return;
+    }
+    case MessageType::Peers:
+        handlePeers(route, message);
+        return;
+    case MessageType::Release:
+        handleRelease(route, message);
+        return;
     case MessageType::Subscribe:
         if (route.socket != SocketKind::Api) {
             replyError(route,
@@ -256,10 +283,12 @@ bool Agent::Impl::allowed(const QString &role, SocketKind kind, MessageType type
     const bool replication = kind == SocketKind::Api
                              && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error);
     const bool status = type == MT::Status;
+    const bool ping = kind == SocketKind::Api && type == MT::Ping;
     if (role == QLatin1String("admin"))
-        return !(kind == SocketKind::Sdk && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error));
+        return !(kind == SocketKind::Sdk
+                 && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error || type == MT::Ping));
     if (role == QLatin1String("agent"))
-        return session || replication || status || sdk;
+        return session || replication || status || sdk || ping;
     if (role == QLatin1String("client"))
         return session || sdk || status;
     // "local": an ipc:// SDK endpoint, protected by its file permissions, without CURVE.

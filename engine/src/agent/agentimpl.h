@@ -17,6 +17,7 @@
 #include <QCborMap>
 #include <QHash>
 
+#include "agent/peerprober.h"
 #include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
 #include "foresight/metrics/hostmetrics.h"
@@ -111,6 +112,8 @@ struct AppInstance
     // primary
     QHash<QByteArray, ReplicaLink> replicas;
     std::deque<PendingWrite> pending;
+    std::uint64_t highestAckedSeq = 0;             // the last write acknowledged to a client
+    QHash<QString, std::int64_t> hotBannedUntilMs; // released replica → its hot hellos ignored until
     // replica
     std::unique_ptr<Upstream> upstream;
     QString lastStoreError;
@@ -207,6 +210,13 @@ public:
     void handlePromote(const ReplyRoute &route, const protocol::Message &message);
     void handleTakeSnapshot(const ReplyRoute &route, const protocol::Message &message);
     void handleFault(const ReplyRoute &route, const protocol::Message &message);
+    void handleRelease(const ReplyRoute &route, const protocol::Message &message);
+    // The primary's half of a release: stops streaming to one replica, if no acknowledged write
+    // would then be held by that replica alone.
+    void releaseReplicaLink(const ReplyRoute &route, AppInstance &app, const QString &replica);
+
+    // topology.cpp
+    void handlePeers(const ReplyRoute &route, const protocol::Message &message);
     void handleLease(const ReplyRoute &route, const protocol::Message &message);
     // When the lease a grant of leaseMs gives ends (monotonic): at the send time of the heartbeat
     // the body names (`heartbeat`, `incarnation`) plus leaseMs, else at now plus leaseMs.
@@ -229,13 +239,15 @@ public:
     QString m_apiEndpoint;
     QString m_sdkEndpoint;
     std::map<QString, std::unique_ptr<AppInstance>> m_apps;
-    std::unique_ptr<SnapshotWriter> m_snapshots; // created when the first cold replica needs it
+    std::vector<std::unique_ptr<AppInstance>> m_released; // destroyed at the next loop round
+    std::unique_ptr<SnapshotWriter> m_snapshots;          // created when the first cold replica needs it
     RejectCounters m_rejects;
     QHash<QByteArray, Subscriber> m_subscribers; // by routing id
     std::uint64_t m_heartbeatSeq = 0;
     const std::uint64_t m_incarnation = newIncarnation();
     std::array<HeartbeatRound, kHeartbeatRounds> m_heartbeatRounds{}; // slot seq % kHeartbeatRounds
     std::unique_ptr<HostMetricsReader> m_hostMetrics;                 // sampled once per heartbeat round
+    std::unique_ptr<PeerProber> m_prober;                             // created by the first `peers` message
     std::atomic<bool> m_stop{false};
 };
 

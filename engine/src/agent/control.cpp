@@ -492,4 +492,96 @@ void Agent::Impl::handleFault(const ReplyRoute &route, const Message &message)
     reply(route, Message{MessageType::Ok, body});
 }
 
+void Agent::Impl::handleRelease(const ReplyRoute &route, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    const auto it = m_apps.find(appName);
+    if (it == m_apps.end()) {
+        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
+        return;
+    }
+    AppInstance &app = *it->second;
+    if (const QString replica = message.body.value(QStringLiteral("replica")).toString(); !replica.isEmpty()) {
+        if (app.role != Role::Primary) {
+            replyError(route,
+                       ErrorCode::NotPrimary,
+                       QStringLiteral("release of replica '%1': this agent is not the primary of '%2'")
+                           .arg(replica, appName));
+            return;
+        }
+        releaseReplicaLink(route, app, replica);
+        return;
+    }
+    if (app.role == Role::Primary && !app.fenced) {
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("'%1' is primary on this agent: promote another agent first").arg(appName));
+        return;
+    }
+    if (app.upstream && app.upstream->socket) {
+        // Tell the primary at once, so it drops the link now instead of when the link goes silent.
+        QCborMap body
+            = protocol::makeError(-1,
+                                  Error{ErrorCode::NotFound,
+                                        QStringLiteral("replica on '%1' released by the console").arg(m_options.name)})
+                  .body;
+        body.insert(QStringLiteral("app"), app.name);
+        body.insert(QStringLiteral("epoch"), qint64(app.epoch));
+        transport::send(*app.upstream->socket, {}, Message{MessageType::Error, body});
+    }
+    if (app.role == Role::Primary)
+        failPendingWrites(app, ErrorCode::Fenced, QStringLiteral("'%1' was released on this agent").arg(appName));
+    qCInfo(lcAgent) << "released" << appName << "(" << roleName(app.role) << tierName(app.tier) << ")";
+    // The loop may still hold a pointer to it from this round's poll: it is destroyed next round.
+    app.upstream.reset();
+    m_released.push_back(std::move(it->second));
+    m_apps.erase(it);
+    reply(route, protocol::makeOk(route.requestId));
+}
+
+void Agent::Impl::releaseReplicaLink(const ReplyRoute &route, AppInstance &app, const QString &replica)
+{
+    constexpr int kReleaseHoldMs = 10'000; // time for the console's release to reach the replica
+    auto link = app.replicas.end();
+    for (auto it = app.replicas.begin(); it != app.replicas.end(); ++it) {
+        if (it->agent == replica)
+            link = it;
+    }
+    if (link != app.replicas.end() && link->tier == Tier::Hot) {
+        // Every write acknowledged so far must be on a hot replica that stays, and enough must
+        // stay for the next writes to be acknowledged at all.
+        int othersHot = 0;
+        std::uint64_t othersHighest = 0;
+        for (const ReplicaLink &other : std::as_const(app.replicas)) {
+            if (other.agent != replica && other.tier == Tier::Hot) {
+                ++othersHot;
+                othersHighest = std::max(othersHighest, other.ackedSeq);
+            }
+        }
+        if (othersHot < app.config.syncReplicas) {
+            replyError(route,
+                       ErrorCode::NotEnoughReplicas,
+                       QStringLiteral("release of '%1': %2 other hot replicas, writes need %3")
+                           .arg(replica)
+                           .arg(othersHot)
+                           .arg(app.config.syncReplicas));
+            return;
+        }
+        if (othersHighest < app.highestAckedSeq) {
+            replyError(route,
+                       ErrorCode::NotEnoughReplicas,
+                       QStringLiteral("release of '%1': the other hot replicas hold up to seq %2, writes are "
+                                      "acknowledged up to %3; try again once they have caught up")
+                           .arg(replica)
+                           .arg(othersHighest)
+                           .arg(app.highestAckedSeq));
+            return;
+        }
+    }
+    app.hotBannedUntilMs.insert(replica, now() + kReleaseHoldMs);
+    if (link != app.replicas.end())
+        dropLink(app, link.key(), QStringLiteral("released by the console"));
+    reply(route, protocol::makeOk(route.requestId));
+}
+
 } // namespace foresight

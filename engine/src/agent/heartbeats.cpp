@@ -111,6 +111,8 @@ void Agent::Impl::sendHeartbeats()
                 body->insert(QStringLiteral("host"), host->toCbor());
             else
                 body->insert(QStringLiteral("host-error"), host.error().message);
+            if (m_prober)
+                body->insert(QStringLiteral("peers"), m_prober->report());
         }
         body->insert(QStringLiteral("interval-ms"), subscriber.intervalMs);
         if (!transport::send(m_api, subscriber.routing, Message{MessageType::Heartbeat, *body}))

@@ -225,6 +225,12 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
     const auto replicaSeq = std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger());
     const auto replicaSeqEpoch = std::uint64_t(message.body.value(QStringLiteral("seq-epoch")).toInteger());
     const QString agent = message.body.value(QStringLiteral("agent")).toString();
+    if (const auto banned = app->hotBannedUntilMs.constFind(agent);
+        *tier == Tier::Hot && banned != app->hotBannedUntilMs.cend() && now() < *banned) {
+        // Released from the hot tier by the console, which is telling the replica itself: until
+        // then its hot acknowledgements must not count again (control.cpp, releaseReplicaLink).
+        return;
+    }
 
     if (replicaEpoch > app->epoch) {
         fence(*app,
@@ -501,6 +507,7 @@ void Agent::Impl::completeWrites(AppInstance &app)
         body.insert(QStringLiteral("seq"), qint64(write.seq));
         reply(write.route, Message{MessageType::WriteAck, body});
         ++app.counters.ackedWrites;
+        app.highestAckedSeq = write.seq;
         app.pending.pop_front();
     }
 }

@@ -34,6 +34,10 @@ constexpr IntRange kLeaseMarginRange{0, 10'000};
 constexpr IntRange kInvestigationRange{0, 60'000};
 constexpr IntRange kFlapWindowRange{0, 86'400'000};
 constexpr IntRange kHookTimeoutRange{100, 600'000};
+constexpr IntRange kProbeIntervalRange{100, 60'000};
+constexpr IntRange kBandwidthProbeRange{0, 3'600'000};
+constexpr IntRange kHoldRange{0, 86'400'000};
+constexpr IntRange kMoveTimeoutRange{1000, 3'600'000};
 constexpr double kPhiMin = 1.0;
 constexpr double kPhiMax = 50.0;
 
@@ -402,13 +406,40 @@ Result<FailoverSettings> parseFailover(const QJsonObject &json, const QString &p
     return settings;
 }
 
+Result<TopologySettings> parseTopology(const QJsonObject &json, const QString &path)
+{
+    const Fields fields(json, path);
+    TopologySettings settings;
+    const Status status = all({
+        fields.onlyKnown({"probe-interval-ms"_L1,
+                          "bandwidth-probe-interval-ms"_L1,
+                          "rebalance-hot"_L1,
+                          "min-gain-ms"_L1,
+                          "min-gain-ratio"_L1,
+                          "hold-ms"_L1,
+                          "cooldown-ms"_L1,
+                          "move-timeout-ms"_L1}),
+        fields.read("probe-interval-ms"_L1, &settings.probeIntervalMs, kProbeIntervalRange),
+        fields.read("bandwidth-probe-interval-ms"_L1, &settings.bandwidthProbeIntervalMs, kBandwidthProbeRange),
+        fields.read("rebalance-hot"_L1, &settings.rebalanceHot),
+        fields.read("min-gain-ms"_L1, &settings.minGainMs),
+        fields.read("min-gain-ratio"_L1, &settings.minGainRatio),
+        fields.read("hold-ms"_L1, &settings.holdMs, kHoldRange),
+        fields.read("cooldown-ms"_L1, &settings.cooldownMs, kHoldRange),
+        fields.read("move-timeout-ms"_L1, &settings.moveTimeoutMs, kMoveTimeoutRange),
+    });
+    if (!status)
+        return std::unexpected(status.error());
+    return settings;
+}
+
 // Structure and types only; ClusterConfig::validate() checks what the values mean.
 Result<ClusterConfig> parseConfig(const QJsonObject &json)
 {
     const Fields fields(json, QString());
     ClusterConfig config;
     const Status status = all({
-        fields.onlyKnown({"name"_L1, "insecure"_L1, "agents"_L1, "apps"_L1, "failover"_L1}),
+        fields.onlyKnown({"name"_L1, "insecure"_L1, "agents"_L1, "apps"_L1, "failover"_L1, "topology"_L1}),
         fields.read("name"_L1, &config.name),
         fields.read("insecure"_L1, &config.insecure),
     });
@@ -450,6 +481,14 @@ Result<ClusterConfig> parseConfig(const QJsonObject &json)
     if (!settings)
         return std::unexpected(settings.error());
     config.failover = *settings;
+
+    auto topology = fields.object("topology"_L1);
+    if (!topology)
+        return std::unexpected(topology.error());
+    auto topologySettings = parseTopology(*topology, QStringLiteral("topology"));
+    if (!topologySettings)
+        return std::unexpected(topologySettings.error());
+    config.topology = *topologySettings;
     return config;
 }
 
@@ -609,6 +648,39 @@ Status FailoverSettings::validate() const
     return {};
 }
 
+Status TopologySettings::validate() const
+{
+    const struct
+    {
+        const char *path;
+        int value;
+        IntRange range;
+    } intChecks[] = {
+        {"topology.probe-interval-ms", probeIntervalMs, kProbeIntervalRange},
+        {"topology.bandwidth-probe-interval-ms", bandwidthProbeIntervalMs, kBandwidthProbeRange},
+        {"topology.hold-ms", holdMs, kHoldRange},
+        {"topology.cooldown-ms", cooldownMs, kHoldRange},
+        {"topology.move-timeout-ms", moveTimeoutMs, kMoveTimeoutRange},
+    };
+    for (const auto &check : intChecks) {
+        if (auto status = checkRange(QLatin1String(check.path), check.value, check.range); !status)
+            return status;
+    }
+    if (bandwidthProbeIntervalMs != 0 && bandwidthProbeIntervalMs < 1000) {
+        return invalid(QStringLiteral("topology.bandwidth-probe-interval-ms"),
+                       QStringLiteral("%1 must be 0 (never) or at least 1000").arg(bandwidthProbeIntervalMs));
+    }
+    if (!std::isfinite(minGainMs) || minGainMs < 0) {
+        return invalid(QStringLiteral("topology.min-gain-ms"),
+                       QStringLiteral("%1 must not be negative").arg(formatNumber(minGainMs)));
+    }
+    if (!std::isfinite(minGainRatio) || minGainRatio < 0 || minGainRatio >= 1) {
+        return invalid(QStringLiteral("topology.min-gain-ratio"),
+                       QStringLiteral("%1 must be at least 0 and below 1").arg(formatNumber(minGainRatio)));
+    }
+    return {};
+}
+
 Result<ClusterConfig> ClusterConfig::fromJson(const QByteArray &json, const QString &sourceName)
 {
     QJsonParseError error;
@@ -702,11 +774,20 @@ QJsonObject ClusterConfig::toJson() const
                                    {QStringLiteral("post-failover-hook"), failover.postFailoverHook},
                                    {QStringLiteral("hook-timeout-ms"), failover.hookTimeoutMs},
                                    {QStringLiteral("auto-failover"), failover.autoFailover}};
+    const QJsonObject topologyJson{{QStringLiteral("probe-interval-ms"), topology.probeIntervalMs},
+                                   {QStringLiteral("bandwidth-probe-interval-ms"), topology.bandwidthProbeIntervalMs},
+                                   {QStringLiteral("rebalance-hot"), topology.rebalanceHot},
+                                   {QStringLiteral("min-gain-ms"), topology.minGainMs},
+                                   {QStringLiteral("min-gain-ratio"), topology.minGainRatio},
+                                   {QStringLiteral("hold-ms"), topology.holdMs},
+                                   {QStringLiteral("cooldown-ms"), topology.cooldownMs},
+                                   {QStringLiteral("move-timeout-ms"), topology.moveTimeoutMs}};
     return QJsonObject{{QStringLiteral("name"), name},
                        {QStringLiteral("insecure"), insecure},
                        {QStringLiteral("agents"), agentArray},
                        {QStringLiteral("apps"), appArray},
-                       {QStringLiteral("failover"), failoverJson}};
+                       {QStringLiteral("failover"), failoverJson},
+                       {QStringLiteral("topology"), topologyJson}};
 }
 
 Status ClusterConfig::validate() const
@@ -714,6 +795,8 @@ Status ClusterConfig::validate() const
     if (name.isEmpty())
         return invalid(QStringLiteral("name"), QStringLiteral("the cluster needs a name"));
     if (auto status = failover.validate(); !status)
+        return status;
+    if (auto status = topology.validate(); !status)
         return status;
     if (auto status = validateAgents(*this); !status)
         return status;

@@ -152,6 +152,24 @@ Result<QCborMap> ControlClient::injectFault(const QString &app, const QString &k
     return m_impl->call(MessageType::Fault, body);
 }
 
+Result<QCborMap> ControlClient::release(const QString &app, const QString &replica)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("app"), app);
+    if (!replica.isEmpty())
+        body.insert(QStringLiteral("replica"), replica);
+    return m_impl->call(MessageType::Release, body);
+}
+
+Result<QCborMap> ControlClient::setPeers(const QCborArray &peers, int intervalMs, int bandwidthIntervalMs)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("peers"), peers);
+    body.insert(QStringLiteral("interval-ms"), intervalMs);
+    body.insert(QStringLiteral("bandwidth-interval-ms"), bandwidthIntervalMs);
+    return m_impl->call(MessageType::Peers, body);
+}
+
 const QString &ControlClient::url() const
 {
     return m_impl->m_options.url;

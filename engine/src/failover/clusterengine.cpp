@@ -330,8 +330,10 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
         view.neverPromote = agent.config.neverPromote;
         view.priority = agent.config.priority;
         view.error = agent.error;
-        if (agent.last)
+        if (agent.last) {
             view.hostMetrics = agent.last->host;
+            view.peers = agent.last->peers;
+        }
         snapshot->agents.append(view);
     }
     for (const auto &[name, app] : m_apps) {
@@ -349,6 +351,7 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
         view.desiredWarm = app.config.desired(Tier::Warm);
         view.desiredCold = app.config.desired(Tier::Cold);
         view.lastIncident = app.incidentId;
+        view.topology = app.hotMove ? app.hotMove->note : app.placement.explanation();
         if (app.scheduledSwitchover) {
             view.scheduledSwitchoverWallMs = app.scheduledSwitchover->atWallMs;
             view.scheduledSwitchoverTo = app.scheduledSwitchover->agent;
@@ -377,6 +380,7 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
             replica.integrityOk = !app.integrityFailures.contains(agentName);
             replica.integrityNote = app.integrityFailures.value(agentName);
             replica.divergence = app.divergence.value(agentName);
+            replica.rttMs = rttMs(app.primary, agentName).value_or(-1);
             view.replicas.append(replica);
         }
         snapshot->apps.append(view);

@@ -19,11 +19,29 @@
 #include "failover/storewriter.h"
 #include "foresight/detection/phiaccrualdetector.h"
 #include "foresight/failover/clusterengine.h"
+#include "foresight/failover/hotplacement.h"
 #include "foresight/storage/consolestore.h"
 
 namespace foresight {
 
 namespace failover {
+
+inline constexpr int kRequestTimeoutMs = 2000;
+inline constexpr int kAssignRetryMs = 1000; // an agent just sent an assign is left alone this long
+
+// Fields of an application's status map, as agents report it in heartbeats.
+inline bool isPrimaryStatus(const QCborMap &status)
+{
+    return status.value(QStringLiteral("role")).toString() == QLatin1String("primary");
+}
+inline bool isFenced(const QCborMap &status)
+{
+    return status.contains(QStringLiteral("fenced"));
+}
+inline std::uint64_t uintField(const QCborMap &map, const char *name)
+{
+    return std::uint64_t(qMax<qint64>(0, map.value(QLatin1String(name)).toInteger()));
+}
 
 struct AgentRuntime
 {
@@ -34,6 +52,8 @@ struct AgentRuntime
     QMap<QString, QCborMap> apps; // application → its status map from the latest heartbeat
     bool suspected = false;
     QString error;
+    std::uint64_t peersIncarnation = 0; // the agent process that accepted the peer list
+    std::int64_t peersRetryAtMs = 0;
 };
 
 // The replies the engine waits for.
@@ -108,8 +128,21 @@ struct AppRuntime
     std::optional<Switchover> switchover;
     std::optional<SwitchoverRequest> scheduledSwitchover;
 
+    // Topology: where the hot tier should be, and a move under way.
+    HotPlacement placement;
+    struct HotMove
+    {
+        PlacementMove move;
+        QString primary; // the move is abandoned if the primary changes
+        std::int64_t startedMs = 0;
+        bool releasing = false; // the primary is being asked to stop streaming to move.from
+        QString note;
+    };
+    std::optional<HotMove> hotMove;
+
     std::int64_t lastRestoreAttemptMs = 0;
     QMap<QString, std::int64_t> lastAssignMs; // agent → when the engine last sent it an assign
+    QMap<QString, Tier> lastAssignTier;       // agent → the replica tier asked then (None: released)
     QString lastJournaledBlock;               // so a standing block is journaled once, not every tick
 };
 
@@ -157,6 +190,14 @@ private:
     void restoreTiers(failover::AppRuntime &app);
     QString replicaToMoveUpToHot(const failover::AppRuntime &app) const;
     void rejoinFormerPrimaries(failover::AppRuntime &app);
+
+    // topologyflow.cpp: peer lists, link measurements and hot-tier placement.
+    void sendPeers(failover::AgentRuntime &agent);
+    std::optional<double> rttMs(const QString &a, const QString &b) const;
+    void placeHotTier(failover::AppRuntime &app);
+    void continueHotMove(failover::AppRuntime &app);
+    void endHotMove(failover::AppRuntime &app, const QString &outcome, bool revert);
+    Status sendRelease(const QString &agent, const QString &app, const QString &replica = {});
     void watchFirstAck(failover::AppRuntime &app);
     void block(failover::AppRuntime &app, const QString &reason, qint64 untilWallMs = 0);
     QList<RankedCandidate> candidates(const failover::AppRuntime &app) const;

@@ -14,32 +14,21 @@ namespace foresight {
 
 using failover::AgentRuntime;
 using failover::AppRuntime;
+using failover::isFenced;
+using failover::isPrimaryStatus;
+using failover::kAssignRetryMs;
+using failover::kRequestTimeoutMs;
+using failover::uintField;
 using protocol::MessageType;
 
 namespace {
 
-constexpr int kRequestTimeoutMs = 2000;
-constexpr int kAssignRetryMs = 1000;
 constexpr int kRestoreIntervalMs = 1000;
+constexpr int kAssignSettleMs = 3000; // an assignment shows in the agent's heartbeats well within this
 
 QString timeOfDay(qint64 wallMs)
 {
     return QDateTime::fromMSecsSinceEpoch(wallMs).toUTC().toString(QStringLiteral("HH:mm:ss 'UTC'"));
-}
-
-bool isPrimaryStatus(const QCborMap &status)
-{
-    return status.value(QStringLiteral("role")).toString() == QLatin1String("primary");
-}
-
-bool isFenced(const QCborMap &status)
-{
-    return status.contains(QStringLiteral("fenced"));
-}
-
-std::uint64_t uintField(const QCborMap &map, const char *name)
-{
-    return std::uint64_t(qMax<qint64>(0, map.value(QLatin1String(name)).toInteger()));
 }
 
 } // namespace
@@ -74,6 +63,9 @@ QList<RankedCandidate> ClusterEngine::Impl::candidates(const AppRuntime &app) co
         candidate.integrityOk = !app.integrityFailures.contains(name);
         candidate.integrityNote = app.integrityFailures.value(name);
         candidate.divergence = app.divergence.value(name);
+        // The application's clients are taken to run near its primary (its SDK endpoint is
+        // local to it): the last round trip measured between the candidate and the primary.
+        candidate.latencyMs = rttMs(name, app.primary).value_or(0);
         candidate.priority = agent.config.priority;
         candidate.neverPromote = agent.config.neverPromote;
         candidate.maintenance = agent.config.maintenance;
@@ -153,6 +145,7 @@ void ClusterEngine::Impl::evaluate(AppRuntime &app)
             app.lastRestoreAttemptMs = now();
             restoreTiers(app);
         }
+        placeHotTier(app);
         return;
     }
     if (app.phase == AppPhase::Healthy) {
@@ -258,7 +251,12 @@ Status ClusterEngine::Impl::sendAssign(const QString &agent, const AppRuntime &a
     }
     body.insert(QStringLiteral("config"), QCborMap::fromJsonObject(app.config.config.toJson()));
     const QString appName = app.config.name;
-    m_apps.at(appName).lastAssignMs[agent] = now();
+    AppRuntime &runtime = m_apps.at(appName);
+    runtime.lastAssignMs[agent] = now();
+    if (role == Role::Replica)
+        runtime.lastAssignTier.insert(agent, tier);
+    else
+        runtime.lastAssignTier.remove(agent);
     return request(agent, MessageType::Assign, body, kRequestTimeoutMs, [this, appName, agent, role, tier](auto result) {
         if (!result)
             journal(QStringLiteral("assign"),
@@ -538,6 +536,7 @@ void ClusterEngine::Impl::tryPromote(AppRuntime &app)
 
 void ClusterEngine::Impl::onPromoted(AppRuntime &app, const QString &agent, const QCborMap &reply)
 {
+    app.lastAssignTier.remove(agent); // a primary now, whatever it was last assigned
     const QString former = app.primary;
     std::uint64_t formerSeq = 0;
     std::uint64_t ackedByHot = 0;
@@ -714,6 +713,16 @@ void ClusterEngine::Impl::restoreTiers(AppRuntime &app)
     QMap<Tier, int> have;
     QStringList holders;
     for (const auto &[name, agent] : m_agents) {
+        // An assignment sent a moment ago may not show in heartbeats yet: count what was asked,
+        // or the tier looks short and a spare is assigned on top of it.
+        if (const auto asked = app.lastAssignTier.constFind(name);
+            asked != app.lastAssignTier.cend() && now() - app.lastAssignMs.value(name) < kAssignSettleMs) {
+            if (*asked != Tier::None) {
+                holders.append(name);
+                ++have[*asked];
+            }
+            continue;
+        }
         const auto status = agent.apps.find(app.config.name);
         if (status == agent.apps.end())
             continue;
@@ -731,6 +740,13 @@ void ClusterEngine::Impl::restoreTiers(AppRuntime &app)
                     continue;
                 if (spare.isEmpty() || agent.config.priority > m_agents.at(spare).config.priority)
                     spare = name;
+                else if (tier == Tier::Hot && agent.config.priority == m_agents.at(spare).config.priority) {
+                    // Among equals, the hot tier goes to the host closest to the primary.
+                    const double mine = rttMs(app.primary, name).value_or(1e9);
+                    const double theirs = rttMs(app.primary, spare).value_or(1e9);
+                    if (mine < theirs)
+                        spare = name;
+                }
             }
             if (spare.isEmpty() && tier == Tier::Hot) {
                 if (const QString moveUp = replicaToMoveUpToHot(app);

@@ -68,6 +68,7 @@ void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &hear
             checkIntegrity(app, agent.config.name, *status);
         }
     }
+    sendPeers(agent);
 }
 
 void ClusterEngine::Impl::updateSuspicion()

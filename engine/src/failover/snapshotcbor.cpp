@@ -36,7 +36,22 @@ QCborMap replicaToCbor(const ReplicaView &replica)
                     {QStringLiteral("connected"), replica.connected},
                     {QStringLiteral("integrity-ok"), replica.integrityOk},
                     {QStringLiteral("integrity-note"), replica.integrityNote},
-                    {QStringLiteral("divergence"), replica.divergence}};
+                    {QStringLiteral("divergence"), replica.divergence},
+                    {QStringLiteral("rtt-ms"), replica.rttMs}};
+}
+
+QCborMap peerToCbor(const PeerLinkReport &peer)
+{
+    QCborMap map{{QStringLiteral("agent"), peer.agent}, {QStringLiteral("lost"), peer.lost}};
+    if (peer.rttMs)
+        map.insert(QStringLiteral("rtt-ms"), *peer.rttMs);
+    if (peer.rttMinMs)
+        map.insert(QStringLiteral("rtt-min-ms"), *peer.rttMinMs);
+    if (peer.bandwidthBytesPerS)
+        map.insert(QStringLiteral("bandwidth-bytes-per-s"), *peer.bandwidthBytesPerS);
+    if (!peer.error.isEmpty())
+        map.insert(QStringLiteral("error"), peer.error);
+    return map;
 }
 
 } // namespace
@@ -72,6 +87,10 @@ QCborMap agentToCbor(const AgentView &agent)
                  {QStringLiteral("error"), agent.error}};
     if (!agent.hostMetrics.isEmpty())
         map.insert(QStringLiteral("host-metrics"), agent.hostMetrics);
+    QCborArray peers;
+    for (const PeerLinkReport &peer : agent.peers)
+        peers.append(peerToCbor(peer));
+    map.insert(QStringLiteral("peers"), peers);
     return map;
 }
 
@@ -105,6 +124,7 @@ QCborMap appToCbor(const AppView &app)
                            {QStringLiteral("warm"), app.desiredWarm},
                            {QStringLiteral("cold"), app.desiredCold}}},
                  {QStringLiteral("last-incident"), qMax<qint64>(0, app.lastIncident)},
+                 {QStringLiteral("topology"), app.topology},
                  {QStringLiteral("replicas"), replicas},
                  {QStringLiteral("candidates"), candidates}};
     if (app.candidates.size() >= 2 && app.candidates[0].eligible)

@@ -26,6 +26,26 @@ Heartbeat heartbeatFromCbor(const QCborMap &body, std::int64_t receivedMs)
     heartbeat.hostError = body.value(QStringLiteral("host-error")).toString();
     for (const QCborValue &app : body.value(QStringLiteral("apps")).toArray())
         heartbeat.apps.append(app.toMap());
+    const auto microseconds = [](const QCborMap &map, const char *key) -> std::optional<double> {
+        const QCborValue value = map.value(QLatin1String(key));
+        if (!value.isInteger() || value.toInteger() < 0)
+            return std::nullopt;
+        return double(value.toInteger()) / 1000.0;
+    };
+    for (const QCborValue &item : body.value(QStringLiteral("peers")).toArray()) {
+        const QCborMap peer = item.toMap();
+        PeerLinkReport report;
+        report.agent = peer.value(QStringLiteral("agent")).toString();
+        if (report.agent.isEmpty())
+            continue;
+        report.rttMs = microseconds(peer, "rtt-us");
+        report.rttMinMs = microseconds(peer, "rtt-min-us");
+        if (const QCborValue bandwidth = peer.value(QStringLiteral("bandwidth-bytes-per-s")); bandwidth.isInteger())
+            report.bandwidthBytesPerS = double(bandwidth.toInteger());
+        report.lost = peer.value(QStringLiteral("lost")).toInteger();
+        report.error = peer.value(QStringLiteral("error")).toString();
+        heartbeat.peers.append(report);
+    }
     heartbeat.receivedMs = receivedMs;
     return heartbeat;
 }

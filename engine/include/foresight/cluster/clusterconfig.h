@@ -62,6 +62,25 @@ struct FailoverSettings
     Status validate() const;
 };
 
+// Topology awareness: agents measure their links to each other, and the engine keeps each
+// application's hot replicas on the healthy hosts closest to its primary (a hot replica's round
+// trip is part of every acknowledged write). Hysteresis keeps tiers from oscillating: a move
+// needs a gain of at least minGainMs AND minGainRatio of the current round trip, held for holdMs,
+// and an application's hot tier moves at most once per cooldownMs.
+struct TopologySettings
+{
+    int probeIntervalMs = 1000;           // agents ping each peer this often
+    int bandwidthProbeIntervalMs = 30000; // and measure bandwidth this often (0: never)
+    bool rebalanceHot = true;
+    double minGainMs = 2.0;
+    double minGainRatio = 0.3;
+    int holdMs = 30'000;
+    int cooldownMs = 600'000;
+    int moveTimeoutMs = 60'000; // a new hot replica not caught up by then: the move is abandoned
+
+    Status validate() const;
+};
+
 // The cluster configuration a console works from: imported from a JSON file into the console's
 // SQLite store, edited with foresightctl. The JSON format is documented in docs/cluster-config.md.
 struct ClusterConfig
@@ -71,6 +90,7 @@ struct ClusterConfig
     QList<ClusterAgent> agents;
     QList<ClusterApp> apps;
     FailoverSettings failover;
+    TopologySettings topology;
 
     // Parses and validates; errors name the offending field as a path, e.g. "agents[2].url".
     static Result<ClusterConfig> fromJson(const QByteArray &json, const QString &sourceName);

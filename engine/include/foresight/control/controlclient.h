@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 
+#include <QCborArray>
 #include <QCborMap>
 #include <QString>
 
@@ -66,6 +67,13 @@ public:
                                 std::optional<LeaseAnchor> anchor = std::nullopt);
     // Fault injection (agents started with --allow-fault-injection): kind "corrupt".
     Result<QCborMap> injectFault(const QString &app, const QString &kind);
+    // Without replica: the agent drops its replica of app (refused for a serving primary). With
+    // replica: the agent, primary of app, stops streaming to that replica, refused (not-enough-
+    // replicas) while an acknowledged write would then be held by it alone.
+    Result<QCborMap> release(const QString &app, const QString &replica = {});
+    // The agents this agent measures its links to (each map: agent, url, public-key), pinging
+    // each every intervalMs; the measurements travel in its heartbeats' `peers`.
+    Result<QCborMap> setPeers(const QCborArray &peers, int intervalMs, int bandwidthIntervalMs = 0);
     const QString &url() const;
 
 private:

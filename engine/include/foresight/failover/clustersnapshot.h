@@ -9,6 +9,7 @@
 #include "foresight/agent/agentoptions.h"
 #include "foresight/failover/candidateranking.h"
 #include "foresight/failover/failoverscore.h"
+#include "foresight/monitor/agentwatch.h"
 
 namespace foresight {
 
@@ -27,8 +28,9 @@ struct AgentView
     bool maintenance = false;
     bool neverPromote = false;
     int priority = 0;
-    QString error;        // why the engine cannot watch it (subscription refused, bad key)
-    QCborMap hostMetrics; // from its latest heartbeat (docs/protocol.md 10.6)
+    QString error;               // why the engine cannot watch it (subscription refused, bad key)
+    QCborMap hostMetrics;        // from its latest heartbeat (docs/protocol.md 10.6)
+    QList<PeerLinkReport> peers; // its measured links to the other agents
 };
 
 struct ReplicaView
@@ -43,6 +45,7 @@ struct ReplicaView
     bool integrityOk = true;
     QString integrityNote;
     double divergence = 0;
+    double rttMs = -1; // round trip between it and the primary; -1: not measured
 };
 
 // Where an application's failover handling stands.
@@ -80,6 +83,7 @@ struct AppView
     qint64 lastIncident = 0;              // id in the console store, 0 if none
     qint64 scheduledSwitchoverWallMs = 0; // a switchover waiting for its time, 0 if none
     QString scheduledSwitchoverTo;        // its target, empty: the best hot replica then
+    QString topology;                     // where the hot tier stands (hysteresis, a move under way)
 };
 
 struct ClusterSnapshot

@@ -15,6 +15,17 @@
 
 namespace foresight {
 
+// What an agent measured of its link to one peer (docs/protocol.md 9.10).
+struct PeerLinkReport
+{
+    QString agent;
+    std::optional<double> rttMs;    // smoothed round trip; absent until a first pong
+    std::optional<double> rttMinMs; // the lowest seen
+    std::optional<double> bandwidthBytesPerS;
+    qint64 lost = 0; // pings that went unanswered
+    QString error;   // why the last ping failed, if it did
+};
+
 // One heartbeat as an agent sends it (docs/protocol.md, "heartbeat").
 struct Heartbeat
 {
@@ -29,6 +40,7 @@ struct Heartbeat
     QCborMap host;               // host metrics, when the agent could read them
     QString hostError;           // why not, otherwise
     QList<QCborMap> apps;        // one status map per application (as in status-reply)
+    QList<PeerLinkReport> peers; // links to the peers the console named, once it has
     std::int64_t receivedMs = 0; // this side's monotonic clock on arrival
 };
 

@@ -41,6 +41,9 @@ enum class MessageType : std::uint16_t {
     SnapshotBegin = 0x0205,
     SnapshotChunk = 0x0206,
     SnapshotEnd = 0x0207,
+    // topology: agents measure round-trip time and bandwidth to each other
+    Ping = 0x0208,
+    Pong = 0x0209,
     // control: consoles and foresightctl
     Status = 0x0301,
     StatusReply = 0x0302,
@@ -48,7 +51,9 @@ enum class MessageType : std::uint16_t {
     Promote = 0x0304,
     TakeSnapshot = 0x0305,
     Lease = 0x0306,
-    Fault = 0x0307, // fault injection, for labs, training and tests (agents opt in)
+    Fault = 0x0307,   // fault injection, for labs, training and tests (agents opt in)
+    Peers = 0x0308,   // the agents this agent measures its links to
+    Release = 0x0309, // this agent stops holding a replica of the application
     // monitoring: consoles subscribe to an agent's heartbeats
     Subscribe = 0x0401,
     Heartbeat = 0x0402,

@@ -1,0 +1,79 @@
+#pragma once
+
+// Private to the agent: measures the round-trip time and bandwidth from this agent to the peers
+// a console names (the `peers` message, docs/protocol.md 9.10), so the console can place hot
+// replicas on the hosts closest to their primary. One DEALER socket per peer, polled by the
+// agent's own loop; everything here runs on the agent's thread.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include <QByteArray>
+#include <QCborArray>
+#include <QString>
+
+#include "foresight/core/clock.h"
+#include "foresight/core/result.h"
+#include "foresight/transport/keys.h"
+
+namespace foresight {
+
+struct PeerTarget
+{
+    QString agent;
+    QString url;
+    QByteArray publicKey; // Z85; empty for ipc:// or an insecure cluster
+};
+
+struct ProbeSettings
+{
+    int intervalMs = 1000;           // one small ping per peer per interval
+    int bandwidthIntervalMs = 30000; // one padded ping per peer per interval; 0: never
+    int bandwidthBytes = 256 * 1024; // the padding of that ping
+};
+
+class PeerProber final
+{
+public:
+    PeerProber(
+        zmq::context_t &context, QString self, KeyPair keys, bool insecure, qsizetype maxMessageBytes, Clock &clock);
+    ~PeerProber();
+    PeerProber(const PeerProber &) = delete;
+    PeerProber &operator=(const PeerProber &) = delete;
+
+    // Replaces the peers and settings. Measurements of peers that stay (same agent and url) are
+    // kept. Fails, changing nothing, when a peer's socket cannot be set up.
+    Status configure(const QList<PeerTarget> &peers, const ProbeSettings &settings);
+
+    // Appends one poll item per peer, in a fixed order that readable() takes back.
+    void appendPollItems(std::vector<zmq::pollitem_t> &items);
+    // Reads the pongs waiting on the sockets whose items (from appendPollItems) are readable.
+    void readable(const zmq::pollitem_t *items, std::size_t count);
+    // Sends the pings that are due and counts those that went unanswered.
+    void tick();
+    // Milliseconds until the next ping is due; -1 with no peers.
+    std::int64_t nextDueInMs() const;
+    // One map per peer, as the heartbeat's `peers` field carries it.
+    QCborArray report() const;
+
+private:
+    struct Peer;
+    void ping(Peer &peer, bool padded);
+    void onPong(Peer &peer);
+
+    zmq::context_t &m_context;
+    QString m_self;
+    KeyPair m_keys;
+    bool m_insecure = false;
+    qsizetype m_maxMessageBytes = 0;
+    Clock &m_clock;
+    ProbeSettings m_settings;
+    std::map<QString, std::unique_ptr<Peer>> m_peers; // by agent name
+    std::uint64_t m_nextId = 1;
+};
+
+} // namespace foresight
