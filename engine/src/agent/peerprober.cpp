@@ -26,7 +26,8 @@ using SteadyTime = std::chrono::steady_clock::time_point;
 namespace {
 constexpr double kSmoothing = 1.0 / 8;
 constexpr int kMinPongTimeoutMs = 1000;
-constexpr double kMinExtraUs = 10; // below this the padding's cost is lost in the noise
+constexpr double kMinExtraUs = 10;    // below this the padding's cost is lost in the noise
+constexpr int kConnectGraceMs = 3000; // a new peer is "not connected" for a moment, not in error
 
 double microsecondsBetween(SteadyTime from, SteadyTime to)
 {
@@ -53,6 +54,7 @@ struct PeerProber::Peer
     qint64 pongs = 0;
     qint64 lost = 0;
     std::int64_t lastPongMs = -1;
+    std::int64_t addedMs = 0;
     QString error;
 };
 
@@ -82,6 +84,7 @@ Status PeerProber::configure(const QList<PeerTarget> &peers, const ProbeSettings
         }
         auto peer = std::make_unique<Peer>();
         peer->target = target;
+        peer->addedMs = m_clock.monotonicMs();
         try {
             peer->socket = std::make_unique<zmq::socket_t>(m_context, zmq::socket_type::dealer);
             transport::configureCommon(*peer->socket, m_maxMessageBytes);
@@ -192,7 +195,8 @@ void PeerProber::ping(Peer &peer, bool padded)
         body.insert(QStringLiteral("pad"), QByteArray(m_settings.bandwidthBytes, '\0'));
     peer.sentAt = std::chrono::steady_clock::now();
     if (!transport::send(*peer.socket, {}, Message{MessageType::Ping, body})) {
-        peer.error = QStringLiteral("not connected to %1").arg(peer.target.url);
+        if (peer.pongs > 0 || m_clock.monotonicMs() - peer.addedMs >= kConnectGraceMs)
+            peer.error = QStringLiteral("not connected to %1").arg(peer.target.url);
         return;
     }
     peer.outstandingId = id;
