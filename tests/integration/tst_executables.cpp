@@ -167,29 +167,64 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
     QVERIFY(saveKeyPair((*cluster)->adminKeys(), keyFile));
     const QString controlUrl = QStringLiteral("ipc://") + dir.filePath(QStringLiteral("console.sock"));
 
-    const Run r = run(QStringLiteral("foresight"),
-                      {QStringLiteral("--headless"),
-                       QStringLiteral("--cluster"),
-                       configFile,
-                       QStringLiteral("--store"),
-                       dir.filePath(QStringLiteral("console.db")),
-                       QStringLiteral("--key"),
-                       keyFile,
-                       // Its own control endpoint: the default one may be taken by a console of this user.
-                       QStringLiteral("--control"),
-                       controlUrl,
-                       QStringLiteral("--duration"),
-                       QStringLiteral("4"),
-                       QStringLiteral("--plain")},
-                      120000);
-    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-    // The engine deployed the configured roles and shows the application healthy with its lease.
-    QVERIFY2(r.out.contains(QStringLiteral("journal: deploy")), qPrintable(r.out.right(3000)));
-    QVERIFY2(r.out.contains(QStringLiteral("APP shop: primary alpha")), qPrintable(r.out.right(3000)));
-    QVERIFY2(r.out.contains(QStringLiteral("[healthy]")), qPrintable(r.out.right(3000)));
-    QVERIFY2(r.out.contains(QStringLiteral("1. bravo (hot")), qPrintable(r.out.right(3000)));
-    // It says where foresightctl finds it, and removes the socket when it stops.
-    QVERIFY2(r.err.contains(QStringLiteral("control API on ") + controlUrl), qPrintable(r.err));
+    // A real console process, driven by the real foresightctl while it runs.
+    QProcess console;
+    console.start(QCoreApplication::applicationDirPath() + QStringLiteral("/foresight"),
+                  {QStringLiteral("--headless"),
+                   QStringLiteral("--cluster"),
+                   configFile,
+                   QStringLiteral("--store"),
+                   dir.filePath(QStringLiteral("console.db")),
+                   QStringLiteral("--key"),
+                   keyFile,
+                   // Its own control endpoint: the default one may be taken by a console of this user.
+                   QStringLiteral("--control"),
+                   controlUrl,
+                   QStringLiteral("--plain")});
+    QVERIFY(console.waitForStarted());
+    const auto ctl = [&controlUrl](QStringList args) {
+        args << QStringLiteral("--console") << controlUrl;
+        return run(QStringLiteral("foresightctl"), args, 30000);
+    };
+    const auto clusterStatus = [&ctl] { return ctl({QStringLiteral("cluster"), QStringLiteral("status")}).out; };
+    // Healthy, with its replicas deployed and ranked.
+    QTRY_VERIFY_WITH_TIMEOUT(clusterStatus().contains(QStringLiteral("the console's choice")), 60000);
+    const Run status = ctl({QStringLiteral("cluster"), QStringLiteral("status"), QStringLiteral("shop")});
+    QCOMPARE(status.exitCode, 0);
+    QVERIFY2(status.out.contains(QStringLiteral("primary alpha")), qPrintable(status.out));
+    QVERIFY2(status.out.contains(QStringLiteral("the console's choice")), qPrintable(status.out));
+    const Run maintenance = ctl(
+        {QStringLiteral("cluster"), QStringLiteral("maintenance"), QStringLiteral("charlie"), QStringLiteral("on")});
+    QVERIFY2(maintenance.exitCode == 0, qPrintable(maintenance.err + maintenance.out));
+    QTRY_VERIFY_WITH_TIMEOUT(clusterStatus().contains(QStringLiteral("maintenance")), 30000);
+    const Run journal = ctl({QStringLiteral("cluster"), QStringLiteral("journal")});
+    QCOMPARE(journal.exitCode, 0);
+    QVERIFY2(journal.out.contains(QStringLiteral("local:")), qPrintable(journal.out)); // the actor
+    // Refusals come back as exit code 1 with the console's reason.
+    const Run refused = ctl({QStringLiteral("cluster"), QStringLiteral("ack"), QStringLiteral("shop")});
+    QVERIFY2(refused.exitCode == 1, qPrintable(refused.err + refused.out));
+
+    // Its own view (one block a second) shows the same.
+    QString out;
+    const auto consoleOut = [&console, &out] {
+        out += QString::fromUtf8(console.readAllStandardOutput());
+        return out;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(consoleOut().contains(QStringLiteral("1. bravo (hot")), 30000);
+
+    console.terminate(); // SIGTERM: the console stops cleanly
+    QVERIFY(console.waitForFinished(30000));
+    QCOMPARE(console.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(console.exitCode(), 0);
+    out += QString::fromUtf8(console.readAllStandardOutput());
+    const QString err = QString::fromUtf8(console.readAllStandardError());
+    // The engine deployed the configured roles and showed the application healthy with its lease.
+    QVERIFY2(out.contains(QStringLiteral("journal: deploy")), qPrintable(out.right(3000)));
+    QVERIFY2(out.contains(QStringLiteral("APP shop: primary alpha")), qPrintable(out.right(3000)));
+    QVERIFY2(out.contains(QStringLiteral("[healthy]")), qPrintable(out.right(3000)));
+    QVERIFY2(out.contains(QStringLiteral("1. bravo (hot")), qPrintable(out.right(3000)));
+    // It said where foresightctl finds it, and removed the socket when it stopped.
+    QVERIFY2(err.contains(QStringLiteral("control API on ") + controlUrl), qPrintable(err));
     QVERIFY(!QFileInfo::exists(dir.filePath(QStringLiteral("console.sock"))));
     QCOMPARE((*cluster)->appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("role")).toString(),
              QStringLiteral("primary"));
