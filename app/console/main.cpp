@@ -1,14 +1,21 @@
-// foresight: the operations console. Until the window lands (console issue), it runs headless:
-// --headless runs the engine on a real cluster with a terminal view; --demo runs a local cluster
-// of real agents under a demo workload.
+// foresight: the operations console. Without a mode it opens the window on the cluster of the
+// console store (or of --cluster); --headless runs the same engine with a terminal view; --demo
+// runs a local cluster of real agents under a demo workload.
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
+#include <memory>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#ifdef FORESIGHT_WITH_WINDOW
+#include <QApplication>
+
+#include "windowrunner.h"
+#endif
 
 #include "demorunner.h"
 #include "foresight/failover/consolecontrol.h"
@@ -23,18 +30,49 @@ void onSignal(int)
     g_stop.store(true);
 }
 
+// The window needs a QApplication, which needs a display: decided before parsing, from argv.
+bool wantsWindow(int argc, char *argv[])
+{
+#ifdef FORESIGHT_WITH_WINDOW
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "--headless" || arg == "--demo" || arg == "--help" || arg == "-h" || arg == "--help-all"
+            || arg == "--version" || arg == "-v")
+            return false;
+    }
+    return true;
+#else
+    Q_UNUSED(argc);
+    Q_UNUSED(argv);
+    return false;
+#endif
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    [[maybe_unused]] const bool window = wantsWindow(argc, argv); // used by window builds only
+#ifdef FORESIGHT_WITH_WINDOW
+    if (window && !haveDisplay()) {
+        std::fprintf(stderr,
+                     "foresight: no display for the window (DISPLAY is not set): run `foresight --headless` for the "
+                     "terminal view of the same engine, or `foresight --demo`\n");
+        return 2;
+    }
+    std::unique_ptr<QCoreApplication> app = window ? std::make_unique<QApplication>(argc, argv)
+                                                   : std::make_unique<QCoreApplication>(argc, argv);
+#else
+    auto app = std::make_unique<QCoreApplication>(argc, argv);
+#endif
     QCoreApplication::setApplicationName(QStringLiteral("foresight"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION_STRING));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("Foresight console. This version runs headless only; the window arrives with the console "
-                       "issue.\n\n"
+        QStringLiteral("Foresight console.\n\n"
+                       "Without --headless or --demo it opens the console's window on the cluster of the console "
+                       "store (--cluster imports a configuration first; File > Open does the same later).\n\n"
                        "--headless runs the engine on a real cluster: it watches every agent of the cluster "
                        "configuration (--cluster imports one into the console store), renews primaries' write "
                        "leases, fails applications over when a primary dies, and shows agents, applications, "
@@ -97,7 +135,7 @@ int main(int argc, char *argv[])
                   "Print status blocks instead of redrawing the screen (default when stdout is not a terminal)."));
     parser.addOptions(
         {headless, cluster, store, key, control, controlAllow, demo, duration, writers, rate, insecure, workDir, plain});
-    parser.process(app);
+    parser.process(*app);
 
     const auto usage = [](const QString &message) {
         std::fprintf(stderr, "foresight: %s (see foresight --help)\n", qPrintable(message));
@@ -105,8 +143,24 @@ int main(int argc, char *argv[])
     };
     if (!parser.positionalArguments().isEmpty())
         return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    if (parser.isSet(demo) == parser.isSet(headless))
-        return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster)"));
+    if (parser.isSet(demo) && parser.isSet(headless))
+        return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster), not both"));
+#ifdef FORESIGHT_WITH_WINDOW
+    if (window) {
+        for (const QCommandLineOption *headlessOnly : {&control, &controlAllow, &duration, &plain}) {
+            if (parser.isSet(*headlessOnly))
+                return usage(QStringLiteral("--%1 goes with --headless").arg(headlessOnly->names().constFirst()));
+        }
+        SessionOptions options;
+        options.clusterFile = parser.value(cluster);
+        options.storePath = parser.value(store);
+        options.keyFile = parser.value(key);
+        return runWindow(options);
+    }
+#endif
+    if (!parser.isSet(demo) && !parser.isSet(headless))
+        return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster); this build "
+                                    "has no window"));
     bool durationOk = false;
     const int seconds = parser.value(duration).toInt(&durationOk);
     if (!durationOk || seconds < 0)
@@ -117,11 +171,11 @@ int main(int argc, char *argv[])
 
     if (parser.isSet(headless)) {
         HeadlessOptions options;
-        options.clusterFile = parser.value(cluster);
-        options.storePath = parser.value(store);
-        options.keyFile = parser.value(key);
-        options.controlUrl = parser.value(control);
-        options.controlAllowFile = parser.value(controlAllow);
+        options.session.clusterFile = parser.value(cluster);
+        options.session.storePath = parser.value(store);
+        options.session.keyFile = parser.value(key);
+        options.session.controlUrl = parser.value(control);
+        options.session.controlAllowFile = parser.value(controlAllow);
         options.durationSeconds = seconds;
         options.ansi = ansi;
         return runHeadless(options, g_stop);

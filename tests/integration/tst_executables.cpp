@@ -25,9 +25,13 @@ struct Run
     QString err;
 };
 
-Run run(const QString &program, const QStringList &args, int timeoutMs = 60000)
+Run run(const QString &program,
+        const QStringList &args,
+        int timeoutMs = 60000,
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(QCoreApplication::applicationDirPath() + QLatin1Char('/') + program, args);
     Run result;
     if (!process.waitForFinished(timeoutMs)) {
@@ -56,6 +60,9 @@ private Q_SLOTS:
     void demoShowsEveryTierInSync();
     void headlessRunsTheEngineOnACluster();
     void headlessWithoutConfigurationSaysWhatToDo();
+#ifdef FORESIGHT_TEST_WINDOW
+    void windowSaysWhyItCannotStart();
+#endif
     void exampleCountsVisitsAcrossAPromotion();
 };
 
@@ -107,7 +114,12 @@ void TestExecutables::badUsageExitsWithTwo_data()
                                     << QStringLiteral("--insecure");
     QTest::newRow("ctl: unknown command")
         << QStringLiteral("foresightctl") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("frobnicate");
+#ifdef FORESIGHT_TEST_WINDOW
+    QTest::newRow("console: window with a terminal option")
+        << QStringLiteral("foresight") << QStringList{QStringLiteral("--plain")} << QStringLiteral("--headless");
+#else
     QTest::newRow("console: no mode") << QStringLiteral("foresight") << QStringList{} << QStringLiteral("--headless");
+#endif
     QTest::newRow("console: --cluster without --headless")
         << QStringLiteral("foresight")
         << QStringList{QStringLiteral("--demo"), QStringLiteral("--cluster"), QStringLiteral("x.json")}
@@ -229,6 +241,30 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
     QCOMPARE((*cluster)->appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("role")).toString(),
              QStringLiteral("primary"));
 }
+
+#ifdef FORESIGHT_TEST_WINDOW
+void TestExecutables::windowSaysWhyItCannotStart()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    // A --cluster that cannot be opened fails before any window appears.
+    const Run bad = run(QStringLiteral("foresight"),
+                        {QStringLiteral("--cluster"),
+                         dir.filePath(QStringLiteral("missing.json")),
+                         QStringLiteral("--store"),
+                         dir.filePath(QStringLiteral("console.db"))});
+    QCOMPARE(bad.exitCode, 1);
+    QVERIFY2(bad.err.contains(QStringLiteral("does not exist")), qPrintable(bad.err));
+    // Without a display the window cannot open: it says what to run instead.
+    QProcessEnvironment noDisplay = QProcessEnvironment::systemEnvironment();
+    for (const QString &name :
+         {QStringLiteral("DISPLAY"), QStringLiteral("WAYLAND_DISPLAY"), QStringLiteral("QT_QPA_PLATFORM")})
+        noDisplay.remove(name);
+    const Run headless = run(QStringLiteral("foresight"), {}, 60000, noDisplay);
+    QCOMPARE(headless.exitCode, 2);
+    QVERIFY2(headless.err.contains(QStringLiteral("foresight --headless")), qPrintable(headless.err));
+}
+#endif
 
 void TestExecutables::headlessWithoutConfigurationSaysWhatToDo()
 {

@@ -261,8 +261,6 @@ void ClusterEngine::Impl::journal(const QString &kind,
 {
     qCInfo(lcFailover).noquote() << kind << (app.isEmpty() ? QString() : app) << (agent.isEmpty() ? QString() : agent)
                                  << message;
-    if (!m_store)
-        return;
     JournalEntry entry;
     entry.wallMs = wallNow();
     entry.kind = kind;
@@ -271,6 +269,12 @@ void ClusterEngine::Impl::journal(const QString &kind,
     entry.actor = actor;
     entry.message = message;
     entry.details = details;
+    m_recentJournal.append(entry);
+    if (m_recentJournal.size() > kRecentJournal)
+        m_recentJournal.remove(0, m_recentJournal.size() - kRecentJournal);
+    ++m_journalCount;
+    if (!m_store)
+        return;
     m_store->post([entry, head = m_journalHead](ConsoleStore &store) {
         if (auto id = store.appendJournal(entry))
             head->store(*id);
@@ -317,6 +321,8 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
     snapshot->takenWallMs = wallNow();
     snapshot->clusterName = m_options.config.name;
     snapshot->journalHead = m_journalHead->load();
+    snapshot->recentJournal = m_recentJournal; // implicitly shared: no copy until the next entry
+    snapshot->journalCount = m_journalCount;
     for (const auto &[name, agent] : m_agents) {
         AgentView view;
         view.name = name;

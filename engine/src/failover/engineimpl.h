@@ -251,6 +251,9 @@ private:
     std::int64_t m_startedMs = 0;
     std::int64_t m_lastSnapshotMs = 0;
     std::shared_ptr<std::atomic<qint64>> m_journalHead = std::make_shared<std::atomic<qint64>>(0);
+    QList<JournalEntry> m_recentJournal; // the last kRecentJournal entries, for the snapshot
+    qint64 m_journalCount = 0;
+    static constexpr qsizetype kRecentJournal = 500;
 
     std::thread m_thread;
     std::atomic<bool> m_stop{false};

@@ -10,6 +10,7 @@
 #include "foresight/failover/candidateranking.h"
 #include "foresight/failover/failoverscore.h"
 #include "foresight/monitor/agentwatch.h"
+#include "foresight/storage/consolestore.h"
 
 namespace foresight {
 
@@ -93,6 +94,11 @@ struct ClusterSnapshot
     QList<AgentView> agents;
     QList<AppView> apps;
     qint64 journalHead = 0; // id of the newest journal entry
+    // The engine's most recent journal entries, oldest first (their store ids are assigned later
+    // and are 0 here), and how many it has written since it started: entry i of recentJournal is
+    // number journalCount - recentJournal.size() + i + 1, so a view can tell which ones are new.
+    QList<JournalEntry> recentJournal;
+    qint64 journalCount = 0;
 
     const AppView *app(const QString &name) const
     {

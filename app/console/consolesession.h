@@ -1,0 +1,53 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <QString>
+
+#include "foresight/core/result.h"
+#include "foresight/failover/clusterengine.h"
+#include "foresight/failover/consolecontrol.h"
+#include "foresight/storage/consolestore.h"
+
+struct SessionOptions
+{
+    QString clusterFile;      // imported into the store first, when given
+    QString storePath;        // the console store
+    QString keyFile;          // the console's key pair (CURVE)
+    QString controlUrl;       // the control API's endpoint (foresightctl cluster ...); empty: the default
+    QString controlAllowFile; // tcp:// control endpoint: the operators' keys (allowlist, role admin)
+};
+
+QString defaultStorePath();
+QString defaultKeyPath();
+
+// What a running console holds, in both its modes (headless and window): the store, the engine
+// on its cluster and the control API in front of it. Opening it imports the configuration (if a
+// file is given), loads the console's keys and starts both threads; every failure is a message a
+// person can act on.
+class ConsoleSession final
+{
+public:
+    // onSnapshot: called on the engine's thread with every snapshot (ClusterEngineOptions).
+    static foresight::Result<std::unique_ptr<ConsoleSession>> open(
+        const SessionOptions &options,
+        std::function<void(std::shared_ptr<const foresight::ClusterSnapshot>)> onSnapshot = {});
+    ~ConsoleSession();
+
+    foresight::ClusterEngine &engine() { return *m_engine; }
+    foresight::ConsoleStore &store() { return *m_store; }
+    // Where foresightctl finds this console, and how it is protected.
+    const QString &controlLine() const { return m_controlLine; }
+    // Notes for the operator from opening (an import, an insecure cluster).
+    const QStringList &notes() const { return m_notes; }
+
+private:
+    ConsoleSession() = default;
+    std::unique_ptr<foresight::ConsoleStore> m_store;
+    std::unique_ptr<foresight::ClusterEngine> m_engine;
+    // Declared after the engine, so destroyed before it: the server calls into the engine.
+    std::unique_ptr<foresight::ConsoleControlServer> m_control;
+    QString m_controlLine;
+    QStringList m_notes;
+};

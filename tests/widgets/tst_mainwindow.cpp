@@ -1,0 +1,139 @@
+// The console window over a real failover engine watching real agents over CURVE on loopback,
+// offscreen: the replicas table fills from the engine's snapshots, a killed primary shows up in
+// the table and the status bar, the failover that follows too, and a promotion asked through the
+// bridge reaches the engine and its result comes back, without the GUI thread ever waiting.
+
+#include <QLabel>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "bridge/consolebridge.h"
+#include "enginetesting.h"
+#include "mainwindow/mainwindow.h"
+#include "models/eventsmodel.h"
+#include "models/replicasmodel.h"
+#include "panels/replicaspanel.h"
+
+using namespace foresight;
+using namespace foresight::testing;
+using foresight::widgets::CommandResult;
+using foresight::widgets::ConsoleBridge;
+using foresight::widgets::EventsModel;
+using foresight::widgets::MainWindow;
+using foresight::widgets::ReplicasModel;
+
+namespace {
+
+constexpr int kTimeoutMs = 30000;
+
+QString statusOf(const ReplicasModel &model, const QString &agent, int column = ReplicasModel::Status)
+{
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.index(row, 0).data(ReplicasModel::AgentRole).toString() == agent)
+            return model.index(row, column).data().toString();
+    }
+    return QStringLiteral("(no row)");
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // QSettings away from the user's own
+        QVERIFY(m_dir.isValid());
+    }
+
+    void killedPrimaryShowsAndFailsOver()
+    {
+        LocalCluster::Options options;
+        options.workDir = m_dir.filePath(QStringLiteral("cluster"));
+        auto cluster = LocalCluster::start(options);
+        QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
+
+        ConsoleBridge bridge;
+        MainWindow window(&bridge);
+        window.show();
+
+        ClusterEngineOptions engineOptions;
+        engineOptions.config = clusterConfigFor(**cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}});
+        engineOptions.keys = (*cluster)->adminKeys();
+        engineOptions.storePath = m_dir.filePath(QStringLiteral("console.db"));
+        engineOptions.onSnapshot = [&bridge](std::shared_ptr<const ClusterSnapshot> snapshot) {
+            bridge.publish(std::move(snapshot));
+        };
+        auto engine = ClusterEngine::start(engineOptions);
+        QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().toString()));
+        bridge.setEngine(engine->get());
+
+        ReplicasModel &model = *window.replicasModel();
+        QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 4, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(model, QStringLiteral("alpha")), QStringLiteral("ok"), kTimeoutMs);
+        QCOMPARE(statusOf(model, QStringLiteral("alpha"), ReplicasModel::Role), QStringLiteral("primary"));
+        auto *agents = window.statusBar()->findChild<QLabel *>(QStringLiteral("agentsState"));
+        QVERIFY(agents);
+        QTRY_COMPARE_WITH_TIMEOUT(agents->text(), QStringLiteral("Agents: 4 of 4 connected"), kTimeoutMs);
+
+        // kill -9 of the primary: the window shows it suspected, then bravo as the new primary.
+        (*cluster)->agent(0).kill();
+        QTRY_VERIFY_WITH_TIMEOUT(agents->text().contains(QStringLiteral("suspected")), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(model, QStringLiteral("bravo"), ReplicasModel::Role),
+                                  QStringLiteral("primary"),
+                                  kTimeoutMs);
+        // The timeline has the failover as open critical alerts, and the status bar counts them.
+        EventsModel &events = *window.eventsModel();
+        QTRY_VERIFY_WITH_TIMEOUT(events.openAlerts() > 0, kTimeoutMs);
+        bool promotion = false;
+        for (int row = 0; row < events.rowCount(); ++row) {
+            const QModelIndex index = events.index(row, 0);
+            promotion |= index.data(EventsModel::KindRole).toString() == QLatin1String("promotion")
+                         && index.data(EventsModel::SeverityRole).toInt() == EventsModel::Critical;
+        }
+        QVERIFY(promotion);
+        auto *alerts = window.statusBar()->findChild<QLabel *>(QStringLiteral("alertsState"));
+        QVERIFY(alerts);
+        QVERIFY2(alerts->text().contains(QStringLiteral("open alert")), qPrintable(alerts->text()));
+        // The failed host sorts to the top of the table while it is down.
+        (*cluster)->agent(0).restart();
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(model, QStringLiteral("alpha"), ReplicasModel::Role),
+                                  QStringLiteral("replica"),
+                                  kTimeoutMs);
+
+        // An operator's promotion through the bridge: the dry run answers with what would happen.
+        QSignalSpy finished(&bridge, &ConsoleBridge::commandFinished);
+        bridge.promote(PromoteRequest{kTestApp, QStringLiteral("charlie"), false, true, {}});
+        QVERIFY(finished.wait(kTimeoutMs));
+        const auto result = finished.takeFirst().at(0).value<CommandResult>();
+        QCOMPARE(result.command, QStringLiteral("promote"));
+        QVERIFY2(!result.summary.isEmpty(), "the dry run says what would happen");
+
+        bridge.setEngine(nullptr);
+        engine->reset();
+    }
+
+    void withoutAnEngineCommandsSaySo()
+    {
+        ConsoleBridge bridge;
+        MainWindow window(&bridge);
+        QSignalSpy finished(&bridge, &ConsoleBridge::commandFinished);
+        bridge.acknowledge(kTestApp);
+        QVERIFY(finished.wait(5000));
+        const auto result = finished.takeFirst().at(0).value<CommandResult>();
+        QVERIFY(!result.ok);
+        QVERIFY2(result.summary.contains(QStringLiteral("open a cluster")), qPrintable(result.summary));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,117 @@
+#include "bridge/consolebridge.h"
+
+#include <unistd.h>
+
+#include <optional>
+
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace foresight::widgets {
+
+ConsoleBridge::ConsoleBridge(QObject *parent)
+    : QObject(parent)
+{
+    qRegisterMetaType<CommandResult>();
+    qRegisterMetaType<std::shared_ptr<const ClusterSnapshot>>();
+}
+
+ConsoleBridge::~ConsoleBridge() = default;
+
+void ConsoleBridge::setEngine(ClusterEngine *engine)
+{
+    m_engine = engine;
+}
+
+QString ConsoleBridge::actor()
+{
+    return QStringLiteral("console:%1").arg(::getuid());
+}
+
+void ConsoleBridge::publish(std::shared_ptr<const ClusterSnapshot> snapshot)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_pending = std::move(snapshot);
+        if (m_deliveryQueued)
+            return; // the queued delivery will take the newest one
+        m_deliveryQueued = true;
+    }
+    QMetaObject::invokeMethod(this, &ConsoleBridge::deliver, Qt::QueuedConnection);
+}
+
+void ConsoleBridge::deliver()
+{
+    std::shared_ptr<const ClusterSnapshot> next;
+    {
+        std::lock_guard lock(m_mutex);
+        next = std::move(m_pending);
+        m_deliveryQueued = false;
+    }
+    if (!next)
+        return;
+    m_current = std::move(next);
+    Q_EMIT snapshotChanged(m_current);
+}
+
+quint64 ConsoleBridge::run(const QString &command,
+                           std::function<std::future<Result<OperatorOutcome>>(ClusterEngine &)> call)
+{
+    const quint64 id = m_nextId++;
+    if (!m_engine) {
+        const CommandResult result{id, command, false, tr("No cluster is open: open a cluster configuration first."), {}};
+        QMetaObject::invokeMethod(
+            this, [this, result] { Q_EMIT commandFinished(result); }, Qt::QueuedConnection);
+        return id;
+    }
+    // The engine answers through a std::future; waiting for it is a one-shot job off the GUI
+    // thread, and the watcher (owned by this object) brings the result back.
+    auto future = std::make_shared<std::future<Result<OperatorOutcome>>>(call(*m_engine));
+    auto *watcher = new QFutureWatcher<CommandResult>(this);
+    connect(watcher, &QFutureWatcher<CommandResult>::finished, this, [this, watcher] {
+        Q_EMIT commandFinished(watcher->result());
+        watcher->deleteLater();
+    });
+    watcher->setFuture(QtConcurrent::run([id, command, future] {
+        std::optional<Result<OperatorOutcome>> answered;
+        try {
+            answered.emplace(future->get());
+        } catch (const std::future_error &) {
+            // The engine stopped before answering.
+            return CommandResult{id, command, false, QStringLiteral("the engine stopped before it answered"), {}};
+        }
+        const Result<OperatorOutcome> &outcome = *answered;
+        if (!outcome)
+            return CommandResult{id, command, false, outcome.error().message, {}};
+        return CommandResult{id, command, true, outcome->summary, outcome->details};
+    }));
+    return id;
+}
+
+quint64 ConsoleBridge::promote(const PromoteRequest &request)
+{
+    PromoteRequest withActor = request;
+    withActor.actor = actor();
+    return run(QStringLiteral("promote"), [withActor](ClusterEngine &engine) { return engine.promote(withActor); });
+}
+
+quint64 ConsoleBridge::switchover(const SwitchoverRequest &request)
+{
+    SwitchoverRequest withActor = request;
+    withActor.actor = actor();
+    return run(QStringLiteral("switchover"),
+               [withActor](ClusterEngine &engine) { return engine.switchover(withActor); });
+}
+
+quint64 ConsoleBridge::setMaintenance(const QString &agent, bool on)
+{
+    return run(QStringLiteral("maintenance"),
+               [agent, on](ClusterEngine &engine) { return engine.setMaintenance(agent, on, actor()); });
+}
+
+quint64 ConsoleBridge::acknowledge(const QString &app)
+{
+    return run(QStringLiteral("acknowledge"), [app](ClusterEngine &engine) { return engine.acknowledge(app, actor()); });
+}
+
+} // namespace foresight::widgets

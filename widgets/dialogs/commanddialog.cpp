@@ -1,0 +1,221 @@
+#include "dialogs/commanddialog.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QJsonArray>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace foresight::widgets {
+
+namespace {
+
+// The ranking terms in the ranking's order of importance (a JSON object has lost it), then any
+// term this version does not know.
+QString termsText(const QJsonObject &candidate)
+{
+    static const QStringList kOrder{QStringLiteral("tier"),
+                                    QStringLiteral("seq"),
+                                    QStringLiteral("seq-behind"),
+                                    QStringLiteral("priority"),
+                                    QStringLiteral("divergence"),
+                                    QStringLiteral("latency-ms"),
+                                    QStringLiteral("failure-risk")};
+    const QJsonObject terms = candidate.value(QStringLiteral("terms")).toObject();
+    QStringList parts;
+    for (const QString &name : kOrder) {
+        if (terms.contains(name))
+            parts << QStringLiteral("%1 %2").arg(name, terms.value(name).toVariant().toString());
+    }
+    for (auto it = terms.begin(); it != terms.end(); ++it) {
+        if (!kOrder.contains(it.key()))
+            parts << QStringLiteral("%1 %2").arg(it.key(), it.value().toVariant().toString());
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace
+
+CommandDialog::CommandDialog(ConsoleBridge *bridge, Kind kind, const QString &app, const QString &agent, QWidget *parent)
+    : QDialog(parent)
+    , m_bridge(bridge)
+    , m_kind(kind)
+    , m_app(app)
+    , m_agent(agent)
+    , m_plan(new QLabel(this))
+    , m_result(new QLabel(this))
+    , m_force(new QCheckBox(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
+{
+    setObjectName(QStringLiteral("commandDialog"));
+    m_plan->setObjectName(QStringLiteral("plan"));
+    m_plan->setWordWrap(true);
+    m_plan->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_result->setObjectName(QStringLiteral("result"));
+    m_result->setWordWrap(true);
+    m_result->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_force->setObjectName(QStringLiteral("force"));
+    m_force->setText(tr("Force: promote although acknowledged writes would be lost"));
+    m_force->hide();
+
+    QString title;
+    QString confirmText;
+    switch (kind) {
+    case Kind::Promote:
+        title = tr("Promote a replica of %1").arg(app);
+        confirmText = tr("&Promote");
+        break;
+    case Kind::Switchover:
+        title = tr("Switch over %1").arg(app);
+        confirmText = tr("&Switch over");
+        break;
+    case Kind::MaintenanceOn:
+        title = tr("Maintenance on %1").arg(agent);
+        confirmText = tr("&Start maintenance");
+        break;
+    case Kind::MaintenanceOff:
+        title = tr("End maintenance on %1").arg(agent);
+        confirmText = tr("&End maintenance");
+        break;
+    case Kind::Acknowledge:
+        title = tr("Acknowledge the failover of %1").arg(app);
+        confirmText = tr("&Acknowledge");
+        break;
+    }
+    setWindowTitle(title);
+    m_confirm = m_buttons->addButton(confirmText, QDialogButtonBox::AcceptRole);
+    m_confirm->setObjectName(QStringLiteral("confirm"));
+    m_confirm->setEnabled(false);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_plan);
+    layout->addWidget(m_force);
+    layout->addWidget(m_result);
+    layout->addWidget(m_buttons);
+    setMinimumWidth(520);
+
+    connect(m_bridge, &ConsoleBridge::commandFinished, this, &CommandDialog::onResult);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &CommandDialog::confirm);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_force, &QCheckBox::toggled, this, &CommandDialog::askDryRun);
+
+    switch (kind) {
+    case Kind::Promote:
+    case Kind::Switchover:
+        askDryRun();
+        break;
+    case Kind::MaintenanceOn:
+        m_plan->setText(tr("%1 will never be promoted and will get no new replica roles until maintenance ends. "
+                           "Replicas it holds keep replicating.")
+                            .arg(agent));
+        m_confirm->setEnabled(true);
+        break;
+    case Kind::MaintenanceOff:
+        m_plan->setText(tr("%1 may be promoted and given replica roles again.").arg(agent));
+        m_confirm->setEnabled(true);
+        break;
+    case Kind::Acknowledge:
+        m_plan->setText(tr("The last failover of %1 is acknowledged: the anti-flapping block ends and the engine "
+                           "may fail %1 over automatically again.")
+                            .arg(app));
+        m_confirm->setEnabled(true);
+        break;
+    }
+    if (m_confirm->isEnabled())
+        QMetaObject::invokeMethod(this, &CommandDialog::planReady, Qt::QueuedConnection);
+}
+
+QString CommandDialog::planText() const
+{
+    return m_plan->text();
+}
+
+QString CommandDialog::resultText() const
+{
+    return m_result->text();
+}
+
+bool CommandDialog::canConfirm() const
+{
+    return m_confirm->isEnabled();
+}
+
+void CommandDialog::askDryRun()
+{
+    m_confirm->setEnabled(false);
+    m_plan->setText(tr("Asking the engine what would happen…"));
+    if (m_kind == Kind::Promote)
+        m_dryRunId = m_bridge->promote(PromoteRequest{m_app, m_agent, m_force->isChecked(), true, {}});
+    else
+        m_dryRunId = m_bridge->switchover(SwitchoverRequest{m_app, m_agent, true, 0, {}});
+}
+
+QString CommandDialog::describePlan(const CommandResult &result) const
+{
+    QStringList lines{result.summary};
+    const QJsonObject candidate = result.details.value(QStringLiteral("candidate")).toObject();
+    if (!candidate.isEmpty())
+        lines << tr("Candidate %1 (rank %2): %3")
+                     .arg(candidate.value(QStringLiteral("agent")).toString())
+                     .arg(candidate.value(QStringLiteral("rank")).toInt())
+                     .arg(termsText(candidate));
+    if (result.details.contains(QStringLiteral("seqs-behind"))) {
+        const qint64 behind = result.details.value(QStringLiteral("seqs-behind")).toInteger();
+        lines << (behind > 0 ? tr("Data at risk: %1 writes the candidate does not hold would be lost.").arg(behind)
+                             : tr("Data at risk: none; the candidate holds every acknowledged write."));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+void CommandDialog::onResult(const CommandResult &result)
+{
+    if (result.id == m_dryRunId) {
+        m_dryRunId = 0;
+        if (result.ok) {
+            m_plan->setText(describePlan(result));
+            m_confirm->setEnabled(true);
+        } else {
+            m_plan->setText(tr("Refused: %1").arg(result.summary));
+            // A lagging candidate may still be promoted, knowingly.
+            if (m_kind == Kind::Promote && result.summary.contains(QStringLiteral("force")))
+                m_force->show();
+        }
+        Q_EMIT planReady();
+        return;
+    }
+    if (result.id != m_commandId)
+        return;
+    m_commandId = 0;
+    m_finished = true;
+    m_result->setText(result.ok ? tr("Done: %1").arg(result.summary) : tr("Failed: %1").arg(result.summary));
+    m_result->setStyleSheet(result.ok ? QString() : QStringLiteral("color: #c62828;"));
+    m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("&Close"));
+    Q_EMIT commandDone(result.ok);
+}
+
+void CommandDialog::confirm()
+{
+    if (!m_confirm->isEnabled())
+        return;
+    m_confirm->setEnabled(false);
+    m_force->setEnabled(false);
+    m_result->setText(tr("Waiting for the engine…"));
+    switch (m_kind) {
+    case Kind::Promote:
+        m_commandId = m_bridge->promote(PromoteRequest{m_app, m_agent, m_force->isChecked(), false, {}});
+        break;
+    case Kind::Switchover:
+        m_commandId = m_bridge->switchover(SwitchoverRequest{m_app, m_agent, false, 0, {}});
+        break;
+    case Kind::MaintenanceOn:
+    case Kind::MaintenanceOff:
+        m_commandId = m_bridge->setMaintenance(m_agent, m_kind == Kind::MaintenanceOn);
+        break;
+    case Kind::Acknowledge:
+        m_commandId = m_bridge->acknowledge(m_app);
+        break;
+    }
+}
+
+} // namespace foresight::widgets

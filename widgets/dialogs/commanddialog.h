@@ -1,0 +1,65 @@
+#pragma once
+
+#include <QDialog>
+#include <QJsonObject>
+
+#include "bridge/consolebridge.h"
+
+class QCheckBox;
+class QDialogButtonBox;
+class QLabel;
+class QPushButton;
+
+namespace foresight::widgets {
+
+// An operator command with its confirmation: before anything happens the dialog says what will
+// happen (for promote and switchover, the engine's own dry run: the candidate, its ranking terms,
+// the data that would be lost), the operator confirms, and the dialog shows what the engine did.
+// Nothing here waits: the dry run and the command go through the bridge and answer by signal.
+class CommandDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    enum class Kind { Promote, Switchover, MaintenanceOn, MaintenanceOff, Acknowledge };
+
+    // app for promote, switchover and acknowledge; agent for maintenance, and the chosen target of
+    // promote or switchover (empty: the engine's best candidate). The bridge must outlive the dialog.
+    CommandDialog(ConsoleBridge *bridge, Kind kind, const QString &app, const QString &agent, QWidget *parent = nullptr);
+
+    // What the dialog shows, for tests and accessibility tools.
+    QString planText() const;
+    QString resultText() const;
+    bool canConfirm() const;
+    bool finished() const { return m_finished; }
+
+public Q_SLOTS:
+    // Sends the command (as the confirm button does).
+    void confirm();
+
+Q_SIGNALS:
+    // The dry run answered (or, without one, the plan is shown).
+    void planReady();
+    // The command answered.
+    void commandDone(bool ok);
+
+private:
+    void askDryRun();
+    void onResult(const CommandResult &result);
+    QString describePlan(const CommandResult &result) const;
+
+    ConsoleBridge *m_bridge = nullptr;
+    Kind m_kind;
+    QString m_app;
+    QString m_agent;
+    quint64 m_dryRunId = 0;
+    quint64 m_commandId = 0;
+    bool m_finished = false;
+    QLabel *m_plan = nullptr;
+    QLabel *m_result = nullptr;
+    QCheckBox *m_force = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    QPushButton *m_confirm = nullptr;
+};
+
+} // namespace foresight::widgets

@@ -1,0 +1,244 @@
+#include "mainwindow/mainwindow.h"
+
+#include <QCloseEvent>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTableView>
+
+#include "bridge/consolebridge.h"
+#include "models/eventsmodel.h"
+#include "models/hostmetricshistory.h"
+#include "models/replicasmodel.h"
+#include "panels/eventspanel.h"
+#include "panels/hostdetailpanel.h"
+#include "panels/replicaspanel.h"
+
+namespace foresight::widgets {
+
+MainWindow::MainWindow(ConsoleBridge *bridge, QWidget *parent)
+    : QMainWindow(parent)
+    , m_bridge(bridge)
+    , m_replicasModel(new ReplicasModel(this))
+    , m_eventsModel(new EventsModel(this))
+    , m_hostHistory(new HostMetricsHistory(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("Foresight"));
+    setDockNestingEnabled(true);
+    createPanels();
+    createMenus();
+    createCommands();
+    createStatusBar();
+    connect(m_bridge, &ConsoleBridge::snapshotChanged, this, &MainWindow::onSnapshot);
+    if (const auto snapshot = m_bridge->snapshot())
+        onSnapshot(snapshot);
+
+    QSettings settings(QStringLiteral("foresight"), QStringLiteral("console"));
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+}
+
+MainWindow::~MainWindow() = default;
+
+QDockWidget *MainWindow::addDock(QWidget *panel,
+                                 const QString &title,
+                                 const QString &objectName,
+                                 Qt::DockWidgetArea area)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(objectName); // restoreState() finds docks by name
+    dock->setWidget(panel);
+    addDockWidget(area, dock);
+    m_viewMenu->addAction(dock->toggleViewAction());
+    return dock;
+}
+
+void MainWindow::createPanels()
+{
+    m_viewMenu = new QMenu(tr("&View"), this);
+    // The topology view is the centre of the window once it lands; until then the table is.
+    m_replicasPanel = new ReplicasPanel(m_replicasModel, this);
+    setCentralWidget(m_replicasPanel);
+
+    m_eventsPanel = new EventsPanel(m_eventsModel, this);
+    m_eventsDock
+        = addDock(m_eventsPanel, tr("Events and alerts"), QStringLiteral("eventsDock"), Qt::BottomDockWidgetArea);
+    m_hostDetailPanel = new HostDetailPanel(this);
+    m_hostDetailPanel->setHistory(m_hostHistory);
+    m_hostDock = addDock(m_hostDetailPanel, tr("Host detail"), QStringLiteral("hostDock"), Qt::RightDockWidgetArea);
+
+    // Jumps: from a copy or an event to its host and its rows.
+    connect(m_replicasPanel, &ReplicasPanel::copyActivated, this, [this](const QString &, const QString &agent) {
+        showHost(agent);
+    });
+    connect(m_eventsPanel, &EventsPanel::agentActivated, this, [this](const QString &agent) {
+        showHost(agent);
+        showCopy({}, agent);
+    });
+    connect(m_eventsPanel, &EventsPanel::applicationActivated, this, [this](const QString &app) { showCopy(app, {}); });
+}
+
+void MainWindow::showHost(const QString &agent)
+{
+    m_hostDetailPanel->setAgent(agent);
+    m_hostDock->show();
+    m_hostDock->raise();
+}
+
+void MainWindow::showCopy(const QString &app, const QString &agent)
+{
+    QTableView *table = m_replicasPanel->view();
+    QAbstractItemModel *model = table->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        if ((app.isEmpty() || index.data(ReplicasModel::AppRole).toString() == app)
+            && (agent.isEmpty() || index.data(ReplicasModel::AgentRole).toString() == agent)) {
+            table->selectRow(row);
+            table->scrollTo(index);
+            return;
+        }
+    }
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open cluster configuration…"));
+    open->setShortcut(QKeySequence::Open);
+    connect(open, &QAction::triggered, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this,
+                                                          tr("Open cluster configuration"),
+                                                          QString(),
+                                                          tr("Cluster configurations (*.json);;All files (*)"));
+        if (!path.isEmpty())
+            Q_EMIT openClusterRequested(path);
+    });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"));
+    quit->setShortcut(QKeySequence::Quit);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    m_clusterMenu = menuBar()->addMenu(tr("&Cluster"));
+    menuBar()->addMenu(m_viewMenu);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    connect(help->addAction(tr("&About Foresight")), &QAction::triggered, this, [this] {
+        QMessageBox::about(this,
+                           tr("About Foresight"),
+                           tr("Foresight keeps applications' state alive through host failures: replication in hot, "
+                              "warm and cold tiers, failure detection and failover."));
+    });
+}
+
+void MainWindow::createCommands()
+{
+    const struct
+    {
+        QString text;
+        QKeySequence shortcut;
+        CommandDialog::Kind kind;
+    } commands[] = {
+        {tr("&Promote…"), QKeySequence(Qt::CTRL | Qt::Key_P), CommandDialog::Kind::Promote},
+        {tr("&Switch over…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), CommandDialog::Kind::Switchover},
+        {tr("Start &maintenance…"), QKeySequence(Qt::CTRL | Qt::Key_M), CommandDialog::Kind::MaintenanceOn},
+        {tr("&End maintenance…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M), CommandDialog::Kind::MaintenanceOff},
+        {tr("&Acknowledge failover…"), QKeySequence(Qt::CTRL | Qt::Key_K), CommandDialog::Kind::Acknowledge},
+    };
+    QTableView *table = m_replicasPanel->view();
+    table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    for (const auto &command : commands) {
+        QAction *action = m_clusterMenu->addAction(command.text);
+        action->setShortcut(command.shortcut);
+        const CommandDialog::Kind kind = command.kind;
+        connect(action, &QAction::triggered, this, [this, kind] { openCommand(kind); });
+        table->addAction(action);
+    }
+}
+
+QPair<QString, QString> MainWindow::selectedCopy() const
+{
+    const QModelIndexList rows = m_replicasPanel->view()->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return {};
+    return {rows.first().data(ReplicasModel::AppRole).toString(),
+            rows.first().data(ReplicasModel::AgentRole).toString()};
+}
+
+void MainWindow::openCommand(CommandDialog::Kind kind)
+{
+    const auto [app, agent] = selectedCopy();
+    if (agent.isEmpty()) {
+        statusBar()->showMessage(tr("Select an application's copy in the replicas table first."), 5000);
+        return;
+    }
+    // Promote and switch over target the selected replica; a primary's row means "the engine's
+    // best candidate".
+    QString target = agent;
+    if (kind == CommandDialog::Kind::Promote || kind == CommandDialog::Kind::Switchover) {
+        const auto snapshot = m_bridge->snapshot();
+        const AppView *view = snapshot ? snapshot->app(app) : nullptr;
+        if (view && view->primary == agent)
+            target.clear();
+    }
+    auto *dialog = new CommandDialog(m_bridge, kind, app, target, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::createStatusBar()
+{
+    m_engineState = new QLabel(tr("No cluster open: File > Open cluster configuration (Ctrl+O)"), this);
+    m_engineState->setObjectName(QStringLiteral("engineState"));
+    m_agentsState = new QLabel(this);
+    m_agentsState->setObjectName(QStringLiteral("agentsState"));
+    m_alertsState = new QLabel(tr("No open alerts"), this);
+    m_alertsState->setObjectName(QStringLiteral("alertsState"));
+    statusBar()->addWidget(m_engineState, 1);
+    statusBar()->addPermanentWidget(m_agentsState);
+    statusBar()->addPermanentWidget(m_alertsState);
+    connect(m_eventsModel, &EventsModel::openAlertsChanged, this, [this](int open) {
+        m_alertsState->setText(open == 0 ? tr("No open alerts") : tr("%n open alert(s)", nullptr, open));
+        m_eventsDock->setWindowTitle(open == 0 ? tr("Events and alerts") : tr("Events and alerts (%1)").arg(open));
+    });
+}
+
+void MainWindow::onSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot)
+{
+    m_replicasModel->setSnapshot(snapshot);
+    m_eventsModel->setSnapshot(snapshot);
+    if (!snapshot)
+        return;
+    m_hostHistory->addSnapshot(snapshot);
+    int heard = 0;
+    int suspected = 0;
+    for (const AgentView &agent : snapshot->agents) {
+        heard += agent.heard && !agent.suspected ? 1 : 0;
+        suspected += agent.suspected ? 1 : 0;
+    }
+    setWindowTitle(tr("Foresight — %1").arg(snapshot->clusterName));
+    m_engineState->setText(
+        tr("Cluster %1: engine running, snapshot of %2")
+            .arg(snapshot->clusterName,
+                 QDateTime::fromMSecsSinceEpoch(snapshot->takenWallMs).toString(QStringLiteral("HH:mm:ss"))));
+    m_agentsState->setText(
+        suspected > 0
+            ? tr("Agents: %1 of %2 connected, %3 suspected").arg(heard).arg(snapshot->agents.size()).arg(suspected)
+            : tr("Agents: %1 of %2 connected").arg(heard).arg(snapshot->agents.size()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings(QStringLiteral("foresight"), QStringLiteral("console"));
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    event->accept();
+}
+
+} // namespace foresight::widgets

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <memory>
+
+#include <QMainWindow>
+
+#include "dialogs/commanddialog.h"
+#include "foresight/failover/clustersnapshot.h"
+
+class QLabel;
+
+namespace foresight::widgets {
+
+class ConsoleBridge;
+class EventsModel;
+class EventsPanel;
+class HostDetailPanel;
+class HostMetricsHistory;
+class ReplicasModel;
+class ReplicasPanel;
+
+// The console's window: it composes the panels (each its own widget and model), the menus and
+// the status bar, and feeds every model from the bridge's snapshots. It holds no cluster state of
+// its own and never talks to the engine except through the bridge.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // The bridge must outlive the window.
+    explicit MainWindow(ConsoleBridge *bridge, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ReplicasPanel *replicasPanel() const { return m_replicasPanel; }
+    ReplicasModel *replicasModel() const { return m_replicasModel; }
+    EventsModel *eventsModel() const { return m_eventsModel; }
+    EventsPanel *eventsPanel() const { return m_eventsPanel; }
+    HostDetailPanel *hostDetailPanel() const { return m_hostDetailPanel; }
+
+Q_SIGNALS:
+    // File > Open cluster configuration: the application opens it (the window does not start
+    // engines).
+    void openClusterRequested(const QString &path);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createPanels();
+    void createMenus();
+    void createStatusBar();
+    void createCommands();
+    // Opens the command's dialog for the copy selected in the replicas table.
+    void openCommand(CommandDialog::Kind kind);
+    // The application and agent of the selected row; empty when none is selected.
+    QPair<QString, QString> selectedCopy() const;
+    void onSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot);
+    QDockWidget *addDock(QWidget *panel, const QString &title, const QString &objectName, Qt::DockWidgetArea area);
+
+    // Shows a host in the host detail panel and raises its dock.
+    void showHost(const QString &agent);
+    // Selects the rows of an application (and agent, if given) in the replicas table.
+    void showCopy(const QString &app, const QString &agent);
+
+    ConsoleBridge *m_bridge = nullptr;
+    ReplicasModel *m_replicasModel = nullptr;
+    ReplicasPanel *m_replicasPanel = nullptr;
+    EventsModel *m_eventsModel = nullptr;
+    EventsPanel *m_eventsPanel = nullptr;
+    QDockWidget *m_eventsDock = nullptr;
+    HostMetricsHistory *m_hostHistory = nullptr;
+    HostDetailPanel *m_hostDetailPanel = nullptr;
+    QDockWidget *m_hostDock = nullptr;
+    QLabel *m_alertsState = nullptr;
+    QMenu *m_viewMenu = nullptr;
+    QMenu *m_clusterMenu = nullptr;
+    QLabel *m_engineState = nullptr;
+    QLabel *m_agentsState = nullptr;
+};
+
+} // namespace foresight::widgets

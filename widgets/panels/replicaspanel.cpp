@@ -1,0 +1,69 @@
+#include "panels/replicaspanel.h"
+
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include "models/replicasmodel.h"
+
+namespace foresight::widgets {
+
+namespace {
+
+// Sorts the status column by severity, the others by their displayed value.
+class ReplicasProxy final : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+protected:
+    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override
+    {
+        if (left.column() == ReplicasModel::Status)
+            return left.data(ReplicasModel::SeverityRole).toInt() < right.data(ReplicasModel::SeverityRole).toInt();
+        return QSortFilterProxyModel::lessThan(left, right);
+    }
+};
+
+} // namespace
+
+ReplicasPanel::ReplicasPanel(ReplicasModel *model, QWidget *parent)
+    : QWidget(parent)
+    , m_filter(new QLineEdit(this))
+    , m_proxy(new ReplicasProxy(this))
+    , m_view(new QTableView(this))
+{
+    setObjectName(QStringLiteral("replicasPanel"));
+    m_filter->setPlaceholderText(tr("Filter by application, agent, status…"));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setAccessibleName(tr("Replica filter"));
+    m_proxy->setSourceModel(model);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setFilterKeyColumn(-1); // every column
+    m_proxy->setDynamicSortFilter(true);
+    m_view->setModel(m_proxy);
+    m_view->setAccessibleName(tr("Replicas"));
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(ReplicasModel::Status, Qt::DescendingOrder); // the worst on top
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setAlternatingRowColors(true);
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_filter);
+    layout->addWidget(m_view);
+
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
+        Q_EMIT copyActivated(index.data(ReplicasModel::AppRole).toString(),
+                             index.data(ReplicasModel::AgentRole).toString());
+    });
+}
+
+} // namespace foresight::widgets
