@@ -17,6 +17,8 @@
 #include "models/eventsmodel.h"
 #include "models/replicasmodel.h"
 #include "panels/replicaspanel.h"
+#include "topology/topologyscene.h"
+#include "topology/topologyview.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -25,6 +27,7 @@ using foresight::widgets::ConsoleBridge;
 using foresight::widgets::EventsModel;
 using foresight::widgets::MainWindow;
 using foresight::widgets::ReplicasModel;
+using foresight::widgets::TopologyScene;
 
 namespace {
 
@@ -88,6 +91,10 @@ private Q_SLOTS:
         // kill -9 of the primary: the window shows it suspected, then bravo as the new primary.
         (*cluster)->agent(0).kill();
         QTRY_VERIFY_WITH_TIMEOUT(agents->text().contains(QStringLiteral("suspected")), kTimeoutMs);
+        // The topology marks it.
+        QTRY_COMPARE_WITH_TIMEOUT(window.topologyView()->topologyScene()->nodeState(QStringLiteral("alpha")),
+                                  std::optional(TopologyScene::NodeState::Suspected),
+                                  kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(model, QStringLiteral("bravo"), ReplicasModel::Role),
                                   QStringLiteral("primary"),
                                   kTimeoutMs);
@@ -104,7 +111,7 @@ private Q_SLOTS:
         auto *alerts = window.statusBar()->findChild<QLabel *>(QStringLiteral("alertsState"));
         QVERIFY(alerts);
         QVERIFY2(alerts->text().contains(QStringLiteral("open alert")), qPrintable(alerts->text()));
-        // The failed host sorts to the top of the table while it is down.
+        // The old host comes back and rejoins as a replica of the new primary.
         (*cluster)->agent(0).restart();
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(model, QStringLiteral("alpha"), ReplicasModel::Role),
                                   QStringLiteral("replica"),

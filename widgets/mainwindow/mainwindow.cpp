@@ -19,6 +19,7 @@
 #include "panels/eventspanel.h"
 #include "panels/hostdetailpanel.h"
 #include "panels/replicaspanel.h"
+#include "topology/topologyview.h"
 
 namespace foresight::widgets {
 
@@ -63,16 +64,19 @@ QDockWidget *MainWindow::addDock(QWidget *panel,
 void MainWindow::createPanels()
 {
     m_viewMenu = new QMenu(tr("&View"), this);
-    // The topology view is the centre of the window once it lands; until then the table is.
+    // The topology is the centre of the window; the tables and charts dock around it.
+    m_topology = new TopologyView(this);
+    setCentralWidget(m_topology);
     m_replicasPanel = new ReplicasPanel(m_replicasModel, this);
-    setCentralWidget(m_replicasPanel);
-
+    addDock(m_replicasPanel, tr("Replicas"), QStringLiteral("replicasDock"), Qt::BottomDockWidgetArea);
     m_eventsPanel = new EventsPanel(m_eventsModel, this);
     m_eventsDock
-        = addDock(m_eventsPanel, tr("Events and alerts"), QStringLiteral("eventsDock"), Qt::BottomDockWidgetArea);
+        = addDock(m_eventsPanel, tr("Events and alerts"), QStringLiteral("eventsDock"), Qt::RightDockWidgetArea);
     m_hostDetailPanel = new HostDetailPanel(this);
     m_hostDetailPanel->setHistory(m_hostHistory);
     m_hostDock = addDock(m_hostDetailPanel, tr("Host detail"), QStringLiteral("hostDock"), Qt::RightDockWidgetArea);
+    tabifyDockWidget(m_eventsDock, m_hostDock);
+    m_eventsDock->raise();
 
     // Jumps: from a copy or an event to its host and its rows.
     connect(m_replicasPanel, &ReplicasPanel::copyActivated, this, [this](const QString &, const QString &agent) {
@@ -83,6 +87,10 @@ void MainWindow::createPanels()
         showCopy({}, agent);
     });
     connect(m_eventsPanel, &EventsPanel::applicationActivated, this, [this](const QString &app) { showCopy(app, {}); });
+    connect(m_topology, &TopologyView::agentActivated, this, [this](const QString &agent) {
+        showHost(agent);
+        showCopy({}, agent);
+    });
 }
 
 void MainWindow::showHost(const QString &agent)
@@ -211,6 +219,7 @@ void MainWindow::createStatusBar()
 
 void MainWindow::onSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot)
 {
+    m_topology->setSnapshot(snapshot);
     m_replicasModel->setSnapshot(snapshot);
     m_eventsModel->setSnapshot(snapshot);
     if (!snapshot)

@@ -18,6 +18,7 @@ class HostDetailPanel;
 class HostMetricsHistory;
 class ReplicasModel;
 class ReplicasPanel;
+class TopologyView;
 
 // The console's window: it composes the panels (each its own widget and model), the menus and
 // the status bar, and feeds every model from the bridge's snapshots. It holds no cluster state of
@@ -36,6 +37,7 @@ public:
     EventsModel *eventsModel() const { return m_eventsModel; }
     EventsPanel *eventsPanel() const { return m_eventsPanel; }
     HostDetailPanel *hostDetailPanel() const { return m_hostDetailPanel; }
+    TopologyView *topologyView() const { return m_topology; }
 
 Q_SIGNALS:
     // File > Open cluster configuration: the application opens it (the window does not start
@@ -63,6 +65,7 @@ private:
     void showCopy(const QString &app, const QString &agent);
 
     ConsoleBridge *m_bridge = nullptr;
+    TopologyView *m_topology = nullptr;
     ReplicasModel *m_replicasModel = nullptr;
     ReplicasPanel *m_replicasPanel = nullptr;
     EventsModel *m_eventsModel = nullptr;

@@ -1,0 +1,140 @@
+#pragma once
+
+#include <memory>
+#include <optional>
+
+#include <QColor>
+#include <QGraphicsScene>
+#include <QHash>
+#include <QPair>
+#include <QPointF>
+#include <QString>
+#include <QStringList>
+
+#include "foresight/failover/clustersnapshot.h"
+
+class QGraphicsItem;
+class QGraphicsPathItem;
+class QGraphicsRectItem;
+
+namespace foresight::widgets {
+
+namespace Internal {
+class NodeItem;
+}
+
+// The cluster as a graph, from the engine's snapshots: one node per agent, one edge per replica
+// (from the replica's agent to its application's primary), a frame around agents that share a
+// host. Items are keyed by agent, (application, agent) and host and updated in place from one
+// snapshot to the next; a snapshot that changes nothing touches no item. Positions depend only on
+// the set of (host, agent) names, so nodes stay put while the cluster does.
+//
+// GUI thread only. The scene owns its items; pointers returned by node(), edge() and hostFrame()
+// stay valid until the agent, the copy or the host leaves a snapshot.
+class TopologyScene final : public QGraphicsScene
+{
+    Q_OBJECT
+
+public:
+    // The worst thing about an agent, in increasing severity.
+    enum class NodeState {
+        Healthy,
+        Maintenance, // drained by an operator
+        Unwatchable, // the engine cannot watch it (AgentView::error)
+        NeverHeard,  // no heartbeat since the engine started
+        Suspected,   // phi at or above the threshold
+    };
+    // The worst thing about a replication link, in increasing severity.
+    enum class LinkState {
+        Ok,
+        Lagging,      // ReplicaView::lag at or beyond kLaggingSeqs
+        Disconnected, // the replica does not hear its primary
+        Mismatch,     // the replica's integrity check failed
+    };
+    // Keys of QGraphicsItem::data() on the scene's items.
+    enum DataKey {
+        KindKey = 0, // int, ItemKind
+        AgentKey,    // QString: a node's agent, an edge's replica agent
+        AppKey,      // QString: an edge's application
+        StateKey,    // int: a node's NodeState, an edge's LinkState
+        HostKey,     // QString: a node's or a host frame's host
+    };
+    enum ItemKind { NodeKind = 1, EdgeKind, HostKind };
+
+    // Lag at or beyond this many seqs counts as lagging (the same as ReplicasModel::kLaggingSeqs).
+    static constexpr quint64 kLaggingSeqs = 1000;
+    // Up to this many agents stand on a circle; more fill rows, hosts kept together.
+    static constexpr int kCircleMaxAgents = 10;
+
+    explicit TopologyScene(QObject *parent = nullptr);
+    ~TopologyScene() override;
+
+    // Brings the items in line with the snapshot; nullptr empties the scene.
+    void setSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot);
+    std::shared_ptr<const ClusterSnapshot> snapshot() const { return m_snapshot; }
+
+    int nodeCount() const { return int(m_nodes.size()); }
+    int edgeCount() const { return int(m_edges.size()); }
+    int hostFrameCount() const { return int(m_frames.size()); }
+
+    QGraphicsItem *node(const QString &agent) const;
+    QGraphicsPathItem *edge(const QString &app, const QString &agent) const;
+    QGraphicsRectItem *hostFrame(const QString &host) const;
+
+    // Empty when the agent is not in the current snapshot.
+    std::optional<NodeState> nodeState(const QString &agent) const;
+    std::optional<LinkState> linkState(const QString &app, const QString &agent) const;
+    // The applications the agent is primary of, sorted.
+    QStringList primaryOf(const QString &agent) const;
+    // The agent whose node is at scenePos (its label, frame or badge), or empty.
+    QString agentAt(const QPointF &scenePos) const;
+
+    // What the items cover, without margin; empty without agents.
+    QRectF contentsRect() const { return m_contents; }
+
+    // The pen colour of a tier's links, readable on light and dark backgrounds.
+    static QColor tierColor(Tier tier);
+    static QColor brokenLinkColor();
+    // A node state's signal colour (its block's colour when zoomed out), for legends.
+    static QColor nodeStateColor(NodeState state);
+    static QString nodeStateName(NodeState state);
+    static QString linkStateName(LinkState state);
+
+Q_SIGNALS:
+    // Nodes were added, removed or moved (not emitted for changes of state only).
+    void layoutChanged();
+
+private:
+    struct EdgeKey
+    {
+        QString from;     // the replica's agent
+        QString to;       // the primary
+        int parallel = 0; // index among edges with the same (from, to), by application
+        bool operator==(const EdgeKey &other) const = default;
+    };
+    struct Edge
+    {
+        QGraphicsPathItem *item = nullptr;
+        EdgeKey key;
+        LinkState state = LinkState::Ok;
+        QString toolTip;
+        Tier tier = Tier::None;
+    };
+    using CopyKey = QPair<QString, QString>; // (application, agent)
+
+    bool updateNodes(const ClusterSnapshot &snapshot);
+    bool updateLayout();
+    bool updateEdges(const ClusterSnapshot &snapshot, bool layoutMoved);
+    void updateFrames();
+    void clearAll();
+
+    std::shared_ptr<const ClusterSnapshot> m_snapshot;
+    QHash<QString, Internal::NodeItem *> m_nodes;
+    QHash<CopyKey, Edge> m_edges;
+    QHash<QString, QGraphicsRectItem *> m_frames;
+    QList<QPair<QString, QString>> m_layoutKey; // (host, agent) in layout order
+    bool m_circle = true;                       // the current layout's shape
+    QRectF m_contents;
+};
+
+} // namespace foresight::widgets
