@@ -14,6 +14,7 @@
 #ifdef FORESIGHT_WITH_WINDOW
 #include <QApplication>
 
+#include "windowdemo.h"
 #include "windowrunner.h"
 #endif
 
@@ -30,17 +31,28 @@ void onSignal(int)
     g_stop.store(true);
 }
 
+[[maybe_unused]] bool hasArgument(int argc, char *argv[], const char *name)
+{
+    for (int i = 1; i < argc; ++i) {
+        if (QByteArray(argv[i]) == name)
+            return true;
+    }
+    return false;
+}
+
 // The window needs a QApplication, which needs a display: decided before parsing, from argv.
+// --headless never opens one; --demo does when there is a display (and not --plain), else it
+// shows the terminal view; a screenshot renders offscreen when there is no display.
 bool wantsWindow(int argc, char *argv[])
 {
 #ifdef FORESIGHT_WITH_WINDOW
-    for (int i = 1; i < argc; ++i) {
-        const QByteArray arg(argv[i]);
-        if (arg == "--headless" || arg == "--demo" || arg == "--help" || arg == "-h" || arg == "--help-all"
-            || arg == "--version" || arg == "-v")
+    for (const char *terminal : {"--headless", "--help", "-h", "--help-all", "--version", "-v", "--plain"}) {
+        if (hasArgument(argc, argv, terminal))
             return false;
     }
-    return true;
+    if (hasArgument(argc, argv, "--screenshot") && !haveDisplay())
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    return !hasArgument(argc, argv, "--demo") || haveDisplay();
 #else
     Q_UNUSED(argc);
     Q_UNUSED(argv);
@@ -54,7 +66,7 @@ int main(int argc, char *argv[])
 {
     [[maybe_unused]] const bool window = wantsWindow(argc, argv); // used by window builds only
 #ifdef FORESIGHT_WITH_WINDOW
-    if (window && !haveDisplay()) {
+    if (window && !haveDisplay() && !hasArgument(argc, argv, "--demo")) {
         std::fprintf(stderr,
                      "foresight: no display for the window (DISPLAY is not set): run `foresight --headless` for the "
                      "terminal view of the same engine, or `foresight --demo`\n");
@@ -79,8 +91,11 @@ int main(int argc, char *argv[])
                        "failover candidates and the journal until Ctrl-C; `foresightctl cluster` commands drive it "
                        "through its control API (--control).\n\n"
                        "--demo starts a local cluster of four real foresight-agent processes on loopback (one "
-                       "application with a primary, a hot, a warm and a cold replica), drives a demo workload "
-                       "through the SDK and shows roles, tiers, sequence numbers, lag and digests until Ctrl-C."));
+                       "application with a primary, a hot, a warm and a cold replica) and drives a demo workload "
+                       "through the SDK. With a display (and in a build with the window) the console's window "
+                       "shows it, with the engine watching and failing over, and a Demo menu to kill and restart "
+                       "agents; without one (or with --plain) a terminal view shows roles, tiers, sequence "
+                       "numbers, lag and digests until Ctrl-C."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption headless(QStringLiteral("headless"),
@@ -129,12 +144,30 @@ int main(int argc, char *argv[])
         workDir(QStringLiteral("work-dir"),
                 QStringLiteral("Keep the demo's keys, logs and data in <dir> instead of a temporary directory."),
                 QStringLiteral("dir"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("--demo: once the demo application is healthy and writes flow, "
+                                                       "save the window as a PNG <file> and exit (renders offscreen "
+                                                       "without a display)."),
+                                        QStringLiteral("file"));
     const QCommandLineOption
         plain(QStringLiteral("plain"),
               QStringLiteral(
-                  "Print status blocks instead of redrawing the screen (default when stdout is not a terminal)."));
-    parser.addOptions(
-        {headless, cluster, store, key, control, controlAllow, demo, duration, writers, rate, insecure, workDir, plain});
+                  "Terminal view: print status blocks instead of redrawing the screen (default when stdout is not "
+                  "a terminal); with --demo, use the terminal view even when there is a display."));
+    parser.addOptions({headless,
+                       cluster,
+                       store,
+                       key,
+                       control,
+                       controlAllow,
+                       demo,
+                       duration,
+                       writers,
+                       rate,
+                       insecure,
+                       workDir,
+                       plain,
+                       screenshot});
     parser.process(*app);
 
     const auto usage = [](const QString &message) {
@@ -145,9 +178,15 @@ int main(int argc, char *argv[])
         return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
     if (parser.isSet(demo) && parser.isSet(headless))
         return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster), not both"));
+    bool durationOk = false;
+    const int seconds = parser.value(duration).toInt(&durationOk);
+    if (!durationOk || seconds < 0)
+        return usage(QStringLiteral("--duration takes a whole number of seconds"));
+    if (parser.isSet(screenshot) && !(window && parser.isSet(demo)))
+        return usage(QStringLiteral("--screenshot goes with --demo (and a window build)"));
 #ifdef FORESIGHT_WITH_WINDOW
-    if (window) {
-        for (const QCommandLineOption *headlessOnly : {&control, &controlAllow, &duration, &plain}) {
+    if (window && !parser.isSet(demo)) {
+        for (const QCommandLineOption *headlessOnly : {&control, &controlAllow, &duration}) {
             if (parser.isSet(*headlessOnly))
                 return usage(QStringLiteral("--%1 goes with --headless").arg(headlessOnly->names().constFirst()));
         }
@@ -161,10 +200,6 @@ int main(int argc, char *argv[])
     if (!parser.isSet(demo) && !parser.isSet(headless))
         return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster); this build "
                                     "has no window"));
-    bool durationOk = false;
-    const int seconds = parser.value(duration).toInt(&durationOk);
-    if (!durationOk || seconds < 0)
-        return usage(QStringLiteral("--duration takes a whole number of seconds"));
     const bool ansi = !parser.isSet(plain) && isatty(STDOUT_FILENO);
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
@@ -197,5 +232,9 @@ int main(int argc, char *argv[])
     options.curve = !parser.isSet(insecure);
     options.workDir = parser.value(workDir);
     options.ansi = ansi;
+#ifdef FORESIGHT_WITH_WINDOW
+    if (window)
+        return runWindowDemo(options, parser.value(screenshot));
+#endif
     return runHeadlessDemo(options, g_stop);
 }

@@ -7,6 +7,9 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
+#ifdef FORESIGHT_TEST_WINDOW
+#include <QImage>
+#endif
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -62,6 +65,7 @@ private Q_SLOTS:
     void headlessWithoutConfigurationSaysWhatToDo();
 #ifdef FORESIGHT_TEST_WINDOW
     void windowSaysWhyItCannotStart();
+    void demoWindowRendersAScreenshot();
 #endif
     void exampleCountsVisitsAcrossAPromotion();
 };
@@ -263,6 +267,27 @@ void TestExecutables::windowSaysWhyItCannotStart()
     const Run headless = run(QStringLiteral("foresight"), {}, 60000, noDisplay);
     QCOMPARE(headless.exitCode, 2);
     QVERIFY2(headless.err.contains(QStringLiteral("foresight --headless")), qPrintable(headless.err));
+}
+#endif
+
+#ifdef FORESIGHT_TEST_WINDOW
+void TestExecutables::demoWindowRendersAScreenshot()
+{
+    // The window demo end to end, as scripts/screenshot.sh runs it: four agents, the engine, the
+    // workload and the window (offscreen here), saved once the application is healthy with writes
+    // flowing.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString png = dir.filePath(QStringLiteral("console.png"));
+    const Run r = run(QStringLiteral("foresight"),
+                      {QStringLiteral("--demo"), QStringLiteral("--screenshot"), png},
+                      120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("saved the window to")), qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral(", 0 failed")), qPrintable(r.err));
+    const QImage image(png);
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 800 && image.height() >= 600);
 }
 #endif
 

@@ -26,25 +26,10 @@ inline ClusterConfig clusterConfigFor(LocalCluster &cluster,
                                       const AppConfig &appConfig = {},
                                       const QMap<int, QString> &urls = {})
 {
-    ClusterConfig config;
+    ClusterConfig config = cluster.clusterConfig(kTestApp, primary, replicas, appConfig);
     config.name = QStringLiteral("test");
-    config.insecure = !cluster.curve();
-    for (int i = 0; i < cluster.size(); ++i) {
-        ClusterAgent agent;
-        agent.name = cluster.agent(i).name();
-        agent.host = agent.name;
-        agent.url = urls.value(i, cluster.agent(i).listenUrl());
-        agent.publicKey = cluster.agent(i).publicKey();
-        agent.sdkUrl = cluster.agent(i).sdkUrl();
-        config.agents.append(agent);
-    }
-    ClusterApp app;
-    app.name = kTestApp;
-    app.primary = cluster.agent(primary).name();
-    for (const LocalCluster::Member &member : replicas)
-        app.replicas.append({cluster.agent(member.agent).name(), member.tier});
-    app.config = appConfig;
-    config.apps.append(app);
+    for (auto it = urls.begin(); it != urls.end(); ++it)
+        config.agents[it.key()].url = it.value();
     return config;
 }
 

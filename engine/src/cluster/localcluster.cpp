@@ -101,6 +101,33 @@ Result<std::unique_ptr<sdk::Client>> LocalCluster::client(const QString &app, in
     return sdk::Client::connect(options);
 }
 
+ClusterConfig LocalCluster::clusterConfig(const QString &app,
+                                          int primary,
+                                          const QList<Member> &replicas,
+                                          const AppConfig &config) const
+{
+    ClusterConfig cluster;
+    cluster.name = QStringLiteral("local");
+    cluster.insecure = !m_options.curve;
+    for (const auto &process : m_agents) {
+        ClusterAgent agent;
+        agent.name = process->name();
+        agent.host = agent.name;
+        agent.url = process->listenUrl();
+        agent.publicKey = process->publicKey();
+        agent.sdkUrl = process->sdkUrl();
+        cluster.agents.append(agent);
+    }
+    ClusterApp clusterApp;
+    clusterApp.name = app;
+    clusterApp.primary = m_agents.at(std::size_t(primary))->name();
+    for (const Member &member : replicas)
+        clusterApp.replicas.append({m_agents.at(std::size_t(member.agent))->name(), member.tier});
+    clusterApp.config = config;
+    cluster.apps.append(clusterApp);
+    return cluster;
+}
+
 Status LocalCluster::deploy(const QString &app, int primary, const QList<Member> &replicas, const AppConfig &config)
 {
     auto ctl = control(primary);

@@ -10,6 +10,7 @@
 
 #include "foresight/agent/agentoptions.h"
 #include "foresight/cluster/agentprocess.h"
+#include "foresight/cluster/clusterconfig.h"
 #include "foresight/control/controlclient.h"
 #include "foresight/sdk/client.h"
 
@@ -55,6 +56,13 @@ public:
     // An SDK client that knows every agent, so it can follow the primary wherever it moves.
     Result<std::unique_ptr<sdk::Client>> client(const QString &app, int failoverTimeoutMs = 10000) const;
     sdk::ClientOptions clientOptions(const QString &app) const;
+
+    // A console's configuration for this cluster: every agent (its listen endpoint and key) and
+    // app with the given primary and replicas, for a ClusterEngine to deploy and watch.
+    ClusterConfig clusterConfig(const QString &app,
+                                int primary,
+                                const QList<Member> &replicas,
+                                const AppConfig &config = {}) const;
 
     // Makes agent `primary` the primary of app and the members its replicas.
     Status deploy(const QString &app, int primary, const QList<Member> &replicas, const AppConfig &config = {});
