@@ -1,5 +1,9 @@
 #include "failover/agentlink.h"
 
+#include <atomic>
+#include <cstring>
+#include <string>
+
 #include "transport/wire.h"
 
 namespace foresight::failover {
@@ -23,12 +27,92 @@ Result<std::unique_ptr<AgentLink>> AgentLink::open(const Options &options, Clock
             if (auto ok = transport::configureCurveClient(link->m_socket, options.keys, options.serverPublicKey); !ok)
                 return std::unexpected(ok.error());
         }
+        // Connection events, so a refused key or a wrong public key is named instead of showing
+        // only as silence (CURVE failures are otherwise invisible to the client).
+        static std::atomic<int> monitors{0};
+        const std::string monitorUrl = "inproc://foresight-agent-link-" + std::to_string(monitors++);
+        if (zmq_socket_monitor(link->m_socket.handle(),
+                               monitorUrl.c_str(),
+                               ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_RETRIED | ZMQ_EVENT_DISCONNECTED
+                                   | ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH
+                                   | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+            == 0) {
+            link->m_monitor = std::make_unique<zmq::socket_t>(transport::sharedClientContext(), zmq::socket_type::pair);
+            link->m_monitor->set(zmq::sockopt::linger, 0);
+            link->m_monitor->connect(monitorUrl);
+        }
         link->m_socket.connect(options.url.toStdString());
     } catch (const zmq::error_t &e) {
         return fail(ErrorCode::Network,
                     QStringLiteral("cannot connect to %1: %2").arg(options.url, QString::fromUtf8(e.what())));
     }
     return link;
+}
+
+AgentLink::~AgentLink()
+{
+    if (m_monitor)
+        zmq_socket_monitor(m_socket.handle(), nullptr, 0);
+}
+
+QString AgentLink::connectionProblem()
+{
+    while (m_monitor) {
+        zmq::message_t event;
+        zmq::message_t address;
+        try {
+            if (!m_monitor->recv(event, zmq::recv_flags::dontwait))
+                break;
+            if (event.more())
+                (void) m_monitor->recv(address, zmq::recv_flags::dontwait);
+        } catch (const zmq::error_t &) {
+            break;
+        }
+        if (event.size() < 6)
+            continue;
+        std::uint16_t id = 0;
+        std::uint32_t value = 0;
+        std::memcpy(&id, event.data(), sizeof id);
+        std::memcpy(&value, static_cast<const char *>(event.data()) + sizeof id, sizeof value);
+        switch (id) {
+        case ZMQ_EVENT_CONNECTED:
+            m_everConnected = true;
+            break;
+        case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+            m_handshakeSucceeded = true;
+            m_problem.clear();
+            break;
+        case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+            m_problem = QStringLiteral("%1 refused this console's key (ZAP status %2): add the console's public key to "
+                                       "the agent's allowlist with the role admin")
+                            .arg(m_options.url)
+                            .arg(value);
+            break;
+        case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+        case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+            m_problem = QStringLiteral("the CURVE handshake with %1 failed: is the agent's public key in the cluster "
+                                       "configuration right?")
+                            .arg(m_options.url);
+            break;
+        case ZMQ_EVENT_DISCONNECTED:
+            // Dropped before the handshake completed: a CURVE server that cannot decrypt our
+            // hello (we used the wrong key for it) closes the connection without a word.
+            if (!m_handshakeSucceeded && m_problem.isEmpty())
+                m_problem = QStringLiteral("%1 closed the connection during the CURVE handshake: is the agent's public "
+                                           "key in the cluster configuration right?")
+                                .arg(m_options.url);
+            m_handshakeSucceeded = false;
+            break;
+        case ZMQ_EVENT_CONNECT_RETRIED:
+            if (!m_everConnected)
+                m_problem
+                    = QStringLiteral("no agent answers at %1 (connection refused or unreachable)").arg(m_options.url);
+            break;
+        default:
+            break;
+        }
+    }
+    return m_problem;
 }
 
 void AgentLink::maintainSubscription()

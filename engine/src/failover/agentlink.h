@@ -59,6 +59,14 @@ public:
     const QString &subscribeError() const { return m_subscribeError; }
     qint64 malformed() const { return m_malformed; }
 
+    // Reads the socket's connection events (ZeroMQ's socket monitor), without blocking, and
+    // returns why the link does not work, in words an operator can act on: the agent refused this
+    // console's key, the handshake failed (a wrong public key for the agent), or nobody answers.
+    // Empty once the CURVE handshake succeeded.
+    QString connectionProblem();
+
+    ~AgentLink();
+
 private:
     AgentLink(const Options &options, Clock &clock);
 
@@ -71,6 +79,10 @@ private:
     QList<qint64> m_subscribeIds;
     QString m_subscribeError;
     qint64 m_malformed = 0;
+    std::unique_ptr<zmq::socket_t> m_monitor; // PAIR end of the socket monitor
+    bool m_handshakeSucceeded = false;
+    bool m_everConnected = false;
+    QString m_problem;
 };
 
 } // namespace foresight::failover

@@ -142,6 +142,13 @@ void ClusterEngine::Impl::pollOnce(int timeoutMs)
     for (auto &[name, agent] : m_agents) {
         if (!agent.link)
             continue;
+        // Say why an agent cannot be watched once, in the journal and in the snapshot; a heartbeat
+        // clears it (onHeartbeat).
+        if (const QString problem = agent.link->connectionProblem();
+            !problem.isEmpty() && problem != agent.error && (!agent.last || agent.suspected)) {
+            agent.error = problem;
+            journal(QStringLiteral("agent"), {}, name, QStringLiteral("cannot watch: %1").arg(problem));
+        }
         agent.link->maintainSubscription();
         items.push_back({agent.link->socket().handle(), 0, ZMQ_POLLIN, 0});
         owners.push_back(&agent);
