@@ -434,6 +434,23 @@ private Q_SLOTS:
         QVERIFY(QDateTime::currentMSecsSinceEpoch() >= at);
     }
 
+    void aReplicaSilentDuringTheFailoverFollowsTheNewPrimaryLater()
+    {
+        startDeployed();
+        // charlie (warm) is frozen when alpha dies, so the promotion cannot re-point it.
+        m_cluster->agent(2).freeze();
+        QTRY_VERIFY_WITH_TIMEOUT(m_engine->snapshot()->agent(QStringLiteral("charlie"))->suspected, kTimeoutMs);
+        m_cluster->agent(0).kill();
+        QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("bravo"), kTimeoutMs);
+        QVERIFY(!journalHas(QStringLiteral("repoint"), QStringLiteral("charlie")));
+        // Back, it still follows the dead alpha; the engine notices and points it at bravo.
+        m_cluster->agent(2).thaw();
+        QTRY_VERIFY_WITH_TIMEOUT(journalHas(QStringLiteral("repoint"), QStringLiteral("still followed alpha")),
+                                 kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!linkOf(*m_cluster, 1, QStringLiteral("charlie")).isEmpty(), kTimeoutMs);
+        QCOMPARE(textOf(*m_cluster, 2, QStringLiteral("tier")), QStringLiteral("warm"));
+    }
+
     void operatorPromotion()
     {
         startDeployed([](ClusterConfig &config) { config.apps[0].config.snapshotIntervalMs = 3'600'000; });

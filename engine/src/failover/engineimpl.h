@@ -190,6 +190,7 @@ private:
     void restoreTiers(failover::AppRuntime &app);
     QString replicaToMoveUpToHot(const failover::AppRuntime &app) const;
     void rejoinFormerPrimaries(failover::AppRuntime &app);
+    void repointStrayReplicas(failover::AppRuntime &app);
 
     // topologyflow.cpp: peer lists, link measurements and hot-tier placement.
     void sendPeers(failover::AgentRuntime &agent);

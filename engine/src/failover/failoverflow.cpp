@@ -25,6 +25,7 @@ namespace {
 
 constexpr int kRestoreIntervalMs = 1000;
 constexpr int kAssignSettleMs = 3000; // an assignment shows in the agent's heartbeats well within this
+constexpr int kStrayAfterMs = 5000;   // a replica not connected this long after its assignment is lost
 
 QString timeOfDay(qint64 wallMs)
 {
@@ -143,6 +144,7 @@ void ClusterEngine::Impl::evaluate(AppRuntime &app)
         }
         if (now() - app.lastRestoreAttemptMs >= kRestoreIntervalMs) {
             app.lastRestoreAttemptMs = now();
+            repointStrayReplicas(app);
             restoreTiers(app);
         }
         placeHotTier(app);
@@ -660,6 +662,43 @@ void ClusterEngine::Impl::repointReplicas(AppRuntime &app)
                     .arg(tierName(tier),
                          name == moveUp ? QStringLiteral(", moved up: no free agent for the hot tier") : QString(),
                          app.primary));
+    }
+}
+
+void ClusterEngine::Impl::repointStrayReplicas(AppRuntime &app)
+{
+    // A replica that was silent when a promotion re-pointed the others (suspected during a stall,
+    // or restarting) still follows the old primary, which no longer streams to it: point it at the
+    // current primary, in the tier it has.
+    if (app.primary.isEmpty())
+        return;
+    for (const auto &[name, agent] : m_agents) {
+        if (name == app.primary || !agent.last || agent.suspected)
+            continue;
+        const auto status = agent.apps.find(app.config.name);
+        if (status == agent.apps.end() || isPrimaryStatus(*status))
+            continue;
+        // By name, as the primary introduced itself (replica-welcome): the console may reach an
+        // agent at another address than its replicas do (a proxy, another network).
+        // A replica never welcomed (it was pointed at a primary demoted before it answered) and
+        // still not connected long after its last assignment is re-pointed as well.
+        const QCborMap upstream = status->value(QStringLiteral("primary")).toMap();
+        const QString following = upstream.value(QStringLiteral("agent")).toString();
+        const bool neverWelcomed = following.isEmpty() && !upstream.value(QStringLiteral("connected")).toBool()
+                                   && now() - app.lastAssignMs.value(name, -kStrayAfterMs) >= kStrayAfterMs;
+        if (!neverWelcomed && (following.isEmpty() || following == app.primary))
+            continue;
+        if (now() - app.lastAssignMs.value(name, -kAssignRetryMs) < kAssignRetryMs)
+            continue;
+        const Tier tier = tierFromName(status->value(QStringLiteral("tier")).toString()).value_or(Tier::Hot);
+        if (sendAssign(name, app, Role::Replica, tier))
+            journal(QStringLiteral("repoint"),
+                    app.config.name,
+                    name,
+                    QStringLiteral("still followed %1: re-pointed (%2) at the primary %3")
+                        .arg(following.isEmpty() ? QStringLiteral("no primary") : following,
+                             tierName(tier),
+                             app.primary));
     }
 }
 
