@@ -14,6 +14,8 @@
 #ifdef FORESIGHT_WITH_WINDOW
 #include <QApplication>
 
+#include "i18n/translations.h"
+#include "theme/theme.h"
 #include "windowdemo.h"
 #include "windowrunner.h"
 #endif
@@ -79,6 +81,12 @@ int main(int argc, char *argv[])
 #endif
     QCoreApplication::setApplicationName(QStringLiteral("foresight"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION_STRING));
+#ifdef FORESIGHT_WITH_WINDOW
+    if (window) { // the window's language (FORESIGHT_LANG, else the system's) and theme, before any widget
+        foresight::widgets::installTranslations();
+        foresight::widgets::applyTheme(foresight::widgets::savedTheme());
+    }
+#endif
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -7,6 +7,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "theme/theme.h"
+
 namespace foresight::widgets {
 
 namespace {
@@ -189,7 +191,8 @@ void CommandDialog::onResult(const CommandResult &result)
     m_commandId = 0;
     m_finished = true;
     m_result->setText(result.ok ? tr("Done: %1").arg(result.summary) : tr("Failed: %1").arg(result.summary));
-    m_result->setStyleSheet(result.ok ? QString() : QStringLiteral("color: #c62828;"));
+    m_result->setStyleSheet(result.ok ? QString()
+                                      : QStringLiteral("color: %1;").arg(stateColor(StateColor::Critical).name()));
     m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("&Close"));
     Q_EMIT commandDone(result.ok);
 }

@@ -19,6 +19,7 @@
 #include "panels/eventspanel.h"
 #include "panels/hostdetailpanel.h"
 #include "panels/replicaspanel.h"
+#include "theme/thememenu.h"
 #include "topology/topologyview.h"
 
 namespace foresight::widgets {
@@ -135,6 +136,8 @@ void MainWindow::createMenus()
 
     m_clusterMenu = menuBar()->addMenu(tr("&Cluster"));
     menuBar()->addMenu(m_viewMenu);
+    m_viewMenu->addSeparator();
+    m_viewMenu->addMenu(new ThemeMenu(m_viewMenu));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     connect(help->addAction(tr("&About Foresight")), &QAction::triggered, this, [this] {

@@ -8,6 +8,8 @@
 #include <QFont>
 #include <QJsonDocument>
 
+#include "theme/theme.h"
+
 namespace foresight::widgets {
 
 namespace {
@@ -267,9 +269,9 @@ QVariant EventsModel::data(const QModelIndex &index, int role) const
         if (row.acknowledged)
             return QBrush(QColor(0x9e, 0x9e, 0x9e)); // greyed: dealt with
         if (index.column() == Severity && row.level == Critical)
-            return QBrush(QColor(0xc6, 0x28, 0x28)); // red, readable on light and dark
+            return QBrush(stateColor(StateColor::Critical));
         if (index.column() == Severity && row.level == Warning)
-            return QBrush(QColor(0xef, 0x6c, 0x00)); // amber
+            return QBrush(stateColor(StateColor::Warning));
         return {};
     case Qt::FontRole:
         if (row.level == Critical && !row.acknowledged) {

@@ -4,6 +4,8 @@
 #include <QColor>
 #include <QHash>
 
+#include "theme/theme.h"
+
 namespace foresight::widgets {
 
 ReplicasModel::ReplicasModel(QObject *parent)
@@ -167,9 +169,9 @@ QVariant ReplicasModel::data(const QModelIndex &index, int role) const
         return {};
     case Qt::ForegroundRole:
         if (index.column() == Status && row.severity >= Mismatch)
-            return QBrush(QColor(0xc6, 0x28, 0x28)); // red, readable on light and dark
+            return QBrush(stateColor(StateColor::Critical));
         if (index.column() == Status && row.severity > Healthy)
-            return QBrush(QColor(0xef, 0x6c, 0x00)); // amber
+            return QBrush(stateColor(StateColor::Warning));
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == Lag || index.column() == RoundTrip || index.column() == Divergence
