@@ -2,6 +2,7 @@
 // JSON lines on stdout (docs/benchmarks.md). Diagnostics go to stderr.
 
 #include <cstdio>
+#include <memory>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -9,6 +10,11 @@
 
 #include "benchreport.h"
 #include "failoverbench.h"
+#ifdef FORESIGHT_BENCH_GUI
+#include <QApplication>
+
+#include "guibench.h"
+#endif
 #include "replicationbench.h"
 
 namespace {
@@ -30,6 +36,12 @@ const Benchmark kBenchmarks[] = {
      "kill -9 of the primary under load: time to the first acknowledged write on the new primary and "
      "acknowledged writes lost, vs Redis Sentinel",
      &foresight::bench::runFailoverBench},
+#ifdef FORESIGHT_BENCH_GUI
+    {"gui",
+     "the console window offscreen under 500 hosts and 2,000 replicas at 10 Hz: snapshot to painted frame p50/p99 "
+     "and the memory the window adds",
+     &foresight::bench::runGuiBench},
+#endif
 };
 
 const Benchmark *findBenchmark(const QString &name)
@@ -69,7 +81,17 @@ void printError(const QString &message)
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+#ifdef FORESIGHT_BENCH_GUI
+    // The window benchmark needs a QApplication, offscreen unless a platform is chosen.
+    const bool gui = argc > 1 && QByteArray(argv[1]) == "gui";
+    if (gui && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    std::unique_ptr<QCoreApplication> application = gui ? std::make_unique<QApplication>(argc, argv)
+                                                        : std::make_unique<QCoreApplication>(argc, argv);
+#else
+    auto application = std::make_unique<QCoreApplication>(argc, argv);
+#endif
+    QCoreApplication &app = *application;
     QCoreApplication::setApplicationName(QStringLiteral("foresight-bench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION));
 
