@@ -116,9 +116,8 @@ private:
 
 int runGuiBench(const BenchOptions &options)
 {
-    const int durationMs = options.quick ? 2000 : qMax(options.durationMs, 10'000);
-    const int warmupMs = options.quick ? 500 : 2000;
-    printEnvironmentNote(kBench, durationMs, warmupMs);
+    const int durationMs = options.durationMs;
+    const int warmupMs = options.warmupMs;
     const QString caseName = QStringLiteral("%1 hosts, %2 replicas, %3 Hz, offscreen")
                                  .arg(kHosts)
                                  .arg(kHosts * kReplicasPerApp)

@@ -136,6 +136,10 @@ int main(int argc, char *argv[])
     }
 
     BenchOptions options;
+    if (name == QLatin1String("gui")) { // at 10 Hz, 3 s would be 30 frames: too few for a p99
+        options.durationMs = 10'000;
+        options.warmupMs = 2000;
+    }
     if (parser.isSet(quickOption)) {
         options.quick = true;
         options.durationMs = 500;

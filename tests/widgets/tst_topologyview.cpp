@@ -138,8 +138,8 @@ private Q_SLOTS:
         QCOMPARE(edge->data(TopologyScene::KindKey).toInt(), int(TopologyScene::EdgeKind));
         QCOMPARE(edge->data(TopologyScene::AppKey).toString(), kShop);
         QCOMPARE(edge->data(TopologyScene::AgentKey).toString(), kC);
-        QVERIFY(edge->toolTip().contains(QStringLiteral("cold")));
-        QVERIFY(edge->toolTip().contains(QStringLiteral("0.40 ms")));
+        QVERIFY(scene.toolTipOf(edge).contains(QStringLiteral("cold")));
+        QVERIFY(scene.toolTipOf(edge).contains(QStringLiteral("0.40 ms")));
 
         // The edge ends at the primary: its last point is nearer a's node than c's.
         const QPointF end = edge->path().currentPosition();
@@ -217,7 +217,7 @@ private Q_SLOTS:
         case LinkState::Mismatch:
             QCOMPARE(pen.color(), TopologyScene::brokenLinkColor());
             QVERIFY(pen.style() != Qt::SolidLine);
-            QVERIFY(edge->toolTip().contains(TopologyScene::linkStateName(LinkState(state))));
+            QVERIFY(scene.toolTipOf(edge).contains(TopologyScene::linkStateName(LinkState(state))));
             break;
         }
     }
@@ -292,7 +292,7 @@ private Q_SLOTS:
         QCOMPARE(int(scene.items().size()), items);
         QCOMPARE(scene.linkState(kShop, kB), std::optional(LinkState::Lagging));
         QCOMPARE(scene.nodeState(kB), std::optional(NodeState::Suspected));
-        QVERIFY(hot->toolTip().contains(QStringLiteral("4000")));
+        QVERIFY(scene.toolTipOf(hot).contains(QStringLiteral("4000")));
 
         // The agents listed in another order land in the same places.
         auto shuffled = std::make_shared<ClusterSnapshot>(*threeAgents());
@@ -321,7 +321,7 @@ private Q_SLOTS:
         QVERIFY(!scene.edge(kShop, kC));
         QVERIFY(!scene.nodeState(kC).has_value());
         QCOMPARE(scene.node(kA), nodeA);
-        QCOMPARE(int(scene.items().size()), 4);
+        QCOMPARE(int(scene.items().size()), 4 + 1); // and the item that draws all links when zoomed far out
 
         // An agent listed without its edges' agents: the edges go with the node.
         scene.setSnapshot(snapshot({agent(kB)}, {app(kShop, kA, {replica(kB, Tier::Hot)})}));
@@ -331,7 +331,7 @@ private Q_SLOTS:
         scene.setSnapshot(nullptr);
         QCOMPARE(scene.nodeCount(), 0);
         QCOMPARE(scene.edgeCount(), 0);
-        QVERIFY(scene.items().isEmpty());
+        QCOMPARE(int(scene.items().size()), 1); // only the item that draws all links when far out
         QVERIFY(scene.contentsRect().isEmpty());
     }
 
@@ -491,7 +491,20 @@ private Q_SLOTS:
         for (auto it = before.cbegin(); it != before.cend(); ++it)
             QCOMPARE(scene->node(it.key()), it.value());
         QCOMPARE(scene->edge(QStringLiteral("app-0"), QStringLiteral("agent-002")), edge);
-        QCOMPARE(int(scene->items().size()), 200 + 300 + 0); // one agent per host: no frames
+        QCOMPARE(int(scene->items().size()), 200 + 300 + 0 + 1); // one agent per host: no frames; the links' batch
+        // Zoomed far out, the links' own items are hidden and drawn at once; back near, they show.
+        view.setZoom(TopologyScene::kFarZoom / 2);
+        QVERIFY(scene->farView());
+        int visibleEdges = 0;
+        for (QGraphicsItem *item : scene->items())
+            visibleEdges += item->data(TopologyScene::KindKey).toInt() == TopologyScene::EdgeKind && item->isVisible();
+        QCOMPARE(visibleEdges, 0);
+        view.setZoom(1);
+        QVERIFY(!scene->farView());
+        visibleEdges = 0;
+        for (QGraphicsItem *item : scene->items())
+            visibleEdges += item->data(TopologyScene::KindKey).toInt() == TopologyScene::EdgeKind && item->isVisible();
+        QCOMPARE(visibleEdges, 300);
 
         // Rendered fitted (blocks) and zoomed in (labels).
         QImage image(view.size(), QImage::Format_ARGB32_Premultiplied);

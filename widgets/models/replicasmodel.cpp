@@ -64,9 +64,10 @@ QList<ReplicasModel::Row> ReplicasModel::rowsOf(const ClusterSnapshot &snapshot)
             rows.append(row);
         }
     }
+    const QString ok = tr("ok");
     for (Row &row : rows) {
         if (row.status.isEmpty())
-            row.status = tr("ok");
+            row.status = ok;
     }
     return rows;
 }
@@ -92,16 +93,28 @@ void ReplicasModel::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &sn
         endRemoveRows();
         end = begin;
     }
-    // Rows that stay keep their place; their data changes in place.
+    // Rows that stay keep their place; their data changes in place, announced as one range per run
+    // of changed rows (a sorting proxy re-sorts once per signal: one per row cost 16 ms a frame
+    // at 2,000 rows).
     QHash<QPair<QString, QString>, qsizetype> have;
+    qsizetype runStart = -1;
+    const auto closeRun = [this, &runStart](qsizetype end) {
+        if (runStart >= 0)
+            Q_EMIT dataChanged(index(int(runStart), 0), index(int(end - 1), ColumnCount - 1));
+        runStart = -1;
+    };
     for (qsizetype i = 0; i < m_rows.size(); ++i) {
         have.insert({m_rows[i].app, m_rows[i].agent}, i);
         const Row &fresh = next[wanted.value({m_rows[i].app, m_rows[i].agent})];
-        if (!(fresh == m_rows[i])) {
-            m_rows[i] = fresh;
-            Q_EMIT dataChanged(index(int(i), 0), index(int(i), ColumnCount - 1));
+        if (fresh == m_rows[i]) {
+            closeRun(i);
+            continue;
         }
+        m_rows[i] = fresh;
+        if (runStart < 0)
+            runStart = i;
     }
+    closeRun(m_rows.size());
     // New rows at the end, in one range.
     QList<Row> added;
     for (const Row &row : next) {

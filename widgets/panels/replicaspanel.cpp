@@ -51,8 +51,16 @@ ReplicasPanel::ReplicasPanel(ReplicasModel *model, QWidget *parent)
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Sized to the contents once, when the first rows arrive, then left to the operator:
+    // ResizeToContents measured every row on every change, up to 35 ms a frame at 2,000 rows.
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_sized)
+            return;
+        m_sized = true;
+        m_view->resizeColumnsToContents();
+    });
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

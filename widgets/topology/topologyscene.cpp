@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numbers>
 #include <utility>
 
@@ -9,6 +10,7 @@
 #include <QFontMetricsF>
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
+#include <QGraphicsSceneHelpEvent>
 #include <QGraphicsSimpleTextItem>
 #include <QLineF>
 #include <QPainter>
@@ -16,6 +18,7 @@
 #include <QPen>
 #include <QSet>
 #include <QStyleOptionGraphicsItem>
+#include <QToolTip>
 
 namespace foresight::widgets {
 
@@ -35,7 +38,7 @@ constexpr qreal kArrowLength = 11;
 constexpr qreal kSceneMargin = 40;
 // Below this zoom a node is drawn as a coloured block without text: at 200 hosts the states stay
 // visible when the labels would only be noise.
-constexpr qreal kFarLevelOfDetail = 0.4;
+constexpr qreal kFarLevelOfDetail = TopologyScene::kFarZoom;
 
 // Fixed colours inside nodes (they carry their own background, so text contrast does not depend
 // on the theme); mid-luminance colours for edges, which lie on the view's light or dark base.
@@ -223,12 +226,91 @@ public:
     using QGraphicsPathItem::QGraphicsPathItem;
 
     QRectF boundingRect() const override { return QGraphicsPathItem::boundingRect().adjusted(-4, -4, 4, 4); }
+
+    // Zoomed far out this item is hidden and EdgeBatchItem draws the link (TopologyScene::setFarView).
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override
+    {
+        painter->setRenderHint(QPainter::Antialiasing); // the view does not restore hints (DontSavePainterState)
+        QGraphicsPathItem::paint(painter, option, widget);
+    }
+
     QPainterPath shape() const override
     {
         QPainterPathStroker stroker;
         stroker.setWidth(std::max<qreal>(pen().widthF(), 6));
         return stroker.createStroke(path());
     }
+};
+
+// Zoomed far out over hundreds of links, thousands of antialiased curve items cost most of a
+// frame (foresight-bench gui: 180 ms at 2,000 links). This one item draws them all instead as
+// straight, thin, aliased lines, one drawLines() per pen: what matters at that size stays, the
+// tier's colour, the lagging link's weight and the broken link's dash.
+class EdgeBatchItem final : public QGraphicsItem
+{
+public:
+    using ForEachEdge = std::function<void(const std::function<void(const QGraphicsPathItem &)> &)>;
+
+    explicit EdgeBatchItem(ForEachEdge forEachEdge)
+        : m_forEachEdge(std::move(forEachEdge))
+    {
+        setZValue(0.25); // over healthy links' (invisible) items, under problems' and nodes
+        setAcceptedMouseButtons(Qt::NoButton);
+        setAcceptHoverEvents(false);
+    }
+
+    // The scene's extent: every link lies inside it.
+    void setExtent(const QRectF &rect)
+    {
+        if (rect == m_extent)
+            return;
+        prepareGeometryChange();
+        m_extent = rect;
+    }
+    QRectF boundingRect() const override { return m_extent; }
+    QPainterPath shape() const override { return {}; } // never hit
+
+    // Whether it draws: only while the links' own items are hidden (TopologyScene::setFarView).
+    void setActive(bool active)
+    {
+        m_active = active;
+        update();
+    }
+
+    void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override
+    {
+        if (!m_active)
+            return; // near: each link paints its own curve
+        struct Group
+        {
+            QPen pen;
+            QList<QLineF> lines;
+        };
+        QHash<QString, Group> groups;
+        m_forEachEdge([&groups](const QGraphicsPathItem &edge) {
+            const QPainterPath &curve = edge.path();
+            if (curve.elementCount() < 4)
+                return;
+            QPen pen = edge.pen();
+            pen.setWidthF(pen.widthF() > 2 ? 2 : 1);
+            pen.setCapStyle(Qt::FlatCap);
+            const QString key
+                = QStringLiteral("%1/%2/%3").arg(pen.color().rgba()).arg(pen.widthF()).arg(int(pen.style()));
+            Group &group = groups[key];
+            group.pen = pen;
+            group.lines.append(QLineF(curve.elementAt(0), curve.elementAt(3))); // the curve's two ends
+        });
+        painter->setRenderHint(QPainter::Antialiasing, false);
+        for (const Group &group : std::as_const(groups)) {
+            painter->setPen(group.pen);
+            painter->drawLines(group.lines);
+        }
+    }
+
+private:
+    ForEachEdge m_forEachEdge;
+    QRectF m_extent;
+    bool m_active = false;
 };
 
 } // namespace
@@ -243,7 +325,7 @@ struct NodeFacts
     NodeState state = NodeState::Healthy;
     bool maintenance = false;
     QStringList primaryOf;
-    QStringList replicaOf; // "app (tier)"
+    QList<QPair<QString, Tier>> replicaOf; // (app, tier), formatted only for the tooltip
     QString url;
     QString error;
     bool operator==(const NodeFacts &other) const = default;
@@ -314,6 +396,7 @@ public:
             painter->drawRoundedRect(kNodeRect.adjusted(-5, -5, 5, 5), 11, 11);
         }
         if (lod < kFarLevelOfDetail) {
+            painter->setRenderHint(QPainter::Antialiasing, false); // a plain block: nothing to smooth
             QPen border(style.border, 1);
             border.setCosmetic(true);
             painter->setPen(border);
@@ -432,8 +515,12 @@ private:
             lines.append(m_facts.url);
         if (!m_facts.primaryOf.isEmpty())
             lines.append(TopologyScene::tr("Primary of: %1").arg(listed(m_facts.primaryOf)));
-        if (!m_facts.replicaOf.isEmpty())
-            lines.append(TopologyScene::tr("Replica of: %1").arg(listed(m_facts.replicaOf)));
+        if (!m_facts.replicaOf.isEmpty()) {
+            QStringList copies;
+            for (const auto &[app, tier] : m_facts.replicaOf)
+                copies.append(TopologyScene::tr("%1 (%2)").arg(app, tierName(tier)));
+            lines.append(TopologyScene::tr("Replica of: %1").arg(listed(copies)));
+        }
         return lines.join(u'\n');
     }
 
@@ -453,9 +540,25 @@ TopologyScene::TopologyScene(QObject *parent)
     // painting only the visible part of a large cluster.
     setItemIndexMethod(BspTreeIndex);
     setSceneRect(QRectF(-200, -150, 400, 300));
+    auto *batch = new EdgeBatchItem([this](const std::function<void(const QGraphicsPathItem &)> &visit) {
+        for (const Edge &edge : std::as_const(m_edges))
+            visit(*edge.item);
+    });
+    addItem(batch);
+    m_edgeBatch = batch;
 }
 
 TopologyScene::~TopologyScene() = default;
+
+void TopologyScene::setFarView(bool far)
+{
+    if (far == m_far)
+        return;
+    m_far = far;
+    for (const Edge &edge : std::as_const(m_edges))
+        edge.item->setVisible(!far);
+    static_cast<EdgeBatchItem *>(m_edgeBatch)->setActive(far);
+}
 
 QColor TopologyScene::tierColor(Tier tier)
 {
@@ -576,10 +679,18 @@ void TopologyScene::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &sn
     if (moved)
         updateFrames();
     if (structural || moved) {
-        m_contents = m_nodes.isEmpty() ? QRectF() : itemsBoundingRect();
+        m_contents = QRectF();
+        if (!m_nodes.isEmpty()) {
+            // Every item but the batch of links, whose extent follows the scene rect set here.
+            for (const QGraphicsItem *item : items()) {
+                if (item != m_edgeBatch && !item->parentItem())
+                    m_contents |= item->sceneBoundingRect();
+            }
+        }
         setSceneRect(m_contents.isEmpty()
                          ? QRectF(-200, -150, 400, 300)
                          : m_contents.adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin));
+        static_cast<EdgeBatchItem *>(m_edgeBatch)->setExtent(sceneRect());
     }
     if (moved)
         Q_EMIT layoutChanged();
@@ -588,12 +699,12 @@ void TopologyScene::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &sn
 bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot)
 {
     QHash<QString, QStringList> primaries;
-    QHash<QString, QStringList> replicas;
+    QHash<QString, QList<QPair<QString, Tier>>> replicas;
     for (const AppView &app : snapshot.apps) {
         if (!app.primary.isEmpty())
             primaries[app.primary].append(app.name);
         for (const ReplicaView &replica : app.replicas)
-            replicas[replica.agent].append(tr("%1 (%2)").arg(app.name, tierName(replica.tier)));
+            replicas[replica.agent].append({app.name, replica.tier});
     }
 
     bool structural = false;
@@ -748,21 +859,11 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot, bool layoutMove
         else if (replica.lag >= kLaggingSeqs)
             state = LinkState::Lagging;
 
-        QStringList tip{tr("%1: %2 replica on %3 → primary %4")
-                            .arg(app.name, tierName(replica.tier), replica.agent, app.primary),
-                        tr("Lag: %1 seqs").arg(replica.lag),
-                        replica.rttMs < 0 ? tr("Round trip: not measured")
-                                          : tr("Round trip: %1 ms").arg(replica.rttMs, 0, 'f', 2)};
-        if (state != LinkState::Ok)
-            tip.append(tr("Link: %1").arg(linkStateName(state)));
-        if (!replica.integrityOk && !replica.integrityNote.isEmpty())
-            tip.append(replica.integrityNote);
-        const QString toolTip = tip.join(u'\n');
-
         Edge &edge = m_edges[it.key()];
         const bool created = edge.item == nullptr;
         if (created) {
             edge.item = new EdgeItem;
+            edge.item->setVisible(!m_far);
             edge.item->setData(KindKey, int(EdgeKind));
             edge.item->setData(AppKey, app.name);
             edge.item->setData(AgentKey, replica.agent);
@@ -781,12 +882,48 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot, bool layoutMove
             edge.item->setPath(edgePath(m_nodes.value(key.from)->pos(), m_nodes.value(key.to)->pos(), key.parallel));
             structural = true;
         }
-        if (created || edge.toolTip != toolTip) {
-            edge.toolTip = toolTip;
-            edge.item->setToolTip(toolTip);
-        }
+        // What the tooltip says, composed only when someone points at the link (toolTipOf):
+        // formatting 2,000 of them per snapshot cost a third of a frame.
+        edge.app = app.name;
+        edge.lag = replica.lag;
+        edge.rttMs = replica.rttMs;
+        edge.integrityNote = replica.integrityOk ? QString() : replica.integrityNote;
     }
     return structural;
+}
+
+QString TopologyScene::toolTipOf(const QGraphicsItem *item) const
+{
+    if (!item || item->data(KindKey).toInt() != EdgeKind)
+        return item ? item->toolTip() : QString();
+    const auto it = m_edges.constFind({item->data(AppKey).toString(), item->data(AgentKey).toString()});
+    if (it == m_edges.cend())
+        return {};
+    const Edge &edge = *it;
+    QStringList
+        tip{tr("%1: %2 replica on %3 → primary %4").arg(edge.app, tierName(edge.tier), edge.key.from, edge.key.to),
+            tr("Lag: %1 seqs").arg(edge.lag),
+            edge.rttMs < 0 ? tr("Round trip: not measured") : tr("Round trip: %1 ms").arg(edge.rttMs, 0, 'f', 2)};
+    if (edge.state != LinkState::Ok)
+        tip.append(tr("Link: %1").arg(linkStateName(edge.state)));
+    if (!edge.integrityNote.isEmpty())
+        tip.append(edge.integrityNote);
+    return tip.join(u'\n');
+}
+
+void TopologyScene::helpEvent(QGraphicsSceneHelpEvent *event)
+{
+    // The links' tooltips are composed on demand (toolTipOf); nodes carry theirs.
+    for (const QGraphicsItem *item : items(event->scenePos())) {
+        const QString text = toolTipOf(item);
+        if (text.isEmpty())
+            continue;
+        QToolTip::showText(event->screenPos(), text, event->widget());
+        event->setAccepted(true);
+        return;
+    }
+    QToolTip::hideText();
+    event->setAccepted(false);
 }
 
 void TopologyScene::updateFrames()
@@ -849,6 +986,7 @@ void TopologyScene::clearAll()
     m_layoutKey.clear();
     m_contents = QRectF();
     setSceneRect(QRectF(-200, -150, 400, 300));
+    static_cast<EdgeBatchItem *>(m_edgeBatch)->setExtent({});
 }
 
 } // namespace foresight::widgets

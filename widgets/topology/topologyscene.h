@@ -65,7 +65,23 @@ public:
     static constexpr quint64 kLaggingSeqs = 1000;
     // Up to this many agents stand on a circle; more fill rows, hosts kept together.
     static constexpr int kCircleMaxAgents = 10;
+    // Below this zoom nodes are drawn as blocks and the links all at once as straight lines.
+    static constexpr qreal kFarZoom = 0.4;
 
+    // The view is zoomed out below kFarZoom: the links' own items are hidden (thousands of them
+    // cost most of a frame just to traverse) and one item draws them all; a link's tooltip then
+    // is not offered. Called by TopologyView when its zoom crosses kFarZoom.
+    void setFarView(bool far);
+    bool farView() const { return m_far; }
+
+    // An item's tooltip: a node's own; a link's composed from the latest snapshot when asked (the
+    // scene's help event shows it), so 2,000 links do not format tooltips ten times a second.
+    QString toolTipOf(const QGraphicsItem *item) const;
+
+protected:
+    void helpEvent(QGraphicsSceneHelpEvent *event) override;
+
+public:
     explicit TopologyScene(QObject *parent = nullptr);
     ~TopologyScene() override;
 
@@ -117,8 +133,12 @@ private:
         QGraphicsPathItem *item = nullptr;
         EdgeKey key;
         LinkState state = LinkState::Ok;
-        QString toolTip;
         Tier tier = Tier::None;
+        // For the tooltip, composed on demand.
+        QString app;
+        quint64 lag = 0;
+        double rttMs = -1;
+        QString integrityNote;
     };
     using CopyKey = QPair<QString, QString>; // (application, agent)
 
@@ -135,6 +155,8 @@ private:
     QList<QPair<QString, QString>> m_layoutKey; // (host, agent) in layout order
     bool m_circle = true;                       // the current layout's shape
     QRectF m_contents;
+    QGraphicsItem *m_edgeBatch = nullptr; // draws every link at once when zoomed far out (owned by the scene)
+    bool m_far = false;
 };
 
 } // namespace foresight::widgets

@@ -139,6 +139,9 @@ TopologyView::TopologyView(QWidget *parent)
     setAccessibleDescription(tr("Agents as nodes and replication links as arrows from each replica to its primary."));
     setScene(m_scene);
     setRenderHints(QPainter::Antialiasing | QPainter::TextAntialiasing | QPainter::SmoothPixmapTransform);
+    // Items set the hints they need themselves, so the view need not save and restore the painter
+    // around each of thousands of items (foresight-bench gui).
+    setOptimizationFlags(QGraphicsView::DontSavePainterState);
     setDragMode(ScrollHandDrag);
     setTransformationAnchor(AnchorUnderMouse);
     setResizeAnchor(AnchorViewCenter);
@@ -188,6 +191,7 @@ void TopologyView::applyZoom(qreal zoom)
     if (qFuzzyCompare(zoom, this->zoom()))
         return;
     setTransform(QTransform::fromScale(zoom, zoom));
+    m_scene->setFarView(zoom < TopologyScene::kFarZoom);
     Q_EMIT zoomChanged(zoom);
 }
 
