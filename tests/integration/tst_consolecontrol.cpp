@@ -340,6 +340,18 @@ void TestConsoleControl::statusShowsPhaseAndEveryCandidateTermByTerm()
     QCOMPARE(candidateIn(app, QStringLiteral("delta")).value(QStringLiteral("rank-reason")).toString(),
              QStringLiteral("warm before cold"));
     QVERIFY(app.value(QStringLiteral("score")).toObject().contains(QStringLiteral("threshold")));
+
+    // Topology: once the agents have measured their links, status shows the round trips between
+    // them, each replica's round trip to the primary, and where the hot tier stands.
+    const auto humanStatus = [this] { return cluster({QStringLiteral("status")}).out; };
+    QTRY_VERIFY_WITH_TIMEOUT(humanStatus().contains(QStringLiteral("LINKS (round trip)")), 30000);
+    const QString withLinks = humanStatus();
+    QVERIFY2(withLinks.contains(QStringLiteral("hot tier: ")), qPrintable(withLinks));
+    QVERIFY2(withLinks.contains(QStringLiteral(" ms")), qPrintable(withLinks));
+    const Run linksJson = cluster({QStringLiteral("status"), kTestApp, QStringLiteral("--json")});
+    const QJsonArray agents = linksJson.json().value(QStringLiteral("agents")).toArray();
+    QVERIFY(!agents.isEmpty());
+    QVERIFY(agents.at(0).toObject().value(QStringLiteral("peers")).isArray());
 }
 
 void TestConsoleControl::statusOfAnUnknownApplicationIsRefused()
