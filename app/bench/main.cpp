@@ -1,5 +1,5 @@
-// foresight-bench NAME [--duration-ms N] [--rounds N] [--quick]: runs one benchmark and prints its figures as
-// JSON lines on stdout (docs/benchmarks.md). Diagnostics go to stderr.
+// foresight-bench NAME [--duration-ms N] [--rounds N] [--quick] [--datasets DIR]: runs one benchmark and
+// prints its figures as JSON lines on stdout (docs/benchmarks.md). Diagnostics go to stderr.
 
 #include <cstdio>
 #include <memory>
@@ -15,11 +15,20 @@
 
 #include "guibench.h"
 #endif
+#include "nabbench.h"
 #include "replicationbench.h"
 
 namespace {
 
 using foresight::bench::BenchOptions;
+
+// --datasets, for the benchmarks that read the shared datasets (nab); set once in main().
+QString g_datasetsDir;
+
+int runNab(const BenchOptions &options)
+{
+    return foresight::bench::runNabBench(options, g_datasetsDir);
+}
 
 struct Benchmark
 {
@@ -36,6 +45,10 @@ const Benchmark kBenchmarks[] = {
      "kill -9 of the primary under load: time to the first acknowledged write on the new primary and "
      "acknowledged writes lost, vs Redis Sentinel",
      &foresight::bench::runFailoverBench},
+    {"nab",
+     "HealthBaseline's NAB scores (standard, low FP, low FN) vs Numenta HTM and ARTime; windowedGaussian "
+     "re-scored as a check",
+     &runNab},
 #ifdef FORESIGHT_BENCH_GUI
     {"gui",
      "the console window offscreen under 500 hosts and 2,000 replicas at 10 Hz: snapshot to painted frame p50/p99 "
@@ -113,7 +126,13 @@ int main(int argc, char *argv[])
                                           QStringLiteral("Rounds per side for round-based benchmarks (failover: "
                                                          "default 50, 5 with --quick)."),
                                           QStringLiteral("N"));
+    const QCommandLineOption datasetsOption(QStringLiteral("datasets"),
+                                            QStringLiteral("Folder holding the shared datasets (nab/), for nab "
+                                                           "(default: $FORESIGHT_DATASETS, else ../shared/datasets "
+                                                           "beside the source tree)."),
+                                            QStringLiteral("DIR"));
     parser.addOption(durationOption);
+    parser.addOption(datasetsOption);
     parser.addOption(roundsOption);
     parser.addOption(quickOption);
     parser.process(app);
@@ -166,6 +185,7 @@ int main(int argc, char *argv[])
         }
         options.rounds = rounds;
     }
+    g_datasetsDir = parser.value(datasetsOption);
     foresight::bench::printEnvironmentNote(name, options.durationMs, options.warmupMs);
     return benchmark->run(options);
 }
