@@ -16,6 +16,7 @@
 #include "guibench.h"
 #endif
 #include "nabbench.h"
+#include "predictbench.h"
 #include "replicationbench.h"
 
 namespace {
@@ -28,6 +29,11 @@ QString g_datasetsDir;
 int runNab(const BenchOptions &options)
 {
     return foresight::bench::runNabBench(options, g_datasetsDir);
+}
+
+int runPredictFailure(const BenchOptions &options)
+{
+    return foresight::bench::runPredictFailureBench(options, g_datasetsDir);
 }
 
 struct Benchmark
@@ -49,6 +55,10 @@ const Benchmark kBenchmarks[] = {
      "HealthBaseline's NAB scores (standard, low FP, low FN) vs Numenta HTM and ARTime; windowedGaussian "
      "re-scored as a check",
      &runNab},
+    {"predict-failure",
+     "the xgboost failure predictor on asd/ and smd/, leave one machine out, time-ordered: F1 with and "
+     "without point adjustment, lead time, vs a static threshold and HealthBaseline",
+     &runPredictFailure},
 #ifdef FORESIGHT_BENCH_GUI
     {"gui",
      "the console window offscreen under 500 hosts and 2,000 replicas at 10 Hz: snapshot to painted frame p50/p99 "
@@ -126,11 +136,13 @@ int main(int argc, char *argv[])
                                           QStringLiteral("Rounds per side for round-based benchmarks (failover: "
                                                          "default 50, 5 with --quick)."),
                                           QStringLiteral("N"));
-    const QCommandLineOption datasetsOption(QStringLiteral("datasets"),
-                                            QStringLiteral("Folder holding the shared datasets (nab/), for nab "
-                                                           "(default: $FORESIGHT_DATASETS, else ../shared/datasets "
-                                                           "beside the source tree)."),
-                                            QStringLiteral("DIR"));
+    const QCommandLineOption
+        datasetsOption(QStringLiteral("datasets"),
+                       QStringLiteral(
+                           "Folder holding the shared datasets (nab/, asd/, smd/), for nab and predict-failure "
+                           "(default: $FORESIGHT_DATASETS, else ../shared/datasets "
+                           "beside the source tree)."),
+                       QStringLiteral("DIR"));
     parser.addOption(durationOption);
     parser.addOption(datasetsOption);
     parser.addOption(roundsOption);
