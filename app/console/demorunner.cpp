@@ -16,8 +16,6 @@ using namespace foresight;
 
 namespace {
 
-const QString kApp = QStringLiteral("shop");
-
 QList<AgentRow> pollAgents(LocalCluster &cluster)
 {
     QList<AgentRow> rows;
@@ -46,42 +44,65 @@ bool waitFor(const std::atomic<bool> &stop, int ms)
 
 } // namespace
 
-int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
+QString demoApp()
 {
-    QTemporaryDir temporary;
-    const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
+    return QStringLiteral("shop");
+}
+
+QList<LocalCluster::Member> demoReplicas()
+{
+    return {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}};
+}
+
+AppConfig demoAppConfig()
+{
+    AppConfig config;
+    config.critical = {QStringLiteral("session/*")};
+    config.snapshotIntervalMs = 2000;
+    return config;
+}
+
+std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir)
+{
     std::fprintf(stderr,
                  "foresight: starting 4 agents on loopback (%s), work directory %s\n",
                  options.curve ? "CURVE" : "insecure",
                  qPrintable(workDir));
-
     LocalCluster::Options clusterOptions;
     clusterOptions.workDir = workDir;
     clusterOptions.curve = options.curve;
     auto started = LocalCluster::start(clusterOptions);
     if (!started) {
         std::fprintf(stderr, "foresight: cannot start the demo cluster: %s\n", qPrintable(started.error().message));
-        return 1;
+        return nullptr;
     }
-    LocalCluster &cluster = **started;
+    return std::move(*started);
+}
 
-    AppConfig config;
-    config.critical = {QStringLiteral("session/*")};
-    config.snapshotIntervalMs = 2000;
-    if (auto ok = cluster.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}}, config); !ok) {
+int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
+{
+    QTemporaryDir temporary;
+    const std::unique_ptr<LocalCluster> started = startDemoCluster(options,
+                                                                   options.workDir.isEmpty() ? temporary.path()
+                                                                                             : options.workDir);
+    if (!started)
+        return 1;
+    LocalCluster &cluster = *started;
+    const QString appName = demoApp();
+    if (auto ok = cluster.deploy(appName, 0, demoReplicas(), demoAppConfig()); !ok) {
         std::fprintf(stderr, "foresight: cannot deploy the demo application: %s\n", qPrintable(ok.error().message));
         return 1;
     }
     // Replicated writes need the hot replica; wait (bounded) until the primary sees all three.
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline && !stop.load()) {
-        auto status = cluster.appStatus(0, kApp);
+        auto status = cluster.appStatus(0, appName);
         if (status && status->value(QStringLiteral("replicas")).toArray().size() == 3)
             break;
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 
-    DemoWorkload workload(cluster.clientOptions(kApp), options.writers, options.writesPerSecond);
+    DemoWorkload workload(cluster.clientOptions(appName), options.writers, options.writesPerSecond);
     workload.start();
 
     const auto startedAt = std::chrono::steady_clock::now();

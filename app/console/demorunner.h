@@ -1,8 +1,12 @@
 #pragma once
 
 #include <atomic>
+#include <memory>
 
+#include <QList>
 #include <QString>
+
+#include "foresight/cluster/localcluster.h"
 
 struct DemoOptions
 {
@@ -14,6 +18,16 @@ struct DemoOptions
     bool ansi = true; // redraw in place (a terminal) or print blocks (a log)
     QString workDir;  // empty: a temporary directory, removed afterwards
 };
+
+// The demo application, its replicas (agent 0 primary; 1 hot, 2 warm, 3 cold) and its settings,
+// shared by the terminal and the window demo.
+QString demoApp();
+QList<foresight::LocalCluster::Member> demoReplicas();
+foresight::AppConfig demoAppConfig();
+
+// Starts the demo's four agents in workDir, saying so on stderr; nullptr (after saying why) when
+// they cannot start.
+std::unique_ptr<foresight::LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir);
 
 // Runs the README's demo: a local cluster of real foresight-agent processes on loopback (one
 // application with a primary, a hot, a warm and a cold replica) under a demo workload, with a

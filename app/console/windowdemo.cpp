@@ -20,7 +20,6 @@ using foresight::widgets::MainWindow;
 
 namespace {
 
-const QString kApp = QStringLiteral("shop");
 constexpr int kScreenshotTimeoutMs = 60'000;
 constexpr int kScreenshotSettleMs = 3000; // charts and the timeline fill for a moment first
 constexpr qint64 kScreenshotWrites = 200;
@@ -57,24 +56,12 @@ int runWindowDemo(const DemoOptions &options, const QString &screenshotPath)
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    std::fprintf(stderr,
-                 "foresight: starting 4 agents on loopback (%s), work directory %s\n",
-                 options.curve ? "CURVE" : "insecure",
-                 qPrintable(workDir));
-    LocalCluster::Options clusterOptions;
-    clusterOptions.workDir = workDir;
-    clusterOptions.curve = options.curve;
-    auto started = LocalCluster::start(clusterOptions);
-    if (!started) {
-        std::fprintf(stderr, "foresight: cannot start the demo cluster: %s\n", qPrintable(started.error().message));
+    const std::unique_ptr<LocalCluster> started = startDemoCluster(options, workDir);
+    if (!started)
         return 1;
-    }
-    LocalCluster &cluster = **started;
-
-    AppConfig appConfig;
-    appConfig.critical = {QStringLiteral("session/*")};
-    appConfig.snapshotIntervalMs = 2000;
-    ClusterConfig config = cluster.clusterConfig(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}}, appConfig);
+    LocalCluster &cluster = *started;
+    const QString appName = demoApp();
+    ClusterConfig config = cluster.clusterConfig(appName, 0, demoReplicas(), demoAppConfig());
     config.name = QStringLiteral("demo");
 
     ConsoleBridge bridge;
@@ -96,7 +83,7 @@ int runWindowDemo(const DemoOptions &options, const QString &screenshotPath)
     bridge.setEngine(engine->get());
 
     // The workload starts once the engine has deployed the application and its primary writes.
-    DemoWorkload workload(cluster.clientOptions(kApp), options.writers, options.writesPerSecond);
+    DemoWorkload workload(cluster.clientOptions(appName), options.writers, options.writesPerSecond);
     bool writing = false;
     bool screenshotScheduled = false;
     int exitCode = 0;
@@ -104,7 +91,7 @@ int runWindowDemo(const DemoOptions &options, const QString &screenshotPath)
                      &ConsoleBridge::snapshotChanged,
                      &window,
                      [&](std::shared_ptr<const ClusterSnapshot> snapshot) {
-                         const AppView *app = snapshot ? snapshot->app(kApp) : nullptr;
+                         const AppView *app = snapshot ? snapshot->app(appName) : nullptr;
                          if (!writing && app && app->writable) {
                              writing = true;
                              workload.start();
