@@ -18,6 +18,7 @@
 #include "nabbench.h"
 #include "predictbench.h"
 #include "replicationbench.h"
+#include "riskbench.h"
 
 namespace {
 
@@ -59,6 +60,10 @@ const Benchmark kBenchmarks[] = {
      "the xgboost failure predictor on asd/ and smd/, leave one machine out, time-ordered: F1 with and "
      "without point adjustment, lead time, vs a static threshold and HealthBaseline",
      &runPredictFailure},
+    {"risk",
+     "the console's live failure prediction on 500 synthetic hosts at 1 sample/s: per-host sample cost with "
+     "the model vs without it, the share of a core that takes, and the time to train a model",
+     &foresight::bench::runRiskBench},
 #ifdef FORESIGHT_BENCH_GUI
     {"gui",
      "the console window offscreen under 500 hosts and 2,000 replicas at 10 Hz: snapshot to painted frame p50/p99 "

@@ -76,12 +76,59 @@ QString agentState(const QCborMap &agent)
     return state.join(QStringLiteral(", "));
 }
 
+// The model's failure risk of the agent's host; "-" without a model.
+QString riskCell(const QCborMap &agent)
+{
+    const QCborValue risk = agent.value(QStringLiteral("failure-risk"));
+    return risk.isDouble() || risk.isInteger() ? QString::number(risk.toDouble(), 'f', 2) : QStringLiteral("-");
+}
+
+// The health baseline's anomaly score and the metric behind it; "-" before the first sample.
+QString anomalyCell(const QCborMap &agent)
+{
+    const QCborValue anomaly = agent.value(QStringLiteral("anomaly"));
+    if (!anomaly.isDouble() && !anomaly.isInteger())
+        return QStringLiteral("-");
+    return QStringLiteral("%1 (%2)").arg(anomaly.toDouble(), 0, 'f', 2).arg(text(agent, "anomaly-metric"));
+}
+
+// Where failure prediction stands: the model, its held-out figures, or why there is none.
+QStringList predictionLines(const QCborMap &prediction)
+{
+    if (prediction.isEmpty())
+        return {};
+    if (!flag(prediction, "enabled"))
+        return {QStringLiteral("PREDICTION off")};
+    QStringList lines{QStringLiteral("PREDICTION  %1").arg(text(prediction, "state"))};
+    const QCborMap evaluation = prediction.value(QStringLiteral("evaluation")).toMap();
+    if (evaluation.contains(QStringLiteral("f1"))) {
+        lines << QStringLiteral(
+                     "  held out: precision %1, recall %2, F1 %3 on %4 rows (risk >= %5 counts as a warning)")
+                     .arg(evaluation.value(QStringLiteral("precision")).toDouble(), 0, 'f', 2)
+                     .arg(evaluation.value(QStringLiteral("recall")).toDouble(), 0, 'f', 2)
+                     .arg(evaluation.value(QStringLiteral("f1")).toDouble(), 0, 'f', 2)
+                     .arg(evaluation.value(QStringLiteral("held-out-rows")).toInteger())
+                     .arg(prediction.value(QStringLiteral("alert-risk")).toDouble(), 0, 'f', 2);
+    } else if (evaluation.contains(QStringLiteral("held-out"))) {
+        lines << QStringLiteral("  held out: %1").arg(evaluation.value(QStringLiteral("held-out")).toString());
+    }
+    lines << QStringLiteral("  horizon %1 s, %2 incident(s) in the training window, %3 host(s) sampled")
+                 .arg(number(prediction, "horizon-ms") / 1000)
+                 .arg(number(prediction, "incidents-in-window"))
+                 .arg(number(prediction, "hosts-sampled"));
+    if (!text(prediction, "last-error").isEmpty())
+        lines << QStringLiteral("  last problem: %1").arg(text(prediction, "last-error"));
+    return lines;
+}
+
 QStringList agentLines(const QCborArray &agents)
 {
     QList<QStringList> rows{{QStringLiteral("AGENT"),
                              QStringLiteral("HOST"),
                              QStringLiteral("HEARD"),
                              QStringLiteral("PHI"),
+                             QStringLiteral("RISK"),
+                             QStringLiteral("ANOMALY"),
                              QStringLiteral("STATE")}};
     for (const QCborValue &value : agents) {
         const QCborMap agent = value.toMap();
@@ -90,6 +137,8 @@ QStringList agentLines(const QCborArray &agents)
                             text(agent, "host"),
                             ago < 0 ? QStringLiteral("never") : QStringLiteral("%1 ms ago").arg(ago),
                             QString::number(agent.value(QStringLiteral("phi")).toDouble(), 'f', 1),
+                            riskCell(agent),
+                            anomalyCell(agent),
                             agentState(agent)};
     }
     return table(rows, QString());
@@ -232,6 +281,7 @@ QString termsOf(const QCborMap &candidate)
     static const QStringList kRankingOrder{QStringLiteral("tier"),
                                            QStringLiteral("seq"),
                                            QStringLiteral("seq-behind"),
+                                           QStringLiteral("predicted-to-fail"),
                                            QStringLiteral("priority"),
                                            QStringLiteral("divergence"),
                                            QStringLiteral("latency-ms"),
@@ -300,6 +350,9 @@ QString formatClusterStatus(const QCborMap &status)
     lines << agentLines(list(status, "agents"));
     if (const QStringList links = linkLines(list(status, "agents")); !links.isEmpty())
         lines << QString() << links;
+    if (const QStringList prediction = predictionLines(status.value(QStringLiteral("prediction")).toMap());
+        !prediction.isEmpty())
+        lines << QString() << prediction;
     for (const QCborValue &app : list(status, "apps")) {
         lines << QString();
         lines << appLines(app.toMap());

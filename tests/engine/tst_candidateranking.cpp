@@ -76,6 +76,24 @@ private Q_SLOTS:
                  QStringLiteral("equal on every term; by name"));
     }
 
+    void aHostPredictedToFailRanksBelowAHealthyOneButNeverAboveData()
+    {
+        CandidateFacts failing = candidate(QStringLiteral("failing"), Tier::Hot, 100);
+        failing.failureRisk = 0.9;
+        failing.predictedToFail = true;
+        failing.priority = 10; // the operator's preference does not outweigh a predicted failure
+        CandidateFacts healthy = candidate(QStringLiteral("healthy"), Tier::Hot, 100);
+        healthy.failureRisk = 0.1;
+        auto ranked = rankCandidates({failing, healthy});
+        QCOMPARE(order(ranked), (QStringList{QStringLiteral("healthy"), QStringLiteral("failing")}));
+        QCOMPARE(rankReason(ranked[0], ranked[1]), QStringLiteral("failing's host is predicted to fail (risk 0.90)"));
+
+        // Data safety first: the only replica holding every acknowledged write stays the choice.
+        healthy.seq = 99;
+        ranked = rankCandidates({failing, healthy});
+        QCOMPARE(order(ranked), (QStringList{QStringLiteral("failing"), QStringLiteral("healthy")}));
+    }
+
     void exclusionsComeLastWithTheirReason()
     {
         CandidateFacts unreachable = candidate(QStringLiteral("u"), Tier::Hot, 200);
@@ -116,6 +134,7 @@ private Q_SLOTS:
                  (QStringList{QStringLiteral("tier"),
                               QStringLiteral("seq"),
                               QStringLiteral("seq-behind"),
+                              QStringLiteral("predicted-to-fail"),
                               QStringLiteral("priority"),
                               QStringLiteral("divergence"),
                               QStringLiteral("latency-ms"),
@@ -125,11 +144,19 @@ private Q_SLOTS:
 
     void failoverScoreWeighsItsTerms()
     {
-        FailoverSettings settings; // 0.6 heartbeat, 0.2 divergence, 0.2 integrity, threshold 0.5
+        FailoverSettings settings; // 0.6 heartbeat, 0.2 divergence, 0.2 integrity, 0.1 risk, threshold 0.5
         QVERIFY(failoverScore(settings, 8.0, 0, false).failoverWarranted());
         QVERIFY(!failoverScore(settings, 7.99, 0, false).failoverWarranted()); // below phi's threshold: no evidence
-        QVERIFY(!failoverScore(settings, 0, 1.0, true).failoverWarranted());   // 0.4: a live primary stays
-        QCOMPARE(failoverScore(settings, 0, 1.0, true).score, 0.4);
+        // Everything but the heartbeat at its worst: 0.5 / 1.1, a live primary stays.
+        QVERIFY(!failoverScore(settings, 0, 1.0, true, 1.0).failoverWarranted());
+        QCOMPARE(failoverScore(settings, 0, 1.0, true, 1.0).score, 0.5 / 1.1);
+        QCOMPARE(failoverScore(settings, 0, 0, false, 0.8).risk, 0.8);
+        QCOMPARE(failoverScore(settings, 0, 0, false, 3.0).risk, 1.0); // clamped to 0..1
+        QVERIFY2(failoverScore(settings, 0, 0, false, 0.8)
+                     .explain(settings)
+                     .contains(QStringLiteral("0.09*0.80 (failure risk)")),
+                 qPrintable(failoverScore(settings, 0, 0, false, 0.8).explain(settings)));
+        settings.weightRisk = 0;
         settings.weightHeartbeat = 0.2;
         settings.weightDivergence = 0.4;
         settings.weightIntegrity = 0.4;

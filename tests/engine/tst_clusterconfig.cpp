@@ -363,8 +363,10 @@ void TestClusterConfig::badConfig_data()
     QTest::newRow("negative weight") << u"failover.weights.divergence"_s << QJsonValue(-0.1)
                                      << u"failover.weights.divergence: -0.1 must not be negative"_s;
     QTest::newRow("zero weights") << u"failover.weights"_s
-                                  << QJsonValue(
-                                         QJsonObject{{u"heartbeat"_s, 0}, {u"divergence"_s, 0}, {u"integrity"_s, 0}})
+                                  << QJsonValue(QJsonObject{{u"heartbeat"_s, 0},
+                                                            {u"divergence"_s, 0},
+                                                            {u"integrity"_s, 0},
+                                                            {u"risk"_s, 0}})
                                   << u"failover.weights: the weights sum to 0"_s;
     QTest::newRow("threshold zero") << u"failover.score-threshold"_s << QJsonValue(0)
                                     << u"failover.score-threshold: 0 must be above 0 and at most 1"_s;
@@ -386,6 +388,20 @@ void TestClusterConfig::badConfig_data()
                                    << u"topology.min-gain-ms: -1 must not be negative"_s;
     QTest::newRow("rebalance not bool") << u"topology.rebalance-hot"_s << QJsonValue(u"yes"_s)
                                         << u"topology.rebalance-hot: must be"_s;
+    QTest::newRow("unknown prediction key")
+        << u"prediction.horizon"_s << QJsonValue(1) << u"prediction.horizon: unknown key"_s;
+    QTest::newRow("horizon below sample interval")
+        << u"prediction.horizon-ms"_s << QJsonValue(500)
+        << u"prediction.horizon-ms: 500 is shorter than sample-interval-ms (1000)"_s;
+    QTest::newRow("training window below horizon")
+        << u"prediction.training-window-ms"_s << QJsonValue(30'000)
+        << u"prediction.training-window-ms: 30000 is shorter than horizon-ms (60000)"_s;
+    QTest::newRow("alert risk one") << u"prediction.alert-risk"_s << QJsonValue(1.0)
+                                    << u"prediction.alert-risk: 1 must be above 0 and below 1"_s;
+    QTest::newRow("no boosting rounds") << u"prediction.rounds"_s << QJsonValue(0)
+                                        << u"prediction.rounds: 0 is out of range 1..10000"_s;
+    QTest::newRow("prediction not bool") << u"prediction.enabled"_s << QJsonValue(u"no"_s)
+                                         << u"prediction.enabled: must be"_s;
 }
 
 void TestClusterConfig::badConfig()
@@ -476,6 +492,21 @@ void TestClusterConfig::roundTrip()
     topology.holdMs = 5000;
     topology.cooldownMs = 7000;
     topology.moveTimeoutMs = 9000;
+    failover.weightRisk = 0.3;
+    auto &prediction = original->prediction;
+    prediction.enabled = false;
+    prediction.sampleIntervalMs = 2000;
+    prediction.horizonMs = 120'000;
+    prediction.shortWindow = 6;
+    prediction.longWindow = 60;
+    prediction.trainingWindowMs = 3'600'000;
+    prediction.trainingStride = 2;
+    prediction.maxRowsPerHost = 500;
+    prediction.retrainIntervalMs = 60'000;
+    prediction.minIncidents = 3;
+    prediction.rounds = 20;
+    prediction.maxDepth = 3;
+    prediction.alertRisk = 0.7;
     QVERIFY2(original->validate(), qPrintable(errorText(original->validate())));
 
     const QJsonObject json = original->toJson();
@@ -521,6 +552,20 @@ void TestClusterConfig::roundTrip()
     QCOMPARE(copy->topology.holdMs, 5000);
     QCOMPARE(copy->topology.cooldownMs, 7000);
     QCOMPARE(copy->topology.moveTimeoutMs, 9000);
+    QCOMPARE(copy->failover.weightRisk, 0.3);
+    QCOMPARE(copy->prediction.enabled, false);
+    QCOMPARE(copy->prediction.sampleIntervalMs, 2000);
+    QCOMPARE(copy->prediction.horizonMs, 120'000);
+    QCOMPARE(copy->prediction.shortWindow, 6);
+    QCOMPARE(copy->prediction.longWindow, 60);
+    QCOMPARE(copy->prediction.trainingWindowMs, 3'600'000);
+    QCOMPARE(copy->prediction.trainingStride, 2);
+    QCOMPARE(copy->prediction.maxRowsPerHost, 500);
+    QCOMPARE(copy->prediction.retrainIntervalMs, 60'000);
+    QCOMPARE(copy->prediction.minIncidents, 3);
+    QCOMPARE(copy->prediction.rounds, 20);
+    QCOMPARE(copy->prediction.maxDepth, 3);
+    QCOMPARE(copy->prediction.alertRisk, 0.7);
 }
 
 void TestClusterConfig::validateProgrammatic()

@@ -37,6 +37,16 @@ constexpr IntRange kHookTimeoutRange{100, 600'000};
 constexpr IntRange kProbeIntervalRange{100, 60'000};
 constexpr IntRange kBandwidthProbeRange{0, 3'600'000};
 constexpr IntRange kHoldRange{0, 86'400'000};
+constexpr IntRange kSampleIntervalRange{10, 3'600'000};
+constexpr IntRange kHorizonRange{10, 86'400'000};
+constexpr IntRange kFeatureWindowRange{2, 100'000};
+constexpr IntRange kTrainingWindowRange{10, 2'000'000'000};
+constexpr IntRange kStrideRange{1, 10'000};
+constexpr IntRange kRowsPerHostRange{10, 1'000'000};
+constexpr IntRange kRetrainRange{1000, 604'800'000};
+constexpr IntRange kIncidentsRange{1, 10'000};
+constexpr IntRange kRoundsRange{1, 10'000};
+constexpr IntRange kDepthRange{1, 20};
 constexpr IntRange kMoveTimeoutRange{1000, 3'600'000};
 constexpr double kPhiMin = 1.0;
 constexpr double kPhiMax = 50.0;
@@ -396,10 +406,11 @@ Result<FailoverSettings> parseFailover(const QJsonObject &json, const QString &p
         return std::unexpected(weights.error());
     const Fields weightFields(*weights, fields.path("weights"_L1));
     const Status weightStatus = all({
-        weightFields.onlyKnown({"heartbeat"_L1, "divergence"_L1, "integrity"_L1}),
+        weightFields.onlyKnown({"heartbeat"_L1, "divergence"_L1, "integrity"_L1, "risk"_L1}),
         weightFields.read("heartbeat"_L1, &settings.weightHeartbeat),
         weightFields.read("divergence"_L1, &settings.weightDivergence),
         weightFields.read("integrity"_L1, &settings.weightIntegrity),
+        weightFields.read("risk"_L1, &settings.weightRisk),
     });
     if (!weightStatus)
         return std::unexpected(weightStatus.error());
@@ -433,13 +444,51 @@ Result<TopologySettings> parseTopology(const QJsonObject &json, const QString &p
     return settings;
 }
 
+Result<PredictionSettings> parsePrediction(const QJsonObject &json, const QString &path)
+{
+    const Fields fields(json, path);
+    PredictionSettings settings;
+    const Status status = all({
+        fields.onlyKnown({"enabled"_L1,
+                          "sample-interval-ms"_L1,
+                          "horizon-ms"_L1,
+                          "short-window"_L1,
+                          "long-window"_L1,
+                          "training-window-ms"_L1,
+                          "training-stride"_L1,
+                          "max-rows-per-host"_L1,
+                          "retrain-interval-ms"_L1,
+                          "min-incidents"_L1,
+                          "rounds"_L1,
+                          "max-depth"_L1,
+                          "alert-risk"_L1}),
+        fields.read("enabled"_L1, &settings.enabled),
+        fields.read("sample-interval-ms"_L1, &settings.sampleIntervalMs, kSampleIntervalRange),
+        fields.read("horizon-ms"_L1, &settings.horizonMs, kHorizonRange),
+        fields.read("short-window"_L1, &settings.shortWindow, kFeatureWindowRange),
+        fields.read("long-window"_L1, &settings.longWindow, kFeatureWindowRange),
+        fields.read("training-window-ms"_L1, &settings.trainingWindowMs, kTrainingWindowRange),
+        fields.read("training-stride"_L1, &settings.trainingStride, kStrideRange),
+        fields.read("max-rows-per-host"_L1, &settings.maxRowsPerHost, kRowsPerHostRange),
+        fields.read("retrain-interval-ms"_L1, &settings.retrainIntervalMs, kRetrainRange),
+        fields.read("min-incidents"_L1, &settings.minIncidents, kIncidentsRange),
+        fields.read("rounds"_L1, &settings.rounds, kRoundsRange),
+        fields.read("max-depth"_L1, &settings.maxDepth, kDepthRange),
+        fields.read("alert-risk"_L1, &settings.alertRisk),
+    });
+    if (!status)
+        return std::unexpected(status.error());
+    return settings;
+}
+
 // Structure and types only; ClusterConfig::validate() checks what the values mean.
 Result<ClusterConfig> parseConfig(const QJsonObject &json)
 {
     const Fields fields(json, QString());
     ClusterConfig config;
     const Status status = all({
-        fields.onlyKnown({"name"_L1, "insecure"_L1, "agents"_L1, "apps"_L1, "failover"_L1, "topology"_L1}),
+        fields.onlyKnown(
+            {"name"_L1, "insecure"_L1, "agents"_L1, "apps"_L1, "failover"_L1, "topology"_L1, "prediction"_L1}),
         fields.read("name"_L1, &config.name),
         fields.read("insecure"_L1, &config.insecure),
     });
@@ -489,6 +538,14 @@ Result<ClusterConfig> parseConfig(const QJsonObject &json)
     if (!topologySettings)
         return std::unexpected(topologySettings.error());
     config.topology = *topologySettings;
+
+    auto prediction = fields.object("prediction"_L1);
+    if (!prediction)
+        return std::unexpected(prediction.error());
+    auto predictionSettings = parsePrediction(*prediction, QStringLiteral("prediction"));
+    if (!predictionSettings)
+        return std::unexpected(predictionSettings.error());
+    config.prediction = *predictionSettings;
     return config;
 }
 
@@ -631,13 +688,14 @@ Status FailoverSettings::validate() const
         {"failover.weights.heartbeat", weightHeartbeat},
         {"failover.weights.divergence", weightDivergence},
         {"failover.weights.integrity", weightIntegrity},
+        {"failover.weights.risk", weightRisk},
     };
     for (const auto &weight : weights) {
         if (!std::isfinite(weight.value) || weight.value < 0)
             return invalid(QLatin1String(weight.path),
                            QStringLiteral("%1 must not be negative").arg(formatNumber(weight.value)));
     }
-    if (weightHeartbeat + weightDivergence + weightIntegrity <= 0) {
+    if (weightHeartbeat + weightDivergence + weightIntegrity + weightRisk <= 0) {
         return invalid(QStringLiteral("failover.weights"),
                        QStringLiteral("the weights sum to 0; at least one must be positive"));
     }
@@ -679,6 +737,55 @@ Status TopologySettings::validate() const
                        QStringLiteral("%1 must be at least 0 and below 1").arg(formatNumber(minGainRatio)));
     }
     return {};
+}
+
+Status PredictionSettings::validate() const
+{
+    const struct
+    {
+        const char *path;
+        int value;
+        IntRange range;
+    } intChecks[] = {
+        {"prediction.sample-interval-ms", sampleIntervalMs, kSampleIntervalRange},
+        {"prediction.horizon-ms", horizonMs, kHorizonRange},
+        {"prediction.short-window", shortWindow, kFeatureWindowRange},
+        {"prediction.long-window", longWindow, kFeatureWindowRange},
+        {"prediction.training-window-ms", trainingWindowMs, kTrainingWindowRange},
+        {"prediction.training-stride", trainingStride, kStrideRange},
+        {"prediction.max-rows-per-host", maxRowsPerHost, kRowsPerHostRange},
+        {"prediction.retrain-interval-ms", retrainIntervalMs, kRetrainRange},
+        {"prediction.min-incidents", minIncidents, kIncidentsRange},
+        {"prediction.rounds", rounds, kRoundsRange},
+        {"prediction.max-depth", maxDepth, kDepthRange},
+    };
+    for (const auto &check : intChecks) {
+        if (auto status = checkRange(QLatin1String(check.path), check.value, check.range); !status)
+            return status;
+    }
+    if (horizonMs < sampleIntervalMs) {
+        return invalid(QStringLiteral("prediction.horizon-ms"),
+                       QStringLiteral("%1 is shorter than sample-interval-ms (%2): the model would predict less "
+                                      "than one sample ahead")
+                           .arg(horizonMs)
+                           .arg(sampleIntervalMs));
+    }
+    if (trainingWindowMs < horizonMs) {
+        return invalid(QStringLiteral("prediction.training-window-ms"),
+                       QStringLiteral("%1 is shorter than horizon-ms (%2): no row could ever be labelled")
+                           .arg(trainingWindowMs)
+                           .arg(horizonMs));
+    }
+    if (!std::isfinite(alertRisk) || alertRisk <= 0 || alertRisk >= 1) {
+        return invalid(QStringLiteral("prediction.alert-risk"),
+                       QStringLiteral("%1 must be above 0 and below 1").arg(formatNumber(alertRisk)));
+    }
+    return {};
+}
+
+QString PredictionSettings::modelKind() const
+{
+    return QStringLiteral("host-failure-h%1ms").arg(horizonMs);
 }
 
 Result<ClusterConfig> ClusterConfig::fromJson(const QByteArray &json, const QString &sourceName)
@@ -761,7 +868,8 @@ QJsonObject ClusterConfig::toJson() const
     }
     const QJsonObject weights{{QStringLiteral("heartbeat"), failover.weightHeartbeat},
                               {QStringLiteral("divergence"), failover.weightDivergence},
-                              {QStringLiteral("integrity"), failover.weightIntegrity}};
+                              {QStringLiteral("integrity"), failover.weightIntegrity},
+                              {QStringLiteral("risk"), failover.weightRisk}};
     const QJsonObject failoverJson{{QStringLiteral("heartbeat-interval-ms"), failover.heartbeatIntervalMs},
                                    {QStringLiteral("phi-threshold"), failover.phiThreshold},
                                    {QStringLiteral("lease-ms"), failover.leaseMs},
@@ -782,12 +890,26 @@ QJsonObject ClusterConfig::toJson() const
                                    {QStringLiteral("hold-ms"), topology.holdMs},
                                    {QStringLiteral("cooldown-ms"), topology.cooldownMs},
                                    {QStringLiteral("move-timeout-ms"), topology.moveTimeoutMs}};
+    const QJsonObject predictionJson{{QStringLiteral("enabled"), prediction.enabled},
+                                     {QStringLiteral("sample-interval-ms"), prediction.sampleIntervalMs},
+                                     {QStringLiteral("horizon-ms"), prediction.horizonMs},
+                                     {QStringLiteral("short-window"), prediction.shortWindow},
+                                     {QStringLiteral("long-window"), prediction.longWindow},
+                                     {QStringLiteral("training-window-ms"), prediction.trainingWindowMs},
+                                     {QStringLiteral("training-stride"), prediction.trainingStride},
+                                     {QStringLiteral("max-rows-per-host"), prediction.maxRowsPerHost},
+                                     {QStringLiteral("retrain-interval-ms"), prediction.retrainIntervalMs},
+                                     {QStringLiteral("min-incidents"), prediction.minIncidents},
+                                     {QStringLiteral("rounds"), prediction.rounds},
+                                     {QStringLiteral("max-depth"), prediction.maxDepth},
+                                     {QStringLiteral("alert-risk"), prediction.alertRisk}};
     return QJsonObject{{QStringLiteral("name"), name},
                        {QStringLiteral("insecure"), insecure},
                        {QStringLiteral("agents"), agentArray},
                        {QStringLiteral("apps"), appArray},
                        {QStringLiteral("failover"), failoverJson},
-                       {QStringLiteral("topology"), topologyJson}};
+                       {QStringLiteral("topology"), topologyJson},
+                       {QStringLiteral("prediction"), predictionJson}};
 }
 
 Status ClusterConfig::validate() const
@@ -797,6 +919,8 @@ Status ClusterConfig::validate() const
     if (auto status = failover.validate(); !status)
         return status;
     if (auto status = topology.validate(); !status)
+        return status;
+    if (auto status = prediction.validate(); !status)
         return status;
     if (auto status = validateAgents(*this); !status)
         return status;

@@ -43,6 +43,7 @@ auto orderKey(const RankedCandidate &c)
     return std::make_tuple(c.eligible ? 0 : 1,
                            tierOrder(c.facts.tier),
                            c.seqBehind,
+                           c.facts.predictedToFail ? 1 : 0,
                            -c.facts.priority,
                            c.facts.divergence,
                            c.facts.latencyMs,
@@ -71,6 +72,7 @@ QList<RankedCandidate> rankCandidates(const QList<CandidateFacts> &candidates)
             {QStringLiteral("tier"), tierName(facts.tier)},
             {QStringLiteral("seq"), QString::number(facts.seq)},
             {QStringLiteral("seq-behind"), QString::number(candidate.seqBehind)},
+            {QStringLiteral("predicted-to-fail"), facts.predictedToFail ? QStringLiteral("yes") : QStringLiteral("no")},
             {QStringLiteral("priority"), QString::number(facts.priority)},
             {QStringLiteral("divergence"), QString::number(facts.divergence, 'f', 3)},
             {QStringLiteral("latency-ms"), QString::number(facts.latencyMs, 'f', 1)},
@@ -97,6 +99,8 @@ QString rankReason(const RankedCandidate &first, const RankedCandidate &second)
         return QStringLiteral("%1 before %2").arg(tierName(a.tier), tierName(b.tier));
     if (first.seqBehind != second.seqBehind)
         return QStringLiteral("%1 seqs ahead").arg(second.seqBehind - first.seqBehind);
+    if (a.predictedToFail != b.predictedToFail)
+        return QStringLiteral("%1's host is predicted to fail (risk %2)").arg(b.agent).arg(b.failureRisk, 0, 'f', 2);
     if (a.priority != b.priority)
         return QStringLiteral("operator priority %1 over %2").arg(a.priority).arg(b.priority);
     if (a.divergence != b.divergence)

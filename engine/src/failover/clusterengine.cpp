@@ -81,6 +81,7 @@ void ClusterEngine::Impl::run()
     }
     m_store = std::move(store->writer);
     m_lastIncidentId = store->lastIncidentId;
+    startRiskWorker();
     m_startedMs = now();
     openLinks();
     for (const ClusterApp &config : m_options.config.apps) {
@@ -97,6 +98,7 @@ void ClusterEngine::Impl::run()
     while (!m_stop) {
         pollOnce(kTickMs);
         runCommands();
+        journalRiskEvents();
         expireRequests();
         updateSuspicion();
         for (auto &[name, app] : m_apps)
@@ -105,6 +107,7 @@ void ClusterEngine::Impl::run()
     }
     m_pending.clear();
     m_agents.clear();
+    m_risk.reset();
     journal(QStringLiteral("engine"), {}, {}, QStringLiteral("engine stopped"));
     m_store.reset();
 }
@@ -330,6 +333,8 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
     snapshot->journalHead = m_journalHead->load();
     snapshot->recentJournal = m_recentJournal; // implicitly shared: no copy until the next entry
     snapshot->journalCount = m_journalCount;
+    if (m_riskTable)
+        snapshot->prediction = m_riskTable->view;
     for (const auto &[name, agent] : m_agents) {
         AgentView view;
         view.name = name;
@@ -346,6 +351,14 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
         if (agent.last) {
             view.hostMetrics = agent.last->host;
             view.peers = agent.last->peers;
+        }
+        if (m_riskTable) {
+            if (const auto risk = m_riskTable->hosts.find(name); risk != m_riskTable->hosts.end()) {
+                view.failureRisk = risk->second.risk;
+                view.anomaly = risk->second.anomaly;
+                view.anomalyMetric = risk->second.worstMetric;
+                view.riskModelVersion = risk->second.modelVersion;
+            }
         }
         snapshot->agents.append(view);
     }

@@ -16,6 +16,7 @@
 
 #include "failover/agentlink.h"
 #include "failover/hookrunner.h"
+#include "failover/riskworker.h"
 #include "failover/storewriter.h"
 #include "foresight/detection/phiaccrualdetector.h"
 #include "foresight/failover/clusterengine.h"
@@ -52,7 +53,8 @@ struct AgentRuntime
     QMap<QString, QCborMap> apps; // application → its status map from the latest heartbeat
     bool suspected = false;
     QString error;
-    std::uint64_t peersIncarnation = 0; // the agent process that accepted the peer list
+    std::int64_t lastRiskSampleWallMs = 0; // when its host metrics last went to the risk worker
+    std::uint64_t peersIncarnation = 0;    // the agent process that accepted the peer list
     std::int64_t peersRetryAtMs = 0;
 };
 
@@ -178,6 +180,14 @@ private:
     std::optional<QCborMap> appStatus(const QString &agent, const QString &app) const;
     bool reachable(const QString &agent) const;
 
+    // riskflow.cpp: host metrics and failures to the prediction thread, its findings back.
+    void startRiskWorker();
+    void feedRisk(failover::AgentRuntime &agent, const Heartbeat &heartbeat, bool restarted);
+    void reportFailureToRisk(const QString &agent, std::int64_t lastHeardWallMs);
+    void journalRiskEvents();
+    double failureRisk(const QString &agent) const;
+    bool predictedToFail(const QString &agent) const;
+
     // failoverflow.cpp: the per-application state machine.
     void evaluate(failover::AppRuntime &app);
     void adoptOrDeploy(failover::AppRuntime &app);
@@ -238,6 +248,8 @@ private:
     Clock &m_clock;
     const FailoverSettings &m_settings;
     std::unique_ptr<failover::StoreWriter> m_store;
+    std::unique_ptr<failover::RiskWorker> m_risk;
+    std::shared_ptr<const failover::RiskTable> m_riskTable; // refreshed once per tick
     qint64 m_lastIncidentId = 0;
     std::map<QString, failover::AgentRuntime> m_agents;
     std::map<QString, failover::AppRuntime> m_apps;

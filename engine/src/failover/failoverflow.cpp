@@ -44,7 +44,7 @@ FailoverScore ClusterEngine::Impl::score(const AppRuntime &app) const
         phi = m_settings.phiThreshold;
     if (app.phase == AppPhase::AwaitingLease || app.phase == AppPhase::Promoting)
         phi = m_settings.phiThreshold;
-    return failoverScore(m_settings, phi, app.primaryDivergence, app.primaryIntegrityFailed);
+    return failoverScore(m_settings, phi, app.primaryDivergence, app.primaryIntegrityFailed, failureRisk(app.primary));
 }
 
 QList<RankedCandidate> ClusterEngine::Impl::candidates(const AppRuntime &app) const
@@ -67,6 +67,8 @@ QList<RankedCandidate> ClusterEngine::Impl::candidates(const AppRuntime &app) co
         // The application's clients are taken to run near its primary (its SDK endpoint is
         // local to it): the last round trip measured between the candidate and the primary.
         candidate.latencyMs = rttMs(name, app.primary).value_or(0);
+        candidate.failureRisk = failureRisk(name);
+        candidate.predictedToFail = predictedToFail(name);
         candidate.priority = agent.config.priority;
         candidate.neverPromote = agent.config.neverPromote;
         candidate.maintenance = agent.config.maintenance;

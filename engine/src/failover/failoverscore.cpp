@@ -7,11 +7,12 @@ namespace foresight {
 namespace {
 double weightSum(const FailoverSettings &settings)
 {
-    return settings.weightHeartbeat + settings.weightDivergence + settings.weightIntegrity;
+    return settings.weightHeartbeat + settings.weightDivergence + settings.weightIntegrity + settings.weightRisk;
 }
 } // namespace
 
-FailoverScore failoverScore(const FailoverSettings &settings, double phi, double divergence, bool integrityFailed)
+FailoverScore failoverScore(
+    const FailoverSettings &settings, double phi, double divergence, bool integrityFailed, double failureRisk)
 {
     FailoverScore result;
     // Binary, as the seed's "heartbeat status": a phi just under the threshold is no evidence of
@@ -19,10 +20,11 @@ FailoverScore failoverScore(const FailoverSettings &settings, double phi, double
     result.heartbeat = phi >= settings.phiThreshold ? 1.0 : 0.0;
     result.divergence = std::clamp(divergence, 0.0, 1.0);
     result.integrity = integrityFailed ? 1.0 : 0.0;
+    result.risk = std::clamp(failureRisk, 0.0, 1.0);
     const double sum = weightSum(settings);
     if (sum > 0) {
         result.score = (settings.weightHeartbeat * result.heartbeat + settings.weightDivergence * result.divergence
-                        + settings.weightIntegrity * result.integrity)
+                        + settings.weightIntegrity * result.integrity + settings.weightRisk * result.risk)
                        / sum;
     }
     result.threshold = settings.scoreThreshold;
@@ -32,7 +34,8 @@ FailoverScore failoverScore(const FailoverSettings &settings, double phi, double
 QString FailoverScore::explain(const FailoverSettings &settings) const
 {
     const double sum = weightSum(settings) > 0 ? weightSum(settings) : 1.0;
-    return QStringLiteral("%1 = %2*%3 (heartbeat) + %4*%5 (divergence) + %6*%7 (integrity), threshold %8")
+    return QStringLiteral(
+               "%1 = %2*%3 (heartbeat) + %4*%5 (divergence) + %6*%7 (integrity) + %8*%9 (failure risk), threshold %10")
         .arg(score, 0, 'f', 2)
         .arg(settings.weightHeartbeat / sum, 0, 'f', 2)
         .arg(heartbeat, 0, 'f', 2)
@@ -40,6 +43,8 @@ QString FailoverScore::explain(const FailoverSettings &settings) const
         .arg(divergence, 0, 'f', 2)
         .arg(settings.weightIntegrity / sum, 0, 'f', 2)
         .arg(integrity, 0, 'f', 2)
+        .arg(settings.weightRisk / sum, 0, 'f', 2)
+        .arg(risk, 0, 'f', 2)
         .arg(threshold, 0, 'f', 2);
 }
 

@@ -45,6 +45,7 @@ void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &hear
                         .arg(restarted ? QStringLiteral(" (restarted)") : QString()));
         agent.suspected = false;
     }
+    feedRisk(agent, heartbeat, restarted);
     agent.phi.heartbeat(heartbeat.receivedMs);
     agent.last = heartbeat;
     agent.error.clear();
@@ -79,6 +80,7 @@ void ClusterEngine::Impl::updateSuspicion()
             continue;
         if (agent.phi.phi(t) >= m_settings.phiThreshold) {
             agent.suspected = true;
+            reportFailureToRisk(name, wallNow() - (t - agent.last->receivedMs));
             journal(QStringLiteral("detection"),
                     {},
                     name,

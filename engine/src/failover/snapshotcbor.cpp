@@ -20,6 +20,7 @@ QCborMap scoreToCbor(const FailoverScore &score)
     return QCborMap{{QStringLiteral("heartbeat"), score.heartbeat},
                     {QStringLiteral("divergence"), score.divergence},
                     {QStringLiteral("integrity"), score.integrity},
+                    {QStringLiteral("risk"), score.risk},
                     {QStringLiteral("score"), score.score},
                     {QStringLiteral("threshold"), score.threshold},
                     {QStringLiteral("warranted"), score.failoverWarranted()}};
@@ -91,7 +92,33 @@ QCborMap agentToCbor(const AgentView &agent)
     for (const PeerLinkReport &peer : agent.peers)
         peers.append(peerToCbor(peer));
     map.insert(QStringLiteral("peers"), peers);
+    if (agent.failureRisk >= 0) {
+        map.insert(QStringLiteral("failure-risk"), agent.failureRisk);
+        map.insert(QStringLiteral("risk-model-version"), agent.riskModelVersion);
+    }
+    if (agent.anomaly >= 0) {
+        map.insert(QStringLiteral("anomaly"), agent.anomaly);
+        map.insert(QStringLiteral("anomaly-metric"), agent.anomalyMetric);
+    }
     return map;
+}
+
+QCborMap predictionToCbor(const PredictionView &prediction)
+{
+    return QCborMap{{QStringLiteral("enabled"), prediction.enabled},
+                    {QStringLiteral("model-version"), prediction.modelVersion},
+                    {QStringLiteral("model-kind"), prediction.modelKind},
+                    {QStringLiteral("trained-ms"), prediction.trainedWallMs},
+                    {QStringLiteral("train-start-ms"), prediction.trainStartMs},
+                    {QStringLiteral("train-end-ms"), prediction.trainEndMs},
+                    {QStringLiteral("evaluation"), jsonToCbor(prediction.evaluation)},
+                    {QStringLiteral("state"), prediction.state},
+                    {QStringLiteral("last-error"), prediction.lastError},
+                    {QStringLiteral("incidents-in-window"), prediction.incidentsInWindow},
+                    {QStringLiteral("trainings"), prediction.trainings},
+                    {QStringLiteral("hosts-sampled"), prediction.hostsSampled},
+                    {QStringLiteral("horizon-ms"), prediction.horizonMs},
+                    {QStringLiteral("alert-risk"), prediction.alertRisk}};
 }
 
 QCborMap appToCbor(const AppView &app)
@@ -151,7 +178,8 @@ QCborMap snapshotToCbor(const ClusterSnapshot &snapshot, const QString &onlyApp)
                     {QStringLiteral("taken-ms"), qMax<qint64>(0, snapshot.takenWallMs)},
                     {QStringLiteral("journal-head"), qMax<qint64>(0, snapshot.journalHead)},
                     {QStringLiteral("agents"), agents},
-                    {QStringLiteral("apps"), apps}};
+                    {QStringLiteral("apps"), apps},
+                    {QStringLiteral("prediction"), predictionToCbor(snapshot.prediction)}};
 }
 
 QCborMap journalEntryToCbor(const JournalEntry &entry)

@@ -18,6 +18,7 @@ QCborMap snapshotToCbor(const ClusterSnapshot &snapshot, const QString &onlyApp 
 QCborMap agentToCbor(const AgentView &agent);
 QCborMap appToCbor(const AppView &app);
 QCborMap candidateToCbor(const RankedCandidate &candidate);
+QCborMap predictionToCbor(const PredictionView &prediction);
 QCborMap journalEntryToCbor(const JournalEntry &entry);
 QCborMap incidentToCbor(const Incident &incident);
 // Integral JSON numbers become CBOR integers, the rest as QCborValue::fromJsonValue does.

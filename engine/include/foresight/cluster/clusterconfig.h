@@ -52,7 +52,8 @@ struct FailoverSettings
     int flapWindowMs = 300'000;    // no second automatic failover of an app within this, unless acknowledged
     double weightHeartbeat = 0.6;  // weighted failover score (seed 10601909): heartbeat status,
     double weightDivergence = 0.2; //   model divergence,
-    double weightIntegrity = 0.2;  //   data integrity;
+    double weightIntegrity = 0.2;  //   data integrity,
+    double weightRisk = 0.1;       //   predicted failure risk of the primary's host;
     double scoreThreshold = 0.5;   //   fail over when the score reaches this
     QString preFailoverHook;       // program run before a promotion; a non-zero exit vetoes it
     QString postFailoverHook;      // program run after a promotion
@@ -81,6 +82,30 @@ struct TopologySettings
     Status validate() const;
 };
 
+// Host failure prediction (issue 4): the console turns the host metrics in agents' heartbeats
+// into a failure risk per host with an xgboost model it retrains in the background from the
+// failures it has seen (docs/cluster-config.md, `prediction`). Durations in milliseconds.
+struct PredictionSettings
+{
+    bool enabled = true;
+    int sampleIntervalMs = 1000;       // one metric sample per host per interval feeds the models
+    int horizonMs = 60'000;            // the model gives P(failure within this)
+    int shortWindow = 12;              // samples: recent level, trend, variability
+    int longWindow = 120;              // samples: the baseline the recent window is compared with
+    int trainingWindowMs = 21'600'000; // rows older than this (6 h) are forgotten
+    int trainingStride = 5;            // every n-th sample becomes a training row
+    int maxRowsPerHost = 4000;         // healthy rows kept per host (the newest)
+    int retrainIntervalMs = 600'000;   // retrain this often when the data allows
+    int minIncidents = 1;              // incidents in the training window before a first model
+    int rounds = 60;                   // xgboost boosting rounds
+    int maxDepth = 4;                  // xgboost max_depth
+    double alertRisk = 0.5;            // a risk at or above this counts as a predicted failure
+
+    Status validate() const;
+    // The model kind in the model store: one per horizon, since a model answers one question.
+    QString modelKind() const;
+};
+
 // The cluster configuration a console works from: imported from a JSON file into the console's
 // SQLite store, edited with foresightctl. The JSON format is documented in docs/cluster-config.md.
 struct ClusterConfig
@@ -91,6 +116,7 @@ struct ClusterConfig
     QList<ClusterApp> apps;
     FailoverSettings failover;
     TopologySettings topology;
+    PredictionSettings prediction;
 
     // Parses and validates; errors name the offending field as a path, e.g. "agents[2].url".
     static Result<ClusterConfig> fromJson(const QByteArray &json, const QString &sourceName);

@@ -14,22 +14,23 @@ struct CandidateFacts
 {
     QString agent;
     Tier tier = Tier::Hot;
-    std::uint64_t seq = 0;     // its position (at the primary's epoch)
-    bool reachable = true;     // the console hears its heartbeats
-    bool integrityOk = true;   // its digest matched the primary's at the same sequence number
-    QString integrityNote;     // why not
-    double divergence = 0;     // model divergence from the primary, 0..1 (prediction issue)
-    double latencyMs = 0;      // to the application's clients (topology); 0 when unknown
-    double failureRisk = 0;    // predicted failure risk of its host, 0..1 (prediction issue)
-    int priority = 0;          // operator preference: higher first
-    bool neverPromote = false; // operator flag
-    bool maintenance = false;  // its host is in maintenance
+    std::uint64_t seq = 0;        // its position (at the primary's epoch)
+    bool reachable = true;        // the console hears its heartbeats
+    bool integrityOk = true;      // its digest matched the primary's at the same sequence number
+    QString integrityNote;        // why not
+    double divergence = 0;        // model divergence from the primary, 0..1 (prediction issue)
+    double latencyMs = 0;         // to the application's clients (topology); 0 when unknown
+    double failureRisk = 0;       // predicted failure risk of its host, 0..1 (the anomaly score without a model)
+    bool predictedToFail = false; // the model's risk for its host is at or above prediction.alert-risk
+    int priority = 0;             // operator preference: higher first
+    bool neverPromote = false;    // operator flag
+    bool maintenance = false;     // its host is in maintenance
 };
 
 // One line of a candidate's explanation.
 struct RankTerm
 {
-    QString name;  // "tier", "seq-behind", "priority", "divergence", "latency-ms", "failure-risk"
+    QString name;  // "tier", "seq-behind", "predicted-to-fail", "priority", "divergence", "latency-ms", "failure-risk"
     QString value; // as shown to the operator
 };
 
@@ -45,8 +46,9 @@ struct RankedCandidate
 
 // Orders the candidates the way issue 3 asks, most important first: eligibility (reachable,
 // integrity intact, not never-promote, not in maintenance), tier (hot before warm before cold),
-// sequence (highest first: nothing acknowledged may be lost when a hot replica holds it), the
-// operator's priority, lowest divergence, lowest latency to clients, lowest failure risk, name
+// sequence (highest first: nothing acknowledged may be lost when a hot replica holds it), a host
+// not predicted to fail before one that is (promoting onto a failing host buys a second failover),
+// the operator's priority, lowest divergence, lowest latency to clients, lowest failure risk, name
 // (so the choice is deterministic). Data safety outranks every preference: an operator priority
 // never makes the engine pick a replica that holds less. Eligible candidates come first.
 QList<RankedCandidate> rankCandidates(const QList<CandidateFacts> &candidates);

@@ -18,8 +18,11 @@ namespace foresight {
 struct ClusterEngineOptions
 {
     ClusterConfig config;
-    KeyPair keys;           // the console's key pair (an admin key in every agent's allowlist)
-    QString storePath;      // the console's SQLite store (journal, incidents)
+    KeyPair keys;      // the console's key pair (an admin key in every agent's allowlist)
+    QString storePath; // the console's SQLite store (journal, incidents)
+    // The failure-prediction models' SQLite store; empty: "<storePath without .sqlite>-models.sqlite",
+    // or none when storePath is empty too (models then live only as long as the engine).
+    QString modelStorePath;
     Clock *clock = nullptr; // default: SystemClock
     // Assign the roles the configuration names to agents that hold nothing of an application yet.
     bool deploy = true;

@@ -3,6 +3,7 @@
 #include <cstdint>
 
 #include <QCborMap>
+#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -32,6 +33,13 @@ struct AgentView
     QString error;               // why the engine cannot watch it (subscription refused, bad key)
     QCborMap hostMetrics;        // from its latest heartbeat (docs/protocol.md 10.6)
     QList<PeerLinkReport> peers; // its measured links to the other agents
+    // Host failure prediction (docs/protocol.md 11): P(failure within the horizon) from the
+    // model, -1 without one; the health baseline's anomaly score (max over metrics, 0..1), -1
+    // before the first sample; the metric that scored it; the model version behind failureRisk.
+    double failureRisk = -1;
+    double anomaly = -1;
+    QString anomalyMetric;
+    qint64 riskModelVersion = 0;
 };
 
 struct ReplicaView
@@ -87,12 +95,32 @@ struct AppView
     QString topology;                     // where the hot tier stands (hysteresis, a move under way)
 };
 
+// Where host failure prediction stands: the model in use, how it was trained and how well it did
+// on rows it did not learn from, and why there is none yet or why the last training failed.
+struct PredictionView
+{
+    bool enabled = false;
+    qint64 modelVersion = 0; // 0: no model yet
+    QString modelKind;
+    qint64 trainedWallMs = 0;
+    qint64 trainStartMs = 0, trainEndMs = 0; // the training rows' time span
+    QJsonObject evaluation;                  // rows, positives, incidents, precision, recall, f1, train-ms
+    QString state;                           // one sentence for the operator
+    QString lastError;                       // the latest training or loading failure, if any
+    int incidentsInWindow = 0;
+    int trainings = 0; // since the engine started
+    int hostsSampled = 0;
+    qint64 horizonMs = 0;
+    double alertRisk = 0;
+};
+
 struct ClusterSnapshot
 {
     qint64 takenWallMs = 0;
     QString clusterName;
     QList<AgentView> agents;
     QList<AppView> apps;
+    PredictionView prediction;
     qint64 journalHead = 0; // id of the newest journal entry
     // The engine's most recent journal entries, oldest first (their store ids are assigned later
     // and are 0 here), and how many it has written since it started: entry i of recentJournal is

@@ -7,24 +7,29 @@
 namespace foresight {
 
 // The weighted failover score of seed 10601909 for one primary:
-//   score = w_h * heartbeat + w_d * divergence + w_i * integrity, weights normalised to sum 1,
-// every term in [0, 1]. heartbeat is 1 once the detector's phi reaches its threshold (0 below
-// it), divergence is the prediction engine's model divergence of the primary
-// from its replicas (0 until that issue feeds it), integrity is 1 when the primary's digest
-// disagrees with the majority of its hot replicas at the same sequence number.
+//   score = w_h * heartbeat + w_d * divergence + w_i * integrity + w_r * risk, weights normalised
+// to sum 1, every term in [0, 1]. heartbeat is 1 once the detector's phi reaches its threshold (0
+// below it), divergence is the prediction engine's model divergence of the primary from its
+// replicas, integrity is 1 when the primary's digest disagrees with the majority of its hot
+// replicas at the same sequence number, risk is the predicted failure risk of the primary's host.
+// With the default weights only the heartbeat term can reach the threshold: the others make a
+// failover more certain, never start one against a primary that answers.
 struct FailoverScore
 {
     double heartbeat = 0;
     double divergence = 0;
     double integrity = 0;
+    double risk = 0;
     double score = 0;
     double threshold = 0;
 
     bool failoverWarranted() const { return score >= threshold; }
-    // "0.60 = 0.6*1.00 (heartbeat) + 0.2*0.00 (divergence) + 0.2*0.00 (integrity), threshold 0.50"
+    // "0.55 = 0.55*1.00 (heartbeat) + 0.18*0.00 (divergence) + 0.18*0.00 (integrity) + 0.09*0.00
+    // (failure risk), threshold 0.50"
     QString explain(const FailoverSettings &settings) const;
 };
 
-FailoverScore failoverScore(const FailoverSettings &settings, double phi, double divergence, bool integrityFailed);
+FailoverScore failoverScore(
+    const FailoverSettings &settings, double phi, double divergence, bool integrityFailed, double failureRisk = 0);
 
 } // namespace foresight

@@ -1,0 +1,205 @@
+// Host failure prediction in the running engine, with real agents on loopback: their heartbeats'
+// host metrics become anomaly scores at once; a kill -9 becomes the incident a first model is
+// trained on in the background; the model is stored in SQLite, feeds the snapshot, the status
+// encoding and the failover score, and comes back after a restart; a damaged newer model is
+// passed over with its version named, and the last good one stays in use.
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "enginetesting.h"
+#include "failover/snapshotcbor.h"
+#include "foresight/prediction/hostriskmonitor.h"
+#include "foresight/prediction/modelstore.h"
+
+using namespace foresight;
+using namespace foresight::testing;
+
+namespace {
+
+constexpr int kTimeoutMs = 60000;
+
+PredictionSettings fastPrediction()
+{
+    PredictionSettings settings;
+    settings.sampleIntervalMs = 100;
+    settings.horizonMs = 2000;
+    settings.shortWindow = 4;
+    settings.longWindow = 10;
+    settings.trainingStride = 1;
+    settings.retrainIntervalMs = 600'000; // one training in this test, then the model stays
+    settings.rounds = 10;
+    settings.maxDepth = 3;
+    return settings;
+}
+
+// The engine's latest snapshot, or an empty one before its first.
+std::shared_ptr<const ClusterSnapshot> snapshotOf(const ClusterEngine &engine)
+{
+    auto snapshot = engine.snapshot();
+    return snapshot ? snapshot : std::make_shared<const ClusterSnapshot>();
+}
+
+// An agent's view, or a default one while the engine does not list it yet.
+AgentView agentOf(const ClusterEngine &engine, const QString &name)
+{
+    const auto snapshot = snapshotOf(engine);
+    const AgentView *view = snapshot->agent(name);
+    return view ? *view : AgentView{};
+}
+
+bool journalHas(const ClusterEngine &engine, const QString &kind, const QString &text)
+{
+    const auto snapshot = engine.snapshot();
+    if (!snapshot)
+        return false;
+    for (const JournalEntry &entry : snapshot->recentJournal) {
+        if (entry.kind == kind && entry.message.contains(text))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestPrediction : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<LocalCluster> m_cluster;
+    ClusterConfig m_config;
+
+    QString storePath() const { return m_dir.filePath(QStringLiteral("console.sqlite")); }
+    QString modelStorePath() const { return m_dir.filePath(QStringLiteral("console-models.sqlite")); }
+
+    std::unique_ptr<ClusterEngine> startEngine()
+    {
+        ClusterEngineOptions options;
+        options.config = m_config;
+        options.keys = m_cluster->adminKeys();
+        options.storePath = storePath();
+        auto engine = ClusterEngine::start(options);
+        if (!engine)
+            qWarning().noquote() << "cannot start the engine:" << engine.error().toString();
+        return engine ? std::move(*engine) : nullptr;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        LocalCluster::Options options;
+        options.workDir = m_dir.filePath(QStringLiteral("cluster"));
+        options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
+        auto cluster = LocalCluster::start(options);
+        QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
+        m_cluster = std::move(*cluster);
+        m_config = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}}); // charlie is a spare
+        m_config.prediction = fastPrediction();
+    }
+
+    void cleanupTestCase() { m_cluster.reset(); }
+
+    void aFailureTrainsAModelThatFeedsTheEngine()
+    {
+        auto engine = startEngine();
+        QVERIFY(engine);
+        // Anomaly scores from the first samples on; no model without a failure.
+        QTRY_VERIFY_WITH_TIMEOUT(snapshotOf(*engine)->prediction.hostsSampled == 3, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(agentOf(*engine, QStringLiteral("charlie")).anomaly >= 0, kTimeoutMs);
+        const AgentView charlie = agentOf(*engine, QStringLiteral("charlie"));
+        QVERIFY(prediction::riskMetricNames().contains(charlie.anomalyMetric));
+        QCOMPARE(charlie.failureRisk, -1.0);
+        QTRY_VERIFY_WITH_TIMEOUT(snapshotOf(*engine)->prediction.state.contains(QStringLiteral("0 incident(s)")),
+                                 kTimeoutMs);
+
+        m_cluster->agent(2).kill();
+        QTRY_VERIFY_WITH_TIMEOUT(snapshotOf(*engine)->prediction.modelVersion >= 1, kTimeoutMs);
+        auto snapshot = snapshotOf(*engine);
+        const PredictionView &prediction = snapshot->prediction;
+        QVERIFY2(prediction.state.contains(QStringLiteral("model %1 trained").arg(prediction.modelVersion)),
+                 qPrintable(prediction.state));
+        QCOMPARE(prediction.incidentsInWindow, 1);
+        QVERIFY(prediction.evaluation.value(QStringLiteral("positives")).toInteger() > 0);
+        QVERIFY(prediction.evaluation.value(QStringLiteral("rows")).toInteger()
+                > prediction.evaluation.value(QStringLiteral("positives")).toInteger());
+        QVERIFY(prediction.trainEndMs >= prediction.trainStartMs);
+        QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, QStringLiteral("prediction"), QStringLiteral("trained")),
+                                 kTimeoutMs);
+
+        // The live hosts now carry the model's risk, and the primary's is a term of the score.
+        QTRY_VERIFY_WITH_TIMEOUT(agentOf(*engine, QStringLiteral("alpha")).riskModelVersion == prediction.modelVersion,
+                                 kTimeoutMs);
+        snapshot = snapshotOf(*engine);
+        const AgentView *alpha = snapshot->agent(QStringLiteral("alpha"));
+        QVERIFY(alpha->failureRisk >= 0 && alpha->failureRisk <= 1);
+        const AppView *app = appOf(snapshot);
+        QVERIFY(app);
+        QCOMPARE(app->score.risk, alpha->failureRisk);
+        QVERIFY2(app->scoreExplained.contains(QStringLiteral("(failure risk)")), qPrintable(app->scoreExplained));
+
+        // The console API's status carries it all (docs/protocol.md, console-status-reply).
+        const QCborMap status = failover::snapshotToCbor(*snapshot);
+        const QCborMap predictionMap = status.value(QStringLiteral("prediction")).toMap();
+        QCOMPARE(predictionMap.value(QStringLiteral("model-version")).toInteger(), prediction.modelVersion);
+        QCOMPARE(predictionMap.value(QStringLiteral("model-kind")).toString(), fastPrediction().modelKind());
+        bool alphaHasRisk = false;
+        for (const QCborValue &agent : status.value(QStringLiteral("agents")).toArray()) {
+            if (agent.toMap().value(QStringLiteral("name")).toString() == QLatin1String("alpha"))
+                alphaHasRisk = agent.toMap().contains(QStringLiteral("failure-risk"));
+        }
+        QVERIFY(alphaHasRisk);
+    }
+
+    void theStoredModelComesBackAfterARestart()
+    {
+        qint64 stored = 0;
+        {
+            auto store = prediction::ModelStore::open(modelStorePath());
+            QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
+            auto versions = (*store)->versions(fastPrediction().modelKind());
+            QVERIFY(versions && !versions->isEmpty());
+            stored = versions->last();
+        }
+        auto engine = startEngine();
+        QVERIFY(engine);
+        QTRY_VERIFY_WITH_TIMEOUT(snapshotOf(*engine)->prediction.modelVersion == stored, kTimeoutMs);
+        QVERIFY2(snapshotOf(*engine)->prediction.state.contains(QStringLiteral("loaded from the model store")),
+                 qPrintable(snapshotOf(*engine)->prediction.state));
+        QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, QStringLiteral("prediction"), QStringLiteral("loaded")),
+                                 kTimeoutMs);
+    }
+
+    void aDamagedNewerModelIsPassedOverAndTheLastGoodOneStays()
+    {
+        qint64 good = 0;
+        qint64 damaged = 0;
+        {
+            auto store = prediction::ModelStore::open(modelStorePath());
+            QVERIFY(store);
+            auto latest = (*store)->latest(fastPrediction().modelKind());
+            QVERIFY(latest);
+            good = latest->version;
+            prediction::StoredModel bad = *latest;
+            bad.version = 0;
+            bad.createdMs = 0;
+            bad.bytes = QByteArrayLiteral("{\"not\": \"a model\"}");
+            auto saved = (*store)->save(bad);
+            QVERIFY(saved);
+            damaged = *saved;
+        }
+        auto engine = startEngine();
+        QVERIFY(engine);
+        QTRY_VERIFY_WITH_TIMEOUT(snapshotOf(*engine)->prediction.modelVersion == good, kTimeoutMs);
+        const QString error = snapshotOf(*engine)->prediction.lastError;
+        QVERIFY2(error.contains(QString::number(damaged)), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, QStringLiteral("prediction"), QStringLiteral("passed over")),
+                                 kTimeoutMs);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestPrediction)
+#include "tst_prediction.moc"
