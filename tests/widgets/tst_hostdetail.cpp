@@ -485,7 +485,7 @@ private Q_SLOTS:
         QVERIFY(risk);
         QCOMPARE(risk->count(), 0);
 
-        // Where the prediction (a later issue) will plug in: its points chart like the others.
+        // Points added directly chart like the others.
         QSignalSpy updated(&history, &HostMetricsHistory::updated);
         history.addFailureRisk(QStringLiteral("a"), kStartMs, 0.25);
         history.addFailureRisk(QStringLiteral("a"), kStartMs - 1, 0.5); // out of order: dropped
@@ -494,6 +494,20 @@ private Q_SLOTS:
         QCOMPARE(ys(risk), QList<double>{0.25});
         QVERIFY(panel.findChild<QChartView *>(QStringLiteral("failureRiskChart"))->isVisible());
         QVERIFY(!riskState->text().contains(QStringLiteral("no prediction yet")));
+    }
+
+    void theEnginesFailureRiskIsRecordedWithEachNewSample()
+    {
+        HostMetricsHistory history;
+        AgentView withModel = agent(QStringLiteral("a"), QStringLiteral("h1"), hostMetrics(Reading()));
+        withModel.failureRisk = 0.75;
+        AgentView noModelYet = agent(QStringLiteral("b"), QStringLiteral("h2"), hostMetrics(Reading()));
+        history.addSnapshot(snapshot(kStartMs, {withModel, noModelYet}));
+        history.addSnapshot(snapshot(kStartMs + 100, {withModel, noModelYet})); // the same reading: no point
+        QCOMPARE(history.sampleCount(QStringLiteral("a"), Metric::FailureRisk), 1);
+        QCOMPARE(history.latestFailureRisk(QStringLiteral("a"))->y(), 0.75);
+        QCOMPARE(history.latestFailureRisk(QStringLiteral("a"))->x(), double(kStartMs));
+        QCOMPARE(history.sampleCount(QStringLiteral("b"), Metric::FailureRisk), 0); // -1: no model
     }
 
     void accessibleNames()

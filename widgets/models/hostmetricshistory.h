@@ -27,8 +27,9 @@ namespace foresight::widgets {
 // and never more than maxSamples() are kept. An agent that leaves the cluster keeps its history
 // (the operator wants to see how it went down) until forget(); agents() lists every agent seen.
 //
-// Failure risk is a separate series per agent, fed by addFailureRisk() from the prediction (a
-// later issue); until then it stays empty, and views say that there is no prediction yet.
+// Failure risk is a separate series per agent: the engine's prediction (AgentView::failureRisk)
+// is recorded with each new metrics sample, and addFailureRisk() adds points directly. Until the
+// engine has a model the series stays empty, and views say that there is no prediction yet.
 //
 // GUI thread only (or whichever single thread owns it); not thread-safe.
 class HostMetricsHistory final : public QObject
