@@ -31,6 +31,16 @@ QString agentState(const AgentView &agent)
     return state.join(QStringLiteral(", "));
 }
 
+// The model's failure risk, else the anomaly score marked as such; "-" before any sample.
+QString riskCell(const AgentView &agent)
+{
+    if (agent.failureRisk >= 0)
+        return QString::number(agent.failureRisk, 'f', 2);
+    if (agent.anomaly >= 0)
+        return QStringLiteral("a%1").arg(agent.anomaly, 0, 'f', 2);
+    return QStringLiteral("-");
+}
+
 } // namespace
 
 QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry> &journal)
@@ -40,13 +50,20 @@ QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry
                  .arg(snapshot.clusterName, clockTime(snapshot.takenWallMs));
     lines << QString();
     lines << cell(QStringLiteral("AGENT"), 12) + cell(QStringLiteral("HOST"), 12) + cell(QStringLiteral("HEARD"), 10)
-                 + cell(QStringLiteral("PHI"), 6) + QStringLiteral("STATE");
+                 + cell(QStringLiteral("PHI"), 6) + cell(QStringLiteral("RISK"), 7) + QStringLiteral("STATE");
     for (const AgentView &agent : snapshot.agents) {
         lines << cell(agent.name, 12) + cell(agent.host, 12)
                      + cell(agent.heardMsAgo < 0 ? QStringLiteral("-") : QStringLiteral("%1 ms").arg(agent.heardMsAgo),
                             10)
-                     + cell(QString::number(agent.phi, 'f', 1), 6) + agentState(agent);
+                     + cell(QString::number(agent.phi, 'f', 1), 6) + cell(riskCell(agent), 7) + agentState(agent);
     }
+    if (!snapshot.prediction.enabled)
+        lines << QStringLiteral("prediction: off");
+    else
+        lines << QStringLiteral("prediction: %1%2")
+                     .arg(snapshot.prediction.state,
+                          snapshot.prediction.modelVersion == 0 ? QStringLiteral(" (RISK aN.NN: the anomaly score)")
+                                                                : QString());
     for (const AppView &app : snapshot.apps) {
         lines << QString();
         lines << QStringLiteral("APP %1: primary %2, epoch %3, seq %4, %5, lease %6 ms left   [%7]")
