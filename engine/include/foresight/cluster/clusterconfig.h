@@ -94,7 +94,7 @@ struct PredictionSettings
     int longWindow = 120;              // samples: the baseline the recent window is compared with
     int trainingWindowMs = 21'600'000; // rows older than this (6 h) are forgotten
     int trainingStride = 5;            // every n-th sample becomes a training row
-    int maxRowsPerHost = 4000;         // healthy rows kept per host (the newest)
+    int maxRowsPerHost = 1000;         // healthy rows kept per host (the newest; about 170 bytes each)
     int retrainIntervalMs = 600'000;   // retrain this often when the data allows
     int minIncidents = 1;              // incidents in the training window before a first model
     int rounds = 60;                   // xgboost boosting rounds
