@@ -54,13 +54,8 @@ private:
 
     void startEngine(const ClusterConfig &config)
     {
-        ClusterEngineOptions options;
-        options.config = config;
-        options.keys = m_cluster->adminKeys();
-        options.storePath = storePath();
-        auto engine = ClusterEngine::start(options);
-        QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().toString()));
-        m_engine = std::move(*engine);
+        m_engine = startTestEngine(*m_cluster, config, storePath());
+        QVERIFY(m_engine);
     }
 
     // Starts a cluster and an engine that deploys alpha (primary), bravo (hot), charlie (warm),

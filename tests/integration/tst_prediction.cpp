@@ -75,17 +75,7 @@ private:
     QString storePath() const { return m_dir.filePath(QStringLiteral("console.sqlite")); }
     QString modelStorePath() const { return m_dir.filePath(QStringLiteral("console-models.sqlite")); }
 
-    std::unique_ptr<ClusterEngine> startEngine()
-    {
-        ClusterEngineOptions options;
-        options.config = m_config;
-        options.keys = m_cluster->adminKeys();
-        options.storePath = storePath();
-        auto engine = ClusterEngine::start(options);
-        if (!engine)
-            qWarning().noquote() << "cannot start the engine:" << engine.error().toString();
-        return engine ? std::move(*engine) : nullptr;
-    }
+    std::unique_ptr<ClusterEngine> startEngine() { return startTestEngine(*m_cluster, m_config, storePath()); }
 
 private Q_SLOTS:
     void initTestCase()

@@ -112,13 +112,8 @@ private Q_SLOTS:
         config.topology.bandwidthProbeIntervalMs = 1000;
         config.topology.holdMs = 1500;
         config.topology.cooldownMs = 600'000;
-        ClusterEngineOptions options;
-        options.config = config;
-        options.keys = m_cluster->adminKeys();
-        options.storePath = storePath();
-        auto engine = ClusterEngine::start(options);
-        QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().toString()));
-        m_engine = std::move(*engine);
+        m_engine = startTestEngine(*m_cluster, config, storePath());
+        QVERIFY(m_engine);
         QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
 
         ContinuousWriter writerA(m_cluster->clientOptions(kTestApp), 1);

@@ -33,6 +33,26 @@ inline ClusterConfig clusterConfigFor(LocalCluster &cluster,
     return config;
 }
 
+// An engine over the cluster, with the console's admin keys and its store at storePath. On
+// failure the error is logged (so the test's output says why) and null is returned.
+inline std::unique_ptr<ClusterEngine> startTestEngine(const LocalCluster &cluster,
+                                                      ClusterConfig config,
+                                                      const QString &storePath,
+                                                      bool deploy = true)
+{
+    ClusterEngineOptions options;
+    options.config = std::move(config);
+    options.keys = cluster.adminKeys();
+    options.storePath = storePath;
+    options.deploy = deploy;
+    auto engine = ClusterEngine::start(options);
+    if (!engine) {
+        qWarning().noquote() << "cannot start the engine:" << engine.error().toString();
+        return nullptr;
+    }
+    return std::move(*engine);
+}
+
 inline const AppView *appOf(const std::shared_ptr<const ClusterSnapshot> &snapshot)
 {
     return snapshot ? snapshot->app(kTestApp) : nullptr;
