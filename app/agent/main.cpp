@@ -31,6 +31,7 @@ Configuration file (JSON; flags override it):
     "insecure": false,                     plain TCP without authentication (labs only; logged)
     "dataDir": "/var/lib/foresight",       where cold replicas keep snapshots (SQLite)
     "allowFaultInjection": false,          accept 'fault' messages from admins (labs, training, tests)
+    "procRoot": "/proc",                   where host metrics are read (a simulated host's folder in demos)
     "maxMessageBytes": 16777216,  "maxValueBytes": 1048576,  "replicaAckIntervalMs": 100,
     "apps": [
       { "name": "shop", "role": "primary",
@@ -92,7 +93,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption faults(QStringLiteral("allow-fault-injection"),
                                     QStringLiteral("Accept fault injection (corrupting a replica) from admins: labs, "
                                                    "training and tests only."));
-    parser.addOptions({config, name, listen, sdk, key, allow, insecure, dataDir, primary, faults});
+    const QCommandLineOption procRoot(QStringLiteral("proc-root"),
+                                      QStringLiteral("Read host metrics from <dir> instead of /proc (a simulated "
+                                                     "host's files, for demos and training)."),
+                                      QStringLiteral("dir"));
+    parser.addOptions({config, name, listen, sdk, key, allow, insecure, dataDir, primary, faults, procRoot});
     parser.process(app);
 
     const auto die = [](const QString &message) {
@@ -125,6 +130,8 @@ int main(int argc, char *argv[])
         options.dataDir = parser.value(dataDir);
     if (parser.isSet(faults))
         options.allowFaultInjection = true;
+    if (parser.isSet(procRoot))
+        options.procRoot = parser.value(procRoot);
     for (const QString &appName : parser.values(primary)) {
         foresight::AppAssignment assignment;
         assignment.app = appName;

@@ -1,5 +1,6 @@
-// Host failure prediction in the running engine, with real agents on loopback: their heartbeats'
-// host metrics become anomaly scores at once; a kill -9 becomes the incident a first model is
+// Host failure prediction in the running engine, with real agents on loopback that read their
+// host metrics from a simulated host (sim/SimulatedHost, --proc-root): a degradation of that host
+// reaches the engine through the agents' heartbeats; the metrics become anomaly scores at once; a kill -9 becomes the incident a first model is
 // trained on in the background; the model is stored in SQLite, feeds the snapshot, the status
 // encoding and the failover score, and comes back after a restart; a damaged newer model is
 // passed over with its version named, and the last good one stays in use.
@@ -7,11 +8,13 @@
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include "enginetesting.h"
 #include "failover/snapshotcbor.h"
 #include "foresight/prediction/hostriskmonitor.h"
 #include "foresight/prediction/modelstore.h"
+#include "foresight/sim/simulatedhost.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -69,6 +72,8 @@ class TestPrediction : public QObject
 
 private:
     QTemporaryDir m_dir;
+    std::optional<sim::SimulatedHost> m_host; // every agent's host, advanced by m_hostClock
+    QTimer m_hostClock;
     std::unique_ptr<LocalCluster> m_cluster;
     ClusterConfig m_config;
 
@@ -81,8 +86,20 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
+        sim::SimulatedHostSettings host;
+        host.root = m_dir.filePath(QStringLiteral("proc"));
+        auto simulated = sim::SimulatedHost::create(host, SystemClock::instance().wallMs());
+        QVERIFY2(simulated, qPrintable(simulated ? QString() : simulated.error().message));
+        m_host.emplace(std::move(*simulated));
+        // The test's event loop runs while it waits (QTRY_*), so the host keeps time with it.
+        connect(&m_hostClock, &QTimer::timeout, this, [this] {
+            QVERIFY(m_host->advanceTo(SystemClock::instance().wallMs()));
+        });
+        m_hostClock.start(50);
+
         LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster"));
+        options.extraAgentArgs = {QStringLiteral("--proc-root"), host.root};
         options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
         auto cluster = LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
@@ -92,6 +109,26 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() { m_cluster.reset(); }
+
+    void theAgentsReadTheirSimulatedHost()
+    {
+        auto engine = startEngine();
+        QVERIFY(engine);
+        const auto memoryUsed = [&] {
+            return agentOf(*engine, QStringLiteral("alpha"))
+                .hostMetrics.value(QStringLiteral("mem-used-fraction"))
+                .toDouble();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(memoryUsed() > 0.3 && memoryUsed() < 0.6, kTimeoutMs);
+        m_host->degrade(sim::Degradation::MemoryLeak, SystemClock::instance().wallMs(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(memoryUsed() > 0.95, kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            agentOf(*engine, QStringLiteral("alpha")).hostMetrics.value(QStringLiteral("swap-used-fraction")).toDouble()
+                > 0.5,
+            kTimeoutMs);
+        m_host->clearDegradations();
+        QTRY_VERIFY_WITH_TIMEOUT(memoryUsed() < 0.6, kTimeoutMs);
+    }
 
     void aFailureTrainsAModelThatFeedsTheEngine()
     {

@@ -171,7 +171,8 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
     auto key = stringField(json, "keyFile", options.keyFile, sourceName);
     auto allow = stringField(json, "allowFile", options.allowFile, sourceName);
     auto dataDir = stringField(json, "dataDir", options.dataDir, sourceName);
-    for (const auto *result : {&name, &listen, &sdk, &key, &allow, &dataDir}) {
+    auto procRoot = stringField(json, "procRoot", options.procRoot, sourceName);
+    for (const auto *result : {&name, &listen, &sdk, &key, &allow, &dataDir, &procRoot}) {
         if (!*result)
             return std::unexpected(result->error());
     }
@@ -181,6 +182,7 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
     options.keyFile = *key;
     options.allowFile = *allow;
     options.dataDir = *dataDir;
+    options.procRoot = *procRoot;
     if (json.contains(QLatin1String("insecure"))) {
         if (!json.value(QLatin1String("insecure")).isBool())
             return fail(ErrorCode::InvalidArgument, sourceName + QStringLiteral(": 'insecure' must be true or false"));
@@ -262,6 +264,8 @@ Status AgentOptions::finalize()
         name = QSysInfo::machineHostName();
     if (name.isEmpty() || name.toUtf8().size() > 100 || name.contains(QLatin1Char('/')))
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the agent name must be 1 to 100 bytes without '/'"));
+    if (procRoot.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("procRoot must name a folder (default /proc)"));
     if (!listenUrl.startsWith(QLatin1String("tcp://")) && !listenUrl.startsWith(QLatin1String("ipc://")))
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("listen endpoint '%1' must be tcp://HOST:PORT or ipc://PATH").arg(listenUrl));

@@ -106,7 +106,7 @@ void Agent::Impl::sendHeartbeats()
             body->insert(QStringLiteral("uptime-ms"), qint64(t - m_startedMs));
             body->insert(QStringLiteral("apps"), apps);
             if (!m_hostMetrics)
-                m_hostMetrics = std::make_unique<HostMetricsReader>(m_clock);
+                m_hostMetrics = std::make_unique<HostMetricsReader>(m_clock, m_options.procRoot);
             if (auto host = m_hostMetrics->sample())
                 body->insert(QStringLiteral("host"), host->toCbor());
             else

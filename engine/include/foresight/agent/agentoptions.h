@@ -73,7 +73,10 @@ struct AgentOptions
     qsizetype maxValueBytes = 1024 * 1024;
     int replicaAckIntervalMs = 100;   // replica keep-alive / lag report interval
     bool allowFaultInjection = false; // accept the fault message (labs, training, tests)
-    QList<AppAssignment> apps;        // initial roles
+    // Where host metrics are read from: /proc, or a simulated host's files (sim/SimulatedHost) so
+    // that the real agent runs on a simulated machine.
+    QString procRoot = QStringLiteral("/proc");
+    QList<AppAssignment> apps; // initial roles
 
     // Reads the JSON configuration file format documented in `foresight-agent --help`.
     static Result<AgentOptions> fromJson(const QJsonObject &json, const QString &sourceName);
