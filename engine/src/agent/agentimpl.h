@@ -49,6 +49,9 @@ struct ReplicaLink
     std::uint64_t ackedSeq = 0; // never above sentSeq: an ack counts only for what was sent
     std::uint64_t sentSeq = 0;  // the position the link's stream has reached
     QString ackedDigest;
+    // The primary's own check of the replica's acknowledged digest against its digest at the same
+    // position (hot: the whole state's, warm: the critical keys'): empty while they agree.
+    QString integrityNote;
     std::int64_t lastHeardMs = 0;
     std::int64_t lastSentMs = 0;
     QCborArray batch; // deltas waiting for the next flush
@@ -111,6 +114,15 @@ struct AppInstance
     AppCounters counters;
     // primary
     QHash<QByteArray, ReplicaLink> replicas;
+    // Its digests at its recent positions, oldest first, so that a replica's acknowledged digest
+    // can be checked at the replica's own position, whatever the write rate (kDigestHistory).
+    struct Position
+    {
+        std::uint64_t seq = 0;
+        StateDigest digest;
+        StateDigest criticalDigest;
+    };
+    std::deque<Position> recentPositions;
     std::deque<PendingWrite> pending;
     std::uint64_t highestAckedSeq = 0;             // the last write acknowledged to a client
     QHash<QString, std::int64_t> hotBannedUntilMs; // released replica → its hot hellos ignored until
@@ -178,6 +190,7 @@ public:
     // the link could not take it.
     bool flushLink(AppInstance &app, ReplicaLink &link);
     void completeWrites(AppInstance &app);
+    void checkReplicaDigest(AppInstance &app, ReplicaLink &link, std::uint64_t seq);
     void failPendingWrites(AppInstance &app, ErrorCode code, const QString &text);
     void fence(AppInstance &app, const QString &reason, std::uint64_t newerEpoch = 0);
     void dropLink(AppInstance &app, const QByteArray &identity, const QString &why);

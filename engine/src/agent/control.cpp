@@ -69,6 +69,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     if (assignment.role == Role::Primary) {
         app.role = Role::Primary;
         app.tier = Tier::None;
+        app.recentPositions.clear(); // positions of an earlier time as primary may have been rewritten since
         app.epoch = qMax<std::uint64_t>(app.epoch, qMax<std::uint64_t>(1, app.state.epoch()));
         app.state.setSequencing(KeyValueState::Sequencing::Strict);
         if (patternsChanged)
@@ -228,6 +229,7 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     app->upstream.reset();
     app->role = Role::Primary;
     app->tier = Tier::None;
+    app->recentPositions.clear();
     app->epoch = epoch;
     app->fenced = false;
     app->fencedReason.clear();
@@ -387,6 +389,8 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
                                      {QStringLiteral("mode"), link.mode},
                                      {QStringLiteral("acked-seq"), qint64(link.ackedSeq)},
                                      {QStringLiteral("acked-digest"), link.ackedDigest},
+                                     {QStringLiteral("integrity-ok"), link.integrityNote.isEmpty()},
+                                     {QStringLiteral("integrity-note"), link.integrityNote},
                                      {QStringLiteral("lag"), qint64(lag)},
                                      {QStringLiteral("lag-ms"), lagMs},
                                      {QStringLiteral("heard-ms-ago"), qint64(t - link.lastHeardMs)}});

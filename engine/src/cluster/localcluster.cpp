@@ -56,6 +56,8 @@ Result<std::unique_ptr<LocalCluster>> LocalCluster::start(const Options &options
         agentOptions.keyFile = dir.filePath(name + QStringLiteral(".key"));
         agentOptions.allowFile = dir.filePath(QStringLiteral("allowlist"));
         agentOptions.extraArgs = options.extraAgentArgs;
+        if (!options.hostsDir.isEmpty())
+            agentOptions.extraArgs << QStringLiteral("--proc-root") << options.hostsDir + QLatin1Char('/') + name;
         if (options.sdkOverTcp)
             agentOptions.sdkUrl = QStringLiteral("tcp://127.0.0.1:*");
         auto agent = AgentProcess::start(agentOptions);

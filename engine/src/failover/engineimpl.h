@@ -177,6 +177,7 @@ private:
     void onReply(const QString &agent, const failover::AgentLink::Reply &reply);
     void updateSuspicion();
     void checkIntegrity(failover::AppRuntime &app, const QString &agent, const QCborMap &status);
+    void checkReplicasAsThePrimarySeesThem(failover::AppRuntime &app, const QCborMap &primaryStatus);
     std::optional<QCborMap> appStatus(const QString &agent, const QString &app) const;
     bool reachable(const QString &agent) const;
 

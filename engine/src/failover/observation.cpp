@@ -1,6 +1,8 @@
 // What the engine learns from heartbeats: who is alive (phi-accrual), where every application's
 // copies stand, and whether a replica's digest agrees with its primary's at the same position.
 
+#include <QCborArray>
+
 #include "failover/engineimpl.h"
 #include "foresight/core/logging.h"
 
@@ -65,6 +67,7 @@ void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &hear
             while (app.primaryDigests.size() > kDigestHistory)
                 app.primaryDigests.erase(app.primaryDigests.begin());
             grantLease(app, agent, heartbeat);
+            checkReplicasAsThePrimarySeesThem(app, *status);
         } else {
             checkIntegrity(app, agent.config.name, *status);
         }
@@ -120,6 +123,38 @@ void ClusterEngine::Impl::checkIntegrity(AppRuntime &app, const QString &agent, 
                 agent,
                 QStringLiteral("integrity mismatch: %1; excluded from promotion").arg(note));
     app.integrityFailures.insert(agent, note);
+}
+
+void ClusterEngine::Impl::checkReplicasAsThePrimarySeesThem(AppRuntime &app, const QCborMap &primaryStatus)
+{
+    // The primary checks each acknowledgement's digest against its own at the replica's position
+    // (docs/protocol.md 9.2), every ack interval: unlike the comparison of heartbeats above, which
+    // needs both to report the same position, it catches a corrupted replica under any write rate.
+    static const QString kPrefix = QStringLiteral("the primary's check: ");
+    for (const QCborValue &value : primaryStatus.value(QStringLiteral("replicas")).toArray()) {
+        const QCborMap replica = value.toMap();
+        const QString agent = replica.value(QStringLiteral("agent")).toString();
+        if (agent.isEmpty() || !replica.contains(QStringLiteral("integrity-ok")))
+            continue;
+        if (replica.value(QStringLiteral("integrity-ok")).toBool()) {
+            if (app.integrityFailures.value(agent).startsWith(kPrefix)) {
+                app.integrityFailures.remove(agent);
+                journal(QStringLiteral("integrity"),
+                        app.config.name,
+                        agent,
+                        QStringLiteral("acknowledged digest agrees with the primary's again"));
+            }
+            continue;
+        }
+        if (app.integrityFailures.contains(agent))
+            continue;
+        const QString note = kPrefix + replica.value(QStringLiteral("integrity-note")).toString();
+        journal(QStringLiteral("integrity"),
+                app.config.name,
+                agent,
+                QStringLiteral("integrity mismatch: %1; excluded from promotion").arg(note));
+        app.integrityFailures.insert(agent, note);
+    }
 }
 
 } // namespace foresight

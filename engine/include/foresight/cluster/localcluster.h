@@ -32,6 +32,9 @@ public:
         QString workDir;     // keys, logs, sockets, data; must exist or be creatable
         QString agentBinary; // default: AgentProcess::defaultBinary()
         QStringList extraAgentArgs;
+        // Non-empty: each agent reads its host metrics from <hostsDir>/<name> (--proc-root), the
+        // files of a simulated host (sim/SimulatedHost), instead of this machine's /proc.
+        QString hostsDir;
         bool sdkOverTcp = false; // SDK endpoints on tcp:// (CURVE when curve) instead of ipc://
     };
 
@@ -50,6 +53,7 @@ public:
     const KeyPair &adminKeys() const { return m_adminKeys; }
     const KeyPair &clientKeys() const { return m_clientKeys; }
     const QString &workDir() const { return m_options.workDir; }
+    const Options &options() const { return m_options; }
     bool curve() const { return m_options.curve; }
 
     Result<std::unique_ptr<control::ControlClient>> control(int index, int timeoutMs = 3000) const;

@@ -1,0 +1,267 @@
+#include "foresight/sim/scenariorunner.h"
+
+#include <chrono>
+
+#include "foresight/control/controlclient.h"
+#include "foresight/core/clock.h"
+
+namespace foresight::sim {
+
+namespace {
+
+constexpr int kReadBackTimeoutMs = 3000;
+
+QString secondsIn(qint64 ms)
+{
+    return QStringLiteral("%1 s").arg(double(ms) / 1000.0, 0, 'f', 1);
+}
+
+} // namespace
+
+ScenarioRunner::ScenarioRunner(Options options)
+    : m_options(std::move(options))
+{}
+
+Result<std::unique_ptr<ScenarioRunner>> ScenarioRunner::start(Options options, qint64 nowWallMs)
+{
+    if (!options.cluster || !options.engine)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("scenario runner: needs a cluster and an engine"));
+    if (options.app.isEmpty())
+        options.app = options.scenario.app;
+    if (options.app.isEmpty())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("scenario '%1' names no application ('app:') and none was given")
+                        .arg(options.scenario.name));
+    const QString hostsDir = options.cluster->options().hostsDir;
+    for (const ScenarioFault &fault : options.scenario.faults) {
+        if (fault.kind == FaultKind::Partition)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("scenario '%1', line %2: partitions need the simulated network, which this "
+                                       "version does not have yet")
+                            .arg(options.scenario.name)
+                            .arg(fault.line));
+        if (fault.kind == FaultKind::Degrade && hostsDir.isEmpty())
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("scenario '%1', line %2: degrading a host needs the cluster's agents on "
+                                       "simulated hosts (LocalCluster::Options::hostsDir)")
+                            .arg(options.scenario.name)
+                            .arg(fault.line));
+        for (const QString &target : {fault.target, fault.peer}) {
+            if (!target.isEmpty() && !scenarioRoles().contains(target) && options.cluster->indexOf(target) < 0)
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("scenario '%1', line %2: no agent or role '%3' (roles: %4)")
+                                .arg(options.scenario.name)
+                                .arg(fault.line)
+                                .arg(target, scenarioRoles().join(QStringLiteral(", "))));
+        }
+    }
+
+    std::unique_ptr<ScenarioRunner> runner(new ScenarioRunner(std::move(options)));
+    if (!hostsDir.isEmpty()) {
+        for (int i = 0; i < runner->m_options.cluster->size(); ++i) {
+            SimulatedHostSettings settings;
+            const QString name = runner->m_options.cluster->agent(i).name();
+            settings.root = hostsDir + QLatin1Char('/') + name;
+            settings.seed = quint32(i + 1);
+            auto host = SimulatedHost::create(settings, nowWallMs);
+            if (!host)
+                return std::unexpected(host.error());
+            runner->m_hosts.emplace(name, std::move(*host));
+        }
+    }
+    runner->m_run.startWallMs = nowWallMs;
+    runner->m_lastAckWallMs = nowWallMs;
+    runner->m_writer = std::jthread([raw = runner.get()](std::stop_token stop) { raw->write(stop); });
+    return runner;
+}
+
+ScenarioRunner::~ScenarioRunner()
+{
+    m_writer.request_stop();
+    if (m_writer.joinable())
+        m_writer.join();
+    for (const Thaw &thaw : m_thaws)
+        m_options.cluster->agent(thaw.agent).thaw();
+}
+
+SimulatedHost *ScenarioRunner::host(const QString &agent)
+{
+    const auto it = m_hosts.find(agent);
+    return it == m_hosts.end() ? nullptr : &it->second;
+}
+
+void ScenarioRunner::event(qint64 nowWallMs, const QString &what)
+{
+    m_events << QStringLiteral("%1: %2").arg(secondsIn(nowWallMs - m_run.startWallMs), what);
+}
+
+QString ScenarioRunner::resolve(const QString &target) const
+{
+    if (!scenarioRoles().contains(target))
+        return target;
+    const auto snapshot = m_options.engine->snapshot();
+    const AppView *app = snapshot ? snapshot->app(m_options.app) : nullptr;
+    if (!app)
+        return {};
+    if (target == QLatin1String("primary"))
+        return app->primary;
+    const Tier tier = target == QLatin1String("hot-replica")    ? Tier::Hot
+                      : target == QLatin1String("warm-replica") ? Tier::Warm
+                                                                : Tier::Cold;
+    QString first;
+    for (const ReplicaView &replica : app->replicas) {
+        if (replica.tier == tier && (first.isEmpty() || replica.agent < first))
+            first = replica.agent;
+    }
+    return first;
+}
+
+void ScenarioRunner::fire(const ScenarioFault &fault, qint64 nowWallMs)
+{
+    const QString agent = resolve(fault.target);
+    const QString peer = fault.peer.isEmpty() ? QString() : resolve(fault.peer);
+    const QString what = faultKindName(fault.kind) + QLatin1Char(' ')
+                         + (agent == fault.target ? agent : QStringLiteral("%1 (%2)").arg(agent, fault.target));
+    const int index = agent.isEmpty() ? -1 : m_options.cluster->indexOf(agent);
+    if (index < 0) {
+        event(nowWallMs, QStringLiteral("%1 skipped: nobody is %2 now").arg(faultKindName(fault.kind), fault.target));
+        return;
+    }
+    AgentProcess &process = m_options.cluster->agent(index);
+    switch (fault.kind) {
+    case FaultKind::Crash:
+        process.kill();
+        break;
+    case FaultKind::Freeze:
+        process.freeze();
+        m_thaws.append(Thaw{fault.durationMs > 0 ? nowWallMs + fault.durationMs : 0, index});
+        break;
+    case FaultKind::Degrade:
+        if (SimulatedHost *simulated = host(agent))
+            simulated->degrade(fault.degradation, nowWallMs, fault.durationMs);
+        break;
+    case FaultKind::Corrupt: {
+        auto control = m_options.cluster->control(index);
+        auto corrupted = control ? (*control)->injectFault(m_options.app, QStringLiteral("corrupt"))
+                                 : Result<QCborMap>(std::unexpected(control.error()));
+        if (!corrupted) {
+            event(nowWallMs, QStringLiteral("%1 failed: %2").arg(what, corrupted.error().message));
+            return;
+        }
+        break;
+    }
+    case FaultKind::Partition:
+        return; // refused by start()
+    }
+    m_run.faults.append(AppliedFault{nowWallMs, fault.kind, agent, peer, fault.line});
+    event(nowWallMs,
+          what + (fault.kind == FaultKind::Degrade ? QLatin1Char(' ') + degradationName(fault.degradation) : QString()));
+}
+
+void ScenarioRunner::trackOutages(qint64 nowWallMs)
+{
+    const qint64 lastAck = m_lastAckWallMs.load();
+    if (!m_inOutage && nowWallMs - lastAck > m_options.outageAfterMs) {
+        m_inOutage = true;
+        m_run.outages.append(ServiceOutage{lastAck, 0});
+    } else if (m_inOutage && lastAck > m_run.outages.last().startWallMs) {
+        m_inOutage = false;
+        m_run.outages.last().endWallMs = lastAck;
+    }
+}
+
+bool ScenarioRunner::tick(qint64 nowWallMs)
+{
+    const qint64 elapsed = nowWallMs - m_run.startWallMs;
+    for (auto &[name, simulated] : m_hosts)
+        (void) simulated.advanceTo(nowWallMs); // a failed write shows as the agent's host-error
+    const auto &faults = m_options.scenario.faults;
+    while (m_nextFault < faults.size() && faults[m_nextFault].atMs <= elapsed)
+        fire(faults[m_nextFault++], nowWallMs);
+    for (qsizetype i = 0; i < m_thaws.size();) {
+        if (m_thaws[i].atWallMs > 0 && m_thaws[i].atWallMs <= nowWallMs) {
+            m_options.cluster->agent(m_thaws[i].agent).thaw();
+            event(nowWallMs, QStringLiteral("thaw %1").arg(m_options.cluster->agent(m_thaws[i].agent).name()));
+            m_thaws.removeAt(i);
+        } else {
+            ++i;
+        }
+    }
+    trackOutages(nowWallMs);
+    return elapsed < m_options.scenario.durationMs;
+}
+
+void ScenarioRunner::write(std::stop_token stop)
+{
+    sdk::ClientOptions options = m_options.cluster->clientOptions(m_options.app);
+    options.name = QStringLiteral("scenario-writer");
+    auto client = sdk::Client::connect(options);
+    if (!client)
+        return; // no acknowledgement at all: the whole run is one outage, and says so
+    const auto interval = std::chrono::microseconds(1'000'000 / std::max(1, m_options.writesPerSecond));
+    auto next = std::chrono::steady_clock::now();
+    for (qint64 n = 0; !stop.stop_requested(); ++n) {
+        const QString key = QStringLiteral("scenario/%1").arg(n);
+        const QByteArray value = QByteArrayLiteral("v") + QByteArray::number(n);
+        if ((*client)->put(key, value)) {
+            {
+                std::lock_guard lock(m_mutex);
+                m_acked.insert(key, value);
+            }
+            ++m_ackedCount;
+            m_lastAckWallMs = SystemClock::instance().wallMs();
+        }
+        // Paced like an application's traffic, not as fast as the cluster can go.
+        next += interval;
+        std::this_thread::sleep_until(next);
+    }
+}
+
+ScenarioScore ScenarioRunner::finish(qint64 nowWallMs)
+{
+    m_writer.request_stop();
+    if (m_writer.joinable())
+        m_writer.join();
+    for (const Thaw &thaw : m_thaws)
+        m_options.cluster->agent(thaw.agent).thaw();
+    m_thaws.clear();
+    trackOutages(nowWallMs);
+    m_run.endWallMs = nowWallMs;
+
+    QMap<QString, QByteArray> acked;
+    {
+        std::lock_guard lock(m_mutex);
+        acked = m_acked;
+    }
+    m_run.ackedWrites = acked.size();
+    // A write nobody can read at the end is lost to the application: without a primary, every
+    // acknowledged write counts as lost, and the first failed read ends the check (each would
+    // wait out the client's failover time).
+    m_run.ackedWritesLost = acked.size();
+    auto reader = m_options.cluster->client(m_options.app, kReadBackTimeoutMs);
+    if (!reader) {
+        event(nowWallMs, QStringLiteral("read-back impossible: %1").arg(reader.error().message));
+    } else {
+        m_run.ackedWritesLost = 0;
+        qint64 checked = 0;
+        for (auto it = acked.cbegin(); it != acked.cend(); ++it, ++checked) {
+            const auto read = (*reader)->get(it.key());
+            if (!read) {
+                event(nowWallMs, QStringLiteral("read-back stopped: %1").arg(read.error().message));
+                m_run.ackedWritesLost += acked.size() - checked;
+                break;
+            }
+            if (read->value != it.value())
+                ++m_run.ackedWritesLost;
+        }
+    }
+    if (const auto snapshot = m_options.engine->snapshot()) {
+        for (const JournalEntry &entry : snapshot->recentJournal) {
+            if (entry.wallMs >= m_run.startWallMs)
+                m_run.journal.append(entry);
+        }
+    }
+    return scoreScenario(m_options.scenario, m_run);
+}
+
+} // namespace foresight::sim
