@@ -17,6 +17,7 @@
 #endif
 #include "nabbench.h"
 #include "predictbench.h"
+#include "psebench.h"
 #include "replicationbench.h"
 #include "riskbench.h"
 
@@ -35,6 +36,11 @@ int runNab(const BenchOptions &options)
 int runPredictFailure(const BenchOptions &options)
 {
     return foresight::bench::runPredictFailureBench(options, g_datasetsDir);
+}
+
+int runPse(const BenchOptions &options)
+{
+    return foresight::bench::runPseBench(options, g_datasetsDir);
 }
 
 struct Benchmark
@@ -60,6 +66,11 @@ const Benchmark kBenchmarks[] = {
      "the xgboost failure predictor on asd/ and smd/, leave one machine out, time-ordered: F1 with and "
      "without point adjustment, lead time, vs a static threshold and HealthBaseline",
      &runPredictFailure},
+    {"pse",
+     "the Predictive State Engine on application delta traces derived from NAB and SMD, held out in time "
+     "order: value and change-time MAE of xgboost and the online GRU vs last value and linear extrapolation, "
+     "the family picked per application, training time and forecast latency",
+     &runPse},
     {"risk",
      "the console's live failure prediction on 500 synthetic hosts at 1 sample/s: per-host sample cost with "
      "the model vs without it, the share of a core that takes, and the time to train a model",
@@ -144,7 +155,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption
         datasetsOption(QStringLiteral("datasets"),
                        QStringLiteral(
-                           "Folder holding the shared datasets (nab/, asd/, smd/), for nab and predict-failure "
+                           "Folder holding the shared datasets (nab/, asd/, smd/), for nab, predict-failure and pse "
                            "(default: $FORESIGHT_DATASETS, else ../shared/datasets "
                            "beside the source tree)."),
                        QStringLiteral("DIR"));
