@@ -106,6 +106,26 @@ private Q_SLOTS:
         QCOMPARE(model.headerData(ReplicasModel::Lag, Qt::Horizontal).toString(), QStringLiteral("Lag (seqs)"));
     }
 
+    void failureRiskIsTheHostsFromTheEngine()
+    {
+        ReplicasModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QList<AgentView> agents = kAgents;
+        agents[0].failureRisk = 0.42; // a's host: the primary's row shows it too
+        agents[1].failureRisk = 0.07;
+        model.setSnapshot(
+            snapshot(agents,
+                     {app(QStringLiteral("shop"),
+                          QStringLiteral("a"),
+                          {replica(QStringLiteral("b"), Tier::Hot), replica(QStringLiteral("c"), Tier::Cold)})}));
+        QCOMPARE(cell(model, rowOf(model, QStringLiteral("shop"), QStringLiteral("a")), ReplicasModel::FailureRisk),
+                 QStringLiteral("0.420"));
+        QCOMPARE(cell(model, rowOf(model, QStringLiteral("shop"), QStringLiteral("b")), ReplicasModel::FailureRisk),
+                 QStringLiteral("0.070"));
+        QCOMPARE(cell(model, rowOf(model, QStringLiteral("shop"), QStringLiteral("c")), ReplicasModel::FailureRisk),
+                 QStringLiteral("—")); // no model's risk for that host
+    }
+
     void rowsKeepTheirPlaceAcrossSnapshots()
     {
         ReplicasModel model;

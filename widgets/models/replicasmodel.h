@@ -1,6 +1,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -57,6 +59,9 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
+    // The row's SeverityRole without a QVariant, for sorting proxies; 0 out of range.
+    int severityAt(int row) const { return row >= 0 && row < m_rows.size() ? m_rows[row].severity : 0; }
+
     // Lag at or beyond this many seqs counts as lagging.
     static constexpr quint64 kLaggingSeqs = 1000;
 
@@ -77,9 +82,12 @@ private:
         double failureRisk = -1; // -1: no prediction yet
         int severity = Healthy;
         QString status;
-        bool operator==(const Row &other) const = default;
     };
     static QList<Row> rowsOf(const ClusterSnapshot &snapshot);
+    // The first and last column whose display, tooltip or sort key differ; nullopt if none do.
+    static std::optional<std::pair<int, int>> changedColumns(const Row &before, const Row &after);
+    // Replaces the rows with fresh (the same copies, in the same order), announcing the changes.
+    void takeInPlace(const QList<Row> &fresh);
     static void mark(Row &row, Severity severity, const QString &status);
     QVariant display(const Row &row, int column) const;
 

@@ -16,15 +16,23 @@ namespace {
 class ReplicasProxy final : public QSortFilterProxyModel
 {
 public:
-    using QSortFilterProxyModel::QSortFilterProxyModel;
+    ReplicasProxy(const ReplicasModel *model, QObject *parent)
+        : QSortFilterProxyModel(parent)
+        , m_model(model)
+    {}
 
 protected:
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override
     {
-        if (left.column() == ReplicasModel::Status)
-            return left.data(ReplicasModel::SeverityRole).toInt() < right.data(ReplicasModel::SeverityRole).toInt();
+        // Read straight from the model: a re-sort of 2,500 rows compares about 50,000 times, and
+        // a QVariant per side through data() was most of that (foresight-bench gui).
+        if (left.column() == ReplicasModel::Status && left.model() == m_model)
+            return m_model->severityAt(left.row()) < m_model->severityAt(right.row());
         return QSortFilterProxyModel::lessThan(left, right);
     }
+
+private:
+    const ReplicasModel *m_model;
 };
 
 } // namespace
@@ -32,7 +40,7 @@ protected:
 ReplicasPanel::ReplicasPanel(ReplicasModel *model, QWidget *parent)
     : QWidget(parent)
     , m_filter(new QLineEdit(this))
-    , m_proxy(new ReplicasProxy(this))
+    , m_proxy(new ReplicasProxy(model, this))
     , m_view(new QTableView(this))
 {
     setObjectName(QStringLiteral("replicasPanel"));

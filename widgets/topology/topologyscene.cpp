@@ -2,102 +2,36 @@
 
 #include <algorithm>
 #include <cmath>
-#include <functional>
 #include <numbers>
 #include <utility>
 
-#include <QFont>
-#include <QFontMetricsF>
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
 #include <QGraphicsSceneHelpEvent>
 #include <QGraphicsSimpleTextItem>
-#include <QLineF>
-#include <QPainter>
-#include <QPainterPathStroker>
 #include <QPen>
 #include <QSet>
-#include <QStyleOptionGraphicsItem>
 #include <QToolTip>
+
+#include "topology/farlinksitem.h"
+#include "topology/linkitem.h"
+#include "topology/nodeitem.h"
 
 namespace foresight::widgets {
 
+using Internal::FarLinksItem;
+using Internal::kNodeRect;
+using Internal::LinkItem;
+using Internal::NodeFacts;
+using Internal::NodeItem;
+
 namespace {
 
-using NodeState = TopologyScene::NodeState;
-using LinkState = TopologyScene::LinkState;
-
-// Geometry, in scene units (pixels at zoom 1).
-const QRectF kNodeRect(-75, -30, 150, 60);
-const QRectF kBadgeRect(kNodeRect.right() - 34, kNodeRect.top() - 10, 40, 20); // the primary's badge
-constexpr qreal kCellWidth = 190;                                              // grid pitch
+// The layout, in scene units (pixels at zoom 1).
+constexpr qreal kCellWidth = 190; // grid pitch
 constexpr qreal kCellHeight = 110;
 constexpr qreal kAspect = 1.6; // the grid's target width : height, a typical dock
-constexpr qreal kEdgeGap = 4;  // between a node's border and an edge's end
-constexpr qreal kArrowLength = 11;
 constexpr qreal kSceneMargin = 40;
-// Below this zoom a node is drawn as a coloured block without text: at 200 hosts the states stay
-// visible when the labels would only be noise.
-constexpr qreal kFarLevelOfDetail = TopologyScene::kFarZoom;
-
-// Fixed colours inside nodes (they carry their own background, so text contrast does not depend
-// on the theme); mid-luminance colours for edges, which lie on the view's light or dark base.
-struct NodeStyle
-{
-    QColor fill;
-    QColor border;
-    QColor text;
-    QColor far; // the block's colour when zoomed out
-    qreal borderWidth = 1.5;
-    Qt::PenStyle borderStyle = Qt::SolidLine;
-};
-
-NodeStyle styleOf(NodeState state)
-{
-    switch (state) {
-    case NodeState::Healthy:
-        return {QColor(0xec, 0xef, 0xf1), QColor(0x54, 0x6e, 0x7a), QColor(0x21, 0x21, 0x21), QColor(0x90, 0xa4, 0xae)};
-    case NodeState::Maintenance:
-        return {QColor(0xff, 0xf8, 0xe1),
-                QColor(0xff, 0x8f, 0x00),
-                QColor(0x21, 0x21, 0x21),
-                QColor(0xff, 0xb3, 0x00),
-                2.5,
-                Qt::DashDotLine};
-    case NodeState::Unwatchable:
-        return {QColor(0xff, 0xf3, 0xe0),
-                QColor(0xe6, 0x51, 0x00),
-                QColor(0xbf, 0x36, 0x0c),
-                QColor(0xfb, 0x8c, 0x00),
-                3};
-    case NodeState::NeverHeard:
-        return {QColor(0xe0, 0xe0, 0xe0),
-                QColor(0x75, 0x75, 0x75),
-                QColor(0x61, 0x61, 0x61),
-                QColor(0xbd, 0xbd, 0xbd),
-                2.5,
-                Qt::DashLine};
-    case NodeState::Suspected:
-        return {QColor(0xff, 0xcd, 0xd2),
-                QColor(0xd5, 0x00, 0x00),
-                QColor(0xb7, 0x1c, 0x1c),
-                QColor(0xd5, 0x00, 0x00),
-                5};
-    }
-    return {};
-}
-
-QString stateWord(NodeState state)
-{
-    switch (state) {
-    case NodeState::Healthy:
-        return {};
-    case NodeState::Suspected:
-        return TopologyScene::tr("⚠ SUSPECTED");
-    default:
-        return TopologyScene::nodeStateName(state);
-    }
-}
 
 // "host2" before "host10": operators number their machines.
 int naturalCompare(const QString &a, const QString &b)
@@ -140,412 +74,20 @@ QString hostOf(const AgentView &agent)
     return agent.host.isEmpty() ? agent.name : agent.host;
 }
 
-// Where the line from center towards `towards` leaves the node's rectangle (plus a gap).
-QPointF borderPoint(const QPointF &center, const QPointF &towards)
-{
-    const QPointF d = towards - center;
-    const qreal hw = kNodeRect.width() / 2 + kEdgeGap;
-    const qreal hh = kNodeRect.height() / 2 + kEdgeGap;
-    qreal t = 1;
-    if (!qFuzzyIsNull(d.x()))
-        t = std::min(t, hw / std::abs(d.x()));
-    if (!qFuzzyIsNull(d.y()))
-        t = std::min(t, hh / std::abs(d.y()));
-    return center + d * t;
-}
-
-// A quadratic curve from the replica to the primary with an arrowhead at the primary. The bend
-// sits on the left of the direction of travel, so links in both directions between two agents
-// take different sides; parallel links (several applications) bend further out.
-QPainterPath edgePath(const QPointF &from, const QPointF &to, int parallel)
-{
-    const QLineF line(from, to);
-    const qreal length = line.length();
-    if (length < 1)
-        return {};
-    const QPointF dir = (to - from) / length;
-    const QPointF normal(-dir.y(), dir.x());
-    const qreal bend = std::clamp(0.2 * length, 20.0, 160.0) + 26.0 * parallel;
-    const QPointF control = (from + to) / 2 + normal * bend;
-    const QPointF start = borderPoint(from, control);
-    const QPointF end = borderPoint(to, control);
-    QPainterPath path(start);
-    path.quadTo(control, end);
-    const QLineF tangent(control, end);
-    if (tangent.length() > 0) {
-        const QPointF unit = (end - control) / tangent.length();
-        const QPointF side(-unit.y(), unit.x());
-        const QPointF back = end - unit * kArrowLength;
-        path.moveTo(back + side * kArrowLength * 0.45);
-        path.lineTo(end);
-        path.lineTo(back - side * kArrowLength * 0.45);
-    }
-    return path;
-}
-
-QPen linkPen(Tier tier, LinkState state)
-{
-    QPen pen(TopologyScene::tierColor(tier), 2);
-    pen.setCosmetic(true); // links stay visible when zoomed out over 200 hosts
-    pen.setCapStyle(Qt::RoundCap);
-    pen.setJoinStyle(Qt::RoundJoin);
-    switch (state) {
-    case LinkState::Ok:
-        break;
-    case LinkState::Lagging:
-        pen.setWidthF(4.5);
-        break;
-    case LinkState::Disconnected:
-        pen.setColor(TopologyScene::brokenLinkColor());
-        pen.setWidthF(2.5);
-        pen.setStyle(Qt::DashLine);
-        break;
-    case LinkState::Mismatch:
-        pen.setColor(TopologyScene::brokenLinkColor());
-        pen.setWidthF(3);
-        pen.setStyle(Qt::DashDotLine);
-        break;
-    }
-    return pen;
-}
-
-QString listed(QStringList names)
-{
-    constexpr qsizetype kShown = 8;
-    if (names.size() <= kShown)
-        return names.join(QStringLiteral(", "));
-    const qsizetype more = names.size() - kShown;
-    names.resize(kShown);
-    return TopologyScene::tr("%1 and %n more", nullptr, int(more)).arg(names.join(QStringLiteral(", ")));
-}
-
-// A replication link: its hit area is the stroke only, not the region the open curve encloses.
-class EdgeItem final : public QGraphicsPathItem
-{
-public:
-    using QGraphicsPathItem::QGraphicsPathItem;
-
-    QRectF boundingRect() const override { return QGraphicsPathItem::boundingRect().adjusted(-4, -4, 4, 4); }
-
-    // Zoomed far out this item is hidden and EdgeBatchItem draws the link (TopologyScene::setFarView).
-    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget) override
-    {
-        painter->setRenderHint(QPainter::Antialiasing); // the view does not restore hints (DontSavePainterState)
-        QGraphicsPathItem::paint(painter, option, widget);
-    }
-
-    QPainterPath shape() const override
-    {
-        QPainterPathStroker stroker;
-        stroker.setWidth(std::max<qreal>(pen().widthF(), 6));
-        return stroker.createStroke(path());
-    }
-};
-
-// Zoomed far out over hundreds of links, thousands of antialiased curve items cost most of a
-// frame (foresight-bench gui: 180 ms at 2,000 links). This one item draws them all instead as
-// straight, thin, aliased lines, one drawLines() per pen: what matters at that size stays, the
-// tier's colour, the lagging link's weight and the broken link's dash.
-class EdgeBatchItem final : public QGraphicsItem
-{
-public:
-    using ForEachEdge = std::function<void(const std::function<void(const QGraphicsPathItem &)> &)>;
-
-    explicit EdgeBatchItem(ForEachEdge forEachEdge)
-        : m_forEachEdge(std::move(forEachEdge))
-    {
-        setZValue(0.25); // over healthy links' (invisible) items, under problems' and nodes
-        setAcceptedMouseButtons(Qt::NoButton);
-        setAcceptHoverEvents(false);
-    }
-
-    // The scene's extent: every link lies inside it.
-    void setExtent(const QRectF &rect)
-    {
-        if (rect == m_extent)
-            return;
-        prepareGeometryChange();
-        m_extent = rect;
-    }
-    QRectF boundingRect() const override { return m_extent; }
-    QPainterPath shape() const override { return {}; } // never hit
-
-    // Whether it draws: only while the links' own items are hidden (TopologyScene::setFarView).
-    void setActive(bool active)
-    {
-        m_active = active;
-        update();
-    }
-
-    void paint(QPainter *painter, const QStyleOptionGraphicsItem *, QWidget *) override
-    {
-        if (!m_active)
-            return; // near: each link paints its own curve
-        struct Group
-        {
-            QPen pen;
-            QList<QLineF> lines;
-        };
-        QHash<QString, Group> groups;
-        m_forEachEdge([&groups](const QGraphicsPathItem &edge) {
-            const QPainterPath &curve = edge.path();
-            if (curve.elementCount() < 4)
-                return;
-            QPen pen = edge.pen();
-            pen.setWidthF(pen.widthF() > 2 ? 2 : 1);
-            pen.setCapStyle(Qt::FlatCap);
-            const QString key
-                = QStringLiteral("%1/%2/%3").arg(pen.color().rgba()).arg(pen.widthF()).arg(int(pen.style()));
-            Group &group = groups[key];
-            group.pen = pen;
-            group.lines.append(QLineF(curve.elementAt(0), curve.elementAt(3))); // the curve's two ends
-        });
-        painter->setRenderHint(QPainter::Antialiasing, false);
-        for (const Group &group : std::as_const(groups)) {
-            painter->setPen(group.pen);
-            painter->drawLines(group.lines);
-        }
-    }
-
-private:
-    ForEachEdge m_forEachEdge;
-    QRectF m_extent;
-    bool m_active = false;
-};
-
 } // namespace
-
-namespace Internal {
-
-// What a node shows; compared from snapshot to snapshot so an unchanged node is not repainted.
-struct NodeFacts
-{
-    QString agent;
-    QString host;
-    NodeState state = NodeState::Healthy;
-    bool maintenance = false;
-    QStringList primaryOf;
-    QList<QPair<QString, Tier>> replicaOf; // (app, tier), formatted only for the tooltip
-    QString url;
-    QString error;
-    bool operator==(const NodeFacts &other) const = default;
-};
-
-// An agent: a rounded box with its name, its host when that differs, what is wrong with it, and a
-// badge when it is a primary. Painted by hand (no child text items) to stay cheap at 200 hosts.
-class NodeItem final : public QGraphicsItem
-{
-public:
-    enum { Type = UserType + 1 };
-
-    NodeItem()
-    {
-        setFlag(ItemIsSelectable);
-        setZValue(1);
-        setData(TopologyScene::KindKey, int(TopologyScene::NodeKind));
-    }
-
-    int type() const override { return Type; }
-    QRectF boundingRect() const override { return kNodeRect.adjusted(-10, -12, 10, 10).united(kBadgeRect); }
-    QPainterPath shape() const override
-    {
-        QPainterPath path;
-        path.addRoundedRect(kNodeRect, 8, 8);
-        if (!m_facts.primaryOf.isEmpty())
-            path.addRoundedRect(kBadgeRect, 10, 10);
-        return path;
-    }
-
-    // Returns whether anything changed.
-    bool setFacts(NodeFacts facts)
-    {
-        if (facts == m_facts)
-            return false;
-        const bool reshaped = facts.primaryOf.isEmpty() != m_facts.primaryOf.isEmpty();
-        if (reshaped)
-            prepareGeometryChange();
-        m_facts = std::move(facts);
-        setData(TopologyScene::AgentKey, m_facts.agent);
-        setData(TopologyScene::HostKey, m_facts.host);
-        setData(TopologyScene::StateKey, int(m_facts.state));
-        // Worse states on top, so a suspected host is never hidden under a neighbour's links.
-        setZValue(m_facts.state == NodeState::Suspected ? 3 : m_facts.state == NodeState::Healthy ? 1 : 2);
-        setToolTip(toolTipText());
-        update();
-        return true;
-    }
-    const NodeFacts &facts() const { return m_facts; }
-
-    void paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *) override
-    {
-        const NodeStyle style = styleOf(m_facts.state);
-        const qreal lod = option->levelOfDetailFromTransform(painter->worldTransform());
-        const bool selected = option->state.testFlag(QStyle::State_Selected);
-        painter->setRenderHint(QPainter::Antialiasing);
-
-        if (m_facts.state == NodeState::Suspected) {
-            painter->setPen(Qt::NoPen);
-            painter->setBrush(QColor(0xd5, 0x00, 0x00, 80));
-            painter->drawRoundedRect(kNodeRect.adjusted(-9, -9, 9, 9), 14, 14);
-        }
-        if (selected) {
-            QPen highlight(option->palette.highlight().color(), 3);
-            highlight.setCosmetic(true);
-            painter->setPen(highlight);
-            painter->setBrush(Qt::NoBrush);
-            painter->drawRoundedRect(kNodeRect.adjusted(-5, -5, 5, 5), 11, 11);
-        }
-        if (lod < kFarLevelOfDetail) {
-            painter->setRenderHint(QPainter::Antialiasing, false); // a plain block: nothing to smooth
-            QPen border(style.border, 1);
-            border.setCosmetic(true);
-            painter->setPen(border);
-            painter->setBrush(style.far);
-            painter->drawRect(kNodeRect);
-            paintBadge(painter, false);
-            return;
-        }
-
-        QPen border(style.border, style.borderWidth, style.borderStyle);
-        painter->setPen(border);
-        painter->setBrush(style.fill);
-        painter->drawRoundedRect(kNodeRect, 8, 8);
-        if (m_facts.maintenance) {
-            painter->setPen(Qt::NoPen);
-            painter->setBrush(QBrush(QColor(0xff, 0x8f, 0x00, 110), Qt::BDiagPattern));
-            painter->drawRoundedRect(kNodeRect, 8, 8);
-        }
-
-        const QRectF text = kNodeRect.adjusted(8, 4, -8, -4);
-        QFont nameFont = painter->font();
-        nameFont.setPointSizeF(10);
-        nameFont.setBold(true);
-        QFont smallFont = painter->font();
-        smallFont.setPointSizeF(8);
-        QFont stateFont = smallFont;
-        stateFont.setBold(m_facts.state != NodeState::Healthy);
-
-        // Three lines fit: the name, then what is wrong, then the host, then the primary's
-        // applications (the badge says "primary" when there is no room for them).
-        struct Line
-        {
-            QString text;
-            QFont font;
-            QColor colour;
-            int rank = 0; // lower is kept first
-        };
-        QList<Line> lines{{m_facts.agent, nameFont, style.text, 0}};
-        if (m_facts.host != m_facts.agent)
-            lines.append({m_facts.host, smallFont, style.text, 2});
-        QStringList status;
-        if (const QString word = stateWord(m_facts.state); !word.isEmpty())
-            status.append(word);
-        if (m_facts.maintenance && m_facts.state != NodeState::Maintenance)
-            status.append(TopologyScene::nodeStateName(NodeState::Maintenance));
-        if (!status.isEmpty())
-            lines.append({status.join(QStringLiteral(" · ")), stateFont, style.border.darker(110), 1});
-        if (m_facts.primaryOf.size() == 1)
-            lines.append(
-                {TopologyScene::tr("primary: %1").arg(m_facts.primaryOf.constFirst()), smallFont, style.text, 3});
-        else if (m_facts.primaryOf.size() > 1)
-            lines.append({TopologyScene::tr("primary of %n apps", nullptr, int(m_facts.primaryOf.size())),
-                          smallFont,
-                          style.text,
-                          3});
-        constexpr int kMaxLines = 3;
-        while (lines.size() > kMaxLines) {
-            lines.removeAt(std::max_element(lines.cbegin(),
-                                            lines.cend(),
-                                            [](const Line &a, const Line &b) { return a.rank < b.rank; })
-                           - lines.cbegin());
-        }
-
-        qreal height = 0;
-        for (const Line &line : lines)
-            height += QFontMetricsF(line.font).height();
-        qreal y = text.center().y() - height / 2;
-        for (const Line &line : lines) {
-            const QFontMetricsF metrics(line.font);
-            painter->setFont(line.font);
-            painter->setPen(line.colour);
-            const QString elided = metrics.elidedText(line.text,
-                                                      line.rank == 0 ? Qt::ElideMiddle : Qt::ElideRight,
-                                                      text.width());
-            painter->drawText(QRectF(text.left(), y, text.width(), metrics.height()), Qt::AlignCenter, elided);
-            y += metrics.height();
-        }
-        paintBadge(painter, true);
-    }
-
-private:
-    void paintBadge(QPainter *painter, bool withText) const
-    {
-        if (m_facts.primaryOf.isEmpty())
-            return;
-        QPen pen(QColor(0x6d, 0x4c, 0x00), 1);
-        pen.setCosmetic(true);
-        painter->setPen(pen);
-        painter->setBrush(QColor(0xff, 0xc4, 0x00));
-        painter->drawRoundedRect(kBadgeRect, 10, 10);
-        if (!withText)
-            return;
-        QFont font = painter->font();
-        font.setPointSizeF(8);
-        font.setBold(true);
-        painter->setFont(font);
-        painter->setPen(QColor(0x3e, 0x27, 0x00));
-        const int count = int(m_facts.primaryOf.size());
-        painter->drawText(kBadgeRect,
-                          Qt::AlignCenter,
-                          count == 1 ? TopologyScene::tr("P", "badge: primary")
-                                     : TopologyScene::tr("P%1", "badge: primary of n apps").arg(count));
-    }
-
-    QString toolTipText() const
-    {
-        QStringList lines{m_facts.host == m_facts.agent
-                              ? m_facts.agent
-                              : TopologyScene::tr("%1 on %2").arg(m_facts.agent, m_facts.host)};
-        lines.append(TopologyScene::tr("State: %1").arg(TopologyScene::nodeStateName(m_facts.state)));
-        if (m_facts.maintenance && m_facts.state != NodeState::Maintenance)
-            lines.append(TopologyScene::tr("In maintenance"));
-        if (!m_facts.error.isEmpty())
-            lines.append(TopologyScene::tr("Cannot watch: %1").arg(m_facts.error));
-        if (!m_facts.url.isEmpty())
-            lines.append(m_facts.url);
-        if (!m_facts.primaryOf.isEmpty())
-            lines.append(TopologyScene::tr("Primary of: %1").arg(listed(m_facts.primaryOf)));
-        if (!m_facts.replicaOf.isEmpty()) {
-            QStringList copies;
-            for (const auto &[app, tier] : m_facts.replicaOf)
-                copies.append(TopologyScene::tr("%1 (%2)").arg(app, tierName(tier)));
-            lines.append(TopologyScene::tr("Replica of: %1").arg(listed(copies)));
-        }
-        return lines.join(u'\n');
-    }
-
-    NodeFacts m_facts;
-};
-
-} // namespace Internal
-
-using Internal::NodeFacts;
-using Internal::NodeItem;
 
 TopologyScene::TopologyScene(QObject *parent)
     : QGraphicsScene(parent)
 {
     setObjectName(QStringLiteral("topologyScene"));
-    // Items move only when the layout changes; the BSP index pays off for hit tests and for
-    // painting only the visible part of a large cluster.
-    setItemIndexMethod(BspTreeIndex);
+    // No index: with one, every frame walked a BSP tree of all items, hidden links included, for
+    // a scene that is usually drawn whole (fitted, zoomed out): a seventh of a far frame at 500
+    // hosts (foresight-bench gui). Hit tests (a pointer, a tooltip) go through the items one by
+    // one instead, fast enough at 2,500.
+    setItemIndexMethod(NoIndex);
     setSceneRect(QRectF(-200, -150, 400, 300));
-    auto *batch = new EdgeBatchItem([this](const std::function<void(const QGraphicsPathItem &)> &visit) {
-        for (const Edge &edge : std::as_const(m_edges))
-            visit(*edge.item);
-    });
-    addItem(batch);
-    m_edgeBatch = batch;
+    m_farLinks = new FarLinksItem;
+    addItem(m_farLinks);
 }
 
 TopologyScene::~TopologyScene() = default;
@@ -555,9 +97,14 @@ void TopologyScene::setFarView(bool far)
     if (far == m_far)
         return;
     m_far = far;
-    for (const Edge &edge : std::as_const(m_edges))
+    for (const Edge &edge : std::as_const(m_edges)) {
+        if (!far)
+            styleLinkItem(edge); // snapshots taken while far left it as it was
         edge.item->setVisible(!far);
-    static_cast<EdgeBatchItem *>(m_edgeBatch)->setActive(far);
+    }
+    if (far)
+        updateFarLinks();
+    m_farLinks->setActive(far);
 }
 
 QColor TopologyScene::tierColor(Tier tier)
@@ -582,7 +129,7 @@ QColor TopologyScene::brokenLinkColor()
 
 QColor TopologyScene::nodeStateColor(NodeState state)
 {
-    return styleOf(state).far;
+    return Internal::nodeStateFarColor(state);
 }
 
 QString TopologyScene::nodeStateName(NodeState state)
@@ -624,7 +171,12 @@ QGraphicsItem *TopologyScene::node(const QString &agent) const
 
 QGraphicsPathItem *TopologyScene::edge(const QString &app, const QString &agent) const
 {
-    return m_edges.value({app, agent}).item;
+    const auto it = m_edges.constFind({app, agent});
+    if (it == m_edges.cend())
+        return nullptr;
+    if (m_far)
+        styleLinkItem(*it); // snapshots taken while far left it as it was
+    return it->item;
 }
 
 QGraphicsRectItem *TopologyScene::hostFrame(const QString &host) const
@@ -673,9 +225,10 @@ void TopologyScene::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &sn
             Q_EMIT layoutChanged();
         return;
     }
-    bool structural = updateNodes(*snapshot);
-    const bool moved = updateLayout();
-    structural = updateEdges(*snapshot, moved) || structural;
+    bool layoutKeyChanged = false;
+    bool structural = updateNodes(*snapshot, &layoutKeyChanged);
+    const bool moved = layoutKeyChanged && updateLayout();
+    structural = updateEdges(*snapshot, structural, moved) || structural;
     if (moved)
         updateFrames();
     if (structural || moved) {
@@ -683,20 +236,22 @@ void TopologyScene::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &sn
         if (!m_nodes.isEmpty()) {
             // Every item but the batch of links, whose extent follows the scene rect set here.
             for (const QGraphicsItem *item : items()) {
-                if (item != m_edgeBatch && !item->parentItem())
+                if (item != m_farLinks && !item->parentItem())
                     m_contents |= item->sceneBoundingRect();
             }
         }
         setSceneRect(m_contents.isEmpty()
                          ? QRectF(-200, -150, 400, 300)
                          : m_contents.adjusted(-kSceneMargin, -kSceneMargin, kSceneMargin, kSceneMargin));
-        static_cast<EdgeBatchItem *>(m_edgeBatch)->setExtent(sceneRect());
+        m_farLinks->setExtent(sceneRect());
     }
+    if (m_far)
+        updateFarLinks();
     if (moved)
         Q_EMIT layoutChanged();
 }
 
-bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot)
+bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool *layoutKeyChanged)
 {
     QHash<QString, QStringList> primaries;
     QHash<QString, QList<QPair<QString, Tier>>> replicas;
@@ -738,6 +293,8 @@ bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot)
             item = new NodeItem;
             addItem(item);
             structural = true;
+        } else if (item->facts().host != facts.host) {
+            *layoutKeyChanged = true;
         }
         item->setFacts(std::move(facts));
     }
@@ -750,6 +307,7 @@ bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot)
         it = m_nodes.erase(it);
         structural = true;
     }
+    *layoutKeyChanged = *layoutKeyChanged || structural;
     return structural;
 }
 
@@ -810,8 +368,22 @@ bool TopologyScene::updateLayout()
     return true;
 }
 
-bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot, bool layoutMoved)
+bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot, bool nodesChanged, bool layoutMoved)
 {
+    // Usually the snapshot lists the same copies in the same order as the last one, over the same
+    // nodes: then every link is where it was and only its state can have changed. Matching the
+    // copies by key through hashes cost most of the scene's update at 2,000 links.
+    if (!nodesChanged && !layoutMoved && sameCopies(snapshot)) {
+        qsizetype i = 0;
+        for (const AppView &app : snapshot.apps) {
+            for (const ReplicaView &replica : app.replicas) {
+                if (Edge *edge = m_copies[i++].edge)
+                    takeReplica(*edge, replica);
+            }
+        }
+        return false;
+    }
+
     struct Wanted
     {
         const AppView *app;
@@ -842,6 +414,7 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot, bool layoutMove
         }
         delete it->item;
         it = m_edges.erase(it);
+        m_farLinksStale = true;
         structural = true;
     }
 
@@ -851,45 +424,107 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot, bool layoutMove
         EdgeKey key{replica.agent, app.primary, 0};
         key.parallel = int(parallel.value({replica.agent, app.primary}).indexOf(app.name));
 
-        LinkState state = LinkState::Ok;
-        if (!replica.integrityOk)
-            state = LinkState::Mismatch;
-        else if (!replica.connected)
-            state = LinkState::Disconnected;
-        else if (replica.lag >= kLaggingSeqs)
-            state = LinkState::Lagging;
-
         Edge &edge = m_edges[it.key()];
-        const bool created = edge.item == nullptr;
-        if (created) {
-            edge.item = new EdgeItem;
+        if (!edge.item) {
+            edge.item = new LinkItem;
             edge.item->setVisible(!m_far);
             edge.item->setData(KindKey, int(EdgeKind));
             edge.item->setData(AppKey, app.name);
             edge.item->setData(AgentKey, replica.agent);
             addItem(edge.item);
-            structural = true;
-        }
-        if (created || edge.state != state || edge.tier != replica.tier) {
-            edge.state = state;
+            edge.app = app.name;
             edge.tier = replica.tier;
-            edge.item->setPen(linkPen(edge.tier, state));
-            edge.item->setData(StateKey, int(state));
-            edge.item->setZValue(state == LinkState::Ok ? 0 : 0.5); // problems drawn over healthy links
-        }
-        if (created || layoutMoved || !(edge.key == key)) {
+            if (!m_far)
+                styleLinkItem(edge);
+            edge.item->setPath(
+                Internal::linkPath(m_nodes.value(key.from)->pos(), m_nodes.value(key.to)->pos(), key.parallel));
             edge.key = key;
-            edge.item->setPath(edgePath(m_nodes.value(key.from)->pos(), m_nodes.value(key.to)->pos(), key.parallel));
+            m_farLinksStale = true;
+            structural = true;
+        } else if (layoutMoved || !(edge.key == key)) {
+            edge.key = key;
+            edge.item->setPath(
+                Internal::linkPath(m_nodes.value(key.from)->pos(), m_nodes.value(key.to)->pos(), key.parallel));
+            m_farLinksStale = true;
             structural = true;
         }
-        // What the tooltip says, composed only when someone points at the link (toolTipOf):
-        // formatting 2,000 of them per snapshot cost a third of a frame.
-        edge.app = app.name;
-        edge.lag = replica.lag;
-        edge.rttMs = replica.rttMs;
-        edge.integrityNote = replica.integrityOk ? QString() : replica.integrityNote;
+        takeReplica(edge, replica);
+    }
+
+    // The copies in this snapshot's order, for the next snapshot's comparison; taken after the
+    // last insertion into m_edges, so the pointers into it stay valid until the next update.
+    m_copies.clear();
+    for (const AppView &app : snapshot.apps) {
+        for (const ReplicaView &replica : app.replicas) {
+            const auto it = wanted.constFind({app.name, replica.agent});
+            const bool drawn = it != wanted.cend() && it->replica == &replica; // not a duplicate
+            m_copies.append({app.name, app.primary, replica.agent, drawn ? &m_edges[it.key()] : nullptr});
+        }
     }
     return structural;
+}
+
+bool TopologyScene::sameCopies(const ClusterSnapshot &snapshot) const
+{
+    qsizetype i = 0;
+    for (const AppView &app : snapshot.apps) {
+        for (const ReplicaView &replica : app.replicas) {
+            if (i >= m_copies.size())
+                return false;
+            const Copy &copy = m_copies[i++];
+            if (copy.agent != replica.agent || copy.app != app.name || copy.primary != app.primary)
+                return false;
+        }
+    }
+    return i == m_copies.size();
+}
+
+void TopologyScene::takeReplica(Edge &edge, const ReplicaView &replica)
+{
+    LinkState state = LinkState::Ok;
+    if (!replica.integrityOk)
+        state = LinkState::Mismatch;
+    else if (!replica.connected)
+        state = LinkState::Disconnected;
+    else if (replica.lag >= kLaggingSeqs)
+        state = LinkState::Lagging;
+    if (edge.state != state || edge.tier != replica.tier) {
+        edge.state = state;
+        edge.tier = replica.tier;
+        if (!m_far)
+            styleLinkItem(edge);
+        m_farLinksStale = true;
+    }
+    // What the tooltip says, composed only when someone points at the link (toolTipOf):
+    // formatting 2,000 of them per snapshot cost a third of a frame.
+    edge.lag = replica.lag;
+    edge.rttMs = replica.rttMs;
+    edge.integrityNote = replica.integrityOk ? QString() : replica.integrityNote;
+}
+
+void TopologyScene::styleLinkItem(const Edge &edge)
+{
+    const QPen pen = Internal::linkPen(edge.tier, edge.state);
+    if (edge.item->pen() == pen && edge.item->data(StateKey).toInt() == int(edge.state))
+        return;
+    edge.item->setPen(pen);
+    edge.item->setData(StateKey, int(edge.state));
+    edge.item->setZValue(edge.state == LinkState::Ok ? 0 : 0.5); // problems drawn over healthy links
+}
+
+void TopologyScene::updateFarLinks()
+{
+    if (!m_farLinksStale)
+        return;
+    m_farLinksStale = false;
+    QList<FarLinksItem::Link> links;
+    links.reserve(m_edges.size());
+    for (const Edge &edge : std::as_const(m_edges)) {
+        const QPainterPath &curve = edge.item->path();
+        if (curve.elementCount() >= 4) // the curve's two ends (linkPath)
+            links.append({QLineF(curve.elementAt(0), curve.elementAt(3)), edge.tier, edge.state});
+    }
+    m_farLinks->setLinks(links);
 }
 
 QString TopologyScene::toolTipOf(const QGraphicsItem *item) const
@@ -986,7 +621,10 @@ void TopologyScene::clearAll()
     m_layoutKey.clear();
     m_contents = QRectF();
     setSceneRect(QRectF(-200, -150, 400, 300));
-    static_cast<EdgeBatchItem *>(m_edgeBatch)->setExtent({});
+    m_farLinks->setExtent({});
+    m_farLinks->setLinks({});
+    m_farLinksStale = false;
+    m_copies.clear();
 }
 
 } // namespace foresight::widgets

@@ -20,8 +20,9 @@ class QGraphicsRectItem;
 namespace foresight::widgets {
 
 namespace Internal {
+class FarLinksItem;
 class NodeItem;
-}
+} // namespace Internal
 
 // The cluster as a graph, from the engine's snapshots: one node per agent, one edge per replica
 // (from the replica's agent to its application's primary), a frame around agents that share a
@@ -70,7 +71,10 @@ public:
 
     // The view is zoomed out below kFarZoom: the links' own items are hidden (thousands of them
     // cost most of a frame just to traverse) and one item draws them all; a link's tooltip then
-    // is not offered. Called by TopologyView when its zoom crosses kFarZoom.
+    // is not offered. While far, snapshots leave the hidden items' pens, z-order and state data
+    // alone (restyling thousands of items per snapshot cost a third of a frame); they catch up
+    // when the view zooms back in, and edge() brings the one it returns up to date. Called by
+    // TopologyView when its zoom crosses kFarZoom.
     void setFarView(bool far);
     bool farView() const { return m_far; }
 
@@ -141,21 +145,43 @@ private:
         QString integrityNote;
     };
     using CopyKey = QPair<QString, QString>; // (application, agent)
+    // A copy as the last snapshot listed it, and its link (nullptr: not drawn, e.g. a duplicate
+    // or one whose primary is unknown).
+    struct Copy
+    {
+        QString app;
+        QString primary;
+        QString agent;
+        Edge *edge = nullptr; // into m_edges
+    };
 
-    bool updateNodes(const ClusterSnapshot &snapshot);
+    // Each returns whether items were added or removed. updateNodes also says whether the layout
+    // could change (a node came, went or changed host); updateLayout whether a node moved.
+    bool updateNodes(const ClusterSnapshot &snapshot, bool *layoutKeyChanged);
     bool updateLayout();
-    bool updateEdges(const ClusterSnapshot &snapshot, bool layoutMoved);
+    bool updateEdges(const ClusterSnapshot &snapshot, bool nodesChanged, bool layoutMoved);
+    // Whether the snapshot lists the same copies (application, primary, agent), in the same
+    // order, as the one m_copies was taken from.
+    bool sameCopies(const ClusterSnapshot &snapshot) const;
+    // Takes the replica's state, tier and tooltip facts into its link.
+    void takeReplica(Edge &edge, const ReplicaView &replica);
+    // Gives a link's item the pen, z-order and state data of its link (the item is the scene's,
+    // so a const scene may bring it up to date).
+    static void styleLinkItem(const Edge &edge);
+    void updateFarLinks();
     void updateFrames();
     void clearAll();
 
     std::shared_ptr<const ClusterSnapshot> m_snapshot;
     QHash<QString, Internal::NodeItem *> m_nodes;
     QHash<CopyKey, Edge> m_edges;
+    QList<Copy> m_copies; // every replica of the last snapshot, in its order
     QHash<QString, QGraphicsRectItem *> m_frames;
     QList<QPair<QString, QString>> m_layoutKey; // (host, agent) in layout order
     bool m_circle = true;                       // the current layout's shape
     QRectF m_contents;
-    QGraphicsItem *m_edgeBatch = nullptr; // draws every link at once when zoomed far out (owned by the scene)
+    Internal::FarLinksItem *m_farLinks = nullptr; // draws every link at once when zoomed far out (owned by the scene)
+    bool m_farLinksStale = true;                  // a link was added, removed, moved or restyled since setLinks
     bool m_far = false;
 };
 
