@@ -99,7 +99,10 @@ private Q_SLOTS:
         // Writes the cold replica does not hold: its next snapshot is ten minutes away.
         auto client = m_cluster->client(kTestApp);
         QVERIFY2(client, qPrintable(client ? QString() : client.error().toString()));
+        const std::uint64_t before = appOf(m_engine->snapshot())->seq;
         QCOMPARE(writeMany(**client, QStringLiteral("x"), 30), QString());
+        // The engine learns positions from heartbeats: the refusal needs it to know of the writes.
+        QTRY_VERIFY_WITH_TIMEOUT(appOf(m_engine->snapshot())->seq >= before + 30, kTimeoutMs);
         CommandDialog dialog(&m_bridge, CommandDialog::Kind::Promote, kTestApp, QStringLiteral("charlie"));
         QSignalSpy plan(&dialog, &CommandDialog::planReady);
         QVERIFY(plan.wait(kTimeoutMs));
