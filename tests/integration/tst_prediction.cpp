@@ -179,6 +179,20 @@ private Q_SLOTS:
                 alphaHasRisk = agent.toMap().contains(QStringLiteral("failure-risk"));
         }
         QVERIFY(alphaHasRisk);
+
+        // charlie comes back: one failure, counted once (at suspicion, not again at the restart).
+        QVERIFY(m_cluster->agent(2).restart());
+        QTRY_VERIFY_WITH_TIMEOUT(agentOf(*engine, QStringLiteral("charlie")).heard
+                                     && !agentOf(*engine, QStringLiteral("charlie")).suspected
+                                     && agentOf(*engine, QStringLiteral("charlie")).heardMsAgo < 500,
+                                 kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, QStringLiteral("detection"), QStringLiteral("(restarted)")),
+                                 kTimeoutMs);
+        // The prediction thread takes inputs in order: once a sample from after the restart has
+        // changed charlie's score, the restart itself has been taken into account.
+        const double scoreAtRestart = agentOf(*engine, QStringLiteral("charlie")).anomaly;
+        QTRY_VERIFY_WITH_TIMEOUT(agentOf(*engine, QStringLiteral("charlie")).anomaly != scoreAtRestart, kTimeoutMs);
+        QCOMPARE(snapshotOf(*engine)->prediction.incidentsInWindow, 1);
     }
 
     void theStoredModelComesBackAfterARestart()

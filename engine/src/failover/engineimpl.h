@@ -183,7 +183,7 @@ private:
 
     // riskflow.cpp: host metrics and failures to the prediction thread, its findings back.
     void startRiskWorker();
-    void feedRisk(failover::AgentRuntime &agent, const Heartbeat &heartbeat, bool restarted);
+    void feedRisk(failover::AgentRuntime &agent, const Heartbeat &heartbeat, bool unnoticedRestart);
     void reportFailureToRisk(const QString &agent, std::int64_t lastHeardWallMs);
     void journalRiskEvents();
     double failureRisk(const QString &agent) const;

@@ -34,6 +34,8 @@ bool ClusterEngine::Impl::reachable(const QString &agent) const
 void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &heartbeat)
 {
     const bool restarted = agent.last && heartbeat.incarnation != agent.last->incarnation;
+    // A suspected agent's failure was reported to the prediction when suspicion began.
+    const bool unnoticedRestart = restarted && !agent.suspected;
     if (agent.suspected || !agent.last || restarted) {
         // A new incarnation, or a return from silence: the old inter-arrival history says
         // nothing about the new process (or includes the silence itself).
@@ -47,7 +49,7 @@ void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &hear
                         .arg(restarted ? QStringLiteral(" (restarted)") : QString()));
         agent.suspected = false;
     }
-    feedRisk(agent, heartbeat, restarted);
+    feedRisk(agent, heartbeat, unnoticedRestart);
     agent.phi.heartbeat(heartbeat.receivedMs);
     agent.last = heartbeat;
     agent.error.clear();

@@ -28,14 +28,14 @@ void ClusterEngine::Impl::startRiskWorker()
     m_riskTable = m_risk->latest();
 }
 
-void ClusterEngine::Impl::feedRisk(AgentRuntime &agent, const Heartbeat &heartbeat, bool restarted)
+void ClusterEngine::Impl::feedRisk(AgentRuntime &agent, const Heartbeat &heartbeat, bool unnoticedRestart)
 {
     if (!m_risk)
         return;
     const std::int64_t wall = wallNow();
     // A restart the detector did not catch (the process was back within the phi threshold) is a
-    // failure all the same; a suspected agent's failure was reported when suspicion began.
-    if (restarted && !agent.suspected)
+    // failure all the same.
+    if (unnoticedRestart)
         m_risk->incident(agent.config.name, wall);
     if (heartbeat.host.isEmpty() || wall - agent.lastRiskSampleWallMs < m_options.config.prediction.sampleIntervalMs)
         return;
