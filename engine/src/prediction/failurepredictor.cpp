@@ -7,41 +7,10 @@
 
 #include <xgboost/c_api.h>
 
+#include "prediction/xgboostsupport.h"
+
 namespace foresight::prediction {
 namespace {
-
-// xgboost's message for the call that just failed, on this thread.
-QString lastXgbError()
-{
-    const char *message = XGBGetLastError();
-    if (!message || !*message)
-        return QStringLiteral("no details from xgboost");
-    // xgboost appends a native stack trace; the first line says what was wrong.
-    QString text = QString::fromUtf8(message);
-    const auto trace = text.indexOf(QStringLiteral("Stack trace:"));
-    if (trace >= 0)
-        text.truncate(trace);
-    return text.simplified();
-}
-
-Error xgbError(ErrorCode code, const QString &step)
-{
-    return Error{code, QStringLiteral("xgboost: %1 failed: %2").arg(step, lastXgbError())};
-}
-
-// Owns a DMatrix for the duration of one call.
-struct MatrixGuard
-{
-    DMatrixHandle handle = nullptr;
-    MatrixGuard() = default;
-    MatrixGuard(const MatrixGuard &) = delete;
-    MatrixGuard &operator=(const MatrixGuard &) = delete;
-    ~MatrixGuard()
-    {
-        if (handle)
-            XGDMatrixFree(handle);
-    }
-};
 
 // The booster that train() or load() has just built, freed unless release()d.
 struct BoosterGuard
@@ -175,7 +144,7 @@ Status FailurePredictor::train(const FeatureMatrix &features,
                     QStringLiteral("training labels are all %1; the classifier needs both incidents and normal rows")
                         .arg(positives == 0.0 ? 0 : 1));
 
-    MatrixGuard matrix;
+    XgbMatrix matrix;
     if (XGDMatrixCreateFromMat(data.data(),
                                static_cast<bst_ulong>(rows),
                                static_cast<bst_ulong>(columns),

@@ -13,27 +13,15 @@
 
 #include <QByteArray>
 
+#include "prediction/xgboostsupport.h"
 #include "statemodel.h"
 
 namespace foresight::prediction::Internal {
 namespace {
 
-// xgboost's message for the call that just failed, without the native stack trace it appends.
-QString lastXgbError()
-{
-    const char *message = XGBGetLastError();
-    if (!message || !*message)
-        return QStringLiteral("no details from xgboost");
-    QString text = QString::fromUtf8(message);
-    const auto trace = text.indexOf(QStringLiteral("Stack trace:"));
-    if (trace >= 0)
-        text.truncate(trace);
-    return text.simplified();
-}
-
 std::unexpected<Error> xgbFailure(const QString &step)
 {
-    return fail(ErrorCode::Internal, QStringLiteral("xgboost: %1 failed: %2").arg(step, lastXgbError()));
+    return std::unexpected(xgbError(ErrorCode::Internal, step));
 }
 
 class Booster final
@@ -65,19 +53,6 @@ private:
     BoosterHandle m_handle = nullptr;
 };
 
-struct Matrix
-{
-    DMatrixHandle handle = nullptr;
-    Matrix() = default;
-    Matrix(const Matrix &) = delete;
-    Matrix &operator=(const Matrix &) = delete;
-    ~Matrix()
-    {
-        if (handle)
-            XGDMatrixFree(handle);
-    }
-};
-
 // Fits one regressor on rows x columns features. The exact greedy tree method: with "hist", rows
 // whose features sat on a bin edge were predicted far from what the same rows were fitted to on
 // small training sets (seen on a synthetic cyclic key: +4 predicted for a target of -1), and the
@@ -91,7 +66,7 @@ Result<Booster> fitRegressor(const std::vector<float> &features,
                              const StatePredictorParams &params)
 {
     const auto rows = static_cast<bst_ulong>(targets.size());
-    Matrix matrix;
+    XgbMatrix matrix;
     if (XGDMatrixCreateFromMat(features.data(),
                                rows,
                                static_cast<bst_ulong>(columns),
