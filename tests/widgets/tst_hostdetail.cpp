@@ -12,8 +12,10 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QDockWidget>
 #include <QLabel>
 #include <QLineSeries>
+#include <QMainWindow>
 #include <QSignalSpy>
 #include <QTest>
 #include <QValueAxis>
@@ -408,6 +410,48 @@ private Q_SLOTS:
         QCOMPARE(panel.findChild<QComboBox *>(QStringLiteral("windowCombo"))->currentData().toLongLong(), 60 * 1000);
         QCOMPARE(ys(cpu), QList<double>{60.0});
         QCOMPARE(timeAxis->min().toMSecsSinceEpoch(), t - 60 * 1000);
+    }
+
+    // In the console the panel shares a dock area with the events, as tabs. Behind the other tab
+    // Qt keeps it "visible" but moves it off screen: the panel then skips its refreshes and
+    // catches up when its tab is selected.
+    void panelBehindAnotherTabCatchesUpWhenItsTabIsSelected()
+    {
+        HostMetricsHistory history;
+        QMainWindow window;
+        window.setCentralWidget(new QLabel(QStringLiteral("map")));
+        auto *events = new QDockWidget(QStringLiteral("Events"));
+        events->setWidget(new QLabel(QStringLiteral("events")));
+        auto *hostDock = new QDockWidget(QStringLiteral("Host detail"));
+        auto *panel = new HostDetailPanel;
+        hostDock->setWidget(panel);
+        window.addDockWidget(Qt::RightDockWidgetArea, events);
+        window.addDockWidget(Qt::RightDockWidgetArea, hostDock);
+        window.tabifyDockWidget(events, hostDock);
+        events->raise();
+        QObject::connect(hostDock, &QDockWidget::visibilityChanged, panel, [panel](bool visible) {
+            if (visible)
+                panel->catchUp();
+        });
+        panel->setHistory(&history);
+        panel->setAgent(QStringLiteral("a"));
+        window.resize(800, 600);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_VERIFY(panel->visibleRegion().isEmpty()); // behind the events' tab: out of sight
+
+        QLineSeries *cpu = lineSeries(*panel, "cpuMemoryChart", Metric::CpuBusyPercent);
+        QVERIFY(cpu);
+        for (int i = 0; i < 3; ++i) {
+            const qint64 t = kStartMs + i * 1000;
+            history.addSnapshot(
+                snapshot(t, {agent(QStringLiteral("a"), QStringLiteral("h1"), hostMetrics(reading(t, 0.5)))}));
+        }
+        QCOMPARE(cpu->count(), 0);
+
+        hostDock->raise();
+        QTRY_VERIFY(!panel->visibleRegion().isEmpty());
+        QTRY_COMPARE(cpu->count(), 3);
     }
 
     void agentWithoutMetrics()

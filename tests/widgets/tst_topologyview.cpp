@@ -303,6 +303,36 @@ private Q_SLOTS:
             QCOMPARE(other.node(name)->pos(), scene.node(name)->pos());
     }
 
+    // Most snapshots list the same agents and copies as the last one, and the scene then only
+    // restyles; a change of primary, tier or host in an otherwise equal snapshot still shows.
+    void whatANodeIsFollowsEverySnapshot()
+    {
+        const AppView solo = app(QStringLiteral("solo"), kC, {}); // no replicas: no link to notice it by
+        auto first = std::make_shared<ClusterSnapshot>(*threeAgents());
+        first->apps.append(solo);
+        TopologyScene scene;
+        scene.setSnapshot(first);
+        QCOMPARE(scene.primaryOf(kC), QStringList{QStringLiteral("solo")});
+
+        auto moved = std::make_shared<ClusterSnapshot>(*first);
+        moved->apps[2].primary = kA;
+        scene.setSnapshot(moved);
+        QCOMPARE(scene.primaryOf(kA), (QStringList{kShop, QStringLiteral("solo")}));
+        QVERIFY(scene.primaryOf(kC).isEmpty());
+
+        auto retiered = std::make_shared<ClusterSnapshot>(*moved);
+        retiered->apps[0].replicas[0].tier = Tier::Warm; // shop's copy on b
+        scene.setSnapshot(retiered);
+        QVERIFY2(scene.node(kB)->toolTip().contains(QStringLiteral("shop (%1)").arg(tierName(Tier::Warm))),
+                 qPrintable(scene.node(kB)->toolTip()));
+
+        auto rehosted = std::make_shared<ClusterSnapshot>(*retiered);
+        rehosted->agents[2].host = QStringLiteral("h9");
+        scene.setSnapshot(rehosted);
+        QVERIFY2(scene.node(kC)->toolTip().contains(QStringLiteral("h9")), qPrintable(scene.node(kC)->toolTip()));
+        QCOMPARE(scene.nodeState(kC), std::optional(NodeState::Healthy));
+    }
+
     void removalRemovesNodesAndTheirEdges()
     {
         TopologyScene scene;

@@ -78,6 +78,11 @@ void MainWindow::createPanels()
     m_hostDock = addDock(m_hostDetailPanel, tr("Host detail"), QStringLiteral("hostDock"), Qt::RightDockWidgetArea);
     tabifyDockWidget(m_eventsDock, m_hostDock);
     m_eventsDock->raise();
+    // Behind the events' tab the panel gets no show event when its tab is selected.
+    connect(m_hostDock, &QDockWidget::visibilityChanged, m_hostDetailPanel, [this](bool visible) {
+        if (visible)
+            m_hostDetailPanel->catchUp();
+    });
 
     // Jumps: from a copy or an event to its host and its rows.
     connect(m_replicasPanel, &ReplicasPanel::copyActivated, this, [this](const QString &, const QString &agent) {

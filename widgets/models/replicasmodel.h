@@ -87,7 +87,7 @@ private:
     // The first and last column whose display, tooltip or sort key differ; nullopt if none do.
     static std::optional<std::pair<int, int>> changedColumns(const Row &before, const Row &after);
     // Replaces the rows with fresh (the same copies, in the same order), announcing the changes.
-    void takeInPlace(const QList<Row> &fresh);
+    void takeInPlace(QList<Row> fresh);
     static void mark(Row &row, Severity severity, const QString &status);
     QVariant display(const Row &row, int column) const;
 

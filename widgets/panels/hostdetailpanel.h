@@ -59,6 +59,10 @@ public:
 
     // Brings the header and the charts up to date now (the panel does it itself, coalesced).
     void refresh();
+    // Refreshes if something changed while the panel was out of sight. For its container to call
+    // when the panel comes into sight without a show event (a dock whose tab is selected:
+    // QDockWidget::visibilityChanged).
+    void catchUp();
 
     // The series charting the metric; nullptr for a metric not charted here.
     QLineSeries *series(Metric metric) const;

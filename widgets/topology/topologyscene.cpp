@@ -226,9 +226,10 @@ void TopologyScene::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &sn
         return;
     }
     bool layoutKeyChanged = false;
-    bool structural = updateNodes(*snapshot, &layoutKeyChanged);
+    const bool copiesAsBefore = sameCopies(*snapshot);
+    bool structural = updateNodes(*snapshot, copiesAsBefore, &layoutKeyChanged);
     const bool moved = layoutKeyChanged && updateLayout();
-    structural = updateEdges(*snapshot, structural, moved) || structural;
+    structural = updateEdges(*snapshot, structural, moved, copiesAsBefore) || structural;
     if (moved)
         updateFrames();
     if (structural || moved) {
@@ -251,11 +252,70 @@ void TopologyScene::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &sn
         Q_EMIT layoutChanged();
 }
 
-bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool *layoutKeyChanged)
+TopologyScene::NodeState TopologyScene::nodeStateOf(const AgentView &agent)
 {
+    if (agent.suspected)
+        return NodeState::Suspected;
+    if (!agent.heard)
+        return NodeState::NeverHeard;
+    if (!agent.error.isEmpty())
+        return NodeState::Unwatchable;
+    if (agent.maintenance)
+        return NodeState::Maintenance;
+    return NodeState::Healthy;
+}
+
+bool TopologyScene::sameAgents(const ClusterSnapshot &snapshot) const
+{
+    return snapshot.agents.size() == m_agentOrder.size()
+           && std::equal(snapshot.agents.cbegin(),
+                         snapshot.agents.cend(),
+                         m_agentOrder.cbegin(),
+                         [](const AgentView &agent, const AgentNode &known) { return agent.name == known.name; })
+           && snapshot.apps.size() == m_appPrimaries.size()
+           && std::equal(snapshot.apps.cbegin(),
+                         snapshot.apps.cend(),
+                         m_appPrimaries.cbegin(),
+                         [](const AppView &app, const QPair<QString, QString> &known) {
+                             return app.name == known.first && app.primary == known.second;
+                         });
+}
+
+bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool copiesAsBefore, bool *layoutKeyChanged)
+{
+    // Usually the same agents in the same order, and the same copies: then what each node is
+    // primary or replica of is what it was, and only its own state can have changed. Collecting
+    // those lists through hashes for 500 nodes was most of the scene's update.
+    if (copiesAsBefore && sameAgents(snapshot)) {
+        for (qsizetype i = 0; i < m_agentOrder.size(); ++i) {
+            NodeItem *item = m_agentOrder[i].item;
+            if (!item)
+                continue; // a nameless or repeated agent, skipped as before
+            const AgentView &agent = snapshot.agents[i];
+            const NodeFacts &known = item->facts();
+            const QString host = hostOf(agent);
+            const NodeState state = nodeStateOf(agent);
+            if (known.host == host && known.state == state && known.maintenance == agent.maintenance
+                && known.url == agent.url && known.error == agent.error)
+                continue;
+            if (known.host != host)
+                *layoutKeyChanged = true;
+            NodeFacts facts = known;
+            facts.host = host;
+            facts.state = state;
+            facts.maintenance = agent.maintenance;
+            facts.url = agent.url;
+            facts.error = agent.error;
+            item->setFacts(std::move(facts));
+        }
+        return false;
+    }
+
     QHash<QString, QStringList> primaries;
     QHash<QString, QList<QPair<QString, Tier>>> replicas;
+    m_appPrimaries.clear();
     for (const AppView &app : snapshot.apps) {
+        m_appPrimaries.append({app.name, app.primary});
         if (!app.primary.isEmpty())
             primaries[app.primary].append(app.name);
         for (const ReplicaView &replica : app.replicas)
@@ -264,9 +324,13 @@ bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool *layoutKey
 
     bool structural = false;
     QSet<QString> seen;
+    m_agentOrder.clear();
+    m_agentOrder.reserve(snapshot.agents.size());
     for (const AgentView &agent : snapshot.agents) {
-        if (agent.name.isEmpty() || seen.contains(agent.name))
+        if (agent.name.isEmpty() || seen.contains(agent.name)) {
+            m_agentOrder.append({agent.name, nullptr});
             continue;
+        }
         seen.insert(agent.name);
         NodeFacts facts;
         facts.agent = agent.name;
@@ -274,14 +338,7 @@ bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool *layoutKey
         facts.maintenance = agent.maintenance;
         facts.url = agent.url;
         facts.error = agent.error;
-        if (agent.suspected)
-            facts.state = NodeState::Suspected;
-        else if (!agent.heard)
-            facts.state = NodeState::NeverHeard;
-        else if (!agent.error.isEmpty())
-            facts.state = NodeState::Unwatchable;
-        else if (agent.maintenance)
-            facts.state = NodeState::Maintenance;
+        facts.state = nodeStateOf(agent);
         facts.primaryOf = primaries.value(agent.name);
         std::sort(facts.primaryOf.begin(), facts.primaryOf.end(), [](const QString &a, const QString &b) {
             return naturalCompare(a, b) < 0;
@@ -297,6 +354,7 @@ bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool *layoutKey
             *layoutKeyChanged = true;
         }
         item->setFacts(std::move(facts));
+        m_agentOrder.append({agent.name, item});
     }
     for (auto it = m_nodes.begin(); it != m_nodes.end();) {
         if (seen.contains(it.key())) {
@@ -368,12 +426,15 @@ bool TopologyScene::updateLayout()
     return true;
 }
 
-bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot, bool nodesChanged, bool layoutMoved)
+bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot,
+                                bool nodesChanged,
+                                bool layoutMoved,
+                                bool copiesAsBefore)
 {
     // Usually the snapshot lists the same copies in the same order as the last one, over the same
     // nodes: then every link is where it was and only its state can have changed. Matching the
     // copies by key through hashes cost most of the scene's update at 2,000 links.
-    if (!nodesChanged && !layoutMoved && sameCopies(snapshot)) {
+    if (!nodesChanged && !layoutMoved && copiesAsBefore) {
         qsizetype i = 0;
         for (const AppView &app : snapshot.apps) {
             for (const ReplicaView &replica : app.replicas) {
@@ -458,7 +519,7 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot, bool nodesChang
         for (const ReplicaView &replica : app.replicas) {
             const auto it = wanted.constFind({app.name, replica.agent});
             const bool drawn = it != wanted.cend() && it->replica == &replica; // not a duplicate
-            m_copies.append({app.name, app.primary, replica.agent, drawn ? &m_edges[it.key()] : nullptr});
+            m_copies.append({app.name, app.primary, replica.agent, replica.tier, drawn ? &m_edges[it.key()] : nullptr});
         }
     }
     return structural;
@@ -472,7 +533,8 @@ bool TopologyScene::sameCopies(const ClusterSnapshot &snapshot) const
             if (i >= m_copies.size())
                 return false;
             const Copy &copy = m_copies[i++];
-            if (copy.agent != replica.agent || copy.app != app.name || copy.primary != app.primary)
+            if (copy.agent != replica.agent || copy.app != app.name || copy.primary != app.primary
+                || copy.tier != replica.tier)
                 return false;
         }
     }
@@ -618,6 +680,8 @@ void TopologyScene::clearAll()
     m_edges.clear();
     qDeleteAll(m_nodes);
     m_nodes.clear();
+    m_agentOrder.clear();
+    m_appPrimaries.clear();
     m_layoutKey.clear();
     m_contents = QRectF();
     setSceneRect(QRectF(-200, -150, 400, 300));

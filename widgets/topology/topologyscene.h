@@ -152,17 +152,28 @@ private:
         QString app;
         QString primary;
         QString agent;
+        Tier tier = Tier::None;
         Edge *edge = nullptr; // into m_edges
+    };
+    // An agent of the last snapshot, in its order; no item for a nameless or repeated one.
+    struct AgentNode
+    {
+        QString name;
+        Internal::NodeItem *item = nullptr;
     };
 
     // Each returns whether items were added or removed. updateNodes also says whether the layout
     // could change (a node came, went or changed host); updateLayout whether a node moved.
-    bool updateNodes(const ClusterSnapshot &snapshot, bool *layoutKeyChanged);
+    bool updateNodes(const ClusterSnapshot &snapshot, bool copiesAsBefore, bool *layoutKeyChanged);
     bool updateLayout();
-    bool updateEdges(const ClusterSnapshot &snapshot, bool nodesChanged, bool layoutMoved);
-    // Whether the snapshot lists the same copies (application, primary, agent), in the same
+    bool updateEdges(const ClusterSnapshot &snapshot, bool nodesChanged, bool layoutMoved, bool copiesAsBefore);
+    // Whether the snapshot lists the same copies (application, primary, agent, tier), in the same
     // order, as the one m_copies was taken from.
     bool sameCopies(const ClusterSnapshot &snapshot) const;
+    // Whether the snapshot lists the same agents and the same applications' primaries, in the same
+    // order, as the last one.
+    bool sameAgents(const ClusterSnapshot &snapshot) const;
+    static NodeState nodeStateOf(const AgentView &agent);
     // Takes the replica's state, tier and tooltip facts into its link.
     void takeReplica(Edge &edge, const ReplicaView &replica);
     // Gives a link's item the pen, z-order and state data of its link (the item is the scene's,
@@ -174,6 +185,8 @@ private:
 
     std::shared_ptr<const ClusterSnapshot> m_snapshot;
     QHash<QString, Internal::NodeItem *> m_nodes;
+    QList<AgentNode> m_agentOrder;                 // the last snapshot's agents, for sameAgents()
+    QList<QPair<QString, QString>> m_appPrimaries; // and its (application, primary) pairs
     QHash<CopyKey, Edge> m_edges;
     QList<Copy> m_copies; // every replica of the last snapshot, in its order
     QHash<QString, QGraphicsRectItem *> m_frames;
