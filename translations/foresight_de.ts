@@ -4,39 +4,54 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="31"/>
+        <location filename="../app/console/windowdemo.cpp" line="37"/>
         <source>&amp;Demo</source>
         <translation>De&amp;mo</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="32"/>
+        <location filename="../app/console/windowdemo.cpp" line="38"/>
         <source>&amp;Kill agent (kill -9)</source>
         <translation>Agent &amp;abschießen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="33"/>
+        <location filename="../app/console/windowdemo.cpp" line="39"/>
         <source>&amp;Restart agent</source>
         <translation>Agent &amp;neu starten</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="38"/>
+        <location filename="../app/console/windowdemo.cpp" line="44"/>
         <source>Killed %1 (kill -9)</source>
         <translation>%1 abgeschossen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="42"/>
+        <location filename="../app/console/windowdemo.cpp" line="48"/>
         <source>%1 is running</source>
         <translation>%1 läuft</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="47"/>
+        <location filename="../app/console/windowdemo.cpp" line="53"/>
         <source>Restarted %1</source>
         <translation>%1 neu gestartet</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="48"/>
+        <location filename="../app/console/windowdemo.cpp" line="54"/>
         <source>Cannot restart %1: %2</source>
         <translation>%1 kann nicht neu gestartet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="91"/>
+        <source>The scenario cannot start: %1</source>
+        <translation>Das Szenario kann nicht starten: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="132"/>
+        <source>Scoring: reading back every acknowledged write...</source>
+        <translation>Bewertung: jeder bestätigte Schreibvorgang wird zurückgelesen...</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="184"/>
+        <source>Training</source>
+        <translation>Training</translation>
     </message>
     <message>
         <location filename="../app/console/windowrunner.cpp" line="35"/>
@@ -47,117 +62,117 @@
 <context>
     <name>foresight::widgets::CommandDialog</name>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="59"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="61"/>
         <source>Force: promote although acknowledged writes would be lost</source>
         <translation>Erzwingen: hochstufen, obwohl bestätigte Schreibvorgänge verloren gingen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="66"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="68"/>
         <source>Promote a replica of %1</source>
         <translation>Ein Replikat von %1 hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="67"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="69"/>
         <source>&amp;Promote</source>
         <translation>&amp;Hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="70"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="72"/>
         <source>Switch over %1</source>
         <translation>Switchover für %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="71"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="73"/>
         <source>&amp;Switch over</source>
         <translation>Switchover &amp;ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="74"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="76"/>
         <source>Maintenance on %1</source>
         <translation>Wartung auf %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="75"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="77"/>
         <source>&amp;Start maintenance</source>
         <translation>Wartung &amp;beginnen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="78"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="80"/>
         <source>End maintenance on %1</source>
         <translation>Wartung auf %1 beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="79"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="81"/>
         <source>&amp;End maintenance</source>
         <translation>Wartung b&amp;eenden</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="82"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="84"/>
         <source>Acknowledge the failover of %1</source>
         <translation>Failover von %1 quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="83"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="85"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="109"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="111"/>
         <source>%1 will never be promoted and will get no new replica roles until maintenance ends. Replicas it holds keep replicating.</source>
         <translation>%1 wird bis zum Ende der Wartung nicht hochgestuft und erhält keine neuen Replikatrollen. Seine Replikate replizieren weiter.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="115"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="117"/>
         <source>%1 may be promoted and given replica roles again.</source>
         <translation>%1 kann wieder hochgestuft werden und Replikatrollen erhalten.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="119"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="121"/>
         <source>The last failover of %1 is acknowledged: the anti-flapping block ends and the engine may fail %1 over automatically again.</source>
         <translation>Das letzte Failover von %1 wird quittiert: Die Flapping-Sperre endet, und die Engine darf für %1 wieder automatisch ein Failover ausführen.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="147"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="149"/>
         <source>Asking the engine what would happen…</source>
         <translation>Die Engine prüft, was geschehen würde…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="159"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="161"/>
         <source>Candidate %1 (rank %2): %3</source>
         <translation>Kandidat %1 (Rang %2): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="165"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="167"/>
         <source>Data at risk: %1 writes the candidate does not hold would be lost.</source>
         <translation>Gefährdete Daten: %1 Schreibvorgänge, die dem Kandidaten fehlen, gingen verloren.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="166"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="168"/>
         <source>Data at risk: none; the candidate holds every acknowledged write.</source>
         <translation>Gefährdete Daten: keine; der Kandidat hat jeden bestätigten Schreibvorgang.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="179"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="181"/>
         <source>Refused: %1</source>
         <translation>Abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="191"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="193"/>
         <source>Done: %1</source>
         <translation>Erledigt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="191"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="193"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="193"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="196"/>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="203"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="206"/>
         <source>Waiting for the engine…</source>
         <translation>Warte auf die Engine…</translation>
     </message>
@@ -173,67 +188,67 @@
 <context>
     <name>foresight::widgets::EventsModel</name>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="57"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="59"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="59"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="61"/>
         <source>warning</source>
         <translation>Warnung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="63"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="65"/>
         <source>info</source>
         <translation>Info</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="233"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="235"/>
         <source>acknowledged</source>
         <translation>quittiert</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="233"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="235"/>
         <source>open</source>
         <translation>offen</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="305"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="307"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="307"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="309"/>
         <source>Severity</source>
         <translation>Schweregrad</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="309"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="311"/>
         <source>Alert</source>
         <translation>Alarm</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="311"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="313"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="313"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="315"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="315"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="317"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="317"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="319"/>
         <source>Actor</source>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="319"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="321"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
@@ -241,82 +256,82 @@
 <context>
     <name>foresight::widgets::EventsPanel</name>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="75"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="76"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="76"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="77"/>
         <source>Acknowledge a&amp;ll</source>
         <translation>&amp;Alle quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="82"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="83"/>
         <source>Filter by application, agent, kind, message…</source>
         <translation>Nach Anwendung, Agent, Art, Meldung filtern…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="84"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="85"/>
         <source>Event filter</source>
         <translation>Ereignisfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="87"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="88"/>
         <source>Severity filter</source>
         <translation>Schweregradfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="88"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="89"/>
         <source>All events</source>
         <translation>Alle Ereignisse</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="89"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="90"/>
         <source>Warnings and above</source>
         <translation>Warnungen und kritische</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="90"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="91"/>
         <source>Critical only</source>
         <translation>Nur kritische</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="93"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="94"/>
         <source>Open alerts</source>
         <translation>Offene Alarme</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="100"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="101"/>
         <source>Acknowledge the selected alerts (%1)</source>
         <translation>Ausgewählte Alarme quittieren (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="104"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="105"/>
         <source>Acknowledge every open alert the filters show (%1)</source>
         <translation>Alle offenen Alarme quittieren, die die Filter zeigen (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="122"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="124"/>
         <source>Events and alerts</source>
         <translation>Ereignisse und Alarme</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="138"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="148"/>
         <source>Acknowledge the selected alerts</source>
         <translation>Ausgewählte Alarme quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="139"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="149"/>
         <source>Acknowledge all shown alerts</source>
         <translation>Alle angezeigten Alarme quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="209"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="219"/>
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/panels/eventspanel.cpp" line="209"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="219"/>
         <source>%n open alert(s)</source>
         <translation>
             <numerusform>%n offener Alarm</numerusform>
@@ -503,103 +518,103 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="379"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="386"/>
         <source>No agent chosen.</source>
         <translation>Kein Agent ausgewählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="379"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="386"/>
         <source>No agents yet.</source>
         <translation>Noch keine Agenten.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="385"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="392"/>
         <source>Agent %1 is no longer in the cluster; its history is kept.</source>
         <translation>Agent %1 gehört nicht mehr zum Cluster; sein Verlauf bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="386"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="393"/>
         <source>Agent %1 is not in the cluster.</source>
         <translation>Agent %1 gehört nicht zum Cluster.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="397"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="404"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="399"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="406"/>
         <source>%1: never heard</source>
         <translation>%1: nie gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="401"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="408"/>
         <source>%1: SUSPECTED (phi %2), heard %3 ms ago</source>
         <translation>%1: AUSFALLVERDACHT (phi %2), zuletzt vor %3 ms gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="404"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="411"/>
         <source>%1: heard %2 ms ago</source>
         <translation>%1: zuletzt vor %2 ms gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="406"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="413"/>
         <source>%1 (maintenance)</source>
         <translation>%1 (Wartung)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="412"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="419"/>
         <source>Host %1 — %2</source>
         <translation>Host %1 — %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="412"/>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="437"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="419"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="444"/>
         <source>; </source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="430"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="437"/>
         <source>Choose an agent to see its host&apos;s metrics.</source>
         <translation>Wählen Sie einen Agenten, um die Metriken seines Hosts zu sehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="431"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="438"/>
         <source>No metrics yet from %1: its heartbeats have not carried host metrics.</source>
         <translation>Noch keine Metriken von %1: Seine Heartbeats enthielten bisher keine Hostmetriken.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="438"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="445"/>
         <source>The agent reports: %1</source>
         <translation>Der Agent meldet: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="451"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="458"/>
         <source>Failure risk: no prediction yet.</source>
         <translation>Ausfallrisiko: noch keine Vorhersage.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="454"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="461"/>
         <source>Failure risk: %1 at %2</source>
         <translation>Ausfallrisiko: %1 um %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="484"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="491"/>
         <source>B/s</source>
         <translation>B/s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="484"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="491"/>
         <source>KiB/s</source>
         <translation>KiB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="484"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="491"/>
         <source>MiB/s</source>
         <translation>MiB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="484"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="491"/>
         <source>GiB/s</source>
         <translation>GiB/s</translation>
     </message>
@@ -623,7 +638,7 @@
     </message>
     <message>
         <location filename="../widgets/mainwindow/mainwindow.cpp" line="75"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="219"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="224"/>
         <source>Events and alerts</source>
         <translation>Ereignisse und Alarme</translation>
     </message>
@@ -633,98 +648,98 @@
         <translation>Hostdetails</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="121"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="126"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="122"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="127"/>
         <source>&amp;Open cluster configuration…</source>
         <translation>Clusterkonfiguration ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="126"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="131"/>
         <source>Open cluster configuration</source>
         <translation>Clusterkonfiguration öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="128"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="133"/>
         <source>Cluster configurations (*.json);;All files (*)</source>
         <translation>Clusterkonfigurationen (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="133"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="138"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="137"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="142"/>
         <source>&amp;Cluster</source>
         <translation>&amp;Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="142"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="147"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="143"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="148"/>
         <source>&amp;About Foresight</source>
         <translation>Ü&amp;ber Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="145"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="150"/>
         <source>About Foresight</source>
         <translation>Über Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="146"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="151"/>
         <source>Foresight keeps applications&apos; state alive through host failures: replication in hot, warm and cold tiers, failure detection and failover.</source>
         <translation>Foresight erhält den Zustand von Anwendungen über Hostausfälle hinweg: Replikation in den Stufen Hot, Warm und Cold, Ausfallerkennung und Failover.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="159"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="164"/>
         <source>&amp;Promote…</source>
         <translation>&amp;Hochstufen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="160"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="165"/>
         <source>&amp;Switch over…</source>
         <translation>&amp;Switchover…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="161"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="166"/>
         <source>Start &amp;maintenance…</source>
         <translation>&amp;Wartung beginnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="162"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="167"/>
         <source>&amp;End maintenance…</source>
         <translation>Wartung b&amp;eenden…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="163"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="168"/>
         <source>&amp;Acknowledge failover…</source>
         <translation>Failover &amp;quittieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="189"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="194"/>
         <source>Select an application&apos;s copy in the replicas table first.</source>
         <translation>Wählen Sie zuerst eine Kopie einer Anwendung in der Replikattabelle aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="208"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="213"/>
         <source>No cluster open: File &gt; Open cluster configuration (Ctrl+O)</source>
         <translation>Kein Cluster geöffnet: Datei &gt; Clusterkonfiguration öffnen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="212"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="218"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="217"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="223"/>
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="218"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="223"/>
         <source>%n open alert(s)</source>
         <translation>
             <numerusform>%n offener Alarm</numerusform>
@@ -732,27 +747,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="219"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="224"/>
         <source>Events and alerts (%1)</source>
         <translation>Ereignisse und Alarme (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="237"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="242"/>
         <source>Foresight — %1</source>
         <translation>Foresight — %1</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="239"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="244"/>
         <source>Cluster %1: engine running, snapshot of %2</source>
         <translation>Cluster %1: Engine läuft, Stand %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="244"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="249"/>
         <source>Agents: %1 of %2 connected, %3 suspected</source>
         <translation>Agenten: %1 von %2 verbunden, %3 unter Ausfallverdacht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="245"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="250"/>
         <source>Agents: %1 of %2 connected</source>
         <translation>Agenten: %1 von %2 verbunden</translation>
     </message>
@@ -760,113 +775,113 @@
 <context>
     <name>foresight::widgets::ReplicasModel</name>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="31"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="37"/>
         <source>never heard</source>
         <translation>nie gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="33"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="38"/>
         <source>SUSPECTED</source>
         <translation>AUSFALLVERDACHT</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="41"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="39"/>
         <source>not writable</source>
         <translation>nicht beschreibbar</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="57"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="40"/>
         <source>INTEGRITY</source>
         <translation>INTEGRITÄT</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="59"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="41"/>
         <source>disconnected</source>
         <translation>getrennt</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="61"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="42"/>
         <source>lagging</source>
         <translation>im Rückstand</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="67"/>
-        <location filename="../widgets/models/replicasmodel.cpp" line="147"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="43"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="239"/>
         <source>ok</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="137"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="229"/>
         <source>primary</source>
         <translation>Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="137"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="229"/>
         <source>replica</source>
         <translation>Replikat</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="147"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="239"/>
         <source>mismatch</source>
         <translation>Abweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="149"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="241"/>
         <source>never</source>
         <translation>nie</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="195"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="287"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="197"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="289"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="199"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="291"/>
         <source>Agent (host)</source>
         <translation>Agent (Host)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="201"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="293"/>
         <source>Role</source>
         <translation>Rolle</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="203"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="295"/>
         <source>Tier</source>
         <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="205"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="297"/>
         <source>Lag (seqs)</source>
         <translation>Rückstand (Seq.)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="207"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="299"/>
         <source>RTT (ms)</source>
         <translation>RTT (ms)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="209"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="301"/>
         <source>Divergence</source>
         <translation>Divergenz</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="211"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="303"/>
         <source>Integrity</source>
         <translation>Integrität</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="213"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="305"/>
         <source>Heartbeat (ms ago)</source>
         <translation>Heartbeat-Alter (ms)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/replicasmodel.cpp" line="215"/>
+        <location filename="../widgets/models/replicasmodel.cpp" line="307"/>
         <source>Failure risk</source>
         <translation>Ausfallrisiko</translation>
     </message>
@@ -874,17 +889,17 @@
 <context>
     <name>foresight::widgets::ReplicasPanel</name>
     <message>
-        <location filename="../widgets/panels/replicaspanel.cpp" line="39"/>
+        <location filename="../widgets/panels/replicaspanel.cpp" line="48"/>
         <source>Filter by application, agent, status…</source>
         <translation>Nach Anwendung, Agent, Status filtern…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/replicaspanel.cpp" line="41"/>
+        <location filename="../widgets/panels/replicaspanel.cpp" line="50"/>
         <source>Replica filter</source>
         <translation>Replikatfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/replicaspanel.cpp" line="47"/>
+        <location filename="../widgets/panels/replicaspanel.cpp" line="57"/>
         <source>Replicas</source>
         <translation>Replikate</translation>
     </message>
@@ -930,12 +945,12 @@
 <context>
     <name>foresight::widgets::TopologyScene</name>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="93"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="77"/>
         <source>⚠ SUSPECTED</source>
         <translation>⚠ AUSFALLVERDACHT</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/topology/topologyscene.cpp" line="216"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="90"/>
         <source>%1 and %n more</source>
         <translation>
             <numerusform>%1 und %n weiterer</numerusform>
@@ -943,12 +958,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="366"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="216"/>
         <source>primary: %1</source>
         <translation>Primary: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/topology/topologyscene.cpp" line="368"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="219"/>
         <source>primary of %n apps</source>
         <translation>
             <numerusform>Primary für %n Anwendung</numerusform>
@@ -956,124 +971,124 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="417"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="263"/>
         <source>P</source>
         <comment>badge: primary</comment>
         <translation>P</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="418"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="264"/>
         <source>P%1</source>
         <comment>badge: primary of n apps</comment>
         <translation>P%1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="425"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="270"/>
         <source>%1 on %2</source>
         <translation>%1 auf %2</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="426"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="271"/>
         <source>State: %1</source>
         <translation>Zustand: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="428"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="273"/>
         <source>In maintenance</source>
         <translation>In Wartung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="430"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="275"/>
         <source>Cannot watch: %1</source>
         <translation>Nicht überwachbar: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="434"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="279"/>
         <source>Primary of: %1</source>
         <translation>Primary für: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="436"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="284"/>
         <source>Replica of: %1</source>
         <translation>Replikat von: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="489"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="139"/>
         <source>healthy</source>
         <translation>gesund</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="491"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="141"/>
         <source>maintenance</source>
         <translation>Wartung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="493"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="143"/>
         <source>cannot watch</source>
         <translation>nicht überwachbar</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="495"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="145"/>
         <source>never heard</source>
         <translation>nie gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="497"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="147"/>
         <source>SUSPECTED</source>
         <translation>AUSFALLVERDACHT</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="506"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="156"/>
         <source>ok</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="508"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="158"/>
         <source>lagging</source>
         <translation>im Rückstand</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="510"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="160"/>
         <source>disconnected</source>
         <translation>getrennt</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="512"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="162"/>
         <source>integrity mismatch</source>
         <translation>Integritätsabweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="596"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="283"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="751"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="602"/>
         <source>%1: %2 replica on %3 → primary %4</source>
         <translation>%1: %2-Replikat auf %3 → Primary %4</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="753"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="603"/>
         <source>Lag: %1 seqs</source>
         <translation>Rückstand: %1 Seq.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="754"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="604"/>
         <source>Round trip: not measured</source>
         <translation>Umlaufzeit: nicht gemessen</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="755"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="604"/>
         <source>Round trip: %1 ms</source>
         <translation>Umlaufzeit: %1 ms</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="757"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="606"/>
         <source>Link: %1</source>
         <translation>Verbindung: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="828"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="663"/>
         <source>Host %1</source>
         <translation>Host %1</translation>
     </message>
@@ -1126,14 +1141,117 @@
         <translation>Agenten als Knoten, Replikationsverbindungen als Pfeile von jedem Replikat zu seinem Primary.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="307"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="311"/>
         <source>The cluster has no agents.</source>
         <translation>Der Cluster hat keine Agenten.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="307"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="311"/>
         <source>No cluster open.</source>
         <translation>Kein Cluster geöffnet.</translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::TrainingPanel</name>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="23"/>
+        <source>Restore service within %1 s</source>
+        <translation>Dienst innerhalb von %1 s wiederherstellen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="25"/>
+        <source>Lose no acknowledged write</source>
+        <translation>Keinen bestätigten Schreibvorgang verlieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="27"/>
+        <source>Promote no corrupted replica</source>
+        <translation>Kein beschädigtes Replikat hochstufen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="72"/>
+        <source>Objectives</source>
+        <translation>Ziele</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="74"/>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="84"/>
+        <source>No scenario</source>
+        <translation>Kein Szenario</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="85"/>
+        <source>%1 (difficulty %2 of 5)</source>
+        <translation>%1 (Schwierigkeit %2 von 5)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="90"/>
+        <source>%1: %2 points</source>
+        <translation>%1: %2 Punkte</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="94"/>
+        <source>Waiting for the demo application to be healthy; the scenario starts then.</source>
+        <translation>Warten, bis die Demo-Anwendung gesund ist; dann beginnt das Szenario.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="108"/>
+        <source>%1 s of %2 s</source>
+        <translation>%1 s von %2 s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="110"/>
+        <source>Playing: faults fire at their times; act as you would on a real cluster.</source>
+        <translation>Läuft: Fehler treten zu ihren Zeiten ein; handeln Sie wie auf einem echten Cluster.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="123"/>
+        <source>Cut short after %1 s: the score covers only what happened so far.</source>
+        <translation>Nach %1 s abgebrochen: die Bewertung umfasst nur, was bis dahin geschah.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="124"/>
+        <source>Finished.</source>
+        <translation>Beendet.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="125"/>
+        <source>Score: %1 of %2 points</source>
+        <translation>Bewertung: %1 von %2 Punkten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="129"/>
+        <source>Met</source>
+        <translation>Erreicht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="129"/>
+        <source>Failed</source>
+        <translation>Verfehlt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="135"/>
+        <source>Done well</source>
+        <translation>Gut gemacht</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="138"/>
+        <source>To improve</source>
+        <translation>Zu verbessern</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="140"/>
+        <source>Your commands</source>
+        <translation>Ihre Befehle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="142"/>
+        <source>None.</source>
+        <translation>Keine.</translation>
     </message>
 </context>
 </TS>

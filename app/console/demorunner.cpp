@@ -71,6 +71,10 @@ std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const
     LocalCluster::Options clusterOptions;
     clusterOptions.workDir = workDir;
     clusterOptions.curve = options.curve;
+    if (options.scenarioHosts) {
+        clusterOptions.hostsDir = workDir + QStringLiteral("/hosts");
+        clusterOptions.extraAgentArgs << QStringLiteral("--allow-fault-injection");
+    }
     auto started = LocalCluster::start(clusterOptions);
     if (!started) {
         std::fprintf(stderr, "foresight: cannot start the demo cluster: %s\n", qPrintable(started.error().message));

@@ -1,6 +1,7 @@
 // foresight: the operations console. Without a mode it opens the window on the cluster of the
 // console store (or of --cluster); --headless runs the same engine with a terminal view; --demo
-// runs a local cluster of real agents under a demo workload.
+// runs a local cluster of real agents under a demo workload; --demo --scenario plays a training
+// scenario on it and scores the run.
 
 #include <atomic>
 #include <csignal>
@@ -23,6 +24,8 @@
 #include "demorunner.h"
 #include "foresight/failover/consolecontrol.h"
 #include "headlessrunner.h"
+#include "scenariodemo.h"
+#include "scenarioplay.h"
 
 namespace {
 
@@ -51,6 +54,12 @@ bool wantsWindow(int argc, char *argv[])
     for (const char *terminal : {"--headless", "--help", "-h", "--help-all", "--version", "-v", "--plain"}) {
         if (hasArgument(argc, argv, terminal))
             return false;
+    }
+    if (!hasArgument(argc, argv, "--demo")) { // --scenario alone is a usage error, said after parsing
+        for (int i = 1; i < argc; ++i) {
+            if (QByteArray(argv[i]).startsWith("--scenario"))
+                return false;
+        }
     }
     if (hasArgument(argc, argv, "--screenshot") && !haveDisplay())
         qputenv("QT_QPA_PLATFORM", "offscreen");
@@ -102,12 +111,23 @@ int main(int argc, char *argv[])
                        "application with a primary, a hot, a warm and a cold replica) and drives a demo workload "
                        "through the SDK. With a display (and in a build with the window) the console's window "
                        "shows it, with the engine watching and failing over, and a Demo menu to kill and restart "
-                       "agents; without one (or with --plain) a terminal view shows roles, tiers, sequence "
-                       "numbers, lag and digests until Ctrl-C."));
+                       "agents; without one (or with --headless or --plain) a terminal view shows roles, tiers, "
+                       "sequence numbers, lag and digests until Ctrl-C.\n\n"
+                       "--demo --scenario <file|name> plays a training scenario (docs/scenarios.md) on the demo "
+                       "cluster: its agents run on simulated hosts with fault injection, the engine watches and "
+                       "fails over, the scenario's faults fire at their times, and its duration ends the demo. The "
+                       "terminal view (or the window's Training panel) shows its time and events; at the end the "
+                       "score (objectives met or failed, what went well and badly) is printed, and written as JSON "
+                       "with --score-json. Ctrl-C cuts it short: what happened so far is scored and marked as cut "
+                       "short. <name> is a file, else a scenario shipped with the program: %1 (also by number, "
+                       "e.g. 01, or without it, e.g. primary-crash). A malformed scenario is refused before "
+                       "anything starts, naming its file and line, with exit code 2.")
+            .arg(shippedScenarios().join(QStringLiteral(", "))));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption headless(QStringLiteral("headless"),
-                                      QStringLiteral("Run the engine on a real cluster, without a window."));
+                                      QStringLiteral("Run the engine on a real cluster, without a window; with --demo, "
+                                                     "run the demo in the terminal view."));
     const QCommandLineOption cluster(QStringLiteral("cluster"),
                                      QStringLiteral(
                                          "Import the cluster configuration <file> (JSON, docs/cluster-config.md) "
@@ -157,6 +177,14 @@ int main(int argc, char *argv[])
                                                        "save the window as a PNG <file> and exit (renders offscreen "
                                                        "without a display)."),
                                         QStringLiteral("file"));
+    const QCommandLineOption scenario(QStringLiteral("scenario"),
+                                      QStringLiteral("--demo: play the training scenario <file|name> and score it "
+                                                     "(see above)."),
+                                      QStringLiteral("file|name"));
+    const QCommandLineOption scoreJson(QStringLiteral("score-json"),
+                                       QStringLiteral("--demo --scenario: also write the final score as one JSON "
+                                                      "object to <file>."),
+                                       QStringLiteral("file"));
     const QCommandLineOption
         plain(QStringLiteral("plain"),
               QStringLiteral(
@@ -175,7 +203,9 @@ int main(int argc, char *argv[])
                        insecure,
                        workDir,
                        plain,
-                       screenshot});
+                       screenshot,
+                       scenario,
+                       scoreJson});
     parser.process(*app);
 
     const auto usage = [](const QString &message) {
@@ -184,14 +214,18 @@ int main(int argc, char *argv[])
     };
     if (!parser.positionalArguments().isEmpty())
         return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    if (parser.isSet(demo) && parser.isSet(headless))
-        return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster), not both"));
     bool durationOk = false;
     const int seconds = parser.value(duration).toInt(&durationOk);
     if (!durationOk || seconds < 0)
         return usage(QStringLiteral("--duration takes a whole number of seconds"));
     if (parser.isSet(screenshot) && !(window && parser.isSet(demo)))
         return usage(QStringLiteral("--screenshot goes with --demo (and a window build)"));
+    if (parser.isSet(scenario) && !parser.isSet(demo))
+        return usage(QStringLiteral("--scenario goes with --demo: foresight --demo --scenario <file|name>"));
+    if (parser.isSet(scoreJson) && !parser.isSet(scenario))
+        return usage(QStringLiteral("--score-json goes with --demo --scenario"));
+    if (parser.isSet(scenario) && parser.isSet(duration))
+        return usage(QStringLiteral("--duration does not go with --scenario: the scenario's duration ends the demo"));
 #ifdef FORESIGHT_WITH_WINDOW
     if (window && !parser.isSet(demo)) {
         for (const QCommandLineOption *headlessOnly : {&control, &controlAllow, &duration}) {
@@ -212,7 +246,7 @@ int main(int argc, char *argv[])
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
 
-    if (parser.isSet(headless)) {
+    if (parser.isSet(headless) && !parser.isSet(demo)) {
         HeadlessOptions options;
         options.session.clusterFile = parser.value(cluster);
         options.session.storePath = parser.value(store);
@@ -240,9 +274,24 @@ int main(int argc, char *argv[])
     options.curve = !parser.isSet(insecure);
     options.workDir = parser.value(workDir);
     options.ansi = ansi;
+    if (parser.isSet(scenario)) {
+        // Refused before anything starts: the parser's "file:line: what" goes to stderr.
+        const auto choice = loadScenario(parser.value(scenario),
+                                         demoApp(),
+                                         foresight::LocalCluster::Options().agentNames);
+        if (!choice) {
+            std::fprintf(stderr, "foresight: %s\n", qPrintable(choice.error().message));
+            return 2;
+        }
+#ifdef FORESIGHT_WITH_WINDOW
+        if (window)
+            return runWindowDemo(options, parser.value(screenshot), g_stop, &*choice, parser.value(scoreJson));
+#endif
+        return runHeadlessScenario(options, *choice, parser.value(scoreJson), g_stop);
+    }
 #ifdef FORESIGHT_WITH_WINDOW
     if (window)
-        return runWindowDemo(options, parser.value(screenshot));
+        return runWindowDemo(options, parser.value(screenshot), g_stop);
 #endif
     return runHeadlessDemo(options, g_stop);
 }

@@ -1,8 +1,10 @@
 #include "windowdemo.h"
 
 #include <cstdio>
+#include <thread>
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QMenuBar>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -11,12 +13,17 @@
 #include "bridge/consolebridge.h"
 #include "foresight/cluster/demoworkload.h"
 #include "foresight/cluster/localcluster.h"
+#include "foresight/core/clock.h"
 #include "foresight/failover/clusterengine.h"
+#include "foresight/sim/scenariorunner.h"
 #include "mainwindow/mainwindow.h"
+#include "panels/trainingpanel.h"
+#include "scenariodemo.h"
 
 using namespace foresight;
 using foresight::widgets::ConsoleBridge;
 using foresight::widgets::MainWindow;
+using foresight::widgets::TrainingPanel;
 
 namespace {
 
@@ -50,13 +57,136 @@ void addDemoMenu(MainWindow &window, LocalCluster &cluster)
     }
 }
 
+// Plays a scenario on this thread, which owns the cluster, and feeds the Training panel: it
+// starts once the application is healthy, is ticked every kTickMs, and is scored at its end or,
+// cut short, when the window closes first.
+class TrainingDriver final
+{
+public:
+    static constexpr int kTickMs = 50;
+
+    TrainingDriver(const ScenarioChoice &choice, TrainingPanel &panel, QString scoreJsonPath)
+        : m_choice(choice)
+        , m_panel(panel)
+        , m_scoreJsonPath(std::move(scoreJsonPath))
+    {
+        m_panel.setScenario(choice.scenario);
+        m_timer.setInterval(kTickMs);
+        QObject::connect(&m_timer, &QTimer::timeout, &m_panel, [this] { tick(); });
+    }
+
+    void startOnce(LocalCluster &cluster, ClusterEngine &engine, const QString &app)
+    {
+        if (m_runner || m_failed || m_scored)
+            return;
+        sim::ScenarioRunner::Options options;
+        options.scenario = m_choice.scenario;
+        options.cluster = &cluster;
+        options.engine = &engine;
+        options.app = app;
+        m_startWallMs = SystemClock::instance().wallMs();
+        auto runner = sim::ScenarioRunner::start(options, m_startWallMs);
+        if (!runner) {
+            m_failed = true;
+            m_panel.setState(QObject::tr("The scenario cannot start: %1").arg(runner.error().message));
+            std::fprintf(stderr,
+                         "foresight: cannot play %s: %s\n",
+                         qPrintable(m_choice.source),
+                         qPrintable(runner.error().message));
+            return;
+        }
+        m_runner = std::move(*runner);
+        std::fprintf(stderr,
+                     "foresight: scenario '%s' started (%s)\n",
+                     qPrintable(m_choice.scenario.name),
+                     qPrintable(m_choice.source));
+        m_timer.start();
+        tick();
+    }
+
+    // Scores the run if it has not been (the window closed first: cut short), and lets go of the
+    // runner, which must go before the engine and the cluster. The exit code's share: 1 when the
+    // scenario could not start or the JSON could not be written.
+    int stop()
+    {
+        if (m_runner && !m_scored)
+            score(SystemClock::instance().wallMs(), false);
+        if (m_scoring.joinable())
+            m_scoring.join();
+        // The window's loop has ended: the score the thread handed back is delivered here.
+        if (m_runner && !m_shown)
+            QCoreApplication::sendPostedEvents(&m_panel, QEvent::MetaCall);
+        m_runner.reset();
+        return m_failed ? 1 : m_exitCode;
+    }
+
+private:
+    void tick()
+    {
+        const qint64 now = SystemClock::instance().wallMs();
+        const bool running = m_runner->tick(now);
+        m_panel.setProgress(now - m_startWallMs, m_runner->events());
+        if (!running)
+            score(now, true);
+    }
+
+    // The read-back takes seconds on a long run: it runs on a thread of its own and the result
+    // comes back to this (the window's) thread, so the window never freezes while scoring.
+    void score(qint64 now, bool complete)
+    {
+        m_timer.stop();
+        m_scored = true;
+        m_panel.setState(QObject::tr("Scoring: reading back every acknowledged write..."));
+        const qint64 playedMs = complete ? m_choice.scenario.durationMs
+                                         : std::min(now - m_startWallMs, m_choice.scenario.durationMs - 1);
+        m_runner->stopPlaying(now);
+        sim::ScenarioRunner *runner = m_runner.get();
+        m_scoring = std::jthread([this, runner, playedMs] {
+            const sim::ScenarioScore result = runner->score();
+            QMetaObject::invokeMethod(&m_panel, [this, runner, result, playedMs] {
+                showScore(result, playedMs, runner->events());
+            });
+        });
+    }
+
+    void showScore(const sim::ScenarioScore &score, qint64 playedMs, const QStringList &events)
+    {
+        m_panel.setProgress(playedMs, events);
+        m_panel.setScore(score, playedMs);
+        std::printf("%s\n", qPrintable(renderScenarioScore(m_choice.scenario, score, playedMs, events)));
+        std::fflush(stdout);
+        if (!m_scoreJsonPath.isEmpty()
+            && !writeScoreJson(m_scoreJsonPath, scenarioScoreJson(m_choice, score, playedMs, events)))
+            m_exitCode = 1;
+        m_shown = true;
+    }
+
+    const ScenarioChoice &m_choice;
+    TrainingPanel &m_panel;
+    QString m_scoreJsonPath;
+    QTimer m_timer;
+    std::unique_ptr<sim::ScenarioRunner> m_runner;
+    qint64 m_startWallMs = 0;
+    bool m_scored = false;
+    bool m_shown = false;
+    bool m_failed = false;
+    int m_exitCode = 0;
+    std::jthread m_scoring; // the read-back; joined before the runner goes
+};
+
 } // namespace
 
-int runWindowDemo(const DemoOptions &options, const QString &screenshotPath)
+int runWindowDemo(const DemoOptions &options,
+                  const QString &screenshotPath,
+                  const std::atomic<bool> &stop,
+                  const ScenarioChoice *scenario,
+                  const QString &scoreJsonPath)
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    const std::unique_ptr<LocalCluster> started = startDemoCluster(options, workDir);
+    DemoOptions clusterOptions = options;
+    clusterOptions.scenarioHosts = scenario != nullptr;
+    const std::unique_ptr<LocalCluster> started = startDemoCluster(clusterOptions, workDir);
     if (!started)
         return 1;
     LocalCluster &cluster = *started;
@@ -67,6 +197,15 @@ int runWindowDemo(const DemoOptions &options, const QString &screenshotPath)
     ConsoleBridge bridge;
     MainWindow window(&bridge);
     addDemoMenu(window, cluster);
+    std::unique_ptr<TrainingDriver> training;
+    if (scenario) {
+        auto *panel = new TrainingPanel;
+        auto *dock = new QDockWidget(QObject::tr("Training"), &window);
+        dock->setObjectName(QStringLiteral("trainingDock"));
+        dock->setWidget(panel);
+        window.addDockWidget(Qt::RightDockWidgetArea, dock);
+        training = std::make_unique<TrainingDriver>(*scenario, *panel, scoreJsonPath);
+    }
 
     ClusterEngineOptions engineOptions;
     engineOptions.config = config;
@@ -96,6 +235,9 @@ int runWindowDemo(const DemoOptions &options, const QString &screenshotPath)
                              writing = true;
                              workload.start();
                          }
+                         if (training && app && app->writable && app->phase == AppPhase::Healthy
+                             && app->replicas.size() >= demoReplicas().size())
+                             training->startOnce(cluster, **engine, appName);
                          if (screenshotPath.isEmpty() || screenshotScheduled || !app || app->phase != AppPhase::Healthy
                              || app->replicas.size() < 3 || workload.acked() < kScreenshotWrites)
                              return;
@@ -127,10 +269,19 @@ int runWindowDemo(const DemoOptions &options, const QString &screenshotPath)
     }
     if (options.durationSeconds > 0)
         QTimer::singleShot(options.durationSeconds * 1000, &window, &QApplication::quit);
+    QTimer stopWatch; // Ctrl-C in the terminal closes the window (a scenario is then scored as cut short)
+    QObject::connect(&stopWatch, &QTimer::timeout, &window, [&stop] {
+        if (stop.load())
+            QApplication::quit();
+    });
+    stopWatch.start(100);
 
     window.show();
     const int code = QApplication::exec();
     workload.stop();
+    if (training && training->stop() != 0 && exitCode == 0)
+        exitCode = 1;
+    training.reset(); // its runner goes before the engine and the cluster
     bridge.setEngine(nullptr);
     engine->reset(); // before the cluster it watches
     std::fprintf(stderr,

@@ -219,6 +219,15 @@ void ScenarioRunner::write(std::stop_token stop)
 
 ScenarioScore ScenarioRunner::finish(qint64 nowWallMs)
 {
+    stopPlaying(nowWallMs);
+    return score();
+}
+
+void ScenarioRunner::stopPlaying(qint64 nowWallMs)
+{
+    if (m_stopped)
+        return;
+    m_stopped = true;
     m_writer.request_stop();
     if (m_writer.joinable())
         m_writer.join();
@@ -227,7 +236,13 @@ ScenarioScore ScenarioRunner::finish(qint64 nowWallMs)
     m_thaws.clear();
     trackOutages(nowWallMs);
     m_run.endWallMs = nowWallMs;
+    m_readBack = m_options.cluster->clientOptions(m_options.app);
+    m_readBack.failoverTimeoutMs = kReadBackTimeoutMs;
+}
 
+ScenarioScore ScenarioRunner::score()
+{
+    const qint64 nowWallMs = m_run.endWallMs;
     QMap<QString, QByteArray> acked;
     {
         std::lock_guard lock(m_mutex);
@@ -238,7 +253,7 @@ ScenarioScore ScenarioRunner::finish(qint64 nowWallMs)
     // acknowledged write counts as lost, and the first failed read ends the check (each would
     // wait out the client's failover time).
     m_run.ackedWritesLost = acked.size();
-    auto reader = m_options.cluster->client(m_options.app, kReadBackTimeoutMs);
+    auto reader = sdk::Client::connect(m_readBack);
     if (!reader) {
         event(nowWallMs, QStringLiteral("read-back impossible: %1").arg(reader.error().message));
     } else {

@@ -56,8 +56,16 @@ public:
     SimulatedHost *host(const QString &agent);
     qint64 ackedWrites() const { return m_ackedCount.load(); }
 
-    // Stops the writer, thaws frozen agents, reads every acknowledged write back and scores.
+    // Stops the writer, thaws frozen agents, reads every acknowledged write back and scores:
+    // stopPlaying() then score().
     ScenarioScore finish(qint64 nowWallMs);
+    // The two halves of finish(), for an owner that must not wait for the read-back (the
+    // window). stopPlaying() on the owner's thread: stops the writer, thaws frozen agents and
+    // notes how to reach the application. score() then on any one thread, while nobody else
+    // touches the runner: it reads every acknowledged write back through a client of its own
+    // (thousands of reads, seconds on a large run) and scores.
+    void stopPlaying(qint64 nowWallMs);
+    ScenarioScore score();
     const ScenarioRun &run() const { return m_run; }
 
 private:
@@ -81,6 +89,8 @@ private:
     QStringList m_events;
     ScenarioRun m_run;
     bool m_inOutage = false;
+    bool m_stopped = false;
+    sdk::ClientOptions m_readBack; // taken by stopPlaying(): score() needs no cluster
 
     // The writer thread's record of acknowledged writes.
     mutable std::mutex m_mutex;
