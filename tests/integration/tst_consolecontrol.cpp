@@ -25,6 +25,7 @@
 #include "foresight/failover/consolecontrol.h"
 #include "foresight/protocol/message.h"
 #include "foresight/storage/consolestore.h"
+#include "programrun.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -39,39 +40,19 @@ QString why(const Result<T> &result)
     return result ? QString() : result.error().toString();
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QString describe() const { return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(exitCode).arg(out, err); }
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
+using Run = foresight::testing::ProgramRun;
 
 Run ctl(const QStringList &args, int timeoutMs = 90000)
 {
-    QProcess process;
-    process.setProgram(QCoreApplication::applicationDirPath() + QStringLiteral("/foresightctl"));
-    process.setArguments(args);
     // The variables foresightctl falls back on must not leak in from the environment.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name :
-         {"FORESIGHT_AGENT", "FORESIGHT_AGENT_KEY", "FORESIGHT_KEY", "FORESIGHT_CONSOLE", "FORESIGHT_CONSOLE_KEY"})
-        env.remove(QLatin1String(name));
-    process.setProcessEnvironment(env);
-    Run run;
-    process.start();
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = QStringLiteral("foresightctl did not finish within %1 ms").arg(timeoutMs);
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return foresight::testing::runProgram(QStringLiteral("foresightctl"),
+                                          args,
+                                          timeoutMs,
+                                          foresight::testing::environmentWithout({"FORESIGHT_AGENT",
+                                                                                  "FORESIGHT_AGENT_KEY",
+                                                                                  "FORESIGHT_KEY",
+                                                                                  "FORESIGHT_CONSOLE",
+                                                                                  "FORESIGHT_CONSOLE_KEY"}));
 }
 
 AppConfig testAppConfig()

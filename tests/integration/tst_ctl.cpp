@@ -20,6 +20,7 @@
 #include <QTest>
 
 #include "foresight/cluster/localcluster.h"
+#include "programrun.h"
 
 using namespace foresight;
 
@@ -33,15 +34,7 @@ QString why(const Result<T> &result)
     return result ? QString() : result.error().toString();
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-    qint64 elapsedMs = 0;
-
-    QString describe() const { return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(exitCode).arg(out, err); }
-};
+using Run = foresight::testing::ProgramRun;
 
 // A loopback TCP port nobody listens on (bound, read back, closed).
 int closedPort()
@@ -63,29 +56,12 @@ int closedPort()
 
 Run ctl(const QStringList &args, int timeoutMs = 20000)
 {
-    QProcess process;
-    process.setProgram(QCoreApplication::applicationDirPath() + QStringLiteral("/foresightctl"));
-    process.setArguments(args);
     // The variables foresightctl falls back on must not leak in from the environment.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char *name : {"FORESIGHT_AGENT", "FORESIGHT_AGENT_KEY", "FORESIGHT_KEY"})
-        env.remove(QLatin1String(name));
-    process.setProcessEnvironment(env);
-    Run run;
-    QElapsedTimer timer;
-    timer.start();
-    process.start();
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = QStringLiteral("foresightctl did not finish within %1 ms").arg(timeoutMs);
-        return run;
-    }
-    run.elapsedMs = timer.elapsed();
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return foresight::testing::runProgram(QStringLiteral("foresightctl"),
+                                          args,
+                                          timeoutMs,
+                                          foresight::testing::environmentWithout(
+                                              {"FORESIGHT_AGENT", "FORESIGHT_AGENT_KEY", "FORESIGHT_KEY"}));
 }
 
 } // namespace

@@ -16,37 +16,20 @@
 #include "enginetesting.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/transport/keys.h"
+#include "programrun.h"
 
 using namespace foresight;
 
 namespace {
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = foresight::testing::ProgramRun;
 
 Run run(const QString &program,
         const QStringList &args,
         int timeoutMs = 60000,
         const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(QCoreApplication::applicationDirPath() + QLatin1Char('/') + program, args);
-    Run result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = QStringLiteral("timed out");
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return foresight::testing::runProgram(program, args, timeoutMs, environment);
 }
 
 } // namespace

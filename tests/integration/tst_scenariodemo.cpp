@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "programrun.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -20,33 +22,16 @@ namespace {
 constexpr int kRunTimeoutMs = 180'000;
 constexpr int kRefusalTimeoutMs = 30'000;
 
+using Run = foresight::testing::ProgramRun;
+
 QString foresightBinary()
 {
     return QCoreApplication::applicationDirPath() + u"/foresight"_s;
 }
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
 Run run(const QStringList &args, int timeoutMs)
 {
-    QProcess process;
-    process.start(foresightBinary(), args);
-    Run result;
-    if (!process.waitForFinished(timeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        result.err = u"timed out: "_s + QString::fromUtf8(process.readAllStandardError());
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return foresight::testing::runProgram(u"foresight"_s, args, timeoutMs);
 }
 
 } // namespace
