@@ -4,54 +4,109 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="37"/>
+        <location filename="../app/console/windowdemo.cpp" line="39"/>
+        <source>Memory leak</source>
+        <translation>Speicherleck</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="41"/>
+        <source>Disk errors</source>
+        <translation>Plattenfehler</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="43"/>
+        <source>Latency creep</source>
+        <translation>Schleichende Latenz</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="45"/>
+        <source>CPU saturation</source>
+        <translation>CPU-Sättigung</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="57"/>
         <source>&amp;Demo</source>
         <translation>De&amp;mo</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="38"/>
+        <location filename="../app/console/windowdemo.cpp" line="58"/>
         <source>&amp;Kill agent (kill -9)</source>
         <translation>Agent &amp;abschießen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="39"/>
+        <location filename="../app/console/windowdemo.cpp" line="59"/>
         <source>&amp;Restart agent</source>
         <translation>Agent &amp;neu starten</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="44"/>
+        <location filename="../app/console/windowdemo.cpp" line="60"/>
+        <source>&amp;Freeze agent for 10 s (SIGSTOP)</source>
+        <translation>Agent 10 s &amp;einfrieren (SIGSTOP)</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="61"/>
+        <source>&amp;Degrade host</source>
+        <translation>Host &amp;verschlechtern</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="62"/>
+        <source>Re&amp;pair host</source>
+        <translation>Host re&amp;parieren</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="71"/>
         <source>Killed %1 (kill -9)</source>
         <translation>%1 abgeschossen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="48"/>
+        <location filename="../app/console/windowdemo.cpp" line="75"/>
         <source>%1 is running</source>
         <translation>%1 läuft</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="53"/>
+        <location filename="../app/console/windowdemo.cpp" line="80"/>
         <source>Restarted %1</source>
         <translation>%1 neu gestartet</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="54"/>
+        <location filename="../app/console/windowdemo.cpp" line="81"/>
         <source>Cannot restart %1: %2</source>
         <translation>%1 kann nicht neu gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="91"/>
+        <location filename="../app/console/windowdemo.cpp" line="89"/>
+        <source>Froze %1 for 10 s</source>
+        <translation>%1 für 10 s eingefroren</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="102"/>
+        <source>%1 on %2&apos;s host, worsening over a minute</source>
+        <translation>%1 auf dem Host von %2, schlimmer werdend über eine Minute</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="107"/>
+        <source>Repaired %1&apos;s host</source>
+        <translation>Host von %1 repariert</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="146"/>
         <source>The scenario cannot start: %1</source>
         <translation>Das Szenario kann nicht starten: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="132"/>
+        <location filename="../app/console/windowdemo.cpp" line="197"/>
         <source>Scoring: reading back every acknowledged write...</source>
         <translation>Bewertung: jeder bestätigte Schreibvorgang wird zurückgelesen...</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="184"/>
+        <location filename="../app/console/windowdemo.cpp" line="260"/>
         <source>Training</source>
         <translation>Training</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="295"/>
+        <source>%1 thawed</source>
+        <translation>%1 aufgetaut</translation>
     </message>
     <message>
         <location filename="../app/console/windowrunner.cpp" line="35"/>
@@ -256,82 +311,82 @@
 <context>
     <name>foresight::widgets::EventsPanel</name>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="76"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="75"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="77"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="76"/>
         <source>Acknowledge a&amp;ll</source>
         <translation>&amp;Alle quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="83"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="82"/>
         <source>Filter by application, agent, kind, message…</source>
         <translation>Nach Anwendung, Agent, Art, Meldung filtern…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="85"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="84"/>
         <source>Event filter</source>
         <translation>Ereignisfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="88"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="87"/>
         <source>Severity filter</source>
         <translation>Schweregradfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="89"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="88"/>
         <source>All events</source>
         <translation>Alle Ereignisse</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="90"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="89"/>
         <source>Warnings and above</source>
         <translation>Warnungen und kritische</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="91"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="90"/>
         <source>Critical only</source>
         <translation>Nur kritische</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="94"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="93"/>
         <source>Open alerts</source>
         <translation>Offene Alarme</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="101"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="100"/>
         <source>Acknowledge the selected alerts (%1)</source>
         <translation>Ausgewählte Alarme quittieren (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="105"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="104"/>
         <source>Acknowledge every open alert the filters show (%1)</source>
         <translation>Alle offenen Alarme quittieren, die die Filter zeigen (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="124"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="122"/>
         <source>Events and alerts</source>
         <translation>Ereignisse und Alarme</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="148"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="146"/>
         <source>Acknowledge the selected alerts</source>
         <translation>Ausgewählte Alarme quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="149"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="147"/>
         <source>Acknowledge all shown alerts</source>
         <translation>Alle angezeigten Alarme quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/eventspanel.cpp" line="219"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="217"/>
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/panels/eventspanel.cpp" line="219"/>
+        <location filename="../widgets/panels/eventspanel.cpp" line="217"/>
         <source>%n open alert(s)</source>
         <translation>
             <numerusform>%n offener Alarm</numerusform>
@@ -889,17 +944,17 @@
 <context>
     <name>foresight::widgets::ReplicasPanel</name>
     <message>
-        <location filename="../widgets/panels/replicaspanel.cpp" line="48"/>
+        <location filename="../widgets/panels/replicaspanel.cpp" line="47"/>
         <source>Filter by application, agent, status…</source>
         <translation>Nach Anwendung, Agent, Status filtern…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/replicaspanel.cpp" line="50"/>
+        <location filename="../widgets/panels/replicaspanel.cpp" line="49"/>
         <source>Replica filter</source>
         <translation>Replikatfilter</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/replicaspanel.cpp" line="57"/>
+        <location filename="../widgets/panels/replicaspanel.cpp" line="55"/>
         <source>Replicas</source>
         <translation>Replikate</translation>
     </message>
@@ -1063,32 +1118,32 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="602"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="601"/>
         <source>%1: %2 replica on %3 → primary %4</source>
         <translation>%1: %2-Replikat auf %3 → Primary %4</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="603"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="602"/>
         <source>Lag: %1 seqs</source>
         <translation>Rückstand: %1 Seq.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="604"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="603"/>
         <source>Round trip: not measured</source>
         <translation>Umlaufzeit: nicht gemessen</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="604"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="603"/>
         <source>Round trip: %1 ms</source>
         <translation>Umlaufzeit: %1 ms</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="606"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="605"/>
         <source>Link: %1</source>
         <translation>Verbindung: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="663"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="662"/>
         <source>Host %1</source>
         <translation>Host %1</translation>
     </message>

@@ -71,7 +71,7 @@ std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const
     LocalCluster::Options clusterOptions;
     clusterOptions.workDir = workDir;
     clusterOptions.curve = options.curve;
-    if (options.scenarioHosts) {
+    if (options.simulatedHosts) {
         clusterOptions.hostsDir = workDir + QStringLiteral("/hosts");
         clusterOptions.extraAgentArgs << QStringLiteral("--allow-fault-injection");
     }

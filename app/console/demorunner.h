@@ -17,9 +17,10 @@ struct DemoOptions
     int refreshMs = 500;
     bool ansi = true; // redraw in place (a terminal) or print blocks (a log)
     QString workDir;  // empty: a temporary directory, removed afterwards
-    // A scenario is played: the agents read their host metrics from simulated hosts in
-    // <workDir>/hosts and accept fault injection (--allow-fault-injection), as ScenarioRunner needs.
-    bool scenarioHosts = false;
+    // The agents read their host metrics from simulated hosts in <workDir>/hosts (which a
+    // sim::FaultInjector advances and degrades) and accept fault injection
+    // (--allow-fault-injection): a scenario needs both, the window's Demo menu the hosts.
+    bool simulatedHosts = false;
 };
 
 // The demo application, its replicas (agent 0 primary; 1 hot, 2 warm, 3 cold) and its settings,

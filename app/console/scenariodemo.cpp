@@ -93,7 +93,7 @@ int runHeadlessScenario(const DemoOptions &options,
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
     DemoOptions clusterOptions = options;
-    clusterOptions.scenarioHosts = true;
+    clusterOptions.simulatedHosts = true;
     const std::unique_ptr<LocalCluster> cluster = startDemoCluster(clusterOptions, workDir);
     if (!cluster)
         return 1;

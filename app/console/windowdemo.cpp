@@ -15,6 +15,7 @@
 #include "foresight/cluster/localcluster.h"
 #include "foresight/core/clock.h"
 #include "foresight/failover/clusterengine.h"
+#include "foresight/sim/faultinjector.h"
 #include "foresight/sim/scenariorunner.h"
 #include "mainwindow/mainwindow.h"
 #include "panels/trainingpanel.h"
@@ -31,12 +32,38 @@ constexpr int kScreenshotTimeoutMs = 60'000;
 constexpr int kScreenshotSettleMs = 3000; // charts and the timeline fill for a moment first
 constexpr qint64 kScreenshotWrites = 200;
 
-// Kill and restart entries for every agent: a trainee's way to cause failures.
-void addDemoMenu(MainWindow &window, LocalCluster &cluster)
+QString degradationLabel(sim::Degradation degradation)
 {
+    switch (degradation) {
+    case sim::Degradation::MemoryLeak:
+        return QObject::tr("Memory leak");
+    case sim::Degradation::DiskErrors:
+        return QObject::tr("Disk errors");
+    case sim::Degradation::LatencyCreep:
+        return QObject::tr("Latency creep");
+    case sim::Degradation::CpuSaturation:
+        return QObject::tr("CPU saturation");
+    }
+    return {};
+}
+
+// Faults for every agent, a trainee's or an instructor's way to cause failures: kill and
+// restart, freeze for a while, and degrade or repair its simulated host (the degradation grows
+// over a minute, as on a real machine, and shows in the host's metrics and failure risk).
+void addDemoMenu(MainWindow &window, LocalCluster &cluster, sim::FaultInjector &faults)
+{
+    constexpr qint64 kFreezeMs = 10'000;
+    constexpr qint64 kDegradeRampMs = 60'000;
     QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Demo"));
     QMenu *kill = menu->addMenu(QObject::tr("&Kill agent (kill -9)"));
     QMenu *restart = menu->addMenu(QObject::tr("&Restart agent"));
+    QMenu *freeze = menu->addMenu(QObject::tr("&Freeze agent for 10 s (SIGSTOP)"));
+    QMenu *degrade = menu->addMenu(QObject::tr("&Degrade host"));
+    QMenu *repair = menu->addMenu(QObject::tr("Re&pair host"));
+    const auto inject = [&window, &faults](sim::ScenarioFault fault, const QString &done) {
+        const auto applied = faults.inject(fault, SystemClock::instance().wallMs());
+        window.statusBar()->showMessage(applied ? done : applied.error().message, 5000);
+    };
     for (int i = 0; i < cluster.size(); ++i) {
         const QString name = cluster.agent(i).name();
         QObject::connect(kill->addAction(name), &QAction::triggered, &window, [&window, &cluster, i, name] {
@@ -53,6 +80,33 @@ void addDemoMenu(MainWindow &window, LocalCluster &cluster)
                 ->showMessage(started ? QObject::tr("Restarted %1").arg(name)
                                       : QObject::tr("Cannot restart %1: %2").arg(name, started.error().message),
                               5000);
+        });
+        QObject::connect(freeze->addAction(name), &QAction::triggered, &window, [inject, name] {
+            sim::ScenarioFault fault;
+            fault.kind = sim::FaultKind::Freeze;
+            fault.target = name;
+            fault.durationMs = kFreezeMs;
+            inject(fault, QObject::tr("Froze %1 for 10 s").arg(name));
+        });
+        QMenu *kinds = degrade->addMenu(name);
+        for (const sim::Degradation kind : {sim::Degradation::MemoryLeak,
+                                            sim::Degradation::DiskErrors,
+                                            sim::Degradation::LatencyCreep,
+                                            sim::Degradation::CpuSaturation}) {
+            QObject::connect(kinds->addAction(degradationLabel(kind)), &QAction::triggered, &window, [inject, name, kind] {
+                sim::ScenarioFault fault;
+                fault.kind = sim::FaultKind::Degrade;
+                fault.target = name;
+                fault.degradation = kind;
+                fault.durationMs = kDegradeRampMs;
+                inject(fault, QObject::tr("%1 on %2's host, worsening over a minute").arg(degradationLabel(kind), name));
+            });
+        }
+        QObject::connect(repair->addAction(name), &QAction::triggered, &window, [&window, &faults, name] {
+            const Status repaired = faults.repair(name);
+            window.statusBar()->showMessage(repaired ? QObject::tr("Repaired %1's host").arg(name)
+                                                     : repaired.error().message,
+                                            5000);
         });
     }
 }
@@ -75,7 +129,7 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, &m_panel, [this] { tick(); });
     }
 
-    void startOnce(LocalCluster &cluster, ClusterEngine &engine, const QString &app)
+    void startOnce(LocalCluster &cluster, ClusterEngine &engine, sim::FaultInjector &faults, const QString &app)
     {
         if (m_runner || m_failed || m_scored)
             return;
@@ -84,6 +138,7 @@ public:
         options.cluster = &cluster;
         options.engine = &engine;
         options.app = app;
+        options.faults = &faults; // shared with the Demo menu
         m_startWallMs = SystemClock::instance().wallMs();
         auto runner = sim::ScenarioRunner::start(options, m_startWallMs);
         if (!runner) {
@@ -107,6 +162,9 @@ public:
     // Scores the run if it has not been (the window closed first: cut short), and lets go of the
     // runner, which must go before the engine and the cluster. The exit code's share: 1 when the
     // scenario could not start or the JSON could not be written.
+    // Whether the scenario is playing (its runner then advances the simulated hosts and thaws).
+    bool playing() const { return m_runner && !m_scored; }
+
     int stop()
     {
         if (m_runner && !m_scored)
@@ -185,7 +243,7 @@ int runWindowDemo(const DemoOptions &options,
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
     DemoOptions clusterOptions = options;
-    clusterOptions.scenarioHosts = scenario != nullptr;
+    clusterOptions.simulatedHosts = true;
     const std::unique_ptr<LocalCluster> started = startDemoCluster(clusterOptions, workDir);
     if (!started)
         return 1;
@@ -196,7 +254,6 @@ int runWindowDemo(const DemoOptions &options,
 
     ConsoleBridge bridge;
     MainWindow window(&bridge);
-    addDemoMenu(window, cluster);
     std::unique_ptr<TrainingDriver> training;
     if (scenario) {
         auto *panel = new TrainingPanel;
@@ -221,6 +278,24 @@ int runWindowDemo(const DemoOptions &options,
     }
     bridge.setEngine(engine->get());
 
+    auto injector = sim::FaultInjector::create({&cluster, engine->get(), appName}, SystemClock::instance().wallMs());
+    if (!injector) {
+        std::fprintf(stderr, "foresight: cannot simulate the demo's hosts: %s\n", qPrintable(injector.error().message));
+        return 1;
+    }
+    sim::FaultInjector &faults = **injector;
+    addDemoMenu(window, cluster, faults);
+    // The simulated hosts move on, and frozen agents thaw, every 100 ms; while a scenario plays,
+    // its runner does that.
+    QTimer faultClock;
+    QObject::connect(&faultClock, &QTimer::timeout, &window, [&] {
+        if (training && training->playing())
+            return;
+        for (const QString &thawed : faults.tick(SystemClock::instance().wallMs()))
+            window.statusBar()->showMessage(QObject::tr("%1 thawed").arg(thawed), 5000);
+    });
+    faultClock.start(100);
+
     // The workload starts once the engine has deployed the application and its primary writes.
     DemoWorkload workload(cluster.clientOptions(appName), options.writers, options.writesPerSecond);
     bool writing = false;
@@ -237,7 +312,7 @@ int runWindowDemo(const DemoOptions &options,
                          }
                          if (training && app && app->writable && app->phase == AppPhase::Healthy
                              && app->replicas.size() >= demoReplicas().size())
-                             training->startOnce(cluster, **engine, appName);
+                             training->startOnce(cluster, **engine, faults, appName);
                          if (screenshotPath.isEmpty() || screenshotScheduled || !app || app->phase != AppPhase::Healthy
                              || app->replicas.size() < 3 || workload.acked() < kScreenshotWrites)
                              return;
@@ -282,6 +357,8 @@ int runWindowDemo(const DemoOptions &options,
     if (training && training->stop() != 0 && exitCode == 0)
         exitCode = 1;
     training.reset(); // its runner goes before the engine and the cluster
+    faultClock.stop();
+    injector->reset(); // thaws what it froze, while the cluster is there
     bridge.setEngine(nullptr);
     engine->reset(); // before the cluster it watches
     std::fprintf(stderr,

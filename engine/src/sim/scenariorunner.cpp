@@ -57,17 +57,15 @@ Result<std::unique_ptr<ScenarioRunner>> ScenarioRunner::start(Options options, q
     }
 
     std::unique_ptr<ScenarioRunner> runner(new ScenarioRunner(std::move(options)));
-    if (!hostsDir.isEmpty()) {
-        for (int i = 0; i < runner->m_options.cluster->size(); ++i) {
-            SimulatedHostSettings settings;
-            const QString name = runner->m_options.cluster->agent(i).name();
-            settings.root = hostsDir + QLatin1Char('/') + name;
-            settings.seed = quint32(i + 1);
-            auto host = SimulatedHost::create(settings, nowWallMs);
-            if (!host)
-                return std::unexpected(host.error());
-            runner->m_hosts.emplace(name, std::move(*host));
-        }
+    runner->m_faults = runner->m_options.faults;
+    if (!runner->m_faults) {
+        auto injector
+            = FaultInjector::create({runner->m_options.cluster, runner->m_options.engine, runner->m_options.app},
+                                    nowWallMs);
+        if (!injector)
+            return std::unexpected(injector.error());
+        runner->m_ownFaults = std::move(*injector);
+        runner->m_faults = runner->m_ownFaults.get();
     }
     runner->m_run.startWallMs = nowWallMs;
     runner->m_lastAckWallMs = nowWallMs;
@@ -80,14 +78,13 @@ ScenarioRunner::~ScenarioRunner()
     m_writer.request_stop();
     if (m_writer.joinable())
         m_writer.join();
-    for (const Thaw &thaw : m_thaws)
-        m_options.cluster->agent(thaw.agent).thaw();
+    if (m_faults)
+        m_faults->thawAll();
 }
 
 SimulatedHost *ScenarioRunner::host(const QString &agent)
 {
-    const auto it = m_hosts.find(agent);
-    return it == m_hosts.end() ? nullptr : &it->second;
+    return m_faults->host(agent);
 }
 
 void ScenarioRunner::event(qint64 nowWallMs, const QString &what)
@@ -95,65 +92,18 @@ void ScenarioRunner::event(qint64 nowWallMs, const QString &what)
     m_events << QStringLiteral("%1: %2").arg(secondsIn(nowWallMs - m_run.startWallMs), what);
 }
 
-QString ScenarioRunner::resolve(const QString &target) const
-{
-    if (!scenarioRoles().contains(target))
-        return target;
-    const auto snapshot = m_options.engine->snapshot();
-    const AppView *app = snapshot ? snapshot->app(m_options.app) : nullptr;
-    if (!app)
-        return {};
-    if (target == QLatin1String("primary"))
-        return app->primary;
-    const Tier tier = target == QLatin1String("hot-replica")    ? Tier::Hot
-                      : target == QLatin1String("warm-replica") ? Tier::Warm
-                                                                : Tier::Cold;
-    QString first;
-    for (const ReplicaView &replica : app->replicas) {
-        if (replica.tier == tier && (first.isEmpty() || replica.agent < first))
-            first = replica.agent;
-    }
-    return first;
-}
-
 void ScenarioRunner::fire(const ScenarioFault &fault, qint64 nowWallMs)
 {
-    const QString agent = resolve(fault.target);
-    const QString peer = fault.peer.isEmpty() ? QString() : resolve(fault.peer);
-    const QString what = faultKindName(fault.kind) + QLatin1Char(' ')
-                         + (agent == fault.target ? agent : QStringLiteral("%1 (%2)").arg(agent, fault.target));
-    const int index = agent.isEmpty() ? -1 : m_options.cluster->indexOf(agent);
-    if (index < 0) {
-        event(nowWallMs, QStringLiteral("%1 skipped: nobody is %2 now").arg(faultKindName(fault.kind), fault.target));
+    const auto applied = m_faults->inject(fault, nowWallMs);
+    if (!applied) {
+        event(nowWallMs, applied.error().message);
         return;
     }
-    AgentProcess &process = m_options.cluster->agent(index);
-    switch (fault.kind) {
-    case FaultKind::Crash:
-        process.kill();
-        break;
-    case FaultKind::Freeze:
-        process.freeze();
-        m_thaws.append(Thaw{fault.durationMs > 0 ? nowWallMs + fault.durationMs : 0, index});
-        break;
-    case FaultKind::Degrade:
-        if (SimulatedHost *simulated = host(agent))
-            simulated->degrade(fault.degradation, nowWallMs, fault.durationMs);
-        break;
-    case FaultKind::Corrupt: {
-        auto control = m_options.cluster->control(index);
-        auto corrupted = control ? (*control)->injectFault(m_options.app, QStringLiteral("corrupt"))
-                                 : Result<QCborMap>(std::unexpected(control.error()));
-        if (!corrupted) {
-            event(nowWallMs, QStringLiteral("%1 failed: %2").arg(what, corrupted.error().message));
-            return;
-        }
-        break;
-    }
-    case FaultKind::Partition:
-        return; // refused by start()
-    }
-    m_run.faults.append(AppliedFault{nowWallMs, fault.kind, agent, peer, fault.line});
+    m_run.faults.append(*applied);
+    const QString what = faultKindName(fault.kind) + QLatin1Char(' ')
+                         + (applied->agent == fault.target
+                                ? applied->agent
+                                : QStringLiteral("%1 (%2)").arg(applied->agent, fault.target));
     event(nowWallMs,
           what + (fault.kind == FaultKind::Degrade ? QLatin1Char(' ') + degradationName(fault.degradation) : QString()));
 }
@@ -173,20 +123,11 @@ void ScenarioRunner::trackOutages(qint64 nowWallMs)
 bool ScenarioRunner::tick(qint64 nowWallMs)
 {
     const qint64 elapsed = nowWallMs - m_run.startWallMs;
-    for (auto &[name, simulated] : m_hosts)
-        (void) simulated.advanceTo(nowWallMs); // a failed write shows as the agent's host-error
+    for (const QString &thawed : m_faults->tick(nowWallMs))
+        event(nowWallMs, QStringLiteral("thaw %1").arg(thawed));
     const auto &faults = m_options.scenario.faults;
     while (m_nextFault < faults.size() && faults[m_nextFault].atMs <= elapsed)
         fire(faults[m_nextFault++], nowWallMs);
-    for (qsizetype i = 0; i < m_thaws.size();) {
-        if (m_thaws[i].atWallMs > 0 && m_thaws[i].atWallMs <= nowWallMs) {
-            m_options.cluster->agent(m_thaws[i].agent).thaw();
-            event(nowWallMs, QStringLiteral("thaw %1").arg(m_options.cluster->agent(m_thaws[i].agent).name()));
-            m_thaws.removeAt(i);
-        } else {
-            ++i;
-        }
-    }
     trackOutages(nowWallMs);
     return elapsed < m_options.scenario.durationMs;
 }
@@ -231,9 +172,7 @@ void ScenarioRunner::stopPlaying(qint64 nowWallMs)
     m_writer.request_stop();
     if (m_writer.joinable())
         m_writer.join();
-    for (const Thaw &thaw : m_thaws)
-        m_options.cluster->agent(thaw.agent).thaw();
-    m_thaws.clear();
+    m_faults->thawAll();
     trackOutages(nowWallMs);
     m_run.endWallMs = nowWallMs;
     m_readBack = m_options.cluster->clientOptions(m_options.app);

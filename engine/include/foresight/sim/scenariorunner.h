@@ -13,6 +13,7 @@
 
 #include "foresight/cluster/localcluster.h"
 #include "foresight/failover/clusterengine.h"
+#include "foresight/sim/faultinjector.h"
 #include "foresight/sim/scenario.h"
 #include "foresight/sim/scenarioscore.h"
 #include "foresight/sim/simulatedhost.h"
@@ -41,6 +42,9 @@ public:
         QString app;                // the application under test; default: the scenario's `app`
         qint64 outageAfterMs = 250; // no acknowledgement for this long is an outage (the writer acks every 5 ms)
         int writesPerSecond = 200;
+        // Applies the faults: the caller's, shared with its own fault controls (the demo's
+        // menu), or, when null, one the runner makes for the cluster.
+        FaultInjector *faults = nullptr;
     };
 
     static Result<std::unique_ptr<ScenarioRunner>> start(Options options, qint64 nowWallMs);
@@ -69,23 +73,16 @@ public:
     const ScenarioRun &run() const { return m_run; }
 
 private:
-    struct Thaw
-    {
-        qint64 atWallMs = 0;
-        int agent = -1;
-    };
-
     explicit ScenarioRunner(Options options);
     void fire(const ScenarioFault &fault, qint64 nowWallMs);
-    QString resolve(const QString &target) const;
     void trackOutages(qint64 nowWallMs);
     void write(std::stop_token stop);
     void event(qint64 nowWallMs, const QString &what);
 
     Options m_options;
-    std::map<QString, SimulatedHost> m_hosts;
+    std::unique_ptr<FaultInjector> m_ownFaults;
+    FaultInjector *m_faults = nullptr; // m_ownFaults or the caller's
     qsizetype m_nextFault = 0;
-    QList<Thaw> m_thaws;
     QStringList m_events;
     ScenarioRun m_run;
     bool m_inOutage = false;
