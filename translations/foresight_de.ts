@@ -1224,87 +1224,107 @@
         <translation>Kein beschädigtes Replikat hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="72"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="58"/>
+        <source>Scenario time</source>
+        <translation>Zeit im Szenario</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="59"/>
+        <source>Scenario objectives</source>
+        <translation>Ziele des Szenarios</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="60"/>
+        <source>Scenario events</source>
+        <translation>Ereignisse des Szenarios</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="61"/>
+        <source>Scenario score</source>
+        <translation>Bewertung des Szenarios</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="76"/>
         <source>Objectives</source>
         <translation>Ziele</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="74"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="78"/>
         <source>Events</source>
         <translation>Ereignisse</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="84"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="88"/>
         <source>No scenario</source>
         <translation>Kein Szenario</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="85"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="89"/>
         <source>%1 (difficulty %2 of 5)</source>
         <translation>%1 (Schwierigkeit %2 von 5)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="90"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="94"/>
         <source>%1: %2 points</source>
         <translation>%1: %2 Punkte</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="94"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="98"/>
         <source>Waiting for the demo application to be healthy; the scenario starts then.</source>
         <translation>Warten, bis die Demo-Anwendung gesund ist; dann beginnt das Szenario.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="108"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="112"/>
         <source>%1 s of %2 s</source>
         <translation>%1 s von %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="110"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="114"/>
         <source>Playing: faults fire at their times; act as you would on a real cluster.</source>
         <translation>Läuft: Fehler treten zu ihren Zeiten ein; handeln Sie wie auf einem echten Cluster.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="123"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="127"/>
         <source>Cut short after %1 s: the score covers only what happened so far.</source>
         <translation>Nach %1 s abgebrochen: die Bewertung umfasst nur, was bis dahin geschah.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="124"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="128"/>
         <source>Finished.</source>
         <translation>Beendet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="125"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="129"/>
         <source>Score: %1 of %2 points</source>
         <translation>Bewertung: %1 von %2 Punkten</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="129"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="133"/>
         <source>Met</source>
         <translation>Erreicht</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="129"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="133"/>
         <source>Failed</source>
         <translation>Verfehlt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="135"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="139"/>
         <source>Done well</source>
         <translation>Gut gemacht</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="138"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="142"/>
         <source>To improve</source>
         <translation>Zu verbessern</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="140"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="144"/>
         <source>Your commands</source>
         <translation>Ihre Befehle</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="142"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="146"/>
         <source>None.</source>
         <translation>Keine.</translation>
     </message>

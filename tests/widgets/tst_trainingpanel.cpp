@@ -74,6 +74,16 @@ private Q_SLOTS:
         panel.setScore(score, 20000);
         QVERIFY(!child<QLabel>(panel, u"trainingState"_s)->text().contains(u"12"_s));
     }
+
+    void accessibleNames()
+    {
+        TrainingPanel panel;
+        for (const QString &name :
+             {u"trainingProgress"_s, u"trainingObjectives"_s, u"trainingEvents"_s, u"trainingScore"_s}) {
+            const QWidget *widget = panel.findChild<QWidget *>(name);
+            QVERIFY2(widget && !widget->accessibleName().isEmpty(), qPrintable(name));
+        }
+    }
 };
 
 QTEST_MAIN(TestTrainingPanel)

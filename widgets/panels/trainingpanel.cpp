@@ -55,6 +55,10 @@ TrainingPanel::TrainingPanel(QWidget *parent)
     m_objectives->setObjectName(QStringLiteral("trainingObjectives"));
     m_events->setObjectName(QStringLiteral("trainingEvents"));
     m_score->setObjectName(QStringLiteral("trainingScore"));
+    m_progress->setAccessibleName(tr("Scenario time"));
+    m_objectives->setAccessibleName(tr("Scenario objectives"));
+    m_events->setAccessibleName(tr("Scenario events"));
+    m_score->setAccessibleName(tr("Scenario score"));
     m_title->setTextFormat(Qt::PlainText);
     m_description->setWordWrap(true);
     m_state->setWordWrap(true);
