@@ -1,8 +1,11 @@
 // Smoke tests of every executable as a user runs it: --help tells the truth, bad usage exits 2,
 // and the main job (the demo) and the example application work end to end.
 
+#include <csignal>
+
 #include <QCborArray>
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -44,6 +47,7 @@ private Q_SLOTS:
     void badUsageExitsWithTwo_data();
     void badUsageExitsWithTwo();
     void demoShowsEveryTierInSync();
+    void aKilledDemoLeavesNoAgentRunning();
     void headlessRunsTheEngineOnACluster();
     void headlessWithoutConfigurationSaysWhatToDo();
 #ifdef FORESIGHT_TEST_WINDOW
@@ -145,6 +149,56 @@ void TestExecutables::demoShowsEveryTierInSync()
     QVERIFY2(r.out.contains(QStringLiteral("stored in SQLite")), qPrintable(r.out.right(3000)));
     QVERIFY2(!r.out.contains(QStringLiteral("MISMATCH")), qPrintable(r.out.right(3000)));
     QVERIFY2(r.err.contains(QStringLiteral("writes acknowledged, 0 failed")), qPrintable(r.err));
+}
+
+namespace {
+
+// The processes whose parent is pid, from /proc.
+QList<qint64> childrenOf(qint64 pid)
+{
+    QList<qint64> children;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool number = false;
+        const qint64 child = entry.toLongLong(&number);
+        if (!number)
+            continue;
+        QFile status(QStringLiteral("/proc/%1/status").arg(child));
+        if (!status.open(QIODevice::ReadOnly))
+            continue;
+        for (const QByteArray &line : status.readAll().split('\n')) {
+            if (line.startsWith("PPid:") && line.mid(5).trimmed().toLongLong() == pid)
+                children << child;
+        }
+    }
+    return children;
+}
+
+// Running: it exists and is not a zombie waiting for a parent that does not reap it.
+bool processRunning(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    return close >= 0 && close + 2 < text.size() && text[close + 2] != 'Z';
+}
+
+} // namespace
+
+void TestExecutables::aKilledDemoLeavesNoAgentRunning()
+{
+    QProcess demo;
+    demo.start(QCoreApplication::applicationDirPath() + QStringLiteral("/foresight"),
+               {QStringLiteral("--demo"), QStringLiteral("--headless"), QStringLiteral("--plain")});
+    QVERIFY2(demo.waitForStarted(), qPrintable(demo.errorString()));
+    QList<qint64> agents;
+    QTRY_VERIFY_WITH_TIMEOUT((agents = childrenOf(demo.processId())).size() == 4, 60000);
+    ::kill(pid_t(demo.processId()), SIGKILL); // no handler runs: only the kernel can clean up
+    QVERIFY(demo.waitForFinished(10000));
+    for (const qint64 agent : std::as_const(agents))
+        QTRY_VERIFY2_WITH_TIMEOUT(!processRunning(agent), qPrintable(QStringLiteral("agent %1").arg(agent)), 10000);
 }
 
 void TestExecutables::headlessRunsTheEngineOnACluster()

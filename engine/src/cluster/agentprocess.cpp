@@ -2,6 +2,9 @@
 
 #include <csignal>
 
+#include <sys/prctl.h>
+#include <unistd.h>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -77,6 +80,16 @@ Status AgentProcess::launch(const QString &listenUrl)
     m_process->setArguments(args);
     m_process->setStandardErrorFile(QDir(m_options.workDir).filePath(m_options.name + QStringLiteral(".log")),
                                     QIODevice::Append);
+    // A demo or a test that is killed (SIGKILL, or a SIGPIPE it does not catch) leaves no agent
+    // running: the kernel kills the agent when the thread that started it ends, which is the
+    // owner's thread (a LocalCluster stays on the thread that made it). In the child, between
+    // fork and exec: async-signal-safe calls only.
+    const pid_t parent = ::getpid();
+    m_process->setChildProcessModifier([parent] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) // the parent died before the line above took effect
+            ::_exit(1);
+    });
     m_process->start();
     if (!m_process->waitForStarted(m_options.readyTimeoutMs))
         return fail(ErrorCode::IoError,
