@@ -159,12 +159,12 @@ public:
         tick();
     }
 
-    // Scores the run if it has not been (the window closed first: cut short), and lets go of the
-    // runner, which must go before the engine and the cluster. The exit code's share: 1 when the
-    // scenario could not start or the JSON could not be written.
     // Whether the scenario is playing (its runner then advances the simulated hosts and thaws).
     bool playing() const { return m_runner && !m_scored; }
 
+    // Scores the run if it has not been (the window closed first: cut short), waits for the
+    // read-back, and lets go of the runner, which must go before the engine and the cluster. The
+    // exit code's share: 1 when the scenario could not start or the JSON could not be written.
     int stop()
     {
         if (m_runner && !m_scored)
