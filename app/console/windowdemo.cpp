@@ -1,6 +1,7 @@
 #include "windowdemo.h"
 
 #include <cstdio>
+#include <functional>
 #include <thread>
 
 #include <QApplication>
@@ -47,10 +48,14 @@ QString degradationLabel(sim::Degradation degradation)
     return {};
 }
 
+// Applies a fault from the menu: through the playing scenario's runner (which records it), else
+// straight through the injector.
+using ApplyFault = std::function<Result<sim::AppliedFault>(const sim::ScenarioFault &)>;
+
 // Faults for every agent, a trainee's or an instructor's way to cause failures: kill and
 // restart, freeze for a while, and degrade or repair its simulated host (the degradation grows
 // over a minute, as on a real machine, and shows in the host's metrics and failure risk).
-void addDemoMenu(MainWindow &window, LocalCluster &cluster, sim::FaultInjector &faults)
+void addDemoMenu(MainWindow &window, LocalCluster &cluster, sim::FaultInjector &faults, const ApplyFault &apply)
 {
     constexpr qint64 kFreezeMs = 10'000;
     constexpr qint64 kDegradeRampMs = 60'000;
@@ -60,8 +65,8 @@ void addDemoMenu(MainWindow &window, LocalCluster &cluster, sim::FaultInjector &
     QMenu *freeze = menu->addMenu(QObject::tr("&Freeze agent for 10 s (SIGSTOP)"));
     QMenu *degrade = menu->addMenu(QObject::tr("&Degrade host"));
     QMenu *repair = menu->addMenu(QObject::tr("Re&pair host"));
-    const auto inject = [&window, &faults](sim::ScenarioFault fault, const QString &done) {
-        const auto applied = faults.inject(fault, SystemClock::instance().wallMs());
+    const auto inject = [&window, apply](const sim::ScenarioFault &fault, const QString &done) {
+        const auto applied = apply(fault);
         window.statusBar()->showMessage(applied ? done : applied.error().message, 5000);
     };
     for (int i = 0; i < cluster.size(); ++i) {
@@ -161,6 +166,11 @@ public:
 
     // Whether the scenario is playing (its runner then advances the simulated hosts and thaws).
     bool playing() const { return m_runner && !m_scored; }
+    // A fault from the Demo menu while playing: the runner applies and records it.
+    Result<sim::AppliedFault> injectByHand(const sim::ScenarioFault &fault)
+    {
+        return m_runner->injectByHand(fault, SystemClock::instance().wallMs());
+    }
 
     // Scores the run if it has not been (the window closed first: cut short), waits for the
     // read-back, and lets go of the runner, which must go before the engine and the cluster. The
@@ -284,7 +294,10 @@ int runWindowDemo(const DemoOptions &options,
         return 1;
     }
     sim::FaultInjector &faults = **injector;
-    addDemoMenu(window, cluster, faults);
+    addDemoMenu(window, cluster, faults, [&](const sim::ScenarioFault &fault) {
+        return training && training->playing() ? training->injectByHand(fault)
+                                               : faults.inject(fault, SystemClock::instance().wallMs());
+    });
     // The simulated hosts move on, and frozen agents thaw, every 100 ms; while a scenario plays,
     // its runner does that.
     QTimer faultClock;

@@ -1,6 +1,9 @@
 // Scenarios played on real agents (on simulated hosts) watched by a real engine: a crash of the
 // primary is failed over and the run scores full marks; a corrupted hot replica is kept out of
-// the promotion that follows the primary's crash; a scenario with a partition is refused by line.
+// the promotion that follows the primary's crash; a fault applied by hand while a scenario plays
+// is recorded like the scenario's own; a scenario with a partition is refused by line.
+
+#include <algorithm>
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -127,6 +130,49 @@ private Q_SLOTS:
         QVERIFY2(score.objectives[0].met, qPrintable(score.objectives[0].explanation));
         QCOMPARE(score.objectives[0].explanation, u"the corrupted replica was never promoted"_s);
         QVERIFY(primaryOf(*m_engine) != u"bravo"_s);
+    }
+
+    // The window's Demo menu while a scenario plays: the fault goes through the runner, which
+    // applies it and counts it as the scenario's own.
+    void aFaultByHandIsRecorded()
+    {
+        startDeployed(u"hand"_s);
+        auto scenario = sim::Scenario::parse("name: hand\ndifficulty: 1\nduration: 3s\nobjective no-acked-write-lost\n"
+                                             "at 2s degrade delta memory-leak for 1s\n",
+                                             u"hand.scenario"_s);
+        QVERIFY2(scenario, qPrintable(scenario ? QString() : scenario.error().message));
+        sim::ScenarioRunner::Options options;
+        options.scenario = *scenario;
+        options.cluster = m_cluster.get();
+        options.engine = m_engine.get();
+        options.app = kTestApp;
+        auto runner = sim::ScenarioRunner::start(options, wallNow());
+        QVERIFY2(runner, qPrintable(runner ? QString() : runner.error().message));
+
+        sim::ScenarioFault freeze;
+        freeze.kind = sim::FaultKind::Freeze;
+        freeze.target = u"warm-replica"_s;
+        freeze.durationMs = 500;
+        const auto applied = (*runner)->injectByHand(freeze, wallNow());
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().message));
+        QCOMPARE(applied->agent, u"charlie"_s);
+        QCOMPARE(applied->line, 0);
+        sim::ScenarioFault nobody;
+        nobody.kind = sim::FaultKind::Crash;
+        nobody.target = u"zulu"_s;
+        QVERIFY(!(*runner)->injectByHand(nobody, wallNow()));
+
+        QTRY_VERIFY_WITH_TIMEOUT(!(*runner)->tick(wallNow()), kTimeoutMs);
+        const sim::ScenarioScore score = (*runner)->finish(wallNow());
+        const QString events = (*runner)->events().join(u"; "_s);
+        QVERIFY2(events.contains(u"by hand: freeze charlie (warm-replica)"_s), qPrintable(events));
+        QVERIFY2(events.contains(u"by hand: crash skipped: no agent 'zulu'"_s), qPrintable(events));
+        QVERIFY2(events.contains(u"thaw charlie"_s), qPrintable(events));
+        const auto &faults = (*runner)->run().faults;
+        QCOMPARE(faults.size(), 2); // the scenario's degradation and the freeze by hand
+        QCOMPARE(std::count_if(faults.cbegin(), faults.cend(), [](const sim::AppliedFault &f) { return f.line == 0; }),
+                 1);
+        QVERIFY2(score.objectives[0].met, qPrintable(score.objectives[0].explanation));
     }
 
     void aPartitionIsRefusedByLine()

@@ -92,6 +92,14 @@ void ScenarioRunner::event(qint64 nowWallMs, const QString &what)
     m_events << QStringLiteral("%1: %2").arg(secondsIn(nowWallMs - m_run.startWallMs), what);
 }
 
+QString ScenarioRunner::describe(const ScenarioFault &fault, const AppliedFault &applied)
+{
+    const QString who = applied.agent == fault.target ? applied.agent
+                                                      : QStringLiteral("%1 (%2)").arg(applied.agent, fault.target);
+    return faultKindName(fault.kind) + QLatin1Char(' ') + who
+           + (fault.kind == FaultKind::Degrade ? QLatin1Char(' ') + degradationName(fault.degradation) : QString());
+}
+
 void ScenarioRunner::fire(const ScenarioFault &fault, qint64 nowWallMs)
 {
     const auto applied = m_faults->inject(fault, nowWallMs);
@@ -100,12 +108,20 @@ void ScenarioRunner::fire(const ScenarioFault &fault, qint64 nowWallMs)
         return;
     }
     m_run.faults.append(*applied);
-    const QString what = faultKindName(fault.kind) + QLatin1Char(' ')
-                         + (applied->agent == fault.target
-                                ? applied->agent
-                                : QStringLiteral("%1 (%2)").arg(applied->agent, fault.target));
-    event(nowWallMs,
-          what + (fault.kind == FaultKind::Degrade ? QLatin1Char(' ') + degradationName(fault.degradation) : QString()));
+    event(nowWallMs, describe(fault, *applied));
+}
+
+Result<AppliedFault> ScenarioRunner::injectByHand(const ScenarioFault &fault, qint64 nowWallMs)
+{
+    auto applied = m_faults->inject(fault, nowWallMs);
+    if (!applied) {
+        event(nowWallMs, QStringLiteral("by hand: %1").arg(applied.error().message));
+        return applied;
+    }
+    applied->line = 0;
+    m_run.faults.append(*applied);
+    event(nowWallMs, QStringLiteral("by hand: %1").arg(describe(fault, *applied)));
+    return applied;
 }
 
 void ScenarioRunner::trackOutages(qint64 nowWallMs)

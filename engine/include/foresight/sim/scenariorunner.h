@@ -55,6 +55,10 @@ public:
     // Advances the simulated hosts and fires the faults that are due. False once the scenario's
     // duration has passed (then call finish()).
     bool tick(qint64 nowWallMs);
+    // A fault applied by hand while the scenario plays (the window's Demo menu): applied through
+    // the same injector and recorded like the scenario's own (line 0), so that the score counts
+    // what it caused. Its event reads "by hand: ...", whether it was applied or refused.
+    Result<AppliedFault> injectByHand(const ScenarioFault &fault, qint64 nowWallMs);
     // What happened so far, one line per fault ("12.0 s: crash alpha (primary)").
     const QStringList &events() const { return m_events; }
     SimulatedHost *host(const QString &agent);
@@ -75,6 +79,7 @@ public:
 private:
     explicit ScenarioRunner(Options options);
     void fire(const ScenarioFault &fault, qint64 nowWallMs);
+    static QString describe(const ScenarioFault &fault, const AppliedFault &applied);
     void trackOutages(qint64 nowWallMs);
     void write(std::stop_token stop);
     void event(qint64 nowWallMs, const QString &what);
