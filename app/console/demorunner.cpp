@@ -83,6 +83,16 @@ std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const
     return std::move(*started);
 }
 
+ClusterEngineOptions demoEngineOptions(const LocalCluster &cluster, const QString &workDir)
+{
+    ClusterEngineOptions options;
+    options.config = cluster.clusterConfig(demoApp(), 0, demoReplicas(), demoAppConfig());
+    options.config.name = QStringLiteral("demo");
+    options.keys = cluster.adminKeys();
+    options.storePath = workDir + QStringLiteral("/console.db");
+    return options;
+}
+
 int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
 {
     QTemporaryDir temporary;

@@ -7,6 +7,7 @@
 #include <QString>
 
 #include "foresight/cluster/localcluster.h"
+#include "foresight/failover/clusterengine.h"
 
 struct DemoOptions
 {
@@ -32,6 +33,10 @@ foresight::AppConfig demoAppConfig();
 // Starts the demo's four agents in workDir, saying so on stderr; nullptr (after saying why) when
 // they cannot start.
 std::unique_ptr<foresight::LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir);
+
+// The engine that deploys the demo application on the demo cluster and fails it over (the window
+// and the scenario demos): cluster "demo", the cluster's admin keys, its store in workDir.
+foresight::ClusterEngineOptions demoEngineOptions(const foresight::LocalCluster &cluster, const QString &workDir);
 
 // Runs the README's demo: a local cluster of real foresight-agent processes on loopback (one
 // application with a primary, a hot, a warm and a cold replica) under a demo workload, with a

@@ -100,12 +100,7 @@ int runHeadlessScenario(const DemoOptions &options,
     const QString appName = demoApp();
 
     // The engine deploys the application and fails it over, as in the window demo.
-    ClusterEngineOptions engineOptions;
-    engineOptions.config = cluster->clusterConfig(appName, 0, demoReplicas(), demoAppConfig());
-    engineOptions.config.name = QStringLiteral("demo");
-    engineOptions.keys = cluster->adminKeys();
-    engineOptions.storePath = workDir + QStringLiteral("/console.db");
-    auto engine = ClusterEngine::start(engineOptions);
+    auto engine = ClusterEngine::start(demoEngineOptions(*cluster, workDir));
     if (!engine)
         return failWith(QStringLiteral("cannot start the engine: %1").arg(engine.error().message));
 

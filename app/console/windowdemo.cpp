@@ -259,8 +259,6 @@ int runWindowDemo(const DemoOptions &options,
         return 1;
     LocalCluster &cluster = *started;
     const QString appName = demoApp();
-    ClusterConfig config = cluster.clusterConfig(appName, 0, demoReplicas(), demoAppConfig());
-    config.name = QStringLiteral("demo");
 
     ConsoleBridge bridge;
     MainWindow window(&bridge);
@@ -274,10 +272,7 @@ int runWindowDemo(const DemoOptions &options,
         training = std::make_unique<TrainingDriver>(*scenario, *panel, scoreJsonPath);
     }
 
-    ClusterEngineOptions engineOptions;
-    engineOptions.config = config;
-    engineOptions.keys = cluster.adminKeys();
-    engineOptions.storePath = workDir + QStringLiteral("/console.db");
+    ClusterEngineOptions engineOptions = demoEngineOptions(cluster, workDir);
     engineOptions.onSnapshot = [&bridge](std::shared_ptr<const ClusterSnapshot> snapshot) {
         bridge.publish(std::move(snapshot));
     };

@@ -53,17 +53,25 @@ private:
         QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
     }
 
-    // Plays the scenario to its end; QTRY/QVERIFY failures return early (check with QTest::currentTestFailed()).
-    void play(const QByteArray &text, sim::ScenarioScore *score, QStringList *events)
+    // The scenario parsed and its runner started on the deployed cluster; the error says which
+    // of the two failed.
+    Result<std::unique_ptr<sim::ScenarioRunner>> startRunner(const QByteArray &text, const QString &file)
     {
-        auto scenario = sim::Scenario::parse(text, u"test.scenario"_s);
-        QVERIFY2(scenario, qPrintable(scenario ? QString() : scenario.error().message));
+        auto scenario = sim::Scenario::parse(text, file);
+        if (!scenario)
+            return std::unexpected(scenario.error());
         sim::ScenarioRunner::Options options;
         options.scenario = *scenario;
         options.cluster = m_cluster.get();
         options.engine = m_engine.get();
         options.app = kTestApp;
-        auto runner = sim::ScenarioRunner::start(options, wallNow());
+        return sim::ScenarioRunner::start(options, wallNow());
+    }
+
+    // Plays the scenario to its end; QTRY/QVERIFY failures return early (check with QTest::currentTestFailed()).
+    void play(const QByteArray &text, sim::ScenarioScore *score, QStringList *events)
+    {
+        auto runner = startRunner(text, u"test.scenario"_s);
         QVERIFY2(runner, qPrintable(runner ? QString() : runner.error().message));
         // The scenario's own clock is the wall clock; the loop runs until its duration has passed.
         QTRY_VERIFY_WITH_TIMEOUT(!(*runner)->tick(wallNow()), kTimeoutMs);
@@ -137,16 +145,9 @@ private Q_SLOTS:
     void aFaultByHandIsRecorded()
     {
         startDeployed(u"hand"_s);
-        auto scenario = sim::Scenario::parse("name: hand\ndifficulty: 1\nduration: 3s\nobjective no-acked-write-lost\n"
-                                             "at 2s degrade delta memory-leak for 1s\n",
-                                             u"hand.scenario"_s);
-        QVERIFY2(scenario, qPrintable(scenario ? QString() : scenario.error().message));
-        sim::ScenarioRunner::Options options;
-        options.scenario = *scenario;
-        options.cluster = m_cluster.get();
-        options.engine = m_engine.get();
-        options.app = kTestApp;
-        auto runner = sim::ScenarioRunner::start(options, wallNow());
+        auto runner = startRunner("name: hand\ndifficulty: 1\nduration: 3s\nobjective no-acked-write-lost\n"
+                                  "at 2s degrade delta memory-leak for 1s\n",
+                                  u"hand.scenario"_s);
         QVERIFY2(runner, qPrintable(runner ? QString() : runner.error().message));
 
         sim::ScenarioFault freeze;
@@ -178,16 +179,9 @@ private Q_SLOTS:
     void aPartitionIsRefusedByLine()
     {
         startDeployed(u"partition"_s);
-        auto scenario = sim::Scenario::parse("name: p\ndifficulty: 1\nduration: 10s\nobjective no-acked-write-lost\n"
-                                             "at 2s partition alpha bravo\n",
-                                             u"p.scenario"_s);
-        QVERIFY(scenario);
-        sim::ScenarioRunner::Options options;
-        options.scenario = *scenario;
-        options.cluster = m_cluster.get();
-        options.engine = m_engine.get();
-        options.app = kTestApp;
-        const auto runner = sim::ScenarioRunner::start(options, wallNow());
+        const auto runner = startRunner("name: p\ndifficulty: 1\nduration: 10s\nobjective no-acked-write-lost\n"
+                                        "at 2s partition alpha bravo\n",
+                                        u"p.scenario"_s);
         QVERIFY(!runner);
         QVERIFY2(runner.error().message.contains(u"line 5: partitions need the simulated network"_s),
                  qPrintable(runner.error().message));
