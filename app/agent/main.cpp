@@ -2,6 +2,8 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -9,6 +11,7 @@
 #include <QJsonObject>
 
 #include "foresight/agent/agent.h"
+#include "foresight/core/clock.h"
 
 namespace {
 
@@ -32,6 +35,9 @@ Configuration file (JSON; flags override it):
     "dataDir": "/var/lib/foresight",       where cold replicas keep snapshots (SQLite)
     "allowFaultInjection": false,          accept 'fault' messages from admins (labs, training, tests)
     "procRoot": "/proc",                   where host metrics are read (a simulated host's folder in demos)
+    "sourceAddress": "127.0.0.11",         local IPv4 address outgoing connections leave from (simulated network)
+    "timeScale": 1,                        for simulations only: the agent's clock runs N times as fast
+    "timeOrigin": 0,                       with timeScale: Unix ms the scaled clock runs from (0: start)
     "maxMessageBytes": 16777216,  "maxValueBytes": 1048576,  "replicaAckIntervalMs": 100,
     "apps": [
       { "name": "shop", "role": "primary",
@@ -97,7 +103,39 @@ int main(int argc, char *argv[])
                                       QStringLiteral("Read host metrics from <dir> instead of /proc (a simulated "
                                                      "host's files, for demos and training)."),
                                       QStringLiteral("dir"));
-    parser.addOptions({config, name, listen, sdk, key, allow, insecure, dataDir, primary, faults, procRoot});
+    const QCommandLineOption sourceAddress(
+        QStringLiteral("source-address"),
+        QStringLiteral("Make outgoing TCP connections (to primaries and measured peers) from the local IPv4 <address>, "
+                       "e.g. 127.0.0.11: a simulated network tells hosts apart by it (demos and training)."),
+        QStringLiteral("address"));
+    const QCommandLineOption
+        timeScale(QStringLiteral("time-scale"),
+                  QStringLiteral(
+                      "For simulations only: the agent's clock runs <N> times as fast (1 to 100; default 1), so "
+                      "heartbeats, leases, time-outs, snapshots and probes all come N times sooner. The console "
+                      "watching it must run at the same scale (foresight --demo --time-scale N); a console at "
+                      "another scale ignores its heartbeats, since leases would be unsafe."),
+                  QStringLiteral("N"));
+    const QCommandLineOption
+        timeOrigin(QStringLiteral("time-origin"),
+                   QStringLiteral(
+                       "With --time-scale: the real Unix time in ms from which the scaled clock runs (default: when "
+                       "the agent starts); a local cluster passes its own so its agents and console agree."),
+                   QStringLiteral("ms"));
+    parser.addOptions({config,
+                       name,
+                       listen,
+                       sdk,
+                       key,
+                       allow,
+                       insecure,
+                       dataDir,
+                       primary,
+                       faults,
+                       procRoot,
+                       sourceAddress,
+                       timeScale,
+                       timeOrigin});
     parser.process(app);
 
     const auto die = [](const QString &message) {
@@ -132,6 +170,21 @@ int main(int argc, char *argv[])
         options.allowFaultInjection = true;
     if (parser.isSet(procRoot))
         options.procRoot = parser.value(procRoot);
+    if (parser.isSet(sourceAddress))
+        options.sourceAddress = parser.value(sourceAddress);
+    if (parser.isSet(timeScale)) {
+        bool ok = false;
+        options.timeScale = parser.value(timeScale).toDouble(&ok);
+        if (!ok)
+            return die(QStringLiteral("--time-scale takes a number from 1 to %1, e.g. 4")
+                           .arg(foresight::ScaledClock::kMaxScale));
+    }
+    if (parser.isSet(timeOrigin)) {
+        bool ok = false;
+        options.timeOriginWallMs = parser.value(timeOrigin).toLongLong(&ok);
+        if (!ok)
+            return die(QStringLiteral("--time-origin takes a Unix time in milliseconds"));
+    }
     for (const QString &appName : parser.values(primary)) {
         foresight::AppAssignment assignment;
         assignment.app = appName;
@@ -140,7 +193,17 @@ int main(int argc, char *argv[])
     if (auto ok = options.finalize(); !ok)
         return die(ok.error().message);
 
-    auto agent = foresight::Agent::create(options);
+    // Outlives the agent. Exactly 1 is the system clock itself.
+    std::unique_ptr<foresight::ScaledClock> scaledClock;
+    if (options.timeScale != 1.0)
+        scaledClock = std::make_unique<foresight::ScaledClock>(options.timeScale,
+                                                               options.timeOriginWallMs > 0
+                                                                   ? std::optional<std::int64_t>(
+                                                                       options.timeOriginWallMs)
+                                                                   : std::nullopt);
+    foresight::Clock &clock = scaledClock ? static_cast<foresight::Clock &>(*scaledClock)
+                                          : foresight::SystemClock::instance();
+    auto agent = foresight::Agent::create(options, clock);
     if (!agent)
         return die(agent.error().message);
 

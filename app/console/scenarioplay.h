@@ -24,7 +24,7 @@ struct ScenarioChoice
 // nameOrPath: an existing file, else a shipped scenario by its name ("01-primary-crash"), its file
 // name, its name without the number ("primary-crash") or its number ("01"). Also checks, before
 // anything starts, what the demo cluster cannot play: another application than the demo's, a
-// target that is neither a demo agent nor a role, a partition (no simulated network yet).
+// target that is neither a demo agent nor a role.
 // Errors name the file and line ("x.scenario:7: unknown fault 'crsh' ...").
 foresight::Result<ScenarioChoice> loadScenario(const QString &nameOrPath,
                                                const QString &demoApp,

@@ -1,14 +1,19 @@
 // FaultInjector on real agents on simulated hosts, as the demo's menu and scenarios use it: a
 // freeze stops the agent's process and ends after its time (or when the injector goes), a crash
 // kills it, a degradation reaches the host's files and a repair ends it; a role nobody holds, an
-// unknown agent and a partition are refused with a sentence saying why.
+// unknown agent and a partition without a simulated network are refused with a sentence saying
+// why. On a cluster behind a simulated network, a partition between a primary and its hot
+// replica (roles resolved by a real engine) cuts the replication stream until healed, and the
+// replica then catches up; a partition with a duration heals itself in tick().
 
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "enginetesting.h"
 #include "foresight/core/clock.h"
 #include "foresight/sim/faultinjector.h"
+#include "foresight/sim/simulatednetwork.h"
 
 using namespace foresight;
 using namespace Qt::StringLiterals;
@@ -53,6 +58,40 @@ sim::ScenarioFault fault(sim::FaultKind kind, const QString &target, qint64 dura
     made.target = target;
     made.durationMs = durationMs;
     return made;
+}
+
+sim::ScenarioFault partition(const QString &target, const QString &peer, qint64 durationMs = 0)
+{
+    sim::ScenarioFault made = fault(sim::FaultKind::Partition, target, durationMs);
+    made.peer = peer;
+    return made;
+}
+
+const ReplicaView *replicaOf(const std::shared_ptr<const ClusterSnapshot> &snapshot, const QString &agent)
+{
+    const AppView *app = testing::appOf(snapshot);
+    if (!app)
+        return nullptr;
+    for (const ReplicaView &replica : app->replicas) {
+        if (replica.agent == agent)
+            return &replica;
+    }
+    return nullptr;
+}
+
+// Whether the engine's latest snapshot shows agent as a replica connected to its primary.
+bool connectedInSnapshot(const ClusterEngine &engine, const QString &agent)
+{
+    const auto snapshot = engine.snapshot();
+    const ReplicaView *replica = replicaOf(snapshot, agent);
+    return replica && replica->connected;
+}
+
+bool disconnectedInSnapshot(const ClusterEngine &engine, const QString &agent)
+{
+    const auto snapshot = engine.snapshot();
+    const ReplicaView *replica = replicaOf(snapshot, agent);
+    return replica && !replica->connected;
 }
 
 } // namespace
@@ -163,6 +202,99 @@ private Q_SLOTS:
         QVERIFY2(repair.error().message.contains(u"not simulated"_s), qPrintable(repair.error().message));
         for (int i = 0; i < m_cluster->size(); ++i)
             QVERIFY(m_cluster->agent(i).isRunning());
+        QVERIFY(!m_faults->hasSimulatedNetwork());
+        QVERIFY(!m_faults->heal());
+        QVERIFY(!m_faults->setLink(u"alpha"_s, u"bravo"_s, {}));
+    }
+
+    // A real engine deploys shop on alpha with two hot replicas (bravo, charlie) behind the
+    // simulated network. Cutting the primary off from "hot-replica" (bravo) stalls bravo's stream
+    // while writes go on through charlie; the engine sees bravo disconnected; once healed, bravo
+    // reconnects and catches up. The console still hears everyone, so nobody fails over.
+    void aPartitionCutsAPrimaryFromItsReplicaUntilHealed()
+    {
+        LocalCluster::Options options;
+        options.workDir = m_dir.filePath(u"netcluster"_s);
+        options.hostsDir = m_dir.filePath(u"nethosts"_s);
+        options.simulatedNetwork = true;
+        auto started = LocalCluster::start(options);
+        QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
+        LocalCluster &cluster = **started;
+        QVERIFY(cluster.network());
+        QVERIFY2(cluster.listenUrl(1).startsWith(u"tcp://127.0.0.12:"_s), qPrintable(cluster.listenUrl(1)));
+        auto engine = testing::startTestEngine(cluster,
+                                               testing::clusterConfigFor(cluster, 0, {{1, Tier::Hot}, {2, Tier::Hot}}),
+                                               m_dir.filePath(u"netconsole.db"_s));
+        QVERIFY(engine);
+        QTRY_VERIFY_WITH_TIMEOUT(connectedInSnapshot(*engine, u"bravo"_s) && connectedInSnapshot(*engine, u"charlie"_s),
+                                 kTimeoutMs);
+        auto client = cluster.client(testing::kTestApp);
+        QVERIFY2(client, qPrintable(client ? QString() : client.error().toString()));
+        QCOMPARE(testing::writeMany(**client, u"before-"_s, 20), QString());
+
+        auto faults = sim::FaultInjector::create({&cluster, engine.get(), testing::kTestApp}, wallNow());
+        QVERIFY(faults);
+        QVERIFY((*faults)->hasSimulatedNetwork());
+        const auto applied = (*faults)->inject(partition(u"primary"_s, u"hot-replica"_s), wallNow());
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().message));
+        QCOMPARE(applied->agent, u"alpha"_s);
+        QCOMPARE(applied->peer, u"bravo"_s);
+        QCOMPARE(cluster.network()->partitions().size(), 1);
+
+        // Writes go on (charlie acknowledges), bravo falls silent and behind.
+        QCOMPARE(testing::writeMany(**client, u"during-"_s, 50), QString());
+        QTRY_VERIFY_WITH_TIMEOUT(disconnectedInSnapshot(*engine, u"bravo"_s), kTimeoutMs);
+        QVERIFY(testing::seqOf(cluster, 1) < testing::seqOf(cluster, 0));
+        QVERIFY(connectedInSnapshot(*engine, u"charlie"_s));
+        QCOMPARE(testing::primaryOf(*engine), u"alpha"_s);
+        QVERIFY((*faults)->tick(wallNow() + 3'600'000).isEmpty()); // no duration: no end of its own
+        QCOMPARE(cluster.network()->partitions().size(), 1);
+
+        (*faults)->thawAll(); // heals what it cut
+        QVERIFY(cluster.network()->partitions().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(connectedInSnapshot(*engine, u"bravo"_s), kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(testing::seqOf(cluster, 1), testing::seqOf(cluster, 0), kTimeoutMs);
+        QCOMPARE(testing::textOf(cluster, 1, u"digest"_s), testing::textOf(cluster, 0, u"digest"_s));
+        QCOMPARE(testing::primaryOf(*engine), u"alpha"_s);
+        QVERIFY(cluster.network()->stats().connections > 0);
+
+        // With a duration, tick() heals it; by hand, heal() does.
+        QVERIFY((*faults)->inject(partition(u"charlie"_s, u"delta"_s, 200), wallNow()));
+        QStringList healed;
+        QTRY_VERIFY(((void) (*faults)->tick(wallNow(), &healed), !healed.isEmpty()));
+        QCOMPARE(healed, QStringList{u"charlie-delta"_s});
+        QVERIFY(cluster.network()->partitions().isEmpty());
+        QVERIFY((*faults)->inject(fault(sim::FaultKind::Partition, u"delta"_s), wallNow())); // from everyone
+        QCOMPARE(cluster.network()->partitions().size(), 4); // the console and three agents
+        QVERIFY((*faults)->heal(u"delta"_s));
+        QVERIFY(cluster.network()->partitions().isEmpty());
+
+        // A link set by hand.
+        sim::LinkModel slow;
+        slow.latencyMs = 5;
+        slow.loss = 0.01;
+        QVERIFY((*faults)->setLink(u"primary"_s, u"charlie"_s, slow));
+        QCOMPARE(cluster.network()->link(u"charlie"_s, u"alpha"_s), slow);
+        QCOMPARE(testing::writeMany(**client, u"after-"_s, 20), QString());
+        // The agents measure their links through the network too: the engine sees the latency.
+        slow.latencyMs = 25;
+        slow.loss = 0;
+        QVERIFY((*faults)->setLink(u"alpha"_s, u"charlie"_s, slow));
+        const auto rttOfCharlie = [&engine] {
+            const auto snapshot = engine->snapshot();
+            const ReplicaView *replica = replicaOf(snapshot, u"charlie"_s);
+            return replica ? replica->rttMs : -1.0;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(rttOfCharlie() >= 20, qPrintable(u"rtt %1 ms"_s.arg(rttOfCharlie())), kTimeoutMs);
+        // A link cut by hand is healed by the injector too.
+        slow.partitioned = true;
+        QVERIFY((*faults)->setLink(sim::SimulatedNetwork::consoleHost(), u"delta"_s, slow));
+        QCOMPARE(cluster.network()->partitions().size(), 1);
+        (*faults)->thawAll();
+        QVERIFY(cluster.network()->partitions().isEmpty());
+        client->reset();
+        faults->reset();
+        engine.reset();
     }
 };
 

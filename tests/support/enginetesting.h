@@ -33,8 +33,9 @@ inline ClusterConfig clusterConfigFor(LocalCluster &cluster,
     return config;
 }
 
-// An engine over the cluster, with the console's admin keys and its store at storePath. On
-// failure the error is logged (so the test's output says why) and null is returned.
+// An engine over the cluster, with the console's admin keys, the cluster's clock (faster than real
+// time with LocalCluster::Options::timeScale) and its store at storePath. On failure the error is
+// logged (so the test's output says why) and null is returned.
 inline std::unique_ptr<ClusterEngine> startTestEngine(const LocalCluster &cluster,
                                                       ClusterConfig config,
                                                       const QString &storePath,
@@ -43,6 +44,7 @@ inline std::unique_ptr<ClusterEngine> startTestEngine(const LocalCluster &cluste
     ClusterEngineOptions options;
     options.config = std::move(config);
     options.keys = cluster.adminKeys();
+    options.clock = &cluster.clock();
     options.storePath = storePath;
     options.deploy = deploy;
     auto engine = ClusterEngine::start(options);

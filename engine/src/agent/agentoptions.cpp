@@ -1,5 +1,7 @@
 #include "foresight/agent/agentoptions.h"
 
+#include <arpa/inet.h>
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -7,6 +9,8 @@
 #include <QSet>
 #include <QStandardPaths>
 #include <QSysInfo>
+
+#include "foresight/core/clock.h"
 
 namespace foresight {
 namespace {
@@ -172,7 +176,8 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
     auto allow = stringField(json, "allowFile", options.allowFile, sourceName);
     auto dataDir = stringField(json, "dataDir", options.dataDir, sourceName);
     auto procRoot = stringField(json, "procRoot", options.procRoot, sourceName);
-    for (const auto *result : {&name, &listen, &sdk, &key, &allow, &dataDir, &procRoot}) {
+    auto source = stringField(json, "sourceAddress", options.sourceAddress, sourceName);
+    for (const auto *result : {&name, &listen, &sdk, &key, &allow, &dataDir, &procRoot, &source}) {
         if (!*result)
             return std::unexpected(result->error());
     }
@@ -183,6 +188,7 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
     options.allowFile = *allow;
     options.dataDir = *dataDir;
     options.procRoot = *procRoot;
+    options.sourceAddress = *source;
     if (json.contains(QLatin1String("insecure"))) {
         if (!json.value(QLatin1String("insecure")).isBool())
             return fail(ErrorCode::InvalidArgument, sourceName + QStringLiteral(": 'insecure' must be true or false"));
@@ -206,6 +212,20 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
     options.maxMessageBytes = *maxMessage;
     options.maxValueBytes = *maxValue;
     options.replicaAckIntervalMs = *ackInterval;
+    if (json.contains(QLatin1String("timeScale"))) {
+        if (!json.value(QLatin1String("timeScale")).isDouble())
+            return fail(ErrorCode::InvalidArgument,
+                        sourceName
+                            + QStringLiteral(": 'timeScale' must be a number from 1 to %1").arg(ScaledClock::kMaxScale));
+        options.timeScale = json.value(QLatin1String("timeScale")).toDouble();
+    }
+    if (json.contains(QLatin1String("timeOrigin"))) {
+        const QJsonValue origin = json.value(QLatin1String("timeOrigin"));
+        if (!origin.isDouble() || origin.toDouble() < 0 || origin.toDouble() != double(qint64(origin.toDouble())))
+            return fail(ErrorCode::InvalidArgument,
+                        sourceName + QStringLiteral(": 'timeOrigin' must be a Unix time in whole milliseconds"));
+        options.timeOriginWallMs = qint64(origin.toDouble());
+    }
 
     const QJsonValue apps = json.value(QLatin1String("apps"));
     if (!apps.isUndefined() && !apps.isArray())
@@ -258,6 +278,13 @@ Result<AgentOptions> AgentOptions::fromFile(const QString &path)
     return fromJson(doc.object(), path);
 }
 
+QString AgentOptions::connectUrl(const QString &url) const
+{
+    if (sourceAddress.isEmpty() || !url.startsWith(QLatin1String("tcp://")))
+        return url;
+    return QStringLiteral("tcp://%1:0;%2").arg(sourceAddress, url.mid(6));
+}
+
 Status AgentOptions::finalize()
 {
     if (name.isEmpty())
@@ -266,9 +293,26 @@ Status AgentOptions::finalize()
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the agent name must be 1 to 100 bytes without '/'"));
     if (procRoot.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("procRoot must name a folder (default /proc)"));
+    if (auto ok = ScaledClock::validateScale(timeScale); !ok)
+        return ok;
+    if (timeOriginWallMs != 0) {
+        // An origin far back would start a fast clock far ahead of real time; a month covers
+        // the longest simulation whose agents restart with the origin they were first given.
+        constexpr qint64 kMaxOriginAgeMs = 30LL * 24 * 3600 * 1000;
+        const qint64 realNow = SystemClock::instance().wallMs();
+        if (timeOriginWallMs > realNow + 1000 || timeOriginWallMs < realNow - kMaxOriginAgeMs)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("the time origin %1 must be a Unix time in milliseconds within the last 30 days")
+                            .arg(timeOriginWallMs));
+    }
     if (!listenUrl.startsWith(QLatin1String("tcp://")) && !listenUrl.startsWith(QLatin1String("ipc://")))
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("listen endpoint '%1' must be tcp://HOST:PORT or ipc://PATH").arg(listenUrl));
+    in_addr parsed{};
+    if (!sourceAddress.isEmpty() && ::inet_pton(AF_INET, sourceAddress.toLatin1().constData(), &parsed) != 1)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("source address '%1' must be an IPv4 address of this host, e.g. 127.0.0.11")
+                        .arg(sourceAddress));
     if (sdkUrl.isEmpty()) {
         QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
         if (runtime.isEmpty())

@@ -104,6 +104,8 @@ void Agent::Impl::sendHeartbeats()
             body->insert(QStringLiteral("incarnation"), qint64(m_incarnation));
             body->insert(QStringLiteral("wall-ms"), qint64(m_clock.wallMs()));
             body->insert(QStringLiteral("uptime-ms"), qint64(t - m_startedMs));
+            if (m_clock.rate() != 1.0) // a simulation's faster time; a console checks it matches
+                body->insert(QStringLiteral("time-scale"), m_clock.rate());
             body->insert(QStringLiteral("apps"), apps);
             if (!m_hostMetrics)
                 m_hostMetrics = std::make_unique<HostMetricsReader>(m_clock, m_options.procRoot);

@@ -58,14 +58,20 @@ struct PeerProber::Peer
     QString error;
 };
 
-PeerProber::PeerProber(
-    zmq::context_t &context, QString self, KeyPair keys, bool insecure, qsizetype maxMessageBytes, Clock &clock)
+PeerProber::PeerProber(zmq::context_t &context,
+                       QString self,
+                       KeyPair keys,
+                       bool insecure,
+                       qsizetype maxMessageBytes,
+                       Clock &clock,
+                       QString sourceAddress)
     : m_context(context)
     , m_self(std::move(self))
     , m_keys(std::move(keys))
     , m_insecure(insecure)
     , m_maxMessageBytes(maxMessageBytes)
     , m_clock(clock)
+    , m_sourceAddress(std::move(sourceAddress))
 {}
 
 PeerProber::~PeerProber() = default;
@@ -95,7 +101,12 @@ Status PeerProber::configure(const QList<PeerTarget> &peers, const ProbeSettings
                 if (auto ok = transport::configureCurveClient(*peer->socket, m_keys, target.publicKey); !ok)
                     return fail(ok.error().code, QStringLiteral("peer '%1': %2").arg(target.agent, ok.error().message));
             }
-            peer->socket->connect(target.url.toStdString());
+            // From the agent's source address, if it has one (a simulated network tells hosts apart
+            // by it): libzmq's tcp://SOURCE:0;HOST:PORT.
+            const QString url = m_sourceAddress.isEmpty() || !transport::isTcp(target.url)
+                                    ? target.url
+                                    : QStringLiteral("tcp://%1:0;%2").arg(m_sourceAddress, target.url.mid(6));
+            peer->socket->connect(url.toStdString());
         } catch (const zmq::error_t &e) {
             return fail(ErrorCode::Network,
                         QStringLiteral("peer '%1': cannot connect to %2: %3")

@@ -39,8 +39,15 @@ struct ProbeSettings
 class PeerProber final
 {
 public:
-    PeerProber(
-        zmq::context_t &context, QString self, KeyPair keys, bool insecure, qsizetype maxMessageBytes, Clock &clock);
+    // sourceAddress: the local IPv4 address pings leave from (AgentOptions::sourceAddress); empty:
+    // the kernel's choice.
+    PeerProber(zmq::context_t &context,
+               QString self,
+               KeyPair keys,
+               bool insecure,
+               qsizetype maxMessageBytes,
+               Clock &clock,
+               QString sourceAddress = {});
     ~PeerProber();
     PeerProber(const PeerProber &) = delete;
     PeerProber &operator=(const PeerProber &) = delete;
@@ -71,6 +78,7 @@ private:
     bool m_insecure = false;
     qsizetype m_maxMessageBytes = 0;
     Clock &m_clock;
+    QString m_sourceAddress;
     ProbeSettings m_settings;
     std::map<QString, std::unique_ptr<Peer>> m_peers; // by agent name
     std::uint64_t m_nextId = 1;

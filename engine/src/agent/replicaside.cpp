@@ -34,7 +34,7 @@ Status Agent::Impl::connectUpstream(AppInstance &app, const QString &url, const 
             if (auto ok = transport::configureCurveClient(*upstream->socket, m_options.keys, publicKey); !ok)
                 return ok;
         }
-        upstream->socket->connect(url.toStdString());
+        upstream->socket->connect(m_options.connectUrl(url).toStdString());
     } catch (const zmq::error_t &e) {
         return fail(ErrorCode::Network,
                     QStringLiteral("cannot connect to primary %1: %2").arg(url, QString::fromUtf8(e.what())));

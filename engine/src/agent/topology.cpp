@@ -71,7 +71,8 @@ void Agent::Impl::handlePeers(const ReplyRoute &route, const Message &message)
                                                 m_options.keys,
                                                 m_options.insecure,
                                                 m_options.maxMessageBytes,
-                                                m_clock);
+                                                m_clock,
+                                                m_options.sourceAddress);
     }
     if (auto ok = m_prober->configure(peers, settings); !ok) {
         replyError(route, ok.error().code, QStringLiteral("peers: %1").arg(ok.error().message));

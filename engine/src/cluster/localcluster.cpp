@@ -4,7 +4,14 @@
 #include <QDir>
 #include <QFile>
 
+#include "foresight/sim/simulatednetwork.h"
+
 namespace foresight {
+
+LocalCluster::LocalCluster(const Options &options)
+    : m_options(options)
+    , m_clock(std::make_unique<ScaledClock>(options.timeScale))
+{}
 
 LocalCluster::~LocalCluster() = default;
 
@@ -15,8 +22,20 @@ Result<std::unique_ptr<LocalCluster>> LocalCluster::start(const Options &options
                     QStringLiteral("cannot create the cluster's work directory '%1'").arg(options.workDir));
     if (options.agentNames.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("a cluster needs at least one agent"));
+    if (auto ok = ScaledClock::validateScale(options.timeScale); !ok)
+        return std::unexpected(ok.error());
+    constexpr int kFirstHostAddress = 11;
+    if (options.simulatedNetwork && options.agentNames.size() > 255 - kFirstHostAddress)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("a simulated network holds at most %1 agents").arg(255 - kFirstHostAddress));
     std::unique_ptr<LocalCluster> cluster(new LocalCluster(options));
     const QDir dir(options.workDir);
+    if (options.simulatedNetwork) {
+        auto network = sim::SimulatedNetwork::create();
+        if (!network)
+            return std::unexpected(network.error());
+        cluster->m_network = std::move(*network);
+    }
 
     QList<QPair<QString, KeyPair>> agentKeys;
     if (options.curve) {
@@ -48,6 +67,7 @@ Result<std::unique_ptr<LocalCluster>> LocalCluster::start(const Options &options
     }
 
     for (const QString &name : options.agentNames) {
+        const QString hostAddress = QStringLiteral("127.0.0.%1").arg(kFirstHostAddress + cluster->size());
         AgentProcess::Options agentOptions;
         agentOptions.name = name;
         agentOptions.workDir = options.workDir;
@@ -56,16 +76,55 @@ Result<std::unique_ptr<LocalCluster>> LocalCluster::start(const Options &options
         agentOptions.keyFile = dir.filePath(name + QStringLiteral(".key"));
         agentOptions.allowFile = dir.filePath(QStringLiteral("allowlist"));
         agentOptions.extraArgs = options.extraAgentArgs;
+        if (cluster->m_clock->scale() != 1.0)
+            agentOptions.extraArgs << QStringLiteral("--time-scale")
+                                   << QString::number(cluster->m_clock->scale(), 'g', 17)
+                                   << QStringLiteral("--time-origin")
+                                   << QString::number(cluster->m_clock->originWallMs());
         if (!options.hostsDir.isEmpty())
             agentOptions.extraArgs << QStringLiteral("--proc-root") << options.hostsDir + QLatin1Char('/') + name;
         if (options.sdkOverTcp)
             agentOptions.sdkUrl = QStringLiteral("tcp://127.0.0.1:*");
+        if (cluster->m_network) {
+            if (auto ok = cluster->m_network->addHost(name, hostAddress); !ok)
+                return std::unexpected(ok.error());
+            agentOptions.extraArgs << QStringLiteral("--source-address") << hostAddress;
+        }
         auto agent = AgentProcess::start(agentOptions);
         if (!agent)
             return std::unexpected(agent.error());
+        if (cluster->m_network) {
+            // The fronts stay when the agent restarts: it comes back on the same ports.
+            auto front = cluster->m_network->addFront(name, (*agent)->listenUrl());
+            if (!front)
+                return std::unexpected(front.error());
+            cluster->m_listenFronts << *front;
+            QString sdkFront;
+            if ((*agent)->sdkUrl().startsWith(QLatin1String("tcp://"))) {
+                auto sdk = cluster->m_network->addFront(name, (*agent)->sdkUrl());
+                if (!sdk)
+                    return std::unexpected(sdk.error());
+                sdkFront = *sdk;
+            }
+            cluster->m_sdkFronts << sdkFront;
+        }
         cluster->m_agents.push_back(std::move(*agent));
     }
     return cluster;
+}
+
+QString LocalCluster::listenUrl(int index) const
+{
+    if (m_network)
+        return m_listenFronts.at(index);
+    return m_agents.at(std::size_t(index))->listenUrl();
+}
+
+QString LocalCluster::sdkUrl(int index) const
+{
+    if (m_network && !m_sdkFronts.at(index).isEmpty())
+        return m_sdkFronts.at(index);
+    return m_agents.at(std::size_t(index))->sdkUrl();
 }
 
 int LocalCluster::indexOf(const QString &name) const
@@ -81,7 +140,7 @@ Result<std::unique_ptr<control::ControlClient>> LocalCluster::control(int index,
 {
     const AgentProcess &agent = *m_agents.at(std::size_t(index));
     return control::ControlClient::connect(
-        control::ControlOptions{agent.listenUrl(), agent.publicKey(), m_adminKeys, !m_options.curve, timeoutMs});
+        control::ControlOptions{listenUrl(index), agent.publicKey(), m_adminKeys, !m_options.curve, timeoutMs});
 }
 
 sdk::ClientOptions LocalCluster::clientOptions(const QString &app) const
@@ -91,8 +150,8 @@ sdk::ClientOptions LocalCluster::clientOptions(const QString &app) const
     options.insecure = !m_options.curve;
     options.publicKey = m_clientKeys.publicKey;
     options.secretKey = m_clientKeys.secretKey;
-    for (const auto &agent : m_agents)
-        options.agents.append(sdk::AgentEndpoint{agent->sdkUrl(), agent->publicKey()});
+    for (int i = 0; i < size(); ++i)
+        options.agents.append(sdk::AgentEndpoint{sdkUrl(i), m_agents[std::size_t(i)]->publicKey()});
     return options;
 }
 
@@ -111,13 +170,14 @@ ClusterConfig LocalCluster::clusterConfig(const QString &app,
     ClusterConfig cluster;
     cluster.name = QStringLiteral("local");
     cluster.insecure = !m_options.curve;
-    for (const auto &process : m_agents) {
+    for (int i = 0; i < size(); ++i) {
+        const AgentProcess &process = *m_agents[std::size_t(i)];
         ClusterAgent agent;
-        agent.name = process->name();
+        agent.name = process.name();
         agent.host = agent.name;
-        agent.url = process->listenUrl();
-        agent.publicKey = process->publicKey();
-        agent.sdkUrl = process->sdkUrl();
+        agent.url = listenUrl(i);
+        agent.publicKey = process.publicKey();
+        agent.sdkUrl = sdkUrl(i);
         cluster.agents.append(agent);
     }
     ClusterApp clusterApp;
@@ -156,7 +216,7 @@ Status LocalCluster::assignReplica(const QString &app, int replica, Tier tier, i
     assignment.app = app;
     assignment.role = Role::Replica;
     assignment.tier = tier;
-    assignment.primaryUrl = agent(primary).listenUrl();
+    assignment.primaryUrl = listenUrl(primary);
     assignment.primaryPublicKey = agent(primary).publicKey();
     assignment.config = config;
     if (auto ok = (*ctl)->assign(assignment); !ok)

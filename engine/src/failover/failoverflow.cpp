@@ -454,7 +454,9 @@ void ClusterEngine::Impl::tryPromote(AppRuntime &app)
             environment.insert(QStringLiteral("FORESIGHT_OLD_PRIMARY"), app.primary);
             environment.insert(QStringLiteral("FORESIGHT_NEW_PRIMARY"), chosen);
             environment.insert(QStringLiteral("FORESIGHT_EPOCH"), QString::number(app.epoch + 1));
-            app.preHook = failover::runHook(m_settings.preFailoverHook, environment, m_settings.hookTimeoutMs);
+            app.preHook = failover::runHook(m_settings.preFailoverHook,
+                                            environment,
+                                            m_clock.realWaitMs(m_settings.hookTimeoutMs));
             app.reason = QStringLiteral("running the pre-failover hook");
             return;
         }
@@ -607,7 +609,7 @@ void ClusterEngine::Impl::onPromoted(AppRuntime &app, const QString &agent, cons
         environment.insert(QStringLiteral("FORESIGHT_EPOCH"), QString::number(app.epoch));
         // Post hooks cannot veto; their output is journaled when they finish.
         auto hook = std::make_shared<std::future<failover::HookResult>>(
-            failover::runHook(m_settings.postFailoverHook, environment, m_settings.hookTimeoutMs));
+            failover::runHook(m_settings.postFailoverHook, environment, m_clock.realWaitMs(m_settings.hookTimeoutMs)));
         m_postHooks.push_back({app.config.name, agent, hook});
     }
 }

@@ -1,6 +1,8 @@
 // What the engine learns from heartbeats: who is alive (phi-accrual), where every application's
 // copies stand, and whether a replica's digest agrees with its primary's at the same position.
 
+#include <cmath>
+
 #include <QCborArray>
 
 #include "failover/engineimpl.h"
@@ -33,6 +35,21 @@ bool ClusterEngine::Impl::reachable(const QString &agent) const
 
 void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &heartbeat)
 {
+    // Leases are counted on the agent's clock and on this one: safe only when both run at the
+    // same rate. An agent of a simulation at another time scale is not heard at all, so it never
+    // holds a lease from this console nor counts as a live candidate.
+    if (std::abs(heartbeat.timeScale - m_clock.rate()) > 1e-6 * m_clock.rate()) {
+        const QString problem = QStringLiteral("runs at time scale %1, this console at %2: its heartbeats are "
+                                               "ignored (leases would be unsafe); start both with the same "
+                                               "--time-scale")
+                                    .arg(heartbeat.timeScale)
+                                    .arg(m_clock.rate());
+        if (agent.error != problem) {
+            agent.error = problem;
+            journal(QStringLiteral("agent"), {}, agent.config.name, problem);
+        }
+        return;
+    }
     const bool restarted = agent.last && heartbeat.incarnation != agent.last->incarnation;
     // A suspected agent's failure was reported to the prediction when suspicion began.
     const bool unnoticedRestart = restarted && !agent.suspected;

@@ -21,6 +21,7 @@ Heartbeat heartbeatFromCbor(const QCborMap &body, std::int64_t receivedMs)
     heartbeat.incarnation = std::uint64_t(body.value(QStringLiteral("incarnation")).toInteger(0));
     heartbeat.wallMs = body.value(QStringLiteral("wall-ms")).toInteger();
     heartbeat.uptimeMs = body.value(QStringLiteral("uptime-ms")).toInteger();
+    heartbeat.timeScale = body.value(QStringLiteral("time-scale")).toDouble(1.0);
     heartbeat.intervalMs = int(body.value(QStringLiteral("interval-ms")).toInteger());
     heartbeat.host = body.value(QStringLiteral("host")).toMap();
     heartbeat.hostError = body.value(QStringLiteral("host-error")).toString();

@@ -13,7 +13,7 @@
 namespace foresight::protocol {
 namespace {
 
-enum class Kind { Uint, Text, Bytes, Bool, Array, Map };
+enum class Kind { Uint, Text, Bytes, Bool, Array, Map, Number };
 
 struct Field
 {
@@ -169,6 +169,7 @@ const QHash<std::uint16_t, Schema> &schemas()
            {"incarnation", Kind::Uint, false},
            {"wall-ms", Kind::Uint, true},
            {"uptime-ms", Kind::Uint, true},
+           {"time-scale", Kind::Number, false},
            {"interval-ms", Kind::Uint, true},
            {"host", Kind::Map, false},
            {"host-error", Kind::Text, false},
@@ -214,6 +215,17 @@ const QHash<std::uint16_t, Schema> &schemas()
          {"console-incidents", {{"id", Kind::Uint, true}, {"app", Kind::Text, false}, {"limit", Kind::Uint, false}}}},
         {quint16(MT::ConsoleIncidentsReply),
          {"console-incidents-reply", {{"id", Kind::Uint, true}, {"incidents", Kind::Array, true}}}},
+        {quint16(MT::ConsoleFault),
+         {"console-fault",
+          {{"id", Kind::Uint, true},
+           {"fault", Kind::Text, true},
+           {"target", Kind::Text, false},
+           {"peer", Kind::Text, false},
+           {"how", Kind::Text, false},
+           {"for-ms", Kind::Uint, false}}}},
+        {quint16(MT::ConsoleReport), {"console-report", {{"id", Kind::Uint, true}, {"incident", Kind::Uint, true}}}},
+        {quint16(MT::ConsoleReportReply),
+         {"console-report-reply", {{"id", Kind::Uint, true}, {"report", Kind::Map, true}}}},
     };
     return table;
 }
@@ -233,6 +245,8 @@ bool hasKind(const QCborValue &value, Kind kind)
         return value.isArray();
     case Kind::Map:
         return value.isMap();
+    case Kind::Number:
+        return value.isInteger() || value.isDouble();
     }
     return false;
 }
@@ -252,6 +266,8 @@ const char *kindName(Kind kind)
         return "an array";
     case Kind::Map:
         return "a map";
+    case Kind::Number:
+        return "a number";
     }
     return "?";
 }

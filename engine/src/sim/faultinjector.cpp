@@ -1,5 +1,8 @@
 #include "foresight/sim/faultinjector.h"
 
+#include <algorithm>
+#include <utility>
+
 #include "foresight/control/controlclient.h"
 
 namespace foresight::sim {
@@ -33,6 +36,83 @@ Result<std::unique_ptr<FaultInjector>> FaultInjector::create(Options options, qi
 FaultInjector::~FaultInjector()
 {
     thawAll();
+}
+
+namespace {
+
+const QString kNoNetwork = QStringLiteral("the cluster has no simulated network to partition "
+                                          "(LocalCluster::Options::simulatedNetwork)");
+
+bool samePair(const QString &a, const QString &b, const QString &c, const QString &d)
+{
+    return (a == c && b == d) || (a == d && b == c);
+}
+
+} // namespace
+
+bool FaultInjector::hasSimulatedNetwork() const
+{
+    return m_options.cluster->network() != nullptr;
+}
+
+QString FaultInjector::resolveHost(const QString &target) const
+{
+    if (target == SimulatedNetwork::consoleHost())
+        return target;
+    return resolve(target);
+}
+
+void FaultInjector::healCut(const Cut &cut)
+{
+    const bool stillCut = std::any_of(m_cuts.begin(), m_cuts.end(), [&](const Cut &other) {
+        return samePair(other.a, other.b, cut.a, cut.b);
+    });
+    if (!stillCut)
+        (void) m_options.cluster->network()->setPartitioned(cut.a, cut.b, false);
+}
+
+Status FaultInjector::setLink(const QString &a, const QString &b, const LinkModel &link)
+{
+    SimulatedNetwork *network = m_options.cluster->network();
+    if (!network)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("link %1 %2 not set: %3").arg(a, b, kNoNetwork));
+    const QString hostA = resolveHost(a);
+    const QString hostB = resolveHost(b);
+    if (hostA.isEmpty() || hostB.isEmpty())
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("link %1 %2 not set: nobody is %3 now").arg(a, b, hostA.isEmpty() ? a : b));
+    if (auto ok = network->setLink(hostA, hostB, link); !ok)
+        return fail(ok.error().code, QStringLiteral("link %1 %2 not set: %3").arg(a, b, ok.error().message));
+    m_cuts.removeIf([&](const Cut &cut) { return samePair(cut.a, cut.b, hostA, hostB); });
+    if (link.partitioned)
+        m_cuts.append(Cut{0, hostA, hostB}); // healed by heal() or thawAll(), like any cut of ours
+    return {};
+}
+
+Status FaultInjector::heal(const QString &a, const QString &b)
+{
+    SimulatedNetwork *network = m_options.cluster->network();
+    if (!network)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("heal skipped: %1").arg(kNoNetwork));
+    if (a.isEmpty()) {
+        m_cuts.clear();
+        network->healAll();
+        return {};
+    }
+    const QString hostA = resolveHost(a);
+    const QString hostB = b.isEmpty() ? QString() : resolveHost(b);
+    if (hostA.isEmpty() || (!b.isEmpty() && hostB.isEmpty()))
+        return fail(ErrorCode::NotFound, QStringLiteral("heal skipped: nobody is %1 now").arg(hostA.isEmpty() ? a : b));
+    for (const auto &[first, second] : network->partitions()) {
+        const bool matches = hostB.isEmpty() ? (first == hostA || second == hostA)
+                                             : samePair(first, second, hostA, hostB);
+        if (!matches)
+            continue;
+        m_cuts.removeIf([&](const Cut &cut) { return samePair(cut.a, cut.b, first, second); });
+        if (auto ok = network->setPartitioned(first, second, false); !ok)
+            return ok;
+    }
+    return {};
 }
 
 SimulatedHost *FaultInjector::host(const QString &agent)
@@ -98,17 +178,50 @@ Result<AppliedFault> FaultInjector::inject(const ScenarioFault &fault, qint64 no
             return fail(corrupted.error().code, QStringLiteral("%1 failed: %2").arg(what, corrupted.error().message));
         break;
     }
-    case FaultKind::Partition:
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1 skipped: partitions need the simulated network, which this version does not "
-                                   "have yet")
-                        .arg(what));
+    case FaultKind::Partition: {
+        SimulatedNetwork *network = m_options.cluster->network();
+        if (!network)
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("%1 skipped: %2").arg(what, kNoNetwork));
+        QStringList peers;
+        if (fault.peer.isEmpty()) {
+            peers = network->hosts();
+            peers.removeAll(agent);
+        } else {
+            const QString peer = resolveHost(fault.peer);
+            if (peer.isEmpty())
+                return fail(ErrorCode::NotFound, QStringLiteral("%1 skipped: nobody is %2 now").arg(what, fault.peer));
+            if (peer == agent)
+                return fail(ErrorCode::InvalidArgument,
+                            QStringLiteral("%1 skipped: %2 is %3 itself").arg(what, fault.peer, agent));
+            peers << peer;
+        }
+        for (const QString &peer : std::as_const(peers)) {
+            if (auto ok = network->setPartitioned(agent, peer, true); !ok)
+                return fail(ok.error().code, QStringLiteral("%1 failed: %2").arg(what, ok.error().message));
+            m_cuts.append(Cut{fault.durationMs > 0 ? nowWallMs + fault.durationMs : 0, agent, peer});
+        }
+        return AppliedFault{nowWallMs,
+                            fault.kind,
+                            agent,
+                            fault.peer.isEmpty() ? QStringLiteral("the rest") : peers.first(),
+                            fault.line};
+    }
     }
     return AppliedFault{nowWallMs, fault.kind, agent, fault.peer.isEmpty() ? QString() : resolve(fault.peer), fault.line};
 }
 
-QStringList FaultInjector::tick(qint64 nowWallMs)
+QStringList FaultInjector::tick(qint64 nowWallMs, QStringList *healed)
 {
+    for (qsizetype i = 0; i < m_cuts.size();) {
+        if (m_cuts[i].atWallMs > 0 && m_cuts[i].atWallMs <= nowWallMs) {
+            const Cut cut = m_cuts.takeAt(i);
+            healCut(cut);
+            if (healed)
+                *healed << cut.a + QLatin1Char('-') + cut.b;
+        } else {
+            ++i;
+        }
+    }
     for (auto &[name, simulated] : m_hosts)
         (void) simulated.advanceTo(nowWallMs); // a failed write shows as the agent's host-error
     QStringList thawed;
@@ -139,6 +252,9 @@ void FaultInjector::thawAll()
     for (const Thaw &thaw : std::as_const(m_thaws))
         m_options.cluster->agent(thaw.agent).thaw();
     m_thaws.clear();
+    const QList<Cut> cuts = std::exchange(m_cuts, {});
+    for (const Cut &cut : cuts)
+        healCut(cut);
 }
 
 } // namespace foresight::sim

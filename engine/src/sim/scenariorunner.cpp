@@ -34,10 +34,10 @@ Result<std::unique_ptr<ScenarioRunner>> ScenarioRunner::start(Options options, q
                         .arg(options.scenario.name));
     const QString hostsDir = options.cluster->options().hostsDir;
     for (const ScenarioFault &fault : options.scenario.faults) {
-        if (fault.kind == FaultKind::Partition)
+        if (fault.kind == FaultKind::Partition && !options.cluster->network())
             return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("scenario '%1', line %2: partitions need the simulated network, which this "
-                                       "version does not have yet")
+                        QStringLiteral("scenario '%1', line %2: partitions need the simulated network "
+                                       "(LocalCluster::Options::simulatedNetwork), which this cluster does not have")
                             .arg(options.scenario.name)
                             .arg(fault.line));
         if (fault.kind == FaultKind::Degrade && hostsDir.isEmpty())
@@ -96,8 +96,14 @@ QString ScenarioRunner::describe(const ScenarioFault &fault, const AppliedFault 
 {
     const QString who = applied.agent == fault.target ? applied.agent
                                                       : QStringLiteral("%1 (%2)").arg(applied.agent, fault.target);
-    return faultKindName(fault.kind) + QLatin1Char(' ') + who
-           + (fault.kind == FaultKind::Degrade ? QLatin1Char(' ') + degradationName(fault.degradation) : QString());
+    QString detail;
+    if (fault.kind == FaultKind::Degrade)
+        detail = QLatin1Char(' ') + degradationName(fault.degradation);
+    else if (fault.kind == FaultKind::Partition)
+        detail = fault.peer.isEmpty()         ? QStringLiteral(" from the rest")
+                 : applied.peer == fault.peer ? QLatin1Char(' ') + applied.peer
+                                              : QStringLiteral(" %1 (%2)").arg(applied.peer, fault.peer);
+    return faultKindName(fault.kind) + QLatin1Char(' ') + who + detail;
 }
 
 void ScenarioRunner::fire(const ScenarioFault &fault, qint64 nowWallMs)
@@ -139,8 +145,11 @@ void ScenarioRunner::trackOutages(qint64 nowWallMs)
 bool ScenarioRunner::tick(qint64 nowWallMs)
 {
     const qint64 elapsed = nowWallMs - m_run.startWallMs;
-    for (const QString &thawed : m_faults->tick(nowWallMs))
+    QStringList healed;
+    for (const QString &thawed : m_faults->tick(nowWallMs, &healed))
         event(nowWallMs, QStringLiteral("thaw %1").arg(thawed));
+    for (const QString &pair : std::as_const(healed))
+        event(nowWallMs, QStringLiteral("heal %1").arg(pair));
     const auto &faults = m_options.scenario.faults;
     while (m_nextFault < faults.size() && faults[m_nextFault].atMs <= elapsed)
         fire(faults[m_nextFault++], nowWallMs);
@@ -166,7 +175,7 @@ void ScenarioRunner::write(std::stop_token stop)
                 m_acked.insert(key, value);
             }
             ++m_ackedCount;
-            m_lastAckWallMs = SystemClock::instance().wallMs();
+            m_lastAckWallMs = m_options.cluster->clock().wallMs(); // the time tick() is given
         }
         // Paced like an application's traffic, not as fast as the cluster can go.
         next += interval;

@@ -16,7 +16,10 @@ namespace foresight {
 class Agent final
 {
 public:
-    // Binds the sockets (so a port of 0 or '*' is resolved by the time this returns).
+    // Binds the sockets (so a port of 0 or '*' is resolved by the time this returns). Every
+    // interval the agent measures is on `clock`, which must outlive the agent; its poll loop
+    // waits clock.realWaitMs(), so a ScaledClock runs the whole agent faster than real time
+    // (foresight-agent --time-scale; options.timeScale is not read here, the caller makes the clock).
     static Result<std::unique_ptr<Agent>> create(const AgentOptions &options, Clock &clock = SystemClock::instance());
     ~Agent();
     Agent(const Agent &) = delete;

@@ -76,7 +76,23 @@ struct AgentOptions
     // Where host metrics are read from: /proc, or a simulated host's files (sim/SimulatedHost) so
     // that the real agent runs on a simulated machine.
     QString procRoot = QStringLiteral("/proc");
+    // Non-empty: outgoing TCP connections (to primaries and measured peers) leave from this local
+    // IPv4 address, so that a simulated network (sim/SimulatedNetwork) knows which host they come
+    // from. Empty: the kernel picks, as usual.
+    QString sourceAddress;
+    // For simulations only: the agent's clock (ScaledClock) runs this many times as fast as real
+    // time, so every interval it measures (heartbeats, leases, acknowledgement time-outs,
+    // snapshots, catch-up, probes) passes that much sooner. 1: real time. The console must run at
+    // the same scale: leases are counted on both clocks (foresight/core/clock.h).
+    double timeScale = 1.0;
+    // With timeScale: the real wall time (Unix ms) from which the scaled clock runs; 0: when the
+    // agent starts. A local cluster passes its own, so that its agents and console agree on time.
+    qint64 timeOriginWallMs = 0;
     QList<AppAssignment> apps; // initial roles
+
+    // The endpoint to connect to for `url`: with a source address and a tcp:// url, libzmq's
+    // tcp://SOURCE:0;HOST:PORT form, else url unchanged.
+    QString connectUrl(const QString &url) const;
 
     // Reads the JSON configuration file format documented in `foresight-agent --help`.
     static Result<AgentOptions> fromJson(const QJsonObject &json, const QString &sourceName);

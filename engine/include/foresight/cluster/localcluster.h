@@ -12,9 +12,14 @@
 #include "foresight/cluster/agentprocess.h"
 #include "foresight/cluster/clusterconfig.h"
 #include "foresight/control/controlclient.h"
+#include "foresight/core/clock.h"
 #include "foresight/sdk/client.h"
 
 namespace foresight {
+
+namespace sim {
+class SimulatedNetwork;
+}
 
 // A cluster of real foresight-agent processes on loopback, with generated CURVE keys and an
 // allowlist: the README's demo, the integration tests and the benchmarks run on it.
@@ -36,6 +41,19 @@ public:
         // files of a simulated host (sim/SimulatedHost), instead of this machine's /proc.
         QString hostsDir;
         bool sdkOverTcp = false; // SDK endpoints on tcp:// (CURVE when curve) instead of ipc://
+        // Every agent on a simulated host of its own behind a simulated network
+        // (sim/SimulatedNetwork): agent i's host is 127.0.0.<11 + i>, its outgoing connections
+        // leave from there (--source-address), and every endpoint this cluster hands out
+        // (clusterConfig(), control(), clientOptions(), the primary a replica is pointed at) is
+        // the agent's front on that network, so all agent-agent and console-agent traffic crosses
+        // it. Links default to 0.3 ms one way; network() changes them. At most 200 agents.
+        bool simulatedNetwork = false;
+        // For simulations and tests: the cluster's time runs this many times as fast as real time
+        // (1 to ScaledClock::kMaxScale). Every agent gets --time-scale with the cluster clock's
+        // origin (--time-origin), so agents and clock() read the same times; whoever drives or
+        // watches the cluster (its ClusterEngine, sim::FaultInjector, sim::ScenarioRunner) must
+        // use clock(), or leases would be unsafe (a console at another scale ignores the agents).
+        double timeScale = 1.0;
     };
 
     struct Member
@@ -55,6 +73,14 @@ public:
     const QString &workDir() const { return m_options.workDir; }
     const Options &options() const { return m_options; }
     bool curve() const { return m_options.curve; }
+    // The cluster's time (Options::timeScale; at 1 the system clock's readings). Thread-safe;
+    // lives as long as the cluster. Non-const because ClusterEngineOptions::clock wants one.
+    Clock &clock() const { return *m_clock; }
+    // The simulated network (Options::simulatedNetwork), else null. Thread-safe; owned here.
+    sim::SimulatedNetwork *network() const { return m_network.get(); }
+    // Where agent `index` is reached: its front on the simulated network, else its listen URL.
+    QString listenUrl(int index) const;
+    QString sdkUrl(int index) const;
 
     Result<std::unique_ptr<control::ControlClient>> control(int index, int timeoutMs = 3000) const;
     // An SDK client that knows every agent, so it can follow the primary wherever it moves.
@@ -75,14 +101,16 @@ public:
     Result<QCborMap> appStatus(int index, const QString &app) const;
 
 private:
-    explicit LocalCluster(const Options &options)
-        : m_options(options)
-    {}
+    explicit LocalCluster(const Options &options); // out of line: SimulatedNetwork is incomplete here
 
     Options m_options;
+    std::unique_ptr<ScaledClock> m_clock;
     KeyPair m_adminKeys;
     KeyPair m_clientKeys;
+    std::unique_ptr<sim::SimulatedNetwork> m_network; // outlives the agents (destroyed after them)
     std::vector<std::unique_ptr<AgentProcess>> m_agents;
+    QStringList m_listenFronts; // per agent, with a simulated network
+    QStringList m_sdkFronts;    // per agent, with a simulated network and SDK over tcp://
 };
 
 } // namespace foresight

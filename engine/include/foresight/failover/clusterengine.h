@@ -23,7 +23,11 @@ struct ClusterEngineOptions
     // The failure-prediction models' SQLite store; empty: "<storePath without .sqlite>-models.sqlite",
     // or none when storePath is empty too (models then live only as long as the engine).
     QString modelStorePath;
-    Clock *clock = nullptr; // default: SystemClock
+    // Default: SystemClock. With a ScaledClock (a simulated cluster's, LocalCluster::clock()) the
+    // engine's detection, leases, time-outs and its poll tick all run that much faster; its
+    // agents must run at the same scale (foresight-agent --time-scale): the engine ignores the
+    // heartbeats of agents whose clocks run at another rate, since their leases would be unsafe.
+    Clock *clock = nullptr;
     // Assign the roles the configuration names to agents that hold nothing of an application yet.
     bool deploy = true;
     int snapshotIntervalMs = 100;

@@ -36,6 +36,7 @@ struct Heartbeat
     std::uint64_t incarnation = 0;
     std::int64_t wallMs = 0; // the agent's wall clock when it sent the heartbeat
     std::int64_t uptimeMs = 0;
+    double timeScale = 1.0; // how fast the agent's clock runs (simulations: foresight-agent --time-scale)
     int intervalMs = 0;
     QCborMap host;               // host metrics, when the agent could read them
     QString hostError;           // why not, otherwise

@@ -68,6 +68,9 @@ enum class MessageType : std::uint16_t {
     ConsoleJournalReply = 0x0508,
     ConsoleIncidents = 0x0509,
     ConsoleIncidentsReply = 0x050A,
+    ConsoleFault = 0x050B,
+    ConsoleReport = 0x050C,
+    ConsoleReportReply = 0x050D,
 };
 
 QString messageTypeName(MessageType type);

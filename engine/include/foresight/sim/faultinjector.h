@@ -13,14 +13,18 @@
 #include "foresight/sim/scenario.h"
 #include "foresight/sim/scenarioscore.h"
 #include "foresight/sim/simulatedhost.h"
+#include "foresight/sim/simulatednetwork.h"
 
 namespace foresight::sim {
 
 // Applies faults to a local cluster's real agents, for a scenario or by an instructor's hand:
 // crash (kill -9), freeze (SIGSTOP; SIGCONT once its duration has passed, or by thawAll()),
-// degrade (the agent's simulated host) and corrupt (the agent's fault injection: its copy of the
-// application's state changes behind the protocol's back). Partitions need the simulated
-// network, which does not exist yet.
+// degrade (the agent's simulated host), corrupt (the agent's fault injection: its copy of the
+// application's state changes behind the protocol's back) and partition (the link between two
+// hosts of the cluster's simulated network holds every byte both ways, connections staying open;
+// healed once its duration has passed, by heal() or by thawAll()). Partitions, link settings and
+// heals need the cluster's simulated network (LocalCluster::Options::simulatedNetwork); without
+// it they are refused, saying so.
 //
 // When the cluster's agents run on simulated hosts (LocalCluster::Options::hostsDir), the
 // injector owns those hosts and advances them in tick(): their metrics follow a daily cycle with
@@ -39,19 +43,30 @@ public:
     };
 
     static Result<std::unique_ptr<FaultInjector>> create(Options options, qint64 nowWallMs);
-    ~FaultInjector(); // thaws the agents it froze
+    ~FaultInjector(); // thaws the agents it froze and heals the partitions it made
     FaultInjector(const FaultInjector &) = delete;
     FaultInjector &operator=(const FaultInjector &) = delete;
 
     // Applies the fault now (its atMs and line are only carried into the result). The error
     // says, as one line for a trainee's event list, why nothing was done: "crash skipped: nobody
     // is primary now", "degrade alpha skipped: its host is not simulated", "corrupt bravo
-    // failed: ...".
+    // failed: ...". A partition with an empty peer cuts the target off from every other host,
+    // the console's included (its AppliedFault's peer reads "the rest").
     Result<AppliedFault> inject(const ScenarioFault &fault, qint64 nowWallMs);
-    // Advances the simulated hosts and thaws the agents whose freeze has run its time: their
-    // names.
-    QStringList tick(qint64 nowWallMs);
+    // Advances the simulated hosts, thaws the agents whose freeze has run its time (their names
+    // are returned) and heals the partitions whose time has come ("alpha-bravo" each, into
+    // `healed` if given).
+    QStringList tick(qint64 nowWallMs, QStringList *healed = nullptr);
+    // Thaws every agent this injector froze and heals every partition it made.
     void thawAll();
+
+    bool hasSimulatedNetwork() const;
+    // Sets the link between two hosts (agents or roles, or SimulatedNetwork::consoleHost()) by
+    // hand: latency, bandwidth, loss, partitioned.
+    Status setLink(const QString &a, const QString &b, const LinkModel &link);
+    // Ends partitions: between a and b; with b empty, every one of a's; with both empty, every
+    // partition on the network. Scheduled heals of those pairs are dropped.
+    Status heal(const QString &a = {}, const QString &b = {});
     // The agent's simulated host is healthy again (a repair): its degradations end.
     Status repair(const QString &agent);
 
@@ -67,11 +82,22 @@ private:
         int agent = -1;
     };
 
+    struct Cut
+    {
+        qint64 atWallMs = 0; // heal then; 0: only by heal() or thawAll()
+        QString a;
+        QString b;
+    };
+
     explicit FaultInjector(Options options);
+    // The host a target stands for: an agent or role resolved, or the console's host.
+    QString resolveHost(const QString &target) const;
+    void healCut(const Cut &cut);
 
     Options m_options;
     std::map<QString, SimulatedHost> m_hosts;
     QList<Thaw> m_thaws;
+    QList<Cut> m_cuts;
 };
 
 } // namespace foresight::sim

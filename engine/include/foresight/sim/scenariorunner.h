@@ -23,14 +23,17 @@ namespace foresight::sim {
 // Plays a scenario on a local cluster of real agents watched by a real engine: the same code
 // paths as a production cluster, with only the hosts simulated. The owner calls tick() every few
 // tens of milliseconds; faults fire at their times (crash: kill -9; freeze: SIGSTOP, SIGCONT after
-// its duration; degrade: the agent's simulated host; corrupt: the agent's fault injection), a
+// its duration; degrade: the agent's simulated host; corrupt: the agent's fault injection;
+// partition: the cluster's simulated network holds the bytes between two hosts), a
 // writer of its own writes unique keys to the application and notes every acknowledgement, and
 // finish() reads them all back and scores the run.
 //
 // The cluster's agents must be started with LocalCluster::Options::hostsDir (their simulated
-// hosts live there) and, for corrupt faults, with --allow-fault-injection. Partitions need the
-// simulated network, which does not exist yet: a scenario with one is refused at start, naming
-// its line. Owned by one thread (the cluster's).
+// hosts live there), for corrupt faults with --allow-fault-injection, and for partitions with
+// LocalCluster::Options::simulatedNetwork (without it, a scenario with one is refused at start,
+// naming its line). Owned by one thread (the cluster's). Times (nowWallMs) are the cluster's
+// clock's (LocalCluster::clock(), faster than real time with Options::timeScale); the writer notes
+// its acknowledgements on that clock too.
 class ScenarioRunner final
 {
 public:
