@@ -15,6 +15,8 @@ packages=(
     libzmq3-dev cppzmq-dev libxgboost-dev xgboost libsqlite3-dev libeigen3-dev
     # benchmark baselines and headless display for GUI checks
     redis-server redis-sentinel libhiredis-dev xvfb
+    # test tools: pdfinfo and pdftotext read back the incident reports' PDFs (tests/report)
+    poppler-utils
 )
 
 if [[ $(id -u) -ne 0 ]]; then

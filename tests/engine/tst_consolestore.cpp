@@ -1,8 +1,10 @@
 // Unit tests for ConsoleStore, the console's SQLite memory: the cluster configuration, the
-// journal and the incidents; reopening, sharing a file between two stores, and refusing files
+// journal, the incidents and the hosts' metrics history; upgrading a version 1 store; reopening, sharing a file between two stores, and refusing files
 // that are damaged, belong to something else or come from a newer build.
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QRandomGenerator>
 #include <QSqlDatabase>
@@ -63,6 +65,20 @@ JournalEntry entry(const QString &kind, const QString &message)
     entry.actor = u"engine"_s;
     entry.message = message;
     return entry;
+}
+
+foresight::HostSample sampleOf(const QString &agent, qint64 wallMs, double cpu)
+{
+    foresight::HostSample sample;
+    sample.agent = agent;
+    sample.wallMs = wallMs;
+    sample.cpuBusy = cpu;
+    sample.memUsedFraction = 0.5;
+    sample.diskIoBusyFraction = 0.25;
+    sample.load1 = 1.5;
+    sample.netErrorsPerSec = 2;
+    sample.netDropsPerSec = 3;
+    return sample;
 }
 
 Incident incidentOf(const QString &app, std::uint64_t epoch)
@@ -156,6 +172,12 @@ private Q_SLOTS:
     void directoryPath();
     void twoStoresShareAFile();
     void connectionRemoved();
+    void journalAboutAnApplication();
+    void hostSamplesRoundTrip();
+    void hostSamplesDecimated();
+    void hostSamplesRefused();
+    void hostSamplesPruned();
+    void upgradesVersion1();
 
 private:
     QString storePath() const { return m_dir->filePath(u"console/console.db"_s); }
@@ -183,7 +205,7 @@ void TestConsoleStore::createsWalStore()
     RawDb raw(storePath());
     QVERIFY(raw.isOpen());
     QCOMPARE(raw.scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
-    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 1);
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 2);
 }
 
 void TestConsoleStore::configSaveLoad()
@@ -568,6 +590,191 @@ void TestConsoleStore::connectionRemoved()
         QCOMPARE(storeConnections(), 2);
     }
     QCOMPARE(storeConnections(), 0);
+}
+
+void TestConsoleStore::journalAboutAnApplication()
+{
+    auto store = ConsoleStore::open(storePath(), m_clock);
+    QVERIFY2(store, qPrintable(errorText(store)));
+    const qint64 t0 = 1'700'000'000'000;
+    const auto add = [&](qint64 wallMs, const QString &app, const QString &agent, const QString &message) {
+        JournalEntry e = entry(u"decision"_s, message);
+        e.wallMs = wallMs;
+        e.app = app;
+        e.agent = agent;
+        QVERIFY((*store)->appendJournal(e));
+    };
+    add(t0 + 5000, u"shop"_s, u"alpha"_s, u"late"_s); // written first, stamped later
+    add(t0 + 1000, u"shop"_s, u"alpha"_s, u"early"_s);
+    add(t0 + 2000, u"cart"_s, u"alpha"_s, u"other application"_s);
+    add(t0 + 3000, QString(), u"alpha"_s, u"about the old primary"_s);
+    add(t0 + 3500, QString(), u"charlie"_s, u"about an unrelated agent"_s);
+    add(t0 - 1, u"shop"_s, u"alpha"_s, u"before the window"_s);
+    add(t0 + 10'001, u"shop"_s, u"alpha"_s, u"after the window"_s);
+
+    auto window = (*store)->journalAbout(u"shop"_s, {u"alpha"_s, u"bravo"_s}, t0, t0 + 10'000);
+    QVERIFY2(window, qPrintable(errorText(window)));
+    QStringList messages;
+    for (const JournalEntry &e : *window)
+        messages.append(e.message);
+    QCOMPARE(messages, (QStringList{u"early"_s, u"about the old primary"_s, u"late"_s}));
+
+    // Without agents: the application's own entries only; limit caps from the oldest.
+    window = (*store)->journalAbout(u"shop"_s, {}, t0, t0 + 10'000, 1);
+    QVERIFY(window);
+    QCOMPARE(window->size(), 1);
+    QCOMPARE(window->first().message, u"early"_s);
+    QVERIFY((*store)->journalAbout(u"shop"_s, {}, t0 + 10, t0)->isEmpty());
+}
+
+void TestConsoleStore::hostSamplesRoundTrip()
+{
+    auto store = ConsoleStore::open(storePath(), m_clock);
+    QVERIFY2(store, qPrintable(errorText(store)));
+    const qint64 t0 = 1'700'000'000'000;
+    QList<foresight::HostSample> batch;
+    for (int i = 0; i < 10; ++i) {
+        batch.append(sampleOf(u"alpha"_s, t0 + i * 1000, i / 10.0));
+        batch.append(sampleOf(u"bravo"_s, t0 + i * 1000 + 500, 0.9));
+    }
+    batch[3].failureRisk = 0.75;
+    batch[3].anomaly = 0.5;
+    QVERIFY((*store)->appendHostSamples(batch));
+
+    auto alpha = (*store)->hostSamples(u"alpha"_s, t0 + 1000, t0 + 5000);
+    QVERIFY2(alpha, qPrintable(errorText(alpha)));
+    QCOMPARE(alpha->size(), 5);
+    QCOMPARE(alpha->at(0), batch[2]);
+    QCOMPARE(alpha->at(0).failureRisk, -1.0);
+    QCOMPARE(alpha->at(0).anomaly, -1.0);
+    QCOMPARE(alpha->at(1).failureRisk, -1.0);
+    QCOMPARE(alpha->at(4).wallMs, t0 + 5000);
+
+    // batch[3] is bravo's second sample.
+    auto bravo = (*store)->hostSamples(u"bravo"_s, t0, t0 + 2000);
+    QVERIFY(bravo);
+    QCOMPARE(bravo->size(), 2);
+    QCOMPARE(bravo->at(1), batch[3]);
+
+    // A sample for the same agent and time replaces the old one.
+    foresight::HostSample again = batch[0];
+    again.cpuBusy = 0.99;
+    QVERIFY((*store)->appendHostSamples({again}));
+    alpha = (*store)->hostSamples(u"alpha"_s, t0, t0);
+    QVERIFY(alpha);
+    QCOMPARE(alpha->size(), 1);
+    QCOMPARE(alpha->first().cpuBusy, 0.99);
+
+    QVERIFY((*store)->hostSamples(u"charlie"_s, t0, t0 + 100'000)->isEmpty());
+    QVERIFY((*store)->hostSamples(u"alpha"_s, t0, t0 + 100'000, 0)->isEmpty());
+}
+
+void TestConsoleStore::hostSamplesDecimated()
+{
+    auto store = ConsoleStore::open(storePath(), m_clock);
+    QVERIFY2(store, qPrintable(errorText(store)));
+    const qint64 t0 = 1'700'000'000'000;
+    QList<foresight::HostSample> batch;
+    for (int i = 0; i < 1000; ++i)
+        batch.append(sampleOf(u"alpha"_s, t0 + i * 100, (i % 2) ? 1.0 : 0.0));
+    batch[555].failureRisk = 0.9; // a spike must survive decimation
+    QVERIFY((*store)->appendHostSamples(batch));
+
+    const auto samples = (*store)->hostSamples(u"alpha"_s, t0, t0 + 99'999, 50);
+    QVERIFY2(samples, qPrintable(errorText(samples)));
+    QCOMPARE(samples->size(), 50);
+    double maxRisk = -1;
+    for (qsizetype i = 0; i < samples->size(); ++i) {
+        const foresight::HostSample &s = samples->at(i);
+        QCOMPARE(s.agent, u"alpha"_s);
+        QVERIFY(qAbs(s.cpuBusy - 0.5) < 1e-9); // the mean of 0 and 1 alternating
+        QCOMPARE(s.memUsedFraction, 0.5);
+        if (i > 0)
+            QVERIFY(s.wallMs > samples->at(i - 1).wallMs);
+        maxRisk = qMax(maxRisk, s.failureRisk);
+    }
+    QCOMPARE(maxRisk, 0.9);
+}
+
+void TestConsoleStore::hostSamplesRefused()
+{
+    auto store = ConsoleStore::open(storePath(), m_clock);
+    QVERIFY2(store, qPrintable(errorText(store)));
+    const qint64 t0 = 1'700'000'000'000;
+    // One bad sample refuses the whole batch.
+    auto status = (*store)->appendHostSamples({sampleOf(u"alpha"_s, t0, 0.1), sampleOf(QString(), t0, 0.1)});
+    QVERIFY(!status);
+    QCOMPARE(status.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(status.error().message.contains(u"needs an agent"_s), qPrintable(status.error().message));
+    status = (*store)->appendHostSamples({sampleOf(u"alpha"_s, 0, 0.1)});
+    QVERIFY(!status);
+    QCOMPARE(status.error().code, ErrorCode::InvalidArgument);
+    QVERIFY((*store)->hostSamples(u"alpha"_s, 0, t0 + 1)->isEmpty());
+}
+
+void TestConsoleStore::hostSamplesPruned()
+{
+    auto store = ConsoleStore::open(storePath(), m_clock);
+    QVERIFY2(store, qPrintable(errorText(store)));
+    const qint64 t0 = 1'700'000'000'000;
+    QList<foresight::HostSample> batch;
+    for (int i = 0; i < 6; ++i)
+        batch.append(sampleOf(i % 2 ? u"alpha"_s : u"bravo"_s, t0 + i * 1000, 0.1));
+    QVERIFY((*store)->appendHostSamples(batch));
+    const auto pruned = (*store)->pruneHostSamples(t0 + 3000);
+    QVERIFY2(pruned, qPrintable(errorText(pruned)));
+    QCOMPARE(*pruned, 3);
+    QCOMPARE((*store)->hostSamples(u"alpha"_s, 0, t0 + 10'000)->size(), 2);
+    QCOMPARE((*store)->hostSamples(u"bravo"_s, 0, t0 + 10'000)->size(), 1);
+    QCOMPARE(*(*store)->pruneHostSamples(t0), 0);
+}
+
+void TestConsoleStore::upgradesVersion1()
+{
+    // A store as version 1 wrote it, with a journal entry and an incident in it.
+    QVERIFY(QDir().mkpath(QFileInfo(storePath()).absolutePath()));
+    {
+        RawDb raw(storePath());
+        QVERIFY(raw.isOpen());
+        const QString statements[] = {
+            u"CREATE TABLE config (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL,"
+            " saved_ms INTEGER NOT NULL)"_s,
+            u"CREATE TABLE journal (id INTEGER PRIMARY KEY AUTOINCREMENT, wall_ms INTEGER NOT NULL, kind TEXT"
+            " NOT NULL, app TEXT NOT NULL, agent TEXT NOT NULL, actor TEXT NOT NULL, message TEXT NOT NULL,"
+            " details TEXT NOT NULL)"_s,
+            u"CREATE TABLE incidents (id INTEGER PRIMARY KEY AUTOINCREMENT, app TEXT NOT NULL, old_primary TEXT"
+            " NOT NULL, new_primary TEXT NOT NULL, former_tier TEXT NOT NULL, epoch INTEGER NOT NULL, detected_ms"
+            " INTEGER NOT NULL, decided_ms INTEGER NOT NULL, promoted_ms INTEGER NOT NULL, first_ack_ms INTEGER"
+            " NOT NULL, acked_writes_lost INTEGER NOT NULL, seq_gap INTEGER NOT NULL, summary TEXT NOT NULL,"
+            " acknowledged INTEGER NOT NULL)"_s,
+            u"CREATE INDEX incidents_by_app ON incidents (app, id)"_s,
+            u"INSERT INTO journal (wall_ms, kind, app, agent, actor, message, details) VALUES (1700000000000,"
+            " 'detection', 'shop', 'alpha', 'engine', 'alpha suspected', '{}')"_s,
+            u"INSERT INTO incidents VALUES (7, 'shop', 'alpha', 'bravo', 'hot', 3, 1, 2, 3, 4, 0, 0, 'old', 0)"_s,
+            u"PRAGMA application_id = 1179861844"_s,
+            u"PRAGMA user_version = 1"_s,
+        };
+        for (const QString &sql : statements)
+            QCOMPARE(raw.exec(sql), QString());
+    }
+    {
+        auto store = ConsoleStore::open(storePath(), m_clock);
+        QVERIFY2(store, qPrintable(errorText(store)));
+        const auto journal = (*store)->journal();
+        QVERIFY(journal);
+        QCOMPARE(journal->size(), 1);
+        QCOMPARE(journal->first().message, u"alpha suspected"_s);
+        QCOMPARE((*store)->incident(7)->summary, u"old"_s);
+        QVERIFY((*store)->appendHostSamples({sampleOf(u"alpha"_s, 1'700'000'000'000, 0.4)}));
+        QCOMPARE((*store)->hostSamples(u"alpha"_s, 0, 1'800'000'000'000)->size(), 1);
+        QCOMPARE((*store)->journalAbout(u"shop"_s, {}, 0, 1'800'000'000'000)->size(), 1);
+    }
+    RawDb raw(storePath());
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 2);
+    // Opening again finds it current and keeps what the upgrade wrote.
+    auto store = ConsoleStore::open(storePath(), m_clock);
+    QVERIFY2(store, qPrintable(errorText(store)));
+    QCOMPARE((*store)->hostSamples(u"alpha"_s, 0, 1'800'000'000'000)->size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestConsoleStore)

@@ -99,6 +99,7 @@ void ClusterEngine::Impl::run()
         pollOnce(kTickMs);
         runCommands();
         journalRiskEvents();
+        flushHostHistory(false);
         expireRequests();
         updateSuspicion();
         for (auto &[name, app] : m_apps)
@@ -108,6 +109,7 @@ void ClusterEngine::Impl::run()
     m_pending.clear();
     m_agents.clear();
     m_risk.reset();
+    flushHostHistory(true);
     journal(QStringLiteral("engine"), {}, {}, QStringLiteral("engine stopped"));
     m_store.reset();
 }
@@ -156,11 +158,13 @@ void ClusterEngine::Impl::pollOnce(int timeoutMs)
         items.push_back({agent.link->socket().handle(), 0, ZMQ_POLLIN, 0});
         owners.push_back(&agent);
     }
+    // timeoutMs is on the engine's clock; the wait is real (shorter with a scaled clock).
+    const auto realWait = std::chrono::milliseconds(m_clock.realWaitMs(timeoutMs));
     try {
         if (items.empty())
-            std::this_thread::sleep_for(std::chrono::milliseconds(timeoutMs));
+            std::this_thread::sleep_for(realWait);
         else
-            zmq::poll(items.data(), items.size(), std::chrono::milliseconds(timeoutMs));
+            zmq::poll(items.data(), items.size(), realWait);
     } catch (const zmq::error_t &e) {
         if (e.num() != EINTR)
             qCWarning(lcFailover) << "poll failed:" << e.what();

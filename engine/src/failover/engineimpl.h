@@ -54,6 +54,7 @@ struct AgentRuntime
     bool suspected = false;
     QString error;
     std::int64_t lastRiskSampleWallMs = 0; // when its host metrics last went to the risk worker
+    std::int64_t lastHistoryWallMs = 0;    // when its host metrics last went to the metrics history
     std::uint64_t peersIncarnation = 0;    // the agent process that accepted the peer list
     std::int64_t peersRetryAtMs = 0;
 };
@@ -188,6 +189,9 @@ private:
     void journalRiskEvents();
     double failureRisk(const QString &agent) const;
     bool predictedToFail(const QString &agent) const;
+    // riskflow.cpp too: the hosts' metrics history (console store), batched to the store's thread.
+    void recordHostSample(failover::AgentRuntime &agent, const Heartbeat &heartbeat, std::int64_t wall);
+    void flushHostHistory(bool force);
 
     // failoverflow.cpp: the per-application state machine.
     void evaluate(failover::AppRuntime &app);
@@ -251,6 +255,9 @@ private:
     std::unique_ptr<failover::StoreWriter> m_store;
     std::unique_ptr<failover::RiskWorker> m_risk;
     std::shared_ptr<const failover::RiskTable> m_riskTable; // refreshed once per tick
+    QList<HostSample> m_hostHistory;                        // samples not yet posted to the store
+    std::int64_t m_hostHistoryFlushedWallMs = 0;
+    std::int64_t m_hostHistoryPrunedWallMs = 0;
     qint64 m_lastIncidentId = 0;
     std::map<QString, failover::AgentRuntime> m_agents;
     std::map<QString, failover::AppRuntime> m_apps;

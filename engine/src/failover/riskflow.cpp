@@ -1,14 +1,26 @@
 // The engine's side of host failure prediction: heartbeats' host metrics and every failure the
 // engine sees go to the prediction thread (RiskWorker); its risk table comes back once per tick
-// and feeds candidate ranking, the failover score and snapshots; its findings are journaled.
+// and feeds candidate ranking, the failover score and snapshots; its findings are journaled. The
+// same heartbeats, with the risk the table gives, become the console store's metrics history.
 
 #include "failover/engineimpl.h"
+
+#include <utility>
+
+#include "foresight/core/logging.h"
 
 namespace foresight {
 
 using failover::AgentRuntime;
 
 namespace {
+// The metrics history: one sample per agent a second, posted to the store's thread in batches
+// (one transaction each), and pruned past a retention now and then.
+constexpr std::int64_t kHostHistoryIntervalMs = 1000;
+constexpr std::int64_t kHostHistoryFlushMs = 2000;
+constexpr std::int64_t kHostHistoryRetentionMs = 7LL * 24 * 3600 * 1000;
+constexpr std::int64_t kHostHistoryPruneEveryMs = 3600 * 1000;
+
 QString defaultModelStorePath(const QString &storePath)
 {
     if (storePath.isEmpty())
@@ -30,9 +42,10 @@ void ClusterEngine::Impl::startRiskWorker()
 
 void ClusterEngine::Impl::feedRisk(AgentRuntime &agent, const Heartbeat &heartbeat, bool unnoticedRestart)
 {
+    const std::int64_t wall = wallNow();
+    recordHostSample(agent, heartbeat, wall);
     if (!m_risk)
         return;
-    const std::int64_t wall = wallNow();
     // A restart the detector did not catch (the process was back within the phi threshold) is a
     // failure all the same.
     if (unnoticedRestart)
@@ -64,6 +77,56 @@ double ClusterEngine::Impl::failureRisk(const QString &agent) const
         return 0;
     const auto it = m_riskTable->hosts.find(agent);
     return it == m_riskTable->hosts.end() ? 0 : it->second.rankingRisk();
+}
+
+void ClusterEngine::Impl::recordHostSample(AgentRuntime &agent, const Heartbeat &heartbeat, std::int64_t wall)
+{
+    if (!m_store || heartbeat.host.isEmpty() || wall - agent.lastHistoryWallMs < kHostHistoryIntervalMs)
+        return;
+    agent.lastHistoryWallMs = wall;
+    // Read the few fields the charts need straight from the heartbeat's map (already validated by
+    // the protocol layer): cheaper than decoding every metric once a second per agent.
+    const auto number = [&heartbeat](const char *key) {
+        return heartbeat.host.value(QLatin1StringView(key)).toDouble();
+    };
+    HostSample sample;
+    sample.agent = agent.config.name;
+    sample.wallMs = wall;
+    sample.cpuBusy = number("cpu-busy");
+    sample.memUsedFraction = number("mem-used-fraction");
+    sample.diskIoBusyFraction = number("disk-io-busy-fraction");
+    sample.load1 = number("load-1");
+    sample.netErrorsPerSec = number("net-rx-errors-per-sec") + number("net-tx-errors-per-sec");
+    sample.netDropsPerSec = number("net-drops-per-sec");
+    if (m_riskTable) {
+        if (const auto risk = m_riskTable->hosts.find(agent.config.name); risk != m_riskTable->hosts.end()) {
+            sample.failureRisk = risk->second.risk;
+            sample.anomaly = risk->second.anomaly;
+        }
+    }
+    m_hostHistory.append(std::move(sample));
+}
+
+void ClusterEngine::Impl::flushHostHistory(bool force)
+{
+    if (!m_store)
+        return;
+    const std::int64_t wall = wallNow();
+    if (!m_hostHistory.isEmpty() && (force || wall - m_hostHistoryFlushedWallMs >= kHostHistoryFlushMs)) {
+        m_hostHistoryFlushedWallMs = wall;
+        m_store->post([samples = std::exchange(m_hostHistory, {})](ConsoleStore &store) {
+            if (auto status = store.appendHostSamples(samples); !status)
+                qCWarning(lcFailover).noquote() << "cannot record host metrics:" << status.error().toString();
+        });
+    }
+    if (wall - m_hostHistoryPrunedWallMs >= kHostHistoryPruneEveryMs) {
+        m_hostHistoryPrunedWallMs = wall;
+        m_store->post([before = wall - kHostHistoryRetentionMs](ConsoleStore &store) {
+            if (auto pruned = store.pruneHostSamples(before); !pruned)
+                qCWarning(lcFailover).noquote()
+                    << "cannot prune the host metrics history:" << pruned.error().toString();
+        });
+    }
 }
 
 bool ClusterEngine::Impl::predictedToFail(const QString &agent) const

@@ -13,13 +13,15 @@
 #include <QVariant>
 
 #include "foresight/core/logging.h"
+#include "storage/consoleschema.h"
 
 namespace foresight {
 namespace {
 
-// Version 1: config, journal, incidents. Bump when the schema changes, and migrate in
-// ConsoleStore::Impl::initialize().
-constexpr int kSchemaVersion = 1;
+using storage::kSchemaVersion;
+using storage::schemaVersion1;
+using storage::upgradeFrom;
+
 // PRAGMA application_id ("FSCT"): tells a console store from any other SQLite file, such as an
 // agent's snapshot store, which a mistyped path could otherwise adopt.
 constexpr int kApplicationId = 0x46534354;
@@ -101,6 +103,28 @@ private:
     QString m_path;
     bool m_active = false;
 };
+
+JournalEntry readJournalEntry(const QSqlQuery &query, const QString &path)
+{
+    JournalEntry entry;
+    entry.id = query.value(0).toLongLong();
+    entry.wallMs = query.value(1).toLongLong();
+    entry.kind = query.value(2).toString();
+    entry.app = query.value(3).toString();
+    entry.agent = query.value(4).toString();
+    entry.actor = query.value(5).toString();
+    entry.message = query.value(6).toString();
+    QJsonParseError error;
+    const QJsonDocument details = QJsonDocument::fromJson(query.value(7).toString().toUtf8(), &error);
+    // Unreadable extras cost that entry its details, not the operator the whole journal.
+    if (error.error != QJsonParseError::NoError || !details.isObject()) {
+        qCWarning(lcStorage).noquote() << QStringLiteral("console store %1: journal entry %2 has unreadable details")
+                                              .arg(path)
+                                              .arg(entry.id);
+    }
+    entry.details = details.object();
+    return entry;
+}
 
 constexpr auto kIncidentColumns = "id, app, old_primary, new_primary, former_tier, epoch, detected_ms, decided_ms, "
                                   "promoted_ms, first_ack_ms, acked_writes_lost, seq_gap, summary, acknowledged";
@@ -211,8 +235,8 @@ public:
     const Clock &m_clock;
 
 private:
-    enum class Found { Empty, Current };
-    Result<Found> inspect();
+    // 0 for an empty file, else the schema version (1..kSchemaVersion) of a console store.
+    Result<int> inspect();
     Result<int> pragma(const QString &name);
 };
 
@@ -224,9 +248,10 @@ Result<int> ConsoleStore::Impl::pragma(const QString &sql)
     return query.next() ? query.value(0).toInt() : 0;
 }
 
-// What the file holds: nothing yet, or a console store this build can use. Anything else is an
-// error, so that a mistyped path never turns another program's database into a console store.
-Result<ConsoleStore::Impl::Found> ConsoleStore::Impl::inspect()
+// What the file holds: nothing yet (0), or a console store this build can use (its version).
+// Anything else is an error, so that a mistyped path never turns another program's database into
+// a console store.
+Result<int> ConsoleStore::Impl::inspect()
 {
     auto applicationId = pragma(QStringLiteral("PRAGMA application_id"));
     if (!applicationId)
@@ -250,13 +275,13 @@ Result<ConsoleStore::Impl::Found> ConsoleStore::Impl::inspect()
                             .arg(m_path)
                             .arg(*version));
         }
-        return Found::Current;
+        return *version;
     }
     auto objects = pragma(QStringLiteral("SELECT count(*) FROM sqlite_master"));
     if (!objects)
         return std::unexpected(objects.error());
     if (*applicationId == 0 && *version == 0 && *objects == 0)
-        return Found::Empty;
+        return 0;
     return fail(ErrorCode::Corruption,
                 QStringLiteral("%1 is a SQLite database but not a Foresight console store (application id %2, "
                                "%3 schema objects); give the console another path, or move the file aside")
@@ -299,57 +324,40 @@ Status ConsoleStore::Impl::initialize()
     if (!query.exec(QStringLiteral("PRAGMA synchronous=FULL")))
         return std::unexpected(storeError(m_path, QStringLiteral("cannot configure the connection"), query.lastError()));
 
-    if (*found == Found::Current)
+    if (*found == kSchemaVersion)
         return {};
 
-    // A new file. Create the schema under the write lock, looking again in case another process
-    // created it meanwhile.
+    // A new file, or an older schema. Create or upgrade it under the write lock, looking again in
+    // case another process did it meanwhile.
     WriteTransaction transaction(db, m_path);
     if (auto status = transaction.begin(); !status)
         return status;
     found = inspect();
     if (!found)
         return std::unexpected(found.error());
-    if (*found == Found::Current)
+    if (*found == kSchemaVersion)
         return {}; // the transaction rolls back, having changed nothing
-    const QString statements[] = {
-        QStringLiteral("CREATE TABLE config ("
-                       " id INTEGER PRIMARY KEY CHECK (id = 1),"
-                       " json TEXT NOT NULL,"
-                       " saved_ms INTEGER NOT NULL)"),
-        // AUTOINCREMENT: ids are never reused, so a reader paging with "id > last seen" never
-        // skips an entry.
-        QStringLiteral("CREATE TABLE journal ("
-                       " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                       " wall_ms INTEGER NOT NULL,"
-                       " kind TEXT NOT NULL,"
-                       " app TEXT NOT NULL,"
-                       " agent TEXT NOT NULL,"
-                       " actor TEXT NOT NULL,"
-                       " message TEXT NOT NULL,"
-                       " details TEXT NOT NULL)"),
-        QStringLiteral("CREATE TABLE incidents ("
-                       " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                       " app TEXT NOT NULL,"
-                       " old_primary TEXT NOT NULL,"
-                       " new_primary TEXT NOT NULL,"
-                       " former_tier TEXT NOT NULL,"
-                       " epoch INTEGER NOT NULL,"
-                       " detected_ms INTEGER NOT NULL,"
-                       " decided_ms INTEGER NOT NULL,"
-                       " promoted_ms INTEGER NOT NULL,"
-                       " first_ack_ms INTEGER NOT NULL,"
-                       " acked_writes_lost INTEGER NOT NULL,"
-                       " seq_gap INTEGER NOT NULL,"
-                       " summary TEXT NOT NULL,"
-                       " acknowledged INTEGER NOT NULL)"),
-        QStringLiteral("CREATE INDEX incidents_by_app ON incidents (app, id)"),
-        QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId),
-        QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion),
-    };
-    for (const QString &sql : statements) {
-        if (!query.exec(sql))
-            return std::unexpected(storeError(m_path, QStringLiteral("cannot create the schema"), query.lastError()));
+    QStringList statements;
+    if (*found == 0)
+        statements = schemaVersion1();
+    for (int version = qMax(*found, 1); version < kSchemaVersion; ++version)
+        statements += upgradeFrom(version);
+    if (*found == 0)
+        statements.append(QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId));
+    statements.append(QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion));
+    for (const QString &sql : std::as_const(statements)) {
+        if (!query.exec(sql)) {
+            return std::unexpected(
+                storeError(m_path,
+                           *found == 0
+                               ? QStringLiteral("cannot create the schema")
+                               : QStringLiteral("cannot upgrade schema version %1 to %2").arg(*found).arg(kSchemaVersion),
+                           query.lastError()));
+        }
+    }
+    if (*found > 0) {
+        qCInfo(lcStorage).noquote() << "console store" << m_path << ": upgraded schema version" << *found << "to"
+                                    << kSchemaVersion;
     }
     return transaction.commit();
 }
@@ -488,27 +496,44 @@ Result<QList<JournalEntry>> ConsoleStore::journal(qint64 afterId, int limit) con
     const QString what = QStringLiteral("cannot read the journal");
     if (auto status = m_impl->exec(*query, what); !status)
         return std::unexpected(status.error());
-    while (query->next()) {
-        JournalEntry entry;
-        entry.id = query->value(0).toLongLong();
-        entry.wallMs = query->value(1).toLongLong();
-        entry.kind = query->value(2).toString();
-        entry.app = query->value(3).toString();
-        entry.agent = query->value(4).toString();
-        entry.actor = query->value(5).toString();
-        entry.message = query->value(6).toString();
-        QJsonParseError error;
-        const QJsonDocument details = QJsonDocument::fromJson(query->value(7).toString().toUtf8(), &error);
-        // Unreadable extras cost that entry its details, not the operator the whole journal.
-        if (error.error != QJsonParseError::NoError || !details.isObject()) {
-            qCWarning(lcStorage).noquote()
-                << QStringLiteral("console store %1: journal entry %2 has unreadable details")
-                       .arg(m_impl->m_path)
-                       .arg(entry.id);
-        }
-        entry.details = details.object();
-        entries.append(std::move(entry));
+    while (query->next())
+        entries.append(readJournalEntry(*query, m_impl->m_path));
+    if (auto status = m_impl->finished(*query, what); !status)
+        return std::unexpected(status.error());
+    return entries;
+}
+
+Result<QList<JournalEntry>> ConsoleStore::journalAbout(
+    const QString &app, const QStringList &agents, qint64 fromMs, qint64 toMs, int limit) const
+{
+    QList<JournalEntry> entries;
+    if (limit <= 0 || toMs < fromMs)
+        return entries;
+    QString agentFilter;
+    if (!agents.isEmpty()) {
+        QStringList marks;
+        for (qsizetype i = 0; i < agents.size(); ++i)
+            marks.append(QStringLiteral("?"));
+        agentFilter = QStringLiteral(" OR (app = '' AND agent IN (%1))").arg(marks.join(u','));
     }
+    auto query = m_impl->prepare(
+        QStringLiteral("SELECT id, wall_ms, kind, app, agent, actor, message, details FROM journal"
+                       " WHERE wall_ms BETWEEN ? AND ? AND (app = ?%1) ORDER BY wall_ms, id LIMIT ?")
+            .arg(agentFilter));
+    if (!query)
+        return std::unexpected(query.error());
+    int position = 0;
+    query->bindValue(position++, fromMs);
+    query->bindValue(position++, toMs);
+    query->bindValue(position++, text(app));
+    for (const QString &agent : agents)
+        query->bindValue(position++, text(agent));
+    query->bindValue(position, limit);
+    const QString what = QStringLiteral("cannot read the journal of %1").arg(app);
+    if (auto status = m_impl->exec(*query, what); !status)
+        return std::unexpected(status.error());
+    while (query->next())
+        entries.append(readJournalEntry(*query, m_impl->m_path));
     if (auto status = m_impl->finished(*query, what); !status)
         return std::unexpected(status.error());
     return entries;
@@ -598,6 +623,118 @@ Result<QList<Incident>> ConsoleStore::incidents(const QString &app, int limit) c
     if (auto status = m_impl->finished(*query, what); !status)
         return std::unexpected(status.error());
     return result;
+}
+
+Status ConsoleStore::appendHostSamples(const QList<HostSample> &samples)
+{
+    if (samples.isEmpty())
+        return {};
+    for (const HostSample &sample : samples) {
+        if (sample.agent.isEmpty() || sample.wallMs <= 0) {
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("a host sample needs an agent and a time; got agent '%1' at %2 ms")
+                            .arg(sample.agent)
+                            .arg(sample.wallMs));
+        }
+    }
+    // One transaction for the batch: one fsync, however many agents.
+    WriteTransaction transaction(m_impl->database(), m_impl->m_path);
+    if (auto status = transaction.begin(); !status)
+        return status;
+    auto query = m_impl->prepare(
+        QStringLiteral("INSERT OR REPLACE INTO host_samples (agent, wall_ms, cpu_busy, mem_used, disk_busy, load1,"
+                       " net_errors, net_drops, failure_risk, anomaly) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    if (!query)
+        return std::unexpected(query.error());
+    for (const HostSample &sample : samples) {
+        query->bindValue(0, sample.agent);
+        query->bindValue(1, sample.wallMs);
+        query->bindValue(2, sample.cpuBusy);
+        query->bindValue(3, sample.memUsedFraction);
+        query->bindValue(4, sample.diskIoBusyFraction);
+        query->bindValue(5, sample.load1);
+        query->bindValue(6, sample.netErrorsPerSec);
+        query->bindValue(7, sample.netDropsPerSec);
+        query->bindValue(8, sample.failureRisk);
+        query->bindValue(9, sample.anomaly);
+        if (auto status = m_impl->exec(*query, QStringLiteral("cannot record host metrics of %1").arg(sample.agent));
+            !status) {
+            return status;
+        }
+    }
+    query->finish();
+    return transaction.commit();
+}
+
+Result<QList<HostSample>> ConsoleStore::hostSamples(const QString &agent, qint64 fromMs, qint64 toMs, int maxPoints) const
+{
+    QList<HostSample> samples;
+    if (maxPoints <= 0 || toMs < fromMs)
+        return samples;
+    const QString what = QStringLiteral("cannot read the host metrics of %1").arg(agent);
+    auto count = m_impl->prepare(
+        QStringLiteral("SELECT count(*) FROM host_samples WHERE agent = ? AND wall_ms BETWEEN ? AND ?"));
+    if (!count)
+        return std::unexpected(count.error());
+    count->bindValue(0, text(agent));
+    count->bindValue(1, fromMs);
+    count->bindValue(2, toMs);
+    if (auto status = m_impl->exec(*count, what); !status)
+        return std::unexpected(status.error());
+    const qint64 rows = count->next() ? count->value(0).toLongLong() : 0;
+    count->finish();
+
+    // Few enough: every row as it is. Otherwise one row per bucket of the range.
+    const bool decimate = rows > maxPoints;
+    const qint64 span = toMs - fromMs + 1;
+    const qint64 bucketMs = qMax<qint64>(1, (span + maxPoints - 1) / maxPoints);
+    auto query = m_impl->prepare(
+        decimate ? QStringLiteral("SELECT CAST(AVG(wall_ms) AS INTEGER), AVG(cpu_busy), AVG(mem_used), AVG(disk_busy),"
+                                  " AVG(load1), AVG(net_errors), AVG(net_drops), MAX(failure_risk), MAX(anomaly)"
+                                  " FROM host_samples WHERE agent = ? AND wall_ms BETWEEN ? AND ?"
+                                  " GROUP BY (wall_ms - ?) / ? ORDER BY 1")
+                 : QStringLiteral("SELECT wall_ms, cpu_busy, mem_used, disk_busy, load1, net_errors, net_drops,"
+                                  " failure_risk, anomaly FROM host_samples"
+                                  " WHERE agent = ? AND wall_ms BETWEEN ? AND ? ORDER BY wall_ms"));
+    if (!query)
+        return std::unexpected(query.error());
+    query->bindValue(0, text(agent));
+    query->bindValue(1, fromMs);
+    query->bindValue(2, toMs);
+    if (decimate) {
+        query->bindValue(3, fromMs);
+        query->bindValue(4, bucketMs);
+    }
+    if (auto status = m_impl->exec(*query, what); !status)
+        return std::unexpected(status.error());
+    while (query->next()) {
+        HostSample sample;
+        sample.agent = agent;
+        sample.wallMs = query->value(0).toLongLong();
+        sample.cpuBusy = query->value(1).toDouble();
+        sample.memUsedFraction = query->value(2).toDouble();
+        sample.diskIoBusyFraction = query->value(3).toDouble();
+        sample.load1 = query->value(4).toDouble();
+        sample.netErrorsPerSec = query->value(5).toDouble();
+        sample.netDropsPerSec = query->value(6).toDouble();
+        sample.failureRisk = query->value(7).toDouble();
+        sample.anomaly = query->value(8).toDouble();
+        samples.append(std::move(sample));
+    }
+    if (auto status = m_impl->finished(*query, what); !status)
+        return std::unexpected(status.error());
+    return samples;
+}
+
+Result<qint64> ConsoleStore::pruneHostSamples(qint64 beforeMs)
+{
+    auto query = m_impl->prepare(QStringLiteral("DELETE FROM host_samples WHERE wall_ms < ?"));
+    if (!query)
+        return std::unexpected(query.error());
+    query->bindValue(0, beforeMs);
+    if (auto status = m_impl->exec(*query, QStringLiteral("cannot prune the host metrics history")); !status)
+        return std::unexpected(status.error());
+    return static_cast<qint64>(query->numRowsAffected());
 }
 
 } // namespace foresight

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include "foresight/cluster/clusterconfig.h"
 #include "foresight/core/clock.h"
@@ -46,8 +47,26 @@ struct Incident
     bool acknowledged = false; // an operator acknowledged it (lifts the anti-flapping block)
 };
 
-// The console's durable memory (SQLite, WAL mode): the cluster configuration, the journal and
-// the incidents. Owned by one thread (a QSqlDatabase connection is per thread); every instance
+// One point of a host's metrics history, as the engine heard it in a heartbeat (at most one a
+// second per agent), with what the prediction thread thought of the host at that moment.
+struct HostSample
+{
+    QString agent;
+    qint64 wallMs = 0;             // the console's wall clock (Unix ms) when the heartbeat arrived
+    double cpuBusy = 0;            // 0..1
+    double memUsedFraction = 0;    // 0..1
+    double diskIoBusyFraction = 0; // 0..1, the busiest disk
+    double load1 = 0;              // 1-minute load average
+    double netErrorsPerSec = 0;    // receive plus transmit errors
+    double netDropsPerSec = 0;     // receive plus transmit drops
+    double failureRisk = -1;       // the model's P(failure), -1 while unknown (no model yet)
+    double anomaly = -1;           // the health baseline's anomaly score 0..1, -1 while unknown
+
+    bool operator==(const HostSample &other) const = default;
+};
+
+// The console's durable memory (SQLite, WAL mode): the cluster configuration, the journal, the
+// incidents and the hosts' metrics history. Owned by one thread (a QSqlDatabase connection is per thread); every instance
 // has its own connection, so several stores (the engine's, foresightctl's) may share a file.
 // Writers wait up to 5 s for another process's write to finish before failing with IoError.
 //
@@ -79,6 +98,11 @@ public:
     Result<qint64> appendJournal(const JournalEntry &entry);
     // Entries with id > afterId, oldest first, at most limit.
     Result<QList<JournalEntry>> journal(qint64 afterId = 0, int limit = 1000) const;
+    // Entries stamped within [fromMs, toMs] (Unix ms) that concern app: those of app itself, and
+    // those without an application about one of agents (an agent's suspicion, an operator's
+    // maintenance). Oldest first (by time, then id), at most limit.
+    Result<QList<JournalEntry>> journalAbout(
+        const QString &app, const QStringList &agents, qint64 fromMs, qint64 toMs, int limit = 1000) const;
 
     // Returns the new incident's id: incident.id when above 0 (the engine numbers incidents
     // itself), else the next free one. app must not be empty.
@@ -87,6 +111,18 @@ public:
     Result<Incident> incident(qint64 id) const;
     // Newest first, optionally for one application.
     Result<QList<Incident>> incidents(const QString &app = {}, int limit = 100) const;
+
+    // Metrics history. Appends in one transaction; a sample for an (agent, wallMs) already stored
+    // replaces it. Every sample needs an agent and a wallMs > 0 (InvalidArgument otherwise, and
+    // nothing is written).
+    Status appendHostSamples(const QList<HostSample> &samples);
+    // One agent's samples within [fromMs, toMs], oldest first. When more than maxPoints fall in
+    // the range, the range is cut into maxPoints equal buckets and each non-empty bucket gives
+    // one sample: the mean of every metric, the maximum failure risk and anomaly (so a spike
+    // still shows) and the mean time. maxPoints <= 0 gives nothing.
+    Result<QList<HostSample>> hostSamples(const QString &agent, qint64 fromMs, qint64 toMs, int maxPoints = 2000) const;
+    // Deletes every sample older than beforeMs; returns how many went.
+    Result<qint64> pruneHostSamples(qint64 beforeMs);
 
 private:
     class Impl;

@@ -1,0 +1,72 @@
+#include "storage/consoleschema.h"
+
+namespace foresight::storage {
+
+// The schema as version 1 created it; later versions add to it through upgradeFrom().
+QStringList schemaVersion1()
+{
+    return {
+        QStringLiteral("CREATE TABLE config ("
+                       " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                       " json TEXT NOT NULL,"
+                       " saved_ms INTEGER NOT NULL)"),
+        // AUTOINCREMENT: ids are never reused, so a reader paging with "id > last seen" never
+        // skips an entry.
+        QStringLiteral("CREATE TABLE journal ("
+                       " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                       " wall_ms INTEGER NOT NULL,"
+                       " kind TEXT NOT NULL,"
+                       " app TEXT NOT NULL,"
+                       " agent TEXT NOT NULL,"
+                       " actor TEXT NOT NULL,"
+                       " message TEXT NOT NULL,"
+                       " details TEXT NOT NULL)"),
+        QStringLiteral("CREATE TABLE incidents ("
+                       " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                       " app TEXT NOT NULL,"
+                       " old_primary TEXT NOT NULL,"
+                       " new_primary TEXT NOT NULL,"
+                       " former_tier TEXT NOT NULL,"
+                       " epoch INTEGER NOT NULL,"
+                       " detected_ms INTEGER NOT NULL,"
+                       " decided_ms INTEGER NOT NULL,"
+                       " promoted_ms INTEGER NOT NULL,"
+                       " first_ack_ms INTEGER NOT NULL,"
+                       " acked_writes_lost INTEGER NOT NULL,"
+                       " seq_gap INTEGER NOT NULL,"
+                       " summary TEXT NOT NULL,"
+                       " acknowledged INTEGER NOT NULL)"),
+        QStringLiteral("CREATE INDEX incidents_by_app ON incidents (app, id)"),
+    };
+}
+
+// The statements that take a store from `version` to version + 1.
+QStringList upgradeFrom(int version)
+{
+    switch (version) {
+    case 1:
+        return {
+            // One row per agent and second; WITHOUT ROWID keeps an agent's samples together in
+            // time order, which is how reports read them.
+            QStringLiteral("CREATE TABLE host_samples ("
+                           " agent TEXT NOT NULL,"
+                           " wall_ms INTEGER NOT NULL,"
+                           " cpu_busy REAL NOT NULL,"
+                           " mem_used REAL NOT NULL,"
+                           " disk_busy REAL NOT NULL,"
+                           " load1 REAL NOT NULL,"
+                           " net_errors REAL NOT NULL,"
+                           " net_drops REAL NOT NULL,"
+                           " failure_risk REAL NOT NULL,"
+                           " anomaly REAL NOT NULL,"
+                           " PRIMARY KEY (agent, wall_ms)) WITHOUT ROWID"),
+            // Pruning deletes by time across agents.
+            QStringLiteral("CREATE INDEX host_samples_by_time ON host_samples (wall_ms)"),
+            QStringLiteral("CREATE INDEX journal_by_time ON journal (wall_ms)"),
+        };
+    default:
+        return {};
+    }
+}
+
+} // namespace foresight::storage

@@ -1,0 +1,19 @@
+#pragma once
+
+// Private: the console store's SQLite schema, by version, and the steps that upgrade an older file.
+
+#include <QStringList>
+
+namespace foresight::storage {
+
+// Version 1: config, journal, incidents. Version 2: host_samples (metrics history) and the
+// journal indexed by time (incident reports read a time window). Bump when the schema changes,
+// add its step to upgradeFrom(); ConsoleStore::Impl::initialize() runs the steps an older file lacks.
+constexpr int kSchemaVersion = 2;
+
+// The statements of version 1's schema (config, journal, incidents).
+QStringList schemaVersion1();
+// The statements that take a store from `version` to version + 1; empty past the newest.
+QStringList upgradeFrom(int version);
+
+} // namespace foresight::storage
