@@ -4,112 +4,137 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="39"/>
+        <location filename="../app/console/windowdemo.cpp" line="41"/>
         <source>Memory leak</source>
         <translation>Speicherleck</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="41"/>
+        <location filename="../app/console/windowdemo.cpp" line="43"/>
         <source>Disk errors</source>
         <translation>Plattenfehler</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="43"/>
+        <location filename="../app/console/windowdemo.cpp" line="45"/>
         <source>Latency creep</source>
         <translation>Schleichende Latenz</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="45"/>
+        <location filename="../app/console/windowdemo.cpp" line="47"/>
         <source>CPU saturation</source>
         <translation>CPU-Sättigung</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="57"/>
+        <location filename="../app/console/windowdemo.cpp" line="65"/>
         <source>&amp;Demo</source>
         <translation>De&amp;mo</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="58"/>
+        <location filename="../app/console/windowdemo.cpp" line="66"/>
         <source>&amp;Kill agent (kill -9)</source>
         <translation>Agent &amp;abschießen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="59"/>
+        <location filename="../app/console/windowdemo.cpp" line="67"/>
         <source>&amp;Restart agent</source>
         <translation>Agent &amp;neu starten</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="60"/>
+        <location filename="../app/console/windowdemo.cpp" line="68"/>
         <source>&amp;Freeze agent for 10 s (SIGSTOP)</source>
         <translation>Agent 10 s &amp;einfrieren (SIGSTOP)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="61"/>
+        <location filename="../app/console/windowdemo.cpp" line="69"/>
         <source>&amp;Degrade host</source>
         <translation>Host &amp;verschlechtern</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="62"/>
+        <location filename="../app/console/windowdemo.cpp" line="70"/>
         <source>Re&amp;pair host</source>
         <translation>Host re&amp;parieren</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="71"/>
+        <location filename="../app/console/windowdemo.cpp" line="72"/>
+        <source>Par&amp;tition</source>
+        <translation>Ne&amp;tzwerk trennen</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="81"/>
         <source>Killed %1 (kill -9)</source>
         <translation>%1 abgeschossen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="75"/>
+        <location filename="../app/console/windowdemo.cpp" line="85"/>
         <source>%1 is running</source>
         <translation>%1 läuft</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="80"/>
+        <location filename="../app/console/windowdemo.cpp" line="90"/>
         <source>Restarted %1</source>
         <translation>%1 neu gestartet</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="81"/>
+        <location filename="../app/console/windowdemo.cpp" line="91"/>
         <source>Cannot restart %1: %2</source>
         <translation>%1 kann nicht neu gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="89"/>
+        <location filename="../app/console/windowdemo.cpp" line="99"/>
         <source>Froze %1 for 10 s</source>
         <translation>%1 für 10 s eingefroren</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="102"/>
+        <location filename="../app/console/windowdemo.cpp" line="112"/>
         <source>%1 on %2&apos;s host, worsening over a minute</source>
         <translation>%1 auf dem Host von %2, schlimmer werdend über eine Minute</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="107"/>
+        <location filename="../app/console/windowdemo.cpp" line="117"/>
         <source>Repaired %1&apos;s host</source>
         <translation>Host von %1 repariert</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="146"/>
+        <location filename="../app/console/windowdemo.cpp" line="122"/>
+        <source>Cut %1 off from the rest for 30 s</source>
+        <translation>%1 für 30 s vom Rest abtrennen</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="128"/>
+        <source>Cut %1 off from the rest of the network for 30 s</source>
+        <translation>%1 für 30 s vom übrigen Netz abgetrennt</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="134"/>
+        <source>&amp;Heal all partitions</source>
+        <translation>Alle Netztrennungen &amp;aufheben</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="139"/>
+        <source>Healed all partitions</source>
+        <translation>Alle Netztrennungen aufgehoben</translation>
+    </message>
+    <message>
+        <location filename="../app/console/windowdemo.cpp" line="179"/>
         <source>The scenario cannot start: %1</source>
         <translation>Das Szenario kann nicht starten: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="197"/>
+        <location filename="../app/console/windowdemo.cpp" line="235"/>
         <source>Scoring: reading back every acknowledged write...</source>
         <translation>Bewertung: jeder bestätigte Schreibvorgang wird zurückgelesen...</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="260"/>
+        <location filename="../app/console/windowdemo.cpp" line="297"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="295"/>
+        <location filename="../app/console/windowdemo.cpp" line="341"/>
         <source>%1 thawed</source>
         <translation>%1 aufgetaut</translation>
     </message>
     <message>
-        <location filename="../app/console/windowrunner.cpp" line="35"/>
+        <location filename="../app/console/windowrunner.cpp" line="36"/>
         <source>Cannot open the cluster</source>
         <translation>Der Cluster kann nicht geöffnet werden</translation>
     </message>
@@ -693,7 +718,7 @@
     </message>
     <message>
         <location filename="../widgets/mainwindow/mainwindow.cpp" line="75"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="224"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="237"/>
         <source>Events and alerts</source>
         <translation>Ereignisse und Alarme</translation>
     </message>
@@ -703,98 +728,103 @@
         <translation>Hostdetails</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="126"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="132"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="127"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="133"/>
         <source>&amp;Open cluster configuration…</source>
         <translation>Clusterkonfiguration ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="131"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="137"/>
         <source>Open cluster configuration</source>
         <translation>Clusterkonfiguration öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="133"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="139"/>
         <source>Cluster configurations (*.json);;All files (*)</source>
         <translation>Clusterkonfigurationen (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="138"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="143"/>
+        <source>&amp;Export incident report…</source>
+        <translation>Vorfallbericht &amp;exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="151"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="142"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="155"/>
         <source>&amp;Cluster</source>
         <translation>&amp;Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="147"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="160"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="148"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="161"/>
         <source>&amp;About Foresight</source>
         <translation>Ü&amp;ber Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="150"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="163"/>
         <source>About Foresight</source>
         <translation>Über Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="151"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="164"/>
         <source>Foresight keeps applications&apos; state alive through host failures: replication in hot, warm and cold tiers, failure detection and failover.</source>
         <translation>Foresight erhält den Zustand von Anwendungen über Hostausfälle hinweg: Replikation in den Stufen Hot, Warm und Cold, Ausfallerkennung und Failover.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="164"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="177"/>
         <source>&amp;Promote…</source>
         <translation>&amp;Hochstufen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="165"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="178"/>
         <source>&amp;Switch over…</source>
         <translation>&amp;Switchover…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="166"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="179"/>
         <source>Start &amp;maintenance…</source>
         <translation>&amp;Wartung beginnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="167"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="180"/>
         <source>&amp;End maintenance…</source>
         <translation>Wartung b&amp;eenden…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="168"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="181"/>
         <source>&amp;Acknowledge failover…</source>
         <translation>Failover &amp;quittieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="194"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="207"/>
         <source>Select an application&apos;s copy in the replicas table first.</source>
         <translation>Wählen Sie zuerst eine Kopie einer Anwendung in der Replikattabelle aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="213"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="226"/>
         <source>No cluster open: File &gt; Open cluster configuration (Ctrl+O)</source>
         <translation>Kein Cluster geöffnet: Datei &gt; Clusterkonfiguration öffnen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="217"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="223"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="230"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="236"/>
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="223"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="236"/>
         <source>%n open alert(s)</source>
         <translation>
             <numerusform>%n offener Alarm</numerusform>
@@ -802,27 +832,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="224"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="237"/>
         <source>Events and alerts (%1)</source>
         <translation>Ereignisse und Alarme (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="242"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="255"/>
         <source>Foresight — %1</source>
         <translation>Foresight — %1</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="244"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="257"/>
         <source>Cluster %1: engine running, snapshot of %2</source>
         <translation>Cluster %1: Engine läuft, Stand %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="249"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="262"/>
         <source>Agents: %1 of %2 connected, %3 suspected</source>
         <translation>Agenten: %1 von %2 verbunden, %3 unter Ausfallverdacht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="250"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="263"/>
         <source>Agents: %1 of %2 connected</source>
         <translation>Agenten: %1 von %2 verbunden</translation>
     </message>
@@ -957,6 +987,143 @@
         <location filename="../widgets/panels/replicaspanel.cpp" line="55"/>
         <source>Replicas</source>
         <translation>Replikate</translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::ReportExportDialog</name>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="30"/>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="40"/>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="182"/>
+        <source>Export incident report</source>
+        <translation>Vorfallbericht exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="46"/>
+        <source>Incident</source>
+        <translation>Vorfall</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="46"/>
+        <source>Application</source>
+        <translation>Anwendung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="46"/>
+        <source>From</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="46"/>
+        <source>To</source>
+        <translation>Nach</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="46"/>
+        <source>Detected</source>
+        <translation>Erkannt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="46"/>
+        <source>Writes lost</source>
+        <translation>Verlorene Schreibvorgänge</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="52"/>
+        <source>Incidents</source>
+        <translation>Vorfälle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="55"/>
+        <source>PDF, laid out for reading</source>
+        <translation>PDF, zum Lesen gesetzt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="56"/>
+        <source>HTML page</source>
+        <translation>HTML-Seite</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="57"/>
+        <source>JSON, for scripts</source>
+        <translation>JSON, für Skripte</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="58"/>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="65"/>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="66"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="74"/>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="87"/>
+        <source>Wrote %1.</source>
+        <translation>%1 geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="88"/>
+        <source>Could not export the report: %1</source>
+        <translation>Der Bericht konnte nicht exportiert werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="116"/>
+        <source>Reading the incidents…</source>
+        <translation>Die Vorfälle werden gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="125"/>
+        <source>Cannot read the incidents: %1</source>
+        <translation>Die Vorfälle können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="150"/>
+        <source>No incidents yet: an incident is recorded when an application fails over.</source>
+        <translation>Noch keine Vorfälle: Ein Vorfall wird aufgezeichnet, wenn eine Anwendung umschaltet (Failover).</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="151"/>
+        <source>%n incident(s), newest first.</source>
+        <translation>
+            <numerusform>%n Vorfall, neuester zuerst.</numerusform>
+            <numerusform>%n Vorfälle, neueste zuerst.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="178"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF-Dokumente (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="179"/>
+        <source>HTML pages (*.html)</source>
+        <translation>HTML-Seiten (*.html)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="180"/>
+        <source>JSON files (*.json)</source>
+        <translation>JSON-Dateien (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/reportexportdialog.cpp" line="195"/>
+        <source>Writing the report of incident %1 to %2…</source>
+        <translation>Der Bericht zu Vorfall %1 wird nach %2 geschrieben…</translation>
     </message>
 </context>
 <context>

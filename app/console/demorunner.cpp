@@ -5,11 +5,14 @@
 #include <thread>
 
 #include <QCborArray>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QTemporaryDir>
 
-#include "foresight/cluster/demoworkload.h"
+#include "demofaults.h"
 #include "foresight/cluster/localcluster.h"
+#include "foresight/core/clock.h"
+#include "foresight/sim/faultinjector.h"
 #include "terminalview.h"
 
 using namespace foresight;
@@ -20,7 +23,7 @@ QList<AgentRow> pollAgents(LocalCluster &cluster)
 {
     QList<AgentRow> rows;
     for (int i = 0; i < cluster.size(); ++i) {
-        AgentRow row;
+        AgentRow &row = rows.emplace_back();
         row.agent = cluster.agent(i).name();
         auto control = cluster.control(i, 1000);
         auto status = control ? (*control)->status() : Result<QCborMap>(std::unexpected(control.error()));
@@ -29,37 +32,43 @@ QList<AgentRow> pollAgents(LocalCluster &cluster)
             row.status = *status;
         else
             row.error = status.error().message;
-        rows.append(row);
     }
     return rows;
 }
 
-bool waitFor(const std::atomic<bool> &stop, int ms)
+constexpr int kTickMs = 50;
+constexpr int kHealthyTimeoutS = 60;
+
+// What the engine makes of it: each application's phase and why, and the journal's last lines.
+QString renderEngineSummary(const ClusterEngine &engine)
 {
-    // Sliced so Ctrl-C is honoured within 50 ms.
-    for (int waited = 0; waited < ms && !stop.load(); waited += 50)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return !stop.load();
+    constexpr qsizetype kJournalLines = 6;
+    const auto snapshot = engine.snapshot();
+    if (!snapshot)
+        return QStringLiteral("engine: starting");
+    QStringList lines;
+    for (const AppView &app : snapshot->apps)
+        lines << QStringLiteral("engine: %1 is %2, primary %3, epoch %4%5")
+                     .arg(app.name,
+                          appPhaseName(app.phase),
+                          app.primary.isEmpty() ? QStringLiteral("(none)") : app.primary)
+                     .arg(app.epoch)
+                     .arg(app.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(app.reason));
+    for (const JournalEntry &entry :
+         snapshot->recentJournal.mid(qMax(0, snapshot->recentJournal.size() - kJournalLines)))
+        lines << QStringLiteral("  %1 %2 %3")
+                     .arg(QDateTime::fromMSecsSinceEpoch(entry.wallMs).toString(QStringLiteral("HH:mm:ss")),
+                          entry.kind.leftJustified(13),
+                          entry.message);
+    return lines.join(QLatin1Char('\n'));
 }
 
 } // namespace
 
-QString demoApp()
+void pumpEvents(int ms)
 {
-    return QStringLiteral("shop");
-}
-
-QList<LocalCluster::Member> demoReplicas()
-{
-    return {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}};
-}
-
-AppConfig demoAppConfig()
-{
-    AppConfig config;
-    config.critical = {QStringLiteral("session/*")};
-    config.snapshotIntervalMs = 2000;
-    return config;
+    QCoreApplication::processEvents();
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir)
@@ -71,8 +80,11 @@ std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const
     LocalCluster::Options clusterOptions;
     clusterOptions.workDir = workDir;
     clusterOptions.curve = options.curve;
+    clusterOptions.timeScale = options.timeScale;
     if (options.simulatedHosts) {
+        // Simulated hosts sit behind a simulated network, so partitions can be played.
         clusterOptions.hostsDir = workDir + QStringLiteral("/hosts");
+        clusterOptions.simulatedNetwork = true;
         clusterOptions.extraAgentArgs << QStringLiteral("--allow-fault-injection");
     }
     auto started = LocalCluster::start(clusterOptions);
@@ -87,36 +99,77 @@ ClusterEngineOptions demoEngineOptions(const LocalCluster &cluster, const QStrin
 {
     ClusterEngineOptions options;
     options.config = cluster.clusterConfig(demoApp(), 0, demoReplicas(), demoAppConfig());
+    addDemoApps(options.config, cluster);
     options.config.name = QStringLiteral("demo");
     options.keys = cluster.adminKeys();
+    options.clock = &cluster.clock();
     options.storePath = workDir + QStringLiteral("/console.db");
     return options;
+}
+
+std::unique_ptr<ConsoleControlServer> startDemoControl(const DemoOptions &options,
+                                                       ClusterEngine &engine,
+                                                       const QString &workDir,
+                                                       FaultHandler faults)
+{
+    ConsoleControlOptions control;
+    control.url = options.controlUrl;
+    control.storePath = workDir + QStringLiteral("/console.db");
+    control.faults = std::move(faults);
+    auto server = ConsoleControlServer::start(engine, std::move(control));
+    if (!server) {
+        std::fprintf(stderr,
+                     "foresight: the demo runs without its control API (foresightctl cluster ...): %s\n",
+                     qPrintable(server.error().message));
+        return nullptr;
+    }
+    std::fprintf(stderr,
+                 "foresight: foresightctl cluster status|fault|promote|... reach this demo at %s%s\n",
+                 qPrintable((*server)->endpoint()),
+                 options.controlUrl.isEmpty() ? " (the default)" : "");
+    return std::move(*server);
 }
 
 int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
 {
     QTemporaryDir temporary;
-    const std::unique_ptr<LocalCluster> started = startDemoCluster(options,
-                                                                   options.workDir.isEmpty() ? temporary.path()
-                                                                                             : options.workDir);
+    const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
+    DemoOptions clusterOptions = options;
+    clusterOptions.simulatedHosts = true; // faults from foresightctl need them
+    const std::unique_ptr<LocalCluster> started = startDemoCluster(clusterOptions, workDir);
     if (!started)
         return 1;
     LocalCluster &cluster = *started;
     const QString appName = demoApp();
-    if (auto ok = cluster.deploy(appName, 0, demoReplicas(), demoAppConfig()); !ok) {
-        std::fprintf(stderr, "foresight: cannot deploy the demo application: %s\n", qPrintable(ok.error().message));
+
+    // The engine deploys the application, watches it and fails it over, as in the window.
+    auto engine = ClusterEngine::start(demoEngineOptions(cluster, workDir));
+    if (!engine) {
+        std::fprintf(stderr, "foresight: cannot start the engine: %s\n", qPrintable(engine.error().message));
         return 1;
     }
-    // Replicated writes need the hot replica; wait (bounded) until the primary sees all three.
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (std::chrono::steady_clock::now() < deadline && !stop.load()) {
-        auto status = cluster.appStatus(0, appName);
-        if (status && status->value(QStringLiteral("replicas")).toArray().size() == 3)
-            break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto injector = sim::FaultInjector::create({&cluster, engine->get(), appName}, cluster.clock().wallMs());
+    if (!injector) {
+        std::fprintf(stderr, "foresight: cannot simulate the demo's hosts: %s\n", qPrintable(injector.error().message));
+        return 1;
     }
+    sim::FaultInjector &faults = **injector;
+    // foresightctl's faults are applied on this thread, between two refreshes (processEvents).
+    auto faultDesk = std::make_unique<QObject>();
+    auto control
+        = startDemoControl(options,
+                           **engine,
+                           workDir,
+                           demoFaultHandler(faultDesk.get(),
+                                            {&cluster, &faults, [&faults, &cluster](const sim::ScenarioFault &fault) {
+                                                 return faults.inject(fault, cluster.clock().wallMs());
+                                             }}));
+    // Replicated writes need the hot replica: wait (bounded) until the application is healthy.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kHealthyTimeoutS);
+    while (std::chrono::steady_clock::now() < deadline && !stop.load() && !demoAppsHealthy(**engine))
+        pumpEvents(kTickMs);
 
-    DemoWorkload workload(cluster.clientOptions(appName), options.writers, options.writesPerSecond);
+    DemoWorkloads workload(cluster, options.writers, options.writesPerSecond);
     workload.start();
 
     const auto startedAt = std::chrono::steady_clock::now();
@@ -133,32 +186,41 @@ int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
         lastTick = now;
 
         ViewHeader header;
-        header.title = QStringLiteral("Foresight demo: one application on 4 real agents over loopback (%1)   %2")
+        header.title = QStringLiteral("Foresight demo: 4 applications on 4 real agents over loopback (%1)   %2")
                            .arg(options.curve ? QStringLiteral("CURVE") : QStringLiteral("INSECURE"),
                                 QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss")));
-        header.workload = QStringLiteral("workload: %1 writers, %2 acknowledged, %3 failed, %4 writes/s%5")
-                              .arg(options.writers)
+        header.workload = QStringLiteral("workload: %1; %2 acknowledged, %3 failed, %4 writes/s%5")
+                              .arg(workload.describe())
                               .arg(acked)
                               .arg(workload.failed())
                               .arg(qRound(rate))
                               .arg(workload.lastError().isEmpty()
                                        ? QString()
                                        : QStringLiteral("  (last error: %1)").arg(workload.lastError()));
-        header.hint = options.durationSeconds > 0
-                          ? QStringLiteral("stopping after %1 s (Ctrl-C stops now)").arg(options.durationSeconds)
-                          : QStringLiteral("Ctrl-C to stop");
-        const QString table = renderClusterTable(header, pollAgents(cluster));
+        header.hint = (options.durationSeconds > 0
+                           ? QStringLiteral("stopping after %1 s (Ctrl-C stops now)").arg(options.durationSeconds)
+                           : QStringLiteral("Ctrl-C to stop"))
+                      + (control ? QStringLiteral("; faults: foresightctl cluster fault crash primary (see --help)")
+                                 : QString());
+        const QString table = renderClusterTable(header, pollAgents(cluster)) + QStringLiteral("\n\n")
+                              + renderEngineSummary(**engine);
         if (options.ansi)
             std::printf("\x1b[H\x1b[2J%s\n", qPrintable(table));
         else
-            std::printf("%s\n\n", qPrintable(table));
+            std::printf("%s\n\n\n", qPrintable(table));
         std::fflush(stdout);
 
         if (options.durationSeconds > 0 && elapsed >= options.durationSeconds)
             break;
-        if (!waitFor(stop, options.refreshMs))
-            break;
+        // Sliced so Ctrl-C is honoured, foresightctl's faults are applied and the simulated hosts
+        // move on within a tick.
+        for (int waited = 0; waited < options.refreshMs && !stop.load(); waited += kTickMs) {
+            pumpEvents(kTickMs);
+            faults.tick(cluster.clock().wallMs());
+        }
     }
+    control.reset(); // no more faults from foresightctl
+    faultDesk.reset();
     workload.stop();
     if (workload.acked() == 0) {
         std::fprintf(stderr,
@@ -166,6 +228,8 @@ int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
                      qPrintable(workload.lastError()));
         exitCode = 1;
     }
+    injector->reset(); // thaws what it froze, while the cluster is there
+    engine->reset();   // before the cluster it watches
     std::fprintf(stderr,
                  "foresight: demo stopped: %lld writes acknowledged, %lld failed\n",
                  workload.acked(),

@@ -6,8 +6,10 @@
 #include <QList>
 #include <QString>
 
+#include "demoapps.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/failover/clusterengine.h"
+#include "foresight/failover/consolecontrol.h"
 
 struct DemoOptions
 {
@@ -22,21 +24,32 @@ struct DemoOptions
     // sim::FaultInjector advances and degrades) and accept fault injection
     // (--allow-fault-injection): a scenario needs both, the window's Demo menu the hosts.
     bool simulatedHosts = false;
+    // The control API's ipc:// endpoint (foresightctl cluster ...); empty: the default one.
+    QString controlUrl;
+    // The cluster's time runs this many times as fast (LocalCluster::Options::timeScale); the
+    // engine, the fault injector and the scenario use the cluster's clock.
+    double timeScale = 1.0;
 };
 
-// The demo application, its replicas (agent 0 primary; 1 hot, 2 warm, 3 cold) and its settings,
-// shared by the terminal and the window demo.
-QString demoApp();
-QList<foresight::LocalCluster::Member> demoReplicas();
-foresight::AppConfig demoAppConfig();
+// Lets this thread's events run (the cluster's processes, foresightctl's faults), then sleeps ms.
+void pumpEvents(int ms);
 
 // Starts the demo's four agents in workDir, saying so on stderr; nullptr (after saying why) when
 // they cannot start.
 std::unique_ptr<foresight::LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir);
 
 // The engine that deploys the demo application on the demo cluster and fails it over (the window
-// and the scenario demos): cluster "demo", the cluster's admin keys, its store in workDir.
+// and the scenario demos): cluster "demo", the cluster's admin keys and clock, its store in workDir.
 foresight::ClusterEngineOptions demoEngineOptions(const foresight::LocalCluster &cluster, const QString &workDir);
+
+// The demo's control API, so that `foresightctl cluster status|fault|...` reach it: on
+// options.controlUrl (default: the console's default endpoint), faults going to `faults`. When it
+// cannot start (another console holds the endpoint), says so on stderr and returns nullptr: the
+// demo runs on without it.
+std::unique_ptr<foresight::ConsoleControlServer> startDemoControl(const DemoOptions &options,
+                                                                  foresight::ClusterEngine &engine,
+                                                                  const QString &workDir,
+                                                                  foresight::FaultHandler faults);
 
 // Runs the README's demo: a local cluster of real foresight-agent processes on loopback (one
 // application with a primary, a hot, a warm and a cold replica) under a demo workload, with a

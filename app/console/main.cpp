@@ -22,6 +22,7 @@
 #endif
 
 #include "demorunner.h"
+#include "foresight/core/clock.h"
 #include "foresight/failover/consolecontrol.h"
 #include "headlessrunner.h"
 #include "scenariodemo.h"
@@ -107,12 +108,16 @@ int main(int argc, char *argv[])
                        "leases, fails applications over when a primary dies, and shows agents, applications, "
                        "failover candidates and the journal until Ctrl-C; `foresightctl cluster` commands drive it "
                        "through its control API (--control).\n\n"
-                       "--demo starts a local cluster of four real foresight-agent processes on loopback (one "
-                       "application with a primary, a hot, a warm and a cold replica) and drives a demo workload "
-                       "through the SDK. With a display (and in a build with the window) the console's window "
+                       "--demo starts a local cluster of four real foresight-agent processes on loopback and four "
+                       "applications of different kinds (shop: a web shop, arena: game state, prefs: user "
+                       "settings, audit: an event log), each with its primary on another agent and a hot, a warm "
+                       "and a cold replica on the other three, writing through the SDK (--writers and --rate "
+                       "drive shop). With a display (and in a build with the window) the console's window "
                        "shows it, with the engine watching and failing over, and a Demo menu to kill and restart "
                        "agents; without one (or with --headless or --plain) a terminal view shows roles, tiers, "
-                       "sequence numbers, lag and digests until Ctrl-C.\n\n"
+                       "sequence numbers, lag and digests, and the engine's view, until Ctrl-C. The agents run on "
+                       "simulated hosts; `foresightctl cluster fault` injects faults into them (crash, freeze, "
+                       "degrade, partition, corrupt, ...) through the demo's control API (--control).\n\n"
                        "--demo --scenario <file|name> plays a training scenario (docs/scenarios.md) on the demo "
                        "cluster: its agents run on simulated hosts with fault injection, the engine watches and "
                        "fails over, the scenario's faults fire at their times, and its duration ends the demo. The "
@@ -121,7 +126,10 @@ int main(int argc, char *argv[])
                        "with --score-json. Ctrl-C cuts it short: what happened so far is scored and marked as cut "
                        "short. <name> is a file, else a scenario shipped with the program: %1 (also by number, "
                        "e.g. 01, or without it, e.g. primary-crash). A malformed scenario is refused before "
-                       "anything starts, naming its file and line, with exit code 2.")
+                       "anything starts, naming its file and line, with exit code 2.\n\n"
+                       "--demo --time-scale N runs the demo's time N times as fast (agents, engine, faults and "
+                       "scenario alike: a scenario of 2 minutes plays in 30 s at 4), for training and rehearsals; "
+                       "network latency and the writers' pace stay real.")
             .arg(shippedScenarios().join(QStringLiteral(", "))));
     parser.addHelpOption();
     parser.addVersionOption();
@@ -147,7 +155,7 @@ int main(int argc, char *argv[])
     const QCommandLineOption control(QStringLiteral("control"),
                                      QStringLiteral("--headless: the control API's endpoint for foresightctl cluster "
                                                     "commands: ipc://PATH (this user only) or tcp://HOST:PORT (CURVE, "
-                                                    "needs --control-allow); default %1.")
+                                                    "needs --control-allow); --demo: ipc://PATH only; default %1.")
                                          .arg(foresight::defaultConsoleControlUrl()),
                                      QStringLiteral("url"));
     const QCommandLineOption controlAllow(QStringLiteral("control-allow"),
@@ -160,11 +168,11 @@ int main(int argc, char *argv[])
                                       QStringLiteral("seconds"),
                                       QStringLiteral("0"));
     const QCommandLineOption writers(QStringLiteral("writers"),
-                                     QStringLiteral("Demo writer threads (default 3)."),
+                                     QStringLiteral("Writer threads of the demo's shop application (default 3)."),
                                      QStringLiteral("n"),
                                      QStringLiteral("3"));
     const QCommandLineOption rate(QStringLiteral("rate"),
-                                  QStringLiteral("Writes per second per writer (default 50)."),
+                                  QStringLiteral("Writes per second per shop writer (default 50)."),
                                   QStringLiteral("n"),
                                   QStringLiteral("50"));
     const QCommandLineOption insecure(QStringLiteral("insecure"), QStringLiteral("Run the demo agents without CURVE."));
@@ -186,6 +194,12 @@ int main(int argc, char *argv[])
                                                       "object to <file>."),
                                        QStringLiteral("file"));
     const QCommandLineOption
+        timeScale(QStringLiteral("time-scale"),
+                  QStringLiteral("--demo, for simulations only: the cluster's clock (its agents', the engine's, the "
+                                 "scenario's) runs <N> times as fast as real time (1 to 100; default 1)."),
+                  QStringLiteral("N"),
+                  QStringLiteral("1"));
+    const QCommandLineOption
         plain(QStringLiteral("plain"),
               QStringLiteral(
                   "Terminal view: print status blocks instead of redrawing the screen (default when stdout is not "
@@ -205,7 +219,8 @@ int main(int argc, char *argv[])
                        plain,
                        screenshot,
                        scenario,
-                       scoreJson});
+                       scoreJson,
+                       timeScale});
     parser.process(*app);
 
     const auto usage = [](const QString &message) {
@@ -226,6 +241,13 @@ int main(int argc, char *argv[])
         return usage(QStringLiteral("--score-json goes with --demo --scenario"));
     if (parser.isSet(scenario) && parser.isSet(duration))
         return usage(QStringLiteral("--duration does not go with --scenario: the scenario's duration ends the demo"));
+    if (parser.isSet(timeScale) && !parser.isSet(demo))
+        return usage(QStringLiteral("--time-scale goes with --demo (a real cluster runs in real time)"));
+    bool scaleOk = false;
+    const double scale = parser.value(timeScale).toDouble(&scaleOk);
+    if (!scaleOk || !foresight::ScaledClock::validateScale(scale))
+        return usage(
+            QStringLiteral("--time-scale takes a number from 1 to %1, e.g. 4").arg(foresight::ScaledClock::kMaxScale));
 #ifdef FORESIGHT_WITH_WINDOW
     if (window && !parser.isSet(demo)) {
         for (const QCommandLineOption *headlessOnly : {&control, &controlAllow, &duration}) {
@@ -257,10 +279,12 @@ int main(int argc, char *argv[])
         options.ansi = ansi;
         return runHeadless(options, g_stop);
     }
-    for (const QCommandLineOption *headlessOnly : {&cluster, &control, &controlAllow}) {
+    for (const QCommandLineOption *headlessOnly : {&cluster, &controlAllow}) {
         if (parser.isSet(*headlessOnly))
             return usage(QStringLiteral("--%1 goes with --headless").arg(headlessOnly->names().constFirst()));
     }
+    if (parser.isSet(control) && !parser.value(control).startsWith(QLatin1String("ipc://")))
+        return usage(QStringLiteral("the demo's control API is local only: --control ipc://PATH"));
 
     DemoOptions options;
     bool ok2 = false, ok3 = false;
@@ -273,7 +297,9 @@ int main(int argc, char *argv[])
         return usage(QStringLiteral("--rate takes a number from 1 to 100000"));
     options.curve = !parser.isSet(insecure);
     options.workDir = parser.value(workDir);
+    options.controlUrl = parser.value(control);
     options.ansi = ansi;
+    options.timeScale = scale;
     if (parser.isSet(scenario)) {
         // Refused before anything starts: the parser's "file:line: what" goes to stderr.
         const auto choice = loadScenario(parser.value(scenario),

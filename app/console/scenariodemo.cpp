@@ -9,10 +9,11 @@
 #include <QJsonDocument>
 #include <QTemporaryDir>
 
-#include "foresight/cluster/demoworkload.h"
+#include "demofaults.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/core/clock.h"
 #include "foresight/failover/clusterengine.h"
+#include "foresight/sim/faultinjector.h"
 #include "foresight/sim/scenariorunner.h"
 #include "snapshotview.h"
 
@@ -24,33 +25,14 @@ constexpr int kHealthyTimeoutMs = 60'000;
 constexpr int kTickMs = 50;
 constexpr qsizetype kJournalLines = 8;
 
-qint64 wallNow()
-{
-    return SystemClock::instance().wallMs();
-}
-
-// Sleeps a tick while the cluster's processes get their events (this thread owns them).
-void pause(int ms)
-{
-    QCoreApplication::processEvents();
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-}
-
 int failWith(const QString &message)
 {
     std::fprintf(stderr, "foresight: %s\n", qPrintable(message));
     return 1;
 }
 
-bool healthy(const ClusterEngine &engine, const QString &appName)
-{
-    const auto snapshot = engine.snapshot();
-    const AppView *app = snapshot ? snapshot->app(appName) : nullptr;
-    return app && app->writable && app->phase == AppPhase::Healthy && app->replicas.size() >= demoReplicas().size();
-}
-
 QString renderView(const ClusterEngine &engine,
-                   const DemoWorkload &workload,
+                   const DemoWorkloads &workload,
                    const sim::Scenario &scenario,
                    qint64 elapsedMs,
                    const QStringList &events)
@@ -98,6 +80,7 @@ int runHeadlessScenario(const DemoOptions &options,
     if (!cluster)
         return 1;
     const QString appName = demoApp();
+    const auto wallNow = [&cluster] { return cluster->clock().wallMs(); }; // faster with --time-scale
 
     // The engine deploys the application and fails it over, as in the window demo.
     auto engine = ClusterEngine::start(demoEngineOptions(*cluster, workDir));
@@ -106,28 +89,43 @@ int runHeadlessScenario(const DemoOptions &options,
 
     std::fprintf(stderr, "foresight: waiting for the demo application to be healthy before the scenario starts\n");
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kHealthyTimeoutMs);
-    while (!healthy(**engine, appName) && !stop.load()) {
+    while (!demoAppsHealthy(**engine) && !stop.load()) {
         if (std::chrono::steady_clock::now() > deadline)
             return failWith(
                 QStringLiteral("the demo application was not healthy after %1 s; the scenario did not start")
                     .arg(kHealthyTimeoutMs / 1000));
-        pause(kTickMs);
+        pumpEvents(kTickMs);
     }
     if (stop.load())
         return failWith(QStringLiteral("stopped before the scenario started"));
 
-    DemoWorkload workload(cluster->clientOptions(appName), options.writers, options.writesPerSecond);
+    auto injector = sim::FaultInjector::create({cluster.get(), engine->get(), appName}, wallNow());
+    if (!injector)
+        return failWith(QStringLiteral("cannot simulate the demo's hosts: %1").arg(injector.error().message));
+    DemoWorkloads workload(*cluster, options.writers, options.writesPerSecond);
     workload.start();
     sim::ScenarioRunner::Options runnerOptions;
     runnerOptions.scenario = choice.scenario;
     runnerOptions.cluster = cluster.get();
     runnerOptions.engine = engine->get();
     runnerOptions.app = appName;
+    runnerOptions.faults = injector->get(); // shared with foresightctl's faults
     auto runner = sim::ScenarioRunner::start(runnerOptions, wallNow());
     if (!runner) {
         workload.stop();
         return failWith(QStringLiteral("cannot play %1: %2").arg(choice.source, runner.error().message));
     }
+    // foresightctl cluster fault: applied on this thread between ticks, recorded by the runner as
+    // a fault by hand (it counts in the score).
+    auto faultDesk = std::make_unique<QObject>();
+    auto control
+        = startDemoControl(options,
+                           **engine,
+                           workDir,
+                           demoFaultHandler(faultDesk.get(),
+                                            {cluster.get(), injector->get(), [&](const sim::ScenarioFault &fault) {
+                                                 return (*runner)->injectByHand(fault, wallNow());
+                                             }}));
     std::fprintf(stderr,
                  "foresight: scenario '%s' started (%s)\n",
                  qPrintable(choice.scenario.name),
@@ -156,9 +154,11 @@ int runHeadlessScenario(const DemoOptions &options,
         std::fflush(stdout);
         if (complete)
             break;
-        pause(kTickMs);
+        pumpEvents(kTickMs);
     }
 
+    control.reset(); // no more faults from foresightctl
+    faultDesk.reset();
     workload.stop();
     const qint64 endWallMs = wallNow();
     const qint64 playedMs = complete ? choice.scenario.durationMs
@@ -172,8 +172,9 @@ int runHeadlessScenario(const DemoOptions &options,
     int exitCode = 0;
     if (!scoreJsonPath.isEmpty() && !writeScoreJson(scoreJsonPath, scenarioScoreJson(choice, score, playedMs, events)))
         exitCode = 1;
-    runner->reset(); // before the engine and the cluster it plays on
-    engine->reset(); // before the cluster it watches
+    runner->reset();   // before the injector, the engine and the cluster it plays on
+    injector->reset(); // thaws what it froze, while the cluster is there
+    engine->reset();   // before the cluster it watches
     std::fprintf(stderr,
                  "foresight: scenario %s: %d of %d points; demo workload %lld writes acknowledged, %lld failed\n",
                  complete ? "finished" : "cut short",

@@ -91,6 +91,9 @@ QString renderClusterTable(const ViewHeader &header, const QList<AgentRow> &agen
                                            ? QStringLiteral("in sync (critical keys, digest matches)")
                                            : QStringLiteral("in sync (digest matches)"))
                                     : QStringLiteral("DIGEST MISMATCH at the same sequence");
+                } else if (seq > facts.seq) {
+                    // The agents are asked one after the other: the primary wrote on after it answered.
+                    verdict = QStringLiteral("streaming (%1 newer than the primary's answer)").arg(seq - facts.seq);
                 } else {
                     verdict = QStringLiteral("catching up (%1 behind)").arg(facts.seq - seq);
                 }

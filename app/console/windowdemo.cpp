@@ -12,7 +12,7 @@
 #include <QTimer>
 
 #include "bridge/consolebridge.h"
-#include "foresight/cluster/demoworkload.h"
+#include "demofaults.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/core/clock.h"
 #include "foresight/failover/clusterengine.h"
@@ -20,6 +20,7 @@
 #include "foresight/sim/scenariorunner.h"
 #include "mainwindow/mainwindow.h"
 #include "panels/trainingpanel.h"
+#include "reportexport.h"
 #include "scenariodemo.h"
 
 using namespace foresight;
@@ -53,18 +54,22 @@ QString degradationLabel(sim::Degradation degradation)
 using ApplyFault = std::function<Result<sim::AppliedFault>(const sim::ScenarioFault &)>;
 
 // Faults for every agent, a trainee's or an instructor's way to cause failures: kill and
-// restart, freeze for a while, and degrade or repair its simulated host (the degradation grows
-// over a minute, as on a real machine, and shows in the host's metrics and failure risk).
+// restart, freeze for a while, degrade or repair its simulated host (the degradation grows
+// over a minute, as on a real machine, and shows in the host's metrics and failure risk), and
+// cut it off from every other host of the simulated network for 30 s (or heal every partition).
 void addDemoMenu(MainWindow &window, LocalCluster &cluster, sim::FaultInjector &faults, const ApplyFault &apply)
 {
     constexpr qint64 kFreezeMs = 10'000;
     constexpr qint64 kDegradeRampMs = 60'000;
+    constexpr qint64 kPartitionMs = 30'000;
     QMenu *menu = window.menuBar()->addMenu(QObject::tr("&Demo"));
     QMenu *kill = menu->addMenu(QObject::tr("&Kill agent (kill -9)"));
     QMenu *restart = menu->addMenu(QObject::tr("&Restart agent"));
     QMenu *freeze = menu->addMenu(QObject::tr("&Freeze agent for 10 s (SIGSTOP)"));
     QMenu *degrade = menu->addMenu(QObject::tr("&Degrade host"));
     QMenu *repair = menu->addMenu(QObject::tr("Re&pair host"));
+    // Partitions need the simulated network, which the demo has whenever its hosts are simulated.
+    QMenu *partition = faults.hasSimulatedNetwork() ? menu->addMenu(QObject::tr("Par&tition")) : nullptr;
     const auto inject = [&window, apply](const sim::ScenarioFault &fault, const QString &done) {
         const auto applied = apply(fault);
         window.statusBar()->showMessage(applied ? done : applied.error().message, 5000);
@@ -113,6 +118,28 @@ void addDemoMenu(MainWindow &window, LocalCluster &cluster, sim::FaultInjector &
                                                      : repaired.error().message,
                                             5000);
         });
+        if (partition) {
+            const QString label = QObject::tr("Cut %1 off from the rest for 30 s").arg(name);
+            QObject::connect(partition->addAction(label), &QAction::triggered, &window, [inject, name] {
+                sim::ScenarioFault fault;
+                fault.kind = sim::FaultKind::Partition;
+                fault.target = name; // no peer: from every other host, the console's included
+                fault.durationMs = kPartitionMs;
+                inject(fault, QObject::tr("Cut %1 off from the rest of the network for 30 s").arg(name));
+            });
+        }
+    }
+    if (partition) {
+        partition->addSeparator();
+        QObject::connect(partition->addAction(QObject::tr("&Heal all partitions")),
+                         &QAction::triggered,
+                         &window,
+                         [&window, &faults] {
+                             const Status healed = faults.heal();
+                             window.statusBar()->showMessage(healed ? QObject::tr("Healed all partitions")
+                                                                    : healed.error().message,
+                                                             5000);
+                         });
     }
 }
 
@@ -144,7 +171,8 @@ public:
         options.engine = &engine;
         options.app = app;
         options.faults = &faults; // shared with the Demo menu
-        m_startWallMs = SystemClock::instance().wallMs();
+        m_clock = &cluster.clock();
+        m_startWallMs = m_clock->wallMs();
         auto runner = sim::ScenarioRunner::start(options, m_startWallMs);
         if (!runner) {
             m_failed = true;
@@ -169,7 +197,7 @@ public:
     // A fault from the Demo menu while playing: the runner applies and records it.
     Result<sim::AppliedFault> injectByHand(const sim::ScenarioFault &fault)
     {
-        return m_runner->injectByHand(fault, SystemClock::instance().wallMs());
+        return m_runner->injectByHand(fault, m_clock->wallMs());
     }
 
     // Scores the run if it has not been (the window closed first: cut short), waits for the
@@ -178,7 +206,7 @@ public:
     int stop()
     {
         if (m_runner && !m_scored)
-            score(SystemClock::instance().wallMs(), false);
+            score(m_clock->wallMs(), false);
         if (m_scoring.joinable())
             m_scoring.join();
         // The window's loop has ended: the score the thread handed back is delivered here.
@@ -191,7 +219,7 @@ public:
 private:
     void tick()
     {
-        const qint64 now = SystemClock::instance().wallMs();
+        const qint64 now = m_clock->wallMs();
         const bool running = m_runner->tick(now);
         m_panel.setProgress(now - m_startWallMs, m_runner->events());
         if (!running)
@@ -234,6 +262,7 @@ private:
     QString m_scoreJsonPath;
     QTimer m_timer;
     std::unique_ptr<sim::ScenarioRunner> m_runner;
+    const Clock *m_clock = &SystemClock::instance(); // the cluster's, once started
     qint64 m_startWallMs = 0;
     bool m_scored = false;
     bool m_shown = false;
@@ -282,30 +311,39 @@ int runWindowDemo(const DemoOptions &options,
         return 1;
     }
     bridge.setEngine(engine->get());
+    window.setReportSource(reportSource(engineOptions.storePath));
 
-    auto injector = sim::FaultInjector::create({&cluster, engine->get(), appName}, SystemClock::instance().wallMs());
+    auto injector = sim::FaultInjector::create({&cluster, engine->get(), appName}, cluster.clock().wallMs());
     if (!injector) {
         std::fprintf(stderr, "foresight: cannot simulate the demo's hosts: %s\n", qPrintable(injector.error().message));
         return 1;
     }
     sim::FaultInjector &faults = **injector;
-    addDemoMenu(window, cluster, faults, [&](const sim::ScenarioFault &fault) {
+    const ApplyFault applyFault = [&](const sim::ScenarioFault &fault) {
         return training && training->playing() ? training->injectByHand(fault)
-                                               : faults.inject(fault, SystemClock::instance().wallMs());
-    });
+                                               : faults.inject(fault, cluster.clock().wallMs());
+    };
+    addDemoMenu(window, cluster, faults, applyFault);
+    // foresightctl cluster fault: applied on this thread like the menu's faults. The desk goes
+    // (with any request still queued) before the injector and the cluster.
+    auto faultDesk = std::make_unique<QObject>();
+    auto control = startDemoControl(options,
+                                    **engine,
+                                    workDir,
+                                    demoFaultHandler(faultDesk.get(), {&cluster, &faults, applyFault}));
     // The simulated hosts move on, and frozen agents thaw, every 100 ms; while a scenario plays,
     // its runner does that.
     QTimer faultClock;
     QObject::connect(&faultClock, &QTimer::timeout, &window, [&] {
         if (training && training->playing())
             return;
-        for (const QString &thawed : faults.tick(SystemClock::instance().wallMs()))
+        for (const QString &thawed : faults.tick(cluster.clock().wallMs()))
             window.statusBar()->showMessage(QObject::tr("%1 thawed").arg(thawed), 5000);
     });
     faultClock.start(100);
 
-    // The workload starts once the engine has deployed the application and its primary writes.
-    DemoWorkload workload(cluster.clientOptions(appName), options.writers, options.writesPerSecond);
+    // The workloads start once the engine has deployed every application and they are healthy.
+    DemoWorkloads workload(cluster, options.writers, options.writesPerSecond);
     bool writing = false;
     bool screenshotScheduled = false;
     int exitCode = 0;
@@ -314,7 +352,7 @@ int runWindowDemo(const DemoOptions &options,
                      &window,
                      [&](std::shared_ptr<const ClusterSnapshot> snapshot) {
                          const AppView *app = snapshot ? snapshot->app(appName) : nullptr;
-                         if (!writing && app && app->writable) {
+                         if (!writing && snapshot && demoAppsHealthy(*snapshot)) {
                              writing = true;
                              workload.start();
                          }
@@ -361,6 +399,8 @@ int runWindowDemo(const DemoOptions &options,
 
     window.show();
     const int code = QApplication::exec();
+    control.reset(); // no more faults from foresightctl
+    faultDesk.reset();
     workload.stop();
     if (training && training->stop() != 0 && exitCode == 0)
         exitCode = 1;

@@ -8,6 +8,7 @@
 
 #include "bridge/consolebridge.h"
 #include "mainwindow/mainwindow.h"
+#include "reportexport.h"
 
 using namespace foresight;
 using foresight::widgets::ConsoleBridge;
@@ -25,6 +26,11 @@ int runWindow(const SessionOptions &options)
     MainWindow window(&bridge);
     std::unique_ptr<ConsoleSession> session; // destroyed before the bridge it publishes to
 
+    const auto adopt = [&](std::unique_ptr<ConsoleSession> opened) {
+        session = std::move(opened);
+        bridge.setEngine(&session->engine());
+        window.setReportSource(reportSource(session->store().path()));
+    };
     const auto open = [&](const SessionOptions &sessionOptions) {
         bridge.setEngine(nullptr);
         session.reset();
@@ -35,8 +41,7 @@ int runWindow(const SessionOptions &options)
             QMessageBox::warning(&window, QObject::tr("Cannot open the cluster"), opened.error().message);
             return;
         }
-        session = std::move(*opened);
-        bridge.setEngine(&session->engine());
+        adopt(std::move(*opened));
     };
     QObject::connect(&window, &MainWindow::openClusterRequested, &window, [&](const QString &path) {
         SessionOptions next = options;
@@ -54,8 +59,7 @@ int runWindow(const SessionOptions &options)
             std::fprintf(stderr, "foresight: %s\n", qPrintable(opened.error().message));
             return 1;
         }
-        session = std::move(*opened);
-        bridge.setEngine(&session->engine());
+        adopt(std::move(*opened));
     }
     window.show();
     // Without --cluster: the store's cluster, if there is a store; else the window opens empty and

@@ -7,12 +7,15 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QSaveFile>
 
 #include "clusterformat.h"
 #include "exitcodes.h"
 #include "foresight/cluster/clusterconfig.h"
 #include "foresight/control/consoleclient.h"
 #include "foresight/failover/consolecontrol.h"
+#include "foresight/report/incidentreport.h"
+#include "foresight/report/reportpdf.h"
 #include "foresight/storage/consolestore.h"
 
 using namespace foresight;
@@ -20,7 +23,7 @@ using namespace foresight;
 namespace {
 
 const char *kHelp = R"(
-Commands for a running console (foresight --headless):
+Commands for a running console (foresight --headless, or any foresight --demo):
   cluster status [APP]              agents; per application its phase and why, replicas, and every
                                     failover candidate with its ranking terms, term by term
   cluster promote APP [AGENT] [--force] [--dry-run]
@@ -35,6 +38,21 @@ Commands for a running console (foresight --headless):
                                     the console's journal: decisions and operator actions, with actors
   cluster incidents [APP] [--limit N]
                                     failovers with their timeline and data loss, newest first
+  cluster fault KIND [TARGET [OTHER]] [--for DURATION]
+                                    demo only (foresight --demo): inject a fault into its simulated
+                                    cluster. KIND: crash TARGET (kill -9), restart AGENT, freeze
+                                    TARGET, degrade TARGET HOW (memory-leak, disk-errors,
+                                    latency-creep, cpu-saturation), repair TARGET, partition TARGET
+                                    [OTHER] (no OTHER: from every host), heal [TARGET [OTHER]] (no
+                                    target: every partition),
+                                    corrupt TARGET. TARGET: an agent or a role (primary, hot-replica,
+                                    warm-replica, cold-replica). --for: 500ms, 10s, 2m (freeze,
+                                    degrade, partition; default 10 s, 60 s, 30 s)
+  report export INCIDENT [--format pdf|html|json] [--out FILE]
+                                    the incident's report (summary, timeline, operator actions, data
+                                    loss, host metrics and failure risk around it); the format from
+                                    --format, else FILE's extension, else pdf; FILE defaults to
+                                    incident-INCIDENT.FORMAT, - is stdout (html, json)
   cluster import FILE --store PATH  write a cluster configuration (JSON, docs/cluster-config.md) into
                                     a console store
   cluster export --store PATH       print a console store's cluster configuration as JSON
@@ -156,6 +174,7 @@ int checkOptionsFit(const Context &context, const QString &sub)
         {"after-id", {QStringLiteral("journal")}},
         {"limit", {QStringLiteral("journal"), QStringLiteral("incidents")}},
         {"store", {QStringLiteral("import"), QStringLiteral("export")}},
+        {"for", {QStringLiteral("fault")}},
     };
     for (const auto &owner : owners) {
         if (context.parser.isSet(QLatin1String(owner.option)) && !owner.subcommands.contains(sub))
@@ -163,6 +182,59 @@ int checkOptionsFit(const Context &context, const QString &sub)
                              .arg(QLatin1String(owner.option), owner.subcommands.join(QStringLiteral(" or cluster "))));
     }
     return ExitOk;
+}
+
+// --for: a whole number with ms, s or m, as in scenario files.
+Result<qint64> parseDuration(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^(\\d{1,7})(ms|s|m)$"));
+    const auto match = pattern.match(text);
+    const qint64 value = match.captured(1).toLongLong();
+    if (!match.hasMatch() || value == 0)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("--for %1: give a duration such as 500ms, 10s or 2m").arg(text));
+    const QString unit = match.captured(2);
+    return unit == QLatin1String("ms") ? value : unit == QLatin1String("s") ? value * 1000 : value * 60'000;
+}
+
+// cluster fault KIND [TARGET [OTHER]]: how many arguments each kind takes, and what OTHER is.
+Result<FaultRequest> faultRequest(const QStringList &args)
+{
+    static const QStringList kTargetOnly{QStringLiteral("crash"),
+                                         QStringLiteral("restart"),
+                                         QStringLiteral("freeze"),
+                                         QStringLiteral("repair"),
+                                         QStringLiteral("corrupt")};
+    FaultRequest request;
+    request.fault = args.value(1);
+    request.target = args.value(2);
+    const auto bad = [](const QString &text) { return fail(ErrorCode::InvalidArgument, text); };
+    if (request.fault.isEmpty())
+        return bad(QStringLiteral("cluster fault needs a kind: crash, restart, freeze, degrade, repair, partition, "
+                                  "heal or corrupt"));
+    if (kTargetOnly.contains(request.fault)) {
+        if (args.size() != 3)
+            return bad(QStringLiteral("cluster fault %1 takes one target (an agent or a role)").arg(request.fault));
+    } else if (request.fault == QLatin1String("degrade")) {
+        if (args.size() != 4)
+            return bad(QStringLiteral("cluster fault degrade takes a target and how: memory-leak, disk-errors, "
+                                      "latency-creep or cpu-saturation"));
+        request.how = args[3];
+    } else if (request.fault == QLatin1String("partition")) {
+        if (args.size() != 3 && args.size() != 4)
+            return bad(QStringLiteral("cluster fault partition takes a target and optionally the other side (without "
+                                      "it the target is cut off from every host)"));
+        request.peer = args.value(3);
+    } else if (request.fault == QLatin1String("heal")) {
+        if (args.size() > 4)
+            return bad(QStringLiteral("cluster fault heal takes at most two targets"));
+        request.peer = args.value(3);
+    } else {
+        return bad(QStringLiteral("unknown fault '%1': crash, restart, freeze, degrade, repair, partition, heal or "
+                                  "corrupt")
+                       .arg(request.fault));
+    }
+    return request;
 }
 
 int importConfig(const Context &context)
@@ -268,7 +340,97 @@ Result<std::unique_ptr<control::ConsoleClient>> connectConsole(const Context &co
     return client;
 }
 
+// What `report export` writes, and where.
+struct ReportTarget
+{
+    QString format; // pdf, html, json
+    QString path;   // "-": stdout
+};
+
+Result<ReportTarget> reportTarget(const QCommandLineParser &parser, qint64 incident)
+{
+    static const QStringList kFormats{QStringLiteral("pdf"), QStringLiteral("html"), QStringLiteral("json")};
+    ReportTarget target;
+    target.path = parser.value(QStringLiteral("out"));
+    target.format = parser.value(QStringLiteral("format")).toLower();
+    if (target.format.isEmpty()) {
+        const QString suffix = QFileInfo(target.path).suffix().toLower();
+        target.format = suffix == QLatin1String("htm") ? QStringLiteral("html")
+                        : kFormats.contains(suffix)    ? suffix
+                                                       : QStringLiteral("pdf");
+    }
+    if (!kFormats.contains(target.format))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("--format %1: give pdf, html or json").arg(parser.value(QStringLiteral("format"))));
+    if (target.path.isEmpty())
+        target.path = QStringLiteral("incident-%1.%2").arg(incident).arg(target.format);
+    if (target.path == QLatin1String("-") && target.format == QLatin1String("pdf"))
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("a PDF goes to a file: give --out FILE.pdf"));
+    return target;
+}
+
+// Writes bytes to the target: a file (replaced atomically) or stdout.
+Status writeReport(const ReportTarget &target, const QByteArray &bytes)
+{
+    if (target.path == QLatin1String("-")) {
+        if (std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout) != std::size_t(bytes.size()))
+            return fail(ErrorCode::IoError, QStringLiteral("cannot write the report to stdout"));
+        return {};
+    }
+    QSaveFile file(target.path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit())
+        return fail(ErrorCode::IoError, QStringLiteral("cannot write %1: %2").arg(target.path, file.errorString()));
+    return {};
+}
+
 } // namespace
+
+int runReportCommand(const QCommandLineParser &parser, const QStringList &args)
+{
+    if (args.value(0) != QLatin1String("export"))
+        return usage(QStringLiteral("report needs a command: report export INCIDENT"));
+    bool isNumber = false;
+    const qint64 incident = args.value(1).toLongLong(&isNumber);
+    if (args.size() != 2 || !isNumber || incident <= 0)
+        return usage(QStringLiteral("report export takes one incident id (foresightctl cluster incidents lists them)"));
+    const Context context{parser, args, false};
+    for (const char *clusterOnly : {"force", "dry-run", "at", "app", "after-id", "limit", "store", "for", "json"}) {
+        if (parser.isSet(QLatin1String(clusterOnly)))
+            return usage(QStringLiteral("--%1 does not go with report export").arg(QLatin1String(clusterOnly)));
+    }
+    auto target = reportTarget(parser, incident);
+    if (!target)
+        return usage(target.error().message);
+
+    int exitCode = ExitOk;
+    auto client = connectConsole(context, &exitCode);
+    if (!client)
+        return exitCode;
+    auto reply = (*client)->report(incident);
+    if (!reply)
+        return printError(reply.error());
+    const QByteArray json
+        = QJsonDocument(reply->value(QStringLiteral("report")).toMap().toJsonObject()).toJson(QJsonDocument::Indented);
+    auto read = report::fromJson(json);
+    if (!read)
+        return printError(read.error());
+
+    Status written;
+    if (target->format == QLatin1String("pdf"))
+        written = report::writePdf(*read, target->path);
+    else
+        written = writeReport(*target, target->format == QLatin1String("html") ? report::toHtml(*read) : json);
+    if (!written) {
+        std::fprintf(stderr, "foresightctl: %s\n", qPrintable(written.error().message));
+        return ExitRefused;
+    }
+    if (target->path != QLatin1String("-"))
+        std::printf("wrote %s (%s): %s\n",
+                    qPrintable(target->path),
+                    qPrintable(target->format.toUpper()),
+                    qPrintable(read->title));
+    return ExitOk;
+}
 
 QString clusterCommandsHelp()
 {
@@ -303,6 +465,12 @@ void addClusterOptions(QCommandLineParser &parser)
         {QStringLiteral("store"),
          QStringLiteral("cluster import/export: the console store (SQLite) to edit."),
          QStringLiteral("path")},
+        {QStringLiteral("format"),
+         QStringLiteral("report export: pdf, html or json (default: from --out's extension, else pdf)."),
+         QStringLiteral("format")},
+        {QStringLiteral("for"),
+         QStringLiteral("cluster fault: how long a freeze, degradation or partition lasts (500ms, 10s, 2m)."),
+         QStringLiteral("duration")},
     });
 }
 
@@ -315,6 +483,7 @@ int runClusterCommand(const QCommandLineParser &parser, const QStringList &args)
                                           QStringLiteral("ack"),
                                           QStringLiteral("journal"),
                                           QStringLiteral("incidents"),
+                                          QStringLiteral("fault"),
                                           QStringLiteral("import"),
                                           QStringLiteral("export")};
     const QString sub = args.value(0);
@@ -354,6 +523,24 @@ int runClusterCommand(const QCommandLineParser &parser, const QStringList &args)
     } else if (sub == QLatin1String("journal")) {
         if (!argumentCount(1, 1))
             return usage(QStringLiteral("cluster journal takes no arguments (--app APP names one application)"));
+    }
+    FaultRequest faultToInject;
+    if (sub == QLatin1String("fault")) {
+        auto request = faultRequest(args);
+        if (!request)
+            return usage(request.error().message);
+        faultToInject = *request;
+        if (parser.isSet(QStringLiteral("for"))) {
+            static const QStringList kTimed{QStringLiteral("freeze"),
+                                            QStringLiteral("degrade"),
+                                            QStringLiteral("partition")};
+            if (!kTimed.contains(faultToInject.fault))
+                return usage(QStringLiteral("--for goes with freeze, degrade and partition"));
+            auto forMs = parseDuration(parser.value(QStringLiteral("for")));
+            if (!forMs)
+                return inputError(forMs.error());
+            faultToInject.forMs = *forMs;
+        }
     }
     if (parser.isSet(QStringLiteral("at"))) {
         auto at = parseAt(parser.value(QStringLiteral("at")), QDateTime::currentDateTime());
@@ -395,6 +582,8 @@ int runClusterCommand(const QCommandLineParser &parser, const QStringList &args)
         reply = console.journal(afterId, limit, option(context, "app"));
     else if (sub == QLatin1String("incidents"))
         reply = console.incidents(args.value(1), limit);
+    else if (sub == QLatin1String("fault"))
+        reply = console.fault(faultToInject);
     if (!reply)
         return printError(reply.error());
 

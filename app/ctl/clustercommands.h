@@ -4,8 +4,8 @@
 #include <QString>
 #include <QStringList>
 
-// `foresightctl cluster ...`: the console's control API (docs/protocol.md section 15) and the
-// console store's configuration.
+// `foresightctl cluster ...` and `report export`: the console's control API (docs/protocol.md
+// section 15) and the console store's configuration.
 
 // The commands, options and exit codes, for --help.
 QString clusterCommandsHelp();
@@ -13,3 +13,6 @@ QString clusterCommandsHelp();
 void addClusterOptions(QCommandLineParser &parser);
 // Runs `cluster ARGS...` (args without the word "cluster"); returns the exit code (exitcodes.h).
 int runClusterCommand(const QCommandLineParser &parser, const QStringList &args);
+// Runs `report export INCIDENT` (args without the word "report"): the console's report of an
+// incident, written as PDF, HTML or JSON. PDF needs the QGuiApplication main() makes for it.
+int runReportCommand(const QCommandLineParser &parser, const QStringList &args);

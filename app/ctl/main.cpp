@@ -1,11 +1,14 @@
 // foresightctl: drives Foresight agents and a running console (the cluster commands) from a terminal.
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
 
 #include <QCborArray>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -86,11 +89,26 @@ QString envOr(const QCommandLineParser &parser, const QCommandLineOption &option
     return qEnvironmentVariable(env);
 }
 
+// `report export` draws PDFs, which takes fonts, which take a QGuiApplication; foresightctl never
+// shows a window, so its platform is offscreen (unless the caller chose one).
+bool drawsReports(int argc, char *argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "report") == 0)
+            return true;
+    }
+    return false;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QCoreApplication app(argc, argv);
+    if (drawsReports(argc, argv) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> app = drawsReports(argc, argv)
+                                                      ? std::make_unique<QGuiApplication>(argc, argv)
+                                                      : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("foresightctl"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION_STRING));
 
@@ -100,7 +118,7 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("status, assign, promote, snapshot, keygen or cluster"));
+                                 QStringLiteral("status, assign, promote, snapshot, keygen, cluster or report"));
     const QCommandLineOption agentOpt(QStringLiteral("agent"),
                                       QStringLiteral("The agent's endpoint, tcp://HOST:PORT."),
                                       QStringLiteral("url"));
@@ -122,7 +140,8 @@ int main(int argc, char *argv[])
                    QStringLiteral("ms"),
                    QStringLiteral("3000"));
     const QCommandLineOption outOpt(QStringLiteral("out"),
-                                    QStringLiteral("keygen: the secret key file to write."),
+                                    QStringLiteral("keygen: the secret key file to write; report export: the "
+                                                   "report's file (- for stdout)."),
                                     QStringLiteral("file"));
     const QCommandLineOption roleOpt(QStringLiteral("role"),
                                      QStringLiteral("assign: primary or replica."),
@@ -168,7 +187,7 @@ int main(int argc, char *argv[])
                        intervalOpt,
                        epochOpt});
     addClusterOptions(parser);
-    parser.process(app);
+    parser.process(*app);
 
     const QStringList args = parser.positionalArguments();
     if (args.isEmpty())
@@ -201,6 +220,8 @@ int main(int argc, char *argv[])
 
     if (command == QLatin1String("cluster"))
         return runClusterCommand(parser, args.mid(1));
+    if (command == QLatin1String("report"))
+        return runReportCommand(parser, args.mid(1));
 
     static const QStringList kCommands{QStringLiteral("status"),
                                        QStringLiteral("assign"),

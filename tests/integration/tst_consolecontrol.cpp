@@ -4,6 +4,8 @@
 // bad raw messages, and CURVE authentication on a tcp:// control endpoint.
 
 #include <functional>
+#include <future>
+#include <mutex>
 
 #include <zmq.hpp>
 
@@ -168,6 +170,9 @@ private Q_SLOTS:
     void acknowledgeWithoutAFailoverIsAClearError();
     void journalShowsOperatorActionsWithTheActor();
     void incidentsListsNoneBeforeAFailover();
+    void faultOnARealClusterIsRefusedAndJournaled();
+    void faultGoesToTheDemosHandlerAndIsJournaled();
+    void faultAndReportUsageErrorsNeedNoConsole();
     void badRawMessagesGetErrors_data();
     void badRawMessagesGetErrors();
     void usageErrorsNeedNoConsole();
@@ -474,6 +479,150 @@ void TestConsoleControl::incidentsListsNoneBeforeAFailover()
     QVERIFY(json.json().value(QStringLiteral("incidents")).isArray());
 }
 
+void TestConsoleControl::faultOnARealClusterIsRefusedAndJournaled()
+{
+    const Run run = cluster({QStringLiteral("fault"), QStringLiteral("crash"), QStringLiteral("alpha")});
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY2(run.err.contains(QStringLiteral("faults can be injected only into a demo")), qPrintable(run.describe()));
+    QVERIFY(eventually(
+        [&] { return journalHas(ConsoleControlServer::localActor(), QStringLiteral("fault crash alpha refused")); }));
+    QVERIFY(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool()); // nothing happened to alpha
+}
+
+void TestConsoleControl::faultGoesToTheDemosHandlerAndIsJournaled()
+{
+    // A demo's handler runs on its cluster's thread and answers later; this one answers at once,
+    // and refuses corrupt the way the demo refuses a role nobody holds.
+    std::mutex mutex;
+    QList<FaultRequest> received;
+    ConsoleControlOptions control;
+    control.url = QStringLiteral("ipc://") + m_dir.filePath(QStringLiteral("demo.sock"));
+    control.storePath = m_storePath;
+    control.faults = [&](const FaultRequest &request) {
+        const std::lock_guard lock(mutex);
+        received.append(request);
+        std::promise<Result<OperatorOutcome>> answer;
+        if (request.fault == QLatin1String("corrupt"))
+            answer.set_value(fail(ErrorCode::NotFound, QStringLiteral("corrupt skipped: nobody is warm-replica now")));
+        else
+            answer.set_value(OperatorOutcome{QStringLiteral("froze %1 for 2 s").arg(request.target),
+                                             QJsonObject{{QStringLiteral("agent"), request.target}}});
+        return answer.get_future();
+    };
+    auto server = ConsoleControlServer::start(*m_engine, control);
+    QVERIFY2(server, qPrintable(why(server)));
+    const QStringList demo{QStringLiteral("--console"), control.url};
+
+    const Run froze = ctl(QStringList{QStringLiteral("cluster"),
+                                      QStringLiteral("fault"),
+                                      QStringLiteral("freeze"),
+                                      QStringLiteral("bravo"),
+                                      QStringLiteral("--for"),
+                                      QStringLiteral("2s")}
+                          + demo);
+    QVERIFY2(froze.exitCode == 0, qPrintable(froze.describe()));
+    QVERIFY2(froze.out.contains(QStringLiteral("froze bravo for 2 s")), qPrintable(froze.describe()));
+    const Run refused = ctl(QStringList{QStringLiteral("cluster"),
+                                        QStringLiteral("fault"),
+                                        QStringLiteral("corrupt"),
+                                        QStringLiteral("warm-replica")}
+                            + demo);
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains(QStringLiteral("nobody is warm-replica now")), qPrintable(refused.describe()));
+    {
+        const std::lock_guard lock(mutex);
+        QCOMPARE(received.size(), 2);
+        QCOMPARE(received[0].fault, QStringLiteral("freeze"));
+        QCOMPARE(received[0].target, QStringLiteral("bravo"));
+        QCOMPARE(received[0].forMs, 2000);
+        QCOMPARE(received[0].actor, ConsoleControlServer::localActor());
+        QCOMPARE(received[1].fault, QStringLiteral("corrupt"));
+    }
+    // A fault that was applied is journaled as one, with its actor; a refused one as a refusal.
+    const auto faultEntry = [&] {
+        for (const JournalEntry &entry : journalEntries()) {
+            if (entry.kind == QLatin1String("fault") && entry.actor == ConsoleControlServer::localActor()
+                && entry.message == QLatin1String("froze bravo for 2 s") && entry.agent == QLatin1String("bravo"))
+                return true;
+        }
+        return false;
+    };
+    QVERIFY(eventually(faultEntry));
+    QVERIFY(eventually([&] {
+        return journalHas(ConsoleControlServer::localActor(),
+                          QStringLiteral("fault corrupt warm-replica refused: corrupt skipped"));
+    }));
+}
+
+void TestConsoleControl::faultAndReportUsageErrorsNeedNoConsole()
+{
+    const struct
+    {
+        QStringList args;
+        QString says;
+    } cases[] = {
+        {{QStringLiteral("fault")}, QStringLiteral("needs a kind")},
+        {{QStringLiteral("fault"), QStringLiteral("melt"), QStringLiteral("alpha")},
+         QStringLiteral("unknown fault 'melt'")},
+        {{QStringLiteral("fault"), QStringLiteral("crash")}, QStringLiteral("takes one target")},
+        {{QStringLiteral("fault"), QStringLiteral("partition")}, QStringLiteral("takes a target")},
+        {{QStringLiteral("fault"), QStringLiteral("degrade"), QStringLiteral("alpha")}, QStringLiteral("memory-leak")},
+        {{QStringLiteral("fault"),
+          QStringLiteral("crash"),
+          QStringLiteral("alpha"),
+          QStringLiteral("--for"),
+          QStringLiteral("5s")},
+         QStringLiteral("--for goes with freeze")},
+        {{QStringLiteral("fault"),
+          QStringLiteral("freeze"),
+          QStringLiteral("alpha"),
+          QStringLiteral("--for"),
+          QStringLiteral("5x")},
+         QStringLiteral("--for 5x")},
+        {{QStringLiteral("status"), QStringLiteral("--for"), QStringLiteral("5s")},
+         QStringLiteral("--for goes with cluster fault")},
+    };
+    const QStringList nowhere{QStringLiteral("--console"),
+                              QStringLiteral("ipc://") + m_dir.filePath(QStringLiteral("nobody.sock"))};
+    for (const auto &bad : cases) {
+        const Run run = ctl(QStringList{QStringLiteral("cluster")} + bad.args + nowhere);
+        QVERIFY2(run.exitCode == 2 && run.err.contains(bad.says),
+                 qPrintable(bad.args.join(QLatin1Char(' ')) + QStringLiteral(": ") + run.describe()));
+    }
+    const struct
+    {
+        QStringList args;
+        QString says;
+    } reports[] = {
+        {{QStringLiteral("report")}, QStringLiteral("report export INCIDENT")},
+        {{QStringLiteral("report"), QStringLiteral("export"), QStringLiteral("latest")},
+         QStringLiteral("one incident id")},
+        {{QStringLiteral("report"),
+          QStringLiteral("export"),
+          QStringLiteral("1"),
+          QStringLiteral("--format"),
+          QStringLiteral("docx")},
+         QStringLiteral("--format docx")},
+        {{QStringLiteral("report"),
+          QStringLiteral("export"),
+          QStringLiteral("1"),
+          QStringLiteral("--out"),
+          QStringLiteral("-")},
+         QStringLiteral("a PDF goes to a file")},
+        {{QStringLiteral("report"),
+          QStringLiteral("export"),
+          QStringLiteral("1"),
+          QStringLiteral("--limit"),
+          QStringLiteral("5")},
+         QStringLiteral("--limit does not go with report export")},
+    };
+    for (const auto &bad : reports) {
+        const Run run = ctl(bad.args + nowhere);
+        QVERIFY2(run.exitCode == 2 && run.err.contains(bad.says),
+                 qPrintable(bad.args.join(QLatin1Char(' ')) + QStringLiteral(": ") + run.describe()));
+    }
+}
+
 void TestConsoleControl::badRawMessagesGetErrors_data()
 {
     using MT = protocol::MessageType;
@@ -504,6 +653,21 @@ void TestConsoleControl::badRawMessagesGetErrors_data()
     QTest::newRow("missing app") << message(MT::ConsolePromote, {{QStringLiteral("id"), 4}})
                                  << QStringLiteral("protocol-error") << qint64(4)
                                  << QStringLiteral("required field 'app' is missing");
+    QTest::newRow("fault without a kind")
+        << message(MT::ConsoleFault, {{QStringLiteral("id"), 12}, {QStringLiteral("target"), QStringLiteral("alpha")}})
+        << QStringLiteral("protocol-error") << qint64(12) << QStringLiteral("required field 'fault' is missing");
+    QTest::newRow("fault for-ms negative")
+        << message(MT::ConsoleFault,
+                   {{QStringLiteral("id"), 13},
+                    {QStringLiteral("fault"), QStringLiteral("freeze")},
+                    {QStringLiteral("for-ms"), -5}})
+        << QStringLiteral("protocol-error") << qint64(13) << QStringLiteral("for-ms");
+    QTest::newRow("report without an incident")
+        << message(MT::ConsoleReport, {{QStringLiteral("id"), 14}}) << QStringLiteral("protocol-error") << qint64(14)
+        << QStringLiteral("required field 'incident' is missing");
+    QTest::newRow("report of an unknown incident")
+        << message(MT::ConsoleReport, {{QStringLiteral("id"), 15}, {QStringLiteral("incident"), 999}})
+        << QStringLiteral("not-found") << qint64(15) << QStringLiteral("999");
     QTest::newRow("app not text") << message(MT::ConsoleAcknowledge,
                                              {{QStringLiteral("id"), 5}, {QStringLiteral("app"), 7}})
                                   << QStringLiteral("protocol-error") << qint64(5)

@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #ifdef FORESIGHT_TEST_WINDOW
 #include <QImage>
 #endif
@@ -65,7 +66,8 @@ void TestExecutables::helpDescribesEachProgram_data()
                            << QStringList{QStringLiteral("--listen"),
                                           QStringLiteral("--insecure"),
                                           QStringLiteral("allowFile"),
-                                          QStringLiteral("syncReplicas")};
+                                          QStringLiteral("syncReplicas"),
+                                          QStringLiteral("--time-scale")};
     QTest::newRow("ctl") << QStringLiteral("foresightctl")
                          << QStringList{QStringLiteral("status"),
                                         QStringLiteral("promote"),
@@ -78,7 +80,8 @@ void TestExecutables::helpDescribesEachProgram_data()
                              << QStringList{QStringLiteral("--demo"),
                                             QStringLiteral("--headless"),
                                             QStringLiteral("--control"),
-                                            QStringLiteral("--control-allow")};
+                                            QStringLiteral("--control-allow"),
+                                            QStringLiteral("--time-scale")};
     QTest::newRow("example") << QStringLiteral("foresight-example")
                              << QStringList{QStringLiteral("--agent"), QStringLiteral("--visits")};
 }
@@ -103,6 +106,10 @@ void TestExecutables::badUsageExitsWithTwo_data()
     QTest::newRow("agent: no keys") << QStringLiteral("foresight-agent")
                                     << QStringList{QStringLiteral("--listen"), QStringLiteral("tcp://127.0.0.1:*")}
                                     << QStringLiteral("--insecure");
+    QTest::newRow("agent: time scale below 1")
+        << QStringLiteral("foresight-agent")
+        << QStringList{QStringLiteral("--insecure"), QStringLiteral("--time-scale"), QStringLiteral("0.5")}
+        << QStringLiteral("time scale");
     QTest::newRow("ctl: unknown command")
         << QStringLiteral("foresightctl") << QStringList{QStringLiteral("frobnicate")} << QStringLiteral("frobnicate");
 #ifdef FORESIGHT_TEST_WINDOW
@@ -119,6 +126,14 @@ void TestExecutables::badUsageExitsWithTwo_data()
         << QStringLiteral("foresight")
         << QStringList{QStringLiteral("--demo"), QStringLiteral("--writers"), QStringLiteral("0")}
         << QStringLiteral("--writers");
+    QTest::newRow("console: bad time scale")
+        << QStringLiteral("foresight")
+        << QStringList{QStringLiteral("--demo"), QStringLiteral("--time-scale"), QStringLiteral("fast")}
+        << QStringLiteral("--time-scale");
+    QTest::newRow("console: time scale without --demo")
+        << QStringLiteral("foresight")
+        << QStringList{QStringLiteral("--headless"), QStringLiteral("--time-scale"), QStringLiteral("4")}
+        << QStringLiteral("--time-scale");
 }
 
 void TestExecutables::badUsageExitsWithTwo()
@@ -144,6 +159,13 @@ void TestExecutables::demoShowsEveryTierInSync()
     for (const QString &word :
          {QStringLiteral("primary"), QStringLiteral("hot"), QStringLiteral("warm"), QStringLiteral("cold")})
         QVERIFY2(r.out.contains(word), qPrintable(r.out));
+    // Four applications of different kinds, each with its primary on another agent.
+    for (const QString &app :
+         {QStringLiteral("shop"), QStringLiteral("arena"), QStringLiteral("prefs"), QStringLiteral("audit")}) {
+        const QRegularExpression primaryRow(QStringLiteral("^%1\\s+\\w+\\s+primary\\s.*writable, 3 replica").arg(app),
+                                            QRegularExpression::MultilineOption);
+        QVERIFY2(primaryRow.match(r.out).hasMatch(), qPrintable(app + QStringLiteral(": ") + r.out.right(3000)));
+    }
     // Some view during the run shows the hot replica at the primary's digest.
     QVERIFY2(r.out.contains(QStringLiteral("in sync (digest matches)")), qPrintable(r.out.right(3000)));
     QVERIFY2(r.out.contains(QStringLiteral("stored in SQLite")), qPrintable(r.out.right(3000)));

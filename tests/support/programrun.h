@@ -7,6 +7,7 @@
 #include <initializer_list>
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -48,7 +49,10 @@ inline ProgramRun runProgram(const QString &program,
     ProgramRun run;
     QElapsedTimer timer;
     timer.start();
-    process.start(QCoreApplication::applicationDirPath() + QLatin1Char('/') + program, args);
+    // Foresight's programs are built beside the test; others (pdfinfo) are named by absolute path.
+    process.start(QDir::isAbsolutePath(program) ? program
+                                                : QCoreApplication::applicationDirPath() + QLatin1Char('/') + program,
+                  args);
     if (!process.waitForFinished(timeoutMs)) {
         process.kill();
         process.waitForFinished();

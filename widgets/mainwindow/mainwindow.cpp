@@ -99,6 +99,12 @@ void MainWindow::createPanels()
     });
 }
 
+void MainWindow::setReportSource(ReportExportDialog::Source source)
+{
+    m_reportSource = std::move(source);
+    m_exportReport->setEnabled(bool(m_reportSource.incidents) && bool(m_reportSource.write));
+}
+
 void MainWindow::showHost(const QString &agent)
 {
     m_hostDetailPanel->setAgent(agent);
@@ -133,6 +139,13 @@ void MainWindow::createMenus()
                                                           tr("Cluster configurations (*.json);;All files (*)"));
         if (!path.isEmpty())
             Q_EMIT openClusterRequested(path);
+    });
+    m_exportReport = file->addAction(tr("&Export incident report…"));
+    m_exportReport->setEnabled(false);
+    connect(m_exportReport, &QAction::triggered, this, [this] {
+        auto *dialog = new ReportExportDialog(m_reportSource, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->show();
     });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"));

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 #include "dialogs/commanddialog.h"
+#include "dialogs/reportexportdialog.h"
 #include "foresight/failover/clustersnapshot.h"
 
 class QLabel;
@@ -38,6 +39,10 @@ public:
     EventsPanel *eventsPanel() const { return m_eventsPanel; }
     HostDetailPanel *hostDetailPanel() const { return m_hostDetailPanel; }
     TopologyView *topologyView() const { return m_topology; }
+
+    // Where File > Export incident report… reads incidents and writes reports; until it is set
+    // (no console store open) the action is disabled.
+    void setReportSource(ReportExportDialog::Source source);
 
 Q_SIGNALS:
     // File > Open cluster configuration: the application opens it (the window does not start
@@ -76,6 +81,8 @@ private:
     QDockWidget *m_hostDock = nullptr;
     QLabel *m_alertsState = nullptr;
     QMenu *m_viewMenu = nullptr;
+    QAction *m_exportReport = nullptr;
+    ReportExportDialog::Source m_reportSource;
     QMenu *m_clusterMenu = nullptr;
     QLabel *m_engineState = nullptr;
     QLabel *m_agentsState = nullptr;

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
+#include <utility>
 
 #include <QFile>
 
@@ -190,6 +191,27 @@ Result<QCborMap> ConsoleClient::incidents(const QString &app, int limit)
     if (limit > 0)
         body.insert(QStringLiteral("limit"), limit);
     return m_impl->call(MessageType::ConsoleIncidents, body, m_impl->m_options.timeoutMs);
+}
+
+Result<QCborMap> ConsoleClient::report(qint64 incident)
+{
+    return m_impl->call(MessageType::ConsoleReport,
+                        QCborMap{{QStringLiteral("incident"), incident}},
+                        m_impl->m_options.timeoutMs);
+}
+
+Result<QCborMap> ConsoleClient::fault(const FaultRequest &request)
+{
+    QCborMap body{{QStringLiteral("fault"), request.fault}};
+    for (const auto &[field, value] : {std::pair{QStringLiteral("target"), request.target},
+                                       std::pair{QStringLiteral("peer"), request.peer},
+                                       std::pair{QStringLiteral("how"), request.how}}) {
+        if (!value.isEmpty())
+            body.insert(field, value);
+    }
+    if (request.forMs > 0)
+        body.insert(QStringLiteral("for-ms"), request.forMs);
+    return m_impl->call(MessageType::ConsoleFault, body, m_impl->m_options.timeoutMs);
 }
 
 const QString &ConsoleClient::url() const

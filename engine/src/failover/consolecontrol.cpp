@@ -23,10 +23,12 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 
 #include "failover/snapshotcbor.h"
 #include "foresight/failover/clusterengine.h"
+#include "foresight/report/incidentreport.h"
 #include "foresight/storage/consolestore.h"
 #include "transport/wire.h"
 
@@ -66,6 +68,9 @@ struct Pending
     QString actor;
     bool dryRun = false;
     std::future<Result<OperatorOutcome>> future;
+    // The journal kind under which a success is recorded here; empty when the engine journals
+    // the command itself.
+    QString journalKind = {};
 };
 
 qint64 wallNow()
@@ -297,10 +302,15 @@ private:
         return id.isInteger() && id.toInteger() >= 0 ? id.toInteger() : -1;
     }
 
-    void audit(const QString &app, const QString &agent, const QString &actor, const QString &text, QJsonObject details)
+    void audit(const QString &app,
+               const QString &agent,
+               const QString &actor,
+               const QString &text,
+               QJsonObject details,
+               const QString &kind = QStringLiteral("operator"))
     {
         JournalEntry entry;
-        entry.kind = QStringLiteral("operator");
+        entry.kind = kind;
         entry.app = app;
         entry.agent = agent;
         entry.actor = actor;
@@ -379,6 +389,12 @@ private:
             return;
         case MessageType::ConsoleIncidents:
             incidents(route, message.body);
+            return;
+        case MessageType::ConsoleFault:
+            fault(route, message.body, actor);
+            return;
+        case MessageType::ConsoleReport:
+            incidentReport(route, message.body);
             return;
         default:
             replyError(route,
@@ -525,6 +541,31 @@ private:
                                     m_engine.acknowledge(*app, actor)});
     }
 
+    void fault(const Route &route, const QCborMap &body, const QString &actor)
+    {
+        FaultRequest request;
+        request.fault = body.value(QStringLiteral("fault")).toString();
+        request.target = body.value(QStringLiteral("target")).toString();
+        request.peer = body.value(QStringLiteral("peer")).toString();
+        request.how = body.value(QStringLiteral("how")).toString();
+        request.forMs = body.value(QStringLiteral("for-ms")).toInteger(0);
+        request.actor = actor;
+        QStringList words{QStringLiteral("fault"), request.fault, request.target, request.peer, request.how};
+        words.removeAll(QString());
+        const QString what = words.join(QLatin1Char(' '));
+        if (!m_options.faults) {
+            const QString text = QStringLiteral(
+                "this console watches a real cluster: faults can be injected only into a demo's simulated cluster "
+                "(foresight --demo)");
+            audit({}, request.target, actor, QStringLiteral("%1 refused: %2").arg(what, text), {});
+            return replyError(route, ErrorCode::InvalidArgument, text);
+        }
+        if (!admit(route))
+            return;
+        m_pending.push_back(
+            Pending{route, what, {}, request.target, actor, false, m_options.faults(request), QStringLiteral("fault")});
+    }
+
     void finishReady()
     {
         for (auto it = m_pending.begin(); it != m_pending.end();) {
@@ -560,6 +601,13 @@ private:
         }
         if (pending.dryRun)
             audit(pending.app, pending.agent, pending.actor, outcome->summary, outcome->details);
+        else if (!pending.journalKind.isEmpty()) // with the agent a role resolved to, when the outcome names it
+            audit(pending.app,
+                  outcome->details.value(QStringLiteral("agent")).toString(pending.agent),
+                  pending.actor,
+                  outcome->summary,
+                  outcome->details,
+                  pending.journalKind);
         replyOk(pending.route,
                 MessageType::Ok,
                 QCborMap{{QStringLiteral("summary"), outcome->summary},
@@ -674,6 +722,20 @@ private:
         for (const Incident &incident : *found)
             list.append(failover::incidentToCbor(incident));
         replyOk(route, MessageType::ConsoleIncidentsReply, QCborMap{{QStringLiteral("incidents"), list}});
+    }
+
+    // The incident's report as its JSON export (docs/reports.md), read from the store here: a
+    // client renders it (foresightctl report export writes JSON, HTML or PDF).
+    void incidentReport(const Route &route, const QCborMap &body)
+    {
+        const qint64 id = body.value(QStringLiteral("incident")).toInteger();
+        auto built = report::IncidentReport::build(*m_store, id);
+        if (!built)
+            return replyError(route, built.error().code, built.error().message);
+        const QJsonObject json = QJsonDocument::fromJson(report::toJson(*built)).object();
+        replyOk(route,
+                MessageType::ConsoleReportReply,
+                QCborMap{{QStringLiteral("report"), failover::jsonToCbor(json)}});
     }
 
     ClusterEngine &m_engine;

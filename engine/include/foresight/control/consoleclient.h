@@ -6,6 +6,7 @@
 #include <QString>
 
 #include "foresight/core/result.h"
+#include "foresight/failover/consolecontrol.h"
 #include "foresight/transport/keys.h"
 
 namespace foresight::control {
@@ -40,6 +41,10 @@ public:
     // afterId < 0: the newest `limit` entries; else those after afterId. limit 0: the console's default.
     Result<QCborMap> journal(qint64 afterId, int limit, const QString &app);
     Result<QCborMap> incidents(const QString &app, int limit);
+    // Incident `incident`'s report: the reply's `report` is its JSON export (docs/reports.md).
+    Result<QCborMap> report(qint64 incident);
+    // A fault into a demo's simulated cluster (request.actor is ignored: the console decides it).
+    Result<QCborMap> fault(const FaultRequest &request);
     const QString &url() const;
 
 private:

@@ -1,20 +1,37 @@
 #pragma once
 
+#include <functional>
+#include <future>
 #include <memory>
 
 #include <QString>
 
 #include "foresight/core/result.h"
+#include "foresight/failover/clusterengine.h"
 #include "foresight/transport/keys.h"
 
 namespace foresight {
-
-class ClusterEngine;
 
 // The console's control endpoint when none is given: ipc://$XDG_RUNTIME_DIR/foresight-console.sock,
 // or ipc:///tmp/foresight-console-<uid>.sock when XDG_RUNTIME_DIR is unset. foresightctl uses the
 // same default, so on one host and one user they find each other without options.
 QString defaultConsoleControlUrl();
+
+// A fault for a demo's simulated cluster (console-fault, docs/protocol.md 15.15) as it arrived:
+// the server has checked the fields' kinds; what they mean is the handler's to check.
+struct FaultRequest
+{
+    QString fault;    // crash, freeze, degrade, partition, corrupt, repair, restart, heal
+    QString target;   // an agent or a role (primary, hot-replica, ...); heal: may be empty (all)
+    QString peer;     // partition, heal: the other side
+    QString how;      // degrade: memory-leak, disk-errors, latency-creep, cpu-saturation
+    qint64 forMs = 0; // freeze, degrade, partition: how long; 0: the handler's default
+    QString actor;
+};
+
+// Applies a fault on the thread that owns the simulated cluster; the future carries what was done
+// (or why nothing was) as for any operator command.
+using FaultHandler = std::function<std::future<Result<OperatorOutcome>>(const FaultRequest &)>;
 
 struct ConsoleControlOptions
 {
@@ -35,6 +52,9 @@ struct ConsoleControlOptions
     qsizetype maxRequestBytes = 64 * 1024;
     // Commands waiting for the engine (a switchover can take seconds); more are refused.
     int maxPending = 64;
+    // Set by a demo on a simulated cluster: console-fault requests go here. Empty (a console on a
+    // real cluster): they are refused, and the refusal is journaled.
+    FaultHandler faults;
 };
 
 // The console's control API (docs/protocol.md section 15): a ZeroMQ ROUTER socket on its own

@@ -1,0 +1,126 @@
+#include "demoapps.h"
+
+using namespace foresight;
+
+QList<DemoApp> demoApps(int shopWriters, int shopWritesPerSecond)
+{
+    // Agent i's replicas: hot on i+1, warm on i+2, cold on i+3 (mod 4).
+    const auto around = [](int primary) {
+        return QList<LocalCluster::Member>{{(primary + 1) % 4, Tier::Hot},
+                                           {(primary + 2) % 4, Tier::Warm},
+                                           {(primary + 3) % 4, Tier::Cold}};
+    };
+    return {
+        {QStringLiteral("shop"), WorkloadShape::WebShop, 0, around(0), shopWriters, shopWritesPerSecond},
+        {QStringLiteral("arena"), WorkloadShape::GameState, 1, around(1), 1, 20},
+        {QStringLiteral("prefs"), WorkloadShape::UserSettings, 2, around(2), 1, 2},
+        {QStringLiteral("audit"), WorkloadShape::History, 3, around(3), 1, 10},
+    };
+}
+
+QString demoApp()
+{
+    return QStringLiteral("shop");
+}
+
+QList<LocalCluster::Member> demoReplicas()
+{
+    return demoApps(1, 1).constFirst().replicas;
+}
+
+AppConfig demoAppConfig(WorkloadShape shape)
+{
+    AppConfig config;
+    config.critical = criticalKeysOf(shape);
+    config.snapshotIntervalMs = 2000;
+    return config;
+}
+
+void addDemoApps(ClusterConfig &config, const LocalCluster &cluster)
+{
+    for (const DemoApp &app : demoApps(1, 1)) {
+        if (app.name == demoApp())
+            continue; // LocalCluster::clusterConfig() put it there
+        ClusterApp clusterApp;
+        clusterApp.name = app.name;
+        clusterApp.primary = cluster.options().agentNames.at(app.primary);
+        for (const LocalCluster::Member &member : app.replicas)
+            clusterApp.replicas.append({cluster.options().agentNames.at(member.agent), member.tier});
+        clusterApp.config = demoAppConfig(app.shape);
+        config.apps.append(clusterApp);
+    }
+}
+
+bool demoAppsHealthy(const ClusterEngine &engine)
+{
+    const auto snapshot = engine.snapshot();
+    return snapshot && demoAppsHealthy(*snapshot);
+}
+
+bool demoAppsHealthy(const ClusterSnapshot &snapshot)
+{
+    for (const DemoApp &demo : demoApps(1, 1)) {
+        const AppView *app = snapshot.app(demo.name);
+        if (!app || !app->writable || app->phase != AppPhase::Healthy || app->replicas.size() < demo.replicas.size())
+            return false;
+    }
+    return true;
+}
+
+DemoWorkloads::DemoWorkloads(const LocalCluster &cluster, int shopWriters, int shopWritesPerSecond)
+    : m_apps(demoApps(shopWriters, shopWritesPerSecond))
+{
+    for (const DemoApp &app : std::as_const(m_apps))
+        m_workloads.push_back(std::make_unique<DemoWorkload>(cluster.clientOptions(app.name),
+                                                             app.writers,
+                                                             app.writesPerSecond,
+                                                             app.shape));
+}
+
+void DemoWorkloads::start()
+{
+    for (const auto &workload : m_workloads)
+        workload->start();
+}
+
+void DemoWorkloads::stop()
+{
+    for (const auto &workload : m_workloads)
+        workload->stop();
+}
+
+qint64 DemoWorkloads::acked() const
+{
+    qint64 sum = 0;
+    for (const auto &workload : m_workloads)
+        sum += workload->acked();
+    return sum;
+}
+
+qint64 DemoWorkloads::failed() const
+{
+    qint64 sum = 0;
+    for (const auto &workload : m_workloads)
+        sum += workload->failed();
+    return sum;
+}
+
+QString DemoWorkloads::lastError() const
+{
+    for (std::size_t i = 0; i < m_workloads.size(); ++i) {
+        if (const QString error = m_workloads[i]->lastError(); !error.isEmpty())
+            return QStringLiteral("%1: %2").arg(m_apps[qsizetype(i)].name, error);
+    }
+    return {};
+}
+
+QString DemoWorkloads::describe() const
+{
+    QStringList parts;
+    for (const DemoApp &app : m_apps)
+        parts << QStringLiteral("%1 (%2) %3x%4/s")
+                     .arg(app.name, workloadShapeName(app.shape))
+                     .arg(app.writers)
+                     .arg(app.writesPerSecond);
+    return parts.join(QStringLiteral(", "));
+}

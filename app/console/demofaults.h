@@ -1,0 +1,34 @@
+#pragma once
+
+#include <functional>
+
+#include <QObject>
+
+#include "foresight/cluster/localcluster.h"
+#include "foresight/failover/consolecontrol.h"
+#include "foresight/sim/faultinjector.h"
+
+// Faults that `foresightctl cluster fault` sends a demo (console-fault, docs/protocol.md 15.15).
+// The control API's thread receives them; they are applied on the thread that owns the cluster,
+// the same way as the window's Demo menu and a scenario apply theirs.
+
+// Applies a fault to the demo's simulated cluster: through the playing scenario when there is one
+// (so it is recorded and scored), else straight through the injector.
+using ApplyDemoFault
+    = std::function<foresight::Result<foresight::sim::AppliedFault>(const foresight::sim::ScenarioFault &)>;
+
+struct DemoFaultTarget
+{
+    foresight::LocalCluster *cluster = nullptr;
+    foresight::sim::FaultInjector *faults = nullptr;
+    ApplyDemoFault apply;
+};
+
+// Carries out one request on the calling thread (the cluster's): what was done as one sentence, or
+// InvalidArgument/NotFound saying why nothing was.
+foresight::Result<foresight::OperatorOutcome> applyDemoFault(const foresight::FaultRequest &request,
+                                                             const DemoFaultTarget &target);
+
+// A handler for ConsoleControlOptions::faults that runs applyDemoFault on `owner`'s thread. If that
+// thread's event loop stops first, the request is answered with an internal error.
+foresight::FaultHandler demoFaultHandler(QObject *owner, DemoFaultTarget target);

@@ -1,0 +1,130 @@
+// The demo applications' workload shapes: each writes the state its kind of application holds
+// (the session tokens, game state, user settings and history), its critical-key patterns
+// pick out part of it (so a warm replica holds a real subset), and the history's deletes only
+// ever remove entries it wrote.
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTest>
+
+#include "foresight/cluster/demoworkload.h"
+#include "foresight/state/keyvaluestate.h"
+
+using namespace foresight;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 kWrites = 4000;
+
+QList<DemoWrite> writesOf(WorkloadShape shape, int writer = 0)
+{
+    QRandomGenerator random(42);
+    QList<DemoWrite> writes;
+    for (qint64 n = 1; n <= kWrites; ++n)
+        writes.append(nextDemoWrite(shape, random, writer, n));
+    return writes;
+}
+
+// The share of writes whose key the shape's critical patterns match.
+double criticalShare(WorkloadShape shape, const QList<DemoWrite> &writes)
+{
+    KeyValueState state;
+    if (!state.setCriticalPatterns(criticalKeysOf(shape)))
+        return -1;
+    qsizetype critical = 0;
+    for (const DemoWrite &write : writes)
+        critical += state.isCritical(write.key) ? 1 : 0;
+    return double(critical) / double(writes.size());
+}
+
+} // namespace
+
+class TestDemoWorkload : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void everyShapeHasACriticalSubset_data()
+    {
+        QTest::addColumn<WorkloadShape>("shape");
+        QTest::newRow("web shop") << WorkloadShape::WebShop;
+        QTest::newRow("game state") << WorkloadShape::GameState;
+        QTest::newRow("user settings") << WorkloadShape::UserSettings;
+        QTest::newRow("history") << WorkloadShape::History;
+    }
+
+    void everyShapeHasACriticalSubset()
+    {
+        QFETCH(WorkloadShape, shape);
+        const double share = criticalShare(shape, writesOf(shape));
+        QVERIFY2(share > 0.05 && share < 0.5, qPrintable(u"critical share %1"_s.arg(share)));
+        QVERIFY(!workloadShapeName(shape).isEmpty());
+    }
+
+    void gameStateIsNumeric()
+    {
+        static const QRegularExpression number(u"^-?\\d+(\\.\\d+)?$"_s);
+        static const QRegularExpression position(u"^\\d+\\.\\d,\\d+\\.\\d$"_s);
+        QSet<QString> keys;
+        for (const DemoWrite &write : writesOf(WorkloadShape::GameState)) {
+            QVERIFY(write.value.has_value());
+            const QString value = QString::fromUtf8(*write.value);
+            if (write.key.contains(u"/pos/"_s))
+                QVERIFY2(position.match(value).hasMatch(), qPrintable(write.key + u" = "_s + value));
+            else
+                QVERIFY2(number.match(value).hasMatch(), qPrintable(write.key + u" = "_s + value));
+            keys.insert(write.key);
+        }
+        // A bounded set of keys rewritten over and over: 8 matches' ticks, 4 scores and 4 positions.
+        QVERIFY2(keys.size() <= 8 * 9 && keys.size() > 20, qPrintable(QString::number(keys.size())));
+    }
+
+    void userSettingsAreJsonDocuments()
+    {
+        qsizetype security = 0;
+        for (const DemoWrite &write : writesOf(WorkloadShape::UserSettings)) {
+            QVERIFY(write.value.has_value());
+            QJsonParseError error;
+            const QJsonDocument document = QJsonDocument::fromJson(*write.value, &error);
+            QVERIFY2(error.error == QJsonParseError::NoError && document.isObject(), qPrintable(write.key));
+            if (write.key.endsWith(u"/security"_s)) {
+                ++security;
+                QVERIFY(document.object().contains(u"mfa"_s));
+            } else {
+                QVERIFY2(write.key.endsWith(u"/preferences"_s), qPrintable(write.key));
+                QVERIFY(write.value->size() > 100);
+            }
+        }
+        QVERIFY(security > 0);
+    }
+
+    void historyAppendsAndDeletesOnlyWhatItWrote()
+    {
+        QSet<QString> present;
+        qint64 lastHead = 0;
+        qsizetype deletes = 0;
+        for (const DemoWrite &write : writesOf(WorkloadShape::History, 3)) {
+            QVERIFY2(write.key.startsWith(u"log-3/"_s), qPrintable(write.key));
+            if (write.key == u"log-3/head"_s) {
+                const qint64 head = write.value->toLongLong();
+                QVERIFY(head > lastHead);
+                lastHead = head;
+            } else if (!write.value) {
+                QVERIFY2(present.remove(write.key), qPrintable(write.key + u" deleted but never written"_s));
+                ++deletes;
+            } else {
+                QVERIFY2(!present.contains(write.key), qPrintable(write.key + u" written twice"_s));
+                present.insert(write.key);
+            }
+        }
+        QVERIFY(deletes > 100);
+        // The log keeps a bounded window of recent events.
+        QVERIFY2(present.size() < 600, qPrintable(QString::number(present.size())));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDemoWorkload)
+#include "tst_demoworkload.moc"
