@@ -20,6 +20,7 @@
 #include "psebench.h"
 #include "replicationbench.h"
 #include "riskbench.h"
+#include "simnetbench.h"
 
 namespace {
 
@@ -75,6 +76,10 @@ const Benchmark kBenchmarks[] = {
      "the console's live failure prediction on 500 synthetic hosts at 1 sample/s: per-host sample cost with "
      "the model vs without it, the share of a core that takes, and the time to train a model",
      &foresight::bench::runRiskBench},
+    {"simnet",
+     "the simulated network's forwarding (demo and training clusters): 64-byte round trip p50/p99 and bulk "
+     "throughput through a front on a latency-0 link vs direct loopback TCP, CPU per round trip and per MiB",
+     &foresight::bench::runSimnetBench},
 #ifdef FORESIGHT_BENCH_GUI
     {"gui",
      "the console window offscreen under 500 hosts and 2,000 replicas at 10 Hz: snapshot to painted frame p50/p99 "
@@ -150,7 +155,8 @@ int main(int argc, char *argv[])
                                              "Short run (500 ms per case, 200 ms warm-up) for smoke checks."));
     const QCommandLineOption roundsOption(QStringLiteral("rounds"),
                                           QStringLiteral("Rounds per side for round-based benchmarks (failover: "
-                                                         "default 50, 5 with --quick)."),
+                                                         "default 50, 5 with --quick; simnet: recorded round "
+                                                         "trips per case instead of --duration-ms)."),
                                           QStringLiteral("N"));
     const QCommandLineOption
         datasetsOption(QStringLiteral("datasets"),
