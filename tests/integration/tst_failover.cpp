@@ -91,16 +91,7 @@ private:
         return false;
     }
 
-    std::optional<Incident> lastIncident() const
-    {
-        auto store = ConsoleStore::open(storePath());
-        if (!store)
-            return std::nullopt;
-        auto incidents = (*store)->incidents(kTestApp, 1);
-        if (!incidents || incidents->isEmpty())
-            return std::nullopt;
-        return incidents->first();
-    }
+    std::optional<Incident> lastIncident() const { return foresight::testing::lastIncident(storePath(), kTestApp); }
 
     // Every acknowledged write is readable, with its value, through a client of the whole cluster.
     void verifyAcked(const QMap<QString, QByteArray> &acked)

@@ -84,16 +84,7 @@ private:
         return result;
     }
 
-    std::optional<Incident> lastIncident() const
-    {
-        auto store = ConsoleStore::open(storePath());
-        if (!store)
-            return std::nullopt;
-        auto incidents = (*store)->incidents(kTestApp, 1);
-        if (!incidents || incidents->isEmpty())
-            return std::nullopt;
-        return incidents->first();
-    }
+    std::optional<Incident> lastIncident() const { return foresight::testing::lastIncident(storePath(), kTestApp); }
 
 private Q_SLOTS:
     void init() { QVERIFY(m_dir.isValid()); }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <QList>
@@ -15,6 +16,7 @@
 #include "foresight/cluster/clusterconfig.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/failover/clusterengine.h"
+#include "foresight/storage/consolestore.h"
 
 namespace foresight::testing {
 
@@ -53,6 +55,19 @@ inline std::unique_ptr<ClusterEngine> startTestEngine(const LocalCluster &cluste
         return nullptr;
     }
     return std::move(*engine);
+}
+
+// The newest incident of app in the console store at storePath (a connection of this thread's
+// own, as the engine writes from another), if there is one yet.
+inline std::optional<Incident> lastIncident(const QString &storePath, const QString &app)
+{
+    auto store = ConsoleStore::open(storePath);
+    if (!store)
+        return std::nullopt;
+    auto incidents = (*store)->incidents(app, 1);
+    if (!incidents || incidents->isEmpty())
+        return std::nullopt;
+    return incidents->first();
 }
 
 inline const AppView *appOf(const std::shared_ptr<const ClusterSnapshot> &snapshot)
