@@ -81,12 +81,12 @@ std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const
     clusterOptions.workDir = workDir;
     clusterOptions.curve = options.curve;
     clusterOptions.timeScale = options.timeScale;
-    if (options.simulatedHosts) {
-        // Simulated hosts sit behind a simulated network, so partitions can be played.
-        clusterOptions.hostsDir = workDir + QStringLiteral("/hosts");
-        clusterOptions.simulatedNetwork = true;
-        clusterOptions.extraAgentArgs << QStringLiteral("--allow-fault-injection");
-    }
+    // Every demo takes faults (its menu, foresightctl, scenarios): the agents read their metrics
+    // from simulated hosts in <workDir>/hosts, sit behind a simulated network (so partitions can
+    // be played) and accept fault injection (corrupt).
+    clusterOptions.hostsDir = workDir + QStringLiteral("/hosts");
+    clusterOptions.simulatedNetwork = true;
+    clusterOptions.extraAgentArgs << QStringLiteral("--allow-fault-injection");
     auto started = LocalCluster::start(clusterOptions);
     if (!started) {
         std::fprintf(stderr, "foresight: cannot start the demo cluster: %s\n", qPrintable(started.error().message));
@@ -134,9 +134,7 @@ int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    DemoOptions clusterOptions = options;
-    clusterOptions.simulatedHosts = true; // faults from foresightctl need them
-    const std::unique_ptr<LocalCluster> started = startDemoCluster(clusterOptions, workDir);
+    const std::unique_ptr<LocalCluster> started = startDemoCluster(options, workDir);
     if (!started)
         return 1;
     LocalCluster &cluster = *started;

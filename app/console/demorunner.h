@@ -20,10 +20,6 @@ struct DemoOptions
     int refreshMs = 500;
     bool ansi = true; // redraw in place (a terminal) or print blocks (a log)
     QString workDir;  // empty: a temporary directory, removed afterwards
-    // The agents read their host metrics from simulated hosts in <workDir>/hosts (which a
-    // sim::FaultInjector advances and degrades) and accept fault injection
-    // (--allow-fault-injection): a scenario needs both, the window's Demo menu the hosts.
-    bool simulatedHosts = false;
     // The control API's ipc:// endpoint (foresightctl cluster ...); empty: the default one.
     QString controlUrl;
     // The cluster's time runs this many times as fast (LocalCluster::Options::timeScale); the
@@ -34,7 +30,8 @@ struct DemoOptions
 // Lets this thread's events run (the cluster's processes, foresightctl's faults), then sleeps ms.
 void pumpEvents(int ms);
 
-// Starts the demo's four agents in workDir, saying so on stderr; nullptr (after saying why) when
+// Starts the demo's four agents in workDir, on simulated hosts behind a simulated network and
+// open to fault injection, saying so on stderr; nullptr (after saying why) when
 // they cannot start.
 std::unique_ptr<foresight::LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir);
 

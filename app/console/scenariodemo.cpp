@@ -74,9 +74,7 @@ int runHeadlessScenario(const DemoOptions &options,
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    DemoOptions clusterOptions = options;
-    clusterOptions.simulatedHosts = true;
-    const std::unique_ptr<LocalCluster> cluster = startDemoCluster(clusterOptions, workDir);
+    const std::unique_ptr<LocalCluster> cluster = startDemoCluster(options, workDir);
     if (!cluster)
         return 1;
     const QString appName = demoApp();

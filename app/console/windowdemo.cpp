@@ -281,9 +281,7 @@ int runWindowDemo(const DemoOptions &options,
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    DemoOptions clusterOptions = options;
-    clusterOptions.simulatedHosts = true;
-    const std::unique_ptr<LocalCluster> started = startDemoCluster(clusterOptions, workDir);
+    const std::unique_ptr<LocalCluster> started = startDemoCluster(options, workDir);
     if (!started)
         return 1;
     LocalCluster &cluster = *started;
