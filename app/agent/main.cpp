@@ -122,7 +122,13 @@ int main(int argc, char *argv[])
                        "With --time-scale: the real Unix time in ms from which the scaled clock runs (default: when "
                        "the agent starts); a local cluster passes its own so its agents and console agree."),
                    QStringLiteral("ms"));
-    parser.addOptions({config,
+    const QCommandLineOption predictionRate(
+        QStringLiteral("prediction-rate"),
+        QStringLiteral("The Predictive State Engine (forecasts, model divergence, the predicted overlay at promotion) "
+                       "learns from at most <N> deltas per second and application (default 500; 0 turns it off)."),
+        QStringLiteral("N"));
+    parser.addOptions({predictionRate,
+                       config,
                        name,
                        listen,
                        sdk,
@@ -184,6 +190,12 @@ int main(int argc, char *argv[])
         options.timeOriginWallMs = parser.value(timeOrigin).toLongLong(&ok);
         if (!ok)
             return die(QStringLiteral("--time-origin takes a Unix time in milliseconds"));
+    }
+    if (parser.isSet(predictionRate)) {
+        bool ok = false;
+        options.predictionRate = parser.value(predictionRate).toInt(&ok);
+        if (!ok || options.predictionRate < 0 || options.predictionRate > 100'000)
+            return die(QStringLiteral("--prediction-rate takes a whole number from 0 to 100000, e.g. 500"));
     }
     for (const QString &appName : parser.values(primary)) {
         foresight::AppAssignment assignment;

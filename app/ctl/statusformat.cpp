@@ -65,6 +65,35 @@ QString formatStatus(const QCborMap &status)
                               text(primary, "heard-ms-ago"),
                               text(primary, "catch-up"));
         }
+        const QCborMap model = app.value(QStringLiteral("prediction")).toMap();
+        if (!model.isEmpty()) {
+            const QString divergence = app.contains(QStringLiteral("divergence"))
+                                           ? QStringLiteral(", divergence from the primary's %1 (%2 keys compared)")
+                                                 .arg(app.value(QStringLiteral("divergence")).toDouble(), 0, 'f', 3)
+                                                 .arg(text(app, "divergence-keys"))
+                                           : QString();
+            lines << QStringLiteral("    model %1: learnt from %2 deltas (%3 skipped), %4 keys forecast%5")
+                         .arg(text(model, "model").isEmpty() ? QStringLiteral("none yet") : text(model, "model"),
+                              text(model, "observed"),
+                              text(model, "skipped"),
+                              text(model, "keys"),
+                              divergence);
+        }
+        const QCborMap overlay = app.value(QStringLiteral("overlay")).toMap();
+        if (!overlay.isEmpty()) {
+            lines << QStringLiteral("    PREDICTED overlay for the gap %1..%2: %3 values predicted, %4 still served, "
+                                    "%5 right, %6 wrong, %7 overwritten by clients%8")
+                         .arg(text(overlay, "gap-from"),
+                              text(overlay, "gap-to"),
+                              text(overlay, "applied"),
+                              text(overlay, "pending"),
+                              text(overlay, "right"),
+                              text(overlay, "wrong"),
+                              text(overlay, "overwritten"),
+                              overlay.value(QStringLiteral("reconciled")).toBool()
+                                  ? QStringLiteral(" (reconciled from %1)").arg(text(overlay, "reconciled-from"))
+                                  : QString());
+        }
         const QCborMap stored = app.value(QStringLiteral("stored-snapshot")).toMap();
         if (!stored.isEmpty()) {
             lines << QStringLiteral("    stored snapshot: seq %1, %2 entries, digest %3")

@@ -205,7 +205,7 @@ void TestConsoleStore::createsWalStore()
     RawDb raw(storePath());
     QVERIFY(raw.isOpen());
     QCOMPARE(raw.scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
-    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 2);
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 3);
 }
 
 void TestConsoleStore::configSaveLoad()
@@ -770,7 +770,7 @@ void TestConsoleStore::upgradesVersion1()
         QCOMPARE((*store)->journalAbout(u"shop"_s, {}, 0, 1'800'000'000'000)->size(), 1);
     }
     RawDb raw(storePath());
-    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 2);
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 3);
     // Opening again finds it current and keeps what the upgrade wrote.
     auto store = ConsoleStore::open(storePath(), m_clock);
     QVERIFY2(store, qPrintable(errorText(store)));

@@ -20,6 +20,8 @@ Agent::Impl::Impl(const AgentOptions &options, Clock &clock)
     , m_sdk(m_context, zmq::socket_type::router)
 {
     m_startedMs = clock.monotonicMs();
+    if (options.predictionRate > 0)
+        m_predictions = std::make_unique<PredictionWorker>(options.predictionRate);
 }
 
 Status Agent::Impl::bindSockets()
@@ -223,6 +225,9 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     case MessageType::Error:
         handleReplicaError(in.routing.value(0), message);
         return;
+    case MessageType::GapDeltas:
+        handleGapDeltas(in.routing.value(0), message);
+        return;
     case MessageType::Status:
         handleStatus(route, message);
         return;
@@ -282,12 +287,14 @@ bool Agent::Impl::allowed(const QString &role, SocketKind kind, MessageType type
     // Replication (and the errors replicas report upstream) flows only between agents, on the
     // listen socket, whose replies go back the same way.
     const bool replication = kind == SocketKind::Api
-                             && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error);
+                             && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error
+                                 || type == MT::GapDeltas);
     const bool status = type == MT::Status;
     const bool ping = kind == SocketKind::Api && type == MT::Ping;
     if (role == QLatin1String("admin"))
         return !(kind == SocketKind::Sdk
-                 && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error || type == MT::Ping));
+                 && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error || type == MT::Ping
+                     || type == MT::GapDeltas));
     if (role == QLatin1String("agent"))
         return session || replication || status || sdk || ping;
     if (role == QLatin1String("client"))

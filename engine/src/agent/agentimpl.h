@@ -18,6 +18,7 @@
 #include <QHash>
 
 #include "agent/peerprober.h"
+#include "agent/predictionworker.h"
 #include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
 #include "foresight/metrics/hostmetrics.h"
@@ -58,6 +59,7 @@ struct ReplicaLink
     qsizetype batchBytes = 0;
     std::uint64_t snapshotSeq = 0; // cold: seq of the last snapshot sent
     std::int64_t snapshotSentMs = 0;
+    std::int64_t forecastsSentMs = 0; // hot, warm: the model's forecasts, for its divergence
 };
 
 struct PendingWrite
@@ -86,6 +88,33 @@ struct Upstream
     std::int64_t lastAckSentMs = 0;
     std::int64_t lastHelloMs = -1'000'000;
     bool ackDue = false;
+};
+
+// A value the Predictive State Engine predicted at promotion, for a key the gap probably changed:
+// served marked as predicted, never part of the state (nor its digest), until a client writes the
+// key or the real deltas of the gap arrive (predictionside.cpp).
+struct SpeculativeValue
+{
+    QByteArray value;
+    double confidence = 0;
+    double numeric = 0;       // the predicted number value was written from
+    double typicalChange = 0; // the tolerance of "right": half of it
+    std::uint64_t basedOnSeq = 0;
+};
+
+// The overlay a promotion with a sequence gap applied, and how it turned out.
+struct SpeculativeOverlay
+{
+    std::uint64_t gapEpoch = 0;              // the epoch the missing deltas belong to (the state's at promotion)
+    std::uint64_t gapFrom = 0;               // the first missing sequence number
+    std::uint64_t gapTo = 0;                 // the old primary's last known one
+    QHash<QString, SpeculativeValue> values; // still speculative
+    qint64 applied = 0;                      // predictions made
+    qint64 right = 0;                        // confirmed by the real deltas, within tolerance
+    qint64 wrong = 0;                        // contradicted (another value, or the key did not change)
+    qint64 overwritten = 0;                  // a client wrote the key first: never checked
+    bool reconciled = false;
+    QString reconciledFrom; // the agent whose log supplied the real deltas
 };
 
 struct AppCounters
@@ -130,6 +159,13 @@ struct AppInstance
     std::unique_ptr<Upstream> upstream;
     QString lastStoreError;
     std::optional<SnapshotInfo> lastStored;
+    // replica: its model's divergence from the primary's forecasts, smoothed; -1 until measured
+    double divergence = -1;
+    int divergenceKeys = 0; // keys compared in the last forecasts message
+    // primary promoted with a gap
+    std::optional<SpeculativeOverlay> overlay;
+    // demoted primary: its history, until the new primary has asked for a gap in it
+    std::unique_ptr<DeltaLog> formerLog;
 };
 
 // A console that asked for this agent's heartbeats.
@@ -176,6 +212,8 @@ public:
 
     // primaryside.cpp
     void handleWrite(const ReplyRoute &route, const protocol::Message &message);
+    // Applies a new change of this primary: state, log, digests, the replicas' batches, the model.
+    Status appendDelta(AppInstance &app, const StateDelta &delta);
     void handleGet(const ReplyRoute &route, const protocol::Message &message);
     void handleReplicaHello(const QByteArray &identity, const protocol::Message &message);
     void handleReplicaAck(const QByteArray &identity, const protocol::Message &message);
@@ -205,6 +243,26 @@ public:
     void storeColdSnapshot(const Snapshot &snapshot);
     void collectStoredSnapshots();
     SnapshotWriter &snapshots();
+
+    // predictionside.cpp
+    PredictionWorker *predictions() { return m_predictions.get(); }
+    void learn(const AppInstance &app, const StateDelta &delta);
+    void sendForecasts(AppInstance &app, ReplicaLink &link);
+    void handleForecasts(AppInstance &app, const protocol::Message &message);
+    // At promotion: predicted values for the keys the gap up to gapTo most probably changed.
+    void applySpeculativeOverlay(AppInstance &app, std::uint64_t gapTo);
+    // At a hello: asks a replica that still holds the gap's deltas for them.
+    void requestGapDeltas(AppInstance &app,
+                          const QByteArray &identity,
+                          std::uint64_t replicaSeq,
+                          std::uint64_t replicaSeqEpoch);
+    void handleGapRequest(AppInstance &app, const protocol::Message &message);
+    void handleGapDeltas(const QByteArray &identity, const protocol::Message &message);
+    // A client wrote key: its predicted value, if any, is no longer served.
+    void dropSpeculative(AppInstance &app, const QString &key);
+    void addPredictionStatus(const AppInstance &app, QCborMap &status) const;
+    // Appends a write made by this primary itself (not a client) and streams it to the replicas.
+    Status applyOwnWrite(AppInstance &app, const QString &key, DeltaOp op, const QByteArray &value);
 
     // heartbeats.cpp
     void handleSubscribe(const ReplyRoute &route, const protocol::Message &message);
@@ -261,6 +319,7 @@ public:
     std::array<HeartbeatRound, kHeartbeatRounds> m_heartbeatRounds{}; // slot seq % kHeartbeatRounds
     std::unique_ptr<HostMetricsReader> m_hostMetrics;                 // sampled once per heartbeat round
     std::unique_ptr<PeerProber> m_prober;                             // created by the first `peers` message
+    std::unique_ptr<PredictionWorker> m_predictions;                  // null with --prediction-rate 0
     std::atomic<bool> m_stop{false};
 };
 

@@ -205,13 +205,15 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
     auto maxValue = intField(json, "maxValueBytes", int(options.maxValueBytes), 1, 512 * 1024 * 1024, sourceName);
     // At most 1 s: replicas re-introduce themselves after 3 s of silence, primaries drop links after 5 s.
     auto ackInterval = intField(json, "replicaAckIntervalMs", options.replicaAckIntervalMs, 1, 1000, sourceName);
-    for (const auto *result : {&maxMessage, &maxValue, &ackInterval}) {
+    auto predictionRate = intField(json, "predictionRate", options.predictionRate, 0, 100'000, sourceName);
+    for (const auto *result : {&maxMessage, &maxValue, &ackInterval, &predictionRate}) {
         if (!*result)
             return std::unexpected(result->error());
     }
     options.maxMessageBytes = *maxMessage;
     options.maxValueBytes = *maxValue;
     options.replicaAckIntervalMs = *ackInterval;
+    options.predictionRate = *predictionRate;
     if (json.contains(QLatin1String("timeScale"))) {
         if (!json.value(QLatin1String("timeScale")).isDouble())
             return fail(ErrorCode::InvalidArgument,

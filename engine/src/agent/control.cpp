@@ -84,12 +84,20 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
         app.replicas.clear();
     }
     const bool tierChanged = app.tier != assignment.tier;
+    const bool wasPrimary = app.role == Role::Primary && !created;
     app.role = Role::Replica;
     app.tier = assignment.tier;
     app.fenced = false;
     app.fencedReason.clear();
     app.state.setSequencing(app.tier == Tier::Warm ? KeyValueState::Sequencing::AllowGaps
                                                    : KeyValueState::Sequencing::Strict);
+    if (wasPrimary && !app.log.isEmpty()) {
+        // A demoted primary's log may hold the real deltas of a gap its successor stands in for
+        // with predictions: kept aside until the new primary has asked (predictionside.cpp).
+        app.formerLog = std::make_unique<DeltaLog>(std::move(app.log));
+        app.log = DeltaLog();
+        app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
+    }
     if (tierChanged && !created) {
         // A replica's contents depend on its tier (warm holds critical keys only): start over.
         app.state.clear();
@@ -226,6 +234,8 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     if (requested.isInteger() && std::uint64_t(requested.toInteger()) > epoch)
         epoch = std::uint64_t(requested.toInteger());
     const Tier formerTier = app->tier;
+    // The old primary's last known position, as its console saw it: beyond ours is a gap.
+    const auto primarySeq = std::uint64_t(message.body.value(QStringLiteral("primary-seq")).toInteger(0));
     app->upstream.reset();
     app->role = Role::Primary;
     app->tier = Tier::None;
@@ -247,6 +257,7 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         else
             leaseRefused = until.error().message;
     }
+    applySpeculativeOverlay(*app, primarySeq);
     const std::int64_t leaseLeftMs = qMax<std::int64_t>(0, app->leaseUntilMs - now());
     qCWarning(lcAgent) << appName << ": promoted from" << tierName(formerTier) << "to primary at epoch" << epoch
                        << "sequence" << app->state.seq() << "lease left" << leaseLeftMs << "ms";
@@ -261,6 +272,8 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     body.insert(QStringLiteral("lease-left-ms"), qint64(leaseLeftMs));
     if (!leaseRefused.isEmpty())
         body.insert(QStringLiteral("lease-refused"), leaseRefused);
+    if (app->overlay)
+        body.insert(QStringLiteral("predicted"), app->overlay->applied);
     reply(route, Message{MessageType::Ok, body});
 }
 
@@ -407,6 +420,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
                             {QStringLiteral("heard-ms-ago"), qint64(t - up.lastHeardMs)},
                             {QStringLiteral("catch-up"), up.mode}});
     }
+    addPredictionStatus(app, map);
     if (app.lastStored) {
         map.insert(QStringLiteral("stored-snapshot"),
                    QCborMap{{QStringLiteral("seq"), qint64(app.lastStored->seq)},
@@ -538,6 +552,8 @@ void Agent::Impl::handleRelease(const ReplyRoute &route, const Message &message)
     qCInfo(lcAgent) << "released" << appName << "(" << roleName(app.role) << tierName(app.tier) << ")";
     // The loop may still hold a pointer to it from this round's poll: it is destroyed next round.
     app.upstream.reset();
+    if (m_predictions)
+        m_predictions->forget(it->first);
     m_released.push_back(std::move(it->second));
     m_apps.erase(it);
     reply(route, protocol::makeOk(route.requestId));

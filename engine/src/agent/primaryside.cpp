@@ -129,25 +129,42 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     } else {
         delta.op = DeltaOp::Delete;
     }
-    if (auto ok = app->state.apply(delta); !ok) {
+    if (auto ok = appendDelta(*app, delta); !ok) {
         replyError(route, ok.error().code, ok.error().message);
         return;
     }
-    app->log.append(delta);
     ++app->counters.writes;
-    app->recentPositions.push_back({delta.seq, app->state.digest(), app->state.criticalDigest()});
-    while (app->recentPositions.size() > kDigestHistory)
-        app->recentPositions.pop_front();
+    dropSpeculative(*app, key);
+
+    if (ack == QLatin1String("primary") || app->config.syncReplicas == 0) {
+        QCborMap body = withId(route.requestId);
+        body.insert(QStringLiteral("epoch"), qint64(delta.epoch));
+        body.insert(QStringLiteral("seq"), qint64(delta.seq));
+        reply(route, Message{MessageType::WriteAck, body});
+        ++app->counters.ackedWrites;
+        return;
+    }
+    app->pending.push_back(PendingWrite{delta.seq, delta.epoch, route, now() + app->config.ackTimeoutMs});
+}
+
+Status Agent::Impl::appendDelta(AppInstance &app, const StateDelta &delta)
+{
+    if (auto ok = app.state.apply(delta); !ok)
+        return ok;
+    app.log.append(delta);
+    app.recentPositions.push_back({delta.seq, app.state.digest(), app.state.criticalDigest()});
+    while (app.recentPositions.size() > kDigestHistory)
+        app.recentPositions.pop_front();
 
     QCborMap encoded;
     std::optional<bool> critical; // computed once, and only if a warm replica asks
     bool encodedReady = false;
-    for (ReplicaLink &link : app->replicas) {
+    for (ReplicaLink &link : app.replicas) {
         if (link.tier == Tier::Cold)
             continue;
         if (link.tier == Tier::Warm) {
             if (!critical)
-                critical = app->state.isCritical(key);
+                critical = app.state.isCritical(delta.key);
             if (!*critical)
                 continue;
         }
@@ -159,21 +176,25 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
         link.batchBytes += delta.byteSize();
     }
     // A burst of large values flushes early, so no batch outgrows the message limit.
-    for (ReplicaLink &link : app->replicas) {
+    for (ReplicaLink &link : app.replicas) {
         // A failed send is noticed, and the link dropped, by the next flushAndExpire().
         if (link.batchBytes >= kMaxBatchBytes || link.batch.size() >= kMaxItemsPerMessage)
-            (void) flushLink(*app, link);
+            (void) flushLink(app, link);
     }
+    learn(app, delta);
+    return {};
+}
 
-    if (ack == QLatin1String("primary") || app->config.syncReplicas == 0) {
-        QCborMap body = withId(route.requestId);
-        body.insert(QStringLiteral("epoch"), qint64(delta.epoch));
-        body.insert(QStringLiteral("seq"), qint64(delta.seq));
-        reply(route, Message{MessageType::WriteAck, body});
-        ++app->counters.ackedWrites;
-        return;
-    }
-    app->pending.push_back(PendingWrite{delta.seq, delta.epoch, route, now() + app->config.ackTimeoutMs});
+Status Agent::Impl::applyOwnWrite(AppInstance &app, const QString &key, DeltaOp op, const QByteArray &value)
+{
+    StateDelta delta;
+    delta.epoch = app.epoch;
+    delta.seq = app.state.seq() + 1;
+    delta.timestampMs = m_clock.wallMs();
+    delta.key = key;
+    delta.op = op;
+    delta.value = value;
+    return appendDelta(app, delta);
 }
 
 void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
@@ -198,11 +219,22 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
     // A fenced or lease-less primary's state may be stale: reading it would be a stale read.
     if (!refuseUnlessServing(route, *app))
         return;
-    const auto value = app->state.get(message.body.value(QStringLiteral("key")).toString());
+    const QString key = message.body.value(QStringLiteral("key")).toString();
     QCborMap body = withId(route.requestId);
-    body.insert(QStringLiteral("found"), value.has_value());
-    if (value)
-        body.insert(QStringLiteral("value"), *value);
+    const auto predicted = app->overlay ? app->overlay->values.constFind(key)
+                                        : QHash<QString, SpeculativeValue>::const_iterator();
+    if (app->overlay && predicted != app->overlay->values.cend()) {
+        // Served, but never as if it were real: the client is told, with the model's confidence.
+        body.insert(QStringLiteral("found"), true);
+        body.insert(QStringLiteral("value"), predicted->value);
+        body.insert(QStringLiteral("predicted"), true);
+        body.insert(QStringLiteral("confidence"), predicted->confidence);
+    } else {
+        const auto value = app->state.get(key);
+        body.insert(QStringLiteral("found"), value.has_value());
+        if (value)
+            body.insert(QStringLiteral("value"), *value);
+    }
     body.insert(QStringLiteral("epoch"), qint64(app->epoch));
     body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
     reply(route, Message{MessageType::GetReply, body});
@@ -289,6 +321,11 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
     else
         link.mode = (atSamePoint || logMatches) ? QStringLiteral("log") : QStringLiteral("snapshot");
 
+    if (message.body.contains(QStringLiteral("former-seq")))
+        requestGapDeltas(*app,
+                         identity,
+                         std::uint64_t(message.body.value(QStringLiteral("former-seq")).toInteger()),
+                         std::uint64_t(message.body.value(QStringLiteral("former-epoch")).toInteger()));
     dropLink(*app, identity, QString()); // a re-hello replaces the old link
     auto &stored = app->replicas[identity] = link;
     stored.sentSeq = replicaSeq;
@@ -581,6 +618,7 @@ void Agent::Impl::flushAndExpire()
                 continue;
             if (!flushLink(app, link))
                 broken.append({link.identity, QStringLiteral("replica unreachable")});
+            sendForecasts(app, link);
         }
         for (const auto &[identity, why] : broken)
             dropLink(app, identity, why);

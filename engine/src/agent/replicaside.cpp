@@ -54,6 +54,12 @@ void Agent::Impl::sendHello(AppInstance &app)
     body.insert(QStringLiteral("epoch"), qint64(app.epoch));
     body.insert(QStringLiteral("seq"), qint64(app.state.seq()));
     body.insert(QStringLiteral("seq-epoch"), qint64(app.state.epoch()));
+    if (app.formerLog) {
+        // What this agent wrote as primary: a successor promoted with a gap asks for it.
+        body.insert(QStringLiteral("former-seq"), qint64(app.formerLog->lastSeq()));
+        body.insert(QStringLiteral("former-epoch"),
+                    qint64(app.formerLog->epochAt(app.formerLog->lastSeq()).value_or(0)));
+    }
     up.welcomed = false;
     up.snapshotPending = false;
     up.incoming.reset();
@@ -176,6 +182,7 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
             }
             if (app.tier == Tier::Hot)
                 app.log.append(*delta);
+            learn(app, *delta);
         }
         const auto upto = std::uint64_t(message.body.value(QStringLiteral("upto")).toInteger());
         if (app.tier == Tier::Warm && upto > app.state.seq())
@@ -235,6 +242,9 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
             return;
         }
         app.log.clear();
+        app.divergence = -1;
+        if (m_predictions)
+            m_predictions->forget(app.name); // its history no longer leads to this state
         if (app.tier == Tier::Cold)
             storeColdSnapshot(snapshot);
         up.snapshotPending = false;
@@ -251,6 +261,14 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
             up.welcomed = false; // retried by replicaTimers()
         return;
     }
+    case MessageType::Forecasts:
+        if (up.welcomed)
+            handleForecasts(app, message);
+        return;
+    case MessageType::GapRequest:
+        // Before the welcome, by design: the history it asks for is the one held now.
+        handleGapRequest(app, message);
+        return;
     default:
         ++m_rejects.malformed;
         return;

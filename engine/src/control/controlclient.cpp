@@ -109,12 +109,15 @@ Result<QCborMap> ControlClient::assign(const AppAssignment &assignment)
 Result<QCborMap> ControlClient::promote(const QString &app,
                                         std::optional<std::uint64_t> epoch,
                                         int leaseMs,
-                                        std::optional<LeaseAnchor> anchor)
+                                        std::optional<LeaseAnchor> anchor,
+                                        std::optional<std::uint64_t> primarySeq)
 {
     QCborMap body;
     body.insert(QStringLiteral("app"), app);
     if (epoch)
         body.insert(QStringLiteral("epoch"), qint64(*epoch));
+    if (primarySeq)
+        body.insert(QStringLiteral("primary-seq"), qint64(*primarySeq));
     if (leaseMs > 0) {
         body.insert(QStringLiteral("lease-ms"), leaseMs);
         if (auto ok = insertAnchor(body, anchor); !ok)

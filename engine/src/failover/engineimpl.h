@@ -111,6 +111,9 @@ struct AppRuntime
     // The incident being recorded, until its first acknowledged write.
     qint64 incidentId = 0;
     std::optional<Incident> incident;
+    // The incident whose new primary serves a speculative overlay: kept past the incident's end
+    // (its first acknowledged write), until the real deltas have judged the predictions.
+    std::optional<Incident> overlayIncident;
     std::uint64_t ackedWritesAtPromotion = 0;
     QString formerPrimary;              // rejoins as a replica once heard again
     std::uint64_t formerPrimarySeq = 0; // its last reported position
@@ -178,6 +181,10 @@ private:
     void onReply(const QString &agent, const failover::AgentLink::Reply &reply);
     void updateSuspicion();
     void checkIntegrity(failover::AppRuntime &app, const QString &agent, const QCborMap &status);
+    // The model divergence a replica reports (and the primary's: its hot replicas' lowest).
+    void noteDivergence(failover::AppRuntime &app, const QString &agent, const QCborMap &status);
+    // How the primary's speculative overlay turned out, into its incident.
+    void noteOverlay(failover::AppRuntime &app, const QCborMap &primaryStatus);
     void checkReplicasAsThePrimarySeesThem(failover::AppRuntime &app, const QCborMap &primaryStatus);
     std::optional<QCborMap> appStatus(const QString &agent, const QString &app) const;
     bool reachable(const QString &agent) const;

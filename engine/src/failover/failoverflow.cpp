@@ -497,6 +497,10 @@ void ClusterEngine::Impl::tryPromote(AppRuntime &app)
     QCborMap body;
     body.insert(QStringLiteral("app"), app.config.name);
     body.insert(QStringLiteral("epoch"), qint64(app.nextEpoch));
+    // The old primary's last reported position: a candidate behind it fills the gap with its
+    // model's predictions, marked as such (the speculative overlay).
+    if (auto former = appStatus(app.primary, app.config.name))
+        body.insert(QStringLiteral("primary-seq"), qint64(uintField(*former, "seq")));
     body.insert(QStringLiteral("lease-ms"), m_settings.leaseMs);
     body.insert(QStringLiteral("heartbeat"), qint64(candidate.last->seq));
     body.insert(QStringLiteral("incarnation"), qint64(candidate.last->incarnation));
@@ -582,7 +586,11 @@ void ClusterEngine::Impl::onPromoted(AppRuntime &app, const QString &agent, cons
         app.incident->formerTier = reply.value(QStringLiteral("former-tier")).toString();
         app.incident->ackedWritesLost = qint64(ackedByHot > app.promotedSeq ? ackedByHot - app.promotedSeq : 0);
         app.incident->seqGap = qint64(formerSeq > app.promotedSeq ? formerSeq - app.promotedSeq : 0);
+        app.incident->predicted = reply.value(QStringLiteral("predicted")).toInteger(0);
         saveIncident(app);
+        app.overlayIncident.reset();
+        if (app.incident->predicted > 0)
+            app.overlayIncident = app.incident;
     }
     journal(QStringLiteral("promotion"),
             app.config.name,

@@ -1,9 +1,11 @@
 // What the engine learns from heartbeats: who is alive (phi-accrual), where every application's
 // copies stand, and whether a replica's digest agrees with its primary's at the same position.
 
+#include <algorithm>
 #include <cmath>
 
 #include <QCborArray>
+#include <QJsonObject>
 
 #include "failover/engineimpl.h"
 #include "foresight/core/logging.h"
@@ -87,8 +89,10 @@ void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &hear
                 app.primaryDigests.erase(app.primaryDigests.begin());
             grantLease(app, agent, heartbeat);
             checkReplicasAsThePrimarySeesThem(app, *status);
+            noteOverlay(app, *status);
         } else {
             checkIntegrity(app, agent.config.name, *status);
+            noteDivergence(app, agent.config.name, *status);
         }
     }
     sendPeers(agent);
@@ -142,6 +146,65 @@ void ClusterEngine::Impl::checkIntegrity(AppRuntime &app, const QString &agent, 
                 agent,
                 QStringLiteral("integrity mismatch: %1; excluded from promotion").arg(note));
     app.integrityFailures.insert(agent, note);
+}
+
+void ClusterEngine::Impl::noteDivergence(AppRuntime &app, const QString &agent, const QCborMap &status)
+{
+    const QCborValue reported = status.value(QStringLiteral("divergence"));
+    if (!reported.isDouble() && !reported.isInteger())
+        return; // not measured (yet): an operator's value, if any, stands
+    app.divergence.insert(agent, std::clamp(reported.toDouble(), 0.0, 1.0));
+    // The primary's divergence is its hot replicas' lowest: when even the replica holding every
+    // delta predicts differently, the primary's stream (or model) is the odd one out.
+    std::optional<double> lowest;
+    for (const auto &[name, runtime] : m_agents) {
+        const auto replica = runtime.apps.find(app.config.name);
+        if (name == app.primary || replica == runtime.apps.end()
+            || replica->value(QStringLiteral("tier")).toString() != tierName(Tier::Hot)
+            || !app.divergence.contains(name))
+            continue;
+        lowest = std::min(lowest.value_or(1.0), app.divergence.value(name));
+    }
+    if (lowest)
+        app.primaryDivergence = *lowest;
+}
+
+void ClusterEngine::Impl::noteOverlay(AppRuntime &app, const QCborMap &primaryStatus)
+{
+    const QCborMap overlay = primaryStatus.value(QStringLiteral("overlay")).toMap();
+    if (overlay.isEmpty() || !app.overlayIncident || app.overlayIncident->newPrimary != app.primary
+        || app.overlayIncident->epoch != app.epoch)
+        return;
+    Incident &incident = *app.overlayIncident;
+    const qint64 right = overlay.value(QStringLiteral("right")).toInteger();
+    const qint64 wrong = overlay.value(QStringLiteral("wrong")).toInteger();
+    if (right == incident.predictionsRight && wrong == incident.predictionsWrong)
+        return;
+    incident.predicted = overlay.value(QStringLiteral("applied")).toInteger();
+    incident.predictionsRight = right;
+    incident.predictionsWrong = wrong;
+    if (app.incident && app.incident->id == incident.id) {
+        app.incident->predicted = incident.predicted;
+        app.incident->predictionsRight = right;
+        app.incident->predictionsWrong = wrong;
+    }
+    if (m_store)
+        m_store->post([copy = incident](ConsoleStore &store) { (void) store.updateIncident(copy); });
+    journal(QStringLiteral("prediction"),
+            app.config.name,
+            app.primary,
+            QStringLiteral("the real deltas of the gap arrived from %1: %2 of %3 predicted values were right, %4 wrong")
+                .arg(overlay.value(QStringLiteral("reconciled-from")).toString())
+                .arg(right)
+                .arg(incident.predicted)
+                .arg(wrong),
+            QJsonObject{{QStringLiteral("incident"), incident.id},
+                        {QStringLiteral("predicted"), incident.predicted},
+                        {QStringLiteral("right"), right},
+                        {QStringLiteral("wrong"), wrong},
+                        {QStringLiteral("overwritten"), overlay.value(QStringLiteral("overwritten")).toInteger()}});
+    if (overlay.value(QStringLiteral("reconciled")).toBool())
+        app.overlayIncident.reset();
 }
 
 void ClusterEngine::Impl::checkReplicasAsThePrimarySeesThem(AppRuntime &app, const QCborMap &primaryStatus)

@@ -201,6 +201,8 @@ Result<ReadResult> Client::get(const QString &key)
         result.value = reply->body.value(QStringLiteral("value")).toByteArray();
     result.epoch = std::uint64_t(reply->body.value(QStringLiteral("epoch")).toInteger());
     result.seq = std::uint64_t(reply->body.value(QStringLiteral("seq")).toInteger());
+    result.predicted = reply->body.value(QStringLiteral("predicted")).toBool();
+    result.confidence = result.predicted ? reply->body.value(QStringLiteral("confidence")).toDouble() : 0.0;
     return result;
 }
 

@@ -64,6 +64,13 @@ QStringList upgradeFrom(int version)
             QStringLiteral("CREATE INDEX host_samples_by_time ON host_samples (wall_ms)"),
             QStringLiteral("CREATE INDEX journal_by_time ON journal (wall_ms)"),
         };
+    case 2:
+        // How the speculative overlay of a promotion with a gap turned out (issue 4 part 3).
+        return {
+            QStringLiteral("ALTER TABLE incidents ADD COLUMN predicted INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE incidents ADD COLUMN predictions_right INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE incidents ADD COLUMN predictions_wrong INTEGER NOT NULL DEFAULT 0"),
+        };
     default:
         return {};
     }

@@ -127,7 +127,8 @@ JournalEntry readJournalEntry(const QSqlQuery &query, const QString &path)
 }
 
 constexpr auto kIncidentColumns = "id, app, old_primary, new_primary, former_tier, epoch, detected_ms, decided_ms, "
-                                  "promoted_ms, first_ack_ms, acked_writes_lost, seq_gap, summary, acknowledged";
+                                  "promoted_ms, first_ack_ms, acked_writes_lost, seq_gap, summary, acknowledged, "
+                                  "predicted, predictions_right, predictions_wrong";
 
 Incident readIncident(const QSqlQuery &query)
 {
@@ -146,6 +147,9 @@ Incident readIncident(const QSqlQuery &query)
     incident.seqGap = query.value(11).toLongLong();
     incident.summary = query.value(12).toString();
     incident.acknowledged = query.value(13).toBool();
+    incident.predicted = query.value(14).toLongLong();
+    incident.predictionsRight = query.value(15).toLongLong();
+    incident.predictionsWrong = query.value(16).toLongLong();
     return incident;
 }
 
@@ -176,6 +180,9 @@ void bindIncident(QSqlQuery &query, const Incident &incident, int first)
     query.bindValue(first + 10, incident.seqGap);
     query.bindValue(first + 11, text(incident.summary));
     query.bindValue(first + 12, incident.acknowledged ? 1 : 0);
+    query.bindValue(first + 13, incident.predicted);
+    query.bindValue(first + 14, incident.predictionsRight);
+    query.bindValue(first + 15, incident.predictionsWrong);
 }
 
 } // namespace
@@ -547,12 +554,13 @@ Result<qint64> ConsoleStore::createIncident(const Incident &incident)
     // for the disk) is kept; otherwise SQLite assigns the next one.
     auto query = m_impl->prepare(
         QStringLiteral("INSERT INTO incidents (app, old_primary, new_primary, former_tier, epoch, detected_ms,"
-                       " decided_ms, promoted_ms, first_ack_ms, acked_writes_lost, seq_gap, summary, acknowledged, id)"
-                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                       " decided_ms, promoted_ms, first_ack_ms, acked_writes_lost, seq_gap, summary, acknowledged,"
+                       " predicted, predictions_right, predictions_wrong, id)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     if (!query)
         return std::unexpected(query.error());
     bindIncident(*query, incident, 0);
-    query->bindValue(13, incident.id > 0 ? QVariant(incident.id) : QVariant());
+    query->bindValue(16, incident.id > 0 ? QVariant(incident.id) : QVariant());
     if (auto status = m_impl->exec(*query, QStringLiteral("cannot record an incident of %1").arg(incident.app));
         !status) {
         return std::unexpected(status.error());
@@ -567,11 +575,12 @@ Status ConsoleStore::updateIncident(const Incident &incident)
     auto query = m_impl->prepare(
         QStringLiteral("UPDATE incidents SET app = ?, old_primary = ?, new_primary = ?, former_tier = ?, epoch = ?,"
                        " detected_ms = ?, decided_ms = ?, promoted_ms = ?, first_ack_ms = ?, acked_writes_lost = ?,"
-                       " seq_gap = ?, summary = ?, acknowledged = ? WHERE id = ?"));
+                       " seq_gap = ?, summary = ?, acknowledged = ?, predicted = ?, predictions_right = ?,"
+                       " predictions_wrong = ? WHERE id = ?"));
     if (!query)
         return std::unexpected(query.error());
     bindIncident(*query, incident, 0);
-    query->bindValue(13, incident.id);
+    query->bindValue(16, incident.id);
     if (auto status = m_impl->exec(*query, QStringLiteral("cannot update incident %1").arg(incident.id)); !status)
         return status;
     if (query->numRowsAffected() < 1) {

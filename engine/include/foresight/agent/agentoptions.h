@@ -73,6 +73,10 @@ struct AgentOptions
     qsizetype maxValueBytes = 1024 * 1024;
     int replicaAckIntervalMs = 100;   // replica keep-alive / lag report interval
     bool allowFaultInjection = false; // accept the fault message (labs, training, tests)
+    // The Predictive State Engine learns from at most this many deltas per second and application
+    // (0: no prediction, no divergence, no overlay at promotion). It runs on its own thread; the
+    // budget bounds its CPU (a GRU step costs about 90 us) under write bursts. 0 .. 100000.
+    int predictionRate = 500;
     // Where host metrics are read from: /proc, or a simulated host's files (sim/SimulatedHost) so
     // that the real agent runs on a simulated machine.
     QString procRoot = QStringLiteral("/proc");

@@ -50,11 +50,14 @@ public:
     // heartbeat of the promoted agent, or without an anchor counted from the promotion's arrival
     // (manual use only). The reply's `lease-left-ms` is the lease the new primary holds: 0 when the
     // anchor is not a recent heartbeat of the agent (`lease-refused` then says why); the promotion
-    // happens all the same.
+    // happens all the same. primarySeq: the old primary's last known sequence number; a replica
+    // behind it serves its model's predictions for the gap, marked as such (the reply's
+    // `predicted` counts them).
     Result<QCborMap> promote(const QString &app,
                              std::optional<std::uint64_t> epoch = std::nullopt,
                              int leaseMs = 0,
-                             std::optional<LeaseAnchor> anchor = std::nullopt);
+                             std::optional<LeaseAnchor> anchor = std::nullopt,
+                             std::optional<std::uint64_t> primarySeq = std::nullopt);
     Result<QCborMap> takeSnapshot(const QString &app);
     // Grants the primary of app at epoch a write lease of leaseMs: with an anchor, until the anchor
     // heartbeat's send time plus leaseMs, never shortening the lease it holds; without one, counted

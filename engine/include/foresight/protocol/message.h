@@ -44,6 +44,11 @@ enum class MessageType : std::uint16_t {
     // topology: agents measure round-trip time and bandwidth to each other
     Ping = 0x0208,
     Pong = 0x0209,
+    // prediction between agents: the primary's forecasts (model divergence), and the real deltas
+    // of a gap a speculative overlay stood in for
+    Forecasts = 0x020A,
+    GapRequest = 0x020B,
+    GapDeltas = 0x020C,
     // control: consoles and foresightctl
     Status = 0x0301,
     StatusReply = 0x0302,

@@ -54,6 +54,11 @@ struct ReadResult
     std::optional<QByteArray> value; // nullopt when the key does not exist
     std::uint64_t epoch = 0;
     std::uint64_t seq = 0; // the state's position when it was read
+    // The value is the Predictive State Engine's prediction, not a write: this primary was
+    // promoted with a gap and the key probably changed in it. Speculative until a write or the
+    // gap's real deltas replace it; confidence 0..1 is the model's track record on this key.
+    bool predicted = false;
+    double confidence = 0;
 };
 
 // A connection to an application's primary. Blocking calls; one Client per thread (it owns a

@@ -45,6 +45,11 @@ struct Incident
     qint64 seqGap = 0;           // warm and cold promotions: seqs the new primary did not have
     QString summary;
     bool acknowledged = false; // an operator acknowledged it (lifts the anti-flapping block)
+    // The new primary's speculative overlay (a promotion with a gap): values it predicted, and of
+    // those, how many the real deltas confirmed or contradicted once they arrived.
+    qint64 predicted = 0;
+    qint64 predictionsRight = 0;
+    qint64 predictionsWrong = 0;
 };
 
 // One point of a host's metrics history, as the engine heard it in a heartbeat (at most one a

@@ -1,0 +1,136 @@
+#include "agent/predictionworker.h"
+
+#include <pthread.h>
+
+#include "foresight/core/logging.h"
+
+namespace foresight {
+
+using Clock = std::chrono::steady_clock;
+
+PredictionWorker::PredictionWorker(int maxDeltasPerSecond)
+    : m_maxDeltasPerSecond(maxDeltasPerSecond)
+{
+    m_thread = std::thread([this] {
+        pthread_setname_np(pthread_self(), "fs-pse");
+        run();
+    });
+}
+
+PredictionWorker::~PredictionWorker()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+        m_queue.clear();
+    }
+    m_wake.notify_one();
+    m_thread.join();
+}
+
+void PredictionWorker::observe(const QString &app, const StateDelta &delta)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        Budget &budget = m_budgets[app];
+        const auto t = Clock::now();
+        if (t - budget.windowStart >= std::chrono::seconds(1)) {
+            budget.windowStart = t;
+            budget.used = 0;
+        }
+        if (budget.used >= m_maxDeltasPerSecond || m_queue.size() >= kMaxQueued) {
+            ++budget.skipped;
+            return;
+        }
+        ++budget.used;
+        m_queue.push_back(Queued{app, delta, m_generations[app]});
+    }
+    m_wake.notify_one();
+}
+
+void PredictionWorker::forget(const QString &app)
+{
+    std::lock_guard lock(m_mutex);
+    ++m_generations[app];
+    m_budgets[app].skipped = 0;
+    m_published[app] = std::make_shared<const AppForecasts>();
+}
+
+std::shared_ptr<const AppForecasts> PredictionWorker::forecasts(const QString &app) const
+{
+    std::lock_guard lock(m_mutex);
+    const auto found = m_published.find(app);
+    if (found == m_published.end())
+        return std::make_shared<const AppForecasts>();
+    return found->second;
+}
+
+void PredictionWorker::run()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        // Wake for work, or to publish what the last burst left unpublished.
+        const bool anyChanged = std::any_of(m_models.begin(), m_models.end(), [](const auto &entry) {
+            return entry.second.changed;
+        });
+        if (anyChanged)
+            m_wake.wait_for(lock, std::chrono::milliseconds(kPublishIntervalMs), [this] {
+                return m_stop || !m_queue.empty();
+            });
+        else
+            m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+        if (m_stop)
+            return;
+        std::deque<Queued> batch;
+        batch.swap(m_queue);
+        lock.unlock();
+        for (const Queued &item : batch)
+            learn(item);
+        lock.lock();
+        for (auto &[app, model] : m_models)
+            publish(app, model, m_queue.empty());
+    }
+}
+
+void PredictionWorker::learn(const Queued &item)
+{
+    Model &model = m_models[item.app];
+    if (item.generation < model.generation)
+        return; // queued before forget(): history that no longer leads to the state
+    if (item.generation > model.generation) {
+        model.predictor = prediction::StatePredictor();
+        model.table = AppForecasts();
+        model.generation = item.generation;
+    }
+    if (auto ok = model.predictor.observe(item.delta); !ok) {
+        qCDebug(lcAgent) << item.app << ": state model skipped a delta:" << ok.error().message;
+        return;
+    }
+    model.table.observedSeq = item.delta.seq;
+    ++model.table.observed;
+    if (auto forecast = model.predictor.forecast(item.delta.key)) {
+        model.table.model = prediction::stateModelKindName(forecast->madeBy);
+        model.table.keys.insert(item.delta.key, *forecast);
+    }
+    model.changed = true;
+}
+
+void PredictionWorker::publish(const QString &app, Model &model, bool force)
+{
+    // Called with m_mutex held. A burst publishes every kPublishIntervalMs, and once at its end:
+    // copying the table per delta would cost more than learning from it.
+    if (!model.changed)
+        return;
+    const auto t = Clock::now();
+    if (!force && t - model.publishedAt < std::chrono::milliseconds(kPublishIntervalMs))
+        return;
+    if (m_generations[app] != model.generation)
+        return; // forgotten meanwhile: the empty table forget() published stands
+    auto table = std::make_shared<AppForecasts>(model.table);
+    table->skipped = m_budgets[app].skipped;
+    m_published[app] = std::move(table);
+    model.changed = false;
+    model.publishedAt = t;
+}
+
+} // namespace foresight

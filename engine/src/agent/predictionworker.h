@@ -1,0 +1,97 @@
+#pragma once
+
+// Private to the agent: the one thread that runs the Predictive State Engine (issue 4 part 3) for
+// every application this agent holds. A GRU step costs about 90 us per delta; on the agent's
+// thread it would delay every hot acknowledgement, so the agent only hands deltas over (a copy
+// under a lock) and reads back immutable forecast tables.
+//
+// Budget: each application's model learns from at most maxDeltasPerSecond deltas per second
+// (real time); deltas beyond it are skipped and counted, so a write burst costs the model some
+// accuracy, never the agent its latency. The queue holds at most kMaxQueued deltas for the same
+// reason.
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include <QHash>
+#include <QString>
+
+#include "foresight/prediction/statepredictor.h"
+#include "foresight/state/statedelta.h"
+
+namespace foresight {
+
+// What one application's model says, as of one moment: immutable once published.
+struct AppForecasts
+{
+    std::uint64_t observedSeq = 0; // the last delta the model learnt from
+    qint64 observed = 0;           // deltas learnt from since the model (re)started
+    qint64 skipped = 0;            // deltas over the budget or the queue's bound
+    QString model;                 // "gru", or the baseline standing in until it has learnt
+    QHash<QString, prediction::KeyForecast> keys;
+};
+
+class PredictionWorker final
+{
+public:
+    explicit PredictionWorker(int maxDeltasPerSecond);
+    ~PredictionWorker(); // drops what is queued and stops
+    PredictionWorker(const PredictionWorker &) = delete;
+    PredictionWorker &operator=(const PredictionWorker &) = delete;
+
+    // The agent's thread: the next delta of app, in sequence order.
+    void observe(const QString &app, const StateDelta &delta);
+    // The agent's thread: app's history restarts (a snapshot replaced its state, or it is gone);
+    // its model starts over with the next delta.
+    void forget(const QString &app);
+    // Any thread: the latest published table (an empty one before the first).
+    std::shared_ptr<const AppForecasts> forecasts(const QString &app) const;
+
+    static constexpr std::size_t kMaxQueued = 8192;
+    static constexpr int kPublishIntervalMs = 100;
+
+private:
+    struct Queued
+    {
+        QString app;
+        StateDelta delta;
+        std::uint64_t generation = 0;
+    };
+    struct Model
+    {
+        std::uint64_t generation = 0;
+        prediction::StatePredictor predictor;
+        AppForecasts table;
+        bool changed = false;
+        std::chrono::steady_clock::time_point publishedAt;
+    };
+    struct Budget
+    {
+        std::chrono::steady_clock::time_point windowStart;
+        int used = 0;
+        qint64 skipped = 0;
+        std::uint64_t generation = 0;
+    };
+
+    void run();
+    void learn(const Queued &item);
+    void publish(const QString &app, Model &model, bool force);
+
+    const int m_maxDeltasPerSecond;
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    bool m_stop = false;                                                // guarded by m_mutex
+    std::deque<Queued> m_queue;                                         // guarded by m_mutex
+    std::map<QString, std::shared_ptr<const AppForecasts>> m_published; // guarded by m_mutex
+    std::map<QString, Budget> m_budgets;                                // guarded by m_mutex
+    std::map<QString, std::uint64_t> m_generations;                     // guarded by m_mutex
+    std::map<QString, Model> m_models;                                  // worker thread only
+};
+
+} // namespace foresight

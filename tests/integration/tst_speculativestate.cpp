@@ -1,0 +1,270 @@
+// The Predictive State Engine in real agent processes on loopback (issue 4 part 3): replicas'
+// models are compared with their primary's (model divergence), and a replica promoted with a
+// sequence gap serves its model's predictions for the gap, marked as predicted, until a client
+// writes the key or the real deltas arrive from the old primary and judge them.
+
+#include <QCborArray>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "clusterprobe.h"
+#include "foresight/cluster/localcluster.h"
+#include "foresight/prediction/statepredictor.h"
+#include "foresight/sim/simulatednetwork.h"
+
+using namespace foresight;
+using namespace foresight::testing;
+
+namespace {
+
+const QString &kApp = testing::kTestApp;
+constexpr int kTimeoutMs = 20000;
+constexpr int kGauges = 5;
+
+std::unique_ptr<LocalCluster> startCluster(const QTemporaryDir &dir, int agents, QString *error, bool network = false)
+{
+    LocalCluster::Options options;
+    options.workDir = dir.path();
+    options.simulatedNetwork = network;
+    options.agentNames
+        = QStringList{QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")}.mid(0, agents);
+    auto cluster = LocalCluster::start(options);
+    if (!cluster) {
+        *error = cluster.error().toString();
+        return nullptr;
+    }
+    return std::move(*cluster);
+}
+
+AppConfig gaugeConfig(int syncReplicas)
+{
+    AppConfig config;
+    config.critical = {QStringLiteral("gauge/*")};
+    config.syncReplicas = syncReplicas;
+    config.ackTimeoutMs = 2000;
+    return config;
+}
+
+QString gaugeKey(int i)
+{
+    return QStringLiteral("gauge/g%1").arg(i);
+}
+
+// The value gauge i holds after round r: each gauge climbs by its own step, a pattern a model
+// can learn.
+qint64 gaugeValue(int i, int round)
+{
+    return 1000 * (i + 1) + qint64(round) * (i + 1) * 10;
+}
+
+// Rounds [from, to) of writes: a non-critical cart key, then every gauge once. Empty, or what failed.
+QString writeRounds(sdk::Client &client, int from, int to, sdk::Ack ack)
+{
+    for (int round = from; round < to; ++round) {
+        // The cart key first, so that a round ends with a critical key a warm replica learns from.
+        auto receipt = client.put(QStringLiteral("cart/c%1").arg(round % 7), QByteArray::number(round), ack);
+        if (!receipt)
+            return QStringLiteral("cart: ") + receipt.error().toString();
+        for (int i = 0; i < kGauges; ++i) {
+            receipt = client.put(gaugeKey(i), QByteArray::number(gaugeValue(i, round)), ack);
+            if (!receipt)
+                return gaugeKey(i) + QStringLiteral(": ") + receipt.error().toString();
+        }
+    }
+    return {};
+}
+
+QCborMap modelOf(const LocalCluster &cluster, int agent)
+{
+    return statusOf(cluster, agent).value(QStringLiteral("prediction")).toMap();
+}
+
+QCborMap overlayOf(const LocalCluster &cluster, int agent)
+{
+    return statusOf(cluster, agent).value(QStringLiteral("overlay")).toMap();
+}
+
+// Whether the agent's model has learnt from everything it holds.
+bool modelCaughtUp(const LocalCluster &cluster, int agent)
+{
+    const QCborMap status = statusOf(cluster, agent);
+    return !status.isEmpty()
+           && status.value(QStringLiteral("prediction")).toMap().value(QStringLiteral("observed-seq")).toInteger()
+                  == status.value(QStringLiteral("seq")).toInteger();
+}
+
+double divergenceOf(const LocalCluster &cluster, int agent)
+{
+    return statusOf(cluster, agent).value(QStringLiteral("divergence")).toDouble(-1);
+}
+
+} // namespace
+
+class TestSpeculativeState : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void replicasReportTheirModelsDivergence();
+    void promotionWithAGapServesPredictionsUntilTheRealDeltasArrive();
+};
+
+// A hot replica learns from exactly the primary's deltas, in the same order, so its model makes
+// the same forecasts: divergence 0. One restarted empty learns from its catch-up on: its model
+// differs, it says so, and its divergence falls as it learns again. A warm replica reports one
+// too, over the critical keys it holds.
+void TestSpeculativeState::replicasReportTheirModelsDivergence()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    auto cluster = startCluster(dir, 3, &error);
+    QVERIFY2(cluster, qPrintable(error));
+    LocalCluster &c = *cluster;
+    AppConfig config = gaugeConfig(1);
+    config.logMaxDeltas = 100; // a replica restarted later catches up by snapshot
+    QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config));
+    QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 2, kTimeoutMs);
+    auto client = clientOf(c, {0}, 2000, 2000);
+    QVERIFY(client);
+    error = writeRounds(**client, 0, 40, sdk::Ack::Replicated);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    QTRY_VERIFY_WITH_TIMEOUT(modelCaughtUp(c, 0) && modelCaughtUp(c, 1), kTimeoutMs);
+    const QCborMap primaryModel = modelOf(c, 0);
+    QCOMPARE(primaryModel.value(QStringLiteral("model")).toString(), QStringLiteral("gru"));
+    QCOMPARE(primaryModel.value(QStringLiteral("observed")).toInteger(), 40 * (kGauges + 1));
+    QCOMPARE(primaryModel.value(QStringLiteral("keys")).toInteger(), kGauges + 7);
+    // Forecasts travel once a second; the replica compares those made at deltas it has learnt.
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(c, 1).value(QStringLiteral("divergence-keys")).toInteger() > 0, kTimeoutMs);
+    QCOMPARE(divergenceOf(c, 1), 0.0);
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(c, 2).value(QStringLiteral("divergence-keys")).toInteger() > 0, kTimeoutMs);
+    const double warm = divergenceOf(c, 2);
+    QVERIFY2(warm >= 0 && warm <= 1, qPrintable(QString::number(warm)));
+    qInfo("warm replica's divergence (a model of the critical keys only): %.3f", warm);
+
+    // The hot replica restarts empty and catches up by snapshot (the log holds the last 100
+    // deltas only): its model starts over.
+    c.agent(1).kill();
+    QVERIFY(c.agent(1).restart());
+    QVERIFY(c.assignReplica(kApp, 1, Tier::Hot, 0, config));
+    QTRY_VERIFY_WITH_TIMEOUT(linkOf(c, 0, QStringLiteral("bravo")).value(QStringLiteral("acked-seq")).toInteger()
+                                 == seqOf(c, 0),
+                             kTimeoutMs);
+    // One round later every key has changed at most once since: the restarted model forecasts
+    // nothing yet (a change time needs two changes), so it is as far from the primary's as can be.
+    error = writeRounds(**client, 40, 41, sdk::Ack::Replicated);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(modelCaughtUp(c, 0) && modelCaughtUp(c, 1), kTimeoutMs);
+    QCOMPARE(modelOf(c, 1).value(QStringLiteral("observed")).toInteger(), kGauges + 1);
+    QTRY_VERIFY_WITH_TIMEOUT(statusOf(c, 1).value(QStringLiteral("divergence-keys")).toInteger() > 0, kTimeoutMs);
+    QCOMPARE(divergenceOf(c, 1), 1.0);
+    // As it learns again, its forecasts come back towards the primary's.
+    error = writeRounds(**client, 41, 80, sdk::Ack::Replicated);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(divergenceOf(c, 1) < 0.5, kTimeoutMs);
+    qInfo("restarted hot replica's divergence after 39 more rounds: %.3f", divergenceOf(c, 1));
+}
+
+// The warm replica misses the last round (a network partition), and is promoted with a gap of
+// one round, as if the primary had been lost with it. It serves predicted values for the
+// gauges, marked; a client's write replaces one; when the old primary rejoins as a replica, its
+// log supplies the real deltas, which replace the rest and judge them.
+void TestSpeculativeState::promotionWithAGapServesPredictionsUntilTheRealDeltasArrive()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    auto cluster = startCluster(dir, 2, &error, true);
+    QVERIFY2(cluster, qPrintable(error));
+    LocalCluster &c = *cluster;
+    const AppConfig config = gaugeConfig(0);
+    QVERIFY(c.deploy(kApp, 0, {{1, Tier::Warm}}, config));
+    QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 1, kTimeoutMs);
+    {
+        auto client = clientOf(c, {0}, 2000, 2000);
+        QVERIFY(client);
+        constexpr int kRounds = 60;
+        error = writeRounds(**client, 0, kRounds, sdk::Ack::Primary);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(seqOf(c, 1), seqOf(c, 0), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(modelCaughtUp(c, 1), kTimeoutMs);
+
+        // The route between the two hosts dies: the last round never reaches the warm replica.
+        QVERIFY(c.network()->setPartitioned(QStringLiteral("alpha"), QStringLiteral("bravo"), true));
+        error = writeRounds(**client, kRounds, kRounds + 1, sdk::Ack::Primary);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+    const qint64 lastSeq = seqOf(c, 0);
+    auto ctl = c.control(1);
+    QVERIFY(ctl);
+    auto promoted = (*ctl)->promote(kApp, std::nullopt, 0, std::nullopt, std::uint64_t(lastSeq));
+    QVERIFY2(promoted, qPrintable(promoted ? QString() : promoted.error().toString()));
+    const qint64 gapFrom = promoted->value(QStringLiteral("seq")).toInteger() + 1;
+    QCOMPARE(lastSeq - gapFrom + 1, kGauges + 1); // the last round: a cart key and every gauge
+    const qint64 predicted = promoted->value(QStringLiteral("predicted")).toInteger();
+    QVERIFY2(predicted >= 1 && predicted <= kGauges + 1, qPrintable(QString::number(predicted)));
+    QCborMap overlay = overlayOf(c, 1);
+    QCOMPARE(overlay.value(QStringLiteral("gap-from")).toInteger(), gapFrom);
+    QCOMPARE(overlay.value(QStringLiteral("gap-to")).toInteger(), lastSeq);
+    QCOMPARE(overlay.value(QStringLiteral("applied")).toInteger(), predicted);
+
+    // Clients are told which values are predicted, with a confidence.
+    auto client = clientOf(c, {1}, 2000, 2000);
+    QVERIFY(client);
+    QStringList predictedKeys;
+    QStringList realKeys;
+    for (int i = 0; i < kGauges; ++i) {
+        auto read = (*client)->get(gaugeKey(i));
+        QVERIFY2(read, qPrintable(read ? QString() : read.error().toString()));
+        QVERIFY(read->value);
+        if (!read->predicted) {
+            QCOMPARE(*read->value, QByteArray::number(gaugeValue(i, 59))); // what it really holds
+            realKeys << gaugeKey(i);
+            continue;
+        }
+        predictedKeys << gaugeKey(i);
+        QVERIFY(read->confidence >= 0 && read->confidence <= 1);
+        QVERIFY2(prediction::parseNumericValue(*read->value), read->value->constData());
+    }
+    QVERIFY(!predictedKeys.isEmpty());
+
+    // A client's write replaces a prediction at once.
+    const QString written = predictedKeys.takeFirst();
+    QVERIFY((*client)->put(written, "7", sdk::Ack::Primary));
+    auto read = (*client)->get(written);
+    QVERIFY(read && read->value && !read->predicted);
+    QCOMPARE(*read->value, QByteArray("7"));
+
+    // The partition heals and the old primary rejoins as a replica: the gap's real deltas reach
+    // the new primary, replace the remaining predictions and judge every one of them.
+    QVERIFY(c.network()->setPartitioned(QStringLiteral("alpha"), QStringLiteral("bravo"), false));
+    QVERIFY(c.assignReplica(kApp, 0, Tier::Warm, 1, config));
+    QTRY_VERIFY_WITH_TIMEOUT(overlayOf(c, 1).value(QStringLiteral("reconciled")).toBool(), kTimeoutMs);
+    overlay = overlayOf(c, 1);
+    QCOMPARE(overlay.value(QStringLiteral("reconciled-from")).toString(), QStringLiteral("alpha"));
+    QCOMPARE(overlay.value(QStringLiteral("pending")).toInteger(), 0);
+    QCOMPARE(overlay.value(QStringLiteral("overwritten")).toInteger(), 1);
+    const qint64 right = overlay.value(QStringLiteral("right")).toInteger();
+    const qint64 wrong = overlay.value(QStringLiteral("wrong")).toInteger();
+    QCOMPARE(right + wrong, predicted - 1);
+    qInfo("speculative overlay: %lld values predicted for a gap of %lld, %lld right, %lld wrong, 1 overwritten",
+          predicted,
+          lastSeq - gapFrom + 1,
+          right,
+          wrong);
+    // Predicted keys now hold their real values; the others kept what the promotion found.
+    for (int i = 0; i < kGauges; ++i) {
+        auto real = (*client)->get(gaugeKey(i));
+        QVERIFY(real && real->value && !real->predicted);
+        const QByteArray expected = gaugeKey(i) == written           ? QByteArray("7")
+                                    : realKeys.contains(gaugeKey(i)) ? QByteArray::number(gaugeValue(i, 59))
+                                                                     : QByteArray::number(gaugeValue(i, 60));
+        QCOMPARE(*real->value, expected);
+    }
+    // The real values are the new primary's own changes now, replicated like any other.
+    QTRY_COMPARE_WITH_TIMEOUT(seqOf(c, 0), seqOf(c, 1), kTimeoutMs);
+}
+
+QTEST_GUILESS_MAIN(TestSpeculativeState)
+#include "tst_speculativestate.moc"
