@@ -60,6 +60,8 @@ void summaryBox(Pager &pager, const IncidentReport &report)
         {QStringLiteral("Detection to first write"), durationText(report.outageMs)},
         {QStringLiteral("Acknowledged writes lost"), lost},
         {QStringLiteral("Sequence gap"), QString::number(i.seqGap)},
+        {QStringLiteral("Predicted values (right / wrong)"),
+         QStringLiteral("%1 (%2 / %3)").arg(i.predicted).arg(i.predictionsRight).arg(i.predictionsWrong)},
         {QStringLiteral("Acknowledged by an operator"), i.acknowledged ? QStringLiteral("yes") : QStringLiteral("no")},
         {QStringLiteral("Why the engine failed over"), orUnknown(i.summary, QStringLiteral("not recorded"))},
     };

@@ -198,6 +198,41 @@ void TestProtocol::roundTrip_data()
                                                                  {u"lease-ms"_s, 1000},
                                                                  {u"heartbeat"_s, 1},
                                                                  {u"incarnation"_s, 1}};
+    // Prediction between agents (docs/protocol.md 7.9 to 7.11).
+    QTest::newRow("forecasts") << MessageType::Forecasts
+                               << QCborMap{{u"app"_s, u"shop"_s},
+                                           {u"epoch"_s, 3},
+                                           {u"keys"_s,
+                                            QCborArray{QCborMap{{u"key"_s, u"gauge/g0"_s},
+                                                                {u"seq"_s, 41},
+                                                                {u"next-ms"_s, qint64(1'700'000'000'000)},
+                                                                {u"value"_s, 1410.5},
+                                                                {u"change"_s, 10.0},
+                                                                {u"interval-ms"_s, 1000.0}}}}};
+    QTest::newRow("gap-request") << MessageType::GapRequest
+                                 << QCborMap{{u"app"_s, u"shop"_s},
+                                             {u"epoch"_s, 4},
+                                             {u"gap-epoch"_s, 3},
+                                             {u"from"_s, 361},
+                                             {u"to"_s, 366}};
+    QTest::newRow("gap-deltas") << MessageType::GapDeltas
+                                << QCborMap{{u"app"_s, u"shop"_s},
+                                            {u"agent"_s, u"alpha"_s},
+                                            {u"gap-epoch"_s, 3},
+                                            {u"from"_s, 7},
+                                            {u"to"_s, 7},
+                                            {u"complete"_s, true},
+                                            {u"deltas"_s,
+                                             QCborArray{
+                                                 protocol::deltaToCbor(makeDelta(7, DeltaOp::Put, u"a"_s, "1"))}}};
+    QTest::newRow("get-reply with a predicted value") << MessageType::GetReply
+                                                      << QCborMap{{u"id"_s, 6},
+                                                                  {u"found"_s, true},
+                                                                  {u"value"_s, QByteArray("1420")},
+                                                                  {u"epoch"_s, 4},
+                                                                  {u"seq"_s, 360},
+                                                                  {u"predicted"_s, true},
+                                                                  {u"confidence"_s, 0.75}};
     // Without `heartbeat`, `incarnation` is optional and ignored.
     QTest::newRow("lease with incarnation alone")
         << MessageType::Lease

@@ -8,8 +8,10 @@
 #include <QTest>
 
 #include "clusterprobe.h"
+#include "enginetesting.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/prediction/statepredictor.h"
+#include "foresight/report/incidentreport.h"
 #include "foresight/sim/simulatednetwork.h"
 
 using namespace foresight;
@@ -107,6 +109,7 @@ class TestSpeculativeState : public QObject
 private Q_SLOTS:
     void replicasReportTheirModelsDivergence();
     void promotionWithAGapServesPredictionsUntilTheRealDeltasArrive();
+    void theIncidentRecordsHowManyPredictionsWereRight();
 };
 
 // A hot replica learns from exactly the primary's deltas, in the same order, so its model makes
@@ -125,6 +128,12 @@ void TestSpeculativeState::replicasReportTheirModelsDivergence()
     config.logMaxDeltas = 100; // a replica restarted later catches up by snapshot
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config));
     QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 2, kTimeoutMs);
+    // A console watching (it adopts the deployment), to show where the divergence goes.
+    auto engine = startTestEngine(c,
+                                  clusterConfigFor(c, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config),
+                                  dir.filePath(QStringLiteral("console.db")),
+                                  false);
+    QVERIFY(engine);
     auto client = clientOf(c, {0}, 2000, 2000);
     QVERIFY(client);
     error = writeRounds(**client, 0, 40, sdk::Ack::Replicated);
@@ -159,6 +168,18 @@ void TestSpeculativeState::replicasReportTheirModelsDivergence()
     QCOMPARE(modelOf(c, 1).value(QStringLiteral("observed")).toInteger(), kGauges + 1);
     QTRY_VERIFY_WITH_TIMEOUT(statusOf(c, 1).value(QStringLiteral("divergence-keys")).toInteger() > 0, kTimeoutMs);
     QCOMPARE(divergenceOf(c, 1), 1.0);
+    // The console takes it into the replica's view and, the hot replica being the primary's
+    // closest witness, into the failover score's divergence term.
+    const auto engineView = [&] {
+        const AppView *app = appOf(engine->snapshot());
+        double replica = -1;
+        for (const ReplicaView &view : app ? app->replicas : QList<ReplicaView>()) {
+            if (view.agent == QLatin1String("bravo"))
+                replica = view.divergence;
+        }
+        return std::pair(replica, app ? app->score.divergence : -1.0);
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(engineView(), std::pair(1.0, 1.0), kTimeoutMs);
     // As it learns again, its forecasts come back towards the primary's.
     error = writeRounds(**client, 41, 80, sdk::Ack::Replicated);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -264,6 +285,72 @@ void TestSpeculativeState::promotionWithAGapServesPredictionsUntilTheRealDeltasA
     }
     // The real values are the new primary's own changes now, replicated like any other.
     QTRY_COMPARE_WITH_TIMEOUT(seqOf(c, 0), seqOf(c, 1), kTimeoutMs);
+}
+
+// The same, driven by the console: the primary's host is cut off from its only replica, a warm
+// one, and then stops; the engine promotes the warm replica with the gap the primary's last
+// heartbeat showed. When the old primary comes back it rejoins by itself, its log settles the
+// predictions, and the incident records how many were right.
+void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    auto cluster = startCluster(dir, 2, &error, true);
+    QVERIFY2(cluster, qPrintable(error));
+    LocalCluster &c = *cluster;
+    const AppConfig config = gaugeConfig(0);
+    const QString store = dir.filePath(QStringLiteral("console.db"));
+    auto engine = startTestEngine(c, clusterConfigFor(c, 0, {{1, Tier::Warm}}, config), store);
+    QVERIFY(engine);
+    QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*engine), AppPhase::Healthy, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 1, kTimeoutMs);
+    {
+        auto client = clientOf(c, {0}, 2000, 2000);
+        QVERIFY(client);
+        error = writeRounds(**client, 0, 60, sdk::Ack::Primary);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(seqOf(c, 1), seqOf(c, 0), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(modelCaughtUp(c, 1), kTimeoutMs);
+        QVERIFY(c.network()->setPartitioned(QStringLiteral("alpha"), QStringLiteral("bravo"), true));
+        error = writeRounds(**client, 60, 61, sdk::Ack::Primary);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    }
+    const auto lastSeq = std::uint64_t(seqOf(c, 0));
+    QTRY_COMPARE_WITH_TIMEOUT(appOf(engine->snapshot())->seq, lastSeq, kTimeoutMs); // the console saw it
+    c.agent(0).freeze();
+    QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*engine), QStringLiteral("bravo"), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(lastIncident(store, kApp) && lastIncident(store, kApp)->promotedMs > 0, kTimeoutMs);
+    const Incident promoted = *lastIncident(store, kApp);
+    QCOMPARE(promoted.formerTier, QStringLiteral("warm"));
+    QCOMPARE(promoted.seqGap, kGauges + 1);
+    QVERIFY2(promoted.predicted >= 1 && promoted.predicted <= kGauges, qPrintable(QString::number(promoted.predicted)));
+    QCOMPARE(promoted.predictionsRight + promoted.predictionsWrong, 0); // nothing to judge them by yet
+
+    QVERIFY(c.network()->setPartitioned(QStringLiteral("alpha"), QStringLiteral("bravo"), false));
+    c.agent(0).thaw();
+    QTRY_VERIFY_WITH_TIMEOUT(overlayOf(c, 1).value(QStringLiteral("reconciled")).toBool(), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(lastIncident(store, kApp)->predictionsRight + lastIncident(store, kApp)->predictionsWrong
+                                 == promoted.predicted,
+                             kTimeoutMs);
+    const Incident judged = *lastIncident(store, kApp);
+    QCOMPARE(judged.id, promoted.id);
+    QCOMPARE(judged.predicted, promoted.predicted);
+    // The incident's report says it in its data-loss section.
+    auto reader = ConsoleStore::open(store);
+    QVERIFY(reader);
+    auto report = report::IncidentReport::build(**reader, judged.id);
+    QVERIFY2(report, qPrintable(report ? QString() : report.error().toString()));
+    QCOMPARE(report->dataLoss.predicted, judged.predicted);
+    QCOMPARE(report->dataLoss.predictionsRight, judged.predictionsRight);
+    QVERIFY2(report->dataLoss.sentence.contains(QStringLiteral("%1 were right").arg(judged.predictionsRight)),
+             qPrintable(report->dataLoss.sentence));
+    QVERIFY(report::toJson(*report).contains("\"predictionsRight\""));
+    qInfo("incident %lld: %lld predictions, %lld right, %lld wrong",
+          judged.id,
+          judged.predicted,
+          judged.predictionsRight,
+          judged.predictionsWrong);
 }
 
 QTEST_GUILESS_MAIN(TestSpeculativeState)

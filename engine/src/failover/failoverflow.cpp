@@ -748,12 +748,17 @@ void ClusterEngine::Impl::rejoinFormerPrimaries(AppRuntime &app)
                 app.config.name,
                 name,
                 QStringLiteral("old primary (epoch %1, seq %2) is back: rejoins as a %3 replica of %4 at epoch %5; "
-                               "%6 writes it held past the promoted position (never acknowledged) are discarded")
+                               "%6 writes it held past the promoted position (never acknowledged) are discarded%7")
                     .arg(uintField(*status, "epoch"))
                     .arg(seq)
                     .arg(tierName(tier), app.primary)
                     .arg(app.epoch)
-                    .arg(discarded),
+                    .arg(discarded)
+                    .arg(app.overlayIncident && discarded > 0
+                             ? QStringLiteral(", except the real values of the keys %1 predicted for that gap, "
+                                              "which replace its predictions")
+                                   .arg(app.primary)
+                             : QString()),
                 QJsonObject{{QStringLiteral("discarded-writes"), qint64(discarded)}});
         (void) sendAssign(name, app, Role::Replica, tier);
     }

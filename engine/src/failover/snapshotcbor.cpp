@@ -208,6 +208,9 @@ QCborMap incidentToCbor(const Incident &incident)
                     {QStringLiteral("first-ack-ms"), incident.firstAckMs},
                     {QStringLiteral("acked-writes-lost"), incident.ackedWritesLost},
                     {QStringLiteral("seq-gap"), incident.seqGap},
+                    {QStringLiteral("predicted"), incident.predicted},
+                    {QStringLiteral("predictions-right"), incident.predictionsRight},
+                    {QStringLiteral("predictions-wrong"), incident.predictionsWrong},
                     {QStringLiteral("summary"), incident.summary},
                     {QStringLiteral("acknowledged"), incident.acknowledged}};
 }

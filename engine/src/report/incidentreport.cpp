@@ -25,6 +25,26 @@ QString writes(qint64 count)
     return count == 1 ? QStringLiteral("1 acknowledged write") : QStringLiteral("%1 acknowledged writes").arg(count);
 }
 
+QString predictionSentence(const Incident &incident)
+{
+    if (incident.predicted <= 0)
+        return {};
+    const qint64 judged = incident.predictionsRight + incident.predictionsWrong;
+    const QString values = incident.predicted == 1 ? QStringLiteral("1 value")
+                                                   : QStringLiteral("%1 values").arg(incident.predicted);
+    if (judged == 0) {
+        return QStringLiteral(" Its model predicted %1 for keys the gap probably changed, served marked as predicted; "
+                              "the gap's real deltas have not arrived to judge them.")
+            .arg(values);
+    }
+    return QStringLiteral(" Its model predicted %1 for keys the gap probably changed, served marked as predicted; "
+                          "when the gap's real deltas arrived, %2 were right and %3 wrong, and the real values "
+                          "replaced them.")
+        .arg(values)
+        .arg(incident.predictionsRight)
+        .arg(incident.predictionsWrong);
+}
+
 QString dataLossSentence(const Incident &incident)
 {
     const QString tier = incident.formerTier.isEmpty() ? QStringLiteral("unknown") : incident.formerTier;
@@ -32,8 +52,9 @@ QString dataLossSentence(const Incident &incident)
                             ? QStringLiteral(" The new primary (formerly a %1 replica) was %2 sequence numbers behind "
                                              "the old primary; writes in that gap that were never acknowledged are "
                                              "gone too.")
-                                  .arg(tier)
-                                  .arg(incident.seqGap)
+                                      .arg(tier)
+                                      .arg(incident.seqGap)
+                                  + predictionSentence(incident)
                             : QString();
     if (incident.ackedWritesLost < 0) {
         return QStringLiteral("How many acknowledged writes were lost is not known: the failover did not reach the "
@@ -265,6 +286,9 @@ Result<IncidentReport> IncidentReport::build(const ConsoleStore &store,
 
     report.dataLoss.ackedWritesLost = i.ackedWritesLost;
     report.dataLoss.seqGap = i.seqGap;
+    report.dataLoss.predicted = i.predicted;
+    report.dataLoss.predictionsRight = i.predictionsRight;
+    report.dataLoss.predictionsWrong = i.predictionsWrong;
     report.dataLoss.formerTier = i.formerTier;
     report.dataLoss.sentence = dataLossSentence(i);
 
@@ -516,6 +540,9 @@ QByteArray toJson(const IncidentReport &report)
                      {QStringLiteral("dataLoss"),
                       QJsonObject{{QStringLiteral("ackedWritesLost"), report.dataLoss.ackedWritesLost},
                                   {QStringLiteral("seqGap"), report.dataLoss.seqGap},
+                                  {QStringLiteral("predicted"), report.dataLoss.predicted},
+                                  {QStringLiteral("predictionsRight"), report.dataLoss.predictionsRight},
+                                  {QStringLiteral("predictionsWrong"), report.dataLoss.predictionsWrong},
                                   {QStringLiteral("formerTier"), report.dataLoss.formerTier},
                                   {QStringLiteral("sentence"), report.dataLoss.sentence}}},
                      {QStringLiteral("metrics"), metrics}};

@@ -193,6 +193,8 @@ QByteArray toHtml(const IncidentReport &report)
         {QStringLiteral("Detection to first write"), esc(durationText(report.outageMs))},
         {QStringLiteral("Acknowledged writes lost"), esc(lost)},
         {QStringLiteral("Sequence gap"), QString::number(i.seqGap)},
+        {QStringLiteral("Predicted values (right / wrong)"),
+         QStringLiteral("%1 (%2 / %3)").arg(i.predicted).arg(i.predictionsRight).arg(i.predictionsWrong)},
         {QStringLiteral("Acknowledged by an operator"), i.acknowledged ? QStringLiteral("yes") : QStringLiteral("no")},
         {QStringLiteral("Why the engine failed over"), esc(i.summary)},
     };

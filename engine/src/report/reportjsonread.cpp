@@ -126,11 +126,17 @@ Result<IncidentReport> fromJson(const QByteArray &json)
     const QJsonObject loss = root.value(QStringLiteral("dataLoss")).toObject();
     report.dataLoss.ackedWritesLost = integer(loss, "ackedWritesLost", -1);
     report.dataLoss.seqGap = integer(loss, "seqGap");
+    report.dataLoss.predicted = integer(loss, "predicted");
+    report.dataLoss.predictionsRight = integer(loss, "predictionsRight");
+    report.dataLoss.predictionsWrong = integer(loss, "predictionsWrong");
     report.dataLoss.formerTier = text(loss, "formerTier");
     report.dataLoss.sentence = text(loss, "sentence");
     // The export keeps the loss in one place, dataLoss; the incident holds it too.
     i.ackedWritesLost = report.dataLoss.ackedWritesLost;
     i.seqGap = report.dataLoss.seqGap;
+    i.predicted = report.dataLoss.predicted;
+    i.predictionsRight = report.dataLoss.predictionsRight;
+    i.predictionsWrong = report.dataLoss.predictionsWrong;
 
     const QJsonObject metrics = root.value(QStringLiteral("metrics")).toObject();
     report.metricsFromMs = integer(metrics, "fromMs");

@@ -39,6 +39,11 @@ struct DataLoss
 {
     qint64 ackedWritesLost = -1; // -1 while unknown
     qint64 seqGap = 0;
+    // The speculative overlay that stood in for the gap: values predicted, and how many the
+    // gap's real deltas confirmed or contradicted (0 and 0 until they arrive).
+    qint64 predicted = 0;
+    qint64 predictionsRight = 0;
+    qint64 predictionsWrong = 0;
     QString formerTier; // the promoted replica's tier before the failover
     QString sentence;   // what it means, in one or two plain sentences
 };
