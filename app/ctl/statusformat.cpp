@@ -78,6 +78,8 @@ QString formatStatus(const QCborMap &status)
                               text(model, "skipped"),
                               text(model, "keys"),
                               divergence);
+            if (!text(model, "selection").isEmpty())
+                lines << QStringLiteral("      family %1").arg(text(model, "selection"));
         }
         const QCborMap overlay = app.value(QStringLiteral("overlay")).toMap();
         if (!overlay.isEmpty()) {

@@ -275,6 +275,9 @@ void TestCtl::statusForPeopleShowsRolesAndTiers()
     QVERIFY2(run.out.contains(QLatin1String("shop: replica (hot)")), qPrintable(run.out));
     QVERIFY2(run.out.contains(QLatin1String("primary alpha")) && run.out.contains(QLatin1String("connected")),
              qPrintable(run.out));
+    // The replica's state model (issue 4 part 3), trying both families on the deltas it learnt.
+    QVERIFY2(run.out.contains(QLatin1String("learnt from 20 deltas (0 skipped)")), qPrintable(run.out));
+    QVERIFY2(run.out.contains(QLatin1String("family trial:")), qPrintable(run.out));
 
     run = ctl(target(2) + QStringList{QStringLiteral("status")});
     QVERIFY2(run.out.contains(QLatin1String("shop: replica (cold)")), qPrintable(run.out));

@@ -323,6 +323,7 @@ void Agent::Impl::addPredictionStatus(const AppInstance &app, QCborMap &status) 
         return;
     const auto table = m_predictions->forecasts(app.name);
     QCborMap model{{QStringLiteral("model"), table->model},
+                   {QStringLiteral("selection"), table->selection},
                    {QStringLiteral("observed-seq"), qint64(table->observedSeq)},
                    {QStringLiteral("observed"), table->observed},
                    {QStringLiteral("skipped"), table->skipped},

@@ -92,15 +92,78 @@ void PredictionWorker::run()
     }
 }
 
+prediction::StatePredictorParams PredictionWorker::trialParams(prediction::StateModelKind kind)
+{
+    prediction::StatePredictorParams params;
+    params.kind = kind;
+    return params;
+}
+
+namespace {
+
+// A value forecast's error against the value the key took, in units of the key's typical change;
+// nullopt when there is nothing to score (no forecast of its own, or a value that is no number).
+std::optional<double> valueError(const std::optional<prediction::KeyForecast> &forecast,
+                                 prediction::StateModelKind family,
+                                 const std::optional<double> &actual)
+{
+    if (!forecast || !forecast->nextValue || !actual || forecast->madeBy != family)
+        return std::nullopt;
+    const double scale = forecast->typicalChange > 0 ? forecast->typicalChange : 1.0;
+    return std::min(10.0, std::abs(*forecast->nextValue - *actual) / scale); // one wild miss weighs 10 at most
+}
+
+} // namespace
+
+void PredictionWorker::judgeTrial(const QString &app, Model &model, const StateDelta &delta)
+{
+    Trial &trial = *model.trial;
+    const std::optional<double> actual = delta.op == DeltaOp::Put ? prediction::parseNumericValue(delta.value)
+                                                                  : std::nullopt;
+    const auto gru = valueError(model.predictor.forecast(delta.key), prediction::StateModelKind::Gru, actual);
+    const auto xgb = valueError(trial.xgboost.forecast(delta.key), prediction::StateModelKind::Xgboost, actual);
+    if (gru && xgb) {
+        trial.gruError += *gru;
+        trial.xgboostError += *xgb;
+        ++trial.scored;
+    }
+    if (trial.scored < kTrialScored) {
+        model.table.selection = QStringLiteral("trial: %1 of %2 forecasts scored").arg(trial.scored).arg(kTrialScored);
+        return;
+    }
+    const double gruMean = trial.gruError / trial.scored;
+    const double xgbMean = trial.xgboostError / trial.scored;
+    const bool keepXgboost = xgbMean < gruMean; // a tie keeps the GRU, cheaper to keep current
+    model.table.selection = QStringLiteral("%1: held-out value error %2 against %3's %4 over %5 forecasts")
+                                .arg(keepXgboost ? QStringLiteral("xgboost") : QStringLiteral("gru"))
+                                .arg(keepXgboost ? xgbMean : gruMean, 0, 'f', 3)
+                                .arg(keepXgboost ? QStringLiteral("gru") : QStringLiteral("xgboost"))
+                                .arg(keepXgboost ? gruMean : xgbMean, 0, 'f', 3)
+                                .arg(trial.scored);
+    qCInfo(lcAgent) << app << ": state model picked," << model.table.selection;
+    if (keepXgboost) {
+        model.predictor = std::move(trial.xgboost);
+        // The table's forecasts were the GRU's: the keys are forecast again as they change.
+        model.table.keys.clear();
+    }
+    model.trial.reset();
+}
+
 void PredictionWorker::learn(const Queued &item)
 {
     Model &model = m_models[item.app];
     if (item.generation < model.generation)
         return; // queued before forget(): history that no longer leads to the state
     if (item.generation > model.generation) {
-        model.predictor = prediction::StatePredictor();
+        model.predictor = prediction::StatePredictor(trialParams(prediction::StateModelKind::Gru));
+        model.trial = std::make_unique<Trial>();
         model.table = AppForecasts();
         model.generation = item.generation;
+    }
+    if (model.trial) {
+        judgeTrial(item.app, model, item.delta);
+        if (model.trial)
+            (void) model.trial->xgboost.observe(item.delta); // its errors show in its own forecasts
     }
     if (auto ok = model.predictor.observe(item.delta); !ok) {
         qCDebug(lcAgent) << item.app << ": state model skipped a delta:" << ok.error().message;

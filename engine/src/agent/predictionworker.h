@@ -5,6 +5,13 @@
 // thread it would delay every hot acknowledgement, so the agent only hands deltas over (a copy
 // under a lock) and reads back immutable forecast tables.
 //
+// Family: each application's model starts as a trial of both learned families (xgboost and the
+// GRU) on the same deltas. Every forecast is scored when the key's next change arrives, a
+// held-out error by construction (the model never saw that change); once both families have
+// kTrialScored scored value forecasts of their own (not a stand-in baseline's), the one with the
+// lower mean error stays and the other is dropped. Until then the GRU's forecasts are published.
+// Primary and replicas that learn from the same deltas pick the same family.
+//
 // Budget: each application's model learns from at most maxDeltasPerSecond deltas per second
 // (real time); deltas beyond it are skipped and counted, so a write burst costs the model some
 // accuracy, never the agent its latency. The queue holds at most kMaxQueued deltas for the same
@@ -33,6 +40,7 @@ struct AppForecasts
     qint64 observed = 0;           // deltas learnt from since the model (re)started
     qint64 skipped = 0;            // deltas over the budget or the queue's bound
     QString model;                 // "gru", or the baseline standing in until it has learnt
+    QString selection;             // how the family was chosen, or how far the trial is
     QHash<QString, prediction::KeyForecast> keys;
 };
 
@@ -53,6 +61,7 @@ public:
     std::shared_ptr<const AppForecasts> forecasts(const QString &app) const;
 
     static constexpr std::size_t kMaxQueued = 8192;
+    static constexpr int kTrialScored = 200;
     static constexpr int kPublishIntervalMs = 100;
 
 private:
@@ -62,10 +71,17 @@ private:
         StateDelta delta;
         std::uint64_t generation = 0;
     };
+    struct Trial
+    {
+        prediction::StatePredictor xgboost{trialParams(prediction::StateModelKind::Xgboost)};
+        double gruError = 0, xgboostError = 0; // sums of scored value errors, in typical changes
+        int scored = 0;                        // forecasts both families made themselves
+    };
     struct Model
     {
         std::uint64_t generation = 0;
-        prediction::StatePredictor predictor;
+        prediction::StatePredictor predictor{trialParams(prediction::StateModelKind::Gru)};
+        std::unique_ptr<Trial> trial = std::make_unique<Trial>(); // null once a family is picked
         AppForecasts table;
         bool changed = false;
         std::chrono::steady_clock::time_point publishedAt;
@@ -78,8 +94,12 @@ private:
         std::uint64_t generation = 0;
     };
 
+    static prediction::StatePredictorParams trialParams(prediction::StateModelKind kind);
     void run();
     void learn(const Queued &item);
+    // Scores both families' standing forecasts of the delta's key against it, then picks one
+    // once the trial has scored enough.
+    void judgeTrial(const QString &app, Model &model, const StateDelta &delta);
     void publish(const QString &app, Model &model, bool force);
 
     const int m_maxDeltasPerSecond;
