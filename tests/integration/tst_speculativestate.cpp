@@ -110,6 +110,7 @@ private Q_SLOTS:
     void replicasReportTheirModelsDivergence();
     void promotionWithAGapServesPredictionsUntilTheRealDeltasArrive();
     void theIncidentRecordsHowManyPredictionsWereRight();
+    void aColdReplicaLearnsFromItsSnapshots();
 };
 
 // A hot replica learns from exactly the primary's deltas, in the same order, so its model makes
@@ -351,6 +352,57 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
           judged.predicted,
           judged.predictionsRight,
           judged.predictionsWrong);
+}
+
+// A cold replica sees no deltas, only snapshots: its model learns from what changed between two
+// of them, so promoted with a gap (the writes since its last snapshot) it predicts too.
+void TestSpeculativeState::aColdReplicaLearnsFromItsSnapshots()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QString error;
+    auto cluster = startCluster(dir, 2, &error, true);
+    QVERIFY2(cluster, qPrintable(error));
+    LocalCluster &c = *cluster;
+    AppConfig config = gaugeConfig(0);
+    config.snapshotIntervalMs = 20;
+    QVERIFY(c.deploy(kApp, 0, {{1, Tier::Cold}}, config));
+    QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 1, kTimeoutMs);
+    const auto storedSeq = [&] {
+        return statusOf(c, 1).value(QStringLiteral("stored-snapshot")).toMap().value(QStringLiteral("seq")).toInteger();
+    };
+    auto client = clientOf(c, {0}, 2000, 2000);
+    QVERIFY(client);
+    constexpr int kRounds = 12;
+    for (int round = 0; round < kRounds; ++round) {
+        error = writeRounds(**client, round, round + 1, sdk::Ack::Primary);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QTRY_COMPARE_WITH_TIMEOUT(storedSeq(), seqOf(c, 0), kTimeoutMs); // one snapshot per round
+    }
+    // Every snapshot after the first taught it the round's changes: each gauge and the cart key.
+    QTRY_COMPARE_WITH_TIMEOUT(modelOf(c, 1).value(QStringLiteral("observed")).toInteger(),
+                              (kRounds - 1) * (kGauges + 1),
+                              kTimeoutMs);
+    QVERIFY(c.network()->setPartitioned(QStringLiteral("alpha"), QStringLiteral("bravo"), true));
+    error = writeRounds(**client, kRounds, kRounds + 1, sdk::Ack::Primary);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    auto ctl = c.control(1);
+    QVERIFY(ctl);
+    auto promoted = (*ctl)->promote(kApp, std::nullopt, 0, std::nullopt, std::uint64_t(seqOf(c, 0)));
+    QVERIFY2(promoted, qPrintable(promoted ? QString() : promoted.error().toString()));
+    QCOMPARE(promoted->value(QStringLiteral("former-tier")).toString(), QStringLiteral("cold"));
+    const qint64 predicted = promoted->value(QStringLiteral("predicted")).toInteger();
+    QVERIFY2(predicted >= 1 && predicted <= kGauges + 1, qPrintable(QString::number(predicted)));
+    auto reader = clientOf(c, {1}, 2000, 2000);
+    QVERIFY(reader);
+    int marked = 0;
+    for (int i = 0; i < kGauges; ++i) {
+        auto read = (*reader)->get(gaugeKey(i));
+        QVERIFY(read && read->value);
+        marked += read->predicted ? 1 : 0;
+    }
+    QVERIFY(marked >= 1);
+    qInfo("cold replica promoted with a gap of %d: %lld values predicted", kGauges + 1, predicted);
 }
 
 QTEST_GUILESS_MAIN(TestSpeculativeState)

@@ -247,6 +247,10 @@ public:
     // predictionside.cpp
     PredictionWorker *predictions() { return m_predictions.get(); }
     void learn(const AppInstance &app, const StateDelta &delta);
+    // A cold replica's view of a new snapshot as changes: the keys whose value differs from the
+    // state it holds, as puts numbered after its position and stamped with the snapshot's time.
+    // nullopt when the snapshot does not continue the history held (the model must start over).
+    std::optional<QList<StateDelta>> changesSince(const AppInstance &app, const Snapshot &snapshot) const;
     void sendForecasts(AppInstance &app, ReplicaLink &link);
     void handleForecasts(AppInstance &app, const protocol::Message &message);
     // At promotion: predicted values for the keys the gap up to gapTo most probably changed.

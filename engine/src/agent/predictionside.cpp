@@ -89,6 +89,34 @@ void Agent::Impl::learn(const AppInstance &app, const StateDelta &delta)
         m_predictions->observe(app.name, delta);
 }
 
+std::optional<QList<StateDelta>> Agent::Impl::changesSince(const AppInstance &app, const Snapshot &snapshot) const
+{
+    const std::uint64_t held = app.state.seq();
+    if (!m_predictions || held == 0 || snapshot.seq <= held || snapshot.epoch < app.state.epoch())
+        return std::nullopt;
+    QList<StateDelta> changes;
+    for (const auto &[key, value] : snapshot.entries) {
+        if (app.state.get(key) == value)
+            continue;
+        StateDelta change;
+        change.epoch = snapshot.epoch;
+        change.timestampMs = snapshot.takenAtMs;
+        change.key = key;
+        change.op = DeltaOp::Put;
+        change.value = value;
+        changes.append(change);
+    }
+    // Deleted keys are not learnt: finding them would mean a pass over the whole held state.
+    if (std::uint64_t(changes.size()) > snapshot.seq - held)
+        return std::nullopt; // more changes than deltas: not the history this replica held
+    // In key order, so that the same snapshots always teach the same sequence.
+    std::sort(changes.begin(), changes.end(), [](const StateDelta &a, const StateDelta &b) { return a.key < b.key; });
+    std::uint64_t seq = held;
+    for (StateDelta &change : changes)
+        change.seq = ++seq;
+    return changes;
+}
+
 void Agent::Impl::sendForecasts(AppInstance &app, ReplicaLink &link)
 {
     if (!m_predictions || link.tier == Tier::Cold || now() - link.forecastsSentMs < kForecastIntervalMs)

@@ -105,12 +105,12 @@ namespace {
 // nullopt when there is nothing to score (no forecast of its own, or a value that is no number).
 std::optional<double> valueError(const std::optional<prediction::KeyForecast> &forecast,
                                  prediction::StateModelKind family,
-                                 const std::optional<double> &actual)
+                                 double actual)
 {
-    if (!forecast || !forecast->nextValue || !actual || forecast->madeBy != family)
+    if (!forecast || !forecast->nextValue || forecast->madeBy != family)
         return std::nullopt;
     const double scale = forecast->typicalChange > 0 ? forecast->typicalChange : 1.0;
-    return std::min(10.0, std::abs(*forecast->nextValue - *actual) / scale); // one wild miss weighs 10 at most
+    return std::min(10.0, std::abs(*forecast->nextValue - actual) / scale); // one wild miss weighs 10 at most
 }
 
 } // namespace
@@ -120,12 +120,15 @@ void PredictionWorker::judgeTrial(const QString &app, Model &model, const StateD
     Trial &trial = *model.trial;
     const std::optional<double> actual = delta.op == DeltaOp::Put ? prediction::parseNumericValue(delta.value)
                                                                   : std::nullopt;
-    const auto gru = valueError(model.predictor.forecast(delta.key), prediction::StateModelKind::Gru, actual);
-    const auto xgb = valueError(trial.xgboost.forecast(delta.key), prediction::StateModelKind::Xgboost, actual);
-    if (gru && xgb) {
-        trial.gruError += *gru;
-        trial.xgboostError += *xgb;
-        ++trial.scored;
+    if (actual) {
+        const double value = *actual;
+        const auto gru = valueError(model.predictor.forecast(delta.key), prediction::StateModelKind::Gru, value);
+        const auto xgb = valueError(trial.xgboost.forecast(delta.key), prediction::StateModelKind::Xgboost, value);
+        if (gru && xgb) {
+            trial.gruError += *gru;
+            trial.xgboostError += *xgb;
+            ++trial.scored;
+        }
     }
     if (trial.scored < kTrialScored) {
         model.table.selection = QStringLiteral("trial: %1 of %2 forecasts scored").arg(trial.scored).arg(kTrialScored);

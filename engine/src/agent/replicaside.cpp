@@ -235,6 +235,10 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         up.incoming.reset();
         if (snapshot.epoch > app.epoch)
             app.epoch = snapshot.epoch;
+        // A cold replica's model learns from what changed since its last snapshot; any other
+        // replica's history no longer leads to the restored state, and its model starts over.
+        const std::optional<QList<StateDelta>> changes = app.tier == Tier::Cold ? changesSince(app, snapshot)
+                                                                                : std::nullopt;
         if (auto ok = app.state.restore(snapshot); !ok) {
             qCWarning(lcReplication) << app.name << ": snapshot refused:" << ok.error().message;
             ++m_rejects.malformed;
@@ -243,8 +247,12 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         }
         app.log.clear();
         app.divergence = -1;
-        if (m_predictions)
-            m_predictions->forget(app.name); // its history no longer leads to this state
+        if (changes) {
+            for (const StateDelta &change : *changes)
+                learn(app, change);
+        } else if (m_predictions) {
+            m_predictions->forget(app.name);
+        }
         if (app.tier == Tier::Cold)
             storeColdSnapshot(snapshot);
         up.snapshotPending = false;
