@@ -20,6 +20,8 @@ Result<LoadResult> runForesightLoad(const LoadSpec &spec)
     // The replication link between the agents is TCP, with or without CURVE; applications reach
     // their local agent over ipc://, as in a real deployment.
     options.curve = spec.curve;
+    if (spec.predictionRate >= 0)
+        options.extraAgentArgs << QStringLiteral("--prediction-rate") << QString::number(spec.predictionRate);
     auto cluster = LocalCluster::start(options);
     if (!cluster)
         return std::unexpected(cluster.error());

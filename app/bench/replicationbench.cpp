@@ -149,6 +149,22 @@ int runReplicationBench(const BenchOptions &options)
             printCase(label, writers, foresightSide, redis, zmq);
         }
     }
+    // What the agents' state model (issue 4, on by default) costs the replication path: the
+    // 16-writer case with it on, against the same agents with --prediction-rate 0, in this run.
+    LoadSpec spec;
+    spec.writers = kManyWriters;
+    spec.valueBytes = kValueBytes;
+    spec.durationMs = options.durationMs;
+    spec.warmupMs = options.warmupMs;
+    const QString label = QStringLiteral("16 writers, curve off, state model on vs off");
+    const Side on = runSide(QStringLiteral("Foresight"), label, [&] { return runForesightLoad(spec); });
+    spec.predictionRate = 0;
+    const Side off = runSide(QStringLiteral("state model off (--prediction-rate 0)"), label, [&] {
+        return runForesightLoad(spec);
+    });
+    foresightRanEverywhere = foresightRanEverywhere && on.measures && off.measures;
+    const Side none{QString(), std::nullopt};
+    printCase(label, 1, on, off, none); // writers 1: no Redis target on these lines
     return foresightRanEverywhere ? 0 : 1;
 }
 

@@ -17,6 +17,8 @@ struct LoadSpec
 {
     int writers = 1;
     bool curve = false;
+    // Foresight only: the agents' --prediction-rate; negative: their default (the state model on).
+    int predictionRate = -1;
     int valueBytes = 100;
     int durationMs = 3000;
     int warmupMs = 500;
