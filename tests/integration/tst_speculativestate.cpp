@@ -327,12 +327,23 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
     QCOMPARE(promoted.seqGap, kGauges + 1);
     QVERIFY2(promoted.predicted >= 1 && promoted.predicted <= kGauges, qPrintable(QString::number(promoted.predicted)));
     QCOMPARE(promoted.predictionsRight + promoted.predictionsWrong, 0); // nothing to judge them by yet
+    const auto journaled = [&](const QString &kind, const QString &text) {
+        const auto snapshot = engine->snapshot();
+        for (const JournalEntry &entry : snapshot ? snapshot->recentJournal : QList<JournalEntry>()) {
+            if (entry.kind == kind && entry.message.contains(text))
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(journaled(QStringLiteral("prediction"), QStringLiteral("predicted values")), kTimeoutMs);
 
     QVERIFY(c.network()->setPartitioned(QStringLiteral("alpha"), QStringLiteral("bravo"), false));
     c.agent(0).thaw();
     QTRY_VERIFY_WITH_TIMEOUT(overlayOf(c, 1).value(QStringLiteral("reconciled")).toBool(), kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(lastIncident(store, kApp)->predictionsRight + lastIncident(store, kApp)->predictionsWrong
                                  == promoted.predicted,
+                             kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(journaled(QStringLiteral("prediction"), QStringLiteral("real deltas of the gap")),
                              kTimeoutMs);
     const Incident judged = *lastIncident(store, kApp);
     QCOMPARE(judged.id, promoted.id);

@@ -315,6 +315,10 @@ private Q_SLOTS:
                                       << "cannot watch: bad key" << 0 << warning;
         QTest::newRow("rejoin lost writes") << "rejoin"
                                             << "old primary (epoch 1, seq 12) is back" << 3 << warning;
+        QTest::newRow("predicted values served") << "prediction"
+                                                 << "b serves 5 predicted values for keys the gap of 6 sequence "
+                                                    "numbers probably changed"
+                                                 << 0 << warning;
         QTest::newRow("unknown kind failing") << "backup"
                                               << "Backup FAILED: disk full" << 0 << warning;
         // Info: the rest.
@@ -346,6 +350,10 @@ private Q_SLOTS:
                                   << "a is in maintenance: never promoted, never given new replicas" << 0 << info;
         QTest::newRow("engine started") << "engine"
                                         << "engine started: 3 agents, 2 applications" << 0 << info;
+        QTest::newRow("predictions judged") << "prediction"
+                                            << "the real deltas of the gap arrived from a: 4 of 5 predicted values "
+                                               "were right, 1 wrong"
+                                            << 0 << info;
         QTest::newRow("rejoin clean") << "rejoin"
                                       << "old primary (epoch 1, seq 9) is back" << 0 << info;
     }

@@ -45,6 +45,9 @@ EventsModel::Level EventsModel::severityOf(const JournalEntry &entry)
         || says(QLatin1StringView("abandoned")) || says(QLatin1StringView("refused"))
         || says(QLatin1StringView("not started")) || says(QLatin1StringView("cannot ")))
         return Warning;
+    // Predicted values served as state: speculative until the real deltas judge them.
+    if (kind == QLatin1StringView("prediction") && says(QLatin1StringView(" serves ")))
+        return Warning;
     // A former primary coming back loses the writes it never got acknowledged: worth a look.
     if (kind == QLatin1StringView("rejoin")
         && entry.details.value(QLatin1StringView("discarded-writes")).toInteger() > 0)

@@ -36,7 +36,9 @@ namespace foresight::widgets {
 //             "vetoed", "abandoned", "refused", "not started" or "cannot " (hook veto or failure,
 //             a hot-replica move abandoned, release/assign/switchover failed, a lease or a
 //             subscription refused, an agent that cannot be watched); kind "rejoin" whose
-//             details say unacknowledged writes were discarded ("discarded-writes" > 0).
+//             details say unacknowledged writes were discarded ("discarded-writes" > 0); kind
+//             "prediction" saying a new primary " serves " predicted values (a speculative
+//             overlay, until the gap's real deltas judge it).
 //   Info      the rest: deploy, adopt, restore, repoint, assign, operator commands, topology
 //             moves started or done, hooks passed or done, switchovers, agents heard again,
 //             engine started or stopped.

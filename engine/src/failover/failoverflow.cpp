@@ -606,6 +606,18 @@ void ClusterEngine::Impl::onPromoted(AppRuntime &app, const QString &agent, cons
                         {QStringLiteral("epoch"), qint64(app.epoch)},
                         {QStringLiteral("seq"), qint64(app.promotedSeq)},
                         {QStringLiteral("manual"), manual}});
+    if (const qint64 predicted = reply.value(QStringLiteral("predicted")).toInteger(0); predicted > 0) {
+        journal(QStringLiteral("prediction"),
+                app.config.name,
+                agent,
+                QStringLiteral("%1 serves %2 predicted values for keys the gap of %3 sequence numbers probably "
+                               "changed, marked as predicted to clients, until a write or the gap's real deltas "
+                               "replace them")
+                    .arg(agent)
+                    .arg(predicted)
+                    .arg(formerSeq > app.promotedSeq ? formerSeq - app.promotedSeq : 0),
+                QJsonObject{{QStringLiteral("incident"), app.incidentId}, {QStringLiteral("predicted"), predicted}});
+    }
     repointReplicas(app);
     app.lastRestoreAttemptMs = now(); // the re-pointing assigns are in flight: restore after they land
     if (!m_settings.postFailoverHook.isEmpty()) {
