@@ -133,8 +133,10 @@ int runNabBench(const BenchOptions &options, const QString &datasetsDir)
               QStringLiteral("method"),
               QStringLiteral("HealthBaseline with its default settings for every series (baselineWindow %1, "
                              "patternLength %2, patternHistory %3, coarseStep %4, coarseHistory %5, "
-                             "referenceHistory %6, referenceQuantile %7, warmup %8, suppression %9), online over "
-                             "%10 series (%11 rows, %12 windows) of %13; NAB v1.1 scoring: probation 15%, one "
+                             "referenceHistory %6, referenceQuantile %7, rangeHistory %8, rangeTolerance %9, "
+                             "rangeWarmup %10, warmup %11, suppression %12), online over %13 series (%14 rows, %15 "
+                             "windows) of %16; "
+                             "NAB v1.1 scoring: probation 15%, one "
                              "threshold per profile chosen over the corpus, normalized 100 (raw - null) / "
                              "(perfect - null). Baselines are NAB's published scores, not re-run here.")
                   .arg(settings.baselineWindow)
@@ -144,6 +146,9 @@ int runNabBench(const BenchOptions &options, const QString &datasetsDir)
                   .arg(settings.coarseHistory)
                   .arg(settings.referenceHistory)
                   .arg(settings.referenceQuantile)
+                  .arg(settings.rangeHistory)
+                  .arg(settings.rangeTolerance)
+                  .arg(settings.rangeWarmup)
                   .arg(settings.warmup)
                   .arg(settings.suppression)
                   .arg(corpus->files.size())

@@ -1,5 +1,6 @@
 // Unit tests for HealthBaseline: scores stay in [0, 1], no look-ahead (a score never depends on
-// later values), an injected spike or step scores high while steady noise does not, settings
+// later values), an injected spike or step scores high while steady noise does not, a new extreme
+// is reported even when an earlier incident dominates the surprises' references, settings
 // validation and reset.
 
 #include <cmath>
@@ -56,6 +57,7 @@ private Q_SLOTS:
     void stepScoresHigh_data();
     void stepScoresHigh();
     void flatSeries();
+    void outOfRangeAfterIncident();
     void settingsValidation();
     void resetForgets();
 };
@@ -162,6 +164,22 @@ void TestHealthBaseline::flatSeries()
     QVERIFY(maxOf(scores, kEvent, kEvent + 5) >= kAlarm);
 }
 
+void TestHealthBaseline::outOfRangeAfterIncident()
+{
+    // A drop of 50 deviations dominates every surprise's reference for thousands of values; a
+    // later rise of 20 deviations is then unremarkable to them, but it is beyond anything the
+    // series has done, which only the range notices.
+    std::vector<double> values = noise(2000, 40.0, 2.0, 51);
+    values[1100] -= 100.0;
+    values[1500] += 40.0;
+    const double atRise = HealthBaseline::scoreSeries(values)[1500];
+    QVERIFY2(atRise >= kAlarm, qPrintable(QString::number(atRise)));
+    HealthBaselineSettings withoutRange;
+    withoutRange.rangeWarmup = 100000;
+    const double blind = HealthBaseline::scoreSeries(values, withoutRange)[1500];
+    QVERIFY2(blind < kQuiet, qPrintable(QString::number(blind)));
+}
+
 void TestHealthBaseline::settingsValidation()
 {
     QVERIFY(HealthBaselineSettings{}.validate());
@@ -178,6 +196,15 @@ void TestHealthBaseline::settingsValidation()
     QVERIFY(!bad.validate());
     bad = {};
     bad.suppression = -1;
+    QVERIFY(!bad.validate());
+    bad = {};
+    bad.rangeHistory = 1;
+    QVERIFY(!bad.validate());
+    bad = {};
+    bad.rangeTolerance = -0.1;
+    QVERIFY(!bad.validate());
+    bad = {};
+    bad.rangeWarmup = -1;
     QVERIFY(!bad.validate());
     // The plain constructor falls back to the defaults.
     QCOMPARE(HealthBaseline(bad).settings().suppression, HealthBaselineSettings{}.suppression);

@@ -15,6 +15,9 @@ constexpr double kMeanAbsToSigma = 1.2533;
 constexpr double kTiny = 1e-12;
 // During suppression, a score this many times the one that raised the alarm is an escalation.
 constexpr double kEscalation = 1.3;
+// Surprises a reference must hold before it judges: its 99.95th percentile is then still its
+// maximum, but no longer the maximum of a handful.
+constexpr size_t kMinReference = 100;
 
 enum Surprise { Level, FinePattern, CoarsePattern };
 
@@ -46,6 +49,13 @@ Status HealthBaselineSettings::validate() const
     if (!(referenceQuantile > 0.0 && referenceQuantile <= 1.0))
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("referenceQuantile is %1, allowed (0, 1]").arg(referenceQuantile));
+    if (!inRange(rangeHistory, 2, 1000000))
+        return bad("rangeHistory", rangeHistory, 2, 1000000);
+    if (!(rangeTolerance >= 0.0 && rangeTolerance <= 100.0))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("rangeTolerance is %1, allowed [0, 100]").arg(rangeTolerance));
+    if (!inRange(rangeWarmup, 0, 1000000))
+        return bad("rangeWarmup", rangeWarmup, 0, 1000000);
     if (!inRange(warmup, 2, 100000))
         return bad("warmup", warmup, 2, 100000);
     if (!inRange(suppression, 0, 100000))
@@ -159,7 +169,7 @@ double HealthBaseline::relativeToReference(Reference &reference, double surprise
     if (!scoring)
         return 0.0;
     double relative = 0.0;
-    if (!reference.sorted.empty()) {
+    if (reference.sorted.size() >= kMinReference) {
         const size_t index = std::min(reference.sorted.size() - 1,
                                       size_t(m_settings.referenceQuantile * double(reference.sorted.size())));
         relative = surprise / (surprise + reference.sorted[index] + kTiny);
@@ -171,6 +181,35 @@ double HealthBaseline::relativeToReference(Reference &reference, double surprise
             std::lower_bound(reference.sorted.begin(), reference.sorted.end(), reference.recent.front()));
         reference.recent.pop_front();
     }
+    return relative;
+}
+
+double HealthBaseline::rangeSurprise(double value)
+{
+    // Numenta's detector reports a value beyond the range seen so far at once (its "spatial
+    // anomaly"), whatever its model says. The surprises above miss exactly these when an earlier
+    // incident still dominates their references: a new extreme after a large spike is no more
+    // surprising than the spike was. A tolerance keeps a noisy series' slowly growing range quiet;
+    // a bounded history lets a metric that ran high long ago go back to being normal.
+    const long long index = m_seen;
+    while (!m_highs.empty() && m_highs.front().first < index - m_settings.rangeHistory)
+        m_highs.pop_front();
+    while (!m_lows.empty() && m_lows.front().first < index - m_settings.rangeHistory)
+        m_lows.pop_front();
+    double relative = 0.0;
+    if (!m_highs.empty()) {
+        const double high = m_highs.front().second;
+        const double low = m_lows.front().second;
+        const double beyond = std::max(value - high, low - value);
+        if (high > low && beyond > 0.0)
+            relative = beyond / (beyond + m_settings.rangeTolerance * (high - low));
+    }
+    while (!m_highs.empty() && m_highs.back().second <= value)
+        m_highs.pop_back();
+    m_highs.emplace_back(index, value);
+    while (!m_lows.empty() && m_lows.back().second >= value)
+        m_lows.pop_back();
+    m_lows.emplace_back(index, value);
     return relative;
 }
 
@@ -191,12 +230,12 @@ double HealthBaseline::update(double value)
         return 0.0;
     ++m_seen;
     const bool scoring = m_seen > m_settings.warmup;
-    double score = 0.0;
+    std::array<double, 3> relative{}; // each surprise against its reference, by Surprise
 
     // Level, against the values before this one.
     const double level = levelSurprise(value);
     if (m_sorted.size() >= 2)
-        score = std::max(score, relativeToReference(m_references[Level], level, scoring));
+        relative[Level] = relativeToReference(m_references[Level], level, scoring);
     m_recent.push_back(value);
     m_sorted.insert(std::upper_bound(m_sorted.begin(), m_sorted.end(), value), value);
     if (m_recent.size() > size_t(m_settings.baselineWindow)) {
@@ -209,7 +248,7 @@ double HealthBaseline::update(double value)
     const int step = m_settings.coarseStep;
     m_values.push_back(value);
     if (const double fine = patternSurprise(m_values, 1, m_settings.patternHistory, &m_matches[0]); fine >= 0)
-        score = std::max(score, relativeToReference(m_references[FinePattern], fine, scoring));
+        relative[FinePattern] = relativeToReference(m_references[FinePattern], fine, scoring);
 
     // Coarse pattern, on moving averages (summed afresh: a running sum drifts over long series).
     const size_t averaged = std::min(size_t(step), m_values.size());
@@ -218,13 +257,31 @@ double HealthBaseline::update(double value)
         sum += m_values[i];
     m_means.push_back(sum / double(averaged));
     if (const double coarse = patternSurprise(m_means, step, m_settings.coarseHistory, &m_matches[1]); coarse >= 0)
-        score = std::max(score, relativeToReference(m_references[CoarsePattern], coarse, scoring));
+        relative[CoarsePattern] = relativeToReference(m_references[CoarsePattern], coarse, scoring);
 
     trim(m_values, size_t(std::max(m_settings.patternHistory + 3 * length, step + 1)), &m_matches[0]);
     trim(m_means, size_t(m_settings.coarseHistory + 3 * length * step), &m_matches[1]);
+    const double range = rangeSurprise(value);
 
     if (!scoring)
         return 0.0;
+    // The coarse pattern holds an event for its whole span, longer than the suppression: without
+    // this it would raise the same event again once the suppression ends.
+    if (m_coarseSuppressLeft > 0) {
+        --m_coarseSuppressLeft;
+        if (m_suppressLeft == 0)
+            relative[CoarsePattern] *= 0.5;
+    }
+    const double score = std::max({relative[Level], relative[FinePattern], relative[CoarsePattern]});
+    auto startSuppression = [&](double by) {
+        m_suppressLeft = m_settings.suppression;
+        m_coarseSuppressLeft = m_settings.suppression > 0 ? std::max(m_settings.suppression, length * step) : 0;
+        m_suppressedBy = by;
+    };
+    if (range > 0.5 && m_seen > m_settings.rangeWarmup) {
+        startSuppression(range);
+        return range;
+    }
     // After an alarm, scores are halved for a while: an event raises one alarm, not a stream of
     // them. A much larger surprise than the one that raised the alarm still gets through (and
     // starts a new period), so that an incident that escalates is not hidden.
@@ -232,10 +289,8 @@ double HealthBaseline::update(double value)
         --m_suppressLeft;
         return 0.5 * score;
     }
-    if (score >= 0.5) {
-        m_suppressLeft = m_settings.suppression;
-        m_suppressedBy = score;
-    }
+    if (score >= 0.5)
+        startSuppression(score);
     return score;
 }
 

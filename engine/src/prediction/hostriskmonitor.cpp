@@ -26,6 +26,9 @@ HealthBaselineSettings liveBaselineSettings()
     settings.coarseStep = 4;
     settings.coarseHistory = 600;
     settings.referenceHistory = 1200;
+    settings.referenceQuantile = 0.999; // of 1200: the second largest, as before the NAB default moved
+    settings.rangeHistory = 1200;       // bounds the range's queues (a monotone metric fills them)
+    settings.rangeWarmup = 300;
     settings.warmup = 30;
     settings.suppression = 30;
     return settings;

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <deque>
+#include <utility>
 #include <vector>
 
 #include "foresight/core/result.h"
@@ -26,15 +27,25 @@ struct HealthBaselineSettings
     // 100000.
     int coarseHistory = 3000;
     // Each surprise is compared with the referenceQuantile of that surprise's previous
-    // referenceHistory values. 10 .. 100000 and (0, 1].
+    // referenceHistory values (0.9995 of 5000: the third largest). 10 .. 100000 and (0, 1].
     int referenceHistory = 5000;
-    double referenceQuantile = 0.999;
+    double referenceQuantile = 0.9995;
+    // A value beyond the minimum or maximum of the previous rangeHistory values by more than
+    // rangeTolerance times their range (max - min) is out of range. 2 .. 1000000 and [0, 100].
+    int rangeHistory = 10000;
+    double rangeTolerance = 0.03;
+    // Values seen before a value may be out of range: in steady noise a new extreme among the
+    // last n values has a chance of about 2 / n, too common to report while n is small.
+    // 0 .. 1000000.
+    int rangeWarmup = 1000;
     // Values seen before the score may leave 0; their surprises, measured against too few values,
     // are not kept as reference either. 2 .. 100000.
     int warmup = 60;
     // Values after a score of at least 0.5 whose scores are halved, so that one event raises one
     // alarm rather than a stream of them; a score over 1.3 times the one that raised the alarm
-    // still gets through and starts a new period. 0 .. 100000.
+    // still gets through and starts a new period. Unless suppression is 0, the coarse surprise
+    // stays halved for at least the coarse pattern's span (patternLength x coarseStep), as long as
+    // the event is inside it. 0 .. 100000.
     int suppression = 100;
 
     // InvalidArgument naming the first field out of range and its allowed range.
@@ -52,13 +63,19 @@ struct HealthBaselineSettings
 //   coarse  the same on moving averages (coarseStep wide, one per coarseStep values), for slower
 //           changes of shape such as a daily cycle that flattens
 // Each surprise s is set against r, the referenceQuantile of its own previous values, as
-// s / (s + r): 0.5 means "as surprising as the rarest 0.1% of this series' recent history", 1
-// means far beyond it. The score is the largest of the three, halved during suppression. Steady
-// noise sits around 0.45 and touches 0.5 now and then; a clear spike or step scores 0.7 to 1.
+// s / (s + r): 0.5 means "as surprising as the rarest 0.05% of this series' recent history", 1
+// means far beyond it; a surprise is scored only once at least 100 earlier ones are kept. The
+// score is the largest of the three, halved during suppression. Steady noise sits around 0.45 and
+// touches 0.5 now and then; a clear spike or step scores 0.7 to 1. Besides, a value out of range
+// (beyond the last rangeHistory values by more than rangeTolerance of their range, after
+// rangeWarmup values) scores over 0.5, the farther out the nearer 1 (s / (s + r) again, s how far
+// beyond, r the tolerance), and starts a suppression period even during one: the surprises are
+// blind to it when an earlier incident still dominates their references, and a new extreme is
+// what an operator wants to hear about.
 //
-// Memory is O(baselineWindow + referenceHistory + patternHistory + coarseHistory); update()
-// costs O(baselineWindow + referenceHistory) plus the pattern searches, O(patternLength x
-// history) at worst and far less in practice (the searches stop early on poor matches). Not
+// Memory is O(baselineWindow + referenceHistory + patternHistory + coarseHistory + rangeHistory);
+// update() costs O(baselineWindow + referenceHistory) plus the pattern searches, O(patternLength
+// x history) at worst and far less in practice (the searches stop early on poor matches). Not
 // thread-safe: one instance per series, used by one thread at a time. Non-finite values are
 // ignored (score 0, state unchanged).
 class HealthBaseline final
@@ -92,6 +109,9 @@ private:
     // -1 until the search has enough history. match: the previous best match's end + 1, in and out.
     double patternSurprise(const std::vector<double> &series, int step, int history, long *match) const;
     double relativeToReference(Reference &reference, double surprise, bool scoring);
+    // How far value is beyond the range of the previous rangeHistory values, as s / (s + r) with r
+    // the tolerance (over 0.5: out of range; 0 inside it); then records value.
+    double rangeSurprise(double value);
     void trim(std::vector<double> &series, size_t keep, long *match);
 
     HealthBaselineSettings m_settings;
@@ -103,7 +123,12 @@ private:
     std::vector<double> m_means;   // coarseStep-wide moving averages, one per value
     std::array<Reference, 3> m_references;
     std::array<long, 2> m_matches{-1, -1}; // fine, coarse: where the next best match probably ends
+    // (index, value) of the values that may still become the maximum (highs, decreasing) or the
+    // minimum (lows, increasing) of the previous rangeHistory values: a monotonic queue each.
+    std::deque<std::pair<long long, double>> m_highs;
+    std::deque<std::pair<long long, double>> m_lows;
     int m_suppressLeft = 0;
+    int m_coarseSuppressLeft = 0;
     double m_suppressedBy = 0.0; // the score that started the current suppression
 };
 
