@@ -226,7 +226,7 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
         handleReplicaError(in.routing.value(0), message);
         return;
     case MessageType::GapDeltas:
-        handleGapDeltas(in.routing.value(0), message);
+        handleGapDeltas(message);
         return;
     case MessageType::Status:
         handleStatus(route, message);

@@ -255,13 +255,14 @@ public:
     void handleForecasts(AppInstance &app, const protocol::Message &message);
     // At promotion: predicted values for the keys the gap up to gapTo most probably changed.
     void applySpeculativeOverlay(AppInstance &app, std::uint64_t gapTo);
-    // At a hello: asks a replica that still holds the gap's deltas for them.
+    // At a hello naming a demoted primary's kept-aside history: asks for the gap's deltas if that
+    // history holds them.
     void requestGapDeltas(AppInstance &app,
                           const QByteArray &identity,
-                          std::uint64_t replicaSeq,
-                          std::uint64_t replicaSeqEpoch);
+                          std::uint64_t formerSeq,
+                          std::uint64_t formerEpoch);
     void handleGapRequest(AppInstance &app, const protocol::Message &message);
-    void handleGapDeltas(const QByteArray &identity, const protocol::Message &message);
+    void handleGapDeltas(const protocol::Message &message);
     // A client wrote key: its predicted value, if any, is no longer served.
     void dropSpeculative(AppInstance &app, const QString &key);
     void addPredictionStatus(const AppInstance &app, QCborMap &status) const;

@@ -85,6 +85,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     }
     const bool tierChanged = app.tier != assignment.tier;
     const bool wasPrimary = app.role == Role::Primary && !created;
+    app.overlay.reset(); // predictions are served by a primary only
     app.role = Role::Replica;
     app.tier = assignment.tier;
     app.fenced = false;
@@ -237,6 +238,7 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     // The old primary's last known position, as its console saw it: beyond ours is a gap.
     const auto primarySeq = std::uint64_t(message.body.value(QStringLiteral("primary-seq")).toInteger(0));
     app->upstream.reset();
+    app->formerLog.reset(); // primary again: its own history is the state now
     app->role = Role::Primary;
     app->tier = Tier::None;
     app->recentPositions.clear();

@@ -229,18 +229,18 @@ void Agent::Impl::dropSpeculative(AppInstance &app, const QString &key)
 
 void Agent::Impl::requestGapDeltas(AppInstance &app,
                                    const QByteArray &identity,
-                                   std::uint64_t replicaSeq,
-                                   std::uint64_t replicaSeqEpoch)
+                                   std::uint64_t formerSeq,
+                                   std::uint64_t formerEpoch)
 {
-    if (!app.overlay || app.overlay->reconciled || replicaSeqEpoch != app.overlay->gapEpoch
-        || replicaSeq < app.overlay->gapFrom)
+    if (!app.overlay || app.overlay->reconciled || formerEpoch != app.overlay->gapEpoch
+        || formerSeq < app.overlay->gapFrom)
         return;
     QCborMap body;
     body.insert(QStringLiteral("app"), app.name);
     body.insert(QStringLiteral("epoch"), qint64(app.epoch));
     body.insert(QStringLiteral("gap-epoch"), qint64(app.overlay->gapEpoch));
     body.insert(QStringLiteral("from"), qint64(app.overlay->gapFrom));
-    body.insert(QStringLiteral("to"), qint64(replicaSeq));
+    body.insert(QStringLiteral("to"), qint64(formerSeq));
     // Sent before the welcome, so the replica answers from the history it holds now, before a
     // catch-up replaces it.
     (void) transport::send(m_api, {identity}, Message{MessageType::GapRequest, body});
@@ -285,9 +285,8 @@ void Agent::Impl::handleGapRequest(AppInstance &app, const Message &message)
     app.formerLog.reset(); // answered: it would only ever be asked again by another successor
 }
 
-void Agent::Impl::handleGapDeltas(const QByteArray &identity, const Message &message)
+void Agent::Impl::handleGapDeltas(const Message &message)
 {
-    Q_UNUSED(identity);
     AppInstance *app = findApp(message.body.value(QStringLiteral("app")).toString());
     if (!app || app->role != Role::Primary || !app->overlay || app->overlay->reconciled)
         return;

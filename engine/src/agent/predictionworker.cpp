@@ -1,5 +1,8 @@
 #include "agent/predictionworker.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <pthread.h>
 
 #include "foresight/core/logging.h"
