@@ -389,10 +389,11 @@ void TestSpeculativeState::aColdReplicaLearnsFromItsSnapshots()
         QVERIFY2(error.isEmpty(), qPrintable(error));
         QTRY_COMPARE_WITH_TIMEOUT(storedSeq(), seqOf(c, 0), kTimeoutMs); // one snapshot per round
     }
-    // Every snapshot after the first taught it the round's changes: each gauge and the cart key.
-    QTRY_COMPARE_WITH_TIMEOUT(modelOf(c, 1).value(QStringLiteral("observed")).toInteger(),
-                              (kRounds - 1) * (kGauges + 1),
-                              kTimeoutMs);
+    // Every snapshot after the first taught it what changed since: each round's gauges and cart
+    // key (and the part of the first round a snapshot in the middle of it missed).
+    const auto learnt = [&] { return modelOf(c, 1).value(QStringLiteral("observed")).toInteger(); };
+    QTRY_VERIFY_WITH_TIMEOUT(learnt() >= (kRounds - 1) * (kGauges + 1), kTimeoutMs);
+    QVERIFY2(learnt() <= kRounds * (kGauges + 1), qPrintable(QString::number(learnt())));
     QVERIFY(c.network()->setPartitioned(QStringLiteral("alpha"), QStringLiteral("bravo"), true));
     error = writeRounds(**client, kRounds, kRounds + 1, sdk::Ack::Primary);
     QVERIFY2(error.isEmpty(), qPrintable(error));

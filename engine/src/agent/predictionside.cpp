@@ -167,6 +167,8 @@ void Agent::Impl::handleForecasts(AppInstance &app, const Message &message)
         if (theirs->basedOnSeq > mine->observedSeq || theirs->basedOnSeq > app.state.seq())
             continue;
         const auto own = mine->keys.constFind(theirs->key);
+        if (own != mine->keys.cend() && own->basedOnSeq > theirs->basedOnSeq)
+            continue; // ours is newer than the table the primary sent from: compared next time
         sum += prediction::keyDivergence(*theirs,
                                          own == mine->keys.cend() ? std::nullopt
                                                                   : std::optional<prediction::KeyForecast>(*own));
