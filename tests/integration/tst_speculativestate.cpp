@@ -339,6 +339,13 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
     };
     QTRY_VERIFY_WITH_TIMEOUT(journaled(QStringLiteral("prediction"), QStringLiteral("predicted values")), kTimeoutMs);
 
+    // The application writes on: the incident ends with its first acknowledged write.
+    auto client = clientOf(c, {1}, 2000, 2000);
+    QVERIFY(client);
+    QVERIFY((*client)->put(QStringLiteral("cart/after"), "1", sdk::Ack::Primary));
+    QTRY_VERIFY_WITH_TIMEOUT(lastIncident(store, kApp)->firstAckMs > 0, kTimeoutMs);
+    const qint64 firstAckMs = lastIncident(store, kApp)->firstAckMs;
+
     QVERIFY(c.network()->setPartitioned(QStringLiteral("alpha"), QStringLiteral("bravo"), false));
     c.agent(0).thaw();
     QTRY_VERIFY_WITH_TIMEOUT(overlayOf(c, 1).value(QStringLiteral("reconciled")).toBool(), kTimeoutMs);
@@ -350,6 +357,7 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
     const Incident judged = *lastIncident(store, kApp);
     QCOMPARE(judged.id, promoted.id);
     QCOMPARE(judged.predicted, promoted.predicted);
+    QCOMPARE(judged.firstAckMs, firstAckMs); // recording the predictions kept the rest
     // The incident's report says it in its data-loss section.
     auto reader = ConsoleStore::open(store);
     QVERIFY(reader);

@@ -11,6 +11,7 @@
 //               right, and writes the real values over the predicted ones.
 
 #include <algorithm>
+#include <cmath>
 
 #include <QCborArray>
 

@@ -188,8 +188,24 @@ void ClusterEngine::Impl::noteOverlay(AppRuntime &app, const QCborMap &primarySt
         app.incident->predictionsRight = right;
         app.incident->predictionsWrong = wrong;
     }
-    if (m_store)
-        m_store->post([copy = incident](ConsoleStore &store) { (void) store.updateIncident(copy); });
+    if (m_store) {
+        // Read, change, write on the store's thread: the incident has moved on since this copy was
+        // taken at the promotion (its first acknowledged write, an operator's acknowledgement).
+        m_store->post([id = incident.id, predicted = incident.predicted, right, wrong](ConsoleStore &store) {
+            auto stored = store.incident(id);
+            if (!stored) {
+                qCWarning(lcFailover).noquote()
+                    << "cannot record the predictions in incident" << id << ":" << stored.error().toString();
+                return;
+            }
+            stored->predicted = predicted;
+            stored->predictionsRight = right;
+            stored->predictionsWrong = wrong;
+            if (auto ok = store.updateIncident(*stored); !ok)
+                qCWarning(lcFailover).noquote()
+                    << "cannot record the predictions in incident" << id << ":" << ok.error().toString();
+        });
+    }
     journal(QStringLiteral("prediction"),
             app.config.name,
             app.primary,
