@@ -38,6 +38,7 @@ Configuration file (JSON; flags override it):
     "sourceAddress": "127.0.0.11",         local IPv4 address outgoing connections leave from (simulated network)
     "timeScale": 1,                        for simulations only: the agent's clock runs N times as fast
     "timeOrigin": 0,                       with timeScale: Unix ms the scaled clock runs from (0: start)
+    "predictionRate": 500,                 state model: deltas/s learnt per application (0: off)
     "maxMessageBytes": 16777216,  "maxValueBytes": 1048576,  "replicaAckIntervalMs": 100,
     "apps": [
       { "name": "shop", "role": "primary",
@@ -127,8 +128,7 @@ int main(int argc, char *argv[])
         QStringLiteral("The Predictive State Engine (forecasts, model divergence, the predicted overlay at promotion) "
                        "learns from at most <N> deltas per second and application (default 500; 0 turns it off)."),
         QStringLiteral("N"));
-    parser.addOptions({predictionRate,
-                       config,
+    parser.addOptions({config,
                        name,
                        listen,
                        sdk,
@@ -140,6 +140,7 @@ int main(int argc, char *argv[])
                        faults,
                        procRoot,
                        sourceAddress,
+                       predictionRate,
                        timeScale,
                        timeOrigin});
     parser.process(app);

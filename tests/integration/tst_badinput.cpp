@@ -517,6 +517,8 @@ void TestBadInput::badConfigFileStopsTheAgent_data()
                                         << QStringLiteral("'maxMessageBytes' must be a whole number from 65536");
     QTest::newRow("fraction") << QByteArray(R"({"replicaAckIntervalMs": 1.5})")
                               << QStringLiteral("'replicaAckIntervalMs'");
+    QTest::newRow("negative prediction rate")
+        << QByteArray(R"({"predictionRate": -1})") << QStringLiteral("'predictionRate' must be a whole number from 0");
     QTest::newRow("bool as text") << QByteArray(R"({"insecure": "yes"})")
                                   << QStringLiteral("'insecure' must be true or false");
     QTest::newRow("name not a string") << QByteArray(R"({"name": 5})") << QStringLiteral("'name' must be a string");

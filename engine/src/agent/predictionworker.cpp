@@ -9,7 +9,7 @@
 
 namespace foresight {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 PredictionWorker::PredictionWorker(int maxDeltasPerSecond)
     : m_maxDeltasPerSecond(maxDeltasPerSecond)
@@ -36,7 +36,7 @@ void PredictionWorker::observe(const QString &app, const StateDelta &delta)
     {
         std::lock_guard lock(m_mutex);
         Budget &budget = m_budgets[app];
-        const auto t = Clock::now();
+        const auto t = SteadyClock::now();
         if (t - budget.windowStart >= std::chrono::seconds(1)) {
             budget.windowStart = t;
             budget.used = 0;
@@ -190,7 +190,7 @@ void PredictionWorker::publish(const QString &app, Model &model, bool force)
     // copying the table per delta would cost more than learning from it.
     if (!model.changed)
         return;
-    const auto t = Clock::now();
+    const auto t = SteadyClock::now();
     if (!force && t - model.publishedAt < std::chrono::milliseconds(kPublishIntervalMs))
         return;
     if (m_generations[app] != model.generation)
