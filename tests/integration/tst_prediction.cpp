@@ -52,18 +52,6 @@ AgentView agentOf(const ClusterEngine &engine, const QString &name)
     return view ? *view : AgentView{};
 }
 
-bool journalHas(const ClusterEngine &engine, const QString &kind, const QString &text)
-{
-    const auto snapshot = engine.snapshot();
-    if (!snapshot)
-        return false;
-    for (const JournalEntry &entry : snapshot->recentJournal) {
-        if (entry.kind == kind && entry.message.contains(text))
-            return true;
-    }
-    return false;
-}
-
 } // namespace
 
 class TestPrediction : public QObject

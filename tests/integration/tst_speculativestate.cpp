@@ -329,15 +329,8 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
     QCOMPARE(promoted.seqGap, kGauges + 1);
     QVERIFY2(promoted.predicted >= 1 && promoted.predicted <= kGauges, qPrintable(QString::number(promoted.predicted)));
     QCOMPARE(promoted.predictionsRight + promoted.predictionsWrong, 0); // nothing to judge them by yet
-    const auto journaled = [&](const QString &kind, const QString &text) {
-        const auto snapshot = engine->snapshot();
-        for (const JournalEntry &entry : snapshot ? snapshot->recentJournal : QList<JournalEntry>()) {
-            if (entry.kind == kind && entry.message.contains(text))
-                return true;
-        }
-        return false;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(journaled(QStringLiteral("prediction"), QStringLiteral("predicted values")), kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, QStringLiteral("prediction"), QStringLiteral("predicted values")),
+                             kTimeoutMs);
 
     // The application writes on: the incident ends with its first acknowledged write.
     auto client = clientOf(c, {1}, 2000, 2000);
@@ -352,7 +345,7 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
     QTRY_VERIFY_WITH_TIMEOUT(lastIncident(store, kApp)->predictionsRight + lastIncident(store, kApp)->predictionsWrong
                                  == promoted.predicted,
                              kTimeoutMs);
-    QTRY_VERIFY_WITH_TIMEOUT(journaled(QStringLiteral("prediction"), QStringLiteral("real deltas of the gap")),
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, QStringLiteral("prediction"), QStringLiteral("real deltas of the gap")),
                              kTimeoutMs);
     const Incident judged = *lastIncident(store, kApp);
     QCOMPARE(judged.id, promoted.id);

@@ -70,6 +70,19 @@ inline std::optional<Incident> lastIncident(const QString &storePath, const QStr
     return incidents->first();
 }
 
+// Whether the engine's latest snapshot holds a journal entry of kind whose message contains text.
+inline bool journalHas(const ClusterEngine &engine, const QString &kind, const QString &text)
+{
+    const auto snapshot = engine.snapshot();
+    if (!snapshot)
+        return false;
+    for (const JournalEntry &entry : snapshot->recentJournal) {
+        if (entry.kind == kind && entry.message.contains(text))
+            return true;
+    }
+    return false;
+}
+
 inline const AppView *appOf(const std::shared_ptr<const ClusterSnapshot> &snapshot)
 {
     return snapshot ? snapshot->app(kTestApp) : nullptr;

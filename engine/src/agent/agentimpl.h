@@ -99,7 +99,6 @@ struct SpeculativeValue
     double confidence = 0;
     double numeric = 0;       // the predicted number value was written from
     double typicalChange = 0; // the tolerance of "right": half of it
-    std::uint64_t basedOnSeq = 0;
 };
 
 // The overlay a promotion with a sequence gap applied, and how it turned out.

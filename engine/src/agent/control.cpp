@@ -1,5 +1,7 @@
 // Control commands from consoles and foresightctl: status, assign, promote, take-snapshot, lease.
 
+#include <utility>
+
 #include <QCborArray>
 #include <QJsonObject>
 
@@ -95,9 +97,8 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     if (wasPrimary && !app.log.isEmpty()) {
         // A demoted primary's log may hold the real deltas of a gap its successor stands in for
         // with predictions: kept aside until the new primary has asked (predictionside.cpp).
-        app.formerLog = std::make_unique<DeltaLog>(std::move(app.log));
-        app.log = DeltaLog();
-        app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
+        app.formerLog = std::make_unique<DeltaLog>(
+            std::exchange(app.log, DeltaLog(app.config.logMaxDeltas, app.config.logMaxBytes)));
     }
     if (tierChanged && !created) {
         // A replica's contents depend on its tier (warm holds critical keys only): start over.

@@ -214,7 +214,6 @@ void Agent::Impl::applySpeculativeOverlay(AppInstance &app, std::uint64_t gapTo)
         value.value = formatPredicted(value.numeric, app.state.get(forecast.key));
         value.confidence = forecast.changeConfidence * forecast.valueConfidence;
         value.typicalChange = forecast.typicalChange;
-        value.basedOnSeq = forecast.basedOnSeq;
         overlay.values.insert(forecast.key, value);
     }
     overlay.applied = overlay.values.size();

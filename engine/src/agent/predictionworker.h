@@ -91,7 +91,6 @@ private:
         std::chrono::steady_clock::time_point windowStart;
         int used = 0;
         qint64 skipped = 0;
-        std::uint64_t generation = 0;
     };
 
     static prediction::StatePredictorParams trialParams(prediction::StateModelKind kind);
