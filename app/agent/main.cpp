@@ -28,7 +28,7 @@ Configuration file (JSON; flags override it):
   {
     "name": "db-1",                        agent name, unique in the cluster (default: host name)
     "listen": "tcp://0.0.0.0:7400",        control and replication endpoint (CURVE)
-    "sdk": "ipc:///run/foresight/agent.sock", endpoint for local applications (ipc:// or tcp://)
+    "sdk": "unix:///run/foresight/agent.sock", endpoint for applications (unix://, ipc:// or tcp://)
     "keyFile": "/etc/foresight/db-1.key",  this agent's key pair (foresightctl keygen)
     "allowFile": "/etc/foresight/allow",   allowlist: '<public key> <admin|agent|client> [name]' per line
     "insecure": false,                     plain TCP without authentication (labs only; logged)
@@ -79,8 +79,10 @@ int main(int argc, char *argv[])
             "Control/replication endpoint, tcp://HOST:PORT; port * picks a free one (default tcp://127.0.0.1:7400)."),
         QStringLiteral("url"));
     const QCommandLineOption sdk(QStringLiteral("sdk"),
-                                 QStringLiteral("SDK endpoint for applications, ipc://PATH or tcp://HOST:PORT (default "
-                                                "ipc://$XDG_RUNTIME_DIR/foresight-NAME.sock)."),
+                                 QStringLiteral(
+                                     "SDK endpoint for applications: unix://PATH (fastest, local applications), "
+                                     "ipc://PATH (ZeroMQ, local) or tcp://HOST:PORT (ZeroMQ with CURVE) "
+                                     "(default unix://$XDG_RUNTIME_DIR/foresight-NAME.sock)."),
                                  QStringLiteral("url"));
     const QCommandLineOption key(QStringLiteral("key"),
                                  QStringLiteral("This agent's CURVE key pair file."),

@@ -22,11 +22,11 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("A visit counter whose state lives in Foresight agents."));
     parser.addHelpOption();
-    const QCommandLineOption
-        agentOpt(QStringLiteral("agent"),
-                 QStringLiteral(
-                     "An agent's SDK endpoint (repeatable): ipc://PATH, or tcp://HOST:PORT[=PUBLIC-KEY-OR-FILE]."),
-                 QStringLiteral("url"));
+    const QCommandLineOption agentOpt(QStringLiteral("agent"),
+                                      QStringLiteral(
+                                          "An agent's SDK endpoint (repeatable): unix://PATH, ipc://PATH, or "
+                                          "tcp://HOST:PORT[=PUBLIC-KEY-OR-FILE]."),
+                                      QStringLiteral("url"));
     const QCommandLineOption appOpt(QStringLiteral("app"),
                                     QStringLiteral("Application name (default: shop)."),
                                     QStringLiteral("name"),

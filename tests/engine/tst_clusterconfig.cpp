@@ -34,7 +34,7 @@ constexpr char kDocumentedExample[]
       "  \"agents\": [\n"
       "    {\"name\": \"alpha\", \"host\": \"host-a\", \"url\": \"tcp://10.0.0.5:7400\",\n"
       "     \"public-key\": \"Yne@$w-vo<fVvi]a<NY6T1ed:M$fCG*[IaLV{hID\",\n"
-      "     \"sdk\": \"ipc:///run/foresight/alpha.sock\", \"priority\": 10},\n"
+      "     \"sdk\": \"unix:///run/foresight/alpha.sock\", \"priority\": 10},\n"
       "    {\"name\": \"bravo\", \"host\": \"host-b\", \"url\": \"tcp://10.0.0.6:7400\",\n"
       "     \"public-key\": \"rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7\"},\n"
       "    {\"name\": \"charlie\", \"url\": \"ipc:///run/foresight/charlie.sock\", \"never-promote\": true}\n"
@@ -180,7 +180,7 @@ void TestClusterConfig::documentedExample()
     QCOMPARE(alpha.host, u"host-a"_s);
     QCOMPARE(alpha.url, u"tcp://10.0.0.5:7400"_s);
     QCOMPARE(alpha.publicKey, kKeyA.toLatin1());
-    QCOMPARE(alpha.sdkUrl, u"ipc:///run/foresight/alpha.sock"_s);
+    QCOMPARE(alpha.sdkUrl, u"unix:///run/foresight/alpha.sock"_s);
     QCOMPARE(alpha.priority, 10);
     QVERIFY(!alpha.neverPromote);
     QVERIFY(config->agents.at(2).neverPromote);
@@ -321,7 +321,7 @@ void TestClusterConfig::badConfig_data()
     QTest::newRow("ipc without path") << u"agents[2].url"_s << QJsonValue(u"ipc://"_s)
                                       << u"agents[2].url: 'ipc://' names no socket path"_s;
     QTest::newRow("sdk scheme") << u"agents[1].sdk"_s << QJsonValue(u"udp://x:1"_s)
-                                << u"agents[1].sdk: 'udp://x:1' is not a tcp:// or ipc:// endpoint"_s;
+                                << u"agents[1].sdk: 'udp://x:1' is not a unix://, tcp:// or ipc:// endpoint"_s;
     QTest::newRow("tcp without key") << u"agents[1].public-key"_s << remove
                                      << u"agents[1].public-key: missing: a tcp:// agent needs"_s;
     QTest::newRow("bad key") << u"agents[0].public-key"_s << QJsonValue(u"short"_s)

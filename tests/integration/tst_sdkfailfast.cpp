@@ -1,5 +1,5 @@
 // An SDK write in flight when its primary is killed fails over at once, not after the request
-// time-out: real agent processes, SDK over ipc:// and over tcp:// with CURVE, with the write on
+// time-out: real agent processes, SDK over unix://, ipc:// and tcp:// with CURVE, with the write on
 // an established connection and with the connection still in its handshake.
 
 #include <atomic>
@@ -85,7 +85,7 @@ void runWriter(Writer &writer, sdk::ClientOptions options, bool warm)
         writer.error = receipt.error().toString();
 }
 
-// Whether thread tid of this process is blocked in poll(2): where RequestChannel::call waits,
+// Whether thread tid of this process is blocked in poll(2): where the SDK's channel waits,
 // after it has sent its request. So the request is in flight, not about to be sent.
 bool waitsInPoll(int tid)
 {
@@ -114,17 +114,20 @@ private Q_SLOTS:
 
 void TestSdkFailFast::writeInFlightMovesToThePromotedReplica_data()
 {
-    QTest::addColumn<bool>("sdkOverTcp");
+    using Endpoint = LocalCluster::Options::SdkEndpoint;
+    QTest::addColumn<Endpoint>("endpoint");
     QTest::addColumn<bool>("warm"); // the client wrote before the primary froze
-    QTest::newRow("ipc, connection established") << false << true;
-    QTest::newRow("ipc, handshake pending") << false << false;
-    QTest::newRow("tcp with CURVE, connection established") << true << true;
-    QTest::newRow("tcp with CURVE, handshake pending") << true << false;
+    QTest::newRow("unix, connection established") << Endpoint::Unix << true;
+    // A frozen agent never accepts: the kernel queues the connection, the hello waits.
+    QTest::newRow("unix, hello pending") << Endpoint::Unix << false;
+    QTest::newRow("ipc, connection established") << Endpoint::Ipc << true;
+    QTest::newRow("tcp with CURVE, connection established") << Endpoint::Tcp << true;
+    QTest::newRow("tcp with CURVE, handshake pending") << Endpoint::Tcp << false;
 }
 
 void TestSdkFailFast::writeInFlightMovesToThePromotedReplica()
 {
-    QFETCH(bool, sdkOverTcp);
+    QFETCH(LocalCluster::Options::SdkEndpoint, endpoint);
     QFETCH(bool, warm);
 
     // Declared before the cluster, so that on any early return the agents are gone before the
@@ -144,7 +147,7 @@ void TestSdkFailFast::writeInFlightMovesToThePromotedReplica()
     LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    options.sdkOverTcp = sdkOverTcp;
+    options.sdkEndpoint = endpoint;
     auto started = LocalCluster::start(options);
     QVERIFY2(started, qPrintable(why(started)));
     LocalCluster &c = **started;

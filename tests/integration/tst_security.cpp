@@ -65,7 +65,7 @@ void TestSecurity::initTestCase()
     LocalCluster::Options options;
     options.workDir = m_dir.filePath(QStringLiteral("cluster"));
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    options.sdkOverTcp = true;
+    options.sdkEndpoint = LocalCluster::Options::SdkEndpoint::Tcp;
     auto cluster = LocalCluster::start(options);
     QVERIFY2(cluster, qPrintable(why(cluster)));
     m_cluster = std::move(*cluster);

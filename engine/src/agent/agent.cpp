@@ -61,8 +61,15 @@ Status Agent::Impl::bindSockets()
     };
     if (auto ok = bindOne(m_api, m_options.listenUrl, &m_apiEndpoint); !ok)
         return ok;
-    if (auto ok = bindOne(m_sdk, m_options.sdkUrl, &m_sdkEndpoint); !ok)
+    if (transport::isUnixStream(m_options.sdkUrl)) {
+        auto server = transport::StreamServer::listen(m_options.sdkUrl, m_options.maxMessageBytes);
+        if (!server)
+            return std::unexpected(server.error());
+        m_sdkStream = std::move(*server);
+        m_sdkEndpoint = m_sdkStream->url();
+    } else if (auto ok = bindOne(m_sdk, m_options.sdkUrl, &m_sdkEndpoint); !ok) {
         return ok;
+    }
     for (const AppAssignment &assignment : m_options.apps) {
         if (auto ok = applyAssignment(assignment); !ok)
             return ok;
@@ -79,7 +86,7 @@ Status Agent::Impl::run()
         items.clear();
         upstreamApps.clear();
         items.push_back({m_api.handle(), 0, ZMQ_POLLIN, 0});
-        items.push_back({m_sdk.handle(), 0, ZMQ_POLLIN, 0});
+        items.push_back({m_sdkStream ? nullptr : m_sdk.handle(), -1, short(m_sdkStream ? 0 : ZMQ_POLLIN), 0});
         if (m_zap)
             items.push_back({m_zap->socket().handle(), 0, ZMQ_POLLIN, 0});
         const std::size_t snapshotItem = items.size();
@@ -96,6 +103,9 @@ Status Agent::Impl::run()
         if (m_prober)
             m_prober->appendPollItems(items);
         const std::size_t peerItems = items.size() - firstPeer;
+        const std::size_t firstStream = items.size();
+        if (m_sdkStream)
+            m_sdkStream->appendPollItems(items);
         // Short enough for timers (acks, keep-alives, deadlines) and for noticing requestStop().
         int timeoutMs = qMax(1, qMin(20, m_options.replicaAckIntervalMs / 2));
         if (const std::int64_t heartbeatIn = nextHeartbeatInMs(); heartbeatIn >= 0)
@@ -127,12 +137,18 @@ Status Agent::Impl::run()
             m_prober->readable(items.data() + firstPeer, peerItems);
             m_prober->tick();
         }
+        if (m_sdkStream)
+            m_sdkStream->handlePoll(items.data() + firstStream,
+                                    [this](transport::StreamIncoming &in) { handleStream(in); });
         flushAndExpire();
         sendHeartbeats();
         for (auto &[name, app] : m_apps) {
             if (app->role == Role::Replica)
                 replicaTimers(*app);
         }
+        // Answers to unix:// clients go out together, one write per client per round.
+        if (m_sdkStream)
+            m_sdkStream->flush();
     }
     return {};
 }
@@ -146,6 +162,61 @@ void Agent::Impl::drain(zmq::socket_t &socket, SocketKind kind)
             return;
         handle(kind, *in);
     }
+}
+
+namespace {
+
+// A unix:// connection's id stands where a ROUTER's routing id would, so replies find their way
+// through the same ReplyRoute.
+QByteArray connectionRouting(std::uint64_t connection)
+{
+    QByteArray routing(8, Qt::Uninitialized);
+    for (int i = 0; i < 8; ++i)
+        routing[i] = char((connection >> (56 - 8 * i)) & 0xff);
+    return routing;
+}
+
+std::uint64_t connectionFromRouting(const QByteArray &routing)
+{
+    std::uint64_t connection = 0;
+    for (const char byte : routing)
+        connection = (connection << 8) | std::uint8_t(byte);
+    return connection;
+}
+
+} // namespace
+
+void Agent::Impl::handleStream(transport::StreamIncoming &in)
+{
+    using Kind = transport::StreamIncoming::Kind;
+    if (in.kind == Kind::Message) {
+        transport::Incoming message;
+        message.routing = {connectionRouting(in.connection)};
+        message.bytes = in.header.size() + in.body.size();
+        message.header = std::move(in.header);
+        message.body = std::move(in.body);
+        message.frameCount = 2;
+        handle(SocketKind::Sdk, message);
+        return;
+    }
+    // The agent never read these frames' bodies, so the answer carries no request id.
+    const ReplyRoute route{SocketKind::Sdk, {connectionRouting(in.connection)}, -1};
+    if (in.kind == Kind::Oversized) {
+        ++m_rejects.oversized;
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("message of %1 bytes exceeds the agent's limit of %2 bytes")
+                       .arg(in.announcedLength)
+                       .arg(m_options.maxMessageBytes));
+        return;
+    }
+    ++m_rejects.malformed;
+    replyError(route,
+               ErrorCode::ProtocolError,
+               QStringLiteral("a frame length of %1 bytes is shorter than the %2-byte header; the stream cannot be "
+                              "read on, so the agent closes this connection")
+                   .arg(in.announcedLength)
+                   .arg(protocol::kHeaderSize));
 }
 
 void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
@@ -307,6 +378,10 @@ void Agent::Impl::reply(const ReplyRoute &route, const Message &message)
 {
     if (route.routing.isEmpty())
         return;
+    if (route.socket == SocketKind::Sdk && m_sdkStream) {
+        m_sdkStream->send(connectionFromRouting(route.routing.constFirst()), message);
+        return;
+    }
     transport::send(socketFor(route.socket), route.routing, message);
 }
 

@@ -26,6 +26,7 @@
 #include "foresight/state/deltalog.h"
 #include "foresight/state/keyvaluestate.h"
 #include "foresight/storage/snapshotstore.h"
+#include "transport/streamserver.h"
 #include "transport/wire.h"
 
 namespace foresight {
@@ -202,6 +203,7 @@ public:
     // agent.cpp
     void drain(zmq::socket_t &socket, SocketKind kind);
     void handle(SocketKind kind, transport::Incoming &in);
+    void handleStream(transport::StreamIncoming &in);
     void reply(const ReplyRoute &route, const protocol::Message &message);
     void replyError(const ReplyRoute &route, ErrorCode code, const QString &text, QCborMap extra = {});
     zmq::socket_t &socketFor(SocketKind kind) { return kind == SocketKind::Api ? m_api : m_sdk; }
@@ -310,7 +312,8 @@ public:
     zmq::context_t m_context;
     std::unique_ptr<transport::ZapHandler> m_zap;
     zmq::socket_t m_api;
-    zmq::socket_t m_sdk;
+    zmq::socket_t m_sdk;                                  // an ipc:// or tcp:// SDK endpoint
+    std::unique_ptr<transport::StreamServer> m_sdkStream; // a unix:// SDK endpoint instead
     QString m_apiEndpoint;
     QString m_sdkEndpoint;
     std::map<QString, std::unique_ptr<AppInstance>> m_apps;

@@ -319,11 +319,12 @@ Status AgentOptions::finalize()
         QString runtime = QStandardPaths::writableLocation(QStandardPaths::RuntimeLocation);
         if (runtime.isEmpty())
             runtime = QDir::tempPath();
-        sdkUrl = QStringLiteral("ipc://%1/foresight-%2.sock").arg(runtime, name);
+        sdkUrl = QStringLiteral("unix://%1/foresight-%2.sock").arg(runtime, name);
     }
-    if (!sdkUrl.startsWith(QLatin1String("tcp://")) && !sdkUrl.startsWith(QLatin1String("ipc://")))
+    if (!sdkUrl.startsWith(QLatin1String("tcp://")) && !sdkUrl.startsWith(QLatin1String("ipc://"))
+        && !sdkUrl.startsWith(QLatin1String("unix://")))
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("SDK endpoint '%1' must be ipc://PATH or tcp://HOST:PORT").arg(sdkUrl));
+                    QStringLiteral("SDK endpoint '%1' must be unix://PATH, ipc://PATH or tcp://HOST:PORT").arg(sdkUrl));
     if (dataDir.isEmpty())
         dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/foresight/")
                   + name;

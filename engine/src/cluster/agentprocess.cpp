@@ -52,7 +52,7 @@ Result<std::unique_ptr<AgentProcess>> AgentProcess::start(const Options &options
                     QStringLiteral("agent binary %1 not found or not executable").arg(agent->m_options.binary));
     QDir().mkpath(options.workDir);
     agent->m_sdkUrl = options.sdkUrl.isEmpty()
-                          ? QStringLiteral("ipc://%1/%2.sock").arg(QDir(options.workDir).absolutePath(), options.name)
+                          ? QStringLiteral("unix://%1/%2.sock").arg(QDir(options.workDir).absolutePath(), options.name)
                           : options.sdkUrl;
     if (auto ok = agent->launch(options.listenUrl); !ok)
         return std::unexpected(ok.error());

@@ -241,16 +241,23 @@ QString nameProblem(const QString &name)
     return {};
 }
 
-// Empty when url is an endpoint the console can connect to, else what is wrong with it.
-QString endpointProblem(const QString &url)
+// Empty when url is an endpoint the console can connect to, else what is wrong with it. An SDK
+// endpoint may also be a unix:// stream (the agent's fast local endpoint; not for control).
+QString endpointProblem(const QString &url, bool sdk = false)
 {
+    if (sdk && url.startsWith(QLatin1String("unix://"))) {
+        if (url.size() == 7)
+            return QStringLiteral("'%1' names no socket path: unix://PATH").arg(url);
+        return {};
+    }
     if (url.startsWith(QLatin1String("ipc://"))) {
         if (url.size() == 6)
             return QStringLiteral("'%1' names no socket path: ipc://PATH").arg(url);
         return {};
     }
     if (!url.startsWith(QLatin1String("tcp://")))
-        return QStringLiteral("'%1' is not a tcp:// or ipc:// endpoint").arg(url);
+        return sdk ? QStringLiteral("'%1' is not a unix://, tcp:// or ipc:// endpoint").arg(url)
+                   : QStringLiteral("'%1' is not a tcp:// or ipc:// endpoint").arg(url);
     const QString rest = url.mid(6);
     const qsizetype colon = rest.lastIndexOf(QLatin1Char(':'));
     const QString host = colon < 0 ? rest : rest.left(colon);
@@ -585,7 +592,7 @@ Status validateAgents(const ClusterConfig &config)
                                           "file), unless the whole cluster is insecure"));
         }
         if (!agent.sdkUrl.isEmpty()) {
-            if (const QString problem = endpointProblem(agent.sdkUrl); !problem.isEmpty())
+            if (const QString problem = endpointProblem(agent.sdkUrl, true); !problem.isEmpty())
                 return invalid(path + QStringLiteral(".sdk"), problem);
         }
         if (auto status = checkRange(path + QStringLiteral(".priority"), agent.priority, kPriorityRange); !status)

@@ -83,8 +83,10 @@ Result<std::unique_ptr<LocalCluster>> LocalCluster::start(const Options &options
                                    << QString::number(cluster->m_clock->originWallMs());
         if (!options.hostsDir.isEmpty())
             agentOptions.extraArgs << QStringLiteral("--proc-root") << options.hostsDir + QLatin1Char('/') + name;
-        if (options.sdkOverTcp)
+        if (options.sdkEndpoint == Options::SdkEndpoint::Tcp)
             agentOptions.sdkUrl = QStringLiteral("tcp://127.0.0.1:*");
+        else if (options.sdkEndpoint == Options::SdkEndpoint::Ipc)
+            agentOptions.sdkUrl = QStringLiteral("ipc://%1/%2.sock").arg(QDir(options.workDir).absolutePath(), name);
         if (cluster->m_network) {
             if (auto ok = cluster->m_network->addHost(name, hostAddress); !ok)
                 return std::unexpected(ok.error());

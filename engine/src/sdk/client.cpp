@@ -6,7 +6,7 @@
 
 #include "foresight/core/clock.h"
 #include "foresight/core/logging.h"
-#include "transport/requestchannel.h"
+#include "transport/channel.h"
 #include "transport/wire.h"
 
 namespace foresight::sdk {
@@ -24,7 +24,7 @@ public:
     Result<Message> request(MessageType type, const QCborMap &body);
 
     ClientOptions m_options;
-    std::unique_ptr<transport::RequestChannel> m_channel;
+    std::unique_ptr<transport::Channel> m_channel;
     int m_current = 0;
     int m_redirects = 0;
     std::uint64_t m_epoch = 0; // highest epoch seen: proves an old primary stale if it answers
@@ -44,7 +44,7 @@ Status Client::Impl::open(int index)
                                       m_options.insecure};
     // A refused or dropped connection means a dead agent: say so at once, try the next agent.
     options.failFast = true;
-    auto channel = transport::RequestChannel::open(transport::sharedClientContext(), options);
+    auto channel = transport::openChannel(transport::sharedClientContext(), options);
     if (!channel)
         return std::unexpected(channel.error());
     m_channel = std::move(*channel);

@@ -11,43 +11,19 @@
 
 #include <zmq.hpp>
 
-#include "foresight/protocol/message.h"
-#include "foresight/transport/keys.h"
+#include "transport/channel.h"
 
 namespace foresight::transport {
 
-struct ChannelOptions
-{
-    QString url;
-    QByteArray serverPublicKey; // for tcp:// unless insecure
-    KeyPair keys;               // this side's key pair, for tcp:// unless insecure
-    bool insecure = false;
-    qsizetype maxMessageBytes = 64 * 1024 * 1024;
-    // One connection, never re-established: a refused connect attempt (nothing listens at url)
-    // or a dropped connection fails the waiting call, and every later one, with Network at once.
-    // For callers that have other agents to try and open a new channel to come back (the SDK).
-    // Without it the socket reconnects on its own and a call waits its time-out for an agent
-    // that is not up yet (the control client: the agent may be starting).
-    bool failFast = false;
-};
-
-class RequestChannel final
+class RequestChannel final : public Channel
 {
 public:
     static Result<std::unique_ptr<RequestChannel>> open(zmq::context_t &context, const ChannelOptions &options);
-    ~RequestChannel();
+    ~RequestChannel() override;
 
-    // Sends a request (its "id" is filled in) and waits for the reply with the same id. An error
-    // reply from the agent becomes an Error with the agent's code and message; its body is kept
-    // in lastErrorBody() for fields like a redirect hint.
-    // Other errors: Unauthorized (the agent refused this side's key), Network (the connection
-    // the request went out on dropped before the answer came, so the request may or may not
-    // have been applied; with failFast also a refused or earlier dropped connection), Timeout
-    // (no answer in time, or the agent dropped the CURVE handshake: a wrong server key, or an
-    // agent that died during the handshake).
-    Result<protocol::Message> call(protocol::MessageType type, QCborMap body, int timeoutMs);
-    const QCborMap &lastErrorBody() const { return m_lastErrorBody; }
-    const QString &url() const { return m_options.url; }
+    Result<protocol::Message> call(protocol::MessageType type, QCborMap body, int timeoutMs) override;
+    const QCborMap &lastErrorBody() const override { return m_lastErrorBody; }
+    const QString &url() const override { return m_options.url; }
 
 private:
     // How a connection ended, as the monitor tells it.

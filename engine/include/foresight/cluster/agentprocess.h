@@ -26,7 +26,7 @@ public:
         QString keyFile; // with CURVE
         QString allowFile;
         QString listenUrl = QStringLiteral("tcp://127.0.0.1:*");
-        QString sdkUrl; // default ipc://<workDir>/<name>.sock
+        QString sdkUrl; // default unix://<workDir>/<name>.sock
         QStringList extraArgs;
         int readyTimeoutMs = 15000;
     };

@@ -40,7 +40,10 @@ public:
         // Non-empty: each agent reads its host metrics from <hostsDir>/<name> (--proc-root), the
         // files of a simulated host (sim/SimulatedHost), instead of this machine's /proc.
         QString hostsDir;
-        bool sdkOverTcp = false; // SDK endpoints on tcp:// (CURVE when curve) instead of ipc://
+        // The agents' SDK endpoints: unix:// (the default, the fast local path), ipc:// (ZeroMQ)
+        // or tcp:// (ZeroMQ, CURVE when curve).
+        enum class SdkEndpoint { Unix, Ipc, Tcp };
+        SdkEndpoint sdkEndpoint = SdkEndpoint::Unix;
         // Every agent on a simulated host of its own behind a simulated network
         // (sim/SimulatedNetwork): agent i's host is 127.0.0.<11 + i>, its outgoing connections
         // leave from there (--source-address), and every endpoint this cluster hands out

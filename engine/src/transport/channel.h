@@ -1,0 +1,57 @@
+#pragma once
+
+// Private: a request/reply connection to one agent, whatever carries it: a ZeroMQ DEALER
+// (tcp://, ipc://, inproc://) or a Unix stream (unix://, the agent's fast local SDK endpoint).
+
+#include <memory>
+
+#include <QCborMap>
+#include <QString>
+
+#include "foresight/core/result.h"
+#include "foresight/protocol/message.h"
+#include "foresight/transport/keys.h"
+
+namespace zmq {
+class context_t;
+}
+
+namespace foresight::transport {
+
+struct ChannelOptions
+{
+    QString url;
+    QByteArray serverPublicKey; // for tcp:// unless insecure
+    KeyPair keys;               // this side's key pair, for tcp:// unless insecure
+    bool insecure = false;
+    qsizetype maxMessageBytes = 64 * 1024 * 1024;
+    // One connection, never re-established: a refused connect attempt (nothing listens at url)
+    // or a dropped connection fails the waiting call, and every later one, with Network at once.
+    // For callers that have other agents to try and open a new channel to come back (the SDK).
+    // Without it the socket reconnects on its own and a call waits its time-out for an agent
+    // that is not up yet (the control client: the agent may be starting). unix:// channels
+    // always behave this way.
+    bool failFast = false;
+};
+
+class Channel
+{
+public:
+    virtual ~Channel() = default;
+    // Sends a request (its "id" is filled in) and waits for the reply with the same id. An error
+    // reply from the agent becomes an Error with the agent's code and message; its body is kept
+    // in lastErrorBody() for fields like a redirect hint.
+    // Other errors: Unauthorized (the agent refused this side's key), Network (the connection
+    // the request went out on dropped before the answer came, so the request may or may not
+    // have been applied; with failFast also a refused or earlier dropped connection), Timeout
+    // (no answer in time, or the agent dropped the CURVE handshake: a wrong server key, or an
+    // agent that died during the handshake).
+    virtual Result<protocol::Message> call(protocol::MessageType type, QCborMap body, int timeoutMs) = 0;
+    virtual const QCborMap &lastErrorBody() const = 0;
+    virtual const QString &url() const = 0;
+};
+
+// A unix:// url opens a StreamChannel, anything else a RequestChannel on `context`.
+Result<std::unique_ptr<Channel>> openChannel(zmq::context_t &context, const ChannelOptions &options);
+
+} // namespace foresight::transport

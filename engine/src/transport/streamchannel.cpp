@@ -1,0 +1,158 @@
+#include "transport/streamchannel.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <QFile>
+
+#include "foresight/core/clock.h"
+
+namespace foresight::transport {
+
+using protocol::Message;
+
+StreamChannel::StreamChannel(int fd, const ChannelOptions &options)
+    : m_fd(fd)
+    , m_options(options)
+    , m_reader(options.maxMessageBytes)
+{}
+
+StreamChannel::~StreamChannel()
+{
+    ::close(m_fd);
+}
+
+Result<std::unique_ptr<StreamChannel>> StreamChannel::open(const ChannelOptions &options)
+{
+    const QByteArray path = QFile::encodeName(options.url.mid(int(std::strlen(kUnixScheme))));
+    sockaddr_un address{};
+    if (path.isEmpty() || path.size() >= qsizetype(sizeof address.sun_path))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'%1' needs a socket path of 1 to %2 bytes")
+                        .arg(options.url)
+                        .arg(sizeof address.sun_path - 1));
+    address.sun_family = AF_UNIX;
+    std::memcpy(address.sun_path, path.constData(), std::size_t(path.size()));
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return fail(ErrorCode::Network,
+                    QStringLiteral("cannot connect to %1: %2")
+                        .arg(options.url, QString::fromLocal8Bit(std::strerror(errno))));
+    // A Unix connect completes at once, or fails at once: no agent is listening.
+    int result = 0;
+    do {
+        result = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address);
+    } while (result != 0 && errno == EINTR);
+    if (result != 0) {
+        const int error = errno;
+        ::close(fd);
+        if (error == ENOENT || error == ECONNREFUSED)
+            return fail(ErrorCode::Network,
+                        QStringLiteral(
+                            "cannot connect to %1: nothing accepts connections there (is the agent running?)")
+                            .arg(options.url));
+        return fail(ErrorCode::Network,
+                    QStringLiteral("cannot connect to %1: %2")
+                        .arg(options.url, QString::fromLocal8Bit(std::strerror(error))));
+    }
+    return std::unique_ptr<StreamChannel>(new StreamChannel(fd, options));
+}
+
+std::unexpected<Error> StreamChannel::lost(bool waiting)
+{
+    m_gone = true;
+    if (!waiting)
+        return fail(ErrorCode::Network,
+                    QStringLiteral("the connection to %1 was lost (the agent may have died)").arg(m_options.url));
+    return fail(ErrorCode::Network,
+                QStringLiteral("connection to %1 lost while waiting for the answer (the agent may have died)")
+                    .arg(m_options.url));
+}
+
+Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
+{
+    if (m_gone)
+        return lost(false);
+    const qint64 id = m_nextId++;
+    body.insert(QStringLiteral("id"), id);
+    m_out.clear();
+    appendStreamMessage(m_out, Message{type, body});
+
+    const std::int64_t deadline = SystemClock::instance().monotonicMs() + timeoutMs;
+    qsizetype written = 0;
+    char buffer[16 * 1024];
+    while (true) {
+        // Write first; the reply cannot come before the whole request is out.
+        while (written < m_out.size()) {
+            const ssize_t sent = ::send(m_fd,
+                                        m_out.constData() + written,
+                                        std::size_t(m_out.size() - written),
+                                        MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (sent < 0) {
+                if (errno == EINTR)
+                    continue;
+                if (errno == EAGAIN || errno == EWOULDBLOCK)
+                    break;
+                return lost(written > 0);
+            }
+            written += sent;
+        }
+        // Whole replies already read: the one with this id, or an error the agent could not tie
+        // to a request (a frame it refused before reading the id), which answers this one.
+        StreamFrameReader::Frame frame;
+        while (true) {
+            const StreamFrameReader::Event event = m_reader.next(&frame);
+            if (event == StreamFrameReader::Event::None)
+                break;
+            if (event != StreamFrameReader::Event::Message) {
+                m_gone = true;
+                return fail(ErrorCode::ProtocolError,
+                            QStringLiteral("the agent at %1 sent a frame of %2 bytes, which is not a valid message")
+                                .arg(m_options.url)
+                                .arg(m_reader.announcedLength()));
+            }
+            auto decoded = protocol::decode(frame.header, frame.body);
+            if (!decoded) {
+                if (decoded.error().code == ErrorCode::VersionMismatch)
+                    return std::unexpected(decoded.error());
+                continue;
+            }
+            const QCborValue replyId = decoded->body.value(QStringLiteral("id"));
+            const bool untied = decoded->type == protocol::MessageType::Error && !replyId.isInteger();
+            if (!untied && replyId.toInteger(-1) != id)
+                continue; // a late reply to an earlier request
+            if (decoded->type == protocol::MessageType::Error) {
+                m_lastErrorBody = decoded->body;
+                return fail(errorCodeFromName(decoded->body.value(QStringLiteral("code")).toString()),
+                            decoded->body.value(QStringLiteral("message")).toString());
+            }
+            return *decoded;
+        }
+        const std::int64_t left = deadline - SystemClock::instance().monotonicMs();
+        if (left <= 0)
+            break;
+        pollfd item{m_fd, short(POLLIN | (written < m_out.size() ? POLLOUT : 0)), 0};
+        const int ready = ::poll(&item, 1, int(qMin<std::int64_t>(left, 1000)));
+        if (ready < 0 && errno != EINTR)
+            return fail(ErrorCode::Network,
+                        QStringLiteral("cannot wait for %1: %2")
+                            .arg(m_options.url, QString::fromLocal8Bit(std::strerror(errno))));
+        if (ready <= 0 || !(item.revents & (POLLIN | POLLERR | POLLHUP)))
+            continue;
+        const ssize_t got = ::read(m_fd, buffer, sizeof buffer);
+        if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK))
+            return lost(true);
+        if (got > 0)
+            m_reader.append(buffer, qsizetype(got));
+    }
+    if (written < m_out.size())
+        m_gone = true; // half a request went out: the stream is no longer at a message boundary
+    return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms").arg(m_options.url).arg(timeoutMs));
+}
+
+} // namespace foresight::transport

@@ -1,0 +1,90 @@
+#pragma once
+
+// Private: the agent's unix:// SDK endpoint. A Unix stream socket that the agent's own thread
+// accepts, reads and writes, polled in the same zmq_poll as its ZeroMQ sockets. A ZeroMQ socket
+// hands every message across its I/O thread on both sides; on a small VM those thread wake-ups,
+// not the work, bounded the local write path (docs/benchmarks.md, replication). Here a request
+// costs the client one write and one read, and the agent one read and one write per poll round.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include <zmq.hpp>
+
+#include <QString>
+
+#include "foresight/core/result.h"
+#include "foresight/protocol/message.h"
+#include "transport/streamframing.h"
+
+namespace foresight::transport {
+
+// What arrived on a connection: a whole message, or a framing problem the agent answers and
+// counts (Oversized: skipped, the connection goes on; Broken: the connection is closed once the
+// answer is written).
+struct StreamIncoming
+{
+    enum class Kind { Message, Oversized, Broken };
+    Kind kind = Kind::Message;
+    std::uint64_t connection = 0;
+    QByteArray header;
+    QByteArray body;
+    std::uint32_t announcedLength = 0; // Oversized, Broken
+};
+
+class StreamServer final
+{
+public:
+    // Binds unix://PATH (a stale socket file left by a crashed agent is replaced).
+    static Result<std::unique_ptr<StreamServer>> listen(const QString &url, qsizetype maxMessageBytes);
+    ~StreamServer();
+    StreamServer(const StreamServer &) = delete;
+    StreamServer &operator=(const StreamServer &) = delete;
+
+    const QString &url() const { return m_url; }
+    std::size_t connections() const { return m_connections.size(); }
+
+    // Adds the listening socket and every connection to a zmq_poll set (POLLOUT where output
+    // waits). handlePoll() takes the same items back after the poll, in the same order.
+    void appendPollItems(std::vector<zmq::pollitem_t> &items);
+    void handlePoll(const zmq::pollitem_t *items, const std::function<void(StreamIncoming &)> &deliver);
+    // Queues a message for a connection; false when the connection is gone (the client left).
+    bool send(std::uint64_t connection, const protocol::Message &message);
+    // Writes what is queued, as far as the sockets take it without blocking.
+    void flush();
+
+private:
+    struct Connection
+    {
+        Connection(int descriptor, qsizetype maxMessageBytes)
+            : fd(descriptor)
+            , reader(maxMessageBytes)
+        {}
+        int fd;
+        StreamFrameReader reader;
+        QByteArray out;
+        qsizetype outOffset = 0;
+        bool closing = false; // write what is queued, then close
+    };
+
+    StreamServer(int fd, const QString &url, qsizetype maxMessageBytes);
+    void accept();
+    // Reads what is waiting; false when the peer closed or the connection failed.
+    bool readFrom(std::uint64_t id, Connection &connection, const std::function<void(StreamIncoming &)> &deliver);
+    // false when the connection failed or holds too much unread output.
+    bool writeTo(Connection &connection);
+    void close(std::uint64_t id);
+
+    int m_listenFd;
+    QString m_url;
+    qsizetype m_maxMessageBytes;
+    std::map<std::uint64_t, std::unique_ptr<Connection>> m_connections;
+    std::uint64_t m_nextId = 1; // never reused: a late reply cannot reach a newer client
+    bool m_pollListen = false;
+    std::vector<std::uint64_t> m_polled; // connection ids in the order appendPollItems added them
+};
+
+} // namespace foresight::transport

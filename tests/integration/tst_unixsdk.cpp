@@ -1,0 +1,398 @@
+// The agent's unix:// SDK endpoint against a real agent process: the SDK writes and reads over
+// it; bad frames from a raw stream client get a clear error, are counted, and leave the agent
+// (and, where the stream can go on, the same connection) answering; a client that leaves half a
+// frame behind harms no one; the same application also works over the ZeroMQ ipc:// endpoint.
+
+#include <optional>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <QCborArray>
+#include <QCborMap>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QtEndian>
+
+#include "foresight/cluster/agentprocess.h"
+#include "foresight/sdk/client.h"
+#include "transport/streamframing.h"
+
+using namespace foresight;
+using protocol::Message;
+using protocol::MessageType;
+
+namespace {
+
+const QString kApp = QStringLiteral("shop");
+constexpr int kMaxMessageBytes = 64 * 1024; // the smallest limit the agent accepts
+constexpr int kReplyTimeoutMs = 5000;
+
+template<typename T>
+QString why(const Result<T> &result)
+{
+    return result ? QString() : result.error().toString();
+}
+
+QByteArray lengthPrefix(quint32 length)
+{
+    QByteArray out(4, '\0');
+    qToBigEndian<quint32>(length, out.data());
+    return out;
+}
+
+// One framed message from a raw header and body, as a careless client might build it.
+QByteArray rawFrame(const QByteArray &header, const QByteArray &body)
+{
+    return lengthPrefix(quint32(header.size() + body.size())) + header + body;
+}
+
+QByteArray statusFrame(qint64 id)
+{
+    QByteArray out;
+    transport::appendStreamMessage(out, Message{MessageType::Status, QCborMap{{QStringLiteral("id"), id}}});
+    return out;
+}
+
+// A Unix stream to the agent, as a third-party client would open it.
+class RawStream
+{
+public:
+    explicit RawStream(const QString &url)
+        : m_reader(64 * 1024 * 1024)
+    {
+        const QByteArray path = QFile::encodeName(url.mid(7));
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::memcpy(address.sun_path, path.constData(), std::size_t(path.size()));
+        m_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0) {
+            ::close(m_fd);
+            m_fd = -1;
+        }
+    }
+    ~RawStream() { close(); }
+    bool isOpen() const { return m_fd >= 0; }
+    void close()
+    {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = -1;
+    }
+
+    bool send(const QByteArray &bytes)
+    {
+        qsizetype sent = 0;
+        while (sent < bytes.size()) {
+            const ssize_t n = ::send(m_fd, bytes.constData() + sent, std::size_t(bytes.size() - sent), MSG_NOSIGNAL);
+            if (n <= 0)
+                return false;
+            sent += n;
+        }
+        return true;
+    }
+
+    // The next message, or nullopt at a time-out or the end of the stream (then atEnd()).
+    std::optional<Message> receive(int timeoutMs = kReplyTimeoutMs)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (true) {
+            transport::StreamFrameReader::Frame frame;
+            if (m_reader.next(&frame) == transport::StreamFrameReader::Event::Message) {
+                auto decoded = protocol::decode(frame.header, frame.body);
+                if (decoded)
+                    return *decoded;
+                return std::nullopt;
+            }
+            const qint64 left = timeoutMs - timer.elapsed();
+            pollfd item{m_fd, POLLIN, 0};
+            if (left <= 0 || ::poll(&item, 1, int(left)) <= 0)
+                return std::nullopt;
+            char buffer[4096];
+            const ssize_t got = ::read(m_fd, buffer, sizeof buffer);
+            if (got <= 0) {
+                m_atEnd = true;
+                return std::nullopt;
+            }
+            m_reader.append(buffer, got);
+        }
+    }
+    bool atEnd() const { return m_atEnd; }
+
+private:
+    int m_fd = -1;
+    transport::StreamFrameReader m_reader;
+    bool m_atEnd = false;
+};
+
+// Sends a status request and waits for the status reply with its id.
+std::optional<Message> statusOf(RawStream &stream)
+{
+    static qint64 nextId = 1000;
+    const qint64 id = ++nextId;
+    if (!stream.send(statusFrame(id)))
+        return std::nullopt;
+    while (auto reply = stream.receive()) {
+        if (reply->type == MessageType::StatusReply && reply->body.value(QStringLiteral("id")).toInteger() == id)
+            return reply;
+    }
+    return std::nullopt;
+}
+
+qint64 rejected(const Message &status, const QString &counter)
+{
+    return status.body.value(QStringLiteral("rejected")).toMap().value(counter).toInteger(-1);
+}
+
+} // namespace
+
+class TestUnixSdk : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void sdkWritesAndReadsOverUnix();
+    void badFrameGetsErrorAndTheConnectionGoesOn_data();
+    void badFrameGetsErrorAndTheConnectionGoesOn();
+    void lengthShorterThanAHeaderClosesOnlyThatConnection();
+    void halfAFrameLeftBehindHarmsNoOne();
+    void noAgentListeningFailsAtOnce();
+    void sameApplicationOverIpc();
+
+private:
+    sdk::ClientOptions clientOptions(const QString &url) const;
+
+    QTemporaryDir m_dir;
+    std::unique_ptr<AgentProcess> m_agent;
+};
+
+void TestUnixSdk::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    const QString configFile = m_dir.filePath(QStringLiteral("agent.json"));
+    {
+        QFile file(configFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QStringLiteral(R"({"maxMessageBytes": %1})").arg(kMaxMessageBytes).toUtf8());
+    }
+    AgentProcess::Options options;
+    options.name = QStringLiteral("target");
+    options.workDir = m_dir.filePath(QStringLiteral("target"));
+    options.insecure = true;
+    options.extraArgs = {QStringLiteral("--config"), configFile, QStringLiteral("--primary"), kApp};
+    auto agent = AgentProcess::start(options);
+    QVERIFY2(agent, qPrintable(why(agent)));
+    m_agent = std::move(*agent);
+    QVERIFY2(m_agent->sdkUrl().startsWith(QLatin1String("unix://")), qPrintable(m_agent->sdkUrl()));
+}
+
+void TestUnixSdk::cleanupTestCase()
+{
+    m_agent.reset();
+}
+
+sdk::ClientOptions TestUnixSdk::clientOptions(const QString &url) const
+{
+    sdk::ClientOptions options;
+    options.app = kApp;
+    options.agents = {sdk::AgentEndpoint{url, {}}};
+    options.requestTimeoutMs = kReplyTimeoutMs;
+    options.failoverTimeoutMs = kReplyTimeoutMs;
+    return options;
+}
+
+void TestUnixSdk::sdkWritesAndReadsOverUnix()
+{
+    auto client = sdk::Client::connect(clientOptions(m_agent->sdkUrl()));
+    QVERIFY2(client, qPrintable(why(client)));
+    for (int i = 0; i < 50; ++i) {
+        auto receipt = (*client)->put(QStringLiteral("cart/%1").arg(i), QByteArray::number(i * i), sdk::Ack::Primary);
+        QVERIFY2(receipt, qPrintable(why(receipt)));
+    }
+    QVERIFY((*client)->remove(QStringLiteral("cart/7"), sdk::Ack::Primary));
+    auto read = (*client)->get(QStringLiteral("cart/49"));
+    QVERIFY2(read, qPrintable(why(read)));
+    QCOMPARE(read->value.value_or(QByteArray()), QByteArray::number(49 * 49));
+    auto removed = (*client)->get(QStringLiteral("cart/7"));
+    QVERIFY2(removed, qPrintable(why(removed)));
+    QVERIFY(!removed->value);
+    // A value over the agent's message limit is refused with the limit named.
+    auto tooBig = (*client)->put(QStringLiteral("cart/big"), QByteArray(2 * kMaxMessageBytes, 'x'), sdk::Ack::Primary);
+    QVERIFY(!tooBig);
+    QVERIFY2(tooBig.error().message.contains(QLatin1String("limit")), qPrintable(tooBig.error().toString()));
+}
+
+void TestUnixSdk::badFrameGetsErrorAndTheConnectionGoesOn_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("message"); // a part of the error message naming the problem
+    QTest::addColumn<QString>("counter"); // the rejected.* counter that must grow by one
+    QTest::addColumn<qint64>("id");       // the request id the reply must echo, or -1
+
+    const QByteArray status = protocol::encodeHeader(MessageType::Status);
+    const QByteArray goodStatus = protocol::encodeBody(QCborMap{{QStringLiteral("id"), 7}});
+    QByteArray wrongMagic = status;
+    wrongMagic.replace(0, 4, "HTTP");
+    QByteArray wrongVersion = status;
+    wrongVersion[4] = char(2);
+    const QByteArray put = protocol::encodeHeader(MessageType::Put);
+    const QByteArray putBody = protocol::encodeBody(QCborMap{{QStringLiteral("id"), 9},
+                                                             {QStringLiteral("app"), kApp},
+                                                             {QStringLiteral("key"), QStringLiteral("k")},
+                                                             {QStringLiteral("value"), QByteArray(200, 'v')}});
+
+    QTest::newRow("wrong magic") << rawFrame(wrongMagic, goodStatus) << QStringLiteral("protocol-error")
+                                 << QStringLiteral("magic \"FSGT\"") << QStringLiteral("malformed") << qint64(7);
+    QTest::newRow("wrong version") << rawFrame(wrongVersion, goodStatus) << QStringLiteral("version-mismatch")
+                                   << QStringLiteral("peer speaks protocol version 2")
+                                   << QStringLiteral("version-mismatch") << qint64(7);
+    QTest::newRow("truncated CBOR body") << rawFrame(put, putBody.left(putBody.size() - 50))
+                                         << QStringLiteral("protocol-error")
+                                         << QStringLiteral("put: body is not valid CBOR") << QStringLiteral("malformed")
+                                         << qint64(9);
+    QTest::newRow("garbage of a plausible length")
+        << rawFrame("GET / HTTP/1.1\r\n", "Host: x\r\n\r\n") << QStringLiteral("protocol-error")
+        << QStringLiteral("magic") << QStringLiteral("malformed") << qint64(-1);
+    // Sent whole: the agent skips it as it arrives and never holds it.
+    const QByteArray big = protocol::encodeBody(
+        QCborMap{{QStringLiteral("id"), 14}, {QStringLiteral("pad"), QByteArray(4 * kMaxMessageBytes, 'x')}});
+    QTest::newRow("oversized") << rawFrame(status, big) << QStringLiteral("invalid-argument")
+                               << QStringLiteral("exceeds the agent's limit of %1 bytes").arg(kMaxMessageBytes)
+                               << QStringLiteral("oversized") << qint64(-1);
+}
+
+void TestUnixSdk::badFrameGetsErrorAndTheConnectionGoesOn()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, code);
+    QFETCH(QString, message);
+    QFETCH(QString, counter);
+    QFETCH(qint64, id);
+
+    RawStream stream(m_agent->sdkUrl());
+    QVERIFY(stream.isOpen());
+    const auto before = statusOf(stream);
+    QVERIFY2(before, "no status over unix://");
+
+    QVERIFY(stream.send(bytes));
+    const auto reply = stream.receive();
+    QVERIFY2(reply, "no reply to a bad frame");
+    QCOMPARE(reply->type, MessageType::Error);
+    QCOMPARE(reply->body.value(QStringLiteral("code")).toString(), code);
+    const QString text = reply->body.value(QStringLiteral("message")).toString();
+    QVERIFY2(text.contains(message), qPrintable(text));
+    if (id >= 0)
+        QCOMPARE(reply->body.value(QStringLiteral("id")).toInteger(-1), id);
+    else
+        QVERIFY(!reply->body.contains(QStringLiteral("id")));
+
+    // The same connection is still read, message by message, and exactly this one was counted.
+    const auto after = statusOf(stream);
+    QVERIFY2(after, "the connection stopped being answered after a bad frame");
+    for (const QString &name :
+         {QStringLiteral("malformed"), QStringLiteral("version-mismatch"), QStringLiteral("oversized")})
+        QCOMPARE(rejected(*after, name), rejected(*before, name) + (name == counter ? 1 : 0));
+    QVERIFY(m_agent->isRunning());
+}
+
+void TestUnixSdk::lengthShorterThanAHeaderClosesOnlyThatConnection()
+{
+    RawStream bystander(m_agent->sdkUrl());
+    const auto before = statusOf(bystander);
+    QVERIFY(before);
+
+    RawStream stream(m_agent->sdkUrl());
+    QVERIFY(stream.send(lengthPrefix(3) + "abc" + statusFrame(5)));
+    const auto reply = stream.receive();
+    QVERIFY2(reply, "no reply to a frame shorter than a header");
+    QCOMPARE(reply->body.value(QStringLiteral("code")).toString(), QStringLiteral("protocol-error"));
+    const QString text = reply->body.value(QStringLiteral("message")).toString();
+    QVERIFY2(text.contains(QLatin1String("3 bytes is shorter than the 8-byte header")), qPrintable(text));
+    // The good request behind it is not read: the stream has no trustworthy boundary any more.
+    QVERIFY(!stream.receive());
+    QVERIFY2(stream.atEnd(), "the agent kept the connection open");
+
+    const auto after = statusOf(bystander);
+    QVERIFY2(after, "another client stopped being answered");
+    QCOMPARE(rejected(*after, QStringLiteral("malformed")), rejected(*before, QStringLiteral("malformed")) + 1);
+}
+
+void TestUnixSdk::halfAFrameLeftBehindHarmsNoOne()
+{
+    RawStream bystander(m_agent->sdkUrl());
+    const auto before = statusOf(bystander);
+    QVERIFY(before);
+    {
+        RawStream quitter(m_agent->sdkUrl());
+        const QByteArray frame = statusFrame(3);
+        QVERIFY(quitter.send(frame.left(frame.size() / 2)));
+        // Leaves with half a request sent.
+    }
+    const auto after = statusOf(bystander);
+    QVERIFY2(after, "the agent stopped answering after a client left half a frame");
+    for (const QString &name :
+         {QStringLiteral("malformed"), QStringLiteral("version-mismatch"), QStringLiteral("oversized")})
+        QCOMPARE(rejected(*after, name), rejected(*before, name));
+    // And the SDK still connects and writes.
+    auto client = sdk::Client::connect(clientOptions(m_agent->sdkUrl()));
+    QVERIFY2(client, qPrintable(why(client)));
+    QVERIFY((*client)->put(QStringLiteral("cart/after"), "1", sdk::Ack::Primary));
+}
+
+void TestUnixSdk::noAgentListeningFailsAtOnce()
+{
+    // Nothing listens: every attempt is refused at once, so the SDK gives up after its failover
+    // time-out naming the endpoint and the likely cause, not after a request time-out per try.
+    const QString url = QStringLiteral("unix://%1").arg(m_dir.filePath(QStringLiteral("nobody.sock")));
+    sdk::ClientOptions options = clientOptions(url);
+    options.requestTimeoutMs = 60'000;
+    options.failoverTimeoutMs = 300;
+    auto client = sdk::Client::connect(options);
+    QVERIFY2(client, qPrintable(why(client)));
+    QElapsedTimer timer;
+    timer.start();
+    auto receipt = (*client)->put(QStringLiteral("cart/1"), "1", sdk::Ack::Primary);
+    QVERIFY(!receipt);
+    QVERIFY2(timer.elapsed() < 10'000, qPrintable(QString::number(timer.elapsed())));
+    const QString text = receipt.error().message;
+    QVERIFY2(text.contains(url) && text.contains(QLatin1String("is the agent running?")), qPrintable(text));
+
+    // An endpoint of no known scheme is refused as such, at the first request.
+    auto wrong = sdk::Client::connect(clientOptions(QStringLiteral("udp://127.0.0.1:9")));
+    QVERIFY2(wrong, qPrintable(why(wrong)));
+    auto refused = (*wrong)->put(QStringLiteral("cart/1"), "1", sdk::Ack::Primary);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(refused.error().message.contains(QLatin1String("unix://")), qPrintable(refused.error().toString()));
+}
+
+void TestUnixSdk::sameApplicationOverIpc()
+{
+    AgentProcess::Options options;
+    options.name = QStringLiteral("zmq");
+    options.workDir = m_dir.filePath(QStringLiteral("zmq"));
+    options.insecure = true;
+    options.sdkUrl = QStringLiteral("ipc://%1").arg(m_dir.filePath(QStringLiteral("zmq.sock")));
+    options.extraArgs = {QStringLiteral("--primary"), kApp};
+    auto agent = AgentProcess::start(options);
+    QVERIFY2(agent, qPrintable(why(agent)));
+    QVERIFY((*agent)->sdkUrl().startsWith(QLatin1String("ipc://")));
+    auto client = sdk::Client::connect(clientOptions((*agent)->sdkUrl()));
+    QVERIFY2(client, qPrintable(why(client)));
+    QVERIFY((*client)->put(QStringLiteral("cart/1"), "over zeromq", sdk::Ack::Primary));
+    auto read = (*client)->get(QStringLiteral("cart/1"));
+    QVERIFY2(read, qPrintable(why(read)));
+    QCOMPARE(read->value.value_or(QByteArray()), QByteArray("over zeromq"));
+}
+
+QTEST_GUILESS_MAIN(TestUnixSdk)
+#include "tst_unixsdk.moc"
