@@ -164,6 +164,7 @@ private Q_SLOTS:
     void badFrameGetsErrorAndTheConnectionGoesOn();
     void lengthShorterThanAHeaderClosesOnlyThatConnection();
     void halfAFrameLeftBehindHarmsNoOne();
+    void clientThatNeverReadsIsDropped();
     void noAgentListeningFailsAtOnce();
     void sameApplicationOverIpc();
 
@@ -346,6 +347,32 @@ void TestUnixSdk::halfAFrameLeftBehindHarmsNoOne()
     auto client = sdk::Client::connect(clientOptions(m_agent->sdkUrl()));
     QVERIFY2(client, qPrintable(why(client)));
     QVERIFY((*client)->put(QStringLiteral("cart/after"), "1", sdk::Ack::Primary));
+}
+
+void TestUnixSdk::clientThatNeverReadsIsDropped()
+{
+    RawStream bystander(m_agent->sdkUrl());
+    QVERIFY(statusOf(bystander));
+
+    // Requests without end, answers never read: the agent holds at most twice its message limit
+    // plus 1 MiB for this client (docs/protocol.md 2.2), then lets it go.
+    RawStream hog(m_agent->sdkUrl());
+    constexpr int kRequests = 20'000;
+    QByteArray requests;
+    for (int i = 0; i < kRequests; ++i)
+        requests += statusFrame(100'000 + i);
+    QVERIFY(hog.send(requests));
+    // Meanwhile others are served.
+    QVERIFY2(statusOf(bystander), "the agent stopped answering others while one client did not read");
+
+    // The hog finds the end of its stream after far fewer answers than it asked for.
+    int answers = 0;
+    while (hog.receive())
+        ++answers;
+    QVERIFY2(hog.atEnd(), "the agent kept a client that never reads");
+    QVERIFY2(answers < kRequests, qPrintable(QString::number(answers)));
+    QVERIFY(statusOf(bystander));
+    QVERIFY(m_agent->isRunning());
 }
 
 void TestUnixSdk::noAgentListeningFailsAtOnce()

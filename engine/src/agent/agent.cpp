@@ -103,9 +103,9 @@ Status Agent::Impl::run()
         if (m_prober)
             m_prober->appendPollItems(items);
         const std::size_t peerItems = items.size() - firstPeer;
-        const std::size_t firstStream = items.size();
+        const std::size_t streamItem = items.size();
         if (m_sdkStream)
-            m_sdkStream->appendPollItems(items);
+            items.push_back({nullptr, m_sdkStream->pollDescriptor(), ZMQ_POLLIN, 0});
         // Short enough for timers (acks, keep-alives, deadlines) and for noticing requestStop().
         int timeoutMs = qMax(1, qMin(20, m_options.replicaAckIntervalMs / 2));
         if (const std::int64_t heartbeatIn = nextHeartbeatInMs(); heartbeatIn >= 0)
@@ -137,9 +137,8 @@ Status Agent::Impl::run()
             m_prober->readable(items.data() + firstPeer, peerItems);
             m_prober->tick();
         }
-        if (m_sdkStream)
-            m_sdkStream->handlePoll(items.data() + firstStream,
-                                    [this](transport::StreamIncoming &in) { handleStream(in); });
+        if (m_sdkStream && (items[streamItem].revents & ZMQ_POLLIN))
+            m_sdkStream->handleReady([this](transport::StreamIncoming &in) { handleStream(in); });
         flushAndExpire();
         sendHeartbeats();
         for (auto &[name, app] : m_apps) {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -23,11 +24,14 @@ namespace {
 constexpr std::size_t kMaxConnections = 1000;
 constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr int kReadsPerRound = 4; // then the other connections get their turn
+constexpr int kEventsPerRound = 256;
+constexpr std::uint64_t kListenTag = 0; // connection ids start at 1
 
 } // namespace
 
-StreamServer::StreamServer(int fd, const QString &url, qsizetype maxMessageBytes)
-    : m_listenFd(fd)
+StreamServer::StreamServer(int listenFd, int epollFd, const QString &url, qsizetype maxMessageBytes)
+    : m_listenFd(listenFd)
+    , m_epollFd(epollFd)
     , m_url(url)
     , m_maxMessageBytes(maxMessageBytes)
 {}
@@ -37,6 +41,7 @@ StreamServer::~StreamServer()
     for (auto &[id, connection] : m_connections)
         ::close(connection->fd);
     ::close(m_listenFd);
+    ::close(m_epollFd);
     QFile::remove(m_url.mid(int(std::strlen(kUnixScheme))));
 }
 
@@ -59,49 +64,59 @@ Result<std::unique_ptr<StreamServer>> StreamServer::listen(const QString &url, q
     if (fd < 0)
         return fail(ErrorCode::Network,
                     QStringLiteral("cannot listen on %1: %2").arg(url, QString::fromLocal8Bit(std::strerror(errno))));
-    if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0 || ::listen(fd, 128) != 0) {
+    const int epollFd = ::epoll_create1(EPOLL_CLOEXEC);
+    epoll_event event{};
+    event.events = EPOLLIN;
+    event.data.u64 = kListenTag;
+    if (::bind(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) != 0 || ::listen(fd, 128) != 0
+        || epollFd < 0 || ::epoll_ctl(epollFd, EPOLL_CTL_ADD, fd, &event) != 0) {
         const int error = errno;
         ::close(fd);
+        if (epollFd >= 0)
+            ::close(epollFd);
         return fail(ErrorCode::Network,
                     QStringLiteral("cannot listen on %1: %2").arg(url, QString::fromLocal8Bit(std::strerror(error))));
     }
-    return std::unique_ptr<StreamServer>(new StreamServer(fd, QString::fromLatin1(kUnixScheme) + path, maxMessageBytes));
+    return std::unique_ptr<StreamServer>(
+        new StreamServer(fd, epollFd, QString::fromLatin1(kUnixScheme) + path, maxMessageBytes));
 }
 
-void StreamServer::appendPollItems(std::vector<zmq::pollitem_t> &items)
+void StreamServer::watch(int fd, std::uint64_t id, std::uint32_t events, int operation)
 {
-    m_pollListen = m_connections.size() < kMaxConnections;
-    if (m_pollListen)
-        items.push_back({nullptr, m_listenFd, ZMQ_POLLIN, 0});
-    m_polled.clear();
-    for (const auto &[id, connection] : m_connections) {
-        short events = connection->closing ? 0 : ZMQ_POLLIN;
-        if (connection->outOffset < connection->out.size())
-            events |= ZMQ_POLLOUT;
-        items.push_back({nullptr, connection->fd, events, 0});
-        m_polled.push_back(id);
-    }
+    epoll_event event{};
+    event.events = events;
+    event.data.u64 = id;
+    if (::epoll_ctl(m_epollFd, operation, fd, &event) != 0)
+        qCWarning(lcNet) << "epoll_ctl failed on" << m_url << ":" << std::strerror(errno);
 }
 
-void StreamServer::handlePoll(const zmq::pollitem_t *items, const std::function<void(StreamIncoming &)> &deliver)
+void StreamServer::handleReady(const std::function<void(StreamIncoming &)> &deliver)
 {
-    const bool listenReady = m_pollListen && (items[0].revents & ZMQ_POLLIN);
-    const zmq::pollitem_t *item = items + (m_pollListen ? 1 : 0);
-    for (const std::uint64_t id : m_polled) {
-        const short revents = (item++)->revents;
+    epoll_event events[kEventsPerRound];
+    const int ready = ::epoll_wait(m_epollFd, events, kEventsPerRound, 0);
+    bool listenReady = false;
+    for (int i = 0; i < ready; ++i) {
+        const std::uint64_t id = events[i].data.u64;
+        if (id == kListenTag) {
+            listenReady = true;
+            continue;
+        }
         const auto it = m_connections.find(id);
-        if (it == m_connections.end() || revents == 0)
+        if (it == m_connections.end())
             continue;
         Connection &connection = *it->second;
-        // A hang-up shows as POLLERR; reading then finds the end of the stream after any data.
+        const std::uint32_t what = events[i].events;
+        // A hang-up comes with EPOLLHUP or EPOLLERR; reading then finds the end after any data.
         bool alive = true;
-        if ((revents & (ZMQ_POLLIN | ZMQ_POLLERR)) && !connection.closing)
+        if ((what & (EPOLLIN | EPOLLHUP | EPOLLERR)) && !connection.closing)
             alive = readFrom(id, connection, deliver);
-        else if ((revents & ZMQ_POLLERR) && connection.closing)
+        else if (what & (EPOLLHUP | EPOLLERR))
             alive = false;
-        if (alive && (revents & ZMQ_POLLOUT))
-            alive = writeTo(connection);
-        if (!alive)
+        if (alive && (what & EPOLLOUT))
+            alive = writeTo(connection) && !(connection.closing && connection.out.isEmpty());
+        if (alive)
+            watchOutput(id, connection);
+        else
             close(id);
     }
     if (listenReady)
@@ -117,8 +132,13 @@ void StreamServer::accept()
                 qCWarning(lcNet) << "cannot accept on" << m_url << ":" << std::strerror(errno);
             return;
         }
-        m_connections.emplace(m_nextId++, std::make_unique<Connection>(fd, m_maxMessageBytes));
+        const std::uint64_t id = m_nextId++;
+        m_connections.emplace(id, std::make_unique<Connection>(fd, m_maxMessageBytes));
+        watch(fd, id, EPOLLIN, EPOLL_CTL_ADD);
     }
+    // At the limit: stop listening for more until one leaves (they wait in the backlog).
+    m_accepting = false;
+    watch(m_listenFd, kListenTag, 0, EPOLL_CTL_MOD);
 }
 
 bool StreamServer::readFrom(std::uint64_t id,
@@ -161,6 +181,11 @@ bool StreamServer::readFrom(std::uint64_t id,
         } else {
             in.kind = StreamIncoming::Kind::Broken;
             connection.closing = true; // the stream cannot be resynchronised
+            watch(connection.fd, id, connection.watchingOut ? std::uint32_t(EPOLLOUT) : 0U, EPOLL_CTL_MOD);
+            if (!connection.queued) {
+                connection.queued = true;
+                m_pending.push_back(id);
+            }
         }
         deliver(in);
     }
@@ -173,6 +198,10 @@ bool StreamServer::send(std::uint64_t connection, const protocol::Message &messa
     if (it == m_connections.end())
         return false;
     appendStreamMessage(it->second->out, message);
+    if (!it->second->queued) {
+        it->second->queued = true;
+        m_pending.push_back(connection);
+    }
     return true;
 }
 
@@ -200,15 +229,31 @@ bool StreamServer::writeTo(Connection &connection)
 
 void StreamServer::flush()
 {
-    std::vector<std::uint64_t> done;
-    for (auto &[id, connection] : m_connections) {
-        if (connection->outOffset < connection->out.size() && !writeTo(*connection))
-            done.push_back(id);
-        else if (connection->closing && connection->out.isEmpty())
-            done.push_back(id);
+    std::vector<std::uint64_t> pending;
+    pending.swap(m_pending);
+    for (const std::uint64_t id : pending) {
+        const auto it = m_connections.find(id);
+        if (it == m_connections.end())
+            continue;
+        Connection &connection = *it->second;
+        connection.queued = false;
+        if (!writeTo(connection) || (connection.closing && connection.out.isEmpty())) {
+            close(id);
+            continue;
+        }
+        watchOutput(id, connection);
     }
-    for (const std::uint64_t id : done)
-        close(id);
+}
+
+void StreamServer::watchOutput(std::uint64_t id, Connection &connection)
+{
+    // What the socket did not take goes when it is writable again.
+    const bool waiting = !connection.out.isEmpty();
+    if (waiting == connection.watchingOut)
+        return;
+    connection.watchingOut = waiting;
+    const std::uint32_t read = connection.closing ? 0U : std::uint32_t(EPOLLIN);
+    watch(connection.fd, id, waiting ? (read | std::uint32_t(EPOLLOUT)) : read, EPOLL_CTL_MOD);
 }
 
 void StreamServer::close(std::uint64_t id)
@@ -216,8 +261,12 @@ void StreamServer::close(std::uint64_t id)
     const auto it = m_connections.find(id);
     if (it == m_connections.end())
         return;
-    ::close(it->second->fd);
+    ::close(it->second->fd); // closing also takes it out of the epoll set
     m_connections.erase(it);
+    if (!m_accepting) {
+        m_accepting = true;
+        watch(m_listenFd, kListenTag, EPOLLIN, EPOLL_CTL_MOD);
+    }
 }
 
 } // namespace foresight::transport

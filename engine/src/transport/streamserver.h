@@ -1,7 +1,8 @@
 #pragma once
 
 // Private: the agent's unix:// SDK endpoint. A Unix stream socket that the agent's own thread
-// accepts, reads and writes, polled in the same zmq_poll as its ZeroMQ sockets. A ZeroMQ socket
+// accepts, reads and writes. Its descriptors sit in an epoll set whose descriptor joins the
+// agent's zmq_poll, so a round costs the same whether ten or a thousand clients are connected. A ZeroMQ socket
 // hands every message across its I/O thread on both sides; on a small VM those thread wake-ups,
 // not the work, bounded the local write path (docs/benchmarks.md, replication). Here a request
 // costs the client one write and one read, and the agent one read and one write per poll round.
@@ -47,10 +48,11 @@ public:
     const QString &url() const { return m_url; }
     std::size_t connections() const { return m_connections.size(); }
 
-    // Adds the listening socket and every connection to a zmq_poll set (POLLOUT where output
-    // waits). handlePoll() takes the same items back after the poll, in the same order.
-    void appendPollItems(std::vector<zmq::pollitem_t> &items);
-    void handlePoll(const zmq::pollitem_t *items, const std::function<void(StreamIncoming &)> &deliver);
+    // The descriptor to add to a zmq_poll set (POLLIN): readable when a client needs attention.
+    int pollDescriptor() const { return m_epollFd; }
+    // Accepts, reads and writes whatever is ready, without blocking; whole messages and framing
+    // problems go to `deliver`, in the order they arrived on each connection.
+    void handleReady(const std::function<void(StreamIncoming &)> &deliver);
     // Queues a message for a connection; false when the connection is gone (the client left).
     bool send(std::uint64_t connection, const protocol::Message &message);
     // Writes what is queued, as far as the sockets take it without blocking.
@@ -67,11 +69,16 @@ private:
         StreamFrameReader reader;
         QByteArray out;
         qsizetype outOffset = 0;
-        bool closing = false; // write what is queued, then close
+        bool closing = false;     // write what is queued, then close
+        bool watchingOut = false; // registered for EPOLLOUT: a write was cut short
+        bool queued = false;      // in m_pending
     };
 
-    StreamServer(int fd, const QString &url, qsizetype maxMessageBytes);
+    StreamServer(int listenFd, int epollFd, const QString &url, qsizetype maxMessageBytes);
     void accept();
+    void watch(int fd, std::uint64_t id, std::uint32_t events, int operation);
+    // Registers for EPOLLOUT while output waits, and stops when it is written.
+    void watchOutput(std::uint64_t id, Connection &connection);
     // Reads what is waiting; false when the peer closed or the connection failed.
     bool readFrom(std::uint64_t id, Connection &connection, const std::function<void(StreamIncoming &)> &deliver);
     // false when the connection failed or holds too much unread output.
@@ -79,12 +86,13 @@ private:
     void close(std::uint64_t id);
 
     int m_listenFd;
+    int m_epollFd;
     QString m_url;
     qsizetype m_maxMessageBytes;
     std::map<std::uint64_t, std::unique_ptr<Connection>> m_connections;
-    std::uint64_t m_nextId = 1; // never reused: a late reply cannot reach a newer client
-    bool m_pollListen = false;
-    std::vector<std::uint64_t> m_polled; // connection ids in the order appendPollItems added them
+    std::uint64_t m_nextId = 1;           // never reused: a late reply cannot reach a newer client
+    bool m_accepting = true;              // false while at the connection limit
+    std::vector<std::uint64_t> m_pending; // connections with output queued, or to be closed
 };
 
 } // namespace foresight::transport
