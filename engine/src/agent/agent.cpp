@@ -86,6 +86,7 @@ Status Agent::Impl::run()
         items.clear();
         upstreamApps.clear();
         items.push_back({m_api.handle(), 0, ZMQ_POLLIN, 0});
+        // With a unix:// SDK endpoint this slot stays, unused, so the items after it keep their places.
         items.push_back({m_sdkStream ? nullptr : m_sdk.handle(), -1, short(m_sdkStream ? 0 : ZMQ_POLLIN), 0});
         if (m_zap)
             items.push_back({m_zap->socket().handle(), 0, ZMQ_POLLIN, 0});

@@ -25,4 +25,42 @@ Result<std::unique_ptr<Channel>> openChannel(zmq::context_t &context, const Chan
     return std::unique_ptr<Channel>(std::move(*channel));
 }
 
+std::optional<Result<protocol::Message>> matchReply(
+    const QByteArray &header, const QByteArray &body, qint64 id, bool untiedErrorAnswers, QCborMap *errorBody)
+{
+    auto decoded = protocol::decode(header, body);
+    if (!decoded) {
+        if (decoded.error().code == ErrorCode::VersionMismatch)
+            return std::unexpected(decoded.error());
+        return std::nullopt;
+    }
+    const QCborValue replyId = decoded->body.value(QStringLiteral("id"));
+    const bool isError = decoded->type == protocol::MessageType::Error;
+    const bool untied = untiedErrorAnswers && isError && !replyId.isInteger();
+    if (!untied && replyId.toInteger(-1) != id)
+        return std::nullopt; // a late reply to an earlier request
+    if (isError) {
+        *errorBody = decoded->body;
+        return fail(errorCodeFromName(decoded->body.value(QStringLiteral("code")).toString()),
+                    decoded->body.value(QStringLiteral("message")).toString());
+    }
+    return *decoded;
+}
+
+std::unexpected<Error> connectionRefused(const QString &url)
+{
+    return fail(ErrorCode::Network,
+                QStringLiteral("cannot connect to %1: nothing accepts connections there (is the agent running?)")
+                    .arg(url));
+}
+
+std::unexpected<Error> connectionLost(const QString &url, bool waiting)
+{
+    if (!waiting)
+        return fail(ErrorCode::Network,
+                    QStringLiteral("the connection to %1 was lost (the agent may have died)").arg(url));
+    return fail(ErrorCode::Network,
+                QStringLiteral("connection to %1 lost while waiting for the answer (the agent may have died)").arg(url));
+}
+
 } // namespace foresight::transport

@@ -4,6 +4,7 @@
 // (tcp://, ipc://, inproc://) or a Unix stream (unix://, the agent's fast local SDK endpoint).
 
 #include <memory>
+#include <optional>
 
 #include <QCborMap>
 #include <QString>
@@ -53,5 +54,16 @@ public:
 
 // A unix:// url opens a StreamChannel, anything else a RequestChannel on `context`.
 Result<std::unique_ptr<Channel>> openChannel(zmq::context_t &context, const ChannelOptions &options);
+
+// What both channels do with a message that arrived while request `id` waits: nullopt when it is
+// not the answer (undecodable, or a late reply to an earlier request), else the reply, or the
+// agent's error (its body kept in *errorBody). A version mismatch is always an answer. With
+// untiedErrorAnswers, an error without an id answers too (a unix:// stream: one request waits).
+std::optional<Result<protocol::Message>> matchReply(
+    const QByteArray &header, const QByteArray &body, qint64 id, bool untiedErrorAnswers, QCborMap *errorBody);
+
+// The Network errors both channels give when the connection to `url` is refused or drops.
+std::unexpected<Error> connectionRefused(const QString &url);
+std::unexpected<Error> connectionLost(const QString &url, bool waiting);
 
 } // namespace foresight::transport

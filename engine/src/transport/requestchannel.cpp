@@ -168,18 +168,9 @@ std::unexpected<Error> RequestChannel::handshakeDropped() const
 
 std::unexpected<Error> RequestChannel::lost(Loss loss, bool waiting) const
 {
-    if (loss == Loss::Refused) {
-        return fail(ErrorCode::Network,
-                    QStringLiteral("cannot connect to %1: nothing accepts connections there (is the agent running?)")
-                        .arg(m_options.url));
-    }
-    if (!waiting) {
-        return fail(ErrorCode::Network,
-                    QStringLiteral("the connection to %1 was lost (the agent may have died)").arg(m_options.url));
-    }
-    return fail(ErrorCode::Network,
-                QStringLiteral("connection to %1 lost while waiting for the answer (the agent may have died)")
-                    .arg(m_options.url));
+    if (loss == Loss::Refused)
+        return connectionRefused(m_options.url);
+    return connectionLost(m_options.url, waiting);
 }
 
 Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
@@ -226,20 +217,8 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
             return keyRefused();
         // Replies first: an answer that arrived before the connection dropped still counts.
         while (auto in = receive(m_socket, 0)) {
-            auto decoded = protocol::decode(in->header, in->body);
-            if (!decoded) {
-                if (decoded.error().code == ErrorCode::VersionMismatch)
-                    return std::unexpected(decoded.error());
-                continue;
-            }
-            if (decoded->body.value(QStringLiteral("id")).toInteger(-1) != id)
-                continue; // a late reply to an earlier request
-            if (decoded->type == protocol::MessageType::Error) {
-                m_lastErrorBody = decoded->body;
-                return fail(errorCodeFromName(decoded->body.value(QStringLiteral("code")).toString()),
-                            decoded->body.value(QStringLiteral("message")).toString());
-            }
-            return *decoded;
+            if (auto answer = matchReply(in->header, in->body, id, false, &m_lastErrorBody))
+                return *answer;
         }
         if (m_loss == Loss::Handshake && isCurve())
             return handshakeDropped();

@@ -38,12 +38,15 @@ Result<std::unique_ptr<StreamChannel>> StreamChannel::open(const ChannelOptions 
                         .arg(sizeof address.sun_path - 1));
     address.sun_family = AF_UNIX;
     std::memcpy(address.sun_path, path.constData(), std::size_t(path.size()));
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    // Non-blocking: a blocking connect would wait, without a time-out, while the agent's backlog
+    // is full (an agent at its client limit, or stopped).
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return fail(ErrorCode::Network,
                     QStringLiteral("cannot connect to %1: %2")
                         .arg(options.url, QString::fromLocal8Bit(std::strerror(errno))));
-    // A Unix connect completes at once, or fails at once: no agent is listening.
+    // A Unix connect completes at once, or fails at once: no agent is listening, or its backlog
+    // is full.
     int result = 0;
     do {
         result = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address);
@@ -52,9 +55,11 @@ Result<std::unique_ptr<StreamChannel>> StreamChannel::open(const ChannelOptions 
         const int error = errno;
         ::close(fd);
         if (error == ENOENT || error == ECONNREFUSED)
+            return connectionRefused(options.url);
+        if (error == EAGAIN)
             return fail(ErrorCode::Network,
-                        QStringLiteral(
-                            "cannot connect to %1: nothing accepts connections there (is the agent running?)")
+                        QStringLiteral("cannot connect to %1: the agent takes no more connections now (its backlog "
+                                       "is full)")
                             .arg(options.url));
         return fail(ErrorCode::Network,
                     QStringLiteral("cannot connect to %1: %2")
@@ -66,12 +71,7 @@ Result<std::unique_ptr<StreamChannel>> StreamChannel::open(const ChannelOptions 
 std::unexpected<Error> StreamChannel::lost(bool waiting)
 {
     m_gone = true;
-    if (!waiting)
-        return fail(ErrorCode::Network,
-                    QStringLiteral("the connection to %1 was lost (the agent may have died)").arg(m_options.url));
-    return fail(ErrorCode::Network,
-                QStringLiteral("connection to %1 lost while waiting for the answer (the agent may have died)")
-                    .arg(m_options.url));
+    return connectionLost(m_options.url, waiting);
 }
 
 Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
@@ -116,22 +116,8 @@ Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, i
                                 .arg(m_options.url)
                                 .arg(m_reader.announcedLength()));
             }
-            auto decoded = protocol::decode(frame.header, frame.body);
-            if (!decoded) {
-                if (decoded.error().code == ErrorCode::VersionMismatch)
-                    return std::unexpected(decoded.error());
-                continue;
-            }
-            const QCborValue replyId = decoded->body.value(QStringLiteral("id"));
-            const bool untied = decoded->type == protocol::MessageType::Error && !replyId.isInteger();
-            if (!untied && replyId.toInteger(-1) != id)
-                continue; // a late reply to an earlier request
-            if (decoded->type == protocol::MessageType::Error) {
-                m_lastErrorBody = decoded->body;
-                return fail(errorCodeFromName(decoded->body.value(QStringLiteral("code")).toString()),
-                            decoded->body.value(QStringLiteral("message")).toString());
-            }
-            return *decoded;
+            if (auto answer = matchReply(frame.header, frame.body, id, true, &m_lastErrorBody))
+                return *answer;
         }
         const std::int64_t left = deadline - SystemClock::instance().monotonicMs();
         if (left <= 0)
