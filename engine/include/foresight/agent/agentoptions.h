@@ -62,7 +62,7 @@ struct AgentOptions
 {
     QString name;                                               // unique in the cluster; default: host name
     QString listenUrl = QStringLiteral("tcp://127.0.0.1:7400"); // control + replication
-    QString sdkUrl;                                             // default ipc://<runtime dir>/foresight-<name>.sock
+    QString sdkUrl;                                             // default unix://<runtime dir>/foresight-<name>.sock
     QString keyFile;                                            // CURVE key pair (required unless insecure)
     QString allowFile;                                          // allowlist (required unless insecure)
     KeyPair keys;                                               // loaded from keyFile

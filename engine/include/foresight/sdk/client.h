@@ -12,11 +12,12 @@
 
 namespace foresight::sdk {
 
-// Where an agent's SDK endpoint is. ipc:// endpoints need no keys; tcp:// endpoints use CURVE
-// unless insecure is set, and then need the agent's public key.
+// Where an agent's SDK endpoint is. unix:// (the agents' default, the fastest local path) and
+// ipc:// endpoints need no keys; tcp:// endpoints use CURVE unless insecure is set, and then
+// need the agent's public key.
 struct AgentEndpoint
 {
-    QString url;                // "ipc:///run/foresight/agent.sock" or "tcp://10.0.0.5:7401"
+    QString url;                // "unix:///run/foresight/agent.sock", "ipc://..." or "tcp://10.0.0.5:7401"
     QByteArray serverPublicKey; // Z85, for tcp:// with CURVE
 };
 
