@@ -3,7 +3,10 @@
 // (and, where the stream can go on, the same connection) answering; a client that leaves half a
 // frame behind harms no one; the same application also works over the ZeroMQ ipc:// endpoint.
 
+#include <cstring>
+#include <memory>
 #include <optional>
+#include <vector>
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -165,6 +168,7 @@ private Q_SLOTS:
     void lengthShorterThanAHeaderClosesOnlyThatConnection();
     void halfAFrameLeftBehindHarmsNoOne();
     void clientThatNeverReadsIsDropped();
+    void outOfDescriptorsNewClientsWaitUntilOneLeaves();
     void noAgentListeningFailsAtOnce();
     void sameApplicationOverIpc();
 
@@ -373,6 +377,60 @@ void TestUnixSdk::clientThatNeverReadsIsDropped()
     QVERIFY2(answers < kRequests, qPrintable(QString::number(answers)));
     QVERIFY(statusOf(bystander));
     QVERIFY(m_agent->isRunning());
+}
+
+void TestUnixSdk::outOfDescriptorsNewClientsWaitUntilOneLeaves()
+{
+    // An agent allowed few descriptors: the clients beyond them wait in the kernel's backlog
+    // instead of spinning the agent's loop, and get in as others leave.
+    const QString wrapper = m_dir.filePath(QStringLiteral("few-descriptors.sh"));
+    {
+        QFile file(wrapper);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(
+            QStringLiteral("#!/bin/sh\nulimit -n 64\nexec '%1' \"$@\"\n").arg(AgentProcess::defaultBinary()).toUtf8());
+        file.close();
+        QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    }
+    AgentProcess::Options options;
+    options.name = QStringLiteral("scarce");
+    options.workDir = m_dir.filePath(QStringLiteral("scarce"));
+    options.binary = wrapper;
+    options.insecure = true;
+    options.extraArgs = {QStringLiteral("--primary"), kApp};
+    auto agent = AgentProcess::start(options);
+    QVERIFY2(agent, qPrintable(why(agent)));
+
+    constexpr int kClients = 100; // more than 64 descriptors, fewer than the backlog of 128
+    std::vector<std::unique_ptr<RawStream>> clients;
+    for (int i = 0; i < kClients; ++i) {
+        clients.push_back(std::make_unique<RawStream>((*agent)->sdkUrl()));
+        QVERIFY(clients.back()->isOpen());
+        QVERIFY(clients.back()->send(statusFrame(500 + i)));
+    }
+    // Those the agent could take are answered; the others wait.
+    QList<int> waiting;
+    QList<int> answered;
+    for (int i = 0; i < kClients; ++i) {
+        if (clients[std::size_t(i)]->receive(i == 0 ? kReplyTimeoutMs : 50))
+            answered.append(i);
+        else
+            waiting.append(i);
+    }
+    QVERIFY2(!answered.isEmpty() && !waiting.isEmpty(),
+             qPrintable(QStringLiteral("%1 answered, %2 waiting").arg(answered.size()).arg(waiting.size())));
+    // Said once, not once per loop round: the agent stopped listening instead of spinning on it.
+    QCOMPARE((*agent)->stderrLog().count(QLatin1String("cannot accept on")), 1);
+    for (const int i : std::as_const(answered))
+        clients[std::size_t(i)]->close();
+    // Those answered have left: every waiting client gets in and is answered.
+    for (const int i : std::as_const(waiting)) {
+        const auto reply = clients[std::size_t(i)]->receive();
+        QVERIFY2(reply, qPrintable(QStringLiteral("client %1 was never answered").arg(i)));
+        QCOMPARE(reply->body.value(QStringLiteral("id")).toInteger(), qint64(500 + i));
+        clients[std::size_t(i)]->close();
+    }
+    QVERIFY((*agent)->isRunning());
 }
 
 void TestUnixSdk::noAgentListeningFailsAtOnce()

@@ -128,15 +128,27 @@ void StreamServer::accept()
     while (m_connections.size() < kMaxConnections) {
         const int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
+            if (errno == EMFILE || errno == ENFILE) {
+                // Out of descriptors: the listening socket would stay readable and spin the
+                // loop. Stop listening, as at the limit, until a client leaves.
+                if (!m_outOfDescriptors)
+                    qCWarning(lcNet) << "cannot accept on" << m_url << ":" << std::strerror(errno) << "with"
+                                     << m_connections.size() << "clients; new ones wait until one leaves";
+                m_outOfDescriptors = true;
+                break;
+            }
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
                 qCWarning(lcNet) << "cannot accept on" << m_url << ":" << std::strerror(errno);
             return;
         }
+        m_outOfDescriptors = false;
         const std::uint64_t id = m_nextId++;
         m_connections.emplace(id, std::make_unique<Connection>(fd, m_maxMessageBytes));
         watch(fd, id, EPOLLIN, EPOLL_CTL_ADD);
     }
     // At the limit: stop listening for more until one leaves (they wait in the backlog).
+    if (m_connections.empty())
+        return; // no client to leave and free one: listening stays on, later rounds retry
     m_accepting = false;
     watch(m_listenFd, kListenTag, 0, EPOLL_CTL_MOD);
 }

@@ -92,6 +92,7 @@ private:
     std::map<std::uint64_t, std::unique_ptr<Connection>> m_connections;
     std::uint64_t m_nextId = 1;           // never reused: a late reply cannot reach a newer client
     bool m_accepting = true;              // false while at the connection limit
+    bool m_outOfDescriptors = false;      // the last accept failed for want of descriptors (logged once)
     std::vector<std::uint64_t> m_pending; // connections with output queued, or to be closed
 };
 
