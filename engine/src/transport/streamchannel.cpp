@@ -116,8 +116,13 @@ Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, i
                                 .arg(m_options.url)
                                 .arg(m_reader.announcedLength()));
             }
-            if (auto answer = matchReply(frame.header, frame.body, id, true, &m_lastErrorBody))
+            if (auto answer = matchReply(frame.header, frame.body, id, true, &m_lastErrorBody)) {
+                // Refused before it was all sent (too large): the rest would be read as the
+                // start of the next message, so this connection is done.
+                if (written < m_out.size())
+                    m_gone = true;
                 return *answer;
+            }
         }
         const std::int64_t left = deadline - SystemClock::instance().monotonicMs();
         if (left <= 0)

@@ -229,6 +229,12 @@ bool StreamServer::writeTo(Connection &connection)
                 continue;
             if (errno != EAGAIN && errno != EWOULDBLOCK)
                 return false;
+            // What went out is dropped now and then, so a slow but steady reader does not make
+            // the buffer grow by everything ever sent to it.
+            if (connection.outOffset >= 64 * 1024) {
+                connection.out.remove(0, connection.outOffset);
+                connection.outOffset = 0;
+            }
             // A client that sends requests but never reads its answers is dropped, not buffered for.
             return connection.out.size() - connection.outOffset <= 2 * m_maxMessageBytes + 1024 * 1024;
         }
