@@ -1,9 +1,11 @@
 #include "replicationbench.h"
 
+#include <initializer_list>
 #include <optional>
 
 #include "foresightload.h"
 #include "redisbaseline.h"
+#include "unixbaseline.h"
 #include "writeload.h"
 #include "zmqbaseline.h"
 
@@ -47,8 +49,7 @@ QString caseName(int writers, bool curve)
 {
     const QString who = writers == 1 ? QStringLiteral("1 writer") : QStringLiteral("%1 writers").arg(writers);
     return who
-           + (curve ? QStringLiteral(", curve on (redis baseline unencrypted, shared with "
-                                     "curve off)")
+           + (curve ? QStringLiteral(", curve on (redis and unix baselines unencrypted, shared with curve off)")
                     : QStringLiteral(", curve off"));
 }
 
@@ -86,7 +87,12 @@ const FigureSpec kFigures[] = {
     {"ack_latency_p99_us", "us", Better::Lower, 1, &Measures::p99Us},
 };
 
-void printCase(const QString &caseLabel, int writers, const Side &foresightSide, const Side &redis, const Side &zmq)
+// One line per figure and baseline; `redis` (if among them) carries the throughput target.
+void printCase(const QString &caseLabel,
+               int writers,
+               const Side &foresightSide,
+               std::initializer_list<const Side *> baselines,
+               const Side *redis)
 {
     for (const FigureSpec &spec : kFigures) {
         Figure line;
@@ -100,14 +106,14 @@ void printCase(const QString &caseLabel, int writers, const Side &foresightSide,
             line.value = (*foresightSide.measures).*spec.field;
 
         bool anyBaseline = false;
-        for (const Side *baseline : {&redis, &zmq}) {
+        for (const Side *baseline : baselines) {
             if (!baseline->measures || !((*baseline->measures).*spec.field))
                 continue;
             anyBaseline = true;
             Figure withBaseline = line;
             withBaseline.baseline = baseline->name;
             withBaseline.baselineValue = (*baseline->measures).*spec.field;
-            if (writers == kManyWriters && baseline == &redis && spec.field == &Measures::perSecond)
+            if (writers == kManyWriters && baseline == redis && spec.field == &Measures::perSecond)
                 withBaseline.target = kThroughputTargetRatio;
             printFigure(withBaseline);
         }
@@ -134,9 +140,13 @@ int runReplicationBench(const BenchOptions &options)
         spec.durationMs = options.durationMs;
         spec.warmupMs = options.warmupMs;
 
-        // Redis has no CURVE: measured once per writer count, shown beside both curve cases.
+        // Redis and a Unix socket have no CURVE: measured once per writer count, shown beside
+        // both curve cases.
         const Side redis = runSide(redisBaselineName(), caseName(writers, false), [&] {
             return runRedisWaitLoad(spec);
+        });
+        const Side unixEcho = runSide(QStringLiteral("unix stream req/rep"), caseName(writers, false), [&] {
+            return runUnixEchoLoad(spec);
         });
         for (const bool curve : {false, true}) {
             spec.curve = curve;
@@ -146,7 +156,7 @@ int runReplicationBench(const BenchOptions &options)
                 return runForesightLoad(spec);
             });
             foresightRanEverywhere = foresightRanEverywhere && foresightSide.measures.has_value();
-            printCase(label, writers, foresightSide, redis, zmq);
+            printCase(label, writers, foresightSide, {&redis, &zmq, &unixEcho}, &redis);
         }
     }
     // What the agents' state model (issue 4, on by default) costs the replication path: the
@@ -163,8 +173,7 @@ int runReplicationBench(const BenchOptions &options)
         return runForesightLoad(spec);
     });
     foresightRanEverywhere = foresightRanEverywhere && on.measures && off.measures;
-    const Side none{QString(), std::nullopt};
-    printCase(label, 1, on, off, none); // writers 1: no Redis target on these lines
+    printCase(label, 1, on, {&off}, nullptr); // writers 1: no Redis target on these lines
     return foresightRanEverywhere ? 0 : 1;
 }
 
