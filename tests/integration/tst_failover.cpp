@@ -407,6 +407,16 @@ private Q_SLOTS:
         // The old primary rejoins as the hot replica; a switchover back is scheduled and runs.
         QTRY_COMPARE_WITH_TIMEOUT(textOf(*m_cluster, 0, QStringLiteral("tier")), QStringLiteral("hot"), kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(seqOf(*m_cluster, 0), seqOf(*m_cluster, 1), kTimeoutMs);
+        // The engine learns of the rejoin from heartbeats, after the agent says it: a switchover
+        // requested before then is refused as "alpha holds no replica".
+        const auto engineSeesAlphaHot = [&] {
+            for (const ReplicaView &replica : appOf(m_engine->snapshot())->replicas) {
+                if (replica.agent == QLatin1String("alpha") && replica.tier == Tier::Hot)
+                    return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(engineSeesAlphaHot(), kTimeoutMs);
         const qint64 at = QDateTime::currentMSecsSinceEpoch() + 1500;
         auto scheduled
             = m_engine
