@@ -7,16 +7,15 @@
 #include <QtEndian>
 
 namespace foresight::protocol {
-namespace {
 
-void appendHead(QByteArray &out, quint8 major, quint64 argument)
+void appendHead(QByteArray &out, CborMajor major, quint64 argument)
 {
-    const char type = char(major << 5);
+    const char type = char(quint8(major) << 5);
     if (argument < 24) {
         out.append(char(type | char(argument)));
     } else if (argument <= 0xff) {
-        out.append(char(type | 24));
-        out.append(char(argument));
+        const char bytes[2] = {char(type | 24), char(argument)};
+        out.append(bytes, 2);
     } else if (argument <= 0xffff) {
         char bytes[3] = {char(type | 25)};
         qToBigEndian<quint16>(quint16(argument), bytes + 1);
@@ -32,14 +31,30 @@ void appendHead(QByteArray &out, quint8 major, quint64 argument)
     }
 }
 
+void appendUnsigned(QByteArray &out, quint64 value)
+{
+    appendHead(out, CborMajor::Unsigned, value);
+}
+
+void appendText(QByteArray &out, QLatin1StringView text)
+{
+    // Every protocol key is ASCII, so its Latin-1 bytes are its UTF-8 bytes.
+    appendHead(out, CborMajor::Text, quint64(text.size()));
+    out.append(text.data(), text.size());
+}
+
 void appendText(QByteArray &out, const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
-    appendHead(out, 3, quint64(utf8.size()));
+    appendHead(out, CborMajor::Text, quint64(utf8.size()));
     out.append(utf8);
 }
 
-} // namespace
+void appendBytes(QByteArray &out, const QByteArray &bytes)
+{
+    appendHead(out, CborMajor::Bytes, quint64(bytes.size()));
+    out.append(bytes);
+}
 
 void appendCbor(QByteArray &out, const QCborValue &value)
 {
@@ -47,30 +62,27 @@ void appendCbor(QByteArray &out, const QCborValue &value)
     case QCborValue::Integer: {
         const qint64 n = value.toInteger();
         if (n >= 0)
-            appendHead(out, 0, quint64(n));
+            appendHead(out, CborMajor::Unsigned, quint64(n));
         else
-            appendHead(out, 1, quint64(-1 - n));
+            appendHead(out, CborMajor::Negative, quint64(-1 - n));
         return;
     }
-    case QCborValue::ByteArray: {
-        const QByteArray bytes = value.toByteArray();
-        appendHead(out, 2, quint64(bytes.size()));
-        out.append(bytes);
+    case QCborValue::ByteArray:
+        appendBytes(out, value.toByteArray());
         return;
-    }
     case QCborValue::String:
         appendText(out, value.toString());
         return;
     case QCborValue::Array: {
         const QCborArray array = value.toArray();
-        appendHead(out, 4, quint64(array.size()));
+        appendHead(out, CborMajor::Array, quint64(array.size()));
         for (const QCborValue &item : array)
             appendCbor(out, item);
         return;
     }
     case QCborValue::Map: {
         const QCborMap map = value.toMap();
-        appendHead(out, 5, quint64(map.size()));
+        appendHead(out, CborMajor::Map, quint64(map.size()));
         for (auto it = map.cbegin(); it != map.cend(); ++it) {
             appendCbor(out, it.key());
             appendCbor(out, it.value());

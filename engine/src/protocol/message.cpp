@@ -310,14 +310,18 @@ bool isKnownMessageType(std::uint16_t value)
     return schemas().contains(value);
 }
 
+void writeHeader(char *out, MessageType type)
+{
+    std::copy(std::begin(kMagic), std::end(kMagic), out);
+    out[4] = char(kProtocolVersion);
+    out[5] = 0;
+    qToBigEndian<quint16>(quint16(type), out + 6);
+}
+
 QByteArray encodeHeader(MessageType type)
 {
     QByteArray header(kHeaderSize, Qt::Uninitialized);
-    char *p = header.data();
-    std::copy(std::begin(kMagic), std::end(kMagic), p);
-    p[4] = char(kProtocolVersion);
-    p[5] = 0;
-    qToBigEndian<quint16>(quint16(type), p + 6);
+    writeHeader(header.data(), type);
     return header;
 }
 

@@ -4,11 +4,17 @@ namespace foresight::transport {
 
 void appendStreamMessage(QByteArray &out, const protocol::Message &message)
 {
-    const QByteArray body = protocol::encodeBody(message.body);
+    appendStreamMessage(out, message.type, protocol::encodeBody(message.body));
+}
+
+void appendStreamMessage(QByteArray &out, protocol::MessageType type, const QByteArray &body)
+{
     const auto length = std::uint32_t(protocol::kHeaderSize + body.size());
-    for (int shift = 24; shift >= 0; shift -= 8)
-        out.append(char((length >> shift) & 0xff));
-    out.append(protocol::encodeHeader(message.type));
+    char prefix[kStreamLengthBytes + protocol::kHeaderSize];
+    for (int i = 0; i < kStreamLengthBytes; ++i)
+        prefix[i] = char((length >> (24 - 8 * i)) & 0xff);
+    protocol::writeHeader(prefix + kStreamLengthBytes, type);
+    out.append(prefix, sizeof prefix);
     out.append(body);
 }
 

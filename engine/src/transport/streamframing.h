@@ -22,8 +22,9 @@ inline bool isUnixStream(const QString &url)
     return url.startsWith(QLatin1String(kUnixScheme));
 }
 
-// Appends one framed message to `out`.
+// Appends one framed message to `out`; the second form takes a body already encoded as CBOR.
 void appendStreamMessage(QByteArray &out, const protocol::Message &message);
+void appendStreamMessage(QByteArray &out, protocol::MessageType type, const QByteArray &body);
 
 // Splits a byte stream into messages. Bytes go in as they arrive; whole messages come out.
 // A length under the header size cannot be resynchronised: the reader stops (broken()).

@@ -206,10 +206,15 @@ bool StreamServer::readFrom(std::uint64_t id,
 
 bool StreamServer::send(std::uint64_t connection, const protocol::Message &message)
 {
+    return send(connection, message.type, protocol::encodeBody(message.body));
+}
+
+bool StreamServer::send(std::uint64_t connection, protocol::MessageType type, const QByteArray &body)
+{
     const auto it = m_connections.find(connection);
     if (it == m_connections.end())
         return false;
-    appendStreamMessage(it->second->out, message);
+    appendStreamMessage(it->second->out, type, body);
     if (!it->second->queued) {
         it->second->queued = true;
         m_pending.push_back(connection);

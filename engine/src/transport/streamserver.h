@@ -55,6 +55,8 @@ public:
     void handleReady(const std::function<void(StreamIncoming &)> &deliver);
     // Queues a message for a connection; false when the connection is gone (the client left).
     bool send(std::uint64_t connection, const protocol::Message &message);
+    // The same, with a body already encoded as CBOR.
+    bool send(std::uint64_t connection, protocol::MessageType type, const QByteArray &body);
     // Writes what is queued, as far as the sockets take it without blocking.
     void flush();
 

@@ -65,15 +65,20 @@ std::optional<Incoming> receive(zmq::socket_t &socket, int routingFrames)
 
 bool send(zmq::socket_t &socket, const QList<QByteArray> &routing, const protocol::Message &message)
 {
+    return send(socket, routing, message.type, protocol::encodeBody(message.body));
+}
+
+bool send(zmq::socket_t &socket, const QList<QByteArray> &routing, protocol::MessageType type, const QByteArray &body)
+{
     try {
         for (const QByteArray &frame : routing) {
             if (!socket.send(zmq::const_buffer(frame.constData(), std::size_t(frame.size())),
                              zmq::send_flags::sndmore | zmq::send_flags::dontwait))
                 return false;
         }
-        const QByteArray header = protocol::encodeHeader(message.type);
-        const QByteArray body = protocol::encodeBody(message.body);
-        if (!socket.send(zmq::const_buffer(header.constData(), std::size_t(header.size())),
+        char header[protocol::kHeaderSize];
+        protocol::writeHeader(header, type);
+        if (!socket.send(zmq::const_buffer(header, sizeof header),
                          zmq::send_flags::sndmore | zmq::send_flags::dontwait))
             return false;
         return bool(

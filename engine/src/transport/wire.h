@@ -44,6 +44,8 @@ std::optional<Incoming> receive(zmq::socket_t &socket, int routingFrames);
 
 // Sends without blocking; false when the peer is unknown (ROUTER_MANDATORY) or the queue is full.
 bool send(zmq::socket_t &socket, const QList<QByteArray> &routing, const protocol::Message &message);
+// The same, with a body already encoded as CBOR.
+bool send(zmq::socket_t &socket, const QList<QByteArray> &routing, protocol::MessageType type, const QByteArray &body);
 
 void configureCommon(zmq::socket_t &socket, qsizetype maxMessageBytes);
 

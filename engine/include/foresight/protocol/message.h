@@ -88,6 +88,8 @@ struct Message
 };
 
 QByteArray encodeHeader(MessageType type);
+// Writes the header into out[0..kHeaderSize), for senders that avoid an allocation per message.
+void writeHeader(char *out, MessageType type);
 QByteArray encodeBody(const QCborMap &body);
 
 // Decodes and validates the header and body frames: magic, version, type, CBOR well-formedness
