@@ -6,6 +6,7 @@
 
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
+#include "protocol/writerequest.h"
 
 namespace foresight {
 
@@ -241,6 +242,16 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
                        .arg(m_options.maxMessageBytes));
         return;
     }
+    const QString role = m_options.insecure    ? QStringLiteral("admin")
+                         : in.userId.isEmpty() ? QStringLiteral("local")
+                                               : in.userId;
+    // Writes are most of the traffic: the common, well-formed case skips the generic decode.
+    // Anything else, including every error, takes the generic path below.
+    if (auto write = protocol::decodeWriteFast(in.header, in.body); write && allowed(role, kind, write->type)) {
+        route.requestId = qint64(write->id);
+        handleWrite(route, *write);
+        return;
+    }
     auto decoded = protocol::decode(in.header, in.body);
     if (!decoded) {
         if (decoded.error().code == ErrorCode::VersionMismatch)
@@ -258,9 +269,6 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     const QCborValue id = message.body.value(QStringLiteral("id"));
     route.requestId = id.isInteger() ? id.toInteger() : -1;
 
-    const QString role = m_options.insecure    ? QStringLiteral("admin")
-                         : in.userId.isEmpty() ? QStringLiteral("local")
-                                               : in.userId;
     if (!allowed(role, kind, message.type)) {
         ++m_rejects.unauthorized;
         replyError(route,
@@ -282,7 +290,7 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     }
     case MessageType::Put:
     case MessageType::Delete:
-        handleWrite(route, message);
+        handleWrite(route, protocol::writeRequestFrom(message));
         return;
     case MessageType::Get:
         handleGet(route, message);
@@ -376,13 +384,18 @@ bool Agent::Impl::allowed(const QString &role, SocketKind kind, MessageType type
 
 void Agent::Impl::reply(const ReplyRoute &route, const Message &message)
 {
+    reply(route, message.type, protocol::encodeBody(message.body));
+}
+
+void Agent::Impl::reply(const ReplyRoute &route, MessageType type, const QByteArray &encodedBody)
+{
     if (route.routing.isEmpty())
         return;
     if (route.socket == SocketKind::Sdk && m_sdkStream) {
-        m_sdkStream->send(connectionFromRouting(route.routing.constFirst()), message);
+        m_sdkStream->send(connectionFromRouting(route.routing.constFirst()), type, encodedBody);
         return;
     }
-    transport::send(socketFor(route.socket), route.routing, message);
+    transport::send(socketFor(route.socket), route.routing, type, encodedBody);
 }
 
 void Agent::Impl::replyError(const ReplyRoute &route, ErrorCode code, const QString &text, QCborMap extra)

@@ -26,6 +26,8 @@
 #include "foresight/state/deltalog.h"
 #include "foresight/state/keyvaluestate.h"
 #include "foresight/storage/snapshotstore.h"
+#include "protocol/deltasmessage.h"
+#include "protocol/writerequest.h"
 #include "transport/streamserver.h"
 #include "transport/wire.h"
 
@@ -56,7 +58,8 @@ struct ReplicaLink
     QString integrityNote;
     std::int64_t lastHeardMs = 0;
     std::int64_t lastSentMs = 0;
-    QCborArray batch; // deltas waiting for the next flush
+    QByteArray batch; // deltas waiting for the next flush, each encoded as CBOR (appendDeltaCbor)
+    qsizetype batchCount = 0;
     qsizetype batchBytes = 0;
     std::uint64_t snapshotSeq = 0; // cold: seq of the last snapshot sent
     std::int64_t snapshotSentMs = 0;
@@ -205,6 +208,7 @@ public:
     void handle(SocketKind kind, transport::Incoming &in);
     void handleStream(transport::StreamIncoming &in);
     void reply(const ReplyRoute &route, const protocol::Message &message);
+    void reply(const ReplyRoute &route, protocol::MessageType type, const QByteArray &encodedBody);
     void replyError(const ReplyRoute &route, ErrorCode code, const QString &text, QCborMap extra = {});
     zmq::socket_t &socketFor(SocketKind kind) { return kind == SocketKind::Api ? m_api : m_sdk; }
     AppInstance *findApp(const QString &name);
@@ -212,7 +216,7 @@ public:
     std::int64_t now() const { return m_clock.monotonicMs(); }
 
     // primaryside.cpp
-    void handleWrite(const ReplyRoute &route, const protocol::Message &message);
+    void handleWrite(const ReplyRoute &route, const protocol::WriteRequest &request);
     // Applies a new change of this primary: state, log, digests, the replicas' batches, the model.
     Status appendDelta(AppInstance &app, const StateDelta &delta);
     void handleGet(const ReplyRoute &route, const protocol::Message &message);
@@ -238,6 +242,7 @@ public:
     Status connectUpstream(AppInstance &app, const QString &url, const QByteArray &publicKey);
     void drainUpstream(AppInstance &app);
     void handleUpstream(AppInstance &app, const protocol::Message &message);
+    void handleDeltas(AppInstance &app, const protocol::DeltasMessage &message);
     void sendHello(AppInstance &app);
     void sendAck(AppInstance &app);
     void replicaTimers(AppInstance &app);

@@ -6,6 +6,8 @@
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
 #include "foresight/protocol/codecs.h"
+#include "protocol/cborwriter.h"
+#include "protocol/writerequest.h"
 
 namespace foresight {
 
@@ -33,6 +35,13 @@ QCborMap withId(qint64 id)
     return body;
 }
 
+void clearBatch(ReplicaLink &link)
+{
+    link.batch.resize(0); // keeps the buffer for the next batch
+    link.batchCount = 0;
+    link.batchBytes = 0;
+}
+
 } // namespace
 
 bool Agent::Impl::refuseUnlessServing(const ReplyRoute &route, const AppInstance &app)
@@ -57,9 +66,9 @@ bool Agent::Impl::refuseUnlessServing(const ReplyRoute &route, const AppInstance
     return true;
 }
 
-void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
+void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequest &request)
 {
-    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    const QString &appName = request.app;
     AppInstance *app = findApp(appName);
     if (!app) {
         replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
@@ -68,15 +77,14 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     // A client that has seen a newer epoch must not write to an older primary. The client's word
     // is not proof (any client could claim any epoch), so the write is refused but the primary
     // is not fenced: fencing takes the word of an agent or an operator.
-    const QCborValue clientEpoch = message.body.value(QStringLiteral("epoch"));
-    if (app->role == Role::Primary && clientEpoch.isInteger() && std::uint64_t(clientEpoch.toInteger()) > app->epoch) {
+    if (app->role == Role::Primary && request.epoch && *request.epoch > app->epoch) {
         replyError(route,
                    ErrorCode::StaleEpoch,
                    QStringLiteral(
                        "this primary of '%1' is at epoch %2 but the client has seen epoch %3: a newer primary exists")
                        .arg(appName)
                        .arg(app->epoch)
-                       .arg(clientEpoch.toInteger()),
+                       .arg(*request.epoch),
                    QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
         return;
     }
@@ -95,14 +103,15 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     }
     if (!refuseUnlessServing(route, *app))
         return;
-    const QString key = message.body.value(QStringLiteral("key")).toString();
-    if (key.isEmpty() || key.toUtf8().size() > kMaxKeyBytes) {
+    const QString &key = request.key;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit, so most keys need no conversion to be measured.
+    if (key.isEmpty() || (key.size() * 3 > kMaxKeyBytes && key.toUtf8().size() > kMaxKeyBytes)) {
         replyError(route,
                    ErrorCode::InvalidArgument,
                    QStringLiteral("keys must be 1 to %1 bytes of UTF-8").arg(kMaxKeyBytes));
         return;
     }
-    const QString ack = message.body.value(QStringLiteral("ack")).toString(QStringLiteral("replicated"));
+    const QString ack = request.ack.value_or(QStringLiteral("replicated"));
     if (ack != QLatin1String("replicated") && ack != QLatin1String("primary")) {
         replyError(route,
                    ErrorCode::InvalidArgument,
@@ -115,9 +124,9 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     delta.seq = app->state.seq() + 1;
     delta.timestampMs = m_clock.wallMs();
     delta.key = key;
-    if (message.type == MessageType::Put) {
+    if (request.type == MessageType::Put) {
         delta.op = DeltaOp::Put;
-        delta.value = message.body.value(QStringLiteral("value")).toByteArray();
+        delta.value = request.value;
         if (delta.value.size() > m_options.maxValueBytes) {
             replyError(route,
                        ErrorCode::InvalidArgument,
@@ -137,10 +146,7 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const Message &message)
     dropSpeculative(*app, key);
 
     if (ack == QLatin1String("primary") || app->config.syncReplicas == 0) {
-        QCborMap body = withId(route.requestId);
-        body.insert(QStringLiteral("epoch"), qint64(delta.epoch));
-        body.insert(QStringLiteral("seq"), qint64(delta.seq));
-        reply(route, Message{MessageType::WriteAck, body});
+        reply(route, MessageType::WriteAck, protocol::writeAckBody(route.requestId, delta.epoch, delta.seq));
         ++app->counters.ackedWrites;
         return;
     }
@@ -156,9 +162,8 @@ Status Agent::Impl::appendDelta(AppInstance &app, const StateDelta &delta)
     while (app.recentPositions.size() > kDigestHistory)
         app.recentPositions.pop_front();
 
-    QCborMap encoded;
+    QByteArray encoded;
     std::optional<bool> critical; // computed once, and only if a warm replica asks
-    bool encodedReady = false;
     for (ReplicaLink &link : app.replicas) {
         if (link.tier == Tier::Cold)
             continue;
@@ -168,11 +173,10 @@ Status Agent::Impl::appendDelta(AppInstance &app, const StateDelta &delta)
             if (!*critical)
                 continue;
         }
-        if (!encodedReady) {
-            encoded = protocol::deltaToCbor(delta);
-            encodedReady = true;
-        }
+        if (encoded.isEmpty())
+            protocol::appendDeltaCbor(encoded, delta);
         link.batch.append(encoded);
+        ++link.batchCount;
         link.batchBytes += delta.byteSize();
     }
     // A burst of large values flushes early, so no batch outgrows the message limit.
@@ -447,8 +451,7 @@ bool Agent::Impl::sendSnapshot(AppInstance &app, ReplicaLink &link, const QStrin
     link.snapshotSentMs = now();
     link.lastSentMs = now();
     // Deltas queued before the snapshot are already inside it.
-    link.batch = QCborArray();
-    link.batchBytes = 0;
+    clearBatch(link);
     ++app.counters.snapshotsSent;
     return true;
 }
@@ -533,15 +536,22 @@ void Agent::Impl::handleReplicaError(const QByteArray &identity, const Message &
 
 bool Agent::Impl::flushLink(AppInstance &app, ReplicaLink &link)
 {
-    QCborMap body;
-    body.insert(QStringLiteral("app"), app.name);
-    body.insert(QStringLiteral("epoch"), qint64(app.epoch));
-    body.insert(QStringLiteral("upto"), qint64(app.state.seq()));
-    body.insert(QStringLiteral("deltas"), link.batch);
-    link.batch = QCborArray();
-    link.batchBytes = 0;
+    // The deltas map of docs/protocol.md, written around the batch's already encoded deltas.
+    QByteArray body;
+    body.reserve(link.batch.size() + 64);
+    protocol::appendHead(body, protocol::CborMajor::Map, 4);
+    protocol::appendText(body, QLatin1StringView("app"));
+    protocol::appendText(body, app.name);
+    protocol::appendText(body, QLatin1StringView("epoch"));
+    protocol::appendUnsigned(body, app.epoch);
+    protocol::appendText(body, QLatin1StringView("upto"));
+    protocol::appendUnsigned(body, app.state.seq());
+    protocol::appendText(body, QLatin1StringView("deltas"));
+    protocol::appendHead(body, protocol::CborMajor::Array, quint64(link.batchCount));
+    body.append(link.batch);
+    clearBatch(link);
     link.lastSentMs = now();
-    if (!transport::send(m_api, {link.identity}, Message{MessageType::Deltas, body}))
+    if (!transport::send(m_api, {link.identity}, MessageType::Deltas, body))
         return false;
     if (link.tier != Tier::Cold) // to a cold replica this is a keep-alive, not a position
         link.sentSeq = app.state.seq();
@@ -571,10 +581,7 @@ void Agent::Impl::completeWrites(AppInstance &app)
     const std::uint64_t durable = hotAcks[needed - 1];
     while (!app.pending.empty() && app.pending.front().seq <= durable) {
         const PendingWrite &write = app.pending.front();
-        QCborMap body = withId(write.route.requestId);
-        body.insert(QStringLiteral("epoch"), qint64(write.epoch));
-        body.insert(QStringLiteral("seq"), qint64(write.seq));
-        reply(write.route, Message{MessageType::WriteAck, body});
+        reply(write.route, MessageType::WriteAck, protocol::writeAckBody(write.route.requestId, write.epoch, write.seq));
         ++app.counters.ackedWrites;
         app.highestAckedSeq = write.seq;
         app.pending.pop_front();
@@ -609,12 +616,12 @@ void Agent::Impl::flushAndExpire()
                     broken.append({link.identity, QStringLiteral("could not send the snapshot")});
                     continue;
                 }
-                link.batch = QCborArray(); // cold replicas take snapshots only; deltas below are keep-alives
+                clearBatch(link); // cold replicas take snapshots only; deltas below are keep-alives
             }
             // Send queued deltas, or a keep-alive (no deltas, the current position) so the
             // replica knows the primary is there and a warm replica's position moves on.
             const bool keepAlive = t - link.lastSentMs >= m_options.replicaAckIntervalMs;
-            if (link.batch.isEmpty() && !keepAlive)
+            if (link.batchCount == 0 && !keepAlive)
                 continue;
             if (!flushLink(app, link))
                 broken.append({link.identity, QStringLiteral("replica unreachable")});

@@ -8,6 +8,7 @@
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
 #include "foresight/protocol/codecs.h"
+#include "protocol/deltasmessage.h"
 
 namespace foresight {
 
@@ -88,6 +89,12 @@ void Agent::Impl::drainUpstream(AppInstance &app)
         auto in = transport::receive(*app.upstream->socket, 0);
         if (!in)
             break;
+        // Deltas are nearly all the traffic: the common, well-formed case skips the generic decode.
+        if (auto deltas = in->frameCount == 2 ? protocol::decodeDeltasFast(in->header, in->body) : std::nullopt) {
+            app.upstream->lastHeardMs = now();
+            handleDeltas(app, *deltas);
+            continue;
+        }
         auto decoded = protocol::decode(in->header, in->body);
         if (in->frameCount != 2 || !decoded) {
             // One-way stream: drop and count; the primary's next keep-alive tells us where it is.
@@ -101,6 +108,57 @@ void Agent::Impl::drainUpstream(AppInstance &app)
     // One cumulative acknowledgement per burst keeps hot writes fast without an ack per delta.
     if (app.upstream && app.upstream->ackDue)
         sendAck(app);
+}
+
+void Agent::Impl::handleDeltas(AppInstance &app, const protocol::DeltasMessage &message)
+{
+    Upstream &up = *app.upstream;
+    if (!up.welcomed)
+        return;
+    const std::uint64_t epoch = message.epoch;
+    if (epoch < app.epoch) {
+        QCborMap body = protocol::makeError(-1,
+                                            Error{ErrorCode::StaleEpoch,
+                                                  QStringLiteral(
+                                                      "deltas of epoch %1 refused: this replica follows epoch %2")
+                                                      .arg(epoch)
+                                                      .arg(app.epoch)})
+                            .body;
+        body.insert(QStringLiteral("app"), app.name);
+        body.insert(QStringLiteral("epoch"), qint64(app.epoch));
+        transport::send(*up.socket, {}, Message{MessageType::Error, body});
+        return;
+    }
+    app.epoch = epoch;
+    if (app.tier == Tier::Cold)
+        return; // a keep-alive: cold replicas change by snapshot only
+    for (const StateDelta &delta : message.deltas) {
+        if (delta.seq <= app.state.seq())
+            continue; // already applied (a resend after reconnect)
+        if (auto ok = app.state.apply(delta); !ok) {
+            qCWarning(lcReplication) << app.name << ": cannot apply delta, resynchronising:" << ok.error().message;
+            sendHello(app);
+            return;
+        }
+        if (app.tier == Tier::Hot)
+            app.log.append(delta);
+        learn(app, delta);
+    }
+    if (message.badDelta) {
+        ++m_rejects.malformed;
+        qCWarning(lcReplication) << app.name << ": bad delta from primary:" << message.badDelta->message;
+        sendHello(app); // resynchronise rather than guess
+        return;
+    }
+    const auto upto = message.upto;
+    if (app.tier == Tier::Warm && upto > app.state.seq())
+        (void) app.state.advanceTo(upto, qMax(app.state.epoch(), epoch));
+    if (app.tier == Tier::Hot && upto > app.state.seq()) {
+        // The primary is ahead of what reached us: a delta was lost (reconnect). Catch up.
+        sendHello(app);
+        return;
+    }
+    up.ackDue = true;
 }
 
 void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
@@ -145,56 +203,9 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
                               << up.mode;
         return;
     }
-    case MessageType::Deltas: {
-        if (!up.welcomed)
-            return;
-        const std::uint64_t epoch = epochOf(message);
-        if (epoch < app.epoch) {
-            QCborMap body = protocol::makeError(-1,
-                                                Error{ErrorCode::StaleEpoch,
-                                                      QStringLiteral(
-                                                          "deltas of epoch %1 refused: this replica follows epoch %2")
-                                                          .arg(epoch)
-                                                          .arg(app.epoch)})
-                                .body;
-            body.insert(QStringLiteral("app"), app.name);
-            body.insert(QStringLiteral("epoch"), qint64(app.epoch));
-            transport::send(*up.socket, {}, Message{MessageType::Error, body});
-            return;
-        }
-        app.epoch = epoch;
-        if (app.tier == Tier::Cold)
-            return; // a keep-alive: cold replicas change by snapshot only
-        for (const QCborValue &value : message.body.value(QStringLiteral("deltas")).toArray()) {
-            auto delta = protocol::deltaFromCbor(value);
-            if (!delta) {
-                ++m_rejects.malformed;
-                qCWarning(lcReplication) << app.name << ": bad delta from primary:" << delta.error().message;
-                sendHello(app); // resynchronise rather than guess
-                return;
-            }
-            if (delta->seq <= app.state.seq())
-                continue; // already applied (a resend after reconnect)
-            if (auto ok = app.state.apply(*delta); !ok) {
-                qCWarning(lcReplication) << app.name << ": cannot apply delta, resynchronising:" << ok.error().message;
-                sendHello(app);
-                return;
-            }
-            if (app.tier == Tier::Hot)
-                app.log.append(*delta);
-            learn(app, *delta);
-        }
-        const auto upto = std::uint64_t(message.body.value(QStringLiteral("upto")).toInteger());
-        if (app.tier == Tier::Warm && upto > app.state.seq())
-            (void) app.state.advanceTo(upto, qMax(app.state.epoch(), epoch));
-        if (app.tier == Tier::Hot && upto > app.state.seq()) {
-            // The primary is ahead of what reached us: a delta was lost (reconnect). Catch up.
-            sendHello(app);
-            return;
-        }
-        up.ackDue = true;
+    case MessageType::Deltas:
+        handleDeltas(app, protocol::deltasMessageFrom(message));
         return;
-    }
     case MessageType::SnapshotBegin: {
         // Like deltas: only from the primary that welcomed us (the welcome checked its epoch).
         // The snapshot's epoch is its seq-epoch, which is lower than the primary's epoch until a

@@ -1,5 +1,7 @@
 #include "foresight/protocol/codecs.h"
 
+#include "protocol/cborwriter.h"
+
 namespace foresight::protocol {
 
 QCborMap deltaToCbor(const StateDelta &delta)
@@ -13,6 +15,26 @@ QCborMap deltaToCbor(const StateDelta &delta)
     if (delta.op == DeltaOp::Put)
         map.insert(QStringLiteral("value"), delta.value);
     return map;
+}
+
+void appendDeltaCbor(QByteArray &out, const StateDelta &delta)
+{
+    const bool put = delta.op == DeltaOp::Put;
+    appendHead(out, CborMajor::Map, put ? 6 : 5);
+    appendText(out, QLatin1StringView("seq"));
+    appendUnsigned(out, delta.seq);
+    appendText(out, QLatin1StringView("epoch"));
+    appendUnsigned(out, delta.epoch);
+    appendText(out, QLatin1StringView("ts"));
+    appendCbor(out, QCborValue(qint64(delta.timestampMs))); // signed: a clock before 1970 stays encodable
+    appendText(out, QLatin1StringView("key"));
+    appendText(out, delta.key);
+    appendText(out, QLatin1StringView("op"));
+    appendText(out, put ? QLatin1StringView("put") : QLatin1StringView("delete"));
+    if (put) {
+        appendText(out, QLatin1StringView("value"));
+        appendBytes(out, delta.value);
+    }
 }
 
 Result<StateDelta> deltaFromCbor(const QCborValue &value)
@@ -77,6 +99,20 @@ Result<QList<QPair<QString, QByteArray>>> entriesFromCbor(const QCborValue &valu
         entries.append({pair[0].toString(), pair[1].toByteArray()});
     }
     return entries;
+}
+
+QByteArray writeAckBody(std::uint64_t id, std::uint64_t epoch, std::uint64_t seq)
+{
+    QByteArray out;
+    out.reserve(40);
+    appendHead(out, CborMajor::Map, 3);
+    appendText(out, QLatin1StringView("id"));
+    appendUnsigned(out, id);
+    appendText(out, QLatin1StringView("epoch"));
+    appendUnsigned(out, epoch);
+    appendText(out, QLatin1StringView("seq"));
+    appendUnsigned(out, seq);
+    return out;
 }
 
 } // namespace foresight::protocol

@@ -78,8 +78,7 @@ bool send(zmq::socket_t &socket, const QList<QByteArray> &routing, protocol::Mes
         }
         char header[protocol::kHeaderSize];
         protocol::writeHeader(header, type);
-        if (!socket.send(zmq::const_buffer(header, sizeof header),
-                         zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+        if (!socket.send(zmq::const_buffer(header, sizeof header), zmq::send_flags::sndmore | zmq::send_flags::dontwait))
             return false;
         return bool(
             socket.send(zmq::const_buffer(body.constData(), std::size_t(body.size())), zmq::send_flags::dontwait));

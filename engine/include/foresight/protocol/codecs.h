@@ -12,10 +12,16 @@
 namespace foresight::protocol {
 
 QCborMap deltaToCbor(const StateDelta &delta);
+// Appends the CBOR of deltaToCbor(delta) to out, without building the map: the primary encodes
+// every write so, once, for all its replicas.
+void appendDeltaCbor(QByteArray &out, const StateDelta &delta);
 Result<StateDelta> deltaFromCbor(const QCborValue &value);
 
 // Snapshot entries travel as an array of [key (text), value (bytes)] pairs.
 QCborArray entriesToCbor(const QList<QPair<QString, QByteArray>> &entries, qsizetype from, qsizetype count);
 Result<QList<QPair<QString, QByteArray>>> entriesFromCbor(const QCborValue &value);
+
+// The body of a write-ack (docs/protocol.md), encoded directly: one per acknowledged write.
+QByteArray writeAckBody(std::uint64_t id, std::uint64_t epoch, std::uint64_t seq);
 
 } // namespace foresight::protocol

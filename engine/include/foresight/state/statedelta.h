@@ -22,6 +22,8 @@ struct StateDelta
 
     // Approximate memory held, for bounding logs by bytes.
     qsizetype byteSize() const { return key.size() * 2 + value.size() + 48; }
+
+    friend bool operator==(const StateDelta &, const StateDelta &) = default;
 };
 
 } // namespace foresight

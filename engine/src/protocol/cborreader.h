@@ -1,0 +1,30 @@
+#pragma once
+
+// Private: reading the fields of the hot messages straight off a QCborStreamReader, for the
+// decoders that skip QCborValue (writerequest.cpp, deltasmessage.cpp). Each function reads one
+// whole item and moves past it, or returns false (wrong type, bad encoding) leaving the reader
+// wherever it stopped: the caller then gives up on the fast path.
+
+#include <cstdint>
+#include <optional>
+
+#include <QByteArray>
+#include <QCborStreamReader>
+#include <QString>
+
+#include "foresight/protocol/message.h"
+
+namespace foresight::protocol {
+
+// The message type of a header decode() would let through to the body (magic, version, flags).
+std::optional<MessageType> wellFormedHeaderType(const QByteArray &header);
+
+bool readText(QCborStreamReader &reader, QString &out);
+bool readBytes(QCborStreamReader &reader, QByteArray &out);
+// An unsigned integer that QCborValue would also hold as an integer (up to 2^63 - 1), so the
+// generic decoder would have accepted it as "an unsigned integer".
+bool readUnsigned(QCborStreamReader &reader, std::uint64_t &out);
+// Any integer that fits in 64 signed bits.
+bool readInteger(QCborStreamReader &reader, std::int64_t &out);
+
+} // namespace foresight::protocol
