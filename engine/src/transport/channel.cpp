@@ -1,5 +1,6 @@
 #include "transport/channel.h"
 
+#include "protocol/cborwriter.h"
 #include "transport/requestchannel.h"
 #include "transport/streamchannel.h"
 #include "transport/streamframing.h"
@@ -45,6 +46,30 @@ std::optional<Result<protocol::Message>> matchReply(
                     decoded->body.value(QStringLiteral("message")).toString());
     }
     return *decoded;
+}
+
+std::optional<Result<protocol::WriteAck>> matchWriteAck(
+    const QByteArray &header, const QByteArray &body, qint64 id, bool untiedErrorAnswers, QCborMap *errorBody)
+{
+    if (const auto ack = protocol::decodeWriteAck(header, body)) {
+        if (ack->id != quint64(id))
+            return std::nullopt; // a late reply to an earlier request
+        return *ack;
+    }
+    auto answer = matchReply(header, body, id, untiedErrorAnswers, errorBody);
+    if (!answer)
+        return std::nullopt;
+    if (!*answer)
+        return std::unexpected(answer->error());
+    return protocol::writeAckFrom(**answer);
+}
+
+void appendRequestBody(QByteArray &out, const protocol::MapEntries &entries, qint64 id)
+{
+    protocol::appendHead(out, protocol::CborMajor::Map, entries.count() + 1);
+    out.append(entries.bytes());
+    protocol::appendText(out, QLatin1StringView("id"));
+    protocol::appendUnsigned(out, quint64(id));
 }
 
 std::unexpected<Error> connectionRefused(const QString &url)

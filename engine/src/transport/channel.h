@@ -12,6 +12,8 @@
 #include "foresight/core/result.h"
 #include "foresight/protocol/message.h"
 #include "foresight/transport/keys.h"
+#include "protocol/mapentries.h"
+#include "protocol/writeack.h"
 
 namespace zmq {
 class context_t;
@@ -48,6 +50,13 @@ public:
     // (no answer in time, or the agent dropped the CURVE handshake: a wrong server key, or an
     // agent that died during the handshake).
     virtual Result<protocol::Message> call(protocol::MessageType type, QCborMap body, int timeoutMs) = 0;
+    // The same for a write (put, delete), the SDK's hot path: the body's entries come encoded and
+    // the channel appends the "id"; the reply is read as a write-ack without building a QCborMap
+    // when it has the usual shape. Same errors, same bytes on the wire.
+    virtual Result<protocol::WriteAck> callWrite(protocol::MessageType type,
+                                                 const protocol::MapEntries &entries,
+                                                 int timeoutMs)
+        = 0;
     virtual const QCborMap &lastErrorBody() const = 0;
     virtual const QString &url() const = 0;
 };
@@ -61,6 +70,14 @@ Result<std::unique_ptr<Channel>> openChannel(zmq::context_t &context, const Chan
 // untiedErrorAnswers, an error without an id answers too (a unix:// stream: one request waits).
 std::optional<Result<protocol::Message>> matchReply(
     const QByteArray &header, const QByteArray &body, qint64 id, bool untiedErrorAnswers, QCborMap *errorBody);
+
+// matchReply for a write: a write-ack of the usual shape is read field by field (late ones are
+// still not the answer); anything else goes through matchReply, so errors read the same.
+std::optional<Result<protocol::WriteAck>> matchWriteAck(
+    const QByteArray &header, const QByteArray &body, qint64 id, bool untiedErrorAnswers, QCborMap *errorBody);
+
+// A request body: a map of `entries` and then the "id", the order QCborMap::insert gave it.
+void appendRequestBody(QByteArray &out, const protocol::MapEntries &entries, qint64 id);
 
 // The Network errors both channels give when the connection to `url` is refused or drops.
 std::unexpected<Error> connectionRefused(const QString &url);

@@ -173,7 +173,7 @@ std::unexpected<Error> RequestChannel::lost(Loss loss, bool waiting) const
     return connectionLost(m_options.url, waiting);
 }
 
-Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
+Status RequestChannel::usable()
 {
     // Everything that happened before this request, such as an earlier connection dropping,
     // is read now so that it cannot be taken for the loss of this one.
@@ -186,9 +186,13 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
         return handshakeDropped();
     if (m_gone != Loss::None)
         return lost(m_gone, false); // failFast: this socket will not connect again
-    const qint64 id = m_nextId++;
-    body.insert(QStringLiteral("id"), id);
-    if (!send(m_socket, {}, Message{type, body})) {
+    return {};
+}
+
+template<typename Reply, typename Match>
+Result<Reply> RequestChannel::exchange(protocol::MessageType type, const QByteArray &body, int timeoutMs, Match match)
+{
+    if (!send(m_socket, {}, type, body)) {
         readEvents();
         if (m_authFailed)
             return keyRefused();
@@ -217,7 +221,7 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
             return keyRefused();
         // Replies first: an answer that arrived before the connection dropped still counts.
         while (auto in = receive(m_socket, 0)) {
-            if (auto answer = matchReply(in->header, in->body, id, false, &m_lastErrorBody))
+            if (auto answer = match(in->header, in->body))
                 return *answer;
         }
         if (m_loss == Loss::Handshake && isCurve())
@@ -229,6 +233,34 @@ Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, 
     if (isCurve() && m_handshakeDropped)
         return handshakeDropped();
     return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms").arg(m_options.url).arg(timeoutMs));
+}
+
+Result<Message> RequestChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
+{
+    if (auto ok = usable(); !ok)
+        return std::unexpected(ok.error());
+    const qint64 id = m_nextId++;
+    body.insert(QStringLiteral("id"), id);
+    return exchange<Message>(type,
+                             protocol::encodeBody(body),
+                             timeoutMs,
+                             [&](const QByteArray &header, const QByteArray &reply) {
+                                 return matchReply(header, reply, id, false, &m_lastErrorBody);
+                             });
+}
+
+Result<protocol::WriteAck> RequestChannel::callWrite(protocol::MessageType type,
+                                                     const protocol::MapEntries &entries,
+                                                     int timeoutMs)
+{
+    if (auto ok = usable(); !ok)
+        return std::unexpected(ok.error());
+    const qint64 id = m_nextId++;
+    m_body.resize(0);
+    appendRequestBody(m_body, entries, id);
+    return exchange<protocol::WriteAck>(type, m_body, timeoutMs, [&](const QByteArray &header, const QByteArray &reply) {
+        return matchWriteAck(header, reply, id, false, &m_lastErrorBody);
+    });
 }
 
 } // namespace foresight::transport

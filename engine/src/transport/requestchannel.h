@@ -22,6 +22,9 @@ public:
     ~RequestChannel() override;
 
     Result<protocol::Message> call(protocol::MessageType type, QCborMap body, int timeoutMs) override;
+    Result<protocol::WriteAck> callWrite(protocol::MessageType type,
+                                         const protocol::MapEntries &entries,
+                                         int timeoutMs) override;
     const QCborMap &lastErrorBody() const override { return m_lastErrorBody; }
     const QString &url() const override { return m_options.url; }
 
@@ -41,11 +44,19 @@ private:
     std::unexpected<Error> keyRefused() const;
     std::unexpected<Error> handshakeDropped() const;
     std::unexpected<Error> lost(Loss loss, bool waiting) const;
+    // Whether a request may go out now: the error every call gives once the key was refused,
+    // the handshake dropped for good, or (failFast) the one connection ended.
+    Status usable();
+    // Sends the request (its body already holds the id) and waits for the message `match` takes
+    // as its answer: match(header, body) gives nullopt for any other message.
+    template<typename Reply, typename Match>
+    Result<Reply> exchange(protocol::MessageType type, const QByteArray &body, int timeoutMs, Match match);
 
     ChannelOptions m_options;
     zmq::socket_t m_socket;
     zmq::socket_t m_monitor;
     qint64 m_nextId = 1;
+    QByteArray m_body; // callWrite's request body, kept for its capacity
     QCborMap m_lastErrorBody;
     bool m_authFailed = false;
     // The agent dropped the last handshake without a reason: over CURVE, what a wrong server

@@ -74,14 +74,11 @@ std::unexpected<Error> StreamChannel::lost(bool waiting)
     return connectionLost(m_options.url, waiting);
 }
 
-Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
+template<typename Reply, typename Match>
+Result<Reply> StreamChannel::exchange(protocol::MessageType type, const QByteArray &body, int timeoutMs, Match match)
 {
-    if (m_gone)
-        return lost(false);
-    const qint64 id = m_nextId++;
-    body.insert(QStringLiteral("id"), id);
-    m_out.clear();
-    appendStreamMessage(m_out, Message{type, body});
+    m_out.resize(0); // not clear(), which frees the buffer the next request needs again
+    appendStreamMessage(m_out, type, body);
 
     const std::int64_t deadline = SystemClock::instance().monotonicMs() + timeoutMs;
     qsizetype written = 0;
@@ -116,7 +113,7 @@ Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, i
                                 .arg(m_options.url)
                                 .arg(m_reader.announcedLength()));
             }
-            if (auto answer = matchReply(frame.header, frame.body, id, true, &m_lastErrorBody)) {
+            if (auto answer = match(frame.header, frame.body)) {
                 // Refused before it was all sent (too large): the rest would be read as the
                 // start of the next message, so this connection is done.
                 if (written < m_out.size())
@@ -144,6 +141,34 @@ Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, i
     if (written < m_out.size())
         m_gone = true; // half a request went out: the stream is no longer at a message boundary
     return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms").arg(m_options.url).arg(timeoutMs));
+}
+
+Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)
+{
+    if (m_gone)
+        return lost(false);
+    const qint64 id = m_nextId++;
+    body.insert(QStringLiteral("id"), id);
+    return exchange<Message>(type,
+                             protocol::encodeBody(body),
+                             timeoutMs,
+                             [&](const QByteArray &header, const QByteArray &reply) {
+                                 return matchReply(header, reply, id, true, &m_lastErrorBody);
+                             });
+}
+
+Result<protocol::WriteAck> StreamChannel::callWrite(protocol::MessageType type,
+                                                    const protocol::MapEntries &entries,
+                                                    int timeoutMs)
+{
+    if (m_gone)
+        return lost(false);
+    const qint64 id = m_nextId++;
+    m_body.resize(0);
+    appendRequestBody(m_body, entries, id);
+    return exchange<protocol::WriteAck>(type, m_body, timeoutMs, [&](const QByteArray &header, const QByteArray &reply) {
+        return matchWriteAck(header, reply, id, true, &m_lastErrorBody);
+    });
 }
 
 } // namespace foresight::transport

@@ -21,17 +21,25 @@ public:
     StreamChannel &operator=(const StreamChannel &) = delete;
 
     Result<protocol::Message> call(protocol::MessageType type, QCborMap body, int timeoutMs) override;
+    Result<protocol::WriteAck> callWrite(protocol::MessageType type,
+                                         const protocol::MapEntries &entries,
+                                         int timeoutMs) override;
     const QCborMap &lastErrorBody() const override { return m_lastErrorBody; }
     const QString &url() const override { return m_options.url; }
 
 private:
     StreamChannel(int fd, const ChannelOptions &options);
     std::unexpected<Error> lost(bool waiting);
+    // Sends the request (its body already holds the id) and waits for the message `match` takes
+    // as its answer: match(header, body) gives nullopt for any other message.
+    template<typename Reply, typename Match>
+    Result<Reply> exchange(protocol::MessageType type, const QByteArray &body, int timeoutMs, Match match);
 
     int m_fd;
     ChannelOptions m_options;
     StreamFrameReader m_reader;
     QByteArray m_out;
+    QByteArray m_body; // callWrite's request body, kept for its capacity
     qint64 m_nextId = 1;
     QCborMap m_lastErrorBody;
     bool m_gone = false; // the connection dropped: every later call fails at once
