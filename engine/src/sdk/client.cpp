@@ -6,6 +6,8 @@
 
 #include "foresight/core/clock.h"
 #include "foresight/core/logging.h"
+#include "protocol/mapentries.h"
+#include "protocol/writeack.h"
 #include "transport/channel.h"
 #include "transport/wire.h"
 
@@ -13,6 +15,27 @@ namespace foresight::sdk {
 
 using protocol::Message;
 using protocol::MessageType;
+using namespace Qt::Literals::StringLiterals;
+
+namespace {
+
+// The epoch a successful reply carries, read as it always was (absent: 0).
+std::uint64_t replyEpoch(const Message &reply)
+{
+    return std::uint64_t(reply.body.value(QStringLiteral("epoch")).toInteger());
+}
+
+std::uint64_t replyEpoch(const protocol::WriteAck &reply)
+{
+    return reply.epoch;
+}
+
+QLatin1StringView ackName(Ack ack)
+{
+    return ack == Ack::Replicated ? "replicated"_L1 : "primary"_L1;
+}
+
+} // namespace
 
 class Client::Impl
 {
@@ -21,13 +44,21 @@ public:
         : m_options(options)
     {}
 
-    Result<Message> request(MessageType type, const QCborMap &body);
+    // Sends one request to the primary, following redirects and failing over until one answers:
+    // attempt() sends it on m_channel and returns the channel's answer.
+    template<typename Attempt>
+    auto request(Attempt attempt) -> decltype(attempt());
+    // A put or delete: fill() adds the body's entries but the id and epoch, which are added here
+    // and by the channel, on every attempt.
+    template<typename Fill>
+    Result<protocol::WriteAck> write(MessageType type, Fill fill);
 
     ClientOptions m_options;
     std::unique_ptr<transport::Channel> m_channel;
     int m_current = 0;
     int m_redirects = 0;
-    std::uint64_t m_epoch = 0; // highest epoch seen: proves an old primary stale if it answers
+    std::uint64_t m_epoch = 0;      // highest epoch seen: proves an old primary stale if it answers
+    protocol::MapEntries m_entries; // the write being sent, kept for its buffer's capacity
 
 private:
     Status open(int index);
@@ -69,7 +100,8 @@ void Client::Impl::moveTo(int index)
     ++m_redirects;
 }
 
-Result<Message> Client::Impl::request(MessageType type, const QCborMap &body)
+template<typename Attempt>
+auto Client::Impl::request(Attempt attempt) -> decltype(attempt())
 {
     const std::int64_t deadline = SystemClock::instance().monotonicMs() + m_options.failoverTimeoutMs;
     Error last{ErrorCode::Timeout, QStringLiteral("no agent answered as primary of '%1'").arg(m_options.app)};
@@ -87,12 +119,9 @@ Result<Message> Client::Impl::request(MessageType type, const QCborMap &body)
                 continue;
             }
         }
-        QCborMap withEpoch = body;
-        if (m_epoch > 0 && type != MessageType::Get)
-            withEpoch.insert(QStringLiteral("epoch"), qint64(m_epoch));
-        auto reply = m_channel->call(type, withEpoch, m_options.requestTimeoutMs);
+        auto reply = attempt();
         if (reply) {
-            m_epoch = qMax<std::uint64_t>(m_epoch, reply->body.value(QStringLiteral("epoch")).toInteger());
+            m_epoch = qMax<std::uint64_t>(m_epoch, replyEpoch(*reply));
             return reply;
         }
         last = reply.error();
@@ -135,6 +164,18 @@ Result<Message> Client::Impl::request(MessageType type, const QCborMap &body)
     return std::unexpected(last);
 }
 
+template<typename Fill>
+Result<protocol::WriteAck> Client::Impl::write(MessageType type, Fill fill)
+{
+    return request([&] {
+        m_entries.clear();
+        fill(m_entries);
+        if (m_epoch > 0)
+            m_entries.addInteger("epoch"_L1, qint64(m_epoch));
+        return m_channel->callWrite(type, m_entries, m_options.requestTimeoutMs);
+    });
+}
+
 Client::Client(std::unique_ptr<Impl> impl)
     : m_impl(std::move(impl))
 {}
@@ -161,31 +202,28 @@ Result<std::unique_ptr<Client>> Client::connect(const ClientOptions &options)
 
 Result<WriteReceipt> Client::put(const QString &key, const QByteArray &value, Ack ack)
 {
-    QCborMap body;
-    body.insert(QStringLiteral("app"), m_impl->m_options.app);
-    body.insert(QStringLiteral("key"), key);
-    body.insert(QStringLiteral("value"), value);
-    body.insert(QStringLiteral("ack"),
-                ack == Ack::Replicated ? QStringLiteral("replicated") : QStringLiteral("primary"));
-    auto reply = m_impl->request(MessageType::Put, body);
+    // The entries, in this order, that the QCborMap this replaced held: the bytes are the same.
+    auto reply = m_impl->write(MessageType::Put, [&](protocol::MapEntries &entries) {
+        entries.addText("app"_L1, m_impl->m_options.app);
+        entries.addText("key"_L1, key);
+        entries.addBytes("value"_L1, value);
+        entries.addText("ack"_L1, ackName(ack));
+    });
     if (!reply)
         return std::unexpected(reply.error());
-    return WriteReceipt{std::uint64_t(reply->body.value(QStringLiteral("epoch")).toInteger()),
-                        std::uint64_t(reply->body.value(QStringLiteral("seq")).toInteger())};
+    return WriteReceipt{reply->epoch, reply->seq};
 }
 
 Result<WriteReceipt> Client::remove(const QString &key, Ack ack)
 {
-    QCborMap body;
-    body.insert(QStringLiteral("app"), m_impl->m_options.app);
-    body.insert(QStringLiteral("key"), key);
-    body.insert(QStringLiteral("ack"),
-                ack == Ack::Replicated ? QStringLiteral("replicated") : QStringLiteral("primary"));
-    auto reply = m_impl->request(MessageType::Delete, body);
+    auto reply = m_impl->write(MessageType::Delete, [&](protocol::MapEntries &entries) {
+        entries.addText("app"_L1, m_impl->m_options.app);
+        entries.addText("key"_L1, key);
+        entries.addText("ack"_L1, ackName(ack));
+    });
     if (!reply)
         return std::unexpected(reply.error());
-    return WriteReceipt{std::uint64_t(reply->body.value(QStringLiteral("epoch")).toInteger()),
-                        std::uint64_t(reply->body.value(QStringLiteral("seq")).toInteger())};
+    return WriteReceipt{reply->epoch, reply->seq};
 }
 
 Result<ReadResult> Client::get(const QString &key)
@@ -193,7 +231,8 @@ Result<ReadResult> Client::get(const QString &key)
     QCborMap body;
     body.insert(QStringLiteral("app"), m_impl->m_options.app);
     body.insert(QStringLiteral("key"), key);
-    auto reply = m_impl->request(MessageType::Get, body);
+    auto reply = m_impl->request(
+        [&] { return m_impl->m_channel->call(MessageType::Get, body, m_impl->m_options.requestTimeoutMs); });
     if (!reply)
         return std::unexpected(reply.error());
     ReadResult result;
