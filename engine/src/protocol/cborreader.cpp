@@ -19,12 +19,29 @@ bool readText(QCborStreamReader &reader, QString &out)
 {
     if (!reader.isString())
         return false;
-    out.clear();
+    // One chunk is the rule (definite-length strings): take it without copying it again.
     auto chunk = reader.readString();
+    out = chunk.status == QCborStreamReader::Ok ? std::move(chunk.data) : QString();
     while (chunk.status == QCborStreamReader::Ok) {
-        out += chunk.data;
         chunk = reader.readString();
+        if (chunk.status == QCborStreamReader::Ok)
+            out += chunk.data;
     }
+    return chunk.status == QCborStreamReader::EndOfString;
+}
+
+bool readFieldName(QCborStreamReader &reader, FieldName &out)
+{
+    if (!reader.isString() || !reader.isLengthKnown())
+        return false;
+    const qsizetype size = reader.currentStringChunkSize();
+    if (size < 0 || size > kFieldNameBytes)
+        return false;
+    auto chunk = reader.readStringChunk(out.buffer, kFieldNameBytes);
+    if (chunk.status != QCborStreamReader::Ok || chunk.data != size)
+        return false;
+    out.size = size;
+    chunk = reader.readStringChunk(out.buffer + size, kFieldNameBytes - size);
     return chunk.status == QCborStreamReader::EndOfString;
 }
 
@@ -32,11 +49,12 @@ bool readBytes(QCborStreamReader &reader, QByteArray &out)
 {
     if (!reader.isByteArray())
         return false;
-    out.clear();
     auto chunk = reader.readByteArray();
+    out = chunk.status == QCborStreamReader::Ok ? std::move(chunk.data) : QByteArray();
     while (chunk.status == QCborStreamReader::Ok) {
-        out += chunk.data;
         chunk = reader.readByteArray();
+        if (chunk.status == QCborStreamReader::Ok)
+            out += chunk.data;
     }
     return chunk.status == QCborStreamReader::EndOfString;
 }

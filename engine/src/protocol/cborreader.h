@@ -10,6 +10,7 @@
 
 #include <QByteArray>
 #include <QCborStreamReader>
+#include <QLatin1StringView>
 #include <QString>
 
 #include "foresight/protocol/message.h"
@@ -20,6 +21,17 @@ namespace foresight::protocol {
 std::optional<MessageType> wellFormedHeaderType(const QByteArray &header);
 
 bool readText(QCborStreamReader &reader, QString &out);
+
+// A map key of at most kFieldNameBytes bytes, read into `buffer` without an allocation: every
+// field name the fast decoders know is short, so a longer one is unknown and they give up.
+inline constexpr qsizetype kFieldNameBytes = 16;
+struct FieldName
+{
+    char buffer[kFieldNameBytes];
+    qsizetype size = 0;
+    bool operator==(QLatin1StringView name) const { return QLatin1StringView(buffer, size) == name; }
+};
+bool readFieldName(QCborStreamReader &reader, FieldName &out);
 bool readBytes(QCborStreamReader &reader, QByteArray &out);
 // An unsigned integer that QCborValue would also hold as an integer (up to 2^63 - 1), so the
 // generic decoder would have accepted it as "an unsigned integer".

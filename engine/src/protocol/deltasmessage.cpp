@@ -15,10 +15,10 @@ bool readDelta(QCborStreamReader &reader, StateDelta &delta)
         return false;
     enum Seen : unsigned { Seq = 1, Epoch = 2, Ts = 4, Key = 8, Op = 16, Value = 32 };
     unsigned seen = 0;
-    QString name;
+    FieldName name;
     QString op;
     while (reader.hasNext()) {
-        if (!readText(reader, name))
+        if (!readFieldName(reader, name))
             return false;
         unsigned field = 0;
         bool ok = false;
@@ -66,9 +66,9 @@ std::optional<DeltasMessage> decodeDeltasFast(const QByteArray &header, const QB
     DeltasMessage message;
     enum Seen : unsigned { App = 1, Epoch = 2, Upto = 4, Deltas = 8 };
     unsigned seen = 0;
-    QString name;
+    FieldName name;
     while (reader.hasNext()) {
-        if (!readText(reader, name))
+        if (!readFieldName(reader, name))
             return std::nullopt;
         unsigned field = 0;
         bool ok = false;

@@ -17,9 +17,9 @@ std::optional<WriteRequest> decodeWriteFast(const QByteArray &header, const QByt
     request.type = *type;
     enum Seen : unsigned { Id = 1, App = 2, Key = 4, Value = 8, Ack = 16, Epoch = 32 };
     unsigned seen = 0;
-    QString name;
+    FieldName name;
     while (reader.hasNext()) {
-        if (!readText(reader, name))
+        if (!readFieldName(reader, name))
             return std::nullopt;
         unsigned field = 0;
         bool ok = false;
