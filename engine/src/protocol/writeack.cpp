@@ -4,7 +4,9 @@
 #include <limits>
 
 #include <QCborValue>
-#include <QtEndian>
+
+#include "protocol/cborreader.h"
+#include "protocol/cborwriter.h"
 
 namespace foresight::protocol {
 namespace {
@@ -61,9 +63,9 @@ private:
     const uchar *m_end;
 };
 
-constexpr int kUnsigned = 0;
-constexpr int kText = 3;
-constexpr int kMap = 5;
+constexpr int kUnsigned = int(CborMajor::Unsigned);
+constexpr int kText = int(CborMajor::Text);
+constexpr int kMap = int(CborMajor::Map);
 
 bool isKey(const char *data, quint64 length, const char *key)
 {
@@ -74,11 +76,8 @@ bool isKey(const char *data, quint64 length, const char *key)
 
 std::optional<WriteAck> decodeWriteAck(const QByteArray &header, const QByteArray &body)
 {
-    if (header.size() != kHeaderSize || !std::equal(std::begin(kMagic), std::end(kMagic), header.constData())
-        || quint8(header[4]) != kProtocolVersion || header[5] != 0
-        || qFromBigEndian<quint16>(header.constData() + 6) != quint16(MessageType::WriteAck)) {
+    if (wellFormedHeaderType(header) != MessageType::WriteAck)
         return std::nullopt;
-    }
     Cursor cursor(body);
     int major = 0;
     quint64 argument = 0;
