@@ -243,6 +243,8 @@ public:
     void drainUpstream(AppInstance &app);
     void handleUpstream(AppInstance &app, const protocol::Message &message);
     void handleDeltas(AppInstance &app, const protocol::DeltasMessage &message);
+    // Tells the primary its epoch is older than the one this replica follows.
+    void refuseStaleUpstream(AppInstance &app, const QString &text);
     void sendHello(AppInstance &app);
     void sendAck(AppInstance &app);
     void replicaTimers(AppInstance &app);

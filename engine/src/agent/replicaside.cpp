@@ -110,6 +110,14 @@ void Agent::Impl::drainUpstream(AppInstance &app)
         sendAck(app);
 }
 
+void Agent::Impl::refuseStaleUpstream(AppInstance &app, const QString &text)
+{
+    QCborMap body = protocol::makeError(-1, Error{ErrorCode::StaleEpoch, text}).body;
+    body.insert(QStringLiteral("app"), app.name);
+    body.insert(QStringLiteral("epoch"), qint64(app.epoch));
+    transport::send(*app.upstream->socket, {}, Message{MessageType::Error, body});
+}
+
 void Agent::Impl::handleDeltas(AppInstance &app, const protocol::DeltasMessage &message)
 {
     Upstream &up = *app.upstream;
@@ -117,16 +125,10 @@ void Agent::Impl::handleDeltas(AppInstance &app, const protocol::DeltasMessage &
         return;
     const std::uint64_t epoch = message.epoch;
     if (epoch < app.epoch) {
-        QCborMap body = protocol::makeError(-1,
-                                            Error{ErrorCode::StaleEpoch,
-                                                  QStringLiteral(
-                                                      "deltas of epoch %1 refused: this replica follows epoch %2")
-                                                      .arg(epoch)
-                                                      .arg(app.epoch)})
-                            .body;
-        body.insert(QStringLiteral("app"), app.name);
-        body.insert(QStringLiteral("epoch"), qint64(app.epoch));
-        transport::send(*up.socket, {}, Message{MessageType::Error, body});
+        refuseStaleUpstream(app,
+                            QStringLiteral("deltas of epoch %1 refused: this replica follows epoch %2")
+                                .arg(epoch)
+                                .arg(app.epoch));
         return;
     }
     app.epoch = epoch;
@@ -173,17 +175,11 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
     case MessageType::ReplicaWelcome: {
         const std::uint64_t epoch = epochOf(message);
         if (epoch < app.epoch) {
-            QCborMap body = protocol::makeError(-1,
-                                                Error{ErrorCode::StaleEpoch,
-                                                      QStringLiteral(
-                                                          "replica '%1' follows epoch %2; primary at epoch %3 is stale")
-                                                          .arg(m_options.name)
-                                                          .arg(app.epoch)
-                                                          .arg(epoch)})
-                                .body;
-            body.insert(QStringLiteral("app"), app.name);
-            body.insert(QStringLiteral("epoch"), qint64(app.epoch));
-            transport::send(*up.socket, {}, Message{MessageType::Error, body});
+            refuseStaleUpstream(app,
+                                QStringLiteral("replica '%1' follows epoch %2; primary at epoch %3 is stale")
+                                    .arg(m_options.name)
+                                    .arg(app.epoch)
+                                    .arg(epoch));
             return;
         }
         app.epoch = epoch;
