@@ -9,12 +9,14 @@
 #include <vector>
 
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <QCborArray>
 #include <QCborMap>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
@@ -169,6 +171,7 @@ private Q_SLOTS:
     void lengthShorterThanAHeaderClosesOnlyThatConnection();
     void halfAFrameLeftBehindHarmsNoOne();
     void clientThatNeverReadsIsDropped();
+    void outOfDescriptorsNewClientsWaitUntilOneLeaves();
     void noAgentListeningFailsAtOnce();
     void sameApplicationOverIpc();
 
@@ -376,6 +379,59 @@ void TestUnixSdk::clientThatNeverReadsIsDropped()
     QVERIFY2(answers < kRequests, qPrintable(QString::number(answers)));
     QVERIFY(statusOf(bystander));
     QVERIFY(m_agent->isRunning());
+}
+
+void TestUnixSdk::outOfDescriptorsNewClientsWaitUntilOneLeaves()
+{
+    // An agent near its descriptor limit: it keeps 64 descriptors for itself, the clients beyond
+    // the rest wait in the kernel's backlog instead of spinning the agent's loop (or leaving it
+    // without descriptors for its own sockets), and get in as others leave.
+    AgentProcess::Options options;
+    options.name = QStringLiteral("scarce");
+    options.workDir = m_dir.filePath(QStringLiteral("scarce"));
+    options.insecure = true;
+    options.extraArgs = {QStringLiteral("--primary"), kApp};
+    auto agent = AgentProcess::start(options);
+    QVERIFY2(agent, qPrintable(why(agent)));
+    // What the agent holds is counted once it runs (a sanitizer build holds more); on top, the
+    // 64 it keeps for itself and room for about 20 clients.
+    const auto pid = pid_t((*agent)->pid());
+    const auto open = rlim_t(QDir(QStringLiteral("/proc/%1/fd").arg(pid))
+                                 .entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot)
+                                 .size());
+    const rlimit limit{open + 84, open + 84};
+    QVERIFY2(::prlimit(pid, RLIMIT_NOFILE, &limit, nullptr) == 0, std::strerror(errno));
+
+    constexpr int kClients = 100; // more than the room for clients, fewer than the backlog of 128
+    std::vector<std::unique_ptr<RawStream>> clients;
+    for (int i = 0; i < kClients; ++i) {
+        clients.push_back(std::make_unique<RawStream>((*agent)->sdkUrl()));
+        QVERIFY(clients.back()->isOpen());
+        QVERIFY(clients.back()->send(statusFrame(500 + i)));
+    }
+    // Those the agent could take are answered; the others wait.
+    QList<int> waiting;
+    QList<int> answered;
+    for (int i = 0; i < kClients; ++i) {
+        if (clients[std::size_t(i)]->receive(i == 0 ? kReplyTimeoutMs : 50))
+            answered.append(i);
+        else
+            waiting.append(i);
+    }
+    QVERIFY2(!answered.isEmpty() && !waiting.isEmpty(),
+             qPrintable(QStringLiteral("%1 answered, %2 waiting").arg(answered.size()).arg(waiting.size())));
+    // Said once, not once per loop round: the agent stopped listening instead of spinning on it.
+    QCOMPARE((*agent)->stderrLog().count(QLatin1String("cannot accept more clients on")), 1);
+    for (const int i : std::as_const(answered))
+        clients[std::size_t(i)]->close();
+    // Those answered have left: every waiting client gets in and is answered.
+    for (const int i : std::as_const(waiting)) {
+        const auto reply = clients[std::size_t(i)]->receive();
+        QVERIFY2(reply, qPrintable(QStringLiteral("client %1 was never answered").arg(i)));
+        QCOMPARE(reply->body.value(QStringLiteral("id")).toInteger(), qint64(500 + i));
+        clients[std::size_t(i)]->close();
+    }
+    QVERIFY((*agent)->isRunning());
 }
 
 void TestUnixSdk::noAgentListeningFailsAtOnce()

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -22,6 +23,21 @@ namespace {
 // Past this many clients the agent stops accepting until one leaves (they wait in the backlog):
 // each costs a descriptor, and the agent also needs descriptors for its files and peers.
 constexpr std::size_t kMaxConnections = 1000;
+// Descriptors clients never take, whatever the limit: the agent's own sockets (libzmq aborts
+// when it cannot make a socket's signalling pair), SQLite, the /proc files host metrics read,
+// and the sanitizers' own checks (they test memory through a pipe).
+constexpr rlim_t kReservedDescriptors = 64;
+constexpr qint64 kLimitWarningIntervalMs = 60'000;
+
+// Linux hands out the lowest free descriptor, so an accepted one this close to the limit means
+// fewer than kReservedDescriptors are left.
+bool withinReserve(int fd)
+{
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY)
+        return false;
+    return limit.rlim_cur <= kReservedDescriptors || rlim_t(fd) >= limit.rlim_cur - kReservedDescriptors;
+}
 constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr int kReadsPerRound = 4; // then the other connections get their turn
 constexpr int kEventsPerRound = 256;
@@ -129,28 +145,40 @@ void StreamServer::accept()
         const int fd = ::accept4(m_listenFd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
             if (errno == EMFILE || errno == ENFILE) {
-                // Out of descriptors: the listening socket would stay readable and spin the
-                // loop. Stop listening, as at the limit, until a client leaves.
-                if (!m_outOfDescriptors)
-                    qCWarning(lcNet) << "cannot accept on" << m_url << ":" << std::strerror(errno) << "with"
-                                     << m_connections.size() << "clients; new ones wait until one leaves";
-                m_outOfDescriptors = true;
+                // Out of descriptors (the process's or the system's): the listening socket would
+                // stay readable and spin the loop. Stop listening until a client leaves.
+                warnOfDescriptors(std::strerror(errno));
                 break;
             }
             if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED)
                 qCWarning(lcNet) << "cannot accept on" << m_url << ":" << std::strerror(errno);
             return;
         }
-        m_outOfDescriptors = false;
         const std::uint64_t id = m_nextId++;
         m_connections.emplace(id, std::make_unique<Connection>(fd, m_maxMessageBytes));
         watch(fd, id, EPOLLIN, EPOLL_CTL_ADD);
+        if (withinReserve(fd)) {
+            // This client is in; the next would eat into what the agent needs for itself.
+            warnOfDescriptors("the rest are kept for the agent itself");
+            break;
+        }
     }
     // At the limit: stop listening for more until one leaves (they wait in the backlog).
     if (m_connections.empty())
         return; // no client to leave and free one: listening stays on, later rounds retry
     m_accepting = false;
     watch(m_listenFd, kListenTag, 0, EPOLL_CTL_MOD);
+}
+
+void StreamServer::warnOfDescriptors(const char *why)
+{
+    if (m_descriptorWarning.isValid() && !m_descriptorWarning.hasExpired(kLimitWarningIntervalMs))
+        return;
+    m_descriptorWarning.start();
+    qCWarning(lcNet).nospace() << "cannot accept more clients on " << m_url << ": the agent is near its descriptor "
+                               << "limit (" << why << ") with " << m_connections.size()
+                               << " clients; new ones wait until one leaves (raise the limit: ulimit -n, or "
+                               << "LimitNOFILE= in the service unit)";
 }
 
 bool StreamServer::readFrom(std::uint64_t id,

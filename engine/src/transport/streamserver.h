@@ -15,6 +15,7 @@
 
 #include <zmq.hpp>
 
+#include <QElapsedTimer>
 #include <QString>
 
 #include "foresight/core/result.h"
@@ -86,6 +87,8 @@ private:
     // false when the connection failed or holds too much unread output.
     bool writeTo(Connection &connection);
     void close(std::uint64_t id);
+    // Logs that new clients must wait for descriptors, at most once a minute.
+    void warnOfDescriptors(const char *why);
 
     int m_listenFd;
     int m_epollFd;
@@ -94,7 +97,7 @@ private:
     std::map<std::uint64_t, std::unique_ptr<Connection>> m_connections;
     std::uint64_t m_nextId = 1;           // never reused: a late reply cannot reach a newer client
     bool m_accepting = true;              // false while at the connection limit
-    bool m_outOfDescriptors = false;      // the last accept failed for want of descriptors (logged once)
+    QElapsedTimer m_descriptorWarning;    // when the descriptor limit was last reported (once a minute)
     std::vector<std::uint64_t> m_pending; // connections with output queued, or to be closed
 };
 
