@@ -28,6 +28,10 @@ constexpr std::size_t kMaxConnections = 1000;
 // and the sanitizers' own checks (they test memory through a pipe).
 constexpr rlim_t kReservedDescriptors = 64;
 constexpr qint64 kLimitWarningIntervalMs = 60'000;
+constexpr qsizetype kReadChunk = 64 * 1024;
+constexpr int kReadsPerRound = 4; // then the other connections get their turn
+constexpr int kEventsPerRound = 256;
+constexpr std::uint64_t kListenTag = 0; // connection ids start at 1
 
 // Linux hands out the lowest free descriptor, so an accepted one this close to the limit means
 // fewer than kReservedDescriptors are left.
@@ -38,10 +42,6 @@ bool withinReserve(int fd)
         return false;
     return limit.rlim_cur <= kReservedDescriptors || rlim_t(fd) >= limit.rlim_cur - kReservedDescriptors;
 }
-constexpr qsizetype kReadChunk = 64 * 1024;
-constexpr int kReadsPerRound = 4; // then the other connections get their turn
-constexpr int kEventsPerRound = 256;
-constexpr std::uint64_t kListenTag = 0; // connection ids start at 1
 
 } // namespace
 
