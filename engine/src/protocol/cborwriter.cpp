@@ -36,6 +36,14 @@ void appendUnsigned(QByteArray &out, quint64 value)
     appendHead(out, CborMajor::Unsigned, value);
 }
 
+void appendInteger(QByteArray &out, qint64 value)
+{
+    if (value >= 0)
+        appendHead(out, CborMajor::Unsigned, quint64(value));
+    else
+        appendHead(out, CborMajor::Negative, quint64(-1 - value));
+}
+
 void appendText(QByteArray &out, QLatin1StringView text)
 {
     // Every protocol key is ASCII, so its Latin-1 bytes are its UTF-8 bytes.
@@ -59,14 +67,9 @@ void appendBytes(QByteArray &out, const QByteArray &bytes)
 void appendCbor(QByteArray &out, const QCborValue &value)
 {
     switch (value.type()) {
-    case QCborValue::Integer: {
-        const qint64 n = value.toInteger();
-        if (n >= 0)
-            appendHead(out, CborMajor::Unsigned, quint64(n));
-        else
-            appendHead(out, CborMajor::Negative, quint64(-1 - n));
+    case QCborValue::Integer:
+        appendInteger(out, value.toInteger());
         return;
-    }
     case QCborValue::ByteArray:
         appendBytes(out, value.toByteArray());
         return;

@@ -19,6 +19,8 @@ enum class CborMajor : quint8 { Unsigned = 0, Negative = 1, Bytes = 2, Text = 3,
 // The head of a data item: major type and argument, in the shortest form.
 void appendHead(QByteArray &out, CborMajor major, quint64 argument);
 void appendUnsigned(QByteArray &out, quint64 value);
+// Signed, as QCborValue encodes a qint64: a negative value as a CBOR negative integer.
+void appendInteger(QByteArray &out, qint64 value);
 void appendText(QByteArray &out, QLatin1StringView text);
 void appendText(QByteArray &out, const QString &text);
 void appendBytes(QByteArray &out, const QByteArray &bytes);

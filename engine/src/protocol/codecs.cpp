@@ -26,7 +26,7 @@ void appendDeltaCbor(QByteArray &out, const StateDelta &delta)
     appendText(out, QLatin1StringView("epoch"));
     appendUnsigned(out, delta.epoch);
     appendText(out, QLatin1StringView("ts"));
-    appendCbor(out, QCborValue(qint64(delta.timestampMs))); // signed: a clock before 1970 stays encodable
+    appendInteger(out, delta.timestampMs); // signed: a clock before 1970 stays encodable
     appendText(out, QLatin1StringView("key"));
     appendText(out, delta.key);
     appendText(out, QLatin1StringView("op"));

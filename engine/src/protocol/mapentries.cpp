@@ -28,10 +28,7 @@ void MapEntries::addBytes(QLatin1StringView key, const QByteArray &bytes)
 void MapEntries::addInteger(QLatin1StringView key, qint64 value)
 {
     appendText(m_bytes, key);
-    if (value >= 0)
-        appendHead(m_bytes, CborMajor::Unsigned, quint64(value));
-    else
-        appendHead(m_bytes, CborMajor::Negative, quint64(-1 - value));
+    appendInteger(m_bytes, value);
     ++m_count;
 }
 
