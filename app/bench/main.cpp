@@ -53,7 +53,8 @@ struct Benchmark
 
 const Benchmark kBenchmarks[] = {
     {"replication",
-     "acknowledged hot-tier writes/s and ack latency p50/p99 vs Redis SET+WAIT and raw ZeroMQ",
+     "acknowledged hot-tier writes/s and ack latency p50/p99 vs Redis SET+WAIT, ZeroMQ and Unix socket "
+     "echoes, and the write path's floor on the same transports with no work",
      &foresight::bench::runReplicationBench},
     {"failover",
      "kill -9 of the primary under load: time to the first acknowledged write on the new primary and "

@@ -5,6 +5,7 @@
 
 #include "foresightload.h"
 #include "redisbaseline.h"
+#include "relaybaseline.h"
 #include "unixbaseline.h"
 #include "writeload.h"
 #include "zmqbaseline.h"
@@ -152,11 +153,14 @@ int runReplicationBench(const BenchOptions &options)
             spec.curve = curve;
             const QString label = caseName(writers, curve);
             const Side zmq = runSide(QStringLiteral("zeromq req/rep"), label, [&] { return runZmqReqRepLoad(spec); });
+            const Side floor = runSide(QStringLiteral("relay floor (unix + zeromq, no work)"), label, [&] {
+                return runRelayFloorLoad(spec);
+            });
             const Side foresightSide = runSide(QStringLiteral("Foresight"), label, [&] {
                 return runForesightLoad(spec);
             });
             foresightRanEverywhere = foresightRanEverywhere && foresightSide.measures.has_value();
-            printCase(label, writers, foresightSide, {&redis, &zmq, &unixEcho}, &redis);
+            printCase(label, writers, foresightSide, {&redis, &zmq, &unixEcho, &floor}, &redis);
         }
     }
     // What the agents' state model (issue 4, on by default) costs the replication path: the
