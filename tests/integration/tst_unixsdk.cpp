@@ -57,6 +57,20 @@ QByteArray rawFrame(const QByteArray &header, const QByteArray &body)
     return lengthPrefix(quint32(header.size() + body.size())) + header + body;
 }
 
+// User plus system CPU time a process has used, in clock ticks; -1 when unreadable.
+qint64 cpuTicks(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    // After the command name in parentheses: state is field 3, utime 14, stime 15.
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    return fields[11].toLongLong() + fields[12].toLongLong();
+}
+
 QByteArray statusFrame(qint64 id)
 {
     QByteArray out;
@@ -172,6 +186,7 @@ private Q_SLOTS:
     void halfAFrameLeftBehindHarmsNoOne();
     void clientThatNeverReadsIsDropped();
     void outOfDescriptorsNewClientsWaitUntilOneLeaves();
+    void outOfDescriptorsWithNoClientNeitherSpinsNorStopsListening();
     void noAgentListeningFailsAtOnce();
     void sameApplicationOverIpc();
 
@@ -431,6 +446,54 @@ void TestUnixSdk::outOfDescriptorsNewClientsWaitUntilOneLeaves()
         QCOMPARE(reply->body.value(QStringLiteral("id")).toInteger(), qint64(500 + i));
         clients[std::size_t(i)]->close();
     }
+    QVERIFY((*agent)->isRunning());
+}
+
+void TestUnixSdk::outOfDescriptorsWithNoClientNeitherSpinsNorStopsListening()
+{
+    // The agent's own descriptors fill its limit, so not even one client can be accepted. With no
+    // client to leave and free one, the agent must neither spin on its readable listening socket
+    // nor stop listening for good: it tries again now and then, and takes the client once
+    // descriptors are to be had.
+    AgentProcess::Options options;
+    options.name = QStringLiteral("starved");
+    options.workDir = m_dir.filePath(QStringLiteral("starved"));
+    options.insecure = true;
+    options.extraArgs = {QStringLiteral("--primary"), kApp};
+    auto agent = AgentProcess::start(options);
+    QVERIFY2(agent, qPrintable(why(agent)));
+    const auto pid = pid_t((*agent)->pid());
+    // Below what the agent already holds (a soft limit may be), so no accept can succeed. Only
+    // the soft limit moves: raising it back needs no privilege.
+    rlimit usual{};
+    QVERIFY2(::prlimit(pid, RLIMIT_NOFILE, nullptr, &usual) == 0, std::strerror(errno));
+    const rlimit none{8, usual.rlim_max};
+    QVERIFY2(::prlimit(pid, RLIMIT_NOFILE, &none, nullptr) == 0, std::strerror(errno));
+
+    RawStream client((*agent)->sdkUrl()); // in the backlog: connecting needs no accept
+    QVERIFY(client.isOpen());
+    QVERIFY(client.send(statusFrame(900)));
+    QTRY_VERIFY_WITH_TIMEOUT((*agent)->stderrLog().contains(QLatin1String("with 0 clients")), kReplyTimeoutMs);
+
+    // A rate, so measured over a fixed window: spinning takes most of a core even on a busy
+    // machine; retrying ten times a second between 20 ms loop rounds takes next to nothing.
+    const qint64 ticksPerSecond = ::sysconf(_SC_CLK_TCK);
+    const qint64 before = cpuTicks(pid);
+    QElapsedTimer window;
+    window.start();
+    QTest::qWait(1000);
+    const qint64 used = cpuTicks(pid) - before;
+    const qint64 elapsedTicks = window.elapsed() * ticksPerSecond / 1000;
+    QVERIFY(before >= 0);
+    QVERIFY2(used * 4 < elapsedTicks,
+             qPrintable(
+                 QStringLiteral("the agent used %1 of %2 ticks while out of descriptors").arg(used).arg(elapsedTicks)));
+    QCOMPARE((*agent)->stderrLog().count(QLatin1String("cannot accept more clients on")), 1);
+
+    QVERIFY2(::prlimit(pid, RLIMIT_NOFILE, &usual, nullptr) == 0, std::strerror(errno));
+    const auto reply = client.receive();
+    QVERIFY2(reply, "the waiting client was never answered once descriptors were free again");
+    QCOMPARE(reply->body.value(QStringLiteral("id")).toInteger(), qint64(900));
     QVERIFY((*agent)->isRunning());
 }
 

@@ -148,8 +148,10 @@ Status Agent::Impl::run()
                 replicaTimers(*app);
         }
         // Answers to unix:// clients go out together, one write per client per round.
-        if (m_sdkStream)
+        if (m_sdkStream) {
             m_sdkStream->flush();
+            m_sdkStream->retryAcceptIfDue();
+        }
     }
     return {};
 }

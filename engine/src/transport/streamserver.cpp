@@ -28,6 +28,10 @@ constexpr std::size_t kMaxConnections = 1000;
 // and the sanitizers' own checks (they test memory through a pipe).
 constexpr rlim_t kReservedDescriptors = 64;
 constexpr qint64 kLimitWarningIntervalMs = 60'000;
+// Out of descriptors with no client connected, no client can leave to free one: listening
+// resumes after this long instead, so the loop neither spins on the readable listening socket
+// nor stops accepting for good.
+constexpr qint64 kAcceptRetryMs = 100;
 constexpr qsizetype kReadChunk = 64 * 1024;
 constexpr int kReadsPerRound = 4; // then the other connections get their turn
 constexpr int kEventsPerRound = 256;
@@ -146,7 +150,7 @@ void StreamServer::accept()
         if (fd < 0) {
             if (errno == EMFILE || errno == ENFILE) {
                 // Out of descriptors (the process's or the system's): the listening socket would
-                // stay readable and spin the loop. Stop listening until a client leaves.
+                // stay readable and spin the loop. Stop listening for a while (below).
                 warnOfDescriptors(std::strerror(errno));
                 break;
             }
@@ -163,11 +167,25 @@ void StreamServer::accept()
             break;
         }
     }
-    // At the limit: stop listening for more until one leaves (they wait in the backlog).
-    if (m_connections.empty())
-        return; // no client to leave and free one: listening stays on, later rounds retry
+    // At the limit: stop listening for more until one leaves (they wait in the backlog) or, with
+    // none to leave, until retryAcceptIfDue() finds the retry time has passed.
     m_accepting = false;
     watch(m_listenFd, kListenTag, 0, EPOLL_CTL_MOD);
+    if (m_connections.empty())
+        m_acceptRetry.start();
+}
+
+void StreamServer::retryAcceptIfDue()
+{
+    if (!m_accepting && m_acceptRetry.isValid() && m_acceptRetry.hasExpired(kAcceptRetryMs))
+        resumeAccepting();
+}
+
+void StreamServer::resumeAccepting()
+{
+    m_accepting = true;
+    m_acceptRetry.invalidate();
+    watch(m_listenFd, kListenTag, EPOLLIN, EPOLL_CTL_MOD);
 }
 
 void StreamServer::warnOfDescriptors(const char *why)
@@ -177,7 +195,8 @@ void StreamServer::warnOfDescriptors(const char *why)
     m_descriptorWarning.start();
     qCWarning(lcNet).nospace() << "cannot accept more clients on " << m_url << ": the agent is near its descriptor "
                                << "limit (" << why << ") with " << m_connections.size()
-                               << " clients; new ones wait until one leaves (raise the limit: ulimit -n, or "
+                               << " clients; new ones wait in the backlog until there is room (raise the limit: "
+                               << "ulimit -n, or "
                                << "LimitNOFILE= in the service unit)";
 }
 
@@ -314,10 +333,8 @@ void StreamServer::close(std::uint64_t id)
         return;
     ::close(it->second->fd); // closing also takes it out of the epoll set
     m_connections.erase(it);
-    if (!m_accepting) {
-        m_accepting = true;
-        watch(m_listenFd, kListenTag, EPOLLIN, EPOLL_CTL_MOD);
-    }
+    if (!m_accepting)
+        resumeAccepting();
 }
 
 } // namespace foresight::transport

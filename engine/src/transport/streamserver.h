@@ -60,6 +60,9 @@ public:
     bool send(std::uint64_t connection, protocol::MessageType type, const QByteArray &body);
     // Writes what is queued, as far as the sockets take it without blocking.
     void flush();
+    // Listens again after a pause for lack of descriptors with no client connected (a client
+    // leaving ends the other pauses); call it every loop round.
+    void retryAcceptIfDue();
 
 private:
     struct Connection
@@ -87,6 +90,7 @@ private:
     // false when the connection failed or holds too much unread output.
     bool writeTo(Connection &connection);
     void close(std::uint64_t id);
+    void resumeAccepting();
     // Logs that new clients must wait for descriptors, at most once a minute.
     void warnOfDescriptors(const char *why);
 
@@ -96,7 +100,8 @@ private:
     qsizetype m_maxMessageBytes;
     std::map<std::uint64_t, std::unique_ptr<Connection>> m_connections;
     std::uint64_t m_nextId = 1;           // never reused: a late reply cannot reach a newer client
-    bool m_accepting = true;              // false while at the connection limit
+    bool m_accepting = true;              // false while at the connection or descriptor limit
+    QElapsedTimer m_acceptRetry;          // valid while paused with no client that could leave
     QElapsedTimer m_descriptorWarning;    // when the descriptor limit was last reported (once a minute)
     std::vector<std::uint64_t> m_pending; // connections with output queued, or to be closed
 };
