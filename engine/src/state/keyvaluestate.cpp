@@ -42,33 +42,37 @@ Status KeyValueState::apply(const StateDelta &delta)
     if (delta.key.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("delta %1 has an empty key").arg(delta.seq));
 
-    auto it = m_entries.find(delta.key);
-    if (it != m_entries.end()) {
-        m_digest.remove(it->hash);
-        if (it->critical)
-            m_criticalDigest.remove(it->hash);
-        m_valueBytes -= it->value.size();
-    }
-
     if (delta.op == DeltaOp::Put) {
-        Entry entry{delta.value,
-                    StateDigest::hashEntry(delta.key, delta.value),
-                    it != m_entries.end() ? it->critical : isCritical(delta.key)};
+        // One hash lookup finds the entry or makes an empty one: a put is on every write's path.
+        const qsizetype sizeBefore = m_entries.size();
+        Entry &entry = m_entries[delta.key];
+        const bool existed = m_entries.size() == sizeBefore;
+        if (existed)
+            forget(entry);
+        entry.value = delta.value;
+        entry.hash = StateDigest::hashEntry(delta.key, delta.value);
+        if (!existed)
+            entry.critical = isCritical(delta.key);
         m_digest.add(entry.hash);
         if (entry.critical)
             m_criticalDigest.add(entry.hash);
         m_valueBytes += entry.value.size();
-        if (it != m_entries.end())
-            *it = std::move(entry);
-        else
-            m_entries.insert(delta.key, std::move(entry));
-    } else if (it != m_entries.end()) {
+    } else if (const auto it = m_entries.find(delta.key); it != m_entries.end()) {
+        forget(*it);
         m_entries.erase(it);
     }
 
     m_seq = delta.seq;
     m_epoch = delta.epoch;
     return {};
+}
+
+void KeyValueState::forget(const Entry &entry)
+{
+    m_digest.remove(entry.hash);
+    if (entry.critical)
+        m_criticalDigest.remove(entry.hash);
+    m_valueBytes -= entry.value.size();
 }
 
 Status KeyValueState::advanceTo(std::uint64_t seq, std::uint64_t epoch)

@@ -72,6 +72,9 @@ private:
         bool critical = false;
     };
 
+    // Takes an entry out of the digests and the value byte count, before it is replaced or erased.
+    void forget(const Entry &entry);
+
     Sequencing m_sequencing;
     QHash<QString, Entry> m_entries;
     QStringList m_patterns;
