@@ -16,9 +16,9 @@
 
 #include <zmq.hpp>
 
-#include "curvekeys.h"
 #include "unixsockets.h"
 #include "zmqechoserver.h"
+#include "zmqsupport.h"
 
 namespace foresight::bench {
 
@@ -56,8 +56,7 @@ public:
             }
             m_dealer.connect(replicaEndpoint);
         } catch (const zmq::error_t &e) {
-            return fail(ErrorCode::Network,
-                        QStringLiteral("%1: dealer: %2").arg(kBaseline, QString::fromLocal8Bit(e.what())));
+            return std::unexpected(zmqError(kBaseline + QStringLiteral(": dealer"), e));
         }
         m_requestBytes = requestBytes;
         // The socket moves to the relay thread here; starting a thread is the full barrier
@@ -88,8 +87,7 @@ private:
         try {
             relay();
         } catch (const zmq::error_t &e) {
-            m_error = Error{ErrorCode::Network,
-                            QStringLiteral("%1: %2").arg(kBaseline, QString::fromLocal8Bit(e.what()))};
+            m_error = zmqError(kBaseline, e);
         }
     }
 

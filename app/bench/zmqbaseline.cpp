@@ -7,8 +7,8 @@
 
 #include <zmq.hpp>
 
-#include "curvekeys.h"
 #include "zmqechoserver.h"
+#include "zmqsupport.h"
 
 namespace foresight::bench {
 
@@ -16,11 +16,7 @@ namespace {
 
 constexpr auto kReplyTimeout = std::chrono::milliseconds(5000);
 
-Error zmqError(const char *what, const zmq::error_t &e)
-{
-    return Error{ErrorCode::Network,
-                 QStringLiteral("ZeroMQ baseline: %1: %2").arg(QLatin1String(what), QString::fromLocal8Bit(e.what()))};
-}
+const QString kBaseline = QStringLiteral("ZeroMQ baseline");
 
 } // namespace
 
@@ -68,11 +64,11 @@ Result<LoadResult> runZmqReqRepLoad(const LoadSpec &spec)
                         return fail(ErrorCode::Timeout, QStringLiteral("ZeroMQ baseline: no echo within 5 s"));
                     return reply.size() == payload.size();
                 } catch (const zmq::error_t &e) {
-                    return std::unexpected(zmqError("request", e));
+                    return std::unexpected(zmqError(kBaseline + QStringLiteral(": request"), e));
                 }
             });
         } catch (const zmq::error_t &e) {
-            return std::unexpected(zmqError("client socket", e));
+            return std::unexpected(zmqError(kBaseline + QStringLiteral(": client socket"), e));
         }
     };
 

@@ -12,12 +12,6 @@ namespace {
 
 constexpr auto kStopPoll = std::chrono::milliseconds(50);
 
-Error zmqError(const char *what, const zmq::error_t &e)
-{
-    return Error{ErrorCode::Network,
-                 QStringLiteral("ZeroMQ baseline: %1: %2").arg(QLatin1String(what), QString::fromLocal8Bit(e.what()))};
-}
-
 } // namespace
 
 Result<std::string> ZmqEchoServer::start()
@@ -61,7 +55,7 @@ void ZmqEchoServer::run(std::promise<Result<std::string>> &bound)
             zmq::send_multipart(router, frames);
         }
     } catch (const zmq::error_t &e) {
-        const Error error = zmqError("echo server", e);
+        const Error error = zmqError(QStringLiteral("ZeroMQ echo server"), e);
         if (announced)
             m_error = error;
         else

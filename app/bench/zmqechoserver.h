@@ -9,8 +9,8 @@
 
 #include <zmq.hpp>
 
-#include "curvekeys.h"
 #include "foresight/core/result.h"
+#include "zmqsupport.h"
 
 namespace foresight::bench {
 

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include <zmq.hpp>
+
 #include "foresight/core/result.h"
 
 namespace foresight::bench {
@@ -14,5 +16,8 @@ struct CurveKeys
 };
 
 Result<CurveKeys> makeCurveKeys();
+
+// A network error "<where>: <what ZeroMQ said>", for an exception from cppzmq.
+Error zmqError(const QString &where, const zmq::error_t &e);
 
 } // namespace foresight::bench

@@ -1,4 +1,4 @@
-#include "curvekeys.h"
+#include "zmqsupport.h"
 
 #include <array>
 
@@ -17,6 +17,11 @@ Result<CurveKeys> makeCurveKeys()
                     QStringLiteral("zmq_curve_keypair failed: %1")
                         .arg(QString::fromLocal8Bit(zmq_strerror(zmq_errno()))));
     return CurveKeys{std::string(pub.data(), 40), std::string(sec.data(), 40)};
+}
+
+Error zmqError(const QString &where, const zmq::error_t &e)
+{
+    return Error{ErrorCode::Network, QStringLiteral("%1: %2").arg(where, QString::fromLocal8Bit(e.what()))};
 }
 
 } // namespace foresight::bench
