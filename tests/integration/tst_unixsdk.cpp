@@ -192,6 +192,8 @@ private Q_SLOTS:
 
 private:
     sdk::ClientOptions clientOptions(const QString &url) const;
+    // An insecure agent named `name`, working in its own folder, primary of kApp.
+    AgentProcess::Options primaryAgent(const QString &name) const;
 
     QTemporaryDir m_dir;
     std::unique_ptr<AgentProcess> m_agent;
@@ -206,11 +208,8 @@ void TestUnixSdk::initTestCase()
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QStringLiteral(R"({"maxMessageBytes": %1})").arg(kMaxMessageBytes).toUtf8());
     }
-    AgentProcess::Options options;
-    options.name = QStringLiteral("target");
-    options.workDir = m_dir.filePath(QStringLiteral("target"));
-    options.insecure = true;
-    options.extraArgs = {QStringLiteral("--config"), configFile, QStringLiteral("--primary"), kApp};
+    AgentProcess::Options options = primaryAgent(QStringLiteral("target"));
+    options.extraArgs.append({QStringLiteral("--config"), configFile});
     auto agent = AgentProcess::start(options);
     QVERIFY2(agent, qPrintable(why(agent)));
     m_agent = std::move(*agent);
@@ -220,6 +219,16 @@ void TestUnixSdk::initTestCase()
 void TestUnixSdk::cleanupTestCase()
 {
     m_agent.reset();
+}
+
+AgentProcess::Options TestUnixSdk::primaryAgent(const QString &name) const
+{
+    AgentProcess::Options options;
+    options.name = name;
+    options.workDir = m_dir.filePath(name);
+    options.insecure = true;
+    options.extraArgs = {QStringLiteral("--primary"), kApp};
+    return options;
 }
 
 sdk::ClientOptions TestUnixSdk::clientOptions(const QString &url) const
@@ -401,12 +410,7 @@ void TestUnixSdk::outOfDescriptorsNewClientsWaitUntilOneLeaves()
     // An agent near its descriptor limit: it keeps 64 descriptors for itself, the clients beyond
     // the rest wait in the kernel's backlog instead of spinning the agent's loop (or leaving it
     // without descriptors for its own sockets), and get in as others leave.
-    AgentProcess::Options options;
-    options.name = QStringLiteral("scarce");
-    options.workDir = m_dir.filePath(QStringLiteral("scarce"));
-    options.insecure = true;
-    options.extraArgs = {QStringLiteral("--primary"), kApp};
-    auto agent = AgentProcess::start(options);
+    auto agent = AgentProcess::start(primaryAgent(QStringLiteral("scarce")));
     QVERIFY2(agent, qPrintable(why(agent)));
     // What the agent holds is counted once it runs (a sanitizer build holds more); on top, the
     // 64 it keeps for itself and room for about 20 clients.
@@ -455,12 +459,7 @@ void TestUnixSdk::outOfDescriptorsWithNoClientNeitherSpinsNorStopsListening()
     // client to leave and free one, the agent must neither spin on its readable listening socket
     // nor stop listening for good: it tries again now and then, and takes the client once
     // descriptors are to be had.
-    AgentProcess::Options options;
-    options.name = QStringLiteral("starved");
-    options.workDir = m_dir.filePath(QStringLiteral("starved"));
-    options.insecure = true;
-    options.extraArgs = {QStringLiteral("--primary"), kApp};
-    auto agent = AgentProcess::start(options);
+    auto agent = AgentProcess::start(primaryAgent(QStringLiteral("starved")));
     QVERIFY2(agent, qPrintable(why(agent)));
     const auto pid = pid_t((*agent)->pid());
     // Below what the agent already holds (a soft limit may be), so no accept can succeed. Only
@@ -526,12 +525,8 @@ void TestUnixSdk::noAgentListeningFailsAtOnce()
 
 void TestUnixSdk::sameApplicationOverIpc()
 {
-    AgentProcess::Options options;
-    options.name = QStringLiteral("zmq");
-    options.workDir = m_dir.filePath(QStringLiteral("zmq"));
-    options.insecure = true;
+    AgentProcess::Options options = primaryAgent(QStringLiteral("zmq"));
     options.sdkUrl = QStringLiteral("ipc://%1").arg(m_dir.filePath(QStringLiteral("zmq.sock")));
-    options.extraArgs = {QStringLiteral("--primary"), kApp};
     auto agent = AgentProcess::start(options);
     QVERIFY2(agent, qPrintable(why(agent)));
     QVERIFY((*agent)->sdkUrl().startsWith(QLatin1String("ipc://")));
