@@ -125,6 +125,8 @@ private:
                 if (got <= 0) {
                     // A writer leaves only between writes, so none of its requests is in flight.
                     ::close(fd);
+                    if (std::size_t(fd) < pendingBytes.size())
+                        pendingBytes[std::size_t(fd)] = 0; // for whoever gets the descriptor next
                     return;
                 }
                 message.append(buffer, got);
