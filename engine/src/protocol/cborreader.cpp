@@ -15,19 +15,30 @@ std::optional<MessageType> wellFormedHeaderType(const QByteArray &header)
     return MessageType(qFromBigEndian<quint16>(header.constData() + 6));
 }
 
-bool readText(QCborStreamReader &reader, QString &out)
+namespace {
+
+// The rest of a text or byte string, `readChunk` being readString or readByteArray. One chunk is
+// the rule (definite-length strings): it is taken without copying it again.
+template<typename String>
+bool readChunks(QCborStreamReader &reader,
+                String &out,
+                QCborStreamReader::StringResult<String> (QCborStreamReader::*readChunk)())
 {
-    if (!reader.isString())
-        return false;
-    // One chunk is the rule (definite-length strings): take it without copying it again.
-    auto chunk = reader.readString();
-    out = chunk.status == QCborStreamReader::Ok ? std::move(chunk.data) : QString();
+    auto chunk = (reader.*readChunk)();
+    out = chunk.status == QCborStreamReader::Ok ? std::move(chunk.data) : String();
     while (chunk.status == QCborStreamReader::Ok) {
-        chunk = reader.readString();
+        chunk = (reader.*readChunk)();
         if (chunk.status == QCborStreamReader::Ok)
             out += chunk.data;
     }
     return chunk.status == QCborStreamReader::EndOfString;
+}
+
+} // namespace
+
+bool readText(QCborStreamReader &reader, QString &out)
+{
+    return reader.isString() && readChunks(reader, out, &QCborStreamReader::readString);
 }
 
 bool readFieldName(QCborStreamReader &reader, FieldName &out)
@@ -47,16 +58,7 @@ bool readFieldName(QCborStreamReader &reader, FieldName &out)
 
 bool readBytes(QCborStreamReader &reader, QByteArray &out)
 {
-    if (!reader.isByteArray())
-        return false;
-    auto chunk = reader.readByteArray();
-    out = chunk.status == QCborStreamReader::Ok ? std::move(chunk.data) : QByteArray();
-    while (chunk.status == QCborStreamReader::Ok) {
-        chunk = reader.readByteArray();
-        if (chunk.status == QCborStreamReader::Ok)
-            out += chunk.data;
-    }
-    return chunk.status == QCborStreamReader::EndOfString;
+    return reader.isByteArray() && readChunks(reader, out, &QCborStreamReader::readByteArray);
 }
 
 bool readUnsigned(QCborStreamReader &reader, std::uint64_t &out)

@@ -32,6 +32,30 @@ struct FieldName
     bool operator==(QLatin1StringView name) const { return QLatin1StringView(buffer, size) == name; }
 };
 bool readFieldName(QCborStreamReader &reader, FieldName &out);
+
+// Reads a definite-length map, each field once: readField(name) reads the value of field `name`
+// and returns the field's bit, or 0 when the name is unknown or the value ill-typed. Returns the
+// bits of the fields read, or nullopt (not a definite-length map, an unknown, ill-typed or
+// repeated field): the caller then gives up on the fast path.
+template<typename ReadField>
+std::optional<unsigned> readFields(QCborStreamReader &reader, ReadField readField)
+{
+    if (!reader.isMap() || !reader.isLengthKnown() || !reader.enterContainer())
+        return std::nullopt;
+    unsigned seen = 0;
+    FieldName name;
+    while (reader.hasNext()) {
+        if (!readFieldName(reader, name))
+            return std::nullopt;
+        const unsigned field = readField(name);
+        if (field == 0 || (seen & field))
+            return std::nullopt;
+        seen |= field;
+    }
+    if (!reader.leaveContainer())
+        return std::nullopt;
+    return seen;
+}
 bool readBytes(QCborStreamReader &reader, QByteArray &out);
 // An unsigned integer that QCborValue would also hold as an integer (up to 2^63 - 1), so the
 // generic decoder would have accepted it as "an unsigned integer".

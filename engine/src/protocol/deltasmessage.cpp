@@ -11,47 +11,35 @@ namespace {
 // One delta map, held to what deltaFromCbor() accepts (and a "value" only on a put).
 bool readDelta(QCborStreamReader &reader, StateDelta &delta)
 {
-    if (!reader.isMap() || !reader.isLengthKnown() || !reader.enterContainer())
-        return false;
-    enum Seen : unsigned { Seq = 1, Epoch = 2, Ts = 4, Key = 8, Op = 16, Value = 32 };
-    unsigned seen = 0;
-    FieldName name;
+    constexpr unsigned Seq = 1, Epoch = 2, Ts = 4, Key = 8, Op = 16, Value = 32;
     QString op;
-    while (reader.hasNext()) {
-        if (!readFieldName(reader, name))
-            return false;
-        unsigned field = 0;
-        bool ok = false;
-        if (name == QLatin1StringView("seq")) {
-            field = Seq;
-            ok = readUnsigned(reader, delta.seq) && delta.seq > 0;
-        } else if (name == QLatin1StringView("epoch")) {
-            field = Epoch;
-            ok = readUnsigned(reader, delta.epoch);
-        } else if (name == QLatin1StringView("ts")) {
-            field = Ts;
+    const std::optional<unsigned> seen = readFields(reader, [&](const FieldName &name) -> unsigned {
+        if (name == QLatin1StringView("seq"))
+            return readUnsigned(reader, delta.seq) && delta.seq > 0 ? Seq : 0;
+        if (name == QLatin1StringView("epoch"))
+            return readUnsigned(reader, delta.epoch) ? Epoch : 0;
+        if (name == QLatin1StringView("ts")) {
             std::int64_t ts = 0;
-            ok = readInteger(reader, ts);
+            const bool ok = readInteger(reader, ts);
             delta.timestampMs = ts;
-        } else if (name == QLatin1StringView("key")) {
-            field = Key;
-            ok = readText(reader, delta.key) && !delta.key.isEmpty();
-        } else if (name == QLatin1StringView("op")) {
-            field = Op;
-            ok = readText(reader, op) && (op == QLatin1StringView("put") || op == QLatin1StringView("delete"));
-        } else if (name == QLatin1StringView("value")) {
-            field = Value;
-            ok = readBytes(reader, delta.value);
+            return ok ? Ts : 0;
         }
-        if (!ok || (seen & field))
-            return false;
-        seen |= field;
-    }
+        if (name == QLatin1StringView("key"))
+            return readText(reader, delta.key) && !delta.key.isEmpty() ? Key : 0;
+        if (name == QLatin1StringView("op")) {
+            const bool ok = readText(reader, op)
+                            && (op == QLatin1StringView("put") || op == QLatin1StringView("delete"));
+            return ok ? Op : 0;
+        }
+        if (name == QLatin1StringView("value"))
+            return readBytes(reader, delta.value) ? Value : 0;
+        return 0;
+    });
     const unsigned required = Seq | Epoch | Ts | Key | Op;
-    if ((seen & required) != required || !reader.leaveContainer())
+    if (!seen || (*seen & required) != required)
         return false;
     delta.op = op == QLatin1StringView("put") ? DeltaOp::Put : DeltaOp::Delete;
-    return (delta.op == DeltaOp::Put) == bool(seen & Value);
+    return (delta.op == DeltaOp::Put) == bool(*seen & Value);
 }
 
 } // namespace
@@ -61,42 +49,28 @@ std::optional<DeltasMessage> decodeDeltasFast(const QByteArray &header, const QB
     if (wellFormedHeaderType(header) != MessageType::Deltas)
         return std::nullopt;
     QCborStreamReader reader(body);
-    if (!reader.isMap() || !reader.isLengthKnown() || !reader.enterContainer())
-        return std::nullopt;
     DeltasMessage message;
-    enum Seen : unsigned { App = 1, Epoch = 2, Upto = 4, Deltas = 8 };
-    unsigned seen = 0;
-    FieldName name;
-    while (reader.hasNext()) {
-        if (!readFieldName(reader, name))
-            return std::nullopt;
-        unsigned field = 0;
-        bool ok = false;
-        if (name == QLatin1StringView("app")) {
-            field = App;
-            ok = readText(reader, message.app);
-        } else if (name == QLatin1StringView("epoch")) {
-            field = Epoch;
-            ok = readUnsigned(reader, message.epoch);
-        } else if (name == QLatin1StringView("upto")) {
-            field = Upto;
-            ok = readUnsigned(reader, message.upto);
-        } else if (name == QLatin1StringView("deltas") && reader.isArray() && reader.isLengthKnown()) {
-            field = Deltas;
-            message.deltas.reserve(qsizetype(reader.length()));
-            ok = reader.enterContainer();
-            while (ok && reader.hasNext()) {
-                StateDelta delta;
-                ok = readDelta(reader, delta);
-                message.deltas.append(std::move(delta));
-            }
-            ok = ok && reader.leaveContainer();
+    constexpr unsigned App = 1, Epoch = 2, Upto = 4, Deltas = 8;
+    // An unknown, repeated or ill-typed field gives up: the generic decode decides.
+    const std::optional<unsigned> seen = readFields(reader, [&](const FieldName &name) -> unsigned {
+        if (name == QLatin1StringView("app"))
+            return readText(reader, message.app) ? App : 0;
+        if (name == QLatin1StringView("epoch"))
+            return readUnsigned(reader, message.epoch) ? Epoch : 0;
+        if (name == QLatin1StringView("upto"))
+            return readUnsigned(reader, message.upto) ? Upto : 0;
+        if (name != QLatin1StringView("deltas") || !reader.isArray() || !reader.isLengthKnown())
+            return 0;
+        message.deltas.reserve(qsizetype(reader.length()));
+        bool ok = reader.enterContainer();
+        while (ok && reader.hasNext()) {
+            StateDelta delta;
+            ok = readDelta(reader, delta);
+            message.deltas.append(std::move(delta));
         }
-        if (!ok || (seen & field))
-            return std::nullopt; // unknown, repeated or ill-typed: the generic decode decides
-        seen |= field;
-    }
-    if (seen != (App | Epoch | Upto | Deltas) || !reader.leaveContainer() || reader.lastError() != QCborError::NoError
+        return ok && reader.leaveContainer() ? Deltas : 0;
+    });
+    if (seen != (App | Epoch | Upto | Deltas) || reader.lastError() != QCborError::NoError
         || reader.currentOffset() != body.size())
         return std::nullopt;
     return message;

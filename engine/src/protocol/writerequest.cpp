@@ -11,47 +11,35 @@ std::optional<WriteRequest> decodeWriteFast(const QByteArray &header, const QByt
         return std::nullopt;
 
     QCborStreamReader reader(body);
-    if (!reader.isMap() || !reader.isLengthKnown() || !reader.enterContainer())
-        return std::nullopt;
     WriteRequest request;
     request.type = *type;
-    enum Seen : unsigned { Id = 1, App = 2, Key = 4, Value = 8, Ack = 16, Epoch = 32 };
-    unsigned seen = 0;
-    FieldName name;
-    while (reader.hasNext()) {
-        if (!readFieldName(reader, name))
-            return std::nullopt;
-        unsigned field = 0;
-        bool ok = false;
-        if (name == QLatin1StringView("id")) {
-            field = Id;
-            ok = readUnsigned(reader, request.id);
-        } else if (name == QLatin1StringView("app")) {
-            field = App;
-            ok = readText(reader, request.app);
-        } else if (name == QLatin1StringView("key")) {
-            field = Key;
-            ok = readText(reader, request.key);
-        } else if (name == QLatin1StringView("value") && *type == MessageType::Put) {
-            field = Value;
-            ok = readBytes(reader, request.value);
-        } else if (name == QLatin1StringView("ack")) {
-            field = Ack;
+    constexpr unsigned Id = 1, App = 2, Key = 4, Value = 8, Ack = 16, Epoch = 32;
+    // An unknown, repeated or ill-typed field gives up: the generic decode decides.
+    const std::optional<unsigned> seen = readFields(reader, [&](const FieldName &name) -> unsigned {
+        if (name == QLatin1StringView("id"))
+            return readUnsigned(reader, request.id) ? Id : 0;
+        if (name == QLatin1StringView("app"))
+            return readText(reader, request.app) ? App : 0;
+        if (name == QLatin1StringView("key"))
+            return readText(reader, request.key) ? Key : 0;
+        if (name == QLatin1StringView("value") && *type == MessageType::Put)
+            return readBytes(reader, request.value) ? Value : 0;
+        if (name == QLatin1StringView("ack")) {
             QString ack;
-            ok = readText(reader, ack);
+            const bool ok = readText(reader, ack);
             request.ack = ack;
-        } else if (name == QLatin1StringView("epoch")) {
-            field = Epoch;
-            std::uint64_t epoch = 0;
-            ok = readUnsigned(reader, epoch);
-            request.epoch = epoch;
+            return ok ? Ack : 0;
         }
-        if (!ok || (seen & field))
-            return std::nullopt; // unknown, repeated or ill-typed: the generic decode decides
-        seen |= field;
-    }
-    const unsigned required = Id | App | Key | (*type == MessageType::Put ? unsigned(Value) : 0u);
-    if ((seen & required) != required || !reader.leaveContainer() || reader.lastError() != QCborError::NoError
+        if (name == QLatin1StringView("epoch")) {
+            std::uint64_t epoch = 0;
+            const bool ok = readUnsigned(reader, epoch);
+            request.epoch = epoch;
+            return ok ? Epoch : 0;
+        }
+        return 0;
+    });
+    const unsigned required = Id | App | Key | (*type == MessageType::Put ? Value : 0u);
+    if (!seen || (*seen & required) != required || reader.lastError() != QCborError::NoError
         || reader.currentOffset() != body.size())
         return std::nullopt;
     return request;
