@@ -8,8 +8,8 @@
 #include <QTemporaryDir>
 
 #include "benchreport.h"
-#include "foresight/cluster/clusterconfig.h"
 #include "foresight/cluster/localcluster.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/failover/clusterengine.h"
 #include "foresight/sdk/client.h"
 #include "foresight/storage/consolestore.h"

@@ -5,9 +5,9 @@
 
 #include <QString>
 
+#include "foresight/control/consolecontrol.h"
 #include "foresight/core/result.h"
 #include "foresight/failover/clusterengine.h"
-#include "foresight/failover/consolecontrol.h"
 #include "foresight/storage/consolestore.h"
 
 struct SessionOptions

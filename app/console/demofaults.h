@@ -5,8 +5,8 @@
 #include <QObject>
 
 #include "foresight/cluster/localcluster.h"
-#include "foresight/failover/consolecontrol.h"
-#include "foresight/sim/faultinjector.h"
+#include "foresight/control/consolecontrol.h"
+#include "foresight/training/faultinjector.h"
 
 // Faults that `foresightctl cluster fault` sends a demo (console-fault, docs/protocol.md 15.15).
 // The control API's thread receives them; they are applied on the thread that owns the cluster,
@@ -20,7 +20,7 @@ using ApplyDemoFault
 struct DemoFaultTarget
 {
     foresight::LocalCluster *cluster = nullptr;
-    foresight::sim::FaultInjector *faults = nullptr;
+    foresight::training::FaultInjector *faults = nullptr;
     ApplyDemoFault apply;
 };
 

@@ -12,7 +12,7 @@
 #include "demofaults.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/core/clock.h"
-#include "foresight/sim/faultinjector.h"
+#include "foresight/training/faultinjector.h"
 #include "terminalview.h"
 
 using namespace foresight;
@@ -146,12 +146,12 @@ int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
         std::fprintf(stderr, "foresight: cannot start the engine: %s\n", qPrintable(engine.error().message));
         return 1;
     }
-    auto injector = sim::FaultInjector::create({&cluster, engine->get(), appName}, cluster.clock().wallMs());
+    auto injector = training::FaultInjector::create({&cluster, engine->get(), appName}, cluster.clock().wallMs());
     if (!injector) {
         std::fprintf(stderr, "foresight: cannot simulate the demo's hosts: %s\n", qPrintable(injector.error().message));
         return 1;
     }
-    sim::FaultInjector &faults = **injector;
+    training::FaultInjector &faults = **injector;
     // foresightctl's faults are applied on this thread, between two refreshes (processEvents).
     auto faultDesk = std::make_unique<QObject>();
     auto control

@@ -8,8 +8,8 @@
 
 #include "demoapps.h"
 #include "foresight/cluster/localcluster.h"
+#include "foresight/control/consolecontrol.h"
 #include "foresight/failover/clusterengine.h"
-#include "foresight/failover/consolecontrol.h"
 
 struct DemoOptions
 {

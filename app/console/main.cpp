@@ -22,8 +22,8 @@
 #endif
 
 #include "demorunner.h"
+#include "foresight/control/consolecontrol.h"
 #include "foresight/core/clock.h"
-#include "foresight/failover/consolecontrol.h"
 #include "headlessrunner.h"
 #include "scenariodemo.h"
 #include "scenarioplay.h"

@@ -13,8 +13,8 @@
 #include "foresight/cluster/localcluster.h"
 #include "foresight/core/clock.h"
 #include "foresight/failover/clusterengine.h"
-#include "foresight/sim/faultinjector.h"
-#include "foresight/sim/scenariorunner.h"
+#include "foresight/training/faultinjector.h"
+#include "foresight/training/scenariorunner.h"
 #include "snapshotview.h"
 
 using namespace foresight;
@@ -97,18 +97,18 @@ int runHeadlessScenario(const DemoOptions &options,
     if (stop.load())
         return failWith(QStringLiteral("stopped before the scenario started"));
 
-    auto injector = sim::FaultInjector::create({cluster.get(), engine->get(), appName}, wallNow());
+    auto injector = training::FaultInjector::create({cluster.get(), engine->get(), appName}, wallNow());
     if (!injector)
         return failWith(QStringLiteral("cannot simulate the demo's hosts: %1").arg(injector.error().message));
     DemoWorkloads workload(*cluster, options.writers, options.writesPerSecond);
     workload.start();
-    sim::ScenarioRunner::Options runnerOptions;
+    training::ScenarioRunner::Options runnerOptions;
     runnerOptions.scenario = choice.scenario;
     runnerOptions.cluster = cluster.get();
     runnerOptions.engine = engine->get();
     runnerOptions.app = appName;
     runnerOptions.faults = injector->get(); // shared with foresightctl's faults
-    auto runner = sim::ScenarioRunner::start(runnerOptions, wallNow());
+    auto runner = training::ScenarioRunner::start(runnerOptions, wallNow());
     if (!runner) {
         workload.stop();
         return failWith(QStringLiteral("cannot play %1: %2").arg(choice.source, runner.error().message));

@@ -16,8 +16,8 @@
 #include "foresight/cluster/localcluster.h"
 #include "foresight/core/clock.h"
 #include "foresight/failover/clusterengine.h"
-#include "foresight/sim/faultinjector.h"
-#include "foresight/sim/scenariorunner.h"
+#include "foresight/training/faultinjector.h"
+#include "foresight/training/scenariorunner.h"
 #include "mainwindow/mainwindow.h"
 #include "panels/trainingpanel.h"
 #include "reportexport.h"
@@ -57,7 +57,7 @@ using ApplyFault = std::function<Result<sim::AppliedFault>(const sim::ScenarioFa
 // restart, freeze for a while, degrade or repair its simulated host (the degradation grows
 // over a minute, as on a real machine, and shows in the host's metrics and failure risk), and
 // cut it off from every other host of the simulated network for 30 s (or heal every partition).
-void addDemoMenu(MainWindow &window, LocalCluster &cluster, sim::FaultInjector &faults, const ApplyFault &apply)
+void addDemoMenu(MainWindow &window, LocalCluster &cluster, training::FaultInjector &faults, const ApplyFault &apply)
 {
     constexpr qint64 kFreezeMs = 10'000;
     constexpr qint64 kDegradeRampMs = 60'000;
@@ -161,11 +161,11 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, &m_panel, [this] { tick(); });
     }
 
-    void startOnce(LocalCluster &cluster, ClusterEngine &engine, sim::FaultInjector &faults, const QString &app)
+    void startOnce(LocalCluster &cluster, ClusterEngine &engine, training::FaultInjector &faults, const QString &app)
     {
         if (m_runner || m_failed || m_scored)
             return;
-        sim::ScenarioRunner::Options options;
+        training::ScenarioRunner::Options options;
         options.scenario = m_choice.scenario;
         options.cluster = &cluster;
         options.engine = &engine;
@@ -173,7 +173,7 @@ public:
         options.faults = &faults; // shared with the Demo menu
         m_clock = &cluster.clock();
         m_startWallMs = m_clock->wallMs();
-        auto runner = sim::ScenarioRunner::start(options, m_startWallMs);
+        auto runner = training::ScenarioRunner::start(options, m_startWallMs);
         if (!runner) {
             m_failed = true;
             m_panel.setState(QObject::tr("The scenario cannot start: %1").arg(runner.error().message));
@@ -236,7 +236,7 @@ private:
         const qint64 playedMs = complete ? m_choice.scenario.durationMs
                                          : std::min(now - m_startWallMs, m_choice.scenario.durationMs - 1);
         m_runner->stopPlaying(now);
-        sim::ScenarioRunner *runner = m_runner.get();
+        training::ScenarioRunner *runner = m_runner.get();
         m_scoring = std::jthread([this, runner, playedMs] {
             const sim::ScenarioScore result = runner->score();
             QMetaObject::invokeMethod(&m_panel, [this, runner, result, playedMs] {
@@ -261,7 +261,7 @@ private:
     TrainingPanel &m_panel;
     QString m_scoreJsonPath;
     QTimer m_timer;
-    std::unique_ptr<sim::ScenarioRunner> m_runner;
+    std::unique_ptr<training::ScenarioRunner> m_runner;
     const Clock *m_clock = &SystemClock::instance(); // the cluster's, once started
     qint64 m_startWallMs = 0;
     bool m_scored = false;
@@ -311,12 +311,12 @@ int runWindowDemo(const DemoOptions &options,
     bridge.setEngine(engine->get());
     window.setReportSource(reportSource(engineOptions.storePath));
 
-    auto injector = sim::FaultInjector::create({&cluster, engine->get(), appName}, cluster.clock().wallMs());
+    auto injector = training::FaultInjector::create({&cluster, engine->get(), appName}, cluster.clock().wallMs());
     if (!injector) {
         std::fprintf(stderr, "foresight: cannot simulate the demo's hosts: %s\n", qPrintable(injector.error().message));
         return 1;
     }
-    sim::FaultInjector &faults = **injector;
+    training::FaultInjector &faults = **injector;
     const ApplyFault applyFault = [&](const sim::ScenarioFault &fault) {
         return training && training->playing() ? training->injectByHand(fault)
                                                : faults.inject(fault, cluster.clock().wallMs());

@@ -11,9 +11,9 @@
 
 #include "clusterformat.h"
 #include "exitcodes.h"
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/control/consoleclient.h"
-#include "foresight/failover/consolecontrol.h"
+#include "foresight/control/consolecontrol.h"
 #include "foresight/report/incidentreport.h"
 #include "foresight/report/reportpdf.h"
 #include "foresight/storage/consolestore.h"

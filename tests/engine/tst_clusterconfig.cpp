@@ -10,7 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/core/result.h"
 
 using namespace Qt::StringLiterals;

@@ -13,7 +13,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/core/clock.h"
 #include "foresight/core/result.h"
 #include "foresight/storage/consolestore.h"

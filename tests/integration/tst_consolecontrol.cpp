@@ -24,7 +24,7 @@
 
 #include "clusterprobe.h"
 #include "enginetesting.h"
-#include "foresight/failover/consolecontrol.h"
+#include "foresight/control/consolecontrol.h"
 #include "foresight/protocol/message.h"
 #include "foresight/storage/consolestore.h"
 #include "programrun.h"

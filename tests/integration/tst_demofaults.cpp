@@ -16,7 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "foresight/failover/consolecontrol.h"
+#include "foresight/control/consolecontrol.h"
 #include "programrun.h"
 
 using namespace Qt::StringLiterals;

@@ -12,8 +12,8 @@
 
 #include "enginetesting.h"
 #include "foresight/core/clock.h"
-#include "foresight/sim/faultinjector.h"
 #include "foresight/sim/simulatednetwork.h"
+#include "foresight/training/faultinjector.h"
 
 using namespace foresight;
 using namespace Qt::StringLiterals;
@@ -103,7 +103,7 @@ class TestFaultInjector : public QObject
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<sim::FaultInjector> m_faults;
+    std::unique_ptr<training::FaultInjector> m_faults;
 
 private Q_SLOTS:
     void initTestCase()
@@ -115,7 +115,7 @@ private Q_SLOTS:
         auto cluster = LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
-        auto faults = sim::FaultInjector::create({m_cluster.get(), nullptr, u"shop"_s}, wallNow());
+        auto faults = training::FaultInjector::create({m_cluster.get(), nullptr, u"shop"_s}, wallNow());
         QVERIFY2(faults, qPrintable(faults ? QString() : faults.error().message));
         m_faults = std::move(*faults);
         QVERIFY(m_faults->hasSimulatedHosts());
@@ -142,7 +142,7 @@ private Q_SLOTS:
 
     void anEndlessFreezeEndsWithTheInjector()
     {
-        auto own = sim::FaultInjector::create({m_cluster.get(), nullptr, u"shop"_s}, wallNow());
+        auto own = training::FaultInjector::create({m_cluster.get(), nullptr, u"shop"_s}, wallNow());
         QVERIFY(own);
         AgentProcess &charlie = m_cluster->agent(2);
         QVERIFY((*own)->inject(fault(sim::FaultKind::Freeze, charlie.name()), wallNow()));
@@ -232,7 +232,7 @@ private Q_SLOTS:
         QVERIFY2(client, qPrintable(client ? QString() : client.error().toString()));
         QCOMPARE(testing::writeMany(**client, u"before-"_s, 20), QString());
 
-        auto faults = sim::FaultInjector::create({&cluster, engine.get(), testing::kTestApp}, wallNow());
+        auto faults = training::FaultInjector::create({&cluster, engine.get(), testing::kTestApp}, wallNow());
         QVERIFY(faults);
         QVERIFY((*faults)->hasSimulatedNetwork());
         const auto applied = (*faults)->inject(partition(u"primary"_s, u"hot-replica"_s), wallNow());

@@ -10,8 +10,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include "control/snapshotcbor.h"
 #include "enginetesting.h"
-#include "failover/snapshotcbor.h"
 #include "foresight/prediction/hostriskmonitor.h"
 #include "foresight/prediction/modelstore.h"
 #include "foresight/sim/simulatedhost.h"
@@ -157,7 +157,7 @@ private Q_SLOTS:
         QVERIFY2(app->scoreExplained.contains(QStringLiteral("(failure risk)")), qPrintable(app->scoreExplained));
 
         // The console API's status carries it all (docs/protocol.md, console-status-reply).
-        const QCborMap status = failover::snapshotToCbor(*snapshot);
+        const QCborMap status = control::snapshotToCbor(*snapshot);
         const QCborMap predictionMap = status.value(QStringLiteral("prediction")).toMap();
         QCOMPARE(predictionMap.value(QStringLiteral("model-version")).toInteger(), prediction.modelVersion);
         QCOMPARE(predictionMap.value(QStringLiteral("model-kind")).toString(), fastPrediction().modelKind());

@@ -9,7 +9,7 @@
 #include <QTest>
 
 #include "enginetesting.h"
-#include "foresight/sim/scenariorunner.h"
+#include "foresight/training/scenariorunner.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -55,17 +55,17 @@ private:
 
     // The scenario parsed and its runner started on the deployed cluster; the error says which
     // of the two failed.
-    Result<std::unique_ptr<sim::ScenarioRunner>> startRunner(const QByteArray &text, const QString &file)
+    Result<std::unique_ptr<training::ScenarioRunner>> startRunner(const QByteArray &text, const QString &file)
     {
         auto scenario = sim::Scenario::parse(text, file);
         if (!scenario)
             return std::unexpected(scenario.error());
-        sim::ScenarioRunner::Options options;
+        training::ScenarioRunner::Options options;
         options.scenario = *scenario;
         options.cluster = m_cluster.get();
         options.engine = m_engine.get();
         options.app = kTestApp;
-        return sim::ScenarioRunner::start(options, wallNow());
+        return training::ScenarioRunner::start(options, wallNow());
     }
 
     // Plays the scenario to its end; QTRY/QVERIFY failures return early (check with QTest::currentTestFailed()).

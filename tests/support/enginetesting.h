@@ -13,8 +13,8 @@
 #include <QString>
 
 #include "clusterprobe.h"
-#include "foresight/cluster/clusterconfig.h"
 #include "foresight/cluster/localcluster.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/failover/clusterengine.h"
 #include "foresight/storage/consolestore.h"
 

@@ -74,7 +74,7 @@ void ClusterEngine::Impl::stopThread()
 
 void ClusterEngine::Impl::run()
 {
-    auto store = failover::StoreWriter::open(m_options.storePath, m_clock);
+    auto store = storage::StoreWriter::open(m_options.storePath, m_clock);
     if (!store) {
         m_started.set_value(std::unexpected(store.error()));
         return;

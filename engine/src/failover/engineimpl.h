@@ -17,11 +17,11 @@
 #include "failover/agentlink.h"
 #include "failover/hookrunner.h"
 #include "failover/riskworker.h"
-#include "failover/storewriter.h"
 #include "foresight/detection/phiaccrualdetector.h"
 #include "foresight/failover/clusterengine.h"
 #include "foresight/failover/hotplacement.h"
 #include "foresight/storage/consolestore.h"
+#include "storage/storewriter.h"
 
 namespace foresight {
 
@@ -259,7 +259,7 @@ private:
     ClusterEngineOptions m_options;
     Clock &m_clock;
     const FailoverSettings &m_settings;
-    std::unique_ptr<failover::StoreWriter> m_store;
+    std::unique_ptr<storage::StoreWriter> m_store;
     std::unique_ptr<failover::RiskWorker> m_risk;
     std::shared_ptr<const failover::RiskTable> m_riskTable; // refreshed once per tick
     QList<HostSample> m_hostHistory;                        // samples not yet posted to the store

@@ -21,7 +21,7 @@
 #include <QList>
 #include <QString>
 
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/core/clock.h"
 #include "foresight/failover/clustersnapshot.h"
 #include "foresight/prediction/hostriskmonitor.h"

@@ -11,52 +11,9 @@
 
 #include "foresight/core/result.h"
 #include "foresight/transport/keys.h"
+#include "foresight/vocabulary/appconfig.h"
 
 namespace foresight {
-
-enum class Role { Primary, Replica };
-enum class Tier { None, Hot, Warm, Cold };
-
-QString roleName(Role role);
-QString tierName(Tier tier);
-std::optional<Role> roleFromName(const QString &name);
-std::optional<Tier> tierFromName(const QString &name);
-
-// Per-application replication settings. On a replica, the primary's settings win where they
-// concern the stream (critical patterns travel in the replica-welcome message).
-struct AppConfig
-{
-    QStringList critical;             // glob patterns of the keys a warm replica receives
-    int syncReplicas = 1;             // hot acknowledgements a replicated write needs
-    int ackTimeoutMs = 2000;          // how long a write waits for them
-    int snapshotIntervalMs = 5000;    // how often cold replicas receive a snapshot
-    qsizetype logMaxDeltas = 100'000; // delta log bounds, for catch-up without snapshots
-    qsizetype logMaxBytes = 64 * 1024 * 1024;
-    // Write lease: 0 turns leases off (a standalone agent, the demo). Above 0, the primary takes
-    // writes only while it holds a lease from its console (the lease message), measured on its
-    // own monotonic clock from when the grant arrived; a console promotes another replica only
-    // once the old lease has certainly expired. No split brain, even when the old primary was
-    // frozen or cut off and does not know it has been replaced.
-    int leaseMs = 0;
-
-    Status validate() const;
-    QJsonObject toJson() const;
-    // Fields absent from json keep this object's values; bad values give InvalidArgument.
-    Status mergeJson(const QJsonObject &json, const QString &where);
-};
-
-// An application's role on this agent. A replica names the primary's agent endpoint and key.
-struct AppAssignment
-{
-    QString app;
-    Role role = Role::Primary;
-    Tier tier = Tier::None;
-    QString primaryUrl;
-    QByteArray primaryPublicKey;
-    AppConfig config;
-
-    Status validate() const;
-};
 
 struct AgentOptions
 {

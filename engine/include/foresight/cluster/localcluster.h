@@ -8,12 +8,12 @@
 #include <QPair>
 #include <QString>
 
-#include "foresight/agent/agentoptions.h"
 #include "foresight/cluster/agentprocess.h"
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/control/controlclient.h"
 #include "foresight/core/clock.h"
 #include "foresight/sdk/client.h"
+#include "foresight/vocabulary/appconfig.h"
 
 namespace foresight {
 
@@ -54,7 +54,7 @@ public:
         // For simulations and tests: the cluster's time runs this many times as fast as real time
         // (1 to ScaledClock::kMaxScale). Every agent gets --time-scale with the cluster clock's
         // origin (--time-origin), so agents and clock() read the same times; whoever drives or
-        // watches the cluster (its ClusterEngine, sim::FaultInjector, sim::ScenarioRunner) must
+        // watches the cluster (its ClusterEngine, training::FaultInjector, training::ScenarioRunner) must
         // use clock(), or leases would be unsafe (a console at another scale ignores the agents).
         double timeScale = 1.0;
     };

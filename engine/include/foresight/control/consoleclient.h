@@ -5,8 +5,8 @@
 #include <QCborMap>
 #include <QString>
 
+#include "foresight/control/consolecontrol.h"
 #include "foresight/core/result.h"
-#include "foresight/failover/consolecontrol.h"
 #include "foresight/transport/keys.h"
 
 namespace foresight::control {

@@ -8,9 +8,9 @@
 #include <QCborMap>
 #include <QString>
 
-#include "foresight/agent/agentoptions.h"
 #include "foresight/core/result.h"
 #include "foresight/transport/keys.h"
+#include "foresight/vocabulary/appconfig.h"
 
 namespace foresight::control {
 

@@ -5,7 +5,7 @@
 #include <QList>
 #include <QString>
 
-#include "foresight/agent/agentoptions.h"
+#include "foresight/vocabulary/roles.h"
 
 namespace foresight {
 

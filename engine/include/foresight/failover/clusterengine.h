@@ -7,7 +7,7 @@
 #include <QJsonObject>
 #include <QString>
 
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/core/clock.h"
 #include "foresight/core/result.h"
 #include "foresight/failover/clustersnapshot.h"

@@ -7,11 +7,11 @@
 #include <QList>
 #include <QString>
 
-#include "foresight/agent/agentoptions.h"
 #include "foresight/failover/candidateranking.h"
 #include "foresight/failover/failoverscore.h"
 #include "foresight/monitor/agentwatch.h"
 #include "foresight/storage/consolestore.h"
+#include "foresight/vocabulary/roles.h"
 
 namespace foresight {
 

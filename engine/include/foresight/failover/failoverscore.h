@@ -2,7 +2,7 @@
 
 #include <QString>
 
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 
 namespace foresight {
 

@@ -6,8 +6,8 @@
 #include <QList>
 #include <QString>
 
-#include "foresight/agent/agentoptions.h"
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
+#include "foresight/vocabulary/roles.h"
 
 namespace foresight {
 

@@ -11,7 +11,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/core/result.h"
 #include "foresight/metrics/hostmetrics.h"
 #include "foresight/prediction/failurefeatures.h"

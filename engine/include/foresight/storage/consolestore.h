@@ -9,7 +9,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "foresight/cluster/clusterconfig.h"
+#include "foresight/config/clusterconfig.h"
 #include "foresight/core/clock.h"
 #include "foresight/core/result.h"
 

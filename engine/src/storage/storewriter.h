@@ -16,7 +16,7 @@
 
 #include "foresight/storage/consolestore.h"
 
-namespace foresight::failover {
+namespace foresight::storage {
 
 class StoreWriter final
 {
@@ -45,4 +45,4 @@ private:
     std::thread m_thread;
 };
 
-} // namespace foresight::failover
+} // namespace foresight::storage

@@ -1,11 +1,11 @@
-#include "failover/snapshotcbor.h"
+#include "control/snapshotcbor.h"
 
 #include <algorithm>
 #include <limits>
 
 #include <QCborArray>
 
-namespace foresight::failover {
+namespace foresight::control {
 
 namespace {
 
@@ -221,4 +221,4 @@ QCborMap jsonToCbor(const QJsonObject &object)
     return QCborMap::fromJsonObject(object);
 }
 
-} // namespace foresight::failover
+} // namespace foresight::control

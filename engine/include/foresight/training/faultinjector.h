@@ -15,7 +15,7 @@
 #include "foresight/sim/simulatedhost.h"
 #include "foresight/sim/simulatednetwork.h"
 
-namespace foresight::sim {
+namespace foresight::training {
 
 // Applies faults to a local cluster's real agents, for a scenario or by an instructor's hand:
 // crash (kill -9), freeze (SIGSTOP; SIGCONT once its duration has passed, or by thawAll()),
@@ -52,7 +52,7 @@ public:
     // is primary now", "degrade alpha skipped: its host is not simulated", "corrupt bravo
     // failed: ...". A partition with an empty peer cuts the target off from every other host,
     // the console's included (its AppliedFault's peer reads "the rest").
-    Result<AppliedFault> inject(const ScenarioFault &fault, qint64 nowWallMs);
+    Result<sim::AppliedFault> inject(const sim::ScenarioFault &fault, qint64 nowWallMs);
     // Advances the simulated hosts, thaws the agents whose freeze has run its time (their names
     // are returned) and heals the partitions whose time has come ("alpha-bravo" each, into
     // `healed` if given).
@@ -63,7 +63,7 @@ public:
     bool hasSimulatedNetwork() const;
     // Sets the link between two hosts (agents or roles, or SimulatedNetwork::consoleHost()) by
     // hand: latency, bandwidth, loss, partitioned.
-    Status setLink(const QString &a, const QString &b, const LinkModel &link);
+    Status setLink(const QString &a, const QString &b, const sim::LinkModel &link);
     // Ends partitions: between a and b; with b empty, every one of a's; with both empty, every
     // partition on the network. Scheduled heals of those pairs are dropped.
     Status heal(const QString &a = {}, const QString &b = {});
@@ -71,7 +71,7 @@ public:
     Status repair(const QString &agent);
 
     bool hasSimulatedHosts() const { return !m_hosts.empty(); }
-    SimulatedHost *host(const QString &agent);
+    sim::SimulatedHost *host(const QString &agent);
     // The agent a role or name stands for now; empty if nobody does.
     QString resolve(const QString &target) const;
 
@@ -95,9 +95,9 @@ private:
     void healCut(const Cut &cut);
 
     Options m_options;
-    std::map<QString, SimulatedHost> m_hosts;
+    std::map<QString, sim::SimulatedHost> m_hosts;
     QList<Thaw> m_thaws;
     QList<Cut> m_cuts;
 };
 
-} // namespace foresight::sim
+} // namespace foresight::training

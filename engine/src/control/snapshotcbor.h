@@ -10,7 +10,7 @@
 #include "foresight/failover/clustersnapshot.h"
 #include "foresight/storage/consolestore.h"
 
-namespace foresight::failover {
+namespace foresight::control {
 
 // The body of a console-status-reply without its id: the whole snapshot, or with onlyApp the
 // agents and that application only (the caller checks that it exists).
@@ -24,4 +24,4 @@ QCborMap incidentToCbor(const Incident &incident);
 // Integral JSON numbers become CBOR integers, the rest as QCborValue::fromJsonValue does.
 QCborMap jsonToCbor(const QJsonObject &object);
 
-} // namespace foresight::failover
+} // namespace foresight::control

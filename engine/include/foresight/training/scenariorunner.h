@@ -13,12 +13,12 @@
 
 #include "foresight/cluster/localcluster.h"
 #include "foresight/failover/clusterengine.h"
-#include "foresight/sim/faultinjector.h"
 #include "foresight/sim/scenario.h"
 #include "foresight/sim/scenarioscore.h"
 #include "foresight/sim/simulatedhost.h"
+#include "foresight/training/faultinjector.h"
 
-namespace foresight::sim {
+namespace foresight::training {
 
 // Plays a scenario on a local cluster of real agents watched by a real engine: the same code
 // paths as a production cluster, with only the hosts simulated. The owner calls tick() every few
@@ -39,7 +39,7 @@ class ScenarioRunner final
 public:
     struct Options
     {
-        Scenario scenario;
+        sim::Scenario scenario;
         LocalCluster *cluster = nullptr;
         ClusterEngine *engine = nullptr;
         QString app;                // the application under test; default: the scenario's `app`
@@ -61,28 +61,28 @@ public:
     // A fault applied by hand while the scenario plays (the window's Demo menu): applied through
     // the same injector and recorded like the scenario's own (line 0), so that the score counts
     // what it caused. Its event reads "by hand: ...", whether it was applied or refused.
-    Result<AppliedFault> injectByHand(const ScenarioFault &fault, qint64 nowWallMs);
+    Result<sim::AppliedFault> injectByHand(const sim::ScenarioFault &fault, qint64 nowWallMs);
     // What happened so far, one line per fault ("12.0 s: crash alpha (primary)").
     const QStringList &events() const { return m_events; }
-    SimulatedHost *host(const QString &agent);
+    sim::SimulatedHost *host(const QString &agent);
     qint64 ackedWrites() const { return m_ackedCount.load(); }
 
     // Stops the writer, thaws frozen agents, reads every acknowledged write back and scores:
     // stopPlaying() then score().
-    ScenarioScore finish(qint64 nowWallMs);
+    sim::ScenarioScore finish(qint64 nowWallMs);
     // The two halves of finish(), for an owner that must not wait for the read-back (the
     // window). stopPlaying() on the owner's thread: stops the writer, thaws frozen agents and
     // notes how to reach the application. score() then on any one thread, while nobody else
     // touches the runner: it reads every acknowledged write back through a client of its own
     // (thousands of reads, seconds on a large run) and scores.
     void stopPlaying(qint64 nowWallMs);
-    ScenarioScore score();
-    const ScenarioRun &run() const { return m_run; }
+    sim::ScenarioScore score();
+    const sim::ScenarioRun &run() const { return m_run; }
 
 private:
     explicit ScenarioRunner(Options options);
-    void fire(const ScenarioFault &fault, qint64 nowWallMs);
-    static QString describe(const ScenarioFault &fault, const AppliedFault &applied);
+    void fire(const sim::ScenarioFault &fault, qint64 nowWallMs);
+    static QString describe(const sim::ScenarioFault &fault, const sim::AppliedFault &applied);
     void trackOutages(qint64 nowWallMs);
     void write(std::stop_token stop);
     void event(qint64 nowWallMs, const QString &what);
@@ -92,7 +92,7 @@ private:
     FaultInjector *m_faults = nullptr; // m_ownFaults or the caller's
     qsizetype m_nextFault = 0;
     QStringList m_events;
-    ScenarioRun m_run;
+    sim::ScenarioRun m_run;
     bool m_inOutage = false;
     bool m_stopped = false;
     sdk::ClientOptions m_readBack; // taken by stopPlaying(): score() needs no cluster
@@ -105,4 +105,4 @@ private:
     std::jthread m_writer;
 };
 
-} // namespace foresight::sim
+} // namespace foresight::training

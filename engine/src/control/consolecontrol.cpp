@@ -2,7 +2,7 @@
 // Commands go to the engine's thread-safe API; their futures are kept and polled by the loop,
 // so a switchover that takes seconds holds up nobody's status request.
 
-#include "foresight/failover/consolecontrol.h"
+#include "foresight/control/consolecontrol.h"
 
 #include <atomic>
 #include <cerrno>
@@ -26,7 +26,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
-#include "failover/snapshotcbor.h"
+#include "control/snapshotcbor.h"
 #include "foresight/failover/clusterengine.h"
 #include "foresight/report/incidentreport.h"
 #include "foresight/storage/consolestore.h"
@@ -441,7 +441,7 @@ private:
             return replyError(route,
                               ErrorCode::NotFound,
                               QStringLiteral("no application named '%1' in the cluster configuration").arg(*app));
-        replyOk(route, MessageType::ConsoleStatusReply, failover::snapshotToCbor(*snapshot, *app));
+        replyOk(route, MessageType::ConsoleStatusReply, control::snapshotToCbor(*snapshot, *app));
     }
 
     bool admit(const Route &route)
@@ -611,7 +611,7 @@ private:
         replyOk(pending.route,
                 MessageType::Ok,
                 QCborMap{{QStringLiteral("summary"), outcome->summary},
-                         {QStringLiteral("details"), failover::jsonToCbor(outcome->details)},
+                         {QStringLiteral("details"), control::jsonToCbor(outcome->details)},
                          {QStringLiteral("actor"), pending.actor}});
     }
 
@@ -629,7 +629,7 @@ private:
             return replyError(route, found.error().code, found.error().message);
         QCborArray entries;
         for (const JournalEntry &entry : found->entries)
-            entries.append(failover::journalEntryToCbor(entry));
+            entries.append(control::journalEntryToCbor(entry));
         replyOk(route,
                 MessageType::ConsoleJournalReply,
                 QCborMap{{QStringLiteral("entries"), entries}, {QStringLiteral("next-after-id"), found->nextAfterId}});
@@ -720,7 +720,7 @@ private:
             return replyError(route, found.error().code, found.error().message);
         QCborArray list;
         for (const Incident &incident : *found)
-            list.append(failover::incidentToCbor(incident));
+            list.append(control::incidentToCbor(incident));
         replyOk(route, MessageType::ConsoleIncidentsReply, QCborMap{{QStringLiteral("incidents"), list}});
     }
 
@@ -733,9 +733,7 @@ private:
         if (!built)
             return replyError(route, built.error().code, built.error().message);
         const QJsonObject json = QJsonDocument::fromJson(report::toJson(*built)).object();
-        replyOk(route,
-                MessageType::ConsoleReportReply,
-                QCborMap{{QStringLiteral("report"), failover::jsonToCbor(json)}});
+        replyOk(route, MessageType::ConsoleReportReply, QCborMap{{QStringLiteral("report"), control::jsonToCbor(json)}});
     }
 
     ClusterEngine &m_engine;

@@ -1,11 +1,11 @@
-#include "foresight/sim/scenariorunner.h"
+#include "foresight/training/scenariorunner.h"
 
 #include <chrono>
 
 #include "foresight/control/controlclient.h"
 #include "foresight/core/clock.h"
 
-namespace foresight::sim {
+namespace foresight::training {
 
 namespace {
 
@@ -33,26 +33,26 @@ Result<std::unique_ptr<ScenarioRunner>> ScenarioRunner::start(Options options, q
                     QStringLiteral("scenario '%1' names no application ('app:') and none was given")
                         .arg(options.scenario.name));
     const QString hostsDir = options.cluster->options().hostsDir;
-    for (const ScenarioFault &fault : options.scenario.faults) {
-        if (fault.kind == FaultKind::Partition && !options.cluster->network())
+    for (const sim::ScenarioFault &fault : options.scenario.faults) {
+        if (fault.kind == sim::FaultKind::Partition && !options.cluster->network())
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("scenario '%1', line %2: partitions need the simulated network "
                                        "(LocalCluster::Options::simulatedNetwork), which this cluster does not have")
                             .arg(options.scenario.name)
                             .arg(fault.line));
-        if (fault.kind == FaultKind::Degrade && hostsDir.isEmpty())
+        if (fault.kind == sim::FaultKind::Degrade && hostsDir.isEmpty())
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("scenario '%1', line %2: degrading a host needs the cluster's agents on "
                                        "simulated hosts (LocalCluster::Options::hostsDir)")
                             .arg(options.scenario.name)
                             .arg(fault.line));
         for (const QString &target : {fault.target, fault.peer}) {
-            if (!target.isEmpty() && !scenarioRoles().contains(target) && options.cluster->indexOf(target) < 0)
+            if (!target.isEmpty() && !sim::scenarioRoles().contains(target) && options.cluster->indexOf(target) < 0)
                 return fail(ErrorCode::InvalidArgument,
                             QStringLiteral("scenario '%1', line %2: no agent or role '%3' (roles: %4)")
                                 .arg(options.scenario.name)
                                 .arg(fault.line)
-                                .arg(target, scenarioRoles().join(QStringLiteral(", "))));
+                                .arg(target, sim::scenarioRoles().join(QStringLiteral(", "))));
         }
     }
 
@@ -82,7 +82,7 @@ ScenarioRunner::~ScenarioRunner()
         m_faults->thawAll();
 }
 
-SimulatedHost *ScenarioRunner::host(const QString &agent)
+sim::SimulatedHost *ScenarioRunner::host(const QString &agent)
 {
     return m_faults->host(agent);
 }
@@ -92,21 +92,21 @@ void ScenarioRunner::event(qint64 nowWallMs, const QString &what)
     m_events << QStringLiteral("%1: %2").arg(secondsIn(nowWallMs - m_run.startWallMs), what);
 }
 
-QString ScenarioRunner::describe(const ScenarioFault &fault, const AppliedFault &applied)
+QString ScenarioRunner::describe(const sim::ScenarioFault &fault, const sim::AppliedFault &applied)
 {
     const QString who = applied.agent == fault.target ? applied.agent
                                                       : QStringLiteral("%1 (%2)").arg(applied.agent, fault.target);
     QString detail;
-    if (fault.kind == FaultKind::Degrade)
-        detail = QLatin1Char(' ') + degradationName(fault.degradation);
-    else if (fault.kind == FaultKind::Partition)
+    if (fault.kind == sim::FaultKind::Degrade)
+        detail = QLatin1Char(' ') + sim::degradationName(fault.degradation);
+    else if (fault.kind == sim::FaultKind::Partition)
         detail = fault.peer.isEmpty()         ? QStringLiteral(" from the rest")
                  : applied.peer == fault.peer ? QLatin1Char(' ') + applied.peer
                                               : QStringLiteral(" %1 (%2)").arg(applied.peer, fault.peer);
-    return faultKindName(fault.kind) + QLatin1Char(' ') + who + detail;
+    return sim::faultKindName(fault.kind) + QLatin1Char(' ') + who + detail;
 }
 
-void ScenarioRunner::fire(const ScenarioFault &fault, qint64 nowWallMs)
+void ScenarioRunner::fire(const sim::ScenarioFault &fault, qint64 nowWallMs)
 {
     const auto applied = m_faults->inject(fault, nowWallMs);
     if (!applied) {
@@ -117,7 +117,7 @@ void ScenarioRunner::fire(const ScenarioFault &fault, qint64 nowWallMs)
     event(nowWallMs, describe(fault, *applied));
 }
 
-Result<AppliedFault> ScenarioRunner::injectByHand(const ScenarioFault &fault, qint64 nowWallMs)
+Result<sim::AppliedFault> ScenarioRunner::injectByHand(const sim::ScenarioFault &fault, qint64 nowWallMs)
 {
     auto applied = m_faults->inject(fault, nowWallMs);
     if (!applied) {
@@ -135,7 +135,7 @@ void ScenarioRunner::trackOutages(qint64 nowWallMs)
     const qint64 lastAck = m_lastAckWallMs.load();
     if (!m_inOutage && nowWallMs - lastAck > m_options.outageAfterMs) {
         m_inOutage = true;
-        m_run.outages.append(ServiceOutage{lastAck, 0});
+        m_run.outages.append(sim::ServiceOutage{lastAck, 0});
     } else if (m_inOutage && lastAck > m_run.outages.last().startWallMs) {
         m_inOutage = false;
         m_run.outages.last().endWallMs = lastAck;
@@ -183,7 +183,7 @@ void ScenarioRunner::write(std::stop_token stop)
     }
 }
 
-ScenarioScore ScenarioRunner::finish(qint64 nowWallMs)
+sim::ScenarioScore ScenarioRunner::finish(qint64 nowWallMs)
 {
     stopPlaying(nowWallMs);
     return score();
@@ -204,7 +204,7 @@ void ScenarioRunner::stopPlaying(qint64 nowWallMs)
     m_readBack.failoverTimeoutMs = kReadBackTimeoutMs;
 }
 
-ScenarioScore ScenarioRunner::score()
+sim::ScenarioScore ScenarioRunner::score()
 {
     const qint64 nowWallMs = m_run.endWallMs;
     QMap<QString, QByteArray> acked;
@@ -240,7 +240,7 @@ ScenarioScore ScenarioRunner::score()
                 m_run.journal.append(entry);
         }
     }
-    return scoreScenario(m_options.scenario, m_run);
+    return sim::scoreScenario(m_options.scenario, m_run);
 }
 
-} // namespace foresight::sim
+} // namespace foresight::training

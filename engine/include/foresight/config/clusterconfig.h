@@ -5,8 +5,8 @@
 #include <QList>
 #include <QString>
 
-#include "foresight/agent/agentoptions.h"
 #include "foresight/core/result.h"
+#include "foresight/vocabulary/appconfig.h"
 
 namespace foresight {
 

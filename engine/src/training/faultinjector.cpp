@@ -1,11 +1,11 @@
-#include "foresight/sim/faultinjector.h"
+#include "foresight/training/faultinjector.h"
 
 #include <algorithm>
 #include <utility>
 
 #include "foresight/control/controlclient.h"
 
-namespace foresight::sim {
+namespace foresight::training {
 
 FaultInjector::FaultInjector(Options options)
     : m_options(std::move(options))
@@ -20,11 +20,11 @@ Result<std::unique_ptr<FaultInjector>> FaultInjector::create(Options options, qi
     const QString hostsDir = cluster.options().hostsDir;
     if (!hostsDir.isEmpty()) {
         for (int i = 0; i < cluster.size(); ++i) {
-            SimulatedHostSettings settings;
+            sim::SimulatedHostSettings settings;
             const QString name = cluster.agent(i).name();
             settings.root = hostsDir + QLatin1Char('/') + name;
             settings.seed = quint32(i + 1);
-            auto host = SimulatedHost::create(settings, nowWallMs);
+            auto host = sim::SimulatedHost::create(settings, nowWallMs);
             if (!host)
                 return std::unexpected(host.error());
             injector->m_hosts.emplace(name, std::move(*host));
@@ -57,7 +57,7 @@ bool FaultInjector::hasSimulatedNetwork() const
 
 QString FaultInjector::resolveHost(const QString &target) const
 {
-    if (target == SimulatedNetwork::consoleHost())
+    if (target == sim::SimulatedNetwork::consoleHost())
         return target;
     return resolve(target);
 }
@@ -71,9 +71,9 @@ void FaultInjector::healCut(const Cut &cut)
         (void) m_options.cluster->network()->setPartitioned(cut.a, cut.b, false);
 }
 
-Status FaultInjector::setLink(const QString &a, const QString &b, const LinkModel &link)
+Status FaultInjector::setLink(const QString &a, const QString &b, const sim::LinkModel &link)
 {
-    SimulatedNetwork *network = m_options.cluster->network();
+    sim::SimulatedNetwork *network = m_options.cluster->network();
     if (!network)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("link %1 %2 not set: %3").arg(a, b, kNoNetwork));
     const QString hostA = resolveHost(a);
@@ -91,7 +91,7 @@ Status FaultInjector::setLink(const QString &a, const QString &b, const LinkMode
 
 Status FaultInjector::heal(const QString &a, const QString &b)
 {
-    SimulatedNetwork *network = m_options.cluster->network();
+    sim::SimulatedNetwork *network = m_options.cluster->network();
     if (!network)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("heal skipped: %1").arg(kNoNetwork));
     if (a.isEmpty()) {
@@ -115,7 +115,7 @@ Status FaultInjector::heal(const QString &a, const QString &b)
     return {};
 }
 
-SimulatedHost *FaultInjector::host(const QString &agent)
+sim::SimulatedHost *FaultInjector::host(const QString &agent)
 {
     const auto it = m_hosts.find(agent);
     return it == m_hosts.end() ? nullptr : &it->second;
@@ -123,7 +123,7 @@ SimulatedHost *FaultInjector::host(const QString &agent)
 
 QString FaultInjector::resolve(const QString &target) const
 {
-    if (!scenarioRoles().contains(target))
+    if (!sim::scenarioRoles().contains(target))
         return target;
     const auto snapshot = m_options.engine ? m_options.engine->snapshot() : nullptr;
     const AppView *app = snapshot ? snapshot->app(m_options.app) : nullptr;
@@ -142,9 +142,9 @@ QString FaultInjector::resolve(const QString &target) const
     return first;
 }
 
-Result<AppliedFault> FaultInjector::inject(const ScenarioFault &fault, qint64 nowWallMs)
+Result<sim::AppliedFault> FaultInjector::inject(const sim::ScenarioFault &fault, qint64 nowWallMs)
 {
-    const QString kind = faultKindName(fault.kind);
+    const QString kind = sim::faultKindName(fault.kind);
     const QString agent = resolve(fault.target);
     const int index = agent.isEmpty() ? -1 : m_options.cluster->indexOf(agent);
     if (index < 0) {
@@ -156,21 +156,21 @@ Result<AppliedFault> FaultInjector::inject(const ScenarioFault &fault, qint64 no
                          + (agent == fault.target ? agent : QStringLiteral("%1 (%2)").arg(agent, fault.target));
     AgentProcess &process = m_options.cluster->agent(index);
     switch (fault.kind) {
-    case FaultKind::Crash:
+    case sim::FaultKind::Crash:
         process.kill();
         break;
-    case FaultKind::Freeze:
+    case sim::FaultKind::Freeze:
         process.freeze();
         m_thaws.append(Thaw{fault.durationMs > 0 ? nowWallMs + fault.durationMs : 0, index});
         break;
-    case FaultKind::Degrade: {
-        SimulatedHost *simulated = host(agent);
+    case sim::FaultKind::Degrade: {
+        sim::SimulatedHost *simulated = host(agent);
         if (!simulated)
             return fail(ErrorCode::InvalidArgument, QStringLiteral("%1 skipped: its host is not simulated").arg(what));
         simulated->degrade(fault.degradation, nowWallMs, fault.durationMs);
         break;
     }
-    case FaultKind::Corrupt: {
+    case sim::FaultKind::Corrupt: {
         auto control = m_options.cluster->control(index);
         auto corrupted = control ? (*control)->injectFault(m_options.app, QStringLiteral("corrupt"))
                                  : Result<QCborMap>(std::unexpected(control.error()));
@@ -178,8 +178,8 @@ Result<AppliedFault> FaultInjector::inject(const ScenarioFault &fault, qint64 no
             return fail(corrupted.error().code, QStringLiteral("%1 failed: %2").arg(what, corrupted.error().message));
         break;
     }
-    case FaultKind::Partition: {
-        SimulatedNetwork *network = m_options.cluster->network();
+    case sim::FaultKind::Partition: {
+        sim::SimulatedNetwork *network = m_options.cluster->network();
         if (!network)
             return fail(ErrorCode::InvalidArgument, QStringLiteral("%1 skipped: %2").arg(what, kNoNetwork));
         QStringList peers;
@@ -200,14 +200,18 @@ Result<AppliedFault> FaultInjector::inject(const ScenarioFault &fault, qint64 no
                 return fail(ok.error().code, QStringLiteral("%1 failed: %2").arg(what, ok.error().message));
             m_cuts.append(Cut{fault.durationMs > 0 ? nowWallMs + fault.durationMs : 0, agent, peer});
         }
-        return AppliedFault{nowWallMs,
-                            fault.kind,
-                            agent,
-                            fault.peer.isEmpty() ? QStringLiteral("the rest") : peers.first(),
-                            fault.line};
+        return sim::AppliedFault{nowWallMs,
+                                 fault.kind,
+                                 agent,
+                                 fault.peer.isEmpty() ? QStringLiteral("the rest") : peers.first(),
+                                 fault.line};
     }
     }
-    return AppliedFault{nowWallMs, fault.kind, agent, fault.peer.isEmpty() ? QString() : resolve(fault.peer), fault.line};
+    return sim::AppliedFault{nowWallMs,
+                             fault.kind,
+                             agent,
+                             fault.peer.isEmpty() ? QString() : resolve(fault.peer),
+                             fault.line};
 }
 
 QStringList FaultInjector::tick(qint64 nowWallMs, QStringList *healed)
@@ -240,7 +244,7 @@ QStringList FaultInjector::tick(qint64 nowWallMs, QStringList *healed)
 
 Status FaultInjector::repair(const QString &agent)
 {
-    SimulatedHost *simulated = host(agent);
+    sim::SimulatedHost *simulated = host(agent);
     if (!simulated)
         return fail(ErrorCode::NotFound, QStringLiteral("repair %1 skipped: its host is not simulated").arg(agent));
     simulated->clearDegradations();
@@ -257,4 +261,4 @@ void FaultInjector::thawAll()
         healCut(cut);
 }
 
-} // namespace foresight::sim
+} // namespace foresight::training

@@ -1,10 +1,10 @@
-#include "failover/storewriter.h"
+#include "storage/storewriter.h"
 
 #include <future>
 
 #include "foresight/core/logging.h"
 
-namespace foresight::failover {
+namespace foresight::storage {
 
 Result<StoreWriter::Opened> StoreWriter::open(const QString &path, const Clock &clock)
 {
@@ -69,4 +69,4 @@ StoreWriter::~StoreWriter()
         m_thread.join();
 }
 
-} // namespace foresight::failover
+} // namespace foresight::storage

@@ -1,0 +1,36 @@
+# The engine's modules, lowest first, and what each may use. One module = one folder pair
+# (include/foresight/<module>/ and src/<module>/) = one static library, foresight::<module>.
+# A module may depend only on modules listed before it: the build gives each target the headers
+# of what it links and nothing more, and tests/layering (cmake/CheckModuleLayers.cmake) checks
+# every #include against this table. Read by engine/CMakeLists.txt and by that check alike.
+#
+# Where the next capabilities go (each its own module, none of them here yet):
+#   replication   -> protocol transport state storage vocabulary   (the agent's per-app streams)
+#   shadow        -> failover prediction control                    (shadows, swap)
+#   partitioning  -> replication prediction                         (staleness partitions)
+#   mirror        -> sdk                                            (client-side mirrors)
+set(FORESIGHT_ENGINE_MODULES
+    core vocabulary state metrics detection protocol transport sdk config storage prediction
+    agent monitor report failover control sim cluster training)
+
+set(FORESIGHT_MODULE_core_DEPENDS)
+set(FORESIGHT_MODULE_vocabulary_DEPENDS core)
+set(FORESIGHT_MODULE_state_DEPENDS core)
+set(FORESIGHT_MODULE_metrics_DEPENDS core)
+set(FORESIGHT_MODULE_detection_DEPENDS core)
+set(FORESIGHT_MODULE_protocol_DEPENDS state core)
+set(FORESIGHT_MODULE_transport_DEPENDS protocol core)
+set(FORESIGHT_MODULE_sdk_DEPENDS transport protocol core)
+set(FORESIGHT_MODULE_config_DEPENDS vocabulary transport core)
+set(FORESIGHT_MODULE_storage_DEPENDS config state core)
+set(FORESIGHT_MODULE_prediction_DEPENDS storage config metrics state core)
+set(FORESIGHT_MODULE_agent_DEPENDS
+    prediction storage metrics transport protocol state vocabulary core)
+set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)
+set(FORESIGHT_MODULE_report_DEPENDS storage core)
+set(FORESIGHT_MODULE_failover_DEPENDS
+    monitor detection prediction storage config transport protocol vocabulary core)
+set(FORESIGHT_MODULE_control_DEPENDS failover report storage transport vocabulary core)
+set(FORESIGHT_MODULE_sim_DEPENDS storage core)
+set(FORESIGHT_MODULE_cluster_DEPENDS control sim sdk config vocabulary core)
+set(FORESIGHT_MODULE_training_DEPENDS cluster control failover sim core)
