@@ -1,20 +1,19 @@
 #include "foresight/prediction/modelstore.h"
 
-#include <atomic>
-
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QSqlDatabase>
-#include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
 #include "foresight/core/logging.h"
+#include "storage/sqlitedatabase.h"
 
 namespace foresight::prediction {
 namespace {
+
+using storage::SqliteDatabase;
 
 // PRAGMA application_id ("FSMD"): a model store, not any other SQLite file.
 constexpr int kApplicationId = 0x46534d44;
@@ -24,9 +23,52 @@ constexpr int kBusyTimeoutMs = 5000;
 constexpr auto kColumns = "version, kind, feature_names, train_start_ms, train_end_ms, evaluation, created_ms, "
                           "bytes, sha256";
 
-Error sqlError(const QString &path, const QString &what, const QSqlError &error)
+// 0 for a new file, else the schema version of a model store this build reads.
+Result<int> inspect(const SqliteDatabase &db)
 {
-    return Error{ErrorCode::IoError, QStringLiteral("model store %1: %2: %3").arg(path, what, error.text())};
+    auto header = db.readHeader();
+    if (!header) {
+        return fail(ErrorCode::Corruption,
+                    QStringLiteral("%1 is not a readable SQLite database (%2); move it aside or use another path")
+                        .arg(db.path(), header.error().message));
+    }
+    if (header->applicationId == kApplicationId) {
+        if (header->userVersion != kSchemaVersion) {
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("model store %1 has schema version %2; this build reads version %3")
+                            .arg(db.path())
+                            .arg(header->userVersion)
+                            .arg(kSchemaVersion));
+        }
+        return header->userVersion;
+    }
+    if (header->applicationId != 0 || header->schemaObjects != 0) {
+        return fail(ErrorCode::Corruption,
+                    QStringLiteral("%1 is a SQLite database but not a Foresight model store (application id %2); "
+                                   "use another path")
+                        .arg(db.path())
+                        .arg(header->applicationId));
+    }
+    return 0;
+}
+
+// Only a new file needs statements: there is no older version to upgrade.
+QStringList schemaStatements(int /*from*/)
+{
+    return {
+        // AUTOINCREMENT: a version is never reused, even after the newest row is deleted.
+        QStringLiteral("CREATE TABLE IF NOT EXISTS models ("
+                       " version INTEGER PRIMARY KEY AUTOINCREMENT,"
+                       " kind TEXT NOT NULL,"
+                       " feature_names TEXT NOT NULL,"
+                       " train_start_ms INTEGER NOT NULL,"
+                       " train_end_ms INTEGER NOT NULL,"
+                       " evaluation TEXT NOT NULL,"
+                       " created_ms INTEGER NOT NULL,"
+                       " bytes BLOB NOT NULL,"
+                       " sha256 BLOB NOT NULL)"),
+        QStringLiteral("CREATE INDEX IF NOT EXISTS models_kind ON models (kind, version)"),
+    };
 }
 
 QByteArray digest(const QByteArray &bytes)
@@ -62,54 +104,28 @@ Row readRow(const QSqlQuery &query)
 class ModelStore::Impl
 {
 public:
-    Impl(QString path, QString connectionName)
-        : m_path(std::move(path))
-        , m_connectionName(std::move(connectionName))
+    explicit Impl(SqliteDatabase db)
+        : m_db(std::move(db))
     {}
-    ~Impl()
-    {
-        {
-            QSqlDatabase db = database();
-            if (db.isOpen())
-                db.close();
-        }
-        QSqlDatabase::removeDatabase(m_connectionName);
-    }
+    ~Impl() { m_db.close(); }
     Impl(const Impl &) = delete;
     Impl &operator=(const Impl &) = delete;
 
-    QSqlDatabase database() const { return QSqlDatabase::database(m_connectionName, /*open=*/false); }
-
-    Status initialize();
-    Result<int> scalar(const QString &sql) const
-    {
-        QSqlQuery query(database());
-        if (!query.exec(sql))
-            return std::unexpected(sqlError(m_path, QStringLiteral("cannot read the file header"), query.lastError()));
-        return query.next() ? query.value(0).toInt() : 0;
-    }
     Result<QList<Row>> rows(const QString &where, const QVariant &value) const
     {
-        QSqlQuery query(database());
-        query.setForwardOnly(true);
-        if (!query.prepare(QStringLiteral("SELECT %1 FROM models WHERE %2 ORDER BY version DESC")
-                               .arg(QString::fromLatin1(kColumns), where)))
-            return std::unexpected(sqlError(m_path, QStringLiteral("cannot prepare a query"), query.lastError()));
-        query.addBindValue(value);
-        if (!query.exec())
-            return std::unexpected(sqlError(m_path, QStringLiteral("cannot read models"), query.lastError()));
-        QList<Row> found;
-        while (query.next())
-            found << readRow(query);
-        if (query.lastError().isValid())
-            return std::unexpected(sqlError(m_path, QStringLiteral("cannot read models"), query.lastError()));
-        return found;
+        return m_db.queryAll(QStringLiteral("SELECT %1 FROM models WHERE %2 ORDER BY version DESC")
+                                 .arg(QString::fromLatin1(kColumns), where),
+                             {value},
+                             QStringLiteral("cannot read models"),
+                             readRow);
     }
     // The row checked against its checksum and loaded into a predictor.
     Result<LoadedModel> decode(Row row) const
     {
-        const QString which
-            = QStringLiteral("model store %1: version %2 (%3)").arg(m_path).arg(row.model.version).arg(row.model.kind);
+        const QString which = QStringLiteral("model store %1: version %2 (%3)")
+                                  .arg(m_db.path())
+                                  .arg(row.model.version)
+                                  .arg(row.model.kind);
         if (digest(row.model.bytes) != row.sha256)
             return fail(ErrorCode::Corruption,
                         QStringLiteral("%1 is damaged: its %2 model bytes do not match their SHA-256; retrain or "
@@ -130,84 +146,8 @@ public:
         return loaded;
     }
 
-    QString m_path;
-    QString m_connectionName;
+    SqliteDatabase m_db;
 };
-
-Status ModelStore::Impl::initialize()
-{
-    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    if (!db.isValid())
-        return fail(ErrorCode::IoError,
-                    QStringLiteral("cannot open model store %1: the Qt SQLite driver (QSQLITE) is not available; "
-                                   "install libqt6sql6-sqlite")
-                        .arg(m_path));
-    db.setDatabaseName(m_path);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(kBusyTimeoutMs));
-    if (!db.open())
-        return std::unexpected(sqlError(m_path, QStringLiteral("cannot open"), db.lastError()));
-
-    auto applicationId = scalar(QStringLiteral("PRAGMA application_id"));
-    if (!applicationId)
-        return fail(ErrorCode::Corruption,
-                    QStringLiteral("%1 is not a readable SQLite database (%2); move it aside or use another path")
-                        .arg(m_path, applicationId.error().message));
-    auto objects = scalar(QStringLiteral("SELECT count(*) FROM sqlite_master"));
-    if (!objects)
-        return std::unexpected(objects.error());
-    if (*applicationId == kApplicationId) {
-        auto version = scalar(QStringLiteral("PRAGMA user_version"));
-        if (!version)
-            return std::unexpected(version.error());
-        if (*version != kSchemaVersion)
-            return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("model store %1 has schema version %2; this build reads version %3")
-                            .arg(m_path)
-                            .arg(*version)
-                            .arg(kSchemaVersion));
-    } else if (*applicationId != 0 || *objects != 0) {
-        return fail(ErrorCode::Corruption,
-                    QStringLiteral("%1 is a SQLite database but not a Foresight model store (application id %2); "
-                                   "use another path")
-                        .arg(m_path)
-                        .arg(*applicationId));
-    }
-
-    QSqlQuery query(db);
-    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")))
-        return std::unexpected(sqlError(m_path, QStringLiteral("cannot switch to WAL mode"), query.lastError()));
-    query.finish();
-    if (*applicationId == kApplicationId)
-        return {};
-    // A new file: the schema and the header in one transaction.
-    const QString statements[] = {
-        QStringLiteral("BEGIN IMMEDIATE"),
-        // AUTOINCREMENT: a version is never reused, even after the newest row is deleted.
-        QStringLiteral("CREATE TABLE IF NOT EXISTS models ("
-                       " version INTEGER PRIMARY KEY AUTOINCREMENT,"
-                       " kind TEXT NOT NULL,"
-                       " feature_names TEXT NOT NULL,"
-                       " train_start_ms INTEGER NOT NULL,"
-                       " train_end_ms INTEGER NOT NULL,"
-                       " evaluation TEXT NOT NULL,"
-                       " created_ms INTEGER NOT NULL,"
-                       " bytes BLOB NOT NULL,"
-                       " sha256 BLOB NOT NULL)"),
-        QStringLiteral("CREATE INDEX IF NOT EXISTS models_kind ON models (kind, version)"),
-        QStringLiteral("PRAGMA application_id = %1").arg(kApplicationId),
-        QStringLiteral("PRAGMA user_version = %1").arg(kSchemaVersion),
-        QStringLiteral("COMMIT"),
-    };
-    for (const QString &statement : statements) {
-        if (!query.exec(statement)) {
-            const Error error = sqlError(m_path, QStringLiteral("cannot create the schema"), query.lastError());
-            QSqlQuery rollback(db);
-            rollback.exec(QStringLiteral("ROLLBACK"));
-            return std::unexpected(error);
-        }
-    }
-    return {};
-}
 
 ModelStore::ModelStore(std::unique_ptr<Impl> impl)
     : m_impl(std::move(impl))
@@ -217,23 +157,29 @@ ModelStore::~ModelStore() = default;
 
 Result<std::unique_ptr<ModelStore>> ModelStore::open(const QString &path, const QString &connectionName)
 {
-    static std::atomic<int> counter{0};
     if (path.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the model store needs a file path"));
-    const QString name = connectionName.isEmpty() ? QStringLiteral("foresight.models.%1").arg(counter++)
-                                                  : connectionName;
-    if (QSqlDatabase::contains(name))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("a database connection named %1 is already open").arg(name));
-    auto impl = std::make_unique<Impl>(path, name);
-    if (auto status = impl->initialize(); !status)
-        return std::unexpected(status.error());
-    return std::unique_ptr<ModelStore>(new ModelStore(std::move(impl)));
+    storage::SqliteOptions options;
+    options.store = QStringLiteral("model store");
+    options.path = path;
+    options.connectionName = connectionName.isEmpty()
+                                 ? SqliteDatabase::uniqueConnectionName(QStringLiteral("foresight.models"))
+                                 : connectionName;
+    options.busyTimeoutMs = kBusyTimeoutMs;
+    storage::SqliteSchema schema;
+    schema.version = kSchemaVersion;
+    schema.applicationId = kApplicationId;
+    schema.inspect = inspect;
+    schema.statements = schemaStatements;
+    auto db = SqliteDatabase::open(options, schema);
+    if (!db)
+        return std::unexpected(db.error());
+    return std::unique_ptr<ModelStore>(new ModelStore(std::make_unique<Impl>(std::move(*db))));
 }
 
 QString ModelStore::path() const
 {
-    return m_impl->m_path;
+    return m_impl->m_db.path();
 }
 
 Result<qint64> ModelStore::save(const StoredModel &model)
@@ -242,25 +188,21 @@ Result<qint64> ModelStore::save(const StoredModel &model)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("a stored model needs a kind"));
     if (model.bytes.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("model of kind %1 has no bytes").arg(model.kind));
-    QSqlQuery query(m_impl->database());
-    if (!query.prepare(QStringLiteral("INSERT INTO models (kind, feature_names, train_start_ms, train_end_ms, "
-                                      "evaluation, created_ms, bytes, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")))
-        return std::unexpected(sqlError(m_impl->m_path, QStringLiteral("cannot prepare the insert"), query.lastError()));
     const qint64 created = model.createdMs != 0 ? model.createdMs : QDateTime::currentMSecsSinceEpoch();
-    query.addBindValue(model.kind);
-    query.addBindValue(QString::fromUtf8(
-        QJsonDocument(QJsonArray::fromStringList(model.featureNames)).toJson(QJsonDocument::Compact)));
-    query.addBindValue(model.trainStartMs);
-    query.addBindValue(model.trainEndMs);
-    query.addBindValue(QString::fromUtf8(QJsonDocument(model.evaluation).toJson(QJsonDocument::Compact)));
-    query.addBindValue(created);
-    query.addBindValue(model.bytes);
-    query.addBindValue(digest(model.bytes));
-    if (!query.exec())
-        return std::unexpected(sqlError(m_impl->m_path,
-                                        QStringLiteral("cannot save a model of kind %1").arg(model.kind),
-                                        query.lastError()));
-    return query.lastInsertId().toLongLong();
+    return m_impl->m_db
+        .insert(QStringLiteral(
+                    "INSERT INTO models (kind, feature_names, train_start_ms, train_end_ms, evaluation, created_ms,"
+                    " bytes, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                {model.kind,
+                 QString::fromUtf8(
+                     QJsonDocument(QJsonArray::fromStringList(model.featureNames)).toJson(QJsonDocument::Compact)),
+                 model.trainStartMs,
+                 model.trainEndMs,
+                 QString::fromUtf8(QJsonDocument(model.evaluation).toJson(QJsonDocument::Compact)),
+                 created,
+                 model.bytes,
+                 digest(model.bytes)},
+                QStringLiteral("cannot save a model of kind %1").arg(model.kind));
 }
 
 Result<StoredModel> ModelStore::latest(const QString &kind) const

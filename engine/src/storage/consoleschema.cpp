@@ -76,4 +76,14 @@ QStringList upgradeFrom(int version)
     }
 }
 
+QStringList statementsFrom(int version)
+{
+    // A new file gets version 1's schema and then every step, so that new and upgraded stores
+    // are created by the same statements.
+    QStringList statements = version == 0 ? schemaVersion1() : QStringList();
+    for (int from = qMax(version, 1); from < kSchemaVersion; ++from)
+        statements += upgradeFrom(from);
+    return statements;
+}
+
 } // namespace foresight::storage

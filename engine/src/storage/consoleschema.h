@@ -9,12 +9,14 @@ namespace foresight::storage {
 // Version 1: config, journal, incidents. Version 2: host_samples (metrics history) and the
 // journal indexed by time (incident reports read a time window). Version 3: incidents record
 // their speculative overlay's predictions and how many were right. Bump when the schema changes,
-// add its step to upgradeFrom(); ConsoleStore::Impl::initialize() runs the steps an older file lacks.
+// add its step to upgradeFrom(); opening a store runs statementsFrom() for the steps an older file lacks.
 constexpr int kSchemaVersion = 3;
 
 // The statements of version 1's schema (config, journal, incidents).
 QStringList schemaVersion1();
 // The statements that take a store from `version` to version + 1; empty past the newest.
 QStringList upgradeFrom(int version);
+// The statements that take a store from `version` (0: a new file) to kSchemaVersion.
+QStringList statementsFrom(int version);
 
 } // namespace foresight::storage
