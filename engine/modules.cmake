@@ -5,13 +5,12 @@
 # every #include against this table. Read by engine/CMakeLists.txt and by that check alike.
 #
 # Where the next capabilities go (each its own module, none of them here yet):
-#   replication   -> protocol transport state storage vocabulary   (the agent's per-app streams)
 #   shadow        -> failover prediction control                    (shadows, swap)
-#   partitioning  -> replication prediction                         (staleness partitions)
+#   partitioning  -> replication prediction    (staleness partitions: a BatchPolicy of its own)
 #   mirror        -> sdk                                            (client-side mirrors)
 set(FORESIGHT_ENGINE_MODULES
     core vocabulary state metrics detection protocol transport sdk config storage prediction
-    agent monitor report failover control sim cluster training)
+    replication agent monitor report failover control sim cluster training)
 
 set(FORESIGHT_MODULE_core_DEPENDS)
 set(FORESIGHT_MODULE_vocabulary_DEPENDS core)
@@ -24,8 +23,9 @@ set(FORESIGHT_MODULE_sdk_DEPENDS transport protocol core)
 set(FORESIGHT_MODULE_config_DEPENDS vocabulary transport core)
 set(FORESIGHT_MODULE_storage_DEPENDS config state core)
 set(FORESIGHT_MODULE_prediction_DEPENDS storage config metrics state core)
+set(FORESIGHT_MODULE_replication_DEPENDS protocol state vocabulary core)
 set(FORESIGHT_MODULE_agent_DEPENDS
-    prediction storage metrics transport protocol state vocabulary core)
+    replication prediction storage metrics transport protocol state vocabulary core)
 set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)
 set(FORESIGHT_MODULE_report_DEPENDS storage core)
 set(FORESIGHT_MODULE_failover_DEPENDS

@@ -23,6 +23,7 @@
 #include "foresight/agent/agent.h"
 #include "foresight/metrics/hostmetrics.h"
 #include "foresight/protocol/message.h"
+#include "foresight/replication/primarystream.h"
 #include "foresight/state/deltalog.h"
 #include "foresight/state/keyvaluestate.h"
 #include "foresight/storage/snapshotstore.h"
@@ -43,28 +44,7 @@ struct ReplyRoute
     qint64 requestId = -1;
 };
 
-// Primary side: one replica streaming from this agent.
-struct ReplicaLink
-{
-    QByteArray identity;
-    QString agent;
-    Tier tier = Tier::Hot;
-    QString mode;               // how it caught up: "log" or "snapshot"
-    std::uint64_t ackedSeq = 0; // never above sentSeq: an ack counts only for what was sent
-    std::uint64_t sentSeq = 0;  // the position the link's stream has reached
-    QString ackedDigest;
-    // The primary's own check of the replica's acknowledged digest against its digest at the same
-    // position (hot: the whole state's, warm: the critical keys'): empty while they agree.
-    QString integrityNote;
-    std::int64_t lastHeardMs = 0;
-    std::int64_t lastSentMs = 0;
-    QByteArray batch; // deltas waiting for the next flush, each encoded as CBOR (appendDeltaCbor)
-    qsizetype batchCount = 0;
-    qsizetype batchBytes = 0;
-    std::uint64_t snapshotSeq = 0; // cold: seq of the last snapshot sent
-    std::int64_t snapshotSentMs = 0;
-    std::int64_t forecastsSentMs = 0; // hot, warm: the model's forecasts, for its divergence
-};
+using replication::ReplicaLink;
 
 struct PendingWrite
 {
@@ -144,17 +124,8 @@ struct AppInstance
     std::uint64_t fencedByEpoch = 0; // the newer epoch that fenced this primary, if known
     std::int64_t leaseUntilMs = 0;   // monotonic; meaningful when config.leaseMs > 0
     AppCounters counters;
-    // primary
-    QHash<QByteArray, ReplicaLink> replicas;
-    // Its digests at its recent positions, oldest first, so that a replica's acknowledged digest
-    // can be checked at the replica's own position, whatever the write rate (kDigestHistory).
-    struct Position
-    {
-        std::uint64_t seq = 0;
-        StateDigest digest;
-        StateDigest criticalDigest;
-    };
-    std::deque<Position> recentPositions;
+    // primary: its replicas' links, their batches and the digests their acks are checked against
+    replication::PrimaryStream stream;
     std::deque<PendingWrite> pending;
     std::uint64_t highestAckedSeq = 0;             // the last write acknowledged to a client
     QHash<QString, std::int64_t> hotBannedUntilMs; // released replica → its hot hellos ignored until
@@ -233,7 +204,6 @@ public:
     // the link could not take it.
     bool flushLink(AppInstance &app, ReplicaLink &link);
     void completeWrites(AppInstance &app);
-    void checkReplicaDigest(AppInstance &app, ReplicaLink &link, std::uint64_t seq);
     void failPendingWrites(AppInstance &app, ErrorCode code, const QString &text);
     void fence(AppInstance &app, const QString &reason, std::uint64_t newerEpoch = 0);
     void dropLink(AppInstance &app, const QByteArray &identity, const QString &why);

@@ -71,7 +71,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     if (assignment.role == Role::Primary) {
         app.role = Role::Primary;
         app.tier = Tier::None;
-        app.recentPositions.clear(); // positions of an earlier time as primary may have been rewritten since
+        app.stream.clearPositions(); // positions of an earlier time as primary may have been rewritten since
         app.epoch = qMax<std::uint64_t>(app.epoch, qMax<std::uint64_t>(1, app.state.epoch()));
         app.state.setSequencing(KeyValueState::Sequencing::Strict);
         if (patternsChanged)
@@ -83,7 +83,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     // Becoming (or staying) a replica: a primary being demoted stops taking writes first.
     if (app.role == Role::Primary && !created) {
         failPendingWrites(app, ErrorCode::NotPrimary, QStringLiteral("'%1' was demoted on this agent").arg(app.name));
-        app.replicas.clear();
+        app.stream.reset();
     }
     const bool tierChanged = app.tier != assignment.tier;
     const bool wasPrimary = app.role == Role::Primary && !created;
@@ -242,11 +242,10 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     app->formerLog.reset(); // primary again: its own history is the state now
     app->role = Role::Primary;
     app->tier = Tier::None;
-    app->recentPositions.clear();
     app->epoch = epoch;
     app->fenced = false;
     app->fencedReason.clear();
-    app->replicas.clear();
+    app->stream.reset();
     app->state.setSequencing(KeyValueState::Sequencing::Strict);
     // A console that promotes grants the first lease with it, so writes need no second round trip.
     // The promotion stands even when the lease's anchor is not recognised: it then grants no lease
@@ -344,7 +343,7 @@ void Agent::Impl::handleTakeSnapshot(const ReplyRoute &route, const Message &mes
     }
     int sent = 0;
     QList<QByteArray> broken;
-    for (ReplicaLink &link : app->replicas) {
+    for (ReplicaLink &link : app->stream.links()) {
         if (link.tier != Tier::Cold)
             continue;
         if (sendSnapshot(*app, link, QStringLiteral("cold")))
@@ -392,7 +391,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
                         {QStringLiteral("snapshots-stored"), app.counters.snapshotsStored}});
     if (app.role == Role::Primary) {
         QCborArray replicas;
-        for (const ReplicaLink &link : app.replicas) {
+        for (const ReplicaLink &link : app.stream.links()) {
             const std::uint64_t lag = app.state.seq() > link.ackedSeq ? app.state.seq() - link.ackedSeq : 0;
             qint64 lagMs = 0;
             if (lag > 0) {
@@ -565,22 +564,15 @@ void Agent::Impl::handleRelease(const ReplyRoute &route, const Message &message)
 void Agent::Impl::releaseReplicaLink(const ReplyRoute &route, AppInstance &app, const QString &replica)
 {
     constexpr int kReleaseHoldMs = 10'000; // time for the console's release to reach the replica
-    auto link = app.replicas.end();
-    for (auto it = app.replicas.begin(); it != app.replicas.end(); ++it) {
+    auto link = app.stream.links().end();
+    for (auto it = app.stream.links().begin(); it != app.stream.links().end(); ++it) {
         if (it->agent == replica)
             link = it;
     }
-    if (link != app.replicas.end() && link->tier == Tier::Hot) {
+    if (link != app.stream.links().end() && link->tier == Tier::Hot) {
         // Every write acknowledged so far must be on a hot replica that stays, and enough must
         // stay for the next writes to be acknowledged at all.
-        int othersHot = 0;
-        std::uint64_t othersHighest = 0;
-        for (const ReplicaLink &other : std::as_const(app.replicas)) {
-            if (other.agent != replica && other.tier == Tier::Hot) {
-                ++othersHot;
-                othersHighest = std::max(othersHighest, other.ackedSeq);
-            }
-        }
+        const auto [othersHot, othersHighest] = app.stream.hotCoverageWithout(replica);
         if (othersHot < app.config.syncReplicas) {
             replyError(route,
                        ErrorCode::NotEnoughReplicas,
@@ -602,7 +594,7 @@ void Agent::Impl::releaseReplicaLink(const ReplyRoute &route, AppInstance &app, 
         }
     }
     app.hotBannedUntilMs.insert(replica, now() + kReleaseHoldMs);
-    if (link != app.replicas.end())
+    if (link != app.stream.links().end())
         dropLink(app, link.key(), QStringLiteral("released by the console"));
     reply(route, protocol::makeOk(route.requestId));
 }

@@ -6,7 +6,6 @@
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
 #include "foresight/protocol/codecs.h"
-#include "protocol/cborwriter.h"
 #include "protocol/writerequest.h"
 
 namespace foresight {
@@ -16,30 +15,14 @@ using protocol::MessageType;
 
 namespace {
 
-// Outgoing replication messages stay far below any sane maxMessageBytes (libzmq drops a larger
-// message and the connection with it): batches, catch-up messages and snapshot chunks end at
-// whichever limit comes first, with at least one item each.
-constexpr qsizetype kMaxBatchBytes = 512 * 1024;
-constexpr qsizetype kMaxItemsPerMessage = 1000;
 constexpr qsizetype kMaxKeyBytes = 1024;
 constexpr std::int64_t kReplicaSilenceMs = 5000;
-// Positions whose digests the primary keeps for checking replicas' acknowledgements: a replica
-// acknowledges at most every replicaAckIntervalMs (100 ms), so at 20,000 writes/s this covers
-// its position several times over. About 40 bytes each.
-constexpr std::size_t kDigestHistory = 16384;
 
 QCborMap withId(qint64 id)
 {
     QCborMap body;
     body.insert(QStringLiteral("id"), id);
     return body;
-}
-
-void clearBatch(ReplicaLink &link)
-{
-    link.batch.resize(0); // keeps the buffer for the next batch
-    link.batchCount = 0;
-    link.batchBytes = 0;
 }
 
 } // namespace
@@ -158,32 +141,12 @@ Status Agent::Impl::appendDelta(AppInstance &app, const StateDelta &delta)
     if (auto ok = app.state.apply(delta); !ok)
         return ok;
     app.log.append(delta);
-    app.recentPositions.push_back({delta.seq, app.state.digest(), app.state.criticalDigest()});
-    while (app.recentPositions.size() > kDigestHistory)
-        app.recentPositions.pop_front();
-
-    QByteArray encoded;
-    std::optional<bool> critical; // computed once, and only if a warm replica asks
-    for (ReplicaLink &link : app.replicas) {
-        if (link.tier == Tier::Cold)
-            continue;
-        if (link.tier == Tier::Warm) {
-            if (!critical)
-                critical = app.state.isCritical(delta.key);
-            if (!*critical)
-                continue;
+    if (app.stream.append(delta, app.state)) {
+        for (ReplicaLink &link : app.stream.links()) {
+            // A failed send is noticed, and the link dropped, by the next flushAndExpire().
+            if (app.stream.flushDue(link))
+                (void) flushLink(app, link);
         }
-        if (encoded.isEmpty())
-            protocol::appendDeltaCbor(encoded, delta);
-        link.batch.append(encoded);
-        ++link.batchCount;
-        link.batchBytes += delta.byteSize();
-    }
-    // A burst of large values flushes early, so no batch outgrows the message limit.
-    for (ReplicaLink &link : app.replicas) {
-        // A failed send is noticed, and the link dropped, by the next flushAndExpire().
-        if (link.batchBytes >= kMaxBatchBytes || link.batch.size() >= kMaxItemsPerMessage)
-            (void) flushLink(app, link);
     }
     learn(app, delta);
     return {};
@@ -331,11 +294,11 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
                          std::uint64_t(message.body.value(QStringLiteral("former-seq")).toInteger()),
                          std::uint64_t(message.body.value(QStringLiteral("former-epoch")).toInteger()));
     dropLink(*app, identity, QString()); // a re-hello replaces the old link
-    auto &stored = app->replicas[identity] = link;
+    auto &stored = app->stream.addLink(std::move(link));
     stored.sentSeq = replicaSeq;
     sendWelcome(*app, stored);
     qCInfo(lcReplication) << appName << ":" << agent << "joined as" << tierName(*tier) << "replica at sequence"
-                          << replicaSeq << "catching up by" << link.mode;
+                          << replicaSeq << "catching up by" << stored.mode;
 
     if (*tier == Tier::Cold) {
         if (coldBehind && !sendSnapshot(*app, stored, QStringLiteral("catch-up"))) {
@@ -353,17 +316,18 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
         return;
     }
     // Stream the missing deltas in order; a warm replica gets the critical ones only.
+    const replication::MessageLimits limits = app->stream.policy().limits();
     std::uint64_t position = replicaSeq;
     while (position < app->state.seq()) {
-        const QList<StateDelta> deltas = app->log.after(position, kMaxItemsPerMessage);
+        const QList<StateDelta> deltas = app->log.after(position, limits.maxItems);
         if (deltas.isEmpty())
             break;
         QCborArray array;
         qsizetype bytes = 0;
         for (const StateDelta &delta : deltas) {
-            if (bytes >= kMaxBatchBytes)
+            if (bytes >= limits.maxBytes)
                 break;
-            if (stored.tier == Tier::Hot || app->state.isCritical(delta.key)) {
+            if (app->stream.policy().carries(stored, delta, app->state)) {
                 array.append(protocol::deltaToCbor(delta));
                 bytes += delta.byteSize();
             }
@@ -399,7 +363,7 @@ void Agent::Impl::sendWelcome(AppInstance &app, const ReplicaLink &link)
 void Agent::Impl::resyncWarmReplicas(AppInstance &app)
 {
     QList<QByteArray> broken;
-    for (ReplicaLink &link : app.replicas) {
+    for (ReplicaLink &link : app.stream.links()) {
         if (link.tier != Tier::Warm)
             continue;
         link.mode = QStringLiteral("snapshot");
@@ -424,11 +388,12 @@ bool Agent::Impl::sendSnapshot(AppInstance &app, ReplicaLink &link, const QStrin
     begin.insert(QStringLiteral("entries"), qint64(snapshot.entries.size()));
     begin.insert(QStringLiteral("reason"), reason);
     bool sent = transport::send(m_api, {link.identity}, Message{MessageType::SnapshotBegin, begin});
+    const replication::MessageLimits limits = app.stream.policy().limits();
     qsizetype from = 0;
     while (sent && from < snapshot.entries.size()) {
         qsizetype count = 0;
         qsizetype bytes = 0;
-        while (from + count < snapshot.entries.size() && count < kMaxItemsPerMessage && bytes < kMaxBatchBytes) {
+        while (from + count < snapshot.entries.size() && count < limits.maxItems && bytes < limits.maxBytes) {
             const auto &entry = snapshot.entries[from + count];
             bytes += entry.first.size() * 2 + entry.second.size() + 16;
             ++count;
@@ -451,7 +416,7 @@ bool Agent::Impl::sendSnapshot(AppInstance &app, ReplicaLink &link, const QStrin
     link.snapshotSentMs = now();
     link.lastSentMs = now();
     // Deltas queued before the snapshot are already inside it.
-    clearBatch(link);
+    replication::PrimaryStream::clearBatch(link);
     ++app.counters.snapshotsSent;
     return true;
 }
@@ -460,7 +425,8 @@ void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &me
 {
     const QString appName = message.body.value(QStringLiteral("app")).toString();
     AppInstance *app = findApp(appName);
-    if (!app || app->role != Role::Primary || !app->replicas.contains(identity)) {
+    ReplicaLink *known = app && app->role == Role::Primary ? app->stream.link(identity) : nullptr;
+    if (!known) {
         // An ack from a replica this primary does not know (it restarted, or was demoted): make
         // the replica introduce itself again.
         replyError(ReplyRoute{SocketKind::Api, {identity}, -1},
@@ -469,7 +435,7 @@ void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &me
                    QCborMap{{QStringLiteral("app"), appName}});
         return;
     }
-    ReplicaLink &link = app->replicas[identity];
+    ReplicaLink &link = *known;
     const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
     if (epoch > app->epoch) {
         fence(*app,
@@ -488,47 +454,23 @@ void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &me
     const auto acked = qMin(std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()), link.sentSeq);
     link.ackedSeq = qMax(link.ackedSeq, acked);
     link.ackedDigest = message.body.value(QStringLiteral("digest")).toString();
-    checkReplicaDigest(*app, link, std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()));
+    if (app->stream.checkDigest(link, std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger())))
+        qCWarning(lcReplication).noquote() << app->name << link.agent << link.integrityNote;
     completeWrites(*app);
-}
-
-void Agent::Impl::checkReplicaDigest(AppInstance &app, ReplicaLink &link, std::uint64_t seq)
-{
-    if (link.tier == Tier::Cold || seq == 0)
-        return;
-    const auto position = std::lower_bound(app.recentPositions.begin(),
-                                           app.recentPositions.end(),
-                                           seq,
-                                           [](const AppInstance::Position &p, std::uint64_t s) { return p.seq < s; });
-    if (position == app.recentPositions.end() || position->seq != seq)
-        return; // older than the history (or from another epoch's history): nothing to compare with
-    StateDigest acked;
-    if (!StateDigest::fromHex(link.ackedDigest, &acked))
-        return;
-    const StateDigest &expected = link.tier == Tier::Warm ? position->criticalDigest : position->digest;
-    const QString note = acked == expected ? QString()
-                                           : QStringLiteral("acknowledged digest %1 at seq %2, the primary had %3")
-                                                 .arg(link.ackedDigest)
-                                                 .arg(seq)
-                                                 .arg(expected.toHex());
-    if (note != link.integrityNote && !note.isEmpty())
-        qCWarning(lcReplication).noquote() << app.name << link.agent << note;
-    link.integrityNote = note;
 }
 
 void Agent::Impl::handleReplicaError(const QByteArray &identity, const Message &message)
 {
     const QString appName = message.body.value(QStringLiteral("app")).toString();
     AppInstance *app = findApp(appName);
-    if (!app || !app->replicas.contains(identity))
+    const ReplicaLink *link = app ? app->stream.link(identity) : nullptr;
+    if (!link)
         return;
     const QString code = message.body.value(QStringLiteral("code")).toString();
     const QString text = message.body.value(QStringLiteral("message")).toString();
     const auto epoch = std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger());
     if (errorCodeFromName(code) == ErrorCode::StaleEpoch && epoch > app->epoch) {
-        fence(*app,
-              QStringLiteral("replica '%1' follows epoch %2: %3").arg(app->replicas[identity].agent).arg(epoch).arg(text),
-              epoch);
+        fence(*app, QStringLiteral("replica '%1' follows epoch %2: %3").arg(link->agent).arg(epoch).arg(text), epoch);
         return;
     }
     dropLink(*app, identity, QStringLiteral("replica reported %1: %2").arg(code, text));
@@ -536,20 +478,7 @@ void Agent::Impl::handleReplicaError(const QByteArray &identity, const Message &
 
 bool Agent::Impl::flushLink(AppInstance &app, ReplicaLink &link)
 {
-    // The deltas map of docs/protocol.md, written around the batch's already encoded deltas.
-    QByteArray body;
-    body.reserve(link.batch.size() + 64);
-    protocol::appendHead(body, protocol::CborMajor::Map, 4);
-    protocol::appendText(body, QLatin1StringView("app"));
-    protocol::appendText(body, app.name);
-    protocol::appendText(body, QLatin1StringView("epoch"));
-    protocol::appendUnsigned(body, app.epoch);
-    protocol::appendText(body, QLatin1StringView("upto"));
-    protocol::appendUnsigned(body, app.state.seq());
-    protocol::appendText(body, QLatin1StringView("deltas"));
-    protocol::appendHead(body, protocol::CborMajor::Array, quint64(link.batchCount));
-    body.append(link.batch);
-    clearBatch(link);
+    const QByteArray body = replication::PrimaryStream::takeBatch(link, app.name, app.epoch, app.state.seq());
     link.lastSentMs = now();
     if (!transport::send(m_api, {link.identity}, MessageType::Deltas, body))
         return false;
@@ -568,17 +497,10 @@ void Agent::Impl::completeWrites(AppInstance &app)
     // Without a lease another primary may already exist: nothing more is acknowledged here.
     if (app.pending.empty() || !holdsWriteLease(app))
         return;
-    // The highest sequence that at least syncReplicas hot replicas hold.
-    QList<std::uint64_t> hotAcks;
-    for (const ReplicaLink &link : std::as_const(app.replicas)) {
-        if (link.tier == Tier::Hot)
-            hotAcks.append(link.ackedSeq);
-    }
-    const int needed = app.config.syncReplicas;
-    if (hotAcks.size() < needed)
+    const std::optional<std::uint64_t> held = app.stream.durableSeq(app.config.syncReplicas);
+    if (!held)
         return;
-    std::sort(hotAcks.begin(), hotAcks.end(), std::greater<>());
-    const std::uint64_t durable = hotAcks[needed - 1];
+    const std::uint64_t durable = *held;
     while (!app.pending.empty() && app.pending.front().seq <= durable) {
         const PendingWrite &write = app.pending.front();
         reply(write.route, MessageType::WriteAck, protocol::writeAckBody(write.route.requestId, write.epoch, write.seq));
@@ -605,7 +527,7 @@ void Agent::Impl::flushAndExpire()
         if (app.role != Role::Primary)
             continue;
         QList<QPair<QByteArray, QString>> broken;
-        for (ReplicaLink &link : app.replicas) {
+        for (ReplicaLink &link : app.stream.links()) {
             if (t - link.lastHeardMs >= kReplicaSilenceMs) {
                 broken.append({link.identity, QStringLiteral("silent for %1 ms").arg(t - link.lastHeardMs)});
                 continue;
@@ -616,7 +538,8 @@ void Agent::Impl::flushAndExpire()
                     broken.append({link.identity, QStringLiteral("could not send the snapshot")});
                     continue;
                 }
-                clearBatch(link); // cold replicas take snapshots only; deltas below are keep-alives
+                replication::PrimaryStream::clearBatch(
+                    link); // cold replicas take snapshots only; deltas below are keep-alives
             }
             // Send queued deltas, or a keep-alive (no deltas, the current position) so the
             // replica knows the primary is there and a warm replica's position moves on.
@@ -666,12 +589,12 @@ void Agent::Impl::fence(AppInstance &app, const QString &reason, std::uint64_t n
 
 void Agent::Impl::dropLink(AppInstance &app, const QByteArray &identity, const QString &why)
 {
-    const auto it = app.replicas.find(identity);
-    if (it == app.replicas.end())
+    const ReplicaLink *link = app.stream.link(identity);
+    if (!link)
         return;
     if (!why.isEmpty())
-        qCInfo(lcReplication) << app.name << ": dropped replica" << it->agent << ":" << why;
-    app.replicas.erase(it);
+        qCInfo(lcReplication) << app.name << ": dropped replica" << link->agent << ":" << why;
+    app.stream.removeLink(identity);
 }
 
 } // namespace foresight
