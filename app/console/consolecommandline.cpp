@@ -228,9 +228,15 @@ Result<ConsoleCommandLine> parseConsoleCommandLine(const QStringList &arguments,
         commandLine.session.keyFile = parser.value(key);
         return commandLine;
     }
-    if (!parser.isSet(demo) && !parser.isSet(headless))
-        return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster); this build "
-                                    "has no window"));
+    if (!parser.isSet(demo) && !parser.isSet(headless)) {
+#ifdef FORESIGHT_WITH_WINDOW
+        // Of the options that keep a window build from its window, only --plain gets this far.
+        const QString why = QStringLiteral("--plain is the terminal view of either");
+#else
+        const QString why = QStringLiteral("this build has no window");
+#endif
+        return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster); ") + why);
+    }
     const bool ansi = !parser.isSet(plain) && isatty(STDOUT_FILENO);
 
     if (parser.isSet(headless) && !parser.isSet(demo)) {
