@@ -1,323 +1,55 @@
 // foresight: the operations console. Without a mode it opens the window on the cluster of the
 // console store (or of --cluster); --headless runs the same engine with a terminal view; --demo
 // runs a local cluster of real agents under a demo workload; --demo --scenario plays a training
-// scenario on it and scores the run.
+// scenario on it and scores the run. main() makes the application object the mode needs, reads
+// the command line (consolecommandline.h) and hands over to the mode's runner (consolerunner.h).
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
-#include <unistd.h>
-
 #include <memory>
 
-#include <QCommandLineParser>
 #include <QCoreApplication>
 #ifdef FORESIGHT_WITH_WINDOW
 #include <QApplication>
 
 #include "i18n/translations.h"
 #include "theme/theme.h"
-#include "windowdemo.h"
-#include "windowrunner.h"
 #endif
 
-#include "demorunner.h"
-#include "foresight/control/consolecontrol.h"
-#include "foresight/core/clock.h"
-#include "headlessrunner.h"
-#include "scenariodemo.h"
-#include "scenarioplay.h"
+#include "consolecommandline.h"
+#include "consolerunner.h"
 
 namespace {
 
-std::atomic<bool> g_stop{false};
-
-void onSignal(int)
+int usageError(const foresight::Error &error)
 {
-    g_stop.store(true);
-}
-
-[[maybe_unused]] bool hasArgument(int argc, char *argv[], const char *name)
-{
-    for (int i = 1; i < argc; ++i) {
-        if (QByteArray(argv[i]) == name)
-            return true;
-    }
-    return false;
-}
-
-// The window needs a QApplication, which needs a display: decided before parsing, from argv.
-// --headless never opens one; --demo does when there is a display (and not --plain), else it
-// shows the terminal view; a screenshot renders offscreen when there is no display.
-bool wantsWindow(int argc, char *argv[])
-{
-#ifdef FORESIGHT_WITH_WINDOW
-    for (const char *terminal : {"--headless", "--help", "-h", "--help-all", "--version", "-v", "--plain"}) {
-        if (hasArgument(argc, argv, terminal))
-            return false;
-    }
-    if (!hasArgument(argc, argv, "--demo")) { // --scenario alone is a usage error, said after parsing
-        for (int i = 1; i < argc; ++i) {
-            if (QByteArray(argv[i]).startsWith("--scenario"))
-                return false;
-        }
-    }
-    if (hasArgument(argc, argv, "--screenshot") && !haveDisplay())
-        qputenv("QT_QPA_PLATFORM", "offscreen");
-    return !hasArgument(argc, argv, "--demo") || haveDisplay();
-#else
-    Q_UNUSED(argc);
-    Q_UNUSED(argv);
-    return false;
-#endif
+    std::fprintf(stderr, "foresight: %s\n", qPrintable(error.message));
+    return 2;
 }
 
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    [[maybe_unused]] const bool window = wantsWindow(argc, argv); // used by window builds only
+    const auto window = chooseWindow(argc, argv);
+    if (!window)
+        return usageError(window.error());
 #ifdef FORESIGHT_WITH_WINDOW
-    if (window && !haveDisplay() && !hasArgument(argc, argv, "--demo")) {
-        std::fprintf(stderr,
-                     "foresight: no display for the window (DISPLAY is not set): run `foresight --headless` for the "
-                     "terminal view of the same engine, or `foresight --demo`\n");
-        return 2;
-    }
-    std::unique_ptr<QCoreApplication> app = window ? std::make_unique<QApplication>(argc, argv)
-                                                   : std::make_unique<QCoreApplication>(argc, argv);
+    std::unique_ptr<QCoreApplication> app = *window ? std::make_unique<QApplication>(argc, argv)
+                                                    : std::make_unique<QCoreApplication>(argc, argv);
 #else
     auto app = std::make_unique<QCoreApplication>(argc, argv);
 #endif
     QCoreApplication::setApplicationName(QStringLiteral("foresight"));
     QCoreApplication::setApplicationVersion(QStringLiteral(FORESIGHT_VERSION_STRING));
 #ifdef FORESIGHT_WITH_WINDOW
-    if (window) { // the window's language (FORESIGHT_LANG, else the system's) and theme, before any widget
+    if (*window) { // the window's language (FORESIGHT_LANG, else the system's) and theme, before any widget
         foresight::widgets::installTranslations();
         foresight::widgets::applyTheme(foresight::widgets::savedTheme());
     }
 #endif
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QStringLiteral("Foresight console.\n\n"
-                       "Without --headless or --demo it opens the console's window on the cluster of the console "
-                       "store (--cluster imports a configuration first; File > Open does the same later).\n\n"
-                       "--headless runs the engine on a real cluster: it watches every agent of the cluster "
-                       "configuration (--cluster imports one into the console store), renews primaries' write "
-                       "leases, fails applications over when a primary dies, and shows agents, applications, "
-                       "failover candidates and the journal until Ctrl-C; `foresightctl cluster` commands drive it "
-                       "through its control API (--control).\n\n"
-                       "--demo starts a local cluster of four real foresight-agent processes on loopback and four "
-                       "applications of different kinds (shop: a web shop, arena: game state, prefs: user "
-                       "settings, audit: an event log), each with its primary on another agent and a hot, a warm "
-                       "and a cold replica on the other three, writing through the SDK (--writers and --rate "
-                       "drive shop). With a display (and in a build with the window) the console's window "
-                       "shows it, with the engine watching and failing over, and a Demo menu to kill and restart "
-                       "agents; without one (or with --headless or --plain) a terminal view shows roles, tiers, "
-                       "sequence numbers, lag and digests, and the engine's view, until Ctrl-C. The agents run on "
-                       "simulated hosts; `foresightctl cluster fault` injects faults into them (crash, freeze, "
-                       "degrade, partition, corrupt, ...) through the demo's control API (--control).\n\n"
-                       "--demo --scenario <file|name> plays a training scenario (docs/scenarios.md) on the demo "
-                       "cluster: its agents run on simulated hosts with fault injection, the engine watches and "
-                       "fails over, the scenario's faults fire at their times, and its duration ends the demo. The "
-                       "terminal view (or the window's Training panel) shows its time and events; at the end the "
-                       "score (objectives met or failed, what went well and badly) is printed, and written as JSON "
-                       "with --score-json. Ctrl-C cuts it short: what happened so far is scored and marked as cut "
-                       "short. <name> is a file, else a scenario shipped with the program: %1 (also by number, "
-                       "e.g. 01, or without it, e.g. primary-crash). A malformed scenario is refused before "
-                       "anything starts, naming its file and line, with exit code 2.\n\n"
-                       "--demo --time-scale N runs the demo's time N times as fast (agents, engine, faults and "
-                       "scenario alike: a scenario of 2 minutes plays in 30 s at 4), for training and rehearsals; "
-                       "network latency and the writers' pace stay real.")
-            .arg(shippedScenarios().join(QStringLiteral(", "))));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption headless(QStringLiteral("headless"),
-                                      QStringLiteral("Run the engine on a real cluster, without a window; with --demo, "
-                                                     "run the demo in the terminal view."));
-    const QCommandLineOption cluster(QStringLiteral("cluster"),
-                                     QStringLiteral(
-                                         "Import the cluster configuration <file> (JSON, docs/cluster-config.md) "
-                                         "into the console store before starting."),
-                                     QStringLiteral("file"));
-    const QCommandLineOption store(QStringLiteral("store"),
-                                   QStringLiteral("The console store (SQLite: configuration, journal, incidents); "
-                                                  "default %1.")
-                                       .arg(defaultStorePath()),
-                                   QStringLiteral("path"),
-                                   defaultStorePath());
-    const QCommandLineOption key(QStringLiteral("key"),
-                                 QStringLiteral("The console's CURVE key pair (foresightctl keygen); default %1.")
-                                     .arg(defaultKeyPath()),
-                                 QStringLiteral("file"),
-                                 defaultKeyPath());
-    const QCommandLineOption control(QStringLiteral("control"),
-                                     QStringLiteral("--headless: the control API's endpoint for foresightctl cluster "
-                                                    "commands: ipc://PATH (this user only) or tcp://HOST:PORT (CURVE, "
-                                                    "needs --control-allow); --demo: ipc://PATH only; default %1.")
-                                         .arg(foresight::defaultConsoleControlUrl()),
-                                     QStringLiteral("url"));
-    const QCommandLineOption controlAllow(QStringLiteral("control-allow"),
-                                          QStringLiteral("--headless with a tcp:// --control: the allowlist of "
-                                                         "operators' public keys (role admin; docs/protocol.md 4.3)."),
-                                          QStringLiteral("file"));
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Run the local demo cluster."));
-    const QCommandLineOption duration(QStringLiteral("duration"),
-                                      QStringLiteral("Stop after <seconds> (default: run until Ctrl-C)."),
-                                      QStringLiteral("seconds"),
-                                      QStringLiteral("0"));
-    const QCommandLineOption writers(QStringLiteral("writers"),
-                                     QStringLiteral("Writer threads of the demo's shop application (default 3)."),
-                                     QStringLiteral("n"),
-                                     QStringLiteral("3"));
-    const QCommandLineOption rate(QStringLiteral("rate"),
-                                  QStringLiteral("Writes per second per shop writer (default 50)."),
-                                  QStringLiteral("n"),
-                                  QStringLiteral("50"));
-    const QCommandLineOption insecure(QStringLiteral("insecure"), QStringLiteral("Run the demo agents without CURVE."));
-    const QCommandLineOption
-        workDir(QStringLiteral("work-dir"),
-                QStringLiteral("Keep the demo's keys, logs and data in <dir> instead of a temporary directory."),
-                QStringLiteral("dir"));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("--demo: once the demo application is healthy and writes flow, "
-                                                       "save the window as a PNG <file> and exit (renders offscreen "
-                                                       "without a display)."),
-                                        QStringLiteral("file"));
-    const QCommandLineOption scenario(QStringLiteral("scenario"),
-                                      QStringLiteral("--demo: play the training scenario <file|name> and score it "
-                                                     "(see above)."),
-                                      QStringLiteral("file|name"));
-    const QCommandLineOption scoreJson(QStringLiteral("score-json"),
-                                       QStringLiteral("--demo --scenario: also write the final score as one JSON "
-                                                      "object to <file>."),
-                                       QStringLiteral("file"));
-    const QCommandLineOption
-        timeScale(QStringLiteral("time-scale"),
-                  QStringLiteral("--demo, for simulations only: the cluster's clock (its agents', the engine's, the "
-                                 "scenario's) runs <N> times as fast as real time (1 to 100; default 1)."),
-                  QStringLiteral("N"),
-                  QStringLiteral("1"));
-    const QCommandLineOption
-        plain(QStringLiteral("plain"),
-              QStringLiteral(
-                  "Terminal view: print status blocks instead of redrawing the screen (default when stdout is not "
-                  "a terminal); with --demo, use the terminal view even when there is a display."));
-    parser.addOptions({headless,
-                       cluster,
-                       store,
-                       key,
-                       control,
-                       controlAllow,
-                       demo,
-                       duration,
-                       writers,
-                       rate,
-                       insecure,
-                       workDir,
-                       plain,
-                       screenshot,
-                       scenario,
-                       scoreJson,
-                       timeScale});
-    parser.process(*app);
-
-    const auto usage = [](const QString &message) {
-        std::fprintf(stderr, "foresight: %s (see foresight --help)\n", qPrintable(message));
-        return 2;
-    };
-    if (!parser.positionalArguments().isEmpty())
-        return usage(QStringLiteral("unexpected argument '%1'").arg(parser.positionalArguments().first()));
-    bool durationOk = false;
-    const int seconds = parser.value(duration).toInt(&durationOk);
-    if (!durationOk || seconds < 0)
-        return usage(QStringLiteral("--duration takes a whole number of seconds"));
-    if (parser.isSet(screenshot) && !(window && parser.isSet(demo)))
-        return usage(QStringLiteral("--screenshot goes with --demo (and a window build)"));
-    if (parser.isSet(scenario) && !parser.isSet(demo))
-        return usage(QStringLiteral("--scenario goes with --demo: foresight --demo --scenario <file|name>"));
-    if (parser.isSet(scoreJson) && !parser.isSet(scenario))
-        return usage(QStringLiteral("--score-json goes with --demo --scenario"));
-    if (parser.isSet(scenario) && parser.isSet(duration))
-        return usage(QStringLiteral("--duration does not go with --scenario: the scenario's duration ends the demo"));
-    if (parser.isSet(timeScale) && !parser.isSet(demo))
-        return usage(QStringLiteral("--time-scale goes with --demo (a real cluster runs in real time)"));
-    bool scaleOk = false;
-    const double scale = parser.value(timeScale).toDouble(&scaleOk);
-    if (!scaleOk || !foresight::ScaledClock::validateScale(scale))
-        return usage(
-            QStringLiteral("--time-scale takes a number from 1 to %1, e.g. 4").arg(foresight::ScaledClock::kMaxScale));
-#ifdef FORESIGHT_WITH_WINDOW
-    if (window && !parser.isSet(demo)) {
-        for (const QCommandLineOption *headlessOnly : {&control, &controlAllow, &duration}) {
-            if (parser.isSet(*headlessOnly))
-                return usage(QStringLiteral("--%1 goes with --headless").arg(headlessOnly->names().constFirst()));
-        }
-        SessionOptions options;
-        options.clusterFile = parser.value(cluster);
-        options.storePath = parser.value(store);
-        options.keyFile = parser.value(key);
-        return runWindow(options);
-    }
-#endif
-    if (!parser.isSet(demo) && !parser.isSet(headless))
-        return usage(QStringLiteral("choose --headless (a real cluster) or --demo (a local demo cluster); this build "
-                                    "has no window"));
-    const bool ansi = !parser.isSet(plain) && isatty(STDOUT_FILENO);
-    std::signal(SIGINT, onSignal);
-    std::signal(SIGTERM, onSignal);
-
-    if (parser.isSet(headless) && !parser.isSet(demo)) {
-        HeadlessOptions options;
-        options.session.clusterFile = parser.value(cluster);
-        options.session.storePath = parser.value(store);
-        options.session.keyFile = parser.value(key);
-        options.session.controlUrl = parser.value(control);
-        options.session.controlAllowFile = parser.value(controlAllow);
-        options.durationSeconds = seconds;
-        options.ansi = ansi;
-        return runHeadless(options, g_stop);
-    }
-    for (const QCommandLineOption *headlessOnly : {&cluster, &controlAllow}) {
-        if (parser.isSet(*headlessOnly))
-            return usage(QStringLiteral("--%1 goes with --headless").arg(headlessOnly->names().constFirst()));
-    }
-    if (parser.isSet(control) && !parser.value(control).startsWith(QLatin1String("ipc://")))
-        return usage(QStringLiteral("the demo's control API is local only: --control ipc://PATH"));
-
-    DemoOptions options;
-    bool ok2 = false, ok3 = false;
-    options.durationSeconds = seconds;
-    options.writers = parser.value(writers).toInt(&ok2);
-    options.writesPerSecond = parser.value(rate).toInt(&ok3);
-    if (!ok2 || options.writers < 1 || options.writers > 64)
-        return usage(QStringLiteral("--writers takes a number from 1 to 64"));
-    if (!ok3 || options.writesPerSecond < 1 || options.writesPerSecond > 100000)
-        return usage(QStringLiteral("--rate takes a number from 1 to 100000"));
-    options.curve = !parser.isSet(insecure);
-    options.workDir = parser.value(workDir);
-    options.controlUrl = parser.value(control);
-    options.ansi = ansi;
-    options.timeScale = scale;
-    if (parser.isSet(scenario)) {
-        // Refused before anything starts: the parser's "file:line: what" goes to stderr.
-        const auto choice = loadScenario(parser.value(scenario),
-                                         demoApp(),
-                                         foresight::LocalCluster::Options().agentNames);
-        if (!choice) {
-            std::fprintf(stderr, "foresight: %s\n", qPrintable(choice.error().message));
-            return 2;
-        }
-#ifdef FORESIGHT_WITH_WINDOW
-        if (window)
-            return runWindowDemo(options, parser.value(screenshot), g_stop, &*choice, parser.value(scoreJson));
-#endif
-        return runHeadlessScenario(options, *choice, parser.value(scoreJson), g_stop);
-    }
-#ifdef FORESIGHT_WITH_WINDOW
-    if (window)
-        return runWindowDemo(options, parser.value(screenshot), g_stop);
-#endif
-    return runHeadlessDemo(options, g_stop);
+    const auto commandLine = parseConsoleCommandLine(QCoreApplication::arguments(), *window);
+    if (!commandLine)
+        return usageError(commandLine.error());
+    return runConsole(*commandLine);
 }

@@ -1,0 +1,103 @@
+#include "benchmarks.h"
+
+#include <cstdio>
+
+#include <QStringList>
+
+#include "failoverbench.h"
+#ifdef FORESIGHT_BENCH_GUI
+#include "guibench.h"
+#endif
+#include "nabbench.h"
+#include "predictbench.h"
+#include "psebench.h"
+#include "replicationbench.h"
+#include "riskbench.h"
+#include "simnetbench.h"
+
+namespace foresight::bench {
+
+namespace {
+
+// A benchmark that reads no datasets, in the table's shape.
+template<int (*run)(const BenchOptions &)>
+int withoutDatasets(const BenchOptions &options, const QString &)
+{
+    return run(options);
+}
+
+const Benchmark kBenchmarks[] = {
+    {"replication",
+     "acknowledged hot-tier writes/s and ack latency p50/p99 vs Redis SET+WAIT, ZeroMQ and Unix socket "
+     "echoes, and the write path's floor on the same transports with no work",
+     &withoutDatasets<&runReplicationBench>},
+    {"failover",
+     "kill -9 of the primary under load: time to the first acknowledged write on the new primary and "
+     "acknowledged writes lost, vs Redis Sentinel",
+     &withoutDatasets<&runFailoverBench>},
+    {"nab",
+     "HealthBaseline's NAB scores (standard, low FP, low FN) vs Numenta HTM and ARTime; windowedGaussian "
+     "re-scored as a check",
+     &runNabBench},
+    {"predict-failure",
+     "the xgboost failure predictor on asd/ and smd/, leave one machine out, time-ordered: F1 with and "
+     "without point adjustment, lead time, vs a static threshold and HealthBaseline",
+     &runPredictFailureBench},
+    {"pse",
+     "the Predictive State Engine on application delta traces derived from NAB and SMD, held out in time "
+     "order: value and change-time MAE of xgboost and the online GRU vs last value and linear extrapolation, "
+     "the family picked per application, training time and forecast latency",
+     &runPseBench},
+    {"risk",
+     "the console's live failure prediction on 500 synthetic hosts at 1 sample/s: per-host sample cost with "
+     "the model vs without it, the share of a core that takes, and the time to train a model",
+     &withoutDatasets<&runRiskBench>},
+    {"simnet",
+     "the simulated network's forwarding (demo and training clusters): 64-byte round trip p50/p99 and bulk "
+     "throughput through a front on a latency-0 link vs direct loopback TCP, CPU per round trip and per MiB",
+     &withoutDatasets<&runSimnetBench>},
+#ifdef FORESIGHT_BENCH_GUI
+    {"gui",
+     "the console window offscreen under 500 hosts and 2,000 replicas at 10 Hz: snapshot to painted frame p50/p99 "
+     "and the memory the window adds",
+     &withoutDatasets<&runGuiBench>},
+#endif
+};
+
+} // namespace
+
+const Benchmark *findBenchmark(const QString &name)
+{
+    for (const Benchmark &benchmark : kBenchmarks) {
+        if (name == QLatin1String(benchmark.name))
+            return &benchmark;
+    }
+    return nullptr;
+}
+
+QString benchmarkList()
+{
+    auto row = [](const QString &name, const QString &summary) {
+        return QStringLiteral("  %1  %2\n").arg(name, -12).arg(summary);
+    };
+    QString text;
+    for (const Benchmark &benchmark : kBenchmarks)
+        text += row(QLatin1String(benchmark.name), QLatin1String(benchmark.summary));
+    return text + row(QStringLiteral("list"), QStringLiteral("print the benchmark names"));
+}
+
+QString benchmarkNames()
+{
+    QStringList names;
+    for (const Benchmark &benchmark : kBenchmarks)
+        names << QLatin1String(benchmark.name);
+    return names.join(QStringLiteral(", "));
+}
+
+void printBenchmarkNames()
+{
+    for (const Benchmark &benchmark : kBenchmarks)
+        std::printf("%s\n", benchmark.name);
+}
+
+} // namespace foresight::bench
