@@ -27,6 +27,28 @@ GENERIC = {"create", "open", "start", "stop", "run", "parse", "load", "save", "n
            "fromFile", "size", "clear", "main", "operator"}
 
 
+def module_table():
+    """Each engine module's allowed modules (itself and everything below it), from modules.cmake."""
+    text = open(os.path.join(ROOT, "engine/modules.cmake")).read()
+    depends = {m: d.split() for m, d in re.findall(r"set\(FORESIGHT_MODULE_(\w+)_DEPENDS\s*([^)]*)\)", text)}
+    closure = {}
+    for module in depends:
+        seen, queue = {module}, list(depends[module])
+        while queue:
+            dep = queue.pop()
+            if dep not in seen:
+                seen.add(dep)
+                queue += depends.get(dep, [])
+        closure[module] = seen
+    return closure
+
+
+def module_of(path):
+    rel = os.path.relpath(path, ROOT)
+    m = re.match(r"engine/(?:src|include/foresight)/(\w+)/", rel)
+    return m.group(1) if m else None
+
+
 def files_of(module):
     out = []
     for base in (f"engine/include/foresight/{module}", f"engine/src/{module}"):
@@ -101,6 +123,8 @@ def rewrite_namespace(path, module):
 def qualify(path, module, names):
     text = open(path).read()
     alternatives = "|".join(sorted(names, key=len, reverse=True))
+    enumerator = re.compile(r"^\s*(?:" + alternatives + r")\s*(?:=[^,]*)?,?\s*$")
+    case = re.compile(r"\bcase\s+(?:" + alternatives + r")\s*:")
     bare = re.compile(r"(?<![\w:.>#])(?<!-> )(?<!\. )\b(" + alternatives + r")\b(?!\s*\.h\b)")
     full = re.compile(r"\bforesight::(" + alternatives + r")\b")
     forward = re.compile(r"^(\s*)(class|struct) (" + alternatives + r");\s*$", re.M)
@@ -116,7 +140,10 @@ def qualify(path, module, names):
         part = full.sub(lambda m: f"foresight::{module}::{m.group(1)}", part)
         lines = []
         for line in part.split("\n"):
-            if line.lstrip().startswith(("#include", "#pragma")) or f"namespace {module} {{" in line:
+            # Enumerators that share a type's name (EventsModel::Agent) are declared and used
+            # bare; the compiler names any other use that needed no qualification.
+            if (line.lstrip().startswith(("#include", "#pragma")) or f"namespace {module} {{" in line
+                    or enumerator.match(line) or case.search(line)):
                 lines.append(line)
                 continue
             lines.append(bare.sub(lambda m: f"{module}::{m.group(1)}", line))
@@ -126,6 +153,13 @@ def qualify(path, module, names):
         open(path, "w").write(new)
         return True
     return False
+
+
+TABLE = module_table()
+# Text a move must change by hand in a module's own files (none at present: forward declarations
+# of other modules' names are includes instead, since they would declare new, incomplete names
+# inside the module's namespace once it moves).
+FIXUPS = {}
 
 
 def main(argv):
@@ -141,7 +175,16 @@ def main(argv):
             continue
         for path in own:
             rewrite_namespace(path, module)
-        changed = [p for p in all_files() if p not in own and qualify(p, module, names)]
+        for path, old, new in FIXUPS.get(module, []):
+            full_path = os.path.join(ROOT, path)
+            text = open(full_path).read()
+            if old in text:
+                open(full_path, "w").write(text.replace(old, new))
+        # Only modules that may use this one can mean its names; elsewhere a match is another
+        # thing of the same name (protocol's MessageType::Heartbeat is not monitor's Heartbeat).
+        users = [p for p in all_files() if p not in own
+                 and (module_of(p) is None or module in TABLE.get(module_of(p), set()))]
+        changed = [p for p in users if qualify(p, module, names)]
         print(f"  qualified in {len(changed)} files")
 
 

@@ -13,13 +13,11 @@
 #include "foresight/control/controlclient.h"
 #include "foresight/core/clock.h"
 #include "foresight/sdk/client.h"
+#include "foresight/sim/simulatednetwork.h"
 #include "foresight/vocabulary/appconfig.h"
 
 namespace foresight {
 
-namespace sim {
-class SimulatedNetwork;
-}
 
 // A cluster of real foresight-agent processes on loopback, with generated CURVE keys and an
 // allowlist: the README's demo, the integration tests and the benchmarks run on it.

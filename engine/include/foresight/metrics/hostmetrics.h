@@ -7,11 +7,11 @@
 #include <QString>
 #include <QStringList>
 
+#include "foresight/core/clock.h"
 #include "foresight/core/result.h"
 
 namespace foresight {
 
-class Clock;
 
 // One reading of a host's health, taken on the agent's host from /proc and carried in heartbeats.
 // Rates and CPU fractions cover the interval since the reader's previous successful sample; in the
