@@ -160,6 +160,78 @@ private Q_SLOTS:
         }
     }
 
+    // docs/cluster-config.md: an automatic failover of a primary starts when its failover score
+    // reaches score-threshold. A silent primary's heartbeat term is 1; whether that alone is
+    // enough is the weights' and the threshold's to say.
+    void scoreDecides_data()
+    {
+        QTest::addColumn<double>("heartbeat"); // the weights
+        QTest::addColumn<double>("divergence");
+        QTest::addColumn<double>("integrity");
+        QTest::addColumn<double>("risk");
+        QTest::addColumn<double>("threshold");
+        QTest::addColumn<bool>("silent"); // the investigation found the primary silent
+        QTest::addColumn<double>("primaryDivergence");
+        QTest::addColumn<GateOutcome>("outcome");
+        QTest::newRow("defaults: silence alone reaches 0.55")
+            << 0.6 << 0.2 << 0.2 << 0.1 << 0.5 << true << 0.0 << GateOutcome::Proceed;
+        QTest::newRow("defaults: a primary that answers, fully divergent")
+            << 0.6 << 0.2 << 0.2 << 0.1 << 0.5 << false << 1.0 << GateOutcome::Block;
+        QTest::newRow("silence exactly at the threshold")
+            << 0.5 << 0.0 << 0.5 << 0.0 << 0.5 << true << 0.0 << GateOutcome::Proceed;
+        QTest::newRow("silence alone below the threshold")
+            << 0.4 << 0.4 << 0.2 << 0.0 << 0.5 << true << 0.0 << GateOutcome::Block;
+        QTest::newRow("silence corroborated by divergence")
+            << 0.4 << 0.4 << 0.2 << 0.0 << 0.5 << true << 0.5 << GateOutcome::Proceed;
+        QTest::newRow("a threshold silence cannot reach")
+            << 0.6 << 0.2 << 0.2 << 0.1 << 0.9 << true << 0.0 << GateOutcome::Block;
+    }
+
+    void scoreDecides()
+    {
+        QFETCH(double, heartbeat);
+        QFETCH(double, divergence);
+        QFETCH(double, integrity);
+        QFETCH(double, risk);
+        QFETCH(double, threshold);
+        QFETCH(bool, silent);
+        QFETCH(double, primaryDivergence);
+        QFETCH(GateOutcome, outcome);
+        FailoverSettings settings;
+        settings.weightHeartbeat = heartbeat;
+        settings.weightDivergence = divergence;
+        settings.weightIntegrity = integrity;
+        settings.weightRisk = risk;
+        settings.scoreThreshold = threshold;
+        GateFacts facts = silentPrimary(settings);
+        facts.score = failoverScore(settings, silent ? settings.phiThreshold : 0, primaryDivergence, false, 0);
+        const Gate gate = failoverGate(settings, facts);
+        QCOMPARE(gate.outcome, outcome);
+        if (outcome == GateOutcome::Block) {
+            QVERIFY2(gate.reason.contains(QStringLiteral("does not reach failover.score-threshold")),
+                     qPrintable(gate.reason));
+            QCOMPARE(gate.untilWallMs, 0);
+        }
+        // Neither the score nor its threshold binds an operator, nor a cluster with no primary.
+        for (FailoverTrigger unscored : {FailoverTrigger::Operator, FailoverTrigger::NoPrimary}) {
+            facts.trigger = unscored;
+            QCOMPARE(failoverGate(settings, facts).outcome, GateOutcome::Proceed);
+        }
+    }
+
+    void theScoreComesFirst()
+    {
+        // Below the threshold, the score is the reason shown, even when anti-flapping would block.
+        FailoverSettings settings;
+        settings.weightHeartbeat = 0.1;
+        GateFacts facts = silentPrimary(settings);
+        facts.lastFailoverWallMs = facts.wallNowMs - 1000;
+        facts.lastFailoverAcknowledged = false;
+        const Gate gate = failoverGate(settings, facts);
+        QCOMPARE(gate.outcome, GateOutcome::Block);
+        QVERIFY2(gate.reason.contains(QStringLiteral("score-threshold")), qPrintable(gate.reason));
+    }
+
     void acknowledgedOrOldFailoversDoNotBlock()
     {
         FailoverSettings settings;

@@ -85,6 +85,9 @@ struct AppRuntime
     // Detection.
     std::int64_t suspectSinceMs = 0;
     std::int64_t primaryLastHeardMs = 0;
+    // The investigation found the primary silent (nobody hears it): the failover score's
+    // heartbeat term is 1 until the primary is heard again or replaced.
+    bool primarySilent = false;
     QString investigationNote;
     // The primary's recent positions (seq → digest, critical digest), for integrity checks.
     std::map<std::uint64_t, std::pair<QString, QString>> primaryDigests;

@@ -56,6 +56,15 @@ QString triggerName(FailoverTrigger trigger)
 
 Gate failoverGate(const FailoverSettings &settings, const GateFacts &facts)
 {
+    // The score decides whether a failover of a known primary is warranted at all; the rules
+    // below only decide whether a warranted one may start now.
+    if (facts.trigger == FailoverTrigger::Score && !facts.score.failoverWarranted()) {
+        return {GateOutcome::Block,
+                QStringLiteral("the failover score does not reach failover.score-threshold: %1; promote by hand "
+                               "if the primary is really gone")
+                    .arg(facts.score.explain(settings)),
+                0};
+    }
     if (facts.trigger != FailoverTrigger::Operator) {
         if (!settings.autoFailover)
             return {GateOutcome::Block,

@@ -43,7 +43,7 @@ struct InvestigationFacts
 enum class InvestigationOutcome {
     Open,          // too early to tell: investigation-ms has not passed
     ConsoleCutOff, // a replica hears the primary after the console last did: no failover
-    PrimarySilent, // nobody hears it: the score's heartbeat term is 1 from here
+    PrimarySilent, // nobody hears it: the failover score's heartbeat term is 1 from here
 };
 
 struct InvestigationVerdict
@@ -94,10 +94,13 @@ struct Gate
     qint64 untilWallMs = 0;
 };
 
-// In this order, the first that applies wins: for an automatic failover of a known primary, the
-// score must reach score-threshold; automatic failover must be on; anti-flapping (a failover
-// within flap-window-ms that no operator acknowledged); a hook's standing veto; and for every
-// trigger, an eligible candidate.
+// In this order, the first that applies wins:
+//   1. an automatic failover of a known primary (trigger Score) needs its failover score to reach
+//      score-threshold; below it: Block, whatever else holds;
+//   2. automatic failover must be on (not for an operator's promote);
+//   3. anti-flapping: no failover within flap-window-ms of one no operator acknowledged (idem);
+//   4. a pre-failover hook's veto stands until the hook is asked again: KeepBlock (idem);
+//   5. the best-ranked candidate must be eligible (for every trigger).
 Gate failoverGate(const FailoverSettings &settings, const GateFacts &facts);
 
 } // namespace foresight::failover

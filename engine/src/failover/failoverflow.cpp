@@ -27,11 +27,12 @@ constexpr int kRestoreIntervalMs = 1000;
 
 FailoverScore ClusterEngine::Impl::score(const AppRuntime &app) const
 {
-    // The heartbeat term follows the detector's verdict as updateSuspicion() recorded it, not a
-    // fresh phi: evaluating phi again a moment later could count a primary as failed before its
-    // suspicion is investigated.
+    // The heartbeat term is the detector's verdict once the investigation has confirmed it (no
+    // replica hears the primary either), not a fresh phi: a suspicion still under investigation,
+    // or a console cut off from a primary its replicas hear, is no evidence of failure. So the
+    // score shown is the score that decides (docs/architecture.md, "How a failover flows").
     double phi = 0;
-    if (auto it = m_agents.find(app.primary); it != m_agents.end() && it->second.suspected)
+    if (auto it = m_agents.find(app.primary); it != m_agents.end() && it->second.suspected && app.primarySilent)
         phi = m_settings.phiThreshold;
     if (app.phase == AppPhase::AwaitingLease || app.phase == AppPhase::Promoting)
         phi = m_settings.phiThreshold;
@@ -131,8 +132,15 @@ void ClusterEngine::Impl::evaluate(AppRuntime &app)
             app.blockedUntilWallMs = 0;
             app.lastJournaledBlock.clear();
         }
+        app.primarySilent = false;
         if (const FailoverScore s = score(app); s.failoverWarranted()) {
-            decideFailover(app, QStringLiteral("failover score %1").arg(s.explain(m_settings)));
+            // Divergence, integrity and risk alone reach the threshold only under weights an
+            // operator chose for that; with the defaults they cannot (docs/cluster-config.md).
+            decideFailover(app,
+                           QStringLiteral("primary %1 answers, but its failover score %2 reaches the threshold %3")
+                               .arg(app.primary)
+                               .arg(s.score, 0, 'f', 2)
+                               .arg(s.threshold, 0, 'f', 2));
             return;
         }
         if (now() - app.lastRestoreAttemptMs >= kRestoreIntervalMs) {
@@ -315,6 +323,7 @@ void ClusterEngine::Impl::investigate(AppRuntime &app)
             {name, agent.last->receivedMs, upstream.value(QStringLiteral("heard-ms-ago")).toInteger(-1)});
     }
     const failover::InvestigationVerdict verdict = failover::investigatePrimary(m_settings, facts);
+    app.primarySilent = verdict.outcome == failover::InvestigationOutcome::PrimarySilent;
     switch (verdict.outcome) {
     case failover::InvestigationOutcome::Open:
         return;
@@ -388,12 +397,18 @@ void ClusterEngine::Impl::decideFailover(AppRuntime &app, const QString &why)
     app.incident = incident;
     app.incidentId = 0;
     saveIncident(app);
-    const FailoverScore s = score(app);
+    // The score that decided (for the other triggers: the score at that moment, for the record).
+    const QString scored = facts.trigger == failover::FailoverTrigger::Score
+                               ? QStringLiteral("failover score reached: %1")
+                               : QStringLiteral("not decided by the score (%1)");
     journal(QStringLiteral("decision"),
             app.config.name,
             app.primary,
-            QStringLiteral("failover decided: %1; score %2").arg(why, s.explain(m_settings)),
-            QJsonObject{{QStringLiteral("incident"), app.incidentId}, {QStringLiteral("score"), s.score}},
+            QStringLiteral("failover decided: %1; %2").arg(why, scored.arg(facts.score.explain(m_settings))),
+            QJsonObject{{QStringLiteral("incident"), app.incidentId},
+                        {QStringLiteral("decided-by"), failover::triggerName(facts.trigger)},
+                        {QStringLiteral("score"), facts.score.score},
+                        {QStringLiteral("threshold"), facts.score.threshold}},
             app.manual ? app.manualActor : QStringLiteral("engine"));
 }
 

@@ -171,6 +171,7 @@ void ClusterEngine::Impl::onPromoted(AppRuntime &app, const QString &agent, cons
     app.primaryIntegrityFailed = false;
     app.primaryDivergence = 0;
     app.suspectSinceMs = 0;
+    app.primarySilent = false;
     app.primaryLastHeardMs = now();
     app.lastFailoverWallMs = wallNow();
     app.lastFailoverAcknowledged = app.manual; // an operator's promotion needs no acknowledgement
