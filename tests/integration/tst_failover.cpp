@@ -1,6 +1,7 @@
 // The failover engine against real agent processes over CURVE on loopback: deploy, lease
-// renewal, kill -9 and SIGSTOP of the primary, a console cut off from a healthy primary,
-// anti-flapping, maintenance and never-promote exclusion, hook veto, operator promotions.
+// renewal, kill -9 and SIGSTOP of the primary, a console cut off from a healthy primary, the
+// failover score deciding for a silent primary, anti-flapping, maintenance and never-promote
+// exclusion, hook veto, operator promotions.
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -329,6 +330,55 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!primaryOf(*m_engine).isEmpty() && primaryOf(*m_engine) != QStringLiteral("bravo"),
                                  kTimeoutMs);
         QVERIFY(journalHas(QStringLiteral("operator"), QStringLiteral("acknowledged")));
+    }
+
+    // docs/cluster-config.md: an automatic failover starts when the weighted failover score
+    // reaches score-threshold, a silent primary's included. Divergence and risk weigh nothing
+    // here and integrity never fails, so the score of a killed primary is its heartbeat term.
+    void failoverScoreDecidesForASilentPrimary_data()
+    {
+        QTest::addColumn<double>("heartbeatWeight"); // integrity weighs the rest of 1
+        QTest::addColumn<bool>("failsOver");
+        QTest::newRow("silence scores 0.40 < 0.50: no automatic failover") << 0.4 << false;
+        QTest::newRow("silence scores 0.50 = 0.50: failover") << 0.5 << true;
+    }
+
+    void failoverScoreDecidesForASilentPrimary()
+    {
+        QFETCH(double, heartbeatWeight);
+        QFETCH(bool, failsOver);
+        startDeployed([&](ClusterConfig &config) {
+            config.failover.weightHeartbeat = heartbeatWeight;
+            config.failover.weightDivergence = 0;
+            config.failover.weightIntegrity = 1.0 - heartbeatWeight;
+            config.failover.weightRisk = 0;
+            config.failover.scoreThreshold = 0.5;
+        });
+        m_cluster->agent(0).kill();
+        if (failsOver) {
+            QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("bravo"), kTimeoutMs);
+            QVERIFY(journalHas(QStringLiteral("decision"), QStringLiteral("failover score reached: 0.50")));
+            return;
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Blocked, kTimeoutMs);
+        const AppView blocked = *appOf(m_engine->snapshot());
+        QVERIFY2(blocked.reason.contains(QStringLiteral("does not reach failover.score-threshold")),
+                 qPrintable(blocked.reason));
+        // The status shows the score that decided: silence counted, and below the threshold.
+        QCOMPARE(blocked.score.heartbeat, 1.0);
+        QVERIFY(!blocked.score.failoverWarranted());
+        QVERIFY(journalHas(QStringLiteral("decision"), QStringLiteral("not failing over: the failover score")));
+        // Long past the lease: still alpha's, bravo still a replica.
+        QTRY_VERIFY_WITH_TIMEOUT(m_engine->snapshot()->agent(QStringLiteral("alpha"))->heardMsAgo > 2000, kTimeoutMs);
+        QCOMPARE(phaseOf(*m_engine), AppPhase::Blocked);
+        QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
+        QCOMPARE(textOf(*m_cluster, 1, QStringLiteral("role")), QStringLiteral("replica"));
+
+        // An operator's promote is not scored.
+        auto done = m_engine->promote(PromoteRequest{kTestApp, {}, false, false, QStringLiteral("tester")}).get();
+        QVERIFY2(done, qPrintable(done ? QString() : done.error().toString()));
+        QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("bravo"), kTimeoutMs);
+        QVERIFY(journalHas(QStringLiteral("decision"), QStringLiteral("not decided by the score")));
     }
 
     void maintenanceAndNeverPromoteAreExcluded()

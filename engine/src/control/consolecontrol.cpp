@@ -1,6 +1,10 @@
 // The console's control API: a ROUTER socket on its own thread in front of the ClusterEngine.
-// Commands go to the engine's thread-safe API; their futures are kept and polled by the loop,
-// so a switchover that takes seconds holds up nobody's status request.
+// This file is the socket side: binding, the poll loop, the envelope checks (frames, size, who
+// may ask) and routing each request to its handler. Commands go to the engine's thread-safe API;
+// their futures are kept and polled by the loop, so a switchover that takes seconds holds up
+// nobody's status request. What a request means (its checks, the engine call, the audit entry
+// and the reply body) is controlrequests.h; journal paging is journalpager.h; the ipc:// socket
+// file is ipcsocketpath.h.
 
 #include "foresight/control/consolecontrol.h"
 
@@ -9,9 +13,6 @@
 #include <chrono>
 #include <cstring>
 #include <future>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -20,12 +21,14 @@
 
 #include <QCborArray>
 #include <QDateTime>
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
+#include "control/controlrequests.h"
+#include "control/ipcsocketpath.h"
+#include "control/journalpager.h"
 #include "control/snapshotcbor.h"
 #include "foresight/failover/clusterengine.h"
 #include "foresight/report/incidentreport.h"
@@ -43,12 +46,6 @@ namespace {
 
 constexpr int kDefaultJournalLimit = 100;
 constexpr int kDefaultIncidentLimit = 20;
-constexpr int kMaxLimit = 1000;
-// A journal request scans at most this many entries for matches of its `app` filter; the reply's
-// next-after-id says where the scan stopped.
-constexpr int kMaxJournalScan = 200'000;
-// A switchover's at-ms this far in the past is taken as a mistake, not as "now".
-constexpr qint64 kPastToleranceMs = 60'000;
 // libzmq drops frames above this multiple of maxRequestBytes; between the two, an error reply.
 constexpr qsizetype kTransportFactor = 16;
 
@@ -58,63 +55,13 @@ struct Route
     qint64 id = -1;
 };
 
-// A command the engine is still working on.
+// A command the engine (or a demo's fault handler) is still working on.
 struct Pending
 {
     Route route;
-    QString what; // "promote shop to bravo (dry run)", for the audit trail
-    QString app;  // journal fields
-    QString agent;
-    QString actor;
-    bool dryRun = false;
+    control::Command command;
     std::future<Result<OperatorOutcome>> future;
-    // The journal kind under which a success is recorded here; empty when the engine journals
-    // the command itself.
-    QString journalKind = {};
 };
-
-qint64 wallNow()
-{
-    return QDateTime::currentMSecsSinceEpoch();
-}
-
-QString wallTime(qint64 wallMs)
-{
-    return QDateTime::fromMSecsSinceEpoch(wallMs).toUTC().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss 'UTC'"));
-}
-
-// Whether something already accepts connections on a unix socket path: another console.
-// (libzmq unlinks the path before binding, which would silently take the endpoint over.)
-Result<bool> liveListenerAt(const QString &path)
-{
-    const QByteArray native = QFile::encodeName(path);
-    struct stat info
-    {};
-    if (::lstat(native.constData(), &info) != 0)
-        return false;
-    if (!S_ISSOCK(info.st_mode))
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1 exists and is not a socket; choose another control endpoint").arg(path));
-    sockaddr_un address{};
-    address.sun_family = AF_UNIX;
-    if (std::size_t(native.size()) >= sizeof address.sun_path)
-        return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("the socket path %1 is longer than %2 bytes")
-                        .arg(path)
-                        .arg(sizeof address.sun_path - 1));
-    std::memcpy(address.sun_path, native.constData(), std::size_t(native.size()));
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    const bool live = ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
-    ::close(fd);
-    return live;
-}
-
-QString describeBool(bool on)
-{
-    return on ? QStringLiteral("on") : QStringLiteral("off");
-}
 
 } // namespace
 
@@ -193,10 +140,8 @@ private:
         if (!m_ipcPath.isEmpty()) {
             // Only the console's user may connect. The filter closes the moment between the bind
             // and the chmod; the mode is what a person inspecting the file sees.
-            if (::chmod(QFile::encodeName(m_ipcPath).constData(), S_IRUSR | S_IWUSR) != 0)
-                return fail(ErrorCode::IoError,
-                            QStringLiteral("cannot make %1 private (mode 0600): %2")
-                                .arg(m_ipcPath, QString::fromLocal8Bit(std::strerror(errno))));
+            if (auto ok = control::makeSocketPrivate(m_ipcPath); !ok)
+                return ok;
         }
         qCInfo(lcControl).noquote() << "console control API on" << m_endpoint;
         return {};
@@ -206,19 +151,8 @@ private:
 
     Status prepareIpcPath(const QString &path)
     {
-        if (path.isEmpty())
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("the control endpoint ipc:// names no path"));
-        if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-            return fail(ErrorCode::IoError,
-                        QStringLiteral("cannot create the directory of the control socket %1").arg(path));
-        auto live = liveListenerAt(path);
-        if (!live)
-            return std::unexpected(live.error());
-        if (*live)
-            return fail(ErrorCode::Network,
-                        QStringLiteral("another console already listens on ipc://%1; stop it or give this one "
-                                       "another --control endpoint")
-                            .arg(path));
+        if (auto ok = control::claimSocketPath(path); !ok)
+            return ok;
         // Otherwise any file there was left by a console that died; libzmq replaces it.
         // Deprecated in libzmq but implemented on Linux (SO_PEERCRED): peers of other uids are
         // disconnected at accept.
@@ -295,29 +229,10 @@ private:
         reply(route, Message{type, body});
     }
 
-    static qint64 readableId(const QByteArray &body)
+    void audit(const JournalEntry &entry)
     {
-        const QCborValue value = QCborValue::fromCbor(body);
-        const QCborValue id = value.isMap() ? value.toMap().value(QStringLiteral("id")) : QCborValue();
-        return id.isInteger() && id.toInteger() >= 0 ? id.toInteger() : -1;
-    }
-
-    void audit(const QString &app,
-               const QString &agent,
-               const QString &actor,
-               const QString &text,
-               QJsonObject details,
-               const QString &kind = QStringLiteral("operator"))
-    {
-        JournalEntry entry;
-        entry.kind = kind;
-        entry.app = app;
-        entry.agent = agent;
-        entry.actor = actor;
-        entry.message = text;
-        entry.details = std::move(details);
         if (auto id = m_store->appendJournal(entry); !id)
-            qCWarning(lcControl).noquote() << "cannot audit" << text << ":" << id.error().toString();
+            qCWarning(lcControl).noquote() << "cannot audit" << entry.message << ":" << id.error().toString();
     }
 
     void handle(transport::Incoming &in)
@@ -331,7 +246,7 @@ private:
             return;
         }
         if (in.bytes > m_options.maxRequestBytes) {
-            route.id = readableId(in.body);
+            route.id = control::readableId(in.body);
             replyError(route,
                        ErrorCode::InvalidArgument,
                        QStringLiteral("message of %1 bytes exceeds the console's limit of %2 bytes")
@@ -341,7 +256,7 @@ private:
         }
         auto decoded = protocol::decode(in.header, in.body);
         if (!decoded) {
-            route.id = readableId(in.body);
+            route.id = control::readableId(in.body);
             replyError(route, decoded.error().code, decoded.error().message);
             return;
         }
@@ -358,40 +273,29 @@ private:
                                          "the key of '%1' has the role '%2'; only the role admin may use the "
                                          "console's control API")
                                          .arg(actor, in.userId);
-                audit({},
-                      {},
-                      actor,
-                      QStringLiteral("refused %1: %2").arg(protocol::messageTypeName(message.type), text),
-                      {});
+                JournalEntry refused;
+                refused.kind = QStringLiteral("operator");
+                refused.actor = actor;
+                refused.message = QStringLiteral("refused %1: %2").arg(protocol::messageTypeName(message.type), text);
+                audit(refused);
                 replyError(route, ErrorCode::Unauthorized, text);
                 return;
             }
         }
 
+        if (control::isCommand(message.type)) {
+            command(route, message, actor);
+            return;
+        }
         switch (message.type) {
         case MessageType::ConsoleStatus:
             status(route, message.body);
-            return;
-        case MessageType::ConsolePromote:
-            promote(route, message.body, actor);
-            return;
-        case MessageType::ConsoleSwitchover:
-            switchover(route, message.body, actor);
-            return;
-        case MessageType::ConsoleMaintenance:
-            maintenance(route, message.body, actor);
-            return;
-        case MessageType::ConsoleAcknowledge:
-            acknowledge(route, message.body, actor);
             return;
         case MessageType::ConsoleJournal:
             journal(route, message.body);
             return;
         case MessageType::ConsoleIncidents:
             incidents(route, message.body);
-            return;
-        case MessageType::ConsoleFault:
-            fault(route, message.body, actor);
             return;
         case MessageType::ConsoleReport:
             incidentReport(route, message.body);
@@ -404,32 +308,9 @@ private:
         }
     }
 
-    // A name field the schema checked as text: present ones must not be empty.
-    static Result<QString> name(const QCborMap &body, const char *field, bool required)
-    {
-        const QCborValue value = body.value(QLatin1String(field));
-        if (value.isUndefined() && !required)
-            return QString();
-        const QString text = value.toString();
-        if (text.isEmpty())
-            return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' must not be empty").arg(QLatin1String(field)));
-        return text;
-    }
-
-    static Result<int> limit(const QCborMap &body, int defaultLimit)
-    {
-        const QCborValue value = body.value(QStringLiteral("limit"));
-        if (value.isUndefined())
-            return defaultLimit;
-        if (value.toInteger() < 1 || value.toInteger() > kMaxLimit)
-            return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("'limit' must be between 1 and %1, got %2").arg(kMaxLimit).arg(value.toInteger()));
-        return int(value.toInteger());
-    }
-
     void status(const Route &route, const QCborMap &body)
     {
-        auto app = name(body, "app", false);
+        auto app = control::nameField(body, "app", false);
         if (!app)
             return replyError(route, app.error().code, app.error().message);
         const auto snapshot = m_engine.snapshot();
@@ -455,115 +336,42 @@ private:
         return false;
     }
 
-    void promote(const Route &route, const QCborMap &body, const QString &actor)
+    void command(const Route &route, const Message &message, const QString &actor)
     {
-        auto app = name(body, "app", true);
-        if (!app)
-            return replyError(route, app.error().code, app.error().message);
-        auto agent = name(body, "agent", false);
-        if (!agent)
-            return replyError(route, agent.error().code, agent.error().message);
-        if (!admit(route))
-            return;
-        PromoteRequest request;
-        request.app = *app;
-        request.agent = *agent;
-        request.force = body.value(QStringLiteral("force")).toBool(false);
-        request.dryRun = body.value(QStringLiteral("dry-run")).toBool(false);
-        request.actor = actor;
-        const QString what = QStringLiteral("promote %1%2%3")
-                                 .arg(*app,
-                                      agent->isEmpty() ? QString() : QStringLiteral(" to %1").arg(*agent),
-                                      request.force ? QStringLiteral(" (forced)") : QString());
-        m_pending.push_back(Pending{route, what, *app, *agent, actor, request.dryRun, m_engine.promote(request)});
-    }
-
-    void switchover(const Route &route, const QCborMap &body, const QString &actor)
-    {
-        auto app = name(body, "app", true);
-        if (!app)
-            return replyError(route, app.error().code, app.error().message);
-        auto agent = name(body, "agent", false);
-        if (!agent)
-            return replyError(route, agent.error().code, agent.error().message);
-        SwitchoverRequest request;
-        request.app = *app;
-        request.agent = *agent;
-        request.dryRun = body.value(QStringLiteral("dry-run")).toBool(false);
-        request.atWallMs = body.value(QStringLiteral("at-ms")).toInteger(0);
-        request.actor = actor;
-        if (request.atWallMs > 0 && request.atWallMs < wallNow() - kPastToleranceMs)
-            return replyError(route,
-                              ErrorCode::InvalidArgument,
-                              QStringLiteral("'at-ms' %1 (%2) is in the past")
-                                  .arg(request.atWallMs)
-                                  .arg(wallTime(request.atWallMs)));
-        if (!admit(route))
-            return;
-        const QString what = QStringLiteral("switchover %1%2%3")
-                                 .arg(*app,
-                                      agent->isEmpty() ? QString() : QStringLiteral(" to %1").arg(*agent),
-                                      request.atWallMs > 0 ? QStringLiteral(" at %1").arg(wallTime(request.atWallMs))
-                                                           : QString());
-        m_pending.push_back(Pending{route, what, *app, *agent, actor, request.dryRun, m_engine.switchover(request)});
-    }
-
-    void maintenance(const Route &route, const QCborMap &body, const QString &actor)
-    {
-        auto agent = name(body, "agent", true);
-        if (!agent)
-            return replyError(route, agent.error().code, agent.error().message);
-        if (!admit(route))
-            return;
-        const bool on = body.value(QStringLiteral("on")).toBool();
-        m_pending.push_back(Pending{route,
-                                    QStringLiteral("maintenance %1 %2").arg(*agent, describeBool(on)),
-                                    {},
-                                    *agent,
-                                    actor,
-                                    false,
-                                    m_engine.setMaintenance(*agent, on, actor)});
-    }
-
-    void acknowledge(const Route &route, const QCborMap &body, const QString &actor)
-    {
-        auto app = name(body, "app", true);
-        if (!app)
-            return replyError(route, app.error().code, app.error().message);
-        if (!admit(route))
-            return;
-        m_pending.push_back(Pending{route,
-                                    QStringLiteral("acknowledge %1").arg(*app),
-                                    *app,
-                                    {},
-                                    actor,
-                                    false,
-                                    m_engine.acknowledge(*app, actor)});
-    }
-
-    void fault(const Route &route, const QCborMap &body, const QString &actor)
-    {
-        FaultRequest request;
-        request.fault = body.value(QStringLiteral("fault")).toString();
-        request.target = body.value(QStringLiteral("target")).toString();
-        request.peer = body.value(QStringLiteral("peer")).toString();
-        request.how = body.value(QStringLiteral("how")).toString();
-        request.forMs = body.value(QStringLiteral("for-ms")).toInteger(0);
-        request.actor = actor;
-        QStringList words{QStringLiteral("fault"), request.fault, request.target, request.peer, request.how};
-        words.removeAll(QString());
-        const QString what = words.join(QLatin1Char(' '));
-        if (!m_options.faults) {
+        auto command = control::parseCommand(message.type, message.body, actor, QDateTime::currentMSecsSinceEpoch());
+        if (!command)
+            return replyError(route, command.error().code, command.error().message);
+        if (std::holds_alternative<FaultRequest>(command->request) && !m_options.faults) {
             const QString text = QStringLiteral(
                 "this console watches a real cluster: faults can be injected only into a demo's simulated cluster "
                 "(foresight --demo)");
-            audit({}, request.target, actor, QStringLiteral("%1 refused: %2").arg(what, text), {});
+            JournalEntry refused;
+            refused.kind = QStringLiteral("operator");
+            refused.agent = command->agent;
+            refused.actor = actor;
+            refused.message = QStringLiteral("%1 refused: %2").arg(command->what, text);
+            audit(refused);
             return replyError(route, ErrorCode::InvalidArgument, text);
         }
         if (!admit(route))
             return;
-        m_pending.push_back(
-            Pending{route, what, {}, request.target, actor, false, m_options.faults(request), QStringLiteral("fault")});
+        auto future = start(*command);
+        m_pending.push_back(Pending{route, std::move(*command), std::move(future)});
+    }
+
+    // The engine call (or the demo's fault handler) a checked command becomes.
+    std::future<Result<OperatorOutcome>> start(const control::Command &command)
+    {
+        const auto &request = command.request;
+        if (const auto *promote = std::get_if<PromoteRequest>(&request))
+            return m_engine.promote(*promote);
+        if (const auto *switchover = std::get_if<SwitchoverRequest>(&request))
+            return m_engine.switchover(*switchover);
+        if (const auto *maintenance = std::get_if<control::MaintenanceRequest>(&request))
+            return m_engine.setMaintenance(maintenance->agent, maintenance->on, command.actor);
+        if (const auto *acknowledge = std::get_if<control::AcknowledgeRequest>(&request))
+            return m_engine.acknowledge(acknowledge->app, command.actor);
+        return m_options.faults(std::get<FaultRequest>(request));
     }
 
     void finishReady()
@@ -586,45 +394,25 @@ private:
 
     void answer(const Pending &pending, const Result<OperatorOutcome> &outcome)
     {
-        if (!outcome) {
-            // The engine journals what it does; what it refused is audited here.
-            audit(pending.app,
-                  pending.agent,
-                  pending.actor,
-                  QStringLiteral("%1%2 refused: %3")
-                      .arg(pending.what,
-                           pending.dryRun ? QStringLiteral(" (dry run)") : QString(),
-                           outcome.error().message),
-                  QJsonObject{{QStringLiteral("error-code"), errorCodeName(outcome.error().code)}});
-            replyError(pending.route, outcome.error().code, outcome.error().message);
-            return;
-        }
-        if (pending.dryRun)
-            audit(pending.app, pending.agent, pending.actor, outcome->summary, outcome->details);
-        else if (!pending.journalKind.isEmpty()) // with the agent a role resolved to, when the outcome names it
-            audit(pending.app,
-                  outcome->details.value(QStringLiteral("agent")).toString(pending.agent),
-                  pending.actor,
-                  outcome->summary,
-                  outcome->details,
-                  pending.journalKind);
-        replyOk(pending.route,
-                MessageType::Ok,
-                QCborMap{{QStringLiteral("summary"), outcome->summary},
-                         {QStringLiteral("details"), control::jsonToCbor(outcome->details)},
-                         {QStringLiteral("actor"), pending.actor}});
+        if (auto entry = control::auditEntry(pending.command, outcome))
+            audit(*entry);
+        if (!outcome)
+            return replyError(pending.route, outcome.error().code, outcome.error().message);
+        replyOk(pending.route, MessageType::Ok, control::outcomeReply(*outcome, pending.command.actor));
     }
 
     void journal(const Route &route, const QCborMap &body)
     {
-        auto app = name(body, "app", false);
+        auto app = control::nameField(body, "app", false);
         if (!app)
             return replyError(route, app.error().code, app.error().message);
-        auto count = limit(body, kDefaultJournalLimit);
+        auto count = control::limitField(body, kDefaultJournalLimit);
         if (!count)
             return replyError(route, count.error().code, count.error().message);
+        const control::JournalPager pager(*m_store);
         const QCborValue after = body.value(QStringLiteral("after-id"));
-        auto found = after.isUndefined() ? newestEntries(*app, *count) : entriesAfter(after.toInteger(), *app, *count);
+        auto found = after.isUndefined() ? pager.newest(journalHead(), *app, *count)
+                                         : pager.after(after.toInteger(), *app, *count);
         if (!found)
             return replyError(route, found.error().code, found.error().message);
         QCborArray entries;
@@ -635,84 +423,18 @@ private:
                 QCborMap{{QStringLiteral("entries"), entries}, {QStringLiteral("next-after-id"), found->nextAfterId}});
     }
 
-    struct JournalPage
+    qint64 journalHead() const
     {
-        QList<JournalEntry> entries;
-        qint64 nextAfterId = 0; // every entry up to this id was looked at
-    };
-
-    static bool matches(const JournalEntry &entry, const QString &app) { return app.isEmpty() || entry.app == app; }
-
-    // Entries after afterId, oldest first, at most limit.
-    Result<JournalPage> entriesAfter(qint64 afterId, const QString &app, int limit) const
-    {
-        JournalPage page;
-        page.nextAfterId = afterId;
-        for (int scanned = 0; scanned < kMaxJournalScan && page.entries.size() < limit;) {
-            auto batch = m_store->journal(page.nextAfterId, kMaxLimit);
-            if (!batch)
-                return std::unexpected(batch.error());
-            if (batch->isEmpty())
-                break;
-            for (const JournalEntry &entry : *batch) {
-                page.nextAfterId = entry.id;
-                ++scanned;
-                if (matches(entry, app) && page.entries.size() < limit)
-                    page.entries.append(entry);
-                if (page.entries.size() == limit)
-                    break;
-            }
-        }
-        return page;
-    }
-
-    // The newest limit entries, oldest first: a window back from the head, widened until it
-    // holds enough matches (ids are increasing and almost dense).
-    Result<JournalPage> newestEntries(const QString &app, int limit) const
-    {
-        qint64 head = 0;
-        if (const auto snapshot = m_engine.snapshot())
-            head = snapshot->journalHead;
-        while (true) { // the snapshot's head may be behind the store
-            auto newer = m_store->journal(head, kMaxLimit);
-            if (!newer)
-                return std::unexpected(newer.error());
-            if (newer->isEmpty())
-                break;
-            head = newer->last().id;
-        }
-        JournalPage page;
-        page.nextAfterId = head;
-        for (qint64 window = app.isEmpty() ? limit : 4 * qint64(limit);; window *= 4) {
-            const qint64 from = qMax<qint64>(0, head - window);
-            QList<JournalEntry> found;
-            for (qint64 after = from; after < head;) {
-                auto batch = m_store->journal(after, kMaxLimit);
-                if (!batch)
-                    return std::unexpected(batch.error());
-                if (batch->isEmpty())
-                    break;
-                for (const JournalEntry &entry : *batch) {
-                    if (entry.id > head)
-                        break;
-                    if (matches(entry, app))
-                        found.append(entry);
-                }
-                after = batch->last().id;
-            }
-            if (found.size() >= limit || from == 0 || window >= kMaxJournalScan) {
-                page.entries = found.mid(qMax<qsizetype>(0, found.size() - limit));
-                return page;
-            }
-        }
+        const auto snapshot = m_engine.snapshot();
+        return snapshot ? snapshot->journalHead : 0;
     }
 
     void incidents(const Route &route, const QCborMap &body)
     {
-        auto app = name(body, "app", false);
+        auto app = control::nameField(body, "app", false);
         if (!app)
             return replyError(route, app.error().code, app.error().message);
-        auto count = limit(body, kDefaultIncidentLimit);
+        auto count = control::limitField(body, kDefaultIncidentLimit);
         if (!count)
             return replyError(route, count.error().code, count.error().message);
         auto found = m_store->incidents(*app, *count);

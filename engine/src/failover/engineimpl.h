@@ -85,6 +85,9 @@ struct AppRuntime
     // Detection.
     std::int64_t suspectSinceMs = 0;
     std::int64_t primaryLastHeardMs = 0;
+    // The investigation found the primary silent (nobody hears it): the failover score's
+    // heartbeat term is 1 until the primary is heard again or replaced.
+    bool primarySilent = false;
     QString investigationNote;
     // The primary's recent positions (seq → digest, critical digest), for integrity checks.
     std::map<std::uint64_t, std::pair<QString, QString>> primaryDigests;
@@ -200,14 +203,18 @@ private:
     void recordHostSample(failover::AgentRuntime &agent, const Heartbeat &heartbeat, std::int64_t wall);
     void flushHostHistory(bool force);
 
-    // failoverflow.cpp: the per-application state machine.
+    // failoverflow.cpp: the per-application state machine; it asks failoverdecision.h's pure
+    // functions whether the investigation is over and whether a failover may start.
     void evaluate(failover::AppRuntime &app);
     void adoptOrDeploy(failover::AppRuntime &app);
     void grantLease(failover::AppRuntime &app, const failover::AgentRuntime &primary, const Heartbeat &heartbeat);
     void investigate(failover::AppRuntime &app);
     void decideFailover(failover::AppRuntime &app, const QString &why);
+    // promotion.cpp: a decided failover carried out, up to the new primary's first acknowledged write.
     void tryPromote(failover::AppRuntime &app);
     void onPromoted(failover::AppRuntime &app, const QString &agent, const QCborMap &reply);
+    void watchFirstAck(failover::AppRuntime &app);
+    // replicarepair.cpp: the replicas put back in line with the primary and the configured tiers.
     void repointReplicas(failover::AppRuntime &app);
     void restoreTiers(failover::AppRuntime &app);
     QString replicaToMoveUpToHot(const failover::AppRuntime &app) const;
@@ -221,7 +228,6 @@ private:
     void continueHotMove(failover::AppRuntime &app);
     void endHotMove(failover::AppRuntime &app, const QString &outcome, bool revert);
     Status sendRelease(const QString &agent, const QString &app, const QString &replica = {});
-    void watchFirstAck(failover::AppRuntime &app);
     void block(failover::AppRuntime &app, const QString &reason, qint64 untilWallMs = 0);
     QList<RankedCandidate> candidates(const failover::AppRuntime &app) const;
     FailoverScore score(const failover::AppRuntime &app) const;

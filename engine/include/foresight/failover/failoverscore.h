@@ -12,8 +12,16 @@ namespace foresight {
 // below it), divergence is the prediction engine's model divergence of the primary from its
 // replicas, integrity is 1 when the primary's digest disagrees with the majority of its hot
 // replicas at the same sequence number, risk is the predicted failure risk of the primary's host.
-// With the default weights only the heartbeat term can reach the threshold: the others make a
-// failover more certain, never start one against a primary that answers.
+//
+// The score decides: ClusterEngine starts an automatic failover of a primary when, and only when,
+// this score reaches the threshold (auto-failover, anti-flapping and an eligible candidate may
+// still hold it back). It passes phi at its threshold once its investigation has found the
+// primary silent (the console suspects it and no replica hears it either), and 0 before, so the
+// score it reports is the score that decides. With the default weights the heartbeat term alone
+// reaches the threshold (0.6 / 1.1 = 0.55 >= 0.5): a silent primary fails over; the other terms
+// together reach 0.45, so they make a failover more certain but never start one against a
+// primary that answers. Weights under which the heartbeat term alone stays below the threshold
+// make a silent primary wait for corroborating evidence, or for an operator's promote.
 struct FailoverScore
 {
     double heartbeat = 0;
