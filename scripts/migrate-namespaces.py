@@ -114,6 +114,8 @@ def rewrite_namespace(path, module):
     text = open(path).read()
     new = re.sub(r"^namespace foresight \{", f"namespace foresight::{module} {{", text, flags=re.M)
     new = re.sub(r"^\} // namespace foresight$", f"}} // namespace foresight::{module}", new, flags=re.M)
+    # A block of the module's own namespace inside it would now be foresight::M::M.
+    new = re.sub(rf"^namespace {module} \{{\n(.*?)^\}} // namespace {module}\n", r"\1", new, flags=re.M | re.S)
     if new != text:
         open(path, "w").write(new)
         return True
@@ -125,15 +127,13 @@ def qualify(path, module, names):
     alternatives = "|".join(sorted(names, key=len, reverse=True))
     enumerator = re.compile(r"^\s*(?:" + alternatives + r")\s*(?:=[^,]*)?,?\s*$")
     case = re.compile(r"\bcase\s+(?:" + alternatives + r")\s*:")
-    bare = re.compile(r"(?<![\w:.>#])(?<!-> )(?<!\. )\b(" + alternatives + r")\b(?!\s*\.h\b)")
+    bare = re.compile(r"(?<![\w:.>#])(?<!-> )(?<!\. )(?<!class )(?<!struct )(?<!enum )\b(" + alternatives
+                      + r")\b(?!\s*\.h\b)")
     full = re.compile(r"\bforesight::(" + alternatives + r")\b")
     forward = re.compile(r"^(\s*)(class|struct) (" + alternatives + r");\s*$", re.M)
     out = []
     for is_code, part in strip_code(text):
         if not is_code:
-            out.append(part)
-            continue
-        if part.lstrip().startswith("#include"):
             out.append(part)
             continue
         part = forward.sub(lambda m: f"{m.group(1)}namespace {module} {{ {m.group(2)} {m.group(3)}; }}", part)
@@ -153,6 +153,27 @@ def qualify(path, module, names):
         open(path, "w").write(new)
         return True
     return False
+
+
+def group_of(path):
+    """The files whose declarations a file sees as its own: its module's, or itself."""
+    module = module_of(path)
+    return files_of(module) if module else [path]
+
+
+_declared_cache = {}
+
+
+def declared_anywhere(paths):
+    key = tuple(sorted(paths))
+    if key not in _declared_cache:
+        names = set()
+        for path in paths:
+            code = "".join(p for is_code, p in strip_code(open(path).read()) if is_code)
+            names |= set(re.findall(r"\b(?:class|struct|enum class|enum)\s+(\w+)\s*(?:final\s*)?[:{\n]", code))
+            names |= set(re.findall(r"\busing\s+(\w+)\s*=", code))
+        _declared_cache[key] = names
+    return _declared_cache[key]
 
 
 TABLE = module_table()
@@ -184,7 +205,12 @@ def main(argv):
         # thing of the same name (protocol's MessageType::Heartbeat is not monitor's Heartbeat).
         users = [p for p in all_files() if p not in own
                  and (module_of(p) is None or module in TABLE.get(module_of(p), set()))]
-        changed = [p for p in users if qualify(p, module, names)]
+        changed = []
+        for path in users:
+            # A user that declares a type of the same name (a nested struct Incident) means its own.
+            own_names = declared_anywhere(group_of(path))
+            if qualify(path, module, names - own_names):
+                changed.append(path)
         print(f"  qualified in {len(changed)} files")
 
 
