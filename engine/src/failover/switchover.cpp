@@ -10,11 +10,11 @@
 namespace foresight {
 
 using failover::AppRuntime;
+using failover::kRequestTimeoutMs;
 using protocol::MessageType;
 
 namespace {
 constexpr int kCatchUpTimeoutMs = 5000;
-constexpr int kRequestTimeoutMs = 2000;
 
 QString wallTime(qint64 wallMs)
 {
