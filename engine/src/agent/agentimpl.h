@@ -24,6 +24,7 @@
 #include "foresight/metrics/hostmetrics.h"
 #include "foresight/protocol/message.h"
 #include "foresight/replication/primarystream.h"
+#include "foresight/replication/replicastream.h"
 #include "foresight/state/deltalog.h"
 #include "foresight/state/keyvaluestate.h"
 #include "foresight/storage/snapshotstore.h"
@@ -54,24 +55,18 @@ struct PendingWrite
     std::int64_t deadlineMs = 0;
 };
 
-// Replica side: the connection to this application's primary.
+// Replica side: the connection to this application's primary. The stream holds the protocol
+// state and decides; the socket stays here, on the agent's thread, with the rest of its I/O.
 struct Upstream
 {
+    explicit Upstream(int ackIntervalMs)
+        : stream(ackIntervalMs)
+    {}
+
     std::unique_ptr<zmq::socket_t> socket;
     QString url;
     QByteArray publicKey;
-    QString primaryAgent;
-    QString primarySdkUrl;
-    bool welcomed = false;
-    QString mode;
-    bool snapshotPending = false;     // welcomed in snapshot mode, snapshot not yet restored
-    std::optional<Snapshot> incoming; // a snapshot being received
-    QString incomingReason;
-    qsizetype incomingExpected = 0;
-    std::int64_t lastHeardMs = 0;
-    std::int64_t lastAckSentMs = 0;
-    std::int64_t lastHelloMs = -1'000'000;
-    bool ackDue = false;
+    replication::ReplicaStream stream;
 };
 
 // A value the Predictive State Engine predicted at promotion, for a key the gap probably changed:

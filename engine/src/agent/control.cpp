@@ -414,13 +414,14 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
         map.insert(QStringLiteral("pending-writes"), qint64(app.pending.size()));
     } else if (app.upstream) {
         const Upstream &up = *app.upstream;
+        const replication::ReplicaStream &stream = up.stream;
         map.insert(QStringLiteral("primary"),
                    QCborMap{{QStringLiteral("url"), up.url},
-                            {QStringLiteral("agent"), up.primaryAgent},
-                            {QStringLiteral("sdk"), up.primarySdkUrl},
-                            {QStringLiteral("connected"), up.welcomed && t - up.lastHeardMs < 3000},
-                            {QStringLiteral("heard-ms-ago"), qint64(t - up.lastHeardMs)},
-                            {QStringLiteral("catch-up"), up.mode}});
+                            {QStringLiteral("agent"), stream.primaryAgent()},
+                            {QStringLiteral("sdk"), stream.primarySdkUrl()},
+                            {QStringLiteral("connected"), stream.connected(t)},
+                            {QStringLiteral("heard-ms-ago"), qint64(t - stream.lastHeardMs())},
+                            {QStringLiteral("catch-up"), stream.mode()}});
     }
     addPredictionStatus(app, map);
     if (app.lastStored) {

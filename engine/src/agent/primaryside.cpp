@@ -75,8 +75,8 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequ
     if (app->role != Role::Primary) {
         QCborMap extra;
         extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
-        if (app->upstream && !app->upstream->primarySdkUrl.isEmpty())
-            extra.insert(QStringLiteral("primary-sdk"), app->upstream->primarySdkUrl);
+        if (app->upstream && !app->upstream->stream.primarySdkUrl().isEmpty())
+            extra.insert(QStringLiteral("primary-sdk"), app->upstream->stream.primarySdkUrl());
         replyError(route,
                    ErrorCode::NotPrimary,
                    QStringLiteral("agent '%1' holds a %2 replica of '%3', not its primary")
@@ -175,8 +175,8 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
     if (app->role != Role::Primary) {
         QCborMap extra;
         extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
-        if (app->upstream && !app->upstream->primarySdkUrl.isEmpty())
-            extra.insert(QStringLiteral("primary-sdk"), app->upstream->primarySdkUrl);
+        if (app->upstream && !app->upstream->stream.primarySdkUrl().isEmpty())
+            extra.insert(QStringLiteral("primary-sdk"), app->upstream->stream.primarySdkUrl());
         replyError(route,
                    ErrorCode::NotPrimary,
                    QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName),

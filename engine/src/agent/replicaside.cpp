@@ -1,8 +1,8 @@
 // The replica's half of replication: one DEALER socket per application to its primary, applying
 // the delta stream (hot, warm) or storing snapshots (cold), acknowledging positions and catching
-// up after restarts or gaps.
+// up after restarts or gaps. What each message and timer means is replication::ReplicaStream's
+// decision; here are the socket, the sends, the logs, the counters and the model.
 
-#include <QCborArray>
 #include <QDir>
 
 #include "agent/agentimpl.h"
@@ -16,13 +16,18 @@ using protocol::Message;
 using protocol::MessageType;
 
 namespace {
-constexpr int kHelloRetryMs = 500;
-constexpr int kPrimarySilenceMs = 3000;
+
+// What the replica's stream may change of the application, lent for one call.
+replication::ReplicaData replicaData(AppInstance &app)
+{
+    return {app.tier, app.epoch, app.state, app.log};
+}
+
 } // namespace
 
 Status Agent::Impl::connectUpstream(AppInstance &app, const QString &url, const QByteArray &publicKey)
 {
-    auto upstream = std::make_unique<Upstream>();
+    auto upstream = std::make_unique<Upstream>(m_options.replicaAckIntervalMs);
     upstream->url = url;
     upstream->publicKey = publicKey;
     try {
@@ -48,6 +53,7 @@ Status Agent::Impl::connectUpstream(AppInstance &app, const QString &url, const 
 void Agent::Impl::sendHello(AppInstance &app)
 {
     Upstream &up = *app.upstream;
+    // Who this replica is and what it holds: the agent's to say; the stream starts over.
     QCborMap body;
     body.insert(QStringLiteral("app"), app.name);
     body.insert(QStringLiteral("agent"), m_options.name);
@@ -61,26 +67,15 @@ void Agent::Impl::sendHello(AppInstance &app)
         body.insert(QStringLiteral("former-epoch"),
                     qint64(app.formerLog->epochAt(app.formerLog->lastSeq()).value_or(0)));
     }
-    up.welcomed = false;
-    up.snapshotPending = false;
-    up.incoming.reset();
-    up.lastHelloMs = now();
+    up.stream.helloSent(now());
     transport::send(*up.socket, {}, Message{MessageType::ReplicaHello, body});
 }
 
 void Agent::Impl::sendAck(AppInstance &app)
 {
     Upstream &up = *app.upstream;
-    // Until a snapshot catch-up is restored, our position is not the primary's history: send a
-    // keep-alive that acknowledges nothing (epoch 0, sequence 0).
-    QCborMap body;
-    body.insert(QStringLiteral("app"), app.name);
-    body.insert(QStringLiteral("epoch"), up.snapshotPending ? qint64(0) : qint64(app.epoch));
-    body.insert(QStringLiteral("seq"), up.snapshotPending ? qint64(0) : qint64(app.state.seq()));
-    body.insert(QStringLiteral("digest"), app.state.digest().toHex());
-    transport::send(*up.socket, {}, Message{MessageType::ReplicaAck, body});
-    up.lastAckSentMs = now();
-    up.ackDue = false;
+    transport::send(*up.socket, {}, Message{MessageType::ReplicaAck, up.stream.ackBody(app.name, app.epoch, app.state)});
+    up.stream.ackSent(now());
 }
 
 void Agent::Impl::drainUpstream(AppInstance &app)
@@ -91,7 +86,7 @@ void Agent::Impl::drainUpstream(AppInstance &app)
             break;
         // Deltas are nearly all the traffic: the common, well-formed case skips the generic decode.
         if (auto deltas = in->frameCount == 2 ? protocol::decodeDeltasFast(in->header, in->body) : std::nullopt) {
-            app.upstream->lastHeardMs = now();
+            app.upstream->stream.heard(now());
             handleDeltas(app, *deltas);
             continue;
         }
@@ -106,7 +101,7 @@ void Agent::Impl::drainUpstream(AppInstance &app)
         handleUpstream(app, *decoded);
     }
     // One cumulative acknowledgement per burst keeps hot writes fast without an ack per delta.
-    if (app.upstream && app.upstream->ackDue)
+    if (app.upstream && app.upstream->stream.ackDue())
         sendAck(app);
 }
 
@@ -120,133 +115,77 @@ void Agent::Impl::refuseStaleUpstream(AppInstance &app, const QString &text)
 
 void Agent::Impl::handleDeltas(AppInstance &app, const protocol::DeltasMessage &message)
 {
-    Upstream &up = *app.upstream;
-    if (!up.welcomed)
+    using Action = replication::DeltasOutcome::Action;
+    const replication::IncomingDeltas incoming{message.epoch,
+                                               message.upto,
+                                               message.deltas,
+                                               message.badDelta.has_value()};
+    const auto learnApplied = [&](const StateDelta &delta) { learn(app, delta); };
+    replication::ReplicaStream &stream = app.upstream->stream;
+    const replication::DeltasOutcome outcome = stream.handleDeltas(incoming, replicaData(app), learnApplied);
+    switch (outcome.action) {
+    case Action::Ignored:
+    case Action::KeepAlive:
+    case Action::Applied:
         return;
-    const std::uint64_t epoch = message.epoch;
-    if (epoch < app.epoch) {
-        refuseStaleUpstream(app,
-                            QStringLiteral("deltas of epoch %1 refused: this replica follows epoch %2")
-                                .arg(epoch)
-                                .arg(app.epoch));
+    case Action::RefuseStale:
+        refuseStaleUpstream(app, outcome.text);
         return;
-    }
-    app.epoch = epoch;
-    if (app.tier == Tier::Cold)
-        return; // a keep-alive: cold replicas change by snapshot only
-    for (const StateDelta &delta : message.deltas) {
-        if (delta.seq <= app.state.seq())
-            continue; // already applied (a resend after reconnect)
-        if (auto ok = app.state.apply(delta); !ok) {
-            qCWarning(lcReplication) << app.name << ": cannot apply delta, resynchronising:" << ok.error().message;
-            sendHello(app);
-            return;
-        }
-        if (app.tier == Tier::Hot)
-            app.log.append(delta);
-        learn(app, delta);
-    }
-    if (message.badDelta) {
+    case Action::ApplyFailed:
+        qCWarning(lcReplication) << app.name << ": cannot apply delta, resynchronising:" << outcome.text;
+        sendHello(app);
+        return;
+    case Action::Truncated:
         ++m_rejects.malformed;
         qCWarning(lcReplication) << app.name << ": bad delta from primary:" << message.badDelta->message;
         sendHello(app); // resynchronise rather than guess
         return;
-    }
-    const auto upto = message.upto;
-    if (app.tier == Tier::Warm && upto > app.state.seq())
-        (void) app.state.advanceTo(upto, qMax(app.state.epoch(), epoch));
-    if (app.tier == Tier::Hot && upto > app.state.seq()) {
+    case Action::Gap:
         // The primary is ahead of what reached us: a delta was lost (reconnect). Catch up.
         sendHello(app);
         return;
     }
-    up.ackDue = true;
 }
 
 void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
 {
+    using Step = replication::ReplicaStream::SnapshotStep;
     Upstream &up = *app.upstream;
-    up.lastHeardMs = now();
-    const auto epochOf = [&](const Message &m) {
-        return std::uint64_t(m.body.value(QStringLiteral("epoch")).toInteger());
-    };
+    replication::ReplicaStream &stream = up.stream;
+    stream.heard(now());
 
     switch (message.type) {
-    case MessageType::ReplicaWelcome: {
-        const std::uint64_t epoch = epochOf(message);
-        if (epoch < app.epoch) {
-            refuseStaleUpstream(app,
-                                QStringLiteral("replica '%1' follows epoch %2; primary at epoch %3 is stale")
-                                    .arg(m_options.name)
-                                    .arg(app.epoch)
-                                    .arg(epoch));
+    case MessageType::ReplicaWelcome:
+        if (const auto refusal = stream.handleWelcome(message.body, m_options.name, replicaData(app))) {
+            refuseStaleUpstream(app, *refusal);
             return;
         }
-        app.epoch = epoch;
-        up.welcomed = true;
-        up.mode = message.body.value(QStringLiteral("mode")).toString();
-        up.snapshotPending = up.mode == QLatin1String("snapshot");
-        up.primaryAgent = message.body.value(QStringLiteral("agent")).toString();
-        up.primarySdkUrl = message.body.value(QStringLiteral("sdk")).toString();
-        QStringList critical;
-        for (const QCborValue &v : message.body.value(QStringLiteral("critical")).toArray())
-            critical.append(v.toString());
-        if (critical != app.state.criticalPatterns())
-            (void) app.state.setCriticalPatterns(critical);
         ++app.counters.catchUps;
-        up.ackDue = true;
-        qCInfo(lcReplication) << app.name << ": following" << up.primaryAgent << "epoch" << epoch << "catching up by"
-                              << up.mode;
+        qCInfo(lcReplication) << app.name << ": following" << stream.primaryAgent() << "epoch" << app.epoch
+                              << "catching up by" << stream.mode();
         return;
-    }
     case MessageType::Deltas:
         handleDeltas(app, protocol::deltasMessageFrom(message));
         return;
-    case MessageType::SnapshotBegin: {
-        // Like deltas: only from the primary that welcomed us (the welcome checked its epoch).
-        // The snapshot's epoch is its seq-epoch, which is lower than the primary's epoch until a
-        // newly promoted primary makes its first change, so it is not compared with ours.
-        if (!up.welcomed)
-            return;
-        Snapshot snapshot;
-        snapshot.app = app.name;
-        snapshot.epoch = epochOf(message);
-        snapshot.seq = std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger());
-        snapshot.takenAtMs = m_clock.wallMs();
-        if (!StateDigest::fromHex(message.body.value(QStringLiteral("digest")).toString(), &snapshot.digest)) {
+    case MessageType::SnapshotBegin:
+        if (stream.beginSnapshot(message.body, app.name, m_clock.wallMs()) == Step::Malformed)
             ++m_rejects.malformed;
-            return;
-        }
-        up.incomingExpected = message.body.value(QStringLiteral("entries")).toInteger();
-        up.incomingReason = message.body.value(QStringLiteral("reason")).toString();
-        up.incoming = std::move(snapshot);
         return;
-    }
-    case MessageType::SnapshotChunk: {
-        if (!up.incoming || std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()) != up.incoming->seq)
-            return;
-        auto entries = protocol::entriesFromCbor(message.body.value(QStringLiteral("entries")));
-        if (!entries || up.incoming->entries.size() + entries->size() > up.incomingExpected) {
+    case MessageType::SnapshotChunk:
+        if (stream.addSnapshotChunk(message.body) == Step::Rejected) {
             ++m_rejects.malformed;
-            up.incoming.reset();
             sendHello(app);
-            return;
         }
-        up.incoming->entries.append(*entries);
         return;
-    }
     case MessageType::SnapshotEnd: {
-        if (!up.incoming || std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()) != up.incoming->seq)
+        std::optional<Snapshot> snapshot = stream.endSnapshot(message.body, app.epoch);
+        if (!snapshot)
             return;
-        Snapshot snapshot = std::move(*up.incoming);
-        up.incoming.reset();
-        if (snapshot.epoch > app.epoch)
-            app.epoch = snapshot.epoch;
         // A cold replica's model learns from what changed since its last snapshot; any other
         // replica's history no longer leads to the restored state, and its model starts over.
-        const std::optional<QList<StateDelta>> changes = app.tier == Tier::Cold ? changesSince(app, snapshot)
+        const std::optional<QList<StateDelta>> changes = app.tier == Tier::Cold ? changesSince(app, *snapshot)
                                                                                 : std::nullopt;
-        if (auto ok = app.state.restore(snapshot); !ok) {
+        if (auto ok = app.state.restore(*snapshot); !ok) {
             qCWarning(lcReplication) << app.name << ": snapshot refused:" << ok.error().message;
             ++m_rejects.malformed;
             sendHello(app);
@@ -261,23 +200,22 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
             m_predictions->forget(app.name);
         }
         if (app.tier == Tier::Cold)
-            storeColdSnapshot(snapshot);
-        up.snapshotPending = false;
-        up.ackDue = true;
+            storeColdSnapshot(*snapshot);
+        stream.snapshotRestored();
         return;
     }
     case MessageType::Error: {
         const ErrorCode code = errorCodeFromName(message.body.value(QStringLiteral("code")).toString());
         const QString text = message.body.value(QStringLiteral("message")).toString();
         qCWarning(lcReplication) << app.name << ": primary" << up.url << "says" << errorCodeName(code) << text;
-        if (code == ErrorCode::NotFound)
-            sendHello(app); // the primary forgot us (it restarted): introduce ourselves again
-        else
-            up.welcomed = false; // retried by replicaTimers()
+        // not-found: the primary forgot us (it restarted), so introduce ourselves again; otherwise
+        // the welcome is withdrawn and replicaTimers() retries.
+        if (stream.handleError(code))
+            sendHello(app);
         return;
     }
     case MessageType::Forecasts:
-        if (up.welcomed)
+        if (stream.welcomed())
             handleForecasts(app, message);
         return;
     case MessageType::GapRequest:
@@ -294,21 +232,24 @@ void Agent::Impl::replicaTimers(AppInstance &app)
 {
     if (!app.upstream)
         return;
-    Upstream &up = *app.upstream;
+    using Timer = replication::ReplicaStream::Timer;
+    const replication::ReplicaStream &stream = app.upstream->stream;
     const std::int64_t t = now();
-    if (!up.welcomed) {
-        if (t - up.lastHelloMs >= kHelloRetryMs)
-            sendHello(app);
+    switch (stream.timerDue(t)) {
+    case Timer::None:
         return;
-    }
-    if (t - up.lastHeardMs >= kPrimarySilenceMs) {
-        qCInfo(lcReplication) << app.name << ": primary" << up.primaryAgent << "silent for" << (t - up.lastHeardMs)
-                              << "ms";
+    case Timer::Hello:
         sendHello(app);
         return;
-    }
-    if (t - up.lastAckSentMs >= m_options.replicaAckIntervalMs)
+    case Timer::PrimarySilent:
+        qCInfo(lcReplication) << app.name << ": primary" << stream.primaryAgent() << "silent for"
+                              << (t - stream.lastHeardMs()) << "ms";
+        sendHello(app);
+        return;
+    case Timer::Ack:
         sendAck(app);
+        return;
+    }
 }
 
 SnapshotWriter &Agent::Impl::snapshots()
