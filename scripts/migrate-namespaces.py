@@ -114,6 +114,8 @@ def rewrite_namespace(path, module):
     text = open(path).read()
     new = re.sub(r"^namespace foresight \{", f"namespace foresight::{module} {{", text, flags=re.M)
     new = re.sub(r"^\} // namespace foresight$", f"}} // namespace foresight::{module}", new, flags=re.M)
+    # Using-declarations of the module's own names would now redeclare them in their namespace.
+    new = re.sub(rf"^using {module}::\w+;\n", "", new, flags=re.M)
     # A block of the module's own namespace inside it would now be foresight::M::M.
     new = re.sub(rf"^namespace {module} \{{\n(.*?)^\}} // namespace {module}\n", r"\1", new, flags=re.M | re.S)
     if new != text:
@@ -124,12 +126,17 @@ def rewrite_namespace(path, module):
 
 def qualify(path, module, names):
     text = open(path).read()
-    alternatives = "|".join(sorted(names, key=len, reverse=True))
+    # A file that brings a name in with `using foresight::Name;` (a test at global scope) uses it
+    # bare; that using-declaration is what gets qualified.
+    all_names = names
+    names = names - set(re.findall(r"\busing\s+foresight::(\w+);", text))
+    alternatives = "|".join(sorted(names, key=len, reverse=True)) or "(?!x)x"  # none: matches nothing
+    all_alternatives = "|".join(sorted(all_names, key=len, reverse=True))
     enumerator = re.compile(r"^\s*(?:" + alternatives + r")\s*(?:=[^,]*)?,?\s*$")
     case = re.compile(r"\bcase\s+(?:" + alternatives + r")\s*:")
     bare = re.compile(r"(?<![\w:.>#])(?<!-> )(?<!\. )(?<!class )(?<!struct )(?<!enum )\b(" + alternatives
                       + r")\b(?!\s*\.h\b)")
-    full = re.compile(r"\bforesight::(" + alternatives + r")\b")
+    full = re.compile(r"\bforesight::(" + all_alternatives + r")\b")
     forward = re.compile(r"^(\s*)(class|struct) (" + alternatives + r");\s*$", re.M)
     out = []
     for is_code, part in strip_code(text):
@@ -156,9 +163,9 @@ def qualify(path, module, names):
 
 
 def group_of(path):
-    """The files whose declarations a file sees as its own: its module's, or itself."""
-    module = module_of(path)
-    return files_of(module) if module else [path]
+    """The files whose declarations a file sees as its own: itself and its header or source."""
+    stem = os.path.splitext(path)[0]
+    return [p for p in (stem + ".h", stem + ".cpp") if os.path.exists(p)]
 
 
 _declared_cache = {}
