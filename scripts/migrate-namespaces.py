@@ -179,6 +179,11 @@ def declared_anywhere(paths):
             code = "".join(p for is_code, p in strip_code(open(path).read()) if is_code)
             names |= set(re.findall(r"\b(?:class|struct|enum class|enum)\s+(\w+)\s*(?:final\s*)?[:{\n]", code))
             names |= set(re.findall(r"\busing\s+(\w+)\s*=", code))
+            # Enumerators (a model's Column::Agent) and member functions (a test's isZ85Key slot)
+            # that share a moved name are this file's own.
+            for body in re.findall(r"\benum\b[^{;]*\{([^}]*)\}", code):
+                names |= set(re.findall(r"(?:^|,)\s*(\w+)", body))
+            names |= set(re.findall(r"^\s*(?:virtual\s+)?(?:void|bool|int|auto)\s+(\w+)\s*\(", code, re.M))
         _declared_cache[key] = names
     return _declared_cache[key]
 

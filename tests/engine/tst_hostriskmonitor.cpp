@@ -32,7 +32,7 @@ PredictionSettings testSettings()
 
 // A host's metrics: steady with noise, or with memory climbing towards exhaustion (leak of
 // 0..1 tells how far along it is).
-HostMetrics metrics(QRandomGenerator &random, double leak = 0)
+HostMetrics sampleMetrics(QRandomGenerator &random, double leak = 0)
 {
     HostMetrics m;
     m.cpuBusy = 0.3 + random.bounded(0.05);
@@ -58,9 +58,9 @@ private:
         for (int cycle = 0; cycle < cycles; ++cycle) {
             for (int s = 0; s < kHealthyS + kLeakS; ++s, t += 1000) {
                 for (const char *name : {"steady-1", "steady-2", "steady-3"})
-                    monitor.observe(QLatin1String(name), t, metrics(random));
+                    monitor.observe(QLatin1String(name), t, sampleMetrics(random));
                 const double leak = s < kHealthyS ? 0 : double(s - kHealthyS) / kLeakS;
-                monitor.observe(QStringLiteral("leaky"), t, metrics(random, leak));
+                monitor.observe(QStringLiteral("leaky"), t, sampleMetrics(random, leak));
             }
             monitor.markIncident(QStringLiteral("leaky"), t);
             t += 5000; // down for a while
@@ -84,10 +84,10 @@ private Q_SLOTS:
         auto monitor = HostRiskMonitor::create(testSettings());
         QVERIFY(monitor);
         QRandomGenerator random(1);
-        QVERIFY((*monitor)->observe(QStringLiteral("a"), kStartMs, metrics(random)));
-        QVERIFY(!(*monitor)->observe(QStringLiteral("a"), kStartMs + 400, metrics(random)));
-        QVERIFY(!(*monitor)->observe(QStringLiteral("a"), kStartMs - 5000, metrics(random))); // back in time
-        QVERIFY((*monitor)->observe(QStringLiteral("a"), kStartMs + 1000, metrics(random)));
+        QVERIFY((*monitor)->observe(QStringLiteral("a"), kStartMs, sampleMetrics(random)));
+        QVERIFY(!(*monitor)->observe(QStringLiteral("a"), kStartMs + 400, sampleMetrics(random)));
+        QVERIFY(!(*monitor)->observe(QStringLiteral("a"), kStartMs - 5000, sampleMetrics(random))); // back in time
+        QVERIFY((*monitor)->observe(QStringLiteral("a"), kStartMs + 1000, sampleMetrics(random)));
         const auto risk = (*monitor)->risk(QStringLiteral("a"));
         QVERIFY(risk);
         QCOMPARE(risk->sampledWallMs, kStartMs + 1000);
@@ -103,7 +103,7 @@ private Q_SLOTS:
         QRandomGenerator random(2);
         qint64 t = kStartMs;
         for (int s = 0; s < 120; ++s, t += 1000)
-            (*monitor)->observe(QStringLiteral("a"), t, metrics(random));
+            (*monitor)->observe(QStringLiteral("a"), t, sampleMetrics(random));
         const auto set = (*monitor)->trainingSet(t);
         QVERIFY(!set);
         QCOMPARE(set.error().code, ErrorCode::NotFound);
@@ -120,7 +120,7 @@ private Q_SLOTS:
         qint64 t = runLeakyCluster(**monitor, random, 1, kStartMs);
         // Healthy samples after the incident: the newest horizon's worth has no label yet.
         for (int s = 0; s < 60; ++s, t += 1000)
-            (*monitor)->observe(QStringLiteral("steady-1"), t, metrics(random));
+            (*monitor)->observe(QStringLiteral("steady-1"), t, sampleMetrics(random));
         const qint64 now = t - 1000;
         const auto set = (*monitor)->trainingSet(now);
         QVERIFY2(set, qPrintable(set ? QString() : set.error().message));
@@ -162,8 +162,8 @@ private Q_SLOTS:
         // One more cycle: near the end of the leak the leaky host's risk is high, the others' low.
         for (int s = 0; s < 140; ++s, t += 1000) {
             for (const char *name : {"steady-1", "steady-2", "steady-3"})
-                (*monitor)->observe(QLatin1String(name), t, metrics(random));
-            (*monitor)->observe(QStringLiteral("leaky"), t, metrics(random, s < 60 ? 0 : (s - 60) / 90.0));
+                (*monitor)->observe(QLatin1String(name), t, sampleMetrics(random));
+            (*monitor)->observe(QStringLiteral("leaky"), t, sampleMetrics(random, s < 60 ? 0 : (s - 60) / 90.0));
         }
         const auto leaky = (*monitor)->risk(QStringLiteral("leaky"));
         const auto steady = (*monitor)->risk(QStringLiteral("steady-2"));
