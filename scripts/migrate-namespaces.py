@@ -124,11 +124,11 @@ def rewrite_namespace(path, module):
     return False
 
 
-def qualify(path, module, names):
+def qualify(path, module, names, full_names):
     text = open(path).read()
     # A file that brings a name in with `using foresight::Name;` (a test at global scope) uses it
     # bare; that using-declaration is what gets qualified.
-    all_names = names
+    all_names = full_names
     names = names - set(re.findall(r"\busing\s+foresight::(\w+);", text))
     alternatives = "|".join(sorted(names, key=len, reverse=True)) or "(?!x)x"  # none: matches nothing
     all_alternatives = "|".join(sorted(all_names, key=len, reverse=True))
@@ -221,7 +221,7 @@ def main(argv):
         for path in users:
             # A user that declares a type of the same name (a nested struct Incident) means its own.
             own_names = declared_anywhere(group_of(path))
-            if qualify(path, module, names - own_names):
+            if qualify(path, module, names - own_names, names):
                 changed.append(path)
         print(f"  qualified in {len(changed)} files")
 
