@@ -39,7 +39,7 @@ On start the agent prints one JSON line: {"event":"ready","agent":..,"listen":..
 
 } // namespace
 
-Result<AgentOptions> parseAgentCommandLine(const QStringList &arguments)
+Result<agent::AgentOptions> parseAgentCommandLine(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -134,9 +134,9 @@ Result<AgentOptions> parseAgentCommandLine(const QStringList &arguments)
     if (!parser.positionalArguments().isEmpty())
         return usage(QStringLiteral("unexpected argument '%1' (see --help)").arg(parser.positionalArguments().first()));
 
-    AgentOptions options;
+    agent::AgentOptions options;
     if (parser.isSet(config)) {
-        auto loaded = AgentOptions::fromFile(parser.value(config));
+        auto loaded = agent::AgentOptions::fromFile(parser.value(config));
         if (!loaded)
             return std::unexpected(loaded.error());
         options = *loaded;

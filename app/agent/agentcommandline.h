@@ -9,4 +9,4 @@
 // finalized. --help, --version and an unknown option print and exit the process, as
 // QCommandLineParser does; anything else wrong is an InvalidArgument whose message main() prints
 // after "foresight-agent: " before exiting with 2.
-foresight::Result<foresight::AgentOptions> parseAgentCommandLine(const QStringList &arguments);
+foresight::Result<foresight::agent::AgentOptions> parseAgentCommandLine(const QStringList &arguments);

@@ -17,11 +17,11 @@ using namespace foresight;
 namespace {
 
 // The agent the signal handlers stop; set only while run() runs.
-std::atomic<Agent *> g_agent{nullptr};
+std::atomic<agent::Agent *> g_agent{nullptr};
 
 void onSignal(int)
 {
-    if (Agent *agent = g_agent.load())
+    if (agent::Agent *agent = g_agent.load())
         agent->requestStop();
 }
 
@@ -33,7 +33,7 @@ int failWith(const QString &message)
 
 } // namespace
 
-int runAgent(const AgentOptions &options)
+int runAgent(const agent::AgentOptions &options)
 {
     // Outlives the agent. Exactly 1 is the system clock itself.
     std::unique_ptr<ScaledClock> scaledClock;
@@ -43,7 +43,7 @@ int runAgent(const AgentOptions &options)
                                                         ? std::optional<std::int64_t>(options.timeOriginWallMs)
                                                         : std::nullopt);
     Clock &clock = scaledClock ? static_cast<Clock &>(*scaledClock) : SystemClock::instance();
-    auto agent = Agent::create(options, clock);
+    auto agent = agent::Agent::create(options, clock);
     if (!agent)
         return failWith(agent.error().message);
 

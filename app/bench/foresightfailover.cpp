@@ -31,13 +31,13 @@ constexpr auto kPoll = 5ms;
 constexpr int kJournalLinesOnProblem = 40;
 
 // Every agent of the cluster, and the application: primary, two hot replicas, one warm.
-ClusterConfig benchConfig(LocalCluster &cluster)
+config::ClusterConfig benchConfig(cluster::LocalCluster &cluster)
 {
-    ClusterConfig config;
+    config::ClusterConfig config;
     config.name = QStringLiteral("bench");
     config.insecure = !cluster.curve();
     for (int i = 0; i < cluster.size(); ++i) {
-        ClusterAgent agent;
+        config::ClusterAgent agent;
         agent.name = cluster.agent(i).name();
         agent.host = agent.name;
         agent.url = cluster.agent(i).listenUrl();
@@ -45,7 +45,7 @@ ClusterConfig benchConfig(LocalCluster &cluster)
         agent.sdkUrl = cluster.agent(i).sdkUrl();
         config.agents.append(agent);
     }
-    ClusterApp app;
+    config::ClusterApp app;
     app.name = kApp;
     app.primary = cluster.agent(0).name();
     app.replicas = {{cluster.agent(1).name(), Tier::Hot},
@@ -106,21 +106,21 @@ struct Ready
 
 // Healthy, writable, every agent heard, and every desired replica in place: connected to the
 // primary, at its epoch, on an agent that is heard.
-std::optional<Ready> readyState(const ClusterSnapshot &snapshot, QString *why)
+std::optional<Ready> readyState(const failover::ClusterSnapshot &snapshot, QString *why)
 {
-    const AppView *app = snapshot.app(kApp);
+    const failover::AppView *app = snapshot.app(kApp);
     if (!app) {
         *why = QStringLiteral("the engine does not list the application");
         return std::nullopt;
     }
-    if (app->phase != AppPhase::Healthy || app->primary.isEmpty() || !app->writable) {
+    if (app->phase != failover::AppPhase::Healthy || app->primary.isEmpty() || !app->writable) {
         *why = QStringLiteral("phase %1, primary '%2', writable %3: %4")
-                   .arg(appPhaseName(app->phase), app->primary)
+                   .arg(failover::appPhaseName(app->phase), app->primary)
                    .arg(app->writable)
                    .arg(app->reason);
         return std::nullopt;
     }
-    for (const AgentView &agent : snapshot.agents) {
+    for (const failover::AgentView &agent : snapshot.agents) {
         if (!agent.heard || agent.suspected || agent.heardMsAgo > 1000) {
             *why = QStringLiteral("agent %1 not heard (last %2 ms ago)").arg(agent.name).arg(agent.heardMsAgo);
             return std::nullopt;
@@ -128,7 +128,7 @@ std::optional<Ready> readyState(const ClusterSnapshot &snapshot, QString *why)
     }
     int hot = 0, warm = 0, cold = 0;
     QStringList replicas;
-    for (const ReplicaView &replica : app->replicas) {
+    for (const failover::ReplicaView &replica : app->replicas) {
         replicas << QStringLiteral("%1 %2%3 epoch %4")
                         .arg(replica.agent, tierName(replica.tier))
                         .arg(replica.connected ? QString() : QStringLiteral(" disconnected"))
@@ -163,14 +163,14 @@ bool waitFor(int deadlineMs, const std::function<bool()> &done)
 // The console journal's entries since wallMs (all of them for 0), newest last, one per line.
 QString journalSince(const QString &storePath, qint64 wallMs)
 {
-    auto store = ConsoleStore::open(storePath);
+    auto store = storage::ConsoleStore::open(storePath);
     if (!store)
         return QStringLiteral("(cannot open the console store: %1)").arg(store.error().toString());
     auto entries = (*store)->journal(0, 100'000);
     if (!entries)
         return QStringLiteral("(cannot read the journal: %1)").arg(entries.error().toString());
     QStringList lines;
-    for (const JournalEntry &entry : *entries) {
+    for (const storage::JournalEntry &entry : *entries) {
         if (entry.wallMs < wallMs)
             continue;
         lines << QStringLiteral("%1 [%2] %3 %4: %5")
@@ -186,7 +186,10 @@ QString journalSince(const QString &storePath, qint64 wallMs)
 }
 
 // Reads every durable write back through a client that knows every agent.
-Status readBack(const LocalCluster &cluster, const WriteLog &log, const FailoverSpec &spec, FailoverOutcome &outcome)
+Status readBack(const cluster::LocalCluster &cluster,
+                const WriteLog &log,
+                const FailoverSpec &spec,
+                FailoverOutcome &outcome)
 {
     auto client = cluster.client(kApp, kWriterFailoverTimeoutMs);
     if (!client)
@@ -219,24 +222,24 @@ Result<FailoverOutcome> runForesightFailover(const FailoverSpec &spec)
     if (!dir.isValid())
         return fail(ErrorCode::IoError,
                     QStringLiteral("cannot create a temporary directory: %1").arg(dir.errorString()));
-    LocalCluster::Options clusterOptions;
+    cluster::LocalCluster::Options clusterOptions;
     clusterOptions.workDir = QDir(dir.path()).filePath(QStringLiteral("cluster"));
     clusterOptions.agentNames = {QStringLiteral("alpha"),
                                  QStringLiteral("bravo"),
                                  QStringLiteral("charlie"),
                                  QStringLiteral("delta"),
                                  QStringLiteral("echo")};
-    auto started = LocalCluster::start(clusterOptions);
+    auto started = cluster::LocalCluster::start(clusterOptions);
     if (!started)
         return std::unexpected(started.error());
-    LocalCluster &cluster = **started;
+    cluster::LocalCluster &cluster = **started;
 
-    ClusterEngineOptions engineOptions;
+    failover::ClusterEngineOptions engineOptions;
     engineOptions.config = benchConfig(cluster);
     engineOptions.keys = cluster.adminKeys();
     engineOptions.storePath = QDir(dir.path()).filePath(QStringLiteral("console.db"));
     const QString storePath = engineOptions.storePath;
-    auto engine = ClusterEngine::start(engineOptions);
+    auto engine = failover::ClusterEngine::start(engineOptions);
     if (!engine)
         return std::unexpected(engine.error());
 
@@ -352,7 +355,7 @@ Result<FailoverOutcome> runForesightFailover(const FailoverSpec &spec)
         QString promoted;
         if (!waitFor(kFailoverDeadlineMs, [&] {
                 const auto snapshot = (*engine)->snapshot();
-                const AppView *app = snapshot ? snapshot->app(kApp) : nullptr;
+                const failover::AppView *app = snapshot ? snapshot->app(kApp) : nullptr;
                 if (app && app->epoch > ready->epoch && !app->primary.isEmpty() && app->primary != ready->primary) {
                     promoted = app->primary;
                     expectedEpoch = app->epoch;

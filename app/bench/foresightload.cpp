@@ -14,7 +14,7 @@ Result<LoadResult> runForesightLoad(const LoadSpec &spec)
     QTemporaryDir dir;
     if (!dir.isValid())
         return fail(ErrorCode::IoError, QStringLiteral("cannot create a temporary directory"));
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("primary"), QStringLiteral("hot")};
     // The replication link between the agents is TCP, with or without CURVE; applications reach
@@ -22,7 +22,7 @@ Result<LoadResult> runForesightLoad(const LoadSpec &spec)
     options.curve = spec.curve;
     if (spec.predictionRate >= 0)
         options.extraAgentArgs << QStringLiteral("--prediction-rate") << QString::number(spec.predictionRate);
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     if (!cluster)
         return std::unexpected(cluster.error());
 

@@ -72,15 +72,15 @@ QCborMap hostMetrics(QRandomGenerator &random)
 class SyntheticCluster
 {
 public:
-    std::shared_ptr<const ClusterSnapshot> next()
+    std::shared_ptr<const failover::ClusterSnapshot> next()
     {
         ++m_round;
-        auto snapshot = std::make_shared<ClusterSnapshot>();
+        auto snapshot = std::make_shared<failover::ClusterSnapshot>();
         snapshot->clusterName = QStringLiteral("bench");
         snapshot->takenWallMs = QDateTime::currentMSecsSinceEpoch();
         const int suspect = m_round % 50 < 5 ? int(m_round / 50) % kHosts : -1;
         for (int i = 0; i < kHosts; ++i) {
-            AgentView agent;
+            failover::AgentView agent;
             agent.name = QStringLiteral("agent-%1").arg(i, 3, 10, QLatin1Char('0'));
             agent.host = QStringLiteral("host-%1").arg(i, 3, 10, QLatin1Char('0'));
             agent.heard = true;
@@ -90,15 +90,15 @@ public:
             snapshot->agents.append(agent);
         }
         for (int i = 0; i < kHosts; ++i) {
-            AppView app;
+            failover::AppView app;
             app.name = QStringLiteral("app-%1").arg(i, 3, 10, QLatin1Char('0'));
             app.primary = snapshot->agents[i].name;
             app.writable = true;
-            app.phase = AppPhase::Healthy;
+            app.phase = failover::AppPhase::Healthy;
             app.epoch = 1;
             app.seq = m_round * 100;
             for (int r = 1; r <= kReplicasPerApp; ++r) {
-                ReplicaView replica;
+                failover::ReplicaView replica;
                 replica.agent = snapshot->agents[(i + r) % kHosts].name;
                 replica.tier = r == 1 ? Tier::Hot : r == 2 ? Tier::Warm : Tier::Cold;
                 replica.lag = quint64(m_random.bounded(r == 1 ? 5 : 2000));
@@ -109,7 +109,7 @@ public:
             }
             snapshot->apps.append(app);
         }
-        JournalEntry entry;
+        storage::JournalEntry entry;
         entry.wallMs = snapshot->takenWallMs;
         entry.kind = suspect >= 0 ? QStringLiteral("detection") : QStringLiteral("topology");
         entry.agent = suspect >= 0 ? snapshot->agents[suspect].name : QString();
@@ -125,7 +125,7 @@ public:
 
 private:
     qint64 m_round = 0;
-    QList<JournalEntry> m_journal;
+    QList<storage::JournalEntry> m_journal;
     QRandomGenerator m_random{42};
 };
 
@@ -188,7 +188,7 @@ CaseResult runCase(widgets::ConsoleBridge &bridge,
 
     // Hand-over times by snapshot, written by the feeder thread, read on the GUI thread.
     std::mutex mutex;
-    QHash<const ClusterSnapshot *, std::chrono::steady_clock::time_point> publishedAt; // guarded by mutex
+    QHash<const failover::ClusterSnapshot *, std::chrono::steady_clock::time_point> publishedAt; // guarded by mutex
     CaseResult result;
     QElapsedTimer clock;
     clock.start();
@@ -196,7 +196,7 @@ CaseResult runCase(widgets::ConsoleBridge &bridge,
         = QObject::connect(&bridge,
                            &widgets::ConsoleBridge::snapshotChanged,
                            &window,
-                           [&](std::shared_ptr<const ClusterSnapshot> snapshot) {
+                           [&](std::shared_ptr<const failover::ClusterSnapshot> snapshot) {
                                // Called after MainWindow's own slot: the models and views have taken the snapshot.
                                const qint64 mapPaintsBefore = watch.mapPaints;
                                if (painting == Painting::AsTheConsole) {

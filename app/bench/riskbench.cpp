@@ -19,9 +19,9 @@ namespace {
 const QString kBench = QStringLiteral("risk");
 constexpr qint64 kStartMs = 1'700'000'000'000;
 
-HostMetrics sampleOf(QRandomGenerator &random, double leak)
+metrics::HostMetrics sampleOf(QRandomGenerator &random, double leak)
 {
-    HostMetrics m;
+    metrics::HostMetrics m;
     m.cpuBusy = 0.3 + random.bounded(0.1);
     m.cpuIowait = random.bounded(0.02);
     m.memUsedFraction = std::min(0.99, 0.4 + 0.55 * leak + random.bounded(0.02));
@@ -62,7 +62,7 @@ Run feed(prediction::HostRiskMonitor &monitor, int hosts, int seconds, qint64 st
                 if (phase == 839)
                     monitor.markIncident(name, t);
             }
-            const HostMetrics metrics = sampleOf(random, leak);
+            const metrics::HostMetrics metrics = sampleOf(random, leak);
             const auto before = std::chrono::steady_clock::now();
             monitor.observe(name, t, metrics);
             if (record)
@@ -90,7 +90,7 @@ int runRiskBench(const BenchOptions &options)
     const int hosts = options.quick ? 100 : 500;
     const int learnSeconds = options.quick ? 1200 : 3600;
     const int measureSeconds = options.quick ? 30 : 120;
-    PredictionSettings settings; // the defaults the console runs with
+    config::PredictionSettings settings; // the defaults the console runs with
     const QString caseName = QStringLiteral("%1 hosts, 1 sample/s, %2 min learned").arg(hosts).arg(learnSeconds / 60);
 
     auto withModel = prediction::HostRiskMonitor::create(settings);

@@ -128,7 +128,7 @@ Result<ConsoleCommandLine> parseConsoleCommandLine(const QStringList &arguments,
                                      QStringLiteral("--headless: the control API's endpoint for foresightctl cluster "
                                                     "commands: ipc://PATH (this user only) or tcp://HOST:PORT (CURVE, "
                                                     "needs --control-allow); --demo: ipc://PATH only; default %1.")
-                                         .arg(defaultConsoleControlUrl()),
+                                         .arg(control::defaultConsoleControlUrl()),
                                      QStringLiteral("url"));
     const QCommandLineOption controlAllow(QStringLiteral("control-allow"),
                                           QStringLiteral("--headless with a tcp:// --control: the allowlist of "
@@ -277,7 +277,7 @@ Result<ConsoleCommandLine> parseConsoleCommandLine(const QStringList &arguments,
     commandLine.scoreJsonPath = parser.value(scoreJson);
     if (parser.isSet(scenario)) {
         // Refused before anything starts, with the parser's "file:line: what".
-        auto choice = loadScenario(parser.value(scenario), demoApp(), LocalCluster::Options().agentNames);
+        auto choice = loadScenario(parser.value(scenario), demoApp(), cluster::LocalCluster::Options().agentNames);
         if (!choice)
             return std::unexpected(choice.error());
         commandLine.scenario = std::move(*choice);

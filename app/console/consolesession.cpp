@@ -17,16 +17,16 @@ QString defaultKeyPath()
 ConsoleSession::~ConsoleSession() = default;
 
 Result<std::unique_ptr<ConsoleSession>> ConsoleSession::open(
-    const SessionOptions &options, std::function<void(std::shared_ptr<const ClusterSnapshot>)> onSnapshot)
+    const SessionOptions &options, std::function<void(std::shared_ptr<const failover::ClusterSnapshot>)> onSnapshot)
 {
     std::unique_ptr<ConsoleSession> session(new ConsoleSession);
-    auto store = ConsoleStore::open(options.storePath);
+    auto store = storage::ConsoleStore::open(options.storePath);
     if (!store)
         return std::unexpected(store.error());
     session->m_store = std::move(*store);
 
     if (!options.clusterFile.isEmpty()) {
-        auto config = ClusterConfig::fromFile(options.clusterFile);
+        auto config = config::ClusterConfig::fromFile(options.clusterFile);
         if (!config)
             return std::unexpected(config.error());
         if (auto ok = session->m_store->saveConfig(*config); !ok)
@@ -43,12 +43,12 @@ Result<std::unique_ptr<ConsoleSession>> ConsoleSession::open(
         return std::unexpected(config.error());
     }
 
-    ClusterEngineOptions engineOptions;
+    failover::ClusterEngineOptions engineOptions;
     engineOptions.config = *config;
     engineOptions.storePath = options.storePath;
     engineOptions.onSnapshot = std::move(onSnapshot);
     if (!config->insecure) {
-        auto keys = loadKeyPair(options.keyFile);
+        auto keys = transport::loadKeyPair(options.keyFile);
         if (!keys)
             return fail(keys.error().code,
                         QStringLiteral("%1\nthe console needs a key pair: `foresightctl keygen %2`, then add %2.pub "
@@ -59,8 +59,8 @@ Result<std::unique_ptr<ConsoleSession>> ConsoleSession::open(
         session->m_notes << QStringLiteral("WARNING: the cluster is insecure: plain TCP to the agents, no "
                                            "authentication");
     }
-    ConsoleControlOptions controlOptions;
-    controlOptions.url = options.controlUrl.isEmpty() ? defaultConsoleControlUrl() : options.controlUrl;
+    control::ConsoleControlOptions controlOptions;
+    controlOptions.url = options.controlUrl.isEmpty() ? control::defaultConsoleControlUrl() : options.controlUrl;
     controlOptions.storePath = options.storePath;
     const bool tcp = controlOptions.url.startsWith(QLatin1String("tcp://"));
     if (tcp) {
@@ -68,10 +68,10 @@ Result<std::unique_ptr<ConsoleSession>> ConsoleSession::open(
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("a tcp:// control endpoint needs --control-allow FILE: the operators' public "
                                        "keys with the role admin (format: docs/protocol.md 4.3)"));
-        auto allowlist = Allowlist::load(options.controlAllowFile);
+        auto allowlist = transport::Allowlist::load(options.controlAllowFile);
         if (!allowlist)
             return std::unexpected(allowlist.error());
-        auto keys = loadKeyPair(options.keyFile);
+        auto keys = transport::loadKeyPair(options.keyFile);
         if (!keys)
             return fail(keys.error().code,
                         QStringLiteral("%1\na tcp:// control endpoint needs the console's key pair (--key)")
@@ -84,11 +84,11 @@ Result<std::unique_ptr<ConsoleSession>> ConsoleSession::open(
                                    "console's own user only"));
     }
 
-    auto engine = ClusterEngine::start(engineOptions);
+    auto engine = failover::ClusterEngine::start(engineOptions);
     if (!engine)
         return std::unexpected(engine.error());
     session->m_engine = std::move(*engine);
-    auto control = ConsoleControlServer::start(*session->m_engine, controlOptions);
+    auto control = control::ConsoleControlServer::start(*session->m_engine, controlOptions);
     if (!control)
         return fail(control.error().code,
                     QStringLiteral("cannot start the control API: %1").arg(control.error().message));

@@ -32,11 +32,11 @@ public:
     // onSnapshot: called on the engine's thread with every snapshot (ClusterEngineOptions).
     static foresight::Result<std::unique_ptr<ConsoleSession>> open(
         const SessionOptions &options,
-        std::function<void(std::shared_ptr<const foresight::ClusterSnapshot>)> onSnapshot = {});
+        std::function<void(std::shared_ptr<const foresight::failover::ClusterSnapshot>)> onSnapshot = {});
     ~ConsoleSession();
 
-    foresight::ClusterEngine &engine() { return *m_engine; }
-    foresight::ConsoleStore &store() { return *m_store; }
+    foresight::failover::ClusterEngine &engine() { return *m_engine; }
+    foresight::storage::ConsoleStore &store() { return *m_store; }
     // Where foresightctl finds this console, and how it is protected.
     const QString &controlLine() const { return m_controlLine; }
     // Notes for the operator from opening (an import, an insecure cluster).
@@ -44,10 +44,10 @@ public:
 
 private:
     ConsoleSession() = default;
-    std::unique_ptr<foresight::ConsoleStore> m_store;
-    std::unique_ptr<foresight::ClusterEngine> m_engine;
+    std::unique_ptr<foresight::storage::ConsoleStore> m_store;
+    std::unique_ptr<foresight::failover::ClusterEngine> m_engine;
     // Declared after the engine, so destroyed before it: the server calls into the engine.
-    std::unique_ptr<foresight::ConsoleControlServer> m_control;
+    std::unique_ptr<foresight::control::ConsoleControlServer> m_control;
     QString m_controlLine;
     QStringList m_notes;
 };

@@ -6,15 +6,15 @@ QList<DemoApp> demoApps(int shopWriters, int shopWritesPerSecond)
 {
     // Agent i's replicas: hot on i+1, warm on i+2, cold on i+3 (mod 4).
     const auto around = [](int primary) {
-        return QList<LocalCluster::Member>{{(primary + 1) % 4, Tier::Hot},
-                                           {(primary + 2) % 4, Tier::Warm},
-                                           {(primary + 3) % 4, Tier::Cold}};
+        return QList<cluster::LocalCluster::Member>{{(primary + 1) % 4, Tier::Hot},
+                                                    {(primary + 2) % 4, Tier::Warm},
+                                                    {(primary + 3) % 4, Tier::Cold}};
     };
     return {
-        {QStringLiteral("shop"), WorkloadShape::WebShop, 0, around(0), shopWriters, shopWritesPerSecond},
-        {QStringLiteral("arena"), WorkloadShape::GameState, 1, around(1), 1, 20},
-        {QStringLiteral("prefs"), WorkloadShape::UserSettings, 2, around(2), 1, 2},
-        {QStringLiteral("audit"), WorkloadShape::History, 3, around(3), 1, 10},
+        {QStringLiteral("shop"), cluster::WorkloadShape::WebShop, 0, around(0), shopWriters, shopWritesPerSecond},
+        {QStringLiteral("arena"), cluster::WorkloadShape::GameState, 1, around(1), 1, 20},
+        {QStringLiteral("prefs"), cluster::WorkloadShape::UserSettings, 2, around(2), 1, 2},
+        {QStringLiteral("audit"), cluster::WorkloadShape::History, 3, around(3), 1, 10},
     };
 }
 
@@ -23,58 +23,59 @@ QString demoApp()
     return QStringLiteral("shop");
 }
 
-QList<LocalCluster::Member> demoReplicas()
+QList<cluster::LocalCluster::Member> demoReplicas()
 {
     return demoApps(1, 1).constFirst().replicas;
 }
 
-AppConfig demoAppConfig(WorkloadShape shape)
+AppConfig demoAppConfig(cluster::WorkloadShape shape)
 {
     AppConfig config;
-    config.critical = criticalKeysOf(shape);
+    config.critical = cluster::criticalKeysOf(shape);
     config.snapshotIntervalMs = 2000;
     return config;
 }
 
-void addDemoApps(ClusterConfig &config, const LocalCluster &cluster)
+void addDemoApps(config::ClusterConfig &config, const cluster::LocalCluster &cluster)
 {
     for (const DemoApp &app : demoApps(1, 1)) {
         if (app.name == demoApp())
             continue; // LocalCluster::clusterConfig() put it there
-        ClusterApp clusterApp;
+        config::ClusterApp clusterApp;
         clusterApp.name = app.name;
         clusterApp.primary = cluster.options().agentNames.at(app.primary);
-        for (const LocalCluster::Member &member : app.replicas)
+        for (const cluster::LocalCluster::Member &member : app.replicas)
             clusterApp.replicas.append({cluster.options().agentNames.at(member.agent), member.tier});
         clusterApp.config = demoAppConfig(app.shape);
         config.apps.append(clusterApp);
     }
 }
 
-bool demoAppsHealthy(const ClusterEngine &engine)
+bool demoAppsHealthy(const failover::ClusterEngine &engine)
 {
     const auto snapshot = engine.snapshot();
     return snapshot && demoAppsHealthy(*snapshot);
 }
 
-bool demoAppsHealthy(const ClusterSnapshot &snapshot)
+bool demoAppsHealthy(const failover::ClusterSnapshot &snapshot)
 {
     for (const DemoApp &demo : demoApps(1, 1)) {
-        const AppView *app = snapshot.app(demo.name);
-        if (!app || !app->writable || app->phase != AppPhase::Healthy || app->replicas.size() < demo.replicas.size())
+        const failover::AppView *app = snapshot.app(demo.name);
+        if (!app || !app->writable || app->phase != failover::AppPhase::Healthy
+            || app->replicas.size() < demo.replicas.size())
             return false;
     }
     return true;
 }
 
-DemoWorkloads::DemoWorkloads(const LocalCluster &cluster, int shopWriters, int shopWritesPerSecond)
+DemoWorkloads::DemoWorkloads(const cluster::LocalCluster &cluster, int shopWriters, int shopWritesPerSecond)
     : m_apps(demoApps(shopWriters, shopWritesPerSecond))
 {
     for (const DemoApp &app : std::as_const(m_apps))
-        m_workloads.push_back(std::make_unique<DemoWorkload>(cluster.clientOptions(app.name),
-                                                             app.writers,
-                                                             app.writesPerSecond,
-                                                             app.shape));
+        m_workloads.push_back(std::make_unique<cluster::DemoWorkload>(cluster.clientOptions(app.name),
+                                                                      app.writers,
+                                                                      app.writesPerSecond,
+                                                                      app.shape));
 }
 
 void DemoWorkloads::start()
@@ -119,7 +120,7 @@ QString DemoWorkloads::describe() const
     QStringList parts;
     for (const DemoApp &app : m_apps)
         parts << QStringLiteral("%1 (%2) %3x%4/s")
-                     .arg(app.name, workloadShapeName(app.shape))
+                     .arg(app.name, cluster::workloadShapeName(app.shape))
                      .arg(app.writers)
                      .arg(app.writesPerSecond);
     return parts.join(QStringLiteral(", "));

@@ -16,9 +16,9 @@
 struct DemoApp
 {
     QString name;
-    foresight::WorkloadShape shape = foresight::WorkloadShape::WebShop;
+    foresight::cluster::WorkloadShape shape = foresight::cluster::WorkloadShape::WebShop;
     int primary = 0; // agent index
-    QList<foresight::LocalCluster::Member> replicas;
+    QList<foresight::cluster::LocalCluster::Member> replicas;
     int writers = 1;
     int writesPerSecond = 10; // per writer
 };
@@ -28,21 +28,21 @@ struct DemoApp
 QList<DemoApp> demoApps(int shopWriters, int shopWritesPerSecond);
 // The first of them, its replicas (agent 0 primary; 1 hot, 2 warm, 3 cold) and its settings.
 QString demoApp();
-QList<foresight::LocalCluster::Member> demoReplicas();
-foresight::AppConfig demoAppConfig(foresight::WorkloadShape shape = foresight::WorkloadShape::WebShop);
+QList<foresight::cluster::LocalCluster::Member> demoReplicas();
+foresight::AppConfig demoAppConfig(foresight::cluster::WorkloadShape shape = foresight::cluster::WorkloadShape::WebShop);
 
 // Every demo application in the cluster's configuration (for the engine to deploy and watch).
-void addDemoApps(foresight::ClusterConfig &config, const foresight::LocalCluster &cluster);
+void addDemoApps(foresight::config::ClusterConfig &config, const foresight::cluster::LocalCluster &cluster);
 // Whether the engine sees every demo application writable and healthy with all its replicas:
 // when the workloads and a scenario may start.
-bool demoAppsHealthy(const foresight::ClusterEngine &engine);
-bool demoAppsHealthy(const foresight::ClusterSnapshot &snapshot);
+bool demoAppsHealthy(const foresight::failover::ClusterEngine &engine);
+bool demoAppsHealthy(const foresight::failover::ClusterSnapshot &snapshot);
 
 // The demo applications' workloads, one per application, through the SDK.
 class DemoWorkloads final
 {
 public:
-    DemoWorkloads(const foresight::LocalCluster &cluster, int shopWriters, int shopWritesPerSecond);
+    DemoWorkloads(const foresight::cluster::LocalCluster &cluster, int shopWriters, int shopWritesPerSecond);
     void start();
     void stop();
     qint64 acked() const;
@@ -53,5 +53,5 @@ public:
 
 private:
     QList<DemoApp> m_apps;
-    std::vector<std::unique_ptr<foresight::DemoWorkload>> m_workloads; // in m_apps' order
+    std::vector<std::unique_ptr<foresight::cluster::DemoWorkload>> m_workloads; // in m_apps' order
 };

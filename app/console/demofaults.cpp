@@ -29,7 +29,7 @@ Result<sim::Degradation> degradationNamed(const QString &how)
                     .arg(how));
 }
 
-OperatorOutcome outcome(const QString &summary, const FaultRequest &request, const QString &agent)
+failover::OperatorOutcome outcome(const QString &summary, const control::FaultRequest &request, const QString &agent)
 {
     QJsonObject details{{QStringLiteral("fault"), request.fault}, {QStringLiteral("agent"), agent}};
     if (!request.peer.isEmpty())
@@ -38,7 +38,7 @@ OperatorOutcome outcome(const QString &summary, const FaultRequest &request, con
         details.insert(QStringLiteral("how"), request.how);
     if (request.forMs > 0)
         details.insert(QStringLiteral("for-ms"), request.forMs);
-    return OperatorOutcome{summary, details};
+    return failover::OperatorOutcome{summary, details};
 }
 
 QString seconds(qint64 ms)
@@ -48,7 +48,7 @@ QString seconds(qint64 ms)
 
 // Restart and repair name an agent (or a role, resolved now); the other kinds go through the
 // scenario's fault types.
-Result<OperatorOutcome> restartOrRepair(const FaultRequest &request, const DemoFaultTarget &target)
+Result<failover::OperatorOutcome> restartOrRepair(const control::FaultRequest &request, const DemoFaultTarget &target)
 {
     const QString agent = target.faults->resolve(request.target);
     const int index = agent.isEmpty() ? -1 : target.cluster->indexOf(agent);
@@ -62,7 +62,7 @@ Result<OperatorOutcome> restartOrRepair(const FaultRequest &request, const DemoF
             return std::unexpected(repaired.error());
         return outcome(QStringLiteral("repaired %1's host: its degradations end").arg(agent), request, agent);
     }
-    AgentProcess &process = target.cluster->agent(index);
+    cluster::AgentProcess &process = target.cluster->agent(index);
     if (process.isRunning())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("restart skipped: %1 is running").arg(agent));
     if (const Status started = process.restart(); !started)
@@ -72,7 +72,7 @@ Result<OperatorOutcome> restartOrRepair(const FaultRequest &request, const DemoF
 
 } // namespace
 
-Result<OperatorOutcome> applyDemoFault(const FaultRequest &request, const DemoFaultTarget &target)
+Result<failover::OperatorOutcome> applyDemoFault(const control::FaultRequest &request, const DemoFaultTarget &target)
 {
     if (request.fault == QLatin1String("heal")) {
         if (const Status healed = target.faults->heal(request.target, request.peer); !healed)
@@ -142,10 +142,10 @@ Result<OperatorOutcome> applyDemoFault(const FaultRequest &request, const DemoFa
     return outcome(summary, request, applied->agent);
 }
 
-FaultHandler demoFaultHandler(QObject *owner, DemoFaultTarget target)
+control::FaultHandler demoFaultHandler(QObject *owner, DemoFaultTarget target)
 {
-    return [owner, target](const FaultRequest &request) {
-        auto promise = std::make_shared<std::promise<Result<OperatorOutcome>>>();
+    return [owner, target](const control::FaultRequest &request) {
+        auto promise = std::make_shared<std::promise<Result<failover::OperatorOutcome>>>();
         auto future = promise->get_future();
         // Queued: the cluster's thread applies it between its own steps. If that thread never
         // runs the call, the promise dies unset and the control API answers "stopped".

@@ -19,16 +19,16 @@ using ApplyDemoFault
 
 struct DemoFaultTarget
 {
-    foresight::LocalCluster *cluster = nullptr;
+    foresight::cluster::LocalCluster *cluster = nullptr;
     foresight::training::FaultInjector *faults = nullptr;
     ApplyDemoFault apply;
 };
 
 // Carries out one request on the calling thread (the cluster's): what was done as one sentence, or
 // InvalidArgument/NotFound saying why nothing was.
-foresight::Result<foresight::OperatorOutcome> applyDemoFault(const foresight::FaultRequest &request,
-                                                             const DemoFaultTarget &target);
+foresight::Result<foresight::failover::OperatorOutcome> applyDemoFault(const foresight::control::FaultRequest &request,
+                                                                       const DemoFaultTarget &target);
 
 // A handler for ConsoleControlOptions::faults that runs applyDemoFault on `owner`'s thread. If that
 // thread's event loop stops first, the request is answered with an internal error.
-foresight::FaultHandler demoFaultHandler(QObject *owner, DemoFaultTarget target);
+foresight::control::FaultHandler demoFaultHandler(QObject *owner, DemoFaultTarget target);

@@ -19,7 +19,7 @@ using namespace foresight;
 
 namespace {
 
-QList<AgentRow> pollAgents(LocalCluster &cluster)
+QList<AgentRow> pollAgents(cluster::LocalCluster &cluster)
 {
     QList<AgentRow> rows;
     for (int i = 0; i < cluster.size(); ++i) {
@@ -40,21 +40,21 @@ constexpr int kTickMs = 50;
 constexpr int kHealthyTimeoutS = 60;
 
 // What the engine makes of it: each application's phase and why, and the journal's last lines.
-QString renderEngineSummary(const ClusterEngine &engine)
+QString renderEngineSummary(const failover::ClusterEngine &engine)
 {
     constexpr qsizetype kJournalLines = 6;
     const auto snapshot = engine.snapshot();
     if (!snapshot)
         return QStringLiteral("engine: starting");
     QStringList lines;
-    for (const AppView &app : snapshot->apps)
+    for (const failover::AppView &app : snapshot->apps)
         lines << QStringLiteral("engine: %1 is %2, primary %3, epoch %4%5")
                      .arg(app.name,
-                          appPhaseName(app.phase),
+                          failover::appPhaseName(app.phase),
                           app.primary.isEmpty() ? QStringLiteral("(none)") : app.primary)
                      .arg(app.epoch)
                      .arg(app.reason.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(app.reason));
-    for (const JournalEntry &entry :
+    for (const storage::JournalEntry &entry :
          snapshot->recentJournal.mid(qMax(0, snapshot->recentJournal.size() - kJournalLines)))
         lines << QStringLiteral("  %1 %2 %3")
                      .arg(QDateTime::fromMSecsSinceEpoch(entry.wallMs).toString(QStringLiteral("HH:mm:ss")),
@@ -71,13 +71,13 @@ void pumpEvents(int ms)
     std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
-std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir)
+std::unique_ptr<cluster::LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir)
 {
     std::fprintf(stderr,
                  "foresight: starting 4 agents on loopback (%s), work directory %s\n",
                  options.curve ? "CURVE" : "insecure",
                  qPrintable(workDir));
-    LocalCluster::Options clusterOptions;
+    cluster::LocalCluster::Options clusterOptions;
     clusterOptions.workDir = workDir;
     clusterOptions.curve = options.curve;
     clusterOptions.timeScale = options.timeScale;
@@ -87,7 +87,7 @@ std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const
     clusterOptions.hostsDir = workDir + QStringLiteral("/hosts");
     clusterOptions.simulatedNetwork = true;
     clusterOptions.extraAgentArgs << QStringLiteral("--allow-fault-injection");
-    auto started = LocalCluster::start(clusterOptions);
+    auto started = cluster::LocalCluster::start(clusterOptions);
     if (!started) {
         std::fprintf(stderr, "foresight: cannot start the demo cluster: %s\n", qPrintable(started.error().message));
         return nullptr;
@@ -95,9 +95,9 @@ std::unique_ptr<LocalCluster> startDemoCluster(const DemoOptions &options, const
     return std::move(*started);
 }
 
-ClusterEngineOptions demoEngineOptions(const LocalCluster &cluster, const QString &workDir)
+failover::ClusterEngineOptions demoEngineOptions(const cluster::LocalCluster &cluster, const QString &workDir)
 {
-    ClusterEngineOptions options;
+    failover::ClusterEngineOptions options;
     options.config = cluster.clusterConfig(demoApp(), 0, demoReplicas(), demoAppConfig());
     addDemoApps(options.config, cluster);
     options.config.name = QStringLiteral("demo");
@@ -107,16 +107,16 @@ ClusterEngineOptions demoEngineOptions(const LocalCluster &cluster, const QStrin
     return options;
 }
 
-std::unique_ptr<ConsoleControlServer> startDemoControl(const DemoOptions &options,
-                                                       ClusterEngine &engine,
-                                                       const QString &workDir,
-                                                       FaultHandler faults)
+std::unique_ptr<control::ConsoleControlServer> startDemoControl(const DemoOptions &options,
+                                                                failover::ClusterEngine &engine,
+                                                                const QString &workDir,
+                                                                control::FaultHandler faults)
 {
-    ConsoleControlOptions control;
+    control::ConsoleControlOptions control;
     control.url = options.controlUrl;
     control.storePath = workDir + QStringLiteral("/console.db");
     control.faults = std::move(faults);
-    auto server = ConsoleControlServer::start(engine, std::move(control));
+    auto server = control::ConsoleControlServer::start(engine, std::move(control));
     if (!server) {
         std::fprintf(stderr,
                      "foresight: the demo runs without its control API (foresightctl cluster ...): %s\n",
@@ -134,14 +134,14 @@ int runHeadlessDemo(const DemoOptions &options, const std::atomic<bool> &stop)
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    const std::unique_ptr<LocalCluster> started = startDemoCluster(options, workDir);
+    const std::unique_ptr<cluster::LocalCluster> started = startDemoCluster(options, workDir);
     if (!started)
         return 1;
-    LocalCluster &cluster = *started;
+    cluster::LocalCluster &cluster = *started;
     const QString appName = demoApp();
 
     // The engine deploys the application, watches it and fails it over, as in the window.
-    auto engine = ClusterEngine::start(demoEngineOptions(cluster, workDir));
+    auto engine = failover::ClusterEngine::start(demoEngineOptions(cluster, workDir));
     if (!engine) {
         std::fprintf(stderr, "foresight: cannot start the engine: %s\n", qPrintable(engine.error().message));
         return 1;

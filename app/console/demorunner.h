@@ -33,20 +33,21 @@ void pumpEvents(int ms);
 // Starts the demo's four agents in workDir, on simulated hosts behind a simulated network and
 // open to fault injection, saying so on stderr; nullptr (after saying why) when
 // they cannot start.
-std::unique_ptr<foresight::LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir);
+std::unique_ptr<foresight::cluster::LocalCluster> startDemoCluster(const DemoOptions &options, const QString &workDir);
 
 // The engine that deploys the demo application on the demo cluster and fails it over (the window
 // and the scenario demos): cluster "demo", the cluster's admin keys and clock, its store in workDir.
-foresight::ClusterEngineOptions demoEngineOptions(const foresight::LocalCluster &cluster, const QString &workDir);
+foresight::failover::ClusterEngineOptions demoEngineOptions(const foresight::cluster::LocalCluster &cluster,
+                                                            const QString &workDir);
 
 // The demo's control API, so that `foresightctl cluster status|fault|...` reach it: on
 // options.controlUrl (default: the console's default endpoint), faults going to `faults`. When it
 // cannot start (another console holds the endpoint), says so on stderr and returns nullptr: the
 // demo runs on without it.
-std::unique_ptr<foresight::ConsoleControlServer> startDemoControl(const DemoOptions &options,
-                                                                  foresight::ClusterEngine &engine,
-                                                                  const QString &workDir,
-                                                                  foresight::FaultHandler faults);
+std::unique_ptr<foresight::control::ConsoleControlServer> startDemoControl(const DemoOptions &options,
+                                                                           foresight::failover::ClusterEngine &engine,
+                                                                           const QString &workDir,
+                                                                           foresight::control::FaultHandler faults);
 
 // Runs the README's demo: a local cluster of real foresight-agent processes on loopback (one
 // application with a primary, a hot, a warm and a cold replica) under a demo workload, with a

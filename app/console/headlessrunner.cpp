@@ -29,15 +29,15 @@ int runHeadless(const HeadlessOptions &options, const std::atomic<bool> &stop)
     const QString controlLine = (*session)->controlLine();
     std::fprintf(stderr, "foresight: %s\n", qPrintable(controlLine));
     std::fflush(stderr);
-    ConsoleStore &store = (*session)->store();
-    ClusterEngine &engine = (*session)->engine();
+    storage::ConsoleStore &store = (*session)->store();
+    failover::ClusterEngine &engine = (*session)->engine();
 
     const auto startedAt = std::chrono::steady_clock::now();
     qint64 journalAfter = 0;
-    QList<JournalEntry> recent;
+    QList<storage::JournalEntry> recent;
     while (!stop.load()) {
         if (auto entries = store.journal(journalAfter, 200); entries) {
-            for (const JournalEntry &entry : *entries) {
+            for (const storage::JournalEntry &entry : *entries) {
                 recent.append(entry);
                 journalAfter = entry.id;
                 if (!options.ansi) // a log: every entry once, as it comes
@@ -50,7 +50,7 @@ int runHeadless(const HeadlessOptions &options, const std::atomic<bool> &stop)
                 recent.removeFirst();
         }
         if (auto snapshot = engine.snapshot()) {
-            const QString view = renderSnapshot(*snapshot, options.ansi ? recent : QList<JournalEntry>());
+            const QString view = renderSnapshot(*snapshot, options.ansi ? recent : QList<storage::JournalEntry>());
             if (options.ansi) // the redraw hides stderr: repeat where foresightctl finds the console
                 std::printf("\x1b[H\x1b[2J%s\n\n%s\n", qPrintable(view), qPrintable(controlLine));
             else

@@ -24,14 +24,14 @@ Status saveBytes(const QString &path, const QByteArray &bytes)
 widgets::ReportExportDialog::Source reportSource(const QString &storePath)
 {
     widgets::ReportExportDialog::Source source;
-    source.incidents = [storePath]() -> Result<QList<Incident>> {
-        auto store = ConsoleStore::open(storePath);
+    source.incidents = [storePath]() -> Result<QList<storage::Incident>> {
+        auto store = storage::ConsoleStore::open(storePath);
         if (!store)
             return std::unexpected(store.error());
         return (*store)->incidents({}, kIncidentsListed);
     };
     source.write = [storePath](qint64 id, const QString &format, const QString &path) -> Status {
-        auto store = ConsoleStore::open(storePath);
+        auto store = storage::ConsoleStore::open(storePath);
         if (!store)
             return std::unexpected(store.error());
         auto built = report::IncidentReport::build(**store, id);

@@ -31,7 +31,7 @@ int failWith(const QString &message)
     return 1;
 }
 
-QString renderView(const ClusterEngine &engine,
+QString renderView(const failover::ClusterEngine &engine,
                    const DemoWorkloads &workload,
                    const sim::Scenario &scenario,
                    qint64 elapsedMs,
@@ -74,14 +74,14 @@ int runHeadlessScenario(const DemoOptions &options,
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    const std::unique_ptr<LocalCluster> cluster = startDemoCluster(options, workDir);
+    const std::unique_ptr<cluster::LocalCluster> cluster = startDemoCluster(options, workDir);
     if (!cluster)
         return 1;
     const QString appName = demoApp();
     const auto wallNow = [&cluster] { return cluster->clock().wallMs(); }; // faster with --time-scale
 
     // The engine deploys the application and fails it over, as in the window demo.
-    auto engine = ClusterEngine::start(demoEngineOptions(*cluster, workDir));
+    auto engine = failover::ClusterEngine::start(demoEngineOptions(*cluster, workDir));
     if (!engine)
         return failWith(QStringLiteral("cannot start the engine: %1").arg(engine.error().message));
 

@@ -17,7 +17,7 @@ QString clockTime(qint64 wallMs)
     return QDateTime::fromMSecsSinceEpoch(wallMs).toString(QStringLiteral("HH:mm:ss"));
 }
 
-QString agentState(const AgentView &agent)
+QString agentState(const failover::AgentView &agent)
 {
     if (!agent.error.isEmpty())
         return QStringLiteral("ERROR: ") + agent.error;
@@ -32,7 +32,7 @@ QString agentState(const AgentView &agent)
 }
 
 // The model's failure risk, else the anomaly score marked as such; "-" before any sample.
-QString riskCell(const AgentView &agent)
+QString riskCell(const failover::AgentView &agent)
 {
     if (agent.failureRisk >= 0)
         return QString::number(agent.failureRisk, 'f', 2);
@@ -43,7 +43,7 @@ QString riskCell(const AgentView &agent)
 
 } // namespace
 
-QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry> &journal)
+QString renderSnapshot(const failover::ClusterSnapshot &snapshot, const QList<storage::JournalEntry> &journal)
 {
     QStringList lines;
     lines << QStringLiteral("Foresight console (headless): cluster '%1'   %2")
@@ -51,7 +51,7 @@ QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry
     lines << QString();
     lines << cell(QStringLiteral("AGENT"), 12) + cell(QStringLiteral("HOST"), 12) + cell(QStringLiteral("HEARD"), 10)
                  + cell(QStringLiteral("PHI"), 6) + cell(QStringLiteral("RISK"), 7) + QStringLiteral("STATE");
-    for (const AgentView &agent : snapshot.agents) {
+    for (const failover::AgentView &agent : snapshot.agents) {
         lines << cell(agent.name, 12) + cell(agent.host, 12)
                      + cell(agent.heardMsAgo < 0 ? QStringLiteral("-") : QStringLiteral("%1 ms").arg(agent.heardMsAgo),
                             10)
@@ -64,7 +64,7 @@ QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry
                      .arg(snapshot.prediction.state,
                           snapshot.prediction.modelVersion == 0 ? QStringLiteral(" (RISK aN.NN: the anomaly score)")
                                                                 : QString());
-    for (const AppView &app : snapshot.apps) {
+    for (const failover::AppView &app : snapshot.apps) {
         lines << QString();
         lines << QStringLiteral("APP %1: primary %2, epoch %3, seq %4, %5, lease %6 ms left   [%7]")
                      .arg(app.name, app.primary.isEmpty() ? QStringLiteral("(none)") : app.primary)
@@ -72,7 +72,7 @@ QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry
                      .arg(app.seq)
                      .arg(app.writable ? QStringLiteral("writable") : QStringLiteral("NOT WRITABLE"))
                      .arg(app.leaseLeftMs)
-                     .arg(appPhaseName(app.phase));
+                     .arg(failover::appPhaseName(app.phase));
         if (!app.reason.isEmpty()) {
             lines << QStringLiteral("  why: %1%2")
                          .arg(app.reason,
@@ -88,7 +88,7 @@ QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry
         lines << QStringLiteral("  ") + cell(QStringLiteral("REPLICA"), 12) + cell(QStringLiteral("TIER"), 6)
                      + cell(QStringLiteral("SEQ"), 10) + cell(QStringLiteral("LAG"), 8)
                      + cell(QStringLiteral("LINK"), 6) + QStringLiteral("INTEGRITY");
-        for (const ReplicaView &replica : app.replicas) {
+        for (const failover::ReplicaView &replica : app.replicas) {
             lines << QStringLiteral("  ") + cell(replica.agent, 12) + cell(tierName(replica.tier), 6)
                          + cell(QString::number(replica.seq), 10) + cell(QString::number(replica.lag), 8)
                          + cell(replica.connected ? QStringLiteral("up") : QStringLiteral("DOWN"), 6)
@@ -96,7 +96,7 @@ QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry
                                                 : QStringLiteral("MISMATCH: ") + replica.integrityNote);
         }
         QStringList ranked;
-        for (const RankedCandidate &candidate : app.candidates) {
+        for (const failover::RankedCandidate &candidate : app.candidates) {
             ranked << (candidate.eligible
                            ? QStringLiteral("%1. %2 (%3, %4 behind, priority %5)")
                                  .arg(candidate.rank)
@@ -111,7 +111,7 @@ QString renderSnapshot(const ClusterSnapshot &snapshot, const QList<JournalEntry
     if (!journal.isEmpty()) {
         lines << QString();
         lines << QStringLiteral("JOURNAL");
-        for (const JournalEntry &entry : journal) {
+        for (const storage::JournalEntry &entry : journal) {
             lines << QStringLiteral("  %1 %2 %3%4")
                          .arg(clockTime(entry.wallMs), cell(entry.kind, 13).trimmed().leftJustified(13))
                          .arg(entry.app.isEmpty() && entry.agent.isEmpty()

@@ -9,4 +9,5 @@
 // Renders the engine's snapshot for a terminal: agents (heard, phi, state), applications (primary,
 // epoch, phase and why, replicas with lag and integrity, the ranked failover candidates) and
 // the newest journal entries.
-QString renderSnapshot(const foresight::ClusterSnapshot &snapshot, const QList<foresight::JournalEntry> &journal);
+QString renderSnapshot(const foresight::failover::ClusterSnapshot &snapshot,
+                       const QList<foresight::storage::JournalEntry> &journal);

@@ -57,7 +57,10 @@ using ApplyFault = std::function<Result<sim::AppliedFault>(const sim::ScenarioFa
 // restart, freeze for a while, degrade or repair its simulated host (the degradation grows
 // over a minute, as on a real machine, and shows in the host's metrics and failure risk), and
 // cut it off from every other host of the simulated network for 30 s (or heal every partition).
-void addDemoMenu(MainWindow &window, LocalCluster &cluster, training::FaultInjector &faults, const ApplyFault &apply)
+void addDemoMenu(MainWindow &window,
+                 cluster::LocalCluster &cluster,
+                 training::FaultInjector &faults,
+                 const ApplyFault &apply)
 {
     constexpr qint64 kFreezeMs = 10'000;
     constexpr qint64 kDegradeRampMs = 60'000;
@@ -161,7 +164,10 @@ public:
         QObject::connect(&m_timer, &QTimer::timeout, &m_panel, [this] { tick(); });
     }
 
-    void startOnce(LocalCluster &cluster, ClusterEngine &engine, training::FaultInjector &faults, const QString &app)
+    void startOnce(cluster::LocalCluster &cluster,
+                   failover::ClusterEngine &engine,
+                   training::FaultInjector &faults,
+                   const QString &app)
     {
         if (m_runner || m_failed || m_scored)
             return;
@@ -281,10 +287,10 @@ int runWindowDemo(const DemoOptions &options,
 {
     QTemporaryDir temporary;
     const QString workDir = options.workDir.isEmpty() ? temporary.path() : options.workDir;
-    const std::unique_ptr<LocalCluster> started = startDemoCluster(options, workDir);
+    const std::unique_ptr<cluster::LocalCluster> started = startDemoCluster(options, workDir);
     if (!started)
         return 1;
-    LocalCluster &cluster = *started;
+    cluster::LocalCluster &cluster = *started;
     const QString appName = demoApp();
 
     ConsoleBridge bridge;
@@ -299,11 +305,11 @@ int runWindowDemo(const DemoOptions &options,
         training = std::make_unique<TrainingDriver>(*scenario, *panel, scoreJsonPath);
     }
 
-    ClusterEngineOptions engineOptions = demoEngineOptions(cluster, workDir);
-    engineOptions.onSnapshot = [&bridge](std::shared_ptr<const ClusterSnapshot> snapshot) {
+    failover::ClusterEngineOptions engineOptions = demoEngineOptions(cluster, workDir);
+    engineOptions.onSnapshot = [&bridge](std::shared_ptr<const failover::ClusterSnapshot> snapshot) {
         bridge.publish(std::move(snapshot));
     };
-    auto engine = ClusterEngine::start(engineOptions);
+    auto engine = failover::ClusterEngine::start(engineOptions);
     if (!engine) {
         std::fprintf(stderr, "foresight: cannot start the engine: %s\n", qPrintable(engine.error().message));
         return 1;
@@ -348,17 +354,18 @@ int runWindowDemo(const DemoOptions &options,
     QObject::connect(&bridge,
                      &ConsoleBridge::snapshotChanged,
                      &window,
-                     [&](std::shared_ptr<const ClusterSnapshot> snapshot) {
-                         const AppView *app = snapshot ? snapshot->app(appName) : nullptr;
+                     [&](std::shared_ptr<const failover::ClusterSnapshot> snapshot) {
+                         const failover::AppView *app = snapshot ? snapshot->app(appName) : nullptr;
                          if (!writing && snapshot && demoAppsHealthy(*snapshot)) {
                              writing = true;
                              workload.start();
                          }
-                         if (training && app && app->writable && app->phase == AppPhase::Healthy
+                         if (training && app && app->writable && app->phase == failover::AppPhase::Healthy
                              && app->replicas.size() >= demoReplicas().size())
                              training->startOnce(cluster, **engine, faults, appName);
-                         if (screenshotPath.isEmpty() || screenshotScheduled || !app || app->phase != AppPhase::Healthy
-                             || app->replicas.size() < 3 || workload.acked() < kScreenshotWrites)
+                         if (screenshotPath.isEmpty() || screenshotScheduled || !app
+                             || app->phase != failover::AppPhase::Healthy || app->replicas.size() < 3
+                             || workload.acked() < kScreenshotWrites)
                              return;
                          screenshotScheduled = true;
                          QTimer::singleShot(kScreenshotSettleMs, &window, [&] {

@@ -34,9 +34,10 @@ int runWindow(const SessionOptions &options)
     const auto open = [&](const SessionOptions &sessionOptions) {
         bridge.setEngine(nullptr);
         session.reset();
-        auto opened = ConsoleSession::open(sessionOptions, [&bridge](std::shared_ptr<const ClusterSnapshot> snapshot) {
-            bridge.publish(std::move(snapshot));
-        });
+        auto opened = ConsoleSession::open(sessionOptions,
+                                           [&bridge](std::shared_ptr<const failover::ClusterSnapshot> snapshot) {
+                                               bridge.publish(std::move(snapshot));
+                                           });
         if (!opened) {
             QMessageBox::warning(&window, QObject::tr("Cannot open the cluster"), opened.error().message);
             return;
@@ -52,9 +53,10 @@ int runWindow(const SessionOptions &options)
     // A --cluster given on the command line that cannot be opened fails at once, in the terminal
     // it was typed in; later failures (File > Open) are shown in the window.
     if (!options.clusterFile.isEmpty()) {
-        auto opened = ConsoleSession::open(options, [&bridge](std::shared_ptr<const ClusterSnapshot> snapshot) {
-            bridge.publish(std::move(snapshot));
-        });
+        auto opened = ConsoleSession::open(options,
+                                           [&bridge](std::shared_ptr<const failover::ClusterSnapshot> snapshot) {
+                                               bridge.publish(std::move(snapshot));
+                                           });
         if (!opened) {
             std::fprintf(stderr, "foresight: %s\n", qPrintable(opened.error().message));
             return 1;

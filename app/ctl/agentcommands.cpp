@@ -79,10 +79,10 @@ int runKeygen(const QCommandLineParser &parser)
     const QString out = parser.value(QStringLiteral("out"));
     if (QFileInfo::exists(out))
         return usage(QStringLiteral("%1 exists; refusing to overwrite a key").arg(out));
-    auto pair = generateKeyPair();
+    auto pair = transport::generateKeyPair();
     if (!pair)
         return printError(pair.error());
-    if (auto ok = saveKeyPair(*pair, out); !ok)
+    if (auto ok = transport::saveKeyPair(*pair, out); !ok)
         return printError(ok.error());
     if (parser.isSet(QStringLiteral("json")))
         printJson(QCborMap{{QStringLiteral("public-key"), QString::fromLatin1(pair->publicKey)},
@@ -114,10 +114,10 @@ int runAgentCommand(const QCommandLineParser &parser, const QStringList &args)
         if (agentKey.isEmpty() || keyFile.isEmpty())
             return usage(QStringLiteral(
                 "CURVE needs --agent-key (the agent's public key) and --key (this side's key pair), or --insecure"));
-        auto serverKey = loadPublicKey(agentKey);
+        auto serverKey = transport::loadPublicKey(agentKey);
         if (!serverKey)
             return inputError(serverKey.error());
-        auto pair = loadKeyPair(keyFile);
+        auto pair = transport::loadKeyPair(keyFile);
         if (!pair)
             return inputError(pair.error());
         options.serverPublicKey = *serverKey;
@@ -146,7 +146,7 @@ int runAgentCommand(const QCommandLineParser &parser, const QStringList &args)
             assignment.tier = *tier;
             assignment.primaryUrl = parser.value(QStringLiteral("primary-url"));
             if (parser.isSet(QStringLiteral("primary-key"))) {
-                auto key = loadPublicKey(parser.value(QStringLiteral("primary-key")));
+                auto key = transport::loadPublicKey(parser.value(QStringLiteral("primary-key")));
                 if (!key)
                     return inputError(key.error());
                 assignment.primaryPublicKey = *key;

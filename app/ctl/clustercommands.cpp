@@ -198,14 +198,14 @@ Result<qint64> parseDuration(const QString &text)
 }
 
 // cluster fault KIND [TARGET [OTHER]]: how many arguments each kind takes, and what OTHER is.
-Result<FaultRequest> faultRequest(const QStringList &args)
+Result<control::FaultRequest> faultRequest(const QStringList &args)
 {
     static const QStringList kTargetOnly{QStringLiteral("crash"),
                                          QStringLiteral("restart"),
                                          QStringLiteral("freeze"),
                                          QStringLiteral("repair"),
                                          QStringLiteral("corrupt")};
-    FaultRequest request;
+    control::FaultRequest request;
     request.fault = args.value(1);
     request.target = args.value(2);
     const auto bad = [](const QString &text) { return fail(ErrorCode::InvalidArgument, text); };
@@ -244,10 +244,10 @@ int importConfig(const Context &context)
     const QString storePath = option(context, "store");
     if (storePath.isEmpty())
         return usage(QStringLiteral("cluster import needs --store PATH (the console's store)"));
-    auto config = ClusterConfig::fromFile(context.args[1]);
+    auto config = config::ClusterConfig::fromFile(context.args[1]);
     if (!config)
         return inputError(config.error());
-    auto store = ConsoleStore::open(storePath);
+    auto store = storage::ConsoleStore::open(storePath);
     if (!store)
         return printError(store.error());
     if (auto ok = (*store)->saveConfig(*config); !ok)
@@ -258,7 +258,7 @@ int importConfig(const Context &context)
                                 .arg(config->agents.size())
                                 .arg(config->apps.size())
                                 .arg(storePath);
-    JournalEntry entry;
+    storage::JournalEntry entry;
     entry.kind = QStringLiteral("operator");
     entry.actor = QStringLiteral("local:%1").arg(::getuid());
     entry.message = QStringLiteral("cluster configuration imported from %1 with foresightctl").arg(context.args[1]);
@@ -283,7 +283,7 @@ int exportConfig(const Context &context)
     // Opening creates a store: never for a path that names none.
     if (!QFileInfo::exists(storePath))
         return usage(QStringLiteral("there is no console store at %1").arg(storePath));
-    auto store = ConsoleStore::open(storePath);
+    auto store = storage::ConsoleStore::open(storePath);
     if (!store)
         return printError(store.error());
     auto config = (*store)->loadConfig();
@@ -303,7 +303,7 @@ Result<std::unique_ptr<control::ConsoleClient>> connectConsole(const Context &co
     control::ConsoleClientOptions options;
     options.url = option(context, "console", "FORESIGHT_CONSOLE");
     if (options.url.isEmpty())
-        options.url = defaultConsoleControlUrl();
+        options.url = control::defaultConsoleControlUrl();
     bool timeoutOk = false;
     options.timeoutMs = context.parser.value(QStringLiteral("timeout-ms")).toInt(&timeoutOk);
     if (!timeoutOk || options.timeoutMs <= 0) {
@@ -318,12 +318,12 @@ Result<std::unique_ptr<control::ConsoleClient>> connectConsole(const Context &co
                                              "side's key pair, role admin in its --control-allow file)"));
             return fail(ErrorCode::InvalidArgument, {});
         }
-        auto serverKey = loadPublicKey(consoleKey);
+        auto serverKey = transport::loadPublicKey(consoleKey);
         if (!serverKey) {
             *exitCode = inputError(serverKey.error());
             return std::unexpected(serverKey.error());
         }
-        auto pair = loadKeyPair(keyFile);
+        auto pair = transport::loadKeyPair(keyFile);
         if (!pair) {
             *exitCode = inputError(pair.error());
             return std::unexpected(pair.error());
@@ -434,14 +434,14 @@ int runReportCommand(const QCommandLineParser &parser, const QStringList &args)
 
 QString clusterCommandsHelp()
 {
-    return QString::fromUtf8(kHelp).arg(defaultConsoleControlUrl());
+    return QString::fromUtf8(kHelp).arg(control::defaultConsoleControlUrl());
 }
 
 void addClusterOptions(QCommandLineParser &parser)
 {
     parser.addOptions({
         {QStringLiteral("console"),
-         QStringLiteral("cluster: the console's control endpoint (default %1).").arg(defaultConsoleControlUrl()),
+         QStringLiteral("cluster: the console's control endpoint (default %1).").arg(control::defaultConsoleControlUrl()),
          QStringLiteral("url")},
         {QStringLiteral("console-key"),
          QStringLiteral("cluster: the console's public key, or its .pub file (tcp:// only)."),
@@ -524,7 +524,7 @@ int runClusterCommand(const QCommandLineParser &parser, const QStringList &args)
         if (!argumentCount(1, 1))
             return usage(QStringLiteral("cluster journal takes no arguments (--app APP names one application)"));
     }
-    FaultRequest faultToInject;
+    control::FaultRequest faultToInject;
     if (sub == QLatin1String("fault")) {
         auto request = faultRequest(args);
         if (!request)

@@ -54,7 +54,7 @@ int main(int argc, char *argv[])
         sdk::AgentEndpoint endpoint;
         endpoint.url = value.section(QLatin1Char('='), 0, 0);
         if (value.contains(QLatin1Char('='))) {
-            auto key = loadPublicKey(value.section(QLatin1Char('='), 1));
+            auto key = transport::loadPublicKey(value.section(QLatin1Char('='), 1));
             if (!key)
                 return fail(key.error().message);
             endpoint.serverPublicKey = *key;
@@ -62,7 +62,7 @@ int main(int argc, char *argv[])
         options.agents.append(endpoint);
     }
     if (parser.isSet(keyOpt)) {
-        auto pair = loadKeyPair(parser.value(keyOpt));
+        auto pair = transport::loadKeyPair(parser.value(keyOpt));
         if (!pair)
             return fail(pair.error().message);
         options.publicKey = pair->publicKey;

@@ -49,7 +49,7 @@ QString timeOrNot(qint64 wallMs)
 
 void summaryBox(Pager &pager, const IncidentReport &report)
 {
-    const Incident &i = report.incident;
+    const storage::Incident &i = report.incident;
     const QString lost = i.ackedWritesLost < 0 ? QStringLiteral("unknown") : QString::number(i.ackedWritesLost);
     const QList<std::pair<QString, QString>> facts = {
         {QStringLiteral("Application"), i.app},
@@ -102,10 +102,10 @@ void summaryBox(Pager &pager, const IncidentReport &report)
     pager.skip(pager.mm(2));
 }
 
-QList<QStringList> journalRows(const QList<JournalEntry> &entries)
+QList<QStringList> journalRows(const QList<storage::JournalEntry> &entries)
 {
     QList<QStringList> rows;
-    for (const JournalEntry &entry : entries)
+    for (const storage::JournalEntry &entry : entries)
         rows.append({isoTime(entry.wallMs), entry.kind, entry.agent, entry.actor, entry.message});
     return rows;
 }
@@ -271,7 +271,7 @@ void drawChart(Pager &pager, const Chart &chart)
 int layOut(QPdfWriter &writer, const IncidentReport &report, int totalPages)
 {
     QPainter painter(&writer);
-    const Incident &i = report.incident;
+    const storage::Incident &i = report.incident;
     Pager pager(writer,
                 painter,
                 QStringLiteral("Foresight incident report \u00b7 incident %1 \u00b7 %2").arg(i.id).arg(i.app),

@@ -9,19 +9,19 @@ using namespace foresight;
 
 namespace {
 
-CandidateFacts candidate(const QString &agent, Tier tier, std::uint64_t seq)
+failover::CandidateFacts candidate(const QString &agent, Tier tier, std::uint64_t seq)
 {
-    CandidateFacts facts;
+    failover::CandidateFacts facts;
     facts.agent = agent;
     facts.tier = tier;
     facts.seq = seq;
     return facts;
 }
 
-QStringList order(const QList<RankedCandidate> &ranked)
+QStringList order(const QList<failover::RankedCandidate> &ranked)
 {
     QStringList names;
-    for (const RankedCandidate &candidate : ranked)
+    for (const failover::RankedCandidate &candidate : ranked)
         names.append(candidate.facts.agent + (candidate.eligible ? QString() : QStringLiteral("(x)")));
     return names;
 }
@@ -35,77 +35,78 @@ class TestCandidateRanking : public QObject
 private Q_SLOTS:
     void hotBeforeWarmBeforeCold()
     {
-        const auto ranked = rankCandidates({candidate(QStringLiteral("c"), Tier::Cold, 100),
-                                            candidate(QStringLiteral("w"), Tier::Warm, 100),
-                                            candidate(QStringLiteral("h"), Tier::Hot, 90)});
+        const auto ranked = failover::rankCandidates({candidate(QStringLiteral("c"), Tier::Cold, 100),
+                                                      candidate(QStringLiteral("w"), Tier::Warm, 100),
+                                                      candidate(QStringLiteral("h"), Tier::Hot, 90)});
         QCOMPARE(order(ranked), (QStringList{QStringLiteral("h"), QStringLiteral("w"), QStringLiteral("c")}));
         QCOMPARE(ranked.first().rank, 1);
-        QCOMPARE(rankReason(ranked[0], ranked[1]), QStringLiteral("hot before warm"));
+        QCOMPARE(failover::rankReason(ranked[0], ranked[1]), QStringLiteral("hot before warm"));
     }
 
     void highestSequenceOutranksOperatorPriority()
     {
-        CandidateFacts preferred = candidate(QStringLiteral("preferred"), Tier::Hot, 90);
+        failover::CandidateFacts preferred = candidate(QStringLiteral("preferred"), Tier::Hot, 90);
         preferred.priority = 100;
-        const auto ranked = rankCandidates({preferred, candidate(QStringLiteral("ahead"), Tier::Hot, 100)});
+        const auto ranked = failover::rankCandidates({preferred, candidate(QStringLiteral("ahead"), Tier::Hot, 100)});
         QCOMPARE(order(ranked), (QStringList{QStringLiteral("ahead"), QStringLiteral("preferred")}));
         QCOMPARE(ranked[1].seqBehind, 10u);
-        QCOMPARE(rankReason(ranked[0], ranked[1]), QStringLiteral("10 seqs ahead"));
+        QCOMPARE(failover::rankReason(ranked[0], ranked[1]), QStringLiteral("10 seqs ahead"));
     }
 
     void priorityThenDivergenceThenLatencyThenRiskThenName()
     {
-        CandidateFacts a = candidate(QStringLiteral("a"), Tier::Hot, 5);
-        CandidateFacts b = candidate(QStringLiteral("b"), Tier::Hot, 5);
+        failover::CandidateFacts a = candidate(QStringLiteral("a"), Tier::Hot, 5);
+        failover::CandidateFacts b = candidate(QStringLiteral("b"), Tier::Hot, 5);
         b.priority = 1;
-        QCOMPARE(order(rankCandidates({a, b})).first(), QStringLiteral("b"));
+        QCOMPARE(order(failover::rankCandidates({a, b})).first(), QStringLiteral("b"));
         b.priority = 0;
         a.divergence = 0.4;
-        QCOMPARE(order(rankCandidates({a, b})).first(), QStringLiteral("b"));
+        QCOMPARE(order(failover::rankCandidates({a, b})).first(), QStringLiteral("b"));
         a.divergence = 0;
         b.latencyMs = 3;
-        QCOMPARE(order(rankCandidates({a, b})).first(), QStringLiteral("a"));
+        QCOMPARE(order(failover::rankCandidates({a, b})).first(), QStringLiteral("a"));
         b.latencyMs = 0;
         a.failureRisk = 0.9;
-        const auto ranked = rankCandidates({a, b});
+        const auto ranked = failover::rankCandidates({a, b});
         QCOMPARE(order(ranked).first(), QStringLiteral("b"));
-        QVERIFY(rankReason(ranked[0], ranked[1]).startsWith(QStringLiteral("failure risk")));
+        QVERIFY(failover::rankReason(ranked[0], ranked[1]).startsWith(QStringLiteral("failure risk")));
         a.failureRisk = 0;
-        QCOMPARE(order(rankCandidates({b, a})).first(), QStringLiteral("a"));
-        QCOMPARE(rankReason(rankCandidates({b, a})[0], rankCandidates({b, a})[1]),
+        QCOMPARE(order(failover::rankCandidates({b, a})).first(), QStringLiteral("a"));
+        QCOMPARE(failover::rankReason(failover::rankCandidates({b, a})[0], failover::rankCandidates({b, a})[1]),
                  QStringLiteral("equal on every term; by name"));
     }
 
     void aHostPredictedToFailRanksBelowAHealthyOneButNeverAboveData()
     {
-        CandidateFacts failing = candidate(QStringLiteral("failing"), Tier::Hot, 100);
+        failover::CandidateFacts failing = candidate(QStringLiteral("failing"), Tier::Hot, 100);
         failing.failureRisk = 0.9;
         failing.predictedToFail = true;
         failing.priority = 10; // the operator's preference does not outweigh a predicted failure
-        CandidateFacts healthy = candidate(QStringLiteral("healthy"), Tier::Hot, 100);
+        failover::CandidateFacts healthy = candidate(QStringLiteral("healthy"), Tier::Hot, 100);
         healthy.failureRisk = 0.1;
-        auto ranked = rankCandidates({failing, healthy});
+        auto ranked = failover::rankCandidates({failing, healthy});
         QCOMPARE(order(ranked), (QStringList{QStringLiteral("healthy"), QStringLiteral("failing")}));
-        QCOMPARE(rankReason(ranked[0], ranked[1]), QStringLiteral("failing's host is predicted to fail (risk 0.90)"));
+        QCOMPARE(failover::rankReason(ranked[0], ranked[1]),
+                 QStringLiteral("failing's host is predicted to fail (risk 0.90)"));
 
         // Data safety first: the only replica holding every acknowledged write stays the choice.
         healthy.seq = 99;
-        ranked = rankCandidates({failing, healthy});
+        ranked = failover::rankCandidates({failing, healthy});
         QCOMPARE(order(ranked), (QStringList{QStringLiteral("failing"), QStringLiteral("healthy")}));
     }
 
     void exclusionsComeLastWithTheirReason()
     {
-        CandidateFacts unreachable = candidate(QStringLiteral("u"), Tier::Hot, 200);
+        failover::CandidateFacts unreachable = candidate(QStringLiteral("u"), Tier::Hot, 200);
         unreachable.reachable = false;
-        CandidateFacts corrupt = candidate(QStringLiteral("x"), Tier::Hot, 200);
+        failover::CandidateFacts corrupt = candidate(QStringLiteral("x"), Tier::Hot, 200);
         corrupt.integrityOk = false;
         corrupt.integrityNote = QStringLiteral("digest differs");
-        CandidateFacts flagged = candidate(QStringLiteral("n"), Tier::Hot, 200);
+        failover::CandidateFacts flagged = candidate(QStringLiteral("n"), Tier::Hot, 200);
         flagged.neverPromote = true;
-        CandidateFacts maintained = candidate(QStringLiteral("m"), Tier::Hot, 200);
+        failover::CandidateFacts maintained = candidate(QStringLiteral("m"), Tier::Hot, 200);
         maintained.maintenance = true;
-        const auto ranked = rankCandidates(
+        const auto ranked = failover::rankCandidates(
             {unreachable, corrupt, flagged, maintained, candidate(QStringLiteral("ok"), Tier::Cold, 1)});
         QCOMPARE(ranked.first().facts.agent, QStringLiteral("ok"));
         QCOMPARE(ranked.first().rank, 1);
@@ -117,7 +118,7 @@ private Q_SLOTS:
             QVERIFY(!ranked[i].excludedBecause.isEmpty());
         }
         QString reasons;
-        for (const RankedCandidate &c : ranked)
+        for (const failover::RankedCandidate &c : ranked)
             reasons += c.excludedBecause + QLatin1Char(';');
         for (const char *word :
              {"unreachable", "integrity check failed: digest differs", "never-promote", "maintenance"})
@@ -126,9 +127,9 @@ private Q_SLOTS:
 
     void termsExplainEveryCandidate()
     {
-        const auto ranked = rankCandidates({candidate(QStringLiteral("h"), Tier::Hot, 7)});
+        const auto ranked = failover::rankCandidates({candidate(QStringLiteral("h"), Tier::Hot, 7)});
         QStringList names;
-        for (const RankTerm &term : ranked.first().terms)
+        for (const failover::RankTerm &term : ranked.first().terms)
             names.append(term.name);
         QCOMPARE(names,
                  (QStringList{QStringLiteral("tier"),
@@ -144,31 +145,32 @@ private Q_SLOTS:
 
     void failoverScoreWeighsItsTerms()
     {
-        FailoverSettings settings; // 0.6 heartbeat, 0.2 divergence, 0.2 integrity, 0.1 risk, threshold 0.5
-        QVERIFY(failoverScore(settings, 8.0, 0, false).failoverWarranted());
-        QVERIFY(!failoverScore(settings, 7.99, 0, false).failoverWarranted()); // below phi's threshold: no evidence
+        config::FailoverSettings settings; // 0.6 heartbeat, 0.2 divergence, 0.2 integrity, 0.1 risk, threshold 0.5
+        QVERIFY(failover::failoverScore(settings, 8.0, 0, false).failoverWarranted());
+        QVERIFY(
+            !failover::failoverScore(settings, 7.99, 0, false).failoverWarranted()); // below phi's threshold: no evidence
         // Everything but the heartbeat at its worst: 0.5 / 1.1, a live primary stays.
-        QVERIFY(!failoverScore(settings, 0, 1.0, true, 1.0).failoverWarranted());
-        QCOMPARE(failoverScore(settings, 0, 1.0, true, 1.0).score, 0.5 / 1.1);
-        QCOMPARE(failoverScore(settings, 0, 0, false, 0.8).risk, 0.8);
-        QCOMPARE(failoverScore(settings, 0, 0, false, 3.0).risk, 1.0); // clamped to 0..1
-        QVERIFY2(failoverScore(settings, 0, 0, false, 0.8)
+        QVERIFY(!failover::failoverScore(settings, 0, 1.0, true, 1.0).failoverWarranted());
+        QCOMPARE(failover::failoverScore(settings, 0, 1.0, true, 1.0).score, 0.5 / 1.1);
+        QCOMPARE(failover::failoverScore(settings, 0, 0, false, 0.8).risk, 0.8);
+        QCOMPARE(failover::failoverScore(settings, 0, 0, false, 3.0).risk, 1.0); // clamped to 0..1
+        QVERIFY2(failover::failoverScore(settings, 0, 0, false, 0.8)
                      .explain(settings)
                      .contains(QStringLiteral("0.09*0.80 (failure risk)")),
-                 qPrintable(failoverScore(settings, 0, 0, false, 0.8).explain(settings)));
+                 qPrintable(failover::failoverScore(settings, 0, 0, false, 0.8).explain(settings)));
         settings.weightRisk = 0;
         settings.weightHeartbeat = 0.2;
         settings.weightDivergence = 0.4;
         settings.weightIntegrity = 0.4;
-        QVERIFY(failoverScore(settings, 0, 1.0, true).failoverWarranted()); // weights are configurable
+        QVERIFY(failover::failoverScore(settings, 0, 1.0, true).failoverWarranted()); // weights are configurable
         settings.weightHeartbeat = 2;
         settings.weightDivergence = 1;
         settings.weightIntegrity = 1;
-        const FailoverScore normalised = failoverScore(settings, 9, 0.5, false);
+        const failover::FailoverScore normalised = failover::failoverScore(settings, 9, 0.5, false);
         QCOMPARE(normalised.score, (2 * 1.0 + 1 * 0.5) / 4);
         QVERIFY2(normalised.explain(settings).contains(QStringLiteral("0.50*1.00 (heartbeat)")),
                  qPrintable(normalised.explain(settings)));
-        QCOMPARE(failoverScore(settings, 0, 7.0, false).divergence, 1.0); // clamped to 0..1
+        QCOMPARE(failover::failoverScore(settings, 0, 7.0, false).divergence, 1.0); // clamped to 0..1
     }
 };
 

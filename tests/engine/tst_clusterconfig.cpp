@@ -14,10 +14,10 @@
 #include "foresight/core/result.h"
 
 using namespace Qt::StringLiterals;
-using foresight::ClusterApp;
-using foresight::ClusterConfig;
 using foresight::ErrorCode;
 using foresight::Tier;
+using foresight::config::ClusterApp;
+using foresight::config::ClusterConfig;
 
 namespace {
 
@@ -209,12 +209,12 @@ void TestClusterConfig::defaults()
     json = withValue(json, u"apps[0].replicas[0].tier", QJsonValue(QJsonValue::Undefined)).toObject();
     const auto config = ClusterConfig::fromJson(toBytes(json), u"cluster.json"_s);
     QVERIFY2(config, qPrintable(errorText(config)));
-    const foresight::FailoverSettings defaults;
+    const foresight::config::FailoverSettings defaults;
     QCOMPARE(config->failover.heartbeatIntervalMs, defaults.heartbeatIntervalMs);
     QCOMPARE(config->failover.leaseMs, defaults.leaseMs);
     QCOMPARE(config->failover.weightHeartbeat, defaults.weightHeartbeat);
     QCOMPARE(config->failover.autoFailover, true);
-    const foresight::TopologySettings topologyDefaults;
+    const foresight::config::TopologySettings topologyDefaults;
     QCOMPARE(config->topology.holdMs, topologyDefaults.holdMs);
     QCOMPARE(config->topology.rebalanceHot, true);
     QCOMPARE(config->apps.at(0).replicas.at(0).tier, Tier::Hot);
@@ -571,9 +571,9 @@ void TestClusterConfig::roundTrip()
 void TestClusterConfig::validateProgrammatic()
 {
     QVERIFY(ClusterConfig().validate());
-    QVERIFY(foresight::FailoverSettings().validate());
+    QVERIFY(foresight::config::FailoverSettings().validate());
 
-    foresight::FailoverSettings settings;
+    foresight::config::FailoverSettings settings;
     settings.phiThreshold = std::numeric_limits<double>::quiet_NaN();
     QVERIFY(!settings.validate());
     QVERIFY(settings.validate().error().message.startsWith(u"failover.phi-threshold: "_s));

@@ -19,11 +19,11 @@
 #include "foresight/storage/consolestore.h"
 
 using namespace Qt::StringLiterals;
-using foresight::ClusterConfig;
-using foresight::ConsoleStore;
 using foresight::ErrorCode;
-using foresight::Incident;
-using foresight::JournalEntry;
+using foresight::config::ClusterConfig;
+using foresight::storage::ConsoleStore;
+using foresight::storage::Incident;
+using foresight::storage::JournalEntry;
 
 namespace {
 
@@ -67,9 +67,9 @@ JournalEntry entry(const QString &kind, const QString &message)
     return entry;
 }
 
-foresight::HostSample sampleOf(const QString &agent, qint64 wallMs, double cpu)
+foresight::storage::HostSample sampleOf(const QString &agent, qint64 wallMs, double cpu)
 {
-    foresight::HostSample sample;
+    foresight::storage::HostSample sample;
     sample.agent = agent;
     sample.wallMs = wallMs;
     sample.cpuBusy = cpu;
@@ -632,7 +632,7 @@ void TestConsoleStore::hostSamplesRoundTrip()
     auto store = ConsoleStore::open(storePath(), m_clock);
     QVERIFY2(store, qPrintable(errorText(store)));
     const qint64 t0 = 1'700'000'000'000;
-    QList<foresight::HostSample> batch;
+    QList<foresight::storage::HostSample> batch;
     for (int i = 0; i < 10; ++i) {
         batch.append(sampleOf(u"alpha"_s, t0 + i * 1000, i / 10.0));
         batch.append(sampleOf(u"bravo"_s, t0 + i * 1000 + 500, 0.9));
@@ -657,7 +657,7 @@ void TestConsoleStore::hostSamplesRoundTrip()
     QCOMPARE(bravo->at(1), batch[3]);
 
     // A sample for the same agent and time replaces the old one.
-    foresight::HostSample again = batch[0];
+    foresight::storage::HostSample again = batch[0];
     again.cpuBusy = 0.99;
     QVERIFY((*store)->appendHostSamples({again}));
     alpha = (*store)->hostSamples(u"alpha"_s, t0, t0);
@@ -674,7 +674,7 @@ void TestConsoleStore::hostSamplesDecimated()
     auto store = ConsoleStore::open(storePath(), m_clock);
     QVERIFY2(store, qPrintable(errorText(store)));
     const qint64 t0 = 1'700'000'000'000;
-    QList<foresight::HostSample> batch;
+    QList<foresight::storage::HostSample> batch;
     for (int i = 0; i < 1000; ++i)
         batch.append(sampleOf(u"alpha"_s, t0 + i * 100, (i % 2) ? 1.0 : 0.0));
     batch[555].failureRisk = 0.9; // a spike must survive decimation
@@ -685,7 +685,7 @@ void TestConsoleStore::hostSamplesDecimated()
     QCOMPARE(samples->size(), 50);
     double maxRisk = -1;
     for (qsizetype i = 0; i < samples->size(); ++i) {
-        const foresight::HostSample &s = samples->at(i);
+        const foresight::storage::HostSample &s = samples->at(i);
         QCOMPARE(s.agent, u"alpha"_s);
         QVERIFY(qAbs(s.cpuBusy - 0.5) < 1e-9); // the mean of 0 and 1 alternating
         QCOMPARE(s.memUsedFraction, 0.5);
@@ -717,7 +717,7 @@ void TestConsoleStore::hostSamplesPruned()
     auto store = ConsoleStore::open(storePath(), m_clock);
     QVERIFY2(store, qPrintable(errorText(store)));
     const qint64 t0 = 1'700'000'000'000;
-    QList<foresight::HostSample> batch;
+    QList<foresight::storage::HostSample> batch;
     for (int i = 0; i < 6; ++i)
         batch.append(sampleOf(i % 2 ? u"alpha"_s : u"bravo"_s, t0 + i * 1000, 0.1));
     QVERIFY((*store)->appendHostSamples(batch));

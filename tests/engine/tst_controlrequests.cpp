@@ -89,7 +89,7 @@ private Q_SLOTS:
                                           kActor,
                                           kNow);
         QVERIFY(promote);
-        const auto *request = std::get_if<PromoteRequest>(&promote->request);
+        const auto *request = std::get_if<failover::PromoteRequest>(&promote->request);
         QVERIFY(request);
         QCOMPARE(request->app, QStringLiteral("shop"));
         QVERIFY(request->dryRun && promote->dryRun);
@@ -102,7 +102,7 @@ private Q_SLOTS:
                                         kActor,
                                         kNow);
         QVERIFY(fault);
-        QCOMPARE(std::get<FaultRequest>(fault->request).forMs, 500);
+        QCOMPARE(std::get<control::FaultRequest>(fault->request).forMs, 500);
         QCOMPARE(fault->agent, QStringLiteral("bravo"));
         QCOMPARE(fault->journalKind, QStringLiteral("fault"));
     }
@@ -113,8 +113,8 @@ private Q_SLOTS:
         command.what = QStringLiteral("promote shop");
         command.app = QStringLiteral("shop");
         command.actor = kActor;
-        const OperatorOutcome done{QStringLiteral("promoting"),
-                                   QJsonObject{{QStringLiteral("agent"), QStringLiteral("bravo")}}};
+        const failover::OperatorOutcome done{QStringLiteral("promoting"),
+                                             QJsonObject{{QStringLiteral("agent"), QStringLiteral("bravo")}}};
 
         // The engine journals what it does: nothing to audit here.
         QVERIFY(!auditEntry(command, done));

@@ -7,9 +7,9 @@
 #include "foresight/state/deltalog.h"
 
 using namespace Qt::StringLiterals;
-using foresight::DeltaLog;
-using foresight::DeltaOp;
-using foresight::StateDelta;
+using foresight::state::DeltaLog;
+using foresight::state::DeltaOp;
+using foresight::state::StateDelta;
 
 namespace {
 

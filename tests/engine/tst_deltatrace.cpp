@@ -10,9 +10,7 @@
 #include "foresight/prediction/deltatracesources.h"
 #include "foresight/prediction/statepredictor.h"
 
-using foresight::DeltaOp;
 using foresight::ErrorCode;
-using foresight::StateDelta;
 using foresight::prediction::DeltaTrace;
 using foresight::prediction::deriveDeltaTrace;
 using foresight::prediction::formatDeltaTraces;
@@ -22,6 +20,8 @@ using foresight::prediction::readDeltaTraceFile;
 using foresight::prediction::SeriesKeyRule;
 using foresight::prediction::SeriesTable;
 using foresight::prediction::writeDeltaTraceFile;
+using foresight::state::DeltaOp;
+using foresight::state::StateDelta;
 
 namespace {
 

@@ -19,23 +19,23 @@ namespace {
 
 constexpr qint64 kWrites = 4000;
 
-QList<DemoWrite> writesOf(WorkloadShape shape, int writer = 0)
+QList<cluster::DemoWrite> writesOf(cluster::WorkloadShape shape, int writer = 0)
 {
     QRandomGenerator random(42);
-    QList<DemoWrite> writes;
+    QList<cluster::DemoWrite> writes;
     for (qint64 n = 1; n <= kWrites; ++n)
-        writes.append(nextDemoWrite(shape, random, writer, n));
+        writes.append(cluster::nextDemoWrite(shape, random, writer, n));
     return writes;
 }
 
 // The share of writes whose key the shape's critical patterns match.
-double criticalShare(WorkloadShape shape, const QList<DemoWrite> &writes)
+double criticalShare(cluster::WorkloadShape shape, const QList<cluster::DemoWrite> &writes)
 {
-    KeyValueState state;
-    if (!state.setCriticalPatterns(criticalKeysOf(shape)))
+    state::KeyValueState state;
+    if (!state.setCriticalPatterns(cluster::criticalKeysOf(shape)))
         return -1;
     qsizetype critical = 0;
-    for (const DemoWrite &write : writes)
+    for (const cluster::DemoWrite &write : writes)
         critical += state.isCritical(write.key) ? 1 : 0;
     return double(critical) / double(writes.size());
 }
@@ -49,19 +49,19 @@ class TestDemoWorkload : public QObject
 private Q_SLOTS:
     void everyShapeHasACriticalSubset_data()
     {
-        QTest::addColumn<WorkloadShape>("shape");
-        QTest::newRow("web shop") << WorkloadShape::WebShop;
-        QTest::newRow("game state") << WorkloadShape::GameState;
-        QTest::newRow("user settings") << WorkloadShape::UserSettings;
-        QTest::newRow("history") << WorkloadShape::History;
+        QTest::addColumn<cluster::WorkloadShape>("shape");
+        QTest::newRow("web shop") << cluster::WorkloadShape::WebShop;
+        QTest::newRow("game state") << cluster::WorkloadShape::GameState;
+        QTest::newRow("user settings") << cluster::WorkloadShape::UserSettings;
+        QTest::newRow("history") << cluster::WorkloadShape::History;
     }
 
     void everyShapeHasACriticalSubset()
     {
-        QFETCH(WorkloadShape, shape);
+        QFETCH(cluster::WorkloadShape, shape);
         const double share = criticalShare(shape, writesOf(shape));
         QVERIFY2(share > 0.05 && share < 0.5, qPrintable(u"critical share %1"_s.arg(share)));
-        QVERIFY(!workloadShapeName(shape).isEmpty());
+        QVERIFY(!cluster::workloadShapeName(shape).isEmpty());
     }
 
     void gameStateIsNumeric()
@@ -69,7 +69,7 @@ private Q_SLOTS:
         static const QRegularExpression number(u"^-?\\d+(\\.\\d+)?$"_s);
         static const QRegularExpression position(u"^\\d+\\.\\d,\\d+\\.\\d$"_s);
         QSet<QString> keys;
-        for (const DemoWrite &write : writesOf(WorkloadShape::GameState)) {
+        for (const cluster::DemoWrite &write : writesOf(cluster::WorkloadShape::GameState)) {
             QVERIFY(write.value.has_value());
             const QString value = QString::fromUtf8(*write.value);
             if (write.key.contains(u"/pos/"_s))
@@ -85,7 +85,7 @@ private Q_SLOTS:
     void userSettingsAreJsonDocuments()
     {
         qsizetype security = 0;
-        for (const DemoWrite &write : writesOf(WorkloadShape::UserSettings)) {
+        for (const cluster::DemoWrite &write : writesOf(cluster::WorkloadShape::UserSettings)) {
             QVERIFY(write.value.has_value());
             QJsonParseError error;
             const QJsonDocument document = QJsonDocument::fromJson(*write.value, &error);
@@ -106,7 +106,7 @@ private Q_SLOTS:
         QSet<QString> present;
         qint64 lastHead = 0;
         qsizetype deletes = 0;
-        for (const DemoWrite &write : writesOf(WorkloadShape::History, 3)) {
+        for (const cluster::DemoWrite &write : writesOf(cluster::WorkloadShape::History, 3)) {
             QVERIFY2(write.key.startsWith(u"log-3/"_s), qPrintable(write.key));
             if (write.key == u"log-3/head"_s) {
                 const qint64 head = write.value->toLongLong();

@@ -12,9 +12,9 @@ using namespace foresight::failover;
 namespace {
 
 // A candidate list whose best entry is (or is not) eligible.
-QList<RankedCandidate> ranked(bool eligible)
+QList<failover::RankedCandidate> ranked(bool eligible)
 {
-    RankedCandidate candidate;
+    failover::RankedCandidate candidate;
     candidate.facts.agent = QStringLiteral("bravo");
     candidate.eligible = eligible;
     candidate.excludedBecause = eligible ? QString() : QStringLiteral("in maintenance");
@@ -23,12 +23,12 @@ QList<RankedCandidate> ranked(bool eligible)
 
 // The score of a primary the investigation found silent (its heartbeat term is 1), or of one
 // that answers (0), with nothing else against it.
-FailoverScore scoreOf(const FailoverSettings &settings, bool silent)
+failover::FailoverScore scoreOf(const config::FailoverSettings &settings, bool silent)
 {
-    return failoverScore(settings, silent ? settings.phiThreshold : 0, 0, false, 0);
+    return failover::failoverScore(settings, silent ? settings.phiThreshold : 0, 0, false, 0);
 }
 
-GateFacts silentPrimary(const FailoverSettings &settings)
+GateFacts silentPrimary(const config::FailoverSettings &settings)
 {
     GateFacts facts;
     facts.trigger = FailoverTrigger::Score;
@@ -84,7 +84,7 @@ private Q_SLOTS:
         QFETCH(qint64, heardMsAgo);
         QFETCH(InvestigationOutcome, outcome);
         QFETCH(int, asked);
-        FailoverSettings settings;
+        config::FailoverSettings settings;
         InvestigationFacts facts;
         facts.nowMs = nowMs;
         facts.suspectSinceMs = 1000;
@@ -140,7 +140,7 @@ private Q_SLOTS:
         QFETCH(bool, eligible);
         QFETCH(GateOutcome, outcome);
         QFETCH(QString, reason);
-        FailoverSettings settings;
+        config::FailoverSettings settings;
         settings.autoFailover = autoFailover;
         GateFacts facts = silentPrimary(settings);
         facts.trigger = FailoverTrigger(trigger);
@@ -197,14 +197,14 @@ private Q_SLOTS:
         QFETCH(bool, silent);
         QFETCH(double, primaryDivergence);
         QFETCH(GateOutcome, outcome);
-        FailoverSettings settings;
+        config::FailoverSettings settings;
         settings.weightHeartbeat = heartbeat;
         settings.weightDivergence = divergence;
         settings.weightIntegrity = integrity;
         settings.weightRisk = risk;
         settings.scoreThreshold = threshold;
         GateFacts facts = silentPrimary(settings);
-        facts.score = failoverScore(settings, silent ? settings.phiThreshold : 0, primaryDivergence, false, 0);
+        facts.score = failover::failoverScore(settings, silent ? settings.phiThreshold : 0, primaryDivergence, false, 0);
         const Gate gate = failoverGate(settings, facts);
         QCOMPARE(gate.outcome, outcome);
         if (outcome == GateOutcome::Block) {
@@ -222,7 +222,7 @@ private Q_SLOTS:
     void theScoreComesFirst()
     {
         // Below the threshold, the score is the reason shown, even when anti-flapping would block.
-        FailoverSettings settings;
+        config::FailoverSettings settings;
         settings.weightHeartbeat = 0.1;
         GateFacts facts = silentPrimary(settings);
         facts.lastFailoverWallMs = facts.wallNowMs - 1000;
@@ -234,7 +234,7 @@ private Q_SLOTS:
 
     void acknowledgedOrOldFailoversDoNotBlock()
     {
-        FailoverSettings settings;
+        config::FailoverSettings settings;
         GateFacts facts = silentPrimary(settings);
         facts.lastFailoverWallMs = facts.wallNowMs - 1000;
         facts.lastFailoverAcknowledged = true;

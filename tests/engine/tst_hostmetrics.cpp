@@ -18,9 +18,9 @@
 
 using namespace Qt::StringLiterals;
 using foresight::ErrorCode;
-using foresight::HostMetrics;
-using foresight::HostMetricsReader;
 using foresight::ManualClock;
+using foresight::metrics::HostMetrics;
+using foresight::metrics::HostMetricsReader;
 
 namespace {
 

@@ -17,9 +17,9 @@ namespace {
 
 constexpr qint64 kStartMs = 1'700'000'000'000;
 
-PredictionSettings testSettings()
+config::PredictionSettings testSettings()
 {
-    PredictionSettings settings;
+    config::PredictionSettings settings;
     settings.sampleIntervalMs = 1000;
     settings.horizonMs = 30'000;
     settings.shortWindow = 6;
@@ -32,9 +32,9 @@ PredictionSettings testSettings()
 
 // A host's metrics: steady with noise, or with memory climbing towards exhaustion (leak of
 // 0..1 tells how far along it is).
-HostMetrics sampleMetrics(QRandomGenerator &random, double leak = 0)
+metrics::HostMetrics sampleMetrics(QRandomGenerator &random, double leak = 0)
 {
-    HostMetrics m;
+    metrics::HostMetrics m;
     m.cpuBusy = 0.3 + random.bounded(0.05);
     m.memUsedFraction = std::min(0.99, 0.4 + 0.55 * leak + random.bounded(0.02));
     m.swapUsedFraction = leak > 0.6 ? (leak - 0.6) : 0.0;
@@ -71,7 +71,7 @@ private:
 private Q_SLOTS:
     void invalidSettingsAreRefusedByName()
     {
-        PredictionSettings settings = testSettings();
+        config::PredictionSettings settings = testSettings();
         settings.horizonMs = 500;
         const auto monitor = HostRiskMonitor::create(settings);
         QVERIFY(!monitor);
@@ -113,7 +113,7 @@ private Q_SLOTS:
 
     void labelsComeFromThePastOnly()
     {
-        const PredictionSettings settings = testSettings();
+        const config::PredictionSettings settings = testSettings();
         auto monitor = HostRiskMonitor::create(settings);
         QVERIFY(monitor);
         QRandomGenerator random(3);
@@ -144,7 +144,7 @@ private Q_SLOTS:
 
     void aTrainedModelTellsADegradingHostFromHealthyOnes()
     {
-        const PredictionSettings settings = testSettings();
+        const config::PredictionSettings settings = testSettings();
         auto monitor = HostRiskMonitor::create(settings);
         QVERIFY(monitor);
         QRandomGenerator random(4);

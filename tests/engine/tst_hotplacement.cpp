@@ -10,9 +10,9 @@ using namespace foresight;
 
 namespace {
 
-TopologySettings settings()
+config::TopologySettings settings()
 {
-    TopologySettings s;
+    config::TopologySettings s;
     s.minGainMs = 2.0;
     s.minGainRatio = 0.3;
     s.holdMs = 10'000;
@@ -20,9 +20,9 @@ TopologySettings settings()
     return s;
 }
 
-PlacementCandidate at(const QString &agent, double rttMs, Tier tier = Tier::None)
+failover::PlacementCandidate at(const QString &agent, double rttMs, Tier tier = Tier::None)
 {
-    return PlacementCandidate{agent, rttMs, tier};
+    return failover::PlacementCandidate{agent, rttMs, tier};
 }
 
 } // namespace
@@ -34,9 +34,10 @@ class TestHotPlacement : public QObject
 private Q_SLOTS:
     void movesOnlyAfterTheGainHeldForHoldMs()
     {
-        HotPlacement placement;
-        const QList<PlacementCandidate> hot{at(QStringLiteral("far"), 40, Tier::Hot)};
-        const QList<PlacementCandidate> others{at(QStringLiteral("near"), 1), at(QStringLiteral("mid"), 5, Tier::Warm)};
+        failover::HotPlacement placement;
+        const QList<failover::PlacementCandidate> hot{at(QStringLiteral("far"), 40, Tier::Hot)};
+        const QList<failover::PlacementCandidate> others{at(QStringLiteral("near"), 1),
+                                                         at(QStringLiteral("mid"), 5, Tier::Warm)};
         QVERIFY(!placement.evaluate(hot, others, 0, settings()));
         QVERIFY2(placement.explanation().contains(QStringLiteral("in 10 s")), qPrintable(placement.explanation()));
         QVERIFY(!placement.evaluate(hot, others, 9'999, settings()));
@@ -66,19 +67,19 @@ private Q_SLOTS:
         QFETCH(double, hotRtt);
         QFETCH(double, otherRtt);
         QFETCH(bool, moves);
-        HotPlacement placement;
-        const QList<PlacementCandidate> hot{at(QStringLiteral("h"), hotRtt, Tier::Hot)};
-        const QList<PlacementCandidate> others{at(QStringLiteral("o"), otherRtt)};
+        failover::HotPlacement placement;
+        const QList<failover::PlacementCandidate> hot{at(QStringLiteral("h"), hotRtt, Tier::Hot)};
+        const QList<failover::PlacementCandidate> others{at(QStringLiteral("o"), otherRtt)};
         (void) placement.evaluate(hot, others, 0, settings());
         QCOMPARE(placement.evaluate(hot, others, 20'000, settings()).has_value(), moves);
     }
 
     void aGainThatFadesRestartsTheHold()
     {
-        HotPlacement placement;
-        const QList<PlacementCandidate> hot{at(QStringLiteral("h"), 20, Tier::Hot)};
-        const QList<PlacementCandidate> better{at(QStringLiteral("o"), 5)};
-        const QList<PlacementCandidate> noisy{at(QStringLiteral("o"), 16)}; // a burst: gain 4 < 6
+        failover::HotPlacement placement;
+        const QList<failover::PlacementCandidate> hot{at(QStringLiteral("h"), 20, Tier::Hot)};
+        const QList<failover::PlacementCandidate> better{at(QStringLiteral("o"), 5)};
+        const QList<failover::PlacementCandidate> noisy{at(QStringLiteral("o"), 16)}; // a burst: gain 4 < 6
         QVERIFY(!placement.evaluate(hot, better, 0, settings()));
         QVERIFY(!placement.evaluate(hot, noisy, 6'000, settings()));
         QVERIFY(!placement.evaluate(hot, better, 7'000, settings()));
@@ -88,8 +89,8 @@ private Q_SLOTS:
 
     void twoNearEqualTargetsDoNotRestartTheHold()
     {
-        HotPlacement placement;
-        const QList<PlacementCandidate> hot{at(QStringLiteral("h"), 30, Tier::Hot)};
+        failover::HotPlacement placement;
+        const QList<failover::PlacementCandidate> hot{at(QStringLiteral("h"), 30, Tier::Hot)};
         QVERIFY(!placement.evaluate(hot, {at(QStringLiteral("a"), 1.0), at(QStringLiteral("b"), 1.1)}, 0, settings()));
         QVERIFY(
             !placement.evaluate(hot, {at(QStringLiteral("a"), 1.2), at(QStringLiteral("b"), 1.1)}, 5'000, settings()));
@@ -101,9 +102,9 @@ private Q_SLOTS:
 
     void noSecondMoveWithinTheCooldown()
     {
-        HotPlacement placement;
-        QList<PlacementCandidate> hot{at(QStringLiteral("a"), 30, Tier::Hot)};
-        QList<PlacementCandidate> others{at(QStringLiteral("b"), 1)};
+        failover::HotPlacement placement;
+        QList<failover::PlacementCandidate> hot{at(QStringLiteral("a"), 30, Tier::Hot)};
+        QList<failover::PlacementCandidate> others{at(QStringLiteral("b"), 1)};
         (void) placement.evaluate(hot, others, 0, settings());
         QVERIFY(placement.evaluate(hot, others, 10'000, settings()));
         placement.moved(10'000);
@@ -121,26 +122,26 @@ private Q_SLOTS:
     {
         // Two hosts at about the same distance, each measurement jittering by up to 40%: no move,
         // ever, and so no oscillation.
-        HotPlacement placement;
+        failover::HotPlacement placement;
         std::uint32_t seed = 7;
         const auto jitter = [&seed](double base) {
             seed = seed * 1'103'515'245u + 12'345u;
             return base * (0.8 + 0.4 * double(seed % 1000) / 1000.0);
         };
         for (std::int64_t t = 0; t < 600'000; t += 1000) {
-            const QList<PlacementCandidate> hot{at(QStringLiteral("a"), jitter(5), Tier::Hot)};
-            const QList<PlacementCandidate> others{at(QStringLiteral("b"), jitter(5))};
+            const QList<failover::PlacementCandidate> hot{at(QStringLiteral("a"), jitter(5), Tier::Hot)};
+            const QList<failover::PlacementCandidate> others{at(QStringLiteral("b"), jitter(5))};
             QVERIFY2(!placement.evaluate(hot, others, t, settings()), qPrintable(placement.explanation()));
         }
     }
 
     void switchedOffOrNothingToCompare()
     {
-        HotPlacement placement;
-        TopologySettings off = settings();
+        failover::HotPlacement placement;
+        config::TopologySettings off = settings();
         off.rebalanceHot = false;
-        const QList<PlacementCandidate> hot{at(QStringLiteral("h"), 50, Tier::Hot)};
-        const QList<PlacementCandidate> others{at(QStringLiteral("o"), 1)};
+        const QList<failover::PlacementCandidate> hot{at(QStringLiteral("h"), 50, Tier::Hot)};
+        const QList<failover::PlacementCandidate> others{at(QStringLiteral("o"), 1)};
         QVERIFY(!placement.evaluate(hot, others, 0, off));
         QVERIFY(!placement.evaluate(hot, others, 100'000, off));
         QVERIFY(placement.explanation().contains(QStringLiteral("off")));
@@ -150,10 +151,10 @@ private Q_SLOTS:
 
     void slowestHotReplicaIsTheOneMoved()
     {
-        HotPlacement placement;
-        const QList<PlacementCandidate> hot{at(QStringLiteral("h1"), 3, Tier::Hot),
-                                            at(QStringLiteral("h2"), 25, Tier::Hot)};
-        const QList<PlacementCandidate> others{at(QStringLiteral("o"), 2, Tier::Cold)};
+        failover::HotPlacement placement;
+        const QList<failover::PlacementCandidate> hot{at(QStringLiteral("h1"), 3, Tier::Hot),
+                                                      at(QStringLiteral("h2"), 25, Tier::Hot)};
+        const QList<failover::PlacementCandidate> others{at(QStringLiteral("o"), 2, Tier::Cold)};
         (void) placement.evaluate(hot, others, 0, settings());
         const auto move = placement.evaluate(hot, others, 10'000, settings());
         QVERIFY(move);

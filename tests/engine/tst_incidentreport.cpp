@@ -15,17 +15,17 @@
 #include "scriptedincident.h"
 
 using namespace Qt::StringLiterals;
-using foresight::ConsoleStore;
 using foresight::ErrorCode;
 using foresight::report::IncidentReport;
+using foresight::storage::ConsoleStore;
 using scripted::errorText;
 
 namespace {
 
-QStringList messages(const QList<foresight::JournalEntry> &entries)
+QStringList messages(const QList<foresight::storage::JournalEntry> &entries)
 {
     QStringList result;
-    for (const foresight::JournalEntry &entry : entries)
+    for (const foresight::storage::JournalEntry &entry : entries)
         result.append(entry.message);
     return result;
 }
@@ -276,7 +276,7 @@ void TestIncidentReport::jsonCarriesEveryField()
     QCOMPARE(hosts[0].toObject()[u"role"_s].toString(), u"old-primary"_s);
     const QJsonArray samples = hosts[0].toObject()[u"samples"_s].toArray();
     QCOMPARE(samples.size(), 301);
-    const foresight::HostSample &last = m_report->hosts[0].samples.last();
+    const foresight::storage::HostSample &last = m_report->hosts[0].samples.last();
     const QJsonObject lastJson = samples.last().toObject();
     QCOMPARE(lastJson[u"timeMs"_s].toInteger(), last.wallMs);
     QCOMPARE(lastJson[u"cpuBusy"_s].toDouble(), last.cpuBusy);

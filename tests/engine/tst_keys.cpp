@@ -10,9 +10,9 @@
 #include "foresight/transport/keys.h"
 
 using namespace Qt::StringLiterals;
-using foresight::Allowlist;
 using foresight::ErrorCode;
-using foresight::KeyPair;
+using foresight::transport::Allowlist;
+using foresight::transport::KeyPair;
 
 Q_DECLARE_METATYPE(foresight::ErrorCode)
 
@@ -45,7 +45,7 @@ bool writeText(const QString &path, const QByteArray &content, QFileDevice::Perm
 
 KeyPair newPair()
 {
-    auto pair = foresight::generateKeyPair();
+    auto pair = foresight::transport::generateKeyPair();
     return pair ? *pair : KeyPair{};
 }
 
@@ -124,18 +124,18 @@ void TestKeys::isZ85Key()
 {
     QFETCH(QByteArray, key);
     QFETCH(bool, valid);
-    QCOMPARE(foresight::isZ85Key(key), valid);
+    QCOMPARE(foresight::transport::isZ85Key(key), valid);
 }
 
 void TestKeys::generateKeyPair()
 {
-    const auto first = foresight::generateKeyPair();
+    const auto first = foresight::transport::generateKeyPair();
     QVERIFY2(first.has_value(), describe(first).constData());
-    const auto second = foresight::generateKeyPair();
+    const auto second = foresight::transport::generateKeyPair();
     QVERIFY2(second.has_value(), describe(second).constData());
 
-    QVERIFY(foresight::isZ85Key(first->publicKey));
-    QVERIFY(foresight::isZ85Key(first->secretKey));
+    QVERIFY(foresight::transport::isZ85Key(first->publicKey));
+    QVERIFY(foresight::transport::isZ85Key(first->secretKey));
     QVERIFY(first->publicKey != first->secretKey);
     QVERIFY(first->publicKey != second->publicKey);
     QVERIFY(first->secretKey != second->secretKey);
@@ -151,7 +151,7 @@ void TestKeys::saveKeyPairModes()
     QVERIFY(m_dir.isValid());
     const KeyPair pair = newPair();
     const QString path = m_dir.filePath(u"modes.key"_s);
-    const auto saved = foresight::saveKeyPair(pair, path);
+    const auto saved = foresight::transport::saveKeyPair(pair, path);
     QVERIFY2(saved.has_value(), describe(saved).constData());
 
     QCOMPARE(modeOf(path), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
@@ -177,10 +177,10 @@ void TestKeys::saveKeyPairNarrowsExistingFile()
                       QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadGroup | QFileDevice::ReadOther
                           | QFileDevice::WriteOther));
     const KeyPair pair = newPair();
-    QVERIFY(foresight::saveKeyPair(pair, path).has_value());
+    QVERIFY(foresight::transport::saveKeyPair(pair, path).has_value());
     QCOMPARE(modeOf(path), QFileDevice::ReadOwner | QFileDevice::WriteOwner);
     QVERIFY(!readAll(path).contains("old contents"));
-    const auto loaded = foresight::loadKeyPair(path);
+    const auto loaded = foresight::transport::loadKeyPair(path);
     QVERIFY2(loaded.has_value(), describe(loaded).constData());
     QCOMPARE(loaded->secretKey, pair.secretKey);
 }
@@ -189,8 +189,8 @@ void TestKeys::loadKeyPairRoundTrip()
 {
     const KeyPair pair = newPair();
     const QString path = m_dir.filePath(u"roundtrip.key"_s);
-    QVERIFY(foresight::saveKeyPair(pair, path).has_value());
-    const auto loaded = foresight::loadKeyPair(path);
+    QVERIFY(foresight::transport::saveKeyPair(pair, path).has_value());
+    const auto loaded = foresight::transport::loadKeyPair(path);
     QVERIFY2(loaded.has_value(), describe(loaded).constData());
     QCOMPARE(loaded->publicKey, pair.publicKey);
     QCOMPARE(loaded->secretKey, pair.secretKey);
@@ -200,14 +200,14 @@ void TestKeys::loadKeyPairRoundTrip()
     QVERIFY(writeText(handPath,
                       "# mine\n  secret-key=\"" + pair.secretKey + "\"  \n\npublic-key =  \"" + pair.publicKey + "\"\n",
                       QFileDevice::ReadOwner | QFileDevice::WriteOwner));
-    const auto hand = foresight::loadKeyPair(handPath);
+    const auto hand = foresight::transport::loadKeyPair(handPath);
     QVERIFY2(hand.has_value(), describe(hand).constData());
     QCOMPARE(hand->publicKey, pair.publicKey);
     QCOMPARE(hand->secretKey, pair.secretKey);
 
     // Owner read-only is fine too.
     QVERIFY(QFile::setPermissions(handPath, QFileDevice::ReadOwner));
-    QVERIFY(foresight::loadKeyPair(handPath).has_value());
+    QVERIFY(foresight::transport::loadKeyPair(handPath).has_value());
 }
 
 void TestKeys::loadKeyPairRefusesReadableFile_data()
@@ -225,10 +225,10 @@ void TestKeys::loadKeyPairRefusesReadableFile()
     QFETCH(int, mode);
 
     const QString path = m_dir.filePath(u"readable-%1.key"_s.arg(QString::fromLatin1(QTest::currentDataTag())));
-    QVERIFY(foresight::saveKeyPair(newPair(), path).has_value());
+    QVERIFY(foresight::transport::saveKeyPair(newPair(), path).has_value());
     QVERIFY(QFile::setPermissions(path, QFileDevice::Permissions::fromInt(mode)));
 
-    const auto loaded = foresight::loadKeyPair(path);
+    const auto loaded = foresight::transport::loadKeyPair(path);
     QVERIFY(!loaded.has_value());
     QCOMPARE(loaded.error().code, ErrorCode::Unauthorized);
     QVERIFY2(loaded.error().message.contains(path), qPrintable(loaded.error().message));
@@ -259,7 +259,7 @@ void TestKeys::loadKeyPairRefusesFileWithoutKeys()
 
     const QString path = m_dir.filePath(u"nokeys.key"_s);
     QVERIFY(writeText(path, content, QFileDevice::ReadOwner | QFileDevice::WriteOwner));
-    const auto loaded = foresight::loadKeyPair(path);
+    const auto loaded = foresight::transport::loadKeyPair(path);
     QVERIFY(!loaded.has_value());
     QCOMPARE(loaded.error().code, ErrorCode::InvalidArgument);
     QVERIFY2(loaded.error().message.contains(path), qPrintable(loaded.error().message));
@@ -268,7 +268,7 @@ void TestKeys::loadKeyPairRefusesFileWithoutKeys()
 void TestKeys::loadKeyPairMissingFile()
 {
     const QString path = m_dir.filePath(u"does-not-exist.key"_s);
-    const auto loaded = foresight::loadKeyPair(path);
+    const auto loaded = foresight::transport::loadKeyPair(path);
     QVERIFY(!loaded.has_value());
     QCOMPARE(loaded.error().code, ErrorCode::NotFound);
     QVERIFY2(loaded.error().message.contains(path), qPrintable(loaded.error().message));
@@ -283,7 +283,7 @@ void TestKeys::loadPublicKey_data()
     QVERIFY(m_dir.isValid());
     const KeyPair pair = newPair();
     const QString secretPath = m_dir.filePath(u"peer.key"_s);
-    QVERIFY(foresight::saveKeyPair(pair, secretPath).has_value());
+    QVERIFY(foresight::transport::saveKeyPair(pair, secretPath).has_value());
     const QString garbagePath = m_dir.filePath(u"garbage.pub"_s);
     QVERIFY(writeText(garbagePath, "this is not a key\n", QFileDevice::ReadOwner | QFileDevice::WriteOwner));
     const QString secretOnlyPath = m_dir.filePath(u"secret-only.key"_s);
@@ -311,7 +311,7 @@ void TestKeys::loadPublicKey()
     QFETCH(QByteArray, expected);
     QFETCH(ErrorCode, code);
 
-    const auto key = foresight::loadPublicKey(keyOrPath);
+    const auto key = foresight::transport::loadPublicKey(keyOrPath);
     if (!expected.isEmpty()) {
         QVERIFY2(key.has_value(), describe(key).constData());
         QCOMPARE(*key, expected);

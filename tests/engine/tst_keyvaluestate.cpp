@@ -13,13 +13,13 @@
 #include "state/siphash.h"
 
 using namespace Qt::StringLiterals;
-using foresight::DeltaOp;
 using foresight::ErrorCode;
-using foresight::KeyValueState;
-using foresight::Snapshot;
-using foresight::StateDelta;
-using foresight::StateDigest;
-namespace siphash = foresight::siphash;
+using foresight::state::DeltaOp;
+using foresight::state::KeyValueState;
+using foresight::state::Snapshot;
+using foresight::state::StateDelta;
+using foresight::state::StateDigest;
+namespace siphash = foresight::state::siphash;
 
 namespace {
 

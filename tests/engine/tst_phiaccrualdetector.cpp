@@ -15,10 +15,10 @@
 
 using namespace Qt::StringLiterals;
 using foresight::ManualClock;
-using foresight::PhiAccrualDetector;
-using foresight::PhiSettings;
+using foresight::detection::PhiAccrualDetector;
+using foresight::detection::PhiSettings;
 
-Q_DECLARE_METATYPE(foresight::PhiSettings)
+Q_DECLARE_METATYPE(foresight::detection::PhiSettings)
 
 namespace {
 

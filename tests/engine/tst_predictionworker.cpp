@@ -11,21 +11,21 @@ using namespace foresight;
 namespace {
 
 // Three gauges that climb by their own steps with a wobble, written round-robin every 100 ms.
-StateDelta gaugeDelta(std::uint64_t seq)
+state::StateDelta gaugeDelta(std::uint64_t seq)
 {
     const int key = int((seq - 1) % 3);
     const auto round = qint64((seq - 1) / 3);
-    StateDelta delta;
+    state::StateDelta delta;
     delta.epoch = 1;
     delta.seq = seq;
     delta.timestampMs = 1'700'000'000'000 + qint64(seq) * 100;
     delta.key = QStringLiteral("gauge/g%1").arg(key);
-    delta.op = DeltaOp::Put;
+    delta.op = state::DeltaOp::Put;
     delta.value = QByteArray::number(1000 * (key + 1) + round * (key + 1) * 10 + (round % 5) * 3);
     return delta;
 }
 
-bool settled(const PredictionWorker &worker, const QString &app, std::uint64_t seq)
+bool settled(const agent::PredictionWorker &worker, const QString &app, std::uint64_t seq)
 {
     return worker.forecasts(app)->observedSeq == seq;
 }
@@ -40,8 +40,8 @@ private Q_SLOTS:
     void picksAFamilyAndAgreesWithItself()
     {
         // Two workers, as on a primary and its hot replica, learning the same deltas.
-        PredictionWorker primary(100'000);
-        PredictionWorker replica(100'000);
+        agent::PredictionWorker primary(100'000);
+        agent::PredictionWorker replica(100'000);
         constexpr std::uint64_t kDeltas = 1500;
         for (std::uint64_t seq = 1; seq <= kDeltas; ++seq) {
             primary.observe(QStringLiteral("shop"), gaugeDelta(seq));
@@ -71,13 +71,13 @@ private Q_SLOTS:
 
     void forgetStartsOverAndTheBudgetSkips()
     {
-        PredictionWorker worker(50); // deltas per second and application
+        agent::PredictionWorker worker(50); // deltas per second and application
         for (std::uint64_t seq = 1; seq <= 30; ++seq)
             worker.observe(QStringLiteral("shop"), gaugeDelta(seq));
         QTRY_VERIFY(settled(worker, u"shop"_qs, 30));
         QCOMPARE(worker.forecasts(QStringLiteral("shop"))->keys.size(), 3);
         QCOMPARE(worker.forecasts(QStringLiteral("shop"))->selection,
-                 QStringLiteral("trial: 0 of %1 forecasts scored").arg(PredictionWorker::kTrialScored));
+                 QStringLiteral("trial: 0 of %1 forecasts scored").arg(agent::PredictionWorker::kTrialScored));
 
         worker.forget(QStringLiteral("shop"));
         QCOMPARE(worker.forecasts(QStringLiteral("shop"))->keys.size(), 0); // at once

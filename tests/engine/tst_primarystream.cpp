@@ -27,9 +27,9 @@ ReplicaLink makeLink(const QByteArray &identity, Tier tier, std::uint64_t ackedS
 }
 
 // Applies a put of key to state, as the primary does before handing the delta to its stream.
-StateDelta put(KeyValueState &state, const QString &key, qsizetype valueBytes = 8)
+state::StateDelta put(state::KeyValueState &state, const QString &key, qsizetype valueBytes = 8)
 {
-    StateDelta delta;
+    state::StateDelta delta;
     delta.epoch = 1;
     delta.seq = state.seq() + 1;
     delta.timestampMs = 1000 + qint64(delta.seq);
@@ -41,7 +41,7 @@ StateDelta put(KeyValueState &state, const QString &key, qsizetype valueBytes = 
     return delta;
 }
 
-QList<StateDelta> decodeBatch(ReplicaLink &link, std::uint64_t upto, QString *appOut = nullptr)
+QList<state::StateDelta> decodeBatch(ReplicaLink &link, std::uint64_t upto, QString *appOut = nullptr)
 {
     const QByteArray body = PrimaryStream::takeBatch(link, u"shop"_s, 1, upto);
     const auto decoded = protocol::decodeDeltasFast(protocol::encodeHeader(protocol::MessageType::Deltas), body);
@@ -57,7 +57,7 @@ QList<StateDelta> decodeBatch(ReplicaLink &link, std::uint64_t upto, QString *ap
 class UrgentOnlyPolicy final : public replication::BatchPolicy
 {
 public:
-    bool carries(const ReplicaLink &, const StateDelta &delta, const KeyValueState &) const override
+    bool carries(const ReplicaLink &, const state::StateDelta &delta, const state::KeyValueState &) const override
     {
         return delta.key.startsWith(u"urgent/"_s);
     }
@@ -85,7 +85,7 @@ private Q_SLOTS:
 
 void TestPrimaryStream::tiersCarryTheirShareOfTheDeltas()
 {
-    KeyValueState state;
+    state::KeyValueState state;
     QVERIFY(state.setCriticalPatterns({u"session/*"_s}).has_value());
     PrimaryStream stream;
     stream.addLink(makeLink("hot", Tier::Hot));
@@ -101,7 +101,7 @@ void TestPrimaryStream::tiersCarryTheirShareOfTheDeltas()
     QCOMPARE(stream.link("cold")->batchCount, 0);
     QVERIFY(stream.link("cold")->batch.isEmpty());
 
-    QList<StateDelta> warm = decodeBatch(*stream.link("warm"), state.seq());
+    QList<state::StateDelta> warm = decodeBatch(*stream.link("warm"), state.seq());
     QCOMPARE(warm.size(), 2);
     QCOMPARE(warm[0].key, u"session/1"_s);
     QCOMPARE(warm[1].key, u"session/2"_s);
@@ -110,17 +110,17 @@ void TestPrimaryStream::tiersCarryTheirShareOfTheDeltas()
 
 void TestPrimaryStream::batchEncodesTheQueuedDeltasAndEmpties()
 {
-    KeyValueState state;
+    state::KeyValueState state;
     PrimaryStream stream;
     stream.addLink(makeLink("hot", Tier::Hot));
-    QList<StateDelta> sent;
+    QList<state::StateDelta> sent;
     for (int i = 0; i < 5; ++i) {
         sent.append(put(state, u"k%1"_s.arg(i)));
         stream.append(sent.last(), state);
     }
     ReplicaLink &link = *stream.link("hot");
     QString app;
-    const QList<StateDelta> decoded = decodeBatch(link, state.seq(), &app);
+    const QList<state::StateDelta> decoded = decodeBatch(link, state.seq(), &app);
     QCOMPARE(app, u"shop"_s);
     QCOMPARE(decoded, sent);
     QCOMPARE(link.batchCount, 0);
@@ -136,7 +136,7 @@ void TestPrimaryStream::batchEncodesTheQueuedDeltasAndEmpties()
 
 void TestPrimaryStream::largeValuesMakeTheBatchLeaveAtOnce()
 {
-    KeyValueState state;
+    state::KeyValueState state;
     PrimaryStream stream;
     stream.addLink(makeLink("hot", Tier::Hot));
     // Small deltas stay queued until the end of the round.
@@ -150,7 +150,7 @@ void TestPrimaryStream::largeValuesMakeTheBatchLeaveAtOnce()
 
 void TestPrimaryStream::pluggedPolicyDecidesWhatLinksCarry()
 {
-    KeyValueState state;
+    state::KeyValueState state;
     PrimaryStream stream(std::make_shared<const UrgentOnlyPolicy>());
     stream.addLink(makeLink("hot", Tier::Hot));
     stream.addLink(makeLink("cold", Tier::Cold));
@@ -219,7 +219,7 @@ void TestPrimaryStream::hotCoverageLeavesOutTheReleasedAgent()
 
 void TestPrimaryStream::digestCheckFindsADisagreementOnce()
 {
-    KeyValueState state;
+    state::KeyValueState state;
     QVERIFY(state.setCriticalPatterns({u"session/*"_s}).has_value());
     PrimaryStream stream;
     stream.addLink(makeLink("hot", Tier::Hot));
@@ -256,7 +256,7 @@ void TestPrimaryStream::digestCheckFindsADisagreementOnce()
 
 void TestPrimaryStream::resetForgetsLinksAndPositions()
 {
-    KeyValueState state;
+    state::KeyValueState state;
     PrimaryStream stream;
     stream.addLink(makeLink("hot", Tier::Hot));
     stream.append(put(state, u"a"_s), state);

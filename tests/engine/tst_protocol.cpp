@@ -17,14 +17,14 @@
 #include "protocol/writerequest.h"
 
 using namespace Qt::StringLiterals;
-using foresight::DeltaOp;
 using foresight::ErrorCode;
-using foresight::StateDelta;
 using foresight::protocol::MessageType;
+using foresight::state::DeltaOp;
+using foresight::state::StateDelta;
 namespace protocol = foresight::protocol;
 
 Q_DECLARE_METATYPE(foresight::protocol::MessageType)
-Q_DECLARE_METATYPE(foresight::StateDelta)
+Q_DECLARE_METATYPE(foresight::state::StateDelta)
 
 namespace {
 

@@ -29,9 +29,9 @@ namespace {
 
 constexpr int kAckIntervalMs = 100;
 
-StateDelta makeDelta(std::uint64_t seq, std::uint64_t epoch = 2, const QString &key = {})
+state::StateDelta makeDelta(std::uint64_t seq, std::uint64_t epoch = 2, const QString &key = {})
 {
-    StateDelta delta;
+    state::StateDelta delta;
     delta.epoch = epoch;
     delta.seq = seq;
     delta.timestampMs = 1000 + qint64(seq);
@@ -59,15 +59,16 @@ struct Replica
     explicit Replica(Tier tier, std::uint64_t followedEpoch = 2)
         : tier(tier)
         , epoch(followedEpoch)
-        , state(tier == Tier::Warm ? KeyValueState::Sequencing::AllowGaps : KeyValueState::Sequencing::Strict)
+        , state(tier == Tier::Warm ? state::KeyValueState::Sequencing::AllowGaps
+                                   : state::KeyValueState::Sequencing::Strict)
     {}
 
     replication::ReplicaData data() { return {tier, epoch, state, log}; }
 
     Tier tier;
     std::uint64_t epoch;
-    KeyValueState state;
-    DeltaLog log;
+    state::KeyValueState state;
+    state::DeltaLog log;
 };
 
 // A stream welcomed in log mode by a primary of `epoch`.
@@ -86,20 +87,20 @@ ReplicaStream welcomedStream(Replica &replica, std::uint64_t epoch = 2)
 // were applied.
 DeltasOutcome applyDeltas(ReplicaStream &stream,
                           Replica &replica,
-                          const QList<StateDelta> &deltas,
+                          const QList<state::StateDelta> &deltas,
                           std::uint64_t epoch,
                           std::uint64_t upto,
                           bool truncated = false,
                           QList<std::uint64_t> *applied = nullptr)
 {
     const replication::IncomingDeltas incoming{epoch, upto, deltas, truncated};
-    return stream.handleDeltas(incoming, replica.data(), [&](const StateDelta &delta) {
+    return stream.handleDeltas(incoming, replica.data(), [&](const state::StateDelta &delta) {
         if (applied)
             applied->append(delta.seq);
     });
 }
 
-QCborMap snapshotBegin(const Snapshot &snapshot, qint64 announced)
+QCborMap snapshotBegin(const state::Snapshot &snapshot, qint64 announced)
 {
     return QCborMap{{u"app"_s, snapshot.app},
                     {u"epoch"_s, qint64(snapshot.epoch)},
@@ -109,22 +110,22 @@ QCborMap snapshotBegin(const Snapshot &snapshot, qint64 announced)
                     {u"reason"_s, u"catch-up"_s}};
 }
 
-QCborMap snapshotChunk(const Snapshot &snapshot, qsizetype from, qsizetype count, std::uint64_t seq)
+QCborMap snapshotChunk(const state::Snapshot &snapshot, qsizetype from, qsizetype count, std::uint64_t seq)
 {
     return QCborMap{{u"app"_s, snapshot.app},
                     {u"seq"_s, qint64(seq)},
                     {u"entries"_s, protocol::entriesToCbor(snapshot.entries, from, count)}};
 }
 
-QCborMap snapshotEnd(const Snapshot &snapshot, std::uint64_t seq)
+QCborMap snapshotEnd(const state::Snapshot &snapshot, std::uint64_t seq)
 {
     return QCborMap{{u"app"_s, snapshot.app}, {u"seq"_s, qint64(seq)}};
 }
 
 // A primary's state of five keys at epoch 3, and its snapshot.
-Snapshot primarySnapshot()
+state::Snapshot primarySnapshot()
 {
-    KeyValueState primary;
+    state::KeyValueState primary;
     for (std::uint64_t seq = 1; seq <= 5; ++seq) {
         if (!primary.apply(makeDelta(seq, 3)))
             qFatal("apply failed");
@@ -281,7 +282,7 @@ void TestReplicaStream::deltasMessage()
         stream = welcomedStream(replica, 2);
         QVERIFY(!stream.ackDue());
     }
-    QList<StateDelta> deltas;
+    QList<state::StateDelta> deltas;
     for (const std::uint64_t seq : seqs)
         deltas.append(makeDelta(seq, epoch));
 
@@ -308,7 +309,7 @@ void TestReplicaStream::deltasMessage()
 void TestReplicaStream::aPrimaryStreamsBatchesReachTheSameState()
 {
     // The two ends together, through the deltas message as it travels.
-    KeyValueState primary;
+    state::KeyValueState primary;
     replication::PrimaryStream out;
     replication::ReplicaLink link;
     link.identity = "r1";
@@ -318,7 +319,7 @@ void TestReplicaStream::aPrimaryStreamsBatchesReachTheSameState()
     ReplicaStream in = welcomedStream(replica);
     for (int batch = 0; batch < 3; ++batch) {
         for (int i = 0; i < 4; ++i) {
-            const StateDelta delta = makeDelta(primary.seq() + 1, 2, u"key%1"_s.arg(i));
+            const state::StateDelta delta = makeDelta(primary.seq() + 1, 2, u"key%1"_s.arg(i));
             QVERIFY(primary.apply(delta).has_value());
             out.append(delta, primary);
         }
@@ -326,7 +327,7 @@ void TestReplicaStream::aPrimaryStreamsBatchesReachTheSameState()
         const auto message = protocol::decodeDeltasFast(protocol::encodeHeader(protocol::MessageType::Deltas), body);
         QVERIFY(message.has_value());
         const replication::IncomingDeltas incoming{message->epoch, message->upto, message->deltas, false};
-        QCOMPARE(in.handleDeltas(incoming, replica.data(), [](const StateDelta &) {}).action, Action::Applied);
+        QCOMPARE(in.handleDeltas(incoming, replica.data(), [](const state::StateDelta &) {}).action, Action::Applied);
     }
     QCOMPARE(replica.state.seq(), 12u);
     QCOMPARE(replica.state.digest(), primary.digest());
@@ -334,7 +335,7 @@ void TestReplicaStream::aPrimaryStreamsBatchesReachTheSameState()
 
 void TestReplicaStream::snapshotIsAssembledFromBeginChunksAndEnd()
 {
-    const Snapshot sent = primarySnapshot();
+    const state::Snapshot sent = primarySnapshot();
     Replica replica(Tier::Cold, 2);
     ReplicaStream stream(kAckIntervalMs);
     stream.helloSent(0);
@@ -347,7 +348,7 @@ void TestReplicaStream::snapshotIsAssembledFromBeginChunksAndEnd()
     QCOMPARE(stream.addSnapshotChunk(snapshotChunk(sent, 0, 2, sent.seq)), Step::Accepted);
     QCOMPARE(stream.addSnapshotChunk(snapshotChunk(sent, 2, 2, sent.seq)), Step::Accepted);
     QCOMPARE(stream.addSnapshotChunk(snapshotChunk(sent, 4, 1, sent.seq)), Step::Accepted);
-    const std::optional<Snapshot> received = stream.endSnapshot(snapshotEnd(sent, sent.seq), replica.epoch);
+    const std::optional<state::Snapshot> received = stream.endSnapshot(snapshotEnd(sent, sent.seq), replica.epoch);
     QVERIFY(received.has_value());
     QCOMPARE(received->app, u"shop"_s);
     QCOMPARE(received->seq, 5u);
@@ -410,7 +411,7 @@ void TestReplicaStream::snapshotSteps()
     QFETCH(Step, chunkStep);
     QFETCH(int, receivedEntries);
 
-    const Snapshot sent = primarySnapshot();
+    const state::Snapshot sent = primarySnapshot();
     Replica replica(Tier::Hot, 3);
     ReplicaStream stream(kAckIntervalMs);
     stream.helloSent(0);
@@ -422,7 +423,7 @@ void TestReplicaStream::snapshotSteps()
 
     QCOMPARE(stream.beginSnapshot(begin, u"shop"_s, 1), beginStep);
     QCOMPARE(stream.addSnapshotChunk(snapshotChunk(sent, 0, chunkEntries, chunkSeq)), chunkStep);
-    const std::optional<Snapshot> received = stream.endSnapshot(snapshotEnd(sent, endSeq), replica.epoch);
+    const std::optional<state::Snapshot> received = stream.endSnapshot(snapshotEnd(sent, endSeq), replica.epoch);
     QCOMPARE(received.has_value(), receivedEntries >= 0);
     if (received)
         QCOMPARE(received->entries.size(), receivedEntries);

@@ -178,7 +178,7 @@ private Q_SLOTS:
                       {kStart + 20'000, FaultKind::Corrupt, u"bravo"_s, {}, 11}};
         run.outages = {{kStart + 10'050, kStart + 10'700}};
         run.ackedWrites = 5000;
-        Incident incident;
+        storage::Incident incident;
         incident.newPrimary = u"charlie"_s; // not the corrupted bravo
         incident.promotedMs = kStart + 25'000;
         run.incidents = {incident};
@@ -206,12 +206,12 @@ private Q_SLOTS:
         run.outages = {{kStart + 10'100, kStart + 12'000}, {kStart + 30'000, 0}};
         run.ackedWrites = 4000;
         run.ackedWritesLost = 3;
-        JournalEntry promoted;
+        storage::JournalEntry promoted;
         promoted.wallMs = kStart + 29'000;
         promoted.kind = u"promotion"_s;
         promoted.agent = u"bravo"_s;
         promoted.message = u"promoted bravo (former hot replica, seq 900) to primary at epoch 3"_s;
-        JournalEntry forced;
+        storage::JournalEntry forced;
         forced.wallMs = kStart + 28'500;
         forced.kind = u"operator"_s;
         forced.agent = u"bravo"_s;
@@ -237,7 +237,7 @@ private Q_SLOTS:
         run.startWallMs = kStart;
         run.endWallMs = kStart + 120'000;
         run.faults = {{kStart + 20'000, FaultKind::Corrupt, u"bravo"_s, {}, 11}};
-        Incident incident;
+        storage::Incident incident;
         incident.newPrimary = u"bravo"_s;
         incident.promotedMs = kStart + 15'000; // promoted while its state was still good
         run.incidents = {incident};

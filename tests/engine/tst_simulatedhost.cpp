@@ -21,7 +21,7 @@ struct Rig
     QTemporaryDir dir;
     ManualClock clock{kStart};
     std::optional<SimulatedHost> host;
-    std::unique_ptr<HostMetricsReader> reader;
+    std::unique_ptr<metrics::HostMetricsReader> reader;
 
     bool start(SimulatedHostSettings settings = {})
     {
@@ -30,18 +30,18 @@ struct Rig
         if (!created)
             return false;
         host.emplace(std::move(*created));
-        reader = std::make_unique<HostMetricsReader>(clock, settings.root);
+        reader = std::make_unique<metrics::HostMetricsReader>(clock, settings.root);
         return bool(reader->sample()); // the first reading has no interval to compute rates over
     }
 
     // One second of simulated time, then what the agent would read.
-    HostMetrics step(qint64 ms = 1000)
+    metrics::HostMetrics step(qint64 ms = 1000)
     {
         clock.advance(ms);
         if (!host->advanceTo(clock.wallMs()))
             return {};
         auto sample = reader->sample();
-        return sample ? *sample : HostMetrics{};
+        return sample ? *sample : metrics::HostMetrics{};
     }
 };
 
@@ -57,7 +57,7 @@ private Q_SLOTS:
         Rig rig;
         QVERIFY(rig.start());
         for (int i = 0; i < 5; ++i) {
-            const HostMetrics m = rig.step();
+            const metrics::HostMetrics m = rig.step();
             const auto &levels = rig.host->levels();
             QVERIFY2(m.warnings.isEmpty(), qPrintable(m.warnings.join(QStringLiteral("; "))));
             QVERIFY2(qAbs(m.cpuBusy - levels.cpuBusy) < 0.01, qPrintable(QString::number(m.cpuBusy)));
@@ -83,7 +83,7 @@ private Q_SLOTS:
                 used = rig.step().memUsedFraction;
             return used;
         }();
-        HostMetrics end;
+        metrics::HostMetrics end;
         for (int i = 0; i < 40; ++i)
             end = rig.step();
         QVERIFY2(halfway > before + 0.15, qPrintable(QStringLiteral("%1 -> %2").arg(before).arg(halfway)));
@@ -100,7 +100,7 @@ private Q_SLOTS:
         Rig rig;
         QVERIFY(rig.start());
         rig.host->degrade(Degradation::DiskErrors, rig.clock.wallMs(), 0);
-        HostMetrics m = rig.step();
+        metrics::HostMetrics m = rig.step();
         QVERIFY2(m.cpuIowait > 0.3, qPrintable(QString::number(m.cpuIowait)));
         QVERIFY(m.diskIoBusyFraction > 0.9);
         QCOMPARE(m.procsBlocked, qint64(6));

@@ -24,10 +24,10 @@
 
 using namespace Qt::StringLiterals;
 using foresight::ErrorCode;
-using foresight::Snapshot;
-using foresight::SnapshotStore;
+using foresight::state::Snapshot;
+using foresight::storage::SnapshotStore;
 
-Q_DECLARE_METATYPE(foresight::Snapshot)
+Q_DECLARE_METATYPE(foresight::state::Snapshot)
 Q_DECLARE_METATYPE(foresight::ErrorCode)
 
 namespace {

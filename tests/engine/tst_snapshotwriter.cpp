@@ -13,11 +13,11 @@ using namespace foresight;
 
 namespace {
 
-Snapshot makeSnapshot(const QString &app, std::uint64_t seq)
+state::Snapshot makeSnapshot(const QString &app, std::uint64_t seq)
 {
-    KeyValueState state;
+    state::KeyValueState state;
     for (std::uint64_t i = 1; i <= seq; ++i) {
-        StateDelta delta;
+        state::StateDelta delta;
         delta.epoch = 1;
         delta.seq = i;
         delta.key = QStringLiteral("k%1").arg(i % 7);
@@ -47,10 +47,10 @@ private Q_SLOTS:
 void TestSnapshotWriter::savesAndReportsThem()
 {
     QTemporaryDir dir;
-    SnapshotWriter writer(dir.filePath(QStringLiteral("cold.sqlite")));
+    agent::SnapshotWriter writer(dir.filePath(QStringLiteral("cold.sqlite")));
     writer.save(makeSnapshot(QStringLiteral("shop"), 5));
     QTRY_VERIFY_WITH_TIMEOUT(readable(writer.notifyFd()), 10000);
-    const QList<SnapshotWriter::Saved> finished = writer.takeFinished();
+    const QList<agent::SnapshotWriter::Saved> finished = writer.takeFinished();
     QCOMPARE(finished.size(), 1);
     QVERIFY(finished.first().result.has_value());
     QCOMPARE(finished.first().result->seq, std::uint64_t(5));
@@ -69,12 +69,12 @@ void TestSnapshotWriter::stoppingWritesWhatIsQueued()
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("cold.sqlite"));
     {
-        SnapshotWriter writer(path);
+        agent::SnapshotWriter writer(path);
         for (std::uint64_t seq = 1; seq <= 50; ++seq)
             writer.save(makeSnapshot(QStringLiteral("shop"), seq));
         writer.save(makeSnapshot(QStringLiteral("chat"), 3));
     } // the destructor drains the queue
-    auto store = SnapshotStore::open(path);
+    auto store = storage::SnapshotStore::open(path);
     QVERIFY(store.has_value());
     auto shop = (*store)->latest(QStringLiteral("shop"));
     QVERIFY(shop.has_value() && shop->has_value());

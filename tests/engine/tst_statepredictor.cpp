@@ -12,9 +12,7 @@
 #include "foresight/prediction/stateevaluation.h"
 #include "foresight/prediction/statepredictor.h"
 
-using foresight::DeltaOp;
 using foresight::ErrorCode;
-using foresight::StateDelta;
 using foresight::prediction::DeltaTrace;
 using foresight::prediction::evaluateStateTrace;
 using foresight::prediction::KeyForecast;
@@ -23,6 +21,8 @@ using foresight::prediction::StateEvaluationOptions;
 using foresight::prediction::StateModelKind;
 using foresight::prediction::StatePredictor;
 using foresight::prediction::StatePredictorParams;
+using foresight::state::DeltaOp;
+using foresight::state::StateDelta;
 
 namespace {
 

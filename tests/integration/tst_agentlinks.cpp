@@ -14,10 +14,10 @@ namespace {
 
 constexpr int kTimeoutMs = 30000;
 
-QString errorOf(const ClusterEngine &engine, const QString &agent)
+QString errorOf(const failover::ClusterEngine &engine, const QString &agent)
 {
     const auto snapshot = engine.snapshot();
-    const AgentView *view = snapshot ? snapshot->agent(agent) : nullptr;
+    const failover::AgentView *view = snapshot ? snapshot->agent(agent) : nullptr;
     return view ? view->error : QString();
 }
 
@@ -29,17 +29,17 @@ class TestAgentLinks : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
 
-    std::unique_ptr<ClusterEngine> startEngine(ClusterConfig config, const KeyPair &keys)
+    std::unique_ptr<failover::ClusterEngine> startEngine(config::ClusterConfig config, const transport::KeyPair &keys)
     {
-        ClusterEngineOptions options;
+        failover::ClusterEngineOptions options;
         options.config = std::move(config);
         options.keys = keys;
         options.storePath = m_dir.filePath(
             QStringLiteral("console-%1.db").arg(QString::fromLatin1(QTest::currentTestFunction())));
         options.deploy = false;
-        auto engine = ClusterEngine::start(options);
+        auto engine = failover::ClusterEngine::start(options);
         if (!engine)
             qWarning().noquote() << "cannot start the engine:" << engine.error().toString();
         return engine ? std::move(*engine) : nullptr;
@@ -49,10 +49,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster"));
         options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
     }
@@ -61,7 +61,7 @@ private Q_SLOTS:
 
     void aConsoleKeyTheAgentsDoNotAllowIsNamed()
     {
-        auto stranger = generateKeyPair();
+        auto stranger = transport::generateKeyPair();
         QVERIFY(stranger);
         auto engine = startEngine(clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}}), *stranger);
         QVERIFY(engine);
@@ -75,7 +75,7 @@ private Q_SLOTS:
 
     void aWrongPublicKeyForAnAgentIsNamed()
     {
-        ClusterConfig config = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}});
+        config::ClusterConfig config = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}});
         config.agents[1].publicKey = config.agents[0].publicKey; // bravo configured with alpha's key
         auto engine = startEngine(config, m_cluster->adminKeys());
         QVERIFY(engine);
@@ -88,7 +88,7 @@ private Q_SLOTS:
 
     void anAddressWithoutAnAgentIsNamed()
     {
-        ClusterConfig config = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}});
+        config::ClusterConfig config = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}});
         config.agents[1].url = QStringLiteral("tcp://127.0.0.1:9"); // discard: nobody listens
         auto engine = startEngine(config, m_cluster->adminKeys());
         QVERIFY(engine);

@@ -70,7 +70,10 @@ QByteArray statusBody(qint64 id)
 class RawPeer
 {
 public:
-    RawPeer(zmq::context_t &context, const QString &url, const KeyPair *own = nullptr, const QByteArray &serverKey = {})
+    RawPeer(zmq::context_t &context,
+            const QString &url,
+            const transport::KeyPair *own = nullptr,
+            const QByteArray &serverKey = {})
         : m_socket(context, zmq::socket_type::dealer)
         , m_monitor(context, zmq::socket_type::pair)
     {
@@ -193,7 +196,7 @@ private:
 
     QTemporaryDir m_dir;
     zmq::context_t m_context{1};
-    std::unique_ptr<AgentProcess> m_agent;
+    std::unique_ptr<cluster::AgentProcess> m_agent;
 };
 
 void TestBadInput::initTestCase()
@@ -208,12 +211,12 @@ void TestBadInput::initTestCase()
                        .arg(kMaxValueBytes)
                        .toUtf8());
     }
-    AgentProcess::Options options;
+    cluster::AgentProcess::Options options;
     options.name = QStringLiteral("target");
     options.workDir = m_dir.filePath(QStringLiteral("target"));
     options.insecure = true;
     options.extraArgs = {QStringLiteral("--config"), configFile, QStringLiteral("--primary"), kApp};
-    auto agent = AgentProcess::start(options);
+    auto agent = cluster::AgentProcess::start(options);
     QVERIFY2(agent, qPrintable(why(agent)));
     m_agent = std::move(*agent);
 }
@@ -381,12 +384,12 @@ void TestBadInput::messageBeyondTwiceTheLimitDropsTheConnection()
 
 void TestBadInput::curvePeerGetsErrorReplyAndStrangerIsNeverParsed()
 {
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = m_dir.filePath(QStringLiteral("curve"));
     options.agentNames = {QStringLiteral("secure")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY2(cluster, qPrintable(why(cluster)));
-    AgentProcess &agent = (*cluster)->agent(0);
+    cluster::AgentProcess &agent = (*cluster)->agent(0);
 
     // An allowlisted peer sending garbage gets the same clear error as over plain TCP.
     RawPeer admin(m_context, agent.listenUrl(), &(*cluster)->adminKeys(), agent.publicKey());
@@ -402,7 +405,7 @@ void TestBadInput::curvePeerGetsErrorReplyAndStrangerIsNeverParsed()
 
     // A peer whose key is not allowlisted never gets as far as the parser: refused by ZAP,
     // no reply, nothing counted as malformed.
-    auto strangerKeys = generateKeyPair();
+    auto strangerKeys = transport::generateKeyPair();
     QVERIFY(strangerKeys);
     RawPeer stranger(m_context, agent.listenUrl(), &*strangerKeys, agent.publicKey());
     stranger.send({"garbage from a stranger"});
@@ -476,7 +479,7 @@ QString TestBadInput::runAgentWithConfig(const QByteArray &config, int *exitCode
         return QStringLiteral("cannot write %1").arg(path);
     file.close();
     QProcess agent;
-    agent.setProgram(AgentProcess::defaultBinary());
+    agent.setProgram(cluster::AgentProcess::defaultBinary());
     agent.setArguments({QStringLiteral("--config"),
                         path,
                         QStringLiteral("--insecure"),

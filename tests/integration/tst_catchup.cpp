@@ -17,17 +17,17 @@ namespace {
 const QString &kApp = testing::kTestApp;
 constexpr int kTimeoutMs = 15000;
 
-QCborMap storedSnapshotOf(const LocalCluster &cluster, int agent)
+QCborMap storedSnapshotOf(const cluster::LocalCluster &cluster, int agent)
 {
     return statusOf(cluster, agent).value(QStringLiteral("stored-snapshot")).toMap();
 }
 
-std::unique_ptr<LocalCluster> startCluster(const QTemporaryDir &dir, const QStringList &names, QString *error)
+std::unique_ptr<cluster::LocalCluster> startCluster(const QTemporaryDir &dir, const QStringList &names, QString *error)
 {
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = names;
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     if (!cluster) {
         *error = cluster.error().toString();
         return nullptr;
@@ -84,7 +84,7 @@ void TestCatchUp::restartedReplicaCatchesUp()
                                 {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")},
                                 &error);
     QVERIFY2(cluster, qPrintable(error));
-    LocalCluster &c = *cluster;
+    cluster::LocalCluster &c = *cluster;
     const int primary = 0;
     const int subject = 2; // charlie; bravo stays up as the hot replica that acknowledges writes
 
@@ -146,7 +146,7 @@ void TestCatchUp::frozenReplicaCatchesUpAfterThaw()
                                 {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")},
                                 &error);
     QVERIFY2(cluster, qPrintable(error));
-    LocalCluster &c = *cluster;
+    cluster::LocalCluster &c = *cluster;
 
     auto deployed = c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Hot}}, testConfig());
     QVERIFY(deployed);
@@ -196,7 +196,7 @@ void TestCatchUp::coldReplicaRestartsFromItsStoredSnapshot()
                                 {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")},
                                 &error);
     QVERIFY2(cluster, qPrintable(error));
-    LocalCluster &c = *cluster;
+    cluster::LocalCluster &c = *cluster;
     const AppConfig config = testConfig();
 
     auto deployed = c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Cold}}, config);

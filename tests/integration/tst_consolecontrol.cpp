@@ -188,17 +188,17 @@ private:
     {
         return ctl(QStringList{QStringLiteral("cluster")} + args + console());
     }
-    QList<JournalEntry> journalEntries() const
+    QList<storage::JournalEntry> journalEntries() const
     {
-        auto store = ConsoleStore::open(m_storePath);
+        auto store = storage::ConsoleStore::open(m_storePath);
         if (!store)
             return {};
         auto entries = (*store)->journal(0, 100000);
-        return entries ? *entries : QList<JournalEntry>();
+        return entries ? *entries : QList<storage::JournalEntry>();
     }
     bool journalHas(const QString &actor, const QString &text) const
     {
-        for (const JournalEntry &entry : journalEntries()) {
+        for (const storage::JournalEntry &entry : journalEntries()) {
             if (entry.kind == QLatin1String("operator") && entry.actor == actor && entry.message.contains(text))
                 return true;
         }
@@ -208,9 +208,9 @@ private:
     QTemporaryDir m_dir;
     QString m_storePath;
     QString m_url;
-    std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<ClusterEngine> m_engine;
-    std::unique_ptr<ConsoleControlServer> m_server;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    std::unique_ptr<failover::ClusterEngine> m_engine;
+    std::unique_ptr<control::ConsoleControlServer> m_server;
 };
 
 void TestConsoleControl::initTestCase()
@@ -218,26 +218,26 @@ void TestConsoleControl::initTestCase()
     QVERIFY(m_dir.isValid());
     QVERIFY2(QFileInfo(QCoreApplication::applicationDirPath() + QStringLiteral("/foresightctl")).isExecutable(),
              "foresightctl is not built beside the test");
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = m_dir.filePath(QStringLiteral("cluster"));
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY2(cluster, qPrintable(why(cluster)));
     m_cluster = std::move(*cluster);
 
     m_storePath = m_dir.filePath(QStringLiteral("console.db"));
-    ClusterEngineOptions engineOptions;
+    failover::ClusterEngineOptions engineOptions;
     engineOptions.config
         = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}}, testAppConfig());
     engineOptions.keys = m_cluster->adminKeys();
     engineOptions.storePath = m_storePath;
-    auto engine = ClusterEngine::start(engineOptions);
+    auto engine = failover::ClusterEngine::start(engineOptions);
     QVERIFY2(engine, qPrintable(why(engine)));
     m_engine = std::move(*engine);
 
-    ConsoleControlOptions control;
+    control::ConsoleControlOptions control;
     control.url = QStringLiteral("ipc://") + m_dir.filePath(QStringLiteral("console.sock"));
     control.storePath = m_storePath;
-    auto server = ConsoleControlServer::start(*m_engine, control);
+    auto server = control::ConsoleControlServer::start(*m_engine, control);
     QVERIFY2(server, qPrintable(why(server)));
     m_server = std::move(*server);
     m_url = m_server->endpoint();
@@ -247,11 +247,11 @@ void TestConsoleControl::initTestCase()
                  & (QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ReadOther | QFileDevice::WriteOther),
              QFileDevice::Permissions());
     // A second console cannot take the endpoint over.
-    auto second = ConsoleControlServer::start(*m_engine, control);
+    auto second = control::ConsoleControlServer::start(*m_engine, control);
     QVERIFY(!second);
     QVERIFY2(second.error().message.contains(QStringLiteral("already listens")), qPrintable(second.error().message));
 
-    QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool(), kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(linkCount(*m_cluster, 0) == 3, kTimeoutMs);
     // Every replica has joined, the cold one too: it gets no changes from now on, so it lags.
@@ -261,15 +261,15 @@ void TestConsoleControl::initTestCase()
     // ... and the engine has heard that the hot replica holds everything, the cold one not.
     const auto settled = [this] {
         const auto snapshot = m_engine->snapshot();
-        const AppView *app = appOf(snapshot);
+        const failover::AppView *app = appOf(snapshot);
         if (!app || app->seq < 30 || app->candidates.size() != 3)
             return false;
         bool hotCaughtUp = false, coldLags = false;
-        for (const ReplicaView &replica : app->replicas) {
+        for (const failover::ReplicaView &replica : app->replicas) {
             if (replica.agent == QLatin1String("bravo"))
                 hotCaughtUp = replica.seq == app->seq && replica.lag == 0;
         }
-        for (const RankedCandidate &candidate : app->candidates) {
+        for (const failover::RankedCandidate &candidate : app->candidates) {
             if (candidate.facts.agent == QLatin1String("delta"))
                 coldLags = candidate.seqBehind > 0;
         }
@@ -355,7 +355,7 @@ void TestConsoleControl::promoteDryRunSaysWhatWouldHappenAndChangesNothing()
     QVERIFY2(run.out.contains(QStringLiteral("dry run: would")) && run.out.contains(QStringLiteral("promote bravo")),
              qPrintable(run.out));
     QVERIFY2(run.out.contains(QStringLiteral("candidate: bravo (rank 1)")), qPrintable(run.out));
-    QVERIFY2(run.out.contains(QStringLiteral("as ") + ConsoleControlServer::localActor()), qPrintable(run.out));
+    QVERIFY2(run.out.contains(QStringLiteral("as ") + control::ConsoleControlServer::localActor()), qPrintable(run.out));
 
     const Run json = cluster({QStringLiteral("promote"),
                               kTestApp,
@@ -370,11 +370,11 @@ void TestConsoleControl::promoteDryRunSaysWhatWouldHappenAndChangesNothing()
 
     // Nothing changed.
     QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
-    QCOMPARE(phaseOf(*m_engine), AppPhase::Healthy);
+    QCOMPARE(phaseOf(*m_engine), failover::AppPhase::Healthy);
     QCOMPARE(appOf(m_engine->snapshot())->epoch, epoch);
     QCOMPARE(textOf(*m_cluster, 1, QStringLiteral("role")), QStringLiteral("replica"));
     // The dry run is audited.
-    QTRY_VERIFY_WITH_TIMEOUT(journalHas(ConsoleControlServer::localActor(), QStringLiteral("dry run: would")),
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(control::ConsoleControlServer::localActor(), QStringLiteral("dry run: would")),
                              kTimeoutMs);
 }
 
@@ -385,11 +385,11 @@ void TestConsoleControl::promoteOfALaggingColdReplicaIsRefused()
     QVERIFY2(run.err.contains(QStringLiteral("seqs behind")) && run.err.contains(QStringLiteral("force")),
              qPrintable(run.describe()));
     QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
-    QCOMPARE(phaseOf(*m_engine), AppPhase::Healthy);
+    QCOMPARE(phaseOf(*m_engine), failover::AppPhase::Healthy);
     // A dry run of the same says the same.
     const Run dry = cluster({QStringLiteral("promote"), kTestApp, QStringLiteral("delta"), QStringLiteral("--dry-run")});
     QCOMPARE(dry.exitCode, 1);
-    QTRY_VERIFY_WITH_TIMEOUT(journalHas(ConsoleControlServer::localActor(),
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(control::ConsoleControlServer::localActor(),
                                         QStringLiteral("promote shop to delta refused")),
                              kTimeoutMs);
 }
@@ -428,7 +428,7 @@ void TestConsoleControl::acknowledgeWithoutAFailoverIsAClearError()
 
 void TestConsoleControl::journalShowsOperatorActionsWithTheActor()
 {
-    const QString actor = ConsoleControlServer::localActor();
+    const QString actor = control::ConsoleControlServer::localActor();
     const auto hasEntry = [&](const QString &text) {
         const Run run = cluster(
             {QStringLiteral("journal"), QStringLiteral("--limit"), QStringLiteral("1000"), QStringLiteral("--json")});
@@ -484,8 +484,9 @@ void TestConsoleControl::faultOnARealClusterIsRefusedAndJournaled()
     const Run run = cluster({QStringLiteral("fault"), QStringLiteral("crash"), QStringLiteral("alpha")});
     QCOMPARE(run.exitCode, 1);
     QVERIFY2(run.err.contains(QStringLiteral("faults can be injected only into a demo")), qPrintable(run.describe()));
-    QVERIFY(eventually(
-        [&] { return journalHas(ConsoleControlServer::localActor(), QStringLiteral("fault crash alpha refused")); }));
+    QVERIFY(eventually([&] {
+        return journalHas(control::ConsoleControlServer::localActor(), QStringLiteral("fault crash alpha refused"));
+    }));
     QVERIFY(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool()); // nothing happened to alpha
 }
 
@@ -494,22 +495,22 @@ void TestConsoleControl::faultGoesToTheDemosHandlerAndIsJournaled()
     // A demo's handler runs on its cluster's thread and answers later; this one answers at once,
     // and refuses corrupt the way the demo refuses a role nobody holds.
     std::mutex mutex;
-    QList<FaultRequest> received;
-    ConsoleControlOptions control;
+    QList<control::FaultRequest> received;
+    control::ConsoleControlOptions control;
     control.url = QStringLiteral("ipc://") + m_dir.filePath(QStringLiteral("demo.sock"));
     control.storePath = m_storePath;
-    control.faults = [&](const FaultRequest &request) {
+    control.faults = [&](const control::FaultRequest &request) {
         const std::lock_guard lock(mutex);
         received.append(request);
-        std::promise<Result<OperatorOutcome>> answer;
+        std::promise<Result<failover::OperatorOutcome>> answer;
         if (request.fault == QLatin1String("corrupt"))
             answer.set_value(fail(ErrorCode::NotFound, QStringLiteral("corrupt skipped: nobody is warm-replica now")));
         else
-            answer.set_value(OperatorOutcome{QStringLiteral("froze %1 for 2 s").arg(request.target),
-                                             QJsonObject{{QStringLiteral("agent"), request.target}}});
+            answer.set_value(failover::OperatorOutcome{QStringLiteral("froze %1 for 2 s").arg(request.target),
+                                                       QJsonObject{{QStringLiteral("agent"), request.target}}});
         return answer.get_future();
     };
-    auto server = ConsoleControlServer::start(*m_engine, control);
+    auto server = control::ConsoleControlServer::start(*m_engine, control);
     QVERIFY2(server, qPrintable(why(server)));
     const QStringList demo{QStringLiteral("--console"), control.url};
 
@@ -535,13 +536,13 @@ void TestConsoleControl::faultGoesToTheDemosHandlerAndIsJournaled()
         QCOMPARE(received[0].fault, QStringLiteral("freeze"));
         QCOMPARE(received[0].target, QStringLiteral("bravo"));
         QCOMPARE(received[0].forMs, 2000);
-        QCOMPARE(received[0].actor, ConsoleControlServer::localActor());
+        QCOMPARE(received[0].actor, control::ConsoleControlServer::localActor());
         QCOMPARE(received[1].fault, QStringLiteral("corrupt"));
     }
     // A fault that was applied is journaled as one, with its actor; a refused one as a refusal.
     const auto faultEntry = [&] {
-        for (const JournalEntry &entry : journalEntries()) {
-            if (entry.kind == QLatin1String("fault") && entry.actor == ConsoleControlServer::localActor()
+        for (const storage::JournalEntry &entry : journalEntries()) {
+            if (entry.kind == QLatin1String("fault") && entry.actor == control::ConsoleControlServer::localActor()
                 && entry.message == QLatin1String("froze bravo for 2 s") && entry.agent == QLatin1String("bravo"))
                 return true;
         }
@@ -549,7 +550,7 @@ void TestConsoleControl::faultGoesToTheDemosHandlerAndIsJournaled()
     };
     QVERIFY(eventually(faultEntry));
     QVERIFY(eventually([&] {
-        return journalHas(ConsoleControlServer::localActor(),
+        return journalHas(control::ConsoleControlServer::localActor(),
                           QStringLiteral("fault corrupt warm-replica refused: corrupt skipped"));
     }));
 }
@@ -768,16 +769,16 @@ void TestConsoleControl::importAndExportEditTheStore()
     QVERIFY2(imported.out.contains(QStringLiteral("next start")), qPrintable(imported.out));
     const Run exported = ctl({QStringLiteral("cluster"), QStringLiteral("export"), QStringLiteral("--store"), store});
     QVERIFY2(exported.exitCode == 0, qPrintable(exported.describe()));
-    auto config = ClusterConfig::fromJson(exported.out.toUtf8(), QStringLiteral("export"));
+    auto config = config::ClusterConfig::fromJson(exported.out.toUtf8(), QStringLiteral("export"));
     QVERIFY2(config, qPrintable(why(config)));
     QCOMPARE(config->agents.size(), 4);
     QCOMPARE(config->apps.first().primary, QStringLiteral("alpha"));
     // Audited in that store's journal.
-    auto opened = ConsoleStore::open(store);
+    auto opened = storage::ConsoleStore::open(store);
     QVERIFY(opened);
     auto entries = (*opened)->journal(0, 10);
     QVERIFY(entries && !entries->isEmpty());
-    QCOMPARE(entries->last().actor, ConsoleControlServer::localActor());
+    QCOMPARE(entries->last().actor, control::ConsoleControlServer::localActor());
 
     QFile broken(m_dir.filePath(QStringLiteral("broken.json")));
     QVERIFY(broken.open(QIODevice::WriteOnly));
@@ -791,29 +792,29 @@ void TestConsoleControl::importAndExportEditTheStore()
 
 void TestConsoleControl::curveRefusesKeysThatAreNotAdmins()
 {
-    auto consoleKeys = generateKeyPair();
-    auto operatorKeys = generateKeyPair();
-    auto viewerKeys = generateKeyPair();
-    auto strangerKeys = generateKeyPair();
+    auto consoleKeys = transport::generateKeyPair();
+    auto operatorKeys = transport::generateKeyPair();
+    auto viewerKeys = transport::generateKeyPair();
+    auto strangerKeys = transport::generateKeyPair();
     QVERIFY(consoleKeys && operatorKeys && viewerKeys && strangerKeys);
     const QString operatorFile = m_dir.filePath(QStringLiteral("operator.key"));
     const QString viewerFile = m_dir.filePath(QStringLiteral("viewer.key"));
     const QString strangerFile = m_dir.filePath(QStringLiteral("stranger.key"));
-    QVERIFY(saveKeyPair(*operatorKeys, operatorFile));
-    QVERIFY(saveKeyPair(*viewerKeys, viewerFile));
-    QVERIFY(saveKeyPair(*strangerKeys, strangerFile));
-    auto allowlist = Allowlist::parse(QStringLiteral("%1 admin noc-1\n%2 client dashboard\n")
-                                          .arg(QString::fromLatin1(operatorKeys->publicKey),
-                                               QString::fromLatin1(viewerKeys->publicKey)),
-                                      QStringLiteral("test"));
+    QVERIFY(transport::saveKeyPair(*operatorKeys, operatorFile));
+    QVERIFY(transport::saveKeyPair(*viewerKeys, viewerFile));
+    QVERIFY(transport::saveKeyPair(*strangerKeys, strangerFile));
+    auto allowlist = transport::Allowlist::parse(QStringLiteral("%1 admin noc-1\n%2 client dashboard\n")
+                                                     .arg(QString::fromLatin1(operatorKeys->publicKey),
+                                                          QString::fromLatin1(viewerKeys->publicKey)),
+                                                 QStringLiteral("test"));
     QVERIFY2(allowlist, qPrintable(why(allowlist)));
 
-    ConsoleControlOptions options;
+    control::ConsoleControlOptions options;
     options.url = QStringLiteral("tcp://127.0.0.1:*");
     options.keys = *consoleKeys;
     options.allowlist = *allowlist;
     options.storePath = m_storePath;
-    auto server = ConsoleControlServer::start(*m_engine, options);
+    auto server = control::ConsoleControlServer::start(*m_engine, options);
     QVERIFY2(server, qPrintable(why(server)));
     const QString url = (*server)->endpoint();
     QVERIFY2(url.startsWith(QStringLiteral("tcp://127.0.0.1:")) && !url.endsWith(QLatin1Char('*')), qPrintable(url));
@@ -847,7 +848,7 @@ void TestConsoleControl::curveRefusesKeysThatAreNotAdmins()
     QVERIFY(journalHas(QStringLiteral("dashboard"), QStringLiteral("only the role admin")));
 
     // A wrong console key: the handshake cannot succeed; a clear time-out.
-    auto wrong = generateKeyPair();
+    auto wrong = transport::generateKeyPair();
     QVERIFY(wrong);
     const Run wrongKey = ctl({QStringLiteral("cluster"),
                               QStringLiteral("status"),
@@ -894,7 +895,8 @@ void TestConsoleControl::switchoverSwapsRolesAndMeasuresThePause()
     QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
     QVERIFY2(run.out.contains(QStringLiteral("writes paused for")), qPrintable(run.out));
     QCOMPARE(primaryOf(*m_engine), QStringLiteral("bravo"));
-    QTRY_VERIFY_WITH_TIMEOUT(journalHas(ConsoleControlServer::localActor(), QStringLiteral("switchover to bravo")),
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(control::ConsoleControlServer::localActor(),
+                                        QStringLiteral("switchover to bravo")),
                              kTimeoutMs);
 }
 

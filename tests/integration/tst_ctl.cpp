@@ -90,7 +90,7 @@ private:
     Result<QCborMap> appStatus(int index) const { return m_cluster->appStatus(index, kApp); }
 
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
     QString m_strangerKey; // a key pair that no allowlist knows
 };
 
@@ -99,10 +99,10 @@ void TestCtl::initTestCase()
     QVERIFY(m_dir.isValid());
     QVERIFY2(QFileInfo(QCoreApplication::applicationDirPath() + QStringLiteral("/foresightctl")).isExecutable(),
              "foresightctl is not built beside the test");
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = m_dir.filePath(QStringLiteral("cluster"));
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY2(cluster, qPrintable(why(cluster)));
     m_cluster = std::move(*cluster);
     m_strangerKey = m_dir.filePath(QStringLiteral("stranger.key"));
@@ -115,7 +115,7 @@ void TestCtl::cleanupTestCase()
 
 QStringList TestCtl::target(int index) const
 {
-    AgentProcess &agent = m_cluster->agent(index);
+    cluster::AgentProcess &agent = m_cluster->agent(index);
     return {QStringLiteral("--agent"),
             agent.listenUrl(),
             QStringLiteral("--agent-key"),
@@ -134,9 +134,9 @@ void TestCtl::keygenWritesAKeyPairAndRefusesToOverwrite()
     QCOMPARE(secret.st_mode & 0777, 0600u);
     QVERIFY(QFileInfo::exists(m_strangerKey + QStringLiteral(".pub")));
 
-    auto pair = loadKeyPair(m_strangerKey);
+    auto pair = transport::loadKeyPair(m_strangerKey);
     QVERIFY2(pair, qPrintable(why(pair)));
-    auto publicOnly = loadPublicKey(m_strangerKey + QStringLiteral(".pub"));
+    auto publicOnly = transport::loadPublicKey(m_strangerKey + QStringLiteral(".pub"));
     QVERIFY2(publicOnly, qPrintable(why(publicOnly)));
     QCOMPARE(*publicOnly, pair->publicKey);
     QVERIFY2(run.out.contains(QString::fromLatin1(pair->publicKey)), qPrintable(run.out));
@@ -148,7 +148,7 @@ void TestCtl::keygenWritesAKeyPairAndRefusesToOverwrite()
     const Run again = ctl({QStringLiteral("keygen"), QStringLiteral("--out"), m_strangerKey});
     QCOMPARE(again.exitCode, 2);
     QVERIFY2(again.err.contains(QLatin1String("refusing to overwrite")), qPrintable(again.describe()));
-    auto unchanged = loadKeyPair(m_strangerKey);
+    auto unchanged = transport::loadKeyPair(m_strangerKey);
     QVERIFY(unchanged);
     QCOMPARE(unchanged->secretKey, pair->secretKey);
 

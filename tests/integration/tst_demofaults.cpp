@@ -184,7 +184,8 @@ private Q_SLOTS:
             const QJsonObject entry = value.toObject();
             journaled = journaled
                         || (entry.value(u"kind"_s).toString() == u"fault"_s
-                            && entry.value(u"actor"_s).toString() == foresight::ConsoleControlServer::localActor()
+                            && entry.value(u"actor"_s).toString()
+                                   == foresight::control::ConsoleControlServer::localActor()
                             && entry.value(u"message"_s).toString() == u"killed %1 (kill -9)"_s.arg(primary));
         }
         QVERIFY2(journaled, qPrintable(journal.out.right(3000)));

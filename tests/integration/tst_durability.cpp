@@ -92,12 +92,12 @@ void TestDurability::acknowledgedWritesSurviveKillingThePrimary()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
-    auto started = LocalCluster::start(options);
+    auto started = cluster::LocalCluster::start(options);
     QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
-    LocalCluster &c = **started;
+    cluster::LocalCluster &c = **started;
 
     // alpha primary, bravo its one hot replica (syncReplicas 1: every acknowledged write is on
     // bravo), charlie a warm replica that becomes the new primary's hot replica after failover.

@@ -227,19 +227,19 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.filePath(QStringLiteral("cluster"));
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    const ClusterConfig config = testing::clusterConfigFor(**cluster, 0, {{1, Tier::Hot}, {2, Tier::Cold}});
+    const config::ClusterConfig config = testing::clusterConfigFor(**cluster, 0, {{1, Tier::Hot}, {2, Tier::Cold}});
     const QString configFile = dir.filePath(QStringLiteral("cluster.json"));
     QFile file(configFile);
     QVERIFY(file.open(QIODevice::WriteOnly));
     file.write(QJsonDocument(config.toJson()).toJson());
     file.close();
     const QString keyFile = dir.filePath(QStringLiteral("console.key"));
-    QVERIFY(saveKeyPair((*cluster)->adminKeys(), keyFile));
+    QVERIFY(transport::saveKeyPair((*cluster)->adminKeys(), keyFile));
     const QString controlUrl = QStringLiteral("ipc://") + dir.filePath(QStringLiteral("console.sock"));
 
     // A real console process, driven by the real foresightctl while it runs.
@@ -371,12 +371,12 @@ void TestExecutables::exampleCountsVisitsAcrossAPromotion()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     QVERIFY(c.deploy(QStringLiteral("shop"), 0, {{1, Tier::Hot}, {2, Tier::Hot}}));
     QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("replicas")).toArray().size(),
                               2,

@@ -36,8 +36,8 @@ class TestFailover : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<ClusterEngine> m_engine;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    std::unique_ptr<failover::ClusterEngine> m_engine;
     int m_run = 0;
 
     QString storePath() const { return m_dir.filePath(QStringLiteral("console-%1.db").arg(m_run)); }
@@ -45,15 +45,15 @@ private:
     void startCluster(const QStringList &agentArgs = {})
     {
         ++m_run;
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster-%1").arg(m_run));
         options.extraAgentArgs = agentArgs;
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
     }
 
-    void startEngine(const ClusterConfig &config)
+    void startEngine(const config::ClusterConfig &config)
     {
         m_engine = startTestEngine(*m_cluster, config, storePath());
         QVERIFY(m_engine);
@@ -61,38 +61,42 @@ private:
 
     // Starts a cluster and an engine that deploys alpha (primary), bravo (hot), charlie (warm),
     // delta (cold), and waits until the primary holds a lease.
-    void startDeployed(const std::function<void(ClusterConfig &)> &adjust = {}, const QStringList &agentArgs = {})
+    void startDeployed(const std::function<void(config::ClusterConfig &)> &adjust = {},
+                       const QStringList &agentArgs = {})
     {
         startCluster(agentArgs);
-        ClusterConfig config
+        config::ClusterConfig config
             = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}}, testAppConfig());
         if (adjust)
             adjust(config);
         startEngine(config);
         QTRY_VERIFY_WITH_TIMEOUT(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool(), kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(linkCount(*m_cluster, 0) == 3, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
     }
 
-    QList<JournalEntry> journalEntries() const
+    QList<storage::JournalEntry> journalEntries() const
     {
-        auto store = ConsoleStore::open(storePath());
+        auto store = storage::ConsoleStore::open(storePath());
         if (!store)
             return {};
         auto entries = (*store)->journal(0, 100000);
-        return entries ? *entries : QList<JournalEntry>();
+        return entries ? *entries : QList<storage::JournalEntry>();
     }
 
     bool journalHas(const QString &kind, const QString &text) const
     {
-        for (const JournalEntry &entry : journalEntries()) {
+        for (const storage::JournalEntry &entry : journalEntries()) {
             if (entry.kind == kind && entry.message.contains(text))
                 return true;
         }
         return false;
     }
 
-    std::optional<Incident> lastIncident() const { return foresight::testing::lastIncident(storePath(), kTestApp); }
+    std::optional<storage::Incident> lastIncident() const
+    {
+        return foresight::testing::lastIncident(storePath(), kTestApp);
+    }
 
     // Every acknowledged write is readable, with its value, through a client of the whole cluster.
     void verifyAcked(const QMap<QString, QByteArray> &acked)
@@ -143,7 +147,7 @@ private Q_SLOTS:
         const auto snapshot = m_engine->snapshot();
         QVERIFY(appOf(snapshot));
         QCOMPARE(appOf(snapshot)->replicas.size(), 3);
-        for (const ReplicaView &replica : appOf(snapshot)->replicas)
+        for (const failover::ReplicaView &replica : appOf(snapshot)->replicas)
             QVERIFY2(replica.integrityOk, qPrintable(replica.agent + QStringLiteral(": ") + replica.integrityNote));
         // Fault injection is off unless an agent is started for it.
         auto control = m_cluster->control(1);
@@ -156,7 +160,7 @@ private Q_SLOTS:
     void integrityMismatchExcludesAReplica()
     {
         startDeployed(
-            [](ClusterConfig &config) {
+            [](config::ClusterConfig &config) {
                 config.apps[0].replicas = {{QStringLiteral("bravo"), Tier::Hot},
                                            {QStringLiteral("charlie"), Tier::Hot},
                                            {QStringLiteral("delta"), Tier::Warm}};
@@ -175,7 +179,7 @@ private Q_SLOTS:
         auto corrupted = (*control)->injectFault(kTestApp, QStringLiteral("corrupt"));
         QVERIFY2(corrupted, qPrintable(corrupted ? QString() : corrupted.error().toString()));
         const auto bravoIntact = [this] {
-            for (const ReplicaView &replica : appOf(m_engine->snapshot())->replicas) {
+            for (const failover::ReplicaView &replica : appOf(m_engine->snapshot())->replicas) {
                 if (replica.agent == QLatin1String("bravo"))
                     return replica.integrityOk;
             }
@@ -183,7 +187,7 @@ private Q_SLOTS:
         };
         QTRY_VERIFY_WITH_TIMEOUT(!bravoIntact(), kTimeoutMs);
         QVERIFY(journalHas(QStringLiteral("integrity"), QStringLiteral("integrity mismatch")));
-        for (const RankedCandidate &candidate : appOf(m_engine->snapshot())->candidates) {
+        for (const failover::RankedCandidate &candidate : appOf(m_engine->snapshot())->candidates) {
             if (candidate.facts.agent == QLatin1String("bravo"))
                 QVERIFY2(!candidate.eligible && candidate.excludedBecause.contains(QStringLiteral("integrity")),
                          qPrintable(candidate.excludedBecause));
@@ -219,7 +223,7 @@ private Q_SLOTS:
 
         // The incident: its timeline and no acknowledged write lost.
         QTRY_VERIFY_WITH_TIMEOUT(lastIncident() && lastIncident()->firstAckMs > 0, kTimeoutMs);
-        const Incident incident = *lastIncident();
+        const storage::Incident incident = *lastIncident();
         QCOMPARE(incident.oldPrimary, QStringLiteral("alpha"));
         QCOMPARE(incident.newPrimary, QStringLiteral("bravo"));
         QCOMPARE(incident.formerTier, QStringLiteral("hot"));
@@ -283,24 +287,24 @@ private Q_SLOTS:
         QVERIFY(m_cluster->deploy(kTestApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, testAppConfig()));
         TcpProxy proxy(TcpProxy::portOf(m_cluster->agent(0).listenUrl()));
         QVERIFY(proxy.isListening());
-        ClusterConfig config
+        config::ClusterConfig config
             = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, testAppConfig(), {{0, proxy.url()}});
         startEngine(config);
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool(), kTimeoutMs);
         QVERIFY(journalHas(QStringLiteral("adopt"), QStringLiteral("adopted")));
 
         proxy.setCut(true);
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::CutOff, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::CutOff, kTimeoutMs);
         // Long past the lease and the investigation: still no failover, alpha still the primary.
         QTRY_VERIFY_WITH_TIMEOUT(m_engine->snapshot()->agent(QStringLiteral("alpha"))->heardMsAgo > 3000, kTimeoutMs);
-        QCOMPARE(phaseOf(*m_engine), AppPhase::CutOff);
+        QCOMPARE(phaseOf(*m_engine), failover::AppPhase::CutOff);
         QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
         QCOMPARE(textOf(*m_cluster, 1, QStringLiteral("role")), QStringLiteral("replica"));
         QVERIFY(journalHas(QStringLiteral("investigation"), QStringLiteral("still do: not failing over")));
 
         proxy.setCut(false);
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool(), kTimeoutMs);
         auto client = m_cluster->client(kTestApp);
         QVERIFY(client);
@@ -319,8 +323,8 @@ private Q_SLOTS:
                                   kTimeoutMs);
 
         m_cluster->agent(1).kill();
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Blocked, kTimeoutMs);
-        const AppView blocked = *appOf(m_engine->snapshot());
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Blocked, kTimeoutMs);
+        const failover::AppView blocked = *appOf(m_engine->snapshot());
         QVERIFY2(blocked.reason.contains(QStringLiteral("anti-flapping")), qPrintable(blocked.reason));
         QVERIFY(blocked.blockedUntilWallMs > QDateTime::currentMSecsSinceEpoch());
         QCOMPARE(blocked.primary, QStringLiteral("bravo"));
@@ -347,7 +351,7 @@ private Q_SLOTS:
     {
         QFETCH(double, heartbeatWeight);
         QFETCH(bool, failsOver);
-        startDeployed([&](ClusterConfig &config) {
+        startDeployed([&](config::ClusterConfig &config) {
             config.failover.weightHeartbeat = heartbeatWeight;
             config.failover.weightDivergence = 0;
             config.failover.weightIntegrity = 1.0 - heartbeatWeight;
@@ -360,8 +364,8 @@ private Q_SLOTS:
             QVERIFY(journalHas(QStringLiteral("decision"), QStringLiteral("failover score reached: 0.50")));
             return;
         }
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Blocked, kTimeoutMs);
-        const AppView blocked = *appOf(m_engine->snapshot());
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Blocked, kTimeoutMs);
+        const failover::AppView blocked = *appOf(m_engine->snapshot());
         QVERIFY2(blocked.reason.contains(QStringLiteral("does not reach failover.score-threshold")),
                  qPrintable(blocked.reason));
         // The status shows the score that decided: silence counted, and below the threshold.
@@ -370,12 +374,13 @@ private Q_SLOTS:
         QVERIFY(journalHas(QStringLiteral("decision"), QStringLiteral("not failing over: the failover score")));
         // Long past the lease: still alpha's, bravo still a replica.
         QTRY_VERIFY_WITH_TIMEOUT(m_engine->snapshot()->agent(QStringLiteral("alpha"))->heardMsAgo > 2000, kTimeoutMs);
-        QCOMPARE(phaseOf(*m_engine), AppPhase::Blocked);
+        QCOMPARE(phaseOf(*m_engine), failover::AppPhase::Blocked);
         QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
         QCOMPARE(textOf(*m_cluster, 1, QStringLiteral("role")), QStringLiteral("replica"));
 
         // An operator's promote is not scored.
-        auto done = m_engine->promote(PromoteRequest{kTestApp, {}, false, false, QStringLiteral("tester")}).get();
+        auto done
+            = m_engine->promote(failover::PromoteRequest{kTestApp, {}, false, false, QStringLiteral("tester")}).get();
         QVERIFY2(done, qPrintable(done ? QString() : done.error().toString()));
         QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("bravo"), kTimeoutMs);
         QVERIFY(journalHas(QStringLiteral("decision"), QStringLiteral("not decided by the score")));
@@ -383,7 +388,7 @@ private Q_SLOTS:
 
     void maintenanceAndNeverPromoteAreExcluded()
     {
-        startDeployed([](ClusterConfig &config) {
+        startDeployed([](config::ClusterConfig &config) {
             // Two hot replicas: bravo may never be promoted, charlie's host goes into maintenance.
             config.apps[0].replicas = {{QStringLiteral("bravo"), Tier::Hot},
                                        {QStringLiteral("charlie"), Tier::Hot},
@@ -406,11 +411,11 @@ private Q_SLOTS:
                    "echo 'change freeze in effect'\nexit 3\n");
         file.close();
         QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
-        startDeployed([&](ClusterConfig &config) { config.failover.preFailoverHook = hook; });
+        startDeployed([&](config::ClusterConfig &config) { config.failover.preFailoverHook = hook; });
         m_cluster->agent(0).kill();
         QTRY_VERIFY_WITH_TIMEOUT(appOf(m_engine->snapshot())->reason.contains(QStringLiteral("vetoed")), kTimeoutMs);
-        const AppView blocked = *appOf(m_engine->snapshot());
-        QCOMPARE(blocked.phase, AppPhase::Blocked);
+        const failover::AppView blocked = *appOf(m_engine->snapshot());
+        QCOMPARE(blocked.phase, failover::AppPhase::Blocked);
         QVERIFY2(blocked.reason.contains(QStringLiteral("vetoed"))
                      && blocked.reason.contains(QStringLiteral("change freeze")),
                  qPrintable(blocked.reason));
@@ -426,21 +431,26 @@ private Q_SLOTS:
         ContinuousWriter writerB(m_cluster->clientOptions(kTestApp), 2);
         QTRY_VERIFY_WITH_TIMEOUT(writerA.acked() > 100 && writerB.acked() > 100, kTimeoutMs);
 
-        auto dry = m_engine->switchover(SwitchoverRequest{kTestApp, {}, true, 0, QStringLiteral("tester")}).get();
+        auto dry
+            = m_engine->switchover(failover::SwitchoverRequest{kTestApp, {}, true, 0, QStringLiteral("tester")}).get();
         QVERIFY2(dry, qPrintable(dry ? QString() : dry.error().toString()));
         QVERIFY2(dry->summary.contains(QStringLiteral("would revoke alpha")), qPrintable(dry->summary));
         auto toWarm = m_engine
-                          ->switchover(
-                              SwitchoverRequest{kTestApp, QStringLiteral("charlie"), false, 0, QStringLiteral("tester")})
+                          ->switchover(failover::SwitchoverRequest{kTestApp,
+                                                                   QStringLiteral("charlie"),
+                                                                   false,
+                                                                   0,
+                                                                   QStringLiteral("tester")})
                           .get();
         QVERIFY(!toWarm);
         QVERIFY2(toWarm.error().message.contains(QStringLiteral("needs a hot replica")),
                  qPrintable(toWarm.error().message));
 
-        auto done = m_engine
-                        ->switchover(
-                            SwitchoverRequest{kTestApp, QStringLiteral("bravo"), false, 0, QStringLiteral("tester")})
-                        .get();
+        auto done
+            = m_engine
+                  ->switchover(
+                      failover::SwitchoverRequest{kTestApp, QStringLiteral("bravo"), false, 0, QStringLiteral("tester")})
+                  .get();
         QVERIFY2(done, qPrintable(done ? QString() : done.error().toString()));
         QCOMPARE(primaryOf(*m_engine), QStringLiteral("bravo"));
         QVERIFY(done->details.value(QStringLiteral("pause-ms")).toInteger(-1) >= 0);
@@ -460,7 +470,7 @@ private Q_SLOTS:
         // The engine learns of the rejoin from heartbeats, after the agent says it: a switchover
         // requested before then is refused as "alpha holds no replica".
         const auto engineSeesAlphaHot = [&] {
-            for (const ReplicaView &replica : appOf(m_engine->snapshot())->replicas) {
+            for (const failover::ReplicaView &replica : appOf(m_engine->snapshot())->replicas) {
                 if (replica.agent == QLatin1String("alpha") && replica.tier == Tier::Hot)
                     return true;
             }
@@ -468,10 +478,13 @@ private Q_SLOTS:
         };
         QTRY_VERIFY_WITH_TIMEOUT(engineSeesAlphaHot(), kTimeoutMs);
         const qint64 at = QDateTime::currentMSecsSinceEpoch() + 1500;
-        auto scheduled
-            = m_engine
-                  ->switchover(SwitchoverRequest{kTestApp, QStringLiteral("alpha"), false, at, QStringLiteral("tester")})
-                  .get();
+        auto scheduled = m_engine
+                             ->switchover(failover::SwitchoverRequest{kTestApp,
+                                                                      QStringLiteral("alpha"),
+                                                                      false,
+                                                                      at,
+                                                                      QStringLiteral("tester")})
+                             .get();
         QVERIFY2(scheduled, qPrintable(scheduled ? QString() : scheduled.error().toString()));
         QVERIFY2(scheduled->summary.contains(QStringLiteral("scheduled")), qPrintable(scheduled->summary));
         QTRY_VERIFY_WITH_TIMEOUT(appOf(m_engine->snapshot())->scheduledSwitchoverWallMs == at, kTimeoutMs);
@@ -499,7 +512,7 @@ private Q_SLOTS:
 
     void operatorPromotion()
     {
-        startDeployed([](ClusterConfig &config) { config.apps[0].config.snapshotIntervalMs = 3'600'000; });
+        startDeployed([](config::ClusterConfig &config) { config.apps[0].config.snapshotIntervalMs = 3'600'000; });
         auto client = m_cluster->client(kTestApp);
         QVERIFY(client);
         QCOMPARE(writeMany(**client, QStringLiteral("p"), 30), QString());
@@ -511,13 +524,14 @@ private Q_SLOTS:
                                  kTimeoutMs);
 
         // The cold replica lags (no snapshot for an hour): refused unless forced.
-        PromoteRequest request{kTestApp, QStringLiteral("delta"), false, false, QStringLiteral("tester")};
+        failover::PromoteRequest request{kTestApp, QStringLiteral("delta"), false, false, QStringLiteral("tester")};
         auto refused = m_engine->promote(request).get();
         QVERIFY(!refused);
         QVERIFY2(refused.error().message.contains(QStringLiteral("seqs behind")), qPrintable(refused.error().message));
 
         // A dry run of the engine's own choice says what would happen, and changes nothing.
-        auto dry = m_engine->promote(PromoteRequest{kTestApp, {}, false, true, QStringLiteral("tester")}).get();
+        auto dry
+            = m_engine->promote(failover::PromoteRequest{kTestApp, {}, false, true, QStringLiteral("tester")}).get();
         QVERIFY2(dry, qPrintable(dry ? QString() : dry.error().toString()));
         QVERIFY2(dry->summary.contains(QStringLiteral("promote bravo")), qPrintable(dry->summary));
         QCOMPARE(dry->details.value(QStringLiteral("candidate")).toObject().value(QStringLiteral("agent")).toString(),
@@ -526,8 +540,11 @@ private Q_SLOTS:
 
         // The real thing: bravo becomes primary once alpha's lease has run out; no write lost.
         auto done = m_engine
-                        ->promote(
-                            PromoteRequest{kTestApp, QStringLiteral("bravo"), false, false, QStringLiteral("tester")})
+                        ->promote(failover::PromoteRequest{kTestApp,
+                                                           QStringLiteral("bravo"),
+                                                           false,
+                                                           false,
+                                                           QStringLiteral("tester")})
                         .get();
         QVERIFY2(done, qPrintable(done ? QString() : done.error().toString()));
         QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("bravo"), kTimeoutMs);

@@ -56,8 +56,8 @@ class TestFasterTime : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<ClusterEngine> m_engine;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    std::unique_ptr<failover::ClusterEngine> m_engine;
     QMap<int, Timing> m_timings; // by scale
     int m_run = 0;
 
@@ -66,25 +66,28 @@ private:
     void startCluster(double scale)
     {
         ++m_run;
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster-%1").arg(m_run));
         options.timeScale = scale;
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
         QCOMPARE(m_cluster->clock().rate(), scale);
     }
 
-    ClusterConfig config() const
+    config::ClusterConfig config() const
     {
-        ClusterConfig result
+        config::ClusterConfig result
             = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}}, testAppConfig());
         result.failover.heartbeatIntervalMs = kHeartbeatMs;
         result.failover.leaseMs = kLeaseMs;
         return result;
     }
 
-    std::optional<Incident> lastIncident() const { return foresight::testing::lastIncident(storePath(), kTestApp); }
+    std::optional<storage::Incident> lastIncident() const
+    {
+        return foresight::testing::lastIncident(storePath(), kTestApp);
+    }
 
 private Q_SLOTS:
     void init() { QVERIFY(m_dir.isValid()); }
@@ -110,7 +113,7 @@ private Q_SLOTS:
         QVERIFY(m_engine);
         QTRY_VERIFY_WITH_TIMEOUT(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool(), kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(linkCount(*m_cluster, 0) == 3, kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
         // The primary holds a lease counted on its (scaled) clock.
         const qint64 leaseLeft = statusOf(*m_cluster, 0).value(QStringLiteral("lease-left-ms")).toInteger();
         QVERIFY2(leaseLeft > 0 && leaseLeft <= kLeaseMs, qPrintable(QString::number(leaseLeft)));
@@ -126,7 +129,8 @@ private Q_SLOTS:
         // Polled closely (not QTRY's 50 ms steps): at scale 5, 50 real ms are 250 clock ms.
         while (primaryOf(*m_engine) != QStringLiteral("bravo")) {
             QVERIFY2(Steady::now() - killReal < std::chrono::milliseconds(kTimeoutMs),
-                     qPrintable(QStringLiteral("no failover; phase %1").arg(appPhaseName(phaseOf(*m_engine)))));
+                     qPrintable(
+                         QStringLiteral("no failover; phase %1").arg(failover::appPhaseName(phaseOf(*m_engine)))));
             QTest::qWait(1);
         }
         Timing timing;
@@ -134,7 +138,7 @@ private Q_SLOTS:
 
         // The incident's times are the engine's clock: the cluster's.
         QTRY_VERIFY_WITH_TIMEOUT(lastIncident() && lastIncident()->promotedMs > 0, kTimeoutMs);
-        const Incident incident = *lastIncident();
+        const storage::Incident incident = *lastIncident();
         QCOMPARE(incident.oldPrimary, QStringLiteral("alpha"));
         QCOMPARE(incident.newPrimary, QStringLiteral("bravo"));
         QVERIFY(incident.detectedMs >= killWallMs);
@@ -197,11 +201,11 @@ private Q_SLOTS:
     void consoleAtAnotherScaleIgnoresTheAgents()
     {
         startCluster(5);
-        ClusterEngineOptions options;
+        failover::ClusterEngineOptions options;
         options.config = config();
         options.keys = m_cluster->adminKeys();
         options.storePath = storePath(); // options.clock: the system clock, scale 1
-        auto engine = ClusterEngine::start(options);
+        auto engine = failover::ClusterEngine::start(options);
         QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().toString()));
         m_engine = std::move(*engine);
         const auto agentError = [this] {
@@ -211,7 +215,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(agentError().contains(QStringLiteral("time scale 5")), kTimeoutMs);
         QVERIFY2(agentError().contains(QStringLiteral("--time-scale")), qPrintable(agentError()));
         const auto snapshot = m_engine->snapshot();
-        for (const AgentView &agent : snapshot->agents)
+        for (const failover::AgentView &agent : snapshot->agents)
             QVERIFY2(!agent.heard, qPrintable(agent.name));
         QVERIFY(!statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool());
     }

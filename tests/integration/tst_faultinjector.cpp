@@ -67,12 +67,13 @@ sim::ScenarioFault partition(const QString &target, const QString &peer, qint64 
     return made;
 }
 
-const ReplicaView *replicaOf(const std::shared_ptr<const ClusterSnapshot> &snapshot, const QString &agent)
+const failover::ReplicaView *replicaOf(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot,
+                                       const QString &agent)
 {
-    const AppView *app = testing::appOf(snapshot);
+    const failover::AppView *app = testing::appOf(snapshot);
     if (!app)
         return nullptr;
-    for (const ReplicaView &replica : app->replicas) {
+    for (const failover::ReplicaView &replica : app->replicas) {
         if (replica.agent == agent)
             return &replica;
     }
@@ -80,17 +81,17 @@ const ReplicaView *replicaOf(const std::shared_ptr<const ClusterSnapshot> &snaps
 }
 
 // Whether the engine's latest snapshot shows agent as a replica connected to its primary.
-bool connectedInSnapshot(const ClusterEngine &engine, const QString &agent)
+bool connectedInSnapshot(const failover::ClusterEngine &engine, const QString &agent)
 {
     const auto snapshot = engine.snapshot();
-    const ReplicaView *replica = replicaOf(snapshot, agent);
+    const failover::ReplicaView *replica = replicaOf(snapshot, agent);
     return replica && replica->connected;
 }
 
-bool disconnectedInSnapshot(const ClusterEngine &engine, const QString &agent)
+bool disconnectedInSnapshot(const failover::ClusterEngine &engine, const QString &agent)
 {
     const auto snapshot = engine.snapshot();
-    const ReplicaView *replica = replicaOf(snapshot, agent);
+    const failover::ReplicaView *replica = replicaOf(snapshot, agent);
     return replica && !replica->connected;
 }
 
@@ -102,17 +103,17 @@ class TestFaultInjector : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
     std::unique_ptr<training::FaultInjector> m_faults;
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(u"cluster"_s);
         options.hostsDir = m_dir.filePath(u"hosts"_s);
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
         auto faults = training::FaultInjector::create({m_cluster.get(), nullptr, u"shop"_s}, wallNow());
@@ -129,7 +130,7 @@ private Q_SLOTS:
 
     void aFreezeEndsAfterItsTime()
     {
-        AgentProcess &bravo = m_cluster->agent(1);
+        cluster::AgentProcess &bravo = m_cluster->agent(1);
         const auto applied = m_faults->inject(fault(sim::FaultKind::Freeze, bravo.name(), 300), wallNow());
         QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().message));
         QCOMPARE(applied->agent, bravo.name());
@@ -144,7 +145,7 @@ private Q_SLOTS:
     {
         auto own = training::FaultInjector::create({m_cluster.get(), nullptr, u"shop"_s}, wallNow());
         QVERIFY(own);
-        AgentProcess &charlie = m_cluster->agent(2);
+        cluster::AgentProcess &charlie = m_cluster->agent(2);
         QVERIFY((*own)->inject(fault(sim::FaultKind::Freeze, charlie.name()), wallNow()));
         QTRY_COMPARE(processState(charlie.pid()), 'T');
         QVERIFY((*own)->tick(wallNow() + 3'600'000).isEmpty()); // no end of its own
@@ -175,7 +176,7 @@ private Q_SLOTS:
 
     void aCrashKillsTheAgent()
     {
-        AgentProcess &alpha = m_cluster->agent(0);
+        cluster::AgentProcess &alpha = m_cluster->agent(0);
         QVERIFY(alpha.isRunning());
         QVERIFY(m_faults->inject(fault(sim::FaultKind::Crash, alpha.name()), wallNow()));
         QVERIFY(!alpha.isRunning());
@@ -213,13 +214,13 @@ private Q_SLOTS:
     // reconnects and catches up. The console still hears everyone, so nobody fails over.
     void aPartitionCutsAPrimaryFromItsReplicaUntilHealed()
     {
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(u"netcluster"_s);
         options.hostsDir = m_dir.filePath(u"nethosts"_s);
         options.simulatedNetwork = true;
-        auto started = LocalCluster::start(options);
+        auto started = cluster::LocalCluster::start(options);
         QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
-        LocalCluster &cluster = **started;
+        cluster::LocalCluster &cluster = **started;
         QVERIFY(cluster.network());
         QVERIFY2(cluster.listenUrl(1).startsWith(u"tcp://127.0.0.12:"_s), qPrintable(cluster.listenUrl(1)));
         auto engine = testing::startTestEngine(cluster,
@@ -282,7 +283,7 @@ private Q_SLOTS:
         QVERIFY((*faults)->setLink(u"alpha"_s, u"charlie"_s, slow));
         const auto rttOfCharlie = [&engine] {
             const auto snapshot = engine->snapshot();
-            const ReplicaView *replica = replicaOf(snapshot, u"charlie"_s);
+            const failover::ReplicaView *replica = replicaOf(snapshot, u"charlie"_s);
             return replica ? replica->rttMs : -1.0;
         };
         QTRY_VERIFY2_WITH_TIMEOUT(rttOfCharlie() >= 20, qPrintable(u"rtt %1 ms"_s.arg(rttOfCharlie())), kTimeoutMs);

@@ -16,12 +16,12 @@ namespace {
 const QString &kApp = testing::kTestApp;
 constexpr int kTimeoutMs = 10000;
 
-std::unique_ptr<LocalCluster> startCluster(const QTemporaryDir &dir, QString *error)
+std::unique_ptr<cluster::LocalCluster> startCluster(const QTemporaryDir &dir, QString *error)
 {
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     if (!cluster) {
         *error = cluster.error().toString();
         return nullptr;
@@ -38,7 +38,7 @@ AppConfig testConfig()
     return config;
 }
 
-Result<QCborMap> promote(const LocalCluster &cluster, int agent)
+Result<QCborMap> promote(const cluster::LocalCluster &cluster, int agent)
 {
     auto ctl = cluster.control(agent);
     if (!ctl)
@@ -70,7 +70,7 @@ void TestFencing::promotionRaisesTheEpochAndClientsFollow()
     QString error;
     auto cluster = startCluster(dir, &error);
     QVERIFY2(cluster, qPrintable(error));
-    LocalCluster &c = *cluster;
+    cluster::LocalCluster &c = *cluster;
     const AppConfig config = testConfig();
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config));
     QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 2, kTimeoutMs);
@@ -128,7 +128,7 @@ void TestFencing::demotedPrimaryRefusesWrites()
     QString error;
     auto cluster = startCluster(dir, &error);
     QVERIFY2(cluster, qPrintable(error));
-    LocalCluster &c = *cluster;
+    cluster::LocalCluster &c = *cluster;
     const AppConfig config = testConfig();
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config));
     QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 2, kTimeoutMs);
@@ -197,7 +197,7 @@ void TestFencing::clientWithNewerEpochIsRefusedByTheOldPrimary()
     QString error;
     auto cluster = startCluster(dir, &error);
     QVERIFY2(cluster, qPrintable(error));
-    LocalCluster &c = *cluster;
+    cluster::LocalCluster &c = *cluster;
     const AppConfig config = testConfig();
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config));
     QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 2, kTimeoutMs);
@@ -249,7 +249,7 @@ void TestFencing::replicaWithNewerEpochFencesTheOldPrimary()
     QString error;
     auto cluster = startCluster(dir, &error);
     QVERIFY2(cluster, qPrintable(error));
-    LocalCluster &c = *cluster;
+    cluster::LocalCluster &c = *cluster;
     const AppConfig config = testConfig();
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config));
     QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 2, kTimeoutMs);
@@ -321,7 +321,7 @@ void TestFencing::replicaAheadOnAnOldEpoch()
     QString error;
     auto cluster = startCluster(dir, &error);
     QVERIFY2(cluster, qPrintable(error));
-    LocalCluster &c = *cluster;
+    cluster::LocalCluster &c = *cluster;
     const AppConfig config = testConfig();
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}, {2, tier}}, config));
     QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 2, kTimeoutMs);

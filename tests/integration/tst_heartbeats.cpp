@@ -15,9 +15,9 @@ using namespace foresight;
 
 namespace {
 
-AgentWatch::Options watchOptions(LocalCluster &cluster, int index, const KeyPair &keys)
+monitor::AgentWatch::Options watchOptions(cluster::LocalCluster &cluster, int index, const transport::KeyPair &keys)
 {
-    AgentWatch::Options options;
+    monitor::AgentWatch::Options options;
     options.url = cluster.agent(index).listenUrl();
     options.serverPublicKey = cluster.agent(index).publicKey();
     options.keys = keys;
@@ -27,9 +27,9 @@ AgentWatch::Options watchOptions(LocalCluster &cluster, int index, const KeyPair
 }
 
 // Polls until `count` heartbeats arrived or `ms` passed.
-QList<Heartbeat> collect(AgentWatch &watch, int count, int ms)
+QList<monitor::Heartbeat> collect(monitor::AgentWatch &watch, int count, int ms)
 {
-    QList<Heartbeat> all;
+    QList<monitor::Heartbeat> all;
     QElapsedTimer timer;
     timer.start();
     while (all.size() < count && timer.elapsed() < ms) {
@@ -55,15 +55,15 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
 };
 
 void TestHeartbeats::initTestCase()
 {
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = m_dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY2(cluster, cluster ? "" : qPrintable(cluster.error().message));
     m_cluster = std::move(*cluster);
     QVERIFY(m_cluster->deploy(QStringLiteral("shop"), 0, {{1, Tier::Hot}}));
@@ -76,20 +76,20 @@ void TestHeartbeats::cleanupTestCase()
 
 void TestHeartbeats::subscriberReceivesHeartbeatsWithPositions()
 {
-    auto watch = AgentWatch::start(watchOptions(*m_cluster, 0, m_cluster->adminKeys()));
+    auto watch = monitor::AgentWatch::start(watchOptions(*m_cluster, 0, m_cluster->adminKeys()));
     QVERIFY(watch);
-    const QList<Heartbeat> heartbeats = collect(**watch, 12, 10000);
+    const QList<monitor::Heartbeat> heartbeats = collect(**watch, 12, 10000);
     QVERIFY2(heartbeats.size() >= 12, qPrintable((*watch)->subscribeError()));
     QVERIFY((*watch)->subscribeError().isEmpty());
     for (qsizetype i = 1; i < heartbeats.size(); ++i)
         QVERIFY(heartbeats[i].seq > heartbeats[i - 1].seq);
-    const Heartbeat &last = heartbeats.last();
+    const monitor::Heartbeat &last = heartbeats.last();
     QCOMPARE(last.agent, QStringLiteral("alpha"));
     QCOMPARE(last.intervalMs, 50);
     QVERIFY(last.uptimeMs > 0);
     // Real host metrics, read by the agent from /proc.
     QVERIFY2(last.hostError.isEmpty(), qPrintable(last.hostError));
-    auto host = HostMetrics::fromCbor(last.host);
+    auto host = metrics::HostMetrics::fromCbor(last.host);
     QVERIFY2(host.has_value(), host ? "" : qPrintable(host.error().message));
     QVERIFY(host->memTotalBytes > 0);
     QVERIFY(host->cpuBusy >= 0.0 && host->cpuBusy <= 1.0);
@@ -107,7 +107,7 @@ void TestHeartbeats::subscriberReceivesHeartbeatsWithPositions()
     QElapsedTimer timer;
     timer.start();
     while (!seen && timer.elapsed() < 5000) {
-        for (const Heartbeat &heartbeat : collect(**watch, 1, 200))
+        for (const monitor::Heartbeat &heartbeat : collect(**watch, 1, 200))
             seen = seen || heartbeat.apps.first().value(QStringLiteral("seq")).toInteger() == seq;
     }
     QVERIFY(seen);
@@ -115,7 +115,7 @@ void TestHeartbeats::subscriberReceivesHeartbeatsWithPositions()
 
 void TestHeartbeats::frozenAgentFallsSilentAndResumes()
 {
-    auto watch = AgentWatch::start(watchOptions(*m_cluster, 1, m_cluster->adminKeys()));
+    auto watch = monitor::AgentWatch::start(watchOptions(*m_cluster, 1, m_cluster->adminKeys()));
     QVERIFY(watch);
     QVERIFY(collect(**watch, 3, 10000).size() >= 3);
     const std::uint64_t before = collect(**watch, 1, 5000).value(0).seq;
@@ -124,18 +124,18 @@ void TestHeartbeats::frozenAgentFallsSilentAndResumes()
     m_cluster->agent(1).freeze();
     // Drain whatever was already on the wire, then nothing more may come for a while.
     collect(**watch, 1000, 300);
-    const QList<Heartbeat> whileFrozen = collect(**watch, 1, 600);
+    const QList<monitor::Heartbeat> whileFrozen = collect(**watch, 1, 600);
     m_cluster->agent(1).thaw();
     QVERIFY2(whileFrozen.isEmpty(), "a frozen agent must not send heartbeats");
 
-    const QList<Heartbeat> after = collect(**watch, 3, 10000);
+    const QList<monitor::Heartbeat> after = collect(**watch, 3, 10000);
     QVERIFY(after.size() >= 3);
     QVERIFY(after.last().seq > before);
 }
 
 void TestHeartbeats::onlyAdminsMaySubscribe()
 {
-    auto watch = AgentWatch::start(watchOptions(*m_cluster, 0, m_cluster->clientKeys()));
+    auto watch = monitor::AgentWatch::start(watchOptions(*m_cluster, 0, m_cluster->clientKeys()));
     QVERIFY(watch);
     QVERIFY(collect(**watch, 1, 1000).isEmpty());
     QTRY_VERIFY_WITH_TIMEOUT(((*watch)->poll(50), (*watch)->subscribeError().startsWith(QStringLiteral("unauthorized"))),

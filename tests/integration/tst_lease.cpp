@@ -24,24 +24,26 @@ namespace {
 const QString kApp = QStringLiteral("shop");
 constexpr int kHeartbeatIntervalMs = 50;
 
-std::unique_ptr<AgentWatch> watchOf(LocalCluster &cluster, int agent, int intervalMs = kHeartbeatIntervalMs)
+std::unique_ptr<monitor::AgentWatch> watchOf(cluster::LocalCluster &cluster,
+                                             int agent,
+                                             int intervalMs = kHeartbeatIntervalMs)
 {
-    AgentWatch::Options options;
+    monitor::AgentWatch::Options options;
     options.url = cluster.agent(agent).listenUrl();
     options.serverPublicKey = cluster.agent(agent).publicKey();
     options.keys = cluster.adminKeys();
     options.intervalMs = intervalMs;
     options.ttlMs = 3000;
-    auto watch = AgentWatch::start(options);
+    auto watch = monitor::AgentWatch::start(options);
     return watch ? std::move(*watch) : nullptr;
 }
 
 // Polls until `done` holds for the heartbeats that arrived (oldest first) or timeoutMs passed.
-QList<Heartbeat> collectUntil(AgentWatch &watch,
-                              const std::function<bool(const QList<Heartbeat> &)> &done,
-                              int timeoutMs = 10000)
+QList<monitor::Heartbeat> collectUntil(monitor::AgentWatch &watch,
+                                       const std::function<bool(const QList<monitor::Heartbeat> &)> &done,
+                                       int timeoutMs = 10000)
 {
-    QList<Heartbeat> all;
+    QList<monitor::Heartbeat> all;
     QElapsedTimer timer;
     timer.start();
     while (!done(all) && timer.elapsed() < timeoutMs) {
@@ -52,15 +54,17 @@ QList<Heartbeat> collectUntil(AgentWatch &watch,
 }
 
 // The newest heartbeat, after at least one more has arrived.
-std::optional<Heartbeat> freshHeartbeat(AgentWatch &watch)
+std::optional<monitor::Heartbeat> freshHeartbeat(monitor::AgentWatch &watch)
 {
-    const QList<Heartbeat> got = collectUntil(watch, [](const QList<Heartbeat> &all) { return !all.isEmpty(); });
+    const QList<monitor::Heartbeat> got = collectUntil(watch, [](const QList<monitor::Heartbeat> &all) {
+        return !all.isEmpty();
+    });
     if (got.isEmpty())
         return std::nullopt;
     return got.last();
 }
 
-control::LeaseAnchor anchorOf(const Heartbeat &heartbeat)
+control::LeaseAnchor anchorOf(const monitor::Heartbeat &heartbeat)
 {
     return control::LeaseAnchor{heartbeat.seq, heartbeat.incarnation};
 }
@@ -70,7 +74,7 @@ qint64 leaseLeftOf(const Result<QCborMap> &reply)
     return reply ? reply->value(QStringLiteral("lease-left-ms")).toInteger(-1) : -1;
 }
 
-std::unique_ptr<sdk::Client> clientOf(LocalCluster &cluster, int agent, int failoverTimeoutMs)
+std::unique_ptr<sdk::Client> clientOf(cluster::LocalCluster &cluster, int agent, int failoverTimeoutMs)
 {
     sdk::ClientOptions options = cluster.clientOptions(kApp);
     options.agents = {options.agents.at(agent)};
@@ -99,12 +103,12 @@ private Q_SLOTS:
 void TestLease::writesNeedALease()
 {
     QTemporaryDir dir;
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     AppConfig config;
     config.leaseMs = 1000;
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}}, config));
@@ -137,12 +141,12 @@ void TestLease::writesNeedALease()
 void TestLease::frozenPrimaryPastItsLeaseRefusesWrites()
 {
     QTemporaryDir dir;
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     AppConfig config;
     config.leaseMs = 400;
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Hot}}, config));
@@ -188,12 +192,12 @@ void TestLease::frozenPrimaryPastItsLeaseRefusesWrites()
 void TestLease::pendingWritesFailWhenTheLeaseRunsOut()
 {
     QTemporaryDir dir;
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     AppConfig config;
     config.leaseMs = 300;
     config.ackTimeoutMs = 5000; // longer than the lease: the lease must be what ends the wait
@@ -223,12 +227,12 @@ void TestLease::pendingWritesFailWhenTheLeaseRunsOut()
 void TestLease::anchoredGrantMakesThePrimaryWritable()
 {
     QTemporaryDir dir;
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     AppConfig config;
     config.leaseMs = 5000;
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}}, config));
@@ -262,12 +266,12 @@ void TestLease::anchoredGrantMakesThePrimaryWritable()
 void TestLease::grantAnchoredToAnOldHeartbeatGivesNothing()
 {
     QTemporaryDir dir;
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     AppConfig config;
     config.leaseMs = 300;
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}}, config));
@@ -277,7 +281,7 @@ void TestLease::grantAnchoredToAnOldHeartbeatGivesNothing()
     QVERIFY(early);
     // The agent sends this subscriber's heartbeats at least kHeartbeatIntervalMs apart on its own
     // clock, so once that many have followed, more than lease-ms has passed there since `early`.
-    const QList<Heartbeat> later = collectUntil(*watch, [&](const QList<Heartbeat> &all) {
+    const QList<monitor::Heartbeat> later = collectUntil(*watch, [&](const QList<monitor::Heartbeat> &all) {
         return all.size() * kHeartbeatIntervalMs > config.leaseMs + kHeartbeatIntervalMs;
     });
     QVERIFY(later.size() * kHeartbeatIntervalMs > config.leaseMs + kHeartbeatIntervalMs);
@@ -303,12 +307,12 @@ void TestLease::grantAnchoredToAnOldHeartbeatGivesNothing()
 void TestLease::staleGrantToAFrozenPrimaryGivesNothing()
 {
     QTemporaryDir dir;
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     AppConfig config;
     config.leaseMs = 1000;
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}}, config));
@@ -330,7 +334,7 @@ void TestLease::staleGrantToAFrozenPrimaryGivesNothing()
     // Alpha stops. The console, not knowing yet, renews the lease for the last heartbeat it
     // received: the grant waits in alpha's socket while alpha is stopped.
     c.agent(0).freeze();
-    Heartbeat last = *first;
+    monitor::Heartbeat last = *first;
     if (auto got = alphaWatch->poll(0); got && !got->isEmpty())
         last = got->last();
     std::future<Result<QCborMap>> staleGrant
@@ -341,7 +345,7 @@ void TestLease::staleGrantToAFrozenPrimaryGivesNothing()
     // The console's rule: promote another replica only once lease-ms (plus a margin for clock
     // drift) has passed on its own clock since it received the heartbeat its newest grant is
     // anchored to. Bravo's heartbeats keep coming meanwhile; the newest anchors its lease.
-    std::optional<Heartbeat> bravoLast;
+    std::optional<monitor::Heartbeat> bravoLast;
     const auto leaseWaitedOut = [&] {
         if (auto got = bravoWatch->poll(0); got && !got->isEmpty())
             bravoLast = got->last();
@@ -378,12 +382,12 @@ void TestLease::staleGrantToAFrozenPrimaryGivesNothing()
 void TestLease::unrecognisedAnchorsAreRefused()
 {
     QTemporaryDir dir;
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     AppConfig config;
     config.leaseMs = 5000;
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}}, config));
@@ -415,9 +419,9 @@ void TestLease::unrecognisedAnchorsAreRefused()
     // A heartbeat the agent has not sent.
     QVERIFY(refusedBecause({heartbeat->seq + 100'000, heartbeat->incarnation}, QStringLiteral("not sent")));
     // A heartbeat too old to be remembered: wait until more than 256 rounds have followed it.
-    const QList<Heartbeat> later = collectUntil(
+    const QList<monitor::Heartbeat> later = collectUntil(
         *watch,
-        [&](const QList<Heartbeat> &all) { return !all.isEmpty() && all.last().seq > heartbeat->seq + 300; },
+        [&](const QList<monitor::Heartbeat> &all) { return !all.isEmpty() && all.last().seq > heartbeat->seq + 300; },
         30000);
     QVERIFY(!later.isEmpty() && later.last().seq > heartbeat->seq + 300);
     QVERIFY(refusedBecause(anchorOf(*heartbeat), QStringLiteral("older than the last 256")));
@@ -433,12 +437,12 @@ void TestLease::unrecognisedAnchorsAreRefused()
 void TestLease::promoteGrantsAnAnchoredLease()
 {
     QTemporaryDir dir;
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY(cluster);
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
     AppConfig config;
     config.leaseMs = 5000;
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Hot}}, config));

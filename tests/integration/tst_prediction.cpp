@@ -23,9 +23,9 @@ namespace {
 
 constexpr int kTimeoutMs = 60000;
 
-PredictionSettings fastPrediction()
+config::PredictionSettings fastPrediction()
 {
-    PredictionSettings settings;
+    config::PredictionSettings settings;
     settings.sampleIntervalMs = 100;
     settings.horizonMs = 2000;
     settings.shortWindow = 4;
@@ -38,18 +38,18 @@ PredictionSettings fastPrediction()
 }
 
 // The engine's latest snapshot, or an empty one before its first.
-std::shared_ptr<const ClusterSnapshot> snapshotOf(const ClusterEngine &engine)
+std::shared_ptr<const failover::ClusterSnapshot> snapshotOf(const failover::ClusterEngine &engine)
 {
     auto snapshot = engine.snapshot();
-    return snapshot ? snapshot : std::make_shared<const ClusterSnapshot>();
+    return snapshot ? snapshot : std::make_shared<const failover::ClusterSnapshot>();
 }
 
 // An agent's view, or a default one while the engine does not list it yet.
-AgentView agentOf(const ClusterEngine &engine, const QString &name)
+failover::AgentView agentOf(const failover::ClusterEngine &engine, const QString &name)
 {
     const auto snapshot = snapshotOf(engine);
-    const AgentView *view = snapshot->agent(name);
-    return view ? *view : AgentView{};
+    const failover::AgentView *view = snapshot->agent(name);
+    return view ? *view : failover::AgentView{};
 }
 
 } // namespace
@@ -62,13 +62,16 @@ private:
     QTemporaryDir m_dir;
     std::optional<sim::SimulatedHost> m_host; // every agent's host, advanced by m_hostClock
     QTimer m_hostClock;
-    std::unique_ptr<LocalCluster> m_cluster;
-    ClusterConfig m_config;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    config::ClusterConfig m_config;
 
     QString storePath() const { return m_dir.filePath(QStringLiteral("console.sqlite")); }
     QString modelStorePath() const { return m_dir.filePath(QStringLiteral("console-models.sqlite")); }
 
-    std::unique_ptr<ClusterEngine> startEngine() { return startTestEngine(*m_cluster, m_config, storePath()); }
+    std::unique_ptr<failover::ClusterEngine> startEngine()
+    {
+        return startTestEngine(*m_cluster, m_config, storePath());
+    }
 
 private Q_SLOTS:
     void initTestCase()
@@ -85,11 +88,11 @@ private Q_SLOTS:
         });
         m_hostClock.start(50);
 
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster"));
         options.extraAgentArgs = {QStringLiteral("--proc-root"), host.root};
         options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
         m_config = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}}); // charlie is a spare
@@ -125,7 +128,7 @@ private Q_SLOTS:
         // Anomaly scores from the first samples on; no model without a failure.
         QTRY_VERIFY_WITH_TIMEOUT(snapshotOf(*engine)->prediction.hostsSampled == 3, kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(agentOf(*engine, QStringLiteral("charlie")).anomaly >= 0, kTimeoutMs);
-        const AgentView charlie = agentOf(*engine, QStringLiteral("charlie"));
+        const failover::AgentView charlie = agentOf(*engine, QStringLiteral("charlie"));
         QVERIFY(prediction::riskMetricNames().contains(charlie.anomalyMetric));
         QCOMPARE(charlie.failureRisk, -1.0);
         QTRY_VERIFY_WITH_TIMEOUT(snapshotOf(*engine)->prediction.state.contains(QStringLiteral("0 incident(s)")),
@@ -134,7 +137,7 @@ private Q_SLOTS:
         m_cluster->agent(2).kill();
         QTRY_VERIFY_WITH_TIMEOUT(snapshotOf(*engine)->prediction.modelVersion >= 1, kTimeoutMs);
         auto snapshot = snapshotOf(*engine);
-        const PredictionView &prediction = snapshot->prediction;
+        const failover::PredictionView &prediction = snapshot->prediction;
         QVERIFY2(prediction.state.contains(QStringLiteral("model %1 trained").arg(prediction.modelVersion)),
                  qPrintable(prediction.state));
         QCOMPARE(prediction.incidentsInWindow, 1);
@@ -149,9 +152,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(agentOf(*engine, QStringLiteral("alpha")).riskModelVersion == prediction.modelVersion,
                                  kTimeoutMs);
         snapshot = snapshotOf(*engine);
-        const AgentView *alpha = snapshot->agent(QStringLiteral("alpha"));
+        const failover::AgentView *alpha = snapshot->agent(QStringLiteral("alpha"));
         QVERIFY(alpha->failureRisk >= 0 && alpha->failureRisk <= 1);
-        const AppView *app = appOf(snapshot);
+        const failover::AppView *app = appOf(snapshot);
         QVERIFY(app);
         QCOMPARE(app->score.risk, alpha->failureRisk);
         QVERIFY2(app->scoreExplained.contains(QStringLiteral("(failure risk)")), qPrintable(app->scoreExplained));

@@ -20,11 +20,11 @@ void TestReplication::everyTierReportsThePrimaryDigest()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
-    auto cluster = LocalCluster::start(options);
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().message));
-    LocalCluster &c = **cluster;
+    cluster::LocalCluster &c = **cluster;
 
     AppConfig config;
     config.critical = {QStringLiteral("session/*")};

@@ -30,19 +30,19 @@ class TestReportHistory : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<ClusterEngine> m_engine;
-    std::unique_ptr<ConsoleStore> m_reader; // the test's own connection, as foresightctl's would be
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    std::unique_ptr<failover::ClusterEngine> m_engine;
+    std::unique_ptr<storage::ConsoleStore> m_reader; // the test's own connection, as foresightctl's would be
 
     QString storePath() const { return m_dir.filePath(QStringLiteral("console.db")); }
 
-    QList<HostSample> samplesOf(const QString &agent) const
+    QList<storage::HostSample> samplesOf(const QString &agent) const
     {
         auto samples = m_reader->hostSamples(agent, 0, QDateTime::currentMSecsSinceEpoch() + 60'000);
-        return samples ? *samples : QList<HostSample>();
+        return samples ? *samples : QList<storage::HostSample>();
     }
 
-    std::optional<Incident> lastIncident() const
+    std::optional<storage::Incident> lastIncident() const
     {
         auto incidents = m_reader->incidents(kTestApp, 1);
         if (!incidents || incidents->isEmpty())
@@ -54,10 +54,10 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster"));
         options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
         AppConfig app;
@@ -66,10 +66,10 @@ private Q_SLOTS:
                                    clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Hot}}, app),
                                    storePath());
         QVERIFY(m_engine);
-        auto reader = ConsoleStore::open(storePath());
+        auto reader = storage::ConsoleStore::open(storePath());
         QVERIFY2(reader, qPrintable(reader ? QString() : reader.error().toString()));
         m_reader = std::move(*reader);
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
     }
 
     void cleanupTestCase()
@@ -84,9 +84,9 @@ private Q_SLOTS:
         // Heartbeats come ten times a second; the history keeps one a second per agent.
         QTRY_VERIFY_WITH_TIMEOUT(samplesOf(QStringLiteral("alpha")).size() >= 3, kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(samplesOf(QStringLiteral("charlie")).size() >= 3, kTimeoutMs);
-        const QList<HostSample> samples = samplesOf(QStringLiteral("alpha"));
+        const QList<storage::HostSample> samples = samplesOf(QStringLiteral("alpha"));
         for (qsizetype i = 0; i < samples.size(); ++i) {
-            const HostSample &s = samples.at(i);
+            const storage::HostSample &s = samples.at(i);
             QCOMPARE(s.agent, QStringLiteral("alpha"));
             QVERIFY2(s.memUsedFraction > 0 && s.memUsedFraction <= 1, qPrintable(QString::number(s.memUsedFraction)));
             QVERIFY(s.cpuBusy >= 0 && s.cpuBusy <= 1);
@@ -106,12 +106,12 @@ private Q_SLOTS:
         m_cluster->agent(0).kill();
         QTRY_VERIFY_WITH_TIMEOUT(lastIncident() && lastIncident()->firstAckMs > 0, kTimeoutMs);
         writer.stop();
-        const Incident incident = *lastIncident();
+        const storage::Incident incident = *lastIncident();
         QCOMPARE(incident.oldPrimary, QStringLiteral("alpha"));
 
         // The new primary's samples after the promotion reach the store within a flush or two.
         const auto newPrimaryAfterPromotion = [&] {
-            for (const HostSample &s : samplesOf(incident.newPrimary)) {
+            for (const storage::HostSample &s : samplesOf(incident.newPrimary)) {
                 if (s.wallMs > incident.promotedMs)
                     return true;
             }
@@ -125,7 +125,7 @@ private Q_SLOTS:
             QVERIFY2(step.wallMs > 0, qPrintable(step.label));
         QVERIFY(report->outageMs >= 0);
         bool promotion = false;
-        for (const JournalEntry &entry : report->journal)
+        for (const storage::JournalEntry &entry : report->journal)
             promotion = promotion || (entry.kind == QLatin1String("promotion") && entry.agent == incident.newPrimary);
         QVERIFY(promotion);
         QVERIFY(report->hasMetrics);

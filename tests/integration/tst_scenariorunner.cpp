@@ -32,25 +32,27 @@ class TestScenarioRunner : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<ClusterEngine> m_engine;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    std::unique_ptr<failover::ClusterEngine> m_engine;
 
     // alpha primary, bravo hot, charlie warm, delta cold, on simulated hosts; healthy.
     void startDeployed(const QString &name)
     {
         m_engine.reset();
         m_cluster.reset();
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(name);
         options.hostsDir = m_dir.filePath(name + u"-hosts"_s);
         options.extraAgentArgs = {u"--allow-fault-injection"_s};
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
-        const ClusterConfig config = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}});
+        const config::ClusterConfig config = clusterConfigFor(*m_cluster,
+                                                              0,
+                                                              {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}});
         m_engine = startTestEngine(*m_cluster, config, m_dir.filePath(name + u".sqlite"_s));
         QVERIFY(m_engine);
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
     }
 
     // The scenario parsed and its runner started on the deployed cluster; the error says which

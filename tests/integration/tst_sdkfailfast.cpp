@@ -114,7 +114,7 @@ private Q_SLOTS:
 
 void TestSdkFailFast::writeInFlightMovesToThePromotedReplica_data()
 {
-    using Endpoint = LocalCluster::Options::SdkEndpoint;
+    using Endpoint = cluster::LocalCluster::Options::SdkEndpoint;
     QTest::addColumn<Endpoint>("endpoint");
     QTest::addColumn<bool>("warm"); // the client wrote before the primary froze
     QTest::newRow("unix, connection established") << Endpoint::Unix << true;
@@ -127,7 +127,7 @@ void TestSdkFailFast::writeInFlightMovesToThePromotedReplica_data()
 
 void TestSdkFailFast::writeInFlightMovesToThePromotedReplica()
 {
-    QFETCH(LocalCluster::Options::SdkEndpoint, endpoint);
+    QFETCH(cluster::LocalCluster::Options::SdkEndpoint, endpoint);
     QFETCH(bool, warm);
 
     // Declared before the cluster, so that on any early return the agents are gone before the
@@ -144,13 +144,13 @@ void TestSdkFailFast::writeInFlightMovesToThePromotedReplica()
 
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = dir.path();
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
     options.sdkEndpoint = endpoint;
-    auto started = LocalCluster::start(options);
+    auto started = cluster::LocalCluster::start(options);
     QVERIFY2(started, qPrintable(why(started)));
-    LocalCluster &c = **started;
+    cluster::LocalCluster &c = **started;
 
     AppConfig config;
     config.syncReplicas = 1;

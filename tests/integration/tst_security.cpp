@@ -53,20 +53,22 @@ private:
     // The admin's view of agent `index`'s status, or an empty map (the test then fails).
     QCborMap agentStatus(int index) const;
     qint64 rejected(int index, const char *counter) const;
-    std::unique_ptr<control::ControlClient> controlWith(int index, const KeyPair &keys, int timeoutMs = 3000) const;
+    std::unique_ptr<control::ControlClient> controlWith(int index,
+                                                        const transport::KeyPair &keys,
+                                                        int timeoutMs = 3000) const;
 
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
 };
 
 void TestSecurity::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    LocalCluster::Options options;
+    cluster::LocalCluster::Options options;
     options.workDir = m_dir.filePath(QStringLiteral("cluster"));
     options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo")};
-    options.sdkEndpoint = LocalCluster::Options::SdkEndpoint::Tcp;
-    auto cluster = LocalCluster::start(options);
+    options.sdkEndpoint = cluster::LocalCluster::Options::SdkEndpoint::Tcp;
+    auto cluster = cluster::LocalCluster::start(options);
     QVERIFY2(cluster, qPrintable(why(cluster)));
     m_cluster = std::move(*cluster);
     const auto deployed = m_cluster->deploy(kApp, 0, {{1, Tier::Hot}});
@@ -98,9 +100,11 @@ qint64 TestSecurity::rejected(int index, const char *counter) const
     return agentStatus(index).value(QStringLiteral("rejected")).toMap().value(QLatin1String(counter)).toInteger(-1);
 }
 
-std::unique_ptr<control::ControlClient> TestSecurity::controlWith(int index, const KeyPair &keys, int timeoutMs) const
+std::unique_ptr<control::ControlClient> TestSecurity::controlWith(int index,
+                                                                  const transport::KeyPair &keys,
+                                                                  int timeoutMs) const
 {
-    AgentProcess &agent = m_cluster->agent(index);
+    cluster::AgentProcess &agent = m_cluster->agent(index);
     auto ctl = control::ControlClient::connect(
         control::ControlOptions{agent.listenUrl(), agent.publicKey(), keys, false, timeoutMs});
     return ctl ? std::move(*ctl) : nullptr;
@@ -112,7 +116,7 @@ void TestSecurity::sdkClientWithUnknownKeyIsRefusedAtOnce()
     QCOMPARE_GE(refusedBefore, 0);
     QVERIFY(m_cluster->agent(0).sdkUrl().startsWith(QLatin1String("tcp://")));
 
-    auto stranger = generateKeyPair();
+    auto stranger = transport::generateKeyPair();
     QVERIFY(stranger);
     sdk::ClientOptions options = m_cluster->clientOptions(kApp);
     options.publicKey = stranger->publicKey;
@@ -146,7 +150,7 @@ void TestSecurity::sdkClientWithUnknownKeyIsRefusedAtOnce()
 void TestSecurity::controlClientWithUnknownKeyIsRefused()
 {
     const qint64 refusedBefore = rejected(0, "zap-refused");
-    auto stranger = generateKeyPair();
+    auto stranger = transport::generateKeyPair();
     QVERIFY(stranger);
     auto ctl = controlWith(0, *stranger);
     QVERIFY(ctl);
@@ -205,7 +209,7 @@ void TestSecurity::clientRoleCannotSendAdminCommands()
 void TestSecurity::agentRoleCannotSendAdminCommands()
 {
     // Another agent's key (role agent) may replicate and read status, not give orders.
-    auto bravoKeys = loadKeyPair(QDir(m_cluster->workDir()).filePath(QStringLiteral("bravo.key")));
+    auto bravoKeys = transport::loadKeyPair(QDir(m_cluster->workDir()).filePath(QStringLiteral("bravo.key")));
     QVERIFY2(bravoKeys, qPrintable(why(bravoKeys)));
     const qint64 before = rejected(0, "unauthorized");
     auto ctl = controlWith(0, *bravoKeys);
@@ -242,10 +246,10 @@ void TestSecurity::outsiderAgentCannotJoinAsReplica()
     // allowlist does not know the outsider.
     const QString outsiderDir = m_dir.filePath(QStringLiteral("outsider"));
     QVERIFY(QDir().mkpath(outsiderDir));
-    auto keys = generateKeyPair();
+    auto keys = transport::generateKeyPair();
     QVERIFY(keys);
     const QString keyFile = QDir(outsiderDir).filePath(QStringLiteral("outsider.key"));
-    QVERIFY(saveKeyPair(*keys, keyFile));
+    QVERIFY(transport::saveKeyPair(*keys, keyFile));
     const QString allowFile = QDir(outsiderDir).filePath(QStringLiteral("allowlist"));
     {
         QFile file(allowFile);
@@ -253,12 +257,12 @@ void TestSecurity::outsiderAgentCannotJoinAsReplica()
         file.write(m_cluster->adminKeys().publicKey + " admin admin\n" + m_cluster->agent(0).publicKey()
                    + " agent alpha\n");
     }
-    AgentProcess::Options options;
+    cluster::AgentProcess::Options options;
     options.name = QStringLiteral("outsider");
     options.workDir = outsiderDir;
     options.keyFile = keyFile;
     options.allowFile = allowFile;
-    auto outsider = AgentProcess::start(options);
+    auto outsider = cluster::AgentProcess::start(options);
     QVERIFY2(outsider, qPrintable(why(outsider)));
 
     auto ctl = control::ControlClient::connect(
@@ -319,7 +323,7 @@ void TestSecurity::wrongServerKeyFailsWithinTheTimeout()
 {
     QFETCH(bool, sdk);
     // alpha's endpoint, bravo's public key: the handshake cannot succeed.
-    AgentProcess &alpha = m_cluster->agent(0);
+    cluster::AgentProcess &alpha = m_cluster->agent(0);
     const QByteArray wrongKey = m_cluster->agent(1).publicKey();
     QVERIFY(wrongKey != alpha.publicKey());
     const int timeoutMs = 1500;
@@ -375,7 +379,7 @@ void TestSecurity::agentRefusesToStartWithoutKeys()
     QFETCH(QStringList, args);
     QFETCH(QString, expected);
     QProcess agent;
-    agent.setProgram(AgentProcess::defaultBinary());
+    agent.setProgram(cluster::AgentProcess::defaultBinary());
     agent.setArguments(QStringList{QStringLiteral("--name"),
                                    QStringLiteral("keyless"),
                                    QStringLiteral("--listen"),

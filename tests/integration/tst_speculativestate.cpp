@@ -62,18 +62,18 @@ QString writeRounds(sdk::Client &client, int from, int to, sdk::Ack ack)
     return {};
 }
 
-QCborMap modelOf(const LocalCluster &cluster, int agent)
+QCborMap modelOf(const cluster::LocalCluster &cluster, int agent)
 {
     return statusOf(cluster, agent).value(QStringLiteral("prediction")).toMap();
 }
 
-QCborMap overlayOf(const LocalCluster &cluster, int agent)
+QCborMap overlayOf(const cluster::LocalCluster &cluster, int agent)
 {
     return statusOf(cluster, agent).value(QStringLiteral("overlay")).toMap();
 }
 
 // Whether the agent's model has learnt from everything it holds.
-bool modelCaughtUp(const LocalCluster &cluster, int agent)
+bool modelCaughtUp(const cluster::LocalCluster &cluster, int agent)
 {
     const QCborMap status = statusOf(cluster, agent);
     return !status.isEmpty()
@@ -81,7 +81,7 @@ bool modelCaughtUp(const LocalCluster &cluster, int agent)
                   == status.value(QStringLiteral("seq")).toInteger();
 }
 
-double divergenceOf(const LocalCluster &cluster, int agent)
+double divergenceOf(const cluster::LocalCluster &cluster, int agent)
 {
     return statusOf(cluster, agent).value(QStringLiteral("divergence")).toDouble(-1);
 }
@@ -91,7 +91,7 @@ constexpr int kRoundsBeforeTheGap = 60;
 // On a simulated network, with alpha (agent 0) primary and bravo (agent 1) its warm replica:
 // kRoundsBeforeTheGap rounds that bravo learns from, then the route between the two hosts dies
 // and one more round never reaches bravo, a gap of kGauges + 1. Empty, or what went wrong.
-QString learnThenCutOff(LocalCluster &c)
+QString learnThenCutOff(cluster::LocalCluster &c)
 {
     auto client = clientOf(c, {0}, 2000, 2000);
     if (!client)
@@ -113,15 +113,15 @@ class TestSpeculativeState : public QObject
 
     // A cluster of the first `agents` of alpha, bravo, charlie, optionally on a simulated network
     // (hosts can then be cut off from each other); null on failure, which is logged.
-    LocalCluster *start(int agents, bool network = false)
+    cluster::LocalCluster *start(int agents, bool network = false)
     {
         m_dir = std::make_unique<QTemporaryDir>();
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir->path();
         options.simulatedNetwork = network;
         options.agentNames
             = QStringList{QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")}.mid(0, agents);
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         if (!cluster) {
             qWarning().noquote() << "cannot start the cluster:" << cluster.error().toString();
             return nullptr;
@@ -132,7 +132,7 @@ class TestSpeculativeState : public QObject
     QString storePath() const { return m_dir->filePath(QStringLiteral("console.db")); }
 
     std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
 
 private Q_SLOTS:
     void cleanup()
@@ -153,7 +153,7 @@ private Q_SLOTS:
 void TestSpeculativeState::replicasReportTheirModelsDivergence()
 {
     QVERIFY(start(3));
-    LocalCluster &c = *m_cluster;
+    cluster::LocalCluster &c = *m_cluster;
     QString error;
     AppConfig config = gaugeConfig(1);
     config.logMaxDeltas = 100; // a replica restarted later catches up by snapshot
@@ -203,9 +203,9 @@ void TestSpeculativeState::replicasReportTheirModelsDivergence()
     // The console takes it into the replica's view and, the hot replica being the primary's
     // closest witness, into the failover score's divergence term.
     const auto engineView = [&] {
-        const AppView *app = appOf(engine->snapshot());
+        const failover::AppView *app = appOf(engine->snapshot());
         double replica = -1;
-        for (const ReplicaView &view : app ? app->replicas : QList<ReplicaView>()) {
+        for (const failover::ReplicaView &view : app ? app->replicas : QList<failover::ReplicaView>()) {
             if (view.agent == QLatin1String("bravo"))
                 replica = view.divergence;
         }
@@ -226,7 +226,7 @@ void TestSpeculativeState::replicasReportTheirModelsDivergence()
 void TestSpeculativeState::promotionWithAGapServesPredictionsUntilTheRealDeltasArrive()
 {
     QVERIFY(start(2, true));
-    LocalCluster &c = *m_cluster;
+    cluster::LocalCluster &c = *m_cluster;
     const AppConfig config = gaugeConfig(0);
     QVERIFY(c.deploy(kApp, 0, {{1, Tier::Warm}}, config));
     QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 1, kTimeoutMs);
@@ -311,12 +311,12 @@ void TestSpeculativeState::promotionWithAGapServesPredictionsUntilTheRealDeltasA
 void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
 {
     QVERIFY(start(2, true));
-    LocalCluster &c = *m_cluster;
+    cluster::LocalCluster &c = *m_cluster;
     const AppConfig config = gaugeConfig(0);
     const QString store = storePath();
     auto engine = startTestEngine(c, clusterConfigFor(c, 0, {{1, Tier::Warm}}, config), store);
     QVERIFY(engine);
-    QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*engine), AppPhase::Healthy, kTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*engine), failover::AppPhase::Healthy, kTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 1, kTimeoutMs);
     const QString error = learnThenCutOff(c);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -325,7 +325,7 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
     c.agent(0).freeze();
     QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*engine), QStringLiteral("bravo"), kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(lastIncident(store, kApp) && lastIncident(store, kApp)->promotedMs > 0, kTimeoutMs);
-    const Incident promoted = *lastIncident(store, kApp);
+    const storage::Incident promoted = *lastIncident(store, kApp);
     QCOMPARE(promoted.formerTier, QStringLiteral("warm"));
     QCOMPARE(promoted.seqGap, kGauges + 1);
     QVERIFY2(promoted.predicted >= 1 && promoted.predicted <= kGauges, qPrintable(QString::number(promoted.predicted)));
@@ -348,12 +348,12 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
                              kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, QStringLiteral("prediction"), QStringLiteral("real deltas of the gap")),
                              kTimeoutMs);
-    const Incident judged = *lastIncident(store, kApp);
+    const storage::Incident judged = *lastIncident(store, kApp);
     QCOMPARE(judged.id, promoted.id);
     QCOMPARE(judged.predicted, promoted.predicted);
     QCOMPARE(judged.firstAckMs, firstAckMs); // recording the predictions kept the rest
     // The incident's report says it in its data-loss section.
-    auto reader = ConsoleStore::open(store);
+    auto reader = storage::ConsoleStore::open(store);
     QVERIFY(reader);
     auto report = report::IncidentReport::build(**reader, judged.id);
     QVERIFY2(report, qPrintable(report ? QString() : report.error().toString()));
@@ -374,7 +374,7 @@ void TestSpeculativeState::theIncidentRecordsHowManyPredictionsWereRight()
 void TestSpeculativeState::aColdReplicaLearnsFromItsSnapshots()
 {
     QVERIFY(start(2, true));
-    LocalCluster &c = *m_cluster;
+    cluster::LocalCluster &c = *m_cluster;
     QString error;
     AppConfig config = gaugeConfig(0);
     config.snapshotIntervalMs = 20;

@@ -29,19 +29,21 @@ AppConfig testAppConfig()
     return config;
 }
 
-const PeerLinkReport *linkBetween(const ClusterSnapshot &snapshot, const QString &from, const QString &to)
+const monitor::PeerLinkReport *linkBetween(const failover::ClusterSnapshot &snapshot,
+                                           const QString &from,
+                                           const QString &to)
 {
-    const AgentView *agent = snapshot.agent(from);
+    const failover::AgentView *agent = snapshot.agent(from);
     if (!agent)
         return nullptr;
-    for (const PeerLinkReport &peer : agent->peers) {
+    for (const monitor::PeerLinkReport &peer : agent->peers) {
         if (peer.agent == to)
             return &peer;
     }
     return nullptr;
 }
 
-QString hotReplicaOf(const LocalCluster &cluster, int primary)
+QString hotReplicaOf(const cluster::LocalCluster &cluster, int primary)
 {
     QStringList hot;
     for (const QCborValue &link : statusOf(cluster, primary).value(QStringLiteral("replicas")).toArray()) {
@@ -59,8 +61,8 @@ class TestTopology : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<ClusterEngine> m_engine;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    std::unique_ptr<failover::ClusterEngine> m_engine;
     int m_run = 0;
 
     QString storePath() const { return m_dir.filePath(QStringLiteral("console-%1.db").arg(m_run)); }
@@ -68,22 +70,22 @@ private:
     void startCluster()
     {
         ++m_run;
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster-%1").arg(m_run));
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
     }
 
     bool journalHas(const QString &kind, const QString &text) const
     {
-        auto store = ConsoleStore::open(storePath());
+        auto store = storage::ConsoleStore::open(storePath());
         if (!store)
             return false;
         auto entries = (*store)->journal(0, 100000);
         if (!entries)
             return false;
-        for (const JournalEntry &entry : *entries) {
+        for (const storage::JournalEntry &entry : *entries) {
             if (entry.kind == kind && entry.message.contains(text))
                 return true;
         }
@@ -106,7 +108,7 @@ private Q_SLOTS:
         TcpProxy distant(TcpProxy::portOf(m_cluster->agent(1).listenUrl()));
         QVERIFY(distant.isListening());
         distant.setDelayMs(kDistantDelayMs);
-        ClusterConfig config
+        config::ClusterConfig config
             = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, testAppConfig(), {{1, distant.url()}});
         config.topology.probeIntervalMs = 100;
         config.topology.bandwidthProbeIntervalMs = 1000;
@@ -114,7 +116,7 @@ private Q_SLOTS:
         config.topology.cooldownMs = 600'000;
         m_engine = startTestEngine(*m_cluster, config, storePath());
         QVERIFY(m_engine);
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
 
         ContinuousWriter writerA(m_cluster->clientOptions(kTestApp), 1);
         ContinuousWriter writerB(m_cluster->clientOptions(kTestApp), 2);
@@ -124,7 +126,7 @@ private Q_SLOTS:
         // alpha's round trip to bravo and not in its round trip to charlie; bandwidth is measured.
         const auto rtt = [this](const QString &from, const QString &to) {
             const auto snapshot = m_engine->snapshot();
-            const PeerLinkReport *link = snapshot ? linkBetween(*snapshot, from, to) : nullptr;
+            const monitor::PeerLinkReport *link = snapshot ? linkBetween(*snapshot, from, to) : nullptr;
             return link && link->rttMs ? *link->rttMs : -1.0;
         };
         QTRY_VERIFY_WITH_TIMEOUT(rtt(QStringLiteral("alpha"), QStringLiteral("bravo")) >= 2 * kDistantDelayMs,
@@ -135,7 +137,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             [this] {
                 const auto snapshot = m_engine->snapshot();
-                const PeerLinkReport *link = linkBetween(*snapshot, QStringLiteral("alpha"), QStringLiteral("charlie"));
+                const monitor::PeerLinkReport *link = linkBetween(*snapshot,
+                                                                  QStringLiteral("alpha"),
+                                                                  QStringLiteral("charlie"));
                 return link && link->bandwidthBytesPerS && *link->bandwidthBytesPerS > 0;
             }(),
             kTimeoutMs);
@@ -182,7 +186,7 @@ private Q_SLOTS:
             kTimeoutMs);
         QCOMPARE(hotReplicaOf(*m_cluster, 0), newHot);
         const auto snapshot = m_engine->snapshot();
-        for (const ReplicaView &replica : appOf(snapshot)->replicas) {
+        for (const failover::ReplicaView &replica : appOf(snapshot)->replicas) {
             if (replica.agent == newHot)
                 QVERIFY2(replica.rttMs >= 0 && replica.rttMs < kDistantDelayMs,
                          qPrintable(QString::number(replica.rttMs)));

@@ -193,10 +193,10 @@ private Q_SLOTS:
 private:
     sdk::ClientOptions clientOptions(const QString &url) const;
     // An insecure agent named `name`, working in its own folder, primary of kApp.
-    AgentProcess::Options primaryAgent(const QString &name) const;
+    cluster::AgentProcess::Options primaryAgent(const QString &name) const;
 
     QTemporaryDir m_dir;
-    std::unique_ptr<AgentProcess> m_agent;
+    std::unique_ptr<cluster::AgentProcess> m_agent;
 };
 
 void TestUnixSdk::initTestCase()
@@ -208,9 +208,9 @@ void TestUnixSdk::initTestCase()
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write(QStringLiteral(R"({"maxMessageBytes": %1})").arg(kMaxMessageBytes).toUtf8());
     }
-    AgentProcess::Options options = primaryAgent(QStringLiteral("target"));
+    cluster::AgentProcess::Options options = primaryAgent(QStringLiteral("target"));
     options.extraArgs.append({QStringLiteral("--config"), configFile});
-    auto agent = AgentProcess::start(options);
+    auto agent = cluster::AgentProcess::start(options);
     QVERIFY2(agent, qPrintable(why(agent)));
     m_agent = std::move(*agent);
     QVERIFY2(m_agent->sdkUrl().startsWith(QLatin1String("unix://")), qPrintable(m_agent->sdkUrl()));
@@ -221,9 +221,9 @@ void TestUnixSdk::cleanupTestCase()
     m_agent.reset();
 }
 
-AgentProcess::Options TestUnixSdk::primaryAgent(const QString &name) const
+cluster::AgentProcess::Options TestUnixSdk::primaryAgent(const QString &name) const
 {
-    AgentProcess::Options options;
+    cluster::AgentProcess::Options options;
     options.name = name;
     options.workDir = m_dir.filePath(name);
     options.insecure = true;
@@ -410,7 +410,7 @@ void TestUnixSdk::outOfDescriptorsNewClientsWaitUntilOneLeaves()
     // An agent near its descriptor limit: it keeps 64 descriptors for itself, the clients beyond
     // the rest wait in the kernel's backlog instead of spinning the agent's loop (or leaving it
     // without descriptors for its own sockets), and get in as others leave.
-    auto agent = AgentProcess::start(primaryAgent(QStringLiteral("scarce")));
+    auto agent = cluster::AgentProcess::start(primaryAgent(QStringLiteral("scarce")));
     QVERIFY2(agent, qPrintable(why(agent)));
     // What the agent holds is counted once it runs (a sanitizer build holds more); on top, the
     // 64 it keeps for itself and room for about 20 clients.
@@ -459,7 +459,7 @@ void TestUnixSdk::outOfDescriptorsWithNoClientNeitherSpinsNorStopsListening()
     // client to leave and free one, the agent must neither spin on its readable listening socket
     // nor stop listening for good: it tries again now and then, and takes the client once
     // descriptors are to be had.
-    auto agent = AgentProcess::start(primaryAgent(QStringLiteral("starved")));
+    auto agent = cluster::AgentProcess::start(primaryAgent(QStringLiteral("starved")));
     QVERIFY2(agent, qPrintable(why(agent)));
     const auto pid = pid_t((*agent)->pid());
     // Below what the agent already holds (a soft limit may be), so no accept can succeed. Only
@@ -525,9 +525,9 @@ void TestUnixSdk::noAgentListeningFailsAtOnce()
 
 void TestUnixSdk::sameApplicationOverIpc()
 {
-    AgentProcess::Options options = primaryAgent(QStringLiteral("zmq"));
+    cluster::AgentProcess::Options options = primaryAgent(QStringLiteral("zmq"));
     options.sdkUrl = QStringLiteral("ipc://%1").arg(m_dir.filePath(QStringLiteral("zmq.sock")));
-    auto agent = AgentProcess::start(options);
+    auto agent = cluster::AgentProcess::start(options);
     QVERIFY2(agent, qPrintable(why(agent)));
     QVERIFY((*agent)->sdkUrl().startsWith(QLatin1String("ipc://")));
     auto client = sdk::Client::connect(clientOptions((*agent)->sdkUrl()));

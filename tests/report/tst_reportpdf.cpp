@@ -17,9 +17,9 @@
 #include "scriptedincident.h"
 
 using namespace Qt::StringLiterals;
-using foresight::ConsoleStore;
 using foresight::ErrorCode;
 using foresight::report::IncidentReport;
+using foresight::storage::ConsoleStore;
 using scripted::errorText;
 
 namespace {

@@ -15,24 +15,24 @@ namespace foresight::testing {
 inline const QString kTestApp = QStringLiteral("shop");
 
 // The application's status on one agent; empty when the agent does not answer.
-inline QCborMap statusOf(const LocalCluster &cluster, int agent)
+inline QCborMap statusOf(const cluster::LocalCluster &cluster, int agent)
 {
     auto status = cluster.appStatus(agent, kTestApp);
     return status ? *status : QCborMap();
 }
 
-inline qint64 seqOf(const LocalCluster &cluster, int agent)
+inline qint64 seqOf(const cluster::LocalCluster &cluster, int agent)
 {
     return statusOf(cluster, agent).value(QStringLiteral("seq")).toInteger(-1);
 }
 
-inline QString textOf(const LocalCluster &cluster, int agent, const QString &field)
+inline QString textOf(const cluster::LocalCluster &cluster, int agent, const QString &field)
 {
     return statusOf(cluster, agent).value(field).toString();
 }
 
 // The primary's view of one replica link; empty when there is none.
-inline QCborMap linkOf(const LocalCluster &cluster, int primary, const QString &replica)
+inline QCborMap linkOf(const cluster::LocalCluster &cluster, int primary, const QString &replica)
 {
     const QCborArray links = statusOf(cluster, primary).value(QStringLiteral("replicas")).toArray();
     for (const QCborValue &link : links) {
@@ -42,7 +42,7 @@ inline QCborMap linkOf(const LocalCluster &cluster, int primary, const QString &
     return {};
 }
 
-inline qsizetype linkCount(const LocalCluster &cluster, int primary)
+inline qsizetype linkCount(const cluster::LocalCluster &cluster, int primary)
 {
     return statusOf(cluster, primary).value(QStringLiteral("replicas")).toArray().size();
 }
@@ -67,7 +67,7 @@ inline QString writeMany(sdk::Client &client, const QString &prefix, int count, 
 }
 
 // An SDK client that knows only the listed agents, in that order.
-inline Result<std::unique_ptr<sdk::Client>> clientOf(const LocalCluster &cluster,
+inline Result<std::unique_ptr<sdk::Client>> clientOf(const cluster::LocalCluster &cluster,
                                                      const QList<int> &agents,
                                                      int requestTimeoutMs,
                                                      int failoverTimeoutMs)

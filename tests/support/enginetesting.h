@@ -22,13 +22,13 @@ namespace foresight::testing {
 
 // Every agent of the cluster, and kTestApp with the given primary and replicas. urls replaces
 // an agent's listen endpoint as the console sees it (a proxy in front of it).
-inline ClusterConfig clusterConfigFor(LocalCluster &cluster,
-                                      int primary,
-                                      const QList<LocalCluster::Member> &replicas,
-                                      const AppConfig &appConfig = {},
-                                      const QMap<int, QString> &urls = {})
+inline config::ClusterConfig clusterConfigFor(cluster::LocalCluster &cluster,
+                                              int primary,
+                                              const QList<cluster::LocalCluster::Member> &replicas,
+                                              const AppConfig &appConfig = {},
+                                              const QMap<int, QString> &urls = {})
 {
-    ClusterConfig config = cluster.clusterConfig(kTestApp, primary, replicas, appConfig);
+    config::ClusterConfig config = cluster.clusterConfig(kTestApp, primary, replicas, appConfig);
     config.name = QStringLiteral("test");
     for (auto it = urls.begin(); it != urls.end(); ++it)
         config.agents[it.key()].url = it.value();
@@ -38,18 +38,18 @@ inline ClusterConfig clusterConfigFor(LocalCluster &cluster,
 // An engine over the cluster, with the console's admin keys, the cluster's clock (faster than real
 // time with LocalCluster::Options::timeScale) and its store at storePath. On failure the error is
 // logged (so the test's output says why) and null is returned.
-inline std::unique_ptr<ClusterEngine> startTestEngine(const LocalCluster &cluster,
-                                                      ClusterConfig config,
-                                                      const QString &storePath,
-                                                      bool deploy = true)
+inline std::unique_ptr<failover::ClusterEngine> startTestEngine(const cluster::LocalCluster &cluster,
+                                                                config::ClusterConfig config,
+                                                                const QString &storePath,
+                                                                bool deploy = true)
 {
-    ClusterEngineOptions options;
+    failover::ClusterEngineOptions options;
     options.config = std::move(config);
     options.keys = cluster.adminKeys();
     options.clock = &cluster.clock();
     options.storePath = storePath;
     options.deploy = deploy;
-    auto engine = ClusterEngine::start(options);
+    auto engine = failover::ClusterEngine::start(options);
     if (!engine) {
         qWarning().noquote() << "cannot start the engine:" << engine.error().toString();
         return nullptr;
@@ -59,9 +59,9 @@ inline std::unique_ptr<ClusterEngine> startTestEngine(const LocalCluster &cluste
 
 // The newest incident of app in the console store at storePath (a connection of this thread's
 // own, as the engine writes from another), if there is one yet.
-inline std::optional<Incident> lastIncident(const QString &storePath, const QString &app)
+inline std::optional<storage::Incident> lastIncident(const QString &storePath, const QString &app)
 {
-    auto store = ConsoleStore::open(storePath);
+    auto store = storage::ConsoleStore::open(storePath);
     if (!store)
         return std::nullopt;
     auto incidents = (*store)->incidents(app, 1);
@@ -71,35 +71,35 @@ inline std::optional<Incident> lastIncident(const QString &storePath, const QStr
 }
 
 // Whether the engine's latest snapshot holds a journal entry of kind whose message contains text.
-inline bool journalHas(const ClusterEngine &engine, const QString &kind, const QString &text)
+inline bool journalHas(const failover::ClusterEngine &engine, const QString &kind, const QString &text)
 {
     const auto snapshot = engine.snapshot();
     if (!snapshot)
         return false;
-    for (const JournalEntry &entry : snapshot->recentJournal) {
+    for (const storage::JournalEntry &entry : snapshot->recentJournal) {
         if (entry.kind == kind && entry.message.contains(text))
             return true;
     }
     return false;
 }
 
-inline const AppView *appOf(const std::shared_ptr<const ClusterSnapshot> &snapshot)
+inline const failover::AppView *appOf(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot)
 {
     return snapshot ? snapshot->app(kTestApp) : nullptr;
 }
 
-inline QString primaryOf(const ClusterEngine &engine)
+inline QString primaryOf(const failover::ClusterEngine &engine)
 {
     const auto snapshot = engine.snapshot();
-    const AppView *app = appOf(snapshot);
+    const failover::AppView *app = appOf(snapshot);
     return app ? app->primary : QString();
 }
 
-inline AppPhase phaseOf(const ClusterEngine &engine)
+inline failover::AppPhase phaseOf(const failover::ClusterEngine &engine)
 {
     const auto snapshot = engine.snapshot();
-    const AppView *app = appOf(snapshot);
-    return app ? app->phase : AppPhase::Starting;
+    const failover::AppView *app = appOf(snapshot);
+    return app ? app->phase : failover::AppPhase::Starting;
 }
 
 // Writes "w<writer>-<n>" keys until stopped, through its own SDK client on its own thread.

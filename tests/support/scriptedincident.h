@@ -31,14 +31,14 @@ inline const QString kOperatorAction = QStringLiteral("acknowledged the failover
 inline const QString kSummary = QStringLiteral("alpha silent for 150 ms (phi 9.1); failover score 0.93");
 inline const QString kMarkup = QStringLiteral("hook said <script>alert('x')</script> & left");
 
-inline foresight::JournalEntry entryAt(qint64 wallMs,
-                                       const QString &kind,
-                                       const QString &app,
-                                       const QString &agent,
-                                       const QString &message,
-                                       const QString &actor = QStringLiteral("engine"))
+inline foresight::storage::JournalEntry entryAt(qint64 wallMs,
+                                                const QString &kind,
+                                                const QString &app,
+                                                const QString &agent,
+                                                const QString &message,
+                                                const QString &actor = QStringLiteral("engine"))
 {
-    foresight::JournalEntry entry;
+    foresight::storage::JournalEntry entry;
     entry.wallMs = wallMs;
     entry.kind = kind;
     entry.app = app;
@@ -49,9 +49,9 @@ inline foresight::JournalEntry entryAt(qint64 wallMs,
 }
 
 // Writes the journal and the incident; returns the incident's id.
-inline foresight::Result<qint64> writeIncident(foresight::ConsoleStore &store)
+inline foresight::Result<qint64> writeIncident(foresight::storage::ConsoleStore &store)
 {
-    using foresight::JournalEntry;
+    using foresight::storage::JournalEntry;
     const QString shop = QStringLiteral("shop");
     const QString alpha = QStringLiteral("alpha");
     const QString bravo = QStringLiteral("bravo");
@@ -79,7 +79,7 @@ inline foresight::Result<qint64> writeIncident(foresight::ConsoleStore &store)
         if (auto id = store.appendJournal(entry); !id)
             return std::unexpected(id.error());
     }
-    foresight::Incident incident;
+    foresight::storage::Incident incident;
     incident.app = shop;
     incident.oldPrimary = alpha;
     incident.newPrimary = bravo;
@@ -97,12 +97,12 @@ inline foresight::Result<qint64> writeIncident(foresight::ConsoleStore &store)
 
 // alpha: 10 minutes up to the detection, CPU and risk climbing; bravo: 10 minutes before to 5
 // after, steady. One sample every kSampleEveryMs.
-inline foresight::Status writeSamples(foresight::ConsoleStore &store)
+inline foresight::Status writeSamples(foresight::storage::ConsoleStore &store)
 {
-    QList<foresight::HostSample> samples;
+    QList<foresight::storage::HostSample> samples;
     for (qint64 t = kDetectedMs - 600'000; t <= kDetectedMs; t += kSampleEveryMs) {
         const double progress = double(t - (kDetectedMs - 600'000)) / 600'000.0;
-        foresight::HostSample sample;
+        foresight::storage::HostSample sample;
         sample.agent = QStringLiteral("alpha");
         sample.wallMs = t;
         sample.cpuBusy = 0.2 + 0.7 * progress;
@@ -116,7 +116,7 @@ inline foresight::Status writeSamples(foresight::ConsoleStore &store)
         samples.append(sample);
     }
     for (qint64 t = kDetectedMs - 600'000; t <= kDetectedMs + 300'000; t += kSampleEveryMs) {
-        foresight::HostSample sample;
+        foresight::storage::HostSample sample;
         sample.agent = QStringLiteral("bravo");
         sample.wallMs = t + 500;
         sample.cpuBusy = t > kPromotedMs ? 0.55 : 0.25;

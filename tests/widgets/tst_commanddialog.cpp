@@ -26,34 +26,34 @@ class TestCommandDialog : public QObject
 
 private:
     QTemporaryDir m_dir;
-    std::unique_ptr<LocalCluster> m_cluster;
-    std::unique_ptr<ClusterEngine> m_engine;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    std::unique_ptr<failover::ClusterEngine> m_engine;
     ConsoleBridge m_bridge;
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster"));
         options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie")};
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
         m_cluster = std::move(*cluster);
-        ClusterEngineOptions engineOptions;
+        failover::ClusterEngineOptions engineOptions;
         AppConfig appConfig;
         appConfig.snapshotIntervalMs = 600'000; // the cold replica lags every write after it joined
         engineOptions.config = clusterConfigFor(*m_cluster, 0, {{1, Tier::Hot}, {2, Tier::Cold}}, appConfig);
         engineOptions.keys = m_cluster->adminKeys();
         engineOptions.storePath = m_dir.filePath(QStringLiteral("console.db"));
-        engineOptions.onSnapshot = [this](std::shared_ptr<const ClusterSnapshot> snapshot) {
+        engineOptions.onSnapshot = [this](std::shared_ptr<const failover::ClusterSnapshot> snapshot) {
             m_bridge.publish(std::move(snapshot));
         };
-        auto engine = ClusterEngine::start(engineOptions);
+        auto engine = failover::ClusterEngine::start(engineOptions);
         QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().toString()));
         m_engine = std::move(*engine);
         m_bridge.setEngine(m_engine.get());
-        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), AppPhase::Healthy, kTimeoutMs);
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(appOf(m_engine->snapshot())->candidates.size() == 2
                                      && appOf(m_engine->snapshot())->candidates.first().eligible,
                                  kTimeoutMs);

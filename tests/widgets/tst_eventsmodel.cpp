@@ -23,13 +23,13 @@ using foresight::widgets::EventsPanel;
 
 namespace {
 
-JournalEntry entry(const QString &kind,
-                   const QString &message,
-                   const QString &app = {},
-                   const QString &agent = {},
-                   const QJsonObject &details = {})
+storage::JournalEntry entry(const QString &kind,
+                            const QString &message,
+                            const QString &app = {},
+                            const QString &agent = {},
+                            const QJsonObject &details = {})
 {
-    JournalEntry e;
+    storage::JournalEntry e;
     e.wallMs = 1'700'000'000'000;
     e.kind = kind;
     e.app = app;
@@ -53,16 +53,17 @@ public:
     void write(int n)
     {
         for (int i = 0; i < n; ++i) {
-            JournalEntry e = entry(QStringLiteral("deploy"), QStringLiteral("event %1").arg(m_journal.size() + 1));
+            storage::JournalEntry e = entry(QStringLiteral("deploy"),
+                                            QStringLiteral("event %1").arg(m_journal.size() + 1));
             e.wallMs = m_startMs + m_journal.size() * 1000;
             m_journal.append(e);
         }
     }
-    void write(const JournalEntry &e) { m_journal.append(e); }
+    void write(const storage::JournalEntry &e) { m_journal.append(e); }
 
-    std::shared_ptr<const ClusterSnapshot> snapshot() const
+    std::shared_ptr<const failover::ClusterSnapshot> snapshot() const
     {
-        auto s = std::make_shared<ClusterSnapshot>();
+        auto s = std::make_shared<failover::ClusterSnapshot>();
         s->clusterName = m_cluster;
         s->journalCount = m_journal.size();
         s->recentJournal = m_journal.mid(std::max<qsizetype>(0, m_journal.size() - kRecent));
@@ -75,7 +76,7 @@ private:
     static inline int s_started = 0;
     QString m_cluster;
     qint64 m_startMs = 0;
-    QList<JournalEntry> m_journal;
+    QList<storage::JournalEntry> m_journal;
 };
 
 QString message(const QAbstractItemModel &model, int row)
@@ -363,11 +364,11 @@ private Q_SLOTS:
         QFETCH(QString, message);
         QFETCH(int, discarded);
         QFETCH(int, level);
-        const JournalEntry e = entry(kind,
-                                     message,
-                                     QStringLiteral("shop"),
-                                     QStringLiteral("b"),
-                                     QJsonObject{{QStringLiteral("discarded-writes"), discarded}});
+        const storage::JournalEntry e = entry(kind,
+                                              message,
+                                              QStringLiteral("shop"),
+                                              QStringLiteral("b"),
+                                              QJsonObject{{QStringLiteral("discarded-writes"), discarded}});
         QCOMPARE(int(EventsModel::severityOf(e)), level);
 
         EventsModel model;
@@ -387,11 +388,11 @@ private Q_SLOTS:
     {
         EventsModel model;
         FakeEngine engine;
-        JournalEntry e = entry(QStringLiteral("hook"),
-                               QStringLiteral("pre-failover hook vetoed promoting b: exit 1"),
-                               QStringLiteral("shop"),
-                               QStringLiteral("b"),
-                               QJsonObject{{QStringLiteral("exit"), 1}});
+        storage::JournalEntry e = entry(QStringLiteral("hook"),
+                                        QStringLiteral("pre-failover hook vetoed promoting b: exit 1"),
+                                        QStringLiteral("shop"),
+                                        QStringLiteral("b"),
+                                        QJsonObject{{QStringLiteral("exit"), 1}});
         e.actor = QStringLiteral("alice");
         engine.write(e);
         model.setSnapshot(engine.snapshot());

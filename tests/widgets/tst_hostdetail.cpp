@@ -83,9 +83,9 @@ QCborMap hostMetrics(const Reading &r)
     return map;
 }
 
-AgentView agent(const QString &name, const QString &host, const QCborMap &metrics = {})
+failover::AgentView agent(const QString &name, const QString &host, const QCborMap &metrics = {})
 {
-    AgentView view;
+    failover::AgentView view;
     view.name = name;
     view.host = host;
     view.heard = true;
@@ -94,9 +94,9 @@ AgentView agent(const QString &name, const QString &host, const QCborMap &metric
     return view;
 }
 
-std::shared_ptr<const ClusterSnapshot> snapshot(qint64 takenWallMs, QList<AgentView> agents)
+std::shared_ptr<const failover::ClusterSnapshot> snapshot(qint64 takenWallMs, QList<failover::AgentView> agents)
 {
-    auto s = std::make_shared<ClusterSnapshot>();
+    auto s = std::make_shared<failover::ClusterSnapshot>();
     s->clusterName = QStringLiteral("test");
     s->takenWallMs = takenWallMs;
     s->agents = std::move(agents);
@@ -460,7 +460,7 @@ private Q_SLOTS:
         HostDetailPanel panel;
         panel.setHistory(&history);
         panel.show();
-        AgentView silent = agent(QStringLiteral("quiet"), QStringLiteral("h3"));
+        failover::AgentView silent = agent(QStringLiteral("quiet"), QStringLiteral("h3"));
         silent.heard = false;
         silent.heardMsAgo = -1;
         for (int i = 0; i < 3; ++i)
@@ -492,12 +492,12 @@ private Q_SLOTS:
         HostMetricsHistory history;
         HostDetailPanel panel;
         panel.setHistory(&history);
-        AgentView a = agent(QStringLiteral("a"), QStringLiteral("db1"), hostMetrics(Reading()));
-        AgentView b = agent(QStringLiteral("b"), QStringLiteral("db1"));
+        failover::AgentView a = agent(QStringLiteral("a"), QStringLiteral("db1"), hostMetrics(Reading()));
+        failover::AgentView b = agent(QStringLiteral("b"), QStringLiteral("db1"));
         b.suspected = true;
         b.phi = 9.5;
         b.heardMsAgo = 1200;
-        AgentView c = agent(QStringLiteral("c"), QStringLiteral("db2"));
+        failover::AgentView c = agent(QStringLiteral("c"), QStringLiteral("db2"));
         history.addSnapshot(snapshot(kStartMs, {a, b, c}));
         panel.setAgent(QStringLiteral("a"));
         const QString header = panel.findChild<QLabel *>(QStringLiteral("hostHeader"))->text();
@@ -543,9 +543,9 @@ private Q_SLOTS:
     void theEnginesFailureRiskIsRecordedWithEachNewSample()
     {
         HostMetricsHistory history;
-        AgentView withModel = agent(QStringLiteral("a"), QStringLiteral("h1"), hostMetrics(Reading()));
+        failover::AgentView withModel = agent(QStringLiteral("a"), QStringLiteral("h1"), hostMetrics(Reading()));
         withModel.failureRisk = 0.75;
-        AgentView noModelYet = agent(QStringLiteral("b"), QStringLiteral("h2"), hostMetrics(Reading()));
+        failover::AgentView noModelYet = agent(QStringLiteral("b"), QStringLiteral("h2"), hostMetrics(Reading()));
         history.addSnapshot(snapshot(kStartMs, {withModel, noModelYet}));
         history.addSnapshot(snapshot(kStartMs + 100, {withModel, noModelYet})); // the same reading: no point
         QCOMPARE(history.sampleCount(QStringLiteral("a"), Metric::FailureRisk), 1);

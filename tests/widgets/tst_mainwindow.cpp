@@ -60,23 +60,23 @@ private Q_SLOTS:
 
     void killedPrimaryShowsAndFailsOver()
     {
-        LocalCluster::Options options;
+        cluster::LocalCluster::Options options;
         options.workDir = m_dir.filePath(QStringLiteral("cluster"));
-        auto cluster = LocalCluster::start(options);
+        auto cluster = cluster::LocalCluster::start(options);
         QVERIFY2(cluster, qPrintable(cluster ? QString() : cluster.error().toString()));
 
         ConsoleBridge bridge;
         MainWindow window(&bridge);
         window.show();
 
-        ClusterEngineOptions engineOptions;
+        failover::ClusterEngineOptions engineOptions;
         engineOptions.config = clusterConfigFor(**cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}, {3, Tier::Cold}});
         engineOptions.keys = (*cluster)->adminKeys();
         engineOptions.storePath = m_dir.filePath(QStringLiteral("console.db"));
-        engineOptions.onSnapshot = [&bridge](std::shared_ptr<const ClusterSnapshot> snapshot) {
+        engineOptions.onSnapshot = [&bridge](std::shared_ptr<const failover::ClusterSnapshot> snapshot) {
             bridge.publish(std::move(snapshot));
         };
-        auto engine = ClusterEngine::start(engineOptions);
+        auto engine = failover::ClusterEngine::start(engineOptions);
         QVERIFY2(engine, qPrintable(engine ? QString() : engine.error().toString()));
         bridge.setEngine(engine->get());
 
@@ -119,7 +119,7 @@ private Q_SLOTS:
 
         // An operator's promotion through the bridge: the dry run answers with what would happen.
         QSignalSpy finished(&bridge, &ConsoleBridge::commandFinished);
-        bridge.promote(PromoteRequest{kTestApp, QStringLiteral("charlie"), false, true, {}});
+        bridge.promote(failover::PromoteRequest{kTestApp, QStringLiteral("charlie"), false, true, {}});
         QVERIFY(finished.wait(kTimeoutMs));
         const auto result = finished.takeFirst().at(0).value<CommandResult>();
         QCOMPARE(result.command, QStringLiteral("promote"));

@@ -17,9 +17,9 @@ using foresight::widgets::ReplicasPanel;
 
 namespace {
 
-AgentView agent(const QString &name, bool suspected = false)
+failover::AgentView agent(const QString &name, bool suspected = false)
 {
-    AgentView view;
+    failover::AgentView view;
     view.name = name;
     view.host = name;
     view.heard = true;
@@ -28,9 +28,9 @@ AgentView agent(const QString &name, bool suspected = false)
     return view;
 }
 
-ReplicaView replica(const QString &agent, Tier tier, quint64 lag = 0, bool integrityOk = true)
+failover::ReplicaView replica(const QString &agent, Tier tier, quint64 lag = 0, bool integrityOk = true)
 {
-    ReplicaView view;
+    failover::ReplicaView view;
     view.agent = agent;
     view.tier = tier;
     view.lag = lag;
@@ -40,22 +40,23 @@ ReplicaView replica(const QString &agent, Tier tier, quint64 lag = 0, bool integ
     return view;
 }
 
-std::shared_ptr<const ClusterSnapshot> snapshot(QList<AgentView> agents, QList<AppView> apps)
+std::shared_ptr<const failover::ClusterSnapshot> snapshot(QList<failover::AgentView> agents,
+                                                          QList<failover::AppView> apps)
 {
-    auto s = std::make_shared<ClusterSnapshot>();
+    auto s = std::make_shared<failover::ClusterSnapshot>();
     s->clusterName = QStringLiteral("test");
     s->agents = std::move(agents);
     s->apps = std::move(apps);
     return s;
 }
 
-AppView app(const QString &name, const QString &primary, QList<ReplicaView> replicas)
+failover::AppView app(const QString &name, const QString &primary, QList<failover::ReplicaView> replicas)
 {
-    AppView view;
+    failover::AppView view;
     view.name = name;
     view.primary = primary;
     view.writable = true;
-    view.phase = AppPhase::Healthy;
+    view.phase = failover::AppPhase::Healthy;
     view.replicas = std::move(replicas);
     return view;
 }
@@ -75,7 +76,9 @@ int rowOf(const QAbstractItemModel &model, const QString &app, const QString &ag
     return -1;
 }
 
-const QList<AgentView> kAgents{agent(QStringLiteral("a")), agent(QStringLiteral("b")), agent(QStringLiteral("c"))};
+const QList<failover::AgentView> kAgents{agent(QStringLiteral("a")),
+                                         agent(QStringLiteral("b")),
+                                         agent(QStringLiteral("c"))};
 
 } // namespace
 
@@ -110,7 +113,7 @@ private Q_SLOTS:
     {
         ReplicasModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        QList<AgentView> agents = kAgents;
+        QList<failover::AgentView> agents = kAgents;
         agents[0].failureRisk = 0.42; // a's host: the primary's row shows it too
         agents[1].failureRisk = 0.07;
         model.setSnapshot(
@@ -142,7 +145,7 @@ private Q_SLOTS:
         QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
 
         // c's cold replica goes, b lags, d arrives as a warm replica.
-        QList<AgentView> agents = kAgents;
+        QList<failover::AgentView> agents = kAgents;
         agents.append(agent(QStringLiteral("d")));
         model.setSnapshot(
             snapshot(agents,
@@ -199,7 +202,7 @@ private Q_SLOTS:
         QFETCH(quint64, lag);
         QFETCH(QString, status);
         QFETCH(int, severity);
-        ReplicaView view = replica(QStringLiteral("b"), Tier::Hot, lag, integrityOk);
+        failover::ReplicaView view = replica(QStringLiteral("b"), Tier::Hot, lag, integrityOk);
         view.connected = connected;
         ReplicasModel model;
         model.setSnapshot(snapshot({agent(QStringLiteral("a")), agent(QStringLiteral("b"), suspected)},

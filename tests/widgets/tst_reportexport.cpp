@@ -18,9 +18,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-Incident incident(qint64 id, const QString &app, qint64 lost)
+storage::Incident incident(qint64 id, const QString &app, qint64 lost)
 {
-    Incident made;
+    storage::Incident made;
     made.id = id;
     made.app = app;
     made.oldPrimary = u"alpha"_s;
@@ -51,7 +51,7 @@ private Q_SLOTS:
         QThread *windowThread = QThread::currentThread();
         ReportExportDialog::Source source;
         source.incidents = [] {
-            return Result<QList<Incident>>(QList{incident(7, u"shop"_s, 3), incident(5, u"arena"_s, -1)});
+            return Result<QList<storage::Incident>>(QList{incident(7, u"shop"_s, 3), incident(5, u"arena"_s, -1)});
         };
         source.write = [written, windowThread](qint64 id, const QString &format, const QString &path) {
             *written = {id, format, path, QThread::currentThread() == windowThread};
@@ -83,7 +83,7 @@ private Q_SLOTS:
     void failuresAreSaidPlainly()
     {
         ReportExportDialog::Source source;
-        source.incidents = [] { return Result<QList<Incident>>(QList{incident(1, u"shop"_s, 0)}); };
+        source.incidents = [] { return Result<QList<storage::Incident>>(QList{incident(1, u"shop"_s, 0)}); };
         source.write = [](qint64, const QString &, const QString &path) {
             return Status(fail(ErrorCode::IoError, u"cannot write %1: Permission denied"_s.arg(path)));
         };
@@ -98,7 +98,7 @@ private Q_SLOTS:
 
         ReportExportDialog::Source broken;
         broken.incidents = [] {
-            return Result<QList<Incident>>(fail(ErrorCode::Corruption, u"console.db is not a console store"_s));
+            return Result<QList<storage::Incident>>(fail(ErrorCode::Corruption, u"console.db is not a console store"_s));
         };
         broken.write = source.write;
         ReportExportDialog unreadable(broken);

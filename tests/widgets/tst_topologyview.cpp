@@ -24,9 +24,9 @@ Q_DECLARE_METATYPE(foresight::widgets::TopologyScene::NodeState)
 
 namespace {
 
-AgentView agent(const QString &name, const QString &host = {})
+failover::AgentView agent(const QString &name, const QString &host = {})
 {
-    AgentView view;
+    failover::AgentView view;
     view.name = name;
     view.host = host.isEmpty() ? name : host;
     view.heard = true;
@@ -34,9 +34,9 @@ AgentView agent(const QString &name, const QString &host = {})
     return view;
 }
 
-ReplicaView replica(const QString &agent, Tier tier, quint64 lag = 0, bool connected = true)
+failover::ReplicaView replica(const QString &agent, Tier tier, quint64 lag = 0, bool connected = true)
 {
-    ReplicaView view;
+    failover::ReplicaView view;
     view.agent = agent;
     view.tier = tier;
     view.lag = lag;
@@ -45,20 +45,21 @@ ReplicaView replica(const QString &agent, Tier tier, quint64 lag = 0, bool conne
     return view;
 }
 
-AppView app(const QString &name, const QString &primary, QList<ReplicaView> replicas)
+failover::AppView app(const QString &name, const QString &primary, QList<failover::ReplicaView> replicas)
 {
-    AppView view;
+    failover::AppView view;
     view.name = name;
     view.primary = primary;
     view.writable = true;
-    view.phase = AppPhase::Healthy;
+    view.phase = failover::AppPhase::Healthy;
     view.replicas = std::move(replicas);
     return view;
 }
 
-std::shared_ptr<const ClusterSnapshot> snapshot(QList<AgentView> agents, QList<AppView> apps)
+std::shared_ptr<const failover::ClusterSnapshot> snapshot(QList<failover::AgentView> agents,
+                                                          QList<failover::AppView> apps)
 {
-    auto s = std::make_shared<ClusterSnapshot>();
+    auto s = std::make_shared<failover::ClusterSnapshot>();
     s->clusterName = QStringLiteral("test");
     s->agents = std::move(agents);
     s->apps = std::move(apps);
@@ -72,7 +73,7 @@ const QString kShop = QStringLiteral("shop");
 const QString kBlog = QStringLiteral("blog");
 
 // a primary of shop (b hot, c cold), b primary of blog (a warm).
-std::shared_ptr<const ClusterSnapshot> threeAgents(quint64 shopHotLag = 0)
+std::shared_ptr<const failover::ClusterSnapshot> threeAgents(quint64 shopHotLag = 0)
 {
     return snapshot({agent(kA), agent(kB), agent(kC)},
                     {app(kShop, kA, {replica(kB, Tier::Hot, shopHotLag), replica(kC, Tier::Cold)}),
@@ -81,16 +82,16 @@ std::shared_ptr<const ClusterSnapshot> threeAgents(quint64 shopHotLag = 0)
 
 // hosts hosts, one agent each ("agent-001" on "host-001"); apps applications, each with a primary
 // and three replicas (hot, warm, cold) on the following hosts.
-std::shared_ptr<const ClusterSnapshot> bigCluster(int hosts, int apps, quint64 lagSeed)
+std::shared_ptr<const failover::ClusterSnapshot> bigCluster(int hosts, int apps, quint64 lagSeed)
 {
-    QList<AgentView> agents;
+    QList<failover::AgentView> agents;
     for (int i = 0; i < hosts; ++i) {
         const QString number = QStringLiteral("%1").arg(i + 1, 3, 10, QLatin1Char('0'));
         agents.append(agent(QStringLiteral("agent-") + number, QStringLiteral("host-") + number));
     }
     agents[7].suspected = true;
     agents[9].heard = false;
-    QList<AppView> views;
+    QList<failover::AppView> views;
     for (int i = 0; i < apps; ++i) {
         const auto on = [&](int offset) { return agents[(i * 2 + offset) % hosts].name; };
         views.append(app(QStringLiteral("app-%1").arg(i),
@@ -154,8 +155,8 @@ private Q_SLOTS:
     void edgesWithoutEndsAreSkipped()
     {
         TopologyScene scene;
-        AppView orphan = app(QStringLiteral("orphan"), QString(), {replica(kB, Tier::Hot)});
-        AppView stranger = app(QStringLiteral("stranger"), kA, {replica(QStringLiteral("zz"), Tier::Hot)});
+        failover::AppView orphan = app(QStringLiteral("orphan"), QString(), {replica(kB, Tier::Hot)});
+        failover::AppView stranger = app(QStringLiteral("stranger"), kA, {replica(QStringLiteral("zz"), Tier::Hot)});
         scene.setSnapshot(snapshot({agent(kA), agent(kB)}, {orphan, stranger}));
         QCOMPARE(scene.nodeCount(), 2);
         QCOMPARE(scene.edgeCount(), 0);
@@ -195,7 +196,7 @@ private Q_SLOTS:
         QFETCH(bool, connected);
         QFETCH(bool, integrityOk);
         QFETCH(int, state);
-        ReplicaView view = replica(kB, Tier::Hot, lag, connected);
+        failover::ReplicaView view = replica(kB, Tier::Hot, lag, connected);
         view.integrityOk = integrityOk;
         TopologyScene scene;
         scene.setSnapshot(snapshot({agent(kA), agent(kB)}, {app(kShop, kA, {view})}));
@@ -243,7 +244,7 @@ private Q_SLOTS:
         QFETCH(bool, maintenance);
         QFETCH(QString, error);
         QFETCH(NodeState, state);
-        AgentView view = agent(kB);
+        failover::AgentView view = agent(kB);
         view.heard = heard;
         view.suspected = suspected;
         view.maintenance = maintenance;
@@ -279,7 +280,7 @@ private Q_SLOTS:
         const int items = int(scene.items().size());
 
         // b lags and is suspected: the same items change in place.
-        auto next = std::make_shared<ClusterSnapshot>(*threeAgents(4000));
+        auto next = std::make_shared<failover::ClusterSnapshot>(*threeAgents(4000));
         next->agents[1].suspected = true;
         scene.setSnapshot(next);
         QCOMPARE(layout.count(), 1); // nothing moved
@@ -295,7 +296,7 @@ private Q_SLOTS:
         QVERIFY(scene.toolTipOf(hot).contains(QStringLiteral("4000")));
 
         // The agents listed in another order land in the same places.
-        auto shuffled = std::make_shared<ClusterSnapshot>(*threeAgents());
+        auto shuffled = std::make_shared<failover::ClusterSnapshot>(*threeAgents());
         std::reverse(shuffled->agents.begin(), shuffled->agents.end());
         TopologyScene other;
         other.setSnapshot(shuffled);
@@ -307,26 +308,26 @@ private Q_SLOTS:
     // restyles; a change of primary, tier or host in an otherwise equal snapshot still shows.
     void whatANodeIsFollowsEverySnapshot()
     {
-        const AppView solo = app(QStringLiteral("solo"), kC, {}); // no replicas: no link to notice it by
-        auto first = std::make_shared<ClusterSnapshot>(*threeAgents());
+        const failover::AppView solo = app(QStringLiteral("solo"), kC, {}); // no replicas: no link to notice it by
+        auto first = std::make_shared<failover::ClusterSnapshot>(*threeAgents());
         first->apps.append(solo);
         TopologyScene scene;
         scene.setSnapshot(first);
         QCOMPARE(scene.primaryOf(kC), QStringList{QStringLiteral("solo")});
 
-        auto moved = std::make_shared<ClusterSnapshot>(*first);
+        auto moved = std::make_shared<failover::ClusterSnapshot>(*first);
         moved->apps[2].primary = kA;
         scene.setSnapshot(moved);
         QCOMPARE(scene.primaryOf(kA), (QStringList{kShop, QStringLiteral("solo")}));
         QVERIFY(scene.primaryOf(kC).isEmpty());
 
-        auto retiered = std::make_shared<ClusterSnapshot>(*moved);
+        auto retiered = std::make_shared<failover::ClusterSnapshot>(*moved);
         retiered->apps[0].replicas[0].tier = Tier::Warm; // shop's copy on b
         scene.setSnapshot(retiered);
         QVERIFY2(scene.node(kB)->toolTip().contains(QStringLiteral("shop (%1)").arg(tierName(Tier::Warm))),
                  qPrintable(scene.node(kB)->toolTip()));
 
-        auto rehosted = std::make_shared<ClusterSnapshot>(*retiered);
+        auto rehosted = std::make_shared<failover::ClusterSnapshot>(*retiered);
         rehosted->agents[2].host = QStringLiteral("h9");
         scene.setSnapshot(rehosted);
         QVERIFY2(scene.node(kC)->toolTip().contains(QStringLiteral("h9")), qPrintable(scene.node(kC)->toolTip()));
@@ -368,7 +369,7 @@ private Q_SLOTS:
     void hostsStayTogether()
     {
         // Past the circle's size the grid keeps a host's agents side by side in one frame.
-        QList<AgentView> agents;
+        QList<failover::AgentView> agents;
         for (int i = 1; i <= 20; ++i)
             agents.append(agent(QStringLiteral("solo-%1").arg(i)));
         for (const QString &name : {QStringLiteral("db-1"), QStringLiteral("db-2"), QStringLiteral("db-3")})
@@ -566,12 +567,15 @@ private Q_SLOTS:
         render(); // no snapshot
         view.setSnapshot(snapshot({}, {}));
         render();
-        QList<AgentView> agents{agent(kA), agent(kB), agent(kC), agent(QStringLiteral("d"), QStringLiteral("far-host"))};
+        QList<failover::AgentView> agents{agent(kA),
+                                          agent(kB),
+                                          agent(kC),
+                                          agent(QStringLiteral("d"), QStringLiteral("far-host"))};
         agents[1].suspected = true;
         agents[2].heard = false;
         agents[3].maintenance = true;
         agents[3].error = QStringLiteral("subscription refused");
-        ReplicaView broken = replica(kC, Tier::Cold, 0, true);
+        failover::ReplicaView broken = replica(kC, Tier::Cold, 0, true);
         broken.integrityOk = false;
         broken.integrityNote = QStringLiteral("digest differs at seq 10");
         view.setSnapshot(

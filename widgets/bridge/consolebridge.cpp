@@ -13,12 +13,12 @@ ConsoleBridge::ConsoleBridge(QObject *parent)
     : QObject(parent)
 {
     qRegisterMetaType<CommandResult>();
-    qRegisterMetaType<std::shared_ptr<const ClusterSnapshot>>();
+    qRegisterMetaType<std::shared_ptr<const failover::ClusterSnapshot>>();
 }
 
 ConsoleBridge::~ConsoleBridge() = default;
 
-void ConsoleBridge::setEngine(ClusterEngine *engine)
+void ConsoleBridge::setEngine(failover::ClusterEngine *engine)
 {
     m_engine = engine;
 }
@@ -28,7 +28,7 @@ QString ConsoleBridge::actor()
     return QStringLiteral("console:%1").arg(::getuid());
 }
 
-void ConsoleBridge::publish(std::shared_ptr<const ClusterSnapshot> snapshot)
+void ConsoleBridge::publish(std::shared_ptr<const failover::ClusterSnapshot> snapshot)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -42,7 +42,7 @@ void ConsoleBridge::publish(std::shared_ptr<const ClusterSnapshot> snapshot)
 
 void ConsoleBridge::deliver()
 {
-    std::shared_ptr<const ClusterSnapshot> next;
+    std::shared_ptr<const failover::ClusterSnapshot> next;
     {
         std::lock_guard lock(m_mutex);
         next = std::move(m_pending);
@@ -55,7 +55,7 @@ void ConsoleBridge::deliver()
 }
 
 quint64 ConsoleBridge::run(const QString &command,
-                           std::function<std::future<Result<OperatorOutcome>>(ClusterEngine &)> call)
+                           std::function<std::future<Result<failover::OperatorOutcome>>(failover::ClusterEngine &)> call)
 {
     const quint64 id = m_nextId++;
     if (!m_engine) {
@@ -66,21 +66,21 @@ quint64 ConsoleBridge::run(const QString &command,
     }
     // The engine answers through a std::future; waiting for it is a one-shot job off the GUI
     // thread, and the watcher (owned by this object) brings the result back.
-    auto future = std::make_shared<std::future<Result<OperatorOutcome>>>(call(*m_engine));
+    auto future = std::make_shared<std::future<Result<failover::OperatorOutcome>>>(call(*m_engine));
     auto *watcher = new QFutureWatcher<CommandResult>(this);
     connect(watcher, &QFutureWatcher<CommandResult>::finished, this, [this, watcher] {
         Q_EMIT commandFinished(watcher->result());
         watcher->deleteLater();
     });
     watcher->setFuture(QtConcurrent::run([id, command, future] {
-        std::optional<Result<OperatorOutcome>> answered;
+        std::optional<Result<failover::OperatorOutcome>> answered;
         try {
             answered.emplace(future->get());
         } catch (const std::future_error &) {
             // The engine stopped before answering.
             return CommandResult{id, command, false, QStringLiteral("the engine stopped before it answered"), {}};
         }
-        const Result<OperatorOutcome> &outcome = *answered;
+        const Result<failover::OperatorOutcome> &outcome = *answered;
         if (!outcome)
             return CommandResult{id, command, false, outcome.error().message, {}};
         return CommandResult{id, command, true, outcome->summary, outcome->details};
@@ -88,30 +88,32 @@ quint64 ConsoleBridge::run(const QString &command,
     return id;
 }
 
-quint64 ConsoleBridge::promote(const PromoteRequest &request)
+quint64 ConsoleBridge::promote(const failover::PromoteRequest &request)
 {
-    PromoteRequest withActor = request;
+    failover::PromoteRequest withActor = request;
     withActor.actor = actor();
-    return run(QStringLiteral("promote"), [withActor](ClusterEngine &engine) { return engine.promote(withActor); });
+    return run(QStringLiteral("promote"),
+               [withActor](failover::ClusterEngine &engine) { return engine.promote(withActor); });
 }
 
-quint64 ConsoleBridge::switchover(const SwitchoverRequest &request)
+quint64 ConsoleBridge::switchover(const failover::SwitchoverRequest &request)
 {
-    SwitchoverRequest withActor = request;
+    failover::SwitchoverRequest withActor = request;
     withActor.actor = actor();
     return run(QStringLiteral("switchover"),
-               [withActor](ClusterEngine &engine) { return engine.switchover(withActor); });
+               [withActor](failover::ClusterEngine &engine) { return engine.switchover(withActor); });
 }
 
 quint64 ConsoleBridge::setMaintenance(const QString &agent, bool on)
 {
     return run(QStringLiteral("maintenance"),
-               [agent, on](ClusterEngine &engine) { return engine.setMaintenance(agent, on, actor()); });
+               [agent, on](failover::ClusterEngine &engine) { return engine.setMaintenance(agent, on, actor()); });
 }
 
 quint64 ConsoleBridge::acknowledge(const QString &app)
 {
-    return run(QStringLiteral("acknowledge"), [app](ClusterEngine &engine) { return engine.acknowledge(app, actor()); });
+    return run(QStringLiteral("acknowledge"),
+               [app](failover::ClusterEngine &engine) { return engine.acknowledge(app, actor()); });
 }
 
 } // namespace foresight::widgets

@@ -39,17 +39,17 @@ public:
 
     // The engine commands go to; nullptr: read-only (no cluster open, or synthetic snapshots).
     // The engine must outlive its use here (reset it to nullptr before destroying the engine).
-    void setEngine(ClusterEngine *engine);
+    void setEngine(failover::ClusterEngine *engine);
     bool hasEngine() const { return m_engine != nullptr; }
 
     // Thread-safe: hand over a snapshot from any thread.
-    void publish(std::shared_ptr<const ClusterSnapshot> snapshot);
+    void publish(std::shared_ptr<const failover::ClusterSnapshot> snapshot);
     // GUI thread: the latest snapshot delivered (may be null before the first).
-    std::shared_ptr<const ClusterSnapshot> snapshot() const { return m_current; }
+    std::shared_ptr<const failover::ClusterSnapshot> snapshot() const { return m_current; }
 
     // GUI thread. Each returns an id and ends in exactly one commandFinished carrying it.
-    quint64 promote(const PromoteRequest &request);
-    quint64 switchover(const SwitchoverRequest &request);
+    quint64 promote(const failover::PromoteRequest &request);
+    quint64 switchover(const failover::SwitchoverRequest &request);
     quint64 setMaintenance(const QString &agent, bool on);
     quint64 acknowledge(const QString &app);
 
@@ -57,17 +57,18 @@ public:
     static QString actor();
 
 Q_SIGNALS:
-    void snapshotChanged(std::shared_ptr<const ClusterSnapshot> snapshot);
+    void snapshotChanged(std::shared_ptr<const failover::ClusterSnapshot> snapshot);
     void commandFinished(const foresight::widgets::CommandResult &result);
 
 private:
     void deliver();
-    quint64 run(const QString &command, std::function<std::future<Result<OperatorOutcome>>(ClusterEngine &)> call);
+    quint64 run(const QString &command,
+                std::function<std::future<Result<failover::OperatorOutcome>>(failover::ClusterEngine &)> call);
 
-    ClusterEngine *m_engine = nullptr;
-    std::shared_ptr<const ClusterSnapshot> m_current;
+    failover::ClusterEngine *m_engine = nullptr;
+    std::shared_ptr<const failover::ClusterSnapshot> m_current;
     std::mutex m_mutex; // guards m_pending and m_deliveryQueued
-    std::shared_ptr<const ClusterSnapshot> m_pending;
+    std::shared_ptr<const failover::ClusterSnapshot> m_pending;
     bool m_deliveryQueued = false;
     quint64 m_nextId = 1;
 };
@@ -75,4 +76,4 @@ private:
 } // namespace foresight::widgets
 
 Q_DECLARE_METATYPE(foresight::widgets::CommandResult)
-Q_DECLARE_METATYPE(std::shared_ptr<const foresight::ClusterSnapshot>)
+Q_DECLARE_METATYPE(std::shared_ptr<const foresight::failover::ClusterSnapshot>)

@@ -148,9 +148,9 @@ void CommandDialog::askDryRun()
     m_confirm->setEnabled(false);
     m_plan->setText(tr("Asking the engine what would happen…"));
     if (m_kind == Kind::Promote)
-        m_dryRunId = m_bridge->promote(PromoteRequest{m_app, m_agent, m_force->isChecked(), true, {}});
+        m_dryRunId = m_bridge->promote(failover::PromoteRequest{m_app, m_agent, m_force->isChecked(), true, {}});
     else
-        m_dryRunId = m_bridge->switchover(SwitchoverRequest{m_app, m_agent, true, 0, {}});
+        m_dryRunId = m_bridge->switchover(failover::SwitchoverRequest{m_app, m_agent, true, 0, {}});
 }
 
 QString CommandDialog::describePlan(const CommandResult &result) const
@@ -206,10 +206,10 @@ void CommandDialog::confirm()
     m_result->setText(tr("Waiting for the engine…"));
     switch (m_kind) {
     case Kind::Promote:
-        m_commandId = m_bridge->promote(PromoteRequest{m_app, m_agent, m_force->isChecked(), false, {}});
+        m_commandId = m_bridge->promote(failover::PromoteRequest{m_app, m_agent, m_force->isChecked(), false, {}});
         break;
     case Kind::Switchover:
-        m_commandId = m_bridge->switchover(SwitchoverRequest{m_app, m_agent, false, 0, {}});
+        m_commandId = m_bridge->switchover(failover::SwitchoverRequest{m_app, m_agent, false, 0, {}});
         break;
     case Kind::MaintenanceOn:
     case Kind::MaintenanceOff:

@@ -24,7 +24,7 @@ QString timeText(qint64 wallMs)
                       : QString();
 }
 
-QString lostText(const Incident &incident)
+QString lostText(const storage::Incident &incident)
 {
     if (incident.ackedWritesLost < 0)
         return ReportExportDialog::tr("unknown");
@@ -79,7 +79,7 @@ ReportExportDialog::ReportExportDialog(Source source, QWidget *parent)
     layout->addWidget(m_state);
     layout->addWidget(buttons);
 
-    connect(&m_loading, &QFutureWatcher<Result<QList<Incident>>>::finished, this, [this] {
+    connect(&m_loading, &QFutureWatcher<Result<QList<storage::Incident>>>::finished, this, [this] {
         showIncidents(m_loading.result());
     });
     connect(&m_writing, &QFutureWatcher<Status>::finished, this, [this] {
@@ -118,7 +118,7 @@ void ReportExportDialog::reload()
     updateButtons();
 }
 
-void ReportExportDialog::showIncidents(const Result<QList<Incident>> &incidents)
+void ReportExportDialog::showIncidents(const Result<QList<storage::Incident>> &incidents)
 {
     m_table->setRowCount(0);
     if (!incidents) {
@@ -127,7 +127,7 @@ void ReportExportDialog::showIncidents(const Result<QList<Incident>> &incidents)
         Q_EMIT incidentsLoaded(0);
         return;
     }
-    for (const Incident &incident : *incidents) {
+    for (const storage::Incident &incident : *incidents) {
         const int row = m_table->rowCount();
         m_table->insertRow(row);
         const QStringList cells{QString::number(incident.id),

@@ -28,7 +28,7 @@ public:
     // What the program behind the window provides: both are called on a pool thread.
     struct Source
     {
-        std::function<Result<QList<Incident>>()> incidents;
+        std::function<Result<QList<storage::Incident>>()> incidents;
         // Writes incident `id`'s report as `format` ("pdf", "html", "json") to `path`.
         std::function<Status(qint64 id, const QString &format, const QString &path)> write;
     };
@@ -54,7 +54,7 @@ Q_SIGNALS:
 
 private:
     void askWhereAndExport();
-    void showIncidents(const Result<QList<Incident>> &incidents);
+    void showIncidents(const Result<QList<storage::Incident>> &incidents);
     QString selectedFormat() const;
     qint64 selectedIncident() const;
     void updateButtons();
@@ -64,7 +64,7 @@ private:
     QComboBox *m_format = nullptr;
     QLabel *m_state = nullptr;
     QPushButton *m_export = nullptr;
-    QFutureWatcher<Result<QList<Incident>>> m_loading;
+    QFutureWatcher<Result<QList<storage::Incident>>> m_loading;
     QFutureWatcher<Status> m_writing;
 };
 

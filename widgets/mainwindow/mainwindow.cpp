@@ -212,7 +212,7 @@ void MainWindow::openCommand(CommandDialog::Kind kind)
     QString target = agent;
     if (kind == CommandDialog::Kind::Promote || kind == CommandDialog::Kind::Switchover) {
         const auto snapshot = m_bridge->snapshot();
-        const AppView *view = snapshot ? snapshot->app(app) : nullptr;
+        const failover::AppView *view = snapshot ? snapshot->app(app) : nullptr;
         if (view && view->primary == agent)
             target.clear();
     }
@@ -238,7 +238,7 @@ void MainWindow::createStatusBar()
     });
 }
 
-void MainWindow::onSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot)
+void MainWindow::onSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot)
 {
     m_topology->setSnapshot(snapshot);
     m_replicasModel->setSnapshot(snapshot);
@@ -248,7 +248,7 @@ void MainWindow::onSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapsh
     m_hostHistory->addSnapshot(snapshot);
     int heard = 0;
     int suspected = 0;
-    for (const AgentView &agent : snapshot->agents) {
+    for (const failover::AgentView &agent : snapshot->agents) {
         heard += agent.heard && !agent.suspected ? 1 : 0;
         suspected += agent.suspected ? 1 : 0;
     }

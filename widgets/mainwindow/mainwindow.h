@@ -61,7 +61,7 @@ private:
     void openCommand(CommandDialog::Kind kind);
     // The application and agent of the selected row; empty when none is selected.
     QPair<QString, QString> selectedCopy() const;
-    void onSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot);
+    void onSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot);
     QDockWidget *addDock(QWidget *panel, const QString &title, const QString &objectName, Qt::DockWidgetArea area);
 
     // Shows a host in the host detail panel and raises its dock.

@@ -14,7 +14,7 @@ namespace foresight::widgets {
 
 namespace {
 
-bool sameEntry(const JournalEntry &a, const JournalEntry &b)
+bool sameEntry(const storage::JournalEntry &a, const storage::JournalEntry &b)
 {
     return a.wallMs == b.wallMs && a.kind == b.kind && a.app == b.app && a.agent == b.agent && a.message == b.message;
 }
@@ -25,7 +25,7 @@ EventsModel::EventsModel(QObject *parent)
     : QAbstractTableModel(parent)
 {}
 
-EventsModel::Level EventsModel::severityOf(const JournalEntry &entry)
+EventsModel::Level EventsModel::severityOf(const storage::JournalEntry &entry)
 {
     const QString kind = entry.kind.toLower();
     const QString message = entry.message.toLower();
@@ -91,11 +91,11 @@ void EventsModel::dropOldest(qsizetype count)
     setOpenAlerts(open);
 }
 
-void EventsModel::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot)
+void EventsModel::setSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot)
 {
     if (!snapshot)
         return;
-    const ClusterSnapshot &s = *snapshot;
+    const failover::ClusterSnapshot &s = *snapshot;
     if (m_seenSnapshot && s.clusterName != m_clusterName) {
         // Another cluster: nothing shown so far belongs to it.
         beginResetModel();
@@ -133,7 +133,7 @@ void EventsModel::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &snap
     }
     m_lastNumber = s.journalCount;
     m_hasLastEntry = size > 0;
-    m_lastEntry = m_hasLastEntry ? s.recentJournal.last() : JournalEntry();
+    m_lastEntry = m_hasLastEntry ? s.recentJournal.last() : storage::JournalEntry();
 }
 
 void EventsModel::setCapacity(int rows)
@@ -207,7 +207,7 @@ int EventsModel::acknowledgeAll()
     return done;
 }
 
-JournalEntry EventsModel::entry(int row) const
+storage::JournalEntry EventsModel::entry(int row) const
 {
     if (row < 0 || row >= m_rows.size())
         return {};
@@ -226,7 +226,7 @@ int EventsModel::columnCount(const QModelIndex &parent) const
 
 QVariant EventsModel::display(const Row &row, int column) const
 {
-    const JournalEntry &e = row.entry;
+    const storage::JournalEntry &e = row.entry;
     switch (column) {
     case Time:
         return e.wallMs > 0 ? QDateTime::fromMSecsSinceEpoch(e.wallMs).toString(QStringLiteral("HH:mm:ss")) : QString();

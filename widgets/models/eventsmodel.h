@@ -83,7 +83,7 @@ public:
 
     explicit EventsModel(QObject *parent = nullptr);
 
-    void setSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot);
+    void setSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot);
 
     // At least 1; lowering it drops the oldest rows at once.
     void setCapacity(int rows);
@@ -99,9 +99,9 @@ public:
     int openAlerts() const { return m_openAlerts; }
 
     // The entry behind a row (its id is 0: the snapshot's entries are not numbered by the store).
-    JournalEntry entry(int row) const;
+    storage::JournalEntry entry(int row) const;
 
-    static Level severityOf(const JournalEntry &entry);
+    static Level severityOf(const storage::JournalEntry &entry);
     static QString levelName(Level level);
 
     int rowCount(const QModelIndex &parent = {}) const override;
@@ -115,7 +115,7 @@ Q_SIGNALS:
 private:
     struct Row
     {
-        JournalEntry entry;
+        storage::JournalEntry entry;
         Level level = Info;
         bool acknowledged = false;
         bool isOpenAlert() const { return level != Info && !acknowledged; }
@@ -133,8 +133,8 @@ private:
     int m_openAlerts = 0;
     bool m_seenSnapshot = false;
     QString m_clusterName;
-    qint64 m_lastNumber = 0;  // journal number of the newest entry taken (0: none)
-    JournalEntry m_lastEntry; // that entry, to recognise it in the next snapshot
+    qint64 m_lastNumber = 0;           // journal number of the newest entry taken (0: none)
+    storage::JournalEntry m_lastEntry; // that entry, to recognise it in the next snapshot
     bool m_hasLastEntry = false;
 };
 

@@ -192,14 +192,14 @@ void HostMetricsHistory::trim(AgentHistory &history) const
         history.risk.pop_front();
 }
 
-void HostMetricsHistory::addSnapshot(std::shared_ptr<const ClusterSnapshot> snapshot)
+void HostMetricsHistory::addSnapshot(std::shared_ptr<const failover::ClusterSnapshot> snapshot)
 {
     if (!snapshot)
         return;
     m_snapshot = std::move(snapshot);
     bool agentsAdded = false;
     QStringList changed;
-    for (const AgentView &agent : m_snapshot->agents) {
+    for (const failover::AgentView &agent : m_snapshot->agents) {
         AgentHistory &history = historyOf(agent.name, &agentsAdded);
         // Ten snapshots a second carry the same heartbeat's map; only a different map is news.
         // Comparing the whole map (about 20 entries) rather than wall-ms alone also catches an

@@ -84,7 +84,7 @@ public:
     // Records a sample for every agent of the snapshot whose metrics changed (agents without
     // metrics get none), then emits updated() for each of them, agentsChanged() if an agent was
     // seen for the first time, and snapshotAdded(). A null snapshot is ignored.
-    void addSnapshot(std::shared_ptr<const ClusterSnapshot> snapshot);
+    void addSnapshot(std::shared_ptr<const failover::ClusterSnapshot> snapshot);
     // The prediction's failure risk (0..1, clamped) of the agent's host at wallMs. Points must
     // come in time order; one at or before the agent's newest point replaces nothing and is
     // dropped. Emits updated(agent) (and agentsChanged() for a new agent).
@@ -95,7 +95,7 @@ public:
     bool contains(const QString &agent) const { return m_agents.contains(agent); }
     // The newest snapshot given to addSnapshot (null before the first): its agents' current state
     // and the time "now" for the views.
-    std::shared_ptr<const ClusterSnapshot> latestSnapshot() const { return m_snapshot; }
+    std::shared_ptr<const failover::ClusterSnapshot> latestSnapshot() const { return m_snapshot; }
 
     // The metric's points for the agent, oldest first: x = ms since the epoch (the sample's
     // wallMs), y = the value. Only points with x >= sinceWallMs, and none whose value is missing.
@@ -140,7 +140,7 @@ private:
 
     QHash<QString, AgentHistory> m_agents;
     QStringList m_order;
-    std::shared_ptr<const ClusterSnapshot> m_snapshot;
+    std::shared_ptr<const failover::ClusterSnapshot> m_snapshot;
     qint64 m_retentionMs = kDefaultRetentionMs;
     int m_maxSamples = kDefaultMaxSamples;
 };

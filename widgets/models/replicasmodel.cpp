@@ -23,13 +23,13 @@ void ReplicasModel::mark(Row &row, Severity severity, const QString &status)
     row.status = status;
 }
 
-QList<ReplicasModel::Row> ReplicasModel::rowsOf(const ClusterSnapshot &snapshot)
+QList<ReplicasModel::Row> ReplicasModel::rowsOf(const failover::ClusterSnapshot &snapshot)
 {
     // ClusterSnapshot::agent() searches the list: 2,500 rows by 500 agents made it most of the
     // model's update (foresight-bench gui).
-    QHash<QString, const AgentView *> agents;
+    QHash<QString, const failover::AgentView *> agents;
     agents.reserve(snapshot.agents.size());
-    for (const AgentView &agent : snapshot.agents)
+    for (const failover::AgentView &agent : snapshot.agents)
         agents.insert(agent.name, &agent);
 
     // Translated once per snapshot, not once per row: a lookup through the translators for each
@@ -44,15 +44,15 @@ QList<ReplicasModel::Row> ReplicasModel::rowsOf(const ClusterSnapshot &snapshot)
 
     QList<Row> rows;
     qsizetype copies = 0;
-    for (const AppView &app : snapshot.apps)
+    for (const failover::AppView &app : snapshot.apps)
         copies += 1 + app.replicas.size();
     rows.reserve(copies);
-    for (const AppView &app : snapshot.apps) {
+    for (const failover::AppView &app : snapshot.apps) {
         const auto rowFor = [&](const QString &appName, const QString &agentName) {
             Row row;
             row.app = appName;
             row.agent = agentName;
-            if (const AgentView *agent = agents.value(agentName)) {
+            if (const failover::AgentView *agent = agents.value(agentName)) {
                 row.host = agent->host;
                 row.heardMsAgo = agent->heardMsAgo;
                 row.failureRisk = agent->failureRisk; // the model's, for the host: -1 without a model
@@ -70,7 +70,7 @@ QList<ReplicasModel::Row> ReplicasModel::rowsOf(const ClusterSnapshot &snapshot)
                 mark(row, NotWritable, notWritable);
             rows.append(std::move(row));
         }
-        for (const ReplicaView &replica : app.replicas) {
+        for (const failover::ReplicaView &replica : app.replicas) {
             Row row = rowFor(app.name, replica.agent);
             row.tier = replica.tier;
             row.lag = replica.lag;
@@ -151,7 +151,7 @@ void ReplicasModel::takeInPlace(QList<Row> fresh)
     close();
 }
 
-void ReplicasModel::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot)
+void ReplicasModel::setSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot)
 {
     QList<Row> next = snapshot ? rowsOf(*snapshot) : QList<Row>();
     // Usually the cluster's copies are the same, in the same order, as in the last snapshot:

@@ -52,7 +52,7 @@ public:
 
     explicit ReplicasModel(QObject *parent = nullptr);
 
-    void setSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot);
+    void setSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -83,7 +83,7 @@ private:
         int severity = Healthy;
         QString status;
     };
-    static QList<Row> rowsOf(const ClusterSnapshot &snapshot);
+    static QList<Row> rowsOf(const failover::ClusterSnapshot &snapshot);
     // The first and last column whose display, tooltip or sort key differ; nullopt if none do.
     static std::optional<std::pair<int, int>> changedColumns(const Row &before, const Row &after);
     // Replaces the rows with fresh (the same copies, in the same order), announcing the changes.

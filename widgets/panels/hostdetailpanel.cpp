@@ -337,7 +337,7 @@ void HostDetailPanel::setWindowMs(qint64 ms)
 QString HostDetailPanel::agentLabel(const QString &agent) const
 {
     const auto snapshot = m_history ? m_history->latestSnapshot() : nullptr;
-    const AgentView *view = snapshot ? snapshot->agent(agent) : nullptr;
+    const failover::AgentView *view = snapshot ? snapshot->agent(agent) : nullptr;
     if (!view || view->host.isEmpty() || view->host == agent)
         return agent;
     return tr("%1 (%2)").arg(agent, view->host);
@@ -386,7 +386,7 @@ void HostDetailPanel::updateHeader()
         m_header->setText(m_history && !m_history->agents().isEmpty() ? tr("No agent chosen.") : tr("No agents yet."));
         return;
     }
-    const AgentView *chosen = snapshot ? snapshot->agent(m_agent) : nullptr;
+    const failover::AgentView *chosen = snapshot ? snapshot->agent(m_agent) : nullptr;
     if (!chosen) {
         m_header->setText(m_history && m_history->contains(m_agent)
                               ? tr("Agent %1 is no longer in the cluster; its history is kept.").arg(m_agent)
@@ -396,7 +396,7 @@ void HostDetailPanel::updateHeader()
     const QString host = chosen->host.isEmpty() ? chosen->name : chosen->host;
     // Every agent on the host, the chosen one first: one sick host takes all of them down.
     QStringList states;
-    for (const AgentView &agent : snapshot->agents) {
+    for (const failover::AgentView &agent : snapshot->agents) {
         if (agent.name != chosen->name && (agent.host.isEmpty() || agent.host != chosen->host))
             continue;
         QString state;

@@ -69,7 +69,7 @@ int naturalCompare(const QString &a, const QString &b)
     return a.compare(b);
 }
 
-QString hostOf(const AgentView &agent)
+QString hostOf(const failover::AgentView &agent)
 {
     return agent.host.isEmpty() ? agent.name : agent.host;
 }
@@ -215,7 +215,7 @@ QString TopologyScene::agentAt(const QPointF &scenePos) const
     return {};
 }
 
-void TopologyScene::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot)
+void TopologyScene::setSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot)
 {
     m_snapshot = snapshot;
     if (!snapshot) {
@@ -252,7 +252,7 @@ void TopologyScene::setSnapshot(const std::shared_ptr<const ClusterSnapshot> &sn
         Q_EMIT layoutChanged();
 }
 
-TopologyScene::NodeState TopologyScene::nodeStateOf(const AgentView &agent)
+TopologyScene::NodeState TopologyScene::nodeStateOf(const failover::AgentView &agent)
 {
     if (agent.suspected)
         return NodeState::Suspected;
@@ -265,23 +265,25 @@ TopologyScene::NodeState TopologyScene::nodeStateOf(const AgentView &agent)
     return NodeState::Healthy;
 }
 
-bool TopologyScene::sameAgents(const ClusterSnapshot &snapshot) const
+bool TopologyScene::sameAgents(const failover::ClusterSnapshot &snapshot) const
 {
     return snapshot.agents.size() == m_agentOrder.size()
            && std::equal(snapshot.agents.cbegin(),
                          snapshot.agents.cend(),
                          m_agentOrder.cbegin(),
-                         [](const AgentView &agent, const AgentNode &known) { return agent.name == known.name; })
+                         [](const failover::AgentView &agent, const AgentNode &known) {
+                             return agent.name == known.name;
+                         })
            && snapshot.apps.size() == m_appPrimaries.size()
            && std::equal(snapshot.apps.cbegin(),
                          snapshot.apps.cend(),
                          m_appPrimaries.cbegin(),
-                         [](const AppView &app, const QPair<QString, QString> &known) {
+                         [](const failover::AppView &app, const QPair<QString, QString> &known) {
                              return app.name == known.first && app.primary == known.second;
                          });
 }
 
-bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool copiesAsBefore, bool *layoutKeyChanged)
+bool TopologyScene::updateNodes(const failover::ClusterSnapshot &snapshot, bool copiesAsBefore, bool *layoutKeyChanged)
 {
     // Usually the same agents in the same order, and the same copies: then what each node is
     // primary or replica of is what it was, and only its own state can have changed. Collecting
@@ -291,7 +293,7 @@ bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool copiesAsBe
             NodeItem *item = m_agentOrder[i].item;
             if (!item)
                 continue; // a nameless or repeated agent, skipped as before
-            const AgentView &agent = snapshot.agents[i];
+            const failover::AgentView &agent = snapshot.agents[i];
             const NodeFacts &known = item->facts();
             const QString host = hostOf(agent);
             const NodeState state = nodeStateOf(agent);
@@ -314,11 +316,11 @@ bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool copiesAsBe
     QHash<QString, QStringList> primaries;
     QHash<QString, QList<QPair<QString, Tier>>> replicas;
     m_appPrimaries.clear();
-    for (const AppView &app : snapshot.apps) {
+    for (const failover::AppView &app : snapshot.apps) {
         m_appPrimaries.append({app.name, app.primary});
         if (!app.primary.isEmpty())
             primaries[app.primary].append(app.name);
-        for (const ReplicaView &replica : app.replicas)
+        for (const failover::ReplicaView &replica : app.replicas)
             replicas[replica.agent].append({app.name, replica.tier});
     }
 
@@ -326,7 +328,7 @@ bool TopologyScene::updateNodes(const ClusterSnapshot &snapshot, bool copiesAsBe
     QSet<QString> seen;
     m_agentOrder.clear();
     m_agentOrder.reserve(snapshot.agents.size());
-    for (const AgentView &agent : snapshot.agents) {
+    for (const failover::AgentView &agent : snapshot.agents) {
         if (agent.name.isEmpty() || seen.contains(agent.name)) {
             m_agentOrder.append({agent.name, nullptr});
             continue;
@@ -426,7 +428,7 @@ bool TopologyScene::updateLayout()
     return true;
 }
 
-bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot,
+bool TopologyScene::updateEdges(const failover::ClusterSnapshot &snapshot,
                                 bool nodesChanged,
                                 bool layoutMoved,
                                 bool copiesAsBefore)
@@ -436,8 +438,8 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot,
     // copies by key through hashes cost most of the scene's update at 2,000 links.
     if (!nodesChanged && !layoutMoved && copiesAsBefore) {
         qsizetype i = 0;
-        for (const AppView &app : snapshot.apps) {
-            for (const ReplicaView &replica : app.replicas) {
+        for (const failover::AppView &app : snapshot.apps) {
+            for (const failover::ReplicaView &replica : app.replicas) {
                 if (Edge *edge = m_copies[i++].edge)
                     takeReplica(*edge, replica);
             }
@@ -447,15 +449,15 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot,
 
     struct Wanted
     {
-        const AppView *app;
-        const ReplicaView *replica;
+        const failover::AppView *app;
+        const failover::ReplicaView *replica;
     };
     QHash<CopyKey, Wanted> wanted;
     QHash<QPair<QString, QString>, QStringList> parallel; // (from, to) -> applications
-    for (const AppView &app : snapshot.apps) {
+    for (const failover::AppView &app : snapshot.apps) {
         if (!m_nodes.contains(app.primary))
             continue; // no primary, or one the snapshot does not list: nothing to point at
-        for (const ReplicaView &replica : app.replicas) {
+        for (const failover::ReplicaView &replica : app.replicas) {
             if (replica.agent == app.primary || !m_nodes.contains(replica.agent))
                 continue;
             if (wanted.contains({app.name, replica.agent}))
@@ -480,8 +482,8 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot,
     }
 
     for (auto it = wanted.cbegin(); it != wanted.cend(); ++it) {
-        const AppView &app = *it->app;
-        const ReplicaView &replica = *it->replica;
+        const failover::AppView &app = *it->app;
+        const failover::ReplicaView &replica = *it->replica;
         EdgeKey key{replica.agent, app.primary, 0};
         key.parallel = int(parallel.value({replica.agent, app.primary}).indexOf(app.name));
 
@@ -515,8 +517,8 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot,
     // The copies in this snapshot's order, for the next snapshot's comparison; taken after the
     // last insertion into m_edges, so the pointers into it stay valid until the next update.
     m_copies.clear();
-    for (const AppView &app : snapshot.apps) {
-        for (const ReplicaView &replica : app.replicas) {
+    for (const failover::AppView &app : snapshot.apps) {
+        for (const failover::ReplicaView &replica : app.replicas) {
             const auto it = wanted.constFind({app.name, replica.agent});
             const bool drawn = it != wanted.cend() && it->replica == &replica; // not a duplicate
             m_copies.append({app.name, app.primary, replica.agent, replica.tier, drawn ? &m_edges[it.key()] : nullptr});
@@ -525,11 +527,11 @@ bool TopologyScene::updateEdges(const ClusterSnapshot &snapshot,
     return structural;
 }
 
-bool TopologyScene::sameCopies(const ClusterSnapshot &snapshot) const
+bool TopologyScene::sameCopies(const failover::ClusterSnapshot &snapshot) const
 {
     qsizetype i = 0;
-    for (const AppView &app : snapshot.apps) {
-        for (const ReplicaView &replica : app.replicas) {
+    for (const failover::AppView &app : snapshot.apps) {
+        for (const failover::ReplicaView &replica : app.replicas) {
             if (i >= m_copies.size())
                 return false;
             const Copy &copy = m_copies[i++];
@@ -541,7 +543,7 @@ bool TopologyScene::sameCopies(const ClusterSnapshot &snapshot) const
     return i == m_copies.size();
 }
 
-void TopologyScene::takeReplica(Edge &edge, const ReplicaView &replica)
+void TopologyScene::takeReplica(Edge &edge, const failover::ReplicaView &replica)
 {
     LinkState state = LinkState::Ok;
     if (!replica.integrityOk)

@@ -90,8 +90,8 @@ public:
     ~TopologyScene() override;
 
     // Brings the items in line with the snapshot; nullptr empties the scene.
-    void setSnapshot(const std::shared_ptr<const ClusterSnapshot> &snapshot);
-    std::shared_ptr<const ClusterSnapshot> snapshot() const { return m_snapshot; }
+    void setSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot);
+    std::shared_ptr<const failover::ClusterSnapshot> snapshot() const { return m_snapshot; }
 
     int nodeCount() const { return int(m_nodes.size()); }
     int edgeCount() const { return int(m_edges.size()); }
@@ -164,18 +164,21 @@ private:
 
     // Each returns whether items were added or removed. updateNodes also says whether the layout
     // could change (a node came, went or changed host); updateLayout whether a node moved.
-    bool updateNodes(const ClusterSnapshot &snapshot, bool copiesAsBefore, bool *layoutKeyChanged);
+    bool updateNodes(const failover::ClusterSnapshot &snapshot, bool copiesAsBefore, bool *layoutKeyChanged);
     bool updateLayout();
-    bool updateEdges(const ClusterSnapshot &snapshot, bool nodesChanged, bool layoutMoved, bool copiesAsBefore);
+    bool updateEdges(const failover::ClusterSnapshot &snapshot,
+                     bool nodesChanged,
+                     bool layoutMoved,
+                     bool copiesAsBefore);
     // Whether the snapshot lists the same copies (application, primary, agent, tier), in the same
     // order, as the one m_copies was taken from.
-    bool sameCopies(const ClusterSnapshot &snapshot) const;
+    bool sameCopies(const failover::ClusterSnapshot &snapshot) const;
     // Whether the snapshot lists the same agents and the same applications' primaries, in the same
     // order, as the last one.
-    bool sameAgents(const ClusterSnapshot &snapshot) const;
-    static NodeState nodeStateOf(const AgentView &agent);
+    bool sameAgents(const failover::ClusterSnapshot &snapshot) const;
+    static NodeState nodeStateOf(const failover::AgentView &agent);
     // Takes the replica's state, tier and tooltip facts into its link.
-    void takeReplica(Edge &edge, const ReplicaView &replica);
+    void takeReplica(Edge &edge, const failover::ReplicaView &replica);
     // Gives a link's item the pen, z-order and state data of its link (the item is the scene's,
     // so a const scene may bring it up to date).
     static void styleLinkItem(const Edge &edge);
@@ -183,7 +186,7 @@ private:
     void updateFrames();
     void clearAll();
 
-    std::shared_ptr<const ClusterSnapshot> m_snapshot;
+    std::shared_ptr<const failover::ClusterSnapshot> m_snapshot;
     QHash<QString, Internal::NodeItem *> m_nodes;
     QList<AgentNode> m_agentOrder;                 // the last snapshot's agents, for sameAgents()
     QList<QPair<QString, QString>> m_appPrimaries; // and its (application, primary) pairs

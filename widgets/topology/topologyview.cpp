@@ -159,7 +159,7 @@ TopologyView::TopologyView(QWidget *parent)
 
 TopologyView::~TopologyView() = default;
 
-void TopologyView::setSnapshot(std::shared_ptr<const ClusterSnapshot> snapshot)
+void TopologyView::setSnapshot(std::shared_ptr<const failover::ClusterSnapshot> snapshot)
 {
     m_scene->setSnapshot(std::move(snapshot));
 }

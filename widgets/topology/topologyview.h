@@ -29,7 +29,7 @@ public:
     explicit TopologyView(QWidget *parent = nullptr);
     ~TopologyView() override;
 
-    void setSnapshot(std::shared_ptr<const ClusterSnapshot> snapshot);
+    void setSnapshot(std::shared_ptr<const failover::ClusterSnapshot> snapshot);
     TopologyScene *topologyScene() const { return m_scene; }
 
     // The scale from scene to view (1: one scene unit per pixel).

@@ -8,7 +8,7 @@
 #include "foresight/core/logging.h"
 #include "protocol/writerequest.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -454,4 +454,4 @@ void Agent::requestStop()
     m_impl->m_stop.store(true);
 }
 
-} // namespace foresight
+} // namespace foresight::agent

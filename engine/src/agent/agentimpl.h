@@ -33,7 +33,7 @@
 #include "transport/streamserver.h"
 #include "transport/wire.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 enum class SocketKind { Api, Sdk };
 
@@ -111,8 +111,8 @@ struct AppInstance
     Role role = Role::Primary;
     Tier tier = Tier::None;
     AppConfig config;
-    KeyValueState state;
-    DeltaLog log;
+    state::KeyValueState state;
+    state::DeltaLog log;
     std::uint64_t epoch = 0; // highest epoch this agent knows for the application
     bool fenced = false;
     QString fencedReason;
@@ -127,14 +127,14 @@ struct AppInstance
     // replica
     std::unique_ptr<Upstream> upstream;
     QString lastStoreError;
-    std::optional<SnapshotInfo> lastStored;
+    std::optional<storage::SnapshotInfo> lastStored;
     // replica: its model's divergence from the primary's forecasts, smoothed; -1 until measured
     double divergence = -1;
     int divergenceKeys = 0; // keys compared in the last forecasts message
     // primary promoted with a gap
     std::optional<SpeculativeOverlay> overlay;
     // demoted primary: its history, until the new primary has asked for a gap in it
-    std::unique_ptr<DeltaLog> formerLog;
+    std::unique_ptr<state::DeltaLog> formerLog;
 };
 
 // A console that asked for this agent's heartbeats.
@@ -184,7 +184,7 @@ public:
     // primaryside.cpp
     void handleWrite(const ReplyRoute &route, const protocol::WriteRequest &request);
     // Applies a new change of this primary: state, log, digests, the replicas' batches, the model.
-    Status appendDelta(AppInstance &app, const StateDelta &delta);
+    Status appendDelta(AppInstance &app, const state::StateDelta &delta);
     void handleGet(const ReplyRoute &route, const protocol::Message &message);
     void handleReplicaHello(const QByteArray &identity, const protocol::Message &message);
     void handleReplicaAck(const QByteArray &identity, const protocol::Message &message);
@@ -213,17 +213,17 @@ public:
     void sendHello(AppInstance &app);
     void sendAck(AppInstance &app);
     void replicaTimers(AppInstance &app);
-    void storeColdSnapshot(const Snapshot &snapshot);
+    void storeColdSnapshot(const state::Snapshot &snapshot);
     void collectStoredSnapshots();
     SnapshotWriter &snapshots();
 
     // predictionside.cpp
     PredictionWorker *predictions() { return m_predictions.get(); }
-    void learn(const AppInstance &app, const StateDelta &delta);
+    void learn(const AppInstance &app, const state::StateDelta &delta);
     // A cold replica's view of a new snapshot as changes: the keys whose value differs from the
     // state it holds, as puts numbered after its position and stamped with the snapshot's time.
     // nullopt when the snapshot does not continue the history held (the model must start over).
-    std::optional<QList<StateDelta>> changesSince(const AppInstance &app, const Snapshot &snapshot) const;
+    std::optional<QList<state::StateDelta>> changesSince(const AppInstance &app, const state::Snapshot &snapshot) const;
     void sendForecasts(AppInstance &app, ReplicaLink &link);
     void handleForecasts(AppInstance &app, const protocol::Message &message);
     // At promotion: predicted values for the keys the gap up to gapTo most probably changed.
@@ -240,7 +240,7 @@ public:
     void dropSpeculative(AppInstance &app, const QString &key);
     void addPredictionStatus(const AppInstance &app, QCborMap &status) const;
     // Appends a write made by this primary itself (not a client) and streams it to the replicas.
-    Status applyOwnWrite(AppInstance &app, const QString &key, DeltaOp op, const QByteArray &value);
+    Status applyOwnWrite(AppInstance &app, const QString &key, state::DeltaOp op, const QByteArray &value);
 
     // heartbeats.cpp
     void handleSubscribe(const ReplyRoute &route, const protocol::Message &message);
@@ -296,10 +296,10 @@ public:
     std::uint64_t m_heartbeatSeq = 0;
     const std::uint64_t m_incarnation = newIncarnation();
     std::array<HeartbeatRound, kHeartbeatRounds> m_heartbeatRounds{}; // slot seq % kHeartbeatRounds
-    std::unique_ptr<HostMetricsReader> m_hostMetrics;                 // sampled once per heartbeat round
+    std::unique_ptr<metrics::HostMetricsReader> m_hostMetrics;        // sampled once per heartbeat round
     std::unique_ptr<PeerProber> m_prober;                             // created by the first `peers` message
     std::unique_ptr<PredictionWorker> m_predictions;                  // null with --prediction-rate 0
     std::atomic<bool> m_stop{false};
 };
 
-} // namespace foresight
+} // namespace foresight::agent

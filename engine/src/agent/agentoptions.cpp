@@ -13,7 +13,7 @@
 #include "core/jsonfields.h"
 #include "foresight/core/clock.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QString &sourceName)
 {
@@ -184,11 +184,11 @@ Status AgentOptions::finalize()
                             "CURVE needs --key (this agent's key pair) and --allow (the allowlist); "
                             "make keys with 'foresightctl keygen', or pass --insecure for a lab without encryption"));
         }
-        auto pair = loadKeyPair(keyFile);
+        auto pair = transport::loadKeyPair(keyFile);
         if (!pair)
             return std::unexpected(pair.error());
         keys = *pair;
-        auto list = Allowlist::load(allowFile);
+        auto list = transport::Allowlist::load(allowFile);
         if (!list)
             return std::unexpected(list.error());
         allowlist = *list;
@@ -198,7 +198,7 @@ Status AgentOptions::finalize()
         if (names.contains(app.app))
             return fail(ErrorCode::InvalidArgument, QStringLiteral("application '%1' is configured twice").arg(app.app));
         names.insert(app.app);
-        if (app.role == Role::Replica && !insecure && !isZ85Key(app.primaryPublicKey)) {
+        if (app.role == Role::Replica && !insecure && !transport::isZ85Key(app.primaryPublicKey)) {
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("application '%1': a replica needs its primary's public key (primary.publicKey)")
                             .arg(app.app));
@@ -207,4 +207,4 @@ Status AgentOptions::finalize()
     return {};
 }
 
-} // namespace foresight
+} // namespace foresight::agent

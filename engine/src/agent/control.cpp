@@ -8,7 +8,7 @@
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -51,7 +51,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
                         .arg(assignment.app));
     }
     {
-        KeyValueState probe;
+        state::KeyValueState probe;
         if (auto ok = probe.setCriticalPatterns(assignment.config.critical); !ok)
             return ok;
     }
@@ -73,7 +73,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
         app.tier = Tier::None;
         app.stream.clearPositions(); // positions of an earlier time as primary may have been rewritten since
         app.epoch = qMax<std::uint64_t>(app.epoch, qMax<std::uint64_t>(1, app.state.epoch()));
-        app.state.setSequencing(KeyValueState::Sequencing::Strict);
+        app.state.setSequencing(state::KeyValueState::Sequencing::Strict);
         if (patternsChanged)
             resyncWarmReplicas(app);
         qCInfo(lcAgent) << app.name << ": primary at epoch" << app.epoch;
@@ -92,13 +92,13 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     app.tier = assignment.tier;
     app.fenced = false;
     app.fencedReason.clear();
-    app.state.setSequencing(app.tier == Tier::Warm ? KeyValueState::Sequencing::AllowGaps
-                                                   : KeyValueState::Sequencing::Strict);
+    app.state.setSequencing(app.tier == Tier::Warm ? state::KeyValueState::Sequencing::AllowGaps
+                                                   : state::KeyValueState::Sequencing::Strict);
     if (wasPrimary && !app.log.isEmpty()) {
         // A demoted primary's log may hold the real deltas of a gap its successor stands in for
         // with predictions: kept aside until the new primary has asked (predictionside.cpp).
-        app.formerLog = std::make_unique<DeltaLog>(
-            std::exchange(app.log, DeltaLog(app.config.logMaxDeltas, app.config.logMaxBytes)));
+        app.formerLog = std::make_unique<state::DeltaLog>(
+            std::exchange(app.log, state::DeltaLog(app.config.logMaxDeltas, app.config.logMaxBytes)));
     }
     if (tierChanged && !created) {
         // A replica's contents depend on its tier (warm holds critical keys only): start over.
@@ -112,12 +112,12 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
             if (latest && *latest) {
                 if (auto ok = app.state.restore(**latest); ok) {
                     app.epoch = qMax(app.epoch, (*latest)->epoch);
-                    app.lastStored = SnapshotInfo{app.name,
-                                                  (*latest)->epoch,
-                                                  (*latest)->seq,
-                                                  (*latest)->digest,
-                                                  (*latest)->takenAtMs,
-                                                  (*latest)->entries.size()};
+                    app.lastStored = storage::SnapshotInfo{app.name,
+                                                           (*latest)->epoch,
+                                                           (*latest)->seq,
+                                                           (*latest)->digest,
+                                                           (*latest)->takenAtMs,
+                                                           (*latest)->entries.size()};
                 }
             } else if (!latest) {
                 app.lastStoreError = latest.error().message;
@@ -154,7 +154,7 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
         return;
     }
     if (assignment.role == Role::Replica && transport::isTcp(assignment.primaryUrl) && !m_options.insecure
-        && !isZ85Key(assignment.primaryPublicKey)) {
+        && !transport::isZ85Key(assignment.primaryPublicKey)) {
         replyError(route,
                    ErrorCode::InvalidArgument,
                    QStringLiteral("assign: a replica needs primary.public-key (the primary agent's Z85 key)"));
@@ -246,7 +246,7 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     app->fenced = false;
     app->fencedReason.clear();
     app->stream.reset();
-    app->state.setSequencing(KeyValueState::Sequencing::Strict);
+    app->state.setSequencing(state::KeyValueState::Sequencing::Strict);
     // A console that promotes grants the first lease with it, so writes need no second round trip.
     // The promotion stands even when the lease's anchor is not recognised: it then grants no lease
     // (a lease from an earlier stint as primary is for an older epoch and ends here too), and the
@@ -395,7 +395,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
             const std::uint64_t lag = app.state.seq() > link.ackedSeq ? app.state.seq() - link.ackedSeq : 0;
             qint64 lagMs = 0;
             if (lag > 0) {
-                const QList<StateDelta> next = app.log.after(link.ackedSeq, 1);
+                const QList<state::StateDelta> next = app.log.after(link.ackedSeq, 1);
                 if (!next.isEmpty())
                     lagMs = qMax<qint64>(0, m_clock.wallMs() - next.first().timestampMs);
             }
@@ -494,7 +494,7 @@ void Agent::Impl::handleFault(const ReplyRoute &route, const Message &message)
     }
     // Bit rot: one value changes without a delta, so the position stays and the digest no longer
     // matches the primary's at the same sequence number (what integrity checks must catch).
-    Snapshot snapshot = app->state.snapshot(appName, m_clock.wallMs());
+    state::Snapshot snapshot = app->state.snapshot(appName, m_clock.wallMs());
     if (snapshot.entries.isEmpty())
         snapshot.entries.append({QStringLiteral("foresight/corruption"), QByteArrayLiteral("x")});
     else
@@ -600,4 +600,4 @@ void Agent::Impl::releaseReplicaLink(const ReplyRoute &route, AppInstance &app, 
     reply(route, protocol::makeOk(route.requestId));
 }
 
-} // namespace foresight
+} // namespace foresight::agent

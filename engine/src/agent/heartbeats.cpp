@@ -9,7 +9,7 @@
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -108,7 +108,7 @@ void Agent::Impl::sendHeartbeats()
                 body->insert(QStringLiteral("time-scale"), m_clock.rate());
             body->insert(QStringLiteral("apps"), apps);
             if (!m_hostMetrics)
-                m_hostMetrics = std::make_unique<HostMetricsReader>(m_clock, m_options.procRoot);
+                m_hostMetrics = std::make_unique<metrics::HostMetricsReader>(m_clock, m_options.procRoot);
             if (auto host = m_hostMetrics->sample())
                 body->insert(QStringLiteral("host"), host->toCbor());
             else
@@ -125,4 +125,4 @@ void Agent::Impl::sendHeartbeats()
         m_subscribers.remove(key);
 }
 
-} // namespace foresight
+} // namespace foresight::agent

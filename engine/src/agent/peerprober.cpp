@@ -17,7 +17,7 @@
 #include "foresight/protocol/message.h"
 #include "transport/wire.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -60,7 +60,7 @@ struct PeerProber::Peer
 
 PeerProber::PeerProber(zmq::context_t &context,
                        QString self,
-                       KeyPair keys,
+                       transport::KeyPair keys,
                        bool insecure,
                        qsizetype maxMessageBytes,
                        Clock &clock,
@@ -274,4 +274,4 @@ QCborArray PeerProber::report() const
     return peers;
 }
 
-} // namespace foresight
+} // namespace foresight::agent

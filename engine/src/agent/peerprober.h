@@ -20,7 +20,7 @@
 #include "foresight/core/result.h"
 #include "foresight/transport/keys.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 struct PeerTarget
 {
@@ -43,7 +43,7 @@ public:
     // the kernel's choice.
     PeerProber(zmq::context_t &context,
                QString self,
-               KeyPair keys,
+               transport::KeyPair keys,
                bool insecure,
                qsizetype maxMessageBytes,
                Clock &clock,
@@ -74,7 +74,7 @@ private:
 
     zmq::context_t &m_context;
     QString m_self;
-    KeyPair m_keys;
+    transport::KeyPair m_keys;
     bool m_insecure = false;
     qsizetype m_maxMessageBytes = 0;
     Clock &m_clock;
@@ -84,4 +84,4 @@ private:
     std::uint64_t m_nextId = 1;
 };
 
-} // namespace foresight
+} // namespace foresight::agent

@@ -20,7 +20,7 @@
 #include "foresight/prediction/forecastdivergence.h"
 #include "foresight/protocol/codecs.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -84,26 +84,27 @@ QByteArray formatPredicted(double value, const std::optional<QByteArray> &curren
 
 } // namespace
 
-void Agent::Impl::learn(const AppInstance &app, const StateDelta &delta)
+void Agent::Impl::learn(const AppInstance &app, const state::StateDelta &delta)
 {
     if (m_predictions)
         m_predictions->observe(app.name, delta);
 }
 
-std::optional<QList<StateDelta>> Agent::Impl::changesSince(const AppInstance &app, const Snapshot &snapshot) const
+std::optional<QList<state::StateDelta>> Agent::Impl::changesSince(const AppInstance &app,
+                                                                  const state::Snapshot &snapshot) const
 {
     const std::uint64_t held = app.state.seq();
     if (!m_predictions || held == 0 || snapshot.seq <= held || snapshot.epoch < app.state.epoch())
         return std::nullopt;
-    QList<StateDelta> changes;
+    QList<state::StateDelta> changes;
     for (const auto &[key, value] : snapshot.entries) {
         if (app.state.get(key) == value)
             continue;
-        StateDelta change;
+        state::StateDelta change;
         change.epoch = snapshot.epoch;
         change.timestampMs = snapshot.takenAtMs;
         change.key = key;
-        change.op = DeltaOp::Put;
+        change.op = state::DeltaOp::Put;
         change.value = value;
         changes.append(change);
     }
@@ -111,9 +112,11 @@ std::optional<QList<StateDelta>> Agent::Impl::changesSince(const AppInstance &ap
     if (std::uint64_t(changes.size()) > snapshot.seq - held)
         return std::nullopt; // more changes than deltas: not the history this replica held
     // In key order, so that the same snapshots always teach the same sequence.
-    std::sort(changes.begin(), changes.end(), [](const StateDelta &a, const StateDelta &b) { return a.key < b.key; });
+    std::sort(changes.begin(), changes.end(), [](const state::StateDelta &a, const state::StateDelta &b) {
+        return a.key < b.key;
+    });
     std::uint64_t seq = held;
-    for (StateDelta &change : changes)
+    for (state::StateDelta &change : changes)
         change.seq = ++seq;
     return changes;
 }
@@ -256,12 +259,12 @@ void Agent::Impl::handleGapRequest(AppInstance &app, const Message &message)
     if (!app.formerLog || std::uint64_t(message.body.value(QStringLiteral("epoch")).toInteger()) < app.epoch
         || from == 0 || to < from)
         return; // nothing to give, or not from a primary this replica could follow
-    const DeltaLog &log = *app.formerLog;
+    const state::DeltaLog &log = *app.formerLog;
     QCborArray deltas;
     qsizetype bytes = 0;
     bool complete = log.coversAfter(from - 1);
     if (complete) {
-        for (const StateDelta &delta : log.after(from - 1, kMaxGapDeltas)) {
+        for (const state::StateDelta &delta : log.after(from - 1, kMaxGapDeltas)) {
             if (delta.seq > to)
                 break;
             if (delta.epoch != gapEpoch || bytes + delta.byteSize() > kMaxGapBytes) {
@@ -309,7 +312,8 @@ void Agent::Impl::handleGapDeltas(const Message &message)
             return;
         }
         ++expected;
-        real.insert(delta->key, delta->op == DeltaOp::Put ? std::optional<QByteArray>(delta->value) : std::nullopt);
+        real.insert(delta->key,
+                    delta->op == state::DeltaOp::Put ? std::optional<QByteArray>(delta->value) : std::nullopt);
     }
     const QString from = message.body.value(QStringLiteral("agent")).toString();
     for (auto it = overlay.values.begin(); it != overlay.values.end();) {
@@ -333,7 +337,7 @@ void Agent::Impl::handleGapDeltas(const Message &message)
         it = overlay.values.erase(it);
         if (auto ok = applyOwnWrite(*app,
                                     key,
-                                    found->has_value() ? DeltaOp::Put : DeltaOp::Delete,
+                                    found->has_value() ? state::DeltaOp::Put : state::DeltaOp::Delete,
                                     found->value_or(QByteArray()));
             !ok)
             qCWarning(lcReplication) << app->name << ": could not write the real value of" << key << ":"
@@ -377,4 +381,4 @@ void Agent::Impl::addPredictionStatus(const AppInstance &app, QCborMap &status) 
     }
 }
 
-} // namespace foresight
+} // namespace foresight::agent

@@ -7,7 +7,7 @@
 
 #include "foresight/core/logging.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -31,7 +31,7 @@ PredictionWorker::~PredictionWorker()
     m_thread.join();
 }
 
-void PredictionWorker::observe(const QString &app, const StateDelta &delta)
+void PredictionWorker::observe(const QString &app, const state::StateDelta &delta)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -118,11 +118,11 @@ std::optional<double> valueError(const std::optional<prediction::KeyForecast> &f
 
 } // namespace
 
-void PredictionWorker::judgeTrial(const QString &app, Model &model, const StateDelta &delta)
+void PredictionWorker::judgeTrial(const QString &app, Model &model, const state::StateDelta &delta)
 {
     Trial &trial = *model.trial;
-    const std::optional<double> actual = delta.op == DeltaOp::Put ? prediction::parseNumericValue(delta.value)
-                                                                  : std::nullopt;
+    const std::optional<double> actual = delta.op == state::DeltaOp::Put ? prediction::parseNumericValue(delta.value)
+                                                                         : std::nullopt;
     if (actual) {
         const double value = *actual;
         const auto gru = valueError(model.predictor.forecast(delta.key), prediction::StateModelKind::Gru, value);
@@ -202,4 +202,4 @@ void PredictionWorker::publish(const QString &app, Model &model, bool force)
     model.publishedAt = t;
 }
 
-} // namespace foresight
+} // namespace foresight::agent

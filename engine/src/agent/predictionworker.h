@@ -31,7 +31,7 @@
 #include "foresight/prediction/statepredictor.h"
 #include "foresight/state/statedelta.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 // What one application's model says, as of one moment: immutable once published.
 struct AppForecasts
@@ -53,7 +53,7 @@ public:
     PredictionWorker &operator=(const PredictionWorker &) = delete;
 
     // The agent's thread: the next delta of app, in sequence order.
-    void observe(const QString &app, const StateDelta &delta);
+    void observe(const QString &app, const state::StateDelta &delta);
     // The agent's thread: app's history restarts (a snapshot replaced its state, or it is gone);
     // its model starts over with the next delta.
     void forget(const QString &app);
@@ -68,7 +68,7 @@ private:
     struct Queued
     {
         QString app;
-        StateDelta delta;
+        state::StateDelta delta;
         std::uint64_t generation = 0;
     };
     struct Trial
@@ -98,7 +98,7 @@ private:
     void learn(const Queued &item);
     // Scores both families' standing forecasts of the delta's key against it, then picks one
     // once the trial has scored enough.
-    void judgeTrial(const QString &app, Model &model, const StateDelta &delta);
+    void judgeTrial(const QString &app, Model &model, const state::StateDelta &delta);
     void publish(const QString &app, Model &model, bool force);
 
     const int m_maxDeltasPerSecond;
@@ -113,4 +113,4 @@ private:
     std::map<QString, Model> m_models;                                  // worker thread only
 };
 
-} // namespace foresight
+} // namespace foresight::agent

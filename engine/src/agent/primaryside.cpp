@@ -8,7 +8,7 @@
 #include "foresight/protocol/codecs.h"
 #include "protocol/writerequest.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -102,13 +102,13 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequ
         return;
     }
 
-    StateDelta delta;
+    state::StateDelta delta;
     delta.epoch = app->epoch;
     delta.seq = app->state.seq() + 1;
     delta.timestampMs = m_clock.wallMs();
     delta.key = key;
     if (request.type == MessageType::Put) {
-        delta.op = DeltaOp::Put;
+        delta.op = state::DeltaOp::Put;
         delta.value = request.value;
         if (delta.value.size() > m_options.maxValueBytes) {
             replyError(route,
@@ -119,7 +119,7 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequ
             return;
         }
     } else {
-        delta.op = DeltaOp::Delete;
+        delta.op = state::DeltaOp::Delete;
     }
     if (auto ok = appendDelta(*app, delta); !ok) {
         replyError(route, ok.error().code, ok.error().message);
@@ -136,7 +136,7 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequ
     app->pending.push_back(PendingWrite{delta.seq, delta.epoch, route, now() + app->config.ackTimeoutMs});
 }
 
-Status Agent::Impl::appendDelta(AppInstance &app, const StateDelta &delta)
+Status Agent::Impl::appendDelta(AppInstance &app, const state::StateDelta &delta)
 {
     if (auto ok = app.state.apply(delta); !ok)
         return ok;
@@ -152,9 +152,9 @@ Status Agent::Impl::appendDelta(AppInstance &app, const StateDelta &delta)
     return {};
 }
 
-Status Agent::Impl::applyOwnWrite(AppInstance &app, const QString &key, DeltaOp op, const QByteArray &value)
+Status Agent::Impl::applyOwnWrite(AppInstance &app, const QString &key, state::DeltaOp op, const QByteArray &value)
 {
-    StateDelta delta;
+    state::StateDelta delta;
     delta.epoch = app.epoch;
     delta.seq = app.state.seq() + 1;
     delta.timestampMs = m_clock.wallMs();
@@ -319,12 +319,12 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
     const replication::MessageLimits limits = app->stream.policy().limits();
     std::uint64_t position = replicaSeq;
     while (position < app->state.seq()) {
-        const QList<StateDelta> deltas = app->log.after(position, limits.maxItems);
+        const QList<state::StateDelta> deltas = app->log.after(position, limits.maxItems);
         if (deltas.isEmpty())
             break;
         QCborArray array;
         qsizetype bytes = 0;
-        for (const StateDelta &delta : deltas) {
+        for (const state::StateDelta &delta : deltas) {
             if (bytes >= limits.maxBytes)
                 break;
             if (app->stream.policy().carries(stored, delta, app->state)) {
@@ -378,8 +378,8 @@ void Agent::Impl::resyncWarmReplicas(AppInstance &app)
 
 bool Agent::Impl::sendSnapshot(AppInstance &app, ReplicaLink &link, const QString &reason)
 {
-    const Snapshot snapshot = link.tier == Tier::Warm ? app.state.criticalSnapshot(app.name, m_clock.wallMs())
-                                                      : app.state.snapshot(app.name, m_clock.wallMs());
+    const state::Snapshot snapshot = link.tier == Tier::Warm ? app.state.criticalSnapshot(app.name, m_clock.wallMs())
+                                                             : app.state.snapshot(app.name, m_clock.wallMs());
     QCborMap begin;
     begin.insert(QStringLiteral("app"), app.name);
     begin.insert(QStringLiteral("epoch"), qint64(snapshot.epoch));
@@ -597,4 +597,4 @@ void Agent::Impl::dropLink(AppInstance &app, const QByteArray &identity, const Q
     app.stream.removeLink(identity);
 }
 
-} // namespace foresight
+} // namespace foresight::agent

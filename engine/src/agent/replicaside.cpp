@@ -10,7 +10,7 @@
 #include "foresight/protocol/codecs.h"
 #include "protocol/deltasmessage.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -120,7 +120,7 @@ void Agent::Impl::handleDeltas(AppInstance &app, const protocol::DeltasMessage &
                                                message.upto,
                                                message.deltas,
                                                message.badDelta.has_value()};
-    const auto learnApplied = [&](const StateDelta &delta) { learn(app, delta); };
+    const auto learnApplied = [&](const state::StateDelta &delta) { learn(app, delta); };
     replication::ReplicaStream &stream = app.upstream->stream;
     const replication::DeltasOutcome outcome = stream.handleDeltas(incoming, replicaData(app), learnApplied);
     switch (outcome.action) {
@@ -178,13 +178,13 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         }
         return;
     case MessageType::SnapshotEnd: {
-        std::optional<Snapshot> snapshot = stream.endSnapshot(message.body, app.epoch);
+        std::optional<state::Snapshot> snapshot = stream.endSnapshot(message.body, app.epoch);
         if (!snapshot)
             return;
         // A cold replica's model learns from what changed since its last snapshot; any other
         // replica's history no longer leads to the restored state, and its model starts over.
-        const std::optional<QList<StateDelta>> changes = app.tier == Tier::Cold ? changesSince(app, *snapshot)
-                                                                                : std::nullopt;
+        const std::optional<QList<state::StateDelta>> changes = app.tier == Tier::Cold ? changesSince(app, *snapshot)
+                                                                                       : std::nullopt;
         if (auto ok = app.state.restore(*snapshot); !ok) {
             qCWarning(lcReplication) << app.name << ": snapshot refused:" << ok.error().message;
             ++m_rejects.malformed;
@@ -194,7 +194,7 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         app.log.clear();
         app.divergence = -1;
         if (changes) {
-            for (const StateDelta &change : *changes)
+            for (const state::StateDelta &change : *changes)
                 learn(app, change);
         } else if (m_predictions) {
             m_predictions->forget(app.name);
@@ -260,7 +260,7 @@ SnapshotWriter &Agent::Impl::snapshots()
     return *m_snapshots;
 }
 
-void Agent::Impl::storeColdSnapshot(const Snapshot &snapshot)
+void Agent::Impl::storeColdSnapshot(const state::Snapshot &snapshot)
 {
     // Written by the SQLite thread; collectStoredSnapshots() records the outcome.
     snapshots().save(snapshot);
@@ -283,4 +283,4 @@ void Agent::Impl::collectStoredSnapshots()
     }
 }
 
-} // namespace foresight
+} // namespace foresight::agent

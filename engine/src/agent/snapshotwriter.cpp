@@ -6,7 +6,7 @@
 
 #include "foresight/core/logging.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 SnapshotWriter::SnapshotWriter(const QString &path)
     : m_path(path)
@@ -30,7 +30,7 @@ SnapshotWriter::~SnapshotWriter()
         ::close(m_notifyFd);
 }
 
-void SnapshotWriter::save(Snapshot snapshot)
+void SnapshotWriter::save(state::Snapshot snapshot)
 {
     {
         std::lock_guard lock(m_mutex);
@@ -42,12 +42,12 @@ void SnapshotWriter::save(Snapshot snapshot)
     m_wake.notify_one();
 }
 
-Result<std::optional<Snapshot>> SnapshotWriter::loadLatest(const QString &app)
+Result<std::optional<state::Snapshot>> SnapshotWriter::loadLatest(const QString &app)
 {
-    std::future<Result<std::optional<Snapshot>>> answer;
+    std::future<Result<std::optional<state::Snapshot>>> answer;
     {
         std::lock_guard lock(m_mutex);
-        m_loads.emplace_back(app, std::promise<Result<std::optional<Snapshot>>>());
+        m_loads.emplace_back(app, std::promise<Result<std::optional<state::Snapshot>>>());
         answer = m_loads.back().second.get_future();
     }
     m_wake.notify_one();
@@ -62,10 +62,10 @@ QList<SnapshotWriter::Saved> SnapshotWriter::takeFinished()
     return std::exchange(m_finished, {});
 }
 
-SnapshotStore *SnapshotWriter::store()
+storage::SnapshotStore *SnapshotWriter::store()
 {
     if (!m_store) {
-        auto opened = SnapshotStore::open(m_path);
+        auto opened = storage::SnapshotStore::open(m_path);
         if (!opened) {
             qCCritical(lcStorage) << "cannot open the cold snapshot store:" << opened.error().message;
             return nullptr;
@@ -78,8 +78,8 @@ SnapshotStore *SnapshotWriter::store()
 void SnapshotWriter::run()
 {
     while (true) {
-        std::optional<Snapshot> snapshot;
-        std::optional<std::pair<QString, std::promise<Result<std::optional<Snapshot>>>>> load;
+        std::optional<state::Snapshot> snapshot;
+        std::optional<std::pair<QString, std::promise<Result<std::optional<state::Snapshot>>>>> load;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stop || !m_order.empty() || !m_loads.empty(); });
@@ -95,7 +95,7 @@ void SnapshotWriter::run()
                 break; // stopping, and nothing left to write
             }
         }
-        SnapshotStore *s = store();
+        storage::SnapshotStore *s = store();
         if (load) {
             if (!s) {
                 load->second.set_value(
@@ -109,12 +109,12 @@ void SnapshotWriter::run()
                     fail(ErrorCode::IoError, QStringLiteral("the snapshot store %1 cannot be opened").arg(m_path))};
         if (s) {
             if (auto ok = s->save(*snapshot); ok) {
-                saved.result = SnapshotInfo{snapshot->app,
-                                            snapshot->epoch,
-                                            snapshot->seq,
-                                            snapshot->digest,
-                                            snapshot->takenAtMs,
-                                            snapshot->entries.size()};
+                saved.result = storage::SnapshotInfo{snapshot->app,
+                                                     snapshot->epoch,
+                                                     snapshot->seq,
+                                                     snapshot->digest,
+                                                     snapshot->takenAtMs,
+                                                     snapshot->entries.size()};
             } else {
                 saved.result = std::unexpected(ok.error());
             }
@@ -129,4 +129,4 @@ void SnapshotWriter::run()
     m_store.reset(); // its SQLite connection belongs to this thread
 }
 
-} // namespace foresight
+} // namespace foresight::agent

@@ -19,7 +19,7 @@
 #include "foresight/state/snapshot.h"
 #include "foresight/storage/snapshotstore.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 class SnapshotWriter final
 {
@@ -27,7 +27,7 @@ public:
     struct Saved
     {
         QString app;
-        Result<SnapshotInfo> result;
+        Result<storage::SnapshotInfo> result;
     };
 
     // The store file is opened by the writer thread on first use.
@@ -38,9 +38,9 @@ public:
 
     // Queues a snapshot. A newer snapshot of the same application replaces one still queued, so a
     // slow disk costs freshness, never memory.
-    void save(Snapshot snapshot);
+    void save(state::Snapshot snapshot);
     // Blocks until the writer thread has read the newest intact snapshot of app.
-    Result<std::optional<Snapshot>> loadLatest(const QString &app);
+    Result<std::optional<state::Snapshot>> loadLatest(const QString &app);
 
     // Readable (an eventfd) when saves have finished; then call takeFinished().
     int notifyFd() const { return m_notifyFd; }
@@ -48,19 +48,19 @@ public:
 
 private:
     void run();
-    SnapshotStore *store();
+    storage::SnapshotStore *store();
 
     QString m_path;
     int m_notifyFd = -1;
     std::thread m_thread;
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    bool m_stop = false;                   // guarded by m_mutex
-    std::map<QString, Snapshot> m_pending; // guarded by m_mutex: newest per app
-    std::deque<QString> m_order;           // guarded by m_mutex
-    std::deque<std::pair<QString, std::promise<Result<std::optional<Snapshot>>>>> m_loads; // guarded by m_mutex
-    QList<Saved> m_finished;                                                               // guarded by m_mutex
-    std::unique_ptr<SnapshotStore> m_store;                                                // writer thread only
+    bool m_stop = false;                          // guarded by m_mutex
+    std::map<QString, state::Snapshot> m_pending; // guarded by m_mutex: newest per app
+    std::deque<QString> m_order;                  // guarded by m_mutex
+    std::deque<std::pair<QString, std::promise<Result<std::optional<state::Snapshot>>>>> m_loads; // guarded by m_mutex
+    QList<Saved> m_finished;                                                                      // guarded by m_mutex
+    std::unique_ptr<storage::SnapshotStore> m_store;                                              // writer thread only
 };
 
-} // namespace foresight
+} // namespace foresight::agent

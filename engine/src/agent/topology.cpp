@@ -7,7 +7,7 @@
 #include "foresight/core/logging.h"
 #include "foresight/transport/keys.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 using protocol::Message;
 
@@ -56,7 +56,7 @@ void Agent::Impl::handlePeers(const ReplyRoute &route, const Message &message)
             invalid = QStringLiteral("peers[%1] needs agent and url").arg(i);
         else if (!transport::isTcp(peer.url) && !peer.url.startsWith(QLatin1String("ipc://")))
             invalid = QStringLiteral("peers[%1].url '%2' must be tcp://HOST:PORT or ipc://PATH").arg(i).arg(peer.url);
-        else if (transport::isTcp(peer.url) && !m_options.insecure && !isZ85Key(peer.publicKey))
+        else if (transport::isTcp(peer.url) && !m_options.insecure && !transport::isZ85Key(peer.publicKey))
             invalid = QStringLiteral("peers[%1] (%2) needs public-key, the agent's Z85 key").arg(i).arg(peer.agent);
         else
             peers.append(peer);
@@ -82,4 +82,4 @@ void Agent::Impl::handlePeers(const ReplyRoute &route, const Message &message)
     reply(route, protocol::makeOk(route.requestId));
 }
 
-} // namespace foresight
+} // namespace foresight::agent

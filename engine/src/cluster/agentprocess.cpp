@@ -14,7 +14,7 @@
 #include <QJsonObject>
 #include <QProcess>
 
-namespace foresight {
+namespace foresight::cluster {
 
 AgentProcess::AgentProcess(const Options &options)
     : m_options(options)
@@ -181,4 +181,4 @@ QString AgentProcess::stderrLog() const
     return QString::fromUtf8(file.readAll());
 }
 
-} // namespace foresight
+} // namespace foresight::cluster

@@ -6,7 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-namespace foresight {
+namespace foresight::cluster {
 
 namespace {
 
@@ -211,4 +211,4 @@ void DemoWorkload::runWriter(int index)
     }
 }
 
-} // namespace foresight
+} // namespace foresight::cluster

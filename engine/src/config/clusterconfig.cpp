@@ -19,7 +19,7 @@
 
 using namespace Qt::StringLiterals;
 
-namespace foresight {
+namespace foresight::config {
 
 using namespace config;
 
@@ -49,7 +49,7 @@ Status validateAgents(const ClusterConfig &config)
             return invalid(path + QStringLiteral(".host"), QStringLiteral("must not be empty"));
         if (const QString problem = endpointProblem(agent.url); !problem.isEmpty())
             return invalid(path + QStringLiteral(".url"), problem);
-        if (!agent.publicKey.isEmpty() && !isZ85Key(agent.publicKey)) {
+        if (!agent.publicKey.isEmpty() && !transport::isZ85Key(agent.publicKey)) {
             return invalid(path + QStringLiteral(".public-key"),
                            QStringLiteral("'%1' is not a 40-character Z85 public key (the agent's key file "
                                           "ends in .pub; foresightctl keygen makes key pairs)")
@@ -436,4 +436,4 @@ const ClusterApp *ClusterConfig::app(const QString &name) const
     return it == apps.cend() ? nullptr : &*it;
 }
 
-} // namespace foresight
+} // namespace foresight::config

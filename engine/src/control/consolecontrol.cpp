@@ -37,7 +37,7 @@
 
 Q_LOGGING_CATEGORY(lcControl, "foresight.control", QtInfoMsg)
 
-namespace foresight {
+namespace foresight::control {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -60,7 +60,7 @@ struct Pending
 {
     Route route;
     control::Command command;
-    std::future<Result<OperatorOutcome>> future;
+    std::future<Result<failover::OperatorOutcome>> future;
 };
 
 } // namespace
@@ -68,7 +68,7 @@ struct Pending
 class ConsoleControlServer::Impl
 {
 public:
-    Impl(ClusterEngine &engine, ConsoleControlOptions options)
+    Impl(failover::ClusterEngine &engine, ConsoleControlOptions options)
         : m_engine(engine)
         , m_options(std::move(options))
         , m_context(1)
@@ -112,7 +112,7 @@ private:
 
     Status open()
     {
-        auto store = ConsoleStore::open(m_options.storePath);
+        auto store = storage::ConsoleStore::open(m_options.storePath);
         if (!store)
             return std::unexpected(store.error());
         m_store = std::move(*store);
@@ -229,7 +229,7 @@ private:
         reply(route, Message{type, body});
     }
 
-    void audit(const JournalEntry &entry)
+    void audit(const storage::JournalEntry &entry)
     {
         if (auto id = m_store->appendJournal(entry); !id)
             qCWarning(lcControl).noquote() << "cannot audit" << entry.message << ":" << id.error().toString();
@@ -273,7 +273,7 @@ private:
                                          "the key of '%1' has the role '%2'; only the role admin may use the "
                                          "console's control API")
                                          .arg(actor, in.userId);
-                JournalEntry refused;
+                storage::JournalEntry refused;
                 refused.kind = QStringLiteral("operator");
                 refused.actor = actor;
                 refused.message = QStringLiteral("refused %1: %2").arg(protocol::messageTypeName(message.type), text);
@@ -345,7 +345,7 @@ private:
             const QString text = QStringLiteral(
                 "this console watches a real cluster: faults can be injected only into a demo's simulated cluster "
                 "(foresight --demo)");
-            JournalEntry refused;
+            storage::JournalEntry refused;
             refused.kind = QStringLiteral("operator");
             refused.agent = command->agent;
             refused.actor = actor;
@@ -360,12 +360,12 @@ private:
     }
 
     // The engine call (or the demo's fault handler) a checked command becomes.
-    std::future<Result<OperatorOutcome>> start(const control::Command &command)
+    std::future<Result<failover::OperatorOutcome>> start(const control::Command &command)
     {
         const auto &request = command.request;
-        if (const auto *promote = std::get_if<PromoteRequest>(&request))
+        if (const auto *promote = std::get_if<failover::PromoteRequest>(&request))
             return m_engine.promote(*promote);
-        if (const auto *switchover = std::get_if<SwitchoverRequest>(&request))
+        if (const auto *switchover = std::get_if<failover::SwitchoverRequest>(&request))
             return m_engine.switchover(*switchover);
         if (const auto *maintenance = std::get_if<control::MaintenanceRequest>(&request))
             return m_engine.setMaintenance(maintenance->agent, maintenance->on, command.actor);
@@ -381,7 +381,7 @@ private:
                 ++it;
                 continue;
             }
-            Result<OperatorOutcome> outcome = fail(ErrorCode::Internal, QString());
+            Result<failover::OperatorOutcome> outcome = fail(ErrorCode::Internal, QString());
             try {
                 outcome = it->future.get();
             } catch (const std::future_error &) {
@@ -392,7 +392,7 @@ private:
         }
     }
 
-    void answer(const Pending &pending, const Result<OperatorOutcome> &outcome)
+    void answer(const Pending &pending, const Result<failover::OperatorOutcome> &outcome)
     {
         if (auto entry = control::auditEntry(pending.command, outcome))
             audit(*entry);
@@ -416,7 +416,7 @@ private:
         if (!found)
             return replyError(route, found.error().code, found.error().message);
         QCborArray entries;
-        for (const JournalEntry &entry : found->entries)
+        for (const storage::JournalEntry &entry : found->entries)
             entries.append(control::journalEntryToCbor(entry));
         replyOk(route,
                 MessageType::ConsoleJournalReply,
@@ -441,7 +441,7 @@ private:
         if (!found)
             return replyError(route, found.error().code, found.error().message);
         QCborArray list;
-        for (const Incident &incident : *found)
+        for (const storage::Incident &incident : *found)
             list.append(control::incidentToCbor(incident));
         replyOk(route, MessageType::ConsoleIncidentsReply, QCborMap{{QStringLiteral("incidents"), list}});
     }
@@ -458,7 +458,7 @@ private:
         replyOk(route, MessageType::ConsoleReportReply, QCborMap{{QStringLiteral("report"), control::jsonToCbor(json)}});
     }
 
-    ClusterEngine &m_engine;
+    failover::ClusterEngine &m_engine;
     const ConsoleControlOptions m_options;
     zmq::context_t m_context;
     std::thread m_thread;
@@ -467,7 +467,7 @@ private:
     // Owned by the thread:
     std::unique_ptr<transport::ZapHandler> m_zap;
     std::unique_ptr<zmq::socket_t> m_socket;
-    std::unique_ptr<ConsoleStore> m_store;
+    std::unique_ptr<storage::ConsoleStore> m_store;
     std::vector<Pending> m_pending;
     QString m_ipcPath; // the socket file this server created, removed when it stops
 };
@@ -486,13 +486,13 @@ ConsoleControlServer::ConsoleControlServer(std::unique_ptr<Impl> impl)
 
 ConsoleControlServer::~ConsoleControlServer() = default;
 
-Result<std::unique_ptr<ConsoleControlServer>> ConsoleControlServer::start(ClusterEngine &engine,
+Result<std::unique_ptr<ConsoleControlServer>> ConsoleControlServer::start(failover::ClusterEngine &engine,
                                                                           ConsoleControlOptions options)
 {
     if (options.url.isEmpty())
         options.url = defaultConsoleControlUrl();
     if (transport::isTcp(options.url)) {
-        if (!isZ85Key(options.keys.publicKey) || !isZ85Key(options.keys.secretKey))
+        if (!transport::isZ85Key(options.keys.publicKey) || !transport::isZ85Key(options.keys.secretKey))
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("a tcp:// control endpoint needs the console's CURVE key pair"));
         if (options.allowlist.size() == 0)
@@ -523,4 +523,4 @@ QString ConsoleControlServer::localActor()
     return QStringLiteral("local:%1").arg(::getuid());
 }
 
-} // namespace foresight
+} // namespace foresight::control

@@ -40,7 +40,7 @@ Result<Command> promote(const QCborMap &body, const QString &actor)
     auto agent = nameField(body, "agent", false);
     if (!agent)
         return std::unexpected(agent.error());
-    PromoteRequest request;
+    failover::PromoteRequest request;
     request.app = *app;
     request.agent = *agent;
     request.force = body.value(QStringLiteral("force")).toBool(false);
@@ -59,7 +59,7 @@ Result<Command> switchover(const QCborMap &body, const QString &actor, qint64 no
     auto agent = nameField(body, "agent", false);
     if (!agent)
         return std::unexpected(agent.error());
-    SwitchoverRequest request;
+    failover::SwitchoverRequest request;
     request.app = *app;
     request.agent = *agent;
     request.dryRun = body.value(QStringLiteral("dry-run")).toBool(false);
@@ -114,10 +114,10 @@ Command fault(const QCborMap &body, const QString &actor)
     return Command{request, words.join(QLatin1Char(' ')), {}, request.target, actor, false, QStringLiteral("fault")};
 }
 
-JournalEntry entry(
+storage::JournalEntry entry(
     const Command &command, const QString &agent, const QString &message, QJsonObject details, const QString &kind)
 {
-    JournalEntry result;
+    storage::JournalEntry result;
     result.kind = kind;
     result.app = command.app;
     result.agent = agent;
@@ -184,7 +184,7 @@ Result<Command> parseCommand(MessageType type, const QCborMap &body, const QStri
     }
 }
 
-std::optional<JournalEntry> auditEntry(const Command &command, const Result<OperatorOutcome> &outcome)
+std::optional<storage::JournalEntry> auditEntry(const Command &command, const Result<failover::OperatorOutcome> &outcome)
 {
     const QString operatorKind = QStringLiteral("operator");
     if (!outcome) {
@@ -208,7 +208,7 @@ std::optional<JournalEntry> auditEntry(const Command &command, const Result<Oper
     return std::nullopt;
 }
 
-QCborMap outcomeReply(const OperatorOutcome &outcome, const QString &actor)
+QCborMap outcomeReply(const failover::OperatorOutcome &outcome, const QString &actor)
 {
     return QCborMap{{QStringLiteral("summary"), outcome.summary},
                     {QStringLiteral("details"), jsonToCbor(outcome.details)},

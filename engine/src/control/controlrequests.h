@@ -46,7 +46,8 @@ struct AcknowledgeRequest
 // One operator command, checked, with what the audit trail says about it.
 struct Command
 {
-    std::variant<PromoteRequest, SwitchoverRequest, MaintenanceRequest, AcknowledgeRequest, FaultRequest> request;
+    std::variant<failover::PromoteRequest, failover::SwitchoverRequest, MaintenanceRequest, AcknowledgeRequest, FaultRequest>
+        request;
     QString what; // "promote shop to bravo (forced)": how refusals are audited
     QString app;  // journal fields
     QString agent;
@@ -68,9 +69,10 @@ Result<Command> parseCommand(protocol::MessageType type, const QCborMap &body, c
 // What the server audits once the engine has answered: refusals always (the engine journals what
 // it does, not what it refuses), dry runs, and successes the engine does not journal itself
 // (journalKind). Nothing otherwise.
-std::optional<JournalEntry> auditEntry(const Command &command, const Result<OperatorOutcome> &outcome);
+std::optional<storage::JournalEntry> auditEntry(const Command &command,
+                                                const Result<failover::OperatorOutcome> &outcome);
 
 // The body (without its id) of the `ok` reply to a command the engine carried out.
-QCborMap outcomeReply(const OperatorOutcome &outcome, const QString &actor);
+QCborMap outcomeReply(const failover::OperatorOutcome &outcome, const QString &actor);
 
 } // namespace foresight::control

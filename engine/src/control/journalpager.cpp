@@ -11,7 +11,7 @@ constexpr int kBatch = 1000; // entries read from the store at a time
 // next-after-id says where the scan stopped.
 constexpr int kMaxJournalScan = 200'000;
 
-bool matches(const JournalEntry &entry, const QString &app)
+bool matches(const storage::JournalEntry &entry, const QString &app)
 {
     return app.isEmpty() || entry.app == app;
 }
@@ -28,7 +28,7 @@ Result<JournalPage> JournalPager::after(qint64 afterId, const QString &app, int 
             return std::unexpected(batch.error());
         if (batch->isEmpty())
             break;
-        for (const JournalEntry &entry : *batch) {
+        for (const storage::JournalEntry &entry : *batch) {
             page.nextAfterId = entry.id;
             ++scanned;
             if (matches(entry, app) && page.entries.size() < limit)
@@ -57,14 +57,14 @@ Result<JournalPage> JournalPager::newest(qint64 knownHead, const QString &app, i
     page.nextAfterId = head;
     for (qint64 window = app.isEmpty() ? limit : 4 * qint64(limit);; window *= 4) {
         const qint64 from = qMax<qint64>(0, head - window);
-        QList<JournalEntry> found;
+        QList<storage::JournalEntry> found;
         for (qint64 after = from; after < head;) {
             auto batch = m_store.journal(after, kBatch);
             if (!batch)
                 return std::unexpected(batch.error());
             if (batch->isEmpty())
                 break;
-            for (const JournalEntry &entry : *batch) {
+            for (const storage::JournalEntry &entry : *batch) {
                 if (entry.id > head)
                     break;
                 if (matches(entry, app))

@@ -15,15 +15,15 @@ namespace foresight::control {
 
 struct JournalPage
 {
-    QList<JournalEntry> entries; // oldest first
-    qint64 nextAfterId = 0;      // every entry up to this id was looked at
+    QList<storage::JournalEntry> entries; // oldest first
+    qint64 nextAfterId = 0;               // every entry up to this id was looked at
 };
 
 class JournalPager final
 {
 public:
     // The store must outlive the pager.
-    explicit JournalPager(const ConsoleStore &store)
+    explicit JournalPager(const storage::ConsoleStore &store)
         : m_store(store)
     {}
 
@@ -35,7 +35,7 @@ public:
     Result<JournalPage> newest(qint64 knownHead, const QString &app, int limit) const;
 
 private:
-    const ConsoleStore &m_store;
+    const storage::ConsoleStore &m_store;
 };
 
 } // namespace foresight::control

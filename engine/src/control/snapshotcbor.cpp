@@ -15,7 +15,7 @@ qint64 asUint(std::uint64_t value)
     return qint64(std::min<std::uint64_t>(value, std::uint64_t(std::numeric_limits<qint64>::max())));
 }
 
-QCborMap scoreToCbor(const FailoverScore &score)
+QCborMap scoreToCbor(const failover::FailoverScore &score)
 {
     return QCborMap{{QStringLiteral("heartbeat"), score.heartbeat},
                     {QStringLiteral("divergence"), score.divergence},
@@ -26,7 +26,7 @@ QCborMap scoreToCbor(const FailoverScore &score)
                     {QStringLiteral("warranted"), score.failoverWarranted()}};
 }
 
-QCborMap replicaToCbor(const ReplicaView &replica)
+QCborMap replicaToCbor(const failover::ReplicaView &replica)
 {
     return QCborMap{{QStringLiteral("agent"), replica.agent},
                     {QStringLiteral("tier"), tierName(replica.tier)},
@@ -41,7 +41,7 @@ QCborMap replicaToCbor(const ReplicaView &replica)
                     {QStringLiteral("rtt-ms"), replica.rttMs}};
 }
 
-QCborMap peerToCbor(const PeerLinkReport &peer)
+QCborMap peerToCbor(const monitor::PeerLinkReport &peer)
 {
     QCborMap map{{QStringLiteral("agent"), peer.agent}, {QStringLiteral("lost"), peer.lost}};
     if (peer.rttMs)
@@ -57,10 +57,10 @@ QCborMap peerToCbor(const PeerLinkReport &peer)
 
 } // namespace
 
-QCborMap candidateToCbor(const RankedCandidate &candidate)
+QCborMap candidateToCbor(const failover::RankedCandidate &candidate)
 {
     QCborArray terms;
-    for (const RankTerm &term : candidate.terms)
+    for (const failover::RankTerm &term : candidate.terms)
         terms.append(QCborMap{{QStringLiteral("name"), term.name}, {QStringLiteral("value"), term.value}});
     return QCborMap{{QStringLiteral("agent"), candidate.facts.agent},
                     {QStringLiteral("rank"), candidate.rank},
@@ -73,7 +73,7 @@ QCborMap candidateToCbor(const RankedCandidate &candidate)
                     {QStringLiteral("terms"), terms}};
 }
 
-QCborMap agentToCbor(const AgentView &agent)
+QCborMap agentToCbor(const failover::AgentView &agent)
 {
     QCborMap map{{QStringLiteral("name"), agent.name},
                  {QStringLiteral("host"), agent.host},
@@ -89,7 +89,7 @@ QCborMap agentToCbor(const AgentView &agent)
     if (!agent.hostMetrics.isEmpty())
         map.insert(QStringLiteral("host-metrics"), agent.hostMetrics);
     QCborArray peers;
-    for (const PeerLinkReport &peer : agent.peers)
+    for (const monitor::PeerLinkReport &peer : agent.peers)
         peers.append(peerToCbor(peer));
     map.insert(QStringLiteral("peers"), peers);
     if (agent.failureRisk >= 0) {
@@ -103,7 +103,7 @@ QCborMap agentToCbor(const AgentView &agent)
     return map;
 }
 
-QCborMap predictionToCbor(const PredictionView &prediction)
+QCborMap predictionToCbor(const failover::PredictionView &prediction)
 {
     return QCborMap{{QStringLiteral("enabled"), prediction.enabled},
                     {QStringLiteral("model-version"), prediction.modelVersion},
@@ -121,17 +121,18 @@ QCborMap predictionToCbor(const PredictionView &prediction)
                     {QStringLiteral("alert-risk"), prediction.alertRisk}};
 }
 
-QCborMap appToCbor(const AppView &app)
+QCborMap appToCbor(const failover::AppView &app)
 {
     QCborArray replicas;
-    for (const ReplicaView &replica : app.replicas)
+    for (const failover::ReplicaView &replica : app.replicas)
         replicas.append(replicaToCbor(replica));
     QCborArray candidates;
     for (qsizetype i = 0; i < app.candidates.size(); ++i) {
         QCborMap candidate = candidateToCbor(app.candidates[i]);
         // Why the candidate ranked just above comes first: the ranking, one step at a time.
         if (i > 0 && app.candidates[i].eligible)
-            candidate.insert(QStringLiteral("rank-reason"), rankReason(app.candidates[i - 1], app.candidates[i]));
+            candidate.insert(QStringLiteral("rank-reason"),
+                             failover::rankReason(app.candidates[i - 1], app.candidates[i]));
         candidates.append(candidate);
     }
     QCborMap map{{QStringLiteral("name"), app.name},
@@ -141,7 +142,7 @@ QCborMap appToCbor(const AppView &app)
                  {QStringLiteral("digest"), app.digest},
                  {QStringLiteral("writable"), app.writable},
                  {QStringLiteral("lease-left-ms"), qMax<qint64>(0, app.leaseLeftMs)},
-                 {QStringLiteral("phase"), appPhaseName(app.phase)},
+                 {QStringLiteral("phase"), failover::appPhaseName(app.phase)},
                  {QStringLiteral("reason"), app.reason},
                  {QStringLiteral("blocked-until-ms"), qMax<qint64>(0, app.blockedUntilWallMs)},
                  {QStringLiteral("score"), scoreToCbor(app.score)},
@@ -155,7 +156,7 @@ QCborMap appToCbor(const AppView &app)
                  {QStringLiteral("replicas"), replicas},
                  {QStringLiteral("candidates"), candidates}};
     if (app.candidates.size() >= 2 && app.candidates[0].eligible)
-        map.insert(QStringLiteral("choice-reason"), rankReason(app.candidates[0], app.candidates[1]));
+        map.insert(QStringLiteral("choice-reason"), failover::rankReason(app.candidates[0], app.candidates[1]));
     if (app.scheduledSwitchoverWallMs > 0) {
         map.insert(QStringLiteral("scheduled-switchover"),
                    QCborMap{{QStringLiteral("at-ms"), app.scheduledSwitchoverWallMs},
@@ -164,13 +165,13 @@ QCborMap appToCbor(const AppView &app)
     return map;
 }
 
-QCborMap snapshotToCbor(const ClusterSnapshot &snapshot, const QString &onlyApp)
+QCborMap snapshotToCbor(const failover::ClusterSnapshot &snapshot, const QString &onlyApp)
 {
     QCborArray agents;
-    for (const AgentView &agent : snapshot.agents)
+    for (const failover::AgentView &agent : snapshot.agents)
         agents.append(agentToCbor(agent));
     QCborArray apps;
-    for (const AppView &app : snapshot.apps) {
+    for (const failover::AppView &app : snapshot.apps) {
         if (onlyApp.isEmpty() || app.name == onlyApp)
             apps.append(appToCbor(app));
     }
@@ -182,7 +183,7 @@ QCborMap snapshotToCbor(const ClusterSnapshot &snapshot, const QString &onlyApp)
                     {QStringLiteral("prediction"), predictionToCbor(snapshot.prediction)}};
 }
 
-QCborMap journalEntryToCbor(const JournalEntry &entry)
+QCborMap journalEntryToCbor(const storage::JournalEntry &entry)
 {
     return QCborMap{{QStringLiteral("id"), entry.id},
                     {QStringLiteral("wall-ms"), entry.wallMs},
@@ -194,7 +195,7 @@ QCborMap journalEntryToCbor(const JournalEntry &entry)
                     {QStringLiteral("details"), jsonToCbor(entry.details)}};
 }
 
-QCborMap incidentToCbor(const Incident &incident)
+QCborMap incidentToCbor(const storage::Incident &incident)
 {
     return QCborMap{{QStringLiteral("id"), incident.id},
                     {QStringLiteral("app"), incident.app},

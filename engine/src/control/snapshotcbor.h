@@ -14,13 +14,13 @@ namespace foresight::control {
 
 // The body of a console-status-reply without its id: the whole snapshot, or with onlyApp the
 // agents and that application only (the caller checks that it exists).
-QCborMap snapshotToCbor(const ClusterSnapshot &snapshot, const QString &onlyApp = {});
-QCborMap agentToCbor(const AgentView &agent);
-QCborMap appToCbor(const AppView &app);
-QCborMap candidateToCbor(const RankedCandidate &candidate);
-QCborMap predictionToCbor(const PredictionView &prediction);
-QCborMap journalEntryToCbor(const JournalEntry &entry);
-QCborMap incidentToCbor(const Incident &incident);
+QCborMap snapshotToCbor(const failover::ClusterSnapshot &snapshot, const QString &onlyApp = {});
+QCborMap agentToCbor(const failover::AgentView &agent);
+QCborMap appToCbor(const failover::AppView &app);
+QCborMap candidateToCbor(const failover::RankedCandidate &candidate);
+QCborMap predictionToCbor(const failover::PredictionView &prediction);
+QCborMap journalEntryToCbor(const storage::JournalEntry &entry);
+QCborMap incidentToCbor(const storage::Incident &incident);
 // Integral JSON numbers become CBOR integers, the rest as QCborValue::fromJsonValue does.
 QCborMap jsonToCbor(const QJsonObject &object);
 

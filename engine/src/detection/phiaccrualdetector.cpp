@@ -7,7 +7,7 @@
 
 #include <QLoggingCategory>
 
-namespace foresight {
+namespace foresight::detection {
 
 namespace {
 
@@ -219,4 +219,4 @@ std::optional<std::int64_t> PhiAccrualDetector::suspectAfterMs(double threshold)
     return elapsed;
 }
 
-} // namespace foresight
+} // namespace foresight::detection

@@ -154,7 +154,7 @@ void AgentLink::drain(Inbox &inbox)
             continue;
         }
         if (decoded->type == MessageType::Heartbeat) {
-            inbox.heartbeats.append(heartbeatFromCbor(decoded->body, m_clock.monotonicMs()));
+            inbox.heartbeats.append(monitor::heartbeatFromCbor(decoded->body, m_clock.monotonicMs()));
             continue;
         }
         const qint64 id = decoded->body.value(QStringLiteral("id")).toInteger(-1);

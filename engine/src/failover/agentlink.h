@@ -26,7 +26,7 @@ public:
     {
         QString url;
         QByteArray serverPublicKey;
-        KeyPair keys;
+        transport::KeyPair keys;
         bool insecure = false;
         int intervalMs = 100;
         int ttlMs = 1500;
@@ -40,7 +40,7 @@ public:
 
     struct Inbox
     {
-        QList<Heartbeat> heartbeats;
+        QList<monitor::Heartbeat> heartbeats;
         QList<Reply> replies;
     };
 

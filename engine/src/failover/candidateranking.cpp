@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
-namespace foresight {
+namespace foresight::failover {
 
 namespace {
 
@@ -112,4 +112,4 @@ QString rankReason(const RankedCandidate &first, const RankedCandidate &second)
     return QStringLiteral("equal on every term; by name");
 }
 
-} // namespace foresight
+} // namespace foresight::failover

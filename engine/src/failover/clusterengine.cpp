@@ -4,11 +4,8 @@
 #include "failover/engineimpl.h"
 #include "foresight/core/logging.h"
 
-namespace foresight {
+namespace foresight::failover {
 
-using failover::AgentLink;
-using failover::AgentRuntime;
-using failover::AppRuntime;
 using protocol::MessageType;
 
 namespace {
@@ -84,7 +81,7 @@ void ClusterEngine::Impl::run()
     startRiskWorker();
     m_startedMs = now();
     openLinks();
-    for (const ClusterApp &config : m_options.config.apps) {
+    for (const config::ClusterApp &config : m_options.config.apps) {
         AppRuntime &app = m_apps[config.name];
         app.config = config;
         app.config.config.leaseMs = m_settings.leaseMs;
@@ -116,13 +113,13 @@ void ClusterEngine::Impl::run()
 
 void ClusterEngine::Impl::openLinks()
 {
-    PhiSettings phi;
+    detection::PhiSettings phi;
     phi.expectedIntervalMs = m_settings.heartbeatIntervalMs;
     phi.threshold = m_settings.phiThreshold;
-    for (const ClusterAgent &config : m_options.config.agents) {
+    for (const config::ClusterAgent &config : m_options.config.agents) {
         AgentRuntime &agent = m_agents[config.name];
         agent.config = config;
-        agent.phi = PhiAccrualDetector(phi);
+        agent.phi = detection::PhiAccrualDetector(phi);
         AgentLink::Options options;
         options.url = config.url;
         options.serverPublicKey = config.publicKey;
@@ -181,7 +178,7 @@ void ClusterEngine::Impl::pollOnce(int timeoutMs)
                     owners[i]->config.name,
                     QStringLiteral("refused the console's subscription: %1").arg(owners[i]->error));
         }
-        for (const Heartbeat &heartbeat : inbox.heartbeats)
+        for (const monitor::Heartbeat &heartbeat : inbox.heartbeats)
             onHeartbeat(*owners[i], heartbeat);
         for (const AgentLink::Reply &reply : inbox.replies)
             onReply(owners[i]->config.name, reply);
@@ -275,7 +272,7 @@ void ClusterEngine::Impl::journal(const QString &kind,
 {
     qCInfo(lcFailover).noquote() << kind << (app.isEmpty() ? QString() : app) << (agent.isEmpty() ? QString() : agent)
                                  << message;
-    JournalEntry entry;
+    storage::JournalEntry entry;
     entry.wallMs = wallNow();
     entry.kind = kind;
     entry.app = app;
@@ -289,7 +286,7 @@ void ClusterEngine::Impl::journal(const QString &kind,
     ++m_journalCount;
     if (!m_store)
         return;
-    m_store->post([entry, head = m_journalHead](ConsoleStore &store) {
+    m_store->post([entry, head = m_journalHead](storage::ConsoleStore &store) {
         if (auto id = store.appendJournal(entry))
             head->store(*id);
         else
@@ -306,7 +303,7 @@ void ClusterEngine::Impl::saveIncident(AppRuntime &app)
         app.incident->id = ++m_lastIncidentId;
         app.incidentId = app.incident->id;
     }
-    m_store->post([incident = *app.incident, create](ConsoleStore &store) {
+    m_store->post([incident = *app.incident, create](storage::ConsoleStore &store) {
         Status ok;
         if (create) {
             if (auto id = store.createIncident(incident); !id)
@@ -436,7 +433,8 @@ Result<std::unique_ptr<ClusterEngine>> ClusterEngine::start(ClusterEngineOptions
 {
     if (options.storePath.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the engine needs a console store path"));
-    if (!options.config.insecure && (!isZ85Key(options.keys.publicKey) || !isZ85Key(options.keys.secretKey)))
+    if (!options.config.insecure
+        && (!transport::isZ85Key(options.keys.publicKey) || !transport::isZ85Key(options.keys.secretKey)))
         return fail(ErrorCode::InvalidArgument, QStringLiteral("the engine needs the console's CURVE key pair"));
     auto impl = std::make_unique<Impl>(std::move(options));
     if (auto ok = impl->startThread(); !ok)
@@ -484,4 +482,4 @@ std::future<Result<OperatorOutcome>> ClusterEngine::setDivergence(const QString 
     return m_impl->post([=](Impl &impl) { return impl.doDivergence(app, agent, divergence); });
 }
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -23,9 +23,7 @@
 #include "foresight/storage/consolestore.h"
 #include "storage/storewriter.h"
 
-namespace foresight {
-
-namespace failover {
+namespace foresight::failover {
 
 inline constexpr int kRequestTimeoutMs = 2000;
 inline constexpr int kAssignRetryMs = 1000; // an agent just sent an assign is left alone this long
@@ -46,10 +44,10 @@ inline std::uint64_t uintField(const QCborMap &map, const char *name)
 
 struct AgentRuntime
 {
-    ClusterAgent config;
+    config::ClusterAgent config;
     std::unique_ptr<AgentLink> link;
-    PhiAccrualDetector phi;
-    std::optional<Heartbeat> last;
+    detection::PhiAccrualDetector phi;
+    std::optional<monitor::Heartbeat> last;
     QMap<QString, QCborMap> apps; // application → its status map from the latest heartbeat
     bool suspected = false;
     QString error;
@@ -70,7 +68,7 @@ struct PendingRequest
 
 struct AppRuntime
 {
-    ClusterApp config;
+    config::ClusterApp config;
     QString primary; // the engine's belief: the agent holding the write lease it renews
     std::uint64_t epoch = 0;
     AppPhase phase = AppPhase::Starting;
@@ -113,10 +111,10 @@ struct AppRuntime
 
     // The incident being recorded, until its first acknowledged write.
     qint64 incidentId = 0;
-    std::optional<Incident> incident;
+    std::optional<storage::Incident> incident;
     // The incident whose new primary serves a speculative overlay: kept past the incident's end
     // (its first acknowledged write), until the real deltas have judged the predictions.
-    std::optional<Incident> overlayIncident;
+    std::optional<storage::Incident> overlayIncident;
     std::uint64_t ackedWritesAtPromotion = 0;
     QString formerPrimary;              // rejoins as a replica once heard again
     std::uint64_t formerPrimarySeq = 0; // its last reported position
@@ -155,8 +153,6 @@ struct AppRuntime
     QString lastJournaledBlock;               // so a standing block is journaled once, not every tick
 };
 
-} // namespace failover
-
 class ClusterEngine::Impl
 {
 public:
@@ -180,7 +176,7 @@ private:
     std::int64_t wallNow() const { return m_clock.wallMs(); }
 
     // observation.cpp: heartbeats and replies in, views and detection state out.
-    void onHeartbeat(failover::AgentRuntime &agent, const Heartbeat &heartbeat);
+    void onHeartbeat(failover::AgentRuntime &agent, const monitor::Heartbeat &heartbeat);
     void onReply(const QString &agent, const failover::AgentLink::Reply &reply);
     void updateSuspicion();
     void checkIntegrity(failover::AppRuntime &app, const QString &agent, const QCborMap &status);
@@ -194,20 +190,22 @@ private:
 
     // riskflow.cpp: host metrics and failures to the prediction thread, its findings back.
     void startRiskWorker();
-    void feedRisk(failover::AgentRuntime &agent, const Heartbeat &heartbeat, bool unnoticedRestart);
+    void feedRisk(failover::AgentRuntime &agent, const monitor::Heartbeat &heartbeat, bool unnoticedRestart);
     void reportFailureToRisk(const QString &agent, std::int64_t lastHeardWallMs);
     void journalRiskEvents();
     double failureRisk(const QString &agent) const;
     bool predictedToFail(const QString &agent) const;
     // riskflow.cpp too: the hosts' metrics history (console store), batched to the store's thread.
-    void recordHostSample(failover::AgentRuntime &agent, const Heartbeat &heartbeat, std::int64_t wall);
+    void recordHostSample(failover::AgentRuntime &agent, const monitor::Heartbeat &heartbeat, std::int64_t wall);
     void flushHostHistory(bool force);
 
     // failoverflow.cpp: the per-application state machine; it asks failoverdecision.h's pure
     // functions whether the investigation is over and whether a failover may start.
     void evaluate(failover::AppRuntime &app);
     void adoptOrDeploy(failover::AppRuntime &app);
-    void grantLease(failover::AppRuntime &app, const failover::AgentRuntime &primary, const Heartbeat &heartbeat);
+    void grantLease(failover::AppRuntime &app,
+                    const failover::AgentRuntime &primary,
+                    const monitor::Heartbeat &heartbeat);
     void investigate(failover::AppRuntime &app);
     void decideFailover(failover::AppRuntime &app, const QString &why);
     // promotion.cpp: a decided failover carried out, up to the new primary's first acknowledged write.
@@ -264,11 +262,11 @@ private:
 
     ClusterEngineOptions m_options;
     Clock &m_clock;
-    const FailoverSettings &m_settings;
+    const config::FailoverSettings &m_settings;
     std::unique_ptr<storage::StoreWriter> m_store;
     std::unique_ptr<failover::RiskWorker> m_risk;
     std::shared_ptr<const failover::RiskTable> m_riskTable; // refreshed once per tick
-    QList<HostSample> m_hostHistory;                        // samples not yet posted to the store
+    QList<storage::HostSample> m_hostHistory;               // samples not yet posted to the store
     std::int64_t m_hostHistoryFlushedWallMs = 0;
     std::int64_t m_hostHistoryPrunedWallMs = 0;
     qint64 m_lastIncidentId = 0;
@@ -285,7 +283,7 @@ private:
     std::int64_t m_startedMs = 0;
     std::int64_t m_lastSnapshotMs = 0;
     std::shared_ptr<std::atomic<qint64>> m_journalHead = std::make_shared<std::atomic<qint64>>(0);
-    QList<JournalEntry> m_recentJournal; // the last kRecentJournal entries, for the snapshot
+    QList<storage::JournalEntry> m_recentJournal; // the last kRecentJournal entries, for the snapshot
     qint64 m_journalCount = 0;
     static constexpr qsizetype kRecentJournal = 500;
 
@@ -298,4 +296,4 @@ private:
     std::shared_ptr<const ClusterSnapshot> m_snapshot;
 };
 
-} // namespace foresight
+} // namespace foresight::failover

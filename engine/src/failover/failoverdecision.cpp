@@ -18,7 +18,7 @@ QString timeOfDay(qint64 wallMs)
 
 } // namespace
 
-InvestigationVerdict investigatePrimary(const FailoverSettings &settings, const InvestigationFacts &facts)
+InvestigationVerdict investigatePrimary(const config::FailoverSettings &settings, const InvestigationFacts &facts)
 {
     const std::int64_t recentMs = std::max(300, 3 * settings.heartbeatIntervalMs);
     InvestigationVerdict verdict;
@@ -54,7 +54,7 @@ QString triggerName(FailoverTrigger trigger)
     return {};
 }
 
-Gate failoverGate(const FailoverSettings &settings, const GateFacts &facts)
+Gate failoverGate(const config::FailoverSettings &settings, const GateFacts &facts)
 {
     // The score decides whether a failover of a known primary is warranted at all; the rules
     // below only decide whether a warranted one may start now.

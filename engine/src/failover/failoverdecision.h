@@ -56,7 +56,7 @@ struct InvestigationVerdict
 // A replica that heard the primary after the console last did, and recently (within three
 // heartbeat intervals, at least 300 ms), proves it alive: the console is cut off. Otherwise the
 // primary is silent once investigation-ms has passed, or at once when it was cut off before.
-InvestigationVerdict investigatePrimary(const FailoverSettings &settings, const InvestigationFacts &facts);
+InvestigationVerdict investigatePrimary(const config::FailoverSettings &settings, const InvestigationFacts &facts);
 
 // --- The gate: may a failover start? ---
 
@@ -101,6 +101,6 @@ struct Gate
 //   3. anti-flapping: no failover within flap-window-ms of one no operator acknowledged (idem);
 //   4. a pre-failover hook's veto stands until the hook is asked again: KeepBlock (idem);
 //   5. the best-ranked candidate must be eligible (for every trigger).
-Gate failoverGate(const FailoverSettings &settings, const GateFacts &facts);
+Gate failoverGate(const config::FailoverSettings &settings, const GateFacts &facts);
 
 } // namespace foresight::failover

@@ -9,14 +9,8 @@
 #include "failover/failoverdecision.h"
 #include "foresight/core/logging.h"
 
-namespace foresight {
+namespace foresight::failover {
 
-using failover::AgentRuntime;
-using failover::AppRuntime;
-using failover::isFenced;
-using failover::isPrimaryStatus;
-using failover::kRequestTimeoutMs;
-using failover::uintField;
 using protocol::MessageType;
 
 namespace {
@@ -226,7 +220,7 @@ void ClusterEngine::Impl::adoptOrDeploy(AppRuntime &app)
         app.reason = ok.error().message;
         return;
     }
-    for (const ClusterReplica &replica : app.config.replicas)
+    for (const config::ClusterReplica &replica : app.config.replicas)
         (void) sendAssign(replica.agent, app, Role::Replica, replica.tier);
     app.phase = AppPhase::Healthy;
     app.deployed = true;
@@ -243,7 +237,7 @@ Status ClusterEngine::Impl::sendAssign(const QString &agent, const AppRuntime &a
     body.insert(QStringLiteral("role"), roleName(role));
     if (role == Role::Replica) {
         body.insert(QStringLiteral("tier"), tierName(tier));
-        const ClusterAgent *primary = m_options.config.agent(app.primary);
+        const config::ClusterAgent *primary = m_options.config.agent(app.primary);
         if (!primary)
             return fail(ErrorCode::NotFound, QStringLiteral("no agent named '%1'").arg(app.primary));
         QCborMap primaryMap;
@@ -270,7 +264,7 @@ Status ClusterEngine::Impl::sendAssign(const QString &agent, const AppRuntime &a
     });
 }
 
-void ClusterEngine::Impl::grantLease(AppRuntime &app, const AgentRuntime &primary, const Heartbeat &heartbeat)
+void ClusterEngine::Impl::grantLease(AppRuntime &app, const AgentRuntime &primary, const monitor::Heartbeat &heartbeat)
 {
     if (app.stopGranting || app.phase == AppPhase::Starting)
         return;
@@ -388,7 +382,7 @@ void ClusterEngine::Impl::decideFailover(AppRuntime &app, const QString &why)
     app.preHookPassed = false;
     app.lastJournaledBlock.clear();
     const std::int64_t detectedAgo = app.suspectSinceMs > 0 ? now() - app.suspectSinceMs : 0;
-    Incident incident;
+    storage::Incident incident;
     incident.app = app.config.name;
     incident.oldPrimary = app.primary;
     incident.detectedMs = wallNow() - detectedAgo;
@@ -412,4 +406,4 @@ void ClusterEngine::Impl::decideFailover(AppRuntime &app, const QString &why)
             app.manual ? app.manualActor : QStringLiteral("engine"));
 }
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -2,17 +2,17 @@
 
 #include <algorithm>
 
-namespace foresight {
+namespace foresight::failover {
 
 namespace {
-double weightSum(const FailoverSettings &settings)
+double weightSum(const config::FailoverSettings &settings)
 {
     return settings.weightHeartbeat + settings.weightDivergence + settings.weightIntegrity + settings.weightRisk;
 }
 } // namespace
 
 FailoverScore failoverScore(
-    const FailoverSettings &settings, double phi, double divergence, bool integrityFailed, double failureRisk)
+    const config::FailoverSettings &settings, double phi, double divergence, bool integrityFailed, double failureRisk)
 {
     FailoverScore result;
     // Binary, as the seed's "heartbeat status": a phi just under the threshold is no evidence of
@@ -31,7 +31,7 @@ FailoverScore failoverScore(
     return result;
 }
 
-QString FailoverScore::explain(const FailoverSettings &settings) const
+QString FailoverScore::explain(const config::FailoverSettings &settings) const
 {
     const double sum = weightSum(settings) > 0 ? weightSum(settings) : 1.0;
     return QStringLiteral(
@@ -48,4 +48,4 @@ QString FailoverScore::explain(const FailoverSettings &settings) const
         .arg(threshold, 0, 'f', 2);
 }
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace foresight {
+namespace foresight::failover {
 
 namespace {
 
@@ -16,7 +16,7 @@ QString ms(double value)
 std::optional<PlacementMove> HotPlacement::evaluate(const QList<PlacementCandidate> &hot,
                                                     const QList<PlacementCandidate> &others,
                                                     std::int64_t nowMs,
-                                                    const TopologySettings &settings)
+                                                    const config::TopologySettings &settings)
 {
     if (!settings.rebalanceHot) {
         m_pendingFrom.clear();
@@ -70,4 +70,4 @@ void HotPlacement::moved(std::int64_t nowMs)
     m_pendingFrom.clear();
 }
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -10,10 +10,7 @@
 #include "failover/engineimpl.h"
 #include "foresight/core/logging.h"
 
-namespace foresight {
-
-using failover::AgentRuntime;
-using failover::AppRuntime;
+namespace foresight::failover {
 
 namespace {
 // How many of the primary's recent positions are kept for integrity checks: at 100 ms
@@ -35,7 +32,7 @@ bool ClusterEngine::Impl::reachable(const QString &agent) const
     return it != m_agents.end() && it->second.last && !it->second.suspected;
 }
 
-void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const Heartbeat &heartbeat)
+void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const monitor::Heartbeat &heartbeat)
 {
     // Leases are counted on the agent's clock and on this one: safe only when both run at the
     // same rate. An agent of a simulation at another time scale is not heard at all, so it never
@@ -175,7 +172,7 @@ void ClusterEngine::Impl::noteOverlay(AppRuntime &app, const QCborMap &primarySt
     if (overlay.isEmpty() || !app.overlayIncident || app.overlayIncident->newPrimary != app.primary
         || app.overlayIncident->epoch != app.epoch)
         return;
-    Incident &incident = *app.overlayIncident;
+    storage::Incident &incident = *app.overlayIncident;
     const qint64 right = overlay.value(QStringLiteral("right")).toInteger();
     const qint64 wrong = overlay.value(QStringLiteral("wrong")).toInteger();
     if (right == incident.predictionsRight && wrong == incident.predictionsWrong)
@@ -191,7 +188,7 @@ void ClusterEngine::Impl::noteOverlay(AppRuntime &app, const QCborMap &primarySt
     if (m_store) {
         // Read, change, write on the store's thread: the incident has moved on since this copy was
         // taken at the promotion (its first acknowledged write, an operator's acknowledgement).
-        m_store->post([id = incident.id, predicted = incident.predicted, right, wrong](ConsoleStore &store) {
+        m_store->post([id = incident.id, predicted = incident.predicted, right, wrong](storage::ConsoleStore &store) {
             auto stored = store.incident(id);
             if (!stored) {
                 qCWarning(lcFailover).noquote()
@@ -255,4 +252,4 @@ void ClusterEngine::Impl::checkReplicasAsThePrimarySeesThem(AppRuntime &app, con
     }
 }
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -6,9 +6,7 @@
 #include "failover/engineimpl.h"
 #include "foresight/core/logging.h"
 
-namespace foresight {
-
-using failover::AppRuntime;
+namespace foresight::failover {
 
 namespace {
 
@@ -122,11 +120,11 @@ Result<OperatorOutcome> ClusterEngine::Impl::doMaintenance(const QString &agentN
         return fail(ErrorCode::NotFound,
                     QStringLiteral("no agent named '%1' in the cluster configuration").arg(agentName));
     found->second.config.maintenance = on;
-    for (ClusterAgent &agent : m_options.config.agents) {
+    for (config::ClusterAgent &agent : m_options.config.agents) {
         if (agent.name == agentName)
             agent.maintenance = on;
     }
-    m_store->post([config = m_options.config](ConsoleStore &store) {
+    m_store->post([config = m_options.config](storage::ConsoleStore &store) {
         if (auto ok = store.saveConfig(config); !ok)
             qCWarning(lcFailover).noquote() << "cannot save the maintenance flag:" << ok.error().toString();
     });
@@ -150,7 +148,7 @@ Result<OperatorOutcome> ClusterEngine::Impl::doAcknowledge(const QString &appNam
                     QStringLiteral("'%1' has not failed over: nothing to acknowledge").arg(appName));
     app.lastFailoverAcknowledged = true;
     if (app.incidentId > 0) {
-        m_store->post([id = app.incidentId](ConsoleStore &store) {
+        m_store->post([id = app.incidentId](storage::ConsoleStore &store) {
             if (auto incident = store.incident(id)) {
                 incident->acknowledged = true;
                 (void) store.updateIncident(*incident);
@@ -185,4 +183,4 @@ Result<OperatorOutcome> ClusterEngine::Impl::doDivergence(const QString &appName
                            {}};
 }
 
-} // namespace foresight
+} // namespace foresight::failover

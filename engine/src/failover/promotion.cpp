@@ -10,12 +10,8 @@
 
 #include "failover/engineimpl.h"
 
-namespace foresight {
+namespace foresight::failover {
 
-using failover::AgentRuntime;
-using failover::AppRuntime;
-using failover::kRequestTimeoutMs;
-using failover::uintField;
 using protocol::MessageType;
 
 void ClusterEngine::Impl::tryPromote(AppRuntime &app)
@@ -272,4 +268,4 @@ void ClusterEngine::Impl::watchFirstAck(AppRuntime &app)
     app.incident.reset();
 }
 
-} // namespace foresight
+} // namespace foresight::failover

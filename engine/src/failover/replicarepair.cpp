@@ -8,12 +8,7 @@
 
 #include "failover/engineimpl.h"
 
-namespace foresight {
-
-using failover::AppRuntime;
-using failover::isPrimaryStatus;
-using failover::kAssignRetryMs;
-using failover::uintField;
+namespace foresight::failover {
 
 namespace {
 
@@ -228,4 +223,4 @@ void ClusterEngine::Impl::restoreTiers(AppRuntime &app)
     }
 }
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -9,9 +9,7 @@
 
 #include "foresight/core/logging.h"
 
-namespace foresight {
-
-using failover::AgentRuntime;
+namespace foresight::failover {
 
 namespace {
 // The metrics history: one sample per agent a second, posted to the store's thread in batches
@@ -40,7 +38,7 @@ void ClusterEngine::Impl::startRiskWorker()
     m_riskTable = m_risk->latest();
 }
 
-void ClusterEngine::Impl::feedRisk(AgentRuntime &agent, const Heartbeat &heartbeat, bool unnoticedRestart)
+void ClusterEngine::Impl::feedRisk(AgentRuntime &agent, const monitor::Heartbeat &heartbeat, bool unnoticedRestart)
 {
     const std::int64_t wall = wallNow();
     recordHostSample(agent, heartbeat, wall);
@@ -79,7 +77,7 @@ double ClusterEngine::Impl::failureRisk(const QString &agent) const
     return it == m_riskTable->hosts.end() ? 0 : it->second.rankingRisk();
 }
 
-void ClusterEngine::Impl::recordHostSample(AgentRuntime &agent, const Heartbeat &heartbeat, std::int64_t wall)
+void ClusterEngine::Impl::recordHostSample(AgentRuntime &agent, const monitor::Heartbeat &heartbeat, std::int64_t wall)
 {
     if (!m_store || heartbeat.host.isEmpty() || wall - agent.lastHistoryWallMs < kHostHistoryIntervalMs)
         return;
@@ -89,7 +87,7 @@ void ClusterEngine::Impl::recordHostSample(AgentRuntime &agent, const Heartbeat 
     const auto number = [&heartbeat](const char *key) {
         return heartbeat.host.value(QLatin1StringView(key)).toDouble();
     };
-    HostSample sample;
+    storage::HostSample sample;
     sample.agent = agent.config.name;
     sample.wallMs = wall;
     sample.cpuBusy = number("cpu-busy");
@@ -114,14 +112,14 @@ void ClusterEngine::Impl::flushHostHistory(bool force)
     const std::int64_t wall = wallNow();
     if (!m_hostHistory.isEmpty() && (force || wall - m_hostHistoryFlushedWallMs >= kHostHistoryFlushMs)) {
         m_hostHistoryFlushedWallMs = wall;
-        m_store->post([samples = std::exchange(m_hostHistory, {})](ConsoleStore &store) {
+        m_store->post([samples = std::exchange(m_hostHistory, {})](storage::ConsoleStore &store) {
             if (auto status = store.appendHostSamples(samples); !status)
                 qCWarning(lcFailover).noquote() << "cannot record host metrics:" << status.error().toString();
         });
     }
     if (wall - m_hostHistoryPrunedWallMs >= kHostHistoryPruneEveryMs) {
         m_hostHistoryPrunedWallMs = wall;
-        m_store->post([before = wall - kHostHistoryRetentionMs](ConsoleStore &store) {
+        m_store->post([before = wall - kHostHistoryRetentionMs](storage::ConsoleStore &store) {
             if (auto pruned = store.pruneHostSamples(before); !pruned)
                 qCWarning(lcFailover).noquote()
                     << "cannot prune the host metrics history:" << pruned.error().toString();
@@ -137,4 +135,4 @@ bool ClusterEngine::Impl::predictedToFail(const QString &agent) const
     return it != m_riskTable->hosts.end() && it->second.risk >= m_options.config.prediction.alertRisk;
 }
 
-} // namespace foresight
+} // namespace foresight::failover

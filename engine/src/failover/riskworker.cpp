@@ -27,7 +27,7 @@ QString stamp(qint64 wallMs)
 }
 } // namespace
 
-std::unique_ptr<RiskWorker> RiskWorker::start(const PredictionSettings &settings,
+std::unique_ptr<RiskWorker> RiskWorker::start(const config::PredictionSettings &settings,
                                               const QString &modelStorePath,
                                               const Clock &clock)
 {
@@ -36,7 +36,7 @@ std::unique_ptr<RiskWorker> RiskWorker::start(const PredictionSettings &settings
     return worker;
 }
 
-RiskWorker::RiskWorker(const PredictionSettings &settings, const Clock &clock)
+RiskWorker::RiskWorker(const config::PredictionSettings &settings, const Clock &clock)
     : m_settings(settings)
     , m_clock(clock)
 {
@@ -149,7 +149,7 @@ void RiskWorker::run(QString modelStorePath)
         }
         for (const Input &input : inputs) {
             if (const auto *sample = std::get_if<Sample>(&input)) {
-                if (auto metrics = HostMetrics::fromCbor(sample->metrics))
+                if (auto metrics = metrics::HostMetrics::fromCbor(sample->metrics))
                     m_monitor->observe(sample->host, sample->wallMs, *metrics);
             } else {
                 const auto &failure = std::get<Incident>(input);

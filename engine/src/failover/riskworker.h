@@ -25,10 +25,7 @@
 #include "foresight/core/clock.h"
 #include "foresight/failover/clustersnapshot.h"
 #include "foresight/prediction/hostriskmonitor.h"
-
-namespace foresight::prediction {
-class ModelStore;
-}
+#include "foresight/prediction/modelstore.h"
 
 namespace foresight::failover {
 
@@ -51,7 +48,7 @@ public:
     };
 
     // modelStorePath empty: models are not kept across restarts.
-    static std::unique_ptr<RiskWorker> start(const PredictionSettings &settings,
+    static std::unique_ptr<RiskWorker> start(const config::PredictionSettings &settings,
                                              const QString &modelStorePath,
                                              const Clock &clock);
     ~RiskWorker(); // waits for a training run in progress, then stops
@@ -76,7 +73,7 @@ private:
     };
     using Input = std::variant<Sample, Incident>;
 
-    RiskWorker(const PredictionSettings &settings, const Clock &clock);
+    RiskWorker(const config::PredictionSettings &settings, const Clock &clock);
     void run(QString modelStorePath);
     void loadStoredModel();
     void maybeTrain(qint64 nowMs);
@@ -84,7 +81,7 @@ private:
     void publish(qint64 nowMs);
     void emitEvent(const QString &message, const QJsonObject &details = {}, bool warning = false);
 
-    const PredictionSettings m_settings;
+    const config::PredictionSettings m_settings;
     const Clock &m_clock;
 
     // The worker thread's own state.

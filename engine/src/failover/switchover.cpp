@@ -7,10 +7,8 @@
 
 #include "failover/engineimpl.h"
 
-namespace foresight {
+namespace foresight::failover {
 
-using failover::AppRuntime;
-using failover::kRequestTimeoutMs;
 using protocol::MessageType;
 
 namespace {
@@ -278,4 +276,4 @@ void ClusterEngine::Impl::endSwitchover(AppRuntime &app, Result<OperatorOutcome>
         promise->set_value(std::move(result));
 }
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -11,14 +11,8 @@
 #include "failover/engineimpl.h"
 #include "foresight/core/logging.h"
 
-namespace foresight {
+namespace foresight::failover {
 
-using failover::AgentRuntime;
-using failover::AppRuntime;
-using failover::isPrimaryStatus;
-using failover::kAssignRetryMs;
-using failover::kRequestTimeoutMs;
-using failover::uintField;
 using protocol::MessageType;
 
 namespace {
@@ -36,13 +30,13 @@ void ClusterEngine::Impl::sendPeers(AgentRuntime &agent)
         return;
     agent.peersRetryAtMs = now() + kPeersRetryMs;
     QCborArray peers;
-    for (const ClusterAgent &peer : m_options.config.agents) {
+    for (const config::ClusterAgent &peer : m_options.config.agents) {
         QCborMap entry{{QStringLiteral("agent"), peer.name}, {QStringLiteral("url"), peer.url}};
         if (!peer.publicKey.isEmpty())
             entry.insert(QStringLiteral("public-key"), QString::fromLatin1(peer.publicKey));
         peers.append(entry);
     }
-    const TopologySettings &topology = m_options.config.topology;
+    const config::TopologySettings &topology = m_options.config.topology;
     QCborMap body{{QStringLiteral("peers"), peers},
                   {QStringLiteral("interval-ms"), topology.probeIntervalMs},
                   {QStringLiteral("bandwidth-interval-ms"), topology.bandwidthProbeIntervalMs}};
@@ -66,7 +60,7 @@ std::optional<double> ClusterEngine::Impl::rttMs(const QString &a, const QString
         const auto agent = m_agents.find(from);
         if (agent == m_agents.end() || !agent->second.last)
             return std::nullopt;
-        for (const PeerLinkReport &peer : agent->second.last->peers) {
+        for (const monitor::PeerLinkReport &peer : agent->second.last->peers) {
             if (peer.agent == to)
                 return peer.rttMs;
         }
@@ -258,4 +252,4 @@ Status ClusterEngine::Impl::sendRelease(const QString &agent, const QString &app
     });
 }
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -19,7 +19,7 @@
 
 #include "foresight/core/clock.h"
 
-namespace foresight {
+namespace foresight::metrics {
 
 namespace {
 
@@ -695,4 +695,4 @@ Result<HostMetrics> HostMetricsReader::sample()
     return metrics;
 }
 
-} // namespace foresight
+} // namespace foresight::metrics

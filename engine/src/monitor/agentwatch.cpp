@@ -8,7 +8,7 @@
 #include "foresight/protocol/message.h"
 #include "transport/wire.h"
 
-namespace foresight {
+namespace foresight::monitor {
 
 using protocol::Message;
 using protocol::MessageType;
@@ -140,4 +140,4 @@ Result<QList<Heartbeat>> AgentWatch::poll(int timeoutMs)
     return heartbeats;
 }
 
-} // namespace foresight
+} // namespace foresight::monitor

@@ -94,13 +94,13 @@ Result<QList<DeltaTrace>> parseDeltaTraces(QByteArrayView text, const QString &s
         const bool hasText = record.contains(QLatin1StringView("value"));
         const bool hasBase64 = record.contains(QLatin1StringView("value_b64"));
 
-        StateDelta delta;
+        state::StateDelta delta;
         delta.epoch = static_cast<std::uint64_t>(*epoch);
         delta.seq = static_cast<std::uint64_t>(*seq);
         delta.timestampMs = static_cast<std::int64_t>(*timestamp);
         delta.key = key;
         if (op == QLatin1String("put")) {
-            delta.op = DeltaOp::Put;
+            delta.op = state::DeltaOp::Put;
             if (hasText == hasBase64)
                 return bad(QStringLiteral("a put needs exactly one of \"value\" and \"value_b64\""));
             if (hasText) {
@@ -117,7 +117,7 @@ Result<QList<DeltaTrace>> parseDeltaTraces(QByteArrayView text, const QString &s
                 delta.value = *decoded;
             }
         } else if (op == QLatin1String("delete")) {
-            delta.op = DeltaOp::Delete;
+            delta.op = state::DeltaOp::Delete;
             if (hasText || hasBase64)
                 return bad(QStringLiteral("a delete carries no value"));
         } else {
@@ -169,7 +169,7 @@ Result<QByteArray> formatDeltaTraces(const QList<DeltaTrace> &traces)
         std::uint64_t previousSeq = 0;
         std::uint64_t previousEpoch = 0;
         for (std::size_t i = 0; i < trace.deltas.size(); ++i) {
-            const StateDelta &delta = trace.deltas[i];
+            const state::StateDelta &delta = trace.deltas[i];
             auto bad = [&](const QString &what) {
                 return fail(ErrorCode::InvalidArgument,
                             QStringLiteral("delta %1 of app %2: %3").arg(i).arg(trace.application, what));
@@ -183,7 +183,7 @@ Result<QByteArray> formatDeltaTraces(const QList<DeltaTrace> &traces)
             if (static_cast<double>(delta.seq) > kMaxExactInteger || static_cast<double>(delta.epoch) > kMaxExactInteger
                 || std::fabs(static_cast<double>(delta.timestampMs)) > kMaxExactInteger)
                 return bad(QStringLiteral("a number does not fit in a JSON integer"));
-            if (delta.op == DeltaOp::Delete && !delta.value.isEmpty())
+            if (delta.op == state::DeltaOp::Delete && !delta.value.isEmpty())
                 return bad(QStringLiteral("a delete carries a value"));
             previousSeq = delta.seq;
             previousEpoch = delta.epoch;
@@ -194,7 +194,7 @@ Result<QByteArray> formatDeltaTraces(const QList<DeltaTrace> &traces)
             record.insert(QLatin1StringView("seq"), static_cast<double>(delta.seq));
             record.insert(QLatin1StringView("ts"), static_cast<double>(delta.timestampMs));
             record.insert(QLatin1StringView("key"), delta.key);
-            if (delta.op == DeltaOp::Put) {
+            if (delta.op == state::DeltaOp::Put) {
                 record.insert(QLatin1StringView("op"), QStringLiteral("put"));
                 if (isValidUtf8(delta.value))
                     record.insert(QLatin1StringView("value"), QString::fromUtf8(delta.value));

@@ -150,12 +150,12 @@ Result<DeltaTrace> deriveDeltaTrace(const QString &application,
     std::uint64_t seq = 0;
     std::vector<bool> written(rules.size());
     auto put = [&](const SeriesKeyRule &rule, std::int64_t ms, QByteArray value) {
-        StateDelta delta;
+        state::StateDelta delta;
         delta.epoch = 1;
         delta.seq = ++seq;
         delta.timestampMs = ms;
         delta.key = rule.key;
-        delta.op = DeltaOp::Put;
+        delta.op = state::DeltaOp::Put;
         delta.value = std::move(value);
         trace.deltas.push_back(std::move(delta));
     };

@@ -71,7 +71,7 @@ QStringList riskMetricNames()
             QStringLiteral("procs-blocked")};
 }
 
-std::vector<double> riskMetricVector(const HostMetrics &m)
+std::vector<double> riskMetricVector(const metrics::HostMetrics &m)
 {
     return {m.cpuBusy,
             m.cpuIowait,
@@ -172,7 +172,7 @@ HostRiskMonitor::HostRiskMonitor(const RiskSettings &settings, QStringList featu
     , m_featureNames(std::move(featureNames))
 {}
 
-bool HostRiskMonitor::observe(const QString &name, qint64 wallMs, const HostMetrics &metrics)
+bool HostRiskMonitor::observe(const QString &name, qint64 wallMs, const metrics::HostMetrics &metrics)
 {
     Host &host = m_hosts[name];
     if (host.samples > 0 && wallMs - host.lastSampleMs < m_settings.sampleIntervalMs)

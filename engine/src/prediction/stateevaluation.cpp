@@ -57,7 +57,7 @@ ModelFigures runModel(StateModelKind kind,
 
     QHash<QString, int> index;
     std::vector<KeyAccumulator> keys;
-    for (const StateDelta &delta : trace.deltas) {
+    for (const state::StateDelta &delta : trace.deltas) {
         const std::optional<KeyForecast> forecast = predictor.forecast(delta.key);
         if (forecast && forecast->basedOnSeq >= splitSeq) {
             auto found = index.constFind(delta.key);
@@ -67,8 +67,8 @@ ModelFigures runModel(StateModelKind kind,
             }
             KeyAccumulator &acc = keys[static_cast<std::size_t>(*found)];
             const KeyScale scale = scales.value(delta.key);
-            const std::optional<double> actual = delta.op == DeltaOp::Put ? parseNumericValue(delta.value)
-                                                                          : std::nullopt;
+            const std::optional<double> actual = delta.op == state::DeltaOp::Put ? parseNumericValue(delta.value)
+                                                                                 : std::nullopt;
             if (forecast->nextValue && actual) {
                 const double error = std::fabs(*actual - *forecast->nextValue);
                 acc.valueSum += error;
@@ -167,8 +167,9 @@ Result<ApplicationEvaluation> evaluateStateTrace(const DeltaTrace &trace, const 
     QHash<QString, KeyScale> scales;
     QHash<QString, bool> numericKeys;
     for (std::size_t i = 0; i < trace.deltas.size(); ++i) {
-        const StateDelta &delta = trace.deltas[i];
-        const std::optional<double> value = delta.op == DeltaOp::Put ? parseNumericValue(delta.value) : std::nullopt;
+        const state::StateDelta &delta = trace.deltas[i];
+        const std::optional<double> value = delta.op == state::DeltaOp::Put ? parseNumericValue(delta.value)
+                                                                            : std::nullopt;
         numericKeys[delta.key] = numericKeys.value(delta.key) || value.has_value();
         if (i >= split)
             continue;

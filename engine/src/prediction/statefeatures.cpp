@@ -34,7 +34,7 @@ void pushBounded(std::deque<double> &queue, double value, int bound)
 
 } // namespace
 
-void KeyHistory::update(const StateDelta &delta, std::optional<double> numeric)
+void KeyHistory::update(const state::StateDelta &delta, std::optional<double> numeric)
 {
     if (changes > 0) {
         // A wall clock may step back: such an interval counts as 0.
@@ -45,7 +45,7 @@ void KeyHistory::update(const StateDelta &delta, std::optional<double> numeric)
         intervalSum += interval;
         ++intervalCount;
     }
-    const bool put = delta.op == DeltaOp::Put;
+    const bool put = delta.op == state::DeltaOp::Put;
     if (put && numeric && value) {
         const double change = *numeric - *value;
         pushBounded(diffs, change, lags);

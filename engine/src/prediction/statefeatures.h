@@ -38,7 +38,7 @@ struct KeyHistory
     std::int64_t intervalCount = 0;
 
     // Applies one delta of this key (numeric: its parsed value, if any).
-    void update(const StateDelta &delta, std::optional<double> numeric);
+    void update(const state::StateDelta &delta, std::optional<double> numeric);
 
     bool timeReady() const { return intervalCount > 0; }
     bool valueReady() const { return value.has_value() && numericChanges > 0; }

@@ -181,7 +181,7 @@ struct StatePredictor::Impl
     }
 
     // Judges the key's previous forecast against what happened and lets the model learn from it.
-    Status settle(int slotIndex, KeySlot &slot, const StateDelta &delta, std::optional<double> numeric)
+    Status settle(int slotIndex, KeySlot &slot, const state::StateDelta &delta, std::optional<double> numeric)
     {
         const KeyForecast &previous = slot.forecast;
         if (previous.nextValue && numeric) {
@@ -203,7 +203,7 @@ struct StatePredictor::Impl
         return model->learn(slotIndex, slot.features, valueTarget, intervalTarget);
     }
 
-    void forecast(int slotIndex, KeySlot &slot, const StateDelta &delta)
+    void forecast(int slotIndex, KeySlot &slot, const state::StateDelta &delta)
     {
         const auto started = std::chrono::steady_clock::now();
         const KeyHistory &history = slot.history;
@@ -257,7 +257,7 @@ StateModelKind StatePredictor::kind() const
     return d->params.kind;
 }
 
-Status StatePredictor::observe(const StateDelta &delta)
+Status StatePredictor::observe(const state::StateDelta &delta)
 {
     if (d->any && delta.seq <= d->lastSeq) {
         ++d->stats.rejected;
@@ -293,7 +293,8 @@ Status StatePredictor::observe(const StateDelta &delta)
     ++d->stats.deltas;
 
     KeySlot &slot = d->keys[static_cast<std::size_t>(slotIndex)];
-    const std::optional<double> numeric = delta.op == DeltaOp::Put ? parseNumericValue(delta.value) : std::nullopt;
+    const std::optional<double> numeric = delta.op == state::DeltaOp::Put ? parseNumericValue(delta.value)
+                                                                          : std::nullopt;
     Status learnt;
     if (slot.hasForecast)
         learnt = d->settle(slotIndex, slot, delta, numeric);

@@ -4,22 +4,22 @@
 
 namespace foresight::protocol {
 
-QCborMap deltaToCbor(const StateDelta &delta)
+QCborMap deltaToCbor(const state::StateDelta &delta)
 {
     QCborMap map;
     map.insert(QStringLiteral("seq"), qint64(delta.seq));
     map.insert(QStringLiteral("epoch"), qint64(delta.epoch));
     map.insert(QStringLiteral("ts"), qint64(delta.timestampMs));
     map.insert(QStringLiteral("key"), delta.key);
-    map.insert(QStringLiteral("op"), delta.op == DeltaOp::Put ? QStringLiteral("put") : QStringLiteral("delete"));
-    if (delta.op == DeltaOp::Put)
+    map.insert(QStringLiteral("op"), delta.op == state::DeltaOp::Put ? QStringLiteral("put") : QStringLiteral("delete"));
+    if (delta.op == state::DeltaOp::Put)
         map.insert(QStringLiteral("value"), delta.value);
     return map;
 }
 
-void appendDeltaCbor(QByteArray &out, const StateDelta &delta)
+void appendDeltaCbor(QByteArray &out, const state::StateDelta &delta)
 {
-    const bool put = delta.op == DeltaOp::Put;
+    const bool put = delta.op == state::DeltaOp::Put;
     appendHead(out, CborMajor::Map, put ? 6 : 5);
     appendText(out, QLatin1StringView("seq"));
     appendUnsigned(out, delta.seq);
@@ -37,7 +37,7 @@ void appendDeltaCbor(QByteArray &out, const StateDelta &delta)
     }
 }
 
-Result<StateDelta> deltaFromCbor(const QCborValue &value)
+Result<state::StateDelta> deltaFromCbor(const QCborValue &value)
 {
     if (!value.isMap())
         return fail(ErrorCode::ProtocolError, QStringLiteral("delta must be a CBOR map"));
@@ -51,7 +51,7 @@ Result<StateDelta> deltaFromCbor(const QCborValue &value)
         || !key.isString() || key.toString().isEmpty() || !op.isString()) {
         return fail(ErrorCode::ProtocolError, QStringLiteral("delta needs seq (>0), epoch, ts, a non-empty key and op"));
     }
-    StateDelta delta;
+    state::StateDelta delta;
     delta.seq = std::uint64_t(seq.toInteger());
     delta.epoch = std::uint64_t(epoch.toInteger());
     delta.timestampMs = ts.toInteger();
@@ -62,10 +62,10 @@ Result<StateDelta> deltaFromCbor(const QCborValue &value)
         if (!v.isByteArray())
             return fail(ErrorCode::ProtocolError,
                         QStringLiteral("put delta %1 needs a byte-string value").arg(delta.seq));
-        delta.op = DeltaOp::Put;
+        delta.op = state::DeltaOp::Put;
         delta.value = v.toByteArray();
     } else if (opName == QLatin1String("delete")) {
-        delta.op = DeltaOp::Delete;
+        delta.op = state::DeltaOp::Delete;
     } else {
         return fail(ErrorCode::ProtocolError,
                     QStringLiteral("delta op must be \"put\" or \"delete\", got \"%1\"").arg(opName));

@@ -9,7 +9,7 @@ namespace foresight::protocol {
 namespace {
 
 // One delta map, held to what deltaFromCbor() accepts (and a "value" only on a put).
-bool readDelta(QCborStreamReader &reader, StateDelta &delta)
+bool readDelta(QCborStreamReader &reader, state::StateDelta &delta)
 {
     constexpr unsigned Seq = 1, Epoch = 2, Ts = 4, Key = 8, Op = 16, Value = 32;
     QString op;
@@ -38,8 +38,8 @@ bool readDelta(QCborStreamReader &reader, StateDelta &delta)
     const unsigned required = Seq | Epoch | Ts | Key | Op;
     if (!seen || (*seen & required) != required)
         return false;
-    delta.op = op == QLatin1StringView("put") ? DeltaOp::Put : DeltaOp::Delete;
-    return (delta.op == DeltaOp::Put) == bool(*seen & Value);
+    delta.op = op == QLatin1StringView("put") ? state::DeltaOp::Put : state::DeltaOp::Delete;
+    return (delta.op == state::DeltaOp::Put) == bool(*seen & Value);
 }
 
 } // namespace
@@ -64,7 +64,7 @@ std::optional<DeltasMessage> decodeDeltasFast(const QByteArray &header, const QB
         message.deltas.reserve(qsizetype(reader.length()));
         bool ok = reader.enterContainer();
         while (ok && reader.hasNext()) {
-            StateDelta delta;
+            state::StateDelta delta;
             ok = readDelta(reader, delta);
             message.deltas.append(std::move(delta));
         }

@@ -22,7 +22,7 @@ struct DeltasMessage
     QString app;
     std::uint64_t epoch = 0;
     std::uint64_t upto = 0;
-    QList<StateDelta> deltas;
+    QList<state::StateDelta> deltas;
     // Set when the delta after the last one in `deltas` could not be read: the ones before it are
     // still good, and the replica resynchronises after applying them.
     std::optional<Error> badDelta;

@@ -4,7 +4,9 @@ namespace foresight::replication {
 
 BatchPolicy::~BatchPolicy() = default;
 
-bool TierBatchPolicy::carries(const ReplicaLink &link, const StateDelta &delta, const KeyValueState &state) const
+bool TierBatchPolicy::carries(const ReplicaLink &link,
+                              const state::StateDelta &delta,
+                              const state::KeyValueState &state) const
 {
     switch (link.tier) {
     case Tier::Hot:

@@ -38,7 +38,7 @@ void PrimaryStream::reset()
     m_positions.clear();
 }
 
-bool PrimaryStream::append(const StateDelta &delta, const KeyValueState &state)
+bool PrimaryStream::append(const state::StateDelta &delta, const state::KeyValueState &state)
 {
     m_positions.push_back({delta.seq, state.digest(), state.criticalDigest()});
     while (m_positions.size() > kDigestHistory)
@@ -122,10 +122,10 @@ bool PrimaryStream::checkDigest(ReplicaLink &link, std::uint64_t seq) const
                                            [](const Position &p, std::uint64_t s) { return p.seq < s; });
     if (position == m_positions.end() || position->seq != seq)
         return false; // older than the history (or from another epoch's history): nothing to compare with
-    StateDigest acked;
-    if (!StateDigest::fromHex(link.ackedDigest, &acked))
+    state::StateDigest acked;
+    if (!state::StateDigest::fromHex(link.ackedDigest, &acked))
         return false;
-    const StateDigest &expected = link.tier == Tier::Warm ? position->criticalDigest : position->digest;
+    const state::StateDigest &expected = link.tier == Tier::Warm ? position->criticalDigest : position->digest;
     const QString note = acked == expected ? QString()
                                            : QStringLiteral("acknowledged digest %1 at seq %2, the primary had %3")
                                                  .arg(link.ackedDigest)

@@ -92,12 +92,12 @@ ReplicaStream::SnapshotStep ReplicaStream::beginSnapshot(const QCborMap &body, c
     // Like deltas: only from the primary that welcomed us (the welcome checked its epoch).
     if (!m_welcomed)
         return SnapshotStep::Ignored;
-    Snapshot snapshot;
+    state::Snapshot snapshot;
     snapshot.app = app;
     snapshot.epoch = epochOf(body);
     snapshot.seq = seqOf(body);
     snapshot.takenAtMs = wallMs;
-    if (!StateDigest::fromHex(body.value(QStringLiteral("digest")).toString(), &snapshot.digest))
+    if (!state::StateDigest::fromHex(body.value(QStringLiteral("digest")).toString(), &snapshot.digest))
         return SnapshotStep::Malformed;
     m_incomingExpected = body.value(QStringLiteral("entries")).toInteger();
     m_incomingReason = body.value(QStringLiteral("reason")).toString();
@@ -118,11 +118,11 @@ ReplicaStream::SnapshotStep ReplicaStream::addSnapshotChunk(const QCborMap &body
     return SnapshotStep::Accepted;
 }
 
-std::optional<Snapshot> ReplicaStream::endSnapshot(const QCborMap &body, std::uint64_t &epoch)
+std::optional<state::Snapshot> ReplicaStream::endSnapshot(const QCborMap &body, std::uint64_t &epoch)
 {
     if (!m_incoming || seqOf(body) != m_incoming->seq)
         return std::nullopt;
-    std::optional<Snapshot> snapshot = std::move(m_incoming);
+    std::optional<state::Snapshot> snapshot = std::move(m_incoming);
     m_incoming.reset();
     if (snapshot->epoch > epoch)
         epoch = snapshot->epoch;
@@ -143,7 +143,7 @@ bool ReplicaStream::handleError(ErrorCode code)
     return false;
 }
 
-QCborMap ReplicaStream::ackBody(const QString &app, std::uint64_t epoch, const KeyValueState &state) const
+QCborMap ReplicaStream::ackBody(const QString &app, std::uint64_t epoch, const state::KeyValueState &state) const
 {
     QCborMap body;
     body.insert(QStringLiteral("app"), app);

@@ -25,7 +25,7 @@ QString writes(qint64 count)
     return count == 1 ? QStringLiteral("1 acknowledged write") : QStringLiteral("%1 acknowledged writes").arg(count);
 }
 
-QString predictionSentence(const Incident &incident)
+QString predictionSentence(const storage::Incident &incident)
 {
     if (incident.predicted <= 0)
         return {};
@@ -45,7 +45,7 @@ QString predictionSentence(const Incident &incident)
         .arg(incident.predictionsWrong);
 }
 
-QString dataLossSentence(const Incident &incident)
+QString dataLossSentence(const storage::Incident &incident)
 {
     const QString tier = incident.formerTier.isEmpty() ? QStringLiteral("unknown") : incident.formerTier;
     const QString gap = incident.seqGap > 0
@@ -73,7 +73,7 @@ QString dataLossSentence(const Incident &incident)
            + gap;
 }
 
-QList<TimelineStep> timelineOf(const Incident &incident)
+QList<TimelineStep> timelineOf(const storage::Incident &incident)
 {
     const std::pair<const char *, const char *> steps[] = {
         {"detected", "Failure detected"},
@@ -101,7 +101,7 @@ QList<TimelineStep> timelineOf(const Incident &incident)
     return timeline;
 }
 
-bool isOperatorAction(const JournalEntry &entry)
+bool isOperatorAction(const storage::JournalEntry &entry)
 {
     return entry.kind == QLatin1String("operator")
            || (!entry.actor.isEmpty() && entry.actor != QLatin1String("engine"));
@@ -119,7 +119,7 @@ void putTime(QJsonObject &object, const QString &name, qint64 wallMs)
     object.insert(name + QStringLiteral("Iso"), isoTime(wallMs));
 }
 
-QJsonObject journalJson(const JournalEntry &entry)
+QJsonObject journalJson(const storage::JournalEntry &entry)
 {
     QJsonObject object{{QStringLiteral("id"), entry.id},
                        {QStringLiteral("kind"), entry.kind},
@@ -132,12 +132,14 @@ QJsonObject journalJson(const JournalEntry &entry)
     return object;
 }
 
-ChartLine lineOf(const QString &label, const QList<HostSample> &samples, double (*value)(const HostSample &))
+ChartLine lineOf(const QString &label,
+                 const QList<storage::HostSample> &samples,
+                 double (*value)(const storage::HostSample &))
 {
     ChartLine line;
     line.label = label;
     line.points.reserve(samples.size());
-    for (const HostSample &sample : samples) {
+    for (const storage::HostSample &sample : samples) {
         const double y = value(sample);
         if (y >= 0 && std::isfinite(y))
             line.points.append(QPointF(double(sample.wallMs), y));
@@ -241,7 +243,7 @@ QString durationText(qint64 ms)
     return QStringLiteral("%1 h %2 min").arg(ms / 3'600'000).arg((ms % 3'600'000) / 60'000);
 }
 
-Result<IncidentReport> IncidentReport::build(const ConsoleStore &store,
+Result<IncidentReport> IncidentReport::build(const storage::ConsoleStore &store,
                                              qint64 incidentId,
                                              const ReportOptions &options,
                                              const Clock &clock)
@@ -261,7 +263,7 @@ Result<IncidentReport> IncidentReport::build(const ConsoleStore &store,
     IncidentReport report;
     report.incident = *incident;
     report.generatedMs = clock.wallMs();
-    const Incident &i = report.incident;
+    const storage::Incident &i = report.incident;
     report.title = i.newPrimary.isEmpty()
                        ? QStringLiteral("Incident %1: %2 lost its primary %3").arg(i.id).arg(i.app, i.oldPrimary)
                        : QStringLiteral("Incident %1: failover of %2 from %3 to %4")
@@ -325,7 +327,7 @@ Result<IncidentReport> IncidentReport::build(const ConsoleStore &store,
         report.journalTruncated = true;
         report.journal.resize(std::max(0, options.journalLimit));
     }
-    for (const JournalEntry &entry : std::as_const(report.journal)) {
+    for (const storage::JournalEntry &entry : std::as_const(report.journal)) {
         if (isOperatorAction(entry))
             report.operatorActions.append(entry);
     }
@@ -347,7 +349,7 @@ Result<IncidentReport> IncidentReport::build(const ConsoleStore &store,
             report.hasMetrics = true;
         if (series.role == QLatin1String("old-primary")) {
             const qint64 until = i.detectedMs > 0 ? i.detectedMs : first;
-            for (const HostSample &sample : std::as_const(series.samples)) {
+            for (const storage::HostSample &sample : std::as_const(series.samples)) {
                 if (sample.wallMs <= until)
                     report.riskBefore.append(RiskPoint{sample.wallMs, sample.failureRisk, sample.anomaly});
             }
@@ -388,7 +390,7 @@ QList<Chart> charts(const IncidentReport &report)
         c.markers = markers;
         return c;
     };
-    using Value = double (*)(const HostSample &);
+    using Value = double (*)(const storage::HostSample &);
     struct Metric
     {
         const char *key;
@@ -397,10 +399,13 @@ QList<Chart> charts(const IncidentReport &report)
         Value value;
     };
     const Metric metrics[] = {
-        {"cpu", "CPU busy", "%", [](const HostSample &s) { return s.cpuBusy * 100; }},
-        {"memory", "Memory used", "%", [](const HostSample &s) { return s.memUsedFraction * 100; }},
-        {"disk", "Disk I/O busy (busiest disk)", "%", [](const HostSample &s) { return s.diskIoBusyFraction * 100; }},
-        {"load", "Load average (1 min)", "", [](const HostSample &s) { return s.load1; }},
+        {"cpu", "CPU busy", "%", [](const storage::HostSample &s) { return s.cpuBusy * 100; }},
+        {"memory", "Memory used", "%", [](const storage::HostSample &s) { return s.memUsedFraction * 100; }},
+        {"disk",
+         "Disk I/O busy (busiest disk)",
+         "%",
+         [](const storage::HostSample &s) { return s.diskIoBusyFraction * 100; }},
+        {"load", "Load average (1 min)", "", [](const storage::HostSample &s) { return s.load1; }},
     };
     for (const Metric &metric : metrics) {
         Chart c = chart(metric.key, metric.title, metric.unit);
@@ -416,8 +421,8 @@ QList<Chart> charts(const IncidentReport &report)
     Chart network = chart("network", "Network errors and drops", "/s");
     for (const HostSeries &host : report.hosts) {
         for (const auto &[what, value] :
-             {std::pair<const char *, Value>{"errors", [](const HostSample &s) { return s.netErrorsPerSec; }},
-              std::pair<const char *, Value>{"drops", [](const HostSample &s) { return s.netDropsPerSec; }}}) {
+             {std::pair<const char *, Value>{"errors", [](const storage::HostSample &s) { return s.netErrorsPerSec; }},
+              std::pair<const char *, Value>{"drops", [](const storage::HostSample &s) { return s.netDropsPerSec; }}}) {
             ChartLine line = lineOf(QStringLiteral("%1 %2").arg(host.agent, QLatin1StringView(what)),
                                     host.samples,
                                     value);
@@ -461,7 +466,7 @@ QList<Chart> charts(const IncidentReport &report)
 
 QByteArray toJson(const IncidentReport &report)
 {
-    const Incident &i = report.incident;
+    const storage::Incident &i = report.incident;
     QJsonObject incident{{QStringLiteral("id"), i.id},
                          {QStringLiteral("app"), i.app},
                          {QStringLiteral("oldPrimary"), i.oldPrimary},
@@ -486,16 +491,16 @@ QByteArray toJson(const IncidentReport &report)
     }
 
     QJsonArray journal;
-    for (const JournalEntry &entry : report.journal)
+    for (const storage::JournalEntry &entry : report.journal)
         journal.append(journalJson(entry));
     QJsonArray actions;
-    for (const JournalEntry &entry : report.operatorActions)
+    for (const storage::JournalEntry &entry : report.operatorActions)
         actions.append(journalJson(entry));
 
     QJsonArray hosts;
     for (const HostSeries &series : report.hosts) {
         QJsonArray samples;
-        for (const HostSample &s : series.samples) {
+        for (const storage::HostSample &s : series.samples) {
             samples.append(QJsonObject{{QStringLiteral("timeMs"), s.wallMs},
                                        {QStringLiteral("cpuBusy"), s.cpuBusy},
                                        {QStringLiteral("memUsedFraction"), s.memUsedFraction},

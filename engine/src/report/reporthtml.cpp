@@ -127,10 +127,10 @@ QString svgChart(const Chart &chart)
     return svg;
 }
 
-QString journalRows(const QList<JournalEntry> &entries, bool withKind)
+QString journalRows(const QList<storage::JournalEntry> &entries, bool withKind)
 {
     QString rows;
-    for (const JournalEntry &entry : entries) {
+    for (const storage::JournalEntry &entry : entries) {
         rows += QStringLiteral("<tr><td class=\"nowrap\">%1</td>").arg(esc(isoTime(entry.wallMs)));
         if (withKind)
             rows += QStringLiteral("<td>%1</td>").arg(esc(entry.kind));
@@ -171,7 +171,7 @@ svg .marker-label { font-size: 11px; fill: #b00020; }
 
 QByteArray toHtml(const IncidentReport &report)
 {
-    const Incident &i = report.incident;
+    const storage::Incident &i = report.incident;
     QString html;
     html += QStringLiteral("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                            "<meta name=\"generator\" content=\"Foresight\">\n<title>%1</title>\n<style>%2</style>\n"

@@ -28,9 +28,9 @@ QString text(const QJsonObject &object, const char *name)
     return object.value(QLatin1String(name)).toString();
 }
 
-JournalEntry journalEntryOf(const QJsonObject &object)
+storage::JournalEntry journalEntryOf(const QJsonObject &object)
 {
-    JournalEntry entry;
+    storage::JournalEntry entry;
     entry.id = integer(object, "id");
     entry.wallMs = integer(object, "timeMs");
     entry.kind = text(object, "kind");
@@ -42,17 +42,17 @@ JournalEntry journalEntryOf(const QJsonObject &object)
     return entry;
 }
 
-QList<JournalEntry> journalOf(const QJsonArray &array)
+QList<storage::JournalEntry> journalOf(const QJsonArray &array)
 {
-    QList<JournalEntry> entries;
+    QList<storage::JournalEntry> entries;
     for (const QJsonValue &value : array)
         entries.append(journalEntryOf(value.toObject()));
     return entries;
 }
 
-HostSample sampleOf(const QString &agent, const QJsonObject &object)
+storage::HostSample sampleOf(const QString &agent, const QJsonObject &object)
 {
-    HostSample sample;
+    storage::HostSample sample;
     sample.agent = agent;
     sample.wallMs = integer(object, "timeMs");
     sample.cpuBusy = object.value(QStringLiteral("cpuBusy")).toDouble();
@@ -89,7 +89,7 @@ Result<IncidentReport> fromJson(const QByteArray &json)
 
     IncidentReport report;
     const QJsonObject incident = root.value(QStringLiteral("incident")).toObject();
-    Incident &i = report.incident;
+    storage::Incident &i = report.incident;
     i.id = integer(incident, "id");
     i.app = text(incident, "app");
     i.oldPrimary = text(incident, "oldPrimary");

@@ -71,7 +71,7 @@ Status Client::Impl::open(int index)
     const AgentEndpoint &endpoint = m_options.agents[index];
     transport::ChannelOptions options{endpoint.url,
                                       endpoint.serverPublicKey,
-                                      KeyPair{m_options.publicKey, m_options.secretKey},
+                                      transport::KeyPair{m_options.publicKey, m_options.secretKey},
                                       m_options.insecure};
     // A refused or dropped connection means a dead agent: say so at once, try the next agent.
     options.failFast = true;
@@ -190,7 +190,8 @@ Result<std::unique_ptr<Client>> Client::connect(const ClientOptions &options)
                     QStringLiteral("ClientOptions.agents is empty: name at least one agent endpoint"));
     for (const AgentEndpoint &agent : options.agents) {
         if (agent.url.startsWith(QLatin1String("tcp://")) && !options.insecure
-            && (!isZ85Key(agent.serverPublicKey) || !isZ85Key(options.publicKey) || !isZ85Key(options.secretKey))) {
+            && (!transport::isZ85Key(agent.serverPublicKey) || !transport::isZ85Key(options.publicKey)
+                || !transport::isZ85Key(options.secretKey))) {
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral(
                             "%1 is tcp:// with CURVE: the agent's public key and this client's key pair are needed")

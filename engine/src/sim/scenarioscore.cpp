@@ -87,11 +87,11 @@ ObjectiveResult noCorruptPromotion(const ScenarioObjective &objective, const Sce
         });
     };
     QString promotedCorrupt;
-    for (const Incident &incident : run.incidents) {
+    for (const storage::Incident &incident : run.incidents) {
         if (!incident.newPrimary.isEmpty() && corruptedBefore(incident.newPrimary, incident.promotedMs))
             promotedCorrupt = incident.newPrimary;
     }
-    for (const JournalEntry &entry : run.journal) {
+    for (const storage::JournalEntry &entry : run.journal) {
         if (entry.kind == QLatin1String("promotion") && entry.message.startsWith(QLatin1String("promoted "))
             && corruptedBefore(entry.agent, entry.wallMs))
             promotedCorrupt = entry.agent;
@@ -132,7 +132,7 @@ ScenarioScore scoreScenario(const Scenario &scenario, const ScenarioRun &run)
         score.objectives.append(result);
     }
 
-    for (const JournalEntry &entry : run.journal) {
+    for (const storage::JournalEntry &entry : run.journal) {
         if (entry.actor.isEmpty() || entry.actor == QLatin1String("engine"))
             continue;
         score.operatorActions << QStringLiteral("%1 in: %2").arg(seconds(entry.wallMs - run.startWallMs), entry.message);

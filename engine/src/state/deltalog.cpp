@@ -1,6 +1,6 @@
 #include "foresight/state/deltalog.h"
 
-namespace foresight {
+namespace foresight::state {
 
 DeltaLog::DeltaLog(qsizetype maxDeltas, qsizetype maxBytes)
     : m_maxDeltas(qMax<qsizetype>(1, maxDeltas))
@@ -63,4 +63,4 @@ void DeltaLog::trim()
     }
 }
 
-} // namespace foresight
+} // namespace foresight::state

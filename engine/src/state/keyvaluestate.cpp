@@ -2,7 +2,7 @@
 
 #include <QSet>
 
-namespace foresight {
+namespace foresight::state {
 namespace {
 
 // '*' matches any run of characters (including '/' and newlines), '?' exactly one; everything
@@ -189,4 +189,4 @@ void KeyValueState::clear()
     m_valueBytes = 0;
 }
 
-} // namespace foresight
+} // namespace foresight::state

@@ -1,6 +1,6 @@
 #include "state/siphash.h"
 
-namespace foresight::siphash {
+namespace foresight::state::siphash {
 namespace {
 
 inline std::uint64_t rotl(std::uint64_t x, int b)
@@ -87,4 +87,4 @@ void SipHash24::finish(std::uint64_t *first, std::uint64_t *second)
     *second = m_v0 ^ m_v1 ^ m_v2 ^ m_v3;
 }
 
-} // namespace foresight::siphash
+} // namespace foresight::state::siphash

@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace foresight::siphash {
+namespace foresight::state::siphash {
 
 struct Key
 {
@@ -38,4 +38,4 @@ private:
     bool m_wide;
 };
 
-} // namespace foresight::siphash
+} // namespace foresight::state::siphash

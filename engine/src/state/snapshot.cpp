@@ -1,6 +1,6 @@
 #include "foresight/state/snapshot.h"
 
-namespace foresight {
+namespace foresight::state {
 
 StateDigest Snapshot::computeDigest() const
 {
@@ -10,4 +10,4 @@ StateDigest Snapshot::computeDigest() const
     return digest;
 }
 
-} // namespace foresight
+} // namespace foresight::state

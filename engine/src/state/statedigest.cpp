@@ -4,7 +4,7 @@
 
 #include "state/siphash.h"
 
-namespace foresight {
+namespace foresight::state {
 
 StateDigest::EntryHash StateDigest::hashEntry(const QString &key, const QByteArray &value)
 {
@@ -43,4 +43,4 @@ bool StateDigest::fromHex(const QString &hex, StateDigest *out)
     return true;
 }
 
-} // namespace foresight
+} // namespace foresight::state

@@ -11,12 +11,8 @@
 #include "storage/consoleschema.h"
 #include "storage/sqlitedatabase.h"
 
-namespace foresight {
+namespace foresight::storage {
 namespace {
-
-using storage::kSchemaVersion;
-using storage::SqliteDatabase;
-using storage::SqliteTransaction;
 
 const QString kStore = QStringLiteral("console store");
 // PRAGMA application_id ("FSCT"): tells a console store from any other SQLite file, such as an
@@ -214,7 +210,7 @@ const QString &ConsoleStore::path() const
     return m_impl->m_db.path();
 }
 
-Status ConsoleStore::saveConfig(const ClusterConfig &config)
+Status ConsoleStore::saveConfig(const config::ClusterConfig &config)
 {
     if (auto status = config.validate(); !status) {
         return fail(ErrorCode::InvalidArgument,
@@ -226,7 +222,7 @@ Status ConsoleStore::saveConfig(const ClusterConfig &config)
                              QStringLiteral("cannot save the cluster configuration"));
 }
 
-Result<ClusterConfig> ConsoleStore::loadConfig() const
+Result<config::ClusterConfig> ConsoleStore::loadConfig() const
 {
     auto json = m_impl->m_db.queryValue(QStringLiteral("SELECT json FROM config WHERE id = 1"),
                                         {},
@@ -239,7 +235,7 @@ Result<ClusterConfig> ConsoleStore::loadConfig() const
                                    "foresightctl")
                         .arg(path()));
     }
-    auto config = ClusterConfig::fromJson((*json)->toString().toUtf8(), QStringLiteral("stored configuration"));
+    auto config = config::ClusterConfig::fromJson((*json)->toString().toUtf8(), QStringLiteral("stored configuration"));
     if (!config) {
         // It was valid when saved, so the row was damaged (or edited by hand) since.
         return fail(ErrorCode::Corruption,
@@ -472,4 +468,4 @@ Result<qint64> ConsoleStore::pruneHostSamples(qint64 beforeMs)
                                QStringLiteral("cannot prune the host metrics history"));
 }
 
-} // namespace foresight
+} // namespace foresight::storage

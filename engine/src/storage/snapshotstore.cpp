@@ -10,11 +10,8 @@
 #include "foresight/core/logging.h"
 #include "storage/sqlitedatabase.h"
 
-namespace foresight {
+namespace foresight::storage {
 namespace {
-
-using storage::SqliteDatabase;
-using storage::SqliteTransaction;
 
 const QString kStore = QStringLiteral("snapshot store");
 
@@ -105,7 +102,7 @@ StoredRow readRow(const QSqlQuery &query, const QString &app)
     row.info.app = app;
     row.info.epoch = readUnsigned(query.value(1), "epoch", &row.problem);
     row.info.seq = readUnsigned(query.value(2), "seq", &row.problem);
-    if (!StateDigest::fromHex(query.value(3).toString(), &row.info.digest) && row.problem.isEmpty())
+    if (!state::StateDigest::fromHex(query.value(3).toString(), &row.info.digest) && row.problem.isEmpty())
         row.problem = QStringLiteral("unreadable digest");
     row.info.takenAtMs = query.value(4).toLongLong();
     bool ok = false;
@@ -135,7 +132,7 @@ Result<QList<QPair<QString, QByteArray>>> readEntries(const SqliteDatabase &db, 
                        });
 }
 
-Status validateForSave(const Snapshot &snapshot)
+Status validateForSave(const state::Snapshot &snapshot)
 {
     const QString where
         = QStringLiteral("snapshot of %1 at epoch %2 seq %3").arg(snapshot.app).arg(snapshot.epoch).arg(snapshot.seq);
@@ -156,7 +153,7 @@ Status validateForSave(const Snapshot &snapshot)
         keys.insert(entry.first);
     }
 
-    const StateDigest computed = snapshot.computeDigest();
+    const state::StateDigest computed = snapshot.computeDigest();
     if (computed != snapshot.digest) {
         return fail(ErrorCode::InvalidArgument,
                     where
@@ -203,7 +200,7 @@ Status SnapshotStore::initialize()
     return {};
 }
 
-Status SnapshotStore::save(const Snapshot &snapshot)
+Status SnapshotStore::save(const state::Snapshot &snapshot)
 {
     if (auto status = validateForSave(snapshot); !status)
         return status;
@@ -264,7 +261,7 @@ Status SnapshotStore::save(const Snapshot &snapshot)
     return transaction.commit();
 }
 
-Result<std::optional<Snapshot>> SnapshotStore::latest(const QString &app)
+Result<std::optional<state::Snapshot>> SnapshotStore::latest(const QString &app)
 {
     const SqliteDatabase db = database(m_path, m_connectionName);
     // One read transaction, so a writer in another process cannot change the rows mid-way.
@@ -276,12 +273,12 @@ Result<std::optional<Snapshot>> SnapshotStore::latest(const QString &app)
     if (!rows)
         return std::unexpected(rows.error());
     if (rows->isEmpty())
-        return std::optional<Snapshot>();
+        return std::optional<state::Snapshot>();
 
     QStringList corruptSeqs;
     for (const StoredRow &row : std::as_const(*rows)) {
         QString problem = row.problem;
-        Snapshot snapshot;
+        state::Snapshot snapshot;
         if (problem.isEmpty()) {
             auto entries = readEntries(db, row.id);
             if (!entries) {
@@ -300,14 +297,14 @@ Result<std::optional<Snapshot>> SnapshotStore::latest(const QString &app)
                     problem = QStringLiteral("%1 entries stored, %2 recorded")
                                   .arg(snapshot.entries.size())
                                   .arg(row.info.entryCount);
-                } else if (const StateDigest computed = snapshot.computeDigest(); computed != snapshot.digest) {
+                } else if (const state::StateDigest computed = snapshot.computeDigest(); computed != snapshot.digest) {
                     problem = QStringLiteral("entries digest to %1, %2 recorded")
                                   .arg(computed.toHex(), snapshot.digest.toHex());
                 }
             }
         }
         if (problem.isEmpty())
-            return std::optional<Snapshot>(std::move(snapshot));
+            return std::optional<state::Snapshot>(std::move(snapshot));
 
         corruptSeqs.append(QString::number(row.info.seq));
         qCWarning(lcStorage).noquote() << QStringLiteral(
@@ -362,4 +359,4 @@ void SnapshotStore::setRetention(int count)
     m_retention = std::max(count, 1);
 }
 
-} // namespace foresight
+} // namespace foresight::storage

@@ -16,7 +16,7 @@ Result<std::unique_ptr<FaultInjector>> FaultInjector::create(Options options, qi
     if (!options.cluster)
         return fail(ErrorCode::InvalidArgument, QStringLiteral("fault injector: needs a cluster"));
     std::unique_ptr<FaultInjector> injector(new FaultInjector(std::move(options)));
-    LocalCluster &cluster = *injector->m_options.cluster;
+    cluster::LocalCluster &cluster = *injector->m_options.cluster;
     const QString hostsDir = cluster.options().hostsDir;
     if (!hostsDir.isEmpty()) {
         for (int i = 0; i < cluster.size(); ++i) {
@@ -126,7 +126,7 @@ QString FaultInjector::resolve(const QString &target) const
     if (!sim::scenarioRoles().contains(target))
         return target;
     const auto snapshot = m_options.engine ? m_options.engine->snapshot() : nullptr;
-    const AppView *app = snapshot ? snapshot->app(m_options.app) : nullptr;
+    const failover::AppView *app = snapshot ? snapshot->app(m_options.app) : nullptr;
     if (!app)
         return {};
     if (target == QLatin1String("primary"))
@@ -135,7 +135,7 @@ QString FaultInjector::resolve(const QString &target) const
                       : target == QLatin1String("warm-replica") ? Tier::Warm
                                                                 : Tier::Cold;
     QString first;
-    for (const ReplicaView &replica : app->replicas) {
+    for (const failover::ReplicaView &replica : app->replicas) {
         if (replica.tier == tier && (first.isEmpty() || replica.agent < first))
             first = replica.agent;
     }
@@ -154,7 +154,7 @@ Result<sim::AppliedFault> FaultInjector::inject(const sim::ScenarioFault &fault,
     }
     const QString what = kind + QLatin1Char(' ')
                          + (agent == fault.target ? agent : QStringLiteral("%1 (%2)").arg(agent, fault.target));
-    AgentProcess &process = m_options.cluster->agent(index);
+    cluster::AgentProcess &process = m_options.cluster->agent(index);
     switch (fault.kind) {
     case sim::FaultKind::Crash:
         process.kill();
@@ -231,7 +231,7 @@ QStringList FaultInjector::tick(qint64 nowWallMs, QStringList *healed)
     QStringList thawed;
     for (qsizetype i = 0; i < m_thaws.size();) {
         if (m_thaws[i].atWallMs > 0 && m_thaws[i].atWallMs <= nowWallMs) {
-            AgentProcess &process = m_options.cluster->agent(m_thaws[i].agent);
+            cluster::AgentProcess &process = m_options.cluster->agent(m_thaws[i].agent);
             process.thaw();
             thawed << process.name();
             m_thaws.removeAt(i);

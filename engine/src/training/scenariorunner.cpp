@@ -235,7 +235,7 @@ sim::ScenarioScore ScenarioRunner::score()
         }
     }
     if (const auto snapshot = m_options.engine->snapshot()) {
-        for (const JournalEntry &entry : snapshot->recentJournal) {
+        for (const storage::JournalEntry &entry : snapshot->recentJournal) {
             if (entry.wallMs >= m_run.startWallMs)
                 m_run.journal.append(entry);
         }

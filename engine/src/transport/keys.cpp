@@ -6,7 +6,7 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
-namespace foresight {
+namespace foresight::transport {
 namespace {
 
 const QStringList kRoles{QStringLiteral("admin"), QStringLiteral("agent"), QStringLiteral("client")};
@@ -142,4 +142,4 @@ std::optional<Allowlist::Entry> Allowlist::find(const QByteArray &z85PublicKey) 
     return *it;
 }
 
-} // namespace foresight
+} // namespace foresight::transport

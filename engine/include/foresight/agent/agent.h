@@ -8,7 +8,7 @@
 #include "foresight/core/clock.h"
 #include "foresight/core/result.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 // The agent: holds applications' state, serves SDK clients, replicates to and from other agents
 // and obeys control commands. All its sockets live on the thread that calls run(); every other
@@ -40,4 +40,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace foresight
+} // namespace foresight::agent

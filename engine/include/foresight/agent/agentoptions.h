@@ -13,7 +13,7 @@
 #include "foresight/transport/keys.h"
 #include "foresight/vocabulary/appconfig.h"
 
-namespace foresight {
+namespace foresight::agent {
 
 struct AgentOptions
 {
@@ -22,8 +22,8 @@ struct AgentOptions
     QString sdkUrl;                                             // default unix://<runtime dir>/foresight-<name>.sock
     QString keyFile;                                            // CURVE key pair (required unless insecure)
     QString allowFile;                                          // allowlist (required unless insecure)
-    KeyPair keys;                                               // loaded from keyFile
-    Allowlist allowlist;                                        // loaded from allowFile
+    transport::KeyPair keys;                                    // loaded from keyFile
+    transport::Allowlist allowlist;                             // loaded from allowFile
     bool insecure = false;                                      // plain TCP, everyone is admin: tests and labs only
     QString dataDir;                                            // cold snapshots (SQLite); default: XDG data dir
     qsizetype maxMessageBytes = 16 * 1024 * 1024;
@@ -62,4 +62,4 @@ struct AgentOptions
     Status finalize();
 };
 
-} // namespace foresight
+} // namespace foresight::agent

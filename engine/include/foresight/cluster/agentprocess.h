@@ -10,7 +10,7 @@
 
 class QProcess;
 
-namespace foresight {
+namespace foresight::cluster {
 
 // One real foresight-agent child process: for the local demo cluster, integration tests and
 // benchmarks. Owned by one thread (QProcess), which must be the thread that created it.
@@ -65,4 +65,4 @@ private:
     bool m_frozen = false;
 };
 
-} // namespace foresight
+} // namespace foresight::cluster

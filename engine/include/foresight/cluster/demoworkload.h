@@ -13,7 +13,7 @@
 
 #include "foresight/sdk/client.h"
 
-namespace foresight {
+namespace foresight::cluster {
 
 // The kinds of application the demo cluster runs, each with the state shape and write pattern of
 // its kind, so that replication, the tiers' critical keys and state prediction meet more than one
@@ -74,4 +74,4 @@ private:
     std::vector<std::thread> m_threads;
 };
 
-} // namespace foresight
+} // namespace foresight::cluster

@@ -16,8 +16,7 @@
 #include "foresight/sim/simulatednetwork.h"
 #include "foresight/vocabulary/appconfig.h"
 
-namespace foresight {
-
+namespace foresight::cluster {
 
 // A cluster of real foresight-agent processes on loopback, with generated CURVE keys and an
 // allowlist: the README's demo, the integration tests and the benchmarks run on it.
@@ -69,8 +68,8 @@ public:
     int size() const { return int(m_agents.size()); }
     AgentProcess &agent(int index) { return *m_agents.at(std::size_t(index)); }
     int indexOf(const QString &name) const;
-    const KeyPair &adminKeys() const { return m_adminKeys; }
-    const KeyPair &clientKeys() const { return m_clientKeys; }
+    const transport::KeyPair &adminKeys() const { return m_adminKeys; }
+    const transport::KeyPair &clientKeys() const { return m_clientKeys; }
     const QString &workDir() const { return m_options.workDir; }
     const Options &options() const { return m_options; }
     bool curve() const { return m_options.curve; }
@@ -90,10 +89,10 @@ public:
 
     // A console's configuration for this cluster: every agent (its listen endpoint and key) and
     // app with the given primary and replicas, for a ClusterEngine to deploy and watch.
-    ClusterConfig clusterConfig(const QString &app,
-                                int primary,
-                                const QList<Member> &replicas,
-                                const AppConfig &config = {}) const;
+    config::ClusterConfig clusterConfig(const QString &app,
+                                        int primary,
+                                        const QList<Member> &replicas,
+                                        const AppConfig &config = {}) const;
 
     // Makes agent `primary` the primary of app and the members its replicas.
     Status deploy(const QString &app, int primary, const QList<Member> &replicas, const AppConfig &config = {});
@@ -106,12 +105,12 @@ private:
 
     Options m_options;
     std::unique_ptr<ScaledClock> m_clock;
-    KeyPair m_adminKeys;
-    KeyPair m_clientKeys;
+    transport::KeyPair m_adminKeys;
+    transport::KeyPair m_clientKeys;
     std::unique_ptr<sim::SimulatedNetwork> m_network; // outlives the agents (destroyed after them)
     std::vector<std::unique_ptr<AgentProcess>> m_agents;
     QStringList m_listenFronts; // per agent, with a simulated network
     QStringList m_sdkFronts;    // per agent, with a simulated network and SDK over tcp://
 };
 
-} // namespace foresight
+} // namespace foresight::cluster

@@ -8,7 +8,7 @@
 #include "foresight/core/result.h"
 #include "foresight/vocabulary/appconfig.h"
 
-namespace foresight {
+namespace foresight::config {
 
 // One agent the console watches: where its listen endpoint is and which key it proves.
 struct ClusterAgent
@@ -130,4 +130,4 @@ struct ClusterConfig
     const ClusterApp *app(const QString &name) const;
 };
 
-} // namespace foresight
+} // namespace foresight::config

@@ -15,7 +15,7 @@ struct ConsoleClientOptions
 {
     QString url;                // the console's control endpoint: ipc://PATH or tcp://HOST:PORT
     QByteArray serverPublicKey; // tcp: the console's public key (Z85)
-    KeyPair keys;               // tcp: this side's key pair (role admin in the console's allowlist)
+    transport::KeyPair keys;    // tcp: this side's key pair (role admin in the console's allowlist)
     int timeoutMs = 3000;       // per request; a switchover waits at least 60 s (it completes when done)
 };
 

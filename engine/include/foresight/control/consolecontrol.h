@@ -10,7 +10,7 @@
 #include "foresight/failover/clusterengine.h"
 #include "foresight/transport/keys.h"
 
-namespace foresight {
+namespace foresight::control {
 
 // The console's control endpoint when none is given: ipc://$XDG_RUNTIME_DIR/foresight-console.sock,
 // or ipc:///tmp/foresight-console-<uid>.sock when XDG_RUNTIME_DIR is unset. foresightctl uses the
@@ -31,7 +31,7 @@ struct FaultRequest
 
 // Applies a fault on the thread that owns the simulated cluster; the future carries what was done
 // (or why nothing was) as for any operator command.
-using FaultHandler = std::function<std::future<Result<OperatorOutcome>>(const FaultRequest &)>;
+using FaultHandler = std::function<std::future<Result<failover::OperatorOutcome>>(const FaultRequest &)>;
 
 struct ConsoleControlOptions
 {
@@ -42,8 +42,8 @@ struct ConsoleControlOptions
     // `allowlist` (ZAP); only entries with the role admin may send commands, and the entry's
     // name is the actor. Plain TCP is not offered.
     QString url;
-    KeyPair keys;        // tcp: the console's key pair
-    Allowlist allowlist; // tcp: who may connect
+    transport::KeyPair keys;        // tcp: the console's key pair
+    transport::Allowlist allowlist; // tcp: who may connect
     // The console store the engine writes: journal and incidents are read from it, and the
     // commands the engine does not journal itself (dry runs, refusals) are audited into it.
     QString storePath;
@@ -72,7 +72,8 @@ public:
     // Binds and starts answering. Errors: InvalidArgument (an endpoint that is neither ipc:// nor
     // tcp://, tcp:// without a valid key pair), Network (cannot bind; another console already
     // listens on the ipc path), IoError/Corruption (the console store cannot be opened).
-    static Result<std::unique_ptr<ConsoleControlServer>> start(ClusterEngine &engine, ConsoleControlOptions options);
+    static Result<std::unique_ptr<ConsoleControlServer>> start(failover::ClusterEngine &engine,
+                                                               ConsoleControlOptions options);
     ~ConsoleControlServer();
     ConsoleControlServer(const ConsoleControlServer &) = delete;
     ConsoleControlServer &operator=(const ConsoleControlServer &) = delete;
@@ -89,4 +90,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace foresight
+} // namespace foresight::control

@@ -18,7 +18,7 @@ struct ControlOptions
 {
     QString url;                // the agent's listen endpoint, tcp://HOST:PORT
     QByteArray serverPublicKey; // the agent's public key (Z85), unless insecure
-    KeyPair keys;               // this console's or foresightctl's key pair (role admin)
+    transport::KeyPair keys;    // this console's or foresightctl's key pair (role admin)
     bool insecure = false;
     int timeoutMs = 3000;
 };

@@ -6,7 +6,7 @@
 
 #include "foresight/core/result.h"
 
-namespace foresight {
+namespace foresight::detection {
 
 // Settings of one PhiAccrualDetector. Defaults suit the agents' default 100 ms heartbeat.
 struct PhiSettings
@@ -127,4 +127,4 @@ private:
     std::int64_t m_sumSquares = 0;
 };
 
-} // namespace foresight
+} // namespace foresight::detection

@@ -7,7 +7,7 @@
 
 #include "foresight/vocabulary/roles.h"
 
-namespace foresight {
+namespace foresight::failover {
 
 // What the engine knows about one replica that could become an application's primary.
 struct CandidateFacts
@@ -56,4 +56,4 @@ QList<RankedCandidate> rankCandidates(const QList<CandidateFacts> &candidates);
 // Why `first` ranks above `second`, as one phrase ("hot before warm", "12 seqs ahead").
 QString rankReason(const RankedCandidate &first, const RankedCandidate &second);
 
-} // namespace foresight
+} // namespace foresight::failover

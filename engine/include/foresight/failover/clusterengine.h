@@ -13,13 +13,13 @@
 #include "foresight/failover/clustersnapshot.h"
 #include "foresight/transport/keys.h"
 
-namespace foresight {
+namespace foresight::failover {
 
 struct ClusterEngineOptions
 {
-    ClusterConfig config;
-    KeyPair keys;      // the console's key pair (an admin key in every agent's allowlist)
-    QString storePath; // the console's SQLite store (journal, incidents)
+    config::ClusterConfig config;
+    transport::KeyPair keys; // the console's key pair (an admin key in every agent's allowlist)
+    QString storePath;       // the console's SQLite store (journal, incidents)
     // The failure-prediction models' SQLite store; empty: "<storePath without .sqlite>-models.sqlite",
     // or none when storePath is empty too (models then live only as long as the engine).
     QString modelStorePath;
@@ -97,4 +97,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace foresight
+} // namespace foresight::failover

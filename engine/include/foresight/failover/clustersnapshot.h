@@ -13,7 +13,7 @@
 #include "foresight/storage/consolestore.h"
 #include "foresight/vocabulary/roles.h"
 
-namespace foresight {
+namespace foresight::failover {
 
 // What the engine knows, frozen at one moment: the console's views and foresightctl read this,
 // never the engine's live state. Immutable once published (shared as shared_ptr<const>).
@@ -30,9 +30,9 @@ struct AgentView
     bool maintenance = false;
     bool neverPromote = false;
     int priority = 0;
-    QString error;               // why the engine cannot watch it (subscription refused, bad key)
-    QCborMap hostMetrics;        // from its latest heartbeat (docs/protocol.md 10.6)
-    QList<PeerLinkReport> peers; // its measured links to the other agents
+    QString error;                        // why the engine cannot watch it (subscription refused, bad key)
+    QCborMap hostMetrics;                 // from its latest heartbeat (docs/protocol.md 10.6)
+    QList<monitor::PeerLinkReport> peers; // its measured links to the other agents
     // Host failure prediction (docs/protocol.md 11): P(failure within the horizon) from the
     // model, -1 without one; the health baseline's anomaly score (max over metrics, 0..1), -1
     // before the first sample; the metric that scored it; the model version behind failureRisk.
@@ -125,7 +125,7 @@ struct ClusterSnapshot
     // The engine's most recent journal entries, oldest first (their store ids are assigned later
     // and are 0 here), and how many it has written since it started: entry i of recentJournal is
     // number journalCount - recentJournal.size() + i + 1, so a view can tell which ones are new.
-    QList<JournalEntry> recentJournal;
+    QList<storage::JournalEntry> recentJournal;
     qint64 journalCount = 0;
 
     const AppView *app(const QString &name) const
@@ -146,4 +146,4 @@ struct ClusterSnapshot
     }
 };
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -4,7 +4,7 @@
 
 #include "foresight/config/clusterconfig.h"
 
-namespace foresight {
+namespace foresight::failover {
 
 // The weighted failover score of seed 10601909 for one primary:
 //   score = w_h * heartbeat + w_d * divergence + w_i * integrity + w_r * risk, weights normalised
@@ -34,10 +34,13 @@ struct FailoverScore
     bool failoverWarranted() const { return score >= threshold; }
     // "0.55 = 0.55*1.00 (heartbeat) + 0.18*0.00 (divergence) + 0.18*0.00 (integrity) + 0.09*0.00
     // (failure risk), threshold 0.50"
-    QString explain(const FailoverSettings &settings) const;
+    QString explain(const config::FailoverSettings &settings) const;
 };
 
-FailoverScore failoverScore(
-    const FailoverSettings &settings, double phi, double divergence, bool integrityFailed, double failureRisk = 0);
+FailoverScore failoverScore(const config::FailoverSettings &settings,
+                            double phi,
+                            double divergence,
+                            bool integrityFailed,
+                            double failureRisk = 0);
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -9,7 +9,7 @@
 #include "foresight/config/clusterconfig.h"
 #include "foresight/vocabulary/roles.h"
 
-namespace foresight {
+namespace foresight::failover {
 
 // An agent that holds, or could hold, one of an application's hot replicas, with its measured
 // round trip to the application's primary.
@@ -46,7 +46,7 @@ public:
     std::optional<PlacementMove> evaluate(const QList<PlacementCandidate> &hot,
                                           const QList<PlacementCandidate> &others,
                                           std::int64_t nowMs,
-                                          const TopologySettings &settings);
+                                          const config::TopologySettings &settings);
     // The move evaluate() returned was started: the cool-down runs from now.
     void moved(std::int64_t nowMs);
     // Forget a pending move (the application left the healthy state, a tier is short); why
@@ -67,4 +67,4 @@ private:
     QString m_explanation;
 };
 
-} // namespace foresight
+} // namespace foresight::failover

@@ -10,8 +10,7 @@
 #include "foresight/core/clock.h"
 #include "foresight/core/result.h"
 
-namespace foresight {
-
+namespace foresight::metrics {
 
 // One reading of a host's health, taken on the agent's host from /proc and carried in heartbeats.
 // Rates and CPU fractions cover the interval since the reader's previous successful sample; in the
@@ -114,4 +113,4 @@ private:
     std::unique_ptr<Counters> m_previous; // null until the first successful sample
 };
 
-} // namespace foresight
+} // namespace foresight::metrics

@@ -13,7 +13,7 @@
 #include "foresight/core/result.h"
 #include "foresight/transport/keys.h"
 
-namespace foresight {
+namespace foresight::monitor {
 
 // What an agent measured of its link to one peer (docs/protocol.md 9.10).
 struct PeerLinkReport
@@ -58,7 +58,7 @@ public:
     {
         QString url;                // the agent's listen endpoint
         QByteArray serverPublicKey; // unless insecure
-        KeyPair keys;               // an admin key of the agent's allowlist
+        transport::KeyPair keys;    // an admin key of the agent's allowlist
         bool insecure = false;
         int intervalMs = 100; // heartbeat interval asked for
         int ttlMs = 3000;     // the subscription lapses unless renewed within this
@@ -93,4 +93,4 @@ private:
     qint64 m_malformed = 0;
 };
 
-} // namespace foresight
+} // namespace foresight::monitor

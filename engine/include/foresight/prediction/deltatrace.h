@@ -42,7 +42,7 @@ namespace foresight::prediction {
 struct DeltaTrace
 {
     QString application;
-    std::vector<StateDelta> deltas;
+    std::vector<state::StateDelta> deltas;
 };
 
 // Parses trace text. sourceName (a file name) prefixes every error message, followed by the

@@ -20,11 +20,11 @@
 
 namespace foresight::prediction {
 
-using RiskSettings = PredictionSettings;
+using RiskSettings = config::PredictionSettings;
 
 // The metrics the models read, in order, from a HostMetrics sample (kebab-case protocol names).
 QStringList riskMetricNames();
-std::vector<double> riskMetricVector(const HostMetrics &metrics);
+std::vector<double> riskMetricVector(const metrics::HostMetrics &metrics);
 
 // What is known about one host's risk right now.
 struct HostRisk
@@ -82,7 +82,7 @@ public:
 
     // A heartbeat's metrics. Samples closer than sampleIntervalMs to the host's previous one are
     // ignored (returns false); so are samples going back in time.
-    bool observe(const QString &host, qint64 wallMs, const HostMetrics &metrics);
+    bool observe(const QString &host, qint64 wallMs, const metrics::HostMetrics &metrics);
     // The host failed (was suspected, or restarted) at wallMs.
     void markIncident(const QString &host, qint64 wallMs);
 

@@ -141,7 +141,7 @@ public:
 
     // Takes the next delta of the application: learns from how the key's previous forecast
     // turned out, then forecasts the key's next change.
-    Status observe(const StateDelta &delta);
+    Status observe(const state::StateDelta &delta);
 
     // The latest forecast for key; nullopt for a key never seen. A key whose latest delta is a
     // delete has a change-time forecast but no value.

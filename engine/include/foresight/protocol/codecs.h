@@ -11,11 +11,11 @@
 // CBOR forms of the engine's value types, as docs/protocol.md describes them.
 namespace foresight::protocol {
 
-QCborMap deltaToCbor(const StateDelta &delta);
+QCborMap deltaToCbor(const state::StateDelta &delta);
 // Appends the CBOR of deltaToCbor(delta) to out, without building the map: the primary encodes
 // every write so, once, for all its replicas.
-void appendDeltaCbor(QByteArray &out, const StateDelta &delta);
-Result<StateDelta> deltaFromCbor(const QCborValue &value);
+void appendDeltaCbor(QByteArray &out, const state::StateDelta &delta);
+Result<state::StateDelta> deltaFromCbor(const QCborValue &value);
 
 // Snapshot entries travel as an array of [key (text), value (bytes)] pairs.
 QCborArray entriesToCbor(const QList<QPair<QString, QByteArray>> &entries, qsizetype from, qsizetype count);

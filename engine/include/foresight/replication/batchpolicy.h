@@ -32,7 +32,9 @@ public:
 
     // Whether `link`'s delta stream carries `delta`, which `state` has just applied. Asked for hot
     // and warm links only: a cold replica takes snapshots, never deltas.
-    virtual bool carries(const ReplicaLink &link, const StateDelta &delta, const KeyValueState &state) const = 0;
+    virtual bool carries(const ReplicaLink &link,
+                         const state::StateDelta &delta,
+                         const state::KeyValueState &state) const = 0;
     // Whether the link's batch leaves at once, rather than at the end of the agent's poll round.
     virtual bool flushNow(const ReplicaLink &link) const = 0;
     virtual MessageLimits limits() const = 0;
@@ -49,7 +51,9 @@ public:
     // with; it stays, named for what it does, until a benchmark shows a better value.
     static constexpr qsizetype kEarlyFlushEncodedBytes = 1000;
 
-    bool carries(const ReplicaLink &link, const StateDelta &delta, const KeyValueState &state) const override;
+    bool carries(const ReplicaLink &link,
+                 const state::StateDelta &delta,
+                 const state::KeyValueState &state) const override;
     bool flushNow(const ReplicaLink &link) const override;
     MessageLimits limits() const override { return {}; }
 };

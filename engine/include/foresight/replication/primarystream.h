@@ -45,7 +45,7 @@ public:
     // A change this primary has just applied to `state`: remembers the position's digests and
     // queues the delta for every link whose stream carries it. Returns whether any link's batch
     // must now leave at once (see flushDue()).
-    bool append(const StateDelta &delta, const KeyValueState &state);
+    bool append(const state::StateDelta &delta, const state::KeyValueState &state);
     // Whether the link's batch must leave now rather than at the end of the round.
     bool flushDue(const ReplicaLink &link) const { return m_policy->flushNow(link); }
     // The body of a `deltas` message (docs/protocol.md) carrying the link's batch up to `upto`;
@@ -81,8 +81,8 @@ private:
     struct Position
     {
         std::uint64_t seq = 0;
-        StateDigest digest;
-        StateDigest criticalDigest;
+        state::StateDigest digest;
+        state::StateDigest criticalDigest;
     };
 
     std::shared_ptr<const BatchPolicy> m_policy;

@@ -22,8 +22,8 @@ struct ReplicaData
 {
     Tier tier = Tier::Hot;
     std::uint64_t &epoch; // the highest epoch known for the application: raised, never lowered
-    KeyValueState &state;
-    DeltaLog &log; // a hot replica keeps the deltas it applies, for a successor's catch-up
+    state::KeyValueState &state;
+    state::DeltaLog &log; // a hot replica keeps the deltas it applies, for a successor's catch-up
 };
 
 // A deltas message (docs/protocol.md) as the agent decoded it. A view: the deltas stay where
@@ -32,7 +32,7 @@ struct IncomingDeltas
 {
     std::uint64_t epoch = 0;
     std::uint64_t upto = 0;
-    std::span<const StateDelta> deltas;
+    std::span<const state::StateDelta> deltas;
     // The delta after the last of `deltas` could not be read: the ones before it still apply.
     bool truncated = false;
 };
@@ -109,7 +109,7 @@ public:
     SnapshotStep addSnapshotChunk(const QCborMap &body);
     // A `snapshot-end`: the snapshot received, when body ends the one being received; epoch is
     // raised to the snapshot's. The agent restores it and then calls snapshotRestored().
-    std::optional<Snapshot> endSnapshot(const QCborMap &body, std::uint64_t &epoch);
+    std::optional<state::Snapshot> endSnapshot(const QCborMap &body, std::uint64_t &epoch);
     // The snapshot endSnapshot() returned now holds the state: positions are the primary's again,
     // and an acknowledgement is due.
     void snapshotRestored();
@@ -124,7 +124,7 @@ public:
     // The body of a `replica-ack` for the application `app` at data's position. Until a snapshot
     // catch-up is restored the position is not the primary's history: it acknowledges nothing
     // (epoch 0, sequence 0) and is a keep-alive.
-    QCborMap ackBody(const QString &app, std::uint64_t epoch, const KeyValueState &state) const;
+    QCborMap ackBody(const QString &app, std::uint64_t epoch, const state::KeyValueState &state) const;
     void ackSent(std::int64_t nowMs);
     // Whether messages since the last acknowledgement call for one (the agent sends one per burst).
     bool ackDue() const { return m_ackDue; }
@@ -161,7 +161,7 @@ private:
     bool m_snapshotPending = false;
     QString m_primaryAgent;
     QString m_primarySdkUrl;
-    std::optional<Snapshot> m_incoming; // a snapshot being received
+    std::optional<state::Snapshot> m_incoming; // a snapshot being received
     QString m_incomingReason;
     qsizetype m_incomingExpected = 0;
     std::int64_t m_lastHeardMs = 0;
@@ -176,7 +176,7 @@ DeltasOutcome ReplicaStream::handleDeltas(const IncomingDeltas &message, const R
     if (std::optional<DeltasOutcome> early = admitDeltas(message.epoch, data))
         return std::move(*early);
     // Inline, for the hot path: no call but the state's, the log's and the agent's per delta.
-    for (const StateDelta &delta : message.deltas) {
+    for (const state::StateDelta &delta : message.deltas) {
         if (delta.seq <= data.state.seq())
             continue; // already applied (a resend after reconnect)
         if (Status ok = data.state.apply(delta); !ok)

@@ -53,7 +53,7 @@ struct HostSeries
 {
     QString agent;
     QString role; // "old-primary" or "new-primary"
-    QList<HostSample> samples;
+    QList<storage::HostSample> samples;
 };
 
 // The old primary's failure risk and anomaly score up to the detection.
@@ -68,7 +68,7 @@ struct RiskPoint
 // build it on any thread (with a store opened on that thread), render it anywhere.
 struct IncidentReport
 {
-    Incident incident;
+    storage::Incident incident;
     QString title;          // "Incident 12: failover of shop from alpha to bravo"
     QString headline;       // one sentence: what happened and how long the application was down
     qint64 generatedMs = 0; // Unix ms
@@ -78,9 +78,9 @@ struct IncidentReport
 
     qint64 journalFromMs = 0;
     qint64 journalToMs = 0;
-    QList<JournalEntry> journal; // entries about the application (and its two primaries), oldest first
+    QList<storage::JournalEntry> journal; // entries about the application (and its two primaries), oldest first
     bool journalTruncated = false;
-    QList<JournalEntry> operatorActions; // the journal's entries of kind "operator" or actor not "engine"
+    QList<storage::JournalEntry> operatorActions; // the journal's entries of kind "operator" or actor not "engine"
 
     DataLoss dataLoss;
 
@@ -94,7 +94,7 @@ struct IncidentReport
     // Reads incident `incidentId` and what the store holds around it. NotFound (naming the id and
     // the store) for an unknown incident; the store's own errors (IoError, Corruption) otherwise.
     // clock stamps generatedMs.
-    static Result<IncidentReport> build(const ConsoleStore &store,
+    static Result<IncidentReport> build(const storage::ConsoleStore &store,
                                         qint64 incidentId,
                                         const ReportOptions &options = {},
                                         const Clock &clock = SystemClock::instance());

@@ -34,10 +34,10 @@ struct ScenarioRun
     qint64 endWallMs = 0;
     QList<AppliedFault> faults;
     QList<ServiceOutage> outages;
-    qint64 ackedWrites = 0;      // acknowledged to the workload during the run
-    qint64 ackedWritesLost = 0;  // of those, missing or different when read back at the end
-    QList<Incident> incidents;   // the engine's incidents during the run
-    QList<JournalEntry> journal; // the engine's journal during the run (operators' actions carry their actor)
+    qint64 ackedWrites = 0;               // acknowledged to the workload during the run
+    qint64 ackedWritesLost = 0;           // of those, missing or different when read back at the end
+    QList<storage::Incident> incidents;   // the engine's incidents during the run
+    QList<storage::JournalEntry> journal; // the engine's journal during the run (operators' actions carry their actor)
 };
 
 struct ObjectiveResult

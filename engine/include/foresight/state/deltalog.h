@@ -8,7 +8,7 @@
 
 #include "foresight/state/statedelta.h"
 
-namespace foresight {
+namespace foresight::state {
 
 // The most recent deltas of one application, bounded by count and by bytes, so a replica that
 // fell behind can catch up without a full snapshot. Oldest deltas are dropped first.
@@ -45,4 +45,4 @@ private:
     qsizetype m_bytes = 0;
 };
 
-} // namespace foresight
+} // namespace foresight::state

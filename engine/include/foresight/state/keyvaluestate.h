@@ -15,7 +15,7 @@
 #include "foresight/state/statedelta.h"
 #include "foresight/state/statedigest.h"
 
-namespace foresight {
+namespace foresight::state {
 
 // An application's versioned key-value state with an incremental digest. Also keeps a second
 // digest over the "critical" keys (those matching the application's glob patterns), which is
@@ -86,4 +86,4 @@ private:
     qsizetype m_valueBytes = 0;
 };
 
-} // namespace foresight
+} // namespace foresight::state

@@ -9,7 +9,7 @@
 
 #include "foresight/state/statedigest.h"
 
-namespace foresight {
+namespace foresight::state {
 
 // A whole application state as of one sequence number.
 struct Snapshot
@@ -25,4 +25,4 @@ struct Snapshot
     StateDigest computeDigest() const;
 };
 
-} // namespace foresight
+} // namespace foresight::state

@@ -5,7 +5,7 @@
 #include <QByteArray>
 #include <QString>
 
-namespace foresight {
+namespace foresight::state {
 
 enum class DeltaOp : std::uint8_t { Put = 1, Delete = 2 };
 
@@ -26,4 +26,4 @@ struct StateDelta
     friend bool operator==(const StateDelta &, const StateDelta &) = default;
 };
 
-} // namespace foresight
+} // namespace foresight::state

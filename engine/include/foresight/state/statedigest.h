@@ -5,7 +5,7 @@
 #include <QByteArray>
 #include <QString>
 
-namespace foresight {
+namespace foresight::state {
 
 // An order-independent digest of a key-value state: the lane-wise sum (mod 2^64) of every live
 // entry's hash. An entry's hash is SipHash-2-4 with 128-bit output, keyed with the 16 bytes
@@ -50,4 +50,4 @@ private:
     std::uint64_t m_lo = 0;
 };
 
-} // namespace foresight
+} // namespace foresight::state

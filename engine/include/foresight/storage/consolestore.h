@@ -13,7 +13,7 @@
 #include "foresight/core/clock.h"
 #include "foresight/core/result.h"
 
-namespace foresight {
+namespace foresight::storage {
 
 // One line of the console's journal: every decision the engine takes and every operator action.
 struct JournalEntry
@@ -93,9 +93,9 @@ public:
     const QString &path() const;
 
     // The configuration, replaced as a whole in one transaction (validated first).
-    Status saveConfig(const ClusterConfig &config);
+    Status saveConfig(const config::ClusterConfig &config);
     // NotFound when nothing was imported yet; Corruption when the stored JSON no longer parses.
-    Result<ClusterConfig> loadConfig() const;
+    Result<config::ClusterConfig> loadConfig() const;
     // When the current configuration was saved (the clock's wall time); NotFound as loadConfig().
     Result<qint64> configSavedMs() const;
 
@@ -135,4 +135,4 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace foresight
+} // namespace foresight::storage

@@ -12,7 +12,7 @@
 #include "foresight/state/snapshot.h"
 #include "foresight/state/statedigest.h"
 
-namespace foresight {
+namespace foresight::storage {
 
 // What list() reports about one stored snapshot, without reading or checking its entries.
 struct SnapshotInfo
@@ -20,7 +20,7 @@ struct SnapshotInfo
     QString app;
     std::uint64_t epoch = 0;
     std::uint64_t seq = 0;
-    StateDigest digest; // as stored; all zero if the stored text is unreadable
+    state::StateDigest digest; // as stored; all zero if the stored text is unreadable
     std::int64_t takenAtMs = 0;
     qint64 entryCount = 0; // as stored
 };
@@ -59,12 +59,12 @@ public:
     // retained ones is therefore stored and pruned at once.) Refuses, storing nothing, a snapshot
     // whose entries do not match its digest, with an empty app name or duplicate keys, or whose
     // epoch or seq exceeds 2^63 - 1.
-    Status save(const Snapshot &snapshot);
+    Status save(const state::Snapshot &snapshot);
 
     // The newest intact snapshot of app, its digest recomputed from the stored entries. A newer
     // snapshot that fails the check is skipped with a warning on foresight.storage. nullopt if
     // the store holds no snapshot of app; Corruption if it holds some and none is intact.
-    Result<std::optional<Snapshot>> latest(const QString &app);
+    Result<std::optional<state::Snapshot>> latest(const QString &app);
 
     // The stored snapshots of app, newest first; contents are not checked.
     Result<QList<SnapshotInfo>> list(const QString &app);
@@ -88,4 +88,4 @@ private:
     int m_retention = kDefaultRetention;
 };
 
-} // namespace foresight
+} // namespace foresight::storage

@@ -35,10 +35,10 @@ class FaultInjector final
 public:
     struct Options
     {
-        LocalCluster *cluster = nullptr;
+        cluster::LocalCluster *cluster = nullptr;
         // Resolves roles (primary, hot-replica, ...) through its snapshot; without it faults name
         // agents only.
-        const ClusterEngine *engine = nullptr;
+        const failover::ClusterEngine *engine = nullptr;
         QString app; // whose roles, and whose replica corrupt changes
     };
 

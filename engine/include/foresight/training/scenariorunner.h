@@ -40,8 +40,8 @@ public:
     struct Options
     {
         sim::Scenario scenario;
-        LocalCluster *cluster = nullptr;
-        ClusterEngine *engine = nullptr;
+        cluster::LocalCluster *cluster = nullptr;
+        failover::ClusterEngine *engine = nullptr;
         QString app;                // the application under test; default: the scenario's `app`
         qint64 outageAfterMs = 250; // no acknowledgement for this long is an outage (the writer acks every 5 ms)
         int writesPerSecond = 200;

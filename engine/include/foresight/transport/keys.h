@@ -8,7 +8,7 @@
 
 #include "foresight/core/result.h"
 
-namespace foresight {
+namespace foresight::transport {
 
 // A CURVE key pair, both halves as 40-character Z85 text.
 struct KeyPair
@@ -55,4 +55,4 @@ private:
     QHash<QByteArray, Entry> m_entries;
 };
 
-} // namespace foresight
+} // namespace foresight::transport
