@@ -7,7 +7,8 @@
 # enforces the same for what it compiles (each module's include roots hold only what it links);
 # this check also covers headers no source of their own module includes, and include paths that
 # climb out with "../". It also checks that every folder is a listed module and that each
-# module depends only on modules listed before it. Exits non-zero naming each wrong include.
+# module depends only on modules listed before it, and that each module's files declare their
+# names in its own namespace. Exits non-zero naming each wrong include or namespace.
 cmake_minimum_required(VERSION 3.25)
 
 if(NOT ENGINE_DIR)
@@ -57,6 +58,21 @@ foreach(module IN LISTS FORESIGHT_ENGINE_MODULES)
     foreach(file IN LISTS files)
         math(EXPR checked "${checked} + 1")
         file(RELATIVE_PATH shown ${ENGINE_DIR} ${file})
+        # The namespace rule of docs/architecture.md: a block opened in a module's files is
+        # foresight::<module> (or nested in it); core and vocabulary are plain foresight. Another
+        # module's names come in by #include, never by a forward declaration in its namespace.
+        file(STRINGS ${file} namespaces REGEX "^namespace foresight[A-Za-z_:]* {$")
+        foreach(line IN LISTS namespaces)
+            string(REGEX REPLACE "^namespace (foresight[A-Za-z_:]*) {$" "\\1" name "${line}")
+            if(module STREQUAL "core" OR module STREQUAL "vocabulary")
+                set(expected foresight)
+            else()
+                set(expected foresight::${module})
+            endif()
+            if(NOT name STREQUAL expected AND NOT name MATCHES "^${expected}::")
+                list(APPEND problems "${shown}: opens namespace ${name}: ${module}'s names belong in ${expected}")
+            endif()
+        endforeach()
         file(STRINGS ${file} includes REGEX "^[ \t]*#[ \t]*include[ \t]*[<\"]")
         foreach(line IN LISTS includes)
             string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]*[<\"]([^>\"]*)[>\"].*" "\\1" path "${line}")
