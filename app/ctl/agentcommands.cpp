@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "ctlerrors.h"
 #include "exitcodes.h"
 #include "foresight/control/controlclient.h"
 #include "statusformat.h"
@@ -16,47 +17,6 @@
 using namespace foresight;
 
 namespace {
-
-int printError(const Error &error)
-{
-    std::fprintf(stderr, "foresightctl: %s\n", qPrintable(error.message));
-    switch (error.code) {
-    case ErrorCode::Timeout:
-    case ErrorCode::Network:
-        return ExitUnreachable;
-    case ErrorCode::Unauthorized:
-        return ExitUnauthorized;
-    case ErrorCode::InvalidArgument:
-        return ExitUsage;
-    default:
-        return ExitRefused;
-    }
-}
-
-// What the user gave on this side (key files, keys, values) is wrong, whatever the code says:
-// a missing or world-readable key file is bad input, not a refusal by the agent.
-int inputError(const Error &error)
-{
-    std::fprintf(stderr, "foresightctl: %s\n", qPrintable(error.message));
-    return ExitUsage;
-}
-
-// The agent's answer to a command: an invalid-argument reply is the agent refusing the command
-// (say, promoting what is already primary), not bad usage of foresightctl.
-int agentError(const Error &error)
-{
-    if (error.code == ErrorCode::InvalidArgument) {
-        std::fprintf(stderr, "foresightctl: %s\n", qPrintable(error.message));
-        return ExitRefused;
-    }
-    return printError(error);
-}
-
-int usage(const QString &message)
-{
-    std::fprintf(stderr, "foresightctl: %s (see foresightctl --help)\n", qPrintable(message));
-    return ExitUsage;
-}
 
 void printJson(const QCborMap &map)
 {
@@ -81,9 +41,9 @@ int runKeygen(const QCommandLineParser &parser)
         return usage(QStringLiteral("%1 exists; refusing to overwrite a key").arg(out));
     auto pair = transport::generateKeyPair();
     if (!pair)
-        return printError(pair.error());
+        return reportError(pair.error(), InvalidArgumentIs::Usage);
     if (auto ok = transport::saveKeyPair(*pair, out); !ok)
-        return printError(ok.error());
+        return reportError(ok.error(), InvalidArgumentIs::Usage);
     if (parser.isSet(QStringLiteral("json")))
         printJson(QCborMap{{QStringLiteral("public-key"), QString::fromLatin1(pair->publicKey)},
                            {QStringLiteral("secret-file"), out},
@@ -125,7 +85,7 @@ int runAgentCommand(const QCommandLineParser &parser, const QStringList &args)
     }
     auto client = control::ControlClient::connect(options);
     if (!client)
-        return printError(client.error());
+        return reportError(client.error(), InvalidArgumentIs::Usage);
 
     Result<QCborMap> reply = fail(ErrorCode::Internal, QStringLiteral("no command ran"));
     if (command == QLatin1String("status")) {
@@ -196,7 +156,7 @@ int runAgentCommand(const QCommandLineParser &parser, const QStringList &args)
         reply = (*client)->takeSnapshot(args[1]);
     }
     if (!reply)
-        return agentError(reply.error());
+        return reportError(reply.error(), InvalidArgumentIs::Refusal);
 
     QCborMap body = *reply;
     body.remove(QStringLiteral("id"));

@@ -10,6 +10,7 @@
 #include <QSaveFile>
 
 #include "clusterformat.h"
+#include "ctlerrors.h"
 #include "exitcodes.h"
 #include "foresight/config/clusterconfig.h"
 #include "foresight/control/consoleclient.h"
@@ -77,34 +78,6 @@ struct Context
     QStringList args; // after "cluster"
     bool json = false;
 };
-
-int printError(const Error &error)
-{
-    std::fprintf(stderr, "foresightctl: %s\n", qPrintable(error.message));
-    switch (error.code) {
-    case ErrorCode::Timeout:
-    case ErrorCode::Network:
-        return ExitUnreachable;
-    case ErrorCode::Unauthorized:
-        return ExitUnauthorized;
-    default:
-        // invalid-argument from the console is a refusal (a lagging candidate, nothing to
-        // acknowledge), not bad usage of foresightctl.
-        return ExitRefused;
-    }
-}
-
-int usage(const QString &message)
-{
-    std::fprintf(stderr, "foresightctl: %s (see foresightctl --help)\n", qPrintable(message));
-    return ExitUsage;
-}
-
-int inputError(const Error &error)
-{
-    std::fprintf(stderr, "foresightctl: %s\n", qPrintable(error.message));
-    return ExitUsage;
-}
 
 void printJson(const QJsonObject &object)
 {
@@ -249,9 +222,9 @@ int importConfig(const Context &context)
         return inputError(config.error());
     auto store = storage::ConsoleStore::open(storePath);
     if (!store)
-        return printError(store.error());
+        return reportError(store.error(), InvalidArgumentIs::Refusal);
     if (auto ok = (*store)->saveConfig(*config); !ok)
-        return printError(ok.error());
+        return reportError(ok.error(), InvalidArgumentIs::Refusal);
     const QString summary = QStringLiteral("imported %1 (%2 agents, %3 applications) into %4; a running console "
                                            "picks it up at its next start")
                                 .arg(context.args[1])
@@ -285,14 +258,16 @@ int exportConfig(const Context &context)
         return usage(QStringLiteral("there is no console store at %1").arg(storePath));
     auto store = storage::ConsoleStore::open(storePath);
     if (!store)
-        return printError(store.error());
+        return reportError(store.error(), InvalidArgumentIs::Refusal);
     auto config = (*store)->loadConfig();
     if (!config) {
         if (config.error().code == ErrorCode::NotFound)
-            return printError(Error{ErrorCode::NotFound,
-                                    QStringLiteral("%1 holds no cluster configuration (cluster import FILE --store %1)")
-                                        .arg(storePath)});
-        return printError(config.error());
+            return reportError(Error{ErrorCode::NotFound,
+                                     QStringLiteral(
+                                         "%1 holds no cluster configuration (cluster import FILE --store %1)")
+                                         .arg(storePath)},
+                               InvalidArgumentIs::Refusal);
+        return reportError(config.error(), InvalidArgumentIs::Refusal);
     }
     printJson(config->toJson());
     return ExitOk;
@@ -336,7 +311,7 @@ Result<std::unique_ptr<control::ConsoleClient>> connectConsole(const Context &co
     }
     auto client = control::ConsoleClient::connect(options);
     if (!client)
-        *exitCode = printError(client.error());
+        *exitCode = reportError(client.error(), InvalidArgumentIs::Refusal);
     return client;
 }
 
@@ -408,12 +383,12 @@ int runReportCommand(const QCommandLineParser &parser, const QStringList &args)
         return exitCode;
     auto reply = (*client)->report(incident);
     if (!reply)
-        return printError(reply.error());
+        return reportError(reply.error(), InvalidArgumentIs::Refusal);
     const QByteArray json
         = QJsonDocument(reply->value(QStringLiteral("report")).toMap().toJsonObject()).toJson(QJsonDocument::Indented);
     auto read = report::fromJson(json);
     if (!read)
-        return printError(read.error());
+        return reportError(read.error(), InvalidArgumentIs::Refusal);
 
     Status written;
     if (target->format == QLatin1String("pdf"))
@@ -585,7 +560,7 @@ int runClusterCommand(const QCommandLineParser &parser, const QStringList &args)
     else if (sub == QLatin1String("fault"))
         reply = console.fault(faultToInject);
     if (!reply)
-        return printError(reply.error());
+        return reportError(reply.error(), InvalidArgumentIs::Refusal);
 
     if (context.json) {
         printJson(reply->toJsonObject());
