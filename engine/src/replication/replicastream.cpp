@@ -122,10 +122,12 @@ std::optional<state::Snapshot> ReplicaStream::endSnapshot(const QCborMap &body, 
 {
     if (!m_incoming || seqOf(body) != m_incoming->seq)
         return std::nullopt;
-    std::optional<state::Snapshot> snapshot = std::move(m_incoming);
+    // Moved out of the optional's value rather than the optional itself: GCC 12 at -O2 warns
+    // (maybe-uninitialized) about the epoch of a moved std::optional<Snapshot>.
+    state::Snapshot snapshot = std::move(*m_incoming);
     m_incoming.reset();
-    if (snapshot->epoch > epoch)
-        epoch = snapshot->epoch;
+    if (snapshot.epoch > epoch)
+        epoch = snapshot.epoch;
     return snapshot;
 }
 
