@@ -32,7 +32,14 @@ QString toAgent(const QString &agent)
     return agent.isEmpty() ? QString() : QStringLiteral(" to %1").arg(agent);
 }
 
-Result<Command> promote(const QCborMap &body, const QString &actor)
+// A promote's or switchover's application (required) and target agent (empty: the engine picks).
+struct Target
+{
+    QString app;
+    QString agent;
+};
+
+Result<Target> targetOf(const QCborMap &body)
 {
     auto app = nameField(body, "app", true);
     if (!app)
@@ -40,28 +47,37 @@ Result<Command> promote(const QCborMap &body, const QString &actor)
     auto agent = nameField(body, "agent", false);
     if (!agent)
         return std::unexpected(agent.error());
+    return Target{*app, *agent};
+}
+
+Result<Command> promote(const QCborMap &body, const QString &actor)
+{
+    auto target = targetOf(body);
+    if (!target)
+        return std::unexpected(target.error());
+    const QString &app = target->app;
+    const QString &agent = target->agent;
     failover::PromoteRequest request;
-    request.app = *app;
-    request.agent = *agent;
+    request.app = app;
+    request.agent = agent;
     request.force = body.value(QStringLiteral("force")).toBool(false);
     request.dryRun = body.value(QStringLiteral("dry-run")).toBool(false);
     request.actor = actor;
     const QString what = QStringLiteral("promote %1%2%3")
-                             .arg(*app, toAgent(*agent), request.force ? QStringLiteral(" (forced)") : QString());
-    return Command{request, what, *app, *agent, actor, request.dryRun};
+                             .arg(app, toAgent(agent), request.force ? QStringLiteral(" (forced)") : QString());
+    return Command{request, what, app, agent, actor, request.dryRun};
 }
 
 Result<Command> switchover(const QCborMap &body, const QString &actor, qint64 nowWallMs)
 {
-    auto app = nameField(body, "app", true);
-    if (!app)
-        return std::unexpected(app.error());
-    auto agent = nameField(body, "agent", false);
-    if (!agent)
-        return std::unexpected(agent.error());
+    auto target = targetOf(body);
+    if (!target)
+        return std::unexpected(target.error());
+    const QString &app = target->app;
+    const QString &agent = target->agent;
     failover::SwitchoverRequest request;
-    request.app = *app;
-    request.agent = *agent;
+    request.app = app;
+    request.agent = agent;
     request.dryRun = body.value(QStringLiteral("dry-run")).toBool(false);
     request.atWallMs = body.value(QStringLiteral("at-ms")).toInteger(0);
     request.actor = actor;
@@ -71,11 +87,11 @@ Result<Command> switchover(const QCborMap &body, const QString &actor, qint64 no
                         .arg(request.atWallMs)
                         .arg(wallTime(request.atWallMs)));
     const QString what = QStringLiteral("switchover %1%2%3")
-                             .arg(*app,
-                                  toAgent(*agent),
+                             .arg(app,
+                                  toAgent(agent),
                                   request.atWallMs > 0 ? QStringLiteral(" at %1").arg(wallTime(request.atWallMs))
                                                        : QString());
-    return Command{request, what, *app, *agent, actor, request.dryRun};
+    return Command{request, what, app, agent, actor, request.dryRun};
 }
 
 Result<Command> maintenance(const QCborMap &body, const QString &actor)
