@@ -4,12 +4,15 @@
 # of what it links and nothing more, and tests/layering (cmake/CheckModuleLayers.cmake) checks
 # every #include against this table. Read by engine/CMakeLists.txt and by that check alike.
 #
+# shadow sits below failover: it decides (which shadows to deploy, retire, swap onto) as pure
+# functions of what the engine knows; the engine thread, which owns the agents' sockets, carries
+# the decisions out (engine/src/failover/shadowflow.cpp).
+#
 # Where the next capabilities go (each its own module, none of them here yet):
-#   shadow        -> failover prediction control                    (shadows, swap)
 #   partitioning  -> replication prediction    (staleness partitions: a BatchPolicy of its own)
 #   mirror        -> sdk                                            (client-side mirrors)
 set(FORESIGHT_ENGINE_MODULES
-    core vocabulary state metrics detection protocol transport sdk config storage prediction
+    core vocabulary state metrics detection protocol transport sdk config storage prediction shadow
     replication agent monitor report failover control sim cluster training)
 
 set(FORESIGHT_MODULE_core_DEPENDS)
@@ -23,13 +26,14 @@ set(FORESIGHT_MODULE_sdk_DEPENDS transport protocol core)
 set(FORESIGHT_MODULE_config_DEPENDS vocabulary transport core)
 set(FORESIGHT_MODULE_storage_DEPENDS config state core)
 set(FORESIGHT_MODULE_prediction_DEPENDS storage config metrics state core)
+set(FORESIGHT_MODULE_shadow_DEPENDS config vocabulary core)
 set(FORESIGHT_MODULE_replication_DEPENDS protocol state vocabulary core)
 set(FORESIGHT_MODULE_agent_DEPENDS
     replication prediction storage metrics transport protocol state vocabulary core)
 set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)
 set(FORESIGHT_MODULE_report_DEPENDS storage core)
 set(FORESIGHT_MODULE_failover_DEPENDS
-    monitor detection prediction storage config transport protocol vocabulary core)
+    shadow monitor detection prediction storage config transport protocol vocabulary core)
 set(FORESIGHT_MODULE_control_DEPENDS failover report storage transport vocabulary core)
 set(FORESIGHT_MODULE_sim_DEPENDS storage core)
 set(FORESIGHT_MODULE_cluster_DEPENDS control sim sdk config vocabulary core)

@@ -15,6 +15,7 @@
 
 #include "config/clusterconfigparse.h"
 #include "config/configfields.h"
+#include "config/shadowconfig.h"
 #include "foresight/transport/keys.h"
 
 using namespace Qt::StringLiterals;
@@ -337,10 +338,12 @@ QJsonObject ClusterConfig::toJson() const
         }
         QJsonObject config = app.config.toJson();
         config.remove(QStringLiteral("leaseMs")); // set by failover.lease-ms; fromJson refuses it here
-        appArray.append(QJsonObject{{QStringLiteral("name"), app.name},
-                                    {QStringLiteral("primary"), app.primary},
-                                    {QStringLiteral("replicas"), replicaArray},
-                                    {QStringLiteral("config"), config}});
+        QJsonObject appJson{{QStringLiteral("name"), app.name},
+                            {QStringLiteral("primary"), app.primary},
+                            {QStringLiteral("replicas"), replicaArray},
+                            {QStringLiteral("config"), config}};
+        insertAppShadowFields(app, &appJson);
+        appArray.append(appJson);
     }
     const QJsonObject weights{{QStringLiteral("heartbeat"), failover.weightHeartbeat},
                               {QStringLiteral("divergence"), failover.weightDivergence},
@@ -385,7 +388,8 @@ QJsonObject ClusterConfig::toJson() const
                        {QStringLiteral("apps"), appArray},
                        {QStringLiteral("failover"), failoverJson},
                        {QStringLiteral("topology"), topologyJson},
-                       {QStringLiteral("prediction"), predictionJson}};
+                       {QStringLiteral("prediction"), predictionJson},
+                       {QStringLiteral("shadows"), shadowSettingsJson(shadows)}};
 }
 
 Status ClusterConfig::validate() const
@@ -397,6 +401,8 @@ Status ClusterConfig::validate() const
     if (auto status = topology.validate(); !status)
         return status;
     if (auto status = prediction.validate(); !status)
+        return status;
+    if (auto status = shadows.validate(); !status)
         return status;
     if (auto status = validateAgents(*this); !status)
         return status;

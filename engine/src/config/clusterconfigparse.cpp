@@ -3,6 +3,7 @@
 #include <QJsonArray>
 
 #include "config/configfields.h"
+#include "config/shadowconfig.h"
 
 using namespace Qt::StringLiterals;
 
@@ -66,13 +67,15 @@ Result<ClusterApp> parseApp(const QJsonObject &json, const QString &path)
     const Fields fields(json, path);
     ClusterApp app;
     const Status status = all({
-        fields.onlyKnown({"name"_L1, "primary"_L1, "replicas"_L1, "config"_L1}),
+        fields.onlyKnown({"name"_L1, "primary"_L1, "replicas"_L1, "config"_L1, "criticality"_L1, "shadow"_L1}),
         fields.require({"name"_L1, "primary"_L1}),
         fields.read("name"_L1, &app.name),
         fields.read("primary"_L1, &app.primary),
     });
     if (!status)
         return std::unexpected(status.error());
+    if (auto shadow = parseAppShadowFields(json, path, &app); !shadow)
+        return std::unexpected(shadow.error());
 
     const QString replicasPath = fields.path("replicas"_L1);
     auto replicas = fields.array("replicas"_L1);
@@ -235,8 +238,14 @@ Result<ClusterConfig> parseClusterConfig(const QJsonObject &json)
     const Fields fields(json, QString());
     ClusterConfig config;
     const Status status = all({
-        fields.onlyKnown(
-            {"name"_L1, "insecure"_L1, "agents"_L1, "apps"_L1, "failover"_L1, "topology"_L1, "prediction"_L1}),
+        fields.onlyKnown({"name"_L1,
+                          "insecure"_L1,
+                          "agents"_L1,
+                          "apps"_L1,
+                          "failover"_L1,
+                          "topology"_L1,
+                          "prediction"_L1,
+                          "shadows"_L1}),
         fields.read("name"_L1, &config.name),
         fields.read("insecure"_L1, &config.insecure),
     });
@@ -294,6 +303,14 @@ Result<ClusterConfig> parseClusterConfig(const QJsonObject &json)
     if (!predictionSettings)
         return std::unexpected(predictionSettings.error());
     config.prediction = *predictionSettings;
+
+    auto shadows = fields.object("shadows"_L1);
+    if (!shadows)
+        return std::unexpected(shadows.error());
+    auto shadowSettings = parseShadowSettings(*shadows, QStringLiteral("shadows"));
+    if (!shadowSettings)
+        return std::unexpected(shadowSettings.error());
+    config.shadows = *shadowSettings;
     return config;
 }
 

@@ -465,6 +465,32 @@ std::future<Result<OperatorOutcome>> ClusterEngine::switchover(const SwitchoverR
     return future;
 }
 
+std::future<Result<OperatorOutcome>> ClusterEngine::createShadow(const ShadowRequest &request)
+{
+    return m_impl->post([request](Impl &impl) { return impl.doCreateShadow(request); });
+}
+
+std::future<Result<OperatorOutcome>> ClusterEngine::swapShadow(const ShadowRequest &request)
+{
+    auto promise = std::make_shared<std::promise<Result<OperatorOutcome>>>();
+    auto future = promise->get_future();
+    (void) m_impl->post([request, promise](Impl &impl) -> Result<OperatorOutcome> {
+        impl.doSwapShadow(request, promise);
+        return OperatorOutcome{};
+    });
+    return future;
+}
+
+std::future<Result<OperatorOutcome>> ClusterEngine::promoteShadow(const ShadowRequest &request)
+{
+    return m_impl->post([request](Impl &impl) { return impl.doPromoteShadow(request); });
+}
+
+std::future<Result<OperatorOutcome>> ClusterEngine::retireShadow(const ShadowRequest &request)
+{
+    return m_impl->post([request](Impl &impl) { return impl.doRetireShadow(request); });
+}
+
 std::future<Result<OperatorOutcome>> ClusterEngine::setMaintenance(const QString &agent, bool on, const QString &actor)
 {
     return m_impl->post([=](Impl &impl) { return impl.doMaintenance(agent, on, actor); });

@@ -258,6 +258,11 @@ private:
     void continueSwitchover(failover::AppRuntime &app);
     void endSwitchover(failover::AppRuntime &app, Result<OperatorOutcome> result);
     Result<QString> switchoverTarget(const failover::AppRuntime &app, const QString &requested) const;
+    // shadowflow.cpp
+    Result<OperatorOutcome> doCreateShadow(const ShadowRequest &request);
+    void doSwapShadow(const ShadowRequest &request, std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
+    Result<OperatorOutcome> doPromoteShadow(const ShadowRequest &request);
+    Result<OperatorOutcome> doRetireShadow(const ShadowRequest &request);
     Result<OperatorOutcome> doDivergence(const QString &app, const QString &agent, double divergence);
 
     ClusterEngineOptions m_options;

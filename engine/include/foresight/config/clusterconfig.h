@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
@@ -23,6 +25,24 @@ struct ClusterAgent
     bool maintenance = false; // excluded from promotion and from new replica assignments
 };
 
+// How much an application matters when there is not time for all of them: shadows are deployed
+// (and swapped) in order of host risk times criticalityWeight(), and a swap's discrepancy threshold
+// is tighter the more critical the application.
+enum class Criticality { Low, Medium, High, Critical };
+QString criticalityName(Criticality criticality);
+std::optional<Criticality> criticalityFromName(const QString &name);
+double criticalityWeight(Criticality criticality); // 0.25, 0.5, 0.75, 1
+
+// What the engine may do with an application's shadow on its own (docs/cluster-config.md, apps[i].shadow).
+struct ShadowPolicy
+{
+    bool enabled = true;   // false: never shadowed ahead of a failure (an operator may still create one)
+    bool autoSwap = false; // past shadows.imminent-risk, swap the primary onto its caught-up shadow
+    // A swap starts only while the shadow is at most this many writes behind the primary (the
+    // writes that must still ship during the pause); -1: by criticality (swapMaxLag()).
+    qint64 maxSwapLag = -1;
+};
+
 struct ClusterReplica
 {
     QString agent;
@@ -37,8 +57,13 @@ struct ClusterApp
     QString primary; // the agent that is primary when the cluster is first deployed
     QList<ClusterReplica> replicas;
     AppConfig config; // leaseMs is set by the engine from FailoverSettings
+    Criticality criticality = Criticality::Medium;
+    ShadowPolicy shadow;
 
     int desired(Tier tier) const;
+    // shadow.maxSwapLag, or the criticality's default: critical 100, high 1,000, medium 10,000,
+    // low 100,000 writes.
+    qint64 swapMaxLag() const;
 };
 
 // How the engine detects failures and fails over (issue 3). Every duration is in milliseconds.
@@ -106,6 +131,20 @@ struct PredictionSettings
     QString modelKind() const;
 };
 
+// Predictive shadows (seeds 10110502 and 11531531, docs/cluster-config.md `shadows`): when a host's
+// failure risk reaches deployRisk, each primary on it gets a shadow, a caught-up hot copy on a
+// healthy host in another failure domain, ready to take over. Durations in milliseconds.
+struct ShadowSettings
+{
+    bool enabled = true;
+    double deployRisk = 0.5;    // a host at or above this risk gets its primaries shadowed
+    double imminentRisk = 0.9;  // failure imminent: critical first, and automatic swaps where allowed
+    int retireIdleMs = 600'000; // a shadow whose primary's host has been below deployRisk this long is retired
+    int maxShadowsPerAgent = 4; // "room": shadows one agent may hold at once
+
+    Status validate() const;
+};
+
 // The cluster configuration a console works from: imported from a JSON file into the console's
 // SQLite store, edited with foresightctl. The JSON format is documented in docs/cluster-config.md.
 struct ClusterConfig
@@ -117,6 +156,7 @@ struct ClusterConfig
     FailoverSettings failover;
     TopologySettings topology;
     PredictionSettings prediction;
+    ShadowSettings shadows;
 
     // Parses and validates; errors name the offending field as a path, e.g. "agents[2].url".
     static Result<ClusterConfig> fromJson(const QByteArray &json, const QString &sourceName);

@@ -63,6 +63,18 @@ struct SwitchoverRequest
     QString actor;
 };
 
+// A command on an application's shadow (docs/api.md): create one (agent empty: the engine picks
+// the host, as it does ahead of a predicted failure), swap the primary onto it, promote it
+// (the failover path: force accepts losing what it lacks), or retire it.
+struct ShadowRequest
+{
+    QString app;
+    QString agent;       // create: where (empty: the engine's choice); others: must be the shadow's, if given
+    bool force = false;  // promote only: even though the shadow lags
+    bool dryRun = false; // say what would happen, change nothing
+    QString actor;
+};
+
 // The engine's monitoring and failover thread (issue 3): watches every agent of the cluster
 // through heartbeats, renews primaries' write leases, detects failures (phi-accrual, replica
 // investigation, integrity), and promotes the best replica once the old primary's lease has
@@ -83,6 +95,12 @@ public:
     // Completes when the switchover has finished (details: "pause-ms", the write pause), or at
     // once for a dry run or a scheduled one.
     std::future<Result<OperatorOutcome>> switchover(const SwitchoverRequest &request);
+    // Shadows (engine/src/failover/shadowflow.cpp). swapShadow completes when the swap has ended
+    // (details: "pause-ms"); a failed swap leaves the old primary in charge with nothing lost.
+    std::future<Result<OperatorOutcome>> createShadow(const ShadowRequest &request);
+    std::future<Result<OperatorOutcome>> swapShadow(const ShadowRequest &request);
+    std::future<Result<OperatorOutcome>> promoteShadow(const ShadowRequest &request);
+    std::future<Result<OperatorOutcome>> retireShadow(const ShadowRequest &request);
     std::future<Result<OperatorOutcome>> setMaintenance(const QString &agent, bool on, const QString &actor);
     // Lifts the anti-flapping block of the application's last failover.
     std::future<Result<OperatorOutcome>> acknowledge(const QString &app, const QString &actor);

@@ -1,15 +1,19 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include <QCborMap>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
 
+#include "foresight/config/clusterconfig.h"
 #include "foresight/failover/candidateranking.h"
 #include "foresight/failover/failoverscore.h"
 #include "foresight/monitor/agentwatch.h"
+#include "foresight/shadow/discrepancy.h"
+#include "foresight/shadow/shadowplanner.h"
 #include "foresight/storage/consolestore.h"
 #include "foresight/vocabulary/roles.h"
 
@@ -57,6 +61,24 @@ struct ReplicaView
     double rttMs = -1; // round trip between it and the primary; -1: not measured
 };
 
+// An application's shadow (seeds 10110502 and 11531531): a caught-up hot copy on a healthy host,
+// deployed ahead of a predicted failure or by an operator, that the primary can swap onto.
+struct ShadowView
+{
+    QString agent;
+    QString host;
+    QString state; // "catching-up", "ready" (swappable), "swapping", "retiring"
+    shadow::ShadowOrigin origin = shadow::ShadowOrigin::Predicted;
+    QString reason; // why it was deployed, with the risk figures
+    qint64 createdWallMs = 0;
+    double primaryHostRisk = 0;  // the primary's host risk now
+    Tier priorTier = Tier::None; // what its agent held of the application before (restored on retire)
+    shadow::Discrepancy discrepancy;
+    qint64 swapMaxLag = 0;              // the application's threshold: swappable at or below this gap
+    QString lastSwap;                   // how the last swap onto it ended, empty if none
+    QList<shadow::Discrepancy> history; // recent figures, oldest first, for the chart
+};
+
 // Where an application's failover handling stands.
 enum class AppPhase {
     Starting,      // waiting for the agents' first heartbeats
@@ -93,6 +115,8 @@ struct AppView
     qint64 scheduledSwitchoverWallMs = 0; // a switchover waiting for its time, 0 if none
     QString scheduledSwitchoverTo;        // its target, empty: the best hot replica then
     QString topology;                     // where the hot tier stands (hysteresis, a move under way)
+    config::Criticality criticality = config::Criticality::Medium;
+    std::optional<ShadowView> shadow;
 };
 
 // Where host failure prediction stands: the model in use, how it was trained and how well it did
