@@ -95,6 +95,22 @@ private Q_SLOTS:
         QCOMPARE(order(ranked), (QStringList{QStringLiteral("failing"), QStringLiteral("healthy")}));
     }
 
+    void aCaughtUpShadowIsPreferredButNeverAboveData()
+    {
+        failover::CandidateFacts preferred = candidate(QStringLiteral("preferred"), Tier::Hot, 100);
+        preferred.priority = 10; // the shadow was placed for this failure: it outranks a preference
+        failover::CandidateFacts shadow = candidate(QStringLiteral("shadow"), Tier::Hot, 100);
+        shadow.shadow = true;
+        auto ranked = failover::rankCandidates({preferred, shadow});
+        QCOMPARE(order(ranked), (QStringList{QStringLiteral("shadow"), QStringLiteral("preferred")}));
+        QCOMPARE(failover::rankReason(ranked[0], ranked[1]), QStringLiteral("shadow is the application's shadow"));
+
+        // A shadow that lags never beats a replica holding more acknowledged writes.
+        shadow.seq = 99;
+        ranked = failover::rankCandidates({preferred, shadow});
+        QCOMPARE(order(ranked), (QStringList{QStringLiteral("preferred"), QStringLiteral("shadow")}));
+    }
+
     void exclusionsComeLastWithTheirReason()
     {
         failover::CandidateFacts unreachable = candidate(QStringLiteral("u"), Tier::Hot, 200);
@@ -136,6 +152,7 @@ private Q_SLOTS:
                               QStringLiteral("seq"),
                               QStringLiteral("seq-behind"),
                               QStringLiteral("predicted-to-fail"),
+                              QStringLiteral("shadow"),
                               QStringLiteral("priority"),
                               QStringLiteral("divergence"),
                               QStringLiteral("latency-ms"),

@@ -220,6 +220,13 @@ void TestClusterConfig::defaults()
     QCOMPARE(config->apps.at(0).replicas.at(0).tier, Tier::Hot);
     QCOMPARE(config->agents.at(0).host, u"alpha"_s);
     QCOMPARE(config->agents.at(0).priority, 0);
+    // Shadows: medium criticality (10,000 writes of swap lag), shadowed, never swapped on its own.
+    QCOMPARE(config->apps.at(0).criticality, foresight::config::Criticality::Medium);
+    QCOMPARE(config->apps.at(0).swapMaxLag(), 10'000);
+    QCOMPARE(config->apps.at(0).shadow.enabled, true);
+    QCOMPARE(config->apps.at(0).shadow.autoSwap, false);
+    QCOMPARE(config->shadows.deployRisk, 0.5);
+    QCOMPARE(config->shadows.imminentRisk, 0.9);
 
     const auto empty = ClusterConfig::fromJson("{}", u"cluster.json"_s);
     QVERIFY2(empty, qPrintable(errorText(empty)));
@@ -402,6 +409,25 @@ void TestClusterConfig::badConfig_data()
                                         << u"prediction.rounds: 0 is out of range 1..10000"_s;
     QTest::newRow("prediction not bool") << u"prediction.enabled"_s << QJsonValue(u"no"_s)
                                          << u"prediction.enabled: must be"_s;
+
+    // Shadows.
+    QTest::newRow("unknown criticality") << u"apps[0].criticality"_s << QJsonValue(u"urgent"_s)
+                                         << u"apps[0].criticality: 'urgent' is not low, medium, high or critical"_s;
+    QTest::newRow("unknown shadow policy key")
+        << u"apps[0].shadow.autoswap"_s << QJsonValue(true) << u"apps[0].shadow.autoswap: unknown key"_s;
+    QTest::newRow("auto-swap not bool") << u"apps[0].shadow.auto-swap"_s << QJsonValue(1)
+                                        << u"apps[0].shadow.auto-swap: must be true or false"_s;
+    QTest::newRow("swap lag fraction") << u"apps[0].shadow.max-swap-lag"_s << QJsonValue(1.5)
+                                       << u"apps[0].shadow.max-swap-lag: 1.5 must be a whole number from -1"_s;
+    QTest::newRow("swap lag negative") << u"apps[0].shadow.max-swap-lag"_s << QJsonValue(-2)
+                                       << u"apps[0].shadow.max-swap-lag: -2 must be a whole number from -1"_s;
+    QTest::newRow("unknown shadows key") << u"shadows.deploy"_s << QJsonValue(0.5) << u"shadows.deploy: unknown key"_s;
+    QTest::newRow("deploy risk zero") << u"shadows.deploy-risk"_s << QJsonValue(0)
+                                      << u"shadows.deploy-risk: 0 must be above 0 and at most 1"_s;
+    QTest::newRow("imminent below deploy")
+        << u"shadows.imminent-risk"_s << QJsonValue(0.4) << u"shadows.imminent-risk: 0.4 is below deploy-risk (0.5)"_s;
+    QTest::newRow("no room for shadows") << u"shadows.max-shadows-per-agent"_s << QJsonValue(0)
+                                         << u"shadows.max-shadows-per-agent: 0 is out of range 1..10000"_s;
 }
 
 void TestClusterConfig::badConfig()
@@ -507,6 +533,16 @@ void TestClusterConfig::roundTrip()
     prediction.rounds = 20;
     prediction.maxDepth = 3;
     prediction.alertRisk = 0.7;
+    original->apps[0].criticality = foresight::config::Criticality::Critical;
+    original->apps[0].shadow.enabled = false;
+    original->apps[0].shadow.autoSwap = true;
+    original->apps[0].shadow.maxSwapLag = 42;
+    auto &shadows = original->shadows;
+    shadows.enabled = false;
+    shadows.deployRisk = 0.4;
+    shadows.imminentRisk = 0.8;
+    shadows.retireIdleMs = 1234;
+    shadows.maxShadowsPerAgent = 2;
     QVERIFY2(original->validate(), qPrintable(errorText(original->validate())));
 
     const QJsonObject json = original->toJson();
@@ -566,6 +602,15 @@ void TestClusterConfig::roundTrip()
     QCOMPARE(copy->prediction.rounds, 20);
     QCOMPARE(copy->prediction.maxDepth, 3);
     QCOMPARE(copy->prediction.alertRisk, 0.7);
+    QCOMPARE(app.criticality, foresight::config::Criticality::Critical);
+    QCOMPARE(app.shadow.enabled, false);
+    QCOMPARE(app.shadow.autoSwap, true);
+    QCOMPARE(app.swapMaxLag(), 42);
+    QCOMPARE(copy->shadows.enabled, false);
+    QCOMPARE(copy->shadows.deployRisk, 0.4);
+    QCOMPARE(copy->shadows.imminentRisk, 0.8);
+    QCOMPARE(copy->shadows.retireIdleMs, 1234);
+    QCOMPARE(copy->shadows.maxShadowsPerAgent, 2);
 }
 
 void TestClusterConfig::validateProgrammatic()

@@ -44,6 +44,7 @@ auto orderKey(const RankedCandidate &c)
                            tierOrder(c.facts.tier),
                            c.seqBehind,
                            c.facts.predictedToFail ? 1 : 0,
+                           c.facts.shadow ? 0 : 1,
                            -c.facts.priority,
                            c.facts.divergence,
                            c.facts.latencyMs,
@@ -73,6 +74,7 @@ QList<RankedCandidate> rankCandidates(const QList<CandidateFacts> &candidates)
             {QStringLiteral("seq"), QString::number(facts.seq)},
             {QStringLiteral("seq-behind"), QString::number(candidate.seqBehind)},
             {QStringLiteral("predicted-to-fail"), facts.predictedToFail ? QStringLiteral("yes") : QStringLiteral("no")},
+            {QStringLiteral("shadow"), facts.shadow ? QStringLiteral("yes") : QStringLiteral("no")},
             {QStringLiteral("priority"), QString::number(facts.priority)},
             {QStringLiteral("divergence"), QString::number(facts.divergence, 'f', 3)},
             {QStringLiteral("latency-ms"), QString::number(facts.latencyMs, 'f', 1)},
@@ -101,6 +103,8 @@ QString rankReason(const RankedCandidate &first, const RankedCandidate &second)
         return QStringLiteral("%1 seqs ahead").arg(second.seqBehind - first.seqBehind);
     if (a.predictedToFail != b.predictedToFail)
         return QStringLiteral("%1's host is predicted to fail (risk %2)").arg(b.agent).arg(b.failureRisk, 0, 'f', 2);
+    if (a.shadow != b.shadow)
+        return QStringLiteral("%1 is the application's shadow").arg(a.shadow ? a.agent : b.agent);
     if (a.priority != b.priority)
         return QStringLiteral("operator priority %1 over %2").arg(a.priority).arg(b.priority);
     if (a.divergence != b.divergence)

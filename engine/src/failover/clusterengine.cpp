@@ -101,6 +101,7 @@ void ClusterEngine::Impl::run()
         updateSuspicion();
         for (auto &[name, app] : m_apps)
             evaluate(app);
+        tendShadows();
         publishSnapshot(false);
     }
     m_pending.clear();
@@ -379,6 +380,8 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
         view.desiredCold = app.config.desired(Tier::Cold);
         view.lastIncident = app.incidentId;
         view.topology = app.hotMove ? app.hotMove->note : app.placement.explanation();
+        view.criticality = app.config.criticality;
+        view.shadow = shadowView(app);
         if (app.scheduledSwitchover) {
             view.scheduledSwitchoverWallMs = app.scheduledSwitchover->atWallMs;
             view.scheduledSwitchoverTo = app.scheduledSwitchover->agent;

@@ -20,6 +20,7 @@
 #include "foresight/detection/phiaccrualdetector.h"
 #include "foresight/failover/clusterengine.h"
 #include "foresight/failover/hotplacement.h"
+#include "foresight/shadow/shadowplanner.h"
 #include "foresight/storage/consolestore.h"
 #include "storage/storewriter.h"
 
@@ -147,6 +148,28 @@ struct AppRuntime
     };
     std::optional<HotMove> hotMove;
 
+    // Its shadow (shadowflow.cpp): a hot copy beyond the configured tiers, on a healthy host,
+    // ready to take over.
+    struct Shadow
+    {
+        QString agent;
+        shadow::ShadowOrigin origin = shadow::ShadowOrigin::Predicted;
+        QString reason;
+        QString actor;
+        qint64 createdWallMs = 0;
+        std::int64_t createdMs = 0;
+        Tier priorTier = Tier::None; // what the agent held before; restored when the shadow retires
+        shadow::Discrepancy discrepancy;
+        QList<shadow::Discrepancy> history;
+        std::int64_t lastHistoryMs = 0;
+        bool swapTried = false; // the engine swaps onto a shadow on its own at most once
+        bool swapping = false;
+        bool retiring = false;
+        QString lastSwap;
+    };
+    std::optional<Shadow> shadow;
+    std::int64_t calmSinceMs = -1; // the primary's host below shadows.deploy-risk since; -1: not calm
+
     std::int64_t lastRestoreAttemptMs = 0;
     QMap<QString, std::int64_t> lastAssignMs; // agent → when the engine last sent it an assign
     QMap<QString, Tier> lastAssignTier;       // agent → the replica tier asked then (None: released)
@@ -229,7 +252,8 @@ private:
     void block(failover::AppRuntime &app, const QString &reason, qint64 untilWallMs = 0);
     QList<RankedCandidate> candidates(const failover::AppRuntime &app) const;
     FailoverScore score(const failover::AppRuntime &app) const;
-    Status sendAssign(const QString &agent, const failover::AppRuntime &app, Role role, Tier tier);
+    // shadow: the assign says so (the agent runs a passive instance of a managed application).
+    Status sendAssign(const QString &agent, const failover::AppRuntime &app, Role role, Tier tier, bool shadow = false);
 
     // Requests and journal.
     Status request(const QString &agent,
@@ -258,7 +282,27 @@ private:
     void continueSwitchover(failover::AppRuntime &app);
     void endSwitchover(failover::AppRuntime &app, Result<OperatorOutcome> result);
     Result<QString> switchoverTarget(const failover::AppRuntime &app, const QString &requested) const;
-    // shadowflow.cpp
+    // shadowflow.cpp: the planner's decisions carried out, once per tick for the whole cluster.
+    void tendShadows();
+    void trackShadow(failover::AppRuntime &app);
+    QList<shadow::AppFacts> shadowAppFacts() const;
+    QList<shadow::AgentFacts> shadowAgentFacts() const;
+    Status deployShadow(failover::AppRuntime &app,
+                        const QString &agent,
+                        Tier priorTier,
+                        shadow::ShadowOrigin origin,
+                        const QString &reason,
+                        const QString &actor);
+    void retireShadow(failover::AppRuntime &app, const QString &why, const QString &actor);
+    void startShadowSwap(failover::AppRuntime &app,
+                         const QString &why,
+                         const QString &actor,
+                         std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
+    std::optional<ShadowView> shadowView(const failover::AppRuntime &app) const;
+    bool isShadow(const failover::AppRuntime &app, const QString &agent) const
+    {
+        return app.shadow && app.shadow->agent == agent;
+    }
     Result<OperatorOutcome> doCreateShadow(const ShadowRequest &request);
     void doSwapShadow(const ShadowRequest &request, std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
     Result<OperatorOutcome> doPromoteShadow(const ShadowRequest &request);
@@ -287,6 +331,7 @@ private:
     std::vector<PostHook> m_postHooks;
     std::int64_t m_startedMs = 0;
     std::int64_t m_lastSnapshotMs = 0;
+    std::int64_t m_lastShadowTickMs = 0;
     std::shared_ptr<std::atomic<qint64>> m_journalHead = std::make_shared<std::atomic<qint64>>(0);
     QList<storage::JournalEntry> m_recentJournal; // the last kRecentJournal entries, for the snapshot
     qint64 m_journalCount = 0;

@@ -55,6 +55,7 @@ QList<RankedCandidate> ClusterEngine::Impl::candidates(const AppRuntime &app) co
         candidate.latencyMs = rttMs(name, app.primary).value_or(0);
         candidate.failureRisk = failureRisk(name);
         candidate.predictedToFail = predictedToFail(name);
+        candidate.shadow = app.shadow && app.shadow->agent == name;
         candidate.priority = agent.config.priority;
         candidate.neverPromote = agent.config.neverPromote;
         candidate.maintenance = agent.config.maintenance;
@@ -230,11 +231,13 @@ void ClusterEngine::Impl::adoptOrDeploy(AppRuntime &app)
             QStringLiteral("deployed: primary %1 and %2 replicas").arg(app.primary).arg(app.config.replicas.size()));
 }
 
-Status ClusterEngine::Impl::sendAssign(const QString &agent, const AppRuntime &app, Role role, Tier tier)
+Status ClusterEngine::Impl::sendAssign(const QString &agent, const AppRuntime &app, Role role, Tier tier, bool shadow)
 {
     QCborMap body;
     body.insert(QStringLiteral("app"), app.config.name);
     body.insert(QStringLiteral("role"), roleName(role));
+    if (shadow)
+        body.insert(QStringLiteral("shadow"), true);
     if (role == Role::Replica) {
         body.insert(QStringLiteral("tier"), tierName(tier));
         const config::ClusterAgent *primary = m_options.config.agent(app.primary);

@@ -170,7 +170,7 @@ void ClusterEngine::Impl::restoreTiers(AppRuntime &app)
             asked != app.lastAssignTier.cend() && now() - app.lastAssignMs.value(name) < kAssignSettleMs) {
             if (*asked != Tier::None) {
                 holders.append(name);
-                ++have[*asked];
+                ++have[isShadow(app, name) ? app.shadow->priorTier : *asked];
             }
             continue;
         }
@@ -178,6 +178,11 @@ void ClusterEngine::Impl::restoreTiers(AppRuntime &app)
         if (status == agent.apps.end())
             continue;
         holders.append(name);
+        if (isShadow(app, name)) {
+            // Beyond the configured tiers: it counts as what it held before it became the shadow.
+            ++have[app.shadow->priorTier];
+            continue;
+        }
         if (!isPrimaryStatus(*status))
             ++have[tierFromName(status->value(QStringLiteral("tier")).toString()).value_or(Tier::None)];
     }

@@ -92,6 +92,8 @@ void ClusterEngine::Impl::placeHotTier(AppRuntime &app)
         const auto status = agent.apps.find(app.config.name);
         if (status != agent.apps.end() && isPrimaryStatus(*status))
             continue; // a former primary about to rejoin
+        if (isShadow(app, name))
+            continue; // beyond the configured tiers, placed for another reason
         const Tier tier = status == agent.apps.end()
                               ? Tier::None
                               : tierFromName(status->value(QStringLiteral("tier")).toString()).value_or(Tier::None);

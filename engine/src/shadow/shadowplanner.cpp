@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include <QHash>
-
 namespace foresight::shadow {
 
 namespace {
@@ -42,7 +40,6 @@ struct Choice
 Choice chooseHost(const AppFacts &app,
                   const AgentFacts &primary,
                   const QList<AgentFacts> &agents,
-                  const QHash<QString, int> &held,
                   const config::ShadowSettings &settings)
 {
     Choice best;
@@ -60,7 +57,7 @@ Choice chooseHost(const AppFacts &app,
     };
     for (const AgentFacts &agent : agents) {
         if (agent.agent == app.primary || !agent.available || agent.host == primary.host
-            || agent.risk >= settings.deployRisk || held.value(agent.agent) >= settings.maxShadowsPerAgent)
+            || agent.risk >= settings.deployRisk || agent.shadowsHeld >= settings.maxShadowsPerAgent)
             continue;
         Choice choice{&agent, Tier::None, -1};
         for (const auto &[holder, tier] : app.replicas) {
@@ -77,7 +74,54 @@ Choice chooseHost(const AppFacts &app,
     return best;
 }
 
+ShadowAction deployAction(const AppFacts &app,
+                          const AgentFacts &primary,
+                          const Choice &choice,
+                          const config::ShadowSettings &settings)
+{
+    const QString where
+        = QStringLiteral("%1 (host %2%3%4)")
+              .arg(choice.agent->agent, choice.agent->host)
+              .arg(choice.rttMs >= 0
+                       ? QStringLiteral(", %1 ms from the primary").arg(QString::number(choice.rttMs, 'f', 2))
+                       : QString())
+              .arg(choice.priorTier == Tier::None
+                       ? QString()
+                       : QStringLiteral(", its %1 replica raised to hot").arg(tierName(choice.priorTier)));
+    return {ShadowAction::Kind::Deploy,
+            app.app,
+            choice.agent->agent,
+            choice.priorTier,
+            primary.risk,
+            priorityOf(primary.risk, app.criticality, settings),
+            QStringLiteral("%1's host %2 has failure risk %3 (deploy-risk %4%5); %6 application: shadow on %7")
+                .arg(app.primary,
+                     primary.host,
+                     figure(primary.risk),
+                     figure(settings.deployRisk),
+                     primary.risk >= settings.imminentRisk ? QStringLiteral(", imminent") : QString(),
+                     config::criticalityName(app.criticality),
+                     where)};
+}
+
 } // namespace
+
+Result<ShadowAction> placeShadow(const AppFacts &app,
+                                 const QList<AgentFacts> &agents,
+                                 const config::ShadowSettings &settings)
+{
+    const AgentFacts *primary = find(agents, app.primary);
+    if (!primary)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("'%1' has no primary to shadow").arg(app.app));
+    const Choice choice = chooseHost(app, *primary, agents, settings);
+    if (!choice.agent)
+        return fail(ErrorCode::NotFound,
+                    QStringLiteral("no agent can hold a shadow of '%1': each is the primary, on the primary's host %2, "
+                                   "unavailable, at or above deploy-risk %3, or holding %4 shadows already")
+                        .arg(app.app, primary->host, figure(settings.deployRisk))
+                        .arg(settings.maxShadowsPerAgent));
+    return deployAction(app, *primary, choice, settings);
+}
 
 QString shadowOriginName(ShadowOrigin origin)
 {
@@ -105,9 +149,6 @@ QList<ShadowAction> planShadows(const QList<AppFacts> &apps,
     QList<ShadowAction> retires;
     QList<ShadowAction> swaps;
     QList<const AppFacts *> wanting; // apps that need a shadow, planned in priority order below
-    QHash<QString, int> held;
-    for (const AgentFacts &agent : agents)
-        held.insert(agent.agent, agent.shadowsHeld);
 
     for (const AppFacts &app : apps) {
         const AgentFacts *primary = find(agents, app.primary);
@@ -169,36 +210,16 @@ QList<ShadowAction> planShadows(const QList<AppFacts> &apps,
         return pa > pb;
     });
     QList<ShadowAction> deploys;
+    QList<AgentFacts> live = agents; // each deploy takes room on its agent
     for (const AppFacts *app : wanting) {
-        const AgentFacts &primary = *find(agents, app->primary);
-        const Choice choice = chooseHost(*app, primary, agents, held, settings);
-        if (!choice.agent)
+        auto action = placeShadow(*app, live, settings);
+        if (!action)
             continue; // nowhere to go this tick: asked again on the next
-        held[choice.agent->agent] += 1;
-        const QString where
-            = QStringLiteral("%1 (host %2%3%4)")
-                  .arg(choice.agent->agent, choice.agent->host)
-                  .arg(choice.rttMs >= 0
-                           ? QStringLiteral(", %1 ms from the primary").arg(QString::number(choice.rttMs, 'f', 2))
-                           : QString())
-                  .arg(choice.priorTier == Tier::None
-                           ? QString()
-                           : QStringLiteral(", its %1 replica raised to hot").arg(tierName(choice.priorTier)));
-        deploys.append(
-            {ShadowAction::Kind::Deploy,
-             app->app,
-             choice.agent->agent,
-             choice.priorTier,
-             primary.risk,
-             priorityOf(primary.risk, app->criticality, settings),
-             QStringLiteral("%1's host %2 has failure risk %3 (deploy-risk %4%5); %6 application: shadow on %7")
-                 .arg(app->primary,
-                      primary.host,
-                      figure(primary.risk),
-                      figure(settings.deployRisk),
-                      primary.risk >= settings.imminentRisk ? QStringLiteral(", imminent") : QString(),
-                      config::criticalityName(app->criticality),
-                      where)});
+        for (AgentFacts &agent : live) {
+            if (agent.agent == action->agent)
+                ++agent.shadowsHeld;
+        }
+        deploys.append(*action);
     }
     std::stable_sort(swaps.begin(), swaps.end(), [](const ShadowAction &a, const ShadowAction &b) {
         return a.priority > b.priority;

@@ -22,6 +22,7 @@ struct CandidateFacts
     double latencyMs = 0;         // to the application's clients (topology); 0 when unknown
     double failureRisk = 0;       // predicted failure risk of its host, 0..1 (the anomaly score without a model)
     bool predictedToFail = false; // the model's risk for its host is at or above prediction.alert-risk
+    bool shadow = false;          // the application's shadow: deployed ahead of this failure, to take over
     int priority = 0;             // operator preference: higher first
     bool neverPromote = false;    // operator flag
     bool maintenance = false;     // its host is in maintenance
@@ -30,7 +31,7 @@ struct CandidateFacts
 // One line of a candidate's explanation.
 struct RankTerm
 {
-    QString name;  // "tier", "seq-behind", "predicted-to-fail", "priority", "divergence", "latency-ms", "failure-risk"
+    QString name; // "tier", "seq-behind", "predicted-to-fail", "shadow", "priority", "divergence", "latency-ms", "failure-risk"
     QString value; // as shown to the operator
 };
 
@@ -48,7 +49,7 @@ struct RankedCandidate
 // integrity intact, not never-promote, not in maintenance), tier (hot before warm before cold),
 // sequence (highest first: nothing acknowledged may be lost when a hot replica holds it), a host
 // not predicted to fail before one that is (promoting onto a failing host buys a second failover),
-// the operator's priority, lowest divergence, lowest latency to clients, lowest failure risk, name
+// the application's shadow before other replicas (it was placed for this failure), the operator's priority, lowest divergence, lowest latency to clients, lowest failure risk, name
 // (so the choice is deterministic). Data safety outranks every preference: an operator priority
 // never makes the engine pick a replica that holds less. Eligible candidates come first.
 QList<RankedCandidate> rankCandidates(const QList<CandidateFacts> &candidates);

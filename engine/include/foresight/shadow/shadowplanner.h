@@ -8,6 +8,7 @@
 #include <QString>
 
 #include "foresight/config/clusterconfig.h"
+#include "foresight/core/result.h"
 #include "foresight/shadow/discrepancy.h"
 #include "foresight/vocabulary/roles.h"
 
@@ -62,6 +63,12 @@ struct ShadowAction
     QString why;                 // one sentence for the journal
 };
 QString shadowActionKindName(ShadowAction::Kind kind);
+
+// Where a shadow of app should go now (the Deploy action), by the rules planShadows() follows;
+// NotFound naming why when no agent qualifies.
+Result<ShadowAction> placeShadow(const AppFacts &app,
+                                 const QList<AgentFacts> &agents,
+                                 const config::ShadowSettings &settings);
 
 // Decides, once per engine tick, which shadows to deploy, retire and swap onto. Pure: the engine
 // supplies what it knows and carries out the actions, in the order returned. Deploys come in
