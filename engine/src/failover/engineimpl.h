@@ -332,6 +332,19 @@ private:
     std::int64_t m_startedMs = 0;
     std::int64_t m_lastSnapshotMs = 0;
     std::int64_t m_lastShadowTickMs = 0;
+    // Shadows act on the highest risk a host had within the prediction horizon: the health
+    // baseline's anomaly score is a spike that one event raises once, not a level that stays up.
+    struct HeldRisk
+    {
+        double risk = 0;
+        std::int64_t atMs = 0;
+    };
+    std::map<QString, HeldRisk> m_heldRisk;
+    double heldRisk(const QString &agent) const
+    {
+        const auto it = m_heldRisk.find(agent);
+        return it == m_heldRisk.end() ? 0 : it->second.risk;
+    }
     std::shared_ptr<std::atomic<qint64>> m_journalHead = std::make_shared<std::atomic<qint64>>(0);
     QList<storage::JournalEntry> m_recentJournal; // the last kRecentJournal entries, for the snapshot
     qint64 m_journalCount = 0;

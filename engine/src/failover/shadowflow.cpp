@@ -29,6 +29,12 @@ void ClusterEngine::Impl::tendShadows()
     if (now() - m_lastShadowTickMs < kShadowTickMs)
         return;
     m_lastShadowTickMs = now();
+    for (const auto &[name, agent] : m_agents) {
+        HeldRisk &held = m_heldRisk[name];
+        const double risk = failureRisk(name);
+        if (risk >= held.risk || now() - held.atMs > m_options.config.prediction.horizonMs)
+            held = {risk, now()};
+    }
     for (auto &[name, app] : m_apps)
         trackShadow(app);
     const QList<shadow::ShadowAction> actions
@@ -57,7 +63,7 @@ void ClusterEngine::Impl::tendShadows()
 
 void ClusterEngine::Impl::trackShadow(AppRuntime &app)
 {
-    const double risk = app.primary.isEmpty() ? 0 : failureRisk(app.primary);
+    const double risk = app.primary.isEmpty() ? 0 : heldRisk(app.primary);
     if (app.primary.isEmpty() || risk >= m_options.config.shadows.deployRisk)
         app.calmSinceMs = -1;
     else if (app.calmSinceMs < 0)
@@ -159,7 +165,7 @@ QList<shadow::AgentFacts> ClusterEngine::Impl::shadowAgentFacts() const
         shadow::AgentFacts fact;
         fact.agent = name;
         fact.host = agent.config.host;
-        fact.risk = failureRisk(name);
+        fact.risk = heldRisk(name);
         if (agent.last)
             fact.load = qBound(0.0, agent.last->host.value(QStringLiteral("cpu-busy")).toDouble(), 1.0);
         fact.available = reachable(name) && !agent.config.maintenance;
@@ -197,7 +203,7 @@ Status ClusterEngine::Impl::deployShadow(AppRuntime &app,
     shadow.createdMs = now();
     shadow.priorTier = priorTier;
     app.shadow = shadow;
-    const double risk = failureRisk(app.primary);
+    const double risk = heldRisk(app.primary);
     journal(QStringLiteral("shadow"),
             app.config.name,
             agent,
@@ -268,8 +274,8 @@ void ClusterEngine::Impl::startShadowSwap(AppRuntime &app,
     const QJsonObject details{{QStringLiteral("app"), app.config.name},
                               {QStringLiteral("primary"), app.primary},
                               {QStringLiteral("shadow"), shadow.agent},
-                              {QStringLiteral("primary-host-risk"), failureRisk(app.primary)},
-                              {QStringLiteral("shadow-host-risk"), failureRisk(shadow.agent)},
+                              {QStringLiteral("primary-host-risk"), heldRisk(app.primary)},
+                              {QStringLiteral("shadow-host-risk"), heldRisk(shadow.agent)},
                               {QStringLiteral("discrepancy"), shadow.discrepancy.toJson()},
                               {QStringLiteral("max-swap-lag"), qint64(app.config.swapMaxLag())}};
     journal(QStringLiteral("shadow"),
@@ -299,7 +305,7 @@ std::optional<ShadowView> ClusterEngine::Impl::shadowView(const AppRuntime &app)
     view.origin = shadow.origin;
     view.reason = shadow.reason;
     view.createdWallMs = shadow.createdWallMs;
-    view.primaryHostRisk = app.primary.isEmpty() ? 0 : failureRisk(app.primary);
+    view.primaryHostRisk = app.primary.isEmpty() ? 0 : heldRisk(app.primary);
     view.priorTier = shadow.priorTier;
     view.discrepancy = shadow.discrepancy;
     view.lastSwap = shadow.lastSwap;
