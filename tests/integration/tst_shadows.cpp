@@ -4,6 +4,7 @@
 // promotes the shadow; an automatic swap happens only where the application's policy allows it;
 // idle shadows retire; an operator's swap under concurrent writers loses no acknowledged write.
 
+#include <limits>
 #include <map>
 
 #include <QTemporaryDir>
@@ -241,6 +242,16 @@ private Q_SLOTS:
             lost += read->value && *read->value == it.value() ? 0 : 1;
         }
         QCOMPARE(lost, 0);
+
+        // The shadow's discrepancy history outlives the engine, in the console store.
+        m_engine.reset();
+        auto store = storage::ConsoleStore::open(m_dir.filePath(QStringLiteral("console.sqlite")));
+        QVERIFY2(store, qPrintable(errorText(store)));
+        auto history = (*store)->shadowSamples(kTestApp, 0, std::numeric_limits<qint64>::max());
+        QVERIFY2(history, qPrintable(errorText(history)));
+        QVERIFY(!history->isEmpty());
+        QCOMPARE(history->last().agent, shadowAgent);
+        QVERIFY(history->last().seqGap >= 0);
     }
 
     void operatorRetiresAShadowAndTheCopyIsReleased()

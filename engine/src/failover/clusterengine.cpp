@@ -108,6 +108,7 @@ void ClusterEngine::Impl::run()
     m_agents.clear();
     m_risk.reset();
     flushHostHistory(true);
+    flushShadowHistory(true);
     journal(QStringLiteral("engine"), {}, {}, QStringLiteral("engine stopped"));
     m_store.reset();
 }

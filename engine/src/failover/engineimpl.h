@@ -285,6 +285,7 @@ private:
     // shadowflow.cpp: the planner's decisions carried out, once per tick for the whole cluster.
     void tendShadows();
     void trackShadow(failover::AppRuntime &app);
+    void flushShadowHistory(bool force);
     QList<shadow::AppFacts> shadowAppFacts() const;
     QList<shadow::AgentFacts> shadowAgentFacts() const;
     Status deployShadow(failover::AppRuntime &app,
@@ -340,6 +341,9 @@ private:
         std::int64_t atMs = 0;
     };
     std::map<QString, HeldRisk> m_heldRisk;
+    QList<storage::ShadowSample> m_shadowHistory; // not yet posted to the store
+    std::int64_t m_shadowHistoryFlushedWallMs = 0;
+    std::int64_t m_shadowHistoryPrunedWallMs = 0;
     double heldRisk(const QString &agent) const
     {
         const auto it = m_heldRisk.find(agent);

@@ -7,6 +7,7 @@
 #include <QCborArray>
 
 #include "failover/engineimpl.h"
+#include "foresight/core/logging.h"
 
 namespace foresight::failover {
 
@@ -17,6 +18,9 @@ constexpr int kShadowTickMs = 50;
 constexpr int kHistoryIntervalMs = 1000;
 constexpr qsizetype kHistoryLength = 300;   // five minutes at one figure a second
 constexpr int kReplicationStartMs = 30'000; // a shadow not replicating by then is retired
+constexpr qint64 kStoreFlushMs = 5000;      // the discrepancy history goes to the store in batches
+constexpr qint64 kStorePruneEveryMs = 3'600'000;
+constexpr qint64 kStoreRetentionMs = 7LL * 24 * 3'600'000;
 
 QString riskFigure(double risk)
 {
@@ -37,6 +41,7 @@ void ClusterEngine::Impl::tendShadows()
     }
     for (auto &[name, app] : m_apps)
         trackShadow(app);
+    flushShadowHistory(false);
     const QList<shadow::ShadowAction> actions
         = shadow::planShadows(shadowAppFacts(), shadowAgentFacts(), m_options.config.shadows, now());
     for (const shadow::ShadowAction &action : actions) {
@@ -112,6 +117,13 @@ void ClusterEngine::Impl::trackShadow(AppRuntime &app)
         shadow.history.append(discrepancy);
         if (shadow.history.size() > kHistoryLength)
             shadow.history.removeFirst();
+        m_shadowHistory.append({app.config.name,
+                                shadow.agent,
+                                discrepancy.sampledWallMs,
+                                discrepancy.seqGap,
+                                discrepancy.lagMs,
+                                discrepancy.digestAgrees ? int(*discrepancy.digestAgrees) : -1,
+                                discrepancy.divergence});
     }
     if (!discrepancy.known() && !shadow.retiring && !shadow.swapping && now() - shadow.createdMs > kReplicationStartMs) {
         retireShadow(app,
@@ -119,6 +131,28 @@ void ClusterEngine::Impl::trackShadow(AppRuntime &app)
                          .arg(app.primary)
                          .arg(kReplicationStartMs / 1000),
                      QStringLiteral("engine"));
+    }
+}
+
+void ClusterEngine::Impl::flushShadowHistory(bool force)
+{
+    if (!m_store)
+        return;
+    const std::int64_t wall = wallNow();
+    if (!m_shadowHistory.isEmpty() && (force || wall - m_shadowHistoryFlushedWallMs >= kStoreFlushMs)) {
+        m_shadowHistoryFlushedWallMs = wall;
+        m_store->post([samples = std::exchange(m_shadowHistory, {})](storage::ConsoleStore &store) {
+            if (auto status = store.appendShadowSamples(samples); !status)
+                qCWarning(lcFailover).noquote() << "cannot record shadow discrepancies:" << status.error().toString();
+        });
+    }
+    if (wall - m_shadowHistoryPrunedWallMs >= kStorePruneEveryMs) {
+        m_shadowHistoryPrunedWallMs = wall;
+        m_store->post([before = wall - kStoreRetentionMs](storage::ConsoleStore &store) {
+            if (auto pruned = store.pruneShadowSamples(before); !pruned)
+                qCWarning(lcFailover).noquote()
+                    << "cannot prune the shadow discrepancy history:" << pruned.error().toString();
+        });
     }
 }
 

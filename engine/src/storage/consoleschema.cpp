@@ -71,6 +71,20 @@ QStringList upgradeFrom(int version)
             QStringLiteral("ALTER TABLE incidents ADD COLUMN predictions_right INTEGER NOT NULL DEFAULT 0"),
             QStringLiteral("ALTER TABLE incidents ADD COLUMN predictions_wrong INTEGER NOT NULL DEFAULT 0"),
         };
+    case 3:
+        // Shadows' discrepancy from their primaries (issue 19), one row per application and second.
+        return {
+            QStringLiteral("CREATE TABLE shadow_samples ("
+                           " app TEXT NOT NULL,"
+                           " wall_ms INTEGER NOT NULL,"
+                           " agent TEXT NOT NULL,"
+                           " seq_gap INTEGER NOT NULL,"
+                           " lag_ms INTEGER NOT NULL,"
+                           " digest_agrees INTEGER NOT NULL,"
+                           " divergence REAL NOT NULL,"
+                           " PRIMARY KEY (app, wall_ms)) WITHOUT ROWID"),
+            QStringLiteral("CREATE INDEX shadow_samples_by_time ON shadow_samples (wall_ms)"),
+        };
     default:
         return {};
     }

@@ -9,6 +9,7 @@
 
 #include "foresight/core/logging.h"
 #include "storage/consoleschema.h"
+#include "storage/consolestoreimpl.h"
 #include "storage/sqlitedatabase.h"
 
 namespace foresight::storage {
@@ -157,21 +158,6 @@ HostSample readHostSample(const QSqlQuery &query, const QString &agent)
 }
 
 } // namespace
-
-class ConsoleStore::Impl
-{
-public:
-    Impl(SqliteDatabase db, const Clock &clock)
-        : m_db(std::move(db))
-        , m_clock(clock)
-    {}
-    ~Impl() { m_db.close(); }
-    Impl(const Impl &) = delete;
-    Impl &operator=(const Impl &) = delete;
-
-    SqliteDatabase m_db;
-    const Clock &m_clock;
-};
 
 ConsoleStore::ConsoleStore(std::unique_ptr<Impl> impl)
     : m_impl(std::move(impl))

@@ -70,6 +70,21 @@ struct HostSample
     bool operator==(const HostSample &other) const = default;
 };
 
+// One figure of a shadow's discrepancy from its primary (shadowsamples.cpp), at most one a second
+// per application while it has a shadow.
+struct ShadowSample
+{
+    QString app;
+    QString agent;         // the shadow's agent
+    qint64 wallMs = 0;     // the console's wall clock (Unix ms)
+    qint64 seqGap = -1;    // writes the shadow had not acknowledged; -1: unknown
+    qint64 lagMs = 0;      // age of the oldest of them
+    int digestAgrees = -1; // 1 agrees, 0 differs, -1 unknown
+    double divergence = 0;
+
+    bool operator==(const ShadowSample &other) const = default;
+};
+
 // The console's durable memory (SQLite, WAL mode): the cluster configuration, the journal, the
 // incidents and the hosts' metrics history. Owned by one thread (a QSqlDatabase connection is per thread); every instance
 // has its own connection, so several stores (the engine's, foresightctl's) may share a file.
@@ -128,6 +143,17 @@ public:
     Result<QList<HostSample>> hostSamples(const QString &agent, qint64 fromMs, qint64 toMs, int maxPoints = 2000) const;
     // Deletes every sample older than beforeMs; returns how many went.
     Result<qint64> pruneHostSamples(qint64 beforeMs);
+
+    // Shadows' discrepancy history, like the metrics history: appended in one transaction (an
+    // (app, wallMs) already stored is replaced; every sample needs an app, an agent and a
+    // wallMs > 0, else InvalidArgument and nothing is written), read oldest first for one
+    // application within [fromMs, toMs] (at most maxPoints, the newest kept), pruned by age.
+    Status appendShadowSamples(const QList<ShadowSample> &samples);
+    Result<QList<ShadowSample>> shadowSamples(const QString &app,
+                                              qint64 fromMs,
+                                              qint64 toMs,
+                                              int maxPoints = 2000) const;
+    Result<qint64> pruneShadowSamples(qint64 beforeMs);
 
 private:
     class Impl;
