@@ -3,6 +3,7 @@
 // objectives promise.
 
 #include <QDir>
+#include <QJsonObject>
 #include <QTest>
 
 #include "foresight/sim/scenario.h"
@@ -244,6 +245,54 @@ private Q_SLOTS:
         const ScenarioScore score = scoreScenario(scenario, run);
         QVERIFY(score.objectives[2].met);
         QCOMPARE(score.points, 100);
+    }
+
+    void movedBeforeCrashNeedsAHandOverAndNoFailover()
+    {
+        const Scenario scenario = parsed("name: t\ndifficulty: 4\nduration: 4m\n"
+                                         "objective moved-before-crash points 60\n"
+                                         "objective no-acked-write-lost points 40\n"
+                                         "at 10s degrade alpha disk-errors for 3m\nat 200s crash alpha\n");
+        QCOMPARE(scenario.objectives.size(), 2);
+        QCOMPARE(scenario.objectives[0].kind, ObjectiveKind::MovedBeforeCrash);
+        ScenarioRun run;
+        run.startWallMs = kStart;
+        run.endWallMs = kStart + 240'000;
+        run.faults = {{kStart + 10'000, FaultKind::Degrade, u"alpha"_s, {}, 6},
+                      {kStart + 200'000, FaultKind::Crash, u"alpha"_s, {}, 7}};
+
+        // Nothing done: the crash needed a failover.
+        storage::Incident failover;
+        failover.oldPrimary = u"alpha"_s;
+        failover.newPrimary = u"bravo"_s;
+        failover.detectedMs = kStart + 200'400;
+        run.incidents = {failover};
+        ScenarioScore score = scoreScenario(scenario, run);
+        QVERIFY(!score.objectives[0].met);
+        QCOMPARE(score.points, 40);
+        QVERIFY2(score.objectives[0].explanation.contains(u"alpha was still primary when it crashed"_s),
+                 qPrintable(score.objectives[0].explanation));
+
+        // A swap onto the shadow at 150 s (the switchover's journal entry names the former primary).
+        storage::JournalEntry swapped;
+        swapped.wallMs = kStart + 150'000;
+        swapped.kind = u"switchover"_s;
+        swapped.agent = u"charlie"_s;
+        swapped.actor = u"trainee"_s;
+        swapped.message = u"switched over: charlie is primary of 'shop' at epoch 3 (was alpha); writes paused 4 ms"_s;
+        swapped.details = QJsonObject{{u"former"_s, u"alpha"_s}, {u"primary"_s, u"charlie"_s}};
+        run.journal = {swapped};
+        run.incidents.clear();
+        score = scoreScenario(scenario, run);
+        QVERIFY(score.objectives[0].met);
+        QCOMPARE(score.points, 100);
+        QVERIFY(score.objectives[0].explanation.contains(u"moved off alpha before the crash"_s));
+
+        // Too late: the hand-over after the crash does not count.
+        run.journal[0].wallMs = kStart + 201'000;
+        score = scoreScenario(scenario, run);
+        QVERIFY(!score.objectives[0].met);
+        QCOMPARE(score.objectives[0].explanation, u"nothing was moved off alpha before it crashed"_s);
     }
 };
 

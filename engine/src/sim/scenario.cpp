@@ -43,7 +43,8 @@ struct NamedObjective
 };
 constexpr NamedObjective kObjectives[] = {{"restore-within", ObjectiveKind::RestoreWithin},
                                           {"no-acked-write-lost", ObjectiveKind::NoAckedWriteLost},
-                                          {"no-corrupt-promotion", ObjectiveKind::NoCorruptPromotion}};
+                                          {"no-corrupt-promotion", ObjectiveKind::NoCorruptPromotion},
+                                          {"moved-before-crash", ObjectiveKind::MovedBeforeCrash}};
 
 template<typename Table>
 QString namesOf(const Table &table)

@@ -107,6 +107,47 @@ ObjectiveResult noCorruptPromotion(const ScenarioObjective &objective, const Sce
     return result;
 }
 
+ObjectiveResult movedBeforeCrash(const ScenarioObjective &objective, const ScenarioRun &run)
+{
+    ObjectiveResult result{objective, true, 0, {}};
+    QStringList moved;
+    for (const AppliedFault &crash : run.faults) {
+        if (crash.kind != FaultKind::Crash)
+            continue;
+        const bool handedOver
+            = std::any_of(run.journal.begin(), run.journal.end(), [&](const storage::JournalEntry &entry) {
+                  return entry.kind == QLatin1String("switchover") && entry.wallMs <= crash.wallMs
+                         && entry.details.value(QStringLiteral("former")).toString() == crash.agent;
+              });
+        const bool failedOver
+            = std::any_of(run.incidents.begin(), run.incidents.end(), [&](const storage::Incident &incident) {
+                  return incident.oldPrimary == crash.agent && incident.detectedMs >= crash.wallMs;
+              });
+        if (failedOver) {
+            result.met = false;
+            result.explanation = handedOver
+                                     ? QStringLiteral("%1 still held a primary when it crashed, so a failover had to "
+                                                      "take over")
+                                           .arg(crash.agent)
+                                     : QStringLiteral("%1 was still primary when it crashed: a switchover (or a swap "
+                                                      "onto its shadow) before then avoids the failover")
+                                           .arg(crash.agent);
+            return result;
+        }
+        if (!handedOver) {
+            result.met = false;
+            result.explanation = QStringLiteral("nothing was moved off %1 before it crashed").arg(crash.agent);
+            return result;
+        }
+        moved << crash.agent;
+    }
+    result.explanation = moved.isEmpty() ? QStringLiteral("no host crashed")
+                                         : QStringLiteral("the primary was moved off %1 before the crash, with no "
+                                                          "failover needed")
+                                               .arg(moved.join(QStringLiteral(", ")));
+    return result;
+}
+
 } // namespace
 
 ScenarioScore scoreScenario(const Scenario &scenario, const ScenarioRun &run)
@@ -123,6 +164,9 @@ ScenarioScore scoreScenario(const Scenario &scenario, const ScenarioRun &run)
             break;
         case ObjectiveKind::NoCorruptPromotion:
             result = noCorruptPromotion(objective, run);
+            break;
+        case ObjectiveKind::MovedBeforeCrash:
+            result = movedBeforeCrash(objective, run);
             break;
         }
         result.points = result.met ? objective.points : 0;

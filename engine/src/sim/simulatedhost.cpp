@@ -1,11 +1,14 @@
 #include "foresight/sim/simulatedhost.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstdio>
+#include <cstring>
 #include <numbers>
 
 #include <QDir>
-#include <QSaveFile>
+#include <QFile>
 
 namespace foresight::sim {
 
@@ -20,12 +23,22 @@ double clamp01(double value)
     return std::clamp(value, 0.0, 1.0);
 }
 
+// Readers (agents polling their --proc-root) must see the old file or the new one, never half of
+// one: written aside, then renamed over it. Not synced: these files stand in for /proc, which is
+// never on disk, and an fsync per file per tick made a simulated host slower than the cluster it
+// simulates on a loaded machine.
 Status writeAtomically(const QString &path, const QByteArray &content)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit())
+    const QString aside = path + QStringLiteral(".new");
+    QFile file(aside);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(content) != content.size() || !file.flush())
         return fail(ErrorCode::IoError,
-                    QStringLiteral("simulated host: cannot write %1: %2").arg(path, file.errorString()));
+                    QStringLiteral("simulated host: cannot write %1: %2").arg(aside, file.errorString()));
+    file.close();
+    if (std::rename(QFile::encodeName(aside).constData(), QFile::encodeName(path).constData()) != 0)
+        return fail(ErrorCode::IoError,
+                    QStringLiteral("simulated host: cannot replace %1: %2")
+                        .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
     return {};
 }
 

@@ -21,6 +21,7 @@ namespace foresight::sim {
 //   objective restore-within 30s [points 40]
 //   objective no-acked-write-lost [points 30]
 //   objective no-corrupt-promotion [points 30]
+//   objective moved-before-crash [points 40]
 //   at 10s crash primary
 //   at 40s freeze bravo for 5s
 //   at 60s degrade charlie memory-leak for 90s
@@ -55,6 +56,7 @@ enum class ObjectiveKind {
     RestoreWithin,      // every interruption of service ends within withinMs of its fault
     NoAckedWriteLost,   // not one acknowledged write is missing at the end
     NoCorruptPromotion, // no replica whose state was corrupted is ever promoted
+    MovedBeforeCrash,   // every crashed host had lost its primaries to a switchover or swap first
 };
 QString objectiveKindName(ObjectiveKind kind);
 

@@ -64,6 +64,10 @@ struct ScenarioScore
 //   no-acked-write-lost run.ackedWritesLost is 0 (the workload's read-back is the evidence)
 //   no-corrupt-promotion no agent is promoted (incident or promotion journal entry) after a
 //                       corrupt fault hit it
+//   moved-before-crash  every agent a crash fault hit had handed the primary over before it: a
+//                       completed switchover or shadow swap away from it (a `switchover` journal
+//                       entry whose details name it `former`) and no incident with it as the old
+//                       primary at or after the crash
 // Pure: the same run always gets the same score.
 ScenarioScore scoreScenario(const Scenario &scenario, const ScenarioRun &run);
 
