@@ -210,17 +210,21 @@ private Q_SLOTS:
         QVERIFY(shadow::planShadows({predicted}, agents, settings, 1'000'000).isEmpty());
     }
 
-    void aShadowOnAnUnavailableAgentIsRetired()
+    void aShadowOnAnAgentUnavailableForLongIsRetired()
     {
         const config::ShadowSettings settings;
         QList<shadow::AgentFacts> agents{agent(QStringLiteral("a"), QStringLiteral("h1"), 0.8),
                                          agent(QStringLiteral("b"), QStringLiteral("h2")),
                                          agent(QStringLiteral("c"), QStringLiteral("h3"))};
         agents[1].available = false;
+        agents[1].unavailableForMs = shadow::kUnavailableShadowRetireMs - 1;
         shadow::AppFacts shop = app(QStringLiteral("shop"), QStringLiteral("a"), config::Criticality::High);
         shop.shadowAgent = QStringLiteral("b");
+        QVERIFY2(shadow::planShadows({shop}, agents, settings, 0).isEmpty(), "a short silence is ridden out");
+        agents[1].unavailableForMs = shadow::kUnavailableShadowRetireMs;
         const auto actions = shadow::planShadows({shop}, agents, settings, 0);
         QCOMPARE(describe(actions), QStringList{QStringLiteral("retire shop b")});
+        QVERIFY(actions.at(0).why.contains(QStringLiteral("unavailable for 5 s")));
     }
 
     void swapsAutomaticallyOnlyWhenAllowedImminentAndCaughtUp()

@@ -341,7 +341,8 @@ private:
         std::int64_t atMs = 0;
     };
     std::map<QString, HeldRisk> m_heldRisk;
-    QList<storage::ShadowSample> m_shadowHistory; // not yet posted to the store
+    std::map<QString, std::int64_t> m_unavailableSinceMs; // agents not available to hold a shadow, since
+    QList<storage::ShadowSample> m_shadowHistory;         // not yet posted to the store
     std::int64_t m_shadowHistoryFlushedWallMs = 0;
     std::int64_t m_shadowHistoryPrunedWallMs = 0;
     double heldRisk(const QString &agent) const

@@ -38,6 +38,10 @@ void ClusterEngine::Impl::tendShadows()
         const double risk = failureRisk(name);
         if (risk >= held.risk || now() - held.atMs > m_options.config.prediction.horizonMs)
             held = {risk, now()};
+        if (reachable(name) && !agent.config.maintenance)
+            m_unavailableSinceMs.erase(name);
+        else
+            m_unavailableSinceMs.try_emplace(name, now());
     }
     for (auto &[name, app] : m_apps)
         trackShadow(app);
@@ -98,7 +102,12 @@ void ClusterEngine::Impl::trackShadow(AppRuntime &app)
     shadow::Discrepancy discrepancy;
     discrepancy.sampledWallMs = wallNow();
     discrepancy.divergence = app.divergence.value(shadow.agent);
-    if (const auto primaryStatus = appStatus(app.primary, app.config.name)) {
+    // Measured only once the shadow itself reports a hot copy: the primary may list the link a
+    // heartbeat before the shadow's own says it holds the application, and a swap needs both.
+    const auto shadowStatus = appStatus(shadow.agent, app.config.name);
+    const bool holdsHotCopy = shadowStatus && !isPrimaryStatus(*shadowStatus)
+                              && shadowStatus->value(QStringLiteral("tier")).toString() == tierName(Tier::Hot);
+    if (const auto primaryStatus = appStatus(app.primary, app.config.name); primaryStatus && holdsHotCopy) {
         for (const QCborValue &item : primaryStatus->value(QStringLiteral("replicas")).toArray()) {
             const QCborMap link = item.toMap();
             if (link.value(QStringLiteral("agent")).toString() != shadow.agent)
@@ -203,6 +212,8 @@ QList<shadow::AgentFacts> ClusterEngine::Impl::shadowAgentFacts() const
         if (agent.last)
             fact.load = qBound(0.0, agent.last->host.value(QStringLiteral("cpu-busy")).toDouble(), 1.0);
         fact.available = reachable(name) && !agent.config.maintenance;
+        if (const auto since = m_unavailableSinceMs.find(name); since != m_unavailableSinceMs.end())
+            fact.unavailableForMs = now() - since->second;
         for (const auto &[appName, app] : m_apps) {
             if (isShadow(app, name))
                 ++fact.shadowsHeld;

@@ -155,7 +155,8 @@ QList<ShadowAction> planShadows(const QList<AppFacts> &apps,
         const double risk = primary ? primary->risk : 0;
         if (!app.shadowAgent.isEmpty()) {
             const AgentFacts *shadowAgent = find(agents, app.shadowAgent);
-            if (!shadowAgent || !shadowAgent->available) {
+            if (!shadowAgent
+                || (!shadowAgent->available && shadowAgent->unavailableForMs >= kUnavailableShadowRetireMs)) {
                 retires.append(
                     {ShadowAction::Kind::Retire,
                      app.app,
@@ -163,7 +164,9 @@ QList<ShadowAction> planShadows(const QList<AppFacts> &apps,
                      Tier::None,
                      risk,
                      0,
-                     QStringLiteral("its host is unavailable; a shadow elsewhere replaces it if still needed")});
+                     QStringLiteral("its agent has been unavailable for %1 s; a shadow elsewhere replaces it if still "
+                                    "needed")
+                         .arg(shadowAgent ? shadowAgent->unavailableForMs / 1000 : 0)});
                 continue;
             }
             if (app.origin == ShadowOrigin::Predicted && app.calmSinceMs >= 0

@@ -22,11 +22,12 @@ QString shadowOriginName(ShadowOrigin origin);
 struct AgentFacts
 {
     QString agent;
-    QString host;          // failure domain: a shadow never shares its primary's
-    double risk = 0;       // host failure risk, 0..1 (the model's, or the health baseline's anomaly)
-    double load = 0;       // host CPU load, 0..1; 0 when unknown
-    bool available = true; // heard, not suspected, not in maintenance
-    int shadowsHeld = 0;   // shadows of any application it holds now
+    QString host;                      // failure domain: a shadow never shares its primary's
+    double risk = 0;                   // host failure risk, 0..1 (the model's, or the health baseline's anomaly)
+    double load = 0;                   // host CPU load, 0..1; 0 when unknown
+    bool available = true;             // heard, not suspected, not in maintenance
+    std::int64_t unavailableForMs = 0; // how long it has not been available (0 while it is)
+    int shadowsHeld = 0;               // shadows of any application it holds now
 };
 
 // One application as the planner sees it.
@@ -69,6 +70,10 @@ QString shadowActionKindName(ShadowAction::Kind kind);
 Result<ShadowAction> placeShadow(const AppFacts &app,
                                  const QList<AgentFacts> &agents,
                                  const config::ShadowSettings &settings);
+
+// A shadow whose agent has been unavailable this long is retired (and replaced elsewhere, if still
+// needed); shorter silences (a suspicion on a loaded machine) leave it in place.
+inline constexpr std::int64_t kUnavailableShadowRetireMs = 5000;
 
 // Decides, once per engine tick, which shadows to deploy, retire and swap onto. Pure: the engine
 // supplies what it knows and carries out the actions, in the order returned. Deploys come in
