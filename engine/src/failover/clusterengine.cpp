@@ -351,6 +351,7 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
         view.neverPromote = agent.config.neverPromote;
         view.priority = agent.config.priority;
         view.error = agent.error;
+        view.externalRisk = m_externalRisk.value(name, -1);
         if (agent.last) {
             view.hostMetrics = agent.last->host;
             view.peers = agent.last->peers;
@@ -503,6 +504,11 @@ std::future<Result<OperatorOutcome>> ClusterEngine::setMaintenance(const QString
 std::future<Result<OperatorOutcome>> ClusterEngine::acknowledge(const QString &app, const QString &actor)
 {
     return m_impl->post([=](Impl &impl) { return impl.doAcknowledge(app, actor); });
+}
+
+std::future<Result<OperatorOutcome>> ClusterEngine::setHostRisk(const QString &agent, double risk, const QString &actor)
+{
+    return m_impl->post([=](Impl &impl) { return impl.doHostRisk(agent, risk, actor); });
 }
 
 std::future<Result<OperatorOutcome>> ClusterEngine::setDivergence(const QString &app,

@@ -308,6 +308,7 @@ private:
     void doSwapShadow(const ShadowRequest &request, std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
     Result<OperatorOutcome> doPromoteShadow(const ShadowRequest &request);
     Result<OperatorOutcome> doRetireShadow(const ShadowRequest &request);
+    Result<OperatorOutcome> doHostRisk(const QString &agent, double risk, const QString &actor);
     Result<OperatorOutcome> doDivergence(const QString &app, const QString &agent, double divergence);
 
     ClusterEngineOptions m_options;
@@ -316,6 +317,7 @@ private:
     std::unique_ptr<storage::StoreWriter> m_store;
     std::unique_ptr<failover::RiskWorker> m_risk;
     std::shared_ptr<const failover::RiskTable> m_riskTable; // refreshed once per tick
+    QMap<QString, double> m_externalRisk;                   // setHostRisk(): agent → its floor
     QList<storage::HostSample> m_hostHistory;               // samples not yet posted to the store
     std::int64_t m_hostHistoryFlushedWallMs = 0;
     std::int64_t m_hostHistoryPrunedWallMs = 0;

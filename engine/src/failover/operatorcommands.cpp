@@ -1,6 +1,8 @@
 // Operator commands, run on the engine thread: promote (with dry run and force), maintenance,
 // acknowledge, and the divergence inputs. Each is journaled with its actor.
 
+#include <cmath>
+
 #include <QJsonArray>
 
 #include "failover/engineimpl.h"
@@ -162,6 +164,26 @@ Result<OperatorOutcome> ClusterEngine::Impl::doAcknowledge(const QString &appNam
     journal(QStringLiteral("operator"), appName, {}, summary, {}, actor);
     return OperatorOutcome{summary,
                            QJsonObject{{QStringLiteral("app"), appName}, {QStringLiteral("incident"), app.incidentId}}};
+}
+
+Result<OperatorOutcome> ClusterEngine::Impl::doHostRisk(const QString &agent, double risk, const QString &actor)
+{
+    if (!m_agents.contains(agent))
+        return fail(ErrorCode::NotFound, QStringLiteral("no agent named '%1'").arg(agent));
+    if (!(risk <= 1) || std::isnan(risk))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("an external risk is between 0 and 1 (or below 0 to clear it), not %1").arg(risk));
+    OperatorOutcome outcome;
+    if (risk < 0) {
+        m_externalRisk.remove(agent);
+        outcome.summary = QStringLiteral("external failure risk of %1 cleared").arg(agent);
+    } else {
+        m_externalRisk.insert(agent, risk);
+        outcome.summary = QStringLiteral("external failure risk of %1 set to %2").arg(agent).arg(risk, 0, 'f', 2);
+    }
+    outcome.details = QJsonObject{{QStringLiteral("agent"), agent}, {QStringLiteral("risk"), risk}};
+    journal(QStringLiteral("prediction"), {}, agent, outcome.summary, outcome.details, actor);
+    return outcome;
 }
 
 Result<OperatorOutcome> ClusterEngine::Impl::doDivergence(const QString &appName,

@@ -5,6 +5,7 @@
 
 #include "failover/engineimpl.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "foresight/core/logging.h"
@@ -71,10 +72,11 @@ void ClusterEngine::Impl::journalRiskEvents()
 
 double ClusterEngine::Impl::failureRisk(const QString &agent) const
 {
+    const double external = m_externalRisk.value(agent, 0);
     if (!m_riskTable)
-        return 0;
+        return external;
     const auto it = m_riskTable->hosts.find(agent);
-    return it == m_riskTable->hosts.end() ? 0 : it->second.rankingRisk();
+    return std::max(external, it == m_riskTable->hosts.end() ? 0 : it->second.rankingRisk());
 }
 
 void ClusterEngine::Impl::recordHostSample(AgentRuntime &agent, const monitor::Heartbeat &heartbeat, std::int64_t wall)

@@ -104,6 +104,10 @@ public:
     std::future<Result<OperatorOutcome>> setMaintenance(const QString &agent, bool on, const QString &actor);
     // Lifts the anti-flapping block of the application's last failover.
     std::future<Result<OperatorOutcome>> acknowledge(const QString &app, const QString &actor);
+    // An external prediction for a host (a disk's SMART warning, a vendor's maintenance notice),
+    // 0..1: the host's failure risk is at least this until cleared (risk < 0). It drives shadows
+    // like the engine's own risk; journaled with its actor.
+    std::future<Result<OperatorOutcome>> setHostRisk(const QString &agent, double risk, const QString &actor);
     // Model divergence inputs (the prediction engine's; tests feed values): of the primary
     // (agent empty) or of one replica, 0..1.
     std::future<Result<OperatorOutcome>> setDivergence(const QString &app, const QString &agent, double divergence);

@@ -44,6 +44,7 @@ struct AgentView
     double anomaly = -1;
     QString anomalyMetric;
     qint64 riskModelVersion = 0;
+    double externalRisk = -1; // ClusterEngine::setHostRisk()'s floor under its risk, -1 if none
 };
 
 struct ReplicaView
