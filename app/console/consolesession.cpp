@@ -30,6 +30,7 @@ Result<std::unique_ptr<api::ShadowApiServer>> startApi(const SessionOptions &opt
     }
     apiOptions.tokenPath = options.apiTokenFile.isEmpty() ? api::defaultTokenPath(options.storePath)
                                                           : options.apiTokenFile;
+    apiOptions.storePath = options.storePath;
     apiOptions.certificatePath = options.apiCertFile;
     apiOptions.keyPath = options.apiKeyFile;
     auto server = api::ShadowApiServer::start(engine, apiOptions);

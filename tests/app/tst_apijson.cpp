@@ -30,6 +30,7 @@ private Q_SLOTS:
     void contentTypes();
     void statusJsonListsShadowsAndCriticality();
     void errorJsonNamesTheField();
+    void refusalsAndDryRunsAreAudited();
     void tokenFileIsCreatedOwnerOnlyAndReadBack();
     void tokenFileOpenToOthersIsRefused();
     void tokenComparison();
@@ -281,6 +282,30 @@ void TestApiJson::errorJsonNamesTheField()
     QCOMPARE(error.value(QStringLiteral("field")).toString(), QStringLiteral("app"));
     const ApiError withoutField{404, QStringLiteral("x"), QStringLiteral("y"), {}};
     QVERIFY(!withoutField.toJson().value(QStringLiteral("error")).toObject().contains(QStringLiteral("field")));
+}
+
+void TestApiJson::refusalsAndDryRunsAreAudited()
+{
+    failover::ShadowRequest request;
+    request.app = QStringLiteral("shop");
+    request.agent = QStringLiteral("delta");
+    request.force = true;
+    request.actor = QStringLiteral("http:127.0.0.1");
+    const auto refused = auditEntry(ShadowAction::Promote,
+                                    request,
+                                    fail(ErrorCode::InvalidArgument, QStringLiteral("delta lags")));
+    QVERIFY(refused);
+    QCOMPARE(refused->kind, QStringLiteral("operator"));
+    QCOMPARE(refused->actor, QStringLiteral("http:127.0.0.1"));
+    QCOMPARE(refused->message, QStringLiteral("shadow promote shop (delta) (forced) refused: delta lags"));
+    QCOMPARE(refused->details.value(QStringLiteral("error-code")).toString(), QStringLiteral("invalid-argument"));
+    QVERIFY(!auditEntry(ShadowAction::Promote, request, failover::OperatorOutcome{QStringLiteral("promoted"), {}}));
+    request.dryRun = true;
+    const auto dryRun = auditEntry(ShadowAction::Create,
+                                   request,
+                                   failover::OperatorOutcome{QStringLiteral("would"), {}});
+    QVERIFY(dryRun);
+    QCOMPARE(dryRun->message, QStringLiteral("would"));
 }
 
 void TestApiJson::tokenFileIsCreatedOwnerOnlyAndReadBack()

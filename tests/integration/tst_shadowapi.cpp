@@ -27,6 +27,7 @@
 #include "apitoken.h"
 #include "clusterprobe.h"
 #include "enginetesting.h"
+#include "foresight/storage/consolestore.h"
 #include "shadowapi.h"
 
 using namespace foresight;
@@ -99,6 +100,7 @@ private Q_SLOTS:
     void anOversizedBodyIs413();
     void unknownApplicationsAre404_data();
     void unknownApplicationsAre404();
+    void refusalsAreJournaledWithTheActor();
     void updateIsNotBuiltYet();
     void wrongMethodsAre405WithAllow();
     void unknownPathsAre404();
@@ -186,6 +188,7 @@ void TestShadowApi::initTestCase()
     api::ShadowApiOptions apiOptions;
     apiOptions.port = 0; // any free port
     apiOptions.tokenPath = api::defaultTokenPath(m_storePath);
+    apiOptions.storePath = m_storePath;
     m_tokenPath = apiOptions.tokenPath;
     QVERIFY(!QFile::exists(m_tokenPath));
     auto server = api::ShadowApiServer::start(*m_engine, apiOptions);
@@ -394,6 +397,29 @@ void TestShadowApi::unknownApplicationsAre404()
     QCOMPARE(reply.status, 404);
     QCOMPARE(reply.errorCode(), QStringLiteral("not-found"));
     QVERIFY2(reply.errorMessage().contains(QStringLiteral("'nope'")), qPrintable(reply.describe()));
+}
+
+void TestShadowApi::refusalsAreJournaledWithTheActor()
+{
+    QCOMPARE(post(QStringLiteral("/shadow/swap"), R"({"app": "nope", "agent": "delta", "dry-run": true})").status, 404);
+    const auto journaled = [this] {
+        auto store = storage::ConsoleStore::open(m_storePath);
+        if (!store)
+            return false;
+        auto entries = (*store)->journal(0, 100000);
+        if (!entries)
+            return false;
+        for (const storage::JournalEntry &entry : *entries) {
+            if (entry.kind == QLatin1String("operator") && entry.actor == QLatin1String("http:127.0.0.1")
+                && entry.message
+                       == QLatin1String("shadow swap nope (delta) (dry run) refused: no application 'nope' "
+                                        "in the cluster configuration")
+                && entry.details.value(QStringLiteral("error-code")).toString() == QLatin1String("not-found"))
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(journaled(), kTimeoutMs);
 }
 
 void TestShadowApi::updateIsNotBuiltYet()

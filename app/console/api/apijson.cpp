@@ -377,6 +377,34 @@ ApiError errorFromEngine(const Error &error)
     return ApiError{status, errorCodeName(error.code), error.message, {}};
 }
 
+std::optional<storage::JournalEntry> auditEntry(ShadowAction action,
+                                                const failover::ShadowRequest &request,
+                                                const Result<failover::OperatorOutcome> &outcome)
+{
+    if (outcome && !request.dryRun)
+        return std::nullopt;
+    storage::JournalEntry entry;
+    entry.kind = QStringLiteral("operator");
+    entry.app = request.app;
+    entry.agent = request.agent;
+    entry.actor = request.actor;
+    if (outcome) {
+        entry.message = outcome->summary;
+        entry.details = outcome->details;
+        return entry;
+    }
+    QString what = QStringLiteral("shadow %1 %2").arg(shadowActionName(action), request.app);
+    if (!request.agent.isEmpty())
+        what += (action == ShadowAction::Create ? QStringLiteral(" on %1") : QStringLiteral(" (%1)")).arg(request.agent);
+    if (request.force)
+        what += QStringLiteral(" (forced)");
+    entry.message = QStringLiteral("%1%2 refused: %3")
+                        .arg(what, request.dryRun ? QStringLiteral(" (dry run)") : QString(), outcome.error().message);
+    entry.details = QJsonObject{{QStringLiteral("error-code"), errorCodeName(outcome.error().code)},
+                                {QStringLiteral("via"), QStringLiteral("http")}};
+    return entry;
+}
+
 QJsonObject outcomeJson(ShadowAction action,
                         const failover::ShadowRequest &request,
                         const failover::OperatorOutcome &outcome)

@@ -16,6 +16,7 @@
 #include "foresight/core/result.h"
 #include "foresight/failover/clusterengine.h"
 #include "foresight/failover/clustersnapshot.h"
+#include "foresight/storage/consolestore.h"
 
 namespace foresight::api {
 
@@ -70,6 +71,13 @@ ApiResult<QString> parseStatusQuery(const QUrlQuery &query);
 // How an engine error is answered: InvalidArgument 409 (the request is well formed, the
 // cluster's state refuses it), NotFound 404, Unauthorized 403, Timeout 504, anything else 500.
 ApiError errorFromEngine(const Error &error);
+
+// What the console store's journal records of a command's outcome, as the control endpoint does
+// for console-shadow (docs/protocol.md 15.2): a refusal always ("shadow swap shop refused: ..."),
+// a dry run with its summary; nothing for a command carried out (the engine journals those).
+std::optional<storage::JournalEntry> auditEntry(ShadowAction action,
+                                                const failover::ShadowRequest &request,
+                                                const Result<failover::OperatorOutcome> &outcome);
 
 // 200 bodies.
 QJsonObject outcomeJson(ShadowAction action,

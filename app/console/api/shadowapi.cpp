@@ -125,6 +125,7 @@ struct Pending
     std::unique_ptr<QHttpServerResponder> responder;
     QPointer<QTcpSocket> socket; // the responder's; gone when the client hung up
     std::chrono::steady_clock::time_point deadline;
+    bool answered = false; // the client got its answer (a 504); the outcome is still to be audited
 };
 
 // Lives on the API thread: the HTTP server, its connections and the commands in flight. Nothing
@@ -144,6 +145,13 @@ public:
 
     Result<quint16> listen()
     {
+        if (!m_options.storePath.isEmpty()) { // opened here: a SQLite connection stays on its thread
+            auto store = storage::ConsoleStore::open(m_options.storePath);
+            if (!store)
+                return fail(store.error().code,
+                            QStringLiteral("the HTTP API cannot open the console store: %1").arg(store.error().message));
+            m_store = std::move(*store);
+        }
         m_server = new QHttpServer(this);
         m_server->setMissingHandler([this](const QHttpServerRequest &request, QHttpServerResponder &&responder) {
             handle(request, std::move(responder));
@@ -172,6 +180,19 @@ public:
     }
 
 private:
+    void audit(ShadowAction action,
+               const failover::ShadowRequest &request,
+               const Result<failover::OperatorOutcome> &outcome)
+    {
+        if (!m_store)
+            return;
+        const auto entry = auditEntry(action, request, outcome);
+        if (!entry)
+            return;
+        if (auto id = m_store->appendJournal(*entry); !id)
+            qCWarning(lcApi).noquote() << "cannot audit" << entry->message << ":" << id.error().toString();
+    }
+
     QString actorOf(const QHttpServerRequest &request) const
     {
         return QStringLiteral("http:%1").arg(request.remoteAddress().toString());
@@ -317,11 +338,9 @@ private:
         // An application the configuration does not have is refused here, with the same answer
         // the engine gives, so the client need not wait for the engine's thread.
         if (const auto snapshot = m_engine.snapshot(); snapshot && !snapshot->app(request.app)) {
-            sendError(responder,
-                      ApiError{404,
-                               QStringLiteral("not-found"),
-                               QStringLiteral("no application '%1' in the cluster configuration").arg(request.app),
-                               QStringLiteral("app")});
+            const QString why = QStringLiteral("no application '%1' in the cluster configuration").arg(request.app);
+            audit(action, request, fail(ErrorCode::NotFound, why));
+            sendError(responder, ApiError{404, QStringLiteral("not-found"), why, QStringLiteral("app")});
             return;
         }
         if (int(m_pending.size()) >= m_options.maxPending) {
@@ -363,18 +382,16 @@ private:
         poll(); // a refusal is often ready at once
     }
 
-    // Answers every command whose future is ready (or whose client gave up, or whose time ran
-    // out); on the API thread, every kPollMs while any is in flight.
+    // Answers and audits every command whose future is ready, and answers 504 to clients whose
+    // time ran out; on the API thread, every kPollMs while any is in flight. A command whose
+    // client hung up stays until the engine's outcome is audited.
     void poll()
     {
         const auto now = std::chrono::steady_clock::now();
         for (auto it = m_pending.begin(); it != m_pending.end();) {
             Pending &pending = *it;
             const bool connected = pending.socket && pending.socket->state() == QAbstractSocket::ConnectedState;
-            if (!connected) { // the client hung up: the engine still carries the command out
-                it = m_pending.erase(it);
-                continue;
-            }
+            const bool waiting = connected && !pending.answered; // the client still waits for this answer
             if (pending.future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
                 Result<failover::OperatorOutcome> outcome = fail(ErrorCode::Internal, QString());
                 try {
@@ -382,14 +399,17 @@ private:
                 } catch (const std::future_error &) { // the engine stopped with the command queued
                     outcome = fail(ErrorCode::Internal, QStringLiteral("the engine stopped before it answered"));
                 }
-                if (outcome)
+                // Audited whether or not anyone still waits: the engine did (or refused) it.
+                audit(pending.action, pending.request, outcome);
+                if (waiting && outcome)
                     send(*pending.responder, 200, outcomeJson(pending.action, pending.request, *outcome));
-                else
+                else if (waiting)
                     sendError(*pending.responder, errorFromEngine(outcome.error()));
                 it = m_pending.erase(it);
                 continue;
             }
-            if (now >= pending.deadline) {
+            if (waiting && now >= pending.deadline) {
+                // The client's answer; the command stays here until the engine's outcome is audited.
                 sendError(*pending.responder,
                           ApiError{504,
                                    QStringLiteral("timeout"),
@@ -399,8 +419,7 @@ private:
                                        .arg(shadowActionName(pending.action), pending.request.app)
                                        .arg(m_options.commandTimeoutMs / 1000),
                                    {}});
-                it = m_pending.erase(it);
-                continue;
+                pending.answered = true;
             }
             ++it;
         }
@@ -412,6 +431,7 @@ private:
     const QByteArray m_token;
     const ShadowApiOptions m_options;
     const std::optional<QSslConfiguration> m_tls;
+    std::unique_ptr<storage::ConsoleStore> m_store; // the API thread's own connection; may be null
     QHttpServer *m_server = nullptr;
     QTimer m_poll{this};
     std::vector<Pending> m_pending;

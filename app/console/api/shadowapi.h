@@ -17,6 +17,9 @@ struct ShadowApiOptions
     QHostAddress address = QHostAddress(QHostAddress::LocalHost);
     quint16 port = kDefaultApiPort; // 0: any free port (tests)
     QString tokenPath;              // the bearer token's file (apitoken.h); created 0600 when absent
+    // The console store the engine writes: the API journals the dry runs and refusals the engine
+    // does not journal itself (a connection of its own, on its thread). Empty: no audit (tests).
+    QString storePath;
     // TLS: both or neither. Without them the API speaks plain HTTP, and only on a loopback address.
     QString certificatePath; // PEM
     QString keyPath;         // PEM, unencrypted
@@ -41,10 +44,12 @@ Status parseApiListen(const QString &text, ShadowApiOptions &options);
 class ShadowApiServer final
 {
 public:
-    // Reads (or creates) the token, loads the certificate and key, binds and starts answering.
+    // Reads (or creates) the token, loads the certificate and key, opens the store, binds and
+    // starts answering.
     // Errors: InvalidArgument (a non-loopback address without TLS: the token would cross the
     // network in clear; a certificate without a key or the reverse; an unreadable or invalid
-    // PEM), IoError (the token file), Network (cannot listen: the message names the address).
+    // PEM), IoError (the token file; the store), Network (cannot listen: the message names the
+    // address).
     static Result<std::unique_ptr<ShadowApiServer>> start(failover::ClusterEngine &engine, ShadowApiOptions options);
     ~ShadowApiServer();
     ShadowApiServer(const ShadowApiServer &) = delete;
