@@ -98,6 +98,7 @@ private Q_SLOTS:
     void badBodiesGet400NamingTheField();
     void aBodyThatIsNotJsonIs415();
     void anOversizedBodyIs413();
+    void aHugeRequestIsDroppedAndTheServerCarriesOn();
     void unknownApplicationsAre404_data();
     void unknownApplicationsAre404();
     void refusalsAreJournaledWithTheActor();
@@ -375,6 +376,17 @@ void TestShadowApi::anOversizedBodyIs413()
     const HttpReply reply = post(QStringLiteral("/shadow/create"), body);
     QCOMPARE(reply.status, 413);
     QCOMPARE(reply.errorCode(), QStringLiteral("body-too-large"));
+}
+
+void TestShadowApi::aHugeRequestIsDroppedAndTheServerCarriesOn()
+{
+    // Past 16 times the body limit the connection is cut before the body is read in full.
+    const QByteArray body = R"({"app": ")" + QByteArray(20 * api::kMaxBodyBytes, 'x') + "\"}";
+    const HttpReply dropped = post(QStringLiteral("/shadow/create"), body);
+    QCOMPARE(dropped.status, 0);
+    QVERIFY2(dropped.error != QNetworkReply::NoError, qPrintable(dropped.describe()));
+    m_network.clearConnectionCache();
+    QCOMPARE(request("GET", QStringLiteral("/shadow/status")).status, 200);
 }
 
 void TestShadowApi::unknownApplicationsAre404_data()

@@ -39,6 +39,11 @@ namespace foresight::api {
 namespace {
 
 constexpr int kPollMs = 5;
+// What one connection may send before its request is complete (headers and body); see
+// Worker::guardNewConnections().
+constexpr qint64 kMaxConnectionBytes = 16 * kMaxBodyBytes;
+constexpr const char *kGuardedProperty = "foresightApiGuarded";
+constexpr const char *kBytesProperty = "foresightApiBytes";
 
 using StatusCode = QHttpServerResponder::StatusCode;
 
@@ -173,6 +178,8 @@ public:
                             .arg(m_options.port)
                             .arg(why));
         }
+        // Connected before bind(), so it runs before the HTTP server takes each new connection.
+        connect(tcp, &QTcpServer::pendingConnectionAvailable, this, [this, tcp] { guardNewConnections(tcp); });
         m_server->bind(tcp); // takes it as a child
         m_poll.setInterval(kPollMs);
         connect(&m_poll, &QTimer::timeout, this, [this] { poll(); });
@@ -198,8 +205,34 @@ private:
         return QStringLiteral("http:%1").arg(request.remoteAddress().toString());
     }
 
+    // Qt 6.4's HttpServer reads a whole request into memory before any handler sees it, however
+    // large its Content-Length. Each connection's bytes since its last complete request are
+    // counted here, on readyRead before the server reads them (it reads all there is each time),
+    // and a connection past kMaxConnectionBytes is dropped without an answer, as the control
+    // socket drops frames libzmq will not take. Requests between kMaxBodyBytes and that get their
+    // 413 from handle().
+    void guardNewConnections(QTcpServer *tcp)
+    {
+        for (QTcpSocket *socket : tcp->findChildren<QTcpSocket *>(Qt::FindDirectChildrenOnly)) {
+            if (socket->property(kGuardedProperty).toBool())
+                continue;
+            socket->setProperty(kGuardedProperty, true);
+            connect(socket, &QTcpSocket::readyRead, this, [socket] {
+                const qint64 received = socket->property(kBytesProperty).toLongLong() + socket->bytesAvailable();
+                socket->setProperty(kBytesProperty, received);
+                if (received > kMaxConnectionBytes) {
+                    qCWarning(lcApi).noquote() << "dropped a connection from" << socket->peerAddress().toString()
+                                               << "that sent" << received << "bytes without completing a request";
+                    socket->abort(); // the read buffer goes too: the server parses nothing more
+                }
+            });
+        }
+    }
+
     void handle(const QHttpServerRequest &request, QHttpServerResponder &&responder)
     {
+        if (QTcpSocket *socket = responder.socket()) // a complete request: its bytes no longer count
+            socket->setProperty(kBytesProperty, 0);
         // The token first: without it nothing about the API is revealed, not even its paths.
         const QByteArray given = bearerToken(request.value(QByteArrayLiteral("authorization")));
         if (given.isEmpty()) {
