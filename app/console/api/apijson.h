@@ -49,7 +49,8 @@ struct Route
 };
 
 // 404 `no-such-endpoint` for a path the API does not have, 405 `method-not-allowed` (with the
-// allowed method in the message) for a known path asked with another method.
+// allowed method in the message) for a known path asked with another method. `path` is as sent,
+// percent-encoded.
 ApiResult<Route> routeOf(HttpMethod method, const QString &path);
 // The Allow header's value for a path that routeOf() answered 405, empty otherwise.
 QByteArray allowedMethods(const QString &path);

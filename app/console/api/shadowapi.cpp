@@ -257,7 +257,8 @@ private:
                         QByteArrayLiteral("Bearer realm=\"foresight\", error=\"invalid_token\"")}});
             return;
         }
-        const QString path = request.url().path();
+        // Still percent-encoded: routeOf() decodes the {id} of /shadow/{id} once, itself.
+        const QString path = request.url().path(QUrl::FullyEncoded);
         auto route = routeOf(methodOf(request.method()), path);
         if (!route) {
             QList<std::pair<QByteArray, QByteArray>> headers;
