@@ -34,7 +34,7 @@ set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)
 set(FORESIGHT_MODULE_report_DEPENDS storage core)
 set(FORESIGHT_MODULE_failover_DEPENDS
     shadow monitor detection prediction storage config transport protocol vocabulary core)
-set(FORESIGHT_MODULE_control_DEPENDS failover report storage transport vocabulary core)
+set(FORESIGHT_MODULE_control_DEPENDS failover shadow report storage config transport vocabulary core)
 set(FORESIGHT_MODULE_sim_DEPENDS storage core)
 set(FORESIGHT_MODULE_cluster_DEPENDS control sim sdk config vocabulary core)
 set(FORESIGHT_MODULE_training_DEPENDS cluster control failover sim core)

@@ -9,6 +9,7 @@
 #include "foresight/cluster/localcluster.h"
 #include "foresight/control/consolecontrol.h"
 #include "foresight/core/clock.h"
+#include "shadowapi.h"
 #ifdef FORESIGHT_WITH_WINDOW
 #include "windowrunner.h"
 #endif
@@ -134,6 +135,25 @@ Result<ConsoleCommandLine> parseConsoleCommandLine(const QStringList &arguments,
                                           QStringLiteral("--headless with a tcp:// --control: the allowlist of "
                                                          "operators' public keys (role admin; docs/protocol.md 4.3)."),
                                           QStringLiteral("file"));
+    const QCommandLineOption
+        apiListen(QStringLiteral("api-listen"),
+                  QStringLiteral(
+                      "Window and --headless: where the HTTP API (docs/api.md: /shadow/...) listens, HOST:PORT; "
+                      "default 127.0.0.1:%1 (a console that finds the default taken starts without the API). "
+                      "A non-loopback address needs --api-cert and --api-key. \"off\": no HTTP API.")
+                      .arg(api::kDefaultApiPort),
+                  QStringLiteral("host:port"));
+    const QCommandLineOption apiToken(QStringLiteral("api-token"),
+                                      QStringLiteral("The HTTP API's bearer token file, created with mode 0600 when "
+                                                     "absent; default: api-token beside the console store."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption apiCert(QStringLiteral("api-cert"),
+                                     QStringLiteral("Serve the HTTP API over TLS with this PEM certificate (chain); "
+                                                    "needs --api-key."),
+                                     QStringLiteral("file"));
+    const QCommandLineOption apiKey(QStringLiteral("api-key"),
+                                    QStringLiteral("The TLS certificate's unencrypted PEM private key (--api-cert)."),
+                                    QStringLiteral("file"));
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Run the local demo cluster."));
     const QCommandLineOption duration(QStringLiteral("duration"),
                                       QStringLiteral("Stop after <seconds> (default: run until Ctrl-C)."),
@@ -176,23 +196,9 @@ Result<ConsoleCommandLine> parseConsoleCommandLine(const QStringList &arguments,
               QStringLiteral(
                   "Terminal view: print status blocks instead of redrawing the screen (default when stdout is not "
                   "a terminal); with --demo, use the terminal view even when there is a display."));
-    parser.addOptions({headless,
-                       cluster,
-                       store,
-                       key,
-                       control,
-                       controlAllow,
-                       demo,
-                       duration,
-                       writers,
-                       rate,
-                       insecure,
-                       workDir,
-                       plain,
-                       screenshot,
-                       scenario,
-                       scoreJson,
-                       timeScale});
+    parser.addOptions({headless, cluster, store,  key,        control,  controlAllow, apiListen,
+                       apiToken, apiCert, apiKey, demo,       duration, writers,      rate,
+                       insecure, workDir, plain,  screenshot, scenario, scoreJson,    timeScale});
     parser.process(arguments);
 
     if (!parser.positionalArguments().isEmpty())
@@ -216,6 +222,20 @@ Result<ConsoleCommandLine> parseConsoleCommandLine(const QStringList &arguments,
     if (!scaleOk || !ScaledClock::validateScale(scale))
         return usage(QStringLiteral("--time-scale takes a number from 1 to %1, e.g. 4").arg(ScaledClock::kMaxScale));
 
+    if (parser.isSet(apiListen) && parser.value(apiListen) != QLatin1String("off")) {
+        api::ShadowApiOptions checked;
+        if (auto parsed = api::parseApiListen(parser.value(apiListen), checked); !parsed)
+            return usage(parsed.error().message);
+    }
+    if (parser.isSet(apiCert) != parser.isSet(apiKey))
+        return usage(QStringLiteral("--api-cert and --api-key go together"));
+    const auto setApi = [&](SessionOptions &session) {
+        session.apiListen = parser.value(apiListen);
+        session.apiTokenFile = parser.value(apiToken);
+        session.apiCertFile = parser.value(apiCert);
+        session.apiKeyFile = parser.value(apiKey);
+    };
+
     ConsoleCommandLine commandLine;
     if (window && !parser.isSet(demo)) {
         for (const QCommandLineOption *headlessOnly : {&control, &controlAllow, &duration}) {
@@ -226,6 +246,7 @@ Result<ConsoleCommandLine> parseConsoleCommandLine(const QStringList &arguments,
         commandLine.session.clusterFile = parser.value(cluster);
         commandLine.session.storePath = parser.value(store);
         commandLine.session.keyFile = parser.value(key);
+        setApi(commandLine.session);
         return commandLine;
     }
     if (!parser.isSet(demo) && !parser.isSet(headless)) {
@@ -247,11 +268,12 @@ Result<ConsoleCommandLine> parseConsoleCommandLine(const QStringList &arguments,
         options.session.keyFile = parser.value(key);
         options.session.controlUrl = parser.value(control);
         options.session.controlAllowFile = parser.value(controlAllow);
+        setApi(options.session);
         options.durationSeconds = seconds;
         options.ansi = ansi;
         return commandLine;
     }
-    for (const QCommandLineOption *headlessOnly : {&cluster, &controlAllow}) {
+    for (const QCommandLineOption *headlessOnly : {&cluster, &controlAllow, &apiListen, &apiToken, &apiCert, &apiKey}) {
         if (parser.isSet(*headlessOnly))
             return usage(QStringLiteral("--%1 goes with --headless").arg(headlessOnly->names().constFirst()));
     }

@@ -2,6 +2,8 @@
 
 #include <QStandardPaths>
 
+#include "apitoken.h"
+
 using namespace foresight;
 
 QString defaultStorePath()
@@ -13,6 +15,33 @@ QString defaultKeyPath()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/console.key");
 }
+
+namespace {
+
+// The HTTP API as the options ask: null when it is off, or when the default address is taken.
+Result<std::unique_ptr<api::ShadowApiServer>> startApi(const SessionOptions &options, failover::ClusterEngine &engine)
+{
+    if (options.apiListen == QLatin1String("off"))
+        return nullptr;
+    api::ShadowApiOptions apiOptions;
+    if (!options.apiListen.isEmpty()) {
+        if (auto parsed = api::parseApiListen(options.apiListen, apiOptions); !parsed)
+            return std::unexpected(parsed.error());
+    }
+    apiOptions.tokenPath = options.apiTokenFile.isEmpty() ? api::defaultTokenPath(options.storePath)
+                                                          : options.apiTokenFile;
+    apiOptions.storePath = options.storePath;
+    apiOptions.certificatePath = options.apiCertFile;
+    apiOptions.keyPath = options.apiKeyFile;
+    auto server = api::ShadowApiServer::start(engine, apiOptions);
+    if (!server && options.apiListen.isEmpty() && server.error().code == ErrorCode::Network)
+        return nullptr;
+    if (!server)
+        return fail(server.error().code, QStringLiteral("cannot start the HTTP API: %1").arg(server.error().message));
+    return std::move(*server);
+}
+
+} // namespace
 
 ConsoleSession::~ConsoleSession() = default;
 
@@ -98,5 +127,16 @@ Result<std::unique_ptr<ConsoleSession>> ConsoleSession::open(
               .arg(session->m_control->endpoint(),
                    tcp ? QStringLiteral("CURVE; the keys of %1 with the role admin").arg(options.controlAllowFile)
                        : QStringLiteral("socket mode 0600: this user only"));
+    if (auto api = startApi(options, *session->m_engine); !api) {
+        return std::unexpected(api.error());
+    } else if (*api) {
+        session->m_api = std::move(*api);
+        session->m_apiLine = QStringLiteral("HTTP API on %1 (bearer token in %2)")
+                                 .arg(session->m_api->url(), session->m_api->tokenPath());
+    } else if (options.apiListen != QLatin1String("off")) {
+        session->m_notes << QStringLiteral("WARNING: no HTTP API: %1 is taken; choose an address with --api-listen "
+                                           "HOST:PORT (or --api-listen off)")
+                                .arg(QStringLiteral("127.0.0.1:%1").arg(api::kDefaultApiPort));
+    }
     return session;
 }

@@ -26,7 +26,9 @@ int runHeadless(const HeadlessOptions &options, const std::atomic<bool> &stop)
         return failWith(session.error().message);
     for (const QString &note : (*session)->notes())
         std::fprintf(stderr, "foresight: %s\n", qPrintable(note));
-    const QString controlLine = (*session)->controlLine();
+    QString controlLine = (*session)->controlLine();
+    if (!(*session)->apiLine().isEmpty())
+        controlLine += QLatin1Char('\n') + (*session)->apiLine();
     std::fprintf(stderr, "foresight: %s\n", qPrintable(controlLine));
     std::fflush(stderr);
     storage::ConsoleStore &store = (*session)->store();

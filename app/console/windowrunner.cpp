@@ -28,6 +28,13 @@ int runWindow(const SessionOptions &options)
 
     const auto adopt = [&](std::unique_ptr<ConsoleSession> opened) {
         session = std::move(opened);
+        // For the terminal the window was started from: where scripts find the HTTP API, or why not.
+        for (const QString &note : session->notes()) {
+            if (note.contains(QLatin1String("HTTP API")))
+                std::fprintf(stderr, "foresight: %s\n", qPrintable(note));
+        }
+        if (!session->apiLine().isEmpty())
+            std::fprintf(stderr, "foresight: %s\n", qPrintable(session->apiLine()));
         bridge.setEngine(&session->engine());
         window.setReportSource(reportSource(session->store().path()));
     };

@@ -407,6 +407,11 @@ int runReportCommand(const QCommandLineParser &parser, const QStringList &args)
     return ExitOk;
 }
 
+Result<std::unique_ptr<control::ConsoleClient>> connectToConsole(const QCommandLineParser &parser, int *exitCode)
+{
+    return connectConsole(Context{parser, {}, false}, exitCode);
+}
+
 QString clusterCommandsHelp()
 {
     return QString::fromUtf8(kHelp).arg(control::defaultConsoleControlUrl());
@@ -422,9 +427,10 @@ void addClusterOptions(QCommandLineParser &parser)
          QStringLiteral("cluster: the console's public key, or its .pub file (tcp:// only)."),
          QStringLiteral("key")},
         {QStringLiteral("force"),
-         QStringLiteral("cluster promote: promote even a lagging candidate (writes are lost).")},
+         QStringLiteral("cluster promote, shadow promote: promote even a lagging candidate (writes are lost).")},
         {QStringLiteral("dry-run"),
-         QStringLiteral("cluster promote/switchover: say what would happen and why, change nothing.")},
+         QStringLiteral("cluster promote/switchover, shadow create/swap/promote/retire: say what would happen and "
+                        "why, change nothing.")},
         {QStringLiteral("at"),
          QStringLiteral("cluster switchover: when, as HH:MM, ISO 8601 or +SECONDS (local time)."),
          QStringLiteral("time")},

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "clustercommands.h"
+#include "shadowcommands.h"
 
 namespace {
 
@@ -34,11 +35,12 @@ bool drawsReports(int argc, char *argv[])
 void describeCtlCommandLine(QCommandLineParser &parser)
 {
     parser.setApplicationDescription(QStringLiteral("Drive Foresight agents and a running console from a terminal.")
-                                     + QString::fromUtf8(kCommandsHelp) + clusterCommandsHelp());
+                                     + QString::fromUtf8(kCommandsHelp) + clusterCommandsHelp() + shadowCommandsHelp());
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("status, assign, promote, snapshot, keygen, cluster or report"));
+                                 QStringLiteral(
+                                     "status, assign, promote, snapshot, keygen, cluster, shadow or report"));
     const QCommandLineOption agentOpt(QStringLiteral("agent"),
                                       QStringLiteral("The agent's endpoint, tcp://HOST:PORT."),
                                       QStringLiteral("url"));

@@ -5,6 +5,7 @@
 #include "agentcommands.h"
 #include "clustercommands.h"
 #include "exitcodes.h"
+#include "shadowcommands.h"
 
 namespace {
 
@@ -26,6 +27,8 @@ int runCtl(const QCommandLineParser &parser)
         return runKeygen(parser);
     if (command == QLatin1String("cluster"))
         return runClusterCommand(parser, args.mid(1));
+    if (command == QLatin1String("shadow"))
+        return runShadowCommand(parser, args.mid(1));
     if (command == QLatin1String("report"))
         return runReportCommand(parser, args.mid(1));
 

@@ -61,6 +61,42 @@ private Q_SLOTS:
                                << QStringLiteral("fault crash primary") << QString();
         QTest::newRow("not a command") << int(MessageType::ConsoleStatus) << QCborMap{} << QString()
                                        << QStringLiteral("not a console command");
+        const auto action = QStringLiteral("action");
+        const auto shadow = int(MessageType::ConsoleShadow);
+        QTest::newRow("shadow create") << shadow
+                                       << QCborMap{{action, QStringLiteral("create")}, {app, QStringLiteral("shop")}}
+                                       << QStringLiteral("shadow create shop") << QString();
+        QTest::newRow("shadow create on") << shadow
+                                          << QCborMap{{action, QStringLiteral("create")},
+                                                      {app, QStringLiteral("shop")},
+                                                      {agent, QStringLiteral("delta")}}
+                                          << QStringLiteral("shadow create shop on delta") << QString();
+        QTest::newRow("shadow swap") << shadow
+                                     << QCborMap{{action, QStringLiteral("swap")}, {app, QStringLiteral("shop")}}
+                                     << QStringLiteral("shadow swap shop") << QString();
+        QTest::newRow("shadow promote forced") << shadow
+                                               << QCborMap{{action, QStringLiteral("promote")},
+                                                           {app, QStringLiteral("shop")},
+                                                           {QStringLiteral("force"), true}}
+                                               << QStringLiteral("shadow promote shop (forced)") << QString();
+        QTest::newRow("shadow retire") << shadow
+                                       << QCborMap{{action, QStringLiteral("retire")}, {app, QStringLiteral("shop")}}
+                                       << QStringLiteral("shadow retire shop") << QString();
+        QTest::newRow("shadow without app") << shadow << QCborMap{{action, QStringLiteral("swap")}} << QString()
+                                            << QStringLiteral("'app' must not be empty");
+        QTest::newRow("shadow to an empty agent")
+            << shadow << QCborMap{{action, QStringLiteral("swap")}, {app, QStringLiteral("shop")}, {agent, QString()}}
+            << QString() << QStringLiteral("'agent' must not be empty");
+        QTest::newRow("shadow unknown action")
+            << shadow << QCborMap{{action, QStringLiteral("clone")}, {app, QStringLiteral("shop")}} << QString()
+            << QStringLiteral("'action' must be create, swap, promote or retire, not 'clone'");
+        QTest::newRow("shadow update is not built")
+            << shadow << QCborMap{{action, QStringLiteral("update")}, {app, QStringLiteral("shop")}} << QString()
+            << QStringLiteral("validated updates are not built yet");
+        QTest::newRow("shadow force on swap")
+            << shadow
+            << QCborMap{{action, QStringLiteral("swap")}, {app, QStringLiteral("shop")}, {QStringLiteral("force"), true}}
+            << QString() << QStringLiteral("'force' goes with the action promote only");
     }
 
     void commands()
@@ -79,6 +115,48 @@ private Q_SLOTS:
         }
         QVERIFY(!command);
         QVERIFY2(command.error().message.contains(error), qPrintable(command.error().message));
+    }
+
+    void shadowCommandsBecomeShadowRequests()
+    {
+        const auto command = parseCommand(MessageType::ConsoleShadow,
+                                          QCborMap{{QStringLiteral("action"), QStringLiteral("promote")},
+                                                   {QStringLiteral("app"), QStringLiteral("shop")},
+                                                   {QStringLiteral("agent"), QStringLiteral("delta")},
+                                                   {QStringLiteral("force"), true},
+                                                   {QStringLiteral("dry-run"), true}},
+                                          kActor,
+                                          kNow);
+        QVERIFY(command);
+        const auto *shadow = std::get_if<ShadowCommand>(&command->request);
+        QVERIFY(shadow);
+        QCOMPARE(shadow->action, ShadowAction::Promote);
+        QCOMPARE(shadow->request.app, QStringLiteral("shop"));
+        QCOMPARE(shadow->request.agent, QStringLiteral("delta"));
+        QVERIFY(shadow->request.force);
+        QVERIFY(shadow->request.dryRun && command->dryRun);
+        QCOMPARE(shadow->request.actor, kActor);
+        QCOMPARE(command->app, QStringLiteral("shop"));
+        QVERIFY(command->journalKind.isEmpty()); // the engine journals what it does itself
+
+        // Audited like promote: a refusal always, a dry run with its summary, a success not at all.
+        const auto refused = auditEntry(*command, fail(ErrorCode::InvalidArgument, QStringLiteral("delta lags")));
+        QVERIFY(refused);
+        QCOMPARE(refused->kind, QStringLiteral("operator"));
+        QCOMPARE(refused->message, QStringLiteral("shadow promote shop (delta) (forced) (dry run) refused: delta lags"));
+        QCOMPARE(refused->actor, kActor);
+        const auto dryRun = auditEntry(*command,
+                                       failover::OperatorOutcome{QStringLiteral("dry run: would promote"), {}});
+        QVERIFY(dryRun);
+        QCOMPARE(dryRun->message, QStringLiteral("dry run: would promote"));
+        Command real = *command;
+        real.dryRun = false;
+        QVERIFY(!auditEntry(real, failover::OperatorOutcome{QStringLiteral("promoted"), {}}));
+
+        for (ShadowAction action :
+             {ShadowAction::Create, ShadowAction::Swap, ShadowAction::Promote, ShadowAction::Retire})
+            QCOMPARE(shadowActionFromName(shadowActionName(action)), action);
+        QVERIFY(!shadowActionFromName(QStringLiteral("update")));
     }
 
     void commandsBecomeEngineRequests()

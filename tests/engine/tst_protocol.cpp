@@ -316,6 +316,13 @@ void TestProtocol::roundTrip_data()
     QTest::newRow("console-incidents") << MessageType::ConsoleIncidents << QCborMap{{u"id"_s, 7}, {u"limit"_s, 3}};
     QTest::newRow("console-incidents-reply")
         << MessageType::ConsoleIncidentsReply << QCborMap{{u"id"_s, 7}, {u"incidents"_s, QCborArray{}}};
+    QTest::newRow("console-shadow") << MessageType::ConsoleShadow
+                                    << QCborMap{{u"id"_s, 8},
+                                                {u"action"_s, u"promote"_s},
+                                                {u"app"_s, u"shop"_s},
+                                                {u"agent"_s, u"delta"_s},
+                                                {u"force"_s, true},
+                                                {u"dry-run"_s, false}};
 }
 
 void TestProtocol::roundTrip()
@@ -475,6 +482,8 @@ void TestProtocol::missingRequiredField_data()
         << MessageType::Promote << QCborMap{{u"id"_s, 1}, {u"app"_s, u"a"_s}, {u"lease-ms"_s, 100}, {u"heartbeat"_s, 3}}
         << u"incarnation"_s;
     QTest::newRow("console-promote without app") << MessageType::ConsolePromote << QCborMap{{u"id"_s, 1}} << u"app"_s;
+    QTest::newRow("console-shadow without action")
+        << MessageType::ConsoleShadow << QCborMap{{u"id"_s, 1}, {u"app"_s, u"shop"_s}} << u"action"_s;
     QTest::newRow("console-maintenance without on")
         << MessageType::ConsoleMaintenance << QCborMap{{u"id"_s, 1}, {u"agent"_s, u"c"_s}} << u"on"_s;
     QTest::newRow("console-journal-reply without next-after-id")

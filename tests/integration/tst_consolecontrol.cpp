@@ -177,6 +177,10 @@ private Q_SLOTS:
     void badRawMessagesGetErrors();
     void usageErrorsNeedNoConsole();
     void importAndExportEditTheStore();
+    void shadowStatusShowsCriticality();
+    void shadowCommandsOfAnUnknownApplicationAreRefusedAndJournaled();
+    void shadowUsageErrorsAndUpdateNeedNoConsole();
+    void shadowDryRunsAreJournaledAndCreateThenRetire();
     void curveRefusesKeysThatAreNotAdmins();
     // Last: they change roles.
     void scheduledSwitchoverShowsInStatus();
@@ -188,6 +192,7 @@ private:
     {
         return ctl(QStringList{QStringLiteral("cluster")} + args + console());
     }
+    Run shadow(const QStringList &args) const { return ctl(QStringList{QStringLiteral("shadow")} + args + console()); }
     QList<storage::JournalEntry> journalEntries() const
     {
         auto store = storage::ConsoleStore::open(m_storePath);
@@ -663,6 +668,28 @@ void TestConsoleControl::badRawMessagesGetErrors_data()
                     {QStringLiteral("fault"), QStringLiteral("freeze")},
                     {QStringLiteral("for-ms"), -5}})
         << QStringLiteral("protocol-error") << qint64(13) << QStringLiteral("for-ms");
+    QTest::newRow("shadow without an action")
+        << message(MT::ConsoleShadow, {{QStringLiteral("id"), 16}, {QStringLiteral("app"), kTestApp}})
+        << QStringLiteral("protocol-error") << qint64(16) << QStringLiteral("required field 'action' is missing");
+    QTest::newRow("shadow with an unknown action")
+        << message(MT::ConsoleShadow,
+                   {{QStringLiteral("id"), 17},
+                    {QStringLiteral("action"), QStringLiteral("clone")},
+                    {QStringLiteral("app"), kTestApp}})
+        << QStringLiteral("invalid-argument") << qint64(17) << QStringLiteral("'action' must be create, swap");
+    QTest::newRow("shadow swap forced") << message(MT::ConsoleShadow,
+                                                   {{QStringLiteral("id"), 18},
+                                                    {QStringLiteral("action"), QStringLiteral("swap")},
+                                                    {QStringLiteral("app"), kTestApp},
+                                                    {QStringLiteral("force"), true}})
+                                        << QStringLiteral("invalid-argument") << qint64(18)
+                                        << QStringLiteral("'force' goes with the action promote");
+    QTest::newRow("shadow of an unknown application")
+        << message(MT::ConsoleShadow,
+                   {{QStringLiteral("id"), 19},
+                    {QStringLiteral("action"), QStringLiteral("retire")},
+                    {QStringLiteral("app"), QStringLiteral("nope")}})
+        << QStringLiteral("not-found") << qint64(19) << QStringLiteral("'nope'");
     QTest::newRow("report without an incident")
         << message(MT::ConsoleReport, {{QStringLiteral("id"), 14}}) << QStringLiteral("protocol-error") << qint64(14)
         << QStringLiteral("required field 'incident' is missing");
@@ -750,6 +777,95 @@ void TestConsoleControl::usageErrorsNeedNoConsole()
                                     QStringLiteral("tcp://127.0.0.1:1")});
     QCOMPARE(tcpWithoutKeys.exitCode, 2);
     QVERIFY2(tcpWithoutKeys.err.contains(QStringLiteral("--console-key")), qPrintable(tcpWithoutKeys.describe()));
+}
+
+void TestConsoleControl::shadowStatusShowsCriticality()
+{
+    const Run json = shadow({QStringLiteral("status"), kTestApp, QStringLiteral("--json")});
+    QVERIFY2(json.exitCode == 0, qPrintable(json.describe()));
+    const QJsonObject app = appIn(json.json());
+    QCOMPARE(app.value(QStringLiteral("criticality")).toString(), QStringLiteral("medium"));
+    QVERIFY(!app.contains(QStringLiteral("shadow"))); // none yet: the key is absent (15.4)
+    const Run human = shadow({QStringLiteral("status")});
+    QVERIFY2(human.exitCode == 0, qPrintable(human.describe()));
+    QVERIFY2(human.out.contains(QStringLiteral("shop (criticality medium): primary alpha")), qPrintable(human.out));
+    QVERIFY2(human.out.contains(QStringLiteral("no shadow")), qPrintable(human.out));
+    // cluster status carries the same fields.
+    QCOMPARE(appIn(cluster({QStringLiteral("status"), QStringLiteral("--json")}).json())
+                 .value(QStringLiteral("criticality"))
+                 .toString(),
+             QStringLiteral("medium"));
+}
+
+void TestConsoleControl::shadowCommandsOfAnUnknownApplicationAreRefusedAndJournaled()
+{
+    for (const QString &action : {QStringLiteral("create"), QStringLiteral("swap"), QStringLiteral("promote")}) {
+        const Run run = shadow({action, QStringLiteral("nope")});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(QStringLiteral("no application 'nope'")), qPrintable(run.describe()));
+    }
+    const Run retire = shadow({QStringLiteral("retire"), QStringLiteral("nope"), QStringLiteral("--dry-run")});
+    QCOMPARE(retire.exitCode, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(control::ConsoleControlServer::localActor(),
+                                        QStringLiteral("shadow swap nope refused: no application 'nope'")),
+                             kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(control::ConsoleControlServer::localActor(),
+                                        QStringLiteral("shadow retire nope (dry run) refused")),
+                             kTimeoutMs);
+}
+
+void TestConsoleControl::shadowUsageErrorsAndUpdateNeedNoConsole()
+{
+    const QString nowhere = QStringLiteral("ipc://") + m_dir.filePath(QStringLiteral("nobody-here.sock"));
+    const auto nowhereRun = [&](const QStringList &args) {
+        return ctl(QStringList{QStringLiteral("shadow")} + args + QStringList{QStringLiteral("--console"), nowhere});
+    };
+    const Run update = nowhereRun({QStringLiteral("update"), kTestApp});
+    QCOMPARE(update.exitCode, 1);
+    QVERIFY2(update.err.contains(QStringLiteral("not built yet")), qPrintable(update.describe()));
+    QCOMPARE(nowhereRun({}).exitCode, 2);
+    QCOMPARE(nowhereRun({QStringLiteral("clone"), kTestApp}).exitCode, 2);
+    QCOMPARE(nowhereRun({QStringLiteral("swap")}).exitCode, 2);
+    QCOMPARE(nowhereRun({QStringLiteral("retire"), kTestApp, QStringLiteral("delta")}).exitCode, 2);
+    const Run forced = nowhereRun({QStringLiteral("swap"), kTestApp, QStringLiteral("--force")});
+    QCOMPARE(forced.exitCode, 2);
+    QVERIFY2(forced.err.contains(QStringLiteral("--force goes with shadow promote")), qPrintable(forced.describe()));
+    QCOMPARE(nowhereRun({QStringLiteral("status"), QStringLiteral("--dry-run")}).exitCode, 2);
+    QCOMPARE(nowhereRun({QStringLiteral("create"), kTestApp, QStringLiteral("--limit"), QStringLiteral("3")}).exitCode,
+             2);
+    // A well-formed command with no console to answer it: unreachable.
+    QCOMPARE(nowhereRun({QStringLiteral("status")}).exitCode, 3);
+    const Run help = ctl({QStringLiteral("--help")});
+    QVERIFY2(help.out.contains(QStringLiteral("shadow swap APP [AGENT] [--dry-run]")), qPrintable(help.out));
+    QVERIFY2(help.out.contains(QStringLiteral("shadow update APP")), qPrintable(help.out));
+}
+
+void TestConsoleControl::shadowDryRunsAreJournaledAndCreateThenRetire()
+{
+    const Run dry = shadow({QStringLiteral("create"), kTestApp, QStringLiteral("--dry-run")});
+    if (dry.exitCode == 1 && dry.err.contains(QStringLiteral("not implemented yet")))
+        QSKIP("the engine's shadow commands are not implemented yet (engine/src/failover/shadowflow.cpp)");
+    QVERIFY2(dry.exitCode == 0, qPrintable(dry.describe()));
+    QVERIFY2(dry.out.contains(QStringLiteral("(as local:")), qPrintable(dry.out));
+    QVERIFY(
+        !appIn(shadow({QStringLiteral("status"), QStringLiteral("--json")}).json()).contains(QStringLiteral("shadow")));
+    QTRY_VERIFY_WITH_TIMEOUT(journalEntries().size() > 0, kTimeoutMs);
+
+    const Run created = shadow({QStringLiteral("create"), kTestApp});
+    QVERIFY2(created.exitCode == 0, qPrintable(created.describe()));
+    const auto shadowState = [this] {
+        const QJsonObject app = appIn(shadow({QStringLiteral("status"), QStringLiteral("--json")}).json());
+        return app.value(QStringLiteral("shadow")).toObject().value(QStringLiteral("state")).toString();
+    };
+    QVERIFY(eventually([&] { return shadowState() == QLatin1String("ready"); }));
+    const Run human = shadow({QStringLiteral("status"), kTestApp});
+    QVERIFY2(human.out.contains(QStringLiteral(": ready,")), qPrintable(human.out));
+    const Run swapDry = shadow({QStringLiteral("swap"), kTestApp, QStringLiteral("--dry-run")});
+    QVERIFY2(swapDry.exitCode == 0, qPrintable(swapDry.describe()));
+    QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
+    const Run retired = shadow({QStringLiteral("retire"), kTestApp});
+    QVERIFY2(retired.exitCode == 0, qPrintable(retired.describe()));
+    QVERIFY(eventually([&] { return shadowState().isEmpty(); }));
 }
 
 void TestConsoleControl::importAndExportEditTheStore()

@@ -8,12 +8,17 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #ifdef FORESIGHT_TEST_WINDOW
 #include <QImage>
 #endif
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -255,6 +260,9 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
                    // Its own control endpoint: the default one may be taken by a console of this user.
                    QStringLiteral("--control"),
                    controlUrl,
+                   // And its own HTTP API port, for the same reason.
+                   QStringLiteral("--api-listen"),
+                   QStringLiteral("127.0.0.1:0"),
                    QStringLiteral("--plain")});
     QVERIFY(console.waitForStarted());
     const auto ctl = [&controlUrl](QStringList args) {
@@ -282,6 +290,35 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
     // Refusals come back as exit code 1 with the console's reason.
     const Run refused = ctl({QStringLiteral("cluster"), QStringLiteral("ack"), QStringLiteral("shop")});
     QVERIFY2(refused.exitCode == 1, qPrintable(refused.err + refused.out));
+    const Run shadows = ctl({QStringLiteral("shadow"), QStringLiteral("status")});
+    QVERIFY2(shadows.exitCode == 0 && shadows.out.contains(QStringLiteral("shop (criticality medium)")),
+             qPrintable(shadows.err + shadows.out));
+
+    // The HTTP API: where it listens is on stderr, its token beside the store, mode 0600.
+    QString errSoFar;
+    static const QRegularExpression apiLine(
+        QStringLiteral("HTTP API on (http://127\\.0\\.0\\.1:\\d+) \\(bearer token in (.+)\\)"));
+    QRegularExpressionMatch api;
+    QTRY_VERIFY_WITH_TIMEOUT((api = apiLine.match(errSoFar += QString::fromUtf8(console.readAllStandardError())))
+                                 .hasMatch(),
+                             30000);
+    const QString tokenPath = api.captured(2);
+    QCOMPARE(tokenPath, dir.filePath(QStringLiteral("api-token")));
+    QCOMPARE(QFile::permissions(tokenPath) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+             QFileDevice::Permissions());
+    QFile tokenFile(tokenPath);
+    QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+    QNetworkAccessManager network;
+    QNetworkRequest request(QUrl(api.captured(1) + QStringLiteral("/shadow/status?app=shop")));
+    request.setRawHeader("Authorization", "Bearer " + tokenFile.readAll().trimmed());
+    QNetworkReply *reply = network.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    const QJsonObject shop
+        = QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("apps")).toArray().first().toObject();
+    QCOMPARE(shop.value(QStringLiteral("primary")).toString(), QStringLiteral("alpha"));
+    reply->deleteLater();
 
     // Its own view (one block a second) shows the same.
     QString out;
@@ -296,7 +333,7 @@ void TestExecutables::headlessRunsTheEngineOnACluster()
     QCOMPARE(console.exitStatus(), QProcess::NormalExit);
     QCOMPARE(console.exitCode(), 0);
     out += QString::fromUtf8(console.readAllStandardOutput());
-    const QString err = QString::fromUtf8(console.readAllStandardError());
+    const QString err = errSoFar + QString::fromUtf8(console.readAllStandardError());
     // The engine deployed the configured roles and showed the application healthy with its lease.
     QVERIFY2(out.contains(QStringLiteral("journal: deploy")), qPrintable(out.right(3000)));
     QVERIFY2(out.contains(QStringLiteral("APP shop: primary alpha")), qPrintable(out.right(3000)));

@@ -157,6 +157,20 @@ Result<QCborMap> ConsoleClient::switchover(const QString &app, const QString &ag
     return m_impl->call(MessageType::ConsoleSwitchover, body, qMax(m_impl->m_options.timeoutMs, kSwitchoverTimeoutMs));
 }
 
+Result<QCborMap> ConsoleClient::shadow(
+    const QString &action, const QString &app, const QString &agent, bool force, bool dryRun)
+{
+    QCborMap body{{QStringLiteral("action"), action}, {QStringLiteral("app"), app}, {QStringLiteral("dry-run"), dryRun}};
+    if (!agent.isEmpty())
+        body.insert(QStringLiteral("agent"), agent);
+    if (force)
+        body.insert(QStringLiteral("force"), true);
+    const bool swap = action == QLatin1String("swap") && !dryRun;
+    return m_impl->call(MessageType::ConsoleShadow,
+                        body,
+                        swap ? qMax(m_impl->m_options.timeoutMs, kSwitchoverTimeoutMs) : m_impl->m_options.timeoutMs);
+}
+
 Result<QCborMap> ConsoleClient::maintenance(const QString &agent, bool on)
 {
     return m_impl->call(MessageType::ConsoleMaintenance,

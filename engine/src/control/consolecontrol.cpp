@@ -353,6 +353,19 @@ private:
             audit(refused);
             return replyError(route, ErrorCode::InvalidArgument, text);
         }
+        // An application the configuration does not have: refused (and audited) here, as the HTTP
+        // API does, rather than queued for the engine's thread.
+        if (const auto *shadow = std::get_if<ShadowCommand>(&command->request)) {
+            const auto snapshot = m_engine.snapshot();
+            if (snapshot && !snapshot->app(shadow->request.app)) {
+                const Result<failover::OperatorOutcome> refused
+                    = fail(ErrorCode::NotFound,
+                           QStringLiteral("no application '%1' in the cluster configuration").arg(shadow->request.app));
+                if (auto entry = control::auditEntry(*command, refused))
+                    audit(*entry);
+                return replyError(route, refused.error().code, refused.error().message);
+            }
+        }
         if (!admit(route))
             return;
         auto future = start(*command);
@@ -371,6 +384,18 @@ private:
             return m_engine.setMaintenance(maintenance->agent, maintenance->on, command.actor);
         if (const auto *acknowledge = std::get_if<control::AcknowledgeRequest>(&request))
             return m_engine.acknowledge(acknowledge->app, command.actor);
+        if (const auto *shadow = std::get_if<control::ShadowCommand>(&request)) {
+            switch (shadow->action) {
+            case control::ShadowAction::Create:
+                return m_engine.createShadow(shadow->request);
+            case control::ShadowAction::Swap:
+                return m_engine.swapShadow(shadow->request);
+            case control::ShadowAction::Promote:
+                return m_engine.promoteShadow(shadow->request);
+            case control::ShadowAction::Retire:
+                return m_engine.retireShadow(shadow->request);
+            }
+        }
         return m_options.faults(std::get<FaultRequest>(request));
     }
 

@@ -130,6 +130,39 @@ Command fault(const QCborMap &body, const QString &actor)
     return Command{request, words.join(QLatin1Char(' ')), {}, request.target, actor, false, QStringLiteral("fault")};
 }
 
+Result<Command> shadow(const QCborMap &body, const QString &actor)
+{
+    const QString actionName = body.value(QStringLiteral("action")).toString();
+    const auto action = shadowActionFromName(actionName);
+    if (!action)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'action' must be create, swap, promote or retire, not '%1'%2")
+                        .arg(actionName,
+                             actionName == QLatin1String("update")
+                                 ? QStringLiteral(" (validated updates are not built yet)")
+                                 : QString()));
+    auto target = targetOf(body);
+    if (!target)
+        return std::unexpected(target.error());
+    ShadowCommand command;
+    command.action = *action;
+    command.request.app = target->app;
+    command.request.agent = target->agent;
+    command.request.force = body.value(QStringLiteral("force")).toBool(false);
+    command.request.dryRun = body.value(QStringLiteral("dry-run")).toBool(false);
+    command.request.actor = actor;
+    if (body.contains(QStringLiteral("force")) && *action != ShadowAction::Promote)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'force' goes with the action promote only, not %1").arg(actionName));
+    // "shadow create shop on delta", "shadow promote shop (forced)": how refusals are audited.
+    QString what = QStringLiteral("shadow %1 %2").arg(actionName, target->app);
+    if (!target->agent.isEmpty())
+        what += (*action == ShadowAction::Create ? QStringLiteral(" on %1") : QStringLiteral(" (%1)")).arg(target->agent);
+    if (command.request.force)
+        what += QStringLiteral(" (forced)");
+    return Command{command, what, target->app, target->agent, actor, command.request.dryRun};
+}
+
 storage::JournalEntry entry(
     const Command &command, const QString &agent, const QString &message, QJsonObject details, const QString &kind)
 {
@@ -144,6 +177,30 @@ storage::JournalEntry entry(
 }
 
 } // namespace
+
+QString shadowActionName(ShadowAction action)
+{
+    switch (action) {
+    case ShadowAction::Create:
+        return QStringLiteral("create");
+    case ShadowAction::Swap:
+        return QStringLiteral("swap");
+    case ShadowAction::Promote:
+        return QStringLiteral("promote");
+    case ShadowAction::Retire:
+        return QStringLiteral("retire");
+    }
+    return QString();
+}
+
+std::optional<ShadowAction> shadowActionFromName(const QString &name)
+{
+    for (ShadowAction action : {ShadowAction::Create, ShadowAction::Swap, ShadowAction::Promote, ShadowAction::Retire}) {
+        if (shadowActionName(action) == name)
+            return action;
+    }
+    return std::nullopt;
+}
 
 Result<QString> nameField(const QCborMap &body, const char *field, bool required)
 {
@@ -178,7 +235,7 @@ bool isCommand(MessageType type)
 {
     return type == MessageType::ConsolePromote || type == MessageType::ConsoleSwitchover
            || type == MessageType::ConsoleMaintenance || type == MessageType::ConsoleAcknowledge
-           || type == MessageType::ConsoleFault;
+           || type == MessageType::ConsoleFault || type == MessageType::ConsoleShadow;
 }
 
 Result<Command> parseCommand(MessageType type, const QCborMap &body, const QString &actor, qint64 nowWallMs)
@@ -194,6 +251,8 @@ Result<Command> parseCommand(MessageType type, const QCborMap &body, const QStri
         return acknowledge(body, actor);
     case MessageType::ConsoleFault:
         return fault(body, actor);
+    case MessageType::ConsoleShadow:
+        return shadow(body, actor);
     default:
         return fail(ErrorCode::ProtocolError,
                     QStringLiteral("%1 is not a console command").arg(protocol::messageTypeName(type)));

@@ -43,10 +43,26 @@ struct AcknowledgeRequest
     QString app;
 };
 
+// console-shadow (docs/protocol.md 15.18): what to do with an application's shadow.
+enum class ShadowAction { Create, Swap, Promote, Retire };
+QString shadowActionName(ShadowAction action);
+std::optional<ShadowAction> shadowActionFromName(const QString &name);
+
+struct ShadowCommand
+{
+    ShadowAction action = ShadowAction::Create;
+    failover::ShadowRequest request;
+};
+
 // One operator command, checked, with what the audit trail says about it.
 struct Command
 {
-    std::variant<failover::PromoteRequest, failover::SwitchoverRequest, MaintenanceRequest, AcknowledgeRequest, FaultRequest>
+    std::variant<failover::PromoteRequest,
+                 failover::SwitchoverRequest,
+                 MaintenanceRequest,
+                 AcknowledgeRequest,
+                 FaultRequest,
+                 ShadowCommand>
         request;
     QString what; // "promote shop to bravo (forced)": how refusals are audited
     QString app;  // journal fields
@@ -59,11 +75,12 @@ struct Command
 };
 
 // Whether `type` is one of the commands parseCommand() reads (promote, switchover, maintenance,
-// acknowledge, fault); the other requests only read.
+// acknowledge, fault, shadow); the other requests only read.
 bool isCommand(protocol::MessageType type);
 
 // The command a request asks for. InvalidArgument naming the field when the body makes no sense;
-// a switchover scheduled more than a minute before nowWallMs is refused as a mistake.
+// a switchover scheduled more than a minute before nowWallMs is refused as a mistake; a shadow
+// command's action must be one of create, swap, promote, retire, and only promote takes force.
 Result<Command> parseCommand(protocol::MessageType type, const QCborMap &body, const QString &actor, qint64 nowWallMs);
 
 // What the server audits once the engine has answered: refusals always (the engine journals what

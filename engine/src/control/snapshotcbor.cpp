@@ -5,6 +5,10 @@
 
 #include <QCborArray>
 
+#include "foresight/config/clusterconfig.h"
+#include "foresight/shadow/discrepancy.h"
+#include "foresight/shadow/shadowplanner.h"
+
 namespace foresight::control {
 
 namespace {
@@ -24,6 +28,12 @@ QCborMap scoreToCbor(const failover::FailoverScore &score)
                     {QStringLiteral("score"), score.score},
                     {QStringLiteral("threshold"), score.threshold},
                     {QStringLiteral("warranted"), score.failoverWarranted()}};
+}
+
+// The shadow module's JSON of it, so the HTTP API (docs/api.md) and this protocol use one set of keys.
+QCborMap discrepancyToCbor(const shadow::Discrepancy &discrepancy)
+{
+    return jsonToCbor(discrepancy.toJson());
 }
 
 QCborMap replicaToCbor(const failover::ReplicaView &replica)
@@ -121,6 +131,27 @@ QCborMap predictionToCbor(const failover::PredictionView &prediction)
                     {QStringLiteral("alert-risk"), prediction.alertRisk}};
 }
 
+QCborMap shadowToCbor(const failover::ShadowView &shadow)
+{
+    QCborArray history;
+    for (const shadow::Discrepancy &point : shadow.history)
+        history.append(discrepancyToCbor(point));
+    return QCborMap{{QStringLiteral("agent"), shadow.agent},
+                    {QStringLiteral("host"), shadow.host},
+                    {QStringLiteral("state"), shadow.state},
+                    {QStringLiteral("origin"), shadow::shadowOriginName(shadow.origin)},
+                    {QStringLiteral("reason"), shadow.reason},
+                    {QStringLiteral("created-ms"), qMax<qint64>(0, shadow.createdWallMs)},
+                    {QStringLiteral("primary-host-risk"), shadow.primaryHostRisk},
+                    {QStringLiteral("prior-tier"), tierName(shadow.priorTier)},
+                    {QStringLiteral("discrepancy"), discrepancyToCbor(shadow.discrepancy)},
+                    {QStringLiteral("discrepancy-text"), shadow.discrepancy.describe()},
+                    {QStringLiteral("swap-max-lag"), qMax<qint64>(0, shadow.swapMaxLag)},
+                    {QStringLiteral("swappable"), shadow.discrepancy.swappable(shadow.swapMaxLag)},
+                    {QStringLiteral("last-swap"), shadow.lastSwap},
+                    {QStringLiteral("history"), history}};
+}
+
 QCborMap appToCbor(const failover::AppView &app)
 {
     QCborArray replicas;
@@ -153,10 +184,13 @@ QCborMap appToCbor(const failover::AppView &app)
                            {QStringLiteral("cold"), app.desiredCold}}},
                  {QStringLiteral("last-incident"), qMax<qint64>(0, app.lastIncident)},
                  {QStringLiteral("topology"), app.topology},
+                 {QStringLiteral("criticality"), config::criticalityName(app.criticality)},
                  {QStringLiteral("replicas"), replicas},
                  {QStringLiteral("candidates"), candidates}};
     if (app.candidates.size() >= 2 && app.candidates[0].eligible)
         map.insert(QStringLiteral("choice-reason"), failover::rankReason(app.candidates[0], app.candidates[1]));
+    if (app.shadow)
+        map.insert(QStringLiteral("shadow"), shadowToCbor(*app.shadow));
     if (app.scheduledSwitchoverWallMs > 0) {
         map.insert(QStringLiteral("scheduled-switchover"),
                    QCborMap{{QStringLiteral("at-ms"), app.scheduledSwitchoverWallMs},

@@ -17,6 +17,7 @@ namespace foresight::control {
 QCborMap snapshotToCbor(const failover::ClusterSnapshot &snapshot, const QString &onlyApp = {});
 QCborMap agentToCbor(const failover::AgentView &agent);
 QCborMap appToCbor(const failover::AppView &app);
+QCborMap shadowToCbor(const failover::ShadowView &shadow); // an application's `shadow` (15.4)
 QCborMap candidateToCbor(const failover::RankedCandidate &candidate);
 QCborMap predictionToCbor(const failover::PredictionView &prediction);
 QCborMap journalEntryToCbor(const storage::JournalEntry &entry);

@@ -249,6 +249,14 @@ const QHash<std::uint16_t, Schema> &schemas()
         {quint16(MT::ConsoleReport), {"console-report", {{"id", Kind::Uint, true}, {"incident", Kind::Uint, true}}}},
         {quint16(MT::ConsoleReportReply),
          {"console-report-reply", {{"id", Kind::Uint, true}, {"report", Kind::Map, true}}}},
+        {quint16(MT::ConsoleShadow),
+         {"console-shadow",
+          {{"id", Kind::Uint, true},
+           {"action", Kind::Text, true},
+           {"app", Kind::Text, true},
+           {"agent", Kind::Text, false},
+           {"force", Kind::Bool, false},
+           {"dry-run", Kind::Bool, false}}}},
     };
     return table;
 }

@@ -45,6 +45,10 @@ public:
     Result<QCborMap> report(qint64 incident);
     // A fault into a demo's simulated cluster (request.actor is ignored: the console decides it).
     Result<QCborMap> fault(const FaultRequest &request);
+    // console-shadow (docs/protocol.md 15.18): action create, swap, promote or retire; agent empty:
+    // the engine's choice (create) or whichever the shadow is (the others); force: promote only.
+    // A swap is answered when it is over: it waits at least 60 s, like a switchover.
+    Result<QCborMap> shadow(const QString &action, const QString &app, const QString &agent, bool force, bool dryRun);
     const QString &url() const;
 
 private:

@@ -76,6 +76,7 @@ enum class MessageType : std::uint16_t {
     ConsoleFault = 0x050B,
     ConsoleReport = 0x050C,
     ConsoleReportReply = 0x050D,
+    ConsoleShadow = 0x050E, // create, swap, promote or retire an application's shadow
 };
 
 QString messageTypeName(MessageType type);
