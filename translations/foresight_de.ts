@@ -1391,6 +1391,11 @@
         <translation>Kein beschädigtes Replikat hochstufen</translation>
     </message>
     <message>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="29"/>
+        <source>Move the primary off a failing host before it crashes</source>
+        <translation>Den Primärknoten vor dem Absturz von einem ausfallenden Host verlegen</translation>
+    </message>
+    <message>
         <location filename="../widgets/panels/trainingpanel.cpp" line="58"/>
         <source>Scenario time</source>
         <translation>Zeit im Szenario</translation>

@@ -25,6 +25,8 @@ QString objectiveText(const sim::ScenarioObjective &objective)
         return TrainingPanel::tr("Lose no acknowledged write");
     case sim::ObjectiveKind::NoCorruptPromotion:
         return TrainingPanel::tr("Promote no corrupted replica");
+    case sim::ObjectiveKind::MovedBeforeCrash:
+        return TrainingPanel::tr("Move the primary off a failing host before it crashes");
     }
     return sim::objectiveKindName(objective.kind);
 }
