@@ -172,6 +172,21 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
         replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
         return;
     }
+    if (app->role != Role::Primary && message.body.value(QStringLiteral("local")).toBool()) {
+        // A passive instance reads the copy beside it (docs/managed-apps.md): possibly behind
+        // the primary, and said to be so by `local`.
+        const QString key = message.body.value(QStringLiteral("key")).toString();
+        const auto value = app->state.get(key);
+        QCborMap body = withId(route.requestId);
+        body.insert(QStringLiteral("found"), value.has_value());
+        if (value)
+            body.insert(QStringLiteral("value"), *value);
+        body.insert(QStringLiteral("epoch"), qint64(app->epoch));
+        body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+        body.insert(QStringLiteral("local"), true);
+        reply(route, Message{MessageType::GetReply, body});
+        return;
+    }
     if (app->role != Role::Primary) {
         QCborMap extra;
         extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
