@@ -74,6 +74,7 @@ private Q_SLOTS:
     void promotionRestartsPassiveAsActiveAndDemotionStops();
     void releaseSendsTermThenKillAfterTheTimeout();
     void crashLoopIsReportedAndJournaled();
+    void agentsTakeTheirInstancesWithThem();
 
 private:
     AppConfig managed(const QString &app, int stopTimeoutMs = 2000) const;
@@ -334,6 +335,26 @@ void TestManagedApps::crashLoopIsReportedAndJournaled()
     // Reported, and left alone: the supervisor's tests drive the clock past any back-off.
     QCOMPARE(instanceOf(**cluster, 0, kTestApp).value(u"state"_s).toString(), u"crash-loop"_s);
     QCOMPARE(instanceOf(**cluster, 0, kTestApp).value(u"restarts"_s).toInteger(), 2);
+}
+
+void TestManagedApps::agentsTakeTheirInstancesWithThem()
+{
+    const QString app = u"web"_s;
+    // bravo runs web's active instance since the promotion, alpha its passive one.
+    const qint64 active = instanceOf(*m_cluster, 1, app).value(u"pid"_s).toInteger();
+    const qint64 passive = instanceOf(*m_cluster, 0, app).value(u"pid"_s).toInteger();
+    QVERIFY(alive(active));
+    QVERIFY(alive(passive));
+    const qsizetype termsBefore = readAll(file(1, app, u"term"_s)).count("term");
+
+    // A clean stop of the agent stops its instances cleanly: SIGTERM, waited for.
+    QVERIFY(m_cluster->agent(1).terminate());
+    QVERIFY(!alive(active));
+    QCOMPARE(readAll(file(1, app, u"term"_s)).count("term"), termsBefore + 1);
+
+    // An agent that dies takes its instances with it, as a failed host would.
+    m_cluster->agent(0).kill();
+    QTRY_VERIFY(!alive(passive));
 }
 
 QTEST_GUILESS_MAIN(TestManagedApps)
