@@ -1,7 +1,7 @@
 // Managed applications with real agents (docs/managed-apps.md): the agent on the primary's host
 // runs the active instance with the documented environment, the one holding a shadow a passive
 // instance (which reads its local copy and may not write), other replicas none; a promotion
-// restarts the passive instance as active, a demotion stops the old one, a release stops it with
+// restarts the passive instance as active, fencing stops the old one, a release stops it with
 // SIGTERM and, for a process that ignores it, SIGKILL after the stop timeout; a crash loop is
 // reported and not restarted forever, and the engine journals what it sees in heartbeats.
 // The instances are small shell scripts that write what they see into files the test reads.
@@ -71,7 +71,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void activeOnPrimaryPassiveOnShadowNoneElsewhere();
     void passiveInstanceReadsLocallyAndMayNotWrite();
-    void promotionRestartsPassiveAsActiveAndDemotionStops();
+    void promotionRestartsPassiveAsActiveAndFencingStopsTheOld();
     void releaseSendsTermThenKillAfterTheTimeout();
     void crashLoopIsReportedAndJournaled();
     void agentsTakeTheirInstancesWithThem();
@@ -228,7 +228,7 @@ void TestManagedApps::passiveInstanceReadsLocallyAndMayNotWrite()
     QCOMPARE((*writer)->get(u"greeting"_s)->value, std::optional<QByteArray>("hello"));
 }
 
-void TestManagedApps::promotionRestartsPassiveAsActiveAndDemotionStops()
+void TestManagedApps::promotionRestartsPassiveAsActiveAndFencingStopsTheOld()
 {
     const QString app = u"web"_s;
     const qint64 passivePid = instanceOf(*m_cluster, 1, app).value(u"pid"_s).toInteger();
@@ -245,7 +245,30 @@ void TestManagedApps::promotionRestartsPassiveAsActiveAndDemotionStops()
     QCOMPARE(instanceOf(*m_cluster, 1, app).value(u"role"_s).toString(), u"active"_s);
     QCOMPARE(instanceOf(*m_cluster, 1, app).value(u"restarts"_s).toInteger(), 0); // not a crash
 
-    // The old primary, demoted to a replica that is no shadow, stops its instance.
+    // The old primary, fenced once it hears of the newer epoch (from charlie, which follows
+    // bravo for a moment and then says hello to alpha again), stops its active instance: never two.
+    const auto follow = [&](int primary) {
+        AppAssignment replica;
+        replica.app = app;
+        replica.role = Role::Replica;
+        replica.tier = Tier::Hot;
+        replica.primaryUrl = m_cluster->listenUrl(primary);
+        replica.primaryPublicKey = m_cluster->agent(primary).publicKey();
+        replica.config = managed(app);
+        auto charlie = m_cluster->control(2);
+        return charlie && (*charlie)->assign(replica).has_value();
+    };
+    QVERIFY(follow(1));
+    QTRY_VERIFY_WITH_TIMEOUT(m_cluster->appStatus(2, app).value_or(QCborMap()).value(u"epoch"_s).toInteger() >= 2,
+                             10000);
+    QVERIFY(follow(0));
+    QTRY_VERIFY_WITH_TIMEOUT(m_cluster->appStatus(0, app).value_or(QCborMap()).contains(u"fenced"_s), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(*m_cluster, 0, app), u"stopped"_s, 10000);
+    QVERIFY(!alive(oldActivePid));
+    QVERIFY(instanceOf(*m_cluster, 0, app).value(u"last-exit"_s).toMap().value(u"requested"_s).toBool());
+    QVERIFY(follow(1));
+
+    // Demoted to a replica that is no shadow, it runs nothing.
     AppAssignment demoted;
     demoted.app = app;
     demoted.role = Role::Replica;
@@ -256,9 +279,7 @@ void TestManagedApps::promotionRestartsPassiveAsActiveAndDemotionStops()
     auto alpha = m_cluster->control(0);
     QVERIFY(alpha);
     QVERIFY((*alpha)->assign(demoted));
-    QTRY_COMPARE_WITH_TIMEOUT(stateOf(*m_cluster, 0, app), u"stopped"_s, 10000);
-    QVERIFY(!alive(oldActivePid));
-    QVERIFY(instanceOf(*m_cluster, 0, app).value(u"last-exit"_s).toMap().value(u"requested"_s).toBool());
+    QCOMPARE(stateOf(*m_cluster, 0, app), u"stopped"_s);
     // ... and as a shadow it runs a passive one again.
     QVERIFY(assignShadow(app, 0, 1));
     QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(file(0, app, u"passive.env"_s)), 10000);

@@ -15,8 +15,13 @@ std::optional<instance::InstanceRole> wantedRole(const AppInstance &app)
 {
     if (!app.config.process.isSet())
         return std::nullopt;
-    if (app.role == Role::Primary)
+    if (app.role == Role::Primary) {
+        // A fenced primary refuses writes because a newer one exists: an active instance here
+        // would be a second one, split brain at the application's level.
+        if (app.fenced)
+            return std::nullopt;
         return instance::InstanceRole::Active;
+    }
     if (app.shadow && app.tier == Tier::Hot)
         return instance::InstanceRole::Passive;
     return std::nullopt; // other replicas hold state only

@@ -600,6 +600,7 @@ void Agent::Impl::fence(AppInstance &app, const QString &reason, std::uint64_t n
     app.fencedReason = reason;
     qCWarning(lcReplication) << app.name << ": primary fenced, refusing writes:" << reason;
     failPendingWrites(app, ErrorCode::Fenced, QStringLiteral("primary of '%1' is fenced: %2").arg(app.name, reason));
+    superviseInstance(app); // a newer primary exists: this one's active instance stops
 }
 
 void Agent::Impl::dropLink(AppInstance &app, const QByteArray &identity, const QString &why)

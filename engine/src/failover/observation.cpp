@@ -20,7 +20,8 @@ constexpr std::size_t kDigestHistory = 64;
 // What changed in an application's managed process between two heartbeats of one agent
 // (docs/protocol.md 9.2, `instance`), as journal lines: crashes with the restart they lead to,
 // the crash loop that stops restarts, starts (a role change is a restart), stops and health.
-// `seen` is false for the first heartbeat that shows the application at all.
+// `seen` is false for the first heartbeat that shows the application at all: an instance found
+// running then is journaled as started only if it started within the last second.
 QStringList instanceTransitions(const QCborMap &before, const QCborMap &now, bool seen, const QString &where)
 {
     if (now.isEmpty())
@@ -47,7 +48,8 @@ QStringList instanceTransitions(const QCborMap &before, const QCborMap &now, boo
                          .arg(where, verb, exit)
                          .arg(number(now, "restarts"));
         }
-    } else if (state == QLatin1String("running") && number(now, "pid") != number(before, "pid") && seen) {
+    } else if (state == QLatin1String("running") && number(now, "pid") != number(before, "pid")
+               && (seen || number(now, "up-ms") < 1000)) {
         lines << QStringLiteral("instance of %1 started: %2, pid %3")
                      .arg(where, text(now, "role"))
                      .arg(number(now, "pid"));
