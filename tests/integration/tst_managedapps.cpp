@@ -18,6 +18,8 @@
 #include "foresight/cluster/localcluster.h"
 #include "foresight/control/controlclient.h"
 #include "foresight/sdk/client.h"
+#include "transport/channel.h"
+#include "transport/wire.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -225,6 +227,27 @@ void TestManagedApps::passiveInstanceReadsLocallyAndMayNotWrite()
     QVERIFY2(write.error().message.contains(u"is passive (FORESIGHT_ROLE=passive)"_s),
              qPrintable(write.error().message));
     QVERIFY(!(*passive)->remove(u"greeting"_s));
+    QCOMPARE((*writer)->get(u"greeting"_s)->value, std::optional<QByteArray>("hello"));
+
+    // The agent refuses too, for clients that are not this SDK: a write marked local gets no
+    // redirect to the primary, where an unmarked one does.
+    transport::ChannelOptions channelOptions;
+    channelOptions.url = m_cluster->sdkUrl(1);
+    auto channel = transport::openChannel(transport::sharedClientContext(), channelOptions);
+    QVERIFY2(channel, channel ? "" : qPrintable(channel.error().message));
+    const QCborMap put{{u"app"_s, app}, {u"key"_s, u"greeting"_s}, {u"value"_s, QByteArray("raw")}};
+    QCborMap localPut = put;
+    localPut.insert(u"local"_s, true);
+    const auto refused = (*channel)->call(protocol::MessageType::Put, localPut, 3000);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::NotPrimary);
+    QVERIFY2(refused.error().message.contains(u"a passive instance reads this copy and may not write"_s),
+             qPrintable(refused.error().message));
+    QVERIFY(!(*channel)->lastErrorBody().contains(u"primary-sdk"_s));
+    const auto redirected = (*channel)->call(protocol::MessageType::Put, put, 3000);
+    QVERIFY(!redirected);
+    QCOMPARE(redirected.error().code, ErrorCode::NotPrimary);
+    QCOMPARE((*channel)->lastErrorBody().value(u"primary-sdk"_s).toString(), m_cluster->sdkUrl(0));
     QCOMPARE((*writer)->get(u"greeting"_s)->value, std::optional<QByteArray>("hello"));
 }
 

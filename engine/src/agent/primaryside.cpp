@@ -72,6 +72,17 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequ
         return;
     }
 
+    if (app->role != Role::Primary && request.local) {
+        // A passive instance's write: refused without the redirect a client would follow to
+        // the primary, behind the active instance's back.
+        replyError(route,
+                   ErrorCode::NotPrimary,
+                   QStringLiteral("agent '%1' holds a %2 replica of '%3': a passive instance reads this copy and may "
+                                  "not write; writes go to the active instance")
+                       .arg(m_options.name, tierName(app->tier), appName),
+                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
+        return;
+    }
     if (app->role != Role::Primary) {
         QCborMap extra;
         extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
