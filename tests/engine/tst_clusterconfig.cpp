@@ -559,7 +559,14 @@ void TestClusterConfig::roundTrip()
     QVERIFY2(copy, qPrintable(errorText(copy)));
     QCOMPARE(copy->toJson(), json);
     QCOMPARE(copy->apps[0].config.process, process);
-    QVERIFY(!foresight::AppConfig().toJson().contains(u"process"_s)); // no process: the JSON is as before
+    // No process is written as null, so that an assign built from it takes a process away.
+    QVERIFY(foresight::AppConfig().toJson().value(u"process"_s).isNull());
+    foresight::AppConfig cleared = original->apps[0].config;
+    QVERIFY(cleared.mergeJson(foresight::AppConfig().toJson(), u"assign"_s));
+    QVERIFY(!cleared.process.isSet());
+    foresight::AppConfig kept = original->apps[0].config; // absent: kept
+    QVERIFY(kept.mergeJson(QJsonObject{{u"syncReplicas"_s, 1}}, u"assign"_s));
+    QCOMPARE(kept.process, process);
 
     QCOMPARE(copy->name, original->name);
     QCOMPARE(copy->insecure, true);

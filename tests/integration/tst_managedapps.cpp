@@ -76,6 +76,7 @@ private Q_SLOTS:
     void promotionRestartsPassiveAsActiveAndFencingStopsTheOld();
     void releaseSendsTermThenKillAfterTheTimeout();
     void crashLoopIsReportedAndJournaled();
+    void removingTheProcessStopsTheInstance();
     void agentsTakeTheirInstancesWithThem();
 
 private:
@@ -379,6 +380,18 @@ void TestManagedApps::crashLoopIsReportedAndJournaled()
     // Reported, and left alone: the supervisor's tests drive the clock past any back-off.
     QCOMPARE(instanceOf(**cluster, 0, kTestApp).value(u"state"_s).toString(), u"crash-loop"_s);
     QCOMPARE(instanceOf(**cluster, 0, kTestApp).value(u"restarts"_s).toInteger(), 2);
+}
+
+void TestManagedApps::removingTheProcessStopsTheInstance()
+{
+    const QString app = u"removable"_s;
+    QVERIFY(m_cluster->deploy(app, 2, {}, managed(app)));
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(*m_cluster, 2, app), u"running"_s, 10000);
+    const qint64 pid = instanceOf(*m_cluster, 2, app).value(u"pid"_s).toInteger();
+    // The same assign without a process (config.process null, as AppConfig writes it).
+    QVERIFY(m_cluster->deploy(app, 2, {}, AppConfig()));
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(*m_cluster, 2, app), u"stopped"_s, 10000);
+    QVERIFY(!alive(pid));
 }
 
 void TestManagedApps::agentsTakeTheirInstancesWithThem()

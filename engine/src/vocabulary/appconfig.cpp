@@ -31,8 +31,9 @@ QJsonObject AppConfig::toJson() const
                      {QStringLiteral("logMaxDeltas"), qint64(logMaxDeltas)},
                      {QStringLiteral("logMaxBytes"), qint64(logMaxBytes)},
                      {QStringLiteral("leaseMs"), leaseMs}};
-    if (process.isSet())
-        json.insert(QStringLiteral("process"), process.toJson());
+    // Always written, null without a process: an assign built from this JSON must take a
+    // removed process away on the agent too, where an absent key would keep it.
+    json.insert(QStringLiteral("process"), process.isSet() ? QJsonValue(process.toJson()) : QJsonValue());
     return json;
 }
 

@@ -28,7 +28,8 @@ struct AppConfig
     // frozen or cut off and does not know it has been replaced.
     int leaseMs = 0;
     // The application's process, when the agents are to run it (docs/managed-apps.md); unset:
-    // state only. In JSON the key `process` (absent when unset; null clears it in mergeJson).
+    // state only. In JSON the key `process`: null when unset (toJson writes it always, so that
+    // an assign built from it removes a process); mergeJson keeps it when absent, clears it on null.
     ProcessSpec process;
 
     Status validate() const;
