@@ -121,12 +121,14 @@ void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const monitor::Heartb
     for (const QCborMap &status : heartbeat.apps) {
         const QString name = status.value(QStringLiteral("app")).toString();
         agent.apps.insert(name, status);
-        const QString where = QStringLiteral("%1 on %2").arg(name, agent.config.name);
+        const QCborMap instance = status.value(QStringLiteral("instance")).toMap();
+        if (instance.isEmpty())
+            continue; // no managed process: the common case costs one lookup
         for (const QString &line :
              instanceTransitions(previousApps.value(name).value(QStringLiteral("instance")).toMap(),
-                                 status.value(QStringLiteral("instance")).toMap(),
+                                 instance,
                                  previousApps.contains(name),
-                                 where)) {
+                                 QStringLiteral("%1 on %2").arg(name, agent.config.name))) {
             journal(QStringLiteral("instance"), name, agent.config.name, line);
         }
     }

@@ -71,13 +71,14 @@ void writeAll(int fd, const void *data, std::size_t size)
     ::_exit(127);
 }
 
+// Closes descriptors first..last (last < 0: all from first on).
 void closeFrom(int first, int last)
 {
-    if (first > last)
+    if (last >= 0 && first > last)
         return;
-    if (::close_range(unsigned(first), unsigned(last), 0) == 0)
+    if (::close_range(unsigned(first), last < 0 ? ~0U : unsigned(last), 0) == 0)
         return;
-    for (int fd = first; fd <= last && fd < 65536; ++fd)
+    for (int fd = first; (last < 0 || fd <= last) && fd < 65536; ++fd)
         ::close(fd);
 }
 
@@ -151,7 +152,7 @@ Result<std::int64_t> spawnProcess(const SpawnRequest &request)
             ::dup2(devnull, 1);
         // The agent's sockets, eventfds and files are not the application's business.
         closeFrom(3, report[1] - 1);
-        closeFrom(report[1] + 1, 65535);
+        closeFrom(report[1] + 1, -1);
         if (!workingDirectory.empty() && ::chdir(workingDirectory.c_str()) != 0)
             childFails(report[1], StepChdir);
         ::execve(programPath.c_str(), argv.data(), envp.data());
