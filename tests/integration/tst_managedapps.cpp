@@ -27,16 +27,16 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Writes its FORESIGHT_ variables to <dir>/<agent>.<app>.<role>.env (complete when it appears),
-// its pid to <agent>.<app>.<role>.pid, and "term" to <agent>.<app>.term on SIGTERM; exits on it
-// unless IGNORE_TERM is set.
+// Writes its FORESIGHT_ variables to <dir>/<agent>.<app>.<role>.env (complete when it appears,
+// and then its SIGTERM trap is set), its pid to <agent>.<app>.<role>.pid, and "term" to
+// <agent>.<app>.term on SIGTERM; exits on it unless IGNORE_TERM is set.
 const char kScript[] = R"(#!/bin/sh
 dir="$1"
 base="$dir/$FORESIGHT_AGENT.$FORESIGHT_APP"
+trap 'echo term >> "$base.term"; [ -n "$IGNORE_TERM" ] || exit 0' TERM
 echo $$ > "$base.$FORESIGHT_ROLE.pid"
 env | grep '^FORESIGHT_' | sort > "$base.$FORESIGHT_ROLE.env.tmp"
 mv "$base.$FORESIGHT_ROLE.env.tmp" "$base.$FORESIGHT_ROLE.env"
-trap 'echo term >> "$base.term"; [ -n "$IGNORE_TERM" ] || exit 0' TERM
 while :; do sleep 0.05; done
 )";
 
@@ -75,7 +75,7 @@ private Q_SLOTS:
     void passiveInstanceReadsLocallyAndMayNotWrite();
     void promotionRestartsPassiveAsActiveAndFencingStopsTheOld();
     void releaseSendsTermThenKillAfterTheTimeout();
-    void crashLoopIsReportedAndJournaled();
+    void crashLoopAndHealthAreReportedAndJournaled();
     void removingTheProcessStopsTheInstance();
     void agentsTakeTheirInstancesWithThem();
 
@@ -314,7 +314,7 @@ void TestManagedApps::promotionRestartsPassiveAsActiveAndFencingStopsTheOld()
 void TestManagedApps::releaseSendsTermThenKillAfterTheTimeout()
 {
     const QString app = u"stubborn"_s;
-    AppConfig config = managed(app, 600);
+    AppConfig config = managed(app, 1500); // room for the trap to run on a busy machine
     config.process.environment = {{u"IGNORE_TERM"_s, u"1"_s}};
     QVERIFY(m_cluster->deploy(app, 0, {}));
     auto charlie = m_cluster->control(2);
@@ -338,10 +338,10 @@ void TestManagedApps::releaseSendsTermThenKillAfterTheTimeout()
     QTRY_VERIFY(readAll(file(2, app, u"term"_s)).startsWith("term")); // SIGTERM, which it ignores
     QVERIFY(alive(pid));
     QTRY_VERIFY_WITH_TIMEOUT(!alive(pid), 10000); // SIGKILL
-    QVERIFY2(sinceRelease.elapsed() >= 600, qPrintable(QString::number(sinceRelease.elapsed())));
+    QVERIFY2(sinceRelease.elapsed() >= 1500, qPrintable(QString::number(sinceRelease.elapsed())));
 }
 
-void TestManagedApps::crashLoopIsReportedAndJournaled()
+void TestManagedApps::crashLoopAndHealthAreReportedAndJournaled()
 {
     // An engine of its own, over one agent, deploys the application from the cluster file.
     QTemporaryDir dir;
@@ -357,7 +357,19 @@ void TestManagedApps::crashLoopIsReportedAndJournaled()
     config.process.restartDelayMaxMs = 800;
     config.process.crashLoopRestarts = 2;
     config.syncReplicas = 0; // no replicas
-    auto engine = startTestEngine(**cluster, clusterConfigFor(**cluster, 0, {}, config), dir.filePath(u"store"_s));
+    config::ClusterConfig clusterConfig = clusterConfigFor(**cluster, 0, {}, config);
+    // A second application whose process runs, with a health check that passes while a file exists.
+    const QString healthFile = dir.filePath(u"healthy"_s);
+    config::ClusterApp checked;
+    checked.name = u"checked"_s;
+    checked.primary = u"alpha"_s;
+    checked.config.syncReplicas = 0;
+    checked.config.process.command = u"/bin/sh"_s;
+    checked.config.process.arguments = {u"-c"_s, u"while :; do sleep 0.05; done"_s};
+    checked.config.process.healthCommand = {u"/bin/sh"_s, u"-c"_s, u"test -f '%1'"_s.arg(healthFile)};
+    checked.config.process.healthIntervalMs = 100;
+    clusterConfig.apps.append(checked);
+    auto engine = startTestEngine(**cluster, clusterConfig, dir.filePath(u"store"_s));
     QVERIFY(engine);
 
     QTRY_COMPARE_WITH_TIMEOUT(instanceOf(**cluster, 0, kTestApp).value(u"state"_s).toString(), u"crash-loop"_s, 15000);
@@ -380,6 +392,18 @@ void TestManagedApps::crashLoopIsReportedAndJournaled()
     // Reported, and left alone: the supervisor's tests drive the clock past any back-off.
     QCOMPARE(instanceOf(**cluster, 0, kTestApp).value(u"state"_s).toString(), u"crash-loop"_s);
     QCOMPARE(instanceOf(**cluster, 0, kTestApp).value(u"restarts"_s).toInteger(), 2);
+
+    // Starts and health changes are journaled too.
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, u"instance"_s, u"instance of checked on alpha started: active, pid "_s),
+                             10000);
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine,
+                                        u"instance"_s,
+                                        u"instance of checked on alpha is unhealthy: health check: exit 1"_s),
+                             10000);
+    QVERIFY(QFile(healthFile).open(QIODevice::WriteOnly));
+    QTRY_VERIFY_WITH_TIMEOUT(journalHas(*engine, u"instance"_s, u"instance of checked on alpha is healthy again"_s),
+                             10000);
+    QCOMPARE(instanceOf(**cluster, 0, u"checked"_s).value(u"health"_s).toString(), u"healthy"_s);
 }
 
 void TestManagedApps::removingTheProcessStopsTheInstance()
