@@ -1,5 +1,8 @@
 #include "demoapps.h"
 
+#include <QCoreApplication>
+#include <QFileInfo>
+
 using namespace foresight;
 
 QList<DemoApp> demoApps(int shopWriters, int shopWritesPerSecond)
@@ -28,11 +31,36 @@ QList<cluster::LocalCluster::Member> demoReplicas()
     return demoApps(1, 1).constFirst().replicas;
 }
 
+namespace {
+
+// foresight-example, which runs as each demo application's managed process (--serve): beside
+// this program, or in FORESIGHT_BIN_DIR (tests). Empty when it is not there (an installation
+// without the SDK example): the demo's applications are then state only.
+QString demoInstanceBinary()
+{
+    for (const QString &dir : {QCoreApplication::applicationDirPath(), qEnvironmentVariable("FORESIGHT_BIN_DIR")}) {
+        const QFileInfo binary(dir + QStringLiteral("/foresight-example"));
+        if (!dir.isEmpty() && binary.isFile() && binary.isExecutable())
+            return binary.absoluteFilePath();
+    }
+    return {};
+}
+
+} // namespace
+
 AppConfig demoAppConfig(cluster::WorkloadShape shape)
 {
     AppConfig config;
     config.critical = cluster::criticalKeysOf(shape);
     config.snapshotIntervalMs = 2000;
+    // The demo shows instances (docs/managed-apps.md): each application's primary runs one,
+    // which beats into the state every 2 s and dies with its agent; the promoted agent starts
+    // the next one.
+    if (const QString binary = demoInstanceBinary(); !binary.isEmpty()) {
+        config.process.command = binary;
+        config.process.arguments = {QStringLiteral("--serve"), QStringLiteral("--interval"), QStringLiteral("2000")};
+        config.process.stopTimeoutMs = 2000;
+    }
     return config;
 }
 

@@ -2,8 +2,17 @@
 // counter, adds one visit per --visits, stores a session token and the last visitor, and prints
 // what the primary acknowledged. Kill the primary between runs, promote a replica, and the
 // counter carries on where it was: the SDK finds the new primary by itself.
+//
+// With --serve it is a managed application's process instead (docs/managed-apps.md), as the
+// demo runs it: an agent starts it, and it finds its application, its agent and its role in the
+// environment. Active, it writes instance/beat every --interval ms; passive, it reads that key
+// from its shadow's copy as often, and may not write. It runs until SIGTERM.
 
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <cstdio>
+#include <thread>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -14,6 +23,64 @@
 #include "foresight/transport/keys.h"
 
 using namespace foresight;
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void onSignal(int)
+{
+    g_stop.store(true);
+}
+
+// One write (active) or read (passive) of instance/beat per interval, until SIGTERM.
+int serve(int intervalMs)
+{
+    auto options = sdk::ClientOptions::fromEnvironment();
+    if (!options) {
+        std::fprintf(stderr, "foresight-example: --serve: %s\n", qPrintable(options.error().message));
+        return 2;
+    }
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+    const QString agent = qEnvironmentVariable("FORESIGHT_AGENT");
+    // On stderr, which an agent's log keeps.
+    std::fprintf(stderr,
+                 "foresight-example: %s instance of %s on %s (pid %lld)\n",
+                 options->passive ? "passive" : "active",
+                 qPrintable(options->app),
+                 qPrintable(agent),
+                 static_cast<long long>(QCoreApplication::applicationPid()));
+    auto client = sdk::Client::connect(*options);
+    if (!client) {
+        std::fprintf(stderr, "foresight-example: %s\n", qPrintable(client.error().message));
+        return 1;
+    }
+    const QString key = QStringLiteral("instance/beat");
+    QString lastError;
+    for (qint64 beat = 1; !g_stop.load(); ++beat) {
+        QString error;
+        if (options->passive) {
+            if (auto read = (*client)->get(key); !read)
+                error = read.error().toString();
+        } else {
+            const QByteArray value = QStringLiteral("%1 on %2 at %3")
+                                         .arg(beat)
+                                         .arg(agent, QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+                                         .toUtf8();
+            if (auto written = (*client)->put(key, value); !written)
+                error = written.error().toString();
+        }
+        if (!error.isEmpty() && error != lastError)
+            std::fprintf(stderr, "foresight-example: %s\n", qPrintable(error));
+        lastError = error;
+        for (int waited = 0; waited < intervalMs && !g_stop.load(); waited += 50)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -39,8 +106,25 @@ int main(int argc, char *argv[])
                                        QStringLiteral("n"),
                                        QStringLiteral("10"));
     const QCommandLineOption insecureOpt(QStringLiteral("insecure"), QStringLiteral("tcp:// without CURVE."));
-    parser.addOptions({agentOpt, appOpt, keyOpt, visitsOpt, insecureOpt});
+    const QCommandLineOption serveOpt(QStringLiteral("serve"),
+                                      QStringLiteral("Run as a managed application's process, started by an agent "
+                                                     "(FORESIGHT_APP, FORESIGHT_SDK_URL, FORESIGHT_ROLE), until "
+                                                     "SIGTERM."));
+    const QCommandLineOption intervalOpt(QStringLiteral("interval"),
+                                         QStringLiteral("--serve: milliseconds between beats (default 2000)."),
+                                         QStringLiteral("ms"),
+                                         QStringLiteral("2000"));
+    parser.addOptions({agentOpt, appOpt, keyOpt, visitsOpt, insecureOpt, serveOpt, intervalOpt});
     parser.process(app);
+    if (parser.isSet(serveOpt)) {
+        bool valid = false;
+        const int intervalMs = parser.value(intervalOpt).toInt(&valid);
+        if (!valid || intervalMs < 50) {
+            std::fprintf(stderr, "foresight-example: --interval takes a whole number of ms, at least 50\n");
+            return 1;
+        }
+        return serve(intervalMs);
+    }
 
     const auto fail = [](const QString &message) {
         std::fprintf(stderr, "foresight-example: %s\n", qPrintable(message));

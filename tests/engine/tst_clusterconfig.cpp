@@ -15,6 +15,7 @@
 
 using namespace Qt::StringLiterals;
 using foresight::ErrorCode;
+using foresight::ProcessSpec;
 using foresight::Tier;
 using foresight::config::ClusterApp;
 using foresight::config::ClusterConfig;
@@ -312,6 +313,36 @@ void TestClusterConfig::badConfig_data()
         << u"apps[0].config.syncReplicas"_s << QJsonValue(2) << u"apps[0].config.syncReplicas: 2 acknowledgement"_s;
     QTest::newRow("app config value") << u"apps[0].config.ackTimeoutMs"_s << QJsonValue(0)
                                       << u"apps[0].config: 'ackTimeoutMs' must be a whole number from 1"_s;
+    // A managed application's process (docs/cluster-config.md, `config.process`).
+    const auto process = [](QJsonObject extra) {
+        extra.insert(u"command"_s, u"/usr/bin/shop"_s);
+        return QJsonValue(extra);
+    };
+    QTest::newRow("process not an object")
+        << u"apps[0].config.process"_s << QJsonValue(5) << u"apps[0].config.process: must be an object"_s;
+    QTest::newRow("process without command") << u"apps[0].config.process"_s << QJsonValue(QJsonObject())
+                                             << u"apps[0].config.process.command: missing or empty"_s;
+    QTest::newRow("process command type")
+        << u"apps[0].config.process"_s << QJsonValue(QJsonObject{{u"command"_s, QJsonArray{u"/bin/x"_s}}})
+        << u"apps[0].config.process.command: missing or empty"_s;
+    QTest::newRow("unknown process key") << u"apps[0].config.process"_s << process({{u"stopTimeout"_s, 100}})
+                                         << u"apps[0].config.process.stopTimeout: unknown key"_s;
+    QTest::newRow("process arguments type") << u"apps[0].config.process"_s << process({{u"arguments"_s, u"-v"_s}})
+                                            << u"apps[0].config.process.arguments: must be an array of strings"_s;
+    QTest::newRow("process stop timeout") << u"apps[0].config.process"_s << process({{u"stopTimeoutMs"_s, 5}})
+                                          << u"apps[0].config.process.stopTimeoutMs: must be a whole number from 10"_s;
+    QTest::newRow("process reserved variable")
+        << u"apps[0].config.process"_s << process({{u"environment"_s, QJsonObject{{u"FORESIGHT_ROLE"_s, u"active"_s}}}})
+        << u"apps[0].config.process.environment.FORESIGHT_ROLE: FORESIGHT_ variables are set by the agent"_s;
+    QTest::newRow("process variable type")
+        << u"apps[0].config.process"_s << process({{u"environment"_s, QJsonObject{{u"PORT"_s, 8080}}}})
+        << u"apps[0].config.process.environment.PORT: must be a string"_s;
+    QTest::newRow("process health program")
+        << u"apps[0].config.process"_s << process({{u"healthCommand"_s, QJsonArray{u""_s, u"-c"_s}}})
+        << u"apps[0].config.process.healthCommand: the first element is the program"_s;
+    QTest::newRow("process back-off order")
+        << u"apps[0].config.process"_s << process({{u"restartDelayMs"_s, 500}, {u"restartDelayMaxMs"_s, 100}})
+        << u"apps[0].config.process.restartDelayMaxMs: 100 is below restartDelayMs (500)"_s;
     QTest::newRow("critical pattern") << u"apps[0].config.critical"_s << QJsonValue(QJsonArray{u""_s})
                                       << u"apps[0].config: 'critical' patterns must be non-empty"_s;
 
@@ -495,6 +526,20 @@ void TestClusterConfig::roundTrip()
     original->apps[0].config.snapshotIntervalMs = 777;
     original->apps[0].config.logMaxDeltas = 4321;
     original->apps[0].config.logMaxBytes = 65'536;
+    ProcessSpec &process = original->apps[0].config.process;
+    process.command = u"/usr/bin/shop"_s;
+    process.arguments = {u"--port"_s, u"8080"_s};
+    process.environment = {{u"A"_s, u"1"_s}, {u"B"_s, u"two words"_s}};
+    process.workingDirectory = u"/srv/shop"_s;
+    process.healthCommand = {u"/usr/bin/shop-check"_s, u"--quick"_s};
+    process.healthIntervalMs = 700;
+    process.healthTimeoutMs = 300;
+    process.validateCommand = {u"/usr/bin/shop-validate"_s};
+    process.stopTimeoutMs = 900;
+    process.restartDelayMs = 50;
+    process.restartDelayMaxMs = 5000;
+    process.crashLoopRestarts = 3;
+    process.crashLoopWindowMs = 10'000;
     auto &failover = original->failover;
     failover.heartbeatIntervalMs = 150;
     failover.phiThreshold = 9.5;
@@ -549,6 +594,15 @@ void TestClusterConfig::roundTrip()
     const auto copy = ClusterConfig::fromJson(toBytes(json), u"round trip"_s);
     QVERIFY2(copy, qPrintable(errorText(copy)));
     QCOMPARE(copy->toJson(), json);
+    QCOMPARE(copy->apps[0].config.process, process);
+    // No process is written as null, so that an assign built from it takes a process away.
+    QVERIFY(foresight::AppConfig().toJson().value(u"process"_s).isNull());
+    foresight::AppConfig cleared = original->apps[0].config;
+    QVERIFY(cleared.mergeJson(foresight::AppConfig().toJson(), u"assign"_s));
+    QVERIFY(!cleared.process.isSet());
+    foresight::AppConfig kept = original->apps[0].config; // absent: kept
+    QVERIFY(kept.mergeJson(QJsonObject{{u"syncReplicas"_s, 1}}, u"assign"_s));
+    QCOMPARE(kept.process, process);
 
     QCOMPARE(copy->name, original->name);
     QCOMPARE(copy->insecure, true);

@@ -525,7 +525,13 @@ void TestBadInput::badConfigFileStopsTheAgent_data()
     QTest::newRow("bad role") << QByteArray(R"({"apps": [{"name": "x", "role": "boss"}]})")
                               << QStringLiteral("apps[0]: 'role' must be primary or replica");
     QTest::newRow("bad app config") << QByteArray(R"({"apps": [{"name": "x", "config": {"syncReplicas": -1}}]})")
-                                    << QStringLiteral("apps[0]: 'syncReplicas'");
+                                    << QStringLiteral("apps[0].config: 'syncReplicas'");
+    QTest::newRow("process without command")
+        << QByteArray(R"({"apps": [{"name": "x", "config": {"process": {"arguments": ["-v"]}}}]})")
+        << QStringLiteral("apps[0].config.process.command: missing or empty");
+    QTest::newRow("process unknown key") << QByteArray(
+        R"({"apps": [{"name": "x", "config": {"process": {"command": "/bin/true", "args": []}}}]})")
+                                         << QStringLiteral("apps[0].config.process.args: unknown key");
 }
 
 void TestBadInput::badConfigFileStopsTheAgent()

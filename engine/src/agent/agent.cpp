@@ -82,6 +82,9 @@ Status Agent::Impl::run()
 {
     std::vector<zmq::pollitem_t> items;
     std::vector<AppInstance *> upstreamApps;
+    // Processes start on this thread, the one that ticks them: they die with it (PR_SET_PDEATHSIG).
+    for (const auto &[name, app] : m_apps)
+        superviseInstance(*app);
     while (!m_stop.load()) {
         m_released.clear();
         items.clear();
@@ -147,12 +150,14 @@ Status Agent::Impl::run()
             if (app->role == Role::Replica)
                 replicaTimers(*app);
         }
+        tickInstances();
         // Answers to unix:// clients go out together, one write per client per round.
         if (m_sdkStream) {
             m_sdkStream->flush();
             m_sdkStream->retryAcceptIfDue();
         }
     }
+    stopAllInstances();
     return {};
 }
 

@@ -21,6 +21,7 @@
 #include "agent/predictionworker.h"
 #include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
+#include "foresight/instance/supervisor.h"
 #include "foresight/metrics/hostmetrics.h"
 #include "foresight/protocol/message.h"
 #include "foresight/replication/primarystream.h"
@@ -135,6 +136,8 @@ struct AppInstance
     std::optional<SpeculativeOverlay> overlay;
     // demoted primary: its history, until the new primary has asked for a gap in it
     std::unique_ptr<state::DeltaLog> formerLog;
+    // hot replica: the application's shadow, whose agent runs a passive instance (assign `shadow`)
+    bool shadow = false;
 };
 
 // A console that asked for this agent's heartbeats.
@@ -264,6 +267,16 @@ public:
     // would then be held by that replica alone.
     void releaseReplicaLink(const ReplyRoute &route, AppInstance &app, const QString &replica);
 
+    // instances.cpp: the application's process, run as its role here says
+    // (Re)starts, restarts with another role, or stops the app's process as its role, tier and
+    // shadow flag here ask (docs/managed-apps.md).
+    void superviseInstance(const AppInstance &app);
+    void stopInstance(const QString &app);
+    void tickInstances();
+    // At the loop's end: SIGTERM, then SIGKILL after each stop timeout, waited for.
+    void stopAllInstances();
+    void addInstanceStatus(const AppInstance &app, QCborMap &status) const;
+
     // topology.cpp
     void handlePeers(const ReplyRoute &route, const protocol::Message &message);
     void handleLease(const ReplyRoute &route, const protocol::Message &message);
@@ -299,6 +312,8 @@ public:
     std::unique_ptr<metrics::HostMetricsReader> m_hostMetrics;        // sampled once per heartbeat round
     std::unique_ptr<PeerProber> m_prober;                             // created by the first `peers` message
     std::unique_ptr<PredictionWorker> m_predictions;                  // null with --prediction-rate 0
+    // Managed processes by application; a released application's stays until it has stopped.
+    std::map<QString, std::unique_ptr<instance::Supervisor>> m_instances;
     std::atomic<bool> m_stop{false};
 };
 

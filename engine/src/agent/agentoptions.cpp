@@ -100,7 +100,9 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
         const QJsonObject primary = app.value(QLatin1String("primary")).toObject();
         assignment.primaryUrl = primary.value(QLatin1String("url")).toString();
         assignment.primaryPublicKey = primary.value(QLatin1String("publicKey")).toString().toLatin1();
-        if (auto ok = assignment.config.mergeJson(app.value(QLatin1String("config")).toObject(), where); !ok)
+        if (auto ok = assignment.config.mergeJson(app.value(QLatin1String("config")).toObject(),
+                                                  where + QStringLiteral(".config"));
+            !ok)
             return std::unexpected(ok.error());
         if (auto ok = assignment.validate(); !ok)
             return fail(ErrorCode::InvalidArgument, where + QStringLiteral(": ") + ok.error().message);

@@ -66,6 +66,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     if (patternsChanged)
         (void) app.state.setCriticalPatterns(assignment.config.critical); // checked above
     app.config = assignment.config;
+    app.shadow = assignment.shadow;
     app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
 
     if (assignment.role == Role::Primary) {
@@ -145,6 +146,7 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
     const QCborMap primary = message.body.value(QStringLiteral("primary")).toMap();
     assignment.primaryUrl = primary.value(QStringLiteral("url")).toString();
     assignment.primaryPublicKey = primary.value(QStringLiteral("public-key")).toString().toLatin1();
+    assignment.shadow = message.body.value(QStringLiteral("shadow")).toBool(false);
     if (AppInstance *existing = findApp(assignment.app))
         assignment.config = existing->config;
     if (auto ok = assignment.config.mergeJson(toJson(message.body.value(QStringLiteral("config")).toMap()),
@@ -164,6 +166,8 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
         replyError(route, ok.error().code, ok.error().message);
         return;
     }
+    if (const AppInstance *app = findApp(assignment.app))
+        superviseInstance(*app);
     qCInfo(lcAgent) << "assigned" << assignment.app << roleName(assignment.role) << tierName(assignment.tier);
     reply(route, protocol::makeOk(route.requestId));
 }
@@ -276,6 +280,8 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         body.insert(QStringLiteral("lease-refused"), leaseRefused);
     if (app->overlay)
         body.insert(QStringLiteral("predicted"), app->overlay->applied);
+    app->shadow = false; // a primary now: its instance turns active
+    superviseInstance(*app);
     reply(route, Message{MessageType::Ok, body});
 }
 
@@ -434,6 +440,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
     }
     if (!app.lastStoreError.isEmpty())
         map.insert(QStringLiteral("store-error"), app.lastStoreError);
+    addInstanceStatus(app, map);
     return map;
 }
 
@@ -557,6 +564,7 @@ void Agent::Impl::handleRelease(const ReplyRoute &route, const Message &message)
     app.upstream.reset();
     if (m_predictions)
         m_predictions->forget(it->first);
+    stopInstance(appName);
     m_released.push_back(std::move(it->second));
     m_apps.erase(it);
     reply(route, protocol::makeOk(route.requestId));

@@ -72,6 +72,17 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequ
         return;
     }
 
+    if (app->role != Role::Primary && request.local) {
+        // A passive instance's write: refused without the redirect a client would follow to
+        // the primary, behind the active instance's back.
+        replyError(route,
+                   ErrorCode::NotPrimary,
+                   QStringLiteral("agent '%1' holds a %2 replica of '%3': a passive instance reads this copy and may "
+                                  "not write; writes go to the active instance")
+                       .arg(m_options.name, tierName(app->tier), appName),
+                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
+        return;
+    }
     if (app->role != Role::Primary) {
         QCborMap extra;
         extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
@@ -170,6 +181,21 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
     AppInstance *app = findApp(appName);
     if (!app) {
         replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
+        return;
+    }
+    if (app->role != Role::Primary && message.body.value(QStringLiteral("local")).toBool()) {
+        // A passive instance reads the copy beside it (docs/managed-apps.md): possibly behind
+        // the primary, and said to be so by `local`.
+        const QString key = message.body.value(QStringLiteral("key")).toString();
+        const auto value = app->state.get(key);
+        QCborMap body = withId(route.requestId);
+        body.insert(QStringLiteral("found"), value.has_value());
+        if (value)
+            body.insert(QStringLiteral("value"), *value);
+        body.insert(QStringLiteral("epoch"), qint64(app->epoch));
+        body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+        body.insert(QStringLiteral("local"), true);
+        reply(route, Message{MessageType::GetReply, body});
         return;
     }
     if (app->role != Role::Primary) {
@@ -585,6 +611,7 @@ void Agent::Impl::fence(AppInstance &app, const QString &reason, std::uint64_t n
     app.fencedReason = reason;
     qCWarning(lcReplication) << app.name << ": primary fenced, refusing writes:" << reason;
     failPendingWrites(app, ErrorCode::Fenced, QStringLiteral("primary of '%1' is fenced: %2").arg(app.name, reason));
+    superviseInstance(app); // a newer primary exists: this one's active instance stops
 }
 
 void Agent::Impl::dropLink(AppInstance &app, const QByteArray &identity, const QString &why)

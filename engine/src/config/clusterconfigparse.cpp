@@ -109,7 +109,8 @@ Result<ClusterApp> parseApp(const QJsonObject &json, const QString &path)
                                              "ackTimeoutMs"_L1,
                                              "snapshotIntervalMs"_L1,
                                              "logMaxDeltas"_L1,
-                                             "logMaxBytes"_L1});
+                                             "logMaxBytes"_L1,
+                                             "process"_L1});
         !known) {
         return std::unexpected(known.error());
     }

@@ -103,6 +103,8 @@ Result<QCborMap> ControlClient::assign(const AppAssignment &assignment)
                              {QStringLiteral("public-key"), QString::fromLatin1(assignment.primaryPublicKey)}});
     }
     body.insert(QStringLiteral("config"), QCborMap::fromJsonObject(assignment.config.toJson()));
+    if (assignment.shadow)
+        body.insert(QStringLiteral("shadow"), true);
     return m_impl->call(MessageType::Assign, body);
 }
 

@@ -16,6 +16,54 @@ namespace {
 // How many of the primary's recent positions are kept for integrity checks: at 100 ms
 // heartbeats, a few seconds of history, enough for a replica that lags a little.
 constexpr std::size_t kDigestHistory = 64;
+
+// What changed in an application's managed process between two heartbeats of one agent
+// (docs/protocol.md 9.2, `instance`), as journal lines: crashes with the restart they lead to,
+// the crash loop that stops restarts, starts (a role change is a restart), stops and health.
+// `seen` is false for the first heartbeat that shows the application at all: an instance found
+// running then is journaled as started only if it started within the last second.
+QStringList instanceTransitions(const QCborMap &before, const QCborMap &now, bool seen, const QString &where)
+{
+    if (now.isEmpty())
+        return {};
+    const auto text = [&](const QCborMap &map, const char *key) { return map.value(QLatin1String(key)).toString(); };
+    const auto number = [&](const QCborMap &map, const char *key) { return map.value(QLatin1String(key)).toInteger(); };
+    const QString state = text(now, "state");
+    const QString exit = now.value(QStringLiteral("last-exit")).toMap().value(QStringLiteral("text")).toString();
+    QStringList lines;
+    if (state == QLatin1String("crash-loop")) {
+        if (text(before, "state") != state)
+            lines << QStringLiteral("instance of %1: %2").arg(where, text(now, "error"));
+        return lines;
+    }
+    if (number(now, "restarts") > number(before, "restarts") && seen) {
+        const QString verb = exit == QLatin1String("exit 0") ? QStringLiteral("exited") : QStringLiteral("crashed");
+        if (state == QLatin1String("backoff")) {
+            lines << QStringLiteral("instance of %1 %2 (%3), restart %4 in %5 s")
+                         .arg(where, verb, exit)
+                         .arg(number(now, "restarts"))
+                         .arg(QString::number(double(number(now, "next-restart-ms")) / 1000.0, 'f', 1));
+        } else {
+            lines << QStringLiteral("instance of %1 %2 (%3), restart %4")
+                         .arg(where, verb, exit)
+                         .arg(number(now, "restarts"));
+        }
+    } else if (state == QLatin1String("running") && number(now, "pid") != number(before, "pid")
+               && (seen || number(now, "up-ms") < 1000)) {
+        lines << QStringLiteral("instance of %1 started: %2, pid %3")
+                     .arg(where, text(now, "role"))
+                     .arg(number(now, "pid"));
+    } else if (state == QLatin1String("stopped") && !before.isEmpty() && text(before, "state") != state) {
+        lines << QStringLiteral("instance of %1 stopped (%2)").arg(where, exit);
+    }
+    const QString health = text(now, "health");
+    if (health == QLatin1String("unhealthy") && text(before, "health") != health)
+        lines << QStringLiteral("instance of %1 is unhealthy: %2").arg(where, text(now, "health-note"));
+    else if (health == QLatin1String("healthy") && text(before, "health") == QLatin1String("unhealthy"))
+        lines << QStringLiteral("instance of %1 is healthy again").arg(where);
+    return lines;
+}
+
 } // namespace
 
 std::optional<QCborMap> ClusterEngine::Impl::appStatus(const QString &agent, const QString &app) const
@@ -69,9 +117,21 @@ void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const monitor::Heartb
     agent.phi.heartbeat(heartbeat.receivedMs);
     agent.last = heartbeat;
     agent.error.clear();
-    agent.apps.clear();
-    for (const QCborMap &status : heartbeat.apps)
-        agent.apps.insert(status.value(QStringLiteral("app")).toString(), status);
+    const auto previousApps = std::exchange(agent.apps, {});
+    for (const QCborMap &status : heartbeat.apps) {
+        const QString name = status.value(QStringLiteral("app")).toString();
+        agent.apps.insert(name, status);
+        const QCborMap instance = status.value(QStringLiteral("instance")).toMap();
+        if (instance.isEmpty())
+            continue; // no managed process: the common case costs one lookup
+        for (const QString &line :
+             instanceTransitions(previousApps.value(name).value(QStringLiteral("instance")).toMap(),
+                                 instance,
+                                 previousApps.contains(name),
+                                 QStringLiteral("%1 on %2").arg(name, agent.config.name))) {
+            journal(QStringLiteral("instance"), name, agent.config.name, line);
+        }
+    }
 
     for (auto &[name, app] : m_apps) {
         const auto status = agent.apps.find(name);

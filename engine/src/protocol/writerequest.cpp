@@ -57,6 +57,7 @@ WriteRequest writeRequestFrom(const Message &message)
         request.ack = ack.toString();
     if (const QCborValue epoch = message.body.value(QStringLiteral("epoch")); epoch.isInteger())
         request.epoch = std::uint64_t(epoch.toInteger());
+    request.local = message.body.value(QStringLiteral("local")).toBool();
     return request;
 }
 

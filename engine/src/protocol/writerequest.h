@@ -23,6 +23,7 @@ struct WriteRequest
     QByteArray value;                   // put only
     std::optional<QString> ack;         // none when the client left it to the default
     std::optional<std::uint64_t> epoch; // the newest epoch the client has seen
+    bool local = false;                 // from a passive instance: never redirected (docs/managed-apps.md)
 };
 
 // A put or delete whose header and body are well formed, with only the fields docs/protocol.md

@@ -201,8 +201,41 @@ Result<std::unique_ptr<Client>> Client::connect(const ClientOptions &options)
     return std::unique_ptr<Client>(new Client(std::make_unique<Impl>(options)));
 }
 
+Result<ClientOptions> ClientOptions::fromEnvironment()
+{
+    ClientOptions options;
+    options.app = qEnvironmentVariable("FORESIGHT_APP");
+    const QString url = qEnvironmentVariable("FORESIGHT_SDK_URL");
+    const QString role = qEnvironmentVariable("FORESIGHT_ROLE");
+    if (options.app.isEmpty() || url.isEmpty())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("FORESIGHT_APP and FORESIGHT_SDK_URL are not set: is this process run by a "
+                                   "Foresight agent (docs/managed-apps.md)?"));
+    if (role != QLatin1String("active") && role != QLatin1String("passive"))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("FORESIGHT_ROLE is '%1', not active or passive").arg(role));
+    options.passive = role == QLatin1String("passive");
+    options.agents = {AgentEndpoint{url, qEnvironmentVariable("FORESIGHT_SDK_PUBLIC_KEY").toLatin1()}};
+    options.name = options.app + QLatin1Char(' ') + role;
+    return options;
+}
+
+namespace {
+
+std::unexpected<Error> refusePassiveWrite(const QString &app)
+{
+    return fail(ErrorCode::NotPrimary,
+                QStringLiteral("this instance of '%1' is passive (FORESIGHT_ROLE=passive): it reads its shadow's "
+                               "state and may not write; writes go to the active instance")
+                    .arg(app));
+}
+
+} // namespace
+
 Result<WriteReceipt> Client::put(const QString &key, const QByteArray &value, Ack ack)
 {
+    if (m_impl->m_options.passive)
+        return refusePassiveWrite(m_impl->m_options.app);
     // The entries, in this order, that the QCborMap this replaced held: the bytes are the same.
     auto reply = m_impl->write(MessageType::Put, [&](protocol::MapEntries &entries) {
         entries.addText("app"_L1, m_impl->m_options.app);
@@ -217,6 +250,8 @@ Result<WriteReceipt> Client::put(const QString &key, const QByteArray &value, Ac
 
 Result<WriteReceipt> Client::remove(const QString &key, Ack ack)
 {
+    if (m_impl->m_options.passive)
+        return refusePassiveWrite(m_impl->m_options.app);
     auto reply = m_impl->write(MessageType::Delete, [&](protocol::MapEntries &entries) {
         entries.addText("app"_L1, m_impl->m_options.app);
         entries.addText("key"_L1, key);
@@ -232,6 +267,8 @@ Result<ReadResult> Client::get(const QString &key)
     QCborMap body;
     body.insert(QStringLiteral("app"), m_impl->m_options.app);
     body.insert(QStringLiteral("key"), key);
+    if (m_impl->m_options.passive)
+        body.insert(QStringLiteral("local"), true);
     auto reply = m_impl->request(
         [&] { return m_impl->m_channel->call(MessageType::Get, body, m_impl->m_options.requestTimeoutMs); });
     if (!reply)
@@ -243,6 +280,7 @@ Result<ReadResult> Client::get(const QString &key)
     result.seq = std::uint64_t(reply->body.value(QStringLiteral("seq")).toInteger());
     result.predicted = reply->body.value(QStringLiteral("predicted")).toBool();
     result.confidence = result.predicted ? reply->body.value(QStringLiteral("confidence")).toDouble() : 0.0;
+    result.local = reply->body.value(QStringLiteral("local")).toBool();
     return result;
 }
 

@@ -24,13 +24,17 @@ Status AppConfig::validate() const
 
 QJsonObject AppConfig::toJson() const
 {
-    return QJsonObject{{QStringLiteral("critical"), QJsonArray::fromStringList(critical)},
-                       {QStringLiteral("syncReplicas"), syncReplicas},
-                       {QStringLiteral("ackTimeoutMs"), ackTimeoutMs},
-                       {QStringLiteral("snapshotIntervalMs"), snapshotIntervalMs},
-                       {QStringLiteral("logMaxDeltas"), qint64(logMaxDeltas)},
-                       {QStringLiteral("logMaxBytes"), qint64(logMaxBytes)},
-                       {QStringLiteral("leaseMs"), leaseMs}};
+    QJsonObject json{{QStringLiteral("critical"), QJsonArray::fromStringList(critical)},
+                     {QStringLiteral("syncReplicas"), syncReplicas},
+                     {QStringLiteral("ackTimeoutMs"), ackTimeoutMs},
+                     {QStringLiteral("snapshotIntervalMs"), snapshotIntervalMs},
+                     {QStringLiteral("logMaxDeltas"), qint64(logMaxDeltas)},
+                     {QStringLiteral("logMaxBytes"), qint64(logMaxBytes)},
+                     {QStringLiteral("leaseMs"), leaseMs}};
+    // Always written, null without a process: an assign built from this JSON must take a
+    // removed process away on the agent too, where an absent key would keep it.
+    json.insert(QStringLiteral("process"), process.isSet() ? QJsonValue(process.toJson()) : QJsonValue());
+    return json;
 }
 
 Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
@@ -61,6 +65,17 @@ Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
         if (!*result)
             return std::unexpected(result->error());
     }
+    if (json.contains(QLatin1String("process"))) {
+        const QJsonValue value = json.value(QLatin1String("process"));
+        if (value.isNull()) {
+            next.process = {};
+        } else {
+            auto spec = ProcessSpec::fromJson(value, where + QStringLiteral(".process"));
+            if (!spec)
+                return std::unexpected(spec.error());
+            next.process = *spec;
+        }
+    }
     next.leaseMs = *lease;
     next.syncReplicas = *sync;
     next.ackTimeoutMs = *ackTimeout;
@@ -87,6 +102,9 @@ Status AppAssignment::validate() const
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("application '%1': a replica needs its primary's endpoint").arg(app));
     }
+    if (shadow && (role != Role::Replica || tier != Tier::Hot))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("application '%1': a shadow is a hot replica (role replica, tier hot)").arg(app));
     return config.validate();
 }
 

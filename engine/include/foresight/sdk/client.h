@@ -32,6 +32,16 @@ struct ClientOptions
                                    // not-enough-replicas answer arrives before we give up
     int failoverTimeoutMs = 10000; // how long to keep looking for a primary
     QString name;                  // shown in the agent's logs
+    // A passive instance of a managed application (FORESIGHT_ROLE=passive, docs/managed-apps.md):
+    // get() reads the copy held by the first agent in `agents` (its shadow, which may lag the
+    // primary: ReadResult::local), never following redirects; put() and remove() are refused by
+    // the client itself with NotPrimary and never sent.
+    bool passive = false;
+
+    // The options a process run by an agent finds in its environment: FORESIGHT_APP,
+    // FORESIGHT_SDK_URL, FORESIGHT_ROLE (active or passive) and, for a tcp:// endpoint,
+    // FORESIGHT_SDK_PUBLIC_KEY. InvalidArgument naming the variable when one is missing or bad.
+    static Result<ClientOptions> fromEnvironment();
 };
 
 // What a write's acknowledgement means. Either way, delivery is at least once: an agent that
@@ -60,6 +70,8 @@ struct ReadResult
     // gap's real deltas replace it; confidence 0..1 is the model's track record on this key.
     bool predicted = false;
     double confidence = 0;
+    // Read from the agent's own copy by a passive client: a replica's, possibly behind the primary.
+    bool local = false;
 };
 
 // A connection to an application's primary. Blocking calls; one Client per thread (it owns a

@@ -6,6 +6,7 @@
 #include <QStringList>
 
 #include "foresight/core/result.h"
+#include "foresight/vocabulary/processspec.h"
 #include "foresight/vocabulary/roles.h"
 
 namespace foresight {
@@ -26,6 +27,10 @@ struct AppConfig
     // once the old lease has certainly expired. No split brain, even when the old primary was
     // frozen or cut off and does not know it has been replaced.
     int leaseMs = 0;
+    // The application's process, when the agents are to run it (docs/managed-apps.md); unset:
+    // state only. In JSON the key `process`: null when unset (toJson writes it always, so that
+    // an assign built from it removes a process); mergeJson keeps it when absent, clears it on null.
+    ProcessSpec process;
 
     Status validate() const;
     QJsonObject toJson() const;
@@ -42,6 +47,9 @@ struct AppAssignment
     QString primaryUrl;
     QByteArray primaryPublicKey;
     AppConfig config;
+    // A hot replica that is the application's shadow: its agent runs a passive instance of the
+    // application's process (`assign` field `shadow`, docs/protocol.md 9.3).
+    bool shadow = false;
 
     Status validate() const;
 };
