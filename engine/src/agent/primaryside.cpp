@@ -487,6 +487,19 @@ bool Agent::Impl::flushLink(AppInstance &app, ReplicaLink &link)
     return true;
 }
 
+void Agent::Impl::flushNow(AppInstance &app)
+{
+    QList<QByteArray> broken;
+    for (ReplicaLink &link : app.stream.links()) {
+        if (link.tier == Tier::Cold || link.batchCount == 0)
+            continue;
+        if (!flushLink(app, link))
+            broken.append(link.identity);
+    }
+    for (const QByteArray &identity : broken)
+        dropLink(app, identity, QStringLiteral("replica unreachable"));
+}
+
 bool Agent::Impl::holdsWriteLease(const AppInstance &app) const
 {
     return app.config.leaseMs == 0 || m_clock.monotonicMs() < app.leaseUntilMs;
