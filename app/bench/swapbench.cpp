@@ -112,7 +112,8 @@ public:
     void pause()
     {
         m_paused = true;
-        waitFor(60'000, [&] { return m_inFlight.load() == 0; }, 1ms);
+        waitFor(
+            60'000, [&] { return m_inFlight.load() == 0; }, 1ms);
     }
     void resume() { m_paused = false; }
     qint64 ackedBy(int writer) const
@@ -347,10 +348,8 @@ CaseResult runCase(int keys, int swaps, int copies)
     }
     cluster::LocalCluster::Options clusterOptions;
     clusterOptions.workDir = QDir(dir.path()).filePath(QStringLiteral("cluster"));
-    clusterOptions.agentNames = {QStringLiteral("alpha"),
-                                 QStringLiteral("bravo"),
-                                 QStringLiteral("charlie"),
-                                 QStringLiteral("delta")};
+    clusterOptions.agentNames
+        = {QStringLiteral("alpha"), QStringLiteral("bravo"), QStringLiteral("charlie"), QStringLiteral("delta")};
     auto started = cluster::LocalCluster::start(clusterOptions);
     if (!started) {
         result.stopped = started.error().toString();

@@ -221,6 +221,16 @@ private Q_SLOTS:
                                  kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(textOf(*m_cluster, 0, QStringLiteral("role")), QStringLiteral("replica"), kTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(engineSeesHot(kAlpha), kTimeoutMs);
+        // It kept the state it handed over and follows by log, not by a snapshot of everything.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            statusOf(*m_cluster, 0).value(QStringLiteral("primary")).toMap().value(QStringLiteral("connected")).toBool(),
+            kTimeoutMs);
+        QCOMPARE(statusOf(*m_cluster, 0)
+                     .value(QStringLiteral("primary"))
+                     .toMap()
+                     .value(QStringLiteral("catch-up"))
+                     .toString(),
+                 QStringLiteral("log"));
 
         auto back = swapTo(kAlpha);
         QVERIFY2(back, qPrintable(back ? QString() : back.error().toString()));
