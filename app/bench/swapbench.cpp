@@ -84,6 +84,11 @@ config::ClusterConfig benchConfig(cluster::LocalCluster &cluster, const AppConfi
     app.replicas = {{cluster.agent(1).name(), Tier::Hot}, {cluster.agent(2).name(), Tier::Hot}};
     app.config = appConfig;
     config.apps.append(app);
+    // The stop-and-copy stalls the primary's loop while it encodes the whole state (seconds at 1M
+    // keys): no automatic failover may turn a baseline round into something else. Switchovers are
+    // an operator's command and unaffected.
+    config.failover.autoFailover = false;
+    config.topology.rebalanceHot = false;
     return config;
 }
 
@@ -143,6 +148,18 @@ public:
             }
         }
         return longest;
+    }
+    // The first acknowledgement after atUs of any writer, if there is one yet.
+    std::optional<std::int64_t> firstAckAfterUs(std::int64_t atUs) const
+    {
+        std::lock_guard lock(m_mutex);
+        std::optional<std::int64_t> first;
+        for (const std::vector<std::int64_t> &acks : m_acks) {
+            auto it = std::upper_bound(acks.begin(), acks.end(), atUs);
+            if (it != acks.end())
+                first = std::min(first.value_or(*it), *it);
+        }
+        return first;
     }
     QList<QPair<QString, QByteArray>> ackedWrites() const
     {
@@ -286,6 +303,7 @@ struct CaseResult
     QList<qint64> writerPauseUs;
     QList<qint64> copyUs;
     QList<double> revokeMs, catchUpMs, digestMs, promoteMs;
+    QList<double> resumeMs; // switchover answered to the first write acknowledged after it
     qint64 acked = 0;
     qint64 lost = 0;
     qint64 failedWrites = 0;
@@ -437,6 +455,8 @@ CaseResult runCase(int keys, int swaps, int copies)
         }
         if (const auto gap = writers.longestGapUs(startUs, doneUs))
             result.writerPauseUs << *gap;
+        if (const auto first = writers.firstAckAfterUs(doneUs))
+            result.resumeMs << double(*first - doneUs) / 1000.0;
     }
 
     for (int round = 1; round <= copies && result.stopped.isEmpty(); ++round) {
@@ -481,7 +501,6 @@ CaseResult runCase(int keys, int swaps, int copies)
 
 int runSwapBench(const BenchOptions &options)
 {
-    printEnvironmentNote(kBench, options.durationMs, options.warmupMs);
     const int swaps = options.rounds > 0 ? options.rounds : (options.quick ? kQuickSwaps : kDefaultSwaps);
     const int copies = options.quick ? kQuickCopies : kDefaultCopies;
     const QList<int> sizes = options.quick ? QList<int>{10'000, 100'000} : QList<int>{10'000, 100'000, 1'000'000};
@@ -516,8 +535,10 @@ int runSwapBench(const BenchOptions &options)
         printNote(kBench,
                   caseName,
                   QStringLiteral("engine pause breakdown, medians: revoke %1 ms, catch-up %2 ms, digest %3 ms, "
-                                 "promote %4 ms; %5 swaps, %6 copies; %7 writes acknowledged, %8 attempts not "
-                                 "acknowledged (refused while paused, then retried)")
+                                 "promote %4 ms; then %9 ms (median, max %10 ms) from the promote's answer to the "
+                                 "first write acknowledged by the new primary (clients redirected, re-pointed hot "
+                                 "replicas connected and welcomed); %5 swaps, %6 copies; %7 writes acknowledged, "
+                                 "%8 attempts not acknowledged (refused while paused, then retried)")
                       .arg(median(result.revokeMs), 0, 'f', 3)
                       .arg(median(result.catchUpMs), 0, 'f', 3)
                       .arg(median(result.digestMs), 0, 'f', 3)
@@ -525,7 +546,13 @@ int runSwapBench(const BenchOptions &options)
                       .arg(result.enginePauseUs.size())
                       .arg(result.copyUs.size())
                       .arg(result.acked)
-                      .arg(result.failedWrites));
+                      .arg(result.failedWrites)
+                      .arg(median(result.resumeMs), 0, 'f', 2)
+                      .arg(result.resumeMs.isEmpty() ? 0.0
+                                                     : *std::max_element(result.resumeMs.begin(), result.resumeMs.end()),
+                           0,
+                           'f',
+                           2));
         const bool atTarget = keys == kTargetKeys;
         const std::optional<double> copyP50 = percentileMs(result.copyUs, 50);
         const std::optional<double> copyP99 = percentileMs(result.copyUs, 99);

@@ -118,6 +118,9 @@ struct AppInstance
     QString fencedReason;
     std::uint64_t fencedByEpoch = 0; // the newer epoch that fenced this primary, if known
     std::int64_t leaseUntilMs = 0;   // monotonic; meaningful when config.leaseMs > 0
+    // A revoke's successor-sdk: named as primary-sdk in the fenced errors this primary answers
+    // while it holds no lease, so clients go straight to the agent being promoted.
+    QString successorSdk;
     AppCounters counters;
     // primary: its replicas' links, their batches and the digests their acks are checked against
     replication::PrimaryStream stream;

@@ -273,6 +273,7 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
                        .arg(app->state.digest().toHex()));
         return;
     }
+    app->successorSdk.clear();
     if (raise) {
         app->epoch = std::uint64_t(requested.toInteger());
         app->leaseUntilMs = now();
@@ -400,6 +401,9 @@ void Agent::Impl::handleLease(const ReplyRoute &route, const Message &message)
                         << message.body.value(QStringLiteral("heartbeat")).toInteger() << "arrived" << now() - *until
                         << "ms after it would have ended; it gives nothing";
     }
+    // A revoke may name the agent about to take over; any grant that leaves a lease forgets it.
+    app->successorSdk = holdsWriteLease(*app) ? QString()
+                                              : message.body.value(QStringLiteral("successor-sdk")).toString();
     if (!holdsWriteLease(*app)) {
         // Revoked (a switchover's lease-ms 0): no write is taken from here on, so the position
         // below is final. Ship what the replicas have not been sent yet before answering, so the

@@ -37,13 +37,16 @@ bool Agent::Impl::refuseUnlessServing(const ReplyRoute &route, const AppInstance
         return false;
     }
     if (!holdsWriteLease(app)) {
+        QCborMap extra{{QStringLiteral("epoch"), qint64(app.epoch)}};
+        if (!app.successorSdk.isEmpty())
+            extra.insert(QStringLiteral("primary-sdk"), app.successorSdk);
         replyError(route,
                    ErrorCode::Fenced,
                    QStringLiteral("primary of '%1' holds no write lease (it expired %2 ms ago or was never granted): "
                                   "its console must renew it")
                        .arg(app.name)
                        .arg(now() - app.leaseUntilMs),
-                   QCborMap{{QStringLiteral("epoch"), qint64(app.epoch)}});
+                   extra);
         return false;
     }
     return true;

@@ -182,6 +182,9 @@ void ClusterEngine::Impl::startSwitchover(AppRuntime &app,
     body.insert(QStringLiteral("app"), app.config.name);
     body.insert(QStringLiteral("epoch"), qint64(app.epoch));
     body.insert(QStringLiteral("lease-ms"), 0);
+    // Clients refused meanwhile are sent straight to the target, not around every agent.
+    if (const config::ClusterAgent *agent = m_options.config.agent(target); agent && !agent->sdkUrl.isEmpty())
+        body.insert(QStringLiteral("successor-sdk"), agent->sdkUrl);
     const QString appName = app.config.name;
     app.switchover->startUs = steadyUs();
     const int requestTimeoutMs = std::min(kRequestTimeoutMs, app.switchover->timeoutMs);
