@@ -12,6 +12,7 @@
 // promote gave has certainly ended, then promotes the old primary to an epoch above the one the
 // target may hold, so that if both ever meet, the target yields (docs/protocol.md 9.4).
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -242,7 +243,8 @@ void ClusterEngine::Impl::askTargetPosition(AppRuntime &app)
         m_options.onSwitchoverStep(app.config.name, switchover.target, QStringLiteral("catch-up"));
     // The target answers once it holds the primary's final position (or when the wait runs out),
     // so the engine learns it the moment it is true, not at the next heartbeat.
-    const std::int64_t left = std::max<std::int64_t>(1, switchover.deadlineMs - now());
+    constexpr std::int64_t kMaxWaitMs = 60'000; // the agent's limit (docs/protocol.md 9.1): asked again after
+    const std::int64_t left = std::clamp<std::int64_t>(switchover.deadlineMs - now(), 1, kMaxWaitMs);
     QCborMap body;
     body.insert(QStringLiteral("app"), app.config.name);
     body.insert(QStringLiteral("wait-seq"), qint64(switchover.primarySeq));
