@@ -8,11 +8,15 @@
 
 #include <mutex>
 
+#include <QCborArray>
+#include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "clusterprobe.h"
 #include "enginetesting.h"
+#include "transport/channel.h"
+#include "transport/wire.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -42,6 +46,21 @@ struct Injection
 };
 
 } // namespace
+
+// A control request as any third-party console would send it, with the cluster's admin key.
+Result<protocol::Message> call(
+    cluster::LocalCluster &cluster, int agent, protocol::MessageType type, const QCborMap &body, int timeoutMs = 5000)
+{
+    transport::ChannelOptions options;
+    options.url = cluster.listenUrl(agent);
+    options.serverPublicKey = cluster.agent(agent).publicKey();
+    options.keys = cluster.adminKeys();
+    options.insecure = !cluster.curve();
+    auto channel = transport::openChannel(transport::sharedClientContext(), options);
+    if (!channel)
+        return std::unexpected(channel.error());
+    return (*channel)->call(type, body, timeoutMs);
+}
 
 class TestSwap : public QObject
 {
@@ -314,6 +333,104 @@ private Q_SLOTS:
         QMap<QString, QByteArray> acked = writerA.ackedWrites();
         acked.insert(writerB.ackedWrites());
         verifyAcked(acked);
+    }
+
+    // The agent's side of the protocol a switchover uses (docs/protocol.md 9.1, 9.4, 9.8): a status
+    // that waits for a position, a promote refused unless it finds the expected position or when
+    // it arrives after a newer epoch, an unfenced primary's epoch raised, a lease reply naming the
+    // primary's position.
+    void agentSideOfTheSwitchover()
+    {
+        ++m_run;
+        cluster::LocalCluster::Options options;
+        options.workDir = m_dir.filePath(QStringLiteral("cluster-%1").arg(m_run));
+        options.agentNames = {kAlpha, kBravo};
+        auto started = cluster::LocalCluster::start(options);
+        QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
+        cluster::LocalCluster &c = **started;
+        QVERIFY(c.deploy(kTestApp, 0, {{1, Tier::Hot}}, testAppConfig()));
+        QTRY_COMPARE_WITH_TIMEOUT(linkCount(c, 0), 1, kTimeoutMs);
+        auto client = c.client(kTestApp);
+        QVERIFY(client);
+        QCOMPARE(writeMany(**client, QStringLiteral("p"), 20), QString());
+        QTRY_COMPARE_WITH_TIMEOUT(seqOf(c, 1), 20, kTimeoutMs);
+        const QString digest = textOf(c, 0, QStringLiteral("digest"));
+        using protocol::MessageType;
+        const QString app = QStringLiteral("app");
+
+        // Held: answered when the wait runs out, behind the position asked for.
+        QElapsedTimer timer;
+        timer.start();
+        auto waited = call(c,
+                           1,
+                           MessageType::Status,
+                           {{app, kTestApp}, {QStringLiteral("wait-seq"), 25}, {QStringLiteral("wait-ms"), 300}});
+        QVERIFY2(waited, qPrintable(waited ? QString() : waited.error().toString()));
+        QVERIFY(timer.elapsed() >= 250);
+        const QCborMap held = waited->body.value(QStringLiteral("apps")).toArray().first().toMap();
+        QCOMPARE(held.value(QStringLiteral("seq")).toInteger(), 20);
+        // Already there: answered at once.
+        timer.restart();
+        auto there = call(c,
+                          1,
+                          MessageType::Status,
+                          {{app, kTestApp}, {QStringLiteral("wait-seq"), 20}, {QStringLiteral("wait-ms"), 30000}});
+        QVERIFY(there);
+        QVERIFY(timer.elapsed() < 10000);
+        auto unbounded = call(c, 1, MessageType::Status, {{app, kTestApp}, {QStringLiteral("wait-seq"), 20}});
+        QVERIFY(!unbounded);
+        QCOMPARE(unbounded.error().code, ErrorCode::ProtocolError);
+
+        // A promote that does not find the old primary's final position changes nothing.
+        auto behind = call(c,
+                           1,
+                           MessageType::Promote,
+                           {{app, kTestApp}, {QStringLiteral("epoch"), 2}, {QStringLiteral("expect-seq"), 21}});
+        QVERIFY(!behind);
+        QCOMPARE(behind.error().code, ErrorCode::InvalidArgument);
+        auto otherDigest = call(c,
+                                1,
+                                MessageType::Promote,
+                                {{app, kTestApp},
+                                 {QStringLiteral("epoch"), 2},
+                                 {QStringLiteral("expect-seq"), 20},
+                                 {QStringLiteral("expect-digest"), QStringLiteral("0123456789abcdef0123456789abcdef")}});
+        QVERIFY(!otherDigest);
+        QCOMPARE(otherDigest.error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(textOf(c, 1, QStringLiteral("role")), QStringLiteral("replica"));
+
+        // The old primary is reinstated at a higher epoch, keeping its replica link; the replica
+        // learns that epoch at once, and a promote meant for it that comes late is stale.
+        auto raised = call(c,
+                           0,
+                           MessageType::Promote,
+                           {{app, kTestApp}, {QStringLiteral("epoch"), 3}, {QStringLiteral("expect-seq"), 20}});
+        QVERIFY2(raised, qPrintable(raised ? QString() : raised.error().toString()));
+        QCOMPARE(raised->body.value(QStringLiteral("epoch")).toInteger(), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(statusOf(c, 1).value(QStringLiteral("epoch")).toInteger(), 3, kTimeoutMs);
+        auto late = call(c,
+                         1,
+                         MessageType::Promote,
+                         {{app, kTestApp},
+                          {QStringLiteral("epoch"), 2},
+                          {QStringLiteral("expect-seq"), 20},
+                          {QStringLiteral("expect-digest"), digest}});
+        QVERIFY(!late);
+        QCOMPARE(late.error().code, ErrorCode::StaleEpoch);
+        QCOMPARE(textOf(c, 1, QStringLiteral("role")), QStringLiteral("replica"));
+        QCOMPARE(linkCount(c, 0), 1);
+        auto again = (*client)->put(QStringLiteral("after"), "1");
+        QVERIFY2(again, qPrintable(again ? QString() : again.error().toString()));
+        QCOMPARE(qint64(again->epoch), 3);
+
+        // The lease reply names the primary's position.
+        auto lease = call(c,
+                          0,
+                          MessageType::Lease,
+                          {{app, kTestApp}, {QStringLiteral("epoch"), 3}, {QStringLiteral("lease-ms"), 1000}});
+        QVERIFY2(lease, qPrintable(lease ? QString() : lease.error().toString()));
+        QCOMPARE(lease->body.value(QStringLiteral("seq")).toInteger(), 21);
+        QCOMPARE(lease->body.value(QStringLiteral("digest")).toString(), textOf(c, 0, QStringLiteral("digest")));
     }
 
     // The target lags (its replication link is cut while writes go on through charlie): it cannot
