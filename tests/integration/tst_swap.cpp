@@ -423,14 +423,17 @@ private Q_SLOTS:
         QVERIFY2(again, qPrintable(again ? QString() : again.error().toString()));
         QCOMPARE(qint64(again->epoch), 3);
 
-        // The lease reply names the primary's position.
+        // The lease reply names the primary's position, and whether it still takes writes: an
+        // application without write leases (leaseMs 0, as here) does after a revoke, so a
+        // switchover must not take that position for a final one.
         auto lease = call(c,
                           0,
                           MessageType::Lease,
-                          {{app, kTestApp}, {QStringLiteral("epoch"), 3}, {QStringLiteral("lease-ms"), 1000}});
+                          {{app, kTestApp}, {QStringLiteral("epoch"), 3}, {QStringLiteral("lease-ms"), 0}});
         QVERIFY2(lease, qPrintable(lease ? QString() : lease.error().toString()));
         QCOMPARE(lease->body.value(QStringLiteral("seq")).toInteger(), 21);
         QCOMPARE(lease->body.value(QStringLiteral("digest")).toString(), textOf(c, 0, QStringLiteral("digest")));
+        QCOMPARE(lease->body.value(QStringLiteral("writable")).toBool(), true);
     }
 
     // The target lags (its replication link is cut while writes go on through charlie): it cannot

@@ -418,6 +418,9 @@ void Agent::Impl::handleLease(const ReplyRoute &route, const Message &message)
     body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
     body.insert(QStringLiteral("seq-epoch"), qint64(app->state.epoch()));
     body.insert(QStringLiteral("digest"), app->state.digest().toHex());
+    // Without write leases (leaseMs 0) a revoke stops nothing: the caller must not take the
+    // position above for a final one.
+    body.insert(QStringLiteral("writable"), holdsWriteLease(*app));
     reply(route, Message{MessageType::Ok, body});
 }
 

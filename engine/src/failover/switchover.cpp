@@ -202,17 +202,21 @@ void ClusterEngine::Impl::startSwitchover(AppRuntime &app,
                                    .arg(result.error().message)));
             return;
         }
-        if (result->value(QStringLiteral("lease-left-ms")).toInteger() > 0) {
+        if (result->value(QStringLiteral("lease-left-ms")).toInteger() > 0
+            || result->value(QStringLiteral("writable")).toBool()) {
+            // Still taking writes (a lease left, or an application without write leases): its
+            // position is not final, and promoting another agent now could lose its writes.
             endSwitchover(running,
                           fail(ErrorCode::Internal,
-                               QStringLiteral("the primary still holds a lease after the revoke; %1 resumes")
+                               QStringLiteral("the primary still takes writes after the revoke; %1 resumes")
                                    .arg(running.primary)));
             return;
         }
         ongoing.revoked = true;
         ongoing.revokedMs = now();
         ongoing.revokedUs = steadyUs();
-        if (!result->contains(QStringLiteral("seq")) || !result->contains(QStringLiteral("digest"))) {
+        if (!result->contains(QStringLiteral("seq")) || !result->contains(QStringLiteral("digest"))
+            || !result->contains(QStringLiteral("writable"))) {
             // An agent older than the position in the lease reply: its next heartbeat says it.
             running.reason = QStringLiteral("switchover to %1: writes paused, waiting for %2's final position")
                                  .arg(ongoing.target, running.primary);
