@@ -103,7 +103,9 @@ void Client::Impl::backOffAfterFullRound(int attemptsWithoutPrimary) const
     if (attemptsWithoutPrimary % agents != 0)
         return;
     const int round = attemptsWithoutPrimary / agents;
-    std::this_thread::sleep_for(std::chrono::milliseconds(std::min(50, 1 << std::min(round - 1, 6))));
+    constexpr int kShortRounds = 8; // about a switchover's length at 1 ms each
+    const int ms = round <= kShortRounds ? 1 : std::min(50, 1 << std::min(round - kShortRounds, 6));
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 void Client::Impl::moveTo(int index)
