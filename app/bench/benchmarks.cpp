@@ -14,6 +14,7 @@
 #include "replicationbench.h"
 #include "riskbench.h"
 #include "simnetbench.h"
+#include "swapbench.h"
 
 namespace foresight::bench {
 
@@ -35,6 +36,10 @@ const Benchmark kBenchmarks[] = {
      "kill -9 of the primary under load: time to the first acknowledged write on the new primary and "
      "acknowledged writes lost, vs Redis Sentinel",
      &withoutDatasets<&runFailoverBench>},
+    {"swap",
+     "switchover onto a caught-up hot replica at 10k, 100k and 1M keys under writers: write pause p50/p99 as "
+     "the engine measures it and as a writer sees it, vs stop-and-copy of the whole state",
+     &withoutDatasets<&runSwapBench>},
     {"nab",
      "HealthBaseline's NAB scores (standard, low FP, low FN) vs Numenta HTM and ARTime; windowedGaussian "
      "re-scored as a check",

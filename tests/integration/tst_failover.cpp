@@ -462,7 +462,8 @@ private Q_SLOTS:
         QMap<QString, QByteArray> acked = writerA.ackedWrites();
         acked.insert(writerB.ackedWrites());
         verifyAcked(acked);
-        QVERIFY(journalHas(QStringLiteral("switchover"), QStringLiteral("writes paused")));
+        // The journal is written on the store's own thread (an fsync can take a while): wait for it.
+        QTRY_VERIFY_WITH_TIMEOUT(journalHas(QStringLiteral("switchover"), QStringLiteral("writes paused")), kTimeoutMs);
 
         // The old primary rejoins as the hot replica; a switchover back is scheduled and runs.
         QTRY_COMPARE_WITH_TIMEOUT(textOf(*m_cluster, 0, QStringLiteral("tier")), QStringLiteral("hot"), kTimeoutMs);

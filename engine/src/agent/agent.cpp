@@ -145,6 +145,8 @@ Status Agent::Impl::run()
         if (m_sdkStream && (items[streamItem].revents & ZMQ_POLLIN))
             m_sdkStream->handleReady([this](transport::StreamIncoming &in) { handleStream(in); });
         flushAndExpire();
+        if (!m_parkedStatuses.empty())
+            answerParkedStatuses();
         sendHeartbeats();
         for (auto &[name, app] : m_apps) {
             if (app->role == Role::Replica)

@@ -119,6 +119,9 @@ struct AppInstance
     QString fencedReason;
     std::uint64_t fencedByEpoch = 0; // the newer epoch that fenced this primary, if known
     std::int64_t leaseUntilMs = 0;   // monotonic; meaningful when config.leaseMs > 0
+    // A revoke's successor-sdk: named as primary-sdk in the fenced errors this primary answers
+    // while it holds no lease, so clients go straight to the agent being promoted.
+    QString successorSdk;
     AppCounters counters;
     // primary: its replicas' links, their batches and the digests their acks are checked against
     replication::PrimaryStream stream;
@@ -155,6 +158,17 @@ struct HeartbeatRound
 {
     std::uint64_t seq = 0;   // 0: slot never used
     std::int64_t sentMs = 0; // monotonic
+};
+
+// A `status` that waits until an application's seq reaches `waitSeq` (docs/protocol.md 9.1):
+// a switchover asks the target this way, so it learns the moment the target holds the primary's
+// final position instead of at the next heartbeat.
+struct ParkedStatus
+{
+    ReplyRoute route;
+    QString app;
+    std::uint64_t waitSeq = 0;
+    std::int64_t deadlineMs = 0; // monotonic: answered then, caught up or not
 };
 
 struct RejectCounters
@@ -198,6 +212,9 @@ public:
     // After the critical patterns change, a warm replica starts over from a critical snapshot.
     void resyncWarmReplicas(AppInstance &app);
     void flushAndExpire();
+    // Sends every replica link's queued deltas now (not at the end of the loop turn): a revoked
+    // primary ships what remains before it answers, so its successor holds it sooner.
+    void flushNow(AppInstance &app);
     // Sends the link's queued deltas (or a keep-alive) up to the current position; false when
     // the link could not take it.
     bool flushLink(AppInstance &app, ReplicaLink &link);
@@ -258,6 +275,10 @@ public:
 
     // control.cpp
     void handleStatus(const ReplyRoute &route, const protocol::Message &message);
+    // The status-reply for one application (`only`) or all; not-found when `only` is unknown.
+    void replyStatus(const ReplyRoute &route, const QString &only);
+    // Answers the parked statuses whose application caught up or whose wait ran out.
+    void answerParkedStatuses();
     void handleAssign(const ReplyRoute &route, const protocol::Message &message);
     void handlePromote(const ReplyRoute &route, const protocol::Message &message);
     void handleTakeSnapshot(const ReplyRoute &route, const protocol::Message &message);
@@ -288,7 +309,10 @@ public:
     bool holdsWriteLease(const AppInstance &app) const;
     // Replies fenced and returns false unless the primary may serve requests (not fenced, lease held).
     bool refuseUnlessServing(const ReplyRoute &route, const AppInstance &app);
-    Status applyAssignment(const AppAssignment &assignment);
+    // keep: a demoted primary whose state is exactly this position (seq, digest) keeps its state
+    // and log instead of starting over (a switchover's old primary, docs/protocol.md 9.3).
+    Status applyAssignment(const AppAssignment &assignment,
+                           const std::optional<std::pair<std::uint64_t, QString>> &keep = std::nullopt);
     QCborMap appStatus(const AppInstance &app) const;
 
     AgentOptions m_options;
@@ -306,6 +330,8 @@ public:
     std::unique_ptr<SnapshotWriter> m_snapshots;          // created when the first cold replica needs it
     RejectCounters m_rejects;
     QHash<QByteArray, Subscriber> m_subscribers; // by routing id
+    std::vector<ParkedStatus> m_parkedStatuses;  // at most kMaxParkedStatuses
+    static constexpr std::size_t kMaxParkedStatuses = 1000;
     std::uint64_t m_heartbeatSeq = 0;
     const std::uint64_t m_incarnation = newIncarnation();
     std::array<HeartbeatRound, kHeartbeatRounds> m_heartbeatRounds{}; // slot seq % kHeartbeatRounds

@@ -32,7 +32,8 @@ QJsonObject toJson(const QCborMap &map)
 
 } // namespace
 
-Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
+Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
+                                    const std::optional<std::pair<std::uint64_t, QString>> &keep)
 {
     if (auto ok = assignment.validate(); !ok)
         return ok;
@@ -88,6 +89,10 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     }
     const bool tierChanged = app.tier != assignment.tier;
     const bool wasPrimary = app.role == Role::Primary && !created;
+    // A switchover's old primary holds exactly what its successor was promoted with: it follows
+    // it by log from there, instead of by a snapshot of the whole state.
+    const bool keepState = wasPrimary && keep && keep->first == app.state.seq()
+                           && keep->second == app.state.digest().toHex();
     app.overlay.reset(); // predictions are served by a primary only
     app.role = Role::Replica;
     app.tier = assignment.tier;
@@ -95,13 +100,13 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment)
     app.fencedReason.clear();
     app.state.setSequencing(app.tier == Tier::Warm ? state::KeyValueState::Sequencing::AllowGaps
                                                    : state::KeyValueState::Sequencing::Strict);
-    if (wasPrimary && !app.log.isEmpty()) {
+    if (wasPrimary && !keepState && !app.log.isEmpty()) {
         // A demoted primary's log may hold the real deltas of a gap its successor stands in for
         // with predictions: kept aside until the new primary has asked (predictionside.cpp).
         app.formerLog = std::make_unique<state::DeltaLog>(
             std::exchange(app.log, state::DeltaLog(app.config.logMaxDeltas, app.config.logMaxBytes)));
     }
-    if (tierChanged && !created) {
+    if (tierChanged && !created && !(keepState && app.tier == Tier::Hot)) {
         // A replica's contents depend on its tier (warm holds critical keys only): start over.
         app.state.clear();
         app.log.clear();
@@ -162,7 +167,10 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
                    QStringLiteral("assign: a replica needs primary.public-key (the primary agent's Z85 key)"));
         return;
     }
-    if (auto ok = applyAssignment(assignment); !ok) {
+    std::optional<std::pair<std::uint64_t, QString>> keep;
+    if (const QCborValue keepSeq = message.body.value(QStringLiteral("keep-seq")); keepSeq.isInteger())
+        keep = {std::uint64_t(keepSeq.toInteger()), message.body.value(QStringLiteral("keep-digest")).toString()};
+    if (auto ok = applyAssignment(assignment, keep); !ok) {
         replyError(route, ok.error().code, ok.error().message);
         return;
     }
@@ -220,7 +228,13 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
         return;
     }
-    if (app->role == Role::Primary && !app->fenced) {
+    const QCborValue requested = message.body.value(QStringLiteral("epoch"));
+    // An unfenced primary may be promoted again only to raise its epoch: a switchover that could
+    // not learn whether its target was promoted gives the old primary an epoch above the
+    // target's, so the target, if it was promoted, is the one that yields when they meet.
+    const bool raise = app->role == Role::Primary && !app->fenced && requested.isInteger()
+                       && std::uint64_t(requested.toInteger()) > app->epoch;
+    if (app->role == Role::Primary && !app->fenced && !raise) {
         replyError(route,
                    ErrorCode::InvalidArgument,
                    QStringLiteral("'%1' is already primary here (epoch %2)").arg(appName).arg(app->epoch));
@@ -233,10 +247,74 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
                    QStringLiteral("promote: lease-ms must be at most %1").arg(kMaxLeaseMs));
         return;
     }
+    // A switchover names the position the old primary stopped at: promoting anything else would
+    // lose acknowledged writes (behind) or resurrect ones it never had (ahead or diverged).
+    const QCborValue expectSeq = message.body.value(QStringLiteral("expect-seq"));
+    const QCborValue expectDigest = message.body.value(QStringLiteral("expect-digest"));
+    // And a promote that arrives late, after the agent has heard of the epoch it would create (the
+    // old primary carried on at a higher one), is stale.
+    const bool stale = expectSeq.isInteger() && requested.isInteger()
+                       && std::uint64_t(requested.toInteger()) <= app->epoch;
+    if (stale) {
+        replyError(route,
+                   ErrorCode::StaleEpoch,
+                   QStringLiteral("promote to epoch %1 refused: '%2' is already at epoch %3 here")
+                       .arg(requested.toInteger())
+                       .arg(appName)
+                       .arg(app->epoch),
+                   QCborMap{{QStringLiteral("epoch"), qint64(app->epoch)}});
+        return;
+    }
+    if ((expectSeq.isInteger() && std::uint64_t(expectSeq.toInteger()) != app->state.seq())
+        || (expectDigest.isString() && expectDigest.toString() != app->state.digest().toHex())) {
+        replyError(route,
+                   ErrorCode::InvalidArgument,
+                   QStringLiteral("promote: expected seq %1 and digest %2, '%3' holds seq %4 and digest %5 here")
+                       .arg(expectSeq.isInteger() ? QString::number(expectSeq.toInteger()) : QStringLiteral("any"),
+                            expectDigest.isString() ? expectDigest.toString() : QStringLiteral("any"),
+                            appName)
+                       .arg(app->state.seq())
+                       .arg(app->state.digest().toHex()));
+        return;
+    }
+    app->successorSdk.clear();
+    if (raise) {
+        app->epoch = std::uint64_t(requested.toInteger());
+        app->leaseUntilMs = now();
+        QString leaseRefused;
+        if (leaseMs > 0) {
+            if (auto until = leaseEndOfGrant(message.body, leaseMs))
+                app->leaseUntilMs = qMax(app->leaseUntilMs, *until);
+            else
+                leaseRefused = until.error().message;
+        }
+        const std::int64_t leaseLeftMs = qMax<std::int64_t>(0, app->leaseUntilMs - now());
+        qCWarning(lcAgent) << appName << ": epoch raised to" << app->epoch << "as primary; lease left" << leaseLeftMs
+                           << "ms";
+        // The replicas learn the new epoch now (a keep-alive carries it), so a promote meant for
+        // one of them that arrives late is refused as stale.
+        QList<QByteArray> broken;
+        for (ReplicaLink &link : app->stream.links()) {
+            if (!flushLink(*app, link))
+                broken.append(link.identity);
+        }
+        for (const QByteArray &identity : broken)
+            dropLink(*app, identity, QStringLiteral("replica unreachable"));
+        QCborMap body = withId(route.requestId);
+        body.insert(QStringLiteral("app"), appName);
+        body.insert(QStringLiteral("epoch"), qint64(app->epoch));
+        body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+        body.insert(QStringLiteral("digest"), app->state.digest().toHex());
+        body.insert(QStringLiteral("former-tier"), tierName(Tier::None));
+        body.insert(QStringLiteral("lease-left-ms"), qint64(leaseLeftMs));
+        if (!leaseRefused.isEmpty())
+            body.insert(QStringLiteral("lease-refused"), leaseRefused);
+        reply(route, Message{MessageType::Ok, body});
+        return;
+    }
     // The new epoch is above anything this agent has seen, so the old primary's deltas and
     // writes are refused from now on.
     std::uint64_t epoch = qMax(app->epoch, app->state.epoch()) + 1;
-    const QCborValue requested = message.body.value(QStringLiteral("epoch"));
     if (requested.isInteger() && std::uint64_t(requested.toInteger()) > epoch)
         epoch = std::uint64_t(requested.toInteger());
     const Tier formerTier = app->tier;
@@ -329,11 +407,26 @@ void Agent::Impl::handleLease(const ReplyRoute &route, const Message &message)
                         << message.body.value(QStringLiteral("heartbeat")).toInteger() << "arrived" << now() - *until
                         << "ms after it would have ended; it gives nothing";
     }
+    // A revoke may name the agent about to take over; any grant that leaves a lease forgets it.
+    app->successorSdk = holdsWriteLease(*app) ? QString()
+                                              : message.body.value(QStringLiteral("successor-sdk")).toString();
+    if (!holdsWriteLease(*app)) {
+        // Revoked (a switchover's lease-ms 0): no write is taken from here on, so the position
+        // below is final. Ship what the replicas have not been sent yet before answering, so the
+        // successor holds it by the time its console asks.
+        flushNow(*app);
+    }
     QCborMap body = withId(route.requestId);
     body.insert(QStringLiteral("app"), appName);
     body.insert(QStringLiteral("epoch"), qint64(app->epoch));
     body.insert(QStringLiteral("lease-ms"), leaseMs);
     body.insert(QStringLiteral("lease-left-ms"), qint64(leaseLeftMs));
+    body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+    body.insert(QStringLiteral("seq-epoch"), qint64(app->state.epoch()));
+    body.insert(QStringLiteral("digest"), app->state.digest().toHex());
+    // Without write leases (leaseMs 0) a revoke stops nothing: the caller must not take the
+    // position above for a final one.
+    body.insert(QStringLiteral("writable"), holdsWriteLease(*app));
     reply(route, Message{MessageType::Ok, body});
 }
 
@@ -447,15 +540,50 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
 void Agent::Impl::handleStatus(const ReplyRoute &route, const Message &message)
 {
     const QCborValue only = message.body.value(QStringLiteral("app"));
+    const QCborValue waitSeq = message.body.value(QStringLiteral("wait-seq"));
+    if (waitSeq.isInteger()) {
+        // Answered once the application holds waitSeq, or when wait-ms runs out, whichever is
+        // first: the console learns the moment a replica has caught up, without polling.
+        constexpr qint64 kMaxWaitMs = 60'000;
+        const qint64 waitMs = message.body.value(QStringLiteral("wait-ms")).toInteger();
+        if (!only.isString() || waitMs > kMaxWaitMs) {
+            replyError(route,
+                       ErrorCode::InvalidArgument,
+                       QStringLiteral("status: wait-seq needs app, and wait-ms at most %1").arg(kMaxWaitMs));
+            return;
+        }
+        const AppInstance *app = findApp(only.toString());
+        if (app && app->state.seq() < std::uint64_t(waitSeq.toInteger()) && waitMs > 0
+            && m_parkedStatuses.size() < kMaxParkedStatuses) {
+            m_parkedStatuses.push_back(
+                ParkedStatus{route, only.toString(), std::uint64_t(waitSeq.toInteger()), now() + waitMs});
+            return;
+        }
+    }
+    replyStatus(route, only.isString() ? only.toString() : QString());
+}
+
+void Agent::Impl::answerParkedStatuses()
+{
+    const std::int64_t t = now();
+    std::erase_if(m_parkedStatuses, [&](const ParkedStatus &parked) {
+        const AppInstance *app = findApp(parked.app);
+        if (app && app->state.seq() < parked.waitSeq && t < parked.deadlineMs)
+            return false;
+        replyStatus(parked.route, parked.app);
+        return true;
+    });
+}
+
+void Agent::Impl::replyStatus(const ReplyRoute &route, const QString &only)
+{
     QCborArray apps;
     for (const auto &[name, app] : m_apps) {
-        if (!only.isString() || only.toString() == name)
+        if (only.isEmpty() || only == name)
             apps.append(appStatus(*app));
     }
-    if (only.isString() && apps.isEmpty()) {
-        replyError(route,
-                   ErrorCode::NotFound,
-                   QStringLiteral("this agent holds no application '%1'").arg(only.toString()));
+    if (!only.isEmpty() && apps.isEmpty()) {
+        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(only));
         return;
     }
     QCborMap body = withId(route.requestId);

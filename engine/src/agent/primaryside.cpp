@@ -37,13 +37,16 @@ bool Agent::Impl::refuseUnlessServing(const ReplyRoute &route, const AppInstance
         return false;
     }
     if (!holdsWriteLease(app)) {
+        QCborMap extra{{QStringLiteral("epoch"), qint64(app.epoch)}};
+        if (!app.successorSdk.isEmpty())
+            extra.insert(QStringLiteral("primary-sdk"), app.successorSdk);
         replyError(route,
                    ErrorCode::Fenced,
                    QStringLiteral("primary of '%1' holds no write lease (it expired %2 ms ago or was never granted): "
                                   "its console must renew it")
                        .arg(app.name)
                        .arg(now() - app.leaseUntilMs),
-                   QCborMap{{QStringLiteral("epoch"), qint64(app.epoch)}});
+                   extra);
         return false;
     }
     return true;
@@ -511,6 +514,19 @@ bool Agent::Impl::flushLink(AppInstance &app, ReplicaLink &link)
     if (link.tier != Tier::Cold) // to a cold replica this is a keep-alive, not a position
         link.sentSeq = app.state.seq();
     return true;
+}
+
+void Agent::Impl::flushNow(AppInstance &app)
+{
+    QList<QByteArray> broken;
+    for (ReplicaLink &link : app.stream.links()) {
+        if (link.tier == Tier::Cold || link.batchCount == 0)
+            continue;
+        if (!flushLink(app, link))
+            broken.append(link.identity);
+    }
+    for (const QByteArray &identity : broken)
+        dropLink(app, identity, QStringLiteral("replica unreachable"));
 }
 
 bool Agent::Impl::holdsWriteLease(const AppInstance &app) const

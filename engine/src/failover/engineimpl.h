@@ -124,14 +124,33 @@ struct AppRuntime
     // An operator's graceful switchover in progress, and one scheduled for later.
     struct Switchover
     {
+        // Steps (switchover.cpp): revoke the primary's lease, its reply naming its final position;
+        // the target answers once it holds that position; digests compared; promote. A promote
+        // whose answer is lost is resolved by asking the target, else by waiting out the lease it
+        // may have been given and raising the old primary's epoch above it.
+        enum class Step { Revoking, CatchingUp, Promoting, Resolving, AwaitingTargetLease, Reinstating };
         QString target;
         QString actor;
         std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise;
+        std::uint64_t id = 0; // replies to an earlier switchover's requests are ignored
+        Step step = Step::Revoking;
         bool revoked = false;       // the primary confirmed its lease ended: no more writes
         std::int64_t startedMs = 0; // revoke sent: writes pause from here
         std::int64_t revokedMs = 0;
-        std::int64_t deadlineMs = 0;
+        std::int64_t deadlineMs = 0; // revoke and catch-up must be over by then, else roll back
+        int timeoutMs = 0;
         bool promoting = false;
+        std::int64_t askAgainAtMs = 0; // catch-up: an agent that does not wait is asked again then
+        // The primary's final position, from its reply to the revoke.
+        std::uint64_t primarySeq = 0;
+        std::uint64_t primarySeqEpoch = 0;
+        QString primaryDigest;
+        std::uint64_t newEpoch = 0;
+        std::int64_t promoteSentMs = 0;
+        std::int64_t targetLeaseCertainEndMs = 0; // the lease a promote in doubt may have granted
+        QString failure;                          // why it is rolling back (a promote in doubt)
+        // Real-time marks (microseconds, steady clock) of the steps, for the pause's breakdown.
+        std::int64_t startUs = 0, revokedUs = 0, caughtUpUs = 0, digestUs = 0, promotedUs = 0;
     };
     std::optional<Switchover> switchover;
     std::optional<SwitchoverRequest> scheduledSwitchover;
@@ -252,8 +271,11 @@ private:
     void block(failover::AppRuntime &app, const QString &reason, qint64 untilWallMs = 0);
     QList<RankedCandidate> candidates(const failover::AppRuntime &app) const;
     FailoverScore score(const failover::AppRuntime &app) const;
-    // shadow: the assign says so (the agent runs a passive instance of a managed application).
-    Status sendAssign(const QString &agent, const failover::AppRuntime &app, Role role, Tier tier, bool shadow = false);
+    // extra: more fields for the assign's body (a switchover's keep-seq and keep-digest). An assign
+    // to the application's shadow always says so ("shadow": true): without it the agent stops the
+    // shadow's passive instance (docs/managed-apps.md).
+    Status sendAssign(
+        const QString &agent, const failover::AppRuntime &app, Role role, Tier tier, const QCborMap &extra = {});
 
     // Requests and journal.
     Status request(const QString &agent,
@@ -275,11 +297,18 @@ private:
     Result<OperatorOutcome> doMaintenance(const QString &agent, bool on, const QString &actor);
     Result<OperatorOutcome> doAcknowledge(const QString &app, const QString &actor);
     void doSwitchover(const SwitchoverRequest &request, std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
+    // timeoutMs: how long revoke and catch-up may take before the old primary resumes (0: 5000).
     void startSwitchover(failover::AppRuntime &app,
                          const QString &target,
                          const QString &actor,
-                         std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
+                         std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise,
+                         int timeoutMs = 0);
     void continueSwitchover(failover::AppRuntime &app);
+    void askTargetPosition(failover::AppRuntime &app);
+    void promoteSwitchoverTarget(failover::AppRuntime &app);
+    void resolveSwitchoverPromote(failover::AppRuntime &app);
+    void reinstateOldPrimary(failover::AppRuntime &app);
+    void completeSwitchover(failover::AppRuntime &app, const QCborMap &reply);
     void endSwitchover(failover::AppRuntime &app, Result<OperatorOutcome> result);
     Result<QString> switchoverTarget(const failover::AppRuntime &app, const QString &requested) const;
     // shadowflow.cpp: the planner's decisions carried out, once per tick for the whole cluster.

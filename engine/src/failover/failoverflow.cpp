@@ -231,12 +231,13 @@ void ClusterEngine::Impl::adoptOrDeploy(AppRuntime &app)
             QStringLiteral("deployed: primary %1 and %2 replicas").arg(app.primary).arg(app.config.replicas.size()));
 }
 
-Status ClusterEngine::Impl::sendAssign(const QString &agent, const AppRuntime &app, Role role, Tier tier, bool shadow)
+Status ClusterEngine::Impl::sendAssign(
+    const QString &agent, const AppRuntime &app, Role role, Tier tier, const QCborMap &extra)
 {
-    QCborMap body;
+    QCborMap body = extra;
     body.insert(QStringLiteral("app"), app.config.name);
     body.insert(QStringLiteral("role"), roleName(role));
-    if (shadow)
+    if (isShadow(app, agent))
         body.insert(QStringLiteral("shadow"), true);
     if (role == Role::Replica) {
         body.insert(QStringLiteral("tier"), tierName(tier));

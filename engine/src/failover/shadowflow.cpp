@@ -230,15 +230,6 @@ Status ClusterEngine::Impl::deployShadow(AppRuntime &app,
                                          const QString &reason,
                                          const QString &actor)
 {
-    if (auto sent = sendAssign(agent, app, Role::Replica, Tier::Hot, true); !sent) {
-        journal(QStringLiteral("shadow"),
-                app.config.name,
-                agent,
-                QStringLiteral("could not deploy a shadow on %1: %2").arg(agent, sent.error().message),
-                {},
-                actor);
-        return sent;
-    }
     AppRuntime::Shadow shadow;
     shadow.agent = agent;
     shadow.origin = origin;
@@ -247,7 +238,17 @@ Status ClusterEngine::Impl::deployShadow(AppRuntime &app,
     shadow.createdWallMs = wallNow();
     shadow.createdMs = now();
     shadow.priorTier = priorTier;
-    app.shadow = shadow;
+    app.shadow = shadow; // first, so that the assign says "shadow" (sendAssign)
+    if (auto sent = sendAssign(agent, app, Role::Replica, Tier::Hot); !sent) {
+        app.shadow.reset();
+        journal(QStringLiteral("shadow"),
+                app.config.name,
+                agent,
+                QStringLiteral("could not deploy a shadow on %1: %2").arg(agent, sent.error().message),
+                {},
+                actor);
+        return sent;
+    }
     const double risk = heldRisk(app.primary);
     journal(QStringLiteral("shadow"),
             app.config.name,

@@ -1,5 +1,6 @@
 #include "foresight/sdk/client.h"
 
+#include <algorithm>
 #include <thread>
 
 #include <zmq.hpp>
@@ -63,6 +64,7 @@ public:
 private:
     Status open(int index);
     void moveTo(int index);
+    void backOffAfterFullRound(int attemptsWithoutPrimary) const;
 };
 
 Status Client::Impl::open(int index)
@@ -93,6 +95,19 @@ Status Client::Impl::open(int index)
     return {};
 }
 
+void Client::Impl::backOffAfterFullRound(int attemptsWithoutPrimary) const
+{
+    // A full round of the agents found no primary. A switchover leaves none for a millisecond or
+    // two, a failover for a few hundred: start short and double, up to 50 ms between rounds.
+    const int agents = int(m_options.agents.size());
+    if (attemptsWithoutPrimary % agents != 0)
+        return;
+    const int round = attemptsWithoutPrimary / agents;
+    constexpr int kShortRounds = 8; // about a switchover's length at 1 ms each
+    const int ms = round <= kShortRounds ? 1 : std::min(50, 1 << std::min(round - kShortRounds, 6));
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
 void Client::Impl::moveTo(int index)
 {
     m_channel.reset();
@@ -114,8 +129,7 @@ auto Client::Impl::request(Attempt attempt) -> decltype(attempt())
                     || last.code == ErrorCode::InvalidArgument)
                     return std::unexpected(last);
                 moveTo(m_current + 1);
-                if (++attemptsWithoutPrimary % m_options.agents.size() == 0)
-                    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // a full round failed: back off
+                backOffAfterFullRound(++attemptsWithoutPrimary);
                 continue;
             }
         }
@@ -140,8 +154,7 @@ auto Client::Impl::request(Attempt attempt) -> decltype(attempt())
                     next = i;
             }
             moveTo(next >= 0 ? next : m_current + 1);
-            if (++attemptsWithoutPrimary % m_options.agents.size() == 0)
-                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            backOffAfterFullRound(++attemptsWithoutPrimary);
             continue;
         }
         case ErrorCode::Timeout:

@@ -34,6 +34,10 @@ struct ClusterEngineOptions
     // Called on the engine's thread with every new snapshot (at most every snapshotIntervalMs).
     // Keep it short: hand the snapshot over (a queued signal, a mutex-guarded pointer) and return.
     std::function<void(std::shared_ptr<const ClusterSnapshot>)> onSnapshot;
+    // Tests and fault drills: called on the engine's thread as each step of a switchover begins
+    // ("revoke", "catch-up", "promote"), before that step's request is sent, with the application
+    // and the target. A fault injected here (an agent killed, a link cut) hits exactly that step.
+    std::function<void(const QString &app, const QString &target, const QString &step)> onSwitchoverStep;
 };
 
 // What an operator command did (or, for a dry run, would do).
