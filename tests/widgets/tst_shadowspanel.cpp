@@ -315,6 +315,10 @@ private Q_SLOTS:
         QCOMPARE(f.panel.transferPercent(), -1);
         QVERIFY(progress->isHidden());
         QVERIFY(f.enabled("createShadow"));
+        // The new primary is no choice for the next shadow; the old one is.
+        auto *hosts = f.child<QComboBox>("createHost");
+        QCOMPARE(hosts->findData(QStringLiteral("charlie")), -1);
+        QVERIFY(hosts->findData(QStringLiteral("alpha")) > 0);
     }
 
     void theChartFollowsTheHistoryOfTheShownApplication()

@@ -18,6 +18,7 @@
 #include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -89,11 +90,14 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setMinimumHeight(m_view->horizontalHeader()->sizeHint().height()
+                             + 3 * m_view->verticalHeader()->defaultSectionSize());
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
-        m_view->resizeColumnsToContents();
+        fitColumns();
         if (m_app.isEmpty() || m_model->rowOf(m_app) < 0)
             setApp({});
     });
@@ -134,11 +138,12 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     chart->setMargins(QMargins(4, 4, 4, 4));
     chart->legend()->hide();
     m_timeAxis = new QDateTimeAxis;
-    m_timeAxis->setTickCount(4);
+    m_timeAxis->setTickCount(3);
     m_timeAxis->setFormat(QStringLiteral("hh:mm:ss"));
     chart->addAxis(m_timeAxis, Qt::AlignBottom);
     m_gapAxis = new QValueAxis;
     m_gapAxis->setLabelFormat(QStringLiteral("%.0f"));
+    m_gapAxis->setTickCount(6); // whole numbers for every range roundUp() gives
     m_gapAxis->setRange(0, 10);
     chart->addAxis(m_gapAxis, Qt::AlignLeft);
     m_gapSeries = new QLineSeries;
@@ -193,9 +198,16 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     factsLayout->addWidget(m_lastSwap);
     factsLayout->addWidget(m_validationGroup);
     factsLayout->addStretch();
+    // A short dock must not cut the facts off: they scroll.
+    auto *factsScroll = new QScrollArea(this);
+    factsScroll->setObjectName(QStringLiteral("shadowFacts"));
+    factsScroll->setWidget(facts);
+    factsScroll->setWidgetResizable(true);
+    factsScroll->setFrameShape(QFrame::NoFrame);
+    factsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
 
     auto *details = new QSplitter(Qt::Horizontal, this);
-    details->addWidget(facts);
+    details->addWidget(factsScroll);
     details->addWidget(m_chartView);
     details->setStretchFactor(0, 3);
     details->setStretchFactor(1, 2);
@@ -232,7 +244,20 @@ void ShadowsPanel::setSnapshot(const std::shared_ptr<const failover::ClusterSnap
                                               });
     m_snapshot = snapshot;
     trackSwaps();
-    if (agentsChanged)
+    // Columns fitted again when a shadow comes or goes (its columns fill or empty), and otherwise
+    // left to the operator.
+    int shadowed = 0;
+    if (m_snapshot) {
+        for (const failover::AppView &app : m_snapshot->apps)
+            shadowed += app.shadow ? 1 : 0;
+    }
+    if (shadowed != m_shadowedApps) {
+        m_shadowedApps = shadowed;
+        fitColumns();
+    }
+    // The choices leave out the application's primary, which a swap or a failover changes.
+    const failover::AppView *app = m_snapshot ? m_snapshot->app(m_app) : nullptr;
+    if (agentsChanged || (app ? app->primary : QString()) != m_choicesPrimary)
         updateHostChoices();
     updateDetails();
 }
@@ -252,6 +277,19 @@ void ShadowsPanel::setApp(const QString &app)
     m_app = chosen;
     updateHostChoices();
     updateDetails();
+}
+
+void ShadowsPanel::fitColumns()
+{
+    // Every column but the last, which stretches; the discrepancy room for a typical sentence,
+    // which grows while a shadow catches up.
+    for (int column = 0; column + 1 < ShadowsModel::ColumnCount; ++column)
+        m_view->resizeColumnToContents(column);
+    const int discrepancy = m_view->fontMetrics().horizontalAdvance(
+                                QStringLiteral("10,000 writes behind (1000 ms), digest agrees"))
+                            + 12;
+    if (m_view->columnWidth(ShadowsModel::Discrepancy) < discrepancy)
+        m_view->setColumnWidth(ShadowsModel::Discrepancy, discrepancy);
 }
 
 int ShadowsPanel::transferPercent() const
@@ -290,6 +328,7 @@ void ShadowsPanel::updateHostChoices()
     // reachable, not in maintenance) and its dry run says why it refuses one.
     const QString current = m_createHost->currentData().toString();
     const failover::AppView *app = m_snapshot ? m_snapshot->app(m_app) : nullptr;
+    m_choicesPrimary = app ? app->primary : QString();
     const QSignalBlocker blocker(m_createHost);
     while (m_createHost->count() > 1)
         m_createHost->removeItem(1);

@@ -78,6 +78,7 @@ protected:
 
 private:
     void updateDetails();
+    void fitColumns();
     void updateControls(const failover::AppView *app);
     void updateHostChoices();
     void trackSwaps();
@@ -90,6 +91,8 @@ private:
     // Per application swapping now: the largest seq gap seen since the swap began, what the
     // transfer's progress is measured against.
     QHash<QString, qint64> m_swapStartGap;
+    QString m_choicesPrimary; // the primary left out of the host choices
+    int m_shadowedApps = -1;  // applications with a shadow in the last snapshot
 
     QTableView *m_view = nullptr;
     QLabel *m_header = nullptr;
