@@ -11,6 +11,7 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineSeries>
+#include <QPainter>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -390,6 +391,28 @@ private Q_SLOTS:
         QVERIFY2(tip.contains(QStringLiteral("Shadow of shop, ready")), qPrintable(tip));
         QVERIFY2(scene.node(QStringLiteral("charlie"))->toolTip().contains(QStringLiteral("Shadow of: shop")),
                  qPrintable(scene.node(QStringLiteral("charlie"))->toolTip()));
+
+        // Zoomed far out, one item draws every link: the shadow's still in its own colour.
+        scene.setFarView(true);
+        QImage far(200, 150, QImage::Format_ARGB32_Premultiplied);
+        far.fill(Qt::white);
+        {
+            QPainter painter(&far);
+            scene.render(&painter, QRectF(far.rect()), scene.sceneRect());
+        }
+        // Around the middle of the straight line between the curve's ends (not near the badge).
+        const QPainterPath curve = scene.edge(QStringLiteral("shop"), QStringLiteral("charlie"))->path();
+        const QPointF middle = (QPointF(curve.elementAt(0)) + QPointF(curve.elementAt(3))) / 2;
+        const QRectF source = scene.sceneRect();
+        const QPoint at((middle.x() - source.left()) * far.width() / source.width(),
+                        (middle.y() - source.top()) * far.height() / source.height());
+        bool violet = false;
+        for (int y = at.y() - 3; y <= at.y() + 3; ++y) {
+            for (int x = at.x() - 3; x <= at.x() + 3; ++x)
+                violet |= far.valid(x, y) && far.pixelColor(x, y) == TopologyScene::shadowLinkColor();
+        }
+        QVERIFY(violet);
+        scene.setFarView(false);
 
         // Retired but still holding its copy: a plain hot replica again.
         auto retired = std::make_shared<failover::ClusterSnapshot>(*snapshotWith(std::nullopt));

@@ -628,7 +628,7 @@ void TopologyScene::updateFarLinks()
     for (const Edge &edge : std::as_const(m_edges)) {
         const QPainterPath &curve = edge.item->path();
         if (curve.elementCount() >= 4) // the curve's two ends (linkPath)
-            links.append({QLineF(curve.elementAt(0), curve.elementAt(3)), edge.tier, edge.state});
+            links.append({QLineF(curve.elementAt(0), curve.elementAt(3)), edge.tier, edge.state, edge.shadow});
     }
     m_farLinks->setLinks(links);
 }
