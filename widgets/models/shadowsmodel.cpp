@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <QBrush>
+#include <QHash>
 #include <QLocale>
 #include <QSet>
 
@@ -53,7 +54,8 @@ QString ShadowsModel::originText(shadow::ShadowOrigin origin)
     return {};
 }
 
-ShadowsModel::Row ShadowsModel::makeRow(const failover::ClusterSnapshot &snapshot, const failover::AppView &app)
+ShadowsModel::Row ShadowsModel::makeRow(const QHash<QString, const failover::AgentView *> &agents,
+                                        const failover::AppView &app)
 {
     Row row;
     row.app = app.name;
@@ -62,7 +64,7 @@ ShadowsModel::Row ShadowsModel::makeRow(const failover::ClusterSnapshot &snapsho
     if (app.shadow) {
         // The risk the engine acted on: held over the prediction horizon.
         row.hostRisk = app.shadow->primaryHostRisk;
-    } else if (const failover::AgentView *primary = app.primary.isEmpty() ? nullptr : snapshot.agent(app.primary)) {
+    } else if (const failover::AgentView *primary = agents.value(app.primary)) {
         // Without a shadow the snapshot carries no held figure: the model's risk or, before there
         // is a model, the health baseline's anomaly, as the shadow planner reads them.
         row.hostRisk = std::max(primary->failureRisk, primary->anomaly);
@@ -83,11 +85,17 @@ ShadowsModel::Row ShadowsModel::makeRow(const failover::ClusterSnapshot &snapsho
 
 void ShadowsModel::setSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot)
 {
+    // Looked up through hashes, not ClusterSnapshot::agent() or rowOf(), which search lists: the
+    // window's benchmark runs 500 applications over 500 agents.
+    QHash<QString, const failover::AgentView *> agents;
     QList<Row> fresh;
     if (snapshot) {
+        agents.reserve(snapshot->agents.size());
+        for (const failover::AgentView &agent : snapshot->agents)
+            agents.insert(agent.name, &agent);
         fresh.reserve(snapshot->apps.size());
         for (const failover::AppView &app : snapshot->apps)
-            fresh.append(makeRow(*snapshot, app));
+            fresh.append(makeRow(agents, app));
     }
 
     // Rows matched by application: gone ones removed, known ones updated in place, new ones
@@ -102,9 +110,13 @@ void ShadowsModel::setSnapshot(const std::shared_ptr<const failover::ClusterSnap
         m_rows.removeAt(i);
         endRemoveRows();
     }
+    QHash<QString, int> rows;
+    rows.reserve(m_rows.size());
+    for (qsizetype i = 0; i < m_rows.size(); ++i)
+        rows.insert(m_rows[i].app, int(i));
     QList<Row> added;
     for (Row &row : fresh) {
-        const int at = rowOf(row.app);
+        const int at = rows.value(row.app, -1);
         if (at < 0) {
             added.append(std::move(row));
             continue;

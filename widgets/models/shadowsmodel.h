@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
 
 #include "foresight/failover/clustersnapshot.h"
@@ -71,7 +72,7 @@ private:
         QString lastSwap;
         bool operator==(const Row &other) const = default;
     };
-    static Row makeRow(const failover::ClusterSnapshot &snapshot, const failover::AppView &app);
+    static Row makeRow(const QHash<QString, const failover::AgentView *> &agents, const failover::AppView &app);
     QVariant display(const Row &row, int column) const;
 
     QList<Row> m_rows;
