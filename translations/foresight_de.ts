@@ -4,132 +4,132 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="42"/>
+        <location filename="../app/console/windowdemo.cpp" line="41"/>
         <source>Memory leak</source>
         <translation>Speicherleck</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="44"/>
+        <location filename="../app/console/windowdemo.cpp" line="43"/>
         <source>Disk errors</source>
         <translation>Plattenfehler</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="46"/>
+        <location filename="../app/console/windowdemo.cpp" line="45"/>
         <source>Latency creep</source>
         <translation>Schleichende Latenz</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="48"/>
+        <location filename="../app/console/windowdemo.cpp" line="47"/>
         <source>CPU saturation</source>
         <translation>CPU-Sättigung</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="69"/>
+        <location filename="../app/console/windowdemo.cpp" line="68"/>
         <source>&amp;Demo</source>
         <translation>De&amp;mo</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="70"/>
+        <location filename="../app/console/windowdemo.cpp" line="69"/>
         <source>&amp;Kill agent (kill -9)</source>
         <translation>Agent &amp;abschießen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="71"/>
+        <location filename="../app/console/windowdemo.cpp" line="70"/>
         <source>&amp;Restart agent</source>
         <translation>Agent &amp;neu starten</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="72"/>
+        <location filename="../app/console/windowdemo.cpp" line="71"/>
         <source>&amp;Freeze agent for 10 s (SIGSTOP)</source>
         <translation>Agent 10 s &amp;einfrieren (SIGSTOP)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="73"/>
+        <location filename="../app/console/windowdemo.cpp" line="72"/>
         <source>&amp;Degrade host</source>
         <translation>Host &amp;verschlechtern</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="74"/>
+        <location filename="../app/console/windowdemo.cpp" line="73"/>
         <source>Re&amp;pair host</source>
         <translation>Host re&amp;parieren</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="76"/>
+        <location filename="../app/console/windowdemo.cpp" line="75"/>
         <source>Par&amp;tition</source>
         <translation>Ne&amp;tzwerk trennen</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="85"/>
+        <location filename="../app/console/windowdemo.cpp" line="84"/>
         <source>Killed %1 (kill -9)</source>
         <translation>%1 abgeschossen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="89"/>
+        <location filename="../app/console/windowdemo.cpp" line="88"/>
         <source>%1 is running</source>
         <translation>%1 läuft</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="94"/>
+        <location filename="../app/console/windowdemo.cpp" line="93"/>
         <source>Restarted %1</source>
         <translation>%1 neu gestartet</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="95"/>
+        <location filename="../app/console/windowdemo.cpp" line="94"/>
         <source>Cannot restart %1: %2</source>
         <translation>%1 kann nicht neu gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="103"/>
+        <location filename="../app/console/windowdemo.cpp" line="102"/>
         <source>Froze %1 for 10 s</source>
         <translation>%1 für 10 s eingefroren</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="116"/>
+        <location filename="../app/console/windowdemo.cpp" line="115"/>
         <source>%1 on %2&apos;s host, worsening over a minute</source>
         <translation>%1 auf dem Host von %2, schlimmer werdend über eine Minute</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="121"/>
+        <location filename="../app/console/windowdemo.cpp" line="120"/>
         <source>Repaired %1&apos;s host</source>
         <translation>Host von %1 repariert</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="126"/>
+        <location filename="../app/console/windowdemo.cpp" line="125"/>
         <source>Cut %1 off from the rest for 30 s</source>
         <translation>%1 für 30 s vom Rest abtrennen</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="132"/>
+        <location filename="../app/console/windowdemo.cpp" line="131"/>
         <source>Cut %1 off from the rest of the network for 30 s</source>
         <translation>%1 für 30 s vom übrigen Netz abgetrennt</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="138"/>
+        <location filename="../app/console/windowdemo.cpp" line="137"/>
         <source>&amp;Heal all partitions</source>
         <translation>Alle Netztrennungen &amp;aufheben</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="143"/>
+        <location filename="../app/console/windowdemo.cpp" line="142"/>
         <source>Healed all partitions</source>
         <translation>Alle Netztrennungen aufgehoben</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="186"/>
+        <location filename="../app/console/windowdemo.cpp" line="185"/>
         <source>The scenario cannot start: %1</source>
         <translation>Das Szenario kann nicht starten: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="242"/>
+        <location filename="../app/console/windowdemo.cpp" line="241"/>
         <source>Scoring: reading back every acknowledged write...</source>
         <translation>Bewertung: jeder bestätigte Schreibvorgang wird zurückgelesen...</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="302"/>
+        <location filename="../app/console/windowdemo.cpp" line="301"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="346"/>
+        <location filename="../app/console/windowdemo.cpp" line="345"/>
         <source>%1 thawed</source>
         <translation>%1 aufgetaut</translation>
     </message>
@@ -1184,118 +1184,118 @@
 <context>
     <name>foresight::widgets::ShadowsModel</name>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="20"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="21"/>
         <source>catching up</source>
         <translation>holt auf</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="22"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="23"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="24"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="25"/>
         <source>swapping</source>
         <translation>Swap läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="26"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="27"/>
         <source>retiring</source>
         <translation>wird aufgelöst</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="34"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="35"/>
         <source>low</source>
         <translation>niedrig</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="36"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="37"/>
         <source>medium</source>
         <translation>mittel</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="38"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="39"/>
         <source>high</source>
         <translation>hoch</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="40"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="41"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="49"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="50"/>
         <source>predicted failure</source>
         <translation>vorhergesagter Ausfall</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="51"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="52"/>
         <source>operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="153"/>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="158"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="165"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="170"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="155"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="167"/>
         <source>no prediction</source>
         <translation>keine Vorhersage</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="161"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="173"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="187"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="199"/>
         <source>Failure risk of the primary&apos;s host (the engine&apos;s figure behind shadow deployment)</source>
         <translation>Ausfallrisiko des Hosts des Primary (der Wert, nach dem die Engine Shadows bereitstellt)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="214"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="226"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="216"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="228"/>
         <source>Criticality</source>
         <translation>Kritikalität</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="218"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="230"/>
         <source>Primary</source>
         <translation>Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="220"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="232"/>
         <source>Host risk</source>
         <translation>Host-Risiko</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="222"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="234"/>
         <source>Shadow</source>
         <translation>Shadow</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="224"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="236"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="226"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="238"/>
         <source>Origin</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="228"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="240"/>
         <source>Discrepancy</source>
         <translation>Abweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="230"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="242"/>
         <source>Last swap</source>
         <translation>Letzter Swap</translation>
     </message>
@@ -1303,264 +1303,274 @@
 <context>
     <name>foresight::widgets::ShadowsPanel</name>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="75"/>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="123"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="76"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="125"/>
         <source>Validation output</source>
         <translation>Validierungsausgabe</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="78"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="79"/>
         <source>Create shadow…</source>
         <translation>Shadow anlegen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="79"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="80"/>
         <source>Swap…</source>
         <translation>Swap…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="80"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="81"/>
         <source>Promote shadow…</source>
         <translation>Shadow hochstufen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="81"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="82"/>
         <source>Retire shadow…</source>
         <translation>Shadow auflösen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="82"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="83"/>
         <source>Update…</source>
         <translation>Aktualisieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="85"/>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="88"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="86"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="89"/>
         <source>Shadows</source>
         <translation>Shadows</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="109"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="110"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="113"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="114"/>
         <source>Shadow state</source>
         <translation>Shadow-Zustand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="114"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="115"/>
         <source>Discrepancy</source>
         <translation>Abweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="115"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="116"/>
         <source>Transfer</source>
         <translation>Übertragung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="117"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="118"/>
         <source>Transfer progress</source>
         <translation>Fortschritt der Übertragung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="119"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="120"/>
         <source>%p% shipped</source>
         <translation>%p% übertragen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="120"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="121"/>
         <source>Last swap</source>
         <translation>Letzter Swap</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="126"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="122"/>
+        <source>Last shadow event</source>
+        <translation>Letztes Shadow-Ereignis</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="128"/>
         <source>Validated updates are not built yet: no update has been tried on a shadow, so there is no validation output. Once they are, an update starts on the shadow first, its validation command&apos;s exit code and output show here, and only a passing update is swapped in.</source>
         <translation>Validierte Updates gibt es noch nicht: Auf keinem Shadow wurde ein Update erprobt, daher gibt es keine Validierungsausgabe. Sobald es sie gibt, startet ein Update zuerst auf dem Shadow, Exit-Code und Ausgabe seines Validierungsbefehls erscheinen hier, und nur ein bestandenes Update wird eingewechselt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="135"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="137"/>
         <source>Seq gap (writes the shadow lacks)</source>
         <translation>Seq-Abstand (Schreibvorgänge, die dem Shadow fehlen)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="151"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="153"/>
         <source>Seq gap</source>
         <translation>Seq-Abstand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="157"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="159"/>
         <source>Seq gap chart</source>
         <translation>Diagramm Seq-Abstand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="162"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="164"/>
         <source>Shadow host</source>
         <translation>Shadow-Host</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="163"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="165"/>
         <source>Where Create puts the shadow: the engine&apos;s choice (another host, low risk, low load, close to the primary) or an agent you pick</source>
         <translation>Wohin „Shadow anlegen“ den Shadow legt: nach Wahl der Engine (anderer Host, geringes Risiko, geringe Last, nah am Primary) oder auf einen Agenten Ihrer Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="166"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="168"/>
         <source>Engine&apos;s choice of host</source>
         <translation>Host nach Wahl der Engine</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="173"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="175"/>
         <source>Validated updates are not available yet: trying an update on the shadow first and swapping it in once its validation passes is later work.</source>
         <translation>Validierte Updates sind noch nicht verfügbar: Ein Update zuerst auf dem Shadow zu erproben und es nach bestandener Validierung einzuwechseln, folgt später.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="341"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="358"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="360"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="377"/>
         <source>No application selected.</source>
         <translation>Keine Anwendung ausgewählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="360"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="377"/>
         <source>No cluster open.</source>
         <translation>Kein Cluster geöffnet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="371"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="389"/>
+        <source>Last shadow event, %1: %2</source>
+        <translation>Letztes Shadow-Ereignis, %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="394"/>
         <source>%1 — criticality %2; no primary</source>
         <translation>%1 — Kritikalität %2; kein Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="378"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="401"/>
         <source>%1 — criticality %2; primary %3 on host %4, host failure risk %5</source>
         <translation>%1 — Kritikalität %2; Primary %3 auf Host %4, Ausfallrisiko des Hosts %5</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="383"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="406"/>
         <source>not predicted yet</source>
         <translation>noch nicht vorhergesagt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="387"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="410"/>
         <source>No shadow. A shadow is a caught-up copy on another host, ready to take over before the primary&apos;s host fails; the engine deploys one when that host&apos;s risk rises, or create one now.</source>
         <translation>Kein Shadow. Ein Shadow ist eine aufgeholte Kopie auf einem anderen Host, bereit zur Übernahme, bevor der Host des Primary ausfällt; die Engine stellt einen bereit, wenn das Risiko dieses Hosts steigt, oder Sie legen jetzt einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="401"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="424"/>
         <source>%1 (host %2)</source>
         <translation>%1 (Host %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="402"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="425"/>
         <source>Shadow on %1: %2.</source>
         <translation>Shadow auf %1: %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="405"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="428"/>
         <source>Deployed by the engine at %1, ahead of a predicted failure: %2</source>
         <translation>Von der Engine um %1 vor einem vorhergesagten Ausfall bereitgestellt: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="406"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="429"/>
         <source>Created by an operator at %1: %2</source>
         <translation>Von einem Operator um %1 angelegt: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="408"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="431"/>
         <source>Its copy is new: retiring the shadow releases it.</source>
         <translation>Seine Kopie ist neu: Das Auflösen des Shadows gibt sie frei.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="409"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="432"/>
         <source>%1 held a %2 replica before: retiring the shadow returns it to that.</source>
         <translation>%1 hielt vorher ein %2-Replikat: Das Auflösen des Shadows stellt es wieder her.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="413"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="436"/>
         <source>Discrepancy: %1. A swap needs it at most %2 writes behind with its digest agreeing.</source>
         <translation>Abweichung: %1. Ein Swap verlangt höchstens %2 Schreibvorgänge Rückstand bei übereinstimmendem Digest.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="426"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="449"/>
         <source>Swap under way: waiting for the shadow&apos;s figures.</source>
         <translation>Swap läuft: warte auf die Werte des Shadows.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="427"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="450"/>
         <source>Swap under way: the primary&apos;s writes are paused; %1 of %2 remaining writes shipped, %3 left.</source>
         <translation>Swap läuft: Schreibvorgänge am Primary pausiert; %1 von %2 verbleibenden Schreibvorgängen übertragen, %3 übrig.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="434"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="457"/>
         <source>Last swap: none onto this shadow yet.</source>
         <translation>Letzter Swap: noch keiner auf diesen Shadow.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="435"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="458"/>
         <source>Last swap: %1</source>
         <translation>Letzter Swap: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="449"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="472"/>
         <source>Select an application first.</source>
         <translation>Wählen Sie zuerst eine Anwendung.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="451"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="474"/>
         <source>%1 already has a shadow; retire it to create another.</source>
         <translation>%1 hat bereits einen Shadow; lösen Sie ihn auf, um einen anderen anzulegen.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="453"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="476"/>
         <source>A shadow is deployed beside a healthy primary; %1 is %2.</source>
         <translation>Ein Shadow wird neben einem gesunden Primary bereitgestellt; %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="457"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="480"/>
         <source>Deploy a shadow of %1 on another host (the engine&apos;s dry run comes first).</source>
         <translation>Einen Shadow von %1 auf einem anderen Host bereitstellen (zuerst kommt der Probelauf der Engine).</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="462"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="485"/>
         <source>No shadow to swap onto: create one first.</source>
         <translation>Kein Shadow für einen Swap: Legen Sie zuerst einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="464"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="487"/>
         <source>A swap is under way.</source>
         <translation>Ein Swap läuft.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="466"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="489"/>
         <source>The shadow is not ready: a swap needs it caught up to at most %1 writes behind, with its digest agreeing.</source>
         <translation>Der Shadow ist nicht bereit: Ein Swap verlangt höchstens %1 Schreibvorgänge Rückstand bei übereinstimmendem Digest.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="470"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="493"/>
         <source>Move %1&apos;s primary onto its shadow: writes pause, the rest ships, roles swap; any failure rolls back.</source>
         <translation>Den Primary von %1 auf seinen Shadow verlegen: Schreibvorgänge pausieren, der Rest wird übertragen, die Rollen wechseln; jeder Fehler wird zurückgerollt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="477"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="500"/>
         <source>No shadow: create one first.</source>
         <translation>Kein Shadow: Legen Sie zuerst einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="478"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="501"/>
         <source>Not while the shadow is %1.</source>
         <translation>Nicht, solange der Shadow im Zustand „%1“ ist.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="479"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="502"/>
         <source>Make the shadow the primary now, as a failover would (a lagging shadow only with force).</source>
         <translation>Den Shadow jetzt zum Primary machen, wie es ein Failover täte (einen zurückliegenden Shadow nur erzwungen).</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="482"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="505"/>
         <source>Retire the shadow: its agent goes back to what it held before.</source>
         <translation>Den Shadow auflösen: Sein Agent hält wieder, was er vorher hielt.</translation>
     </message>

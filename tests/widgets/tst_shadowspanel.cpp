@@ -312,7 +312,39 @@ private Q_SLOTS:
         // The swap ends: the shadow is the primary now, and the application has none.
         auto after = std::make_shared<failover::ClusterSnapshot>(*snapshotWith(std::nullopt, kStartMs + 4000));
         after->apps[0].primary = QStringLiteral("charlie");
+        // The shadow and its lastSwap are gone with it: the engine's journal says how it ended.
+        const auto entry = [](const QString &kind, const QString &app, const QString &message, qint64 wallMs) {
+            storage::JournalEntry journal;
+            journal.kind = kind;
+            journal.app = app;
+            journal.agent = QStringLiteral("charlie");
+            journal.actor = QStringLiteral("engine");
+            journal.message = message;
+            journal.wallMs = wallMs;
+            return journal;
+        };
+        after->recentJournal = {entry(QStringLiteral("shadow"),
+                                      QStringLiteral("shop"),
+                                      QStringLiteral("swap onto the shadow on charlie"),
+                                      kStartMs + 900),
+                                entry(QStringLiteral("shadow"),
+                                      QStringLiteral("shop"),
+                                      QStringLiteral(
+                                          "the shadow on charlie is now the primary (epoch 2): swap complete"),
+                                      kStartMs + 3500),
+                                entry(QStringLiteral("shadow"),
+                                      QStringLiteral("prefs"),
+                                      QStringLiteral("not about shop"),
+                                      kStartMs + 3600),
+                                entry(QStringLiteral("promotion"),
+                                      QStringLiteral("shop"),
+                                      QStringLiteral("not a shadow's"),
+                                      kStartMs + 3700)};
+        after->journalCount = after->recentJournal.size();
         f.show(after);
+        QVERIFY2(f.text("shadowEvent").contains(QStringLiteral("now the primary (epoch 2): swap complete")),
+                 qPrintable(f.text("shadowEvent")));
+        QVERIFY(!f.child<QLabel>("shadowEvent")->isHidden());
         QCOMPARE(f.panel.transferPercent(), -1);
         QVERIFY(progress->isHidden());
         QVERIFY(f.enabled("createShadow"));

@@ -72,6 +72,7 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     , m_transferState(textLabel(QStringLiteral("transferState"), this))
     , m_transfer(new QProgressBar(this))
     , m_lastSwap(textLabel(QStringLiteral("lastSwap"), this))
+    , m_lastEvent(textLabel(QStringLiteral("shadowEvent"), this))
     , m_validationGroup(new QGroupBox(tr("Validation output"), this))
     , m_validation(textLabel(QStringLiteral("validationOutput"), m_validationGroup))
     , m_createHost(new QComboBox(this))
@@ -118,6 +119,7 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     m_transfer->setRange(0, 100);
     m_transfer->setFormat(tr("%p% shipped"));
     m_lastSwap->setAccessibleName(tr("Last swap"));
+    m_lastEvent->setAccessibleName(tr("Last shadow event"));
 
     m_validationGroup->setObjectName(QStringLiteral("validationGroup"));
     m_validation->setAccessibleName(tr("Validation output"));
@@ -196,6 +198,7 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     factsLayout->addWidget(m_transferState);
     factsLayout->addWidget(m_transfer);
     factsLayout->addWidget(m_lastSwap);
+    factsLayout->addWidget(m_lastEvent);
     factsLayout->addWidget(m_validationGroup);
     factsLayout->addStretch();
     // A short dock must not cut the facts off: they scroll.
@@ -244,6 +247,7 @@ void ShadowsPanel::setSnapshot(const std::shared_ptr<const failover::ClusterSnap
                                               });
     m_snapshot = snapshot;
     trackSwaps();
+    trackShadowEvents();
     // Columns fitted again when a shadow comes or goes (its columns fill or empty), and otherwise
     // left to the operator.
     int shadowed = 0;
@@ -322,6 +326,19 @@ void ShadowsPanel::trackSwaps()
     m_swapStartGap = std::move(swapping);
 }
 
+void ShadowsPanel::trackShadowEvents()
+{
+    if (!m_snapshot)
+        return;
+    for (const storage::JournalEntry &entry : m_snapshot->recentJournal) {
+        if (entry.kind != QLatin1String("shadow") || entry.app.isEmpty())
+            continue;
+        const auto known = m_shadowEvents.constFind(entry.app);
+        if (known == m_shadowEvents.cend() || known->wallMs <= entry.wallMs)
+            m_shadowEvents.insert(entry.app, entry); // oldest first: the last one wins
+    }
+}
+
 void ShadowsPanel::updateHostChoices()
 {
     // Every agent but the application's primary; the engine checks the rest (another host,
@@ -363,8 +380,14 @@ void ShadowsPanel::updateDetails()
         m_transferState->hide();
         m_transfer->hide();
         m_lastSwap->hide();
+        m_lastEvent->hide();
         return;
     }
+
+    const auto event = m_shadowEvents.constFind(app->name);
+    if (event != m_shadowEvents.cend())
+        m_lastEvent->setText(tr("Last shadow event, %1: %2").arg(clockTime(event->wallMs), event->message));
+    m_lastEvent->setVisible(event != m_shadowEvents.cend());
 
     const QString criticality = ShadowsModel::criticalityText(app->criticality);
     if (app->primary.isEmpty()) {

@@ -36,7 +36,8 @@ class ShadowsModel;
 // kChartRefreshMs, by QXYSeries::replace, only when the history changed and the panel is in sight.
 //
 // Object names, for tests and style sheets: "shadowsTable", "shadowHeader", "shadowState",
-// "shadowDiscrepancy", "transferState", "transferProgress", "lastSwap", "gapChart", "gapSeries",
+// "shadowDiscrepancy", "transferState", "transferProgress", "lastSwap", "shadowEvent", "gapChart",
+// "gapSeries",
 // "validationGroup", "validationOutput", "createHost", and the buttons "createShadow",
 // "swapShadow", "promoteShadow", "retireShadow", "updateShadow".
 class ShadowsPanel final : public QWidget
@@ -82,6 +83,7 @@ private:
     void updateControls(const failover::AppView *app);
     void updateHostChoices();
     void trackSwaps();
+    void trackShadowEvents();
     void scheduleChart();
     void request(CommandDialog::Kind kind);
 
@@ -91,6 +93,9 @@ private:
     // Per application swapping now: the largest seq gap seen since the swap began, what the
     // transfer's progress is measured against.
     QHash<QString, qint64> m_swapStartGap;
+    // Per application, the engine's newest journal entry about its shadow (kind "shadow"): kept
+    // here because the shadow, and its lastSwap, are gone once a swap has made it the primary.
+    QHash<QString, storage::JournalEntry> m_shadowEvents;
     QString m_choicesPrimary; // the primary left out of the host choices
     int m_shadowedApps = -1;  // applications with a shadow in the last snapshot
 
@@ -101,6 +106,7 @@ private:
     QLabel *m_transferState = nullptr;
     QProgressBar *m_transfer = nullptr;
     QLabel *m_lastSwap = nullptr;
+    QLabel *m_lastEvent = nullptr;
     QGroupBox *m_validationGroup = nullptr;
     QLabel *m_validation = nullptr;
     QChartView *m_chartView = nullptr;
