@@ -166,6 +166,9 @@ bool CommandDialog::canConfirm() const
 
 void CommandDialog::askDryRun()
 {
+    // Maintenance and acknowledge have no dry run: sending them would carry them out.
+    if (m_kind == Kind::MaintenanceOn || m_kind == Kind::MaintenanceOff || m_kind == Kind::Acknowledge)
+        return;
     m_confirm->setEnabled(false);
     m_plan->setText(tr("Asking the engine what would happen…"));
     m_dryRunId = send(true);
