@@ -209,7 +209,7 @@
     <message>
         <location filename="../widgets/dialogs/commanddialog.cpp" line="90"/>
         <source>&amp;Create shadow</source>
-        <translation>Shadow &amp;anlegen</translation>
+        <translation>Shadow an&amp;legen</translation>
     </message>
     <message>
         <location filename="../widgets/dialogs/commanddialog.cpp" line="93"/>
