@@ -24,117 +24,117 @@
         <translation>CPU-Sättigung</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="65"/>
+        <location filename="../app/console/windowdemo.cpp" line="68"/>
         <source>&amp;Demo</source>
         <translation>De&amp;mo</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="66"/>
+        <location filename="../app/console/windowdemo.cpp" line="69"/>
         <source>&amp;Kill agent (kill -9)</source>
         <translation>Agent &amp;abschießen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="67"/>
+        <location filename="../app/console/windowdemo.cpp" line="70"/>
         <source>&amp;Restart agent</source>
         <translation>Agent &amp;neu starten</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="68"/>
+        <location filename="../app/console/windowdemo.cpp" line="71"/>
         <source>&amp;Freeze agent for 10 s (SIGSTOP)</source>
         <translation>Agent 10 s &amp;einfrieren (SIGSTOP)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="69"/>
+        <location filename="../app/console/windowdemo.cpp" line="72"/>
         <source>&amp;Degrade host</source>
         <translation>Host &amp;verschlechtern</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="70"/>
+        <location filename="../app/console/windowdemo.cpp" line="73"/>
         <source>Re&amp;pair host</source>
         <translation>Host re&amp;parieren</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="72"/>
+        <location filename="../app/console/windowdemo.cpp" line="75"/>
         <source>Par&amp;tition</source>
         <translation>Ne&amp;tzwerk trennen</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="81"/>
+        <location filename="../app/console/windowdemo.cpp" line="84"/>
         <source>Killed %1 (kill -9)</source>
         <translation>%1 abgeschossen (kill -9)</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="85"/>
+        <location filename="../app/console/windowdemo.cpp" line="88"/>
         <source>%1 is running</source>
         <translation>%1 läuft</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="90"/>
+        <location filename="../app/console/windowdemo.cpp" line="93"/>
         <source>Restarted %1</source>
         <translation>%1 neu gestartet</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="91"/>
+        <location filename="../app/console/windowdemo.cpp" line="94"/>
         <source>Cannot restart %1: %2</source>
         <translation>%1 kann nicht neu gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="99"/>
+        <location filename="../app/console/windowdemo.cpp" line="102"/>
         <source>Froze %1 for 10 s</source>
         <translation>%1 für 10 s eingefroren</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="112"/>
+        <location filename="../app/console/windowdemo.cpp" line="115"/>
         <source>%1 on %2&apos;s host, worsening over a minute</source>
         <translation>%1 auf dem Host von %2, schlimmer werdend über eine Minute</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="117"/>
+        <location filename="../app/console/windowdemo.cpp" line="120"/>
         <source>Repaired %1&apos;s host</source>
         <translation>Host von %1 repariert</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="122"/>
+        <location filename="../app/console/windowdemo.cpp" line="125"/>
         <source>Cut %1 off from the rest for 30 s</source>
         <translation>%1 für 30 s vom Rest abtrennen</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="128"/>
+        <location filename="../app/console/windowdemo.cpp" line="131"/>
         <source>Cut %1 off from the rest of the network for 30 s</source>
         <translation>%1 für 30 s vom übrigen Netz abgetrennt</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="134"/>
+        <location filename="../app/console/windowdemo.cpp" line="137"/>
         <source>&amp;Heal all partitions</source>
         <translation>Alle Netztrennungen &amp;aufheben</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="139"/>
+        <location filename="../app/console/windowdemo.cpp" line="142"/>
         <source>Healed all partitions</source>
         <translation>Alle Netztrennungen aufgehoben</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="179"/>
+        <location filename="../app/console/windowdemo.cpp" line="185"/>
         <source>The scenario cannot start: %1</source>
         <translation>Das Szenario kann nicht starten: %1</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="235"/>
+        <location filename="../app/console/windowdemo.cpp" line="241"/>
         <source>Scoring: reading back every acknowledged write...</source>
         <translation>Bewertung: jeder bestätigte Schreibvorgang wird zurückgelesen...</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="297"/>
+        <location filename="../app/console/windowdemo.cpp" line="301"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
     <message>
-        <location filename="../app/console/windowdemo.cpp" line="341"/>
+        <location filename="../app/console/windowdemo.cpp" line="345"/>
         <source>%1 thawed</source>
         <translation>%1 aufgetaut</translation>
     </message>
     <message>
-        <location filename="../app/console/windowrunner.cpp" line="36"/>
+        <location filename="../app/console/windowrunner.cpp" line="42"/>
         <source>Cannot open the cluster</source>
         <translation>Der Cluster kann nicht geöffnet werden</translation>
     </message>
@@ -197,62 +197,112 @@
         <translation>&amp;Quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="111"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="88"/>
+        <source>Create a shadow of %1</source>
+        <translation>Shadow von %1 anlegen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="89"/>
+        <source>Create a shadow of %1 on %2</source>
+        <translation>Shadow von %1 auf %2 anlegen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="90"/>
+        <source>&amp;Create shadow</source>
+        <translation>Shadow an&amp;legen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="93"/>
+        <source>Swap %1 onto its shadow</source>
+        <translation>Swap von %1 auf seinen Shadow</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="94"/>
+        <source>S&amp;wap</source>
+        <translation>S&amp;wap</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="97"/>
+        <source>Promote the shadow of %1</source>
+        <translation>Shadow von %1 hochstufen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="98"/>
+        <source>&amp;Promote shadow</source>
+        <translation>Shadow &amp;hochstufen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="101"/>
+        <source>Retire the shadow of %1</source>
+        <translation>Shadow von %1 auflösen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="102"/>
+        <source>&amp;Retire shadow</source>
+        <translation>Shadow a&amp;uflösen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="132"/>
         <source>%1 will never be promoted and will get no new replica roles until maintenance ends. Replicas it holds keep replicating.</source>
         <translation>%1 wird bis zum Ende der Wartung nicht hochgestuft und erhält keine neuen Replikatrollen. Seine Replikate replizieren weiter.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="117"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="138"/>
         <source>%1 may be promoted and given replica roles again.</source>
         <translation>%1 kann wieder hochgestuft werden und Replikatrollen erhalten.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="121"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="142"/>
         <source>The last failover of %1 is acknowledged: the anti-flapping block ends and the engine may fail %1 over automatically again.</source>
         <translation>Das letzte Failover von %1 wird quittiert: Die Flapping-Sperre endet, und die Engine darf für %1 wieder automatisch ein Failover ausführen.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="149"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="170"/>
         <source>Asking the engine what would happen…</source>
         <translation>Die Engine prüft, was geschehen würde…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="161"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="205"/>
         <source>Candidate %1 (rank %2): %3</source>
         <translation>Kandidat %1 (Rang %2): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="167"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="211"/>
         <source>Data at risk: %1 writes the candidate does not hold would be lost.</source>
         <translation>Gefährdete Daten: %1 Schreibvorgänge, die dem Kandidaten fehlen, gingen verloren.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="168"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="212"/>
         <source>Data at risk: none; the candidate holds every acknowledged write.</source>
         <translation>Gefährdete Daten: keine; der Kandidat hat jeden bestätigten Schreibvorgang.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="181"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="225"/>
         <source>Refused: %1</source>
         <translation>Abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="193"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="238"/>
         <source>Done: %1</source>
         <translation>Erledigt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="193"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="238"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="196"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="241"/>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="206"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="251"/>
+        <source>Swapping: waiting for the engine to finish the swap…</source>
+        <translation>Swap läuft: warte, bis die Engine ihn beendet hat…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="252"/>
         <source>Waiting for the engine…</source>
         <translation>Warte auf die Engine…</translation>
     </message>
@@ -268,67 +318,67 @@
 <context>
     <name>foresight::widgets::EventsModel</name>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="59"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="62"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="61"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="64"/>
         <source>warning</source>
         <translation>Warnung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="65"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="68"/>
         <source>info</source>
         <translation>Info</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="235"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="238"/>
         <source>acknowledged</source>
         <translation>quittiert</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="235"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="238"/>
         <source>open</source>
         <translation>offen</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="307"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="310"/>
         <source>Time</source>
         <translation>Zeit</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="309"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="312"/>
         <source>Severity</source>
         <translation>Schweregrad</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="311"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="314"/>
         <source>Alert</source>
         <translation>Alarm</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="313"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="316"/>
         <source>Kind</source>
         <translation>Art</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="315"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="318"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="317"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="320"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="319"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="322"/>
         <source>Actor</source>
         <translation>Auslöser</translation>
     </message>
     <message>
-        <location filename="../widgets/models/eventsmodel.cpp" line="321"/>
+        <location filename="../widgets/models/eventsmodel.cpp" line="324"/>
         <source>Message</source>
         <translation>Meldung</translation>
     </message>
@@ -702,129 +752,134 @@
 <context>
     <name>foresight::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="35"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="38"/>
         <source>Foresight</source>
         <translation>Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="67"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="70"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="72"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="75"/>
         <source>Replicas</source>
         <translation>Replikate</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="75"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="237"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="78"/>
+        <source>Shadows</source>
+        <translation>Shadows</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="89"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="256"/>
         <source>Events and alerts</source>
         <translation>Ereignisse und Alarme</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="78"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="92"/>
         <source>Host detail</source>
         <translation>Hostdetails</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="132"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="146"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="133"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="147"/>
         <source>&amp;Open cluster configuration…</source>
         <translation>Clusterkonfiguration ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="137"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="151"/>
         <source>Open cluster configuration</source>
         <translation>Clusterkonfiguration öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="139"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="153"/>
         <source>Cluster configurations (*.json);;All files (*)</source>
         <translation>Clusterkonfigurationen (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="143"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="157"/>
         <source>&amp;Export incident report…</source>
         <translation>Vorfallbericht &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="151"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="165"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="155"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="169"/>
         <source>&amp;Cluster</source>
         <translation>&amp;Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="160"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="174"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="161"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="175"/>
         <source>&amp;About Foresight</source>
         <translation>Ü&amp;ber Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="163"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="177"/>
         <source>About Foresight</source>
         <translation>Über Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="164"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="178"/>
         <source>Foresight keeps applications&apos; state alive through host failures: replication in hot, warm and cold tiers, failure detection and failover.</source>
         <translation>Foresight erhält den Zustand von Anwendungen über Hostausfälle hinweg: Replikation in den Stufen Hot, Warm und Cold, Ausfallerkennung und Failover.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="177"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="191"/>
         <source>&amp;Promote…</source>
         <translation>&amp;Hochstufen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="178"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="192"/>
         <source>&amp;Switch over…</source>
         <translation>&amp;Switchover…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="179"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="193"/>
         <source>Start &amp;maintenance…</source>
         <translation>&amp;Wartung beginnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="180"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="194"/>
         <source>&amp;End maintenance…</source>
         <translation>Wartung b&amp;eenden…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="181"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="195"/>
         <source>&amp;Acknowledge failover…</source>
         <translation>Failover &amp;quittieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="207"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="221"/>
         <source>Select an application&apos;s copy in the replicas table first.</source>
         <translation>Wählen Sie zuerst eine Kopie einer Anwendung in der Replikattabelle aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="226"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="245"/>
         <source>No cluster open: File &gt; Open cluster configuration (Ctrl+O)</source>
         <translation>Kein Cluster geöffnet: Datei &gt; Clusterkonfiguration öffnen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="230"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="236"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="249"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="255"/>
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="236"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="255"/>
         <source>%n open alert(s)</source>
         <translation>
             <numerusform>%n offener Alarm</numerusform>
@@ -832,27 +887,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="237"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="256"/>
         <source>Events and alerts (%1)</source>
         <translation>Ereignisse und Alarme (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="255"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="276"/>
         <source>Foresight — %1</source>
         <translation>Foresight — %1</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="257"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="278"/>
         <source>Cluster %1: engine running, snapshot of %2</source>
         <translation>Cluster %1: Engine läuft, Stand %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="262"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="283"/>
         <source>Agents: %1 of %2 connected, %3 suspected</source>
         <translation>Agenten: %1 von %2 verbunden, %3 unter Ausfallverdacht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="263"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="284"/>
         <source>Agents: %1 of %2 connected</source>
         <translation>Agenten: %1 von %2 verbunden</translation>
     </message>
@@ -1127,6 +1182,400 @@
     </message>
 </context>
 <context>
+    <name>foresight::widgets::ShadowsModel</name>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="21"/>
+        <source>catching up</source>
+        <translation>holt auf</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="23"/>
+        <source>ready</source>
+        <translation>bereit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="25"/>
+        <source>swapping</source>
+        <translation>Swap läuft</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="27"/>
+        <source>retiring</source>
+        <translation>wird aufgelöst</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="35"/>
+        <source>low</source>
+        <translation>niedrig</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="37"/>
+        <source>medium</source>
+        <translation>mittel</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="39"/>
+        <source>high</source>
+        <translation>hoch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="41"/>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="50"/>
+        <source>predicted failure</source>
+        <translation>vorhergesagter Ausfall</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="52"/>
+        <source>operator</source>
+        <translation>Operator</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="165"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="170"/>
+        <source>none</source>
+        <translation>keiner</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="167"/>
+        <source>no prediction</source>
+        <translation>keine Vorhersage</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="173"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="199"/>
+        <source>Failure risk of the primary&apos;s host (the engine&apos;s figure behind shadow deployment)</source>
+        <translation>Ausfallrisiko des Hosts des Primary (der Wert, nach dem die Engine Shadows bereitstellt)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="226"/>
+        <source>Application</source>
+        <translation>Anwendung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="228"/>
+        <source>Criticality</source>
+        <translation>Kritikalität</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="230"/>
+        <source>Primary</source>
+        <translation>Primary</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="232"/>
+        <source>Host risk</source>
+        <translation>Host-Risiko</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="234"/>
+        <source>Shadow</source>
+        <translation>Shadow</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="236"/>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="238"/>
+        <source>Origin</source>
+        <translation>Herkunft</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="240"/>
+        <source>Discrepancy</source>
+        <translation>Abweichung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="242"/>
+        <source>Last swap</source>
+        <translation>Letzter Swap</translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::ShadowsPanel</name>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="76"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="125"/>
+        <source>Validation output</source>
+        <translation>Validierungsausgabe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="79"/>
+        <source>Create shadow…</source>
+        <translation>Shadow anlegen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="80"/>
+        <source>Swap…</source>
+        <translation>Swap…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="81"/>
+        <source>Promote shadow…</source>
+        <translation>Shadow hochstufen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="82"/>
+        <source>Retire shadow…</source>
+        <translation>Shadow auflösen…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="83"/>
+        <source>Update…</source>
+        <translation>Aktualisieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="86"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="89"/>
+        <source>Shadows</source>
+        <translation>Shadows</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="110"/>
+        <source>Application</source>
+        <translation>Anwendung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="114"/>
+        <source>Shadow state</source>
+        <translation>Shadow-Zustand</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="115"/>
+        <source>Discrepancy</source>
+        <translation>Abweichung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="116"/>
+        <source>Transfer</source>
+        <translation>Übertragung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="118"/>
+        <source>Transfer progress</source>
+        <translation>Fortschritt der Übertragung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="120"/>
+        <source>%p% shipped</source>
+        <translation>%p% übertragen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="121"/>
+        <source>Last swap</source>
+        <translation>Letzter Swap</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="122"/>
+        <source>Last shadow event</source>
+        <translation>Letztes Shadow-Ereignis</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="128"/>
+        <source>Validated updates are not built yet: no update has been tried on a shadow, so there is no validation output. Once they are, an update starts on the shadow first, its validation command&apos;s exit code and output show here, and only a passing update is swapped in.</source>
+        <translation>Validierte Updates gibt es noch nicht: Auf keinem Shadow wurde ein Update erprobt, daher gibt es keine Validierungsausgabe. Sobald es sie gibt, startet ein Update zuerst auf dem Shadow, Exit-Code und Ausgabe seines Validierungsbefehls erscheinen hier, und nur ein bestandenes Update wird eingewechselt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="137"/>
+        <source>Seq gap (writes the shadow lacks)</source>
+        <translation>Seq-Abstand (Schreibvorgänge, die dem Shadow fehlen)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="153"/>
+        <source>Seq gap</source>
+        <translation>Seq-Abstand</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="159"/>
+        <source>Seq gap chart</source>
+        <translation>Diagramm Seq-Abstand</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="164"/>
+        <source>Shadow host</source>
+        <translation>Shadow-Host</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="165"/>
+        <source>Where Create puts the shadow: the engine&apos;s choice (another host, low risk, low load, close to the primary) or an agent you pick</source>
+        <translation>Wohin „Shadow anlegen“ den Shadow legt: nach Wahl der Engine (anderer Host, geringes Risiko, geringe Last, nah am Primary) oder auf einen Agenten Ihrer Wahl</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="168"/>
+        <source>Engine&apos;s choice of host</source>
+        <translation>Host nach Wahl der Engine</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="175"/>
+        <source>Validated updates are not available yet: trying an update on the shadow first and swapping it in once its validation passes is later work.</source>
+        <translation>Validierte Updates sind noch nicht verfügbar: Ein Update zuerst auf dem Shadow zu erproben und es nach bestandener Validierung einzuwechseln, folgt später.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="358"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="377"/>
+        <source>No application selected.</source>
+        <translation>Keine Anwendung ausgewählt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="377"/>
+        <source>No cluster open.</source>
+        <translation>Kein Cluster geöffnet.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="389"/>
+        <source>Last shadow event, %1: %2</source>
+        <translation>Letztes Shadow-Ereignis, %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="394"/>
+        <source>%1 — criticality %2; no primary</source>
+        <translation>%1 — Kritikalität %2; kein Primary</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="401"/>
+        <source>%1 — criticality %2; primary %3 on host %4, host failure risk %5</source>
+        <translation>%1 — Kritikalität %2; Primary %3 auf Host %4, Ausfallrisiko des Hosts %5</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="406"/>
+        <source>not predicted yet</source>
+        <translation>noch nicht vorhergesagt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="410"/>
+        <source>No shadow. A shadow is a caught-up copy on another host, ready to take over before the primary&apos;s host fails; the engine deploys one when that host&apos;s risk rises, or create one now.</source>
+        <translation>Kein Shadow. Ein Shadow ist eine aufgeholte Kopie auf einem anderen Host, bereit zur Übernahme, bevor der Host des Primary ausfällt; die Engine stellt einen bereit, wenn das Risiko dieses Hosts steigt, oder Sie legen jetzt einen an.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="424"/>
+        <source>%1 (host %2)</source>
+        <translation>%1 (Host %2)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="425"/>
+        <source>Shadow on %1: %2.</source>
+        <translation>Shadow auf %1: %2.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="428"/>
+        <source>Deployed by the engine at %1, ahead of a predicted failure: %2</source>
+        <translation>Von der Engine um %1 vor einem vorhergesagten Ausfall bereitgestellt: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="429"/>
+        <source>Created by an operator at %1: %2</source>
+        <translation>Von einem Operator um %1 angelegt: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="431"/>
+        <source>Its copy is new: retiring the shadow releases it.</source>
+        <translation>Seine Kopie ist neu: Das Auflösen des Shadows gibt sie frei.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="432"/>
+        <source>%1 held a %2 replica before: retiring the shadow returns it to that.</source>
+        <translation>%1 hielt vorher ein %2-Replikat: Das Auflösen des Shadows stellt es wieder her.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="436"/>
+        <source>Discrepancy: %1. A swap needs it at most %2 writes behind with its digest agreeing.</source>
+        <translation>Abweichung: %1. Ein Swap verlangt höchstens %2 Schreibvorgänge Rückstand bei übereinstimmendem Digest.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="449"/>
+        <source>Swap under way: waiting for the shadow&apos;s figures.</source>
+        <translation>Swap läuft: warte auf die Werte des Shadows.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="450"/>
+        <source>Swap under way: the primary&apos;s writes are paused; %1 of %2 remaining writes shipped, %3 left.</source>
+        <translation>Swap läuft: Schreibvorgänge am Primary pausiert; %1 von %2 verbleibenden Schreibvorgängen übertragen, %3 übrig.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="457"/>
+        <source>Last swap: none onto this shadow yet.</source>
+        <translation>Letzter Swap: noch keiner auf diesen Shadow.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="458"/>
+        <source>Last swap: %1</source>
+        <translation>Letzter Swap: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="472"/>
+        <source>Select an application first.</source>
+        <translation>Wählen Sie zuerst eine Anwendung.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="474"/>
+        <source>%1 already has a shadow; retire it to create another.</source>
+        <translation>%1 hat bereits einen Shadow; lösen Sie ihn auf, um einen anderen anzulegen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="476"/>
+        <source>A shadow is deployed beside a healthy primary; %1 is %2.</source>
+        <translation>Ein Shadow wird neben einem gesunden Primary bereitgestellt; %1 ist %2.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="480"/>
+        <source>Deploy a shadow of %1 on another host (the engine&apos;s dry run comes first).</source>
+        <translation>Einen Shadow von %1 auf einem anderen Host bereitstellen (zuerst kommt der Probelauf der Engine).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="485"/>
+        <source>No shadow to swap onto: create one first.</source>
+        <translation>Kein Shadow für einen Swap: Legen Sie zuerst einen an.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="487"/>
+        <source>A swap is under way.</source>
+        <translation>Ein Swap läuft.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="489"/>
+        <source>The shadow is not ready: a swap needs it caught up to at most %1 writes behind, with its digest agreeing.</source>
+        <translation>Der Shadow ist nicht bereit: Ein Swap verlangt höchstens %1 Schreibvorgänge Rückstand bei übereinstimmendem Digest.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="493"/>
+        <source>Move %1&apos;s primary onto its shadow: writes pause, the rest ships, roles swap; any failure rolls back.</source>
+        <translation>Den Primary von %1 auf seinen Shadow verlegen: Schreibvorgänge pausieren, der Rest wird übertragen, die Rollen wechseln; jeder Fehler wird zurückgerollt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="500"/>
+        <source>No shadow: create one first.</source>
+        <translation>Kein Shadow: Legen Sie zuerst einen an.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="501"/>
+        <source>Not while the shadow is %1.</source>
+        <translation>Nicht, solange der Shadow im Zustand „%1“ ist.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="502"/>
+        <source>Make the shadow the primary now, as a failover would (a lagging shadow only with force).</source>
+        <translation>Den Shadow jetzt zum Primary machen, wie es ein Failover täte (einen zurückliegenden Shadow nur erzwungen).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="505"/>
+        <source>Retire the shadow: its agent goes back to what it held before.</source>
+        <translation>Den Shadow auflösen: Sein Agent hält wieder, was er vorher hielt.</translation>
+    </message>
+</context>
+<context>
     <name>foresight::widgets::ThemeMenu</name>
     <message>
         <location filename="../widgets/theme/thememenu.cpp" line="10"/>
@@ -1180,12 +1629,12 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="216"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="221"/>
         <source>primary: %1</source>
         <translation>Primary: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/topology/nodeitem.cpp" line="219"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="224"/>
         <source>primary of %n apps</source>
         <translation>
             <numerusform>Primary für %n Anwendung</numerusform>
@@ -1193,124 +1642,146 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="263"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="270"/>
+        <source>S</source>
+        <comment>badge: shadow</comment>
+        <translation>S</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/nodeitem.cpp" line="271"/>
+        <source>S%1</source>
+        <comment>badge: shadow of n apps</comment>
+        <translation>S%1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/nodeitem.cpp" line="293"/>
         <source>P</source>
         <comment>badge: primary</comment>
         <translation>P</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="264"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="294"/>
         <source>P%1</source>
         <comment>badge: primary of n apps</comment>
         <translation>P%1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="270"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="300"/>
         <source>%1 on %2</source>
         <translation>%1 auf %2</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="271"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="301"/>
         <source>State: %1</source>
         <translation>Zustand: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="273"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="303"/>
         <source>In maintenance</source>
         <translation>In Wartung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="275"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="305"/>
         <source>Cannot watch: %1</source>
         <translation>Nicht überwachbar: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="279"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="309"/>
         <source>Primary of: %1</source>
         <translation>Primary für: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="284"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="311"/>
+        <source>Shadow of: %1</source>
+        <translation>Shadow von: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/nodeitem.cpp" line="316"/>
         <source>Replica of: %1</source>
         <translation>Replikat von: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="139"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="144"/>
         <source>healthy</source>
         <translation>gesund</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="141"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="146"/>
         <source>maintenance</source>
         <translation>Wartung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="143"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="148"/>
         <source>cannot watch</source>
         <translation>nicht überwachbar</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="145"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="150"/>
         <source>never heard</source>
         <translation>nie gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="147"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="152"/>
         <source>SUSPECTED</source>
         <translation>AUSFALLVERDACHT</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="156"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="161"/>
         <source>ok</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="158"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="163"/>
         <source>lagging</source>
         <translation>im Rückstand</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="160"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="165"/>
         <source>disconnected</source>
         <translation>getrennt</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="162"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="167"/>
         <source>integrity mismatch</source>
         <translation>Integritätsabweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/nodeitem.cpp" line="283"/>
+        <location filename="../widgets/topology/nodeitem.cpp" line="315"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="601"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="645"/>
         <source>%1: %2 replica on %3 → primary %4</source>
         <translation>%1: %2-Replikat auf %3 → Primary %4</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="602"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="646"/>
         <source>Lag: %1 seqs</source>
         <translation>Rückstand: %1 Seq.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="603"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="647"/>
         <source>Round trip: not measured</source>
         <translation>Umlaufzeit: nicht gemessen</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="603"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="647"/>
         <source>Round trip: %1 ms</source>
         <translation>Umlaufzeit: %1 ms</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="605"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="649"/>
+        <source>Shadow of %1, %2</source>
+        <translation>Shadow von %1, %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyscene.cpp" line="651"/>
         <source>Link: %1</source>
         <translation>Verbindung: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="662"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="708"/>
         <source>Host %1</source>
         <translation>Host %1</translation>
     </message>
@@ -1348,27 +1819,37 @@
         <translation>Integritätsabweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="125"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="105"/>
+        <source>shadow → its primary</source>
+        <translation>Shadow → sein Primary</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyview.cpp" line="126"/>
         <source>P: primary</source>
         <translation>P: Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="138"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="127"/>
+        <source>S: holds a shadow</source>
+        <translation>S: hält einen Shadow</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyview.cpp" line="140"/>
         <source>Cluster topology</source>
         <translation>Clustertopologie</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="139"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="141"/>
         <source>Agents as nodes and replication links as arrows from each replica to its primary.</source>
         <translation>Agenten als Knoten, Replikationsverbindungen als Pfeile von jedem Replikat zu seinem Primary.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="311"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="313"/>
         <source>The cluster has no agents.</source>
         <translation>Der Cluster hat keine Agenten.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="311"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="313"/>
         <source>No cluster open.</source>
         <translation>Kein Cluster geöffnet.</translation>
     </message>

@@ -1,6 +1,7 @@
 // The operator's command dialogs over a real engine watching real agents on loopback: the plan
-// comes from the engine's dry run (candidate, terms, data at risk), confirming carries it out and
-// shows the result; static plans for maintenance and acknowledge; clear errors without a cluster.
+// comes from the engine's dry run (candidate, terms, data at risk; a shadow's host, a swap's
+// steps), confirming carries it out and shows the result; static plans for maintenance and
+// acknowledge; clear errors without a cluster.
 
 #include <QCheckBox>
 #include <QSignalSpy>
@@ -136,6 +137,100 @@ private Q_SLOTS:
         QVERIFY2(done.first().at(0).toBool(), qPrintable(dialog.resultText()));
         QVERIFY2(dialog.resultText().contains(QStringLiteral("automatic failover allowed again")),
                  qPrintable(dialog.resultText()));
+    }
+
+    void shadowCommandsShowTheEnginesDryRunThenAct()
+    {
+        // The maintenance above would keep charlie out of the engine's choices: end it.
+        QVERIFY(m_engine->setMaintenance(QStringLiteral("charlie"), false, QStringLiteral("test")).get());
+        QTRY_VERIFY_WITH_TIMEOUT(!m_engine->snapshot()->agent(QStringLiteral("charlie"))->maintenance, kTimeoutMs);
+
+        // Swap with no shadow: refused before anything is confirmed, saying what to do.
+        {
+            CommandDialog dialog(&m_bridge, CommandDialog::Kind::SwapShadow, kTestApp, {});
+            QSignalSpy plan(&dialog, &CommandDialog::planReady);
+            QVERIFY(plan.wait(kTimeoutMs));
+            QVERIFY(!dialog.canConfirm());
+            QVERIFY2(dialog.planText().startsWith(QStringLiteral("Refused")), qPrintable(dialog.planText()));
+            QVERIFY2(dialog.planText().contains(QStringLiteral("create one first")), qPrintable(dialog.planText()));
+        }
+
+        // Create, the engine's choice of host: the dry run names it and changes nothing.
+        QString shadowAgent;
+        {
+            CommandDialog dialog(&m_bridge, CommandDialog::Kind::CreateShadow, kTestApp, {});
+            QVERIFY(!dialog.canConfirm());
+            QSignalSpy plan(&dialog, &CommandDialog::planReady);
+            QVERIFY(plan.wait(kTimeoutMs));
+            QVERIFY2(dialog.canConfirm(), qPrintable(dialog.planText()));
+            QVERIFY2(dialog.planText().startsWith(QStringLiteral("dry run: would assign")),
+                     qPrintable(dialog.planText()));
+            QVERIFY(!appOf(m_engine->snapshot())->shadow);
+            QSignalSpy done(&dialog, &CommandDialog::commandDone);
+            dialog.confirm();
+            QVERIFY(done.wait(kTimeoutMs));
+            QVERIFY2(done.first().at(0).toBool(), qPrintable(dialog.resultText()));
+            QVERIFY2(dialog.resultText().contains(QStringLiteral("deployed on")), qPrintable(dialog.resultText()));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(appOf(m_engine->snapshot())->shadow
+                                     && appOf(m_engine->snapshot())->shadow->state == QLatin1String("ready"),
+                                 kTimeoutMs);
+        shadowAgent = appOf(m_engine->snapshot())->shadow->agent;
+
+        // Swap: the dry run says each step; confirming moves the primary onto the shadow.
+        {
+            CommandDialog dialog(&m_bridge, CommandDialog::Kind::SwapShadow, kTestApp, shadowAgent);
+            QSignalSpy plan(&dialog, &CommandDialog::planReady);
+            QVERIFY(plan.wait(kTimeoutMs));
+            QVERIFY2(dialog.canConfirm(), qPrintable(dialog.planText()));
+            QVERIFY2(dialog.planText().contains(QStringLiteral("would pause")), qPrintable(dialog.planText()));
+            QVERIFY2(dialog.planText().contains(shadowAgent), qPrintable(dialog.planText()));
+            QVERIFY(primaryOf(*m_engine) != shadowAgent);
+            QSignalSpy done(&dialog, &CommandDialog::commandDone);
+            dialog.confirm();
+            QVERIFY(done.wait(kTimeoutMs));
+            QVERIFY2(done.first().at(0).toBool(), qPrintable(dialog.resultText()));
+            QCOMPARE(primaryOf(*m_engine), shadowAgent);
+        }
+
+        // The shadow became the primary: once the engine has seen it take over, there is none.
+        QTRY_VERIFY_WITH_TIMEOUT(!appOf(m_engine->snapshot())->shadow, kTimeoutMs);
+
+        // A shadow on an agent picked by the operator; promote's dry run names it; retire it.
+        QTRY_COMPARE_WITH_TIMEOUT(phaseOf(*m_engine), failover::AppPhase::Healthy, kTimeoutMs);
+        const QString picked = shadowAgent == QLatin1String("charlie") ? QStringLiteral("alpha")
+                                                                       : QStringLiteral("charlie");
+        {
+            CommandDialog dialog(&m_bridge, CommandDialog::Kind::CreateShadow, kTestApp, picked);
+            QSignalSpy plan(&dialog, &CommandDialog::planReady);
+            QVERIFY(plan.wait(kTimeoutMs));
+            QVERIFY2(dialog.planText().contains(picked), qPrintable(dialog.planText()));
+            QSignalSpy done(&dialog, &CommandDialog::commandDone);
+            dialog.confirm();
+            QVERIFY(done.wait(kTimeoutMs));
+            QVERIFY2(done.first().at(0).toBool(), qPrintable(dialog.resultText()));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(appOf(m_engine->snapshot())->shadow, kTimeoutMs);
+        {
+            CommandDialog dialog(&m_bridge, CommandDialog::Kind::PromoteShadow, kTestApp, picked);
+            QSignalSpy plan(&dialog, &CommandDialog::planReady);
+            QVERIFY(plan.wait(kTimeoutMs));
+            QVERIFY2(dialog.planText().contains(picked), qPrintable(dialog.planText()));
+        }
+        {
+            CommandDialog dialog(&m_bridge, CommandDialog::Kind::RetireShadow, kTestApp, picked);
+            QSignalSpy plan(&dialog, &CommandDialog::planReady);
+            QVERIFY(plan.wait(kTimeoutMs));
+            QVERIFY2(dialog.canConfirm(), qPrintable(dialog.planText()));
+            QVERIFY2(dialog.planText().startsWith(QStringLiteral("dry run: would")), qPrintable(dialog.planText()));
+            QVERIFY(appOf(m_engine->snapshot())->shadow);
+            QSignalSpy done(&dialog, &CommandDialog::commandDone);
+            dialog.confirm();
+            QVERIFY(done.wait(kTimeoutMs));
+            QVERIFY2(done.first().at(0).toBool(), qPrintable(dialog.resultText()));
+            QVERIFY2(dialog.resultText().contains(QStringLiteral("retired")), qPrintable(dialog.resultText()));
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!appOf(m_engine->snapshot())->shadow, kTimeoutMs);
     }
 
     void withoutAClusterTheDialogSaysSo()

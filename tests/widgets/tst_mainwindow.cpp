@@ -4,6 +4,7 @@
 // bridge reaches the engine and its result comes back, without the GUI thread ever waiting.
 
 #include <QLabel>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -16,17 +17,21 @@
 #include "mainwindow/mainwindow.h"
 #include "models/eventsmodel.h"
 #include "models/replicasmodel.h"
+#include "models/shadowsmodel.h"
 #include "panels/replicaspanel.h"
+#include "panels/shadowspanel.h"
 #include "topology/topologyscene.h"
 #include "topology/topologyview.h"
 
 using namespace foresight;
 using namespace foresight::testing;
+using foresight::widgets::CommandDialog;
 using foresight::widgets::CommandResult;
 using foresight::widgets::ConsoleBridge;
 using foresight::widgets::EventsModel;
 using foresight::widgets::MainWindow;
 using foresight::widgets::ReplicasModel;
+using foresight::widgets::ShadowsModel;
 using foresight::widgets::TopologyScene;
 
 namespace {
@@ -87,6 +92,22 @@ private Q_SLOTS:
         auto *agents = window.statusBar()->findChild<QLabel *>(QStringLiteral("agentsState"));
         QVERIFY(agents);
         QTRY_COMPARE_WITH_TIMEOUT(agents->text(), QStringLiteral("Agents: 4 of 4 connected"), kTimeoutMs);
+
+        // The Shadows panel lists the application, without a shadow yet: Create opens the
+        // confirmation, which shows the engine's dry run.
+        ShadowsModel &shadows = *window.shadowsModel();
+        QTRY_COMPARE_WITH_TIMEOUT(shadows.rowCount(), 1, kTimeoutMs);
+        QCOMPARE(shadows.index(0, ShadowsModel::Shadow).data().toString(), QStringLiteral("none"));
+        auto *create = window.shadowsPanel()->findChild<QPushButton *>(QStringLiteral("createShadow"));
+        QVERIFY(create);
+        QTRY_VERIFY_WITH_TIMEOUT(create->isEnabled(), kTimeoutMs);
+        create->click();
+        auto *dialog = window.findChild<CommandDialog *>();
+        QVERIFY(dialog);
+        QTRY_VERIFY2_WITH_TIMEOUT(dialog->planText().startsWith(QStringLiteral("dry run: would assign")),
+                                  qPrintable(dialog->planText()),
+                                  kTimeoutMs);
+        dialog->reject();
 
         // kill -9 of the primary: the window shows it suspected, then bravo as the new primary.
         (*cluster)->agent(0).kill();

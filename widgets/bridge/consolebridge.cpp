@@ -116,4 +116,36 @@ quint64 ConsoleBridge::acknowledge(const QString &app)
                [app](failover::ClusterEngine &engine) { return engine.acknowledge(app, actor()); });
 }
 
+quint64 ConsoleBridge::createShadow(const failover::ShadowRequest &request)
+{
+    failover::ShadowRequest withActor = request;
+    withActor.actor = actor();
+    return run(QStringLiteral("shadow-create"),
+               [withActor](failover::ClusterEngine &engine) { return engine.createShadow(withActor); });
+}
+
+quint64 ConsoleBridge::swapShadow(const failover::ShadowRequest &request)
+{
+    failover::ShadowRequest withActor = request;
+    withActor.actor = actor();
+    return run(QStringLiteral("shadow-swap"),
+               [withActor](failover::ClusterEngine &engine) { return engine.swapShadow(withActor); });
+}
+
+quint64 ConsoleBridge::promoteShadow(const failover::ShadowRequest &request)
+{
+    failover::ShadowRequest withActor = request;
+    withActor.actor = actor();
+    return run(QStringLiteral("shadow-promote"),
+               [withActor](failover::ClusterEngine &engine) { return engine.promoteShadow(withActor); });
+}
+
+quint64 ConsoleBridge::retireShadow(const failover::ShadowRequest &request)
+{
+    failover::ShadowRequest withActor = request;
+    withActor.actor = actor();
+    return run(QStringLiteral("shadow-retire"),
+               [withActor](failover::ClusterEngine &engine) { return engine.retireShadow(withActor); });
+}
+
 } // namespace foresight::widgets

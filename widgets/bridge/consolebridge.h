@@ -18,7 +18,8 @@ namespace foresight::widgets {
 struct CommandResult
 {
     quint64 id = 0;  // what the call that asked for it returned
-    QString command; // "promote", "switchover", "maintenance", "acknowledge"
+    QString command; // "promote", "switchover", "maintenance", "acknowledge", "shadow-create",
+                     // "shadow-swap", "shadow-promote", "shadow-retire"
     bool ok = false;
     QString summary; // the engine's sentence, or the error's message
     QJsonObject details;
@@ -52,6 +53,12 @@ public:
     quint64 switchover(const failover::SwitchoverRequest &request);
     quint64 setMaintenance(const QString &agent, bool on);
     quint64 acknowledge(const QString &app);
+    // An application's shadow: create (agent empty: the engine picks the host), swap the primary
+    // onto it (ends when the swap has), promote it, retire it. Each honours request.dryRun.
+    quint64 createShadow(const failover::ShadowRequest &request);
+    quint64 swapShadow(const failover::ShadowRequest &request);
+    quint64 promoteShadow(const failover::ShadowRequest &request);
+    quint64 retireShadow(const failover::ShadowRequest &request);
 
     // Who the journal names as the operator of this window's commands.
     static QString actor();

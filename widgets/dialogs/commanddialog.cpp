@@ -84,6 +84,23 @@ CommandDialog::CommandDialog(ConsoleBridge *bridge, Kind kind, const QString &ap
         title = tr("Acknowledge the failover of %1").arg(app);
         confirmText = tr("&Acknowledge");
         break;
+    case Kind::CreateShadow:
+        title = agent.isEmpty() ? tr("Create a shadow of %1").arg(app)
+                                : tr("Create a shadow of %1 on %2").arg(app, agent);
+        confirmText = tr("&Create shadow");
+        break;
+    case Kind::SwapShadow:
+        title = tr("Swap %1 onto its shadow").arg(app);
+        confirmText = tr("S&wap");
+        break;
+    case Kind::PromoteShadow:
+        title = tr("Promote the shadow of %1").arg(app);
+        confirmText = tr("&Promote shadow");
+        break;
+    case Kind::RetireShadow:
+        title = tr("Retire the shadow of %1").arg(app);
+        confirmText = tr("&Retire shadow");
+        break;
     }
     setWindowTitle(title);
     m_confirm = m_buttons->addButton(confirmText, QDialogButtonBox::AcceptRole);
@@ -105,6 +122,10 @@ CommandDialog::CommandDialog(ConsoleBridge *bridge, Kind kind, const QString &ap
     switch (kind) {
     case Kind::Promote:
     case Kind::Switchover:
+    case Kind::CreateShadow:
+    case Kind::SwapShadow:
+    case Kind::PromoteShadow:
+    case Kind::RetireShadow:
         askDryRun();
         break;
     case Kind::MaintenanceOn:
@@ -145,12 +166,38 @@ bool CommandDialog::canConfirm() const
 
 void CommandDialog::askDryRun()
 {
+    // Maintenance and acknowledge have no dry run: sending them would carry them out.
+    if (m_kind == Kind::MaintenanceOn || m_kind == Kind::MaintenanceOff || m_kind == Kind::Acknowledge)
+        return;
     m_confirm->setEnabled(false);
     m_plan->setText(tr("Asking the engine what would happen…"));
-    if (m_kind == Kind::Promote)
-        m_dryRunId = m_bridge->promote(failover::PromoteRequest{m_app, m_agent, m_force->isChecked(), true, {}});
-    else
-        m_dryRunId = m_bridge->switchover(failover::SwitchoverRequest{m_app, m_agent, true, 0, {}});
+    m_dryRunId = send(true);
+}
+
+quint64 CommandDialog::send(bool dryRun)
+{
+    const bool force = m_force->isChecked();
+    const failover::ShadowRequest shadow{m_app, m_agent, force, dryRun, {}};
+    switch (m_kind) {
+    case Kind::Promote:
+        return m_bridge->promote(failover::PromoteRequest{m_app, m_agent, force, dryRun, {}});
+    case Kind::Switchover:
+        return m_bridge->switchover(failover::SwitchoverRequest{m_app, m_agent, dryRun, 0, {}});
+    case Kind::MaintenanceOn:
+    case Kind::MaintenanceOff:
+        return m_bridge->setMaintenance(m_agent, m_kind == Kind::MaintenanceOn);
+    case Kind::Acknowledge:
+        return m_bridge->acknowledge(m_app);
+    case Kind::CreateShadow:
+        return m_bridge->createShadow(shadow);
+    case Kind::SwapShadow:
+        return m_bridge->swapShadow(shadow);
+    case Kind::PromoteShadow:
+        return m_bridge->promoteShadow(shadow);
+    case Kind::RetireShadow:
+        return m_bridge->retireShadow(shadow);
+    }
+    return 0;
 }
 
 QString CommandDialog::describePlan(const CommandResult &result) const
@@ -180,7 +227,8 @@ void CommandDialog::onResult(const CommandResult &result)
         } else {
             m_plan->setText(tr("Refused: %1").arg(result.summary));
             // A lagging candidate may still be promoted, knowingly.
-            if (m_kind == Kind::Promote && result.summary.contains(QStringLiteral("force")))
+            if ((m_kind == Kind::Promote || m_kind == Kind::PromoteShadow)
+                && result.summary.contains(QStringLiteral("force")))
                 m_force->show();
         }
         Q_EMIT planReady();
@@ -203,22 +251,9 @@ void CommandDialog::confirm()
         return;
     m_confirm->setEnabled(false);
     m_force->setEnabled(false);
-    m_result->setText(tr("Waiting for the engine…"));
-    switch (m_kind) {
-    case Kind::Promote:
-        m_commandId = m_bridge->promote(failover::PromoteRequest{m_app, m_agent, m_force->isChecked(), false, {}});
-        break;
-    case Kind::Switchover:
-        m_commandId = m_bridge->switchover(failover::SwitchoverRequest{m_app, m_agent, false, 0, {}});
-        break;
-    case Kind::MaintenanceOn:
-    case Kind::MaintenanceOff:
-        m_commandId = m_bridge->setMaintenance(m_agent, m_kind == Kind::MaintenanceOn);
-        break;
-    case Kind::Acknowledge:
-        m_commandId = m_bridge->acknowledge(m_app);
-        break;
-    }
+    m_result->setText(m_kind == Kind::SwapShadow ? tr("Swapping: waiting for the engine to finish the swap…")
+                                                 : tr("Waiting for the engine…"));
+    m_commandId = send(false);
 }
 
 } // namespace foresight::widgets

@@ -13,18 +13,31 @@ class QPushButton;
 namespace foresight::widgets {
 
 // An operator command with its confirmation: before anything happens the dialog says what will
-// happen (for promote and switchover, the engine's own dry run: the candidate, its ranking terms,
-// the data that would be lost), the operator confirms, and the dialog shows what the engine did.
+// happen (for promote, switchover and the shadow commands, the engine's own dry run: the
+// candidate, its ranking terms, the data that would be lost, the shadow's host or the swap's
+// steps), the operator confirms, and the dialog shows what the engine did.
 // Nothing here waits: the dry run and the command go through the bridge and answer by signal.
 class CommandDialog final : public QDialog
 {
     Q_OBJECT
 
 public:
-    enum class Kind { Promote, Switchover, MaintenanceOn, MaintenanceOff, Acknowledge };
+    enum class Kind {
+        Promote,
+        Switchover,
+        MaintenanceOn,
+        MaintenanceOff,
+        Acknowledge,
+        CreateShadow,  // agent: where (empty: the engine's choice of host)
+        SwapShadow,    // agent: the shadow's, if given (the engine checks it)
+        PromoteShadow, // with the force option of Promote when the shadow lags
+        RetireShadow,
+    };
+    Q_ENUM(Kind)
 
-    // app for promote, switchover and acknowledge; agent for maintenance, and the chosen target of
-    // promote or switchover (empty: the engine's best candidate). The bridge must outlive the dialog.
+    // app for everything but maintenance; agent for maintenance, the chosen target of promote or
+    // switchover (empty: the engine's best candidate), and the shadow commands' agent (see Kind).
+    // The bridge must outlive the dialog.
     CommandDialog(ConsoleBridge *bridge, Kind kind, const QString &app, const QString &agent, QWidget *parent = nullptr);
 
     // What the dialog shows, for tests and accessibility tools.
@@ -45,6 +58,8 @@ Q_SIGNALS:
 
 private:
     void askDryRun();
+    // Sends the command of m_kind, dry run or for real; returns the bridge's id.
+    quint64 send(bool dryRun);
     void onResult(const CommandResult &result);
     QString describePlan(const CommandResult &result) const;
 

@@ -16,9 +16,11 @@
 #include "models/eventsmodel.h"
 #include "models/hostmetricshistory.h"
 #include "models/replicasmodel.h"
+#include "models/shadowsmodel.h"
 #include "panels/eventspanel.h"
 #include "panels/hostdetailpanel.h"
 #include "panels/replicaspanel.h"
+#include "panels/shadowspanel.h"
 #include "theme/thememenu.h"
 #include "topology/topologyview.h"
 
@@ -28,6 +30,7 @@ MainWindow::MainWindow(ConsoleBridge *bridge, QWidget *parent)
     : QMainWindow(parent)
     , m_bridge(bridge)
     , m_replicasModel(new ReplicasModel(this))
+    , m_shadowsModel(new ShadowsModel(this))
     , m_eventsModel(new EventsModel(this))
     , m_hostHistory(new HostMetricsHistory(this))
 {
@@ -69,7 +72,18 @@ void MainWindow::createPanels()
     m_topology = new TopologyView(this);
     setCentralWidget(m_topology);
     m_replicasPanel = new ReplicasPanel(m_replicasModel, this);
-    addDock(m_replicasPanel, tr("Replicas"), QStringLiteral("replicasDock"), Qt::BottomDockWidgetArea);
+    m_replicasDock = addDock(m_replicasPanel, tr("Replicas"), QStringLiteral("replicasDock"), Qt::BottomDockWidgetArea);
+    m_shadowsPanel = new ShadowsPanel(m_shadowsModel, this);
+    QDockWidget *shadowsDock
+        = addDock(m_shadowsPanel, tr("Shadows"), QStringLiteral("shadowsDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_replicasDock, shadowsDock);
+    m_replicasDock->raise();
+    connect(m_shadowsPanel, &ShadowsPanel::commandRequested, this, &MainWindow::openCommandFor);
+    // Behind the replicas' tab the panel gets no show event when its tab is selected.
+    connect(shadowsDock, &QDockWidget::visibilityChanged, m_shadowsPanel, [this](bool visible) {
+        if (visible)
+            m_shadowsPanel->catchUp();
+    });
     m_eventsPanel = new EventsPanel(m_eventsModel, this);
     m_eventsDock
         = addDock(m_eventsPanel, tr("Events and alerts"), QStringLiteral("eventsDock"), Qt::RightDockWidgetArea);
@@ -216,7 +230,12 @@ void MainWindow::openCommand(CommandDialog::Kind kind)
         if (view && view->primary == agent)
             target.clear();
     }
-    auto *dialog = new CommandDialog(m_bridge, kind, app, target, this);
+    openCommandFor(kind, app, target);
+}
+
+void MainWindow::openCommandFor(CommandDialog::Kind kind, const QString &app, const QString &agent)
+{
+    auto *dialog = new CommandDialog(m_bridge, kind, app, agent, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
@@ -242,6 +261,8 @@ void MainWindow::onSnapshot(const std::shared_ptr<const failover::ClusterSnapsho
 {
     m_topology->setSnapshot(snapshot);
     m_replicasModel->setSnapshot(snapshot);
+    m_shadowsModel->setSnapshot(snapshot);
+    m_shadowsPanel->setSnapshot(snapshot);
     m_eventsModel->setSnapshot(snapshot);
     if (!snapshot)
         return;

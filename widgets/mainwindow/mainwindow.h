@@ -19,6 +19,8 @@ class HostDetailPanel;
 class HostMetricsHistory;
 class ReplicasModel;
 class ReplicasPanel;
+class ShadowsModel;
+class ShadowsPanel;
 class TopologyView;
 
 // The console's window: it composes the panels (each its own widget and model), the menus and
@@ -39,6 +41,8 @@ public:
     EventsPanel *eventsPanel() const { return m_eventsPanel; }
     HostDetailPanel *hostDetailPanel() const { return m_hostDetailPanel; }
     TopologyView *topologyView() const { return m_topology; }
+    ShadowsModel *shadowsModel() const { return m_shadowsModel; }
+    ShadowsPanel *shadowsPanel() const { return m_shadowsPanel; }
 
     // Where File > Export incident report… reads incidents and writes reports; until it is set
     // (no console store open) the action is disabled.
@@ -59,6 +63,8 @@ private:
     void createCommands();
     // Opens the command's dialog for the copy selected in the replicas table.
     void openCommand(CommandDialog::Kind kind);
+    // Opens a command's dialog for the application (and agent) given.
+    void openCommandFor(CommandDialog::Kind kind, const QString &app, const QString &agent);
     // The application and agent of the selected row; empty when none is selected.
     QPair<QString, QString> selectedCopy() const;
     void onSnapshot(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot);
@@ -73,6 +79,9 @@ private:
     TopologyView *m_topology = nullptr;
     ReplicasModel *m_replicasModel = nullptr;
     ReplicasPanel *m_replicasPanel = nullptr;
+    QDockWidget *m_replicasDock = nullptr;
+    ShadowsModel *m_shadowsModel = nullptr;
+    ShadowsPanel *m_shadowsPanel = nullptr;
     EventsModel *m_eventsModel = nullptr;
     EventsPanel *m_eventsPanel = nullptr;
     QDockWidget *m_eventsDock = nullptr;

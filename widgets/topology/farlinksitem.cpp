@@ -20,9 +20,9 @@ constexpr int kLinkStates = int(LinkState::Mismatch) + 1;
 constexpr qint64 kMaxCachePixels = 4096 * 4096;
 
 // The near pen, thinned to one pixel; heavier links are drawn twice instead (drawLines()).
-QPen farPen(Tier tier, LinkState state)
+QPen farPen(Tier tier, LinkState state, bool shadow)
 {
-    QPen pen = linkPen(tier, state);
+    QPen pen = linkPen(tier, state, shadow);
     pen.setWidthF(1);
     pen.setCapStyle(Qt::FlatCap);
     return pen;
@@ -72,6 +72,8 @@ std::pair<quint32, int> dashPattern(Qt::PenStyle style)
         return {0b001111, 6}; // 4 on, 2 off
     case Qt::DashDotLine:
         return {0b001001111, 9}; // 4 on, 2 off, 1 on, 2 off
+    case Qt::DotLine:
+        return {0b0011, 4}; // 2 on, 2 off: dots that stay visible one pixel wide
     default:
         return {1, 1};
     }
@@ -105,17 +107,23 @@ void FarLinksItem::setActive(bool active)
 
 void FarLinksItem::setLinks(const QList<Link> &links)
 {
-    // Indexed by state, then tier: the drawing order.
-    std::array<QList<QLineF>, kLinkStates * kTiers> byPen;
+    // Indexed by state, then shadow or not, then tier: the drawing order.
+    const auto slot = [](int state, bool shadow, int tier) {
+        return size_t((state * 2 + (shadow ? 1 : 0)) * kTiers + tier);
+    };
+    std::array<QList<QLineF>, kLinkStates * 2 * kTiers> byPen;
     for (const Link &link : links)
-        byPen[size_t(int(link.state) * kTiers + int(link.tier))].append(link.line);
+        byPen[slot(int(link.state), link.shadow, int(link.tier))].append(link.line);
     m_groups.clear();
     for (int state = 0; state < kLinkStates; ++state) {
-        for (int tier = 0; tier < kTiers; ++tier) {
-            QList<QLineF> &lines = byPen[size_t(state * kTiers + tier)];
-            if (!lines.isEmpty())
-                m_groups.append(
-                    {farPen(Tier(tier), LinkState(state)), heavy(Tier(tier), LinkState(state)), std::move(lines)});
+        for (const bool shadow : {false, true}) {
+            for (int tier = 0; tier < kTiers; ++tier) {
+                QList<QLineF> &lines = byPen[slot(state, shadow, tier)];
+                if (!lines.isEmpty())
+                    m_groups.append({farPen(Tier(tier), LinkState(state), shadow),
+                                     heavy(Tier(tier), LinkState(state)),
+                                     std::move(lines)});
+            }
         }
     }
     m_cache = QImage();

@@ -16,7 +16,7 @@ namespace foresight::widgets::Internal {
 // Zoomed far out over hundreds of links, thousands of antialiased curve items cost most of a
 // frame (foresight-bench gui: 180 ms at 2,000 links). This one item draws them all instead as
 // straight, one-pixel, aliased lines: what matters at that size stays, the tier's colour, the
-// lagging link's weight (a second line beside it) and the broken link's dash.
+// lagging link's weight (a second line beside it), the broken link's dash and the shadow's dots.
 //
 // It keeps the lines grouped by pen between frames: the scene hands them over (setLinks) only
 // when a link was added, removed, moved or changed state, and it keeps what it drew in an image
@@ -30,6 +30,7 @@ public:
         QLineF line; // from the replica's end of the curve to the primary's
         Tier tier = Tier::None;
         TopologyScene::LinkState state = TopologyScene::LinkState::Ok;
+        bool shadow = false; // a shadow's link: dotted in the shadow's colour while it works
     };
 
     FarLinksItem();

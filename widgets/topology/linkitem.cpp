@@ -64,9 +64,11 @@ QPainterPath linkPath(const QPointF &from, const QPointF &to, int parallel)
     return path;
 }
 
-QPen linkPen(Tier tier, LinkState state)
+QPen linkPen(Tier tier, LinkState state, bool shadow)
 {
-    QPen pen(TopologyScene::tierColor(tier), 2);
+    QPen pen(shadow ? TopologyScene::shadowLinkColor() : TopologyScene::tierColor(tier), shadow ? 2.5 : 2);
+    if (shadow)
+        pen.setStyle(Qt::DotLine);
     pen.setCosmetic(true); // links stay visible when zoomed out over 200 hosts
     pen.setCapStyle(Qt::RoundCap);
     pen.setJoinStyle(Qt::RoundJoin);
@@ -78,7 +80,7 @@ QPen linkPen(Tier tier, LinkState state)
         break;
     case LinkState::Disconnected:
         pen.setColor(TopologyScene::brokenLinkColor());
-        pen.setWidthF(2.5);
+        pen.setWidthF(shadow ? 3 : 2.5);
         pen.setStyle(Qt::DashLine);
         break;
     case LinkState::Mismatch:

@@ -13,8 +13,10 @@ namespace foresight::widgets::Internal {
 // `to`), ending in an arrowhead at the primary. Element 0 is where the curve starts and element 3
 // where it ends (FarLinksItem draws the straight line between them).
 QPainterPath linkPath(const QPointF &from, const QPointF &to, int parallel);
-// The pen of a link of the tier in the state, near and zoomed in.
-QPen linkPen(Tier tier, TopologyScene::LinkState state);
+// The pen of a link of the tier in the state, near and zoomed in. A shadow's link (from an
+// application's shadow to its primary) is dotted violet while it works; a broken one is drawn
+// broken like any other.
+QPen linkPen(Tier tier, TopologyScene::LinkState state, bool shadow = false);
 
 // A replication link: its hit area is the stroke only, not the region the open curve encloses.
 // Zoomed far out this item is hidden and FarLinksItem draws the link (TopologyScene::setFarView).

@@ -106,7 +106,7 @@ NodeItem::NodeItem()
 
 QRectF NodeItem::boundingRect() const
 {
-    return kNodeRect.adjusted(-10, -12, 10, 10).united(kBadgeRect);
+    return kNodeRect.adjusted(-10, -12, 10, 10).united(kBadgeRect).united(kShadowBadgeRect);
 }
 
 QPainterPath NodeItem::shape() const
@@ -115,6 +115,8 @@ QPainterPath NodeItem::shape() const
     path.addRoundedRect(kNodeRect, 8, 8);
     if (!m_facts.primaryOf.isEmpty())
         path.addRoundedRect(kBadgeRect, 10, 10);
+    if (!m_facts.shadowOf.isEmpty())
+        path.addRoundedRect(kShadowBadgeRect, 10, 10);
     return path;
 }
 
@@ -122,7 +124,8 @@ bool NodeItem::setFacts(NodeFacts facts)
 {
     if (facts == m_facts)
         return false;
-    const bool reshaped = facts.primaryOf.isEmpty() != m_facts.primaryOf.isEmpty();
+    const bool reshaped = facts.primaryOf.isEmpty() != m_facts.primaryOf.isEmpty()
+                          || facts.shadowOf.isEmpty() != m_facts.shadowOf.isEmpty();
     if (reshaped)
         prepareGeometryChange();
     m_facts = std::move(facts);
@@ -171,6 +174,8 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         }
         if (!m_facts.primaryOf.isEmpty())
             painter->fillRect(kBadgeRect, kBadgeColor);
+        if (!m_facts.shadowOf.isEmpty())
+            painter->fillRect(kShadowBadgeRect, TopologyScene::shadowLinkColor());
         return;
     }
 
@@ -239,6 +244,31 @@ void NodeItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, 
         y += metrics.height();
     }
     paintBadge(painter, true);
+    paintShadowBadge(painter, true);
+}
+
+void NodeItem::paintShadowBadge(QPainter *painter, bool withText) const
+{
+    if (m_facts.shadowOf.isEmpty())
+        return;
+    const QColor colour = TopologyScene::shadowLinkColor();
+    QPen pen(colour.darker(150), 1);
+    pen.setCosmetic(true);
+    painter->setPen(pen);
+    painter->setBrush(colour);
+    painter->drawRoundedRect(kShadowBadgeRect, 10, 10);
+    if (!withText)
+        return;
+    QFont font = painter->font();
+    font.setPointSizeF(8);
+    font.setBold(true);
+    painter->setFont(font);
+    painter->setPen(Qt::white);
+    const int count = int(m_facts.shadowOf.size());
+    painter->drawText(kShadowBadgeRect,
+                      Qt::AlignCenter,
+                      count == 1 ? TopologyScene::tr("S", "badge: shadow")
+                                 : TopologyScene::tr("S%1", "badge: shadow of n apps").arg(count));
 }
 
 void NodeItem::paintBadge(QPainter *painter, bool withText) const
@@ -277,6 +307,8 @@ QString NodeItem::toolTipText() const
         lines.append(m_facts.url);
     if (!m_facts.primaryOf.isEmpty())
         lines.append(TopologyScene::tr("Primary of: %1").arg(listed(m_facts.primaryOf)));
+    if (!m_facts.shadowOf.isEmpty())
+        lines.append(TopologyScene::tr("Shadow of: %1").arg(listed(m_facts.shadowOf)));
     if (!m_facts.replicaOf.isEmpty()) {
         QStringList copies;
         for (const auto &[app, tier] : m_facts.replicaOf)

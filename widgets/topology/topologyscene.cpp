@@ -127,6 +127,11 @@ QColor TopologyScene::brokenLinkColor()
     return QColor(0xd5, 0x00, 0x00);
 }
 
+QColor TopologyScene::shadowLinkColor()
+{
+    return QColor(0x8e, 0x24, 0xaa); // violet: apart from the tiers' colours and the broken red
+}
+
 QColor TopologyScene::nodeStateColor(NodeState state)
 {
     return Internal::nodeStateFarColor(state);
@@ -206,6 +211,19 @@ QStringList TopologyScene::primaryOf(const QString &agent) const
     return {};
 }
 
+QStringList TopologyScene::shadowOf(const QString &agent) const
+{
+    if (const NodeItem *item = m_nodes.value(agent))
+        return item->facts().shadowOf;
+    return {};
+}
+
+bool TopologyScene::isShadowLink(const QString &app, const QString &agent) const
+{
+    const auto it = m_edges.constFind({app, agent});
+    return it != m_edges.cend() && it->shadow;
+}
+
 QString TopologyScene::agentAt(const QPointF &scenePos) const
 {
     for (const QGraphicsItem *item : items(scenePos)) { // topmost first
@@ -280,6 +298,12 @@ bool TopologyScene::sameAgents(const failover::ClusterSnapshot &snapshot) const
                          m_appPrimaries.cbegin(),
                          [](const failover::AppView &app, const QPair<QString, QString> &known) {
                              return app.name == known.first && app.primary == known.second;
+                         })
+           && std::equal(snapshot.apps.cbegin(),
+                         snapshot.apps.cend(),
+                         m_appShadows.cbegin(),
+                         [](const failover::AppView &app, const QString &known) {
+                             return (app.shadow ? app.shadow->agent : QString()) == known;
                          });
 }
 
@@ -314,12 +338,17 @@ bool TopologyScene::updateNodes(const failover::ClusterSnapshot &snapshot, bool 
     }
 
     QHash<QString, QStringList> primaries;
+    QHash<QString, QStringList> shadows;
     QHash<QString, QList<QPair<QString, Tier>>> replicas;
     m_appPrimaries.clear();
+    m_appShadows.clear();
     for (const failover::AppView &app : snapshot.apps) {
         m_appPrimaries.append({app.name, app.primary});
+        m_appShadows.append(app.shadow ? app.shadow->agent : QString());
         if (!app.primary.isEmpty())
             primaries[app.primary].append(app.name);
+        if (app.shadow && !app.shadow->agent.isEmpty())
+            shadows[app.shadow->agent].append(app.name);
         for (const failover::ReplicaView &replica : app.replicas)
             replicas[replica.agent].append({app.name, replica.tier});
     }
@@ -342,9 +371,12 @@ bool TopologyScene::updateNodes(const failover::ClusterSnapshot &snapshot, bool 
         facts.error = agent.error;
         facts.state = nodeStateOf(agent);
         facts.primaryOf = primaries.value(agent.name);
-        std::sort(facts.primaryOf.begin(), facts.primaryOf.end(), [](const QString &a, const QString &b) {
-            return naturalCompare(a, b) < 0;
-        });
+        facts.shadowOf = shadows.value(agent.name);
+        for (QStringList *apps : {&facts.primaryOf, &facts.shadowOf}) {
+            std::sort(apps->begin(), apps->end(), [](const QString &a, const QString &b) {
+                return naturalCompare(a, b) < 0;
+            });
+        }
         facts.replicaOf = replicas.value(agent.name);
 
         NodeItem *&item = m_nodes[agent.name];
@@ -441,7 +473,7 @@ bool TopologyScene::updateEdges(const failover::ClusterSnapshot &snapshot,
         for (const failover::AppView &app : snapshot.apps) {
             for (const failover::ReplicaView &replica : app.replicas) {
                 if (Edge *edge = m_copies[i++].edge)
-                    takeReplica(*edge, replica);
+                    takeReplica(*edge, app, replica);
             }
         }
         return false;
@@ -497,6 +529,7 @@ bool TopologyScene::updateEdges(const failover::ClusterSnapshot &snapshot,
             addItem(edge.item);
             edge.app = app.name;
             edge.tier = replica.tier;
+            edge.shadow = isShadow(app, replica);
             if (!m_far)
                 styleLinkItem(edge);
             edge.item->setPath(
@@ -511,7 +544,7 @@ bool TopologyScene::updateEdges(const failover::ClusterSnapshot &snapshot,
             m_farLinksStale = true;
             structural = true;
         }
-        takeReplica(edge, replica);
+        takeReplica(edge, app, replica);
     }
 
     // The copies in this snapshot's order, for the next snapshot's comparison; taken after the
@@ -521,7 +554,12 @@ bool TopologyScene::updateEdges(const failover::ClusterSnapshot &snapshot,
         for (const failover::ReplicaView &replica : app.replicas) {
             const auto it = wanted.constFind({app.name, replica.agent});
             const bool drawn = it != wanted.cend() && it->replica == &replica; // not a duplicate
-            m_copies.append({app.name, app.primary, replica.agent, replica.tier, drawn ? &m_edges[it.key()] : nullptr});
+            m_copies.append({app.name,
+                             app.primary,
+                             replica.agent,
+                             replica.tier,
+                             isShadow(app, replica),
+                             drawn ? &m_edges[it.key()] : nullptr});
         }
     }
     return structural;
@@ -535,16 +573,18 @@ bool TopologyScene::sameCopies(const failover::ClusterSnapshot &snapshot) const
             if (i >= m_copies.size())
                 return false;
             const Copy &copy = m_copies[i++];
+            // A shadow coming or going changes its node's badge, not only its link: the full update.
             if (copy.agent != replica.agent || copy.app != app.name || copy.primary != app.primary
-                || copy.tier != replica.tier)
+                || copy.tier != replica.tier || copy.shadow != isShadow(app, replica))
                 return false;
         }
     }
     return i == m_copies.size();
 }
 
-void TopologyScene::takeReplica(Edge &edge, const failover::ReplicaView &replica)
+void TopologyScene::takeReplica(Edge &edge, const failover::AppView &app, const failover::ReplicaView &replica)
 {
+    const bool shadow = isShadow(app, replica);
     LinkState state = LinkState::Ok;
     if (!replica.integrityOk)
         state = LinkState::Mismatch;
@@ -552,9 +592,10 @@ void TopologyScene::takeReplica(Edge &edge, const failover::ReplicaView &replica
         state = LinkState::Disconnected;
     else if (replica.lag >= kLaggingSeqs)
         state = LinkState::Lagging;
-    if (edge.state != state || edge.tier != replica.tier) {
+    if (edge.state != state || edge.tier != replica.tier || edge.shadow != shadow) {
         edge.state = state;
         edge.tier = replica.tier;
+        edge.shadow = shadow;
         if (!m_far)
             styleLinkItem(edge);
         m_farLinksStale = true;
@@ -564,11 +605,12 @@ void TopologyScene::takeReplica(Edge &edge, const failover::ReplicaView &replica
     edge.lag = replica.lag;
     edge.rttMs = replica.rttMs;
     edge.integrityNote = replica.integrityOk ? QString() : replica.integrityNote;
+    edge.shadowState = shadow ? app.shadow->state : QString();
 }
 
 void TopologyScene::styleLinkItem(const Edge &edge)
 {
-    const QPen pen = Internal::linkPen(edge.tier, edge.state);
+    const QPen pen = Internal::linkPen(edge.tier, edge.state, edge.shadow);
     if (edge.item->pen() == pen && edge.item->data(StateKey).toInt() == int(edge.state))
         return;
     edge.item->setPen(pen);
@@ -586,7 +628,7 @@ void TopologyScene::updateFarLinks()
     for (const Edge &edge : std::as_const(m_edges)) {
         const QPainterPath &curve = edge.item->path();
         if (curve.elementCount() >= 4) // the curve's two ends (linkPath)
-            links.append({QLineF(curve.elementAt(0), curve.elementAt(3)), edge.tier, edge.state});
+            links.append({QLineF(curve.elementAt(0), curve.elementAt(3)), edge.tier, edge.state, edge.shadow});
     }
     m_farLinks->setLinks(links);
 }
@@ -603,6 +645,8 @@ QString TopologyScene::toolTipOf(const QGraphicsItem *item) const
         tip{tr("%1: %2 replica on %3 → primary %4").arg(edge.app, tierName(edge.tier), edge.key.from, edge.key.to),
             tr("Lag: %1 seqs").arg(edge.lag),
             edge.rttMs < 0 ? tr("Round trip: not measured") : tr("Round trip: %1 ms").arg(edge.rttMs, 0, 'f', 2)};
+    if (edge.shadow)
+        tip.insert(1, tr("Shadow of %1, %2").arg(edge.app, edge.shadowState));
     if (edge.state != LinkState::Ok)
         tip.append(tr("Link: %1").arg(linkStateName(edge.state)));
     if (!edge.integrityNote.isEmpty())
@@ -684,6 +728,7 @@ void TopologyScene::clearAll()
     m_nodes.clear();
     m_agentOrder.clear();
     m_appPrimaries.clear();
+    m_appShadows.clear();
     m_layoutKey.clear();
     m_contents = QRectF();
     setSceneRect(QRectF(-200, -150, 400, 300));

@@ -25,8 +25,8 @@ class NodeItem;
 } // namespace Internal
 
 // The cluster as a graph, from the engine's snapshots: one node per agent, one edge per replica
-// (from the replica's agent to its application's primary), a frame around agents that share a
-// host. Items are keyed by agent, (application, agent) and host and updated in place from one
+// (from the replica's agent to its application's primary; a shadow's edge dotted violet, its
+// node badged "S"), a frame around agents that share a host. Items are keyed by agent, (application, agent) and host and updated in place from one
 // snapshot to the next; a snapshot that changes nothing touches no item. Positions depend only on
 // the set of (host, agent) names, so nodes stay put while the cluster does.
 //
@@ -106,6 +106,10 @@ public:
     std::optional<LinkState> linkState(const QString &app, const QString &agent) const;
     // The applications the agent is primary of, sorted.
     QStringList primaryOf(const QString &agent) const;
+    // The applications the agent holds the shadow of, sorted.
+    QStringList shadowOf(const QString &agent) const;
+    // Whether the agent's copy of app is the application's shadow (drawn as a shadow's link).
+    bool isShadowLink(const QString &app, const QString &agent) const;
     // The agent whose node is at scenePos (its label, frame or badge), or empty.
     QString agentAt(const QPointF &scenePos) const;
 
@@ -115,6 +119,8 @@ public:
     // The pen colour of a tier's links, readable on light and dark backgrounds.
     static QColor tierColor(Tier tier);
     static QColor brokenLinkColor();
+    // The colour of a shadow's link and badge.
+    static QColor shadowLinkColor();
     // A node state's signal colour (its block's colour when zoomed out), for legends.
     static QColor nodeStateColor(NodeState state);
     static QString nodeStateName(NodeState state);
@@ -138,8 +144,10 @@ private:
         EdgeKey key;
         LinkState state = LinkState::Ok;
         Tier tier = Tier::None;
+        bool shadow = false; // the application's shadow's copy
         // For the tooltip, composed on demand.
         QString app;
+        QString shadowState; // the engine's word ("ready"), for a shadow
         quint64 lag = 0;
         double rttMs = -1;
         QString integrityNote;
@@ -153,6 +161,7 @@ private:
         QString primary;
         QString agent;
         Tier tier = Tier::None;
+        bool shadow = false;
         Edge *edge = nullptr; // into m_edges
     };
     // An agent of the last snapshot, in its order; no item for a nameless or repeated one.
@@ -173,12 +182,16 @@ private:
     // Whether the snapshot lists the same copies (application, primary, agent, tier), in the same
     // order, as the one m_copies was taken from.
     bool sameCopies(const failover::ClusterSnapshot &snapshot) const;
-    // Whether the snapshot lists the same agents and the same applications' primaries, in the same
-    // order, as the last one.
+    // Whether the snapshot lists the same agents and the same applications' primaries and shadows,
+    // in the same order, as the last one.
     bool sameAgents(const failover::ClusterSnapshot &snapshot) const;
     static NodeState nodeStateOf(const failover::AgentView &agent);
     // Takes the replica's state, tier and tooltip facts into its link.
-    void takeReplica(Edge &edge, const failover::ReplicaView &replica);
+    void takeReplica(Edge &edge, const failover::AppView &app, const failover::ReplicaView &replica);
+    static bool isShadow(const failover::AppView &app, const failover::ReplicaView &replica)
+    {
+        return app.shadow && app.shadow->agent == replica.agent;
+    }
     // Gives a link's item the pen, z-order and state data of its link (the item is the scene's,
     // so a const scene may bring it up to date).
     static void styleLinkItem(const Edge &edge);
@@ -190,6 +203,7 @@ private:
     QHash<QString, Internal::NodeItem *> m_nodes;
     QList<AgentNode> m_agentOrder;                 // the last snapshot's agents, for sameAgents()
     QList<QPair<QString, QString>> m_appPrimaries; // and its (application, primary) pairs
+    QStringList m_appShadows;                      // and its applications' shadows' agents
     QHash<CopyKey, Edge> m_edges;
     QList<Copy> m_copies; // every replica of the last snapshot, in its order
     QHash<QString, QGraphicsRectItem *> m_frames;

@@ -102,6 +102,7 @@ private:
             {neutral, TopologyView::tr("lagging (≥ %1 seqs)").arg(TopologyScene::kLaggingSeqs), 4.5},
             {TopologyScene::brokenLinkColor(), TopologyView::tr("disconnected"), 2.5, Qt::DashLine},
             {TopologyScene::brokenLinkColor(), TopologyView::tr("integrity mismatch"), 3, Qt::DashDotLine},
+            {TopologyScene::shadowLinkColor(), TopologyView::tr("shadow → its primary"), 2.5, Qt::DotLine},
             {TopologyScene::nodeStateColor(State::Suspected),
              TopologyScene::nodeStateName(State::Suspected),
              0,
@@ -123,6 +124,7 @@ private:
              Qt::SolidLine,
              true},
             {QColor(0xff, 0xc4, 0x00), TopologyView::tr("P: primary"), 0, Qt::SolidLine, true},
+            {TopologyScene::shadowLinkColor(), TopologyView::tr("S: holds a shadow"), 0, Qt::SolidLine, true},
         };
     }
 };

@@ -68,7 +68,7 @@ struct ShadowView
 {
     QString agent;
     QString host;
-    QString state; // "catching-up", "ready" (swappable), "swapping", "retiring"
+    QString state; // "catching-up", "ready" (swappable), "swapping"
     shadow::ShadowOrigin origin = shadow::ShadowOrigin::Predicted;
     QString reason; // why it was deployed, with the risk figures
     qint64 createdWallMs = 0;
