@@ -843,8 +843,6 @@ void TestConsoleControl::shadowUsageErrorsAndUpdateNeedNoConsole()
 void TestConsoleControl::shadowDryRunsAreJournaledAndCreateThenRetire()
 {
     const Run dry = shadow({QStringLiteral("create"), kTestApp, QStringLiteral("--dry-run")});
-    if (dry.exitCode == 1 && dry.err.contains(QStringLiteral("not implemented yet")))
-        QSKIP("the engine's shadow commands are not implemented yet (engine/src/failover/shadowflow.cpp)");
     QVERIFY2(dry.exitCode == 0, qPrintable(dry.describe()));
     QVERIFY2(dry.out.contains(QStringLiteral("(as local:")), qPrintable(dry.out));
     QVERIFY(

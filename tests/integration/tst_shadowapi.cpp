@@ -1,9 +1,8 @@
 // The console's HTTP API (docs/api.md) as a client sees it: the real ShadowApiServer on its own
 // thread in front of a real failover engine watching real agents, asked through real sockets by
 // QNetworkAccessManager. Authentication (no token, a wrong one), every endpoint, malformed
-// bodies, unknown fields and applications, the token file, the loopback default and TLS. The
-// shadow life cycle at the end needs the engine's shadow commands (engine/src/failover/
-// shadowflow.cpp); while they answer "not implemented yet" those tests skip, saying so.
+// bodies, unknown fields and applications, the token file, the loopback default and TLS, and a
+// shadow's life cycle (create, promote and retire dry runs, retire, swap) through the API.
 
 #include <optional>
 
@@ -70,12 +69,6 @@ struct HttpReply
         return QStringLiteral("HTTP %1 %2 (%3)").arg(status).arg(QString::fromUtf8(raw), errorString);
     }
 };
-
-// The engine's shadow commands are still the stubs: tests of their outcome cannot run yet.
-bool engineLacksShadows(const HttpReply &reply)
-{
-    return reply.status == 500 && reply.errorMessage().contains(QStringLiteral("not implemented yet"));
-}
 
 } // namespace
 
@@ -534,8 +527,6 @@ void TestShadowApi::tlsServesHttpsWithTheConfiguredCertificate()
 void TestShadowApi::createDryRunChangesNothing()
 {
     const HttpReply reply = post(QStringLiteral("/shadow/create"), R"({"app": "shop", "dry-run": true})");
-    if (engineLacksShadows(reply))
-        QSKIP("the engine's shadow commands are not implemented yet (engine/src/failover/shadowflow.cpp)");
     QVERIFY2(reply.status == 200, qPrintable(reply.describe()));
     QCOMPARE(reply.json.value(QStringLiteral("action")).toString(), QStringLiteral("create"));
     QCOMPARE(reply.json.value(QStringLiteral("dry-run")).toBool(), true);
@@ -547,8 +538,6 @@ void TestShadowApi::createDryRunChangesNothing()
 void TestShadowApi::shadowLifeCycle()
 {
     const HttpReply created = post(QStringLiteral("/shadow/create"), R"({"app": "shop"})");
-    if (engineLacksShadows(created))
-        QSKIP("the engine's shadow commands are not implemented yet (engine/src/failover/shadowflow.cpp)");
     QVERIFY2(created.status == 200, qPrintable(created.describe()));
     // The shadow catches up, then shows as ready (swappable) in the status.
     QTRY_COMPARE_WITH_TIMEOUT(
