@@ -247,6 +247,24 @@ private Q_SLOTS:
         QCOMPARE(score.points, 100);
     }
 
+    void anOutageIsBlamedOnTheFaultJustAfterItsLastAcknowledgement()
+    {
+        // The last write acknowledged before a crash comes a few milliseconds before it: the
+        // outage starts there, and is the crash's, not an earlier fault's.
+        const Scenario scenario = threeObjectives();
+        ScenarioRun run;
+        run.startWallMs = kStart;
+        run.endWallMs = kStart + 120'000;
+        run.faults = {{kStart + 1'000, FaultKind::Degrade, u"alpha"_s, {}, 9},
+                      {kStart + 10'000, FaultKind::Crash, u"alpha"_s, {}, 10}};
+        run.outages = {{kStart + 9'996, kStart + 10'570}};
+        run.ackedWrites = 2000;
+        const ScenarioScore score = scoreScenario(scenario, run);
+        QVERIFY2(score.objectives[0].met, qPrintable(score.objectives[0].explanation));
+        QVERIFY2(score.objectives[0].explanation.contains(u"0.6 s after the crash of alpha"_s),
+                 qPrintable(score.objectives[0].explanation));
+    }
+
     void movedBeforeCrashNeedsAHandOverAndNoFailover()
     {
         const Scenario scenario = parsed("name: t\ndifficulty: 4\nduration: 4m\n"

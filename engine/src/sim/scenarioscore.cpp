@@ -28,12 +28,17 @@ QString faultPhrase(const AppliedFault &fault)
     return QStringLiteral("a fault");
 }
 
-// The fault an outage is blamed on: the latest one applied at or before it began.
+// An outage starts at the last acknowledgement before it, which comes just before the fault that
+// interrupted service (the workload acknowledges every few milliseconds): a fault applied up to
+// this long after that acknowledgement is what the writer ran into.
+constexpr qint64 kFaultAfterLastAckMs = 250;
+
+// The fault an outage is blamed on: the latest one applied before it began (within the slack).
 const AppliedFault *causeOf(const ScenarioRun &run, const ServiceOutage &outage)
 {
     const AppliedFault *cause = nullptr;
     for (const AppliedFault &fault : run.faults) {
-        if (fault.wallMs <= outage.startWallMs && (!cause || fault.wallMs >= cause->wallMs))
+        if (fault.wallMs <= outage.startWallMs + kFaultAfterLastAckMs && (!cause || fault.wallMs >= cause->wallMs))
             cause = &fault;
     }
     return cause;

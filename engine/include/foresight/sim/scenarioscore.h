@@ -60,6 +60,8 @@ struct ScenarioScore
 
 // Scores a run against the scenario's objectives:
 //   restore-within T    every outage ends within T of the latest fault at or before its start
+//                       (an outage starts at its last acknowledgement, so a fault up to 250 ms
+//                       after that counts as before it)
 //                       (an outage still open at the end counts as lasting until the end)
 //   no-acked-write-lost run.ackedWritesLost is 0 (the workload's read-back is the evidence)
 //   no-corrupt-promotion no agent is promoted (incident or promotion journal entry) after a
