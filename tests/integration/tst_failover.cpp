@@ -101,21 +101,8 @@ private:
     // Every acknowledged write is readable, with its value, through a client of the whole cluster.
     void verifyAcked(const QMap<QString, QByteArray> &acked)
     {
-        auto client = m_cluster->client(kTestApp);
-        QVERIFY2(client, qPrintable(client ? QString() : client.error().toString()));
-        int lost = 0;
-        QString firstLost;
-        for (auto it = acked.begin(); it != acked.end(); ++it) {
-            auto read = (*client)->get(it.key());
-            QVERIFY2(read, qPrintable(read ? QString() : read.error().toString()));
-            if (!read->value || *read->value != it.value()) {
-                if (lost++ == 0)
-                    firstLost = it.key();
-            }
-        }
-        QVERIFY2(lost == 0,
-                 qPrintable(
-                     QStringLiteral("acknowledged %1, lost %2 (first: %3)").arg(acked.size()).arg(lost).arg(firstLost)));
+        const QString lost = lostAckedWrites(*m_cluster, acked);
+        QVERIFY2(lost.isEmpty(), qPrintable(lost));
     }
 
 private Q_SLOTS:

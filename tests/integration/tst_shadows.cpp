@@ -244,16 +244,8 @@ private Q_SLOTS:
         writer.stop();
         QCOMPARE(writer.fatal(), QString());
 
-        auto client = m_cluster->client(kTestApp);
-        QVERIFY2(client, qPrintable(errorText(client)));
-        const QMap<QString, QByteArray> acked = writer.ackedWrites();
-        int lost = 0;
-        for (auto it = acked.begin(); it != acked.end(); ++it) {
-            auto read = (*client)->get(it.key());
-            QVERIFY2(read, qPrintable(errorText(read)));
-            lost += read->value && *read->value == it.value() ? 0 : 1;
-        }
-        QCOMPARE(lost, 0);
+        const QString lost = lostAckedWrites(*m_cluster, writer.ackedWrites());
+        QVERIFY2(lost.isEmpty(), qPrintable(lost));
 
         // The shadow's discrepancy history outlives the engine, in the console store.
         m_engine.reset();

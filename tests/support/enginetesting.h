@@ -102,6 +102,29 @@ inline failover::AppPhase phaseOf(const failover::ClusterEngine &engine)
     return app ? app->phase : failover::AppPhase::Starting;
 }
 
+// Reads every acknowledged write back, with its value, from the primary the SDK finds now. Empty
+// when all are there; otherwise what went wrong: a failed read, or how many were lost and the first.
+inline QString lostAckedWrites(const cluster::LocalCluster &cluster, const QMap<QString, QByteArray> &acked)
+{
+    auto client = cluster.client(kTestApp);
+    if (!client)
+        return client.error().toString();
+    int lost = 0;
+    QString firstLost;
+    for (auto it = acked.begin(); it != acked.end(); ++it) {
+        auto read = (*client)->get(it.key());
+        if (!read)
+            return read.error().toString();
+        if (!read->value || *read->value != it.value()) {
+            if (lost++ == 0)
+                firstLost = it.key();
+        }
+    }
+    return lost == 0
+               ? QString()
+               : QStringLiteral("acknowledged %1, lost %2 (first: %3)").arg(acked.size()).arg(lost).arg(firstLost);
+}
+
 // Writes "w<writer>-<n>" keys until stopped, through its own SDK client on its own thread.
 // A write counts as acknowledged only when put() returned a receipt.
 class ContinuousWriter
