@@ -178,7 +178,6 @@ private Q_SLOTS:
     void hostSamplesRefused();
     void hostSamplesPruned();
     void upgradesVersion1();
-    void shadowSamplesRoundTripRefusedAndPruned();
 
 private:
     QString storePath() const { return m_dir->filePath(u"console/console.db"_s); }
@@ -778,41 +777,6 @@ void TestConsoleStore::upgradesVersion1()
     auto store = ConsoleStore::open(storePath(), m_clock);
     QVERIFY2(store, qPrintable(errorText(store)));
     QCOMPARE((*store)->hostSamples(u"alpha"_s, 0, 1'800'000'000'000)->size(), 1);
-}
-
-void TestConsoleStore::shadowSamplesRoundTripRefusedAndPruned()
-{
-    auto store = ConsoleStore::open(storePath(), m_clock);
-    QVERIFY2(store, qPrintable(errorText(store)));
-    ConsoleStore &console = **store;
-    const QList<foresight::storage::ShadowSample> samples{
-        {u"shop"_s, u"charlie"_s, 1000, 40, 900, -1, 0},
-        {u"shop"_s, u"charlie"_s, 2000, 3, 12, 1, 0.25},
-        {u"shop"_s, u"delta"_s, 3000, 0, 0, 0, 0.5},
-        {u"cart"_s, u"bravo"_s, 2500, 7, 30, 1, 0},
-    };
-    QVERIFY2(console.appendShadowSamples(samples), "appending shadow samples failed");
-    auto shop = console.shadowSamples(u"shop"_s, 0, 10'000);
-    QVERIFY2(shop, qPrintable(errorText(shop)));
-    QCOMPARE(*shop, (QList<foresight::storage::ShadowSample>{samples.at(0), samples.at(1), samples.at(2)}));
-    // At most maxPoints, the newest kept, oldest first.
-    auto newest = console.shadowSamples(u"shop"_s, 0, 10'000, 2);
-    QVERIFY(newest);
-    QCOMPARE(*newest, (QList<foresight::storage::ShadowSample>{samples.at(1), samples.at(2)}));
-    QCOMPARE(console.shadowSamples(u"shop"_s, 1500, 2500)->size(), 1);
-
-    // A sample without an application, an agent or a time is refused, and nothing of its batch is written.
-    const auto refused = console.appendShadowSamples(
-        {{u"shop"_s, u"charlie"_s, 4000, 1, 1, 1, 0}, {u"shop"_s, {}, 5000, 1, 1, 1, 0}});
-    QVERIFY(!refused);
-    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
-    QCOMPARE(console.shadowSamples(u"shop"_s, 0, 10'000)->size(), 3);
-
-    auto pruned = console.pruneShadowSamples(2500);
-    QVERIFY(pruned);
-    QCOMPARE(*pruned, 2);
-    QCOMPARE(console.shadowSamples(u"shop"_s, 0, 10'000)->size(), 1);
-    QCOMPARE(console.shadowSamples(u"cart"_s, 0, 10'000)->size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestConsoleStore)
