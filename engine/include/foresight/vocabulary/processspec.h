@@ -25,6 +25,7 @@ struct ProcessSpec
     int healthIntervalMs = 5000;                // how often the health check runs
     int healthTimeoutMs = 2000;                 // a check still running then is killed and fails
     QStringList validateCommand;                // program and arguments, run to validate an update
+    int validateTimeoutMs = 60'000;             // a validation still running then is killed and fails
     int stopTimeoutMs = 5000;                   // SIGTERM, then SIGKILL after this
     int restartDelayMs = 200;                   // the first restart after a crash waits this long,
     int restartDelayMaxMs = 30'000;             // doubling per crash in the window, up to this
