@@ -1,5 +1,7 @@
 #include "foresight/vocabulary/processspec.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 
 namespace foresight {
@@ -62,6 +64,19 @@ QJsonArray stringArray(const QStringList &list)
 }
 
 } // namespace
+
+QString ProcessSpec::commandLine() const
+{
+    QStringList words{command};
+    for (const QString &argument : arguments) {
+        const bool plain = !argument.isEmpty() && std::none_of(argument.begin(), argument.end(), [](QChar c) {
+            return c.isSpace() || c == u'\'' || c == u'"';
+        });
+        words.append(plain ? argument
+                           : QStringLiteral("'%1'").arg(QString(argument).replace(u'\'', QStringLiteral("'\\''"))));
+    }
+    return words.join(u' ');
+}
 
 QJsonObject ProcessSpec::toJson() const
 {

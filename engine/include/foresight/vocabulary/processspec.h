@@ -33,6 +33,9 @@ struct ProcessSpec
     int crashLoopWindowMs = 60'000;             // loop, reported, and no more restarts
 
     bool isSet() const { return !command.isEmpty(); }
+    // The command and its arguments as one line for people ("/usr/bin/shop --port 8080"); an
+    // argument with spaces or quotes is single-quoted. Not for a shell to run.
+    QString commandLine() const;
     bool operator==(const ProcessSpec &) const = default;
 
     QJsonObject toJson() const;
