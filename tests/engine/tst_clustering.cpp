@@ -367,6 +367,58 @@ private Q_SLOTS:
         QVERIFY2(fit.error().message.contains(says), qPrintable(fit.error().message));
     }
 
+    void kMeansReseedsAnEmptyCluster()
+    {
+        // A warm start with one centroid far from every point: after the first assignment that
+        // cluster is empty, and it must be re-seeded at the point farthest from its centroid
+        // (here the outlier at 4) instead of coming back empty or being dropped.
+        const MatrixXd points = rowsOf({{0}, {0.1}, {0.2}, {4}, {10}, {10.1}, {10.2}});
+        KMeansOptions options;
+        options.k = 3;
+        options.restarts = 1;
+        options.initialCentroids = rowsOf({{0}, {10}, {1000}});
+        const Result<KMeansResult> fit = kMeans(points, options);
+        QVERIFY(fit);
+        QCOMPARE(fit->k, 3);
+        QCOMPARE(fit->labels, (std::vector<int>{0, 0, 0, 2, 1, 1, 1}));
+        QCOMPARE(fit->centroids(2, 0), 4.0);
+        QVERIFY(fit->converged);
+
+        // More warm centroids than distinct points: the surplus is dropped, not left empty.
+        options.initialCentroids = rowsOf({{0}, {10}, {1000}});
+        const Result<KMeansResult> two = kMeans(rowsOf({{0}, {0}, {10}}), options);
+        QVERIFY(two);
+        QCOMPARE(two->k, 2);
+        QCOMPARE(two->labels, (std::vector<int>{0, 0, 1}));
+
+        options.initialCentroids = rowsOf({{0}, {10}});
+        const Result<KMeansResult> wrongShape = kMeans(points, options);
+        QVERIFY(!wrongShape);
+        QVERIFY2(wrongShape.error().message.contains(QStringLiteral("expected k x features = 3 x 1")),
+                 qPrintable(wrongShape.error().message));
+        options.initialCentroids = rowsOf({{0}, {10}, {std::numeric_limits<double>::quiet_NaN()}});
+        QVERIFY(!kMeans(points, options));
+    }
+
+    void kMeansWarmStartFromThePreviousCentroids()
+    {
+        // Re-clustering from the last run's centroids lands on the same clusters in the same
+        // order, and converges at once on unchanged data.
+        const Labelled data = blobs(corners(4, 2, 8.0), 100, 1.0, 12);
+        KMeansOptions options;
+        options.k = 4;
+        options.seed = 3;
+        const Result<KMeansResult> first = kMeans(data.points, options);
+        QVERIFY(first);
+        options.seed = 99;
+        options.restarts = 1;
+        options.initialCentroids = first->centroids;
+        const Result<KMeansResult> again = kMeans(data.points, options);
+        QVERIFY(again);
+        QCOMPARE(again->labels, first->labels);
+        QCOMPARE(again->iterations, 1);
+    }
+
     void assignToNearestPicksNearestCentroid()
     {
         const MatrixXd centroids = rowsOf({{0, 0}, {10, 0}});

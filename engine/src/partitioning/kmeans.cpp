@@ -191,10 +191,20 @@ void compact(std::vector<int> &labels, Centroids &centroids)
         label = renumber[static_cast<std::size_t>(label)];
 }
 
-KMeansResult runOnce(const Eigen::MatrixXd &points, const KMeansOptions &options, Random &random)
+Centroids fromMatrix(const Eigen::MatrixXd &matrix)
+{
+    Centroids centroids;
+    centroids.k = matrix.rows();
+    centroids.dims = matrix.cols();
+    centroids.values.resize(static_cast<std::size_t>(centroids.k * centroids.dims));
+    for (Index c = 0; c < centroids.k; ++c)
+        copyRow(matrix, c, centroids.row(c));
+    return centroids;
+}
+
+KMeansResult runOnce(const Eigen::MatrixXd &points, const KMeansOptions &options, Centroids centroids)
 {
     const auto n = static_cast<std::size_t>(points.rows());
-    Centroids centroids = seedPlusPlus(points, options.k, random);
     std::vector<int> labels(n);
     std::vector<double> distances(n);
     double inertia = assign(points, centroids, labels, distances);
@@ -252,6 +262,20 @@ Result<KMeansResult> kMeans(const Eigen::MatrixXd &points, const KMeansOptions &
                     QStringLiteral("k-means needs a tolerance >= 0, got %1").arg(options.tolerance));
     if (Status valid = validateFeatures(points); !valid)
         return std::unexpected(valid.error());
+    const bool warm = options.initialCentroids.size() > 0;
+    if (warm) {
+        if (options.initialCentroids.rows() != options.k || options.initialCentroids.cols() != points.cols()) {
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("k-means initial centroids are %1 x %2, expected k x features = %3 x %4")
+                            .arg(options.initialCentroids.rows())
+                            .arg(options.initialCentroids.cols())
+                            .arg(options.k)
+                            .arg(points.cols()));
+        }
+        if (Status valid = validateFeatures(options.initialCentroids); !valid)
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("k-means initial centroids: ") + valid.error().message);
+    }
 
     KMeansResult best;
     best.centroids = Eigen::MatrixXd(0, points.cols());
@@ -261,7 +285,12 @@ Result<KMeansResult> kMeans(const Eigen::MatrixXd &points, const KMeansOptions &
     }
     Random random(options.seed);
     for (int run = 0; run < options.restarts; ++run) {
-        KMeansResult result = runOnce(points, options, random);
+        // A warm start may name more centroids than there are distinct points; the empty
+        // clusters that leaves are re-seeded or dropped like any other.
+        KMeansResult result = runOnce(points,
+                                      options,
+                                      run == 0 && warm ? fromMatrix(options.initialCentroids)
+                                                       : seedPlusPlus(points, options.k, random));
         if (run == 0 || result.inertia < best.inertia)
             best = std::move(result);
     }
@@ -272,12 +301,7 @@ std::vector<int> assignToNearest(const Eigen::MatrixXd &points, const Eigen::Mat
 {
     Q_ASSERT(points.cols() == centroids.cols());
     Q_ASSERT(centroids.rows() > 0 || points.rows() == 0);
-    Centroids flat;
-    flat.k = centroids.rows();
-    flat.dims = centroids.cols();
-    flat.values.resize(static_cast<std::size_t>(flat.k * flat.dims));
-    for (Index c = 0; c < flat.k; ++c)
-        copyRow(centroids, c, flat.row(c));
+    const Centroids flat = fromMatrix(centroids);
     std::vector<int> labels(static_cast<std::size_t>(points.rows()));
     std::vector<double> distances(static_cast<std::size_t>(points.rows()));
     const double sum = assign(points, flat, labels, distances);
