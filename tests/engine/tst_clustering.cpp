@@ -401,6 +401,18 @@ private Q_SLOTS:
         QVERIFY(agreement(result->clustering.labels, data.truth) > 0.999);
         // Inertia covers every row, not just the fit sample: about rows x dims x sigma^2.
         QVERIFY(result->clustering.inertia > 6000 * 2 * 0.8);
+        // The previous centroids warm-start the final fit when k is unchanged, and are set
+        // aside (not an error) when the new k differs.
+        AutoKMeansOptions warm = options;
+        warm.selection.kmeans.initialCentroids = result->clustering.centroids;
+        const Result<AutoKMeansResult> again = kMeansAuto(data.points, warm);
+        QVERIFY(again);
+        QCOMPARE(again->clustering.labels, result->clustering.labels);
+        warm.selection.kmeans.initialCentroids = MatrixXd::Zero(5, 2);
+        const Result<AutoKMeansResult> otherK = kMeansAuto(data.points, warm);
+        QVERIFY(otherK);
+        QCOMPARE(otherK->selection.k, 3);
+
         AutoKMeansOptions noFit;
         noFit.fitSampleSize = 0;
         QVERIFY(!kMeansAuto(data.points, noFit));

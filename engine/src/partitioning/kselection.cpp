@@ -101,6 +101,7 @@ Result<KSelection> chooseK(const Eigen::MatrixXd &points, const KSelectionOption
         return std::unexpected(ok.error());
     KMeansOptions kmeans = options.kmeans;
     kmeans.k = 1;
+    kmeans.initialCentroids.resize(0, 0); // a warm start is for one k; each k here seeds afresh
     if (Result<KMeansResult> probe = kMeans(Eigen::MatrixXd(0, points.cols()), kmeans); !probe)
         return std::unexpected(probe.error()); // the k-means options, checked once up front
     if (Status valid = validateFeatures(points); !valid)
@@ -169,6 +170,9 @@ Result<AutoKMeansResult> kMeansAuto(const Eigen::MatrixXd &points, const AutoKMe
     result.fitSampleSize = static_cast<Index>(fitRows.size());
     KMeansOptions kmeans = options.selection.kmeans;
     kmeans.k = result.selection.k;
+    // The previous centroids can only warm-start a clustering with as many clusters.
+    if (kmeans.initialCentroids.rows() != kmeans.k || kmeans.initialCentroids.cols() != points.cols())
+        kmeans.initialCentroids.resize(0, 0);
     Result<KMeansResult> fit = kMeans(sampled ? gatherRows(points, fitRows) : points, kmeans);
     if (!fit)
         return std::unexpected(fit.error());

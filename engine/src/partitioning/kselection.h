@@ -35,7 +35,9 @@ struct KSelectionOptions
     int kMax = 8;
     Eigen::Index sampleSize = 1000; // rows scored per k, at most; >= 2
     double minSilhouette = 0.5;     // only consulted when kMin == 1
-    KMeansOptions kmeans;           // k is ignored; the seed also draws the sample
+    // k is ignored; the seed also draws the sample. initialCentroids do not take part in the
+    // choice (each k seeds afresh); kMeansAuto() uses them for its final fit (see there).
+    KMeansOptions kmeans;
 };
 
 struct KSelection
@@ -64,6 +66,8 @@ struct AutoKMeansOptions
     // nearest centroid in one pass. 100,000 rows fix centroids to ~0.3% of a cluster's spread,
     // and bound a re-clustering of a million keys to one O(rows x k x features) pass over them.
     Eigen::Index fitSampleSize = 100000; // >= 1
+    // selection.kmeans.initialCentroids (e.g. the previous run's centroids) warm-start the
+    // final fit when they have as many rows as the chosen k, and are ignored otherwise.
 };
 
 struct AutoKMeansResult
