@@ -61,15 +61,18 @@ Result<PartitionMatch> matchPartitions(const QList<PartitionMembers> &previous,
         seenIds.insert(partition.id);
         highest = std::max(highest, partition.id);
         for (const QString &key : partition.keys) {
-            const auto it = owner.constFind(key);
-            if (it != owner.constEnd()) {
+            // One hash operation per key: a key already present leaves the size unchanged (and
+            // keeps its first owner, which the message then names).
+            const qsizetype before = owner.size();
+            qsizetype &slot = owner[key];
+            if (owner.size() == before) {
                 return fail(ErrorCode::InvalidArgument,
                             QStringLiteral("key '%1' is in previous partitions %2 and %3")
                                 .arg(key)
-                                .arg(previous[it.value()].id)
+                                .arg(previous[slot].id)
                                 .arg(partition.id));
             }
-            owner.insert(key, p);
+            slot = p;
         }
     }
     if (nextId < kFirstPartitionId || nextId <= highest) {
@@ -94,9 +97,10 @@ Result<PartitionMatch> matchPartitions(const QList<PartitionMembers> &previous,
         if (current[c].isEmpty())
             return fail(ErrorCode::InvalidArgument, QStringLiteral("cluster %1 has no keys").arg(c));
         for (const QString &key : current[c]) {
-            if (seenKeys.contains(key))
-                return fail(ErrorCode::InvalidArgument, QStringLiteral("key '%1' is in two clusters").arg(key));
+            const qsizetype before = seenKeys.size();
             seenKeys.insert(key);
+            if (seenKeys.size() == before)
+                return fail(ErrorCode::InvalidArgument, QStringLiteral("key '%1' is in two clusters").arg(key));
             const auto it = owner.constFind(key);
             if (it == owner.constEnd())
                 continue;
