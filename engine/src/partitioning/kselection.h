@@ -10,8 +10,10 @@
 // - it says when there is no structure worth partitioning: with kMin = 1, k = 1 is chosen when
 //   the best k >= 2 scores below minSilhouette, where inertia-based rules always prefer more
 //   clusters. The default, 0.5, is where Kaufman & Rousseeuw's reading puts "a reasonable
-//   structure" (0.26-0.50: "weak, could be artificial"); a single Gaussian cloud cut in two
-//   scores about 0.35-0.4, so weaker scores are what splitting one group looks like.
+//   structure" (0.26-0.50: "weak, could be artificial"). Cutting a single Gaussian cloud into
+//   2..8 pieces scores about 0.32 in two features, 0.23 in three and 0.14 in five (measured,
+//   1,000 points), so weaker scores are what splitting one group looks like. With one feature
+//   it scores 0.56 and the rule cannot tell one group from two; profiles have several.
 // Its cost is quadratic in the points scored, so it is computed on a uniform sample of at most
 // sampleSize rows (1,000 by default): O(s^2 x features) for the pairwise distances, held once in
 // s^2 doubles (8 MB at 1,000), reused for every k, plus k-means on the sample for each k. A
