@@ -17,8 +17,8 @@
 // Its cost is quadratic in the points scored, so it is computed on a uniform sample of at most
 // sampleSize rows (1,000 by default): O(s^2 x features) for the pairwise distances, held once in
 // s^2 doubles (8 MB at 1,000), reused for every k, plus k-means on the sample for each k. A
-// thousand points place the centres of clusters holding 1% of the keys or more well; smaller
-// groups are not worth a partition of their own.
+// thousand sampled points hold about ten of a group with 1% of the keys, enough for it to count;
+// groups smaller than that are not worth a partition of their own.
 
 #include <cstdint>
 #include <utility>
