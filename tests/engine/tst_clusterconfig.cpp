@@ -43,7 +43,11 @@ constexpr char kDocumentedExample[]
       "  \"apps\": [\n"
       "    {\"name\": \"shop\", \"primary\": \"alpha\",\n"
       "     \"replicas\": [{\"agent\": \"bravo\", \"tier\": \"hot\"}, {\"agent\": \"charlie\", \"tier\": \"warm\"}],\n"
-      "     \"config\": {\"syncReplicas\": 1, \"critical\": [\"session/*\", \"cart/*\"]}}\n"
+      "     \"config\": {\"syncReplicas\": 1, \"critical\": [\"session/*\", \"cart/*\"]},\n"
+      "     \"impact\": [\n"
+      "       {\"keys\": [\"session/*\", \"cart/*\"], \"class\": \"critical\", \"tolerated-staleness-ms\": 500},\n"
+      "       {\"keys\": \"catalog/*\", \"class\": \"medium\"},\n"
+      "       {\"keys\": \"history/*\", \"class\": \"low\", \"tolerated-staleness-ms\": 3600000}]}\n"
       "  ],\n"
       "  \"failover\": {\n"
       "    \"heartbeat-interval-ms\": 100, \"phi-threshold\": 8, \"lease-ms\": 500, \"lease-margin-ms\": 50,\n"
@@ -154,6 +158,8 @@ private Q_SLOTS:
     void badConfig();
     void malformedJson_data();
     void malformedJson();
+    void errorsNameTheLine_data();
+    void errorsNameTheLine();
     void insecureAllowsKeylessTcp();
     void roundTrip();
     void validateProgrammatic();
@@ -195,6 +201,12 @@ void TestClusterConfig::documentedExample()
     QCOMPARE(shop.config.syncReplicas, 1);
     QCOMPARE(shop.config.critical, QStringList({u"session/*"_s, u"cart/*"_s}));
     QCOMPARE(shop.config.leaseMs, 0); // the engine sets it from failover.lease-ms
+    using foresight::config::ImpactClass;
+    using foresight::config::ImpactRule;
+    const QList<ImpactRule> impact{{{u"session/*"_s, u"cart/*"_s}, ImpactClass::Critical, 500},
+                                   {{u"catalog/*"_s}, ImpactClass::Medium, 60'000}, // the class's default
+                                   {{u"history/*"_s}, ImpactClass::Low, 3'600'000}};
+    QCOMPARE(shop.impact, impact);
 
     QCOMPARE(config->failover.preFailoverHook, u"/usr/local/bin/fence-old-primary"_s);
     QCOMPARE(config->failover.scoreThreshold, 0.5);
@@ -472,7 +484,8 @@ void TestClusterConfig::badConfig()
     QVERIFY2(!config, "a bad configuration was accepted");
     QCOMPARE(config.error().code, ErrorCode::InvalidArgument);
     const QString message = config.error().message;
-    QVERIFY2(message.startsWith(u"cluster.json: "_s + expected), qPrintable(message));
+    // Compact JSON is one line: the line is 1; errorsNameTheLine() checks lines that differ.
+    QVERIFY2(message.startsWith(u"cluster.json:1: "_s + expected), qPrintable(message));
 }
 
 void TestClusterConfig::malformedJson_data()
@@ -481,10 +494,12 @@ void TestClusterConfig::malformedJson_data()
     QTest::addColumn<QString>("expected");
 
     QTest::newRow("truncated") << QByteArray("{\"name\": \"prod\", \"agents\": [")
-                               << u"cluster.json: not valid JSON at offset 28: "_s;
+                               << u"cluster.json:1: not valid JSON at offset 28: "_s;
     QTest::newRow("trailing comma") << QByteArray("{\"name\": \"prod\",}")
-                                    << u"cluster.json: not valid JSON at offset"_s;
-    QTest::newRow("empty") << QByteArray() << u"cluster.json: not valid JSON at offset 0"_s;
+                                    << u"cluster.json:1: not valid JSON at offset"_s;
+    QTest::newRow("empty") << QByteArray() << u"cluster.json:1: not valid JSON at offset 0"_s;
+    QTest::newRow("third line") << QByteArray("{\n  \"name\": \"prod\",\n  \"insecure\" true\n}")
+                                << u"cluster.json:3: not valid JSON at offset"_s;
     QTest::newRow("array") << QByteArray("[]") << u"cluster.json: the cluster configuration must be a JSON object"_s;
 }
 
@@ -497,6 +512,52 @@ void TestClusterConfig::malformedJson()
     QVERIFY(!config);
     QCOMPARE(config.error().code, ErrorCode::InvalidArgument);
     QVERIFY2(config.error().message.startsWith(expected), qPrintable(config.error().message));
+}
+
+void TestClusterConfig::errorsNameTheLine_data()
+{
+    QTest::addColumn<QString>("from");
+    QTest::addColumn<QString>("to");
+    QTest::addColumn<QString>("expected"); // after "cluster.json:LINE: "
+
+    QTest::newRow("bad glob") << u"\"catalog/*\""_s << u"\"catalog/[a-z]*\""_s
+                              << u"apps[0].impact[1].keys: 'catalog/[a-z]*': '[...]' is a character class"_s;
+    QTest::newRow("unknown class") << u"\"class\": \"low\""_s << u"\"class\": \"lowest\""_s
+                                   << u"apps[0].impact[2].class: 'lowest' is not critical, high, medium or low"_s;
+    QTest::newRow("negative staleness") << u"3600000}"_s << u"-1}"_s
+                                        << u"apps[0].impact[2].tolerated-staleness-ms: -1 is out of range"_s;
+    QTest::newRow("duplicate pattern") << u"\"history/*\""_s << u"\"cart/*\""_s
+                                       << u"apps[0].impact[2].keys: 'cart/*' is already apps[0].impact[0].keys[1]"_s;
+    // A missing key has no line of its own: its object's.
+    QTest::newRow("missing keys") << u"{\"keys\": \"catalog/*\", "_s << u"{"_s << u"apps[0].impact[1].keys: missing"_s;
+    QTest::newRow("dotted unknown key") << u"\"class\": \"medium\""_s << u"\"class\": \"medium\", \"x.y\": 1"_s
+                                        << u"apps[0].impact[1].x.y: unknown key"_s;
+    // Found by validate(), after parsing, the same way.
+    QTest::newRow("no such agent") << u"{\"agent\": \"bravo\""_s << u"{\"agent\": \"zulu\""_s
+                                   << u"apps[0].replicas[0].agent: no agent named 'zulu'"_s;
+    QTest::newRow("agent url") << u"\"tcp://10.0.0.6:7400\""_s << u"\"http://x\""_s
+                               << u"agents[1].url: 'http://x' is not a tcp:// or ipc:// endpoint"_s;
+    QTest::newRow("syntax") << u"\"class\": \"medium\""_s << u"\"class\" \"medium\""_s << u"not valid JSON at offset"_s;
+}
+
+// The documented example is several lines long: an error names the line of the field it is about.
+void TestClusterConfig::errorsNameTheLine()
+{
+    QFETCH(QString, from);
+    QFETCH(QString, to);
+    QFETCH(QString, expected);
+
+    QString text = QString::fromUtf8(kDocumentedExample);
+    const qsizetype at = text.indexOf(from);
+    QVERIFY2(at >= 0 && text.indexOf(from, at + 1) < 0, "the row must change one place");
+    text.replace(at, from.size(), to);
+    const qsizetype line = QStringView(text).first(at).count(u'\n') + 1;
+    QVERIFY(line > 1);
+
+    const auto config = ClusterConfig::fromJson(text.toUtf8(), u"cluster.json"_s);
+    QVERIFY2(!config, "a bad configuration was accepted");
+    const QString message = config.error().message;
+    QVERIFY2(message.startsWith(u"cluster.json:%1: "_s.arg(line) + expected), qPrintable(message));
 }
 
 void TestClusterConfig::insecureAllowsKeylessTcp()
@@ -582,6 +643,7 @@ void TestClusterConfig::roundTrip()
     original->apps[0].shadow.enabled = false;
     original->apps[0].shadow.autoSwap = true;
     original->apps[0].shadow.maxSwapLag = 42;
+    original->apps[0].impact.append({{u"a/?"_s, u"b/*"_s}, foresight::config::ImpactClass::High, 250});
     auto &shadows = original->shadows;
     shadows.enabled = false;
     shadows.deployRisk = 0.4;
@@ -660,6 +722,7 @@ void TestClusterConfig::roundTrip()
     QCOMPARE(app.shadow.enabled, false);
     QCOMPARE(app.shadow.autoSwap, true);
     QCOMPARE(app.swapMaxLag(), 42);
+    QCOMPARE(app.impact, original->apps.at(0).impact);
     QCOMPARE(copy->shadows.enabled, false);
     QCOMPARE(copy->shadows.deployRisk, 0.4);
     QCOMPARE(copy->shadows.imminentRisk, 0.8);
@@ -736,13 +799,13 @@ void TestClusterConfig::fromFile()
     config = ClusterConfig::fromFile(bad);
     QVERIFY(!config);
     QCOMPARE(config.error().code, ErrorCode::InvalidArgument);
-    QCOMPARE(config.error().message, bad + u": agents[2].url: 'http://x' is not a tcp:// or ipc:// endpoint"_s);
+    QCOMPARE(config.error().message, bad + u":1: agents[2].url: 'http://x' is not a tcp:// or ipc:// endpoint"_s);
 
     const QString garbage = dir.filePath(u"garbage.json"_s);
     QVERIFY(writeFile(garbage, "{\"name\": \"prod\" \"agents\": []}"));
     config = ClusterConfig::fromFile(garbage);
     QVERIFY(!config);
-    QVERIFY2(config.error().message.startsWith(garbage + u": not valid JSON at offset 17: "_s),
+    QVERIFY2(config.error().message.startsWith(garbage + u":1: not valid JSON at offset 17: "_s),
              qPrintable(config.error().message));
 }
 
