@@ -158,8 +158,6 @@ private Q_SLOTS:
     void badConfig();
     void malformedJson_data();
     void malformedJson();
-    void errorsNameTheLine_data();
-    void errorsNameTheLine();
     void insecureAllowsKeylessTcp();
     void roundTrip();
     void validateProgrammatic();
@@ -484,7 +482,7 @@ void TestClusterConfig::badConfig()
     QVERIFY2(!config, "a bad configuration was accepted");
     QCOMPARE(config.error().code, ErrorCode::InvalidArgument);
     const QString message = config.error().message;
-    // Compact JSON is one line: the line is 1; errorsNameTheLine() checks lines that differ.
+    // Compact JSON is one line: the line is 1; tst_sourcelines checks lines that differ.
     QVERIFY2(message.startsWith(u"cluster.json:1: "_s + expected), qPrintable(message));
 }
 
@@ -498,8 +496,6 @@ void TestClusterConfig::malformedJson_data()
     QTest::newRow("trailing comma") << QByteArray("{\"name\": \"prod\",}")
                                     << u"cluster.json:1: not valid JSON at offset"_s;
     QTest::newRow("empty") << QByteArray() << u"cluster.json:1: not valid JSON at offset 0"_s;
-    QTest::newRow("third line") << QByteArray("{\n  \"name\": \"prod\",\n  \"insecure\" true\n}")
-                                << u"cluster.json:3: not valid JSON at offset"_s;
     QTest::newRow("array") << QByteArray("[]") << u"cluster.json: the cluster configuration must be a JSON object"_s;
 }
 
@@ -512,52 +508,6 @@ void TestClusterConfig::malformedJson()
     QVERIFY(!config);
     QCOMPARE(config.error().code, ErrorCode::InvalidArgument);
     QVERIFY2(config.error().message.startsWith(expected), qPrintable(config.error().message));
-}
-
-void TestClusterConfig::errorsNameTheLine_data()
-{
-    QTest::addColumn<QString>("from");
-    QTest::addColumn<QString>("to");
-    QTest::addColumn<QString>("expected"); // after "cluster.json:LINE: "
-
-    QTest::newRow("bad glob") << u"\"catalog/*\""_s << u"\"catalog/[a-z]*\""_s
-                              << u"apps[0].impact[1].keys: 'catalog/[a-z]*': '[...]' is a character class"_s;
-    QTest::newRow("unknown class") << u"\"class\": \"low\""_s << u"\"class\": \"lowest\""_s
-                                   << u"apps[0].impact[2].class: 'lowest' is not critical, high, medium or low"_s;
-    QTest::newRow("negative staleness") << u"3600000}"_s << u"-1}"_s
-                                        << u"apps[0].impact[2].tolerated-staleness-ms: -1 is out of range"_s;
-    QTest::newRow("duplicate pattern") << u"\"history/*\""_s << u"\"cart/*\""_s
-                                       << u"apps[0].impact[2].keys: 'cart/*' is already apps[0].impact[0].keys[1]"_s;
-    // A missing key has no line of its own: its object's.
-    QTest::newRow("missing keys") << u"{\"keys\": \"catalog/*\", "_s << u"{"_s << u"apps[0].impact[1].keys: missing"_s;
-    QTest::newRow("dotted unknown key") << u"\"class\": \"medium\""_s << u"\"class\": \"medium\", \"x.y\": 1"_s
-                                        << u"apps[0].impact[1].x.y: unknown key"_s;
-    // Found by validate(), after parsing, the same way.
-    QTest::newRow("no such agent") << u"{\"agent\": \"bravo\""_s << u"{\"agent\": \"zulu\""_s
-                                   << u"apps[0].replicas[0].agent: no agent named 'zulu'"_s;
-    QTest::newRow("agent url") << u"\"tcp://10.0.0.6:7400\""_s << u"\"http://x\""_s
-                               << u"agents[1].url: 'http://x' is not a tcp:// or ipc:// endpoint"_s;
-    QTest::newRow("syntax") << u"\"class\": \"medium\""_s << u"\"class\" \"medium\""_s << u"not valid JSON at offset"_s;
-}
-
-// The documented example is several lines long: an error names the line of the field it is about.
-void TestClusterConfig::errorsNameTheLine()
-{
-    QFETCH(QString, from);
-    QFETCH(QString, to);
-    QFETCH(QString, expected);
-
-    QString text = QString::fromUtf8(kDocumentedExample);
-    const qsizetype at = text.indexOf(from);
-    QVERIFY2(at >= 0 && text.indexOf(from, at + 1) < 0, "the row must change one place");
-    text.replace(at, from.size(), to);
-    const qsizetype line = QStringView(text).first(at).count(u'\n') + 1;
-    QVERIFY(line > 1);
-
-    const auto config = ClusterConfig::fromJson(text.toUtf8(), u"cluster.json"_s);
-    QVERIFY2(!config, "a bad configuration was accepted");
-    const QString message = config.error().message;
-    QVERIFY2(message.startsWith(u"cluster.json:%1: "_s.arg(line) + expected), qPrintable(message));
 }
 
 void TestClusterConfig::insecureAllowsKeylessTcp()
