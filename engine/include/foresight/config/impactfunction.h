@@ -56,7 +56,8 @@ struct Impact
 // An application's impact function, compiled: key -> impact class and tolerated staleness, by
 // the first rule with a matching pattern; keys no rule matches are low with low's default
 // tolerance (a last rule with the pattern "*" gives them another). Immutable once compiled and
-// cheap to copy (the compiled patterns are implicitly shared); safe to use from any thread.
+// cheap to copy (the compiled patterns are implicitly shared); reentrant, as QRegularExpression
+// is: a thread that classifies keys uses its own copy.
 class ImpactFunction final
 {
 public:

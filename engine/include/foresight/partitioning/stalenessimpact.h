@@ -8,7 +8,8 @@
 
 // The staleness-impact score of seed 9244993: how much it hurts, right now, that one replica's
 // copy of a partition is behind. docs/partitions.md gives the formula with the reasons for each
-// term; this header is its one implementation. Pure functions, safe from any thread.
+// term; this header is its one implementation. Pure functions, safe from any thread
+// (partitionImpact() with the calling thread's own copy of the ImpactFunction).
 namespace foresight::partitioning {
 
 // W: what staleness of a class costs per unit of staleness ratio. Each class weighs four times the
