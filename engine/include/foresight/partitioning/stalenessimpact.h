@@ -35,7 +35,7 @@ double stalenessImpactScore(config::ImpactClass impactClass,
                             int toleratedStalenessMs);
 
 // The impact of a partition made of `keys`: the most severe class among them and the smallest
-// tolerated staleness (possibly from different rules): a partition ships as a whole, so it must
+// tolerated staleness (possibly from different rules): a partition is ranked as one, so it must
 // satisfy its strictest key. No keys: the impact of unmatched keys.
 config::Impact partitionImpact(const config::ImpactFunction &function, const QStringList &keys);
 
