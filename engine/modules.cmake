@@ -8,9 +8,10 @@
 # functions of what the engine knows; the engine thread, which owns the agents' sockets, carries
 # the decisions out (engine/src/failover/shadowflow.cpp).
 #
-# partitioning (staleness partitions, issue 20) sits above replication so that it can later use
-# replication and prediction (a BatchPolicy of its own, change-time forecasts for prefetch); its
-# clustering core is pure and needs only core so far.
+# partitioning holds the staleness partitions (docs/partitions.md): usage profiles, clusters
+# (k-means with k by silhouette, DBSCAN, stable identities), staleness-impact scores and the
+# synchronization scheduler, as pure functions. It sits above replication so that its scheduler
+# can be a replication::BatchPolicy, which the agent installs.
 #
 # Where the next capabilities go (each its own module, none of them here yet):
 #   mirror        -> sdk                                            (client-side mirrors)
@@ -32,7 +33,7 @@ set(FORESIGHT_MODULE_storage_DEPENDS config state core)
 set(FORESIGHT_MODULE_prediction_DEPENDS storage config metrics state core)
 set(FORESIGHT_MODULE_shadow_DEPENDS config vocabulary core)
 set(FORESIGHT_MODULE_replication_DEPENDS protocol state vocabulary core)
-set(FORESIGHT_MODULE_partitioning_DEPENDS core)
+set(FORESIGHT_MODULE_partitioning_DEPENDS replication config vocabulary core)
 set(FORESIGHT_MODULE_agent_DEPENDS
     replication prediction storage metrics transport protocol state instance vocabulary core)
 set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)
