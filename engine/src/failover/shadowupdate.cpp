@@ -28,6 +28,23 @@ QJsonObject merged(QJsonObject base, const QJsonObject &changes)
 }
 } // namespace
 
+QJsonObject shadowUpdateJson(const ShadowUpdateView &update)
+{
+    QJsonObject json{{QStringLiteral("state"), update.state},
+                     {QStringLiteral("agent"), update.agent},
+                     {QStringLiteral("command"), update.command},
+                     {QStringLiteral("actor"), update.actor},
+                     {QStringLiteral("started-ms"), update.startedWallMs},
+                     {QStringLiteral("ended-ms"), update.endedWallMs},
+                     {QStringLiteral("result"), update.result},
+                     {QStringLiteral("output"), update.output},
+                     {QStringLiteral("output-truncated"), update.outputTruncated},
+                     {QStringLiteral("note"), update.note}};
+    if (update.exitCode)
+        json.insert(QStringLiteral("exit-code"), *update.exitCode);
+    return json;
+}
+
 void ClusterEngine::Impl::doUpdateShadow(const ShadowUpdateRequest &request,
                                          std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise)
 {

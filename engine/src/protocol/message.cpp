@@ -279,7 +279,8 @@ const QHash<std::uint16_t, Schema> &schemas()
            {"app", Kind::Text, true},
            {"agent", Kind::Text, false},
            {"force", Kind::Bool, false},
-           {"dry-run", Kind::Bool, false}}}},
+           {"dry-run", Kind::Bool, false},
+           {"process", Kind::Map, false}}}},
     };
     return table;
 }

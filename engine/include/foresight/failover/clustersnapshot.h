@@ -80,6 +80,10 @@ struct ShadowUpdateView
     QString note; // what followed: swapped in (and where the old version waits), or why discarded
 };
 
+// {"state", "agent", "command", "actor", "started-ms", "ended-ms", "result", "exit-code" (when it
+// exited), "output", "output-truncated", "note"}: docs/api.md and docs/protocol.md 15.4.
+QJsonObject shadowUpdateJson(const ShadowUpdateView &update);
+
 struct ShadowView
 {
     QString agent;
