@@ -7,6 +7,7 @@
 
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
+#include "foresight/replication/unackedfigures.h"
 
 namespace foresight::agent {
 
@@ -498,6 +499,8 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
                 if (!next.isEmpty())
                     lagMs = qMax<qint64>(0, m_clock.wallMs() - next.first().timestampMs);
             }
+            const replication::UnackedFigures unacked
+                = replication::unackedFigures(link, app.log, app.state, app.stream.policy());
             replicas.append(QCborMap{{QStringLiteral("agent"), link.agent},
                                      {QStringLiteral("tier"), tierName(link.tier)},
                                      {QStringLiteral("mode"), link.mode},
@@ -507,6 +510,9 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
                                      {QStringLiteral("integrity-note"), link.integrityNote},
                                      {QStringLiteral("lag"), qint64(lag)},
                                      {QStringLiteral("lag-ms"), lagMs},
+                                     {QStringLiteral("lag-keys"), qint64(unacked.keys)},
+                                     {QStringLiteral("lag-bytes"), qint64(unacked.valueBytes)},
+                                     {QStringLiteral("lag-partial"), unacked.partial},
                                      {QStringLiteral("heard-ms-ago"), qint64(t - link.lastHeardMs)}});
         }
         map.insert(QStringLiteral("replicas"), replicas);
