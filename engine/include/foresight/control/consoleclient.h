@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QCborMap>
 #include <QString>
@@ -49,6 +50,9 @@ public:
     // the engine's choice (create) or whichever the shadow is (the others); force: promote only.
     // A swap is answered when it is over: it waits at least 60 s, like a switchover.
     Result<QCborMap> shadow(const QString &action, const QString &app, const QString &agent, bool force, bool dryRun);
+    // console-host-risk (docs/protocol.md 15.19): an external failure risk 0..1 for the agent's
+    // host, or none (nullopt) to clear it.
+    Result<QCborMap> hostRisk(const QString &agent, std::optional<double> risk);
     const QString &url() const;
 
 private:
