@@ -1,7 +1,7 @@
 // The primary's figures of what a replica has not acknowledged (lag-keys, lag-bytes, lag-partial
 // of docs/protocol.md): distinct keys and value bytes of the deltas after its acknowledgement,
-// only those its tier carries, dropping to nothing once it acknowledges, and marked partial when
-// the scan could not see the whole window.
+// only those its tier carries (none for cold links), dropping to nothing once it acknowledges,
+// and marked partial when the scan could not see the whole window.
 
 #include <QTest>
 
@@ -64,8 +64,8 @@ void TestUnackedFigures::countsKeysAndBytesAfterTheAcknowledgement_data()
         << Tier::Hot << quint64(7) << qsizetype(4096) << qint64(0) << qint64(0) << false;
     QTest::newRow("warm: only the critical keys it is sent")
         << Tier::Warm << quint64(0) << qsizetype(4096) << qint64(1) << qint64(40 + 70) << false;
-    QTest::newRow("cold: everything since its snapshot")
-        << Tier::Cold << quint64(2) << qsizetype(4096) << qint64(4) << qint64(30 + 40 + 50 + 70) << false;
+    QTest::newRow("cold: not counted (snapshots, not deltas)")
+        << Tier::Cold << quint64(2) << qsizetype(4096) << qint64(0) << qint64(0) << false;
     QTest::newRow("scan limit: lower bounds, partial")
         << Tier::Hot << quint64(0) << qsizetype(3) << qint64(2) << qint64(10 + 20 + 30) << true;
 }
