@@ -1,5 +1,6 @@
 #include "hostcommands.h"
 
+#include <cmath>
 #include <cstdio>
 #include <optional>
 
@@ -20,9 +21,10 @@ Hosts, on a running console, with the same --console, --console-key and --key as
 commands:
   host risk AGENT VALUE|clear       an external failure risk for AGENT's host (a disk's SMART
                                     warning, a vendor's maintenance notice), VALUE from 0 to 1: the
-                                    host's failure risk is at least VALUE until cleared, and drives
-                                    shadows like the console's own prediction; journaled with the
-                                    operator; cluster status shows it beside the model's risk.
+                                    console takes the host's failure risk to be at least VALUE (for
+                                    shadows, the failover score and candidate ranking) until it is
+                                    cleared or the console restarts; journaled with the operator;
+                                    cluster status shows it beside the model's risk ("ext 0.80").
                                     clear removes it. Exit codes as above: 2 for a VALUE that is not
                                     a number from 0 to 1, 1 for an agent the console does not know.
 )";
@@ -54,7 +56,7 @@ int runHostCommand(const QCommandLineParser &parser, const QStringList &args)
     if (value != QLatin1String("clear")) {
         bool ok = false;
         const double number = value.toDouble(&ok);
-        if (!ok)
+        if (!ok || std::isnan(number)) // toDouble() takes "nan" for a number
             return usage(
                 QStringLiteral("host risk: '%1' is not a number; give a risk from 0 to 1, or clear").arg(value));
         if (!(number >= 0 && number <= 1))

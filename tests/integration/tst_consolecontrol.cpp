@@ -450,6 +450,7 @@ void TestConsoleControl::hostRiskShowsInStatusAndBadValuesAreUsageErrors()
     const Run notANumber = host({QStringLiteral("charlie"), QStringLiteral("high")});
     QCOMPARE(notANumber.exitCode, 2);
     QVERIFY2(notANumber.err.contains(QStringLiteral("'high' is not a number")), qPrintable(notANumber.describe()));
+    QCOMPARE(host({QStringLiteral("charlie"), QStringLiteral("nan")}).exitCode, 2);
     const Run outOfRange = host({QStringLiteral("charlie"), QStringLiteral("1.5")});
     QCOMPARE(outOfRange.exitCode, 2);
     QVERIFY2(outOfRange.err.contains(QStringLiteral("1.5 is out of range")), qPrintable(outOfRange.describe()));
