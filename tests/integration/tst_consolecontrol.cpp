@@ -750,6 +750,24 @@ void TestConsoleControl::badRawMessagesGetErrors_data()
                                              {QStringLiteral("on"), QStringLiteral("yes")}})
                                  << QStringLiteral("protocol-error") << qint64(6)
                                  << QStringLiteral("must be a boolean");
+    QTest::newRow("host risk as text") << message(MT::ConsoleHostRisk,
+                                                  {{QStringLiteral("id"), 21},
+                                                   {QStringLiteral("agent"), QStringLiteral("charlie")},
+                                                   {QStringLiteral("risk"), QStringLiteral("0.8")}})
+                                       << QStringLiteral("protocol-error") << qint64(21)
+                                       << QStringLiteral("field 'risk' must be a number");
+    QTest::newRow("host risk out of range")
+        << message(MT::ConsoleHostRisk,
+                   {{QStringLiteral("id"), 22},
+                    {QStringLiteral("agent"), QStringLiteral("charlie")},
+                    {QStringLiteral("risk"), 2}})
+        << QStringLiteral("invalid-argument") << qint64(22) << QStringLiteral("'risk' must be between 0 and 1, got 2");
+    QTest::newRow("host risk of an unknown agent")
+        << message(MT::ConsoleHostRisk,
+                   {{QStringLiteral("id"), 23},
+                    {QStringLiteral("agent"), QStringLiteral("zulu")},
+                    {QStringLiteral("clear"), true}})
+        << QStringLiteral("not-found") << qint64(23) << QStringLiteral("no agent named 'zulu'");
     QTest::newRow("empty app") << message(MT::ConsolePromote,
                                           {{QStringLiteral("id"), 7}, {QStringLiteral("app"), QString()}})
                                << QStringLiteral("invalid-argument") << qint64(7)
