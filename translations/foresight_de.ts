@@ -134,7 +134,7 @@
         <translation>%1 aufgetaut</translation>
     </message>
     <message>
-        <location filename="../app/console/windowrunner.cpp" line="42"/>
+        <location filename="../app/console/windowrunner.cpp" line="49"/>
         <source>Cannot open the cluster</source>
         <translation>Der Cluster kann nicht geöffnet werden</translation>
     </message>
@@ -257,52 +257,52 @@
         <translation>Das letzte Failover von %1 wird quittiert: Die Flapping-Sperre endet, und die Engine darf für %1 wieder automatisch ein Failover ausführen.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="170"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="173"/>
         <source>Asking the engine what would happen…</source>
         <translation>Die Engine prüft, was geschehen würde…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="205"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="208"/>
         <source>Candidate %1 (rank %2): %3</source>
         <translation>Kandidat %1 (Rang %2): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="211"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="214"/>
         <source>Data at risk: %1 writes the candidate does not hold would be lost.</source>
         <translation>Gefährdete Daten: %1 Schreibvorgänge, die dem Kandidaten fehlen, gingen verloren.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="212"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="215"/>
         <source>Data at risk: none; the candidate holds every acknowledged write.</source>
         <translation>Gefährdete Daten: keine; der Kandidat hat jeden bestätigten Schreibvorgang.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="225"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="228"/>
         <source>Refused: %1</source>
         <translation>Abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="238"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="241"/>
         <source>Done: %1</source>
         <translation>Erledigt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="238"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="241"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="241"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="244"/>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="251"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="254"/>
         <source>Swapping: waiting for the engine to finish the swap…</source>
         <translation>Swap läuft: warte, bis die Engine ihn beendet hat…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="252"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="255"/>
         <source>Waiting for the engine…</source>
         <translation>Warte auf die Engine…</translation>
     </message>
@@ -1234,68 +1234,93 @@
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="165"/>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="170"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="168"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="173"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="167"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="170"/>
         <source>no prediction</source>
         <translation>keine Vorhersage</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="173"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="176"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="199"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="187"/>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="192"/>
+        <source>at least %1 keys, %2</source>
+        <translation>mindestens %1 Schlüssel, %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="192"/>
+        <source>%1 keys, %2</source>
+        <translation>%1 Schlüssel, %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="213"/>
         <source>Failure risk of the primary&apos;s host (the engine&apos;s figure behind shadow deployment)</source>
         <translation>Ausfallrisiko des Hosts des Primary (der Wert, nach dem die Engine Shadows bereitstellt)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="226"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="215"/>
+        <source>Distinct keys, and the bytes of their values, among the writes the shadow has not acknowledged yet</source>
+        <translation>Verschiedene Schlüssel und die Bytes ihrer Werte unter den Schreibvorgängen, die der Shadow noch nicht bestätigt hat</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="243"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="228"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="245"/>
         <source>Criticality</source>
         <translation>Kritikalität</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="230"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="247"/>
         <source>Primary</source>
         <translation>Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="232"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="249"/>
         <source>Host risk</source>
         <translation>Host-Risiko</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="234"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="251"/>
         <source>Shadow</source>
         <translation>Shadow</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="236"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="253"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="238"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="255"/>
         <source>Origin</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="240"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="257"/>
         <source>Discrepancy</source>
         <translation>Abweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="242"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="259"/>
+        <source>Keys, bytes behind</source>
+        <translation>Rückstand Schlüssel, Bytes</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="261"/>
         <source>Last swap</source>
         <translation>Letzter Swap</translation>
     </message>
@@ -1877,107 +1902,107 @@
         <translation>Den Primärknoten vor dem Absturz von einem ausfallenden Host verlegen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="58"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="60"/>
         <source>Scenario time</source>
         <translation>Zeit im Szenario</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="59"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="61"/>
         <source>Scenario objectives</source>
         <translation>Ziele des Szenarios</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="60"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="62"/>
         <source>Scenario events</source>
         <translation>Ereignisse des Szenarios</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="61"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="63"/>
         <source>Scenario score</source>
         <translation>Bewertung des Szenarios</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="76"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="78"/>
         <source>Objectives</source>
         <translation>Ziele</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="78"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="80"/>
         <source>Events</source>
         <translation>Ereignisse</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="88"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="90"/>
         <source>No scenario</source>
         <translation>Kein Szenario</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="89"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="91"/>
         <source>%1 (difficulty %2 of 5)</source>
         <translation>%1 (Schwierigkeit %2 von 5)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="94"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="96"/>
         <source>%1: %2 points</source>
         <translation>%1: %2 Punkte</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="98"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="100"/>
         <source>Waiting for the demo application to be healthy; the scenario starts then.</source>
         <translation>Warten, bis die Demo-Anwendung gesund ist; dann beginnt das Szenario.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="112"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="114"/>
         <source>%1 s of %2 s</source>
         <translation>%1 s von %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="114"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="116"/>
         <source>Playing: faults fire at their times; act as you would on a real cluster.</source>
         <translation>Läuft: Fehler treten zu ihren Zeiten ein; handeln Sie wie auf einem echten Cluster.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="127"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="129"/>
         <source>Cut short after %1 s: the score covers only what happened so far.</source>
         <translation>Nach %1 s abgebrochen: die Bewertung umfasst nur, was bis dahin geschah.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="128"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="130"/>
         <source>Finished.</source>
         <translation>Beendet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="129"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="131"/>
         <source>Score: %1 of %2 points</source>
         <translation>Bewertung: %1 von %2 Punkten</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="133"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="135"/>
         <source>Met</source>
         <translation>Erreicht</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="133"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="135"/>
         <source>Failed</source>
         <translation>Verfehlt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="139"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="141"/>
         <source>Done well</source>
         <translation>Gut gemacht</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="142"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="144"/>
         <source>To improve</source>
         <translation>Zu verbessern</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="144"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="146"/>
         <source>Your commands</source>
         <translation>Ihre Befehle</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/trainingpanel.cpp" line="146"/>
+        <location filename="../widgets/panels/trainingpanel.cpp" line="148"/>
         <source>None.</source>
         <translation>Keine.</translation>
     </message>

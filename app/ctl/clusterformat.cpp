@@ -76,11 +76,16 @@ QString agentState(const QCborMap &agent)
     return state.join(QStringLiteral(", "));
 }
 
-// The model's failure risk of the agent's host; "-" without a model.
+// The model's failure risk of the agent's host, "-" without a model; and the external risk an
+// operator set (host risk), which the engine takes as a floor under it: "0.12 ext 0.80".
 QString riskCell(const QCborMap &agent)
 {
     const QCborValue risk = agent.value(QStringLiteral("failure-risk"));
-    return risk.isDouble() || risk.isInteger() ? QString::number(risk.toDouble(), 'f', 2) : QStringLiteral("-");
+    QString cell = risk.isDouble() || risk.isInteger() ? QString::number(risk.toDouble(), 'f', 2) : QStringLiteral("-");
+    const QCborValue external = agent.value(QStringLiteral("external-risk"));
+    if (external.isDouble() || external.isInteger())
+        cell += QStringLiteral(" ext %1").arg(external.toDouble(), 0, 'f', 2);
+    return cell;
 }
 
 // The health baseline's anomaly score and the metric behind it; "-" before the first sample.

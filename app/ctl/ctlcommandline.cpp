@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "clustercommands.h"
+#include "hostcommands.h"
 #include "shadowcommands.h"
 
 namespace {
@@ -35,12 +36,13 @@ bool drawsReports(int argc, char *argv[])
 void describeCtlCommandLine(QCommandLineParser &parser)
 {
     parser.setApplicationDescription(QStringLiteral("Drive Foresight agents and a running console from a terminal.")
-                                     + QString::fromUtf8(kCommandsHelp) + clusterCommandsHelp() + shadowCommandsHelp());
+                                     + QString::fromUtf8(kCommandsHelp) + clusterCommandsHelp() + shadowCommandsHelp()
+                                     + hostCommandsHelp());
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),
                                  QStringLiteral(
-                                     "status, assign, promote, snapshot, keygen, cluster, shadow or report"));
+                                     "status, assign, promote, snapshot, keygen, cluster, shadow, host or report"));
     const QCommandLineOption agentOpt(QStringLiteral("agent"),
                                       QStringLiteral("The agent's endpoint, tcp://HOST:PORT."),
                                       QStringLiteral("url"));

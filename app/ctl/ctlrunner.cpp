@@ -5,6 +5,7 @@
 #include "agentcommands.h"
 #include "clustercommands.h"
 #include "exitcodes.h"
+#include "hostcommands.h"
 #include "shadowcommands.h"
 
 namespace {
@@ -29,6 +30,8 @@ int runCtl(const QCommandLineParser &parser)
         return runClusterCommand(parser, args.mid(1));
     if (command == QLatin1String("shadow"))
         return runShadowCommand(parser, args.mid(1));
+    if (command == QLatin1String("host"))
+        return runHostCommand(parser, args.mid(1));
     if (command == QLatin1String("report"))
         return runReportCommand(parser, args.mid(1));
 

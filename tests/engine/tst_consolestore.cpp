@@ -205,7 +205,7 @@ void TestConsoleStore::createsWalStore()
     RawDb raw(storePath());
     QVERIFY(raw.isOpen());
     QCOMPARE(raw.scalar(u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
-    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 4);
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 5);
 }
 
 void TestConsoleStore::configSaveLoad()
@@ -768,11 +768,11 @@ void TestConsoleStore::upgradesVersion1()
         QVERIFY((*store)->appendHostSamples({sampleOf(u"alpha"_s, 1'700'000'000'000, 0.4)}));
         QCOMPARE((*store)->hostSamples(u"alpha"_s, 0, 1'800'000'000'000)->size(), 1);
         QCOMPARE((*store)->journalAbout(u"shop"_s, {}, 0, 1'800'000'000'000)->size(), 1);
-        QVERIFY((*store)->appendShadowSamples({{u"shop"_s, u"charlie"_s, 1'700'000'000'000, 3, 12, 1, 0.25}}));
+        QVERIFY((*store)->appendShadowSamples({{u"shop"_s, u"charlie"_s, 1'700'000'000'000, 3, 12, 1, 0.25, 2, 64, 0}}));
         QCOMPARE((*store)->shadowSamples(u"shop"_s, 0, 1'800'000'000'000)->size(), 1);
     }
     RawDb raw(storePath());
-    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 4);
+    QCOMPARE(raw.scalar(u"PRAGMA user_version"_s).toInt(), 5);
     // Opening again finds it current and keeps what the upgrade wrote.
     auto store = ConsoleStore::open(storePath(), m_clock);
     QVERIFY2(store, qPrintable(errorText(store)));

@@ -112,6 +112,62 @@ private Q_SLOTS:
             << shadow
             << QCborMap{{action, QStringLiteral("swap")}, {app, QStringLiteral("shop")}, {QStringLiteral("force"), true}}
             << QString() << QStringLiteral("'force' goes with the action promote only");
+
+        const auto hostRisk = int(MessageType::ConsoleHostRisk);
+        const auto risk = QStringLiteral("risk");
+        const auto clear = QStringLiteral("clear");
+        QTest::newRow("host risk") << hostRisk << QCborMap{{agent, QStringLiteral("bravo")}, {risk, 0.8}}
+                                   << QStringLiteral("host risk bravo 0.80") << QString();
+        QTest::newRow("host risk as an integer") << hostRisk << QCborMap{{agent, QStringLiteral("bravo")}, {risk, 1}}
+                                                 << QStringLiteral("host risk bravo 1.00") << QString();
+        QTest::newRow("host risk clear") << hostRisk << QCborMap{{agent, QStringLiteral("bravo")}, {clear, true}}
+                                         << QStringLiteral("host risk bravo clear") << QString();
+        QTest::newRow("host risk without agent")
+            << hostRisk << QCborMap{{risk, 0.5}} << QString() << QStringLiteral("'agent' must not be empty");
+        QTest::newRow("host risk above 1") << hostRisk << QCborMap{{agent, QStringLiteral("bravo")}, {risk, 1.5}}
+                                           << QString() << QStringLiteral("'risk' must be between 0 and 1, got 1.5");
+        QTest::newRow("host risk below 0") << hostRisk << QCborMap{{agent, QStringLiteral("bravo")}, {risk, -0.5}}
+                                           << QString() << QStringLiteral("'risk' must be between 0 and 1, got -0.5");
+        QTest::newRow("host risk not a number")
+            << hostRisk << QCborMap{{agent, QStringLiteral("bravo")}, {risk, qQNaN()}} << QString()
+            << QStringLiteral("'risk' must be between 0 and 1");
+        QTest::newRow("host risk neither risk nor clear")
+            << hostRisk << QCborMap{{agent, QStringLiteral("bravo")}} << QString()
+            << QStringLiteral("'risk' (a number from 0 to 1) or 'clear' (true) is required");
+        QTest::newRow("host risk both") << hostRisk
+                                        << QCborMap{{agent, QStringLiteral("bravo")}, {risk, 0.5}, {clear, true}}
+                                        << QString() << QStringLiteral("either 'risk' or 'clear', not both");
+        QTest::newRow("host risk clear false") << hostRisk << QCborMap{{agent, QStringLiteral("bravo")}, {clear, false}}
+                                               << QString() << QStringLiteral("'clear' must be true");
+    }
+
+    void hostRiskCommandsBecomeEngineRequests()
+    {
+        const auto set = parseCommand(MessageType::ConsoleHostRisk,
+                                      QCborMap{{QStringLiteral("agent"), QStringLiteral("bravo")},
+                                               {QStringLiteral("risk"), 0.25}},
+                                      kActor,
+                                      kNow);
+        QVERIFY(set);
+        const auto *request = std::get_if<HostRiskRequest>(&set->request);
+        QVERIFY(request);
+        QCOMPARE(request->agent, QStringLiteral("bravo"));
+        QCOMPARE(request->risk, 0.25);
+        QCOMPARE(set->agent, QStringLiteral("bravo"));
+        QVERIFY(set->journalKind.isEmpty()); // the engine journals the risk with its actor
+        // A refusal (an agent the engine does not know) is audited with the agent's name.
+        const auto refused = auditEntry(*set, fail(ErrorCode::NotFound, QStringLiteral("no agent named 'bravo'")));
+        QVERIFY(refused);
+        QCOMPARE(refused->agent, QStringLiteral("bravo"));
+        QCOMPARE(refused->message, QStringLiteral("host risk bravo 0.25 refused: no agent named 'bravo'"));
+
+        const auto clear = parseCommand(MessageType::ConsoleHostRisk,
+                                        QCborMap{{QStringLiteral("agent"), QStringLiteral("bravo")},
+                                                 {QStringLiteral("clear"), true}},
+                                        kActor,
+                                        kNow);
+        QVERIFY(clear);
+        QCOMPARE(std::get<HostRiskRequest>(clear->request).risk, -1.0); // setHostRisk's "clear"
     }
 
     void commands()

@@ -323,6 +323,10 @@ void TestProtocol::roundTrip_data()
                                                 {u"agent"_s, u"delta"_s},
                                                 {u"force"_s, true},
                                                 {u"dry-run"_s, false}};
+    QTest::newRow("console-host-risk") << MessageType::ConsoleHostRisk
+                                       << QCborMap{{u"id"_s, 9}, {u"agent"_s, u"bravo"_s}, {u"risk"_s, 0.8}};
+    QTest::newRow("console-host-risk clear")
+        << MessageType::ConsoleHostRisk << QCborMap{{u"id"_s, 10}, {u"agent"_s, u"bravo"_s}, {u"clear"_s, true}};
 }
 
 void TestProtocol::roundTrip()
@@ -484,6 +488,8 @@ void TestProtocol::missingRequiredField_data()
     QTest::newRow("console-promote without app") << MessageType::ConsolePromote << QCborMap{{u"id"_s, 1}} << u"app"_s;
     QTest::newRow("console-shadow without action")
         << MessageType::ConsoleShadow << QCborMap{{u"id"_s, 1}, {u"app"_s, u"shop"_s}} << u"action"_s;
+    QTest::newRow("console-host-risk without agent")
+        << MessageType::ConsoleHostRisk << QCborMap{{u"id"_s, 1}, {u"risk"_s, 0.5}} << u"agent"_s;
     QTest::newRow("console-maintenance without on")
         << MessageType::ConsoleMaintenance << QCborMap{{u"id"_s, 1}, {u"agent"_s, u"c"_s}} << u"on"_s;
     QTest::newRow("console-journal-reply without next-after-id")

@@ -271,6 +271,24 @@ private Q_SLOTS:
         QVERIFY(d.swappable(3));
         QVERIFY(!d.swappable(2));
         QCOMPARE(d.toJson().value(QStringLiteral("seq-gap")).toInteger(), 3);
+        // Unknown keys and bytes (an older agent) are left out of the text and the JSON.
+        QVERIFY(!d.toJson().contains(QStringLiteral("keys-differing")));
+
+        d.keysDiffering = 2;
+        d.bytesDiffering = 180;
+        QCOMPARE(d.describe(), QStringLiteral("3 writes behind (12 ms), 2 keys, 180 bytes, digest agrees"));
+        QCOMPARE(d.toJson().value(QStringLiteral("keys-differing")).toInteger(), 2);
+        QCOMPARE(d.toJson().value(QStringLiteral("bytes-differing")).toInteger(), 180);
+        QCOMPARE(d.toJson().value(QStringLiteral("differing-partial")).toBool(), false);
+        d.keysDiffering = 1;
+        d.differingPartial = true;
+        QCOMPARE(d.describe(),
+                 QStringLiteral("3 writes behind (12 ms), at least 1 key, at least 180 bytes, digest agrees"));
+        d.seqGap = 0;
+        d.keysDiffering = 0;
+        d.bytesDiffering = 0;
+        d.differingPartial = false;
+        QCOMPARE(d.describe(), QStringLiteral("caught up, digest agrees"));
     }
 };
 

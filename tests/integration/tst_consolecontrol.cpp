@@ -167,6 +167,7 @@ private Q_SLOTS:
     void promoteDryRunSaysWhatWouldHappenAndChangesNothing();
     void promoteOfALaggingColdReplicaIsRefused();
     void maintenanceShowsInStatus();
+    void hostRiskShowsInStatusAndBadValuesAreUsageErrors();
     void acknowledgeWithoutAFailoverIsAClearError();
     void journalShowsOperatorActionsWithTheActor();
     void incidentsListsNoneBeforeAFailover();
@@ -421,6 +422,49 @@ void TestConsoleControl::maintenanceShowsInStatus()
     const Run off = cluster({QStringLiteral("maintenance"), QStringLiteral("charlie"), QStringLiteral("off")});
     QVERIFY2(off.exitCode == 0, qPrintable(off.describe()));
     QVERIFY(eventually([&] { return excluded().isEmpty(); }));
+}
+
+void TestConsoleControl::hostRiskShowsInStatusAndBadValuesAreUsageErrors()
+{
+    const auto host = [this](const QStringList &args) {
+        return ctl(QStringList{QStringLiteral("host"), QStringLiteral("risk")} + args + console());
+    };
+    const auto externalRisk = [this] {
+        const QJsonObject status = cluster({QStringLiteral("status"), QStringLiteral("--json")}).json();
+        for (const QJsonValue &agent : status.value(QStringLiteral("agents")).toArray()) {
+            if (agent.toObject().value(QStringLiteral("name")).toString() == QLatin1String("charlie"))
+                return agent.toObject().value(QStringLiteral("external-risk")).toDouble(-1);
+        }
+        return -2.0;
+    };
+    const Run set = host({QStringLiteral("charlie"), QStringLiteral("0.8")});
+    QVERIFY2(set.exitCode == 0, qPrintable(set.describe()));
+    QVERIFY2(set.out.contains(QStringLiteral("external failure risk of charlie set to 0.80")), qPrintable(set.out));
+    QVERIFY(eventually([&] { return externalRisk() == 0.8; }));
+    const Run human = cluster({QStringLiteral("status")});
+    QVERIFY2(human.out.contains(QStringLiteral("ext 0.80")), qPrintable(human.out));
+
+    const Run unknown = host({QStringLiteral("zulu"), QStringLiteral("0.5")});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(unknown.err.contains(QStringLiteral("no agent named 'zulu'")), qPrintable(unknown.describe()));
+    const Run notANumber = host({QStringLiteral("charlie"), QStringLiteral("high")});
+    QCOMPARE(notANumber.exitCode, 2);
+    QVERIFY2(notANumber.err.contains(QStringLiteral("'high' is not a number")), qPrintable(notANumber.describe()));
+    QCOMPARE(host({QStringLiteral("charlie"), QStringLiteral("nan")}).exitCode, 2);
+    const Run outOfRange = host({QStringLiteral("charlie"), QStringLiteral("1.5")});
+    QCOMPARE(outOfRange.exitCode, 2);
+    QVERIFY2(outOfRange.err.contains(QStringLiteral("1.5 is out of range")), qPrintable(outOfRange.describe()));
+    QCOMPARE(host({QStringLiteral("charlie")}).exitCode, 2);
+    QCOMPARE(host({QStringLiteral("charlie"), QStringLiteral("0.5"), QStringLiteral("--dry-run")}).exitCode, 2);
+    QCOMPARE(ctl(QStringList{QStringLiteral("host"), QStringLiteral("fate")} + console()).exitCode, 2);
+    QCOMPARE(externalRisk(), 0.8); // none of those changed it
+
+    const Run clear = host({QStringLiteral("charlie"), QStringLiteral("clear")});
+    QVERIFY2(clear.exitCode == 0, qPrintable(clear.describe()));
+    QVERIFY2(clear.out.contains(QStringLiteral("external failure risk of charlie cleared")), qPrintable(clear.out));
+    QVERIFY(eventually([&] { return externalRisk() == -1; }));
+    const Run help = ctl({QStringLiteral("--help")});
+    QVERIFY2(help.out.contains(QStringLiteral("host risk AGENT VALUE|clear")), qPrintable(help.out));
 }
 
 void TestConsoleControl::acknowledgeWithoutAFailoverIsAClearError()
@@ -706,6 +750,24 @@ void TestConsoleControl::badRawMessagesGetErrors_data()
                                              {QStringLiteral("on"), QStringLiteral("yes")}})
                                  << QStringLiteral("protocol-error") << qint64(6)
                                  << QStringLiteral("must be a boolean");
+    QTest::newRow("host risk as text") << message(MT::ConsoleHostRisk,
+                                                  {{QStringLiteral("id"), 21},
+                                                   {QStringLiteral("agent"), QStringLiteral("charlie")},
+                                                   {QStringLiteral("risk"), QStringLiteral("0.8")}})
+                                       << QStringLiteral("protocol-error") << qint64(21)
+                                       << QStringLiteral("field 'risk' must be a number");
+    QTest::newRow("host risk out of range")
+        << message(MT::ConsoleHostRisk,
+                   {{QStringLiteral("id"), 22},
+                    {QStringLiteral("agent"), QStringLiteral("charlie")},
+                    {QStringLiteral("risk"), 2}})
+        << QStringLiteral("invalid-argument") << qint64(22) << QStringLiteral("'risk' must be between 0 and 1, got 2");
+    QTest::newRow("host risk of an unknown agent")
+        << message(MT::ConsoleHostRisk,
+                   {{QStringLiteral("id"), 23},
+                    {QStringLiteral("agent"), QStringLiteral("zulu")},
+                    {QStringLiteral("clear"), true}})
+        << QStringLiteral("not-found") << qint64(23) << QStringLiteral("no agent named 'zulu'");
     QTest::newRow("empty app") << message(MT::ConsolePromote,
                                           {{QStringLiteral("id"), 7}, {QStringLiteral("app"), QString()}})
                                << QStringLiteral("invalid-argument") << qint64(7)

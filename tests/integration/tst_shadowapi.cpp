@@ -99,6 +99,7 @@ private Q_SLOTS:
     void wrongMethodsAre405WithAllow();
     void unknownPathsAre404();
     void tlsServesHttpsWithTheConfiguredCertificate();
+    void hostRiskIsSetAndClearedWithItsErrors();
     // Need the engine's shadow commands.
     void createDryRunChangesNothing();
     void shadowLifeCycle();
@@ -473,6 +474,48 @@ void TestShadowApi::unknownPathsAre404()
     QCOMPARE(reply.status, 404);
     QCOMPARE(reply.errorCode(), QStringLiteral("no-such-endpoint"));
     QVERIFY(reply.errorMessage().contains(QStringLiteral("/shadow/status")));
+}
+
+void TestShadowApi::hostRiskIsSetAndClearedWithItsErrors()
+{
+    // On the warm replica's host, not the primary's: a risky primary would draw a shadow.
+    const QString agent = m_cluster->agent(2).name();
+    const auto externalRisk = [this, &agent] {
+        const auto snapshot = m_engine->snapshot();
+        const failover::AgentView *view = snapshot ? snapshot->agent(agent) : nullptr;
+        return view ? view->externalRisk : -2.0;
+    };
+    const QString path = QStringLiteral("/hosts/risk");
+    const HttpReply set = post(path, QStringLiteral(R"({"agent": "%1", "risk": 0.8})").arg(agent).toUtf8());
+    QCOMPARE(set.status, 200);
+    QCOMPARE(set.json.value(QStringLiteral("risk")).toDouble(), 0.8);
+    QCOMPARE(set.json.value(QStringLiteral("actor")).toString(), QStringLiteral("http:127.0.0.1"));
+    QVERIFY2(set.json.value(QStringLiteral("summary")).toString().contains(QStringLiteral("0.80")),
+             qPrintable(set.describe()));
+    QTRY_COMPARE_WITH_TIMEOUT(externalRisk(), 0.8, kTimeoutMs);
+
+    const HttpReply outOfRange = post(path, QStringLiteral(R"({"agent": "%1", "risk": 1.5})").arg(agent).toUtf8());
+    QCOMPARE(outOfRange.status, 400);
+    QCOMPARE(outOfRange.errorCode(), QStringLiteral("invalid-field"));
+    QCOMPARE(outOfRange.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("field")).toString(),
+             QStringLiteral("risk"));
+    const HttpReply unknown = post(path, R"({"agent": "nope", "risk": 0.5})");
+    QCOMPARE(unknown.status, 404);
+    QCOMPARE(unknown.json.value(QStringLiteral("error")).toObject().value(QStringLiteral("field")).toString(),
+             QStringLiteral("agent"));
+    const HttpReply get = request("GET", path);
+    QCOMPARE(get.status, 405);
+    QCOMPARE(get.header("Allow"), QByteArray("POST"));
+    const HttpReply text = request("POST", path, "agent=x", std::nullopt, QByteArrayLiteral("text/plain"));
+    QCOMPARE(text.status, 415);
+    const HttpReply noToken = request("POST", path, R"({"agent": "nope", "risk": 0.5})", QByteArray());
+    QCOMPARE(noToken.status, 401);
+    QCOMPARE(externalRisk(), 0.8); // none of those changed it
+
+    const HttpReply clear = post(path, QStringLiteral(R"({"agent": "%1", "risk": null})").arg(agent).toUtf8());
+    QCOMPARE(clear.status, 200);
+    QVERIFY(clear.json.value(QStringLiteral("risk")).isNull());
+    QTRY_COMPARE_WITH_TIMEOUT(externalRisk(), -1.0, kTimeoutMs);
 }
 
 void TestShadowApi::tlsServesHttpsWithTheConfiguredCertificate()

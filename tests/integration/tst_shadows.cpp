@@ -227,6 +227,13 @@ private Q_SLOTS:
             QCOMPARE(shadow.origin, shadow::ShadowOrigin::Operator);
             QVERIFY(shadow.discrepancy.known());
             QVERIFY(shadow.discrepancy.digestAgrees.value_or(true));
+            // The primary's agent counts the keys and bytes the shadow lacks (lag-keys, lag-bytes):
+            // none when it has caught up, otherwise at least one key and at most one per write behind.
+            const shadow::Discrepancy &d = shadow.discrepancy;
+            QVERIFY2(d.keysDiffering >= 0 && d.bytesDiffering >= 0, qPrintable(d.describe()));
+            QVERIFY2(d.seqGap > 0 ? (d.keysDiffering > 0 || d.differingPartial) && d.keysDiffering <= d.seqGap
+                                  : d.keysDiffering == 0 && d.bytesDiffering == 0,
+                     qPrintable(d.describe()));
             QCOMPARE(shadow.swapMaxLag, 10'000); // medium criticality
             // The shadow does not count towards the configured tiers: nothing is released or added.
             QCOMPARE(appNamed(snapshot, kTestApp)->desiredHot, 1);
@@ -258,6 +265,9 @@ private Q_SLOTS:
         // Measured while it was a shadow (unknown, -1, once the roles began to change).
         QVERIFY(std::any_of(history->begin(), history->end(), [](const storage::ShadowSample &sample) {
             return sample.seqGap >= 0 && sample.digestAgrees != 0;
+        }));
+        QVERIFY(std::any_of(history->begin(), history->end(), [](const storage::ShadowSample &sample) {
+            return sample.seqGap >= 0 && sample.keysDiffering >= 0 && sample.bytesDiffering >= 0;
         }));
     }
 

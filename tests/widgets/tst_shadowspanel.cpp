@@ -172,11 +172,28 @@ private Q_SLOTS:
         QCOMPARE(model.index(shop, ShadowsModel::Discrepancy).data().toString(),
                  QStringLiteral("250 writes behind (40 ms), digest agrees"));
         QCOMPARE(model.index(shop, ShadowsModel::HostRisk).data().toString(), QLocale().toString(0.87, 'f', 2));
+        // An agent that does not report keys and bytes (older than they are).
+        QCOMPARE(model.index(shop, ShadowsModel::Differing).data().toString(), QStringLiteral("unknown"));
 
         // The same snapshot again changes nothing; an application that leaves is removed alone.
         changed.clear();
         model.setSnapshot(snapshotWith(shadowView(QStringLiteral("catching-up"), {400, 250}, kStartMs)));
         QCOMPARE(changed.count(), 0);
+
+        // Keys and bytes behind, counted in full and then only in part (lower bounds).
+        failover::ShadowView counted = shadowView(QStringLiteral("catching-up"), {400, 250}, kStartMs);
+        counted.discrepancy.keysDiffering = 12;
+        counted.discrepancy.bytesDiffering = 180;
+        model.setSnapshot(snapshotWith(counted));
+        QCOMPARE(changed.count(), 1);
+        const QString bytes = QLocale().formattedDataSize(180);
+        QCOMPARE(model.index(shop, ShadowsModel::Differing).data().toString(), QStringLiteral("12 keys, ") + bytes);
+        counted.discrepancy.differingPartial = true;
+        model.setSnapshot(snapshotWith(counted));
+        QCOMPARE(model.index(shop, ShadowsModel::Differing).data().toString(),
+                 QStringLiteral("at least 12 keys, ") + bytes);
+        QCOMPARE(model.index(shop, ShadowsModel::Discrepancy).data().toString(),
+                 QStringLiteral("250 writes behind (40 ms), at least 12 keys, at least 180 bytes, digest agrees"));
         auto fewer = std::make_shared<failover::ClusterSnapshot>(*snapshotWith(std::nullopt));
         fewer->apps.removeFirst();
         model.setSnapshot(fewer);

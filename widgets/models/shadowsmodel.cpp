@@ -80,6 +80,9 @@ ShadowsModel::Row ShadowsModel::makeRow(const QHash<QString, const failover::Age
         row.reason = shadow.reason;
         row.discrepancy = shadow.discrepancy.describe();
         row.digestDiffers = !shadow.discrepancy.digestAgrees.value_or(true);
+        row.keysDiffering = shadow.discrepancy.keysDiffering;
+        row.bytesDiffering = shadow.discrepancy.bytesDiffering;
+        row.differingPartial = shadow.discrepancy.differingPartial;
         row.lastSwap = shadow.lastSwap;
     }
     return row;
@@ -179,6 +182,17 @@ QVariant ShadowsModel::display(const Row &row, int column) const
         return shadowed ? originText(row.origin) : QString();
     case Discrepancy:
         return shadowed ? row.discrepancy : QString();
+    case Differing: {
+        if (!shadowed)
+            return QString();
+        if (row.keysDiffering < 0)
+            return tr("unknown");
+        const QLocale locale;
+        const QString keys = locale.toString(row.keysDiffering);
+        const QString bytes = locale.formattedDataSize(row.bytesDiffering);
+        // Partial: the primary stopped counting (a long backlog), so these are lower bounds.
+        return row.differingPartial ? tr("at least %1 keys, %2").arg(keys, bytes) : tr("%1 keys, %2").arg(keys, bytes);
+    }
     case LastSwap:
         return row.lastSwap;
     default:
@@ -199,13 +213,16 @@ QVariant ShadowsModel::data(const QModelIndex &index, int role) const
             return row.reason;
         if (index.column() == HostRisk)
             return tr("Failure risk of the primary's host (the engine's figure behind shadow deployment)");
+        if (index.column() == Differing)
+            return tr("Distinct keys, and the bytes of their values, among the writes the shadow has not "
+                      "acknowledged yet");
         return display(row, index.column());
     case Qt::ForegroundRole:
         if (index.column() == Discrepancy && row.digestDiffers)
             return QBrush(stateColor(StateColor::Critical));
         return {};
     case Qt::TextAlignmentRole:
-        if (index.column() == HostRisk)
+        if (index.column() == HostRisk || index.column() == Differing)
             return int(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case AppRole:
@@ -240,6 +257,8 @@ QVariant ShadowsModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Origin");
     case Discrepancy:
         return tr("Discrepancy");
+    case Differing:
+        return tr("Keys, bytes behind");
     case LastSwap:
         return tr("Last swap");
     default:

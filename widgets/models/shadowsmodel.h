@@ -29,6 +29,7 @@ public:
         State,    // catching up, ready, swapping, retiring; empty without a shadow
         Origin,   // predicted or operator
         Discrepancy,
+        Differing, // keys and value bytes of the writes it has not acknowledged
         LastSwap,
         ColumnCount
     };
@@ -69,6 +70,9 @@ private:
         QString reason;
         QString discrepancy;
         bool digestDiffers = false;
+        qint64 keysDiffering = -1; // -1: unknown
+        qint64 bytesDiffering = -1;
+        bool differingPartial = false;
         QString lastSwap;
         bool operator==(const Row &other) const = default;
     };

@@ -289,8 +289,8 @@ void ShadowsPanel::fitColumns()
     // which grows while a shadow catches up.
     for (int column = 0; column + 1 < ShadowsModel::ColumnCount; ++column)
         m_view->resizeColumnToContents(column);
-    const int discrepancy = m_view->fontMetrics().horizontalAdvance(
-                                QStringLiteral("10,000 writes behind (1000 ms), digest agrees"))
+    const int discrepancy = m_view->fontMetrics().horizontalAdvance(QStringLiteral(
+                                "10,000 writes behind (1000 ms), 1000 keys, 100000 bytes, digest agrees"))
                             + 12;
     if (m_view->columnWidth(ShadowsModel::Discrepancy) < discrepancy)
         m_view->setColumnWidth(ShadowsModel::Discrepancy, discrepancy);

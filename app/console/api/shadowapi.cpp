@@ -31,6 +31,7 @@
 
 #include "apijson.h"
 #include "apitoken.h"
+#include "hostriskjson.h"
 
 Q_LOGGING_CATEGORY(lcApi, "foresight.api", QtInfoMsg)
 
@@ -121,11 +122,13 @@ Result<QSslConfiguration> loadTls(const QString &certificatePath, const QString 
     return configuration;
 }
 
-// A shadow command the engine is working on, and the connection waiting for its answer.
+// A shadow command (or, with hostRisk, a host risk) the engine is working on, and the connection
+// waiting for its answer.
 struct Pending
 {
     ShadowAction action;
     failover::ShadowRequest request;
+    std::optional<HostRiskRequest> hostRisk; // POST /hosts/risk: action and request unused
     std::future<Result<failover::OperatorOutcome>> future;
     std::unique_ptr<QHttpServerResponder> responder;
     QPointer<QTcpSocket> socket; // the responder's; gone when the client hung up
@@ -259,6 +262,10 @@ private:
         }
         // Still percent-encoded: routeOf() decodes the {id} of /shadow/{id} once, itself.
         const QString path = request.url().path(QUrl::FullyEncoded);
+        if (path == kHostRiskPath) {
+            answerHostRisk(request, responder);
+            return;
+        }
         auto route = routeOf(methodOf(request.method()), path);
         if (!route) {
             QList<std::pair<QByteArray, QByteArray>> headers;
@@ -331,6 +338,75 @@ private:
             return;
         }
         }
+    }
+
+    // POST /hosts/risk: an external failure risk for an agent's host, or null to clear it.
+    void answerHostRisk(const QHttpServerRequest &request, QHttpServerResponder &responder)
+    {
+        if (methodOf(request.method()) != HttpMethod::Post) {
+            sendError(responder,
+                      ApiError{405,
+                               QStringLiteral("method-not-allowed"),
+                               QStringLiteral("%1 takes POST only").arg(kHostRiskPath),
+                               {}},
+                      {{QByteArrayLiteral("Allow"), QByteArrayLiteral("POST")}});
+            return;
+        }
+        // As the shadow commands: a body too large first (413, from the parser), then its type.
+        if (request.body().size() <= kMaxBodyBytes
+            && !isJsonContentType(request.value(QByteArrayLiteral("content-type")))) {
+            sendError(responder,
+                      ApiError{415,
+                               QStringLiteral("unsupported-media-type"),
+                               QStringLiteral("send the body as JSON with `Content-Type: application/json` (got '%1')")
+                                   .arg(QString::fromLatin1(request.value(QByteArrayLiteral("content-type")))),
+                               {}});
+            return;
+        }
+        auto parsed = parseHostRiskBody(request.body(), actorOf(request));
+        if (!parsed) {
+            sendError(responder, parsed.error());
+            return;
+        }
+        // An agent the configuration does not have is refused here, as the engine would.
+        if (const auto snapshot = m_engine.snapshot(); snapshot && !snapshot->agent(parsed->agent)) {
+            const QString why = QStringLiteral("no agent '%1' in the cluster configuration").arg(parsed->agent);
+            auditHostRisk(*parsed, fail(ErrorCode::NotFound, why));
+            sendError(responder, ApiError{404, QStringLiteral("not-found"), why, QStringLiteral("agent")});
+            return;
+        }
+        if (int(m_pending.size()) >= m_options.maxPending) {
+            sendError(responder,
+                      ApiError{503,
+                               QStringLiteral("busy"),
+                               QStringLiteral("%1 commands are waiting for the engine; ask again when they are done")
+                                   .arg(m_pending.size()),
+                               {}},
+                      {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+            return;
+        }
+        Pending pending;
+        pending.action = ShadowAction::Status; // unused: hostRisk says what this is
+        pending.hostRisk = *parsed;
+        pending.future = m_engine.setHostRisk(parsed->agent, parsed->risk.value_or(-1), parsed->actor);
+        pending.socket = responder.socket();
+        pending.responder = std::make_unique<QHttpServerResponder>(std::move(responder));
+        pending.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_options.commandTimeoutMs);
+        m_pending.push_back(std::move(pending));
+        if (!m_poll.isActive())
+            m_poll.start();
+        poll();
+    }
+
+    void auditHostRisk(const HostRiskRequest &request, const Result<failover::OperatorOutcome> &outcome)
+    {
+        if (!m_store)
+            return;
+        const auto entry = hostRiskAuditEntry(request, outcome);
+        if (!entry)
+            return;
+        if (auto id = m_store->appendJournal(*entry); !id)
+            qCWarning(lcApi).noquote() << "cannot audit" << entry->message << ":" << id.error().toString();
     }
 
     void answerStatus(const QHttpServerRequest &request, QHttpServerResponder &responder)
@@ -445,9 +521,15 @@ private:
                     outcome = fail(ErrorCode::Internal, QStringLiteral("the engine stopped before it answered"));
                 }
                 // Audited whether or not anyone still waits: the engine did (or refused) it.
-                audit(pending.action, pending.request, outcome);
+                if (pending.hostRisk)
+                    auditHostRisk(*pending.hostRisk, outcome);
+                else
+                    audit(pending.action, pending.request, outcome);
                 if (waiting && outcome)
-                    send(*pending.responder, 200, outcomeJson(pending.action, pending.request, *outcome));
+                    send(*pending.responder,
+                         200,
+                         pending.hostRisk ? hostRiskOutcomeJson(*pending.hostRisk, *outcome)
+                                          : outcomeJson(pending.action, pending.request, *outcome));
                 else if (waiting)
                     sendError(*pending.responder, errorFromEngine(outcome.error()));
                 it = m_pending.erase(it);
@@ -461,7 +543,9 @@ private:
                                    QStringLiteral(
                                        "the engine has not answered %1 %2 within %3 s; it may still carry it "
                                        "out: see GET /shadow/status and the journal")
-                                       .arg(shadowActionName(pending.action), pending.request.app)
+                                       .arg(pending.hostRisk ? QStringLiteral("host risk")
+                                                             : shadowActionName(pending.action),
+                                            pending.hostRisk ? pending.hostRisk->agent : pending.request.app)
                                        .arg(m_options.commandTimeoutMs / 1000),
                                    {}});
                 pending.answered = true;

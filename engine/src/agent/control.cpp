@@ -7,6 +7,7 @@
 
 #include "agent/agentimpl.h"
 #include "foresight/core/logging.h"
+#include "foresight/replication/unackedfigures.h"
 
 namespace foresight::agent {
 
@@ -511,16 +512,24 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
                 if (!next.isEmpty())
                     lagMs = qMax<qint64>(0, m_clock.wallMs() - next.first().timestampMs);
             }
-            replicas.append(QCborMap{{QStringLiteral("agent"), link.agent},
-                                     {QStringLiteral("tier"), tierName(link.tier)},
-                                     {QStringLiteral("mode"), link.mode},
-                                     {QStringLiteral("acked-seq"), qint64(link.ackedSeq)},
-                                     {QStringLiteral("acked-digest"), link.ackedDigest},
-                                     {QStringLiteral("integrity-ok"), link.integrityNote.isEmpty()},
-                                     {QStringLiteral("integrity-note"), link.integrityNote},
-                                     {QStringLiteral("lag"), qint64(lag)},
-                                     {QStringLiteral("lag-ms"), lagMs},
-                                     {QStringLiteral("heard-ms-ago"), qint64(t - link.lastHeardMs)}});
+            QCborMap replica{{QStringLiteral("agent"), link.agent},
+                             {QStringLiteral("tier"), tierName(link.tier)},
+                             {QStringLiteral("mode"), link.mode},
+                             {QStringLiteral("acked-seq"), qint64(link.ackedSeq)},
+                             {QStringLiteral("acked-digest"), link.ackedDigest},
+                             {QStringLiteral("integrity-ok"), link.integrityNote.isEmpty()},
+                             {QStringLiteral("integrity-note"), link.integrityNote},
+                             {QStringLiteral("lag"), qint64(lag)},
+                             {QStringLiteral("lag-ms"), lagMs},
+                             {QStringLiteral("heard-ms-ago"), qint64(t - link.lastHeardMs)}};
+            if (link.tier == Tier::Hot || link.tier == Tier::Warm) { // see unackedfigures.h
+                const replication::UnackedFigures unacked
+                    = replication::unackedFigures(link, app.log, app.state, app.stream.policy());
+                replica.insert(QStringLiteral("lag-keys"), qint64(unacked.keys));
+                replica.insert(QStringLiteral("lag-bytes"), qint64(unacked.valueBytes));
+                replica.insert(QStringLiteral("lag-partial"), unacked.partial);
+            }
+            replicas.append(replica);
         }
         map.insert(QStringLiteral("replicas"), replicas);
         map.insert(QStringLiteral("pending-writes"), qint64(app.pending.size()));

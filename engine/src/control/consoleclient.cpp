@@ -177,6 +177,16 @@ Result<QCborMap> ConsoleClient::shadow(
     return m_impl->call(MessageType::ConsoleShadow, body, timeoutMs);
 }
 
+Result<QCborMap> ConsoleClient::hostRisk(const QString &agent, std::optional<double> risk)
+{
+    QCborMap body{{QStringLiteral("agent"), agent}};
+    if (risk)
+        body.insert(QStringLiteral("risk"), *risk);
+    else
+        body.insert(QStringLiteral("clear"), true);
+    return m_impl->call(MessageType::ConsoleHostRisk, body, m_impl->m_options.timeoutMs);
+}
+
 Result<QCborMap> ConsoleClient::maintenance(const QString &agent, bool on)
 {
     return m_impl->call(MessageType::ConsoleMaintenance,

@@ -384,6 +384,8 @@ private:
             return m_engine.setMaintenance(maintenance->agent, maintenance->on, command.actor);
         if (const auto *acknowledge = std::get_if<control::AcknowledgeRequest>(&request))
             return m_engine.acknowledge(acknowledge->app, command.actor);
+        if (const auto *risk = std::get_if<control::HostRiskRequest>(&request))
+            return m_engine.setHostRisk(risk->agent, risk->risk, command.actor);
         if (const auto *shadow = std::get_if<control::ShadowCommand>(&request)) {
             switch (shadow->action) {
             case control::ShadowAction::Create:

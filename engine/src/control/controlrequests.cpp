@@ -170,6 +170,34 @@ Result<Command> shadow(const QCborMap &body, const QString &actor)
     return Command{command, what, target->app, target->agent, actor, command.request.dryRun};
 }
 
+Result<Command> hostRisk(const QCborMap &body, const QString &actor)
+{
+    auto agent = nameField(body, "agent", true);
+    if (!agent)
+        return std::unexpected(agent.error());
+    const QCborValue risk = body.value(QStringLiteral("risk"));
+    const QCborValue clear = body.value(QStringLiteral("clear"));
+    if (!risk.isUndefined() && !clear.isUndefined())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("give either 'risk' or 'clear', not both"));
+    if (!clear.isUndefined()) {
+        if (!clear.toBool())
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("'clear' must be true (to keep the risk, send nothing)"));
+        return Command{HostRiskRequest{*agent, -1}, QStringLiteral("host risk %1 clear").arg(*agent), {}, *agent, actor};
+    }
+    if (risk.isUndefined())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'risk' (a number from 0 to 1) or 'clear' (true) is required"));
+    const double value = risk.toDouble();
+    if (!(value >= 0 && value <= 1)) // NaN fails too
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("'risk' must be between 0 and 1, got %1").arg(value));
+    return Command{HostRiskRequest{*agent, value},
+                   QStringLiteral("host risk %1 %2").arg(*agent).arg(value, 0, 'f', 2),
+                   {},
+                   *agent,
+                   actor};
+}
+
 storage::JournalEntry entry(
     const Command &command, const QString &agent, const QString &message, QJsonObject details, const QString &kind)
 {
@@ -245,7 +273,8 @@ bool isCommand(MessageType type)
 {
     return type == MessageType::ConsolePromote || type == MessageType::ConsoleSwitchover
            || type == MessageType::ConsoleMaintenance || type == MessageType::ConsoleAcknowledge
-           || type == MessageType::ConsoleFault || type == MessageType::ConsoleShadow;
+           || type == MessageType::ConsoleFault || type == MessageType::ConsoleShadow
+           || type == MessageType::ConsoleHostRisk;
 }
 
 Result<Command> parseCommand(MessageType type, const QCborMap &body, const QString &actor, qint64 nowWallMs)
@@ -263,6 +292,8 @@ Result<Command> parseCommand(MessageType type, const QCborMap &body, const QStri
         return fault(body, actor);
     case MessageType::ConsoleShadow:
         return shadow(body, actor);
+    case MessageType::ConsoleHostRisk:
+        return hostRisk(body, actor);
     default:
         return fail(ErrorCode::ProtocolError,
                     QStringLiteral("%1 is not a console command").arg(protocol::messageTypeName(type)));

@@ -43,6 +43,13 @@ struct AcknowledgeRequest
     QString app;
 };
 
+// console-host-risk (docs/protocol.md 15.19): an external failure risk floor for an agent's host.
+struct HostRiskRequest
+{
+    QString agent;
+    double risk = -1; // 0..1; -1 clears it (ClusterEngine::setHostRisk)
+};
+
 // console-shadow (docs/protocol.md 15.18): what to do with an application's shadow.
 enum class ShadowAction { Create, Swap, Promote, Retire, Update };
 QString shadowActionName(ShadowAction action);
@@ -63,7 +70,8 @@ struct Command
                  MaintenanceRequest,
                  AcknowledgeRequest,
                  FaultRequest,
-                 ShadowCommand>
+                 ShadowCommand,
+                 HostRiskRequest>
         request;
     QString what; // "promote shop to bravo (forced)": how refusals are audited
     QString app;  // journal fields
@@ -76,12 +84,13 @@ struct Command
 };
 
 // Whether `type` is one of the commands parseCommand() reads (promote, switchover, maintenance,
-// acknowledge, fault, shadow); the other requests only read.
+// acknowledge, fault, shadow, host-risk); the other requests only read.
 bool isCommand(protocol::MessageType type);
 
 // The command a request asks for. InvalidArgument naming the field when the body makes no sense;
 // a switchover scheduled more than a minute before nowWallMs is refused as a mistake; a shadow
-// command's action must be one of create, swap, promote, retire, and only promote takes force.
+// command's action must be one of create, swap, promote, retire, and only promote takes force; a
+// host-risk command takes either a risk between 0 and 1 or clear: true.
 Result<Command> parseCommand(protocol::MessageType type, const QCborMap &body, const QString &actor, qint64 nowWallMs);
 
 // What the server audits once the engine has answered: refusals always (the engine journals what

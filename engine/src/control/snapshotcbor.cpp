@@ -102,6 +102,8 @@ QCborMap agentToCbor(const failover::AgentView &agent)
     for (const monitor::PeerLinkReport &peer : agent.peers)
         peers.append(peerToCbor(peer));
     map.insert(QStringLiteral("peers"), peers);
+    if (agent.externalRisk >= 0) // an operator's floor (console-host-risk), beside the model's figure
+        map.insert(QStringLiteral("external-risk"), agent.externalRisk);
     if (agent.failureRisk >= 0) {
         map.insert(QStringLiteral("failure-risk"), agent.failureRisk);
         map.insert(QStringLiteral("risk-model-version"), agent.riskModelVersion);

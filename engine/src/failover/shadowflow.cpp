@@ -117,6 +117,11 @@ void ClusterEngine::Impl::trackShadow(AppRuntime &app)
             discrepancy.lagMs = qint64(uintField(link, "lag-ms"));
             if (link.contains(QStringLiteral("integrity-ok")))
                 discrepancy.digestAgrees = link.value(QStringLiteral("integrity-ok")).toBool();
+            if (link.value(QStringLiteral("lag-keys")).isInteger()) { // absent from older agents
+                discrepancy.keysDiffering = qint64(uintField(link, "lag-keys"));
+                discrepancy.bytesDiffering = qint64(uintField(link, "lag-bytes"));
+                discrepancy.differingPartial = link.value(QStringLiteral("lag-partial")).toBool();
+            }
         }
     }
     if (app.integrityFailures.contains(shadow.agent))
@@ -133,7 +138,10 @@ void ClusterEngine::Impl::trackShadow(AppRuntime &app)
                                 discrepancy.seqGap,
                                 discrepancy.lagMs,
                                 discrepancy.digestAgrees ? int(*discrepancy.digestAgrees) : -1,
-                                discrepancy.divergence});
+                                discrepancy.divergence,
+                                discrepancy.keysDiffering,
+                                discrepancy.bytesDiffering,
+                                int(discrepancy.differingPartial)});
     }
     if (!discrepancy.known() && !shadow.retiring && !shadow.swapping && now() - shadow.createdMs > kReplicationStartMs) {
         retireShadow(app,

@@ -281,6 +281,13 @@ const QHash<std::uint16_t, Schema> &schemas()
            {"force", Kind::Bool, false},
            {"dry-run", Kind::Bool, false},
            {"process", Kind::Map, false}}}},
+        // Exactly one of risk and clear: controlrequests.cpp checks the pair and risk's range.
+        {quint16(MT::ConsoleHostRisk),
+         {"console-host-risk",
+          {{"id", Kind::Uint, true},
+           {"agent", Kind::Text, true},
+           {"risk", Kind::Number, false},
+           {"clear", Kind::Bool, false}}}},
     };
     return table;
 }

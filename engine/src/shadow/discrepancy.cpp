@@ -11,6 +11,14 @@ QString Discrepancy::describe() const
                                      .arg(seqGap)
                                      .arg(seqGap == 1 ? QString() : QStringLiteral("s"))
                                      .arg(lagMs);
+    if (seqGap > 0 && keysDiffering >= 0) {
+        const QString atLeast = differingPartial ? QStringLiteral("at least ") : QString();
+        text += QStringLiteral(", %1%2 key%3, %1%4 bytes")
+                    .arg(atLeast)
+                    .arg(keysDiffering)
+                    .arg(keysDiffering == 1 ? QString() : QStringLiteral("s"))
+                    .arg(bytesDiffering);
+    }
     if (digestAgrees)
         text += *digestAgrees ? QStringLiteral(", digest agrees") : QStringLiteral(", DIGEST DIFFERS");
     if (divergence > 0)
@@ -26,6 +34,11 @@ QJsonObject Discrepancy::toJson() const
                      {QStringLiteral("sampled-wall-ms"), qint64(sampledWallMs)}};
     if (digestAgrees)
         json.insert(QStringLiteral("digest-agrees"), *digestAgrees);
+    if (keysDiffering >= 0) {
+        json.insert(QStringLiteral("keys-differing"), qint64(keysDiffering));
+        json.insert(QStringLiteral("bytes-differing"), qint64(bytesDiffering));
+        json.insert(QStringLiteral("differing-partial"), differingPartial);
+    }
     return json;
 }
 

@@ -85,6 +85,14 @@ QStringList upgradeFrom(int version)
                            " PRIMARY KEY (app, wall_ms)) WITHOUT ROWID"),
             QStringLiteral("CREATE INDEX shadow_samples_by_time ON shadow_samples (wall_ms)"),
         };
+    case 4:
+        // The keys and bytes a shadow's unacknowledged writes touch (issue 19 section 3); rows
+        // from before are unknown (-1), as they are from agents that do not report them.
+        return {
+            QStringLiteral("ALTER TABLE shadow_samples ADD COLUMN keys_differing INTEGER NOT NULL DEFAULT -1"),
+            QStringLiteral("ALTER TABLE shadow_samples ADD COLUMN bytes_differing INTEGER NOT NULL DEFAULT -1"),
+            QStringLiteral("ALTER TABLE shadow_samples ADD COLUMN differing_partial INTEGER NOT NULL DEFAULT 0"),
+        };
     default:
         return {};
     }

@@ -9,9 +9,10 @@ namespace foresight::storage {
 // Version 1: config, journal, incidents. Version 2: host_samples (metrics history) and the
 // journal indexed by time (incident reports read a time window). Version 3: incidents record
 // their speculative overlay's predictions and how many were right. Version 4: shadow_samples
-// (shadows' discrepancy history). Bump when the schema changes,
-// add its step to upgradeFrom(); opening a store runs statementsFrom() for the steps an older file lacks.
-constexpr int kSchemaVersion = 4;
+// (shadows' discrepancy history). Version 5: shadow_samples record the keys and bytes that differ.
+// Bump when the schema changes, add its step to upgradeFrom(); opening a store runs
+// statementsFrom() for the steps an older file lacks.
+constexpr int kSchemaVersion = 5;
 
 // The statements of version 1's schema (config, journal, incidents).
 QStringList schemaVersion1();

@@ -29,7 +29,8 @@ Status ConsoleStore::appendShadowSamples(const QList<ShadowSample> &samples)
         return status;
     auto query = db.prepare(QStringLiteral(
                                 "INSERT OR REPLACE INTO shadow_samples (app, wall_ms, agent, seq_gap, lag_ms,"
-                                " digest_agrees, divergence) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                                " digest_agrees, divergence, keys_differing, bytes_differing,"
+                                " differing_partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                             QStringLiteral("cannot record shadow discrepancies"));
     if (!query)
         return std::unexpected(query.error());
@@ -40,7 +41,10 @@ Status ConsoleStore::appendShadowSamples(const QList<ShadowSample> &samples)
                                   sample.seqGap,
                                   sample.lagMs,
                                   sample.digestAgrees,
-                                  sample.divergence};
+                                  sample.divergence,
+                                  sample.keysDiffering,
+                                  sample.bytesDiffering,
+                                  sample.differingPartial};
         if (auto status = db.exec(*query,
                                   values,
                                   QStringLiteral("cannot record the shadow discrepancy of %1").arg(sample.app));
@@ -58,22 +62,27 @@ Result<QList<ShadowSample>> ConsoleStore::shadowSamples(const QString &app,
 {
     if (maxPoints <= 0 || toMs < fromMs)
         return QList<ShadowSample>();
-    auto newestFirst = m_impl->m_db.queryAll(
-        QStringLiteral("SELECT wall_ms, agent, seq_gap, lag_ms, digest_agrees, divergence FROM shadow_samples"
-                       " WHERE app = ? AND wall_ms BETWEEN ? AND ? ORDER BY wall_ms DESC LIMIT ?"),
-        {app, fromMs, toMs, maxPoints},
-        QStringLiteral("cannot read the shadow discrepancies of %1").arg(app),
-        [&app](const QSqlQuery &query) {
-            ShadowSample sample;
-            sample.app = app;
-            sample.wallMs = query.value(0).toLongLong();
-            sample.agent = query.value(1).toString();
-            sample.seqGap = query.value(2).toLongLong();
-            sample.lagMs = query.value(3).toLongLong();
-            sample.digestAgrees = query.value(4).toInt();
-            sample.divergence = query.value(5).toDouble();
-            return sample;
-        });
+    auto newestFirst
+        = m_impl->m_db.queryAll(QStringLiteral(
+                                    "SELECT wall_ms, agent, seq_gap, lag_ms, digest_agrees, divergence, keys_differing,"
+                                    " bytes_differing, differing_partial FROM shadow_samples"
+                                    " WHERE app = ? AND wall_ms BETWEEN ? AND ? ORDER BY wall_ms DESC LIMIT ?"),
+                                {app, fromMs, toMs, maxPoints},
+                                QStringLiteral("cannot read the shadow discrepancies of %1").arg(app),
+                                [&app](const QSqlQuery &query) {
+                                    ShadowSample sample;
+                                    sample.app = app;
+                                    sample.wallMs = query.value(0).toLongLong();
+                                    sample.agent = query.value(1).toString();
+                                    sample.seqGap = query.value(2).toLongLong();
+                                    sample.lagMs = query.value(3).toLongLong();
+                                    sample.digestAgrees = query.value(4).toInt();
+                                    sample.divergence = query.value(5).toDouble();
+                                    sample.keysDiffering = query.value(6).toLongLong();
+                                    sample.bytesDiffering = query.value(7).toLongLong();
+                                    sample.differingPartial = query.value(8).toInt();
+                                    return sample;
+                                });
     if (!newestFirst)
         return std::unexpected(newestFirst.error());
     std::reverse(newestFirst->begin(), newestFirst->end());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QCborMap>
 #include <QJsonObject>
@@ -46,7 +47,7 @@ public:
     Result<QCborMap> report(qint64 incident);
     // A fault into a demo's simulated cluster (request.actor is ignored: the console decides it).
     Result<QCborMap> fault(const FaultRequest &request);
-    // console-shadow (docs/protocol.md 15.18): action create, swap, promote or retire; agent empty:
+    // console-shadow (docs/protocol.md 15.18): action create, swap, promote, retire or update; agent empty:
     // the engine's choice (create) or whichever the shadow is (the others); force: promote only.
     // A swap is answered when it is over: it waits at least 60 s, like a switchover.
     // update: process holds the keys of config.process that change; answered once the update has
@@ -57,6 +58,9 @@ public:
                             bool force,
                             bool dryRun,
                             const QJsonObject &process = {});
+    // console-host-risk (docs/protocol.md 15.19): an external failure risk 0..1 for the agent's
+    // host, or none (nullopt) to clear it.
+    Result<QCborMap> hostRisk(const QString &agent, std::optional<double> risk);
     const QString &url() const;
 
 private:

@@ -78,6 +78,8 @@ enum class MessageType : std::uint16_t {
     ConsoleReport = 0x050C,
     ConsoleReportReply = 0x050D,
     ConsoleShadow = 0x050E, // create, swap, promote or retire an application's shadow
+    // Set or clear an external failure risk for an agent's host.
+    ConsoleHostRisk = 0x050F,
 };
 
 QString messageTypeName(MessageType type);

@@ -35,6 +35,20 @@ public:
     std::optional<std::uint64_t> epochAt(std::uint64_t seq) const;
     // Up to maxCount deltas with sequence numbers greater than seq.
     QList<StateDelta> after(std::uint64_t seq, qsizetype maxCount) const;
+    // Calls visit(const StateDelta &) for up to maxCount deltas with sequence numbers greater than
+    // seq, oldest first, without copying them; returns how many it visited. For figures taken on
+    // the agent's thread at status time (replication/unackedfigures.h).
+    template<typename Visit>
+    qsizetype visitAfter(std::uint64_t seq, qsizetype maxCount, Visit &&visit) const
+    {
+        if (m_deltas.empty() || seq >= lastSeq())
+            return 0;
+        const std::uint64_t start = seq + 1 > firstSeq() ? seq + 1 : firstSeq();
+        qsizetype visited = 0;
+        for (std::size_t i = std::size_t(start - firstSeq()); i < m_deltas.size() && visited < maxCount; ++i, ++visited)
+            visit(m_deltas[i]);
+        return visited;
+    }
 
 private:
     void trim();

@@ -81,6 +81,9 @@ struct ShadowSample
     qint64 lagMs = 0;      // age of the oldest of them
     int digestAgrees = -1; // 1 agrees, 0 differs, -1 unknown
     double divergence = 0;
+    qint64 keysDiffering = -1;  // distinct keys among the unacknowledged writes; -1: unknown
+    qint64 bytesDiffering = -1; // the sum of their values' bytes; -1: unknown
+    int differingPartial = 0;   // 1: the two are lower bounds (the primary could not count them all)
 
     bool operator==(const ShadowSample &other) const = default;
 };

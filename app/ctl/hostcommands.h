@@ -1,0 +1,13 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+
+// `foresightctl host ...`: operator input about hosts through the console's control API
+// (console-host-risk, docs/protocol.md 15.19).
+
+// The commands, for --help.
+QString hostCommandsHelp();
+// Runs `host ARGS...` (args without the word "host"); returns the exit code (exitcodes.h).
+int runHostCommand(const QCommandLineParser &parser, const QStringList &args);
