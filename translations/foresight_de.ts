@@ -142,167 +142,217 @@
 <context>
     <name>foresight::widgets::CommandDialog</name>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="61"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="64"/>
         <source>Force: promote although acknowledged writes would be lost</source>
         <translation>Erzwingen: hochstufen, obwohl bestätigte Schreibvorgänge verloren gingen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="68"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="71"/>
         <source>Promote a replica of %1</source>
         <translation>Ein Replikat von %1 hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="69"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="72"/>
         <source>&amp;Promote</source>
         <translation>&amp;Hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="72"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="75"/>
         <source>Switch over %1</source>
         <translation>Switchover für %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="73"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="76"/>
         <source>&amp;Switch over</source>
         <translation>Switchover &amp;ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="76"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="79"/>
         <source>Maintenance on %1</source>
         <translation>Wartung auf %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="77"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="80"/>
         <source>&amp;Start maintenance</source>
         <translation>Wartung &amp;beginnen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="80"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="83"/>
         <source>End maintenance on %1</source>
         <translation>Wartung auf %1 beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="81"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="84"/>
         <source>&amp;End maintenance</source>
         <translation>Wartung b&amp;eenden</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="84"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="87"/>
         <source>Acknowledge the failover of %1</source>
         <translation>Failover von %1 quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="85"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="88"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="88"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="91"/>
         <source>Create a shadow of %1</source>
         <translation>Shadow von %1 anlegen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="89"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="92"/>
         <source>Create a shadow of %1 on %2</source>
         <translation>Shadow von %1 auf %2 anlegen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="90"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="93"/>
         <source>&amp;Create shadow</source>
         <translation>Shadow an&amp;legen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="93"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="96"/>
         <source>Swap %1 onto its shadow</source>
         <translation>Swap von %1 auf seinen Shadow</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="94"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="97"/>
         <source>S&amp;wap</source>
         <translation>S&amp;wap</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="97"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="100"/>
         <source>Promote the shadow of %1</source>
         <translation>Shadow von %1 hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="98"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="101"/>
         <source>&amp;Promote shadow</source>
         <translation>Shadow &amp;hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="101"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="104"/>
         <source>Retire the shadow of %1</source>
         <translation>Shadow von %1 auflösen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="102"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="105"/>
         <source>&amp;Retire shadow</source>
         <translation>Shadow a&amp;uflösen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="132"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="108"/>
+        <source>Update %1 through its shadow</source>
+        <translation>%1 über seinen Shadow aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="109"/>
+        <source>&amp;Update</source>
+        <translation>&amp;Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="120"/>
+        <source>The keys of %1&apos;s process that change, as JSON (command, arguments, environment, workingDirectory, validateCommand, ...). The new version starts on the shadow, the validation command runs against it, and only if it passes is the shadow swapped in; the old version stays ready on the former primary.</source>
+        <translation>Die Schlüssel des Prozesses von %1, die sich ändern, als JSON (command, arguments, environment, workingDirectory, validateCommand, ...). Die neue Version startet auf dem Shadow, das Validierungskommando läuft gegen sie, und nur wenn es besteht, wird der Shadow eingewechselt; die alte Version bleibt auf dem bisherigen Primary bereit.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="130"/>
+        <source>Process changes</source>
+        <translation>Prozessänderungen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="135"/>
+        <source>&amp;Check with the engine</source>
+        <translation>Mit der Engine &amp;prüfen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="145"/>
+        <source>Check the update with the engine before confirming it.</source>
+        <translation>Prüfen Sie die Aktualisierung mit der Engine, bevor Sie sie bestätigen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="169"/>
+        <source>Write the changes, then check them with the engine before confirming.</source>
+        <translation>Schreiben Sie die Änderungen und prüfen Sie sie mit der Engine, bevor Sie bestätigen.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="172"/>
         <source>%1 will never be promoted and will get no new replica roles until maintenance ends. Replicas it holds keep replicating.</source>
         <translation>%1 wird bis zum Ende der Wartung nicht hochgestuft und erhält keine neuen Replikatrollen. Seine Replikate replizieren weiter.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="138"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="178"/>
         <source>%1 may be promoted and given replica roles again.</source>
         <translation>%1 kann wieder hochgestuft werden und Replikatrollen erhalten.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="142"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="182"/>
         <source>The last failover of %1 is acknowledged: the anti-flapping block ends and the engine may fail %1 over automatically again.</source>
         <translation>Das letzte Failover von %1 wird quittiert: Die Flapping-Sperre endet, und die Engine darf für %1 wieder automatisch ein Failover ausführen.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="173"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="214"/>
+        <source>The changes are not JSON: %1 at character %2.</source>
+        <translation>Die Änderungen sind kein JSON: %1 bei Zeichen %2.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="217"/>
+        <source>The changes must be a JSON object with at least one key of the process, such as {&quot;arguments&quot;: [&quot;--release&quot;, &quot;2&quot;]}.</source>
+        <translation>Die Änderungen müssen ein JSON-Objekt mit mindestens einem Schlüssel des Prozesses sein, etwa {&quot;arguments&quot;: [&quot;--release&quot;, &quot;2&quot;]}.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="245"/>
         <source>Asking the engine what would happen…</source>
         <translation>Die Engine prüft, was geschehen würde…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="208"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="284"/>
         <source>Candidate %1 (rank %2): %3</source>
         <translation>Kandidat %1 (Rang %2): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="214"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="290"/>
         <source>Data at risk: %1 writes the candidate does not hold would be lost.</source>
         <translation>Gefährdete Daten: %1 Schreibvorgänge, die dem Kandidaten fehlen, gingen verloren.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="215"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="291"/>
         <source>Data at risk: none; the candidate holds every acknowledged write.</source>
         <translation>Gefährdete Daten: keine; der Kandidat hat jeden bestätigten Schreibvorgang.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="228"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="304"/>
         <source>Refused: %1</source>
         <translation>Abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="241"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="317"/>
         <source>Done: %1</source>
         <translation>Erledigt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="241"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="317"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="244"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="320"/>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="254"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="334"/>
         <source>Swapping: waiting for the engine to finish the swap…</source>
         <translation>Swap läuft: warte, bis die Engine ihn beendet hat…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="255"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="335"/>
+        <source>Updating: the new version starts on the shadow, its validation runs, then the swap (this can take minutes); the Shadows panel shows each step…</source>
+        <translation>Aktualisierung läuft: Die neue Version startet auf dem Shadow, ihre Validierung läuft, dann der Swap (das kann Minuten dauern); das Shadows-Panel zeigt jeden Schritt…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="338"/>
         <source>Waiting for the engine…</source>
         <translation>Warte auf die Engine…</translation>
     </message>
@@ -773,7 +823,7 @@
     </message>
     <message>
         <location filename="../widgets/mainwindow/mainwindow.cpp" line="89"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="256"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="258"/>
         <source>Events and alerts</source>
         <translation>Ereignisse und Alarme</translation>
     </message>
@@ -868,18 +918,18 @@
         <translation>Wählen Sie zuerst eine Kopie einer Anwendung in der Replikattabelle aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="245"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="247"/>
         <source>No cluster open: File &gt; Open cluster configuration (Ctrl+O)</source>
         <translation>Kein Cluster geöffnet: Datei &gt; Clusterkonfiguration öffnen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="249"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="255"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="251"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="257"/>
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="255"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="257"/>
         <source>%n open alert(s)</source>
         <translation>
             <numerusform>%n offener Alarm</numerusform>
@@ -887,27 +937,27 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="256"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="258"/>
         <source>Events and alerts (%1)</source>
         <translation>Ereignisse und Alarme (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="276"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="278"/>
         <source>Foresight — %1</source>
         <translation>Foresight — %1</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="278"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="280"/>
         <source>Cluster %1: engine running, snapshot of %2</source>
         <translation>Cluster %1: Engine läuft, Stand %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="283"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="285"/>
         <source>Agents: %1 of %2 connected, %3 suspected</source>
         <translation>Agenten: %1 von %2 verbunden, %3 unter Ausfallverdacht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="284"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="286"/>
         <source>Agents: %1 of %2 connected</source>
         <translation>Agenten: %1 von %2 verbunden</translation>
     </message>
@@ -1234,93 +1284,98 @@
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="168"/>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="173"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="54"/>
+        <source>previous version</source>
+        <translation>vorherige Version</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="170"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="175"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="170"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="172"/>
         <source>no prediction</source>
         <translation>keine Vorhersage</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="176"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="178"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="187"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="189"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="192"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="194"/>
         <source>at least %1 keys, %2</source>
         <translation>mindestens %1 Schlüssel, %2</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="192"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="194"/>
         <source>%1 keys, %2</source>
         <translation>%1 Schlüssel, %2</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="213"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="215"/>
         <source>Failure risk of the primary&apos;s host (the engine&apos;s figure behind shadow deployment)</source>
         <translation>Ausfallrisiko des Hosts des Primary (der Wert, nach dem die Engine Shadows bereitstellt)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="215"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="217"/>
         <source>Distinct keys, and the bytes of their values, among the writes the shadow has not acknowledged yet</source>
         <translation>Verschiedene Schlüssel und die Bytes ihrer Werte unter den Schreibvorgängen, die der Shadow noch nicht bestätigt hat</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="243"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="245"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="245"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="247"/>
         <source>Criticality</source>
         <translation>Kritikalität</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="247"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="249"/>
         <source>Primary</source>
         <translation>Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="249"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="251"/>
         <source>Host risk</source>
         <translation>Host-Risiko</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="251"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="253"/>
         <source>Shadow</source>
         <translation>Shadow</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="253"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="255"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="255"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="257"/>
         <source>Origin</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="257"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="259"/>
         <source>Discrepancy</source>
         <translation>Abweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="259"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="261"/>
         <source>Keys, bytes behind</source>
         <translation>Rückstand Schlüssel, Bytes</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="261"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="263"/>
         <source>Last swap</source>
         <translation>Letzter Swap</translation>
     </message>
@@ -1328,276 +1383,354 @@
 <context>
     <name>foresight::widgets::ShadowsPanel</name>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="76"/>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="125"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="81"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="130"/>
         <source>Validation output</source>
         <translation>Validierungsausgabe</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="79"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="84"/>
         <source>Create shadow…</source>
         <translation>Shadow anlegen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="80"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="85"/>
         <source>Swap…</source>
         <translation>Swap…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="81"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="86"/>
         <source>Promote shadow…</source>
         <translation>Shadow hochstufen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="82"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="87"/>
         <source>Retire shadow…</source>
         <translation>Shadow auflösen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="83"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="88"/>
         <source>Update…</source>
         <translation>Aktualisieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="86"/>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="89"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="91"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="94"/>
         <source>Shadows</source>
         <translation>Shadows</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="110"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="115"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="114"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="119"/>
         <source>Shadow state</source>
         <translation>Shadow-Zustand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="115"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="120"/>
         <source>Discrepancy</source>
         <translation>Abweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="116"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="121"/>
         <source>Transfer</source>
         <translation>Übertragung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="118"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="123"/>
         <source>Transfer progress</source>
         <translation>Fortschritt der Übertragung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="120"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="125"/>
         <source>%p% shipped</source>
         <translation>%p% übertragen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="121"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="126"/>
         <source>Last swap</source>
         <translation>Letzter Swap</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="122"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="127"/>
         <source>Last shadow event</source>
         <translation>Letztes Shadow-Ereignis</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="128"/>
-        <source>Validated updates are not built yet: no update has been tried on a shadow, so there is no validation output. Once they are, an update starts on the shadow first, its validation command&apos;s exit code and output show here, and only a passing update is swapped in.</source>
-        <translation>Validierte Updates gibt es noch nicht: Auf keinem Shadow wurde ein Update erprobt, daher gibt es keine Validierungsausgabe. Sobald es sie gibt, startet ein Update zuerst auf dem Shadow, Exit-Code und Ausgabe seines Validierungsbefehls erscheinen hier, und nur ein bestandenes Update wird eingewechselt.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="137"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="144"/>
         <source>Seq gap (writes the shadow lacks)</source>
         <translation>Seq-Abstand (Schreibvorgänge, die dem Shadow fehlen)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="153"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="160"/>
         <source>Seq gap</source>
         <translation>Seq-Abstand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="159"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="166"/>
         <source>Seq gap chart</source>
         <translation>Diagramm Seq-Abstand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="164"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="171"/>
         <source>Shadow host</source>
         <translation>Shadow-Host</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="165"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="172"/>
         <source>Where Create puts the shadow: the engine&apos;s choice (another host, low risk, low load, close to the primary) or an agent you pick</source>
         <translation>Wohin „Shadow anlegen“ den Shadow legt: nach Wahl der Engine (anderer Host, geringes Risiko, geringe Last, nah am Primary) oder auf einen Agenten Ihrer Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="168"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="175"/>
         <source>Engine&apos;s choice of host</source>
         <translation>Host nach Wahl der Engine</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="175"/>
-        <source>Validated updates are not available yet: trying an update on the shadow first and swapping it in once its validation passes is later work.</source>
-        <translation>Validierte Updates sind noch nicht verfügbar: Ein Update zuerst auf dem Shadow zu erproben und es nach bestandener Validierung einzuwechseln, folgt später.</translation>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="133"/>
+        <source>Validation command output</source>
+        <translation>Ausgabe des Validierungskommandos</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="358"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="364"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="377"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="384"/>
         <source>No application selected.</source>
         <translation>Keine Anwendung ausgewählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="377"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="384"/>
         <source>No cluster open.</source>
         <translation>Kein Cluster geöffnet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="389"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="396"/>
         <source>Last shadow event, %1: %2</source>
         <translation>Letztes Shadow-Ereignis, %1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="394"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="401"/>
         <source>%1 — criticality %2; no primary</source>
         <translation>%1 — Kritikalität %2; kein Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="401"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="408"/>
         <source>%1 — criticality %2; primary %3 on host %4, host failure risk %5</source>
         <translation>%1 — Kritikalität %2; Primary %3 auf Host %4, Ausfallrisiko des Hosts %5</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="406"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="413"/>
         <source>not predicted yet</source>
         <translation>noch nicht vorhergesagt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="410"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="417"/>
         <source>No shadow. A shadow is a caught-up copy on another host, ready to take over before the primary&apos;s host fails; the engine deploys one when that host&apos;s risk rises, or create one now.</source>
         <translation>Kein Shadow. Ein Shadow ist eine aufgeholte Kopie auf einem anderen Host, bereit zur Übernahme, bevor der Host des Primary ausfällt; die Engine stellt einen bereit, wenn das Risiko dieses Hosts steigt, oder Sie legen jetzt einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="424"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="431"/>
         <source>%1 (host %2)</source>
         <translation>%1 (Host %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="425"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="432"/>
         <source>Shadow on %1: %2.</source>
         <translation>Shadow auf %1: %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="428"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="436"/>
         <source>Deployed by the engine at %1, ahead of a predicted failure: %2</source>
         <translation>Von der Engine um %1 vor einem vorhergesagten Ausfall bereitgestellt: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="429"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="439"/>
         <source>Created by an operator at %1: %2</source>
         <translation>Von einem Operator um %1 angelegt: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="431"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="442"/>
+        <source>Kept at %1 after an update: %2</source>
+        <translation>Um %1 nach einer Aktualisierung behalten: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="447"/>
+        <source>It runs the version before the last update, %1: a swap onto it rolls the update back.</source>
+        <translation>Er führt die Version vor der letzten Aktualisierung aus, %1: Ein Swap auf ihn rollt die Aktualisierung zurück.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="449"/>
+        <source>It runs another version than the primary: %1.</source>
+        <translation>Er führt eine andere Version als der Primary aus: %1.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="451"/>
         <source>Its copy is new: retiring the shadow releases it.</source>
         <translation>Seine Kopie ist neu: Das Auflösen des Shadows gibt sie frei.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="432"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="452"/>
         <source>%1 held a %2 replica before: retiring the shadow returns it to that.</source>
         <translation>%1 hielt vorher ein %2-Replikat: Das Auflösen des Shadows stellt es wieder her.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="436"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="456"/>
         <source>Discrepancy: %1. A swap needs it at most %2 writes behind with its digest agreeing.</source>
         <translation>Abweichung: %1. Ein Swap verlangt höchstens %2 Schreibvorgänge Rückstand bei übereinstimmendem Digest.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="449"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="469"/>
         <source>Swap under way: waiting for the shadow&apos;s figures.</source>
         <translation>Swap läuft: warte auf die Werte des Shadows.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="450"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="470"/>
         <source>Swap under way: the primary&apos;s writes are paused; %1 of %2 remaining writes shipped, %3 left.</source>
         <translation>Swap läuft: Schreibvorgänge am Primary pausiert; %1 von %2 verbleibenden Schreibvorgängen übertragen, %3 übrig.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="457"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="477"/>
         <source>Last swap: none onto this shadow yet.</source>
         <translation>Letzter Swap: noch keiner auf diesen Shadow.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="458"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="478"/>
         <source>Last swap: %1</source>
         <translation>Letzter Swap: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="472"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="492"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="533"/>
         <source>Select an application first.</source>
         <translation>Wählen Sie zuerst eine Anwendung.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="474"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="494"/>
         <source>%1 already has a shadow; retire it to create another.</source>
         <translation>%1 hat bereits einen Shadow; lösen Sie ihn auf, um einen anderen anzulegen.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="476"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="496"/>
         <source>A shadow is deployed beside a healthy primary; %1 is %2.</source>
         <translation>Ein Shadow wird neben einem gesunden Primary bereitgestellt; %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="480"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="500"/>
         <source>Deploy a shadow of %1 on another host (the engine&apos;s dry run comes first).</source>
         <translation>Einen Shadow von %1 auf einem anderen Host bereitstellen (zuerst kommt der Probelauf der Engine).</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="485"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="505"/>
         <source>No shadow to swap onto: create one first.</source>
         <translation>Kein Shadow für einen Swap: Legen Sie zuerst einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="487"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="507"/>
         <source>A swap is under way.</source>
         <translation>Ein Swap läuft.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="489"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="509"/>
         <source>The shadow is not ready: a swap needs it caught up to at most %1 writes behind, with its digest agreeing.</source>
         <translation>Der Shadow ist nicht bereit: Ein Swap verlangt höchstens %1 Schreibvorgänge Rückstand bei übereinstimmendem Digest.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="493"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="513"/>
         <source>Move %1&apos;s primary onto its shadow: writes pause, the rest ships, roles swap; any failure rolls back.</source>
         <translation>Den Primary von %1 auf seinen Shadow verlegen: Schreibvorgänge pausieren, der Rest wird übertragen, die Rollen wechseln; jeder Fehler wird zurückgerollt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="500"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="520"/>
         <source>No shadow: create one first.</source>
         <translation>Kein Shadow: Legen Sie zuerst einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="501"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="521"/>
         <source>Not while the shadow is %1.</source>
         <translation>Nicht, solange der Shadow im Zustand „%1“ ist.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="502"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="522"/>
         <source>Make the shadow the primary now, as a failover would (a lagging shadow only with force).</source>
         <translation>Den Shadow jetzt zum Primary machen, wie es ein Failover täte (einen zurückliegenden Shadow nur erzwungen).</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="505"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="525"/>
         <source>Retire the shadow: its agent goes back to what it held before.</source>
         <translation>Den Shadow auflösen: Sein Agent hält wieder, was er vorher hielt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="535"/>
+        <source>%1 runs no process (config.process): there is no version to update.</source>
+        <translation>%1 führt keinen Prozess aus (config.process): Es gibt keine Version zu aktualisieren.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="537"/>
+        <source>An update of %1 is under way.</source>
+        <translation>Eine Aktualisierung von %1 läuft.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="539"/>
+        <source>An update starts on a ready shadow: %1</source>
+        <translation>Eine Aktualisierung beginnt auf einem bereiten Shadow: %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="541"/>
+        <source>Try a new version of %1&apos;s process on the shadow first: it is swapped in only if its validation command passes.</source>
+        <translation>Eine neue Version des Prozesses von %1 zuerst auf dem Shadow erproben: Sie wird nur eingewechselt, wenn ihr Validierungskommando besteht.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="551"/>
+        <source>No update tried since the console started. Update starts a new version on the shadow first; its validation command&apos;s result and output show here, and only a passing update is swapped in.</source>
+        <translation>Seit dem Start der Konsole wurde keine Aktualisierung erprobt. „Aktualisieren“ startet eine neue Version zuerst auf dem Shadow; Ergebnis und Ausgabe ihres Validierungskommandos erscheinen hier, und nur eine bestandene Aktualisierung wird eingewechselt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="554"/>
+        <source>No update: an application with a process (config.process) can be updated through its shadow.</source>
+        <translation>Keine Aktualisierung: Eine Anwendung mit einem Prozess (config.process) kann über ihren Shadow aktualisiert werden.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="564"/>
+        <source>validating on %1</source>
+        <translation>Validierung auf %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="566"/>
+        <source>validation passed; swapping it in</source>
+        <translation>Validierung bestanden; wird eingewechselt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="568"/>
+        <source>swapped in</source>
+        <translation>eingewechselt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="570"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="573"/>
+        <source>Update to %1, asked by %2 at %3: %4.</source>
+        <translation>Aktualisierung auf %1, angefordert von %2 um %3: %4.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="576"/>
+        <source>Validation: %1.</source>
+        <translation>Validierung: %1.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="583"/>
+        <source>[earlier output dropped]
+</source>
+        <translation>[frühere Ausgabe verworfen]
+</translation>
     </message>
 </context>
 <context>

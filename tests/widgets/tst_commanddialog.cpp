@@ -4,6 +4,7 @@
 // acknowledge; clear errors without a cluster.
 
 #include <QCheckBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -231,6 +232,34 @@ private Q_SLOTS:
             QVERIFY2(dialog.resultText().contains(QStringLiteral("retired")), qPrintable(dialog.resultText()));
         }
         QTRY_VERIFY_WITH_TIMEOUT(!appOf(m_engine->snapshot())->shadow, kTimeoutMs);
+    }
+
+    void anUpdateIsCheckedWithTheEngineBeforeItCanBeConfirmed()
+    {
+        CommandDialog dialog(&m_bridge, CommandDialog::Kind::UpdateShadow, kTestApp, {});
+        auto *check = dialog.findChild<QPushButton *>(QStringLiteral("check"));
+        QVERIFY(check);
+        QVERIFY(!dialog.canConfirm());
+
+        // Not JSON: said at once, nothing asked of the engine.
+        QSignalSpy plan(&dialog, &CommandDialog::planReady);
+        dialog.setProcessText(QStringLiteral("{\"arguments\": [\"2\""));
+        QTest::mouseClick(check, Qt::LeftButton);
+        QCOMPARE(plan.count(), 1);
+        QVERIFY2(dialog.planText().startsWith(QStringLiteral("The changes are not JSON")),
+                 qPrintable(dialog.planText()));
+        QVERIFY(!dialog.canConfirm());
+
+        // Well formed: the engine's dry run answers (this application runs no process).
+        dialog.setProcessText(QStringLiteral("{\"arguments\": [\"--release\", \"2\"]}"));
+        QTest::mouseClick(check, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(plan.count(), 2, kTimeoutMs);
+        QVERIFY2(dialog.planText().contains(QStringLiteral("runs no process")), qPrintable(dialog.planText()));
+        QVERIFY(!dialog.canConfirm());
+
+        // An edit asks for a new check.
+        dialog.setProcessText(QStringLiteral("{}"));
+        QVERIFY2(dialog.planText().startsWith(QStringLiteral("Check the update")), qPrintable(dialog.planText()));
     }
 
     void withoutAClusterTheDialogSaysSo()

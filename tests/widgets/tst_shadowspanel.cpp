@@ -9,9 +9,13 @@
 #include <QDateTimeAxis>
 #include <QGraphicsPathItem>
 #include <QGroupBox>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineSeries>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -88,7 +92,8 @@ failover::ShadowView shadowView(const QString &state, const QList<qint64> &gaps,
 // Three agents on three hosts; "shop" (critical) has its primary on alpha, a hot replica on
 // bravo and, if given, a shadow on charlie (a hot copy too); "prefs" (low) has no shadow.
 std::shared_ptr<const failover::ClusterSnapshot> snapshotWith(std::optional<failover::ShadowView> shadow,
-                                                              qint64 nowMs = kStartMs)
+                                                              qint64 nowMs = kStartMs,
+                                                              const ProcessSpec &process = {})
 {
     auto snapshot = std::make_shared<failover::ClusterSnapshot>();
     snapshot->takenWallMs = nowMs;
@@ -106,6 +111,7 @@ std::shared_ptr<const failover::ClusterSnapshot> snapshotWith(std::optional<fail
     if (shadow)
         shop.replicas.append(replicaView(shadow->agent));
     shop.shadow = std::move(shadow);
+    shop.process = process;
     failover::AppView prefs;
     prefs.name = QStringLiteral("prefs");
     prefs.primary = QStringLiteral("bravo");
@@ -399,16 +405,69 @@ private Q_SLOTS:
         QCOMPARE(f.panel.view()->currentIndex().data(ShadowsModel::AppRole).toString(), QStringLiteral("prefs"));
     }
 
-    void validatedUpdatesSayTheyAreNotBuilt()
+    void validatedUpdatesOfAManagedApplication()
     {
         Fixture f;
+        // State only: nothing to update.
         f.show(snapshotWith(shadowView(QStringLiteral("ready"), {0}, kStartMs)));
         QVERIFY(!f.enabled("updateShadow"));
-        QVERIFY2(f.child<QPushButton>("updateShadow")->toolTip().contains(QStringLiteral("not available yet")),
+        QVERIFY2(f.child<QPushButton>("updateShadow")->toolTip().contains(QStringLiteral("runs no process")),
                  qPrintable(f.child<QPushButton>("updateShadow")->toolTip()));
-        QVERIFY(f.child<QGroupBox>("validationGroup"));
-        QVERIFY2(f.text("validationOutput").contains(QStringLiteral("not built yet")),
+        QVERIFY(f.text("validationOutput").contains(QStringLiteral("No update")));
+        QVERIFY(f.child<QPlainTextEdit>("validationLog")->isHidden());
+
+        // A managed application with a ready shadow: Update is offered, naming the shadow's agent,
+        // and the dialog's editor starts from its current command and arguments.
+        ProcessSpec process;
+        process.command = QStringLiteral("/usr/bin/shop");
+        process.arguments = {QStringLiteral("--release"), QStringLiteral("2.4.0")};
+        f.show(snapshotWith(shadowView(QStringLiteral("ready"), {0}, kStartMs), kStartMs, process));
+        QVERIFY(f.enabled("updateShadow"));
+        QSignalSpy requested(&f.panel, &ShadowsPanel::commandRequested);
+        QTest::mouseClick(f.child<QPushButton>("updateShadow"), Qt::LeftButton);
+        QCOMPARE(requested.count(), 1);
+        QCOMPARE(requested.last().at(0).value<CommandDialog::Kind>(), CommandDialog::Kind::UpdateShadow);
+        QCOMPARE(requested.last().at(2).toString(), QStringLiteral("charlie"));
+        const QJsonObject changes
+            = QJsonDocument::fromJson(f.panel.processTemplate(QStringLiteral("shop")).toUtf8()).object();
+        QCOMPARE(changes.value(QStringLiteral("command")).toString(), QStringLiteral("/usr/bin/shop"));
+        QCOMPARE(changes.value(QStringLiteral("arguments")).toArray().at(1).toString(), QStringLiteral("2.4.0"));
+        QCOMPARE(f.panel.processTemplate(QStringLiteral("prefs")), QStringLiteral("{}"));
+
+        // Under way: not offered again.
+        auto validating = shadowView(QStringLiteral("ready"), {0}, kStartMs);
+        validating.version = QStringLiteral("/usr/bin/shop --release 2.5.0");
+        failover::ShadowUpdateView update;
+        update.state = QStringLiteral("validating");
+        update.agent = QStringLiteral("charlie");
+        update.command = validating.version;
+        update.actor = QStringLiteral("console:1000");
+        update.startedWallMs = kStartMs;
+        validating.update = update;
+        f.show(snapshotWith(validating, kStartMs, process));
+        QVERIFY(!f.enabled("updateShadow"));
+        QVERIFY2(f.text("validationOutput").contains(QStringLiteral("validating on charlie")),
                  qPrintable(f.text("validationOutput")));
+        QVERIFY2(f.text("shadowState")
+                     .contains(QStringLiteral("another version than the primary: /usr/bin/shop --release 2.5.0")),
+                 qPrintable(f.text("shadowState")));
+
+        // Failed: the result, what followed, and the command's output; Update is offered again.
+        auto failed = validating;
+        failed.version.clear();
+        failed.update->state = QStringLiteral("failed");
+        failed.update->result = QStringLiteral("exit 3");
+        failed.update->exitCode = 3;
+        failed.update->output = QStringLiteral("checking carts\ncart totals differ\n");
+        failed.update->note = QStringLiteral("discarded: validation failed on charlie: exit 3; alpha stays primary");
+        f.show(snapshotWith(failed, kStartMs, process));
+        QVERIFY(f.enabled("updateShadow"));
+        const QString summary = f.text("validationOutput");
+        QVERIFY2(summary.contains(QStringLiteral("failed")) && summary.contains(QStringLiteral("Validation: exit 3"))
+                     && summary.contains(QStringLiteral("alpha stays primary")),
+                 qPrintable(summary));
+        QVERIFY(!f.child<QPlainTextEdit>("validationLog")->isHidden());
+        QCOMPARE(f.child<QPlainTextEdit>("validationLog")->toPlainText(), failed.update->output);
     }
 
     void withoutASnapshotNothingIsOffered()

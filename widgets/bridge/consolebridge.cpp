@@ -148,4 +148,12 @@ quint64 ConsoleBridge::retireShadow(const failover::ShadowRequest &request)
                [withActor](failover::ClusterEngine &engine) { return engine.retireShadow(withActor); });
 }
 
+quint64 ConsoleBridge::updateShadow(const failover::ShadowUpdateRequest &request)
+{
+    failover::ShadowUpdateRequest withActor = request;
+    withActor.actor = actor();
+    return run(QStringLiteral("shadow-update"),
+               [withActor](failover::ClusterEngine &engine) { return engine.updateShadow(withActor); });
+}
+
 } // namespace foresight::widgets

@@ -19,7 +19,7 @@ struct CommandResult
 {
     quint64 id = 0;  // what the call that asked for it returned
     QString command; // "promote", "switchover", "maintenance", "acknowledge", "shadow-create",
-                     // "shadow-swap", "shadow-promote", "shadow-retire"
+                     // "shadow-swap", "shadow-promote", "shadow-retire", "shadow-update"
     bool ok = false;
     QString summary; // the engine's sentence, or the error's message
     QJsonObject details;
@@ -59,6 +59,8 @@ public:
     quint64 swapShadow(const failover::ShadowRequest &request);
     quint64 promoteShadow(const failover::ShadowRequest &request);
     quint64 retireShadow(const failover::ShadowRequest &request);
+    // A validated update: answered when it has been swapped in or has failed (after its validation).
+    quint64 updateShadow(const failover::ShadowUpdateRequest &request);
 
     // Who the journal names as the operator of this window's commands.
     static QString actor();

@@ -2,8 +2,11 @@
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
+#include <QFontDatabase>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -101,6 +104,10 @@ CommandDialog::CommandDialog(ConsoleBridge *bridge, Kind kind, const QString &ap
         title = tr("Retire the shadow of %1").arg(app);
         confirmText = tr("&Retire shadow");
         break;
+    case Kind::UpdateShadow:
+        title = tr("Update %1 through its shadow").arg(app);
+        confirmText = tr("&Update");
+        break;
     }
     setWindowTitle(title);
     m_confirm = m_buttons->addButton(confirmText, QDialogButtonBox::AcceptRole);
@@ -108,6 +115,36 @@ CommandDialog::CommandDialog(ConsoleBridge *bridge, Kind kind, const QString &ap
     m_confirm->setEnabled(false);
 
     auto *layout = new QVBoxLayout(this);
+    if (kind == Kind::UpdateShadow) {
+        // The update is what the operator writes here: the keys of config.process that change.
+        auto *intro = new QLabel(tr("The keys of %1's process that change, as JSON (command, arguments, environment, "
+                                    "workingDirectory, validateCommand, ...). The new version starts on the shadow, "
+                                    "the validation command runs against it, and only if it passes is the shadow "
+                                    "swapped in; the old version stays ready on the former primary.")
+                                     .arg(app),
+                                 this);
+        intro->setWordWrap(true);
+        layout->addWidget(intro);
+        m_process = new QPlainTextEdit(this);
+        m_process->setObjectName(QStringLiteral("process"));
+        m_process->setAccessibleName(tr("Process changes"));
+        m_process->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        m_process->setPlainText(QStringLiteral("{\n}"));
+        m_process->setMinimumHeight(120);
+        layout->addWidget(m_process);
+        m_check = new QPushButton(tr("&Check with the engine"), this);
+        m_check->setObjectName(QStringLiteral("check"));
+        layout->addWidget(m_check, 0, Qt::AlignLeft);
+        connect(m_check, &QPushButton::clicked, this, &CommandDialog::askDryRun);
+        // A plan is for the text it was asked for: an edit needs a new check.
+        connect(m_process, &QPlainTextEdit::textChanged, this, [this] {
+            if (m_commandId != 0 || m_finished)
+                return;
+            m_dryRunId = 0;
+            m_confirm->setEnabled(false);
+            m_plan->setText(tr("Check the update with the engine before confirming it."));
+        });
+    }
     layout->addWidget(m_plan);
     layout->addWidget(m_force);
     layout->addWidget(m_result);
@@ -127,6 +164,9 @@ CommandDialog::CommandDialog(ConsoleBridge *bridge, Kind kind, const QString &ap
     case Kind::PromoteShadow:
     case Kind::RetireShadow:
         askDryRun();
+        break;
+    case Kind::UpdateShadow:
+        m_plan->setText(tr("Write the changes, then check them with the engine before confirming."));
         break;
     case Kind::MaintenanceOn:
         m_plan->setText(tr("%1 will never be promoted and will get no new replica roles until maintenance ends. "
@@ -154,6 +194,31 @@ QString CommandDialog::planText() const
     return m_plan->text();
 }
 
+void CommandDialog::setProcessText(const QString &json)
+{
+    if (m_process)
+        m_process->setPlainText(json);
+}
+
+QString CommandDialog::processText() const
+{
+    return m_process ? m_process->toPlainText() : QString();
+}
+
+Result<QJsonObject> CommandDialog::processChanges() const
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(processText().toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError)
+        return fail(ErrorCode::InvalidArgument,
+                    tr("The changes are not JSON: %1 at character %2.").arg(error.errorString()).arg(error.offset));
+    if (!document.isObject() || document.object().isEmpty())
+        return fail(ErrorCode::InvalidArgument,
+                    tr("The changes must be a JSON object with at least one key of the process, such as "
+                       "{\"arguments\": [\"--release\", \"2\"]}."));
+    return document.object();
+}
+
 QString CommandDialog::resultText() const
 {
     return m_result->text();
@@ -170,6 +235,13 @@ void CommandDialog::askDryRun()
     if (m_kind == Kind::MaintenanceOn || m_kind == Kind::MaintenanceOff || m_kind == Kind::Acknowledge)
         return;
     m_confirm->setEnabled(false);
+    if (m_kind == Kind::UpdateShadow) {
+        if (auto changes = processChanges(); !changes) {
+            m_plan->setText(changes.error().message);
+            Q_EMIT planReady();
+            return;
+        }
+    }
     m_plan->setText(tr("Asking the engine what would happen…"));
     m_dryRunId = send(true);
 }
@@ -196,6 +268,10 @@ quint64 CommandDialog::send(bool dryRun)
         return m_bridge->promoteShadow(shadow);
     case Kind::RetireShadow:
         return m_bridge->retireShadow(shadow);
+    case Kind::UpdateShadow:
+        if (auto changes = processChanges())
+            return m_bridge->updateShadow(failover::ShadowUpdateRequest{m_app, m_agent, *changes, dryRun, {}});
+        return 0; // askDryRun() checks the text first, and confirming needs a plan of it
     }
     return 0;
 }
@@ -251,8 +327,15 @@ void CommandDialog::confirm()
         return;
     m_confirm->setEnabled(false);
     m_force->setEnabled(false);
-    m_result->setText(m_kind == Kind::SwapShadow ? tr("Swapping: waiting for the engine to finish the swap…")
-                                                 : tr("Waiting for the engine…"));
+    if (m_process) {
+        m_process->setReadOnly(true);
+        m_check->setEnabled(false);
+    }
+    m_result->setText(m_kind == Kind::SwapShadow     ? tr("Swapping: waiting for the engine to finish the swap…")
+                      : m_kind == Kind::UpdateShadow ? tr("Updating: the new version starts on the shadow, its "
+                                                          "validation runs, then the swap (this can take minutes); "
+                                                          "the Shadows panel shows each step…")
+                                                     : tr("Waiting for the engine…"));
     m_commandId = send(false);
 }
 

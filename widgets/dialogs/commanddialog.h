@@ -4,10 +4,12 @@
 #include <QJsonObject>
 
 #include "bridge/consolebridge.h"
+#include "foresight/core/result.h"
 
 class QCheckBox;
 class QDialogButtonBox;
 class QLabel;
+class QPlainTextEdit;
 class QPushButton;
 
 namespace foresight::widgets {
@@ -32,6 +34,7 @@ public:
         SwapShadow,    // agent: the shadow's, if given (the engine checks it)
         PromoteShadow, // with the force option of Promote when the shadow lags
         RetireShadow,
+        UpdateShadow, // with an editor for the process keys that change, checked by a dry run first
     };
     Q_ENUM(Kind)
 
@@ -42,6 +45,9 @@ public:
 
     // What the dialog shows, for tests and accessibility tools.
     QString planText() const;
+    // UpdateShadow: the editor's text, a JSON object of config.process keys (a template to start from).
+    void setProcessText(const QString &json);
+    QString processText() const;
     QString resultText() const;
     bool canConfirm() const;
     bool finished() const { return m_finished; }
@@ -58,6 +64,8 @@ Q_SIGNALS:
 
 private:
     void askDryRun();
+    // UpdateShadow: the editor's JSON object, or an error for the plan.
+    Result<QJsonObject> processChanges() const;
     // Sends the command of m_kind, dry run or for real; returns the bridge's id.
     quint64 send(bool dryRun);
     void onResult(const CommandResult &result);
@@ -73,6 +81,8 @@ private:
     QLabel *m_plan = nullptr;
     QLabel *m_result = nullptr;
     QCheckBox *m_force = nullptr;
+    QPlainTextEdit *m_process = nullptr; // UpdateShadow only
+    QPushButton *m_check = nullptr;      // UpdateShadow only: asks the dry run of the text as it is
     QDialogButtonBox *m_buttons = nullptr;
     QPushButton *m_confirm = nullptr;
 };

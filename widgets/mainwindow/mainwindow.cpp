@@ -236,6 +236,8 @@ void MainWindow::openCommand(CommandDialog::Kind kind)
 void MainWindow::openCommandFor(CommandDialog::Kind kind, const QString &app, const QString &agent)
 {
     auto *dialog = new CommandDialog(m_bridge, kind, app, agent, this);
+    if (kind == CommandDialog::Kind::UpdateShadow)
+        dialog->setProcessText(m_shadowsPanel->processTemplate(app));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

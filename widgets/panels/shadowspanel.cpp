@@ -8,14 +8,19 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QFontDatabase>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineSeries>
 #include <QLocale>
 #include <QPainter>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
@@ -123,14 +128,16 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
 
     m_validationGroup->setObjectName(QStringLiteral("validationGroup"));
     m_validation->setAccessibleName(tr("Validation output"));
-    // Section 4 of issue 19 (updates tried on the shadow first) is later work: say so plainly
-    // rather than show an empty or made-up output.
-    m_validation->setText(tr("Validated updates are not built yet: no update has been tried on a shadow, so there is "
-                             "no validation output. Once they are, an update starts on the shadow first, its "
-                             "validation command's exit code and output show here, and only a passing update is "
-                             "swapped in."));
+    m_validationLog = new QPlainTextEdit(m_validationGroup);
+    m_validationLog->setObjectName(QStringLiteral("validationLog"));
+    m_validationLog->setAccessibleName(tr("Validation command output"));
+    m_validationLog->setReadOnly(true);
+    m_validationLog->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_validationLog->setMaximumHeight(160);
+    m_validationLog->hide();
     auto *validationLayout = new QVBoxLayout(m_validationGroup);
     validationLayout->addWidget(m_validation);
+    validationLayout->addWidget(m_validationLog);
 
     // The chart: the seq gap over the shadow's recent history, built once.
     auto *chart = new QChart;
@@ -171,13 +178,12 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     m_promote->setObjectName(QStringLiteral("promoteShadow"));
     m_retire->setObjectName(QStringLiteral("retireShadow"));
     m_update->setObjectName(QStringLiteral("updateShadow"));
-    m_update->setEnabled(false);
-    m_update->setToolTip(tr("Validated updates are not available yet: trying an update on the shadow first and "
-                            "swapping it in once its validation passes is later work."));
+
     connect(m_create, &QPushButton::clicked, this, [this] { request(CommandDialog::Kind::CreateShadow); });
     connect(m_swap, &QPushButton::clicked, this, [this] { request(CommandDialog::Kind::SwapShadow); });
     connect(m_promote, &QPushButton::clicked, this, [this] { request(CommandDialog::Kind::PromoteShadow); });
     connect(m_retire, &QPushButton::clicked, this, [this] { request(CommandDialog::Kind::RetireShadow); });
+    connect(m_update, &QPushButton::clicked, this, [this] { request(CommandDialog::Kind::UpdateShadow); });
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_create);
@@ -366,6 +372,7 @@ void ShadowsPanel::updateDetails()
 {
     const failover::AppView *app = m_snapshot ? m_snapshot->app(m_app) : nullptr;
     updateControls(app);
+    updateValidation(app);
     // The chart only when its points would change: the history gains a sample about once a second.
     const QList<shadow::Discrepancy> *history = app && app->shadow ? &app->shadow->history : nullptr;
     if ((history ? app->name : QString()) != m_chartApp || (history ? history->size() : 0) != m_chartSamples
@@ -424,9 +431,22 @@ void ShadowsPanel::updateDetails()
                               : tr("%1 (host %2)").arg(shadow.agent, shadow.host);
     QStringList state{tr("Shadow on %1: %2.").arg(where, ShadowsModel::stateText(shadow.state))};
     const QString when = shadow.createdWallMs > 0 ? clockTime(shadow.createdWallMs) : QStringLiteral("?");
-    state << (shadow.origin == shadow::ShadowOrigin::Predicted
-                  ? tr("Deployed by the engine at %1, ahead of a predicted failure: %2").arg(when, shadow.reason)
-                  : tr("Created by an operator at %1: %2").arg(when, shadow.reason));
+    switch (shadow.origin) {
+    case shadow::ShadowOrigin::Predicted:
+        state << tr("Deployed by the engine at %1, ahead of a predicted failure: %2").arg(when, shadow.reason);
+        break;
+    case shadow::ShadowOrigin::Operator:
+        state << tr("Created by an operator at %1: %2").arg(when, shadow.reason);
+        break;
+    case shadow::ShadowOrigin::Update:
+        state << tr("Kept at %1 after an update: %2").arg(when, shadow.reason);
+        break;
+    }
+    if (!shadow.version.isEmpty())
+        state << (shadow.origin == shadow::ShadowOrigin::Update
+                      ? tr("It runs the version before the last update, %1: a swap onto it rolls the update back.")
+                            .arg(shadow.version)
+                      : tr("It runs another version than the primary: %1.").arg(shadow.version));
     state << (shadow.priorTier == Tier::None
                   ? tr("Its copy is new: retiring the shadow releases it.")
                   : tr("%1 held a %2 replica before: retiring the shadow returns it to that.")
@@ -503,6 +523,80 @@ void ShadowsPanel::updateControls(const failover::AppView *app)
                                        "with force).")
                                   : why);
     m_retire->setToolTip(settled ? tr("Retire the shadow: its agent goes back to what it held before.") : why);
+
+    const bool managed = app && app->process.isSet();
+    const QString updateState = shadowed && app->shadow->update ? app->shadow->update->state : QString();
+    const bool updating = updateState == QLatin1String("validating") || updateState == QLatin1String("swapping");
+    const bool canUpdate = managed && canSwap && !updating;
+    m_update->setEnabled(canUpdate);
+    if (!app)
+        m_update->setToolTip(tr("Select an application first."));
+    else if (!managed)
+        m_update->setToolTip(tr("%1 runs no process (config.process): there is no version to update.").arg(app->name));
+    else if (updating)
+        m_update->setToolTip(tr("An update of %1 is under way.").arg(app->name));
+    else if (!canSwap)
+        m_update->setToolTip(tr("An update starts on a ready shadow: %1").arg(m_swap->toolTip()));
+    else
+        m_update->setToolTip(tr("Try a new version of %1's process on the shadow first: it is swapped in only if its "
+                                "validation command passes.")
+                                 .arg(app->name));
+}
+
+void ShadowsPanel::updateValidation(const failover::AppView *app)
+{
+    const failover::ShadowView *shadow = app && app->shadow ? &*app->shadow : nullptr;
+    if (!shadow || !shadow->update) {
+        m_validation->setText(app && app->process.isSet()
+                                  ? tr("No update tried since the console started. Update starts a new version on "
+                                       "the shadow first; its validation command's result and output show here, and "
+                                       "only a passing update is swapped in.")
+                                  : tr("No update: an application with a process (config.process) can be updated "
+                                       "through its shadow."));
+        m_validation->setStyleSheet(QString());
+        m_validationLog->clear();
+        m_validationLog->hide();
+        return;
+    }
+    const failover::ShadowUpdateView &update = *shadow->update;
+    QString state;
+    if (update.state == QLatin1String("validating"))
+        state = tr("validating on %1").arg(update.agent);
+    else if (update.state == QLatin1String("swapping"))
+        state = tr("validation passed; swapping it in");
+    else if (update.state == QLatin1String("swapped-in"))
+        state = tr("swapped in");
+    else if (update.state == QLatin1String("failed"))
+        state = tr("failed");
+    else
+        state = update.state;
+    QStringList lines{tr("Update to %1, asked by %2 at %3: %4.")
+                          .arg(update.command, update.actor, clockTime(update.startedWallMs), state)};
+    if (!update.result.isEmpty())
+        lines << tr("Validation: %1.").arg(update.result);
+    if (!update.note.isEmpty())
+        lines << update.note;
+    m_validation->setText(lines.join(u'\n'));
+    m_validation->setStyleSheet(update.state == QLatin1String("failed")
+                                    ? QStringLiteral("color: %1;").arg(stateColor(StateColor::Critical).name())
+                                    : QString());
+    const QString output = update.outputTruncated ? tr("[earlier output dropped]\n") + update.output : update.output;
+    if (m_validationLog->toPlainText() != output)
+        m_validationLog->setPlainText(output);
+    m_validationLog->setVisible(!output.isEmpty());
+}
+
+QString ShadowsPanel::processTemplate(const QString &app) const
+{
+    const failover::AppView *view = m_snapshot ? m_snapshot->app(app) : nullptr;
+    if (!view || !view->process.isSet())
+        return QStringLiteral("{}");
+    QJsonArray arguments;
+    for (const QString &argument : view->process.arguments)
+        arguments.append(argument);
+    const QJsonObject changes{{QStringLiteral("command"), view->process.command},
+                              {QStringLiteral("arguments"), arguments}};
+    return QString::fromUtf8(QJsonDocument(changes).toJson(QJsonDocument::Indented));
 }
 
 void ShadowsPanel::request(CommandDialog::Kind kind)

@@ -16,6 +16,7 @@ class QDateTimeAxis;
 class QGroupBox;
 class QLabel;
 class QLineSeries;
+class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QTableView;
@@ -28,8 +29,8 @@ class ShadowsModel;
 // Every application's shadow (issue 19, section 5): a table of the applications (ShadowsModel),
 // and for the one selected its primary and host risk, the shadow's host, state, origin and reason,
 // its discrepancy from the primary with a chart of the recent sequence gap, the transfer's
-// progress while a swap runs, the last swap's outcome, and the validation output of updates tried
-// on the shadow (not built yet: the panel says so). Its buttons ask for the shadow commands;
+// progress while a swap runs, the last swap's outcome, and the latest validated update (its state,
+// the validation's result and the end of its output). Its buttons ask for the shadow commands;
 // the window opens each one's confirmation (CommandDialog, with the engine's dry run).
 //
 // Live and light: each snapshot updates the text; the chart is redrawn at most every
@@ -38,7 +39,8 @@ class ShadowsModel;
 // Object names, for tests and style sheets: "shadowsTable", "shadowHeader", "shadowState",
 // "shadowDiscrepancy", "transferState", "transferProgress", "lastSwap", "shadowEvent", "gapChart",
 // "gapSeries",
-// "validationGroup", "validationOutput", "createHost", and the buttons "createShadow",
+// "validationGroup", "validationOutput" (the update's summary), "validationLog" (its output),
+// "createHost", and the buttons "createShadow",
 // "swapShadow", "promoteShadow", "retireShadow", "updateShadow".
 class ShadowsPanel final : public QWidget
 {
@@ -63,6 +65,10 @@ public:
     // The transfer of the swap under way on the shown application, in percent; -1 when none runs.
     int transferPercent() const;
 
+    // A starting point for an update of app (the Update dialog's editor): its current command and
+    // arguments as a JSON object of config.process keys; "{}" when it runs no process.
+    QString processTemplate(const QString &app) const;
+
     // Redraws the chart now (the panel does it itself, coalesced).
     void refreshChart();
     // Redraws the chart if it went stale while out of sight. For its container to call when the
@@ -81,6 +87,7 @@ private:
     void updateDetails();
     void fitColumns();
     void updateControls(const failover::AppView *app);
+    void updateValidation(const failover::AppView *app);
     void updateHostChoices();
     void trackSwaps();
     void trackShadowEvents();
@@ -109,6 +116,7 @@ private:
     QLabel *m_lastEvent = nullptr;
     QGroupBox *m_validationGroup = nullptr;
     QLabel *m_validation = nullptr;
+    QPlainTextEdit *m_validationLog = nullptr;
     QChartView *m_chartView = nullptr;
     QLineSeries *m_gapSeries = nullptr;
     QDateTimeAxis *m_timeAxis = nullptr;

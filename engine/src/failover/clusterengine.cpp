@@ -383,6 +383,7 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
         view.lastIncident = app.incidentId;
         view.topology = app.hotMove ? app.hotMove->note : app.placement.explanation();
         view.criticality = app.config.criticality;
+        view.process = app.config.config.process;
         view.shadow = shadowView(app);
         if (app.scheduledSwitchover) {
             view.scheduledSwitchoverWallMs = app.scheduledSwitchover->atWallMs;

@@ -141,6 +141,7 @@ struct AppView
     QString scheduledSwitchoverTo;        // its target, empty: the best hot replica then
     QString topology;                     // where the hot tier stands (hysteresis, a move under way)
     config::Criticality criticality = config::Criticality::Medium;
+    ProcessSpec process; // the process the primary runs (config.process); unset: state only
     std::optional<ShadowView> shadow;
 };
 
