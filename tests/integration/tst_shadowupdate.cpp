@@ -180,6 +180,24 @@ private Q_SLOTS:
                  qPrintable(dry->summary));
         QVERIFY(!QFile::exists(marker(QStringLiteral("charlie"), QStringLiteral("v2"))));
 
+        // An agent validates only the version it was assigned: asked for v2 while it runs v1 (its
+        // assign refused, say), it refuses rather than let v1 pass for v2.
+        {
+            auto charlie = m_cluster->control(2);
+            QVERIFY2(charlie, qPrintable(errorText(charlie)));
+            auto mismatch = (*charlie)->validate(kTestApp, version(QStringLiteral("v2")), 1000);
+            QVERIFY(!mismatch);
+            QCOMPARE(mismatch.error().code, ErrorCode::InvalidArgument);
+            QVERIFY2(mismatch.error().message.contains(QStringLiteral("not the process to validate")),
+                     qPrintable(mismatch.error().message));
+            auto bravo = m_cluster->control(1); // a plain hot replica: no instance runs there
+            QVERIFY2(bravo, qPrintable(errorText(bravo)));
+            auto noInstance = (*bravo)->validate(kTestApp, std::nullopt, 1000);
+            QVERIFY(!noInstance);
+            QVERIFY2(noInstance.error().message.contains(QStringLiteral("no instance of")),
+                     qPrintable(noInstance.error().message));
+        }
+
         // 1. A failing validation: the update ran on the shadow only, and is discarded.
         ContinuousWriter writer(m_cluster->clientOptions(kTestApp), 1);
         QTRY_VERIFY_WITH_TIMEOUT(writer.acked() > 20, kTimeoutMs);

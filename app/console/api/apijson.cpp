@@ -4,13 +4,13 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonParseError>
 #include <QStringList>
 #include <QUrl>
 
 #include "foresight/config/clusterconfig.h"
 #include "foresight/shadow/shadowplanner.h"
 #include "foresight/vocabulary/roles.h"
+#include "jsonbody.h"
 
 namespace foresight::api {
 
@@ -21,11 +21,6 @@ const QString kAgent = QStringLiteral("agent");
 const QString kForce = QStringLiteral("force");
 const QString kDryRun = QStringLiteral("dry-run");
 const QString kProcess = QStringLiteral("process");
-
-std::unexpected<ApiError> apiFail(int status, const QString &code, const QString &message, const QString &field = {})
-{
-    return std::unexpected(ApiError{status, code, message, field});
-}
 
 // The fields a POST body of each action may carry; "app" is always required.
 QStringList allowedFields(ShadowAction action)
@@ -45,34 +40,13 @@ QStringList allowedFields(ShadowAction action)
     return {};
 }
 
-QString kindOf(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
-
 // An application or agent name: a non-empty string of at most kMaxNameLength characters.
 ApiResult<QString> nameOf(const QString &field, const QJsonValue &value)
 {
     if (!value.isString())
         return apiFail(400,
                        QStringLiteral("invalid-field"),
-                       QStringLiteral("'%1' must be a string, got %2").arg(field, kindOf(value)),
+                       QStringLiteral("'%1' must be a string, got %2").arg(field, jsonKindOf(value)),
                        field);
     const QString name = value.toString();
     if (name.isEmpty())
@@ -95,7 +69,7 @@ ApiResult<bool> flagOf(const QString &field, const QJsonValue &value)
     if (!value.isBool())
         return apiFail(400,
                        QStringLiteral("invalid-field"),
-                       QStringLiteral("'%1' must be true or false, got %2").arg(field, kindOf(value)),
+                       QStringLiteral("'%1' must be true or false, got %2").arg(field, jsonKindOf(value)),
                        field);
     return value.toBool();
 }
@@ -244,29 +218,10 @@ bool isJsonContentType(const QByteArray &contentType)
 
 ApiResult<failover::ShadowRequest> parseShadowBody(ShadowAction action, const QByteArray &body, const QString &actor)
 {
-    if (body.size() > kMaxBodyBytes)
-        return apiFail(413,
-                       QStringLiteral("body-too-large"),
-                       QStringLiteral("the body has %1 bytes; at most %2 are accepted")
-                           .arg(body.size())
-                           .arg(kMaxBodyBytes));
-    if (body.trimmed().isEmpty())
-        return apiFail(400,
-                       QStringLiteral("malformed-json"),
-                       QStringLiteral("the body is empty: send a JSON object such as {\"app\": \"shop\"}"));
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return apiFail(400,
-                       QStringLiteral("malformed-json"),
-                       QStringLiteral("the body is not JSON: %1 at byte %2")
-                           .arg(parseError.errorString())
-                           .arg(parseError.offset));
-    if (!document.isObject())
-        return apiFail(400,
-                       QStringLiteral("malformed-json"),
-                       QStringLiteral("the body must be a JSON object such as {\"app\": \"shop\"}"));
-    const QJsonObject object = document.object();
+    auto parsed = jsonObjectBody(body, QStringLiteral("{\"app\": \"shop\"}"));
+    if (!parsed)
+        return std::unexpected(parsed.error());
+    const QJsonObject object = *parsed;
     const QStringList allowed = allowedFields(action);
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (allowed.contains(it.key()))
@@ -327,7 +282,7 @@ ApiResult<QJsonObject> parseUpdateProcess(const QByteArray &body)
         return apiFail(400,
                        QStringLiteral("invalid-field"),
                        QStringLiteral("'process' must be a non-empty JSON object of config.process keys, not %1")
-                           .arg(kindOf(process)),
+                           .arg(jsonKindOf(process)),
                        kProcess);
     return process.toObject();
 }

@@ -2,9 +2,9 @@
 
 #include "hostriskjson.h"
 
-#include <QJsonDocument>
-#include <QJsonParseError>
 #include <QJsonValue>
+
+#include "jsonbody.h"
 
 namespace foresight::api {
 
@@ -12,32 +12,6 @@ namespace {
 
 const QString kAgent = QStringLiteral("agent");
 const QString kRisk = QStringLiteral("risk");
-
-std::unexpected<ApiError> apiFail(int status, const QString &code, const QString &message, const QString &field = {})
-{
-    return std::unexpected(ApiError{status, code, message, field});
-}
-
-QString kindOf(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
 
 QString riskText(const std::optional<double> &risk)
 {
@@ -48,30 +22,10 @@ QString riskText(const std::optional<double> &risk)
 
 ApiResult<HostRiskRequest> parseHostRiskBody(const QByteArray &body, const QString &actor)
 {
-    if (body.size() > kMaxBodyBytes)
-        return apiFail(413,
-                       QStringLiteral("body-too-large"),
-                       QStringLiteral("the body has %1 bytes; at most %2 are accepted")
-                           .arg(body.size())
-                           .arg(kMaxBodyBytes));
-    const QString example = QStringLiteral("{\"agent\": \"bravo\", \"risk\": 0.8}");
-    if (body.trimmed().isEmpty())
-        return apiFail(400,
-                       QStringLiteral("malformed-json"),
-                       QStringLiteral("the body is empty: send a JSON object such as %1").arg(example));
-    QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
-        return apiFail(400,
-                       QStringLiteral("malformed-json"),
-                       QStringLiteral("the body is not JSON: %1 at byte %2")
-                           .arg(parseError.errorString())
-                           .arg(parseError.offset));
-    if (!document.isObject())
-        return apiFail(400,
-                       QStringLiteral("malformed-json"),
-                       QStringLiteral("the body must be a JSON object such as %1").arg(example));
-    const QJsonObject object = document.object();
+    auto parsed = jsonObjectBody(body, QStringLiteral("{\"agent\": \"bravo\", \"risk\": 0.8}"));
+    if (!parsed)
+        return std::unexpected(parsed.error());
+    const QJsonObject object = *parsed;
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (it.key() != kAgent && it.key() != kRisk)
             return apiFail(400,
@@ -90,7 +44,7 @@ ApiResult<HostRiskRequest> parseHostRiskBody(const QByteArray &body, const QStri
     if (!agent.isString())
         return apiFail(400,
                        QStringLiteral("invalid-field"),
-                       QStringLiteral("'agent' must be a string, got %1").arg(kindOf(agent)),
+                       QStringLiteral("'agent' must be a string, got %1").arg(jsonKindOf(agent)),
                        kAgent);
     request.agent = agent.toString();
     if (request.agent.isEmpty() || request.agent.size() > kMaxNameLength)
@@ -111,7 +65,7 @@ ApiResult<HostRiskRequest> parseHostRiskBody(const QByteArray &body, const QStri
     if (!risk.isDouble())
         return apiFail(400,
                        QStringLiteral("invalid-field"),
-                       QStringLiteral("'risk' must be a number from 0 to 1 or null, got %1").arg(kindOf(risk)),
+                       QStringLiteral("'risk' must be a number from 0 to 1 or null, got %1").arg(jsonKindOf(risk)),
                        kRisk);
     const double value = risk.toDouble();
     if (!(value >= 0 && value <= 1))

@@ -375,16 +375,8 @@ private:
             sendError(responder, ApiError{404, QStringLiteral("not-found"), why, QStringLiteral("agent")});
             return;
         }
-        if (int(m_pending.size()) >= m_options.maxPending) {
-            sendError(responder,
-                      ApiError{503,
-                               QStringLiteral("busy"),
-                               QStringLiteral("%1 commands are waiting for the engine; ask again when they are done")
-                                   .arg(m_pending.size()),
-                               {}},
-                      {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+        if (refusedAsBusy(responder))
             return;
-        }
         Pending pending;
         pending.action = ShadowAction::Status; // unused: hostRisk says what this is
         pending.hostRisk = *parsed;
@@ -444,6 +436,21 @@ private:
         send(responder, 200, *json);
     }
 
+    // Too many commands waiting for the engine: 503 with Retry-After, and true.
+    bool refusedAsBusy(QHttpServerResponder &responder)
+    {
+        if (int(m_pending.size()) < m_options.maxPending)
+            return false;
+        sendError(responder,
+                  ApiError{503,
+                           QStringLiteral("busy"),
+                           QStringLiteral("%1 commands are waiting for the engine; ask again when they are done")
+                               .arg(m_pending.size()),
+                           {}},
+                  {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+        return true;
+    }
+
     // process: the update's changes (ShadowAction::Update only).
     void command(ShadowAction action,
                  const failover::ShadowRequest &request,
@@ -458,16 +465,8 @@ private:
             sendError(responder, ApiError{404, QStringLiteral("not-found"), why, QStringLiteral("app")});
             return;
         }
-        if (int(m_pending.size()) >= m_options.maxPending) {
-            sendError(responder,
-                      ApiError{503,
-                               QStringLiteral("busy"),
-                               QStringLiteral("%1 commands are waiting for the engine; ask again when they are done")
-                                   .arg(m_pending.size()),
-                               {}},
-                      {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+        if (refusedAsBusy(responder))
             return;
-        }
         Pending pending;
         pending.action = action;
         pending.request = request;

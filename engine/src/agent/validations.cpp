@@ -39,6 +39,22 @@ void Agent::Impl::handleValidate(const ReplyRoute &route, const Message &message
                    QStringLiteral("validate: '%1' has no validation command (process.validateCommand)").arg(name));
         return;
     }
+    // The version the console means to validate: an instance still running another one (an assign
+    // that was refused, or overtaken by a newer one) must not pass in its place.
+    if (const QCborValue expected = message.body.value(QStringLiteral("process")); expected.isMap()) {
+        auto expectedSpec = ProcessSpec::fromJson(expected.toMap().toJsonObject(), QStringLiteral("validate: process"));
+        if (!expectedSpec) {
+            replyError(route, expectedSpec.error().code, expectedSpec.error().message);
+            return;
+        }
+        if (*expectedSpec != spec) {
+            replyError(route,
+                       ErrorCode::InvalidArgument,
+                       QStringLiteral("validate: '%1' is assigned %2 here, not the process to validate (%3)")
+                           .arg(name, spec.commandLine(), expectedSpec->commandLine()));
+            return;
+        }
+    }
     const auto instance = m_instances.find(name);
     if (instance == m_instances.end() || !instance->second->wanted()) {
         replyError(route,

@@ -166,6 +166,16 @@ Result<QCborMap> ControlClient::release(const QString &app, const QString &repli
     return m_impl->call(MessageType::Release, body);
 }
 
+Result<QCborMap> ControlClient::validate(const QString &app,
+                                         const std::optional<ProcessSpec> &process,
+                                         int readyTimeoutMs)
+{
+    QCborMap body{{QStringLiteral("app"), app}, {QStringLiteral("ready-timeout-ms"), readyTimeoutMs}};
+    if (process)
+        body.insert(QStringLiteral("process"), QCborMap::fromJsonObject(process->toJson()));
+    return m_impl->call(MessageType::Validate, body);
+}
+
 Result<QCborMap> ControlClient::setPeers(const QCborArray &peers, int intervalMs, int bandwidthIntervalMs)
 {
     QCborMap body;

@@ -145,7 +145,8 @@ void ClusterEngine::Impl::doUpdateShadow(const ShadowUpdateRequest &request,
                           QStringLiteral("the shadow could not be sent the new version: %1").arg(sent.error().message));
     const QCborMap body{{QStringLiteral("app"), app.config.name},
                         {QStringLiteral("ready-timeout-ms"), kReadyTimeoutMs},
-                        {QStringLiteral("timeout-ms"), next->validateTimeoutMs}};
+                        {QStringLiteral("timeout-ms"), next->validateTimeoutMs},
+                        {QStringLiteral("process"), QCborMap::fromJsonObject(next->toJson())}};
     const QString appName = app.config.name;
     const std::uint64_t id = app.update->id;
     // Sent after the assign on the same connection: the agent handles them in order, so it

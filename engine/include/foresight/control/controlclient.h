@@ -11,6 +11,7 @@
 #include "foresight/core/result.h"
 #include "foresight/transport/keys.h"
 #include "foresight/vocabulary/appconfig.h"
+#include "foresight/vocabulary/processspec.h"
 
 namespace foresight::control {
 
@@ -77,6 +78,10 @@ public:
     // The agents this agent measures its links to (each map: agent, url, public-key), pinging
     // each every intervalMs; the measurements travel in its heartbeats' `peers`.
     Result<QCborMap> setPeers(const QCborArray &peers, int intervalMs, int bandwidthIntervalMs = 0);
+    // Runs app's validation command against its instance here (docs/protocol.md 9.13); process,
+    // if set, is the version the instance must be assigned. Answered when the validation has
+    // ended: the client's timeout must exceed readyTimeoutMs plus the command's time.
+    Result<QCborMap> validate(const QString &app, const std::optional<ProcessSpec> &process, int readyTimeoutMs);
     const QString &url() const;
 
 private:
