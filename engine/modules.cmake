@@ -13,7 +13,7 @@
 #   mirror        -> sdk                                            (client-side mirrors)
 set(FORESIGHT_ENGINE_MODULES
     core vocabulary instance state metrics detection protocol transport sdk config storage prediction
-    shadow replication agent monitor report failover control sim cluster training)
+    shadow replication partitioning agent monitor report failover control sim cluster training)
 
 set(FORESIGHT_MODULE_core_DEPENDS)
 set(FORESIGHT_MODULE_vocabulary_DEPENDS core)
@@ -29,8 +29,9 @@ set(FORESIGHT_MODULE_storage_DEPENDS config state core)
 set(FORESIGHT_MODULE_prediction_DEPENDS storage config metrics state core)
 set(FORESIGHT_MODULE_shadow_DEPENDS config vocabulary core)
 set(FORESIGHT_MODULE_replication_DEPENDS protocol state vocabulary core)
+set(FORESIGHT_MODULE_partitioning_DEPENDS core)
 set(FORESIGHT_MODULE_agent_DEPENDS
-    replication prediction storage metrics transport protocol state instance vocabulary core)
+    partitioning replication prediction storage metrics transport protocol state instance vocabulary core)
 set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)
 set(FORESIGHT_MODULE_report_DEPENDS storage core)
 set(FORESIGHT_MODULE_failover_DEPENDS
