@@ -534,6 +534,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
     if (!app.lastStoreError.isEmpty())
         map.insert(QStringLiteral("store-error"), app.lastStoreError);
     addInstanceStatus(app, map);
+    addUsageStatus(app, map);
     return map;
 }
 
