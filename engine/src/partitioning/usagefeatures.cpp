@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include <QHash>
+#include <QVarLengthArray>
 
 #include "foresight/core/clock.h"
 #include "foresight/partitioning/usageprofile.h"
@@ -102,19 +103,21 @@ KeyFeatures UsageProfile::Impl::featuresOf(std::int32_t slot, std::int64_t now, 
             f.peakPhase += 2 * std::numbers::pi;
     }
 
-    std::array<const Partner *, UsageProfile::kPartners> partners{};
-    int count = 0;
+    // The live partners, strongest first (an insertion sort of at most kPartners).
+    QVarLengthArray<const Partner *, UsageProfile::kPartners> partners;
     for (const Partner &partner : entry.partners) {
-        if (partner.slot >= 0 && entries[std::size_t(partner.slot)].generation == partner.generation
-            && entries[std::size_t(partner.slot)].heapPos >= 0)
-            partners[std::size_t(count++)] = &partner;
+        if (partner.slot < 0 || entries[std::size_t(partner.slot)].generation != partner.generation
+            || entries[std::size_t(partner.slot)].heapPos < 0)
+            continue;
+        qsizetype at = partners.size();
+        partners.append(&partner);
+        for (; at > 0 && partners[at - 1]->weight < partner.weight; --at)
+            partners[at] = partners[at - 1];
+        partners[at] = &partner;
     }
-    std::sort(partners.begin(), partners.begin() + count, [](const Partner *a, const Partner *b) {
-        return a->weight > b->weight;
-    });
-    for (int i = 0; i < count; ++i) {
-        f.coAccessed.append(entries[std::size_t(partners[std::size_t(i)]->slot)].key);
-        f.coAccessShare = std::max(f.coAccessShare, coAccessShare(entry, *partners[std::size_t(i)]));
+    for (const Partner *partner : partners) {
+        f.coAccessed.append(entries[std::size_t(partner->slot)].key);
+        f.coAccessShare = std::max(f.coAccessShare, coAccessShare(entry, *partner));
     }
     return f;
 }

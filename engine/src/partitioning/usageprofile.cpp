@@ -226,15 +226,20 @@ void UsageProfile::Impl::siftDown(std::int32_t pos)
     }
 }
 
-void UsageProfile::Impl::evictRoot()
+void UsageProfile::Impl::release(std::int32_t slot)
 {
-    const std::int32_t slot = heap.front();
     Tracked &entry = entries[std::size_t(slot)];
     indexErase(slot);
     keyTextBytes -= keyBytes(entry.key);
     entry.key = QString();
-    entry.heapPos = -1;
     ++entry.generation; // partners and client histories naming the slot now see it changed
+}
+
+void UsageProfile::Impl::evictRoot()
+{
+    const std::int32_t slot = heap.front();
+    release(slot);
+    entries[std::size_t(slot)].heapPos = -1;
     const std::int32_t last = heap.back();
     heap.pop_back();
     if (last != slot) {
@@ -245,15 +250,48 @@ void UsageProfile::Impl::evictRoot()
     freeSlots.push_back(slot);
 }
 
+void UsageProfile::Impl::assign(std::int32_t slot, const QString &key, std::uint64_t hash, double prior, std::int64_t t)
+{
+    Tracked &entry = entries[std::size_t(slot)];
+    const std::uint32_t generation = entry.generation;
+    const std::int32_t heapPos = entry.heapPos;
+    entry = Tracked{};
+    entry.key = key;
+    entry.hash = hash;
+    entry.prior = prior;
+    entry.total = prior;
+    entry.trackedSinceMs = t;
+    entry.generation = generation;
+    entry.heapPos = heapPos;
+    std::fill_n(buckets.begin() + std::ptrdiff_t(slot) * options.timeOfDayBuckets, options.timeOfDayBuckets, 0.0f);
+    keyTextBytes += keyBytes(key);
+    indexInsert(slot);
+}
+
 // Space-Saving's admission, with the sketch's estimate as the newcomer's count: it replaces the
 // least frequent tracked key only when it is seen more often than that key.
 std::int32_t UsageProfile::Impl::admit(
     const QString &key, std::uint64_t hash, double estimate, double weight, std::int64_t t)
 {
     const std::size_t textBytes = keyBytes(key);
+    const double prior = std::max(0.0, estimate - weight); // this access is counted by the caller
     const auto least = [this] { return entries[std::size_t(heap.front())].total; };
-    if (freeSlots.empty() && estimate <= least())
-        return -1;
+    if (freeSlots.empty()) {
+        if (estimate <= least())
+            return -1;
+        // The common case of a full table: the newcomer takes the least frequent key's slot and
+        // heap position (the root), and the caller's sift moves it down from there, a few levels
+        // at most, since its count is near the least. Evicting first and inserting at the bottom
+        // would sift the whole height twice.
+        const std::int32_t root = heap.front();
+        if (fixedBytes + keyTextBytes - keyBytes(entries[std::size_t(root)].key) + textBytes
+            <= options.memoryBudgetBytes) {
+            release(root);
+            assign(root, key, hash, prior, t);
+            return root;
+        }
+    }
+    // Room for the text is short: evict the least frequent keys while the newcomer outranks them.
     while (!heap.empty() && (freeSlots.empty() || fixedBytes + keyTextBytes + textBytes > options.memoryBudgetBytes)) {
         if (estimate <= least())
             return -1;
@@ -263,21 +301,10 @@ std::int32_t UsageProfile::Impl::admit(
         return -1; // a key longer than the whole text allowance: sketched only
     const std::int32_t slot = freeSlots.back();
     freeSlots.pop_back();
-    Tracked &entry = entries[std::size_t(slot)];
-    const std::uint32_t generation = entry.generation;
-    entry = Tracked{};
-    entry.key = key;
-    entry.hash = hash;
-    entry.prior = std::max(0.0, estimate - weight); // this access is counted by the caller
-    entry.total = entry.prior;
-    entry.trackedSinceMs = t;
-    entry.generation = generation;
-    std::fill_n(buckets.begin() + std::ptrdiff_t(slot) * options.timeOfDayBuckets, options.timeOfDayBuckets, 0.0f);
-    keyTextBytes += textBytes;
-    indexInsert(slot);
-    entry.heapPos = std::int32_t(heap.size());
+    entries[std::size_t(slot)].heapPos = std::int32_t(heap.size());
     heap.push_back(slot);
-    siftUp(entry.heapPos);
+    assign(slot, key, hash, prior, t);
+    siftUp(entries[std::size_t(slot)].heapPos);
     return slot;
 }
 

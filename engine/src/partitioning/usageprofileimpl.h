@@ -85,7 +85,11 @@ struct UsageProfile::Impl
     std::int32_t find(std::uint64_t hash, const QString &key) const;
     // The sketch's estimate includes this access, of weight `weight`; -1: not tracked.
     std::int32_t admit(const QString &key, std::uint64_t hash, double estimate, double weight, std::int64_t t);
+    // Forgets the slot's key (index, text, generation); its heap position is the caller's.
+    void release(std::int32_t slot);
     void evictRoot();
+    // Gives the slot to key, keeping its heap position and generation.
+    void assign(std::int32_t slot, const QString &key, std::uint64_t hash, double prior, std::int64_t t);
     void indexInsert(std::int32_t slot);
     void indexErase(std::int32_t slot);
     void siftUp(std::int32_t pos);
