@@ -13,7 +13,6 @@ namespace {
 
 constexpr std::int64_t kDayMs = 24LL * 3600 * 1000;
 constexpr std::size_t kKeyTextReserve = 16 * 1024; // the least a budget leaves for keys' text
-constexpr std::size_t kClientSeed = 0xc2b2ae3d27d4eb4fULL;
 
 std::size_t indexSizeFor(int maxTrackedKeys)
 {
@@ -105,6 +104,8 @@ UsageProfile::Impl::Impl(const UsageProfileOptions &options, const Clock &clock)
     counts.landmarkMs = now;
     timeOfDay.lambdaPerMs = std::log(2.0) / double(options.timeOfDayHalfLifeMs);
     timeOfDay.landmarkMs = now;
+    wallOffsetMs = clock.wallMs() - now;
+    wallOffsetUntilMs = now + 1000;
     fixedBytes = UsageProfile::fixedBytes(options);
 }
 
@@ -128,7 +129,10 @@ std::size_t UsageProfile::Impl::keyBytes(const QString &key)
 
 std::uint64_t UsageProfile::clientId(QByteArrayView identity)
 {
-    const std::uint64_t id = qHash(identity, kClientSeed);
+    std::uint64_t h = 0xcbf29ce484222325ULL; // FNV-1a, as keyHash()
+    for (const char c : identity)
+        h = (h ^ std::uint8_t(c)) * 0x100000001b3ULL;
+    const std::uint64_t id = mix64(h ^ std::uint64_t(identity.size()));
     return id == 0 ? 1 : id;
 }
 
@@ -335,24 +339,25 @@ void UsageProfile::Impl::rescaleTimeOfDay(std::int64_t t)
     timeOfDay.cachedAtMs = -1;
 }
 
-void UsageProfile::Impl::bumpPartner(Tracked &entry, std::int32_t other, double weight)
+// Space-Saving again, on a small scale: a newcomer takes an empty place, or the weakest
+// partner's with that partner's weight added. Only the entry's own partners are read: a partner
+// that has left the table is not looked for here (that would read four other entries on every
+// co-access) but keeps its place until a stronger pair displaces it, and features() skips it.
+void UsageProfile::Impl::bumpPartner(Tracked &entry, std::int32_t other, std::uint32_t generation, double weight)
 {
-    const std::uint32_t generation = entries[std::size_t(other)].generation;
-    Partner *weakest = nullptr;
+    Partner *weakest = &entry.partners[0];
     for (Partner &partner : entry.partners) {
         if (partner.slot == other && partner.generation == generation) {
             partner.weight += weight;
             return;
         }
-        const bool stale = partner.slot < 0 || entries[std::size_t(partner.slot)].generation != partner.generation;
-        if (stale) {
+        if (partner.slot < 0) {
             partner = Partner{other, generation, weight};
             return;
         }
-        if (!weakest || partner.weight < weakest->weight)
+        if (partner.weight < weakest->weight)
             weakest = &partner;
     }
-    // Space-Saving again, on a small scale: the newcomer inherits the weakest partner's weight.
     *weakest = Partner{other, generation, weakest->weight + weight};
 }
 
@@ -378,8 +383,8 @@ void UsageProfile::Impl::coAccess(std::int32_t slot, std::uint64_t client, std::
         Tracked &other = entries[std::size_t(recent.slot)];
         if (other.generation != recent.generation)
             continue; // evicted since
-        bumpPartner(entry, recent.slot, weight);
-        bumpPartner(other, slot, weight);
+        bumpPartner(entry, recent.slot, recent.generation, weight);
+        bumpPartner(other, slot, entry.generation, weight);
     }
     if (!present) {
         history.recent[history.next] = RecentAccess{slot, entry.generation, t};
@@ -419,7 +424,13 @@ void UsageProfile::record(const QString &key, AccessKind kind, std::uint64_t cli
         d.rescaleTimeOfDay(t);
         dayWeight = d.timeOfDay.weightAt(t, rescaleDay);
     }
-    const std::int64_t msOfDay = ((d.clock->wallMs() % kDayMs) + kDayMs) % kDayMs;
+    if (t >= d.wallOffsetUntilMs) {
+        // One clock reading per access, not two (a VM's clock can cost 150 ns a read): the
+        // wall time's distance from the monotonic one, read again once a second.
+        d.wallOffsetMs = d.clock->wallMs() - t;
+        d.wallOffsetUntilMs = t + 1000;
+    }
+    const std::int64_t msOfDay = (((t + d.wallOffsetMs) % kDayMs) + kDayMs) % kDayMs;
     const std::int64_t bucket = msOfDay * d.options.timeOfDayBuckets / kDayMs;
     d.buckets[std::size_t(slot) * std::size_t(d.options.timeOfDayBuckets) + std::size_t(bucket)] += float(dayWeight);
 

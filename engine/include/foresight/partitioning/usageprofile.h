@@ -98,7 +98,8 @@ struct KeyFeatures
 // client's recent keys. Admitting a key shares its QString (no copy).
 //
 // Time: from the Clock given at creation (monotonic for the window and recency, wall time for
-// the time of day), so tests drive it.
+// the time of day, as an offset from the monotonic time read again once a second), so tests
+// drive it.
 //
 // Threading: none; the owner (the primary agent's thread) calls it. Not copyable, movable.
 class UsageProfile final
