@@ -10,6 +10,7 @@
 
 #include "foresight/core/clock.h"
 #include "foresight/partitioning/usageprofile.h"
+#include "partitioning/countminsketch.h"
 
 using namespace foresight;
 using partitioning::AccessKind;
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void longKeysCannotOverrunTheBudget();
     void badOptionsAreRejected_data();
     void badOptionsAreRejected();
+    void sketchNeverUnderestimatesAndStaysWithinItsBound();
 };
 
 void TstUsageProfile::countsDecayByHalfLife()
@@ -344,6 +346,36 @@ void TstUsageProfile::badOptionsAreRejected()
     QVERIFY(!profile);
     QCOMPARE(profile.error().code, ErrorCode::InvalidArgument);
     QVERIFY2(profile.error().message.contains(named), qPrintable(profile.error().message));
+}
+
+void TstUsageProfile::sketchNeverUnderestimatesAndStaysWithinItsBound()
+{
+    // 20,000 keys, key i seen (i % 50) + 1 times: 510,000 additions into 4 rows of 1,024.
+    partitioning::CountMinSketch sketch(1024, 4);
+    const auto hashOf = [](int i) { return std::uint64_t(i) * 0x9e3779b97f4a7c15ULL + 12345; };
+    double total = 0;
+    for (int round = 0; round < 50; ++round) {
+        for (int i = 0; i < 20'000; ++i) {
+            if (i % 50 >= round) {
+                sketch.add(hashOf(i), 1.0f);
+                total += 1;
+            }
+        }
+    }
+    const double bound = std::exp(1.0) / 1024 * total; // e/width of the total, most of the time
+    int over = 0;
+    for (int i = 0; i < 20'000; ++i) {
+        const double truth = i % 50 + 1;
+        const double estimate = sketch.estimate(hashOf(i));
+        QVERIFY2(estimate >= truth, qPrintable(QStringLiteral("key %1: %2 < %3").arg(i).arg(estimate).arg(truth)));
+        if (estimate > truth + bound)
+            ++over;
+    }
+    // The bound fails with probability e^-depth (1.8%) per key; conservative update keeps it far lower.
+    QVERIFY2(over < 20'000 * 0.018, qPrintable(QString::number(over)));
+    const float before = sketch.estimate(hashOf(49));
+    sketch.scale(0.5f);
+    QCOMPARE(sketch.estimate(hashOf(49)), before * 0.5f);
 }
 
 QTEST_GUILESS_MAIN(TstUsageProfile)
