@@ -93,15 +93,23 @@ struct KeyFeatures
 // key's count, which it then replaces. Any key with more than 1/maxTrackedKeys of the window's
 // accesses (plus the sketch's error) is tracked.
 //
-// Cost: record() does no heap allocation once a key is tracked or rejected; about 4 sketch
-// counters, one hash-table probe, a heap sift of log2(maxTrackedKeys) steps and a scan of the
-// client's recent keys. Admitting a key shares its QString (no copy).
+// Co-access: each client's last kClientHistory tracked keys are remembered; an access pairs its
+// key with each of them seen within coAccessWindowMs, in both keys' lists of kPartners partners
+// (Space-Saving again: a newcomer replaces the weakest and inherits its weight). A partner that
+// has left the table keeps its place until displaced and is skipped by features().
+//
+// Cost: record() never allocates (admitting a key shares its QString); one clock reading, one
+// hash of the key, sketchDepth counters, one index probe, a heap sift (a few levels at most:
+// a newcomer takes the evicted key's place at the root) and the client's recent keys. About
+// 280 ns per access on the reference VM in the worst case, every access evicting a key
+// (docs/benchmarks.md).
 //
 // Time: from the Clock given at creation (monotonic for the window and recency, wall time for
 // the time of day, as an offset from the monotonic time read again once a second), so tests
 // drive it.
 //
-// Threading: none; the owner (the primary agent's thread) calls it. Not copyable, movable.
+// Threading: none; the owner (the primary agent's thread) calls everything, features() too
+// (which allocates its result: a snapshot to hand to a clustering thread). Movable, not copyable.
 class UsageProfile final
 {
 public:
