@@ -143,7 +143,7 @@ struct AppInstance
     // hot replica: the application's shadow, whose agent runs a passive instance (assign `shadow`)
     bool shadow = false;
     // primary, unless the agent runs with --no-usage-profile: how its keys are used, from the
-    // SDK's gets and writes (usageside.cpp); created at the first access.
+    // SDK's gets and writes (usageside.cpp); created at the first access, dropped at demotion.
     std::optional<partitioning::UsageProfile> usage;
 };
 
