@@ -93,6 +93,8 @@ void TstUsageProfile::countsDecayByHalfLife()
     const auto f = profile.features(QStringLiteral("cart/1"));
     QVERIFY(f);
     QVERIFY(std::abs(f->readRate / f->writeRate - 5.0) < 1e-9);
+    QVERIFY(std::abs(f->reads - 25.0) < 1e-6);
+    QVERIFY(std::abs(f->writes - 5.0) < 1e-6);
 }
 
 void TstUsageProfile::steadyRatesReadAsRates()
@@ -128,6 +130,8 @@ void TstUsageProfile::recencyIsTimeSinceLastAccess()
     QVERIFY(a && b);
     QCOMPARE(a->recencyS, 75.0);
     QCOMPARE(b->recencyS, 30.0);
+    QCOMPARE(a->lastAccessWallMs, kMidnightMs);
+    QCOMPARE(b->lastAccessWallMs, kMidnightMs + 45'000);
     const double halfLifeS = double(profile.options().halfLifeMs) / 1000.0;
     QVERIFY(std::abs(a->recency - std::exp2(-75.0 / halfLifeS)) < 1e-12);
     QVERIFY(b->recency > a->recency);

@@ -78,9 +78,12 @@ KeyFeatures UsageProfile::Impl::featuresOf(std::int32_t slot, std::int64_t now, 
     // tracked span T it is r (1 - e^(-lambda T)) / lambda, which this divides out.
     const double span = std::max(kMinRateSpanMs, double(now - entry.trackedSinceMs));
     const double perSecond = counts.lambdaPerMs * 1000.0 / -std::expm1(-counts.lambdaPerMs * span);
-    f.readRate = entry.reads * decay * perSecond;
-    f.writeRate = entry.writes * decay * perSecond;
+    f.reads = entry.reads * decay;
+    f.writes = entry.writes * decay;
+    f.readRate = f.reads * perSecond;
+    f.writeRate = f.writes * perSecond;
     f.recencyS = double(now - entry.lastAccessMs) / 1000.0;
+    f.lastAccessWallMs = entry.lastAccessMs + wallOffsetMs;
     f.recency = std::exp(-counts.lambdaPerMs * double(now - entry.lastAccessMs));
 
     // The circular mean of the buckets: its angle is the peak's phase, its length how much of

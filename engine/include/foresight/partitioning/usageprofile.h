@@ -58,13 +58,16 @@ struct UsageProfileOptions
 struct KeyFeatures
 {
     QString key;
-    double frequency = 0;    // decayed accesses (reads + writes) in the window, incl. the estimate before tracking
-    double readRate = 0;     // reads/s since tracking began
-    double writeRate = 0;    // writes/s since tracking began
-    double recencyS = 0;     // seconds since the last access
-    double recency = 0;      // e^(-ln2 * age / halfLife): 1 just accessed, 0.5 one half-life ago
-    double peakPhase = 0;    // radians, 0 .. 2pi: where in the UTC day accesses peak (0 = midnight)
-    double peakStrength = 0; // 0: spread evenly over the day .. 1: all in one bucket
+    double frequency = 0;        // decayed accesses (reads + writes) in the window, incl. the estimate before tracking
+    double reads = 0;            // decayed reads in the window since tracking began
+    double writes = 0;           // decayed writes in the window since tracking began
+    double readRate = 0;         // reads/s since tracking began
+    double writeRate = 0;        // writes/s since tracking began
+    double recencyS = 0;         // seconds since the last access
+    qint64 lastAccessWallMs = 0; // the last access, Unix ms (by the profile's clock)
+    double recency = 0;          // e^(-ln2 * age / halfLife): 1 just accessed, 0.5 one half-life ago
+    double peakPhase = 0;        // radians, 0 .. 2pi: where in the UTC day accesses peak (0 = midnight)
+    double peakStrength = 0;     // 0: spread evenly over the day .. 1: all in one bucket
     // The strongest pair's share of co-accesses: twice the pair's co-access events over both keys'
     // accesses (since tracking), at most 1; 0: no partner.
     double coAccessShare = 0;
