@@ -89,6 +89,11 @@ void TestReplication::everyTierReportsThePrimaryDigest()
     QCOMPARE(usage.value(QStringLiteral("tracked-keys")).toInteger(), 2 * 97); // session/0..96 and cart/0..96
     QVERIFY(usage.value(QStringLiteral("bytes")).toInteger() <= usage.value(QStringLiteral("budget-bytes")).toInteger());
     QVERIFY(!c.appStatus(1, QStringLiteral("shop"))->contains(QStringLiteral("usage")));
+    // A demoted primary drops its profile with its role.
+    QVERIFY(c.assignReplica(QStringLiteral("shop"), 0, Tier::Hot, 1, config));
+    const QCborMap demoted = *c.appStatus(0, QStringLiteral("shop"));
+    QCOMPARE(demoted.value(QStringLiteral("role")).toString(), QStringLiteral("replica"));
+    QVERIFY(!demoted.contains(QStringLiteral("usage")));
 }
 
 QTEST_GUILESS_MAIN(TestReplication)
