@@ -8,8 +8,12 @@
 # functions of what the engine knows; the engine thread, which owns the agents' sockets, carries
 # the decisions out (engine/src/failover/shadowflow.cpp).
 #
+# partitioning holds the staleness partitions (docs/partitions.md): usage profiles, clusters
+# (k-means with k by silhouette, DBSCAN, stable identities), staleness-impact scores and the
+# synchronization scheduler, as pure functions. It sits above replication so that its scheduler
+# can be a replication::BatchPolicy, which the agent installs.
+#
 # Where the next capabilities go (each its own module, none of them here yet):
-#   partitioning  -> replication prediction    (staleness partitions: a BatchPolicy of its own)
 #   mirror        -> sdk                                            (client-side mirrors)
 set(FORESIGHT_ENGINE_MODULES
     core vocabulary instance state metrics detection protocol transport sdk config storage prediction
@@ -29,7 +33,7 @@ set(FORESIGHT_MODULE_storage_DEPENDS config state core)
 set(FORESIGHT_MODULE_prediction_DEPENDS storage config metrics state core)
 set(FORESIGHT_MODULE_shadow_DEPENDS config vocabulary core)
 set(FORESIGHT_MODULE_replication_DEPENDS protocol state vocabulary core)
-set(FORESIGHT_MODULE_partitioning_DEPENDS core)
+set(FORESIGHT_MODULE_partitioning_DEPENDS replication config vocabulary core)
 set(FORESIGHT_MODULE_agent_DEPENDS
     partitioning replication prediction storage metrics transport protocol state instance vocabulary core)
 set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)

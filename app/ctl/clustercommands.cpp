@@ -149,6 +149,8 @@ int checkOptionsFit(const Context &context, const QString &sub)
         {"store", {QStringLiteral("import"), QStringLiteral("export")}},
         {"for", {QStringLiteral("fault")}},
     };
+    if (context.parser.isSet(QStringLiteral("process")))
+        return usage(QStringLiteral("--process goes with shadow update"));
     for (const auto &owner : owners) {
         if (context.parser.isSet(QLatin1String(owner.option)) && !owner.subcommands.contains(sub))
             return usage(QStringLiteral("--%1 goes with cluster %2")
@@ -369,7 +371,8 @@ int runReportCommand(const QCommandLineParser &parser, const QStringList &args)
     if (args.size() != 2 || !isNumber || incident <= 0)
         return usage(QStringLiteral("report export takes one incident id (foresightctl cluster incidents lists them)"));
     const Context context{parser, args, false};
-    for (const char *clusterOnly : {"force", "dry-run", "at", "app", "after-id", "limit", "store", "for", "json"}) {
+    for (const char *clusterOnly :
+         {"force", "dry-run", "at", "app", "after-id", "limit", "store", "for", "json", "process"}) {
         if (parser.isSet(QLatin1String(clusterOnly)))
             return usage(QStringLiteral("--%1 does not go with report export").arg(QLatin1String(clusterOnly)));
     }
@@ -429,8 +432,8 @@ void addClusterOptions(QCommandLineParser &parser)
         {QStringLiteral("force"),
          QStringLiteral("cluster promote, shadow promote: promote even a lagging candidate (writes are lost).")},
         {QStringLiteral("dry-run"),
-         QStringLiteral("cluster promote/switchover, shadow create/swap/promote/retire: say what would happen and "
-                        "why, change nothing.")},
+         QStringLiteral("cluster promote/switchover, shadow create/swap/promote/retire/update: say what would "
+                        "happen and why, change nothing.")},
         {QStringLiteral("at"),
          QStringLiteral("cluster switchover: when, as HH:MM, ISO 8601 or +SECONDS (local time)."),
          QStringLiteral("time")},
@@ -452,6 +455,10 @@ void addClusterOptions(QCommandLineParser &parser)
         {QStringLiteral("for"),
          QStringLiteral("cluster fault: how long a freeze, degradation or partition lasts (500ms, 10s, 2m)."),
          QStringLiteral("duration")},
+        {QStringLiteral("process"),
+         QStringLiteral("shadow update: the keys of the application's config.process that change, as a JSON object "
+                        "or @FILE holding one."),
+         QStringLiteral("json")},
     });
 }
 

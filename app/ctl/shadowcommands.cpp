@@ -3,7 +3,10 @@
 #include <cstdio>
 
 #include <QCborArray>
+#include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonParseError>
 
 #include "clustercommands.h"
 #include "clusterformat.h"
@@ -31,9 +34,17 @@ console, with the same --console, --console-key and --key as the cluster command
                                     promote APP's shadow (after its primary is gone); refused while
                                     the shadow lags, unless --force (writes it lacks are lost)
   shadow retire APP [--dry-run]     retire APP's shadow: its agent goes back to its former role
-  shadow update APP                 not built yet: validated updates do not exist; says so, exits 1
-  --dry-run asks the console what would happen and why, and changes nothing. Exit codes as above
-  (shadow update: 1). The HTTP API (docs/api.md) offers the same commands.
+  shadow update APP [AGENT] --process JSON|@FILE [--dry-run]
+                                    try a new version of APP's process on its shadow: JSON holds
+                                    the keys of config.process that change (docs/cluster-config.md),
+                                    e.g. '{"arguments": ["--release", "2"]}'. The shadow restarts as
+                                    that version, APP's validateCommand runs against it, and only if
+                                    it exits 0 is the shadow swapped in; the former primary keeps
+                                    the old version as the new shadow (shadow swap rolls back).
+                                    Answered when it is over (waits at least 180 s, or
+                                    --timeout-ms); a failed validation exits 1 with its output
+  --dry-run asks the console what would happen and why, and changes nothing. Exit codes as above.
+  The HTTP API (docs/api.md) offers the same commands.
 )";
 
 const QStringList kSubcommands{QStringLiteral("status"),
@@ -57,9 +68,40 @@ int checkOptions(const QCommandLineParser &parser, const QString &sub)
     }
     if (parser.isSet(QStringLiteral("force")) && sub != QLatin1String("promote"))
         return usage(QStringLiteral("--force goes with shadow promote"));
-    if (parser.isSet(QStringLiteral("dry-run")) && (sub == QLatin1String("status") || sub == QLatin1String("update")))
-        return usage(QStringLiteral("--dry-run goes with shadow create, swap, promote or retire"));
+    if (parser.isSet(QStringLiteral("dry-run")) && sub == QLatin1String("status"))
+        return usage(QStringLiteral("--dry-run goes with shadow create, swap, promote, retire or update"));
+    if (parser.isSet(QStringLiteral("process")) != (sub == QLatin1String("update")))
+        return usage(sub == QLatin1String("update")
+                         ? QStringLiteral("shadow update needs --process: the keys of config.process that change, "
+                                          "as JSON or @FILE")
+                         : QStringLiteral("--process goes with shadow update"));
     return ExitOk;
+}
+
+// --process: a JSON object, given inline or as @FILE.
+Result<QJsonObject> processChanges(const QString &given)
+{
+    QByteArray json = given.toUtf8();
+    QString where = QStringLiteral("--process");
+    if (given.startsWith(QLatin1Char('@'))) {
+        QFile file(given.mid(1));
+        if (!file.open(QIODevice::ReadOnly))
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("--process: cannot read %1: %2").arg(file.fileName(), file.errorString()));
+        json = file.readAll();
+        where = file.fileName();
+    }
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &error);
+    if (error.error != QJsonParseError::NoError)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1: not JSON: %2 at byte %3").arg(where, error.errorString()).arg(error.offset));
+    if (!document.isObject() || document.object().isEmpty())
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1: must be a non-empty JSON object of config.process keys, such as "
+                                   "{\"arguments\": [\"--release\", \"2\"]}")
+                        .arg(where));
+    return document.object();
 }
 
 QString describeShadow(const QCborMap &shadow)
@@ -77,6 +119,18 @@ QString describeShadow(const QCborMap &shadow)
     lines << QStringLiteral("    %1: %2").arg(text(shadow, "origin"), text(shadow, "reason"));
     if (!text(shadow, "last-swap").isEmpty())
         lines << QStringLiteral("    last swap: %1").arg(text(shadow, "last-swap"));
+    if (!text(shadow, "version").isEmpty())
+        lines << QStringLiteral("    runs another version: %1").arg(text(shadow, "version"));
+    const QCborMap update = shadow.value(QStringLiteral("update")).toMap();
+    if (!update.isEmpty()) {
+        lines << QStringLiteral("    update to %1 (by %2): %3%4")
+                     .arg(text(update, "command"), text(update, "actor"), text(update, "state"))
+                     .arg(text(update, "result").isEmpty()
+                              ? QString()
+                              : QStringLiteral(", validation %1").arg(text(update, "result")));
+        if (!text(update, "note").isEmpty())
+            lines << QStringLiteral("      %1").arg(text(update, "note"));
+    }
     return lines.join(QLatin1Char('\n'));
 }
 
@@ -119,19 +173,18 @@ int runShadowCommand(const QCommandLineParser &parser, const QStringList &args)
     if (sub == QLatin1String("status")) {
         if (args.size() > 2)
             return usage(QStringLiteral("shadow status takes at most one application name"));
-    } else if (sub == QLatin1String("retire") || sub == QLatin1String("update")) {
+    } else if (sub == QLatin1String("retire")) {
         if (args.size() != 2)
             return usage(QStringLiteral("shadow %1 takes one application name").arg(sub));
     } else if (args.size() < 2 || args.size() > 3) {
         return usage(QStringLiteral("shadow %1 takes an application name and optionally an agent").arg(sub));
     }
+    QJsonObject process;
     if (sub == QLatin1String("update")) {
-        // Nothing to send: the console has no validated updates to run (issue 19, section 4).
-        std::fprintf(stderr,
-                     "foresightctl: shadow update: validated updates (a new version applied to the shadow first, "
-                     "checked by the application's validation command, then swapped in) are not built yet; "
-                     "nothing was sent to the console and nothing changed\n");
-        return ExitRefused;
+        auto changes = processChanges(parser.value(QStringLiteral("process")));
+        if (!changes)
+            return usage(changes.error().message);
+        process = *changes;
     }
 
     int exitCode = ExitOk;
@@ -139,13 +192,13 @@ int runShadowCommand(const QCommandLineParser &parser, const QStringList &args)
     if (!client)
         return exitCode;
     const bool json = parser.isSet(QStringLiteral("json"));
-    Result<QCborMap> reply = sub == QLatin1String("status")
-                                 ? (*client)->status(args.value(1))
-                                 : (*client)->shadow(sub,
-                                                     args[1],
-                                                     args.value(2),
-                                                     parser.isSet(QStringLiteral("force")),
-                                                     parser.isSet(QStringLiteral("dry-run")));
+    Result<QCborMap> reply = sub == QLatin1String("status") ? (*client)->status(args.value(1))
+                                                            : (*client)->shadow(sub,
+                                                                                args[1],
+                                                                                args.value(2),
+                                                                                parser.isSet(QStringLiteral("force")),
+                                                                                parser.isSet(QStringLiteral("dry-run")),
+                                                                                process);
     if (!reply)
         return reportError(reply.error(), InvalidArgumentIs::Refusal);
     if (json)

@@ -100,6 +100,15 @@ void TestApiJson::goodBodies()
     QVERIFY(promote->force);
     QVERIFY(promote->dryRun);
 
+    const QByteArray updateBody = R"({"app": "shop", "process": {"arguments": ["--release", "2"]}, "dry-run": true})";
+    auto update = parseShadowBody(ShadowAction::Update, updateBody, QStringLiteral("a"));
+    QVERIFY(update);
+    QCOMPARE(update->app, QStringLiteral("shop"));
+    QVERIFY(update->dryRun);
+    auto process = parseUpdateProcess(updateBody);
+    QVERIFY(process);
+    QCOMPARE(process->value(QStringLiteral("arguments")).toArray().at(1).toString(), QStringLiteral("2"));
+
     auto swap = parseShadowBody(ShadowAction::Swap, R"({"app": "shop", "dry-run": false})", QStringLiteral("a"));
     QVERIFY(swap);
     QVERIFY(!swap->dryRun);

@@ -43,7 +43,11 @@ constexpr char kDocumentedExample[]
       "  \"apps\": [\n"
       "    {\"name\": \"shop\", \"primary\": \"alpha\",\n"
       "     \"replicas\": [{\"agent\": \"bravo\", \"tier\": \"hot\"}, {\"agent\": \"charlie\", \"tier\": \"warm\"}],\n"
-      "     \"config\": {\"syncReplicas\": 1, \"critical\": [\"session/*\", \"cart/*\"]}}\n"
+      "     \"config\": {\"syncReplicas\": 1, \"critical\": [\"session/*\", \"cart/*\"]},\n"
+      "     \"impact\": [\n"
+      "       {\"keys\": [\"session/*\", \"cart/*\"], \"class\": \"critical\", \"tolerated-staleness-ms\": 500},\n"
+      "       {\"keys\": \"catalog/*\", \"class\": \"medium\"},\n"
+      "       {\"keys\": \"history/*\", \"class\": \"low\", \"tolerated-staleness-ms\": 3600000}]}\n"
       "  ],\n"
       "  \"failover\": {\n"
       "    \"heartbeat-interval-ms\": 100, \"phi-threshold\": 8, \"lease-ms\": 500, \"lease-margin-ms\": 50,\n"
@@ -195,6 +199,12 @@ void TestClusterConfig::documentedExample()
     QCOMPARE(shop.config.syncReplicas, 1);
     QCOMPARE(shop.config.critical, QStringList({u"session/*"_s, u"cart/*"_s}));
     QCOMPARE(shop.config.leaseMs, 0); // the engine sets it from failover.lease-ms
+    using foresight::config::ImpactClass;
+    using foresight::config::ImpactRule;
+    const QList<ImpactRule> impact{{{u"session/*"_s, u"cart/*"_s}, ImpactClass::Critical, 500},
+                                   {{u"catalog/*"_s}, ImpactClass::Medium, 60'000}, // the class's default
+                                   {{u"history/*"_s}, ImpactClass::Low, 3'600'000}};
+    QCOMPARE(shop.impact, impact);
 
     QCOMPARE(config->failover.preFailoverHook, u"/usr/local/bin/fence-old-primary"_s);
     QCOMPARE(config->failover.scoreThreshold, 0.5);
@@ -472,7 +482,8 @@ void TestClusterConfig::badConfig()
     QVERIFY2(!config, "a bad configuration was accepted");
     QCOMPARE(config.error().code, ErrorCode::InvalidArgument);
     const QString message = config.error().message;
-    QVERIFY2(message.startsWith(u"cluster.json: "_s + expected), qPrintable(message));
+    // Compact JSON is one line: the line is 1; tst_sourcelines checks lines that differ.
+    QVERIFY2(message.startsWith(u"cluster.json:1: "_s + expected), qPrintable(message));
 }
 
 void TestClusterConfig::malformedJson_data()
@@ -481,10 +492,10 @@ void TestClusterConfig::malformedJson_data()
     QTest::addColumn<QString>("expected");
 
     QTest::newRow("truncated") << QByteArray("{\"name\": \"prod\", \"agents\": [")
-                               << u"cluster.json: not valid JSON at offset 28: "_s;
+                               << u"cluster.json:1: not valid JSON at offset 28: "_s;
     QTest::newRow("trailing comma") << QByteArray("{\"name\": \"prod\",}")
-                                    << u"cluster.json: not valid JSON at offset"_s;
-    QTest::newRow("empty") << QByteArray() << u"cluster.json: not valid JSON at offset 0"_s;
+                                    << u"cluster.json:1: not valid JSON at offset"_s;
+    QTest::newRow("empty") << QByteArray() << u"cluster.json:1: not valid JSON at offset 0"_s;
     QTest::newRow("array") << QByteArray("[]") << u"cluster.json: the cluster configuration must be a JSON object"_s;
 }
 
@@ -582,6 +593,7 @@ void TestClusterConfig::roundTrip()
     original->apps[0].shadow.enabled = false;
     original->apps[0].shadow.autoSwap = true;
     original->apps[0].shadow.maxSwapLag = 42;
+    original->apps[0].impact.append({{u"a/?"_s, u"b/*"_s}, foresight::config::ImpactClass::High, 250});
     auto &shadows = original->shadows;
     shadows.enabled = false;
     shadows.deployRisk = 0.4;
@@ -660,6 +672,7 @@ void TestClusterConfig::roundTrip()
     QCOMPARE(app.shadow.enabled, false);
     QCOMPARE(app.shadow.autoSwap, true);
     QCOMPARE(app.swapMaxLag(), 42);
+    QCOMPARE(app.impact, original->apps.at(0).impact);
     QCOMPARE(copy->shadows.enabled, false);
     QCOMPARE(copy->shadows.deployRisk, 0.4);
     QCOMPARE(copy->shadows.imminentRisk, 0.8);
@@ -736,13 +749,13 @@ void TestClusterConfig::fromFile()
     config = ClusterConfig::fromFile(bad);
     QVERIFY(!config);
     QCOMPARE(config.error().code, ErrorCode::InvalidArgument);
-    QCOMPARE(config.error().message, bad + u": agents[2].url: 'http://x' is not a tcp:// or ipc:// endpoint"_s);
+    QCOMPARE(config.error().message, bad + u":1: agents[2].url: 'http://x' is not a tcp:// or ipc:// endpoint"_s);
 
     const QString garbage = dir.filePath(u"garbage.json"_s);
     QVERIFY(writeFile(garbage, "{\"name\": \"prod\" \"agents\": []}"));
     config = ClusterConfig::fromFile(garbage);
     QVERIFY(!config);
-    QVERIFY2(config.error().message.startsWith(garbage + u": not valid JSON at offset 17: "_s),
+    QVERIFY2(config.error().message.startsWith(garbage + u":1: not valid JSON at offset 17: "_s),
              qPrintable(config.error().message));
 }
 

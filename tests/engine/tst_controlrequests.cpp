@@ -2,6 +2,8 @@
 // request it becomes, what is audited of its outcome and the reply body.
 // tests/integration/tst_consolecontrol.cpp sends the same requests over the wire.
 
+#include <QCborArray>
+#include <QJsonArray>
 #include <QTest>
 
 #include "control/controlrequests.h"
@@ -89,10 +91,23 @@ private Q_SLOTS:
             << QString() << QStringLiteral("'agent' must not be empty");
         QTest::newRow("shadow unknown action")
             << shadow << QCborMap{{action, QStringLiteral("clone")}, {app, QStringLiteral("shop")}} << QString()
-            << QStringLiteral("'action' must be create, swap, promote or retire, not 'clone'");
-        QTest::newRow("shadow update is not built")
+            << QStringLiteral("'action' must be create, swap, promote, retire or update, not 'clone'");
+        QTest::newRow("shadow update") << shadow
+                                       << QCborMap{{action, QStringLiteral("update")},
+                                                   {app, QStringLiteral("shop")},
+                                                   {QStringLiteral("process"),
+                                                    QCborMap{{QStringLiteral("arguments"),
+                                                              QCborArray{QStringLiteral("2")}}}}}
+                                       << QStringLiteral("shadow update shop") << QString();
+        QTest::newRow("shadow update without process")
             << shadow << QCborMap{{action, QStringLiteral("update")}, {app, QStringLiteral("shop")}} << QString()
-            << QStringLiteral("validated updates are not built yet");
+            << QStringLiteral("'process' (a map of the config.process keys that change) is required");
+        QTest::newRow("shadow process on swap")
+            << shadow
+            << QCborMap{{action, QStringLiteral("swap")},
+                        {app, QStringLiteral("shop")},
+                        {QStringLiteral("process"), QCborMap{{QStringLiteral("command"), QStringLiteral("x")}}}}
+            << QString() << QStringLiteral("'process' goes with the action update only");
         QTest::newRow("shadow force on swap")
             << shadow
             << QCborMap{{action, QStringLiteral("swap")}, {app, QStringLiteral("shop")}, {QStringLiteral("force"), true}}
@@ -153,10 +168,30 @@ private Q_SLOTS:
         real.dryRun = false;
         QVERIFY(!auditEntry(real, failover::OperatorOutcome{QStringLiteral("promoted"), {}}));
 
-        for (ShadowAction action :
-             {ShadowAction::Create, ShadowAction::Swap, ShadowAction::Promote, ShadowAction::Retire})
+        for (ShadowAction action : {ShadowAction::Create,
+                                    ShadowAction::Swap,
+                                    ShadowAction::Promote,
+                                    ShadowAction::Retire,
+                                    ShadowAction::Update})
             QCOMPARE(shadowActionFromName(shadowActionName(action)), action);
-        QVERIFY(!shadowActionFromName(QStringLiteral("update")));
+        QVERIFY(!shadowActionFromName(QStringLiteral("clone")));
+
+        // An update carries the process keys that change, as given.
+        const auto update
+            = parseCommand(MessageType::ConsoleShadow,
+                           QCborMap{{QStringLiteral("action"), QStringLiteral("update")},
+                                    {QStringLiteral("app"), QStringLiteral("shop")},
+                                    {QStringLiteral("process"),
+                                     QCborMap{{QStringLiteral("arguments"),
+                                               QCborArray{QStringLiteral("--release"), QStringLiteral("2")}}}}},
+                           kActor,
+                           kNow);
+        QVERIFY2(update, qPrintable(update ? QString() : update.error().message));
+        const auto *updateCommand = std::get_if<ShadowCommand>(&update->request);
+        QVERIFY(updateCommand);
+        QCOMPARE(updateCommand->action, ShadowAction::Update);
+        QCOMPARE(updateCommand->process.value(QStringLiteral("arguments")).toArray().at(1).toString(),
+                 QStringLiteral("2"));
     }
 
     void commandsBecomeEngineRequests()

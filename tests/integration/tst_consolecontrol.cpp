@@ -820,9 +820,20 @@ void TestConsoleControl::shadowUsageErrorsAndUpdateNeedNoConsole()
     const auto nowhereRun = [&](const QStringList &args) {
         return ctl(QStringList{QStringLiteral("shadow")} + args + QStringList{QStringLiteral("--console"), nowhere});
     };
+    // An update needs --process, and only an update takes it; a bad one is refused before connecting.
     const Run update = nowhereRun({QStringLiteral("update"), kTestApp});
-    QCOMPARE(update.exitCode, 1);
-    QVERIFY2(update.err.contains(QStringLiteral("not built yet")), qPrintable(update.describe()));
+    QCOMPARE(update.exitCode, 2);
+    QVERIFY2(update.err.contains(QStringLiteral("shadow update needs --process")), qPrintable(update.describe()));
+    const Run notJson = nowhereRun(
+        {QStringLiteral("update"), kTestApp, QStringLiteral("--process"), QStringLiteral("{args")});
+    QCOMPARE(notJson.exitCode, 2);
+    QVERIFY2(notJson.err.contains(QStringLiteral("--process: not JSON")), qPrintable(notJson.describe()));
+    const Run noFile = nowhereRun(
+        {QStringLiteral("update"), kTestApp, QStringLiteral("--process"), QStringLiteral("@/nonexistent.json")});
+    QCOMPARE(noFile.exitCode, 2);
+    QVERIFY2(noFile.err.contains(QStringLiteral("cannot read /nonexistent.json")), qPrintable(noFile.describe()));
+    QCOMPARE(nowhereRun({QStringLiteral("swap"), kTestApp, QStringLiteral("--process"), QStringLiteral("{}")}).exitCode,
+             2);
     QCOMPARE(nowhereRun({}).exitCode, 2);
     QCOMPARE(nowhereRun({QStringLiteral("clone"), kTestApp}).exitCode, 2);
     QCOMPARE(nowhereRun({QStringLiteral("swap")}).exitCode, 2);

@@ -95,7 +95,7 @@ private Q_SLOTS:
     void unknownApplicationsAre404_data();
     void unknownApplicationsAre404();
     void refusalsAreJournaledWithTheActor();
-    void updateIsNotBuiltYet();
+    void updateOfAnApplicationWithoutAProcessIsRefused();
     void wrongMethodsAre405WithAllow();
     void unknownPathsAre404();
     void tlsServesHttpsWithTheConfiguredCertificate();
@@ -341,6 +341,17 @@ void TestShadowApi::badBodiesGet400NamingTheField_data()
                                     << "force";
     QTest::newRow("no app") << "/shadow/create" << QByteArray(R"({"dry-run": true})") << "missing-field"
                             << "app";
+    QTest::newRow("update without process") << "/shadow/update" << QByteArray(R"({"app": "shop"})") << "missing-field"
+                                            << "process";
+    QTest::newRow("process a string") << "/shadow/update" << QByteArray(R"({"app": "shop", "process": "v2"})")
+                                      << "invalid-field"
+                                      << "process";
+    QTest::newRow("process empty") << "/shadow/update" << QByteArray(R"({"app": "shop", "process": {}})")
+                                   << "invalid-field"
+                                   << "process";
+    QTest::newRow("process on swap") << "/shadow/swap" << QByteArray(R"({"app": "shop", "process": {"command": "x"}})")
+                                     << "unknown-field"
+                                     << "process";
 }
 
 void TestShadowApi::badBodiesGet400NamingTheField()
@@ -431,12 +442,15 @@ void TestShadowApi::refusalsAreJournaledWithTheActor()
     QTRY_VERIFY_WITH_TIMEOUT(journaled(), kTimeoutMs);
 }
 
-void TestShadowApi::updateIsNotBuiltYet()
+void TestShadowApi::updateOfAnApplicationWithoutAProcessIsRefused()
 {
-    const HttpReply reply = post(QStringLiteral("/shadow/update"), R"({"app": "shop"})");
-    QCOMPARE(reply.status, 501);
-    QCOMPARE(reply.errorCode(), QStringLiteral("not-implemented"));
-    QVERIFY2(reply.errorMessage().contains(QStringLiteral("not built yet")), qPrintable(reply.describe()));
+    // This cluster's applications hold state only: there is no process to update, and the engine
+    // says so before anything changes (the update itself: tst_shadowupdate).
+    const HttpReply reply = post(QStringLiteral("/shadow/update"),
+                                 R"({"app": "shop", "process": {"arguments": ["--release", "2"]}})");
+    QCOMPARE(reply.status, 409);
+    QCOMPARE(reply.errorCode(), QStringLiteral("invalid-argument"));
+    QVERIFY2(reply.errorMessage().contains(QStringLiteral("'shop' runs no process")), qPrintable(reply.describe()));
 }
 
 void TestShadowApi::wrongMethodsAre405WithAllow()

@@ -50,6 +50,8 @@ QString ShadowsModel::originText(shadow::ShadowOrigin origin)
         return tr("predicted failure");
     case shadow::ShadowOrigin::Operator:
         return tr("operator");
+    case shadow::ShadowOrigin::Update:
+        return tr("previous version");
     }
     return {};
 }

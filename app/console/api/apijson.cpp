@@ -20,6 +20,7 @@ const QString kApp = QStringLiteral("app");
 const QString kAgent = QStringLiteral("agent");
 const QString kForce = QStringLiteral("force");
 const QString kDryRun = QStringLiteral("dry-run");
+const QString kProcess = QStringLiteral("process");
 
 std::unexpected<ApiError> apiFail(int status, const QString &code, const QString &message, const QString &field = {})
 {
@@ -37,6 +38,7 @@ QStringList allowedFields(ShadowAction action)
     case ShadowAction::Promote:
         return {kApp, kAgent, kForce, kDryRun};
     case ShadowAction::Update:
+        return {kApp, kAgent, kProcess, kDryRun};
     case ShadowAction::Status:
         break;
     }
@@ -311,6 +313,25 @@ ApiResult<failover::ShadowRequest> parseShadowBody(ShadowAction action, const QB
     return request;
 }
 
+ApiResult<QJsonObject> parseUpdateProcess(const QByteArray &body)
+{
+    // parseShadowBody() has checked the body is a JSON object with known fields.
+    const QJsonValue process = QJsonDocument::fromJson(body).object().value(kProcess);
+    if (process.isUndefined())
+        return apiFail(400,
+                       QStringLiteral("missing-field"),
+                       QStringLiteral("'process' is required: the keys of the application's config.process that "
+                                      "change, e.g. {\"arguments\": [\"--version\", \"2\"]}"),
+                       kProcess);
+    if (!process.isObject() || process.toObject().isEmpty())
+        return apiFail(400,
+                       QStringLiteral("invalid-field"),
+                       QStringLiteral("'process' must be a non-empty JSON object of config.process keys, not %1")
+                           .arg(kindOf(process)),
+                       kProcess);
+    return process.toObject();
+}
+
 ApiResult<failover::ShadowRequest> parseRetireQuery(const QString &app, const QUrlQuery &query, const QString &actor)
 {
     failover::ShadowRequest request;
@@ -435,6 +456,9 @@ QJsonObject shadowViewJson(const failover::ShadowView &shadow)
                        {QStringLiteral("swap-max-lag"), shadow.swapMaxLag},
                        {QStringLiteral("swappable"), shadow.discrepancy.swappable(shadow.swapMaxLag)},
                        {QStringLiteral("last-swap"), shadow.lastSwap},
+                       {QStringLiteral("version"), shadow.version},
+                       {QStringLiteral("update"),
+                        shadow.update ? QJsonValue(failover::shadowUpdateJson(*shadow.update)) : QJsonValue()},
                        {QStringLiteral("history"), history}};
 }
 

@@ -65,6 +65,9 @@ bool isJsonContentType(const QByteArray &contentType);
 // its kind; anything else is a 400 naming the field. actor: who asks (journaled by the engine).
 ApiResult<failover::ShadowRequest> parseShadowBody(ShadowAction action, const QByteArray &body, const QString &actor);
 // DELETE /shadow/{id}?dry-run=true|false&agent=NAME: the query's fields, checked like a body's.
+// POST /shadow/update's `process`: the keys of config.process that change (non-empty object).
+// The body must have passed parseShadowBody(ShadowAction::Update, ...) first.
+ApiResult<QJsonObject> parseUpdateProcess(const QByteArray &body);
 ApiResult<failover::ShadowRequest> parseRetireQuery(const QString &app, const QUrlQuery &query, const QString &actor);
 // GET /shadow/status[?app=NAME]: the application asked for, empty for all of them.
 ApiResult<QString> parseStatusQuery(const QUrlQuery &query);

@@ -271,15 +271,6 @@ private:
         case ShadowAction::Status:
             answerStatus(request, responder);
             return;
-        case ShadowAction::Update:
-            sendError(responder,
-                      ApiError{501,
-                               QStringLiteral("not-implemented"),
-                               QStringLiteral("validated updates (an update applied to the shadow first, checked by "
-                                              "the application's validation command, then swapped in) are not "
-                                              "built yet; nothing was changed"),
-                               {}});
-            return;
         case ShadowAction::Retire: {
             if (!request.body().isEmpty()) {
                 sendError(responder,
@@ -300,7 +291,8 @@ private:
         }
         case ShadowAction::Create:
         case ShadowAction::Promote:
-        case ShadowAction::Swap: {
+        case ShadowAction::Swap:
+        case ShadowAction::Update: {
             if (request.body().size() > kMaxBodyBytes) {
                 sendError(responder,
                           ApiError{413,
@@ -326,7 +318,16 @@ private:
                 sendError(responder, parsed.error());
                 return;
             }
-            command(route->action, *parsed, responder);
+            QJsonObject process;
+            if (route->action == ShadowAction::Update) {
+                auto changes = parseUpdateProcess(request.body());
+                if (!changes) {
+                    sendError(responder, changes.error());
+                    return;
+                }
+                process = *changes;
+            }
+            command(route->action, *parsed, responder, process);
             return;
         }
         }
@@ -367,7 +368,11 @@ private:
         send(responder, 200, *json);
     }
 
-    void command(ShadowAction action, const failover::ShadowRequest &request, QHttpServerResponder &responder)
+    // process: the update's changes (ShadowAction::Update only).
+    void command(ShadowAction action,
+                 const failover::ShadowRequest &request,
+                 QHttpServerResponder &responder,
+                 const QJsonObject &process = {})
     {
         // An application the configuration does not have is refused here, with the same answer
         // the engine gives, so the client need not wait for the engine's thread.
@@ -403,13 +408,19 @@ private:
         case ShadowAction::Retire:
             pending.future = m_engine.retireShadow(request);
             break;
-        case ShadowAction::Status:
         case ShadowAction::Update:
+            pending.future = m_engine.updateShadow({request.app, request.agent, process, request.dryRun, request.actor});
+            break;
+        case ShadowAction::Status:
             return; // answered by handle()
         }
         pending.socket = responder.socket();
         pending.responder = std::make_unique<QHttpServerResponder>(std::move(responder));
-        pending.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(m_options.commandTimeoutMs);
+        // An update waits for the instance's restart and its validation (60 s by default) before the swap.
+        const int timeoutMs = action == ShadowAction::Update
+                                  ? std::max(m_options.commandTimeoutMs, ShadowApiOptions::kUpdateTimeoutMs)
+                                  : m_options.commandTimeoutMs;
+        pending.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
         m_pending.push_back(std::move(pending));
         if (!m_poll.isActive())
             m_poll.start();

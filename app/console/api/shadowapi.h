@@ -27,6 +27,8 @@ struct ShadowApiOptions
     // How long an engine command may take before the client gets 504 (the engine still finishes
     // it: a swap is not abandoned half way because a client stopped waiting).
     int commandTimeoutMs = 120'000;
+    // POST /shadow/update's, when above commandTimeoutMs: restart, validation, swap.
+    static constexpr int kUpdateTimeoutMs = 180'000;
 };
 
 // "HOST:PORT" ("127.0.0.1:7480", "[::1]:7480", "localhost:7480"; PORT 0 picks a free port) into

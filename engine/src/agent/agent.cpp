@@ -153,12 +153,15 @@ Status Agent::Impl::run()
                 replicaTimers(*app);
         }
         tickInstances();
+        if (!m_validations.empty())
+            tickValidations();
         // Answers to unix:// clients go out together, one write per client per round.
         if (m_sdkStream) {
             m_sdkStream->flush();
             m_sdkStream->retryAcceptIfDue();
         }
     }
+    m_validations.clear(); // kills what still runs
     stopAllInstances();
     return {};
 }
@@ -349,6 +352,9 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
         return;
     case MessageType::Release:
         handleRelease(route, message);
+        return;
+    case MessageType::Validate:
+        handleValidate(route, message);
         return;
     case MessageType::Subscribe:
         if (route.socket != SocketKind::Api) {

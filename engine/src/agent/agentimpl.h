@@ -22,6 +22,7 @@
 #include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
 #include "foresight/instance/supervisor.h"
+#include "foresight/instance/validation.h"
 #include "foresight/metrics/hostmetrics.h"
 #include "foresight/partitioning/usageprofile.h"
 #include "foresight/protocol/message.h"
@@ -175,6 +176,19 @@ struct ParkedStatus
     std::int64_t deadlineMs = 0; // monotonic: answered then, caught up or not
 };
 
+// A `validate` being answered (docs/protocol.md 9.13): first the wait until the application's
+// instance runs as last assigned (and is healthy, with a health check), then the command.
+struct PendingValidation
+{
+    ReplyRoute route;
+    QString app;
+    std::int64_t readyDeadlineMs = 0; // monotonic: the instance must be ready by then
+    int timeoutMs = 0;                // the command's own time
+    QString command;                  // as run, for the reply
+    std::int64_t instancePid = 0;
+    std::unique_ptr<instance::ValidationRun> run; // null while waiting for the instance
+};
+
 struct RejectCounters
 {
     qint64 malformed = 0;
@@ -306,6 +320,12 @@ public:
     // At the loop's end: SIGTERM, then SIGKILL after each stop timeout, waited for.
     void stopAllInstances();
     void addInstanceStatus(const AppInstance &app, QCborMap &status) const;
+    // The variables an instance (and its validation) is started with (docs/managed-apps.md).
+    instance::Supervisor::Environment instanceEnvironment(const AppInstance &app, instance::InstanceRole role) const;
+
+    // validations.cpp: an update's validation command, run against the instance here
+    void handleValidate(const ReplyRoute &route, const protocol::Message &message);
+    void tickValidations();
 
     // topology.cpp
     void handlePeers(const ReplyRoute &route, const protocol::Message &message);
@@ -349,6 +369,7 @@ public:
     std::unique_ptr<PredictionWorker> m_predictions;                  // null with --prediction-rate 0
     // Managed processes by application; a released application's stays until it has stopped.
     std::map<QString, std::unique_ptr<instance::Supervisor>> m_instances;
+    std::map<QString, PendingValidation> m_validations; // by application, one at a time each
     std::atomic<bool> m_stop{false};
 };
 

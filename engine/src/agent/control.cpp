@@ -248,6 +248,17 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
                    QStringLiteral("promote: lease-ms must be at most %1").arg(kMaxLeaseMs));
         return;
     }
+    // The process the new primary runs (docs/protocol.md 9.4): the console's current version, which
+    // a replica assigned before an update does not have yet. Checked before anything changes.
+    std::optional<ProcessSpec> process;
+    if (const QCborValue given = message.body.value(QStringLiteral("process")); given.isMap()) {
+        auto spec = ProcessSpec::fromJson(toJson(given.toMap()), QStringLiteral("promote: process"));
+        if (!spec) {
+            replyError(route, spec.error().code, spec.error().message);
+            return;
+        }
+        process = *spec;
+    }
     // A switchover names the position the old primary stopped at: promoting anything else would
     // lose acknowledged writes (behind) or resurrect ones it never had (ahead or diverged).
     const QCborValue expectSeq = message.body.value(QStringLiteral("expect-seq"));
@@ -360,6 +371,8 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
     if (app->overlay)
         body.insert(QStringLiteral("predicted"), app->overlay->applied);
     app->shadow = false; // a primary now: its instance turns active
+    if (process)
+        app->config.process = *process;
     superviseInstance(*app);
     reply(route, Message{MessageType::Ok, body});
 }

@@ -43,15 +43,21 @@ void Agent::Impl::superviseInstance(const AppInstance &app)
                  .emplace(app.name, std::make_unique<instance::Supervisor>(m_options.name + u'/' + app.name, m_clock))
                  .first;
     }
+    it->second->run(app.config.process, *role, instanceEnvironment(app, *role));
+}
+
+instance::Supervisor::Environment Agent::Impl::instanceEnvironment(const AppInstance &app,
+                                                                   instance::InstanceRole role) const
+{
     instance::Supervisor::Environment environment{
         {QStringLiteral("FORESIGHT_APP"), app.name},
-        {QStringLiteral("FORESIGHT_ROLE"), instance::instanceRoleName(*role)},
+        {QStringLiteral("FORESIGHT_ROLE"), instance::instanceRoleName(role)},
         {QStringLiteral("FORESIGHT_AGENT"), m_options.name},
         {QStringLiteral("FORESIGHT_SDK_URL"), m_sdkEndpoint},
     };
     if (transport::isTcp(m_sdkEndpoint) && !m_options.insecure)
         environment.append({QStringLiteral("FORESIGHT_SDK_PUBLIC_KEY"), QString::fromLatin1(m_options.keys.publicKey)});
-    it->second->run(app.config.process, *role, environment);
+    return environment;
 }
 
 void Agent::Impl::stopInstance(const QString &app)

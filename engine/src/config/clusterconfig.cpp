@@ -15,7 +15,9 @@
 
 #include "config/clusterconfigparse.h"
 #include "config/configfields.h"
+#include "config/impactconfig.h"
 #include "config/shadowconfig.h"
+#include "config/sourcelines.h"
 #include "foresight/transport/keys.h"
 
 using namespace Qt::StringLiterals;
@@ -26,9 +28,17 @@ using namespace config;
 
 namespace {
 
-std::unexpected<Error> withSource(const QString &sourceName, const Error &error)
+// "cluster.json:12: apps[0].impact[1].keys: ...": every error names the file and the line of the
+// field its path names, as compilers do, so an editor can jump to it. The path leads the message
+// (invalid() writes it so); a message that does not start with one keeps the file's name alone.
+std::unexpected<Error> withSource(const QString &sourceName, const QByteArray &json, const Error &error)
 {
-    return fail(error.code, sourceName + QStringLiteral(": ") + error.message);
+    const qsizetype end = error.message.indexOf(QLatin1String(": "));
+    const QStringView path = QStringView(error.message).first(qMax<qsizetype>(end, 0));
+    const bool isPath = !path.isEmpty() && !path.contains(u' ') && !path.contains(u'\'');
+    if (!isPath)
+        return fail(error.code, sourceName + QStringLiteral(": ") + error.message);
+    return fail(error.code, QStringLiteral("%1:%2: %3").arg(sourceName).arg(lineOfPath(json, path)).arg(error.message));
 }
 
 Status validateAgents(const ClusterConfig &config)
@@ -105,6 +115,8 @@ Status validateApp(const ClusterConfig &config, const ClusterApp &app, const QSt
 
     if (auto status = app.config.validate(); !status)
         return invalid(path + QStringLiteral(".config"), status.error().message);
+    if (auto impact = ImpactFunction::compile(app.impact, path + QStringLiteral(".impact")); !impact)
+        return std::unexpected(impact.error());
     // More synchronous acknowledgements than hot replicas would fail every replicated write.
     const int hot = app.desired(Tier::Hot);
     if (app.config.syncReplicas > hot) {
@@ -271,8 +283,9 @@ Result<ClusterConfig> ClusterConfig::fromJson(const QByteArray &json, const QStr
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError) {
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1: not valid JSON at offset %2: %3")
+                    QStringLiteral("%1:%2: not valid JSON at offset %3: %4")
                         .arg(sourceName)
+                        .arg(lineAtOffset(json, error.offset))
                         .arg(error.offset)
                         .arg(error.errorString()));
     }
@@ -281,9 +294,9 @@ Result<ClusterConfig> ClusterConfig::fromJson(const QByteArray &json, const QStr
                     sourceName + QStringLiteral(": the cluster configuration must be a JSON object"));
     auto config = parseClusterConfig(doc.object());
     if (!config)
-        return withSource(sourceName, config.error());
+        return withSource(sourceName, json, config.error());
     if (auto status = config->validate(); !status)
-        return withSource(sourceName, status.error());
+        return withSource(sourceName, json, status.error());
     return config;
 }
 
@@ -343,6 +356,7 @@ QJsonObject ClusterConfig::toJson() const
                             {QStringLiteral("replicas"), replicaArray},
                             {QStringLiteral("config"), config}};
         insertAppShadowFields(app, &appJson);
+        insertAppImpact(app, &appJson);
         appArray.append(appJson);
     }
     const QJsonObject weights{{QStringLiteral("heartbeat"), failover.weightHeartbeat},

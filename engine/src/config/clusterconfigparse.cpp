@@ -3,6 +3,7 @@
 #include <QJsonArray>
 
 #include "config/configfields.h"
+#include "config/impactconfig.h"
 #include "config/shadowconfig.h"
 
 using namespace Qt::StringLiterals;
@@ -67,7 +68,8 @@ Result<ClusterApp> parseApp(const QJsonObject &json, const QString &path)
     const Fields fields(json, path);
     ClusterApp app;
     const Status status = all({
-        fields.onlyKnown({"name"_L1, "primary"_L1, "replicas"_L1, "config"_L1, "criticality"_L1, "shadow"_L1}),
+        fields.onlyKnown(
+            {"name"_L1, "primary"_L1, "replicas"_L1, "config"_L1, "criticality"_L1, "shadow"_L1, "impact"_L1}),
         fields.require({"name"_L1, "primary"_L1}),
         fields.read("name"_L1, &app.name),
         fields.read("primary"_L1, &app.primary),
@@ -76,6 +78,8 @@ Result<ClusterApp> parseApp(const QJsonObject &json, const QString &path)
         return std::unexpected(status.error());
     if (auto shadow = parseAppShadowFields(json, path, &app); !shadow)
         return std::unexpected(shadow.error());
+    if (auto impact = parseAppImpact(json, path, &app); !impact)
+        return std::unexpected(impact.error());
 
     const QString replicasPath = fields.path("replicas"_L1);
     auto replicas = fields.array("replicas"_L1);

@@ -19,6 +19,8 @@ using protocol::MessageType;
 namespace {
 
 constexpr int kSwitchoverTimeoutMs = 60'000;
+// A validated update: the instance's restart, the validation (60 s by default) and the swap.
+constexpr int kUpdateTimeoutMs = 180'000;
 
 // For ipc://: whether something accepts connections on the socket file (a plain connect and
 // close, which the console's ROUTER does not notice as a peer). Network when nothing does.
@@ -158,17 +160,21 @@ Result<QCborMap> ConsoleClient::switchover(const QString &app, const QString &ag
 }
 
 Result<QCborMap> ConsoleClient::shadow(
-    const QString &action, const QString &app, const QString &agent, bool force, bool dryRun)
+    const QString &action, const QString &app, const QString &agent, bool force, bool dryRun, const QJsonObject &process)
 {
     QCborMap body{{QStringLiteral("action"), action}, {QStringLiteral("app"), app}, {QStringLiteral("dry-run"), dryRun}};
     if (!agent.isEmpty())
         body.insert(QStringLiteral("agent"), agent);
     if (force)
         body.insert(QStringLiteral("force"), true);
-    const bool swap = action == QLatin1String("swap") && !dryRun;
-    return m_impl->call(MessageType::ConsoleShadow,
-                        body,
-                        swap ? qMax(m_impl->m_options.timeoutMs, kSwitchoverTimeoutMs) : m_impl->m_options.timeoutMs);
+    if (!process.isEmpty())
+        body.insert(QStringLiteral("process"), QCborMap::fromJsonObject(process));
+    int timeoutMs = m_impl->m_options.timeoutMs;
+    if (action == QLatin1String("swap") && !dryRun)
+        timeoutMs = qMax(timeoutMs, kSwitchoverTimeoutMs);
+    else if (action == QLatin1String("update") && !dryRun)
+        timeoutMs = qMax(timeoutMs, kUpdateTimeoutMs);
+    return m_impl->call(MessageType::ConsoleShadow, body, timeoutMs);
 }
 
 Result<QCborMap> ConsoleClient::maintenance(const QString &agent, bool on)

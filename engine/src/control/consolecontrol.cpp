@@ -394,6 +394,12 @@ private:
                 return m_engine.promoteShadow(shadow->request);
             case control::ShadowAction::Retire:
                 return m_engine.retireShadow(shadow->request);
+            case control::ShadowAction::Update:
+                return m_engine.updateShadow({shadow->request.app,
+                                              shadow->request.agent,
+                                              shadow->process,
+                                              shadow->request.dryRun,
+                                              shadow->request.actor});
             }
         }
         return m_options.faults(std::get<FaultRequest>(request));

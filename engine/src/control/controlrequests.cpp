@@ -136,11 +136,7 @@ Result<Command> shadow(const QCborMap &body, const QString &actor)
     const auto action = shadowActionFromName(actionName);
     if (!action)
         return fail(ErrorCode::InvalidArgument,
-                    QStringLiteral("'action' must be create, swap, promote or retire, not '%1'%2")
-                        .arg(actionName,
-                             actionName == QLatin1String("update")
-                                 ? QStringLiteral(" (validated updates are not built yet)")
-                                 : QString()));
+                    QStringLiteral("'action' must be create, swap, promote, retire or update, not '%1'").arg(actionName));
     auto target = targetOf(body);
     if (!target)
         return std::unexpected(target.error());
@@ -154,6 +150,17 @@ Result<Command> shadow(const QCborMap &body, const QString &actor)
     if (body.contains(QStringLiteral("force")) && *action != ShadowAction::Promote)
         return fail(ErrorCode::InvalidArgument,
                     QStringLiteral("'force' goes with the action promote only, not %1").arg(actionName));
+    const QCborValue process = body.value(QStringLiteral("process"));
+    if (*action == ShadowAction::Update) {
+        command.process = process.toMap().toJsonObject();
+        if (command.process.isEmpty())
+            return fail(ErrorCode::InvalidArgument,
+                        QStringLiteral("'process' (a map of the config.process keys that change) is required with "
+                                       "the action update"));
+    } else if (body.contains(QStringLiteral("process"))) {
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("'process' goes with the action update only, not %1").arg(actionName));
+    }
     // "shadow create shop on delta", "shadow promote shop (forced)": how refusals are audited.
     QString what = QStringLiteral("shadow %1 %2").arg(actionName, target->app);
     if (!target->agent.isEmpty())
@@ -189,13 +196,16 @@ QString shadowActionName(ShadowAction action)
         return QStringLiteral("promote");
     case ShadowAction::Retire:
         return QStringLiteral("retire");
+    case ShadowAction::Update:
+        return QStringLiteral("update");
     }
     return QString();
 }
 
 std::optional<ShadowAction> shadowActionFromName(const QString &name)
 {
-    for (ShadowAction action : {ShadowAction::Create, ShadowAction::Swap, ShadowAction::Promote, ShadowAction::Retire}) {
+    for (ShadowAction action :
+         {ShadowAction::Create, ShadowAction::Swap, ShadowAction::Promote, ShadowAction::Retire, ShadowAction::Update}) {
         if (shadowActionName(action) == name)
             return action;
     }

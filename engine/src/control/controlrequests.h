@@ -44,7 +44,7 @@ struct AcknowledgeRequest
 };
 
 // console-shadow (docs/protocol.md 15.18): what to do with an application's shadow.
-enum class ShadowAction { Create, Swap, Promote, Retire };
+enum class ShadowAction { Create, Swap, Promote, Retire, Update };
 QString shadowActionName(ShadowAction action);
 std::optional<ShadowAction> shadowActionFromName(const QString &name);
 
@@ -52,6 +52,7 @@ struct ShadowCommand
 {
     ShadowAction action = ShadowAction::Create;
     failover::ShadowRequest request;
+    QJsonObject process; // update: the keys of config.process that change
 };
 
 // One operator command, checked, with what the audit trail says about it.

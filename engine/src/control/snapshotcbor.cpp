@@ -149,6 +149,10 @@ QCborMap shadowToCbor(const failover::ShadowView &shadow)
                     {QStringLiteral("swap-max-lag"), qMax<qint64>(0, shadow.swapMaxLag)},
                     {QStringLiteral("swappable"), shadow.discrepancy.swappable(shadow.swapMaxLag)},
                     {QStringLiteral("last-swap"), shadow.lastSwap},
+                    {QStringLiteral("version"), shadow.version},
+                    {QStringLiteral("update"),
+                     shadow.update ? QCborValue(QCborMap::fromJsonObject(failover::shadowUpdateJson(*shadow.update)))
+                                   : QCborValue(QCborValue::Null)},
                     {QStringLiteral("history"), history}};
 }
 

@@ -486,6 +486,17 @@ std::future<Result<OperatorOutcome>> ClusterEngine::swapShadow(const ShadowReque
     return future;
 }
 
+std::future<Result<OperatorOutcome>> ClusterEngine::updateShadow(const ShadowUpdateRequest &request)
+{
+    auto promise = std::make_shared<std::promise<Result<OperatorOutcome>>>();
+    auto future = promise->get_future();
+    (void) m_impl->post([request, promise](Impl &impl) -> Result<OperatorOutcome> {
+        impl.doUpdateShadow(request, promise);
+        return OperatorOutcome{};
+    });
+    return future;
+}
+
 std::future<Result<OperatorOutcome>> ClusterEngine::promoteShadow(const ShadowRequest &request)
 {
     return m_impl->post([request](Impl &impl) { return impl.doPromoteShadow(request); });

@@ -185,9 +185,29 @@ struct AppRuntime
         bool swapping = false;
         bool retiring = false;
         QString lastSwap;
+        // Its process when it is not the application's: an update being validated on it, or the
+        // version before an update (a swap onto it rolls back). Assigns to it carry this one.
+        std::optional<ProcessSpec> process;
     };
     std::optional<Shadow> shadow;
-    std::int64_t calmSinceMs = -1; // the primary's host below shadows.deploy-risk since; -1: not calm
+
+    // A validated update under way (shadowupdate.cpp): the new version runs on the shadow, the
+    // validation command runs against it there, and only a pass swaps it in.
+    struct Update
+    {
+        std::uint64_t id = 0; // replies to an earlier update's requests are ignored
+        QString agent;        // the shadow it is tried on
+        QString primary;      // the primary when it began: a change ends the update
+        ProcessSpec from, to;
+        QString actor;
+        bool swapping = false;
+        std::future<Result<OperatorOutcome>> swap;                      // the switchover's, once swapping
+        std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise; // the operator's
+        QJsonObject validation;                                         // the agent's answer, for the outcome
+    };
+    std::optional<Update> update;
+    std::optional<ShadowUpdateView> lastUpdate; // the latest update's record, for the views
+    std::int64_t calmSinceMs = -1;              // the primary's host below shadows.deploy-risk since; -1: not calm
 
     std::int64_t lastRestoreAttemptMs = 0;
     QMap<QString, std::int64_t> lastAssignMs; // agent → when the engine last sent it an assign
@@ -337,6 +357,22 @@ private:
     void doSwapShadow(const ShadowRequest &request, std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
     Result<OperatorOutcome> doPromoteShadow(const ShadowRequest &request);
     Result<OperatorOutcome> doRetireShadow(const ShadowRequest &request);
+    // shadowupdate.cpp: validated updates.
+    void doUpdateShadow(const ShadowUpdateRequest &request,
+                        std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise);
+    void onValidated(const QString &appName, std::uint64_t id, Result<QCborMap> answer);
+    void tendUpdates();
+    void failUpdate(failover::AppRuntime &app, const QString &why);
+    // A swap onto a shadow that runs another version makes that version the application's; the
+    // former primary, running the version before, becomes the shadow (switchover.cpp calls it
+    // before re-pointing the former primary, so that assign carries "shadow" and the old process).
+    void adoptShadowVersion(failover::AppRuntime &app, const QString &target, const QString &former);
+    void setAppProcess(failover::AppRuntime &app, const ProcessSpec &process);
+    // The process an agent runs for the application: the shadow's own (above), else the configured one.
+    const ProcessSpec &processOf(const failover::AppRuntime &app, const QString &agent) const
+    {
+        return isShadow(app, agent) && app.shadow->process ? *app.shadow->process : app.config.config.process;
+    }
     Result<OperatorOutcome> doHostRisk(const QString &agent, double risk, const QString &actor);
     Result<OperatorOutcome> doDivergence(const QString &app, const QString &agent, double divergence);
 
@@ -364,6 +400,7 @@ private:
     std::int64_t m_startedMs = 0;
     std::int64_t m_lastSnapshotMs = 0;
     std::int64_t m_lastShadowTickMs = 0;
+    std::uint64_t m_nextUpdateId = 1;
     // Shadows act on the highest risk a host had within the prediction horizon: the health
     // baseline's anomaly score is a spike that one event raises once, not a level that stays up.
     struct HeldRisk

@@ -250,7 +250,9 @@ Status ClusterEngine::Impl::sendAssign(
             primaryMap.insert(QStringLiteral("public-key"), QString::fromLatin1(primary->publicKey));
         body.insert(QStringLiteral("primary"), primaryMap);
     }
-    body.insert(QStringLiteral("config"), QCborMap::fromJsonObject(app.config.config.toJson()));
+    AppConfig config = app.config.config;
+    config.process = processOf(app, agent);
+    body.insert(QStringLiteral("config"), QCborMap::fromJsonObject(config.toJson()));
     const QString appName = app.config.name;
     AppRuntime &runtime = m_apps.at(appName);
     runtime.lastAssignMs[agent] = now();

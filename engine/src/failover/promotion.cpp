@@ -100,6 +100,9 @@ void ClusterEngine::Impl::tryPromote(AppRuntime &app)
     body.insert(QStringLiteral("lease-ms"), m_settings.leaseMs);
     body.insert(QStringLiteral("heartbeat"), qint64(candidate.last->seq));
     body.insert(QStringLiteral("incarnation"), qint64(candidate.last->incarnation));
+    // The version the configuration names now: a replica assigned before an update has the older.
+    if (app.config.config.process.isSet())
+        body.insert(QStringLiteral("process"), QCborMap::fromJsonObject(app.config.config.process.toJson()));
     const std::int64_t anchorReceivedMs = candidate.last->receivedMs;
     const QString appName = app.config.name;
     app.phase = AppPhase::Promoting;

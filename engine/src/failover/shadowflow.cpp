@@ -45,6 +45,7 @@ void ClusterEngine::Impl::tendShadows()
     }
     for (auto &[name, app] : m_apps)
         trackShadow(app);
+    tendUpdates();
     flushShadowHistory(false);
     const QList<shadow::ShadowAction> actions
         = shadow::planShadows(shadowAppFacts(), shadowAgentFacts(), m_options.config.shadows, now());
@@ -169,8 +170,8 @@ QList<shadow::AppFacts> ClusterEngine::Impl::shadowAppFacts() const
 {
     QList<shadow::AppFacts> facts;
     for (const auto &[name, app] : m_apps) {
-        if (app.shadow && app.shadow->swapping)
-            continue; // the switchover decides until it ends
+        if ((app.shadow && app.shadow->swapping) || app.update)
+            continue; // the switchover, or the update, decides until it ends
         shadow::AppFacts fact;
         fact.app = name;
         fact.primary = app.primary;
@@ -356,6 +357,9 @@ std::optional<ShadowView> ClusterEngine::Impl::shadowView(const AppRuntime &app)
     view.discrepancy = shadow.discrepancy;
     view.lastSwap = shadow.lastSwap;
     view.history = shadow.history;
+    if (shadow.process && *shadow.process != app.config.config.process)
+        view.version = shadow.process->commandLine();
+    view.update = app.lastUpdate;
     return view;
 }
 

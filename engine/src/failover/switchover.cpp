@@ -338,6 +338,9 @@ void ClusterEngine::Impl::promoteSwitchoverTarget(AppRuntime &app)
     // Refused, changing nothing, unless the target still holds exactly the primary's final state.
     body.insert(QStringLiteral("expect-seq"), qint64(switchover.primarySeq));
     body.insert(QStringLiteral("expect-digest"), switchover.primaryDigest);
+    // The target's own version: onto a shadow running an update, that update.
+    if (const ProcessSpec &process = processOf(app, switchover.target); process.isSet())
+        body.insert(QStringLiteral("process"), QCborMap::fromJsonObject(process.toJson()));
     const std::int64_t anchorReceivedMs = target.last->receivedMs;
     switchover.targetLeaseCertainEndMs = anchorReceivedMs + m_settings.leaseMs + m_settings.leaseMs / 100
                                          + m_settings.leaseMarginMs;
@@ -577,6 +580,7 @@ void ClusterEngine::Impl::completeSwitchover(AppRuntime &app, const QCborMap &re
     app.manual = true;
     app.manualActor = switchover.actor;
     const QString former = app.primary;
+    adoptShadowVersion(app, targetName, former);
     onPromoted(app, targetName, reply);
     // Roles swap: the old primary follows the new one as its hot replica at once (it holds the
     // same state, so it catches up by log), instead of waiting to be noticed as a stray primary.

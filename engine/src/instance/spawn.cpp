@@ -115,6 +115,7 @@ Result<std::int64_t> spawnProcess(const SpawnRequest &request)
     envp.push_back(nullptr);
     const std::string workingDirectory = request.workingDirectory.toStdString();
     const bool quiet = request.quietStdout;
+    const int outputFd = request.outputFd;
     const pid_t parent = ::getpid();
 
     int report[2];
@@ -148,8 +149,12 @@ Result<std::int64_t> spawnProcess(const SpawnRequest &request)
         if (devnull < 0)
             childFails(report[1], StepStdin);
         ::dup2(devnull, 0);
-        if (quiet)
+        if (outputFd >= 0) {
+            ::dup2(outputFd, 1);
+            ::dup2(outputFd, 2);
+        } else if (quiet) {
             ::dup2(devnull, 1);
+        }
         // The agent's sockets, eventfds and files are not the application's business.
         closeFrom(3, report[1] - 1);
         closeFrom(report[1] + 1, -1);

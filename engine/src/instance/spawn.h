@@ -18,6 +18,7 @@ struct SpawnRequest
     QString workingDirectory;                 // empty: the caller's
     QList<QPair<QString, QString>> variables; // set on top of the caller's environment, later ones win
     bool quietStdout = false;                 // stdout to /dev/null (health checks)
+    int outputFd = -1;                        // >= 0: stdout and stderr both go there (a validation's pipe)
 };
 
 // fork + exec in a process group of its own (pgid = pid), with stdin from /dev/null, the

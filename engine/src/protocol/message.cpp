@@ -177,7 +177,8 @@ const QHash<std::uint16_t, Schema> &schemas()
            {"heartbeat", Kind::Uint, false, "incarnation"},
            {"incarnation", Kind::Uint, false},
            {"expect-seq", Kind::Uint, false},
-           {"expect-digest", Kind::Text, false}}}},
+           {"expect-digest", Kind::Text, false},
+           {"process", Kind::Map, false}}}},
         {quint16(MT::TakeSnapshot), {"take-snapshot", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}}}},
         {quint16(MT::Lease),
          {"lease",
@@ -199,6 +200,12 @@ const QHash<std::uint16_t, Schema> &schemas()
            {"bandwidth-bytes", Kind::Uint, false}}}},
         {quint16(MT::Release),
          {"release", {{"id", Kind::Uint, true}, {"app", Kind::Text, true}, {"replica", Kind::Text, false}}}},
+        {quint16(MT::Validate),
+         {"validate",
+          {{"id", Kind::Uint, true},
+           {"app", Kind::Text, true},
+           {"ready-timeout-ms", Kind::Uint, false},
+           {"timeout-ms", Kind::Uint, false}}}},
         {quint16(MT::Subscribe),
          {"subscribe", {{"id", Kind::Uint, true}, {"interval-ms", Kind::Uint, true}, {"ttl-ms", Kind::Uint, false}}}},
         {quint16(MT::Heartbeat),
@@ -272,7 +279,8 @@ const QHash<std::uint16_t, Schema> &schemas()
            {"app", Kind::Text, true},
            {"agent", Kind::Text, false},
            {"force", Kind::Bool, false},
-           {"dry-run", Kind::Bool, false}}}},
+           {"dry-run", Kind::Bool, false},
+           {"process", Kind::Map, false}}}},
     };
     return table;
 }

@@ -125,7 +125,15 @@ Result<ShadowAction> placeShadow(const AppFacts &app,
 
 QString shadowOriginName(ShadowOrigin origin)
 {
-    return origin == ShadowOrigin::Operator ? QStringLiteral("operator") : QStringLiteral("predicted");
+    switch (origin) {
+    case ShadowOrigin::Operator:
+        return QStringLiteral("operator");
+    case ShadowOrigin::Update:
+        return QStringLiteral("update");
+    case ShadowOrigin::Predicted:
+        break;
+    }
+    return QStringLiteral("predicted");
 }
 
 QString shadowActionKindName(ShadowAction::Kind kind)

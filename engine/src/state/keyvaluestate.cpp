@@ -2,28 +2,9 @@
 
 #include <QSet>
 
+#include "foresight/core/keyglob.h"
+
 namespace foresight::state {
-namespace {
-
-// '*' matches any run of characters (including '/' and newlines), '?' exactly one; everything
-// else literally. Literal runs are escaped whole: escaping one QChar at a time would split a
-// surrogate pair and make the pattern invalid UTF-16. Compile with DotMatchesEverythingOption.
-QString globToRegex(const QString &glob)
-{
-    QString regex = QStringLiteral("\\A");
-    qsizetype literalStart = 0;
-    for (qsizetype i = 0; i <= glob.size(); ++i) {
-        if (i < glob.size() && glob[i] != u'*' && glob[i] != u'?')
-            continue;
-        regex += QRegularExpression::escape(QStringView(glob).sliced(literalStart, i - literalStart));
-        if (i < glob.size())
-            regex += glob[i] == u'*' ? QStringLiteral(".*") : QStringLiteral(".");
-        literalStart = i + 1;
-    }
-    return regex + QStringLiteral("\\z");
-}
-
-} // namespace
 
 Status KeyValueState::apply(const StateDelta &delta)
 {
@@ -104,7 +85,7 @@ Status KeyValueState::setCriticalPatterns(const QStringList &patterns)
 {
     QList<QRegularExpression> regexes;
     for (const QString &pattern : patterns) {
-        QRegularExpression re(globToRegex(pattern), QRegularExpression::DotMatchesEverythingOption);
+        const QRegularExpression re = keyGlobRegex(pattern);
         if (pattern.isEmpty() || !re.isValid())
             return fail(ErrorCode::InvalidArgument, QStringLiteral("invalid critical-key pattern '%1'").arg(pattern));
         regexes.append(re);

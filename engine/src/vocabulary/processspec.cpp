@@ -1,5 +1,7 @@
 #include "foresight/vocabulary/processspec.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 
 namespace foresight {
@@ -63,6 +65,19 @@ QJsonArray stringArray(const QStringList &list)
 
 } // namespace
 
+QString ProcessSpec::commandLine() const
+{
+    QStringList words{command};
+    for (const QString &argument : arguments) {
+        const bool plain = !argument.isEmpty() && std::none_of(argument.begin(), argument.end(), [](QChar c) {
+            return c.isSpace() || c == u'\'' || c == u'"';
+        });
+        words.append(plain ? argument
+                           : QStringLiteral("'%1'").arg(QString(argument).replace(u'\'', QStringLiteral("'\\''"))));
+    }
+    return words.join(u' ');
+}
+
 QJsonObject ProcessSpec::toJson() const
 {
     QJsonObject env;
@@ -76,6 +91,7 @@ QJsonObject ProcessSpec::toJson() const
                        {QStringLiteral("healthIntervalMs"), healthIntervalMs},
                        {QStringLiteral("healthTimeoutMs"), healthTimeoutMs},
                        {QStringLiteral("validateCommand"), stringArray(validateCommand)},
+                       {QStringLiteral("validateTimeoutMs"), validateTimeoutMs},
                        {QStringLiteral("stopTimeoutMs"), stopTimeoutMs},
                        {QStringLiteral("restartDelayMs"), restartDelayMs},
                        {QStringLiteral("restartDelayMaxMs"), restartDelayMaxMs},
@@ -97,6 +113,7 @@ Result<ProcessSpec> ProcessSpec::fromJson(const QJsonValue &json, const QString 
                                    QStringLiteral("healthIntervalMs"),
                                    QStringLiteral("healthTimeoutMs"),
                                    QStringLiteral("validateCommand"),
+                                   QStringLiteral("validateTimeoutMs"),
                                    QStringLiteral("stopTimeoutMs"),
                                    QStringLiteral("restartDelayMs"),
                                    QStringLiteral("restartDelayMaxMs"),
@@ -136,6 +153,7 @@ Result<ProcessSpec> ProcessSpec::fromJson(const QJsonValue &json, const QString 
         readInt(object, "healthIntervalMs", where, 100, 86'400'000, &spec.healthIntervalMs),
         readInt(object, "healthTimeoutMs", where, 10, 600'000, &spec.healthTimeoutMs),
         readStrings(object, "validateCommand", where, true, &spec.validateCommand),
+        readInt(object, "validateTimeoutMs", where, 100, 3'600'000, &spec.validateTimeoutMs),
         readInt(object, "stopTimeoutMs", where, 10, 600'000, &spec.stopTimeoutMs),
         readInt(object, "restartDelayMs", where, 0, 600'000, &spec.restartDelayMs),
         readInt(object, "restartDelayMaxMs", where, 0, 3'600'000, &spec.restartDelayMaxMs),

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 
+#include "foresight/config/impactfunction.h"
 #include "foresight/core/result.h"
 #include "foresight/vocabulary/appconfig.h"
 
@@ -59,6 +60,10 @@ struct ClusterApp
     AppConfig config; // leaseMs is set by the engine from FailoverSettings
     Criticality criticality = Criticality::Medium;
     ShadowPolicy shadow;
+    // Its impact function (docs/cluster-config.md, apps[i].impact): which keys' staleness hurts
+    // how much, in order, the first rule that matches a key deciding. ClusterConfig::validate()
+    // compiles it; ImpactFunction::compile(impact, path) gives the function to classify keys with.
+    QList<ImpactRule> impact;
 
     int desired(Tier tier) const;
     // shadow.maxSwapLag, or the criticality's default: critical 100, high 1,000, medium 10,000,

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <QCborMap>
+#include <QJsonObject>
 #include <QString>
 
 #include "foresight/control/consolecontrol.h"
@@ -48,7 +49,14 @@ public:
     // console-shadow (docs/protocol.md 15.18): action create, swap, promote or retire; agent empty:
     // the engine's choice (create) or whichever the shadow is (the others); force: promote only.
     // A swap is answered when it is over: it waits at least 60 s, like a switchover.
-    Result<QCborMap> shadow(const QString &action, const QString &app, const QString &agent, bool force, bool dryRun);
+    // update: process holds the keys of config.process that change; answered once the update has
+    // been swapped in or has failed (waits at least 180 s).
+    Result<QCborMap> shadow(const QString &action,
+                            const QString &app,
+                            const QString &agent,
+                            bool force,
+                            bool dryRun,
+                            const QJsonObject &process = {});
     const QString &url() const;
 
 private:

@@ -79,6 +79,19 @@ struct ShadowRequest
     QString actor;
 };
 
+// A validated update (docs/managed-apps.md): a new version of the application's process, started
+// on its shadow first; the application's validation command runs against it there, and only if
+// it passes is the shadow swapped in. The version before stays on the old primary as the shadow,
+// so a swap onto it rolls the update back.
+struct ShadowUpdateRequest
+{
+    QString app;
+    QString agent;       // must be the shadow's, if given
+    QJsonObject process; // the keys of config.process that change (docs/cluster-config.md), merged onto the current
+    bool dryRun = false; // say what would happen, change nothing
+    QString actor;
+};
+
 // The engine's monitoring and failover thread (issue 3): watches every agent of the cluster
 // through heartbeats, renews primaries' write leases, detects failures (phi-accrual, replica
 // investigation, integrity), and promotes the best replica once the old primary's lease has
@@ -105,6 +118,9 @@ public:
     std::future<Result<OperatorOutcome>> swapShadow(const ShadowRequest &request);
     std::future<Result<OperatorOutcome>> promoteShadow(const ShadowRequest &request);
     std::future<Result<OperatorOutcome>> retireShadow(const ShadowRequest &request);
+    // Completes when the update has been swapped in (details: "pause-ms", "validation") or has
+    // failed (NotReady naming the validation's result; the old version stays primary).
+    std::future<Result<OperatorOutcome>> updateShadow(const ShadowUpdateRequest &request);
     std::future<Result<OperatorOutcome>> setMaintenance(const QString &agent, bool on, const QString &actor);
     // Lifts the anti-flapping block of the application's last failover.
     std::future<Result<OperatorOutcome>> acknowledge(const QString &app, const QString &actor);

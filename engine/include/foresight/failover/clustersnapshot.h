@@ -64,6 +64,26 @@ struct ReplicaView
 
 // An application's shadow (seeds 10110502 and 11531531): a caught-up hot copy on a healthy host,
 // deployed ahead of a predicted failure or by an operator, that the primary can swap onto.
+// How a validated update went (or goes): the latest one of the application.
+struct ShadowUpdateView
+{
+    QString state;   // "validating", "swapping", "swapped-in", "failed"
+    QString agent;   // the shadow it was tried on
+    QString command; // the new version's command line
+    QString actor;
+    qint64 startedWallMs = 0;
+    qint64 endedWallMs = 0; // 0 while under way
+    QString result;         // the validation's: "exit 0", "exit 3", "timed out after ...", or why it did not run
+    std::optional<int> exitCode;
+    QString output; // the end of the validation command's output (at most 16 KiB)
+    bool outputTruncated = false;
+    QString note; // what followed: swapped in (and where the old version waits), or why discarded
+};
+
+// {"state", "agent", "command", "actor", "started-ms", "ended-ms", "result", "exit-code" (when it
+// exited), "output", "output-truncated", "note"}: docs/api.md and docs/protocol.md 15.4.
+QJsonObject shadowUpdateJson(const ShadowUpdateView &update);
+
 struct ShadowView
 {
     QString agent;
@@ -78,6 +98,10 @@ struct ShadowView
     qint64 swapMaxLag = 0;              // the application's threshold: swappable at or below this gap
     QString lastSwap;                   // how the last swap onto it ended, empty if none
     QList<shadow::Discrepancy> history; // recent figures, oldest first, for the chart
+    // The shadow's process when it is not the primary's: an update being validated, or the
+    // version before one (a swap onto it rolls back). Empty: the same as the primary's.
+    QString version;
+    std::optional<ShadowUpdateView> update; // the application's latest validated update, if any
 };
 
 // Where an application's failover handling stands.

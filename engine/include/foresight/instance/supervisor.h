@@ -103,6 +103,9 @@ public:
     // Stopped with nothing wanted: may be destroyed.
     bool idle() const;
     bool wanted() const { return m_want.has_value(); }
+    // The process runs, started with exactly what run() asked for last (not an older spec still
+    // stopping): what a validation of an update must run against.
+    bool runsAsWanted() const { return m_state == InstanceState::Running && m_want && m_running == m_want; }
 
 private:
     struct Desired

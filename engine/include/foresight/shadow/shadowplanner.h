@@ -15,7 +15,9 @@
 namespace foresight::shadow {
 
 // Who asked for a shadow: the engine ahead of a predicted failure, or an operator.
-enum class ShadowOrigin { Predicted, Operator };
+// Predicted: deployed ahead of a predicted failure (retired once the host is calm again).
+// Operator: asked for. Update: the version before a validated update, kept ready to roll back to.
+enum class ShadowOrigin { Predicted, Operator, Update };
 QString shadowOriginName(ShadowOrigin origin);
 
 // One agent as the planner sees it: where it runs, how risky and busy its host is.

@@ -25,6 +25,7 @@ struct ProcessSpec
     int healthIntervalMs = 5000;                // how often the health check runs
     int healthTimeoutMs = 2000;                 // a check still running then is killed and fails
     QStringList validateCommand;                // program and arguments, run to validate an update
+    int validateTimeoutMs = 60'000;             // a validation still running then is killed and fails
     int stopTimeoutMs = 5000;                   // SIGTERM, then SIGKILL after this
     int restartDelayMs = 200;                   // the first restart after a crash waits this long,
     int restartDelayMaxMs = 30'000;             // doubling per crash in the window, up to this
@@ -32,6 +33,9 @@ struct ProcessSpec
     int crashLoopWindowMs = 60'000;             // loop, reported, and no more restarts
 
     bool isSet() const { return !command.isEmpty(); }
+    // The command and its arguments as one line for people ("/usr/bin/shop --port 8080"); an
+    // argument with spaces or quotes is single-quoted. Not for a shell to run.
+    QString commandLine() const;
     bool operator==(const ProcessSpec &) const = default;
 
     QJsonObject toJson() const;
