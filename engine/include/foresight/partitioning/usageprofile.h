@@ -117,7 +117,7 @@ class UsageProfile final
 {
 public:
     static constexpr int kPartners = 4;      // co-accessed keys remembered per tracked key
-    static constexpr int kClientHistory = 8; // recent tracked keys remembered per client
+    static constexpr int kClientHistory = 4; // recent tracked keys remembered per client
 
     // InvalidArgument naming the bad field, or the budget that cannot hold the fixed part.
     // The clock must outlive the profile.
