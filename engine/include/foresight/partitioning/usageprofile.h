@@ -103,7 +103,7 @@ struct KeyFeatures
 //
 // Cost: record() never allocates (admitting a key shares its QString); one clock reading, one
 // hash of the key, sketchDepth counters, one index probe, a heap sift (a few levels at most:
-// a newcomer takes the evicted key's place at the root) and the client's recent keys. About
+// a newcomer takes the evicted key's place at the root) and the client's recent keys. 200 to
 // 280 ns per access on the reference VM, whether keys churn through the table or stay in it
 // (docs/benchmarks.md).
 //
