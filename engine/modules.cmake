@@ -35,7 +35,7 @@ set(FORESIGHT_MODULE_shadow_DEPENDS config vocabulary core)
 set(FORESIGHT_MODULE_replication_DEPENDS protocol state vocabulary core)
 set(FORESIGHT_MODULE_partitioning_DEPENDS replication config vocabulary core)
 set(FORESIGHT_MODULE_agent_DEPENDS
-    replication prediction storage metrics transport protocol state instance vocabulary core)
+    partitioning replication prediction storage metrics transport protocol state instance vocabulary core)
 set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)
 set(FORESIGHT_MODULE_report_DEPENDS storage core)
 set(FORESIGHT_MODULE_failover_DEPENDS

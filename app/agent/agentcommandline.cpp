@@ -24,6 +24,7 @@ Configuration file (JSON; flags override it):
     "timeScale": 1,                        for simulations only: the agent's clock runs N times as fast
     "timeOrigin": 0,                       with timeScale: Unix ms the scaled clock runs from (0: start)
     "predictionRate": 500,                 state model: deltas/s learnt per application (0: off)
+    "usageProfile": true,                  primaries profile their keys' use for staleness partitions
     "maxMessageBytes": 16777216,  "maxValueBytes": 1048576,  "replicaAckIntervalMs": 100,
     "apps": [
       { "name": "shop", "role": "primary",
@@ -111,6 +112,12 @@ Result<agent::AgentOptions> parseAgentCommandLine(const QStringList &arguments)
         QStringLiteral("The Predictive State Engine (forecasts, model divergence, the predicted overlay at promotion) "
                        "learns from at most <N> deltas per second and application (default 500; 0 turns it off)."),
         QStringLiteral("N"));
+    const QCommandLineOption
+        noUsageProfile(QStringLiteral("no-usage-profile"),
+                       QStringLiteral(
+                           "Keep no usage profile (reads, writes, recency, time of day and co-access of each key, from "
+                           "the SDK's gets and writes; at most 4 MiB per primary application) for the staleness "
+                           "partitions. Default: kept."));
     parser.addOptions({config,
                        name,
                        listen,
@@ -124,6 +131,7 @@ Result<agent::AgentOptions> parseAgentCommandLine(const QStringList &arguments)
                        procRoot,
                        sourceAddress,
                        predictionRate,
+                       noUsageProfile,
                        timeScale,
                        timeOrigin});
     // The same as process(QCoreApplication &), which reads QCoreApplication::arguments(); taking
@@ -179,6 +187,8 @@ Result<agent::AgentOptions> parseAgentCommandLine(const QStringList &arguments)
         if (!ok || options.predictionRate < 0 || options.predictionRate > 100'000)
             return usage(QStringLiteral("--prediction-rate takes a whole number from 0 to 100000, e.g. 500"));
     }
+    if (parser.isSet(noUsageProfile))
+        options.usageProfile = false;
     for (const QString &appName : parser.values(primary)) {
         AppAssignment assignment;
         assignment.app = appName;

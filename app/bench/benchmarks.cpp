@@ -30,7 +30,8 @@ int withoutDatasets(const BenchOptions &options, const QString &)
 const Benchmark kBenchmarks[] = {
     {"replication",
      "acknowledged hot-tier writes/s and ack latency p50/p99 vs Redis SET+WAIT, ZeroMQ and Unix socket "
-     "echoes, and the write path's floor on the same transports with no work",
+     "echoes, the write path's floor on the same transports with no work, and the state model's and the "
+     "usage profile's cost",
      &withoutDatasets<&runReplicationBench>},
     {"failover",
      "kill -9 of the primary under load: time to the first acknowledged write on the new primary and "

@@ -22,6 +22,8 @@ Result<LoadResult> runForesightLoad(const LoadSpec &spec)
     options.curve = spec.curve;
     if (spec.predictionRate >= 0)
         options.extraAgentArgs << QStringLiteral("--prediction-rate") << QString::number(spec.predictionRate);
+    if (!spec.usageProfile)
+        options.extraAgentArgs << QStringLiteral("--no-usage-profile");
     auto cluster = cluster::LocalCluster::start(options);
     if (!cluster)
         return std::unexpected(cluster.error());

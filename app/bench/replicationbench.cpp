@@ -1,9 +1,11 @@
 #include "replicationbench.h"
 
+#include <algorithm>
 #include <initializer_list>
 #include <optional>
 
 #include "foresightload.h"
+#include "profilecost.h"
 #include "redisbaseline.h"
 #include "relaybaseline.h"
 #include "unixbaseline.h"
@@ -37,6 +39,26 @@ Measures measure(const LoadResult &result)
     return Measures{ackedPerSecond(result),
                     toUs(percentileNs(result.latenciesNs, 50.0)),
                     toUs(percentileNs(result.latenciesNs, 99.0))};
+}
+
+// Each figure's median over several runs of one side (the upper median of an even count);
+// nullopt when none ran.
+std::optional<Measures> medianOf(const QList<Measures> &runs)
+{
+    if (runs.isEmpty())
+        return std::nullopt;
+    const auto median = [&runs](std::optional<double> Measures::*field) -> std::optional<double> {
+        QList<double> values;
+        for (const Measures &m : runs) {
+            if (m.*field)
+                values.append(*(m.*field));
+        }
+        if (values.isEmpty())
+            return std::nullopt;
+        std::sort(values.begin(), values.end());
+        return values.at(values.size() / 2);
+    };
+    return Measures{median(&Measures::perSecond), median(&Measures::p50Us), median(&Measures::p99Us)};
 }
 
 // One measured side of a case: Foresight or a baseline. `measures` is empty when it could not run.
@@ -178,6 +200,40 @@ int runReplicationBench(const BenchOptions &options)
     });
     foresightRanEverywhere = foresightRanEverywhere && on.measures && off.measures;
     printCase(label, 1, on, {&off}, nullptr); // writers 1: no Redis target on these lines
+
+    // What the usage profile (issue 20, on by default) costs: the same case with it on and with
+    // --no-usage-profile, in turns, each side's median of five runs (one run's noise on this
+    // machine is larger than the 5% the cost must stay under).
+    spec.predictionRate = -1;
+    const QString profileLabel = QStringLiteral("16 writers, curve off, usage profile on vs off (median of 5 each)");
+    QList<Measures> profileOn;
+    QList<Measures> profileOff;
+    for (int round = 0; round < (options.quick ? 1 : 5); ++round) {
+        for (const bool profiled : {true, false}) {
+            spec.usageProfile = profiled;
+            const Side side = runSide(profiled ? QStringLiteral("Foresight") : QStringLiteral("usage profile off"),
+                                      profileLabel,
+                                      [&] { return runForesightLoad(spec); });
+            if (side.measures)
+                (profiled ? profileOn : profileOff).append(*side.measures);
+        }
+    }
+    foresightRanEverywhere = foresightRanEverywhere && !profileOn.isEmpty() && !profileOff.isEmpty();
+    const Side medianOn{QStringLiteral("Foresight"), medianOf(profileOn)};
+    const Side medianOff{QStringLiteral("usage profile off (--no-usage-profile)"), medianOf(profileOff)};
+    printCase(profileLabel, 1, medianOn, {&medianOff}, nullptr);
+    // Every run's throughput, so that a reader sees the spread the medians come from.
+    const auto perRun = [](const QList<Measures> &runs) {
+        QStringList out;
+        for (const Measures &m : runs)
+            out << (m.perSecond ? QString::number(*m.perSecond, 'f', 0) : QStringLiteral("-"));
+        return out.join(QLatin1Char(' '));
+    };
+    printNote(kBench,
+              profileLabel,
+              QStringLiteral("acked writes/s run by run, in turns: profile on %1; off %2")
+                  .arg(perRun(profileOn), perRun(profileOff)));
+    runUsageProfileCost(kBench, options, medianOn.measures ? medianOn.measures->perSecond : std::nullopt);
     return foresightRanEverywhere ? 0 : 1;
 }
 

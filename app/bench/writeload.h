@@ -19,6 +19,8 @@ struct LoadSpec
     bool curve = false;
     // Foresight only: the agents' --prediction-rate; negative: their default (the state model on).
     int predictionRate = -1;
+    // Foresight only: false starts the agents with --no-usage-profile.
+    bool usageProfile = true;
     int valueBytes = 100;
     int durationMs = 3000;
     int warmupMs = 500;

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void badValuesAreRefused_data();
     void badValuesAreRefused();
     void flagsOverrideTheConfigurationFile();
+    void usageProfileIsOnUnlessSwitchedOff();
 
 private:
     QTemporaryDir m_dir;
@@ -96,6 +97,33 @@ void TestAgentCommandLine::flagsOverrideTheConfigurationFile()
     QCOMPARE(parsed->apps.size(), 2);
     QCOMPARE(parsed->apps.at(0).app, QStringLiteral("shop"));
     QCOMPARE(parsed->apps.at(1).app, QStringLiteral("chat"));
+}
+
+void TestAgentCommandLine::usageProfileIsOnUnlessSwitchedOff()
+{
+    const QString insecure = QStringLiteral("--insecure");
+    const auto byDefault = parseAgentCommandLine(commandLine({insecure}));
+    QVERIFY(byDefault);
+    QVERIFY(byDefault->usageProfile);
+    const auto flag = parseAgentCommandLine(commandLine({insecure, QStringLiteral("--no-usage-profile")}));
+    QVERIFY(flag);
+    QVERIFY(!flag->usageProfile);
+
+    const QString path = m_dir.filePath(QStringLiteral("profile.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"insecure": true, "usageProfile": false})");
+    file.close();
+    const auto fromFile = parseAgentCommandLine(commandLine({QStringLiteral("--config"), path}));
+    QVERIFY(fromFile);
+    QVERIFY(!fromFile->usageProfile);
+
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(R"({"insecure": true, "usageProfile": "off"})");
+    file.close();
+    const auto bad = parseAgentCommandLine(commandLine({QStringLiteral("--config"), path}));
+    QVERIFY(!bad);
+    QCOMPARE(bad.error().message, path + QStringLiteral(": 'usageProfile' must be true or false"));
 }
 
 QTEST_GUILESS_MAIN(TestAgentCommandLine)

@@ -79,6 +79,21 @@ void TestReplication::everyTierReportsThePrimaryDigest()
                  .value(QStringLiteral("digest"))
                  .toString(),
              digest);
+
+    // The primary's usage profile counted every write and every get it served, with the client;
+    // replicas keep none.
+    for (int i = 0; i < 10; ++i)
+        QVERIFY((*client)->get(QStringLiteral("session/0")));
+    const QCborMap usage = c.appStatus(0, QStringLiteral("shop"))->value(QStringLiteral("usage")).toMap();
+    QCOMPARE(usage.value(QStringLiteral("accesses")).toInteger(), writes + 1 + 10);
+    QCOMPARE(usage.value(QStringLiteral("tracked-keys")).toInteger(), 2 * 97); // session/0..96 and cart/0..96
+    QVERIFY(usage.value(QStringLiteral("bytes")).toInteger() <= usage.value(QStringLiteral("budget-bytes")).toInteger());
+    QVERIFY(!c.appStatus(1, QStringLiteral("shop"))->contains(QStringLiteral("usage")));
+    // A demoted primary drops its profile with its role.
+    QVERIFY(c.assignReplica(QStringLiteral("shop"), 0, Tier::Hot, 1, config));
+    const QCborMap demoted = *c.appStatus(0, QStringLiteral("shop"));
+    QCOMPARE(demoted.value(QStringLiteral("role")).toString(), QStringLiteral("replica"));
+    QVERIFY(!demoted.contains(QStringLiteral("usage")));
 }
 
 QTEST_GUILESS_MAIN(TestReplication)

@@ -24,6 +24,7 @@
 #include "foresight/instance/supervisor.h"
 #include "foresight/instance/validation.h"
 #include "foresight/metrics/hostmetrics.h"
+#include "foresight/partitioning/usageprofile.h"
 #include "foresight/protocol/message.h"
 #include "foresight/replication/primarystream.h"
 #include "foresight/replication/replicastream.h"
@@ -142,6 +143,9 @@ struct AppInstance
     std::unique_ptr<state::DeltaLog> formerLog;
     // hot replica: the application's shadow, whose agent runs a passive instance (assign `shadow`)
     bool shadow = false;
+    // primary, unless the agent runs with --no-usage-profile: how its keys are used, from the
+    // SDK's gets and writes (usageside.cpp); created at the first access, dropped at demotion.
+    std::optional<partitioning::UsageProfile> usage;
 };
 
 // A console that asked for this agent's heartbeats.
@@ -301,6 +305,11 @@ public:
     // The primary's half of a release: stops streaming to one replica, if no acknowledged write
     // would then be held by that replica alone.
     void releaseReplicaLink(const ReplyRoute &route, AppInstance &app, const QString &replica);
+
+    // usageside.cpp
+    // A client's served get or accepted write of key: into the application's usage profile.
+    void recordAccess(AppInstance &app, const QString &key, partitioning::AccessKind kind, const ReplyRoute &route);
+    void addUsageStatus(const AppInstance &app, QCborMap &status) const;
 
     // instances.cpp: the application's process, run as its role here says
     // (Re)starts, restarts with another role, or stops the app's process as its role, tier and

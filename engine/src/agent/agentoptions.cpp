@@ -49,6 +49,12 @@ Result<AgentOptions> AgentOptions::fromJson(const QJsonObject &json, const QStri
                         sourceName + QStringLiteral(": 'allowFaultInjection' must be true or false"));
         options.allowFaultInjection = json.value(QLatin1String("allowFaultInjection")).toBool();
     }
+    if (json.contains(QLatin1String("usageProfile"))) {
+        if (!json.value(QLatin1String("usageProfile")).isBool())
+            return fail(ErrorCode::InvalidArgument,
+                        sourceName + QStringLiteral(": 'usageProfile' must be true or false"));
+        options.usageProfile = json.value(QLatin1String("usageProfile")).toBool();
+    }
     auto maxMessage
         = intField(json, "maxMessageBytes", int(options.maxMessageBytes), 64 * 1024, 1'000'000'000, sourceName);
     auto maxValue = intField(json, "maxValueBytes", int(options.maxValueBytes), 1, 512 * 1024 * 1024, sourceName);

@@ -95,6 +95,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
     const bool keepState = wasPrimary && keep && keep->first == app.state.seq()
                            && keep->second == app.state.digest().toHex();
     app.overlay.reset(); // predictions are served by a primary only
+    app.usage.reset();   // so is the usage a profile learns from; a later promotion starts afresh
     app.role = Role::Replica;
     app.tier = assignment.tier;
     app.fenced = false;
@@ -556,6 +557,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
     if (!app.lastStoreError.isEmpty())
         map.insert(QStringLiteral("store-error"), app.lastStoreError);
     addInstanceStatus(app, map);
+    addUsageStatus(app, map);
     return map;
 }
 

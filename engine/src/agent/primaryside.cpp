@@ -141,6 +141,7 @@ void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequ
     }
     ++app->counters.writes;
     dropSpeculative(*app, key);
+    recordAccess(*app, key, partitioning::AccessKind::Write, route);
 
     if (ack == QLatin1String("primary") || app->config.syncReplicas == 0) {
         reply(route, MessageType::WriteAck, protocol::writeAckBody(route.requestId, delta.epoch, delta.seq));
@@ -234,6 +235,7 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
     body.insert(QStringLiteral("epoch"), qint64(app->epoch));
     body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
     reply(route, Message{MessageType::GetReply, body});
+    recordAccess(*app, key, partitioning::AccessKind::Read, route);
 }
 
 void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &message)

@@ -34,6 +34,10 @@ struct AgentOptions
     // (0: no prediction, no divergence, no overlay at promotion). It runs on its own thread; the
     // budget bounds its CPU (a GRU step costs about 90 us) under write bursts. 0 .. 100000.
     int predictionRate = 500;
+    // Each primary application keeps a usage profile of its keys (partitioning/UsageProfile:
+    // reads, writes, recency, time of day, co-access by client, in 4 MiB per application) from
+    // the SDK's gets and writes, for the staleness partitions. false: none is kept.
+    bool usageProfile = true;
     // Where host metrics are read from: /proc, or a simulated host's files (sim/SimulatedHost) so
     // that the real agent runs on a simulated machine.
     QString procRoot = QStringLiteral("/proc");
