@@ -6,6 +6,11 @@
 
 namespace foresight {
 
+bool isPartitioningAlgorithm(const QString &name)
+{
+    return name == QLatin1String("kmeans") || name == QLatin1String("dbscan");
+}
+
 Status AppConfig::validate() const
 {
     if (syncReplicas < 0)
@@ -15,6 +20,9 @@ Status AppConfig::validate() const
             ErrorCode::InvalidArgument,
             QStringLiteral(
                 "ackTimeoutMs >= 1, snapshotIntervalMs >= 10, logMaxDeltas >= 1 and logMaxBytes >= 1024 are required"));
+    if (!isPartitioningAlgorithm(partitioning))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("partitioning must be \"kmeans\" or \"dbscan\", not \"%1\"").arg(partitioning));
     for (const QString &pattern : critical) {
         if (pattern.isEmpty())
             return fail(ErrorCode::InvalidArgument, QStringLiteral("critical-key patterns must not be empty"));
@@ -30,7 +38,8 @@ QJsonObject AppConfig::toJson() const
                      {QStringLiteral("snapshotIntervalMs"), snapshotIntervalMs},
                      {QStringLiteral("logMaxDeltas"), qint64(logMaxDeltas)},
                      {QStringLiteral("logMaxBytes"), qint64(logMaxBytes)},
-                     {QStringLiteral("leaseMs"), leaseMs}};
+                     {QStringLiteral("leaseMs"), leaseMs},
+                     {QStringLiteral("partitioning"), partitioning}};
     // Always written, null without a process: an assign built from this JSON must take a
     // removed process away on the agent too, where an absent key would keep it.
     json.insert(QStringLiteral("process"), process.isSet() ? QJsonValue(process.toJson()) : QJsonValue());
@@ -61,6 +70,12 @@ Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
     auto logBytes
         = intField(json, "logMaxBytes", int(qMin<qsizetype>(logMaxBytes, 2'000'000'000)), 1024, 2'000'000'000, where);
     auto lease = intField(json, "leaseMs", leaseMs, 0, 600'000, where);
+    auto algorithm = stringField(json, "partitioning", partitioning, where);
+    if (!algorithm)
+        return std::unexpected(algorithm.error());
+    if (!isPartitioningAlgorithm(*algorithm))
+        return fail(ErrorCode::InvalidArgument,
+                    where + QStringLiteral(".partitioning: must be \"kmeans\" or \"dbscan\", not \"%1\"").arg(*algorithm));
     for (const auto *result : {&sync, &ackTimeout, &interval, &logDeltas, &logBytes, &lease}) {
         if (!*result)
             return std::unexpected(result->error());
@@ -77,6 +92,7 @@ Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
         }
     }
     next.leaseMs = *lease;
+    next.partitioning = *algorithm;
     next.syncReplicas = *sync;
     next.ackTimeoutMs = *ackTimeout;
     next.snapshotIntervalMs = *interval;

@@ -7,8 +7,10 @@
 #include <QJsonObject>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include "foresight/config/clusterconfig.h"
+#include "foresight/config/impactfunction.h"
 #include "foresight/failover/candidateranking.h"
 #include "foresight/failover/failoverscore.h"
 #include "foresight/monitor/agentwatch.h"
@@ -105,6 +107,45 @@ struct ShadowView
 };
 
 // Where an application's failover handling stands.
+// One staleness partition of an application as its primary reported it (docs/protocol.md 9.2,
+// `partitions`; docs/partitions.md): what it holds, how it is used, and how far behind each
+// replica's copy of it is.
+struct PartitionReplicaView
+{
+    QString agent;
+    Tier tier = Tier::None;
+    bool held = false;      // the replica's stream carries it (a warm replica: critical partitions only)
+    qint64 stalenessMs = 0; // how long the replica has lacked a change of it; 0: current
+    double score = 0;       // the staleness-impact score on this replica
+};
+
+struct PartitionView
+{
+    qint64 id = 0; // stable across re-clustering; <= 0: a cold partition (0 low, -1 medium, -2 high, -3 critical)
+    bool cold = false;
+    config::ImpactClass impactClass = config::ImpactClass::Low;
+    qint64 toleratedMs = 0;
+    qint64 keys = 0;
+    qint64 bytes = 0;
+    QStringList sample; // up to 5 keys, most used first
+    double rate = 0;    // reads and writes per second
+    qint64 lastAccessWallMs = 0;
+    qint64 lastChangeWallMs = 0;
+    double score = 0; // on its stalest replica that holds it
+    QList<PartitionReplicaView> replicas;
+};
+
+// An application's partitions as a whole: the clustering they come from and the partitions.
+struct PartitionsView
+{
+    QString algorithm;          // "kmeans" or "dbscan"
+    qint64 clusteredWallMs = 0; // 0: not clustered yet (every key in a cold partition)
+    int clusters = 0;
+    std::optional<double> quality; // k-means: the chosen k's mean silhouette
+    qint64 trackedKeys = 0;
+    QList<PartitionView> list;
+};
+
 enum class AppPhase {
     Starting,      // waiting for the agents' first heartbeats
     Healthy,       // primary heard, lease renewed
@@ -143,6 +184,8 @@ struct AppView
     config::Criticality criticality = config::Criticality::Medium;
     ProcessSpec process; // the process the primary runs (config.process); unset: state only
     std::optional<ShadowView> shadow;
+    // From the primary's status once it reports partitions (docs/protocol.md 9.2); unset before.
+    std::optional<PartitionsView> partitions;
 };
 
 // Where host failure prediction stands: the model in use, how it was trained and how well it did

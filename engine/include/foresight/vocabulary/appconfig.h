@@ -13,6 +13,9 @@ namespace foresight {
 
 // Per-application replication settings. On a replica, the primary's settings win where they
 // concern the stream (critical patterns travel in the replica-welcome message).
+// The clustering algorithms AppConfig::partitioning names.
+bool isPartitioningAlgorithm(const QString &name);
+
 struct AppConfig
 {
     QStringList critical;             // glob patterns of the keys a warm replica receives
@@ -31,6 +34,9 @@ struct AppConfig
     // state only. In JSON the key `process`: null when unset (toJson writes it always, so that
     // an assign built from it removes a process); mergeJson keeps it when absent, clears it on null.
     ProcessSpec process;
+    // How the primary clusters the keys into staleness partitions (docs/partitions.md): "kmeans"
+    // (k chosen by the silhouette) or "dbscan" (density-shaped groups, sparse keys left cold).
+    QString partitioning = QStringLiteral("kmeans");
 
     Status validate() const;
     QJsonObject toJson() const;
