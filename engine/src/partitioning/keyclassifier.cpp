@@ -1,0 +1,64 @@
+#include "foresight/partitioning/keyclassifier.h"
+
+#include <algorithm>
+
+#include "foresight/core/keyglob.h"
+
+namespace foresight::partitioning {
+
+using config::ImpactClass;
+
+Result<KeyClassifier> KeyClassifier::create(const config::ImpactFunction &function, const QStringList &criticalPatterns)
+{
+    KeyClassifier classifier;
+    classifier.m_function = function;
+    for (const QString &pattern : criticalPatterns) {
+        QRegularExpression regex = keyGlobRegex(pattern);
+        if (!regex.isValid())
+            return fail(ErrorCode::InvalidArgument, QStringLiteral("critical pattern '%1' is not valid").arg(pattern));
+        classifier.m_critical.append(std::move(regex));
+    }
+    for (ImpactClass impactClass : {ImpactClass::Low, ImpactClass::Medium, ImpactClass::High, ImpactClass::Critical})
+        classifier.m_strictest[std::size_t(impactClass)] = config::defaultToleratedStalenessMs(impactClass);
+    // A class's default stands only where no rule of the class says otherwise; rules may be
+    // laxer than the default, so the rules replace it rather than being compared with it.
+    std::array<bool, 4> ruled{};
+    for (const config::ImpactRule &rule : function.rules()) {
+        const auto index = std::size_t(rule.impactClass);
+        int &strictest = classifier.m_strictest[index];
+        strictest = ruled[index] ? std::min(strictest, rule.toleratedStalenessMs) : rule.toleratedStalenessMs;
+        ruled[index] = true;
+    }
+    // Keys no rule matches are low with low's default (unless a catch-all rule took them), so
+    // the default stays among the low keys' tolerances.
+    const auto low = std::size_t(ImpactClass::Low);
+    classifier.m_strictest[low] = std::min(classifier.m_strictest[low],
+                                           config::defaultToleratedStalenessMs(ImpactClass::Low));
+    if (!classifier.m_critical.isEmpty()) {
+        const auto critical = std::size_t(ImpactClass::Critical);
+        const int patternTolerance = config::defaultToleratedStalenessMs(ImpactClass::Critical);
+        classifier.m_strictest[critical] = ruled[critical]
+                                               ? std::min(classifier.m_strictest[critical], patternTolerance)
+                                               : patternTolerance;
+    }
+    return classifier;
+}
+
+config::Impact KeyClassifier::classify(const QString &key) const
+{
+    config::Impact impact = m_function.classify(key);
+    if (impact.impactClass == ImpactClass::Critical)
+        return impact;
+    for (const QRegularExpression &regex : m_critical) {
+        if (regex.match(key).hasMatch())
+            return {ImpactClass::Critical, config::defaultToleratedStalenessMs(ImpactClass::Critical), impact.rule};
+    }
+    return impact;
+}
+
+int KeyClassifier::strictestTolerance(ImpactClass impactClass) const
+{
+    return m_strictest[std::size_t(impactClass)];
+}
+
+} // namespace foresight::partitioning
