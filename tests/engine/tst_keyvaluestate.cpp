@@ -115,6 +115,7 @@ private Q_SLOTS:
     void digestHexRoundTrip();
     void digestFromHexRejectsBadInput_data();
     void digestFromHexRejectsBadInput();
+    void keyClassTalliesFollowEveryChange();
 };
 
 void TestKeyValueState::hashEntryFollowsTheDocumentedDefinition_data()
@@ -784,6 +785,48 @@ void TestKeyValueState::digestFromHexRejectsBadInput()
     const StateDigest before = out;
     QVERIFY(!StateDigest::fromHex(hex, &out));
     QCOMPARE(out, before);
+}
+
+// The per-class key counts and value bytes (the staleness partitions' "how much critical state")
+// match a recount after puts, overwrites, deletes, a restore and a new classifier.
+void TestKeyValueState::keyClassTalliesFollowEveryChange()
+{
+    KeyValueState state;
+    applyHistory(state, {u"a/1=xx"_s, u"b/1=yyy"_s});
+    QCOMPARE(state.classTally(0).keys, 2); // no classifier: every key class 0
+    QCOMPARE(state.classTally(0).valueBytes, 5);
+
+    state.setKeyClassifier([](const QString &key) { return key.startsWith(u"a/") ? 3 : 1; });
+    QCOMPARE(state.classTally(3).keys, 1);
+    QCOMPARE(state.classTally(3).valueBytes, 2);
+    QCOMPARE(state.classTally(1).keys, 1);
+    QCOMPARE(state.classTally(0).keys, 0);
+
+    applyHistory(state, {u"a/2=1234"_s});
+    QCOMPARE(state.lastKeyClass(), 3);
+    applyHistory(state, {u"a/1=x"_s}); // an overwrite moves the bytes, not the count
+    QCOMPARE(state.classTally(3).keys, 2);
+    QCOMPARE(state.classTally(3).valueBytes, 5);
+    applyHistory(state, {u"-b/1"_s});
+    QCOMPARE(state.lastKeyClass(), 1);
+    QCOMPARE(state.classTally(1).keys, 0);
+    QCOMPARE(state.classTally(1).valueBytes, 0);
+    QCOMPARE(state.keyClassOf(u"a/2"_s), std::optional<int>(3));
+    QCOMPARE(state.keyClassOf(u"b/1"_s), std::nullopt);
+
+    // Out-of-range classes are clamped into the table, not written past it.
+    state.setKeyClassifier([](const QString &) { return 99; });
+    QCOMPARE(state.classTally(KeyValueState::kMaxKeyClasses - 1).keys, 2);
+
+    state.setKeyClassifier([](const QString &key) { return key.endsWith(u'2') ? 2 : 0; });
+    KeyValueState copy;
+    copy.setKeyClassifier([](const QString &key) { return key.endsWith(u'2') ? 2 : 0; });
+    QVERIFY(copy.restore(state.snapshot(u"app"_s, 0)));
+    QCOMPARE(copy.classTally(2).keys, 1);
+    QCOMPARE(copy.classTally(2).valueBytes, 4);
+    QCOMPARE(copy.classTally(0).valueBytes, 1);
+    copy.clear();
+    QCOMPARE(copy.classTally(2).keys, 0);
 }
 
 QTEST_GUILESS_MAIN(TestKeyValueState)

@@ -1,5 +1,7 @@
 #include "foresight/state/keyvaluestate.h"
 
+#include <algorithm>
+
 #include <QSet>
 
 #include "foresight/core/keyglob.h"
@@ -32,15 +34,24 @@ Status KeyValueState::apply(const StateDelta &delta)
             forget(entry);
         entry.value = delta.value;
         entry.hash = StateDigest::hashEntry(delta.key, delta.value);
-        if (!existed)
+        if (!existed) {
             entry.critical = isCritical(delta.key);
+            entry.keyClass = std::uint8_t(classify(delta.key));
+            ++m_tallies[entry.keyClass].keys;
+        }
         m_digest.add(entry.hash);
         if (entry.critical)
             m_criticalDigest.add(entry.hash);
         m_valueBytes += entry.value.size();
+        m_tallies[entry.keyClass].valueBytes += entry.value.size();
+        m_lastKeyClass = entry.keyClass;
     } else if (const auto it = m_entries.find(delta.key); it != m_entries.end()) {
         forget(*it);
+        m_lastKeyClass = it->keyClass;
+        --m_tallies[it->keyClass].keys;
         m_entries.erase(it);
+    } else {
+        m_lastKeyClass = 0;
     }
 
     m_seq = delta.seq;
@@ -54,6 +65,33 @@ void KeyValueState::forget(const Entry &entry)
     if (entry.critical)
         m_criticalDigest.remove(entry.hash);
     m_valueBytes -= entry.value.size();
+    m_tallies[entry.keyClass].valueBytes -= entry.value.size();
+}
+
+int KeyValueState::classify(const QString &key) const
+{
+    if (!m_classifier)
+        return 0;
+    return std::clamp(m_classifier(key), 0, kMaxKeyClasses - 1);
+}
+
+void KeyValueState::setKeyClassifier(KeyClassifier classifier)
+{
+    m_classifier = std::move(classifier);
+    m_tallies = {};
+    for (auto it = m_entries.begin(); it != m_entries.end(); ++it) {
+        it->keyClass = std::uint8_t(classify(it.key()));
+        ++m_tallies[it->keyClass].keys;
+        m_tallies[it->keyClass].valueBytes += it->value.size();
+    }
+}
+
+std::optional<int> KeyValueState::keyClassOf(const QString &key) const
+{
+    const auto it = m_entries.constFind(key);
+    if (it == m_entries.cend())
+        return std::nullopt;
+    return it->keyClass;
 }
 
 Status KeyValueState::advanceTo(std::uint64_t seq, std::uint64_t epoch)
@@ -148,7 +186,9 @@ Status KeyValueState::restore(const Snapshot &snapshot)
     }
     clear();
     for (const auto &[key, value] : snapshot.entries) {
-        Entry entry{value, StateDigest::hashEntry(key, value), isCritical(key)};
+        Entry entry{value, StateDigest::hashEntry(key, value), isCritical(key), std::uint8_t(classify(key))};
+        ++m_tallies[entry.keyClass].keys;
+        m_tallies[entry.keyClass].valueBytes += value.size();
         m_digest.add(entry.hash);
         if (entry.critical)
             m_criticalDigest.add(entry.hash);
@@ -168,6 +208,7 @@ void KeyValueState::clear()
     m_seq = 0;
     m_epoch = 0;
     m_valueBytes = 0;
+    m_tallies = {};
 }
 
 } // namespace foresight::state

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include <QByteArray>
@@ -57,6 +59,27 @@ public:
     const QStringList &criticalPatterns() const { return m_patterns; }
     bool isCritical(const QString &key) const;
 
+    // Key classes: an owner-supplied function puts every key in one of up to kMaxKeyClasses
+    // classes (the staleness partitions' impact classes), evaluated once when a key is added,
+    // like criticality, and the state keeps each class's key count and value bytes as it
+    // changes, so that "how much critical state" needs no scan. Setting it classifies every
+    // key: O(n), meant for configuration changes. Without one every key is class 0.
+    static constexpr int kMaxKeyClasses = 8;
+    using KeyClassifier = std::function<int(const QString &key)>; // 0 .. classes-1
+    struct ClassTally
+    {
+        qsizetype keys = 0;
+        qsizetype valueBytes = 0;
+    };
+    void setKeyClassifier(KeyClassifier classifier);
+    ClassTally classTally(int keyClass) const { return m_tallies[std::size_t(keyClass)]; }
+    // The class of the key the last successful apply() put or deleted (0 without a classifier,
+    // or when it deleted a key that was not there): what the write path needs next, without a
+    // second lookup.
+    int lastKeyClass() const { return m_lastKeyClass; }
+    // The class of a key held; nullopt when the state does not hold it.
+    std::optional<int> keyClassOf(const QString &key) const;
+
     Snapshot snapshot(const QString &app, std::int64_t takenAtMs) const;
     // Critical entries only, with the critical digest: what a warm replica needs.
     Snapshot criticalSnapshot(const QString &app, std::int64_t takenAtMs) const;
@@ -70,7 +93,10 @@ private:
         QByteArray value;
         StateDigest::EntryHash hash;
         bool critical = false;
+        std::uint8_t keyClass = 0;
     };
+
+    int classify(const QString &key) const;
 
     // Takes an entry out of the digests and the value byte count, before it is replaced or erased.
     void forget(const Entry &entry);
@@ -84,6 +110,9 @@ private:
     std::uint64_t m_seq = 0;
     std::uint64_t m_epoch = 0;
     qsizetype m_valueBytes = 0;
+    KeyClassifier m_classifier;
+    std::array<ClassTally, kMaxKeyClasses> m_tallies{};
+    int m_lastKeyClass = 0;
 };
 
 } // namespace foresight::state
