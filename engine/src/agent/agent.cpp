@@ -152,6 +152,7 @@ Status Agent::Impl::run()
             if (app->role == Role::Replica)
                 replicaTimers(*app);
         }
+        partitionTimers();
         tickInstances();
         if (!m_validations.empty())
             tickValidations();

@@ -17,6 +17,7 @@
 #include <QCborMap>
 #include <QHash>
 
+#include "agent/partitionworker.h"
 #include "agent/peerprober.h"
 #include "agent/predictionworker.h"
 #include "agent/snapshotwriter.h"
@@ -24,6 +25,8 @@
 #include "foresight/instance/supervisor.h"
 #include "foresight/instance/validation.h"
 #include "foresight/metrics/hostmetrics.h"
+#include "foresight/partitioning/partitionchangelog.h"
+#include "foresight/partitioning/partitioner.h"
 #include "foresight/partitioning/usageprofile.h"
 #include "foresight/protocol/message.h"
 #include "foresight/replication/primarystream.h"
@@ -108,6 +111,31 @@ struct AppCounters
     qint64 snapshotsSent = 0;   // primary
 };
 
+// An application's staleness partitions on its primary (partitionside.cpp, docs/partitions.md).
+struct AppPartitions
+{
+    // Every role: what a key's staleness costs (impact function and critical patterns); the
+    // state classifies its keys with it, so a promoted replica's class tallies are ready.
+    partitioning::KeyClassifier classifier;
+    bool configured = false;         // the classifier was made from these:
+    QList<config::ImpactRule> rules; // the impact function's rules
+    QStringList critical;            // AppConfig::critical
+    // Primary: the current partitions (cold ones only until the first clustering), made when it
+    // first changes a key as primary, dropped at demotion.
+    std::shared_ptr<const partitioning::PartitionSet> set;
+    partitioning::PartitionChangeLog changes;
+    std::uint64_t generation = 0; // bumped by a new classifier or a role change: older jobs dropped
+    bool clustering = false;      // a job is with the worker
+    std::int64_t nextClusteringMs = 0;
+    qint64 lastClusteringTookMs = 0;
+    QString lastError; // the last clustering's failure, empty after a success
+    // The status map, rebuilt at most every kStatusEveryMs: a heartbeat round may ask for it
+    // every 10 ms, and it looks up every tracked key.
+    mutable QCborMap status;
+    mutable std::int64_t statusBuiltMs = -1;
+    std::int64_t forgottenMs = 0; // when the changes every replica holds were last dropped
+};
+
 struct AppInstance
 {
     QString name;
@@ -146,6 +174,9 @@ struct AppInstance
     // primary, unless the agent runs with --no-usage-profile: how its keys are used, from the
     // SDK's gets and writes (usageside.cpp); created at the first access, dropped at demotion.
     std::optional<partitioning::UsageProfile> usage;
+    // What a stale key costs (docs/protocol.md 9.3 `impact`), compiled; every role keeps it.
+    config::ImpactFunction impact;
+    AppPartitions partitions;
 };
 
 // A console that asked for this agent's heartbeats.
@@ -311,6 +342,17 @@ public:
     void recordAccess(AppInstance &app, const QString &key, partitioning::AccessKind kind, const ReplyRoute &route);
     void addUsageStatus(const AppInstance &app, QCborMap &status) const;
 
+    // partitionside.cpp: the primary's staleness partitions
+    // The impact function or the critical patterns changed (or the application is new).
+    Status configurePartitions(AppInstance &app);
+    // A change this primary just applied: into its partition's history (the write path).
+    void notePartitionChange(AppInstance &app, const state::StateDelta &delta);
+    // The application stops being primary here: its partitions go with its usage profile.
+    void dropPartitions(AppInstance &app);
+    // Every round: results from the worker, and a new clustering when one is due.
+    void partitionTimers();
+    void addPartitionStatus(const AppInstance &app, QCborMap &status) const;
+
     // instances.cpp: the application's process, run as its role here says
     // (Re)starts, restarts with another role, or stops the app's process as its role, tier and
     // shadow flag here ask (docs/managed-apps.md).
@@ -367,6 +409,7 @@ public:
     std::unique_ptr<metrics::HostMetricsReader> m_hostMetrics;        // sampled once per heartbeat round
     std::unique_ptr<PeerProber> m_prober;                             // created by the first `peers` message
     std::unique_ptr<PredictionWorker> m_predictions;                  // null with --prediction-rate 0
+    std::unique_ptr<PartitionWorker> m_partitionWorker;               // made with the first clustering
     // Managed processes by application; a released application's stays until it has stopped.
     std::map<QString, std::unique_ptr<instance::Supervisor>> m_instances;
     std::map<QString, PendingValidation> m_validations; // by application, one at a time each

@@ -69,6 +69,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
         (void) app.state.setCriticalPatterns(assignment.config.critical); // checked above
     app.config = assignment.config;
     app.shadow = assignment.shadow;
+    (void) configurePartitions(app); // the patterns were checked above
     app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
 
     if (assignment.role == Role::Primary) {
@@ -96,6 +97,7 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
                            && keep->second == app.state.digest().toHex();
     app.overlay.reset(); // predictions are served by a primary only
     app.usage.reset();   // so is the usage a profile learns from; a later promotion starts afresh
+    dropPartitions(app); // and the partitions made from it
     app.role = Role::Replica;
     app.tier = assignment.tier;
     app.fenced = false;
@@ -558,6 +560,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
         map.insert(QStringLiteral("store-error"), app.lastStoreError);
     addInstanceStatus(app, map);
     addUsageStatus(app, map);
+    addPartitionStatus(app, map);
     return map;
 }
 
