@@ -22,7 +22,7 @@ namespace foresight::partitioning {
 class KeyClassifier final
 {
 public:
-    KeyClassifier() = default; // every key low, low's default tolerance
+    KeyClassifier(); // no rules: every key low, with low's default tolerance
 
     // InvalidArgument for an empty critical pattern (keyglob.h).
     static Result<KeyClassifier> create(const config::ImpactFunction &function, const QStringList &criticalPatterns);
