@@ -52,9 +52,15 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
                     QStringLiteral("'%1' is a replica here: use promote, which raises the epoch, to make it primary")
                         .arg(assignment.app));
     }
+    // The keys a warm replica gets in order: the critical patterns and the impact function's
+    // critical rules (partitioning/keyclassifier.h).
+    const AppInstance *before = findApp(assignment.app);
+    const QStringList critical = partitioning::effectiveCriticalPatterns(assignment.config.critical,
+                                                                         before ? before->impact
+                                                                                : config::ImpactFunction());
     {
         state::KeyValueState probe;
-        if (auto ok = probe.setCriticalPatterns(assignment.config.critical); !ok)
+        if (auto ok = probe.setCriticalPatterns(critical); !ok)
             return ok;
     }
     auto &slot = m_apps[assignment.app];
@@ -64,9 +70,9 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
         slot->name = assignment.app;
     }
     AppInstance &app = *slot;
-    const bool patternsChanged = app.state.criticalPatterns() != assignment.config.critical;
+    const bool patternsChanged = app.state.criticalPatterns() != critical;
     if (patternsChanged)
-        (void) app.state.setCriticalPatterns(assignment.config.critical); // checked above
+        (void) app.state.setCriticalPatterns(critical); // checked above
     app.config = assignment.config;
     app.shadow = assignment.shadow;
     (void) configurePartitions(app); // the patterns were checked above

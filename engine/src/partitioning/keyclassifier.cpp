@@ -8,6 +8,20 @@ namespace foresight::partitioning {
 
 using config::ImpactClass;
 
+QStringList effectiveCriticalPatterns(const QStringList &critical, const config::ImpactFunction &function)
+{
+    QStringList patterns = critical;
+    for (const config::ImpactRule &rule : function.rules()) {
+        if (rule.impactClass != ImpactClass::Critical)
+            continue;
+        for (const QString &pattern : rule.keys) {
+            if (!patterns.contains(pattern))
+                patterns.append(pattern);
+        }
+    }
+    return patterns;
+}
+
 KeyClassifier::KeyClassifier()
 {
     for (ImpactClass impactClass : {ImpactClass::Low, ImpactClass::Medium, ImpactClass::High, ImpactClass::Critical})
