@@ -25,6 +25,7 @@
 #include "foresight/instance/supervisor.h"
 #include "foresight/instance/validation.h"
 #include "foresight/metrics/hostmetrics.h"
+#include "foresight/partitioning/deliveryestimator.h"
 #include "foresight/partitioning/linkbacklog.h"
 #include "foresight/partitioning/partitionchangelog.h"
 #include "foresight/partitioning/partitioner.h"
@@ -117,9 +118,8 @@ struct AppCounters
 struct WarmSchedule
 {
     partitioning::LinkBacklog backlog;
+    partitioning::DeliveryEstimator link; // bandwidth and round trip, measured on the batches
     std::uint64_t nextBatch = 1;
-    std::deque<std::pair<std::uint64_t, qsizetype>> inFlight; // batch number, bytes
-    qsizetype inFlightBytes = 0;
     qsizetype fillBytes = 0; // what it was owed when the link started (the keys it lacked)
 };
 

@@ -20,6 +20,10 @@ namespace {
 
 // Beyond the owed fill, a warm replica may fall this far behind (the delta log's own bound)
 // before it is resynchronised from scratch.
+// Batches before the link is measured: a few hundred milliseconds of a slow link, and measured
+// within a round trip or two on a fast one, which then gets larger ones.
+constexpr qsizetype kUnmeasuredBatchBytes = 16 * 1024;
+
 qsizetype overflowBytes(const AppInstance &app, qsizetype fillBytes)
 {
     return fillBytes + app.config.logMaxBytes;
@@ -71,20 +75,25 @@ void Agent::Impl::pumpWarmSchedules(AppInstance &app)
                                .arg(schedule.backlog.pendingBytes())});
             continue;
         }
-        partitioning::LinkConditions conditions;
-        if (m_prober) {
-            const PeerProber::LinkFigures figures = m_prober->linkTo(link->agent);
-            conditions = {figures.bandwidthBytesPerSecond, figures.roundTripMs};
-        }
+        // The link as this stream measures it; before its first samples, as the prober did, if
+        // it did; before either, small batches, so a slow link is not flooded while unknown.
         partitioning::SyncSettings settings;
         settings.limits = app.stream.policy().limits();
         settings.planHorizonMs = 1; // the first batch: priorities move, so the plan is redone each time
+        partitioning::LinkConditions conditions = schedule.link.conditions();
+        if (!schedule.link.measured() && m_prober) {
+            const PeerProber::LinkFigures figures = m_prober->linkTo(link->agent);
+            conditions = {figures.bandwidthBytesPerSecond, figures.roundTripMs};
+        }
+        if (conditions.bandwidthBytesPerSecond <= 0)
+            settings.maxBatchBytes = kUnmeasuredBatchBytes;
         const qsizetype batchBytes = partitioning::batchBytesFor(conditions, settings);
-        // Enough in flight to keep the link busy over a round trip, never less than two batches.
+        // About two bandwidth x round trips in flight (room for the rate to grow), never less than
+        // two batches; the rest waits in the backlog, where the scheduler can still reorder it.
         const qsizetype window = std::max<qsizetype>(2 * batchBytes,
-                                                     qsizetype(conditions.bandwidthBytesPerSecond
+                                                     qsizetype(2 * conditions.bandwidthBytesPerSecond
                                                                * conditions.roundTripMs / 1000.0));
-        while (schedule.inFlightBytes < window) {
+        while (schedule.link.inFlightBytes() < window) {
             auto plan = partitioning::planSync(schedule.backlog.planInput(partitions),
                                                conditions,
                                                m_clock.monotonicMs(),
@@ -117,8 +126,7 @@ void Agent::Impl::pumpWarmSchedules(AppInstance &app)
                 broken.append({it.key(), QStringLiteral("replica unreachable")});
                 break;
             }
-            schedule.inFlight.push_back({batch, plan->batches.first().bytes});
-            schedule.inFlightBytes += plan->batches.first().bytes;
+            schedule.link.sent(batch, plan->batches.first().bytes, m_clock.monotonicMs());
         }
     }
     for (const auto &[identity, why] : broken)
@@ -134,10 +142,7 @@ void Agent::Impl::acknowledgeScheduled(AppInstance &app, const QByteArray &ident
     if (batch >= schedule.nextBatch)
         return; // never sent on this link: an acknowledgement from an earlier one
     schedule.backlog.acknowledge(batch);
-    while (!schedule.inFlight.empty() && schedule.inFlight.front().first <= batch) {
-        schedule.inFlightBytes -= schedule.inFlight.front().second;
-        schedule.inFlight.pop_front();
-    }
+    schedule.link.acknowledged(batch, m_clock.monotonicMs());
 }
 
 void Agent::Impl::regroupWarmSchedules(AppInstance &app)
