@@ -1910,37 +1910,47 @@
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../widgets/models/staleness.cpp" line="70"/>
+        <location filename="../widgets/models/staleness.cpp" line="71"/>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="72"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location filename="../widgets/models/staleness.cpp" line="71"/>
+        <location filename="../widgets/models/staleness.cpp" line="74"/>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="75"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../widgets/models/staleness.cpp" line="78"/>
+        <location filename="../widgets/models/staleness.cpp" line="82"/>
         <source>low</source>
         <translation>niedrig</translation>
     </message>
     <message>
-        <location filename="../widgets/models/staleness.cpp" line="80"/>
+        <location filename="../widgets/models/staleness.cpp" line="84"/>
         <source>medium</source>
         <translation>mittel</translation>
     </message>
     <message>
-        <location filename="../widgets/models/staleness.cpp" line="82"/>
+        <location filename="../widgets/models/staleness.cpp" line="86"/>
         <source>high</source>
         <translation>hoch</translation>
     </message>
     <message>
-        <location filename="../widgets/models/staleness.cpp" line="84"/>
+        <location filename="../widgets/models/staleness.cpp" line="88"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/models/staleness.cpp" line="94"/>
+        <location filename="../widgets/models/staleness.cpp" line="98"/>
         <source>cold · %1</source>
         <translation>kalt · %1</translation>
     </message>
@@ -1948,108 +1958,108 @@
 <context>
     <name>foresight::widgets::StalenessPanel</name>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="35"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="38"/>
         <source>k-means</source>
         <translation>k-Means</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="37"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="40"/>
         <source>DBSCAN</source>
         <translation>DBSCAN</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="48"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="51"/>
         <source>&amp;Application:</source>
         <translation>&amp;Anwendung:</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="54"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="57"/>
         <source>Staleness</source>
         <translation>Veraltung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="57"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="60"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="66"/>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="77"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="69"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="80"/>
         <source>Partitions</source>
         <translation>Partitionen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="97"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="100"/>
         <source>Impact-weighted staleness per replica</source>
         <translation>Gewichtete Veraltung je Replikat</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="110"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="113"/>
         <source>Σ weight × staleness (ms)</source>
         <translation>Σ Gewicht × Veraltung (ms)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="114"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="117"/>
         <source>Impact-weighted staleness chart</source>
         <translation>Diagramm der gewichteten Veraltung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="115"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="118"/>
         <source>Per replica, the sum over the partitions it holds of the class weight (low 1, medium 4, high 16, critical 64) times the partition&apos;s staleness in ms: what the synchronization scheduler keeps low.</source>
         <translation>Je Replikat die Summe über die Partitionen, die es hält, aus Klassengewicht (niedrig 1, mittel 4, hoch 16, kritisch 64) mal Veraltung der Partition in ms: was der Synchronisationsplaner niedrig hält.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="216"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="219"/>
         <source>No cluster open.</source>
         <translation>Kein Cluster geöffnet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="218"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="221"/>
         <source>No application in this cluster.</source>
         <translation>Keine Anwendung in diesem Cluster.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="221"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="224"/>
         <source>%1 has no primary, so no staleness partitions are reported.</source>
         <translation>%1 hat keinen Primary, daher werden keine Veraltungspartitionen gemeldet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="222"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="225"/>
         <source>%1&apos;s primary %2 has not reported staleness partitions yet: a primary reports them with its usage profile (not when its agent runs with --no-usage-profile).</source>
         <translation>Der Primary %2 von %1 hat noch keine Veraltungspartitionen gemeldet: ein Primary meldet sie mit seinem Nutzungsprofil (nicht, wenn sein Agent mit --no-usage-profile läuft).</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="232"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="235"/>
         <source>1 partition, %1 keys tracked</source>
         <translation>1 Partition, %1 Schlüssel erfasst</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="233"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="236"/>
         <source>%1 partitions, %2 keys tracked</source>
         <translation>%1 Partitionen, %2 Schlüssel erfasst</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="235"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="238"/>
         <source>%1 — %2; not clustered yet (%3): every key is in its class&apos;s cold partition.</source>
         <translation>%1 — %2; noch nicht geclustert (%3): jeder Schlüssel liegt in der kalten Partition seiner Klasse.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="242"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="245"/>
         <source>1 cluster</source>
         <translation>1 Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="243"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="246"/>
         <source>%1 clusters</source>
         <translation>%1 Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="246"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="249"/>
         <source>%1, silhouette %2</source>
         <translation>%1, Silhouette %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="248"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="251"/>
         <source>%1 — %2, clustered at %3 (%4 ago): %5; %6.</source>
         <translation>%1 — %2, geclustert um %3 (vor %4): %5; %6.</translation>
     </message>

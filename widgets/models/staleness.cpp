@@ -65,10 +65,14 @@ QString Staleness::durationText(qint64 ms)
         return tr("%1 ms").arg(locale.toString(ms));
     if (ms < 60'000)
         return tr("%1 s").arg(locale.toString(double(ms) / 1000.0, 'f', ms < 10'000 ? 1 : 0));
+    // Whole minutes and hours without a trailing "0 s": tolerances are mostly round figures.
     const qint64 seconds = ms / 1000;
     if (seconds < 3600)
-        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
-    return tr("%1 h %2 min").arg(locale.toString(seconds / 3600)).arg(seconds % 3600 / 60);
+        return seconds % 60 == 0 ? tr("%1 min").arg(seconds / 60)
+                                 : tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    const qint64 minutes = seconds % 3600 / 60;
+    return minutes == 0 ? tr("%1 h").arg(locale.toString(seconds / 3600))
+                        : tr("%1 h %2 min").arg(locale.toString(seconds / 3600)).arg(minutes);
 }
 
 QString Staleness::impactClassText(config::ImpactClass impactClass)
