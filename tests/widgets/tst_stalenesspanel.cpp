@@ -16,6 +16,7 @@
 #include "models/stalenesshistory.h"
 #include "panels/stalenesspanel.h"
 #include "partitionsnapshots.h"
+#include "topology/topologyscene.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -24,6 +25,7 @@ using foresight::widgets::Staleness;
 using foresight::widgets::StalenessHistory;
 using foresight::widgets::StalenessLevel;
 using foresight::widgets::StalenessPanel;
+using foresight::widgets::TopologyScene;
 
 namespace {
 
@@ -83,7 +85,7 @@ private Q_SLOTS:
         f.show(snapshotOf({shopApp()}));
         const QString header = f.panel.headerText();
         for (const QString &part : {QStringLiteral("shop — k-means, clustered at"),
-                                    QStringLiteral("(2 min 0 s ago)"),
+                                    QStringLiteral("(2 min ago)"),
                                     QStringLiteral("2 clusters, silhouette 0.62"),
                                     QStringLiteral("4 partitions, 5,000 keys tracked")})
             QVERIFY2(header.contains(part), qPrintable(header));
@@ -167,6 +169,9 @@ private Q_SLOTS:
         QCOMPARE(peak, 64.0 * 2900 + 64.0 * 3000);
         QVERIFY(f.panel.valueAxis()->max() >= peak);
         QCOMPARE(bravo->points().last().y(), 5000.0); // the cold low partition, W 1 x 5 s
+        // Each line in its replica's tier colour, as the topology draws the link.
+        QCOMPARE(bravo->pen().color(), TopologyScene::tierColor(Tier::Hot));
+        QCOMPARE(charlie->pen().color(), TopologyScene::tierColor(Tier::Warm));
 
         // A replica the history no longer has loses its line.
         failover::AppView without = shopApp();

@@ -1,6 +1,8 @@
 #include "panels/stalenesspanel.h"
 
 #include <algorithm>
+#include <array>
+#include <iterator>
 
 #include <QChart>
 #include <QChartView>
@@ -24,6 +26,7 @@
 #include "models/staleness.h"
 #include "models/stalenesshistory.h"
 #include "panels/niceaxis.h"
+#include "topology/topologyscene.h"
 
 namespace foresight::widgets {
 
@@ -299,6 +302,10 @@ void StalenessPanel::refreshChart()
         delete it.value();
         it = m_series.erase(it);
     }
+    // Each line in its replica's tier colour, as the topology draws its link; replicas of the
+    // same tier told apart by dashes.
+    const failover::AppView *app = m_snapshot ? m_snapshot->app(m_app) : nullptr;
+    std::array<int, 4> ofTier{}; // by Tier
     double max = 0;
     double first = -1;
     for (const QString &agent : agents) {
@@ -310,6 +317,20 @@ void StalenessPanel::refreshChart()
             line->attachAxis(m_timeAxis);
             line->attachAxis(m_valueAxis);
         }
+        Tier tier = Tier::None;
+        if (app) {
+            for (const failover::ReplicaView &replica : app->replicas) {
+                if (replica.agent == agent)
+                    tier = replica.tier;
+            }
+        }
+        static constexpr Qt::PenStyle kStyles[] = {Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine};
+        QPen pen(TopologyScene::tierColor(tier),
+                 2,
+                 kStyles[std::size_t(ofTier[std::size_t(tier)]++) % std::size(kStyles)]);
+        pen.setCosmetic(true);
+        if (line->pen() != pen)
+            line->setPen(pen);
         const QList<QPointF> points = m_history->series(m_app, agent);
         for (const QPointF &point : points)
             max = std::max(max, point.y());
