@@ -1,7 +1,7 @@
 // The Staleness panel from hand-made snapshots: the header's placeholder before the primary
 // reports partitions and its facts after; the chooser with several applications; the table's
 // selection through the 100 ms updates; the chart's lines per replica from the history, drawn
-// only once the panel is in sight.
+// only once the panel is in sight; and the command confirmations' sentence about the target.
 
 #include <QComboBox>
 #include <QLabel>
@@ -11,6 +11,8 @@
 #include <QTest>
 #include <QValueAxis>
 
+#include "bridge/consolebridge.h"
+#include "dialogs/commanddialog.h"
 #include "models/partitionsmodel.h"
 #include "models/staleness.h"
 #include "models/stalenesshistory.h"
@@ -194,6 +196,43 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&f.panel));
         QTRY_VERIFY(f.panel.series(QStringLiteral("charlie"))); // showEvent caught up
         QCOMPARE(f.panel.series(QStringLiteral("charlie"))->count(), 2);
+    }
+
+    void confirmationsSayWhatTheTargetLacks()
+    {
+        // A bridge without an engine refuses every dry run at once; the refusal still carries what
+        // the chosen replica lacks, from the latest snapshot (the accepted plan's line is the same
+        // StalenessSummary sentence).
+        widgets::ConsoleBridge bridge;
+        QSignalSpy delivered(&bridge, &widgets::ConsoleBridge::snapshotChanged);
+        bridge.publish(snapshotOf({shopApp(400), prefsApp()}));
+        QVERIFY(delivered.wait());
+        const auto planOf = [&bridge](widgets::CommandDialog::Kind kind, const QString &app, const QString &agent) {
+            widgets::CommandDialog dialog(&bridge, kind, app, agent);
+            QSignalSpy ready(&dialog, &widgets::CommandDialog::planReady);
+            return ready.wait() ? dialog.planText() : QStringLiteral("(no plan)");
+        };
+        const QString promote = planOf(widgets::CommandDialog::Kind::Promote,
+                                       QStringLiteral("shop"),
+                                       QStringLiteral("charlie"));
+        QVERIFY2(promote.startsWith(QStringLiteral("Refused: ")), qPrintable(promote));
+        QVERIFY2(promote.contains(QStringLiteral("Promoting this warm replica loses at most 3.0 s of critical state; "
+                                                 "it does not hold 2 partitions")),
+                 qPrintable(promote));
+        const QString switchover = planOf(widgets::CommandDialog::Kind::Switchover,
+                                          QStringLiteral("shop"),
+                                          QStringLiteral("bravo"));
+        QVERIFY2(switchover.contains(QStringLiteral("Switching over to this hot replica needs no catch-up")),
+                 qPrintable(switchover));
+        // No partitions reported, or a command that moves no replica: nothing added.
+        const QString prefs = planOf(widgets::CommandDialog::Kind::Promote,
+                                     QStringLiteral("prefs"),
+                                     QStringLiteral("alpha"));
+        QVERIFY2(!prefs.contains(QStringLiteral("critical state")), qPrintable(prefs));
+        const QString retire = planOf(widgets::CommandDialog::Kind::RetireShadow,
+                                      QStringLiteral("shop"),
+                                      QStringLiteral("charlie"));
+        QVERIFY2(!retire.contains(QStringLiteral("critical state")), qPrintable(retire));
     }
 };
 
