@@ -105,6 +105,10 @@ StalenessPanel::StalenessPanel(PartitionsModel *model, StalenessHistory *history
     m_timeAxis = new QDateTimeAxis;
     m_timeAxis->setTickCount(3);
     m_timeAxis->setFormat(QStringLiteral("hh:mm:ss"));
+    // A range from the start: QtCharts (6.4) did not draw a date-time axis whose first range came
+    // only after its series were attached.
+    const QDateTime now = QDateTime::currentDateTime();
+    m_timeAxis->setRange(now.addSecs(-60), now);
     m_chart->addAxis(m_timeAxis, Qt::AlignBottom);
     m_valueAxis = new QValueAxis;
     m_valueAxis->setLabelFormat(QStringLiteral("%.0f"));
@@ -119,7 +123,7 @@ StalenessPanel::StalenessPanel(PartitionsModel *model, StalenessHistory *history
                                "4, high 16, critical 64) times the partition's staleness in ms: what the "
                                "synchronization scheduler keeps low."));
     m_chartView->setRenderHint(QPainter::Antialiasing);
-    m_chartView->setMinimumSize(280, 160);
+    m_chartView->setMinimumSize(380, 160); // room for the time axis' labels
     connect(m_history, &StalenessHistory::updated, this, [this](const QString &app) {
         if (app != m_app)
             return;
