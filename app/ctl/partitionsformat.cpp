@@ -99,6 +99,8 @@ QString formatPartitions(const QString &app, const QString &primary, const QCbor
                  .arg(partitionList.size())
                  .arg(clustering)
                  .arg(number(partitions, "tracked-keys"));
+    if (const QString error = text(partitions, "error"); !error.isEmpty())
+        lines << QStringLiteral("  the last clustering failed (the partitions before it stay): %1").arg(error);
     QList<QStringList> rows{{QStringLiteral("id"),
                              QStringLiteral("class"),
                              QStringLiteral("tolerated"),

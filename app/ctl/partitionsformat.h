@@ -9,7 +9,7 @@
 // console-status-reply (15.4) carry the same `partitions` map, so these read either.
 
 // `foresightctl partitions APP`: a header line (the algorithm, when the keys were clustered, the
-// clusters and the quality) and one row per partition: id (`cold/CLASS` for the cold ones),
+// clusters and the quality; then why the last clustering failed, if it did) and one row per partition: id (`cold/CLASS` for the cold ones),
 // class, tolerated staleness, keys, bytes, rate, last access, score and each replica as
 // `agent:staleness` or `agent:not held`. Times are shown as ages against nowWallMs (the
 // snapshot's taken-ms).

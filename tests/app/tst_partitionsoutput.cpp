@@ -207,6 +207,18 @@ private Q_SLOTS:
         QVERIFY2(header.contains(QStringLiteral("dbscan, not clustered yet (every key is in a cold partition)")),
                  qPrintable(header));
         QVERIFY(!header.contains(QStringLiteral("quality")));
+
+        // A failed clustering says so under the header; the partitions before it stay.
+        partitions.error = QStringLiteral("clustering took longer than 2000 ms");
+        const QString failed
+            = formatPartitions(QStringLiteral("shop"),
+                               QStringLiteral("alpha"),
+                               replyOf(snapshotWith(partitions)).app.value(QStringLiteral("partitions")).toMap(),
+                               kNow);
+        QCOMPARE(failed.section(QLatin1Char('\n'), 1, 1),
+                 QStringLiteral("  the last clustering failed (the partitions before it stay): clustering took longer "
+                                "than 2000 ms"));
+        QCOMPARE(failed.count(QLatin1Char('\n')), 5);
     }
 
     void statusLineNamesTheStalestCriticalReplica()

@@ -77,7 +77,8 @@ QCborMap completePartitions()
                     {QStringLiteral("clusters"), 2},
                     {QStringLiteral("quality"), 0.62},
                     {QStringLiteral("tracked-keys"), 15},
-                    {QStringLiteral("list"), list}};
+                    {QStringLiteral("list"), list},
+                    {QStringLiteral("error"), QStringLiteral("clustering took longer than 2000 ms")}};
 }
 
 QCborMap statusWith(const QCborValue &partitions)
@@ -120,6 +121,7 @@ private Q_SLOTS:
         QCOMPARE(partitions->clusters, 2);
         QCOMPARE(partitions->quality, std::optional<double>(0.62));
         QCOMPARE(partitions->trackedKeys, 15);
+        QCOMPARE(partitions->error, QStringLiteral("clustering took longer than 2000 ms"));
         QCOMPARE(partitions->list.size(), 3);
 
         const PartitionView &critical = partitions->list[0];
@@ -245,6 +247,7 @@ private Q_SLOTS:
         QTest::newRow("clustered-ms text")
             << top(QStringLiteral("clustered-ms"), QStringLiteral("now")) << "partitions.clustered-ms";
         QTest::newRow("clusters negative") << top(QStringLiteral("clusters"), -1) << "partitions.clusters";
+        QTest::newRow("error a map") << top(QStringLiteral("error"), QCborMap{}) << "partitions.error";
         QTest::newRow("quality text") << top(QStringLiteral("quality"), QStringLiteral("good")) << "partitions.quality";
         QTest::newRow("id missing") << QCborValue(withPartitionField(1, QStringLiteral("id"), QCborValue()))
                                     << "partitions.list[1].id is missing";
@@ -317,7 +320,9 @@ private Q_SLOTS:
         PartitionsView dbscan = *partitions;
         dbscan.algorithm = QStringLiteral("dbscan");
         dbscan.quality.reset();
+        dbscan.error.clear();
         QVERIFY(!partitionsJson(dbscan).contains(QStringLiteral("quality")));
+        QVERIFY(!partitionsJson(dbscan).contains(QStringLiteral("error")));
         app.partitions = dbscan;
         QVERIFY(*partitionsFromStatus(control::appToCbor(app)) == dbscan);
     }

@@ -225,6 +225,7 @@ std::optional<PartitionsView> partitionsFromStatus(const QCborMap &appStatus, QS
         partitions.quality = quality;
     }
     fields.count("tracked-keys", &partitions.trackedKeys);
+    fields.text("error", &partitions.error);
     fields.maps("list", [&](const QCborMap &item, const QString &path) {
         PartitionView partition;
         readPartition(item, path, &found, &partition);
@@ -267,6 +268,8 @@ QJsonObject partitionsJson(const PartitionsView &partitions)
                      {QStringLiteral("list"), list}};
     if (partitions.quality)
         json.insert(QStringLiteral("quality"), *partitions.quality);
+    if (!partitions.error.isEmpty())
+        json.insert(QStringLiteral("error"), partitions.error);
     return json;
 }
 

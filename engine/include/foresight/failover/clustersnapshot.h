@@ -148,6 +148,7 @@ struct PartitionsView
     std::optional<double> quality; // k-means: the chosen k's mean silhouette
     qint64 trackedKeys = 0;
     QList<PartitionView> list;
+    QString error; // the last clustering failed: why (the partitions before it stay); empty otherwise
 
     bool operator==(const PartitionsView &other) const = default;
 };
@@ -155,7 +156,7 @@ struct PartitionsView
 // The partitions with the field names of docs/protocol.md 9.2's `partitions` map, which
 // console-status-reply (15.4), foresightctl partitions --json and the HTTP API's GET /partitions
 // (docs/api.md) use too: `algorithm`, `clustered-ms`, `clusters`, `quality` (when known),
-// `tracked-keys` and `list`, each partition with `id`, `cold`, `class`, `tolerated-ms`, `keys`,
+// `tracked-keys`, `list` and `error` (when the last clustering failed), each partition with `id`, `cold`, `class`, `tolerated-ms`, `keys`,
 // `bytes`, `sample`, `rate`, `last-access-ms`, `last-change-ms`, `score` and `replicas`
 // (`agent`, `tier`, `held`, `staleness-ms`, `score`).
 QJsonObject partitionsJson(const PartitionsView &partitions);
