@@ -315,6 +315,20 @@ private Q_SLOTS:
         QVERIFY(first.value(QStringLiteral("keys")).isInteger());
         QVERIFY(first.value(QStringLiteral("last-access-ms")).isInteger());
         QCOMPARE(first.value(QStringLiteral("class")).toString(), QStringLiteral("critical"));
+        // A replica that does not hold a partition has no staleness (9.2), and reads back as 0.
+        const QCborMap notHeld = reply.value(QStringLiteral("partitions"))
+                                     .toMap()
+                                     .value(QStringLiteral("list"))
+                                     .toArray()[1]
+                                     .toMap()
+                                     .value(QStringLiteral("replicas"))
+                                     .toArray()
+                                     .first()
+                                     .toMap();
+        QVERIFY(!notHeld.value(QStringLiteral("held")).toBool());
+        QVERIFY(!notHeld.contains(QStringLiteral("staleness-ms")));
+        QVERIFY(!notHeld.contains(QStringLiteral("score")));
+        QVERIFY(first.value(QStringLiteral("replicas")).toArray()[1].toMap().contains(QStringLiteral("staleness-ms")));
 
         // Without a quality (dbscan) the key is absent, not 0.
         PartitionsView dbscan = *partitions;

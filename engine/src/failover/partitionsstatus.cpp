@@ -242,11 +242,15 @@ QJsonObject partitionsJson(const PartitionsView &partitions)
     for (const PartitionView &partition : partitions.list) {
         QJsonArray replicas;
         for (const PartitionReplicaView &replica : partition.replicas) {
-            replicas.append(QJsonObject{{QStringLiteral("agent"), replica.agent},
-                                        {QStringLiteral("tier"), tierName(replica.tier)},
-                                        {QStringLiteral("held"), replica.held},
-                                        {QStringLiteral("staleness-ms"), replica.stalenessMs},
-                                        {QStringLiteral("score"), replica.score}});
+            QJsonObject json{{QStringLiteral("agent"), replica.agent},
+                             {QStringLiteral("tier"), tierName(replica.tier)},
+                             {QStringLiteral("held"), replica.held}};
+            // As the primary reports them (9.2): a partition the replica does not hold has no staleness.
+            if (replica.held) {
+                json.insert(QStringLiteral("staleness-ms"), replica.stalenessMs);
+                json.insert(QStringLiteral("score"), replica.score);
+            }
+            replicas.append(json);
         }
         list.append(QJsonObject{{QStringLiteral("id"), partition.id},
                                 {QStringLiteral("cold"), partition.cold},

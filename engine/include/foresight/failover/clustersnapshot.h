@@ -158,7 +158,7 @@ struct PartitionsView
 // (docs/api.md) use too: `algorithm`, `clustered-ms`, `clusters`, `quality` (when known),
 // `tracked-keys`, `list` and `error` (when the last clustering failed), each partition with `id`, `cold`, `class`, `tolerated-ms`, `keys`,
 // `bytes`, `sample`, `rate`, `last-access-ms`, `last-change-ms`, `score` and `replicas`
-// (`agent`, `tier`, `held`, `staleness-ms`, `score`).
+// (`agent`, `tier`, `held`, and for a replica that holds it `staleness-ms` and `score`).
 QJsonObject partitionsJson(const PartitionsView &partitions);
 
 enum class AppPhase {
