@@ -75,7 +75,8 @@ Status AppConfig::mergeJson(const QJsonObject &json, const QString &where)
         return std::unexpected(algorithm.error());
     if (!isPartitioningAlgorithm(*algorithm))
         return fail(ErrorCode::InvalidArgument,
-                    where + QStringLiteral(".partitioning: must be \"kmeans\" or \"dbscan\", not \"%1\"").arg(*algorithm));
+                    where
+                        + QStringLiteral(".partitioning: must be \"kmeans\" or \"dbscan\", not \"%1\"").arg(*algorithm));
     for (const auto *result : {&sync, &ackTimeout, &interval, &logDeltas, &logBytes, &lease}) {
         if (!*result)
             return std::unexpected(result->error());
