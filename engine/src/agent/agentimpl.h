@@ -21,6 +21,7 @@
 #include "agent/predictionworker.h"
 #include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
+#include "foresight/config/impactfunction.h"
 #include "foresight/instance/supervisor.h"
 #include "foresight/instance/validation.h"
 #include "foresight/metrics/hostmetrics.h"
@@ -146,6 +147,9 @@ struct AppInstance
     // primary, unless the agent runs with --no-usage-profile: how its keys are used, from the
     // SDK's gets and writes (usageside.cpp); created at the first access, dropped at demotion.
     std::optional<partitioning::UsageProfile> usage;
+    // Its impact function (assign `impact`, docs/protocol.md 9.3): held by every agent with the
+    // application, replicas too, so that a promoted replica ranks its keys from the first write.
+    config::ImpactFunction impact;
 };
 
 // A console that asked for this agent's heartbeats.
@@ -340,8 +344,10 @@ public:
     bool refuseUnlessServing(const ReplyRoute &route, const AppInstance &app);
     // keep: a demoted primary whose state is exactly this position (seq, digest) keeps its state
     // and log instead of starting over (a switchover's old primary, docs/protocol.md 9.3).
+    // impact: the application's new impact function, already checked; nullopt keeps the one held.
     Status applyAssignment(const AppAssignment &assignment,
-                           const std::optional<std::pair<std::uint64_t, QString>> &keep = std::nullopt);
+                           const std::optional<std::pair<std::uint64_t, QString>> &keep = std::nullopt,
+                           std::optional<config::ImpactFunction> impact = std::nullopt);
     QCborMap appStatus(const AppInstance &app) const;
 
     AgentOptions m_options;

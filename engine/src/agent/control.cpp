@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include "agent/agentimpl.h"
+#include "foresight/config/impactcbor.h"
 #include "foresight/core/logging.h"
 #include "foresight/replication/unackedfigures.h"
 
@@ -34,7 +35,8 @@ QJsonObject toJson(const QCborMap &map)
 } // namespace
 
 Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
-                                    const std::optional<std::pair<std::uint64_t, QString>> &keep)
+                                    const std::optional<std::pair<std::uint64_t, QString>> &keep,
+                                    std::optional<config::ImpactFunction> impact)
 {
     if (auto ok = assignment.validate(); !ok)
         return ok;
@@ -68,6 +70,8 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
     if (patternsChanged)
         (void) app.state.setCriticalPatterns(assignment.config.critical); // checked above
     app.config = assignment.config;
+    if (impact)
+        app.impact = std::move(*impact);
     app.shadow = assignment.shadow;
     app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
 
@@ -169,10 +173,21 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
                    QStringLiteral("assign: a replica needs primary.public-key (the primary agent's Z85 key)"));
         return;
     }
+    // Absent: the rules held stay, as absent config fields do. Compiled here, before anything
+    // changes, so a bad rule refuses the whole assign.
+    std::optional<config::ImpactFunction> impact;
+    if (const QCborValue given = message.body.value(QStringLiteral("impact")); !given.isUndefined()) {
+        auto compiled = config::impactFunctionFromCbor(given, QStringLiteral("assign.impact"));
+        if (!compiled) {
+            replyError(route, compiled.error().code, compiled.error().message);
+            return;
+        }
+        impact = std::move(*compiled);
+    }
     std::optional<std::pair<std::uint64_t, QString>> keep;
     if (const QCborValue keepSeq = message.body.value(QStringLiteral("keep-seq")); keepSeq.isInteger())
         keep = {std::uint64_t(keepSeq.toInteger()), message.body.value(QStringLiteral("keep-digest")).toString()};
-    if (auto ok = applyAssignment(assignment, keep); !ok) {
+    if (auto ok = applyAssignment(assignment, keep, std::move(impact)); !ok) {
         replyError(route, ok.error().code, ok.error().message);
         return;
     }
@@ -492,6 +507,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
                QCborMap{{QStringLiteral("first"), qint64(app.log.firstSeq())},
                         {QStringLiteral("last"), qint64(app.log.lastSeq())}});
     map.insert(QStringLiteral("writable"), app.role == Role::Primary && !app.fenced && holdsWriteLease(app));
+    map.insert(QStringLiteral("impact-rules"), qint64(app.impact.rules().size()));
     if (app.role == Role::Primary && app.config.leaseMs > 0)
         map.insert(QStringLiteral("lease-left-ms"), qint64(qMax<std::int64_t>(0, app.leaseUntilMs - t)));
     if (app.fenced)

@@ -165,6 +165,7 @@ const QHash<std::uint16_t, Schema> &schemas()
            {"primary", Kind::Map, false},
            {"config", Kind::Map, false},
            {"shadow", Kind::Bool, false},
+           {"impact", Kind::Array, false},
            {"keep-seq", Kind::Uint, false, "keep-digest"},
            {"keep-digest", Kind::Text, false}}}},
         {quint16(MT::Promote),
