@@ -2,7 +2,9 @@
 // real agents take the rules an `assign` carries and report how many they hold (`impact-rules`),
 // primary and replicas alike; a bad rule refuses the whole assign with an error naming the field
 // and changes nothing; an assign without `impact` keeps the rules, an empty array clears them;
-// and the ClusterEngine sends every agent of an application the rules of its configuration.
+// a promote carries them too (9.4); and the ClusterEngine sends every agent of an application the
+// rules of its configuration, so that a replica promoted by a console started with new rules
+// serves with those.
 
 #include <QCborArray>
 #include <QCborMap>
@@ -44,11 +46,17 @@ private Q_SLOTS:
     void badRulesRefuseTheAssignAndChangeNothing_data();
     void badRulesRefuseTheAssignAndChangeNothing();
     void absentKeepsTheRulesAndEmptyClearsThem();
+    void promoteCarriesTheRules();
     void engineSendsTheConfiguredRulesToEveryAgent();
+    void aNewConsolesRulesReachThePromotedReplica();
 
 private:
-    // An assign as a third-party console would send it, with the cluster's admin key.
-    Result<protocol::Message> assign(int agent, QCborMap body) const;
+    // A request as a third-party console would send it, with the cluster's admin key.
+    Result<protocol::Message> call(int agent, protocol::MessageType type, QCborMap body) const;
+    Result<protocol::Message> assign(int agent, QCborMap body) const
+    {
+        return call(agent, protocol::MessageType::Assign, std::move(body));
+    }
     QCborMap primaryBody(const QCborValue &impact) const;
     QCborMap replicaBody(const QCborValue &impact) const;
     // The number of rules the agent reports for app (`impact-rules`); -1 when it reports none.
@@ -74,7 +82,7 @@ void TestImpactAssign::cleanupTestCase()
     m_cluster.reset();
 }
 
-Result<protocol::Message> TestImpactAssign::assign(int agent, QCborMap body) const
+Result<protocol::Message> TestImpactAssign::call(int agent, protocol::MessageType type, QCborMap body) const
 {
     transport::ChannelOptions options;
     options.url = m_cluster->listenUrl(agent);
@@ -84,7 +92,7 @@ Result<protocol::Message> TestImpactAssign::assign(int agent, QCborMap body) con
     auto channel = transport::openChannel(transport::sharedClientContext(), options);
     if (!channel)
         return std::unexpected(channel.error());
-    return (*channel)->call(protocol::MessageType::Assign, std::move(body), 5000);
+    return (*channel)->call(type, std::move(body), 5000);
 }
 
 QCborMap TestImpactAssign::primaryBody(const QCborValue &impact) const
@@ -187,6 +195,26 @@ void TestImpactAssign::absentKeepsTheRulesAndEmptyClearsThem()
     QCOMPARE(impactRules(0, kApp), 1);
 }
 
+void TestImpactAssign::promoteCarriesTheRules()
+{
+    // bravo's replica holds none (above); a promote brings the console's current rules, checked
+    // before anything changes like an assign's.
+    QCOMPARE(impactRules(1, kApp), 0);
+    QCborMap body{{u"app"_s, kApp}, {u"impact"_s, QCborArray{rule({u"a/*"_s}, u"urgent"_s)}}};
+    const auto refused = call(1, protocol::MessageType::Promote, body);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+    QVERIFY2(refused.error().message.contains(u"promote.impact[0].class: 'urgent'"_s),
+             qPrintable(refused.error().message));
+    QCOMPARE(m_cluster->appStatus(1, kApp)->value(u"role"_s).toString(), u"replica"_s);
+
+    body.insert(u"impact"_s, kTwoRules);
+    const auto promoted = call(1, protocol::MessageType::Promote, body);
+    QVERIFY2(promoted, promoted ? "" : qPrintable(promoted.error().toString()));
+    QCOMPARE(m_cluster->appStatus(1, kApp)->value(u"role"_s).toString(), u"primary"_s);
+    QCOMPARE(impactRules(1, kApp), 2);
+}
+
 void TestImpactAssign::engineSendsTheConfiguredRulesToEveryAgent()
 {
     // charlie primary, alpha hot, bravo cold; the web shop's rules (three).
@@ -199,6 +227,30 @@ void TestImpactAssign::engineSendsTheConfiguredRulesToEveryAgent()
     for (int agent : {2, 0, 1}) {
         QTRY_COMPARE_WITH_TIMEOUT(impactRules(agent, kTestApp), count, kTimeoutMs);
     }
+}
+
+void TestImpactAssign::aNewConsolesRulesReachThePromotedReplica()
+{
+    // A console started with other rules adopts the running application (the engine above is
+    // gone; its agents hold the web shop's three rules). Adopting assigns the primary only, so
+    // the replicas still hold the old rules until something assigns them...
+    config::ClusterConfig config = clusterConfigFor(*m_cluster, 2, {{0, Tier::Hot}, {1, Tier::Cold}}, AppConfig());
+    config.apps[0].impact = cluster::impactRulesOf(cluster::WorkloadShape::UserSettings);
+    const qint64 count = config.apps[0].impact.size();
+    QCOMPARE(count, 2);
+    auto engine = startTestEngine(*m_cluster, config, m_dir.filePath(u"console-2.sqlite"_s));
+    QVERIFY(engine);
+    QTRY_COMPARE_WITH_TIMEOUT(impactRules(2, kTestApp), count, kTimeoutMs);
+    QCOMPARE(impactRules(0, kTestApp), 3);
+
+    // ... and the promote of a failover brings them: the new primary ranks by the current rules.
+    m_cluster->agent(2).kill();
+    QTRY_VERIFY_WITH_TIMEOUT(m_cluster->appStatus(0, kTestApp)
+                                 && m_cluster->appStatus(0, kTestApp)->value(u"role"_s).toString() == u"primary"_s,
+                             kTimeoutMs);
+    QCOMPARE(impactRules(0, kTestApp), count);
+    // The replica re-pointed at it gets them with that assign.
+    QTRY_COMPARE_WITH_TIMEOUT(impactRules(1, kTestApp), count, kTimeoutMs);
 }
 
 QTEST_GUILESS_MAIN(TestImpactAssign)

@@ -32,6 +32,20 @@ QJsonObject toJson(const QCborMap &map)
     return map.toJsonObject();
 }
 
+// The application's impact function as an assign or promote carries it (`impact`, checked and
+// compiled before anything changes, so a bad rule refuses the request); nullopt when absent,
+// which keeps the rules the agent holds.
+Result<std::optional<config::ImpactFunction>> impactOf(const QCborMap &body, const QString &path)
+{
+    const QCborValue given = body.value(QStringLiteral("impact"));
+    if (given.isUndefined())
+        return std::nullopt;
+    auto compiled = config::impactFunctionFromCbor(given, path);
+    if (!compiled)
+        return std::unexpected(compiled.error());
+    return std::optional<config::ImpactFunction>(std::move(*compiled));
+}
+
 } // namespace
 
 Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
@@ -173,21 +187,16 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
                    QStringLiteral("assign: a replica needs primary.public-key (the primary agent's Z85 key)"));
         return;
     }
-    // Absent: the rules held stay, as absent config fields do. Compiled here, before anything
-    // changes, so a bad rule refuses the whole assign.
-    std::optional<config::ImpactFunction> impact;
-    if (const QCborValue given = message.body.value(QStringLiteral("impact")); !given.isUndefined()) {
-        auto compiled = config::impactFunctionFromCbor(given, QStringLiteral("assign.impact"));
-        if (!compiled) {
-            replyError(route, compiled.error().code, compiled.error().message);
-            return;
-        }
-        impact = std::move(*compiled);
+    // Absent: the rules held stay, as absent config fields do.
+    auto impact = impactOf(message.body, QStringLiteral("assign.impact"));
+    if (!impact) {
+        replyError(route, impact.error().code, impact.error().message);
+        return;
     }
     std::optional<std::pair<std::uint64_t, QString>> keep;
     if (const QCborValue keepSeq = message.body.value(QStringLiteral("keep-seq")); keepSeq.isInteger())
         keep = {std::uint64_t(keepSeq.toInteger()), message.body.value(QStringLiteral("keep-digest")).toString()};
-    if (auto ok = applyAssignment(assignment, keep, std::move(impact)); !ok) {
+    if (auto ok = applyAssignment(assignment, keep, std::move(*impact)); !ok) {
         replyError(route, ok.error().code, ok.error().message);
         return;
     }
@@ -275,6 +284,12 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         }
         process = *spec;
     }
+    // Its impact function likewise: a replica assigned by an earlier console may hold older rules.
+    auto impact = impactOf(message.body, QStringLiteral("promote.impact"));
+    if (!impact) {
+        replyError(route, impact.error().code, impact.error().message);
+        return;
+    }
     // A switchover names the position the old primary stopped at: promoting anything else would
     // lose acknowledged writes (behind) or resurrect ones it never had (ahead or diverged).
     const QCborValue expectSeq = message.body.value(QStringLiteral("expect-seq"));
@@ -306,6 +321,8 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         return;
     }
     app->successorSdk.clear();
+    if (*impact)
+        app->impact = std::move(**impact);
     if (raise) {
         app->epoch = std::uint64_t(requested.toInteger());
         app->leaseUntilMs = now();
