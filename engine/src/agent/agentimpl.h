@@ -22,6 +22,7 @@
 #include "agent/predictionworker.h"
 #include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
+#include "foresight/config/impactfunction.h"
 #include "foresight/instance/supervisor.h"
 #include "foresight/instance/validation.h"
 #include "foresight/metrics/hostmetrics.h"
@@ -188,7 +189,8 @@ struct AppInstance
     // primary, unless the agent runs with --no-usage-profile: how its keys are used, from the
     // SDK's gets and writes (usageside.cpp); created at the first access, dropped at demotion.
     std::optional<partitioning::UsageProfile> usage;
-    // What a stale key costs (docs/protocol.md 9.3 `impact`), compiled; every role keeps it.
+    // Its impact function (assign `impact`, docs/protocol.md 9.3): held by every agent with the
+    // application, replicas too, so that a promoted replica ranks its keys from the first write.
     config::ImpactFunction impact;
     AppPartitions partitions;
 };
@@ -413,8 +415,10 @@ public:
     bool refuseUnlessServing(const ReplyRoute &route, const AppInstance &app);
     // keep: a demoted primary whose state is exactly this position (seq, digest) keeps its state
     // and log instead of starting over (a switchover's old primary, docs/protocol.md 9.3).
+    // impact: the application's new impact function, already checked; nullopt keeps the one held.
     Status applyAssignment(const AppAssignment &assignment,
-                           const std::optional<std::pair<std::uint64_t, QString>> &keep = std::nullopt);
+                           const std::optional<std::pair<std::uint64_t, QString>> &keep = std::nullopt,
+                           std::optional<config::ImpactFunction> impact = std::nullopt);
     QCborMap appStatus(const AppInstance &app) const;
 
     AgentOptions m_options;
