@@ -71,9 +71,10 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
     // The keys a warm replica gets in order: the critical patterns and the impact function's
     // critical rules (partitioning/keyclassifier.h).
     const AppInstance *before = findApp(assignment.app);
-    const QStringList critical = partitioning::effectiveCriticalPatterns(
-        assignment.config.critical,
-        impact ? *impact : (before ? before->impact : config::ImpactFunction()));
+    const QStringList critical = partitioning::effectiveCriticalPatterns(assignment.config.critical,
+                                                                         impact ? *impact
+                                                                                : (before ? before->impact
+                                                                                          : config::ImpactFunction()));
     {
         state::KeyValueState probe;
         if (auto ok = probe.setCriticalPatterns(critical); !ok)
