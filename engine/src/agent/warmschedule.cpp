@@ -18,12 +18,12 @@ using partitioning::PartitionId;
 
 namespace {
 
+// Batches before the link is measured: under 200 ms of a 24 KB/s link, and measured within a
+// round trip or two on a fast one, which then gets larger ones.
+constexpr qsizetype kUnmeasuredBatchBytes = 4 * 1024;
+
 // Beyond the owed fill, a warm replica may fall this far behind (the delta log's own bound)
 // before it is resynchronised from scratch.
-// Batches before the link is measured: a few hundred milliseconds of a slow link, and measured
-// within a round trip or two on a fast one, which then gets larger ones.
-constexpr qsizetype kUnmeasuredBatchBytes = 16 * 1024;
-
 qsizetype overflowBytes(const AppInstance &app, qsizetype fillBytes)
 {
     return fillBytes + app.config.logMaxBytes;
