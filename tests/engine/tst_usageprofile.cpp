@@ -132,6 +132,8 @@ void TstUsageProfile::recencyIsTimeSinceLastAccess()
     QCOMPARE(b->recencyS, 30.0);
     QCOMPARE(a->lastAccessWallMs, kMidnightMs);
     QCOMPARE(b->lastAccessWallMs, kMidnightMs + 45'000);
+    QCOMPARE(profile.lastAccessWallMs(QStringLiteral("b")), std::optional<qint64>(kMidnightMs + 45'000));
+    QCOMPARE(profile.lastAccessWallMs(QStringLiteral("never")), std::nullopt);
     const double halfLifeS = double(profile.options().halfLifeMs) / 1000.0;
     QVERIFY(std::abs(a->recency - std::exp2(-75.0 / halfLifeS)) < 1e-12);
     QVERIFY(b->recency > a->recency);

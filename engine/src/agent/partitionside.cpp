@@ -217,6 +217,15 @@ void Agent::Impl::addPartitionStatus(const AppInstance &app, QCborMap &status) c
         }
     }
 
+    // The last access as of now (the partition's figure is as of its clustering).
+    const auto lastAccessOf = [&app](const partitioning::Partition &partition) {
+        qint64 last = partition.lastAccessWallMs;
+        if (app.usage) {
+            for (const QString &key : partition.keys)
+                last = std::max(last, app.usage->lastAccessWallMs(key).value_or(0));
+        }
+        return last;
+    };
     QCborArray list;
     qint64 trackedKeys = 0;
     for (const partitioning::Partition &partition : set.partitions) {
@@ -265,7 +274,7 @@ void Agent::Impl::addPartitionStatus(const AppInstance &app, QCborMap &status) c
             {QStringLiteral("bytes"), qint64(std::max<qsizetype>(0, size.valueBytes))},
             {QStringLiteral("sample"), sample},
             {QStringLiteral("rate"), partition.accessesPerSecond},
-            {QStringLiteral("last-access-ms"), partition.lastAccessWallMs},
+            {QStringLiteral("last-access-ms"), lastAccessOf(partition)},
             {QStringLiteral("last-change-ms"), lastChange ? qint64(wallNow - (monotonicNow - *lastChange)) : qint64(0)},
             {QStringLiteral("score"), score},
             {QStringLiteral("replicas"), replicas},

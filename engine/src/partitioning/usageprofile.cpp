@@ -448,6 +448,15 @@ double UsageProfile::frequency(const QString &key) const
     return double(d.sketch.estimate(hash)) * decay;
 }
 
+std::optional<qint64> UsageProfile::lastAccessWallMs(const QString &key) const
+{
+    const Impl &d = *m_impl;
+    const std::int32_t slot = d.find(keyHash(key), key);
+    if (slot < 0)
+        return std::nullopt;
+    return d.entries[std::size_t(slot)].lastAccessMs + d.wallOffsetMs;
+}
+
 bool UsageProfile::isTracked(const QString &key) const
 {
     return m_impl->find(keyHash(key), key) >= 0;

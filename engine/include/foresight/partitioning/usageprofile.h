@@ -138,6 +138,9 @@ public:
     // for a tracked key, the sketch's estimate (an over-estimate) for any other.
     double frequency(const QString &key) const;
     bool isTracked(const QString &key) const;
+    // A tracked key's last access, Unix ms (by the profile's clock); nullopt for any other key.
+    // One index probe: cheap enough for a status report over every tracked key.
+    std::optional<qint64> lastAccessWallMs(const QString &key) const;
     // The tracked key's features (coAccessGroup -1: groups are formed by features() only).
     std::optional<KeyFeatures> features(const QString &key) const;
     // Every tracked key's features, most frequent first, with co-access groups.
