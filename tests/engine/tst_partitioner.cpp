@@ -283,6 +283,43 @@ private Q_SLOTS:
         QVERIFY2(set.error().message.startsWith(field), qPrintable(set.error().message));
     }
 
+    void aDailyHabitPredictsTheNextRead()
+    {
+        // Keys read every day around 09:00 UTC for a week: their partition's peak is there, and
+        // the next read is predicted at the next 09:00-ish; keys read all day long predict nothing.
+        ManualClock clock(kMidnightMs);
+        auto profile = UsageProfile::create({}, clock);
+        QVERIFY(profile);
+        for (int day = 0; day < 7; ++day) {
+            for (int minute = 0; minute < 24 * 60; minute += 5) {
+                const bool morning = minute >= 9 * 60 && minute < 10 * 60;
+                for (int i = 0; i < 10; ++i) {
+                    if (morning)
+                        profile->record(key("report/", i), AccessKind::Read, kBrowser);
+                    profile->record(key("ticker/", i), AccessKind::Read, kShopper);
+                }
+                clock.advance(5 * 60'000);
+            }
+        }
+        const KeyClassifier impact;
+        auto set = partitionKeys(profile->features(),
+                                 impact,
+                                 coldOnlyPartitions(ClusteringAlgorithm::KMeans, impact),
+                                 clock.wallMs());
+        QVERIFY(set);
+        const Partition *reports = set->find(set->partitionOf(key("report/", 3), ImpactClass::Low));
+        const Partition *ticker = set->find(set->partitionOf(key("ticker/", 3), ImpactClass::Low));
+        QVERIFY(reports && ticker && reports != ticker);
+        QVERIFY2(reports->peakStrength > 0.9, qPrintable(QString::number(reports->peakStrength)));
+        QVERIFY(ticker->peakStrength < 0.1);
+        QCOMPARE(predictedReadWallMs(*ticker, clock.wallMs()), std::nullopt);
+        const auto next = predictedReadWallMs(*reports, clock.wallMs());
+        QVERIFY(next);
+        // The clock stands at midnight after seven whole days: the next 09:xx is 9 to 10 h away.
+        QVERIFY2(*next - clock.wallMs() >= 9 * 3'600'000 && *next - clock.wallMs() <= 10 * 3'600'000,
+                 qPrintable(QString::number(*next - clock.wallMs())));
+    }
+
     void classifierKeepsTheStrictestToleranceOfEachClass()
     {
         auto function = config::ImpactFunction::compile({{{QStringLiteral("a/*")}, ImpactClass::High, 30'000},

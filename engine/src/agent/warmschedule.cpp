@@ -64,6 +64,7 @@ void Agent::Impl::pumpWarmSchedules(AppInstance &app)
         return;
     const partitioning::PartitionSet &partitions = *app.partitions.set;
     QList<QPair<QByteArray, QString>> broken;
+    const qint64 wallNow = m_clock.wallMs();
     for (auto it = app.partitions.warm.begin(); it != app.partitions.warm.end(); ++it) {
         WarmSchedule &schedule = *it;
         ReplicaLink *link = app.stream.link(it.key());
@@ -94,10 +95,15 @@ void Agent::Impl::pumpWarmSchedules(AppInstance &app)
                                                      qsizetype(2 * conditions.bandwidthBytesPerSecond
                                                                * conditions.roundTripMs / 1000.0));
         while (schedule.link.inFlightBytes() < window) {
-            auto plan = partitioning::planSync(schedule.backlog.planInput(partitions),
-                                               conditions,
-                                               m_clock.monotonicMs(),
-                                               settings);
+            const std::int64_t monotonicNow = m_clock.monotonicMs();
+            QList<partitioning::PartitionBacklog> input = schedule.backlog.planInput(partitions);
+            // Prefetch: a partition whose daily habit says it is read soon goes earlier.
+            for (partitioning::PartitionBacklog &backlog : input) {
+                const partitioning::Partition *partition = partitions.find(backlog.id.toLongLong());
+                if (const auto read = partition ? partitioning::predictedReadWallMs(*partition, wallNow) : std::nullopt)
+                    backlog.predictedReadMs = monotonicNow + (*read - wallNow);
+            }
+            auto plan = partitioning::planSync(input, conditions, monotonicNow, settings);
             if (!plan) {
                 qCWarning(lcReplication,
                           "%s: scheduling failed: %s",

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numbers>
 #include <utility>
 #include <vector>
 
@@ -46,13 +47,25 @@ Partition partitionOf(PartitionId id,
     // the strictest rule of its class. A clustered one knows all of its keys.
     partition.toleratedStalenessMs = group.cluster < 0 ? classifier.strictestTolerance(group.impactClass)
                                                        : config::kMaxToleratedStalenessMs;
+    double peakX = 0;
+    double peakY = 0;
+    double weight = 0;
     for (qsizetype index : group.members) {
         const KeyFeatures &key = features[index];
+        peakX += key.frequency * key.peakStrength * std::cos(key.peakPhase);
+        peakY += key.frequency * key.peakStrength * std::sin(key.peakPhase);
+        weight += key.frequency;
         partition.keys.append(key.key);
         partition.accessesPerSecond += key.readRate + key.writeRate;
         partition.lastAccessWallMs = std::max(partition.lastAccessWallMs, key.lastAccessWallMs);
         partition.toleratedStalenessMs = std::min(partition.toleratedStalenessMs,
                                                   impacts[std::size_t(index)].toleratedStalenessMs);
+    }
+    if (weight > 0) {
+        partition.peakStrength = std::min(1.0, std::hypot(peakX, peakY) / weight);
+        partition.peakPhase = std::atan2(peakY, peakX);
+        if (partition.peakPhase < 0)
+            partition.peakPhase += 2 * std::numbers::pi;
     }
     return partition;
 }
@@ -113,6 +126,19 @@ std::optional<ClusteringAlgorithm> clusteringAlgorithmFromName(const QString &na
     if (name == QLatin1String("dbscan"))
         return ClusteringAlgorithm::Dbscan;
     return std::nullopt;
+}
+
+std::optional<qint64> predictedReadWallMs(const Partition &partition, qint64 nowWallMs, double minStrength)
+{
+    if (partition.peakStrength < minStrength || partition.peakStrength <= 0)
+        return std::nullopt;
+    constexpr qint64 kDayMs = 24 * 3600 * 1000;
+    const auto peakOfDay = qint64(std::llround(partition.peakPhase / (2 * std::numbers::pi) * double(kDayMs))) % kDayMs;
+    const qint64 dayStart = nowWallMs - ((nowWallMs % kDayMs) + kDayMs) % kDayMs;
+    qint64 next = dayStart + peakOfDay;
+    if (next < nowWallMs)
+        next += kDayMs;
+    return next;
 }
 
 PartitionId coldPartitionId(ImpactClass impactClass)

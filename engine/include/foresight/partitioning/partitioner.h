@@ -62,7 +62,17 @@ struct Partition
     QStringList keys;                   // tracked keys, most frequent first (cold: tracked cold keys only)
     double accessesPerSecond = 0;       // sum over keys of reads and writes per second
     qint64 lastAccessWallMs = 0;        // the latest access of one of its keys; 0 if none
+    // The time-of-day pattern of its keys together: their peaks (KeyFeatures::peakPhase and
+    // peakStrength) averaged on the circle, weighted by frequency. 0 strength: no pattern.
+    double peakPhase = 0;
+    double peakStrength = 0;
 };
+
+// When a partition is next expected to be read, by its time-of-day pattern: the next time the
+// UTC day reaches its peak, if the pattern is strong enough (peakStrength >= minStrength) to call
+// it a habit; nullopt otherwise. The scheduler's prefetch hint (syncscheduler.h
+// predictedReadMs), so a partition used every day at nine is fresh when nine comes.
+std::optional<qint64> predictedReadWallMs(const Partition &partition, qint64 nowWallMs, double minStrength = 0.5);
 
 // The result of one re-clustering. Immutable once made; the agent shares it between threads as
 // std::shared_ptr<const PartitionSet>.
