@@ -209,7 +209,7 @@ void Agent::Impl::addPartitionStatus(const AppInstance &app, QCborMap &status) c
             if (const auto value = app.state.get(key)) {
                 ++size.keys;
                 size.valueBytes += value->size();
-                if (const auto keyClass = app.state.keyClassOf(key)) {
+                if (const auto keyClass = app.state.keyClassOf(key); keyClass && *keyClass < int(unclustered.size())) {
                     unclustered[std::size_t(*keyClass)].keys -= 1;
                     unclustered[std::size_t(*keyClass)].valueBytes -= value->size();
                 }
