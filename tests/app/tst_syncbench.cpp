@@ -36,8 +36,11 @@ bool sameAccesses(const SyncWorkload &a, const SyncWorkload &b)
         const WorkloadAccess &x = a.accesses.at(i);
         const WorkloadAccess &y = b.accesses.at(i);
         if (x.atMs != y.atMs || x.kind != y.kind || x.client != y.client || x.valueBytes != y.valueBytes
-            || x.key != y.key)
+            || x.key != y.key) {
+            qWarning().noquote() << "access" << i << "differs:" << x.atMs << x.key << x.valueBytes << "against"
+                                 << y.atMs << y.key << y.valueBytes;
             return false;
+        }
     }
     return true;
 }
@@ -105,7 +108,7 @@ void TestSyncBench::workloadFileRoundTrips()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString path = dir.filePath(u"shop.workload"_s);
-    const SyncWorkload recorded = shortShop(3000);
+    const SyncWorkload recorded = shortShop(30'000);
     const auto written = writeWorkload(recorded, path);
     QVERIFY2(written, qPrintable(written ? QString() : written.error().toString()));
     const auto read = readWorkload(path);
