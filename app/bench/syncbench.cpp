@@ -45,6 +45,8 @@ public:
     JsonLine &add(const char *key, const QString &text) { return raw(key, jsonString(text)); }
     JsonLine &add(const char *key, double value, int decimals) { return raw(key, jsonNumber(value, decimals)); }
     JsonLine &add(const char *key, std::int64_t value) { return raw(key, QString::number(value)); }
+    JsonLine &add(const QString &key, std::int64_t value) { return raw(key, QString::number(value)); }
+    JsonLine &add(const QString &key, double value, int decimals) { return raw(key, jsonNumber(value, decimals)); }
     JsonLine &add(const char *key, bool value)
     {
         return raw(key, value ? QStringLiteral("true") : QStringLiteral("false"));
@@ -52,9 +54,10 @@ public:
     QString text() const { return QLatin1Char('{') + m_members.join(QLatin1Char(',')) + QLatin1Char('}'); }
 
 private:
-    JsonLine &raw(const char *key, const QString &value)
+    JsonLine &raw(const char *key, const QString &value) { return raw(QLatin1String(key), value); }
+    JsonLine &raw(const QString &key, const QString &value)
     {
-        m_members << jsonString(QLatin1String(key)) + QLatin1Char(':') + value;
+        m_members << jsonString(key) + QLatin1Char(':') + value;
         return *this;
     }
     QStringList m_members;
@@ -79,11 +82,10 @@ JsonLine schedulerLine(const QString &caseName, const ReplayResult &result, doub
                                                             {"low", ImpactClass::Low}};
     for (const auto &[name, impactClass] : classes) {
         const ClassFigures &figures = figuresOf(result, impactClass);
-        line.add(qPrintable(QStringLiteral("%1_max_staleness_ms").arg(QLatin1String(name))), figures.maxDelayMs)
-            .add(qPrintable(QStringLiteral("%1_p99_delay_ms").arg(QLatin1String(name))), figures.p99DelayMs)
-            .add(qPrintable(QStringLiteral("%1_weighted_staleness_ws2").arg(QLatin1String(name))),
-                 figures.impactWeightedStalenessWs2,
-                 0);
+        const QString prefix = QLatin1String(name) + QLatin1Char('_');
+        line.add(prefix + QLatin1String("max_staleness_ms"), figures.maxDelayMs)
+            .add(prefix + QLatin1String("p99_delay_ms"), figures.p99DelayMs)
+            .add(prefix + QLatin1String("weighted_staleness_ws2"), figures.impactWeightedStalenessWs2, 0);
     }
     return line.add("batch_bytes", result.batchBytes)
         .add("batches", result.batches)
