@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "foresight/cluster/demoworkload.h"
 #include "syncreplay.h"
@@ -146,6 +147,11 @@ SyncBenchOutput syncBenchLines(const BenchOptions &options)
         ++writes;
         bytesOf[std::size_t(classifier->classify(access.key).impactClass)] += deltaBytes(access);
     }
+    if (writes == 0) {
+        note(QStringLiteral("workload"), QStringLiteral("the workload has no writes: nothing to synchronize"));
+        output.exitCode = 1;
+        return output;
+    }
     const double durationS = double(workload.durationMs) / 1000;
     std::int64_t totalBytes = 0;
     for (const std::int64_t bytes : bytesOf)
@@ -205,15 +211,17 @@ SyncBenchOutput syncBenchLines(const BenchOptions &options)
     const double fifo = results[1].impactWeightedStalenessWs2;
     const double lmf = results[2].impactWeightedStalenessWs2;
     const double best = std::min(fifo, lmf);
+    // null (not finite) when either side is 0: no staleness at all makes no ratio.
+    const double ratioVsBest = ours.impactWeightedStalenessWs2 > 0 && best > 0
+                                   ? best / ours.impactWeightedStalenessWs2
+                                   : std::numeric_limits<double>::quiet_NaN();
     const ClassFigures &critical = figuresOf(ours, ImpactClass::Critical);
     const int tolerance = classifier->strictestTolerance(ImpactClass::Critical);
 
     output.lines << schedulerLine(caseName, ours, durationS)
                         .add("fifo_ws2", fifo, 0)
                         .add("lmf_ws2", lmf, 0)
-                        .add("ratio_vs_best_baseline",
-                             ours.impactWeightedStalenessWs2 > 0 ? best / ours.impactWeightedStalenessWs2 : 0,
-                             2)
+                        .add("ratio_vs_best_baseline", ratioVsBest, 2)
                         .add("target_ratio", kTargetRatio, 0)
                         .add("critical_tolerance_ms", std::int64_t(tolerance))
                         .add("critical_within_tolerance", critical.maxDelayMs <= tolerance)
