@@ -35,7 +35,7 @@ public:
         , m_clock(std::move(clock))
         , m_profile(std::move(profile))
         , m_set(partitioning::coldOnlyPartitions(settings.partitioner.algorithm, settings.classifier))
-        , m_nextReclusterMs(settings.reclusterMs)
+        , m_nextReclusterMs(settings.firstClusteringMs)
     {}
 
     Status advanceTo(std::int64_t nowMs) override
@@ -105,15 +105,23 @@ public:
 
     QString describe() const override
     {
-        int clustered = 0;
-        for (const partitioning::Partition &partition : m_set.partitions)
-            clustered += partitioning::isColdPartition(partition.id) ? 0 : 1;
-        return QStringLiteral("%1 re-clusterings; at the end %2 partitions (%3 clustered from %4 clusters, "
-                              "4 cold), %5 keys tracked by the usage profile")
+        // The clustered partitions, each with its class, size and access rate: what the ranking saw.
+        QStringList clustered;
+        for (const partitioning::Partition &partition : m_set.partitions) {
+            if (partitioning::isColdPartition(partition.id))
+                continue;
+            clustered << QStringLiteral("%1 %2 keys %3/s")
+                             .arg(config::impactClassName(partition.impactClass))
+                             .arg(partition.keys.size())
+                             .arg(partition.accessesPerSecond, 0, 'f', 1);
+        }
+        return QStringLiteral("%1 clusterings; at the end %2 partitions: %3 clustered from %4 clusters (%5) and "
+                              "4 cold; %6 keys tracked by the usage profile")
             .arg(m_reclusterings)
             .arg(m_set.partitions.size())
-            .arg(clustered)
+            .arg(clustered.size())
             .arg(m_set.clusters)
+            .arg(clustered.join(QStringLiteral(", ")))
             .arg(m_profile.trackedKeys());
     }
 

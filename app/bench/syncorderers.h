@@ -70,15 +70,17 @@ std::unique_ptr<SyncOrderer> makeFifoOrderer(const ReplayData &data);
 // newer change of another key came in meanwhile.
 std::unique_ptr<SyncOrderer> makeLastModifiedFirstOrderer(const ReplayData &data);
 
-// Ours: staleness partitions from a usage profile of the replayed accesses, re-clustered every
-// reclusterMs of replay time as the agent does (cold partitions only until the first), and
-// planSync() each time the link is free, shipping the plan's first batch.
+// Ours: staleness partitions from a usage profile of the replayed accesses, clustered first after
+// firstClusteringMs and then every reclusterMs of replay time, as the agent does
+// (agent/partitionside.cpp; cold partitions only until the first), and planSync() each time the
+// link is free, shipping the plan's first batch.
 struct StalenessOrdererSettings
 {
     partitioning::KeyClassifier classifier;
     partitioning::LinkConditions link;
     partitioning::SyncSettings sync;
     partitioning::PartitionerOptions partitioner;
+    std::int64_t firstClusteringMs = 5'000;
     std::int64_t reclusterMs = 30'000;
 };
 Result<std::unique_ptr<SyncOrderer>> makeStalenessOrderer(const ReplayData &data,

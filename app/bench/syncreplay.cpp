@@ -78,6 +78,7 @@ Result<std::unique_ptr<SyncOrderer>> makeOrderer(SyncScheduler scheduler,
                                  settings.link,
                                  settings.sync,
                                  settings.partitioner,
+                                 settings.firstClusteringMs,
                                  settings.reclusterMs});
 }
 

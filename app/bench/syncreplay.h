@@ -25,7 +25,8 @@ struct ReplaySettings
     partitioning::SyncSettings sync;              // ours; its batch size is every scheduler's
     partitioning::PartitionerOptions partitioner; // ours
     partitioning::KeyClassifier classifier;       // each key's class (and ours: the partitions' tolerances)
-    std::int64_t reclusterMs = 30'000;            // ours, as the agent re-clusters
+    std::int64_t firstClusteringMs = 5'000;       // ours, as the agent clusters first
+    std::int64_t reclusterMs = 30'000;            // and then re-clusters
     std::int64_t sampleMs = 10;                   // the staleness is summed at every multiple of this
 };
 

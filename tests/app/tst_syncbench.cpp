@@ -53,7 +53,8 @@ ReplaySettings shopSettings(double bandwidth)
     ReplaySettings settings;
     settings.classifier = *partitioning::KeyClassifier::create(*function, {u"session/*"_s});
     settings.link = {bandwidth, 40};
-    settings.reclusterMs = 5000; // several re-clusterings within a short replay
+    settings.firstClusteringMs = 2000; // several re-clusterings within a short replay
+    settings.reclusterMs = 5000;
     return settings;
 }
 
