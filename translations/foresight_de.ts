@@ -142,217 +142,218 @@
 <context>
     <name>foresight::widgets::CommandDialog</name>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="64"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="65"/>
         <source>Force: promote although acknowledged writes would be lost</source>
         <translation>Erzwingen: hochstufen, obwohl bestätigte Schreibvorgänge verloren gingen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="71"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="72"/>
         <source>Promote a replica of %1</source>
         <translation>Ein Replikat von %1 hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="72"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="73"/>
         <source>&amp;Promote</source>
         <translation>&amp;Hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="75"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="76"/>
         <source>Switch over %1</source>
         <translation>Switchover für %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="76"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="77"/>
         <source>&amp;Switch over</source>
         <translation>Switchover &amp;ausführen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="79"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="80"/>
         <source>Maintenance on %1</source>
         <translation>Wartung auf %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="80"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="81"/>
         <source>&amp;Start maintenance</source>
         <translation>Wartung &amp;beginnen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="83"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="84"/>
         <source>End maintenance on %1</source>
         <translation>Wartung auf %1 beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="84"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="85"/>
         <source>&amp;End maintenance</source>
         <translation>Wartung b&amp;eenden</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="87"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="88"/>
         <source>Acknowledge the failover of %1</source>
         <translation>Failover von %1 quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="88"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="89"/>
         <source>&amp;Acknowledge</source>
         <translation>&amp;Quittieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="91"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="92"/>
         <source>Create a shadow of %1</source>
         <translation>Shadow von %1 anlegen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="92"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="93"/>
         <source>Create a shadow of %1 on %2</source>
         <translation>Shadow von %1 auf %2 anlegen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="93"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="94"/>
         <source>&amp;Create shadow</source>
         <translation>Shadow an&amp;legen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="96"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="97"/>
         <source>Swap %1 onto its shadow</source>
         <translation>Swap von %1 auf seinen Shadow</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="97"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="98"/>
         <source>S&amp;wap</source>
         <translation>S&amp;wap</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="100"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="101"/>
         <source>Promote the shadow of %1</source>
         <translation>Shadow von %1 hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="101"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="102"/>
         <source>&amp;Promote shadow</source>
         <translation>Shadow &amp;hochstufen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="104"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="105"/>
         <source>Retire the shadow of %1</source>
         <translation>Shadow von %1 auflösen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="105"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="106"/>
         <source>&amp;Retire shadow</source>
         <translation>Shadow a&amp;uflösen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="108"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="109"/>
         <source>Update %1 through its shadow</source>
         <translation>%1 über seinen Shadow aktualisieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="109"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="110"/>
         <source>&amp;Update</source>
         <translation>&amp;Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="120"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="121"/>
         <source>The keys of %1&apos;s process that change, as JSON (command, arguments, environment, workingDirectory, validateCommand, ...). The new version starts on the shadow, the validation command runs against it, and only if it passes is the shadow swapped in; the old version stays ready on the former primary.</source>
         <translation>Die Schlüssel des Prozesses von %1, die sich ändern, als JSON (command, arguments, environment, workingDirectory, validateCommand, ...). Die neue Version startet auf dem Shadow, das Validierungskommando läuft gegen sie, und nur wenn es besteht, wird der Shadow eingewechselt; die alte Version bleibt auf dem bisherigen Primary bereit.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="130"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="131"/>
         <source>Process changes</source>
         <translation>Prozessänderungen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="135"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="136"/>
         <source>&amp;Check with the engine</source>
         <translation>Mit der Engine &amp;prüfen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="145"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="146"/>
         <source>Check the update with the engine before confirming it.</source>
         <translation>Prüfen Sie die Aktualisierung mit der Engine, bevor Sie sie bestätigen.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="169"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="170"/>
         <source>Write the changes, then check them with the engine before confirming.</source>
         <translation>Schreiben Sie die Änderungen und prüfen Sie sie mit der Engine, bevor Sie bestätigen.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="172"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="173"/>
         <source>%1 will never be promoted and will get no new replica roles until maintenance ends. Replicas it holds keep replicating.</source>
         <translation>%1 wird bis zum Ende der Wartung nicht hochgestuft und erhält keine neuen Replikatrollen. Seine Replikate replizieren weiter.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="178"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="179"/>
         <source>%1 may be promoted and given replica roles again.</source>
         <translation>%1 kann wieder hochgestuft werden und Replikatrollen erhalten.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="182"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="183"/>
         <source>The last failover of %1 is acknowledged: the anti-flapping block ends and the engine may fail %1 over automatically again.</source>
         <translation>Das letzte Failover von %1 wird quittiert: Die Flapping-Sperre endet, und die Engine darf für %1 wieder automatisch ein Failover ausführen.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="214"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="215"/>
         <source>The changes are not JSON: %1 at character %2.</source>
         <translation>Die Änderungen sind kein JSON: %1 bei Zeichen %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="217"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="218"/>
         <source>The changes must be a JSON object with at least one key of the process, such as {&quot;arguments&quot;: [&quot;--release&quot;, &quot;2&quot;]}.</source>
         <translation>Die Änderungen müssen ein JSON-Objekt mit mindestens einem Schlüssel des Prozesses sein, etwa {&quot;arguments&quot;: [&quot;--release&quot;, &quot;2&quot;]}.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="245"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="246"/>
         <source>Asking the engine what would happen…</source>
         <translation>Die Engine prüft, was geschehen würde…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="284"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="285"/>
         <source>Candidate %1 (rank %2): %3</source>
         <translation>Kandidat %1 (Rang %2): %3</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="290"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="291"/>
         <source>Data at risk: %1 writes the candidate does not hold would be lost.</source>
         <translation>Gefährdete Daten: %1 Schreibvorgänge, die dem Kandidaten fehlen, gingen verloren.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="291"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="292"/>
         <source>Data at risk: none; the candidate holds every acknowledged write.</source>
         <translation>Gefährdete Daten: keine; der Kandidat hat jeden bestätigten Schreibvorgang.</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="304"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="341"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="342"/>
         <source>Refused: %1</source>
         <translation>Abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="317"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="355"/>
         <source>Done: %1</source>
         <translation>Erledigt: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="317"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="355"/>
         <source>Failed: %1</source>
         <translation>Fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="320"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="358"/>
         <source>&amp;Close</source>
         <translation>&amp;Schließen</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="334"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="372"/>
         <source>Swapping: waiting for the engine to finish the swap…</source>
         <translation>Swap läuft: warte, bis die Engine ihn beendet hat…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="335"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="373"/>
         <source>Updating: the new version starts on the shadow, its validation runs, then the swap (this can take minutes); the Shadows panel shows each step…</source>
         <translation>Aktualisierung läuft: Die neue Version startet auf dem Shadow, ihre Validierung läuft, dann der Swap (das kann Minuten dauern); das Shadows-Panel zeigt jeden Schritt…</translation>
     </message>
     <message>
-        <location filename="../widgets/dialogs/commanddialog.cpp" line="338"/>
+        <location filename="../widgets/dialogs/commanddialog.cpp" line="376"/>
         <source>Waiting for the engine…</source>
         <translation>Warte auf die Engine…</translation>
     </message>
@@ -802,134 +803,139 @@
 <context>
     <name>foresight::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="38"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="43"/>
         <source>Foresight</source>
         <translation>Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="70"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="75"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="75"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="80"/>
         <source>Replicas</source>
         <translation>Replikate</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="78"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="83"/>
         <source>Shadows</source>
         <translation>Shadows</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="89"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="258"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="87"/>
+        <source>Staleness</source>
+        <translation>Veraltung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="102"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="271"/>
         <source>Events and alerts</source>
         <translation>Ereignisse und Alarme</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="92"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="105"/>
         <source>Host detail</source>
         <translation>Hostdetails</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="146"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="159"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="147"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="160"/>
         <source>&amp;Open cluster configuration…</source>
         <translation>Clusterkonfiguration ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="151"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="164"/>
         <source>Open cluster configuration</source>
         <translation>Clusterkonfiguration öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="153"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="166"/>
         <source>Cluster configurations (*.json);;All files (*)</source>
         <translation>Clusterkonfigurationen (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="157"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="170"/>
         <source>&amp;Export incident report…</source>
         <translation>Vorfallbericht &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="165"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="178"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="169"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="182"/>
         <source>&amp;Cluster</source>
         <translation>&amp;Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="174"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="187"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="175"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="188"/>
         <source>&amp;About Foresight</source>
         <translation>Ü&amp;ber Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="177"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="190"/>
         <source>About Foresight</source>
         <translation>Über Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="178"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="191"/>
         <source>Foresight keeps applications&apos; state alive through host failures: replication in hot, warm and cold tiers, failure detection and failover.</source>
         <translation>Foresight erhält den Zustand von Anwendungen über Hostausfälle hinweg: Replikation in den Stufen Hot, Warm und Cold, Ausfallerkennung und Failover.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="191"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="204"/>
         <source>&amp;Promote…</source>
         <translation>&amp;Hochstufen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="192"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="205"/>
         <source>&amp;Switch over…</source>
         <translation>&amp;Switchover…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="193"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="206"/>
         <source>Start &amp;maintenance…</source>
         <translation>&amp;Wartung beginnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="194"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="207"/>
         <source>&amp;End maintenance…</source>
         <translation>Wartung b&amp;eenden…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="195"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="208"/>
         <source>&amp;Acknowledge failover…</source>
         <translation>Failover &amp;quittieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="221"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="234"/>
         <source>Select an application&apos;s copy in the replicas table first.</source>
         <translation>Wählen Sie zuerst eine Kopie einer Anwendung in der Replikattabelle aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="247"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="260"/>
         <source>No cluster open: File &gt; Open cluster configuration (Ctrl+O)</source>
         <translation>Kein Cluster geöffnet: Datei &gt; Clusterkonfiguration öffnen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="251"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="257"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="264"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="270"/>
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="257"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="270"/>
         <source>%n open alert(s)</source>
         <translation>
             <numerusform>%n offener Alarm</numerusform>
@@ -937,29 +943,167 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="258"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="271"/>
         <source>Events and alerts (%1)</source>
         <translation>Ereignisse und Alarme (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="278"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="296"/>
         <source>Foresight — %1</source>
         <translation>Foresight — %1</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="280"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="298"/>
         <source>Cluster %1: engine running, snapshot of %2</source>
         <translation>Cluster %1: Engine läuft, Stand %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="285"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="303"/>
         <source>Agents: %1 of %2 connected, %3 suspected</source>
         <translation>Agenten: %1 von %2 verbunden, %3 unter Ausfallverdacht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="286"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="304"/>
         <source>Agents: %1 of %2 connected</source>
         <translation>Agenten: %1 von %2 verbunden</translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::PartitionsModel</name>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="20"/>
+        <source>not held</source>
+        <translation>nicht gehalten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="24"/>
+        <source>current</source>
+        <translation>aktuell</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="26"/>
+        <source>%1 · within</source>
+        <translation>%1 · im Rahmen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="28"/>
+        <source>%1 · over</source>
+        <translation>%1 · darüber</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="30"/>
+        <source>%1 · far over</source>
+        <translation>%1 · weit darüber</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="265"/>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="268"/>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="269"/>
+        <source>%1 ago</source>
+        <translation>vor %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="318"/>
+        <source>The cold partition of the %1 keys no cluster took.</source>
+        <translation>Die kalte Partition der Schlüssel der Klasse %1, die kein Cluster aufgenommen hat.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="320"/>
+        <source>Partition %1.</source>
+        <translation>Partition %1.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="322"/>
+        <source>%1 Most used keys: %2</source>
+        <translation>%1 Meistgenutzte Schlüssel: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="325"/>
+        <source>The staleness-impact score on its stalest replica that holds it: class weight × frequency factor × staleness / tolerated staleness; 0 when every such replica is current.</source>
+        <translation>Der Staleness-Impact-Score auf dem am stärksten veralteten Replikat, das sie hält: Klassengewicht × Frequenzfaktor × Veraltung / tolerierte Veraltung; 0, wenn jedes solche Replikat aktuell ist.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="328"/>
+        <source>The staleness this partition&apos;s strictest key tolerates (the application&apos;s impact function).</source>
+        <translation>Die Veraltung, die der strengste Schlüssel dieser Partition toleriert (die Impact-Funktion der Anwendung).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="335"/>
+        <source>%1 is not listed as a replica of this partition.</source>
+        <translation>%1 ist nicht als Replikat dieser Partition aufgeführt.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="337"/>
+        <source>%1&apos;s %2 replica does not carry this partition (a warm replica carries the critical partitions only): a promotion would not have it.</source>
+        <translation>Das %2-Replikat auf %1 führt diese Partition nicht (ein Warm-Replikat führt nur die kritischen Partitionen): nach einer Hochstufung fehlte sie.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="342"/>
+        <source>%1 holds every change of this partition.</source>
+        <translation>%1 hält jede Änderung dieser Partition.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="343"/>
+        <source>%1 has lacked a change of this partition for %2; it tolerates %3 (%4×): %5. Score %6.</source>
+        <translation>Auf %1 fehlt seit %2 eine Änderung dieser Partition; sie toleriert %3 (%4×): %5. Score %6.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="395"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="397"/>
+        <source>How long %1&apos;s %2 replica has lacked a change of each partition, against the partition&apos;s tolerated staleness.</source>
+        <translation>Wie lange dem %2-Replikat auf %1 eine Änderung jeder Partition fehlt, gemessen an der tolerierten Veraltung der Partition.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="410"/>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="412"/>
+        <source>Impact</source>
+        <translation>Auswirkung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="414"/>
+        <source>Tolerated</source>
+        <translation>Toleriert</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="416"/>
+        <source>Keys</source>
+        <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="418"/>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="420"/>
+        <source>Access rate</source>
+        <translation>Zugriffsrate</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="422"/>
+        <source>Last access</source>
+        <translation>Letzter Zugriff</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/partitionsmodel.cpp" line="424"/>
+        <source>Score</source>
+        <translation>Score</translation>
     </message>
 </context>
 <context>
@@ -1383,354 +1527,609 @@
 <context>
     <name>foresight::widgets::ShadowsPanel</name>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="81"/>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="130"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="67"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="116"/>
         <source>Validation output</source>
         <translation>Validierungsausgabe</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="84"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="70"/>
         <source>Create shadow…</source>
         <translation>Shadow anlegen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="85"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="71"/>
         <source>Swap…</source>
         <translation>Swap…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="86"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="72"/>
         <source>Promote shadow…</source>
         <translation>Shadow hochstufen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="87"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="73"/>
         <source>Retire shadow…</source>
         <translation>Shadow auflösen…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="88"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="74"/>
         <source>Update…</source>
         <translation>Aktualisieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="91"/>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="94"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="77"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="80"/>
         <source>Shadows</source>
         <translation>Shadows</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="115"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="101"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="119"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="105"/>
         <source>Shadow state</source>
         <translation>Shadow-Zustand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="120"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="106"/>
         <source>Discrepancy</source>
         <translation>Abweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="121"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="107"/>
         <source>Transfer</source>
         <translation>Übertragung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="123"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="109"/>
         <source>Transfer progress</source>
         <translation>Fortschritt der Übertragung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="125"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="111"/>
         <source>%p% shipped</source>
         <translation>%p% übertragen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="126"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="112"/>
         <source>Last swap</source>
         <translation>Letzter Swap</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="127"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="113"/>
         <source>Last shadow event</source>
         <translation>Letztes Shadow-Ereignis</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="144"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="130"/>
         <source>Seq gap (writes the shadow lacks)</source>
         <translation>Seq-Abstand (Schreibvorgänge, die dem Shadow fehlen)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="160"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="146"/>
         <source>Seq gap</source>
         <translation>Seq-Abstand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="166"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="152"/>
         <source>Seq gap chart</source>
         <translation>Diagramm Seq-Abstand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="171"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="157"/>
         <source>Shadow host</source>
         <translation>Shadow-Host</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="172"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="158"/>
         <source>Where Create puts the shadow: the engine&apos;s choice (another host, low risk, low load, close to the primary) or an agent you pick</source>
         <translation>Wohin „Shadow anlegen“ den Shadow legt: nach Wahl der Engine (anderer Host, geringes Risiko, geringe Last, nah am Primary) oder auf einen Agenten Ihrer Wahl</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="175"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="161"/>
         <source>Engine&apos;s choice of host</source>
         <translation>Host nach Wahl der Engine</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="133"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="119"/>
         <source>Validation command output</source>
         <translation>Ausgabe des Validierungskommandos</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="364"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="350"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="384"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="370"/>
         <source>No application selected.</source>
         <translation>Keine Anwendung ausgewählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="384"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="370"/>
         <source>No cluster open.</source>
         <translation>Kein Cluster geöffnet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="396"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="382"/>
         <source>Last shadow event, %1: %2</source>
         <translation>Letztes Shadow-Ereignis, %1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="401"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="387"/>
         <source>%1 — criticality %2; no primary</source>
         <translation>%1 — Kritikalität %2; kein Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="408"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="394"/>
         <source>%1 — criticality %2; primary %3 on host %4, host failure risk %5</source>
         <translation>%1 — Kritikalität %2; Primary %3 auf Host %4, Ausfallrisiko des Hosts %5</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="413"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="399"/>
         <source>not predicted yet</source>
         <translation>noch nicht vorhergesagt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="417"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="403"/>
         <source>No shadow. A shadow is a caught-up copy on another host, ready to take over before the primary&apos;s host fails; the engine deploys one when that host&apos;s risk rises, or create one now.</source>
         <translation>Kein Shadow. Ein Shadow ist eine aufgeholte Kopie auf einem anderen Host, bereit zur Übernahme, bevor der Host des Primary ausfällt; die Engine stellt einen bereit, wenn das Risiko dieses Hosts steigt, oder Sie legen jetzt einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="431"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="417"/>
         <source>%1 (host %2)</source>
         <translation>%1 (Host %2)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="432"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="418"/>
         <source>Shadow on %1: %2.</source>
         <translation>Shadow auf %1: %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="436"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="422"/>
         <source>Deployed by the engine at %1, ahead of a predicted failure: %2</source>
         <translation>Von der Engine um %1 vor einem vorhergesagten Ausfall bereitgestellt: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="439"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="425"/>
         <source>Created by an operator at %1: %2</source>
         <translation>Von einem Operator um %1 angelegt: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="442"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="428"/>
         <source>Kept at %1 after an update: %2</source>
         <translation>Um %1 nach einer Aktualisierung behalten: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="447"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="433"/>
         <source>It runs the version before the last update, %1: a swap onto it rolls the update back.</source>
         <translation>Er führt die Version vor der letzten Aktualisierung aus, %1: Ein Swap auf ihn rollt die Aktualisierung zurück.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="449"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="435"/>
         <source>It runs another version than the primary: %1.</source>
         <translation>Er führt eine andere Version als der Primary aus: %1.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="451"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="437"/>
         <source>Its copy is new: retiring the shadow releases it.</source>
         <translation>Seine Kopie ist neu: Das Auflösen des Shadows gibt sie frei.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="452"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="438"/>
         <source>%1 held a %2 replica before: retiring the shadow returns it to that.</source>
         <translation>%1 hielt vorher ein %2-Replikat: Das Auflösen des Shadows stellt es wieder her.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="456"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="442"/>
         <source>Discrepancy: %1. A swap needs it at most %2 writes behind with its digest agreeing.</source>
         <translation>Abweichung: %1. Ein Swap verlangt höchstens %2 Schreibvorgänge Rückstand bei übereinstimmendem Digest.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="469"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="455"/>
         <source>Swap under way: waiting for the shadow&apos;s figures.</source>
         <translation>Swap läuft: warte auf die Werte des Shadows.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="470"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="456"/>
         <source>Swap under way: the primary&apos;s writes are paused; %1 of %2 remaining writes shipped, %3 left.</source>
         <translation>Swap läuft: Schreibvorgänge am Primary pausiert; %1 von %2 verbleibenden Schreibvorgängen übertragen, %3 übrig.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="477"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="463"/>
         <source>Last swap: none onto this shadow yet.</source>
         <translation>Letzter Swap: noch keiner auf diesen Shadow.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="478"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="464"/>
         <source>Last swap: %1</source>
         <translation>Letzter Swap: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="492"/>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="533"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="478"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="519"/>
         <source>Select an application first.</source>
         <translation>Wählen Sie zuerst eine Anwendung.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="494"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="480"/>
         <source>%1 already has a shadow; retire it to create another.</source>
         <translation>%1 hat bereits einen Shadow; lösen Sie ihn auf, um einen anderen anzulegen.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="496"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="482"/>
         <source>A shadow is deployed beside a healthy primary; %1 is %2.</source>
         <translation>Ein Shadow wird neben einem gesunden Primary bereitgestellt; %1 ist %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="500"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="486"/>
         <source>Deploy a shadow of %1 on another host (the engine&apos;s dry run comes first).</source>
         <translation>Einen Shadow von %1 auf einem anderen Host bereitstellen (zuerst kommt der Probelauf der Engine).</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="505"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="491"/>
         <source>No shadow to swap onto: create one first.</source>
         <translation>Kein Shadow für einen Swap: Legen Sie zuerst einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="507"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="493"/>
         <source>A swap is under way.</source>
         <translation>Ein Swap läuft.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="509"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="495"/>
         <source>The shadow is not ready: a swap needs it caught up to at most %1 writes behind, with its digest agreeing.</source>
         <translation>Der Shadow ist nicht bereit: Ein Swap verlangt höchstens %1 Schreibvorgänge Rückstand bei übereinstimmendem Digest.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="513"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="499"/>
         <source>Move %1&apos;s primary onto its shadow: writes pause, the rest ships, roles swap; any failure rolls back.</source>
         <translation>Den Primary von %1 auf seinen Shadow verlegen: Schreibvorgänge pausieren, der Rest wird übertragen, die Rollen wechseln; jeder Fehler wird zurückgerollt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="520"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="506"/>
         <source>No shadow: create one first.</source>
         <translation>Kein Shadow: Legen Sie zuerst einen an.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="521"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="507"/>
         <source>Not while the shadow is %1.</source>
         <translation>Nicht, solange der Shadow im Zustand „%1“ ist.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="522"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="508"/>
         <source>Make the shadow the primary now, as a failover would (a lagging shadow only with force).</source>
         <translation>Den Shadow jetzt zum Primary machen, wie es ein Failover täte (einen zurückliegenden Shadow nur erzwungen).</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="525"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="511"/>
         <source>Retire the shadow: its agent goes back to what it held before.</source>
         <translation>Den Shadow auflösen: Sein Agent hält wieder, was er vorher hielt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="535"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="521"/>
         <source>%1 runs no process (config.process): there is no version to update.</source>
         <translation>%1 führt keinen Prozess aus (config.process): Es gibt keine Version zu aktualisieren.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="537"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="523"/>
         <source>An update of %1 is under way.</source>
         <translation>Eine Aktualisierung von %1 läuft.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="539"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="525"/>
         <source>An update starts on a ready shadow: %1</source>
         <translation>Eine Aktualisierung beginnt auf einem bereiten Shadow: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="541"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="527"/>
         <source>Try a new version of %1&apos;s process on the shadow first: it is swapped in only if its validation command passes.</source>
         <translation>Eine neue Version des Prozesses von %1 zuerst auf dem Shadow erproben: Sie wird nur eingewechselt, wenn ihr Validierungskommando besteht.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="551"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="537"/>
         <source>No update tried since the console started. Update starts a new version on the shadow first; its validation command&apos;s result and output show here, and only a passing update is swapped in.</source>
         <translation>Seit dem Start der Konsole wurde keine Aktualisierung erprobt. „Aktualisieren“ startet eine neue Version zuerst auf dem Shadow; Ergebnis und Ausgabe ihres Validierungskommandos erscheinen hier, und nur eine bestandene Aktualisierung wird eingewechselt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="554"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="540"/>
         <source>No update: an application with a process (config.process) can be updated through its shadow.</source>
         <translation>Keine Aktualisierung: Eine Anwendung mit einem Prozess (config.process) kann über ihren Shadow aktualisiert werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="564"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="550"/>
         <source>validating on %1</source>
         <translation>Validierung auf %1</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="566"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="552"/>
         <source>validation passed; swapping it in</source>
         <translation>Validierung bestanden; wird eingewechselt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="568"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="554"/>
         <source>swapped in</source>
         <translation>eingewechselt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="570"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="556"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="573"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="559"/>
         <source>Update to %1, asked by %2 at %3: %4.</source>
         <translation>Aktualisierung auf %1, angefordert von %2 um %3: %4.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="576"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="562"/>
         <source>Validation: %1.</source>
         <translation>Validierung: %1.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/shadowspanel.cpp" line="583"/>
+        <location filename="../widgets/panels/shadowspanel.cpp" line="569"/>
         <source>[earlier output dropped]
 </source>
         <translation>[frühere Ausgabe verworfen]
 </translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::Staleness</name>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="35"/>
+        <source>current</source>
+        <translation>aktuell</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="37"/>
+        <source>within tolerance</source>
+        <translation>im Toleranzrahmen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="39"/>
+        <source>over tolerance</source>
+        <translation>über der Toleranz</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="41"/>
+        <source>far over tolerance</source>
+        <translation>weit über der Toleranz</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="65"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="67"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="71"/>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="72"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="74"/>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="75"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="82"/>
+        <source>low</source>
+        <translation>niedrig</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="84"/>
+        <source>medium</source>
+        <translation>mittel</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="86"/>
+        <source>high</source>
+        <translation>hoch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="88"/>
+        <source>critical</source>
+        <translation>kritisch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/staleness.cpp" line="98"/>
+        <source>cold · %1</source>
+        <translation>kalt · %1</translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::StalenessPanel</name>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="38"/>
+        <source>k-means</source>
+        <translation>k-Means</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="40"/>
+        <source>DBSCAN</source>
+        <translation>DBSCAN</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="51"/>
+        <source>&amp;Application:</source>
+        <translation>&amp;Anwendung:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="57"/>
+        <source>Staleness</source>
+        <translation>Veraltung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="60"/>
+        <source>Application</source>
+        <translation>Anwendung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="69"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="80"/>
+        <source>Partitions</source>
+        <translation>Partitionen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="100"/>
+        <source>Impact-weighted staleness per replica</source>
+        <translation>Gewichtete Veraltung je Replikat</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="113"/>
+        <source>Σ weight × staleness (ms)</source>
+        <translation>Σ Gewicht × Veraltung (ms)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="117"/>
+        <source>Impact-weighted staleness chart</source>
+        <translation>Diagramm der gewichteten Veraltung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="118"/>
+        <source>Per replica, the sum over the partitions it holds of the class weight (low 1, medium 4, high 16, critical 64) times the partition&apos;s staleness in ms: what the synchronization scheduler keeps low.</source>
+        <translation>Je Replikat die Summe über die Partitionen, die es hält, aus Klassengewicht (niedrig 1, mittel 4, hoch 16, kritisch 64) mal Veraltung der Partition in ms: was der Synchronisationsplaner niedrig hält.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="219"/>
+        <source>No cluster open.</source>
+        <translation>Kein Cluster geöffnet.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="221"/>
+        <source>No application in this cluster.</source>
+        <translation>Keine Anwendung in diesem Cluster.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="224"/>
+        <source>%1 has no primary, so no staleness partitions are reported.</source>
+        <translation>%1 hat keinen Primary, daher werden keine Veraltungspartitionen gemeldet.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="225"/>
+        <source>%1&apos;s primary %2 has not reported staleness partitions yet: a primary reports them with its usage profile (not when its agent runs with --no-usage-profile).</source>
+        <translation>Der Primary %2 von %1 hat noch keine Veraltungspartitionen gemeldet: ein Primary meldet sie mit seinem Nutzungsprofil (nicht, wenn sein Agent mit --no-usage-profile läuft).</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="235"/>
+        <source>1 partition, %1 keys tracked</source>
+        <translation>1 Partition, %1 Schlüssel erfasst</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="236"/>
+        <source>%1 partitions, %2 keys tracked</source>
+        <translation>%1 Partitionen, %2 Schlüssel erfasst</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="238"/>
+        <source>%1 — %2; not clustered yet (%3): every key is in its class&apos;s cold partition.</source>
+        <translation>%1 — %2; noch nicht geclustert (%3): jeder Schlüssel liegt in der kalten Partition seiner Klasse.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="245"/>
+        <source>1 cluster</source>
+        <translation>1 Cluster</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="246"/>
+        <source>%1 clusters</source>
+        <translation>%1 Cluster</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="249"/>
+        <source>%1, silhouette %2</source>
+        <translation>%1, Silhouette %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="251"/>
+        <source>%1 — %2, clustered at %3 (%4 ago): %5; %6.</source>
+        <translation>%1 — %2, geclustert um %3 (vor %4): %5; %6.</translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::StalenessSummary</name>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="49"/>
+        <source>this shadow</source>
+        <translation>dieses Shadows</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="53"/>
+        <source>this hot replica</source>
+        <translation>dieses Hot-Replikats</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="56"/>
+        <source>this warm replica</source>
+        <translation>dieses Warm-Replikats</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="59"/>
+        <source>this cold replica</source>
+        <translation>dieses Cold-Replikats</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="62"/>
+        <source>this replica</source>
+        <translation>dieses Replikats</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="71"/>
+        <source>Promoting %1 loses at most %2 of critical state</source>
+        <translation>Die Hochstufung %1 verliert höchstens %2 an kritischem Zustand</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="72"/>
+        <source>Promoting %1 loses no critical state</source>
+        <translation>Die Hochstufung %1 verliert keinen kritischen Zustand</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="75"/>
+        <source>Switching over to %1 waits for it to catch up on at most %2 of critical state</source>
+        <translation>Ein Switchover zugunsten %1 wartet, bis höchstens %2 an kritischem Zustand aufgeholt sind</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="77"/>
+        <source>Switching over to %1 needs no catch-up of critical state</source>
+        <translation>Ein Switchover zugunsten %1 muss keinen kritischen Zustand aufholen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="80"/>
+        <source>%1.</source>
+        <translation>%1.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="87"/>
+        <source>it does not hold 1 partition (%1 keys, %2)</source>
+        <translation>ihm fehlt 1 Partition ganz (%1 Schlüssel, %2)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="88"/>
+        <source>it does not hold %1 partitions (%2 keys, %3)</source>
+        <translation>ihm fehlen %1 Partitionen ganz (%2 Schlüssel, %3)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/stalenesssummary.cpp" line="89"/>
+        <source>%1; %2.</source>
+        <translation>%1; %2.</translation>
     </message>
 </context>
 <context>
@@ -1859,49 +2258,64 @@
         <translation>Replikat von: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="144"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="145"/>
         <source>healthy</source>
         <translation>gesund</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="146"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="147"/>
         <source>maintenance</source>
         <translation>Wartung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="148"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="149"/>
         <source>cannot watch</source>
         <translation>nicht überwachbar</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="150"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="151"/>
         <source>never heard</source>
         <translation>nie gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="152"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="153"/>
         <source>SUSPECTED</source>
         <translation>AUSFALLVERDACHT</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="161"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="162"/>
         <source>ok</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="163"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="164"/>
         <source>lagging</source>
         <translation>im Rückstand</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="165"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="166"/>
         <source>disconnected</source>
         <translation>getrennt</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="167"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="168"/>
         <source>integrity mismatch</source>
         <translation>Integritätsabweichung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyscene.cpp" line="661"/>
+        <source>Staleness: it holds none of the partitions</source>
+        <translation>Veraltung: es hält keine der Partitionen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyscene.cpp" line="663"/>
+        <source>Staleness: every partition it holds is current</source>
+        <translation>Veraltung: jede Partition, die es hält, ist aktuell</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyscene.cpp" line="664"/>
+        <source>Staleness: worst partition %1, %2 behind, %3 tolerated (%4×): %5</source>
+        <translation>Veraltung: schlechteste Partition %1, %2 im Rückstand, %3 toleriert (%4×): %5</translation>
     </message>
     <message>
         <location filename="../widgets/topology/nodeitem.cpp" line="315"/>
@@ -1909,37 +2323,37 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="645"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="681"/>
         <source>%1: %2 replica on %3 → primary %4</source>
         <translation>%1: %2-Replikat auf %3 → Primary %4</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="646"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="682"/>
         <source>Lag: %1 seqs</source>
         <translation>Rückstand: %1 Seq.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="647"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="683"/>
         <source>Round trip: not measured</source>
         <translation>Umlaufzeit: nicht gemessen</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="647"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="683"/>
         <source>Round trip: %1 ms</source>
         <translation>Umlaufzeit: %1 ms</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="649"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="685"/>
         <source>Shadow of %1, %2</source>
         <translation>Shadow von %1, %2</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="651"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="687"/>
         <source>Link: %1</source>
         <translation>Verbindung: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyscene.cpp" line="708"/>
+        <location filename="../widgets/topology/topologyscene.cpp" line="746"/>
         <source>Host %1</source>
         <translation>Host %1</translation>
     </message>
@@ -1947,67 +2361,82 @@
 <context>
     <name>foresight::widgets::TopologyView</name>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="99"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="100"/>
         <source>hot replica</source>
         <translation>Hot-Replikat</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="100"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="101"/>
         <source>warm replica</source>
         <translation>Warm-Replikat</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="101"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="102"/>
         <source>cold replica</source>
         <translation>Cold-Replikat</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="102"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="103"/>
         <source>lagging (≥ %1 seqs)</source>
         <translation>im Rückstand (≥ %1 Seq.)</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="103"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="104"/>
         <source>disconnected</source>
         <translation>getrennt</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="104"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="105"/>
         <source>integrity mismatch</source>
         <translation>Integritätsabweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="105"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="106"/>
         <source>shadow → its primary</source>
         <translation>Shadow → sein Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="126"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="108"/>
+        <source>partitions within tolerance</source>
+        <translation>Partitionen im Toleranzrahmen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyview.cpp" line="109"/>
+        <source>partitions over tolerance</source>
+        <translation>Partitionen über der Toleranz</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyview.cpp" line="111"/>
+        <source>partitions far over tolerance</source>
+        <translation>Partitionen weit über der Toleranz</translation>
+    </message>
+    <message>
+        <location filename="../widgets/topology/topologyview.cpp" line="133"/>
         <source>P: primary</source>
         <translation>P: Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="127"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="134"/>
         <source>S: holds a shadow</source>
         <translation>S: hält einen Shadow</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="140"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="147"/>
         <source>Cluster topology</source>
         <translation>Clustertopologie</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="141"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="148"/>
         <source>Agents as nodes and replication links as arrows from each replica to its primary.</source>
         <translation>Agenten als Knoten, Replikationsverbindungen als Pfeile von jedem Replikat zu seinem Primary.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="313"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="320"/>
         <source>The cluster has no agents.</source>
         <translation>Der Cluster hat keine Agenten.</translation>
     </message>
     <message>
-        <location filename="../widgets/topology/topologyview.cpp" line="313"/>
+        <location filename="../widgets/topology/topologyview.cpp" line="320"/>
         <source>No cluster open.</source>
         <translation>Kein Cluster geöffnet.</translation>
     </message>

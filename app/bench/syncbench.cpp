@@ -23,16 +23,11 @@ constexpr double kDefaultBandwidthShare = 0.7;
 constexpr double kRoundTripMs = 40;
 constexpr double kTargetRatio = 3;
 
-// The shop's impact rules. The demo has no impact rules per shape yet (only criticalKeysOf()),
-// so the bench states them here: a session token is critical within 1 s, a cart high within 5 s,
-// the browsing history low (10 min, low's default).
+// The shop's impact rules, the demo's own (cluster::impactRulesOf): a session token critical
+// (1 s), a cart high (5 s), the browsing history low (10 min).
 Result<partitioning::KeyClassifier> shopClassifier()
 {
-    const auto function = config::ImpactFunction::compile({{{QStringLiteral("session/*")}, ImpactClass::Critical, 1000},
-                                                           {{QStringLiteral("cart/*")}, ImpactClass::High, 5000},
-                                                           {{QStringLiteral("history/*")},
-                                                            ImpactClass::Low,
-                                                            config::defaultToleratedStalenessMs(ImpactClass::Low)}},
+    const auto function = config::ImpactFunction::compile(cluster::impactRulesOf(cluster::WorkloadShape::WebShop),
                                                           QStringLiteral("shop impact"));
     if (!function)
         return std::unexpected(function.error());

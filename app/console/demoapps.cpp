@@ -67,14 +67,21 @@ AppConfig demoAppConfig(cluster::WorkloadShape shape)
 void addDemoApps(config::ClusterConfig &config, const cluster::LocalCluster &cluster)
 {
     for (const DemoApp &app : demoApps(1, 1)) {
-        if (app.name == demoApp())
-            continue; // LocalCluster::clusterConfig() put it there
+        if (app.name == demoApp()) {
+            // LocalCluster::clusterConfig() put it there, without an impact function.
+            for (config::ClusterApp &placed : config.apps) {
+                if (placed.name == app.name)
+                    placed.impact = cluster::impactRulesOf(app.shape);
+            }
+            continue;
+        }
         config::ClusterApp clusterApp;
         clusterApp.name = app.name;
         clusterApp.primary = cluster.options().agentNames.at(app.primary);
         for (const cluster::LocalCluster::Member &member : app.replicas)
             clusterApp.replicas.append({cluster.options().agentNames.at(member.agent), member.tier});
         clusterApp.config = demoAppConfig(app.shape);
+        clusterApp.impact = cluster::impactRulesOf(app.shape);
         config.apps.append(clusterApp);
     }
 }

@@ -31,7 +31,9 @@ QString demoApp();
 QList<foresight::cluster::LocalCluster::Member> demoReplicas();
 foresight::AppConfig demoAppConfig(foresight::cluster::WorkloadShape shape = foresight::cluster::WorkloadShape::WebShop);
 
-// Every demo application in the cluster's configuration (for the engine to deploy and watch).
+// Every demo application in the cluster's configuration (for the engine to deploy and watch),
+// each with its shape's impact function (cluster::impactRulesOf), the shop's added to the entry
+// LocalCluster::clusterConfig() made.
 void addDemoApps(foresight::config::ClusterConfig &config, const foresight::cluster::LocalCluster &cluster);
 // Whether the engine sees every demo application writable and healthy with all its replicas:
 // when the workloads and a scenario may start.

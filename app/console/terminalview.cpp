@@ -85,8 +85,11 @@ QString renderClusterTable(const ViewHeader &header, const QList<AgentRow> &agen
                     if (app.contains(QStringLiteral("store-error")))
                         verdict = QStringLiteral("STORE ERROR: ") + app.value(QStringLiteral("store-error")).toString();
                 } else if (seq == facts.seq) {
-                    const bool match = tier == QLatin1String("warm") ? digest == facts.criticalDigest
-                                                                     : digest == facts.digest;
+                    // A warm replica holds the critical keys in order (the rest as scheduled).
+                    const bool match = tier == QLatin1String("warm")
+                                           ? app.value(QStringLiteral("critical-digest")).toString()
+                                                 == facts.criticalDigest
+                                           : digest == facts.digest;
                     verdict = match ? (tier == QLatin1String("warm")
                                            ? QStringLiteral("in sync (critical keys, digest matches)")
                                            : QStringLiteral("in sync (digest matches)"))

@@ -25,8 +25,9 @@ namespace {
 
 const char *kHelp = R"(
 Commands for a running console (foresight --headless, or any foresight --demo):
-  cluster status [APP]              agents; per application its phase and why, replicas, and every
-                                    failover candidate with its ranking terms, term by term
+  cluster status [APP]              agents; per application its phase and why, its staleness
+                                    partitions in one line, replicas, and every failover candidate
+                                    with its ranking terms, term by term
   cluster promote APP [AGENT] [--force] [--dry-run]
                                     promote AGENT (default: the console's best candidate); refused
                                     when it lags the newest copy, unless --force (writes are lost)

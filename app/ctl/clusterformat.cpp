@@ -4,6 +4,8 @@
 #include <QDateTime>
 #include <QStringList>
 
+#include "partitionsformat.h"
+
 namespace {
 
 QString text(const QCborMap &map, const char *key)
@@ -35,27 +37,6 @@ QString when(qint64 wallMs)
     if (time.date() == QDate::currentDate())
         return time.toString(QStringLiteral("HH:mm:ss"));
     return time.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
-}
-
-// Columns padded to their widest cell; the last column is left as it is.
-QStringList table(const QList<QStringList> &rows, const QString &indent)
-{
-    QList<qsizetype> widths;
-    for (const QStringList &row : rows) {
-        for (qsizetype i = 0; i < row.size(); ++i) {
-            if (widths.size() <= i)
-                widths.append(0);
-            widths[i] = qMax(widths[i], row[i].size());
-        }
-    }
-    QStringList lines;
-    for (const QStringList &row : rows) {
-        QString line = indent;
-        for (qsizetype i = 0; i < row.size(); ++i)
-            line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
-        lines << line;
-    }
-    return lines;
 }
 
 QString agentState(const QCborMap &agent)
@@ -146,7 +127,7 @@ QStringList agentLines(const QCborArray &agents)
                             anomalyCell(agent),
                             agentState(agent)};
     }
-    return table(rows, QString());
+    return alignedTable(rows, QString());
 }
 
 // A round trip as measured between two agents; "-" until it is.
@@ -183,7 +164,7 @@ QStringList replicaLines(const QCborArray &replicas)
                                 ? QStringLiteral("ok")
                                 : QStringLiteral("MISMATCH: ") + text(replica, "integrity-note")};
     }
-    return table(rows, QStringLiteral("  "));
+    return alignedTable(rows, QStringLiteral("  "));
 }
 
 // One row per candidate, one column per ranking term (in the engine's order of importance), and
@@ -230,7 +211,7 @@ QStringList candidateLines(const QCborMap &app)
         rows << row;
     }
     QStringList lines{QStringLiteral("  candidates, best first (terms in order of importance):")};
-    lines << table(rows, QStringLiteral("    "));
+    lines << alignedTable(rows, QStringLiteral("    "));
     const QCborMap first = candidates.at(0).toMap();
     if (flag(first, "eligible") && candidates.size() >= 2) {
         lines << QStringLiteral("  why %1 over %2: %3")
@@ -274,6 +255,9 @@ QStringList appLines(const QCborMap &app)
         lines << QStringLiteral("  last incident: #%1").arg(number(app, "last-incident"));
     if (!text(app, "topology").isEmpty())
         lines << QStringLiteral("  hot tier: %1").arg(text(app, "topology"));
+    if (const QString partitions = partitionsSummary(app.value(QStringLiteral("partitions")).toMap());
+        !partitions.isEmpty())
+        lines << QStringLiteral("  ") + partitions;
     lines << replicaLines(list(app, "replicas"));
     lines << candidateLines(app);
     return lines;
@@ -342,10 +326,30 @@ QStringList linkLines(const QCborArray &agents)
         }
         rows << row;
     }
-    return any ? table(rows, QString()) : QStringList();
+    return any ? alignedTable(rows, QString()) : QStringList();
 }
 
 } // namespace
+
+QStringList alignedTable(const QList<QStringList> &rows, const QString &indent)
+{
+    QList<qsizetype> widths;
+    for (const QStringList &row : rows) {
+        for (qsizetype i = 0; i < row.size(); ++i) {
+            if (widths.size() <= i)
+                widths.append(0);
+            widths[i] = qMax(widths[i], row[i].size());
+        }
+    }
+    QStringList lines;
+    for (const QStringList &row : rows) {
+        QString line = indent;
+        for (qsizetype i = 0; i < row.size(); ++i)
+            line += i + 1 < row.size() ? row[i].leftJustified(widths[i] + 2) : row[i];
+        lines << line;
+    }
+    return lines;
+}
 
 QString formatClusterStatus(const QCborMap &status)
 {
@@ -426,7 +430,7 @@ QString formatJournal(const QCborMap &reply)
                             orDash(text(entry, "actor")),
                             text(entry, "message")};
     }
-    return table(rows, QString()).join(QLatin1Char('\n'));
+    return alignedTable(rows, QString()).join(QLatin1Char('\n'));
 }
 
 QString formatIncidents(const QCborMap &reply)

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QCborMap>
+#include <QList>
 #include <QString>
+#include <QStringList>
 
 // Human-readable rendering of the console's control replies (docs/protocol.md section 15), for
 // terminals. Each takes the reply body without its id.
@@ -13,3 +15,6 @@ QString formatClusterStatus(const QCborMap &status);
 QString formatOutcome(const QCborMap &reply);
 QString formatJournal(const QCborMap &reply);
 QString formatIncidents(const QCborMap &reply);
+// Columns padded to their widest cell, each line starting with indent; the last column is left
+// as it is.
+QStringList alignedTable(const QList<QStringList> &rows, const QString &indent);

@@ -4,13 +4,15 @@
 
 #include "clustercommands.h"
 #include "hostcommands.h"
+#include "partitionscommands.h"
 #include "shadowcommands.h"
 
 namespace {
 
 const char *kCommandsHelp = R"(
 Commands for one agent:
-  status [APP]                      roles, tiers, epochs, sequence numbers, lag and digests
+  status [APP]                      roles, tiers, epochs, sequence numbers, lag and digests; a
+                                    primary's staleness partitions in one line
   assign APP --role primary|replica [--tier hot|warm|cold --primary-url URL --primary-key KEY]
          [--critical PATTERN,...] [--sync-replicas N] [--ack-timeout-ms N] [--snapshot-interval-ms N]
                                     give the agent a role for APP
@@ -37,12 +39,12 @@ void describeCtlCommandLine(QCommandLineParser &parser)
 {
     parser.setApplicationDescription(QStringLiteral("Drive Foresight agents and a running console from a terminal.")
                                      + QString::fromUtf8(kCommandsHelp) + clusterCommandsHelp() + shadowCommandsHelp()
-                                     + hostCommandsHelp());
+                                     + partitionsCommandHelp() + hostCommandsHelp());
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral(
-                                     "status, assign, promote, snapshot, keygen, cluster, shadow, host or report"));
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("status, assign, promote, snapshot, keygen, cluster, shadow, partitions, host or report"));
     const QCommandLineOption agentOpt(QStringLiteral("agent"),
                                       QStringLiteral("The agent's endpoint, tcp://HOST:PORT."),
                                       QStringLiteral("url"));

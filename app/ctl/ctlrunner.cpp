@@ -6,6 +6,7 @@
 #include "clustercommands.h"
 #include "exitcodes.h"
 #include "hostcommands.h"
+#include "partitionscommands.h"
 #include "shadowcommands.h"
 
 namespace {
@@ -32,6 +33,8 @@ int runCtl(const QCommandLineParser &parser)
         return runShadowCommand(parser, args.mid(1));
     if (command == QLatin1String("host"))
         return runHostCommand(parser, args.mid(1));
+    if (command == QLatin1String("partitions"))
+        return runPartitionsCommand(parser, args.mid(1));
     if (command == QLatin1String("report"))
         return runReportCommand(parser, args.mid(1));
 

@@ -3,6 +3,8 @@
 #include <QCborArray>
 #include <QStringList>
 
+#include "partitionsformat.h"
+
 namespace {
 
 QString shortDigest(const QString &digest)
@@ -101,6 +103,9 @@ QString formatStatus(const QCborMap &status)
             lines << QStringLiteral("    stored snapshot: seq %1, %2 entries, digest %3")
                          .arg(text(stored, "seq"), text(stored, "entries"), shortDigest(text(stored, "digest")));
         }
+        if (const QString partitions = partitionsSummary(app.value(QStringLiteral("partitions")).toMap());
+            !partitions.isEmpty())
+            lines << QStringLiteral("    ") + partitions;
         const QCborArray replicas = app.value(QStringLiteral("replicas")).toArray();
         if (role == QLatin1String("primary")) {
             if (replicas.isEmpty())

@@ -263,6 +263,9 @@ void TestClusterConfig::badConfig_data()
                                          << u"apps[0].replicas[0].teir: unknown key"_s;
     QTest::newRow("unknown app config key")
         << u"apps[1].config.syncReplica"_s << QJsonValue(1) << u"apps[1].config.syncReplica: unknown key"_s;
+    QTest::newRow("unknown partitioning")
+        << u"apps[0].config.partitioning"_s << QJsonValue(u"hierarchical"_s)
+        << u"apps[0].config.partitioning: must be \"kmeans\" or \"dbscan\", not \"hierarchical\""_s;
     QTest::newRow("lease per app") << u"apps[0].config.leaseMs"_s << QJsonValue(500)
                                    << u"apps[0].config.leaseMs: the write lease is set"_s;
     QTest::newRow("unknown failover key")
@@ -537,6 +540,7 @@ void TestClusterConfig::roundTrip()
     original->apps[0].config.snapshotIntervalMs = 777;
     original->apps[0].config.logMaxDeltas = 4321;
     original->apps[0].config.logMaxBytes = 65'536;
+    original->apps[0].config.partitioning = u"dbscan"_s;
     ProcessSpec &process = original->apps[0].config.process;
     process.command = u"/usr/bin/shop"_s;
     process.arguments = {u"--port"_s, u"8080"_s};

@@ -37,7 +37,10 @@ constexpr char kConfig[] = "{\n"
                            "  ],\n"
                            "  \"apps\": [{\"name\": \"shop\", \"primary\": \"alpha\", \"replicas\": [{\"agent\": "
                            "\"bravo\", \"tier\": \"hot\"}],\n"
-                           "            \"config\": {\"critical\": [\"session/*\"]}}],\n"
+                           "            \"config\": {\"critical\": [\"session/*\"]},\n"
+                           "            \"impact\": [{\"keys\": \"session/*\", \"class\": \"critical\"},\n"
+                           "                       {\"keys\": [\"cart/*\", \"basket/*\"], \"class\": \"high\", "
+                           "\"tolerated-staleness-ms\": 2000}]}],\n"
                            "  \"failover\": {\"lease-ms\": 800}\n"
                            "}";
 
@@ -443,6 +446,9 @@ void TestConsoleStore::reopenPersists()
     auto config = (*store)->loadConfig();
     QVERIFY2(config, qPrintable(errorText(config)));
     QCOMPARE(config->toJson(), exampleConfig().toJson());
+    // The impact function too: after a restart the console's assigns still carry it.
+    QCOMPARE(config->apps.at(0).impact.size(), 2);
+    QCOMPARE(config->apps.at(0).impact, exampleConfig().apps.at(0).impact);
     const auto journal = (*store)->journal();
     QVERIFY(journal);
     QCOMPARE(journal->size(), 1);

@@ -1,7 +1,7 @@
 // The demo applications' workload shapes: each writes the state its kind of application holds
 // (the session tokens, game state, user settings and history), its critical-key patterns
-// pick out part of it (so a warm replica holds a real subset), and the history's deletes only
-// ever remove entries it wrote.
+// pick out part of it (so a warm replica holds a real subset), its impact function classifies
+// every key it writes as intended, and the history's deletes only ever remove entries it wrote.
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -40,6 +40,27 @@ double criticalShare(cluster::WorkloadShape shape, const QList<cluster::DemoWrit
     return double(critical) / double(writes.size());
 }
 
+// What each shape's keys should be, said from their shape rather than from the rules' patterns.
+config::ImpactClass intendedImpact(cluster::WorkloadShape shape, const QString &key)
+{
+    using config::ImpactClass;
+    switch (shape) {
+    case cluster::WorkloadShape::WebShop:
+        return key.startsWith(u"session/"_s) ? ImpactClass::Critical
+               : key.startsWith(u"cart/"_s)  ? ImpactClass::High
+                                             : ImpactClass::Low;
+    case cluster::WorkloadShape::GameState:
+        return key.contains(u"/score/"_s) ? ImpactClass::Critical
+               : key.contains(u"/pos/"_s) ? ImpactClass::High
+                                          : ImpactClass::Medium;
+    case cluster::WorkloadShape::UserSettings:
+        return key.endsWith(u"/security"_s) ? ImpactClass::Critical : ImpactClass::Medium;
+    case cluster::WorkloadShape::History:
+        return key.endsWith(u"/head"_s) ? ImpactClass::Critical : ImpactClass::Low;
+    }
+    return ImpactClass::Low;
+}
+
 } // namespace
 
 class TestDemoWorkload : public QObject
@@ -62,6 +83,31 @@ private Q_SLOTS:
         const double share = criticalShare(shape, writesOf(shape));
         QVERIFY2(share > 0.05 && share < 0.5, qPrintable(u"critical share %1"_s.arg(share)));
         QVERIFY(!cluster::workloadShapeName(shape).isEmpty());
+    }
+
+    void impactFunctionClassifiesEveryKeyAsIntended_data() { everyShapeHasACriticalSubset_data(); }
+
+    void impactFunctionClassifiesEveryKeyAsIntended()
+    {
+        QFETCH(cluster::WorkloadShape, shape);
+        const QList<config::ImpactRule> rules = cluster::impactRulesOf(shape);
+        auto function = config::ImpactFunction::compile(rules, u"demo"_s);
+        QVERIFY2(function, function ? "" : qPrintable(function.error().toString()));
+        state::KeyValueState state;
+        QVERIFY(state.setCriticalPatterns(cluster::criticalKeysOf(shape)));
+        QSet<qsizetype> used;
+        for (const cluster::DemoWrite &write : writesOf(shape, 1)) {
+            const config::Impact impact = function->classify(write.key);
+            // Every key is declared: none falls through to the default for undeclared keys.
+            QVERIFY2(impact.rule >= 0, qPrintable(write.key));
+            QVERIFY2(impact.impactClass == intendedImpact(shape, write.key),
+                     qPrintable(write.key + u" is "_s + config::impactClassName(impact.impactClass)));
+            QCOMPARE(impact.toleratedStalenessMs, config::defaultToleratedStalenessMs(impact.impactClass));
+            // What a warm replica holds (the critical keys) is what the impact function calls critical.
+            QCOMPARE(state.isCritical(write.key), impact.impactClass == config::ImpactClass::Critical);
+            used.insert(impact.rule);
+        }
+        QCOMPARE(used.size(), rules.size()); // no rule is dead weight
     }
 
     void gameStateIsNumeric()

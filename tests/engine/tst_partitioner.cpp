@@ -302,6 +302,8 @@ private Q_SLOTS:
         QCOMPARE(impact->classify(QStringLiteral("s/token")).impactClass, ImpactClass::Critical);
         QCOMPARE(impact->classify(QStringLiteral("b/1")).toleratedStalenessMs, 2000);
         QVERIFY(!KeyClassifier::create(*function, {QString()}));
+        QCOMPARE(KeyClassifier().strictestTolerance(ImpactClass::High),
+                 config::defaultToleratedStalenessMs(ImpactClass::High));
     }
 };
 

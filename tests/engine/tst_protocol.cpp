@@ -126,6 +126,11 @@ void TestProtocol::roundTrip_data()
                                                                 {u"value"_s, 1410.5},
                                                                 {u"change"_s, 10.0},
                                                                 {u"interval-ms"_s, 1000.0}}}}};
+    QTest::newRow("scheduled-deltas") << MessageType::ScheduledDeltas
+                                      << QCborMap{{u"app"_s, u"shop"_s},
+                                                  {u"epoch"_s, 4},
+                                                  {u"batch"_s, 12},
+                                                  {u"deltas"_s, QCborArray{}}};
     QTest::newRow("gap-request") << MessageType::GapRequest
                                  << QCborMap{{u"app"_s, u"shop"_s},
                                              {u"epoch"_s, 4},

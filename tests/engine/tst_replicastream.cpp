@@ -140,6 +140,7 @@ class TestReplicaStream : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void scheduledDeltasOnAWarmReplica();
     void welcomeTakesThePrimarysStream();
     void welcomeFromAnOlderEpochIsRefused();
     void deltasAreAppliedInOrderAndDuplicatesSkipped();
@@ -437,14 +438,14 @@ void TestReplicaStream::ackAcknowledgesNothingUntilTheSnapshotIsRestored()
     stream.helloSent(0);
     QVERIFY(!stream.handleWelcome(welcomeBody(2, u"snapshot"_s), u"me"_s, replica.data()));
 
-    QCborMap ack = stream.ackBody(u"shop"_s, replica.epoch, replica.state);
+    QCborMap ack = stream.ackBody(u"shop"_s, replica.epoch, replica.state, Tier::Hot);
     QCOMPARE(ack.value(u"app"_s).toString(), u"shop"_s);
     QCOMPARE(ack.value(u"epoch"_s).toInteger(), 0);
     QCOMPARE(ack.value(u"seq"_s).toInteger(), 0);
     QCOMPARE(ack.value(u"digest"_s).toString(), replica.state.digest().toHex());
 
     stream.snapshotRestored();
-    ack = stream.ackBody(u"shop"_s, replica.epoch, replica.state);
+    ack = stream.ackBody(u"shop"_s, replica.epoch, replica.state, Tier::Hot);
     QCOMPARE(ack.value(u"epoch"_s).toInteger(), 2);
     QCOMPARE(ack.value(u"seq"_s).toInteger(), 1);
     QVERIFY(stream.ackDue());
@@ -523,6 +524,47 @@ void TestReplicaStream::timers()
     QCOMPARE(stream.timerDue(nowMs), due);
     QCOMPARE(stream.connected(nowMs), connected);
     QCOMPARE(stream.lastHeardMs(), welcomed ? heardMs : 0);
+}
+
+// A warm replica whose primary schedules the non-critical partitions (docs/protocol.md 8.11):
+// the welcome drops what it held of them, batches apply without moving the position, repeats and
+// batches before the snapshot are ignored, a critical key in a batch is refused, and the ack
+// carries the critical digest and the last batch.
+void TestReplicaStream::scheduledDeltasOnAWarmReplica()
+{
+    Replica replica(Tier::Warm);
+    (void) replica.state.setCriticalPatterns({u"session/*"_s});
+    QVERIFY(replica.state.apply(makeDelta(1, 2, u"session/a"_s)).has_value());
+    QVERIFY(replica.state.applyScheduled(makeDelta(2, 2, u"cart/old"_s)).has_value());
+    ReplicaStream stream(kAckIntervalMs);
+    stream.helloSent(0);
+    QCborMap welcome = welcomeBody(2, u"log"_s, {u"session/*"_s});
+    welcome.insert(u"scheduled"_s, true);
+    QVERIFY(!stream.handleWelcome(welcome, u"me"_s, replica.data()));
+    QVERIFY(!replica.state.contains(u"cart/old"_s)); // sent again, deletes included
+    QVERIFY(replica.state.contains(u"session/a"_s));
+
+    const QList<state::StateDelta> batch{makeDelta(7, 2, u"cart/1"_s), makeDelta(5, 2, u"cart/2"_s)};
+    QCOMPARE(stream.handleScheduledDeltas(2, 1, batch, replica.data()).action, Action::Applied);
+    QCOMPARE(replica.state.seq(), 1u); // the position is the critical stream's
+    QCOMPARE(replica.state.get(u"cart/2"_s), std::optional<QByteArray>("5"));
+    QCOMPARE(stream.scheduledBatch(), 1u);
+    QCOMPARE(stream.handleScheduledDeltas(2, 1, batch, replica.data()).action, Action::Ignored); // a repeat
+    QCOMPARE(stream.handleScheduledDeltas(1, 2, batch, replica.data()).action, Action::RefuseStale);
+    const QList<state::StateDelta> critical{makeDelta(9, 2, u"session/b"_s)};
+    QCOMPARE(stream.handleScheduledDeltas(2, 2, critical, replica.data()).action, Action::ApplyFailed);
+
+    const QCborMap ack = stream.ackBody(u"shop"_s, replica.epoch, replica.state, Tier::Warm);
+    QCOMPARE(ack.value(u"digest"_s).toString(), replica.state.criticalDigest().toHex());
+    QCOMPARE(ack.value(u"scheduled"_s).toInteger(), 1);
+    stream.helloSent(10);
+    QVERIFY(!stream.ackBody(u"shop"_s, replica.epoch, replica.state, Tier::Warm).contains(u"scheduled"_s));
+
+    // Without `scheduled` in the welcome, batches are not for this link.
+    Replica plain(Tier::Warm);
+    ReplicaStream unscheduled = welcomedStream(plain);
+    QCOMPARE(unscheduled.handleScheduledDeltas(2, 1, batch, plain.data()).action, Action::Ignored);
+    QVERIFY(!plain.state.contains(u"cart/1"_s));
 }
 
 QTEST_GUILESS_MAIN(TestReplicaStream)

@@ -179,6 +179,7 @@ private Q_SLOTS:
     void usageErrorsNeedNoConsole();
     void importAndExportEditTheStore();
     void shadowStatusShowsCriticality();
+    void partitionsOfAnApplicationAndTheirErrors();
     void shadowCommandsOfAnUnknownApplicationAreRefusedAndJournaled();
     void shadowUsageErrorsAndUpdateNeedNoConsole();
     void shadowDryRunsAreJournaledAndCreateThenRetire();
@@ -194,6 +195,10 @@ private:
         return ctl(QStringList{QStringLiteral("cluster")} + args + console());
     }
     Run shadow(const QStringList &args) const { return ctl(QStringList{QStringLiteral("shadow")} + args + console()); }
+    Run partitions(const QStringList &args) const
+    {
+        return ctl(QStringList{QStringLiteral("partitions")} + args + console());
+    }
     QList<storage::JournalEntry> journalEntries() const
     {
         auto store = storage::ConsoleStore::open(m_storePath);
@@ -857,6 +862,40 @@ void TestConsoleControl::shadowStatusShowsCriticality()
                  .value(QStringLiteral("criticality"))
                  .toString(),
              QStringLiteral("medium"));
+}
+
+void TestConsoleControl::partitionsOfAnApplicationAndTheirErrors()
+{
+    const Run unknown = partitions({QStringLiteral("nope")});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(unknown.err.contains(QStringLiteral("'nope'")), qPrintable(unknown.describe()));
+
+    // Until the primary reports partitions (docs/protocol.md 9.2: once it has served a get or
+    // accepted a write) the command says so and fails; afterwards it prints the table.
+    const Run shop = partitions({kTestApp});
+    if (shop.exitCode == 0) {
+        QVERIFY2(shop.out.startsWith(QStringLiteral("shop (primary alpha): ")), qPrintable(shop.describe()));
+        const Run json = partitions({kTestApp, QStringLiteral("--json")});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.describe()));
+        QVERIFY(json.json().value(QStringLiteral("partitions")).toObject().value(QStringLiteral("list")).isArray());
+    } else {
+        QCOMPARE(shop.exitCode, 1);
+        QVERIFY2(shop.err.contains(QStringLiteral("no partitions reported yet for shop: its primary alpha")),
+                 qPrintable(shop.describe()));
+        QCOMPARE(partitions({kTestApp, QStringLiteral("--json")}).exitCode, 1);
+    }
+
+    // Usage errors need no console.
+    const QString nowhere = QStringLiteral("ipc://") + m_dir.filePath(QStringLiteral("nobody.sock"));
+    QCOMPARE(ctl({QStringLiteral("partitions"), QStringLiteral("--console"), nowhere}).exitCode, 2);
+    QCOMPARE(ctl({QStringLiteral("partitions"), kTestApp, QStringLiteral("other"), QStringLiteral("--console"), nowhere})
+                 .exitCode,
+             2);
+    const Run misplaced = ctl(
+        {QStringLiteral("partitions"), kTestApp, QStringLiteral("--force"), QStringLiteral("--console"), nowhere});
+    QCOMPARE(misplaced.exitCode, 2);
+    QVERIFY2(misplaced.err.contains(QStringLiteral("--force does not go with partitions")),
+             qPrintable(misplaced.describe()));
 }
 
 void TestConsoleControl::shadowCommandsOfAnUnknownApplicationAreRefusedAndJournaled()

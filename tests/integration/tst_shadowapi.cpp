@@ -100,6 +100,7 @@ private Q_SLOTS:
     void unknownPathsAre404();
     void tlsServesHttpsWithTheConfiguredCertificate();
     void hostRiskIsSetAndClearedWithItsErrors();
+    void partitionsOfAnApplicationAndTheirErrors();
     // Need the engine's shadow commands.
     void createDryRunChangesNothing();
     void shadowLifeCycle();
@@ -262,6 +263,7 @@ void TestShadowApi::requestsWithoutTheRightTokenAre401_data()
     QTest::newRow("swap") << QByteArray("POST") << "/shadow/swap" << body;
     QTest::newRow("update") << QByteArray("POST") << "/shadow/update" << body;
     QTest::newRow("retire") << QByteArray("DELETE") << "/shadow/shop" << QByteArray();
+    QTest::newRow("partitions") << QByteArray("GET") << "/partitions?app=shop" << QByteArray();
     QTest::newRow("unknown path") << QByteArray("GET") << "/secret" << QByteArray();
 }
 
@@ -454,6 +456,41 @@ void TestShadowApi::updateOfAnApplicationWithoutAProcessIsRefused()
     QVERIFY2(reply.errorMessage().contains(QStringLiteral("'shop' runs no process")), qPrintable(reply.describe()));
 }
 
+void TestShadowApi::partitionsOfAnApplicationAndTheirErrors()
+{
+    const HttpReply shop = request("GET", QStringLiteral("/partitions?app=") + kTestApp);
+    QCOMPARE(shop.status, 200);
+    QCOMPARE(shop.header("Content-Type"), QByteArray("application/json"));
+    QCOMPARE(shop.json.value(QStringLiteral("cluster")).toString(), QStringLiteral("test"));
+    QCOMPARE(shop.json.value(QStringLiteral("app")).toString(), kTestApp);
+    QCOMPARE(shop.json.value(QStringLiteral("primary")).toString(), m_cluster->agent(0).name());
+    QVERIFY(shop.json.value(QStringLiteral("taken-ms")).toDouble() > 0);
+    // Until the primary reports partitions (9.2: once it has served a get or accepted a write):
+    // null with why; afterwards the map, whose list every report carries.
+    const QJsonValue partitions = shop.json.value(QStringLiteral("partitions"));
+    if (partitions.isNull())
+        QVERIFY2(shop.json.value(QStringLiteral("reason")).toString().contains(m_cluster->agent(0).name()),
+                 qPrintable(shop.describe()));
+    else
+        QVERIFY2(partitions.toObject().value(QStringLiteral("list")).isArray(), qPrintable(shop.describe()));
+
+    const HttpReply unknown = request("GET", QStringLiteral("/partitions?app=nope"));
+    QCOMPARE(unknown.status, 404);
+    QCOMPARE(unknown.errorCode(), QStringLiteral("not-found"));
+    QVERIFY2(unknown.errorMessage().contains(QStringLiteral("'nope'")), qPrintable(unknown.describe()));
+    QCOMPARE(unknown.errorField(), QStringLiteral("app"));
+
+    const HttpReply missing = request("GET", QStringLiteral("/partitions"));
+    QCOMPARE(missing.status, 400);
+    QCOMPARE(missing.errorCode(), QStringLiteral("missing-field"));
+    QCOMPARE(missing.errorField(), QStringLiteral("app"));
+    QCOMPARE(request("GET", QStringLiteral("/partitions?app=shop&x=1")).errorField(), QStringLiteral("x"));
+
+    const HttpReply posted = post(QStringLiteral("/partitions"), R"({"app": "shop"})");
+    QCOMPARE(posted.status, 405);
+    QCOMPARE(posted.header("Allow"), QByteArray("GET"));
+}
+
 void TestShadowApi::wrongMethodsAre405WithAllow()
 {
     const HttpReply get = request("GET", QStringLiteral("/shadow/create"));
@@ -474,6 +511,7 @@ void TestShadowApi::unknownPathsAre404()
     QCOMPARE(reply.status, 404);
     QCOMPARE(reply.errorCode(), QStringLiteral("no-such-endpoint"));
     QVERIFY(reply.errorMessage().contains(QStringLiteral("/shadow/status")));
+    QVERIFY(reply.errorMessage().contains(QStringLiteral("/partitions")));
 }
 
 void TestShadowApi::hostRiskIsSetAndClearedWithItsErrors()

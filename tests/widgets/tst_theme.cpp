@@ -109,11 +109,11 @@ void tst_Theme::cleanup()
 
 void tst_Theme::stateColorsReadOnBothThemes()
 {
-    // Critical and warning text in the tables and dialogs, on the list background.
+    // Critical, warning and good text in the tables and dialogs, on the list background.
     for (Theme theme : {Theme::Light, Theme::Dark}) {
         applyTheme(theme);
         const QColor base = QApplication::palette().color(QPalette::Base);
-        for (StateColor state : {StateColor::Critical, StateColor::Warning}) {
+        for (StateColor state : {StateColor::Critical, StateColor::Warning, StateColor::Good}) {
             const double ratio = ::contrast(stateColor(state), base);
             QVERIFY2(ratio >= 4.5,
                      qPrintable(

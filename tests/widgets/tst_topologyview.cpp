@@ -1,7 +1,8 @@
 // TopologyScene and TopologyView from synthetic snapshots: one node per agent and one edge per
 // replica, tier colours and link states, node states through the query API (not pixels), items
 // reused and positions kept across snapshots, removal, zoom, fit, activation, and a 200-host
-// cluster built, updated and rendered.
+// cluster built, updated and rendered; the staleness band under a link from its replica's worst
+// partition against tolerance (issue 20), with its tooltip line.
 
 #include <QGraphicsPathItem>
 #include <QGraphicsRectItem>
@@ -11,12 +12,19 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "models/staleness.h"
+#include "partitionsnapshots.h"
+#include "topology/linkitem.h"
 #include "topology/topologyscene.h"
 #include "topology/topologyview.h"
 
 using namespace foresight;
+using foresight::widgets::Staleness;
+using foresight::widgets::StalenessLevel;
 using foresight::widgets::TopologyScene;
 using foresight::widgets::TopologyView;
+using foresight::widgets::Internal::LinkItem;
+using foresight::widgets::Internal::linkStalenessColor;
 using NodeState = TopologyScene::NodeState;
 using LinkState = TopologyScene::LinkState;
 
@@ -101,6 +109,15 @@ std::shared_ptr<const failover::ClusterSnapshot> bigCluster(int hosts, int apps,
                           replica(on(3), Tier::Cold, 10, (i + int(lagSeed)) % 11 != 0)}));
     }
     return snapshot(agents, views);
+}
+
+// foresight::testing::shopApp() with its replica links connected, drawn plainly.
+failover::AppView connectedShop(qint64 charlieCriticalMs = 400, bool withPartitions = true)
+{
+    failover::AppView view = foresight::testing::shopApp(charlieCriticalMs, withPartitions);
+    for (failover::ReplicaView &replica : view.replicas)
+        replica.connected = true;
+    return view;
 }
 
 QColor penColour(const TopologyScene &scene, const QString &app, const QString &agent)
@@ -594,6 +611,72 @@ private Q_SLOTS:
         render();
         view.setSnapshot(nullptr);
         render();
+    }
+
+    void linkBandsFollowTheLevel()
+    {
+        // No level, no band; within, over and far over each a colour of its own, stronger with
+        // the level, in the theme's state colours.
+        QVERIFY(!linkStalenessColor(std::nullopt).isValid());
+        const QColor within = linkStalenessColor(StalenessLevel::Within);
+        const QColor over = linkStalenessColor(StalenessLevel::Over);
+        const QColor far = linkStalenessColor(StalenessLevel::FarOver);
+        QCOMPARE(linkStalenessColor(StalenessLevel::Current), within);
+        QVERIFY(within.rgb() != over.rgb());
+        QVERIFY(over.rgb() != far.rgb());
+        QVERIFY(within.alpha() < over.alpha());
+        QVERIFY(over.alpha() < far.alpha());
+        QVERIFY(far.alpha() < 255); // a tint: the tier's colour stays readable on top
+        QCOMPARE(over.rgb(), Staleness::levelColor(StalenessLevel::Over).rgb());
+        QCOMPARE(far.rgb(), Staleness::levelColor(StalenessLevel::FarOver).rgb());
+    }
+
+    void linksTakeTheirReplicasWorstPartition()
+    {
+        TopologyScene scene;
+        // Without partitions: the links look as they always did, and the tooltip says nothing of it.
+        scene.setSnapshot(foresight::testing::snapshotOf({connectedShop(0, false)}));
+        const auto *charlie = dynamic_cast<const LinkItem *>(
+            scene.edge(QStringLiteral("shop"), QStringLiteral("charlie")));
+        QVERIFY(charlie);
+        QVERIFY(!scene.linkStaleness(QStringLiteral("shop"), QStringLiteral("charlie")));
+        QVERIFY(!charlie->staleness());
+        const QRectF plain = charlie->boundingRect();
+        QVERIFY(!scene.toolTipOf(charlie).contains(QStringLiteral("Staleness")));
+
+        // Reported: charlie's worst is the cold critical partition, 3 s of 1 s; bravo is within.
+        scene.setSnapshot(foresight::testing::snapshotOf({connectedShop(400)}, foresight::testing::kStartMs + 100));
+        QCOMPARE(scene.linkStaleness(QStringLiteral("shop"), QStringLiteral("charlie")), StalenessLevel::Over);
+        QCOMPARE(charlie->staleness(), StalenessLevel::Over);
+        QVERIFY(charlie->boundingRect().contains(plain)); // the band widens it
+        QCOMPARE(scene.linkStaleness(QStringLiteral("shop"), QStringLiteral("bravo")), StalenessLevel::Within);
+        QVERIFY2(
+            scene.toolTipOf(charlie).contains(QStringLiteral(
+                "Staleness: worst partition cold · critical, 3.0 s behind, 1.0 s tolerated (3.0×): over tolerance")),
+            qPrintable(scene.toolTipOf(charlie)));
+        // The pen still says the tier.
+        QCOMPARE(charlie->pen().color(), TopologyScene::tierColor(Tier::Warm));
+
+        // Partition 1 falls far behind (15 s of 1 s): the link follows.
+        scene.setSnapshot(foresight::testing::snapshotOf({connectedShop(15'000)}, foresight::testing::kStartMs + 200));
+        QCOMPARE(charlie->staleness(), StalenessLevel::FarOver);
+        QVERIFY(scene.toolTipOf(charlie).contains(
+            QStringLiteral("worst partition 1, %1 behind").arg(Staleness::durationText(15'000))));
+
+        // A replica that holds no partition has no band, and its tooltip says why.
+        failover::AppView none = connectedShop();
+        for (failover::PartitionView &p : none.partitions->list)
+            p.replicas.last().held = false;
+        scene.setSnapshot(foresight::testing::snapshotOf({none}, foresight::testing::kStartMs + 300));
+        QVERIFY(!charlie->staleness());
+        QVERIFY(scene.toolTipOf(charlie).contains(QStringLiteral("holds none of the partitions")));
+
+        // Zoomed far out and back: the band is restored with the rest of the link's style.
+        scene.setSnapshot(foresight::testing::snapshotOf({connectedShop(400)}, foresight::testing::kStartMs + 400));
+        scene.setFarView(true);
+        scene.setSnapshot(foresight::testing::snapshotOf({connectedShop(15'000)}, foresight::testing::kStartMs + 500));
+        scene.setFarView(false);
+        QCOMPARE(charlie->staleness(), StalenessLevel::FarOver);
     }
 };
 

@@ -10,6 +10,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "models/stalenesssummary.h"
 #include "theme/theme.h"
 
 namespace foresight::widgets {
@@ -290,7 +291,41 @@ QString CommandDialog::describePlan(const CommandResult &result) const
         lines << (behind > 0 ? tr("Data at risk: %1 writes the candidate does not hold would be lost.").arg(behind)
                              : tr("Data at risk: none; the candidate holds every acknowledged write."));
     }
+    const QString staleness = stalenessSentence(result);
+    if (!staleness.isEmpty())
+        lines << staleness;
     return lines.join(QLatin1Char('\n'));
+}
+
+QString CommandDialog::stalenessSentence(const CommandResult &result) const
+{
+    StalenessSummary::Action action = StalenessSummary::Action::Promote;
+    switch (m_kind) {
+    case Kind::Promote:
+    case Kind::PromoteShadow:
+        break;
+    case Kind::Switchover:
+    case Kind::SwapShadow:
+        action = StalenessSummary::Action::Switchover;
+        break;
+    default:
+        return {};
+    }
+    const auto snapshot = m_bridge->snapshot();
+    const failover::AppView *app = snapshot ? snapshot->app(m_app) : nullptr;
+    if (!app)
+        return {};
+    // The replica the command would act on: the engine's choice in its dry run (a promote's
+    // candidate, a switchover's target), else the one asked for, else the application's shadow.
+    QString target
+        = result.details.value(QStringLiteral("candidate")).toObject().value(QStringLiteral("agent")).toString();
+    if (target.isEmpty())
+        target = result.details.value(QStringLiteral("target")).toString();
+    if (target.isEmpty())
+        target = m_agent;
+    if (target.isEmpty() && (m_kind == Kind::SwapShadow || m_kind == Kind::PromoteShadow) && app->shadow)
+        target = app->shadow->agent;
+    return StalenessSummary::sentence(*app, target, action);
 }
 
 void CommandDialog::onResult(const CommandResult &result)
@@ -301,7 +336,10 @@ void CommandDialog::onResult(const CommandResult &result)
             m_plan->setText(describePlan(result));
             m_confirm->setEnabled(true);
         } else {
-            m_plan->setText(tr("Refused: %1").arg(result.summary));
+            // What the replica lacks helps decide whether to force, wait or pick another.
+            const QString staleness = stalenessSentence(result);
+            m_plan->setText(staleness.isEmpty() ? tr("Refused: %1").arg(result.summary)
+                                                : tr("Refused: %1").arg(result.summary) + u'\n' + staleness);
             // A lagging candidate may still be promoted, knowingly.
             if ((m_kind == Kind::Promote || m_kind == Kind::PromoteShadow)
                 && result.summary.contains(QStringLiteral("force")))

@@ -17,7 +17,8 @@ namespace foresight::widgets {
 // An operator command with its confirmation: before anything happens the dialog says what will
 // happen (for promote, switchover and the shadow commands, the engine's own dry run: the
 // candidate, its ranking terms, the data that would be lost, the shadow's host or the swap's
-// steps), the operator confirms, and the dialog shows what the engine did.
+// steps; where the primary reports staleness partitions, what the target replica lacks of them),
+// the operator confirms, and the dialog shows what the engine did.
 // Nothing here waits: the dry run and the command go through the bridge and answer by signal.
 class CommandDialog final : public QDialog
 {
@@ -70,6 +71,10 @@ private:
     quint64 send(bool dryRun);
     void onResult(const CommandResult &result);
     QString describePlan(const CommandResult &result) const;
+    // Promote, switchover and the shadow's swap and promote: what the target replica lacks of the
+    // application's staleness partitions (StalenessSummary), from the latest snapshot; empty when
+    // the primary has not reported them.
+    QString stalenessSentence(const CommandResult &result) const;
 
     ConsoleBridge *m_bridge = nullptr;
     Kind m_kind;

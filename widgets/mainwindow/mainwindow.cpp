@@ -15,12 +15,15 @@
 #include "bridge/consolebridge.h"
 #include "models/eventsmodel.h"
 #include "models/hostmetricshistory.h"
+#include "models/partitionsmodel.h"
 #include "models/replicasmodel.h"
 #include "models/shadowsmodel.h"
+#include "models/stalenesshistory.h"
 #include "panels/eventspanel.h"
 #include "panels/hostdetailpanel.h"
 #include "panels/replicaspanel.h"
 #include "panels/shadowspanel.h"
+#include "panels/stalenesspanel.h"
 #include "theme/thememenu.h"
 #include "topology/topologyview.h"
 
@@ -31,6 +34,8 @@ MainWindow::MainWindow(ConsoleBridge *bridge, QWidget *parent)
     , m_bridge(bridge)
     , m_replicasModel(new ReplicasModel(this))
     , m_shadowsModel(new ShadowsModel(this))
+    , m_partitionsModel(new PartitionsModel(this))
+    , m_stalenessHistory(new StalenessHistory(this))
     , m_eventsModel(new EventsModel(this))
     , m_hostHistory(new HostMetricsHistory(this))
 {
@@ -77,12 +82,20 @@ void MainWindow::createPanels()
     QDockWidget *shadowsDock
         = addDock(m_shadowsPanel, tr("Shadows"), QStringLiteral("shadowsDock"), Qt::BottomDockWidgetArea);
     tabifyDockWidget(m_replicasDock, shadowsDock);
+    m_stalenessPanel = new StalenessPanel(m_partitionsModel, m_stalenessHistory, this);
+    QDockWidget *stalenessDock
+        = addDock(m_stalenessPanel, tr("Staleness"), QStringLiteral("stalenessDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(shadowsDock, stalenessDock);
     m_replicasDock->raise();
     connect(m_shadowsPanel, &ShadowsPanel::commandRequested, this, &MainWindow::openCommandFor);
-    // Behind the replicas' tab the panel gets no show event when its tab is selected.
+    // Behind the replicas' tab the panels get no show event when their tab is selected.
     connect(shadowsDock, &QDockWidget::visibilityChanged, m_shadowsPanel, [this](bool visible) {
         if (visible)
             m_shadowsPanel->catchUp();
+    });
+    connect(stalenessDock, &QDockWidget::visibilityChanged, m_stalenessPanel, [this](bool visible) {
+        if (visible)
+            m_stalenessPanel->catchUp();
     });
     m_eventsPanel = new EventsPanel(m_eventsModel, this);
     m_eventsDock
@@ -265,6 +278,11 @@ void MainWindow::onSnapshot(const std::shared_ptr<const failover::ClusterSnapsho
     m_replicasModel->setSnapshot(snapshot);
     m_shadowsModel->setSnapshot(snapshot);
     m_shadowsPanel->setSnapshot(snapshot);
+    // The history first: the panel's chart reads it. It is kept whether or not the panel is in
+    // sight, so the chart has its past when the operator opens it.
+    m_stalenessHistory->addSnapshot(snapshot);
+    m_partitionsModel->setSnapshot(snapshot);
+    m_stalenessPanel->setSnapshot(snapshot);
     m_eventsModel->setSnapshot(snapshot);
     if (!snapshot)
         return;

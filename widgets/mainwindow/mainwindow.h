@@ -17,10 +17,13 @@ class EventsModel;
 class EventsPanel;
 class HostDetailPanel;
 class HostMetricsHistory;
+class PartitionsModel;
 class ReplicasModel;
 class ReplicasPanel;
 class ShadowsModel;
 class ShadowsPanel;
+class StalenessHistory;
+class StalenessPanel;
 class TopologyView;
 
 // The console's window: it composes the panels (each its own widget and model), the menus and
@@ -43,6 +46,8 @@ public:
     TopologyView *topologyView() const { return m_topology; }
     ShadowsModel *shadowsModel() const { return m_shadowsModel; }
     ShadowsPanel *shadowsPanel() const { return m_shadowsPanel; }
+    PartitionsModel *partitionsModel() const { return m_partitionsModel; }
+    StalenessPanel *stalenessPanel() const { return m_stalenessPanel; }
 
     // Where File > Export incident report… reads incidents and writes reports; until it is set
     // (no console store open) the action is disabled.
@@ -82,6 +87,9 @@ private:
     QDockWidget *m_replicasDock = nullptr;
     ShadowsModel *m_shadowsModel = nullptr;
     ShadowsPanel *m_shadowsPanel = nullptr;
+    PartitionsModel *m_partitionsModel = nullptr;
+    StalenessHistory *m_stalenessHistory = nullptr;
+    StalenessPanel *m_stalenessPanel = nullptr;
     EventsModel *m_eventsModel = nullptr;
     EventsPanel *m_eventsPanel = nullptr;
     QDockWidget *m_eventsDock = nullptr;

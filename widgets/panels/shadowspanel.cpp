@@ -1,7 +1,6 @@
 #include "panels/shadowspanel.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include <QChart>
 #include <QChartView>
@@ -30,25 +29,12 @@
 #include <QValueAxis>
 
 #include "models/shadowsmodel.h"
+#include "panels/niceaxis.h"
 #include "theme/theme.h"
 
 namespace foresight::widgets {
 
 namespace {
-
-// The smallest of 1, 2, 2.5, 5 times a power of ten that is at least value (at least 10): an
-// axis end that does not change with every write.
-double roundUp(double value)
-{
-    if (!(value > 10))
-        return 10;
-    const double power = std::pow(10.0, std::floor(std::log10(value)));
-    for (const double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-        if (step * power >= value)
-            return step * power;
-    }
-    return 10 * power;
-}
 
 QLabel *textLabel(const QString &objectName, QWidget *parent)
 {
@@ -152,7 +138,7 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     chart->addAxis(m_timeAxis, Qt::AlignBottom);
     m_gapAxis = new QValueAxis;
     m_gapAxis->setLabelFormat(QStringLiteral("%.0f"));
-    m_gapAxis->setTickCount(6); // whole numbers for every range roundUp() gives
+    m_gapAxis->setTickCount(6); // whole numbers for every range niceAxisMax() gives
     m_gapAxis->setRange(0, 10);
     chart->addAxis(m_gapAxis, Qt::AlignLeft);
     m_gapSeries = new QLineSeries;
@@ -655,7 +641,7 @@ void ShadowsPanel::refreshChart()
     }
     // One replace: one repaint instead of one per point.
     m_gapSeries->replace(points);
-    const double top = roundUp(max * 1.05);
+    const double top = niceAxisMax(max * 1.05);
     if (m_gapAxis->max() != top)
         m_gapAxis->setRange(0, top);
     const qint64 to = m_snapshot ? m_snapshot->takenWallMs : QDateTime::currentMSecsSinceEpoch();

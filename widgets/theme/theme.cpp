@@ -171,14 +171,17 @@ void saveTheme(Theme theme)
 
 QColor stateColor(StateColor state)
 {
-    // Red and amber: dark enough for white backgrounds (#b71c1c 6.6:1, #a84f00 5.3:1), light
-    // enough for dark ones (#ff8a80 7.9:1, #ffb74d 10:1 on #1e1e1e).
+    // Red, amber and green: dark enough for white backgrounds (#b71c1c 6.6:1, #a84f00 5.3:1,
+    // #1b5e20 7.9:1), light enough for dark ones (#ff8a80 7.9:1, #ffb74d 10:1, #81c784 9:1 on
+    // #1e1e1e).
     const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
     switch (state) {
     case StateColor::Critical:
         return dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb7, 0x1c, 0x1c);
     case StateColor::Warning:
         return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xa8, 0x4f, 0x00);
+    case StateColor::Good:
+        return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x1b, 0x5e, 0x20);
     }
     return {};
 }

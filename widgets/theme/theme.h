@@ -20,9 +20,10 @@ void applyTheme(Theme theme);
 Theme savedTheme();
 void saveTheme(Theme theme);
 
-// Colours for state in text (a critical row, a warning, an error), chosen for the current
-// palette's background so they keep a contrast of at least 4.5:1 in light and dark themes alike.
-enum class StateColor { Critical, Warning };
+// Colours for state in text (a critical row, a warning, an error, and a good state where a view
+// sets it against those, such as staleness within tolerance), chosen for the current palette's
+// background so they keep a contrast of at least 4.5:1 in light and dark themes alike.
+enum class StateColor { Critical, Warning, Good };
 QColor stateColor(StateColor state);
 
 } // namespace foresight::widgets

@@ -92,13 +92,48 @@ QPen linkPen(Tier tier, LinkState state, bool shadow)
     return pen;
 }
 
+QColor linkStalenessColor(std::optional<StalenessLevel> level)
+{
+    if (!level)
+        return {};
+    QColor color = Staleness::levelColor(*level);
+    // Enough to tell at a glance, little enough to leave the tier's colour readable on top.
+    switch (*level) {
+    case StalenessLevel::Current:
+    case StalenessLevel::Within:
+        color.setAlpha(60);
+        break;
+    case StalenessLevel::Over:
+        color.setAlpha(120);
+        break;
+    case StalenessLevel::FarOver:
+        color.setAlpha(160);
+        break;
+    }
+    return color;
+}
+
+void LinkItem::setStaleness(std::optional<StalenessLevel> level)
+{
+    if (level == m_staleness)
+        return;
+    prepareGeometryChange(); // the band widens the bounding rect
+    m_staleness = level;
+    update();
+}
+
+qreal LinkItem::bandWidth() const
+{
+    return m_staleness ? pen().widthF() + 6 : 0;
+}
+
 QRectF LinkItem::boundingRect() const
 {
     // QGraphicsPathItem's own bounding rect strokes the path through shape(), and the scene asks
     // for it whenever a pen or a path changes: at 2,000 links that stroking was a third of a
     // snapshot's update (foresight-bench gui). The control points plus the widest stroke (hit
-    // area or pen) and the antialiasing margin cover the same area.
-    const qreal margin = std::max<qreal>(pen().widthF(), kHitWidth) / 2 + 4;
+    // area, pen or staleness band) and the antialiasing margin cover the same area.
+    const qreal margin = std::max({pen().widthF(), kHitWidth, bandWidth()}) / 2 + 4;
     return path().controlPointRect().adjusted(-margin, -margin, margin, margin);
 }
 
@@ -112,6 +147,14 @@ QPainterPath LinkItem::shape() const
 void LinkItem::paint(QPainter *painter, const QStyleOptionGraphicsItem *option, QWidget *widget)
 {
     painter->setRenderHint(QPainter::Antialiasing); // the view does not restore hints (DontSavePainterState)
+    // The colour is taken when painting, so the band follows a change of theme.
+    if (const QColor band = linkStalenessColor(m_staleness); band.isValid()) {
+        QPen bandPen(band, bandWidth());
+        bandPen.setCosmetic(true); // as wide as the link's own pen at every zoom
+        bandPen.setCapStyle(Qt::RoundCap);
+        bandPen.setJoinStyle(Qt::RoundJoin);
+        painter->strokePath(path(), bandPen);
+    }
     QGraphicsPathItem::paint(painter, option, widget);
 }
 

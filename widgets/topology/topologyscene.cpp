@@ -9,6 +9,7 @@
 #include <QGraphicsRectItem>
 #include <QGraphicsSceneHelpEvent>
 #include <QGraphicsSimpleTextItem>
+#include <QLocale>
 #include <QPen>
 #include <QSet>
 #include <QToolTip>
@@ -194,6 +195,14 @@ std::optional<TopologyScene::NodeState> TopologyScene::nodeState(const QString &
     if (const NodeItem *item = m_nodes.value(agent))
         return item->facts().state;
     return std::nullopt;
+}
+
+std::optional<StalenessLevel> TopologyScene::linkStaleness(const QString &app, const QString &agent) const
+{
+    const auto it = m_edges.constFind({app, agent});
+    if (it == m_edges.cend() || !it->worst)
+        return std::nullopt;
+    return it->worst->level;
 }
 
 std::optional<TopologyScene::LinkState> TopologyScene::linkState(const QString &app, const QString &agent) const
@@ -592,7 +601,18 @@ void TopologyScene::takeReplica(Edge &edge, const failover::AppView &app, const 
         state = LinkState::Disconnected;
     else if (replica.lag >= kLaggingSeqs)
         state = LinkState::Lagging;
-    if (edge.state != state || edge.tier != replica.tier || edge.shadow != shadow) {
+    // The worst partition's figures change with every snapshot while it is stale; the link is
+    // restyled only when its level does.
+    std::optional<Staleness::Worst> worst;
+    if (app.partitions)
+        worst = Staleness::worst(*app.partitions, replica.agent);
+    const auto levelOf = [](const std::optional<Staleness::Worst> &w) {
+        return w ? std::optional<StalenessLevel>(w->level) : std::nullopt;
+    };
+    const bool restyle = levelOf(worst) != levelOf(edge.worst);
+    edge.partitionsReported = app.partitions.has_value();
+    edge.worst = worst;
+    if (restyle || edge.state != state || edge.tier != replica.tier || edge.shadow != shadow) {
         edge.state = state;
         edge.tier = replica.tier;
         edge.shadow = shadow;
@@ -610,6 +630,8 @@ void TopologyScene::takeReplica(Edge &edge, const failover::AppView &app, const 
 
 void TopologyScene::styleLinkItem(const Edge &edge)
 {
+    // Every link's item is a LinkItem (updateEdges makes them).
+    static_cast<LinkItem *>(edge.item)->setStaleness(edge.worst ? std::optional(edge.worst->level) : std::nullopt);
     const QPen pen = Internal::linkPen(edge.tier, edge.state, edge.shadow);
     if (edge.item->pen() == pen && edge.item->data(StateKey).toInt() == int(edge.state))
         return;
@@ -633,6 +655,20 @@ void TopologyScene::updateFarLinks()
     m_farLinks->setLinks(links);
 }
 
+QString TopologyScene::stalenessTip(const std::optional<Staleness::Worst> &worst)
+{
+    if (!worst)
+        return tr("Staleness: it holds none of the partitions");
+    if (worst->level == StalenessLevel::Current)
+        return tr("Staleness: every partition it holds is current");
+    return tr("Staleness: worst partition %1, %2 behind, %3 tolerated (%4×): %5")
+        .arg(Staleness::partitionName(worst->partition, worst->cold, worst->impactClass),
+             Staleness::durationText(worst->stalenessMs),
+             Staleness::durationText(worst->toleratedMs),
+             QLocale().toString(worst->ratio, 'f', 1),
+             Staleness::levelText(worst->level));
+}
+
 QString TopologyScene::toolTipOf(const QGraphicsItem *item) const
 {
     if (!item || item->data(KindKey).toInt() != EdgeKind)
@@ -651,6 +687,8 @@ QString TopologyScene::toolTipOf(const QGraphicsItem *item) const
         tip.append(tr("Link: %1").arg(linkStateName(edge.state)));
     if (!edge.integrityNote.isEmpty())
         tip.append(edge.integrityNote);
+    if (edge.partitionsReported)
+        tip.append(stalenessTip(edge.worst));
     return tip.join(u'\n');
 }
 

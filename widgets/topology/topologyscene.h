@@ -12,6 +12,7 @@
 #include <QStringList>
 
 #include "foresight/failover/clustersnapshot.h"
+#include "models/staleness.h"
 
 class QGraphicsItem;
 class QGraphicsPathItem;
@@ -26,7 +27,8 @@ class NodeItem;
 
 // The cluster as a graph, from the engine's snapshots: one node per agent, one edge per replica
 // (from the replica's agent to its application's primary; a shadow's edge dotted violet, its
-// node badged "S"), a frame around agents that share a host. Items are keyed by agent, (application, agent) and host and updated in place from one
+// node badged "S"; where the primary reports staleness partitions, a band under the edge tinted
+// by the replica's worst partition against its tolerance), a frame around agents that share a host. Items are keyed by agent, (application, agent) and host and updated in place from one
 // snapshot to the next; a snapshot that changes nothing touches no item. Positions depend only on
 // the set of (host, agent) names, so nodes stay put while the cluster does.
 //
@@ -104,6 +106,9 @@ public:
     // Empty when the agent is not in the current snapshot.
     std::optional<NodeState> nodeState(const QString &agent) const;
     std::optional<LinkState> linkState(const QString &app, const QString &agent) const;
+    // The staleness of the copy's worst partition against its tolerance, which tints its link;
+    // nullopt when the primary reports no partitions, the replica holds none, or there is no link.
+    std::optional<StalenessLevel> linkStaleness(const QString &app, const QString &agent) const;
     // The applications the agent is primary of, sorted.
     QStringList primaryOf(const QString &agent) const;
     // The applications the agent holds the shadow of, sorted.
@@ -151,6 +156,10 @@ private:
         quint64 lag = 0;
         double rttMs = -1;
         QString integrityNote;
+        // The replica's worst staleness partition, when its primary reports partitions
+        // (partitionsReported) and it holds one: the link's band and a line of its tooltip.
+        bool partitionsReported = false;
+        std::optional<Staleness::Worst> worst;
     };
     using CopyKey = QPair<QString, QString>; // (application, agent)
     // A copy as the last snapshot listed it, and its link (nullptr: not drawn, e.g. a duplicate
@@ -195,6 +204,8 @@ private:
     // Gives a link's item the pen, z-order and state data of its link (the item is the scene's,
     // so a const scene may bring it up to date).
     static void styleLinkItem(const Edge &edge);
+    // The tooltip's line about a link's worst partition.
+    static QString stalenessTip(const std::optional<Staleness::Worst> &worst);
     void updateFarLinks();
     void updateFrames();
     void clearAll();

@@ -13,6 +13,7 @@
 #include <QWheelEvent>
 #include <QWidget>
 
+#include "topology/linkitem.h"
 #include "topology/topologyscene.h"
 
 namespace foresight::widgets {
@@ -103,6 +104,12 @@ private:
             {TopologyScene::brokenLinkColor(), TopologyView::tr("disconnected"), 2.5, Qt::DashLine},
             {TopologyScene::brokenLinkColor(), TopologyView::tr("integrity mismatch"), 3, Qt::DashDotLine},
             {TopologyScene::shadowLinkColor(), TopologyView::tr("shadow → its primary"), 2.5, Qt::DotLine},
+            // The staleness bands (Internal::linkStalenessColor), as wide as under a link.
+            {Internal::linkStalenessColor(StalenessLevel::Within), TopologyView::tr("partitions within tolerance"), 8},
+            {Internal::linkStalenessColor(StalenessLevel::Over), TopologyView::tr("partitions over tolerance"), 8},
+            {Internal::linkStalenessColor(StalenessLevel::FarOver),
+             TopologyView::tr("partitions far over tolerance"),
+             8},
             {TopologyScene::nodeStateColor(State::Suspected),
              TopologyScene::nodeStateName(State::Suspected),
              0,

@@ -196,8 +196,9 @@ ApiResult<Route> routeOf(HttpMethod method, const QString &path)
     }
     return apiFail(404,
                    QStringLiteral("no-such-endpoint"),
-                   QStringLiteral("no endpoint %1: the API has /shadow/status, /shadow/create, /shadow/promote, "
-                                  "/shadow/swap, /shadow/update, /shadow/{id} and /hosts/risk (docs/api.md)")
+                   QStringLiteral(
+                       "no endpoint %1: the API has /shadow/status, /shadow/create, /shadow/promote, "
+                       "/shadow/swap, /shadow/update, /shadow/{id}, /hosts/risk and /partitions (docs/api.md)")
                        .arg(path));
 }
 

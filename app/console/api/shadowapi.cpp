@@ -32,6 +32,7 @@
 #include "apijson.h"
 #include "apitoken.h"
 #include "hostriskjson.h"
+#include "partitionsjson.h"
 
 Q_LOGGING_CATEGORY(lcApi, "foresight.api", QtInfoMsg)
 
@@ -266,6 +267,10 @@ private:
             answerHostRisk(request, responder);
             return;
         }
+        if (path == kPartitionsPath) {
+            answerPartitions(request, responder);
+            return;
+        }
         auto route = routeOf(methodOf(request.method()), path);
         if (!route) {
             QList<std::pair<QByteArray, QByteArray>> headers;
@@ -401,6 +406,56 @@ private:
             qCWarning(lcApi).noquote() << "cannot audit" << entry->message << ":" << id.error().toString();
     }
 
+    // GET /partitions?app=NAME: the application's staleness partitions, from the latest snapshot.
+    void answerPartitions(const QHttpServerRequest &request, QHttpServerResponder &responder)
+    {
+        if (methodOf(request.method()) != HttpMethod::Get) {
+            sendError(responder,
+                      ApiError{405,
+                               QStringLiteral("method-not-allowed"),
+                               QStringLiteral("%1 takes GET only").arg(kPartitionsPath),
+                               {}},
+                      {{QByteArrayLiteral("Allow"), QByteArrayLiteral("GET")}});
+            return;
+        }
+        if (!request.body().isEmpty()) {
+            sendError(responder,
+                      ApiError{400,
+                               QStringLiteral("unexpected-body"),
+                               QStringLiteral("GET /partitions takes no body: name the application with ?app=NAME"),
+                               {}});
+            return;
+        }
+        auto app = parsePartitionsQuery(request.query());
+        if (!app) {
+            sendError(responder, app.error());
+            return;
+        }
+        const auto snapshot = m_engine.snapshot();
+        if (!snapshot) {
+            sendStarting(responder);
+            return;
+        }
+        auto json = partitionsStatusJson(*snapshot, *app);
+        if (!json) {
+            sendError(responder, json.error());
+            return;
+        }
+        send(responder, 200, *json);
+    }
+
+    // 503 before the engine's first snapshot.
+    void sendStarting(QHttpServerResponder &responder)
+    {
+        sendError(responder,
+                  ApiError{503,
+                           QStringLiteral("starting"),
+                           QStringLiteral("the engine has not published its first snapshot yet; ask again in a "
+                                          "moment"),
+                           {}},
+                  {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+    }
+
     void answerStatus(const QHttpServerRequest &request, QHttpServerResponder &responder)
     {
         if (!request.body().isEmpty()) {
@@ -419,13 +474,7 @@ private:
         }
         const auto snapshot = m_engine.snapshot();
         if (!snapshot) {
-            sendError(responder,
-                      ApiError{503,
-                               QStringLiteral("starting"),
-                               QStringLiteral("the engine has not published its first snapshot yet; ask again in a "
-                                              "moment"),
-                               {}},
-                      {{QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1")}});
+            sendStarting(responder);
             return;
         }
         auto json = shadowStatusJson(*snapshot, *app);

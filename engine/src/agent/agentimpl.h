@@ -22,9 +22,12 @@
 #include "agent/predictionworker.h"
 #include "agent/snapshotwriter.h"
 #include "foresight/agent/agent.h"
+#include "foresight/config/impactfunction.h"
 #include "foresight/instance/supervisor.h"
 #include "foresight/instance/validation.h"
 #include "foresight/metrics/hostmetrics.h"
+#include "foresight/partitioning/deliveryestimator.h"
+#include "foresight/partitioning/linkbacklog.h"
 #include "foresight/partitioning/partitionchangelog.h"
 #include "foresight/partitioning/partitioner.h"
 #include "foresight/partitioning/usageprofile.h"
@@ -111,6 +114,16 @@ struct AppCounters
     qint64 snapshotsSent = 0;   // primary
 };
 
+// What one warm replica lacks outside the critical keys, and the scheduled batches in flight to
+// it (warmschedule.cpp, docs/protocol.md 8.11).
+struct WarmSchedule
+{
+    partitioning::LinkBacklog backlog;
+    partitioning::DeliveryEstimator link; // bandwidth and round trip, measured on the batches
+    std::uint64_t nextBatch = 1;
+    qsizetype fillBytes = 0; // what it was owed when the link started (the keys it lacked)
+};
+
 // An application's staleness partitions on its primary (partitionside.cpp, docs/partitions.md).
 struct AppPartitions
 {
@@ -131,6 +144,8 @@ struct AppPartitions
     QString lastError; // the last clustering's failure, empty after a success
     // The status map, rebuilt at most every kStatusEveryMs: a heartbeat round may ask for it
     // every 10 ms, and it looks up every tracked key.
+    // Primary: per warm link (by identity), what its scheduled stream still owes it.
+    QHash<QByteArray, WarmSchedule> warm;
     mutable QCborMap status;
     mutable std::int64_t statusBuiltMs = -1;
     std::int64_t forgottenMs = 0; // when the changes every replica holds were last dropped
@@ -174,7 +189,8 @@ struct AppInstance
     // primary, unless the agent runs with --no-usage-profile: how its keys are used, from the
     // SDK's gets and writes (usageside.cpp); created at the first access, dropped at demotion.
     std::optional<partitioning::UsageProfile> usage;
-    // What a stale key costs (docs/protocol.md 9.3 `impact`), compiled; every role keeps it.
+    // Its impact function (assign `impact`, docs/protocol.md 9.3): held by every agent with the
+    // application, replicas too, so that a promoted replica ranks its keys from the first write.
     config::ImpactFunction impact;
     AppPartitions partitions;
 };
@@ -277,6 +293,8 @@ public:
     void drainUpstream(AppInstance &app);
     void handleUpstream(AppInstance &app, const protocol::Message &message);
     void handleDeltas(AppInstance &app, const protocol::DeltasMessage &message);
+    // A warm replica's batch of changes outside the critical keys, as the primary scheduled them.
+    void handleScheduledDeltas(AppInstance &app, const protocol::Message &message);
     // Tells the primary its epoch is older than the one this replica follows.
     void refuseStaleUpstream(AppInstance &app, const QString &text);
     void sendHello(AppInstance &app);
@@ -352,6 +370,21 @@ public:
     // Every round: results from the worker, and a new clustering when one is due.
     void partitionTimers();
     void addPartitionStatus(const AppInstance &app, QCborMap &status) const;
+    // The current partitions, made (cold ones only) if the application has none yet.
+    const partitioning::PartitionSet &ensurePartitions(AppInstance &app);
+
+    // warmschedule.cpp: what warm replicas receive besides the critical keys, as scheduled
+    // Whether this primary schedules its warm replicas' other partitions (partitions are on).
+    bool schedulesWarm() const { return m_options.usageProfile; }
+    // A warm link (re)starts: it is owed every key outside the critical patterns.
+    void startWarmSchedule(AppInstance &app, const ReplicaLink &link);
+    // A change of a key outside the critical patterns, in partition p: owed to every warm link.
+    void scheduleChange(AppInstance &app, const state::StateDelta &delta, partitioning::PartitionId p);
+    // Sends each warm link the batches the scheduler picks, within its link's window.
+    void pumpWarmSchedules(AppInstance &app);
+    void acknowledgeScheduled(AppInstance &app, const QByteArray &identity, std::uint64_t batch);
+    // New partitions: each warm link's owed changes move with their keys.
+    void regroupWarmSchedules(AppInstance &app);
 
     // instances.cpp: the application's process, run as its role here says
     // (Re)starts, restarts with another role, or stops the app's process as its role, tier and
@@ -382,8 +415,10 @@ public:
     bool refuseUnlessServing(const ReplyRoute &route, const AppInstance &app);
     // keep: a demoted primary whose state is exactly this position (seq, digest) keeps its state
     // and log instead of starting over (a switchover's old primary, docs/protocol.md 9.3).
+    // impact: the application's new impact function, already checked; nullopt keeps the one held.
     Status applyAssignment(const AppAssignment &assignment,
-                           const std::optional<std::pair<std::uint64_t, QString>> &keep = std::nullopt);
+                           const std::optional<std::pair<std::uint64_t, QString>> &keep = std::nullopt,
+                           std::optional<config::ImpactFunction> impact = std::nullopt);
     QCborMap appStatus(const AppInstance &app) const;
 
     AgentOptions m_options;

@@ -6,6 +6,7 @@
 #include <QJsonObject>
 
 #include "agent/agentimpl.h"
+#include "foresight/config/impactcbor.h"
 #include "foresight/core/logging.h"
 #include "foresight/replication/unackedfigures.h"
 
@@ -31,10 +32,25 @@ QJsonObject toJson(const QCborMap &map)
     return map.toJsonObject();
 }
 
+// The application's impact function as an assign or promote carries it (`impact`, checked and
+// compiled before anything changes, so a bad rule refuses the request); nullopt when absent,
+// which keeps the rules the agent holds.
+Result<std::optional<config::ImpactFunction>> impactOf(const QCborMap &body, const QString &path)
+{
+    const QCborValue given = body.value(QStringLiteral("impact"));
+    if (given.isUndefined())
+        return std::nullopt;
+    auto compiled = config::impactFunctionFromCbor(given, path);
+    if (!compiled)
+        return std::unexpected(compiled.error());
+    return std::optional<config::ImpactFunction>(std::move(*compiled));
+}
+
 } // namespace
 
 Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
-                                    const std::optional<std::pair<std::uint64_t, QString>> &keep)
+                                    const std::optional<std::pair<std::uint64_t, QString>> &keep,
+                                    std::optional<config::ImpactFunction> impact)
 {
     if (auto ok = assignment.validate(); !ok)
         return ok;
@@ -52,9 +68,16 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
                     QStringLiteral("'%1' is a replica here: use promote, which raises the epoch, to make it primary")
                         .arg(assignment.app));
     }
+    // The keys a warm replica gets in order: the critical patterns and the impact function's
+    // critical rules (partitioning/keyclassifier.h).
+    const AppInstance *before = findApp(assignment.app);
+    const QStringList critical = partitioning::effectiveCriticalPatterns(assignment.config.critical,
+                                                                         impact ? *impact
+                                                                                : (before ? before->impact
+                                                                                          : config::ImpactFunction()));
     {
         state::KeyValueState probe;
-        if (auto ok = probe.setCriticalPatterns(assignment.config.critical); !ok)
+        if (auto ok = probe.setCriticalPatterns(critical); !ok)
             return ok;
     }
     auto &slot = m_apps[assignment.app];
@@ -64,10 +87,12 @@ Status Agent::Impl::applyAssignment(const AppAssignment &assignment,
         slot->name = assignment.app;
     }
     AppInstance &app = *slot;
-    const bool patternsChanged = app.state.criticalPatterns() != assignment.config.critical;
+    const bool patternsChanged = app.state.criticalPatterns() != critical;
     if (patternsChanged)
-        (void) app.state.setCriticalPatterns(assignment.config.critical); // checked above
+        (void) app.state.setCriticalPatterns(critical); // checked above
     app.config = assignment.config;
+    if (impact)
+        app.impact = std::move(*impact);
     app.shadow = assignment.shadow;
     (void) configurePartitions(app); // the patterns were checked above
     app.log.setLimits(app.config.logMaxDeltas, app.config.logMaxBytes);
@@ -171,10 +196,16 @@ void Agent::Impl::handleAssign(const ReplyRoute &route, const Message &message)
                    QStringLiteral("assign: a replica needs primary.public-key (the primary agent's Z85 key)"));
         return;
     }
+    // Absent: the rules held stay, as absent config fields do.
+    auto impact = impactOf(message.body, QStringLiteral("assign.impact"));
+    if (!impact) {
+        replyError(route, impact.error().code, impact.error().message);
+        return;
+    }
     std::optional<std::pair<std::uint64_t, QString>> keep;
     if (const QCborValue keepSeq = message.body.value(QStringLiteral("keep-seq")); keepSeq.isInteger())
         keep = {std::uint64_t(keepSeq.toInteger()), message.body.value(QStringLiteral("keep-digest")).toString()};
-    if (auto ok = applyAssignment(assignment, keep); !ok) {
+    if (auto ok = applyAssignment(assignment, keep, std::move(*impact)); !ok) {
         replyError(route, ok.error().code, ok.error().message);
         return;
     }
@@ -262,6 +293,12 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         }
         process = *spec;
     }
+    // Its impact function likewise: a replica assigned by an earlier console may hold older rules.
+    auto impact = impactOf(message.body, QStringLiteral("promote.impact"));
+    if (!impact) {
+        replyError(route, impact.error().code, impact.error().message);
+        return;
+    }
     // A switchover names the position the old primary stopped at: promoting anything else would
     // lose acknowledged writes (behind) or resurrect ones it never had (ahead or diverged).
     const QCborValue expectSeq = message.body.value(QStringLiteral("expect-seq"));
@@ -293,6 +330,15 @@ void Agent::Impl::handlePromote(const ReplyRoute &route, const Message &message)
         return;
     }
     app->successorSdk.clear();
+    if (*impact) {
+        app->impact = std::move(**impact);
+        // The critical keys follow the rules (keyclassifier.h); the new primary's warm replicas
+        // are welcomed with them when they join it.
+        const QStringList critical = partitioning::effectiveCriticalPatterns(app->config.critical, app->impact);
+        if (critical != app->state.criticalPatterns())
+            (void) app->state.setCriticalPatterns(critical); // compiled as the rules' patterns
+        (void) configurePartitions(*app);
+    }
     if (raise) {
         app->epoch = std::uint64_t(requested.toInteger());
         app->leaseUntilMs = now();
@@ -494,6 +540,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
                QCborMap{{QStringLiteral("first"), qint64(app.log.firstSeq())},
                         {QStringLiteral("last"), qint64(app.log.lastSeq())}});
     map.insert(QStringLiteral("writable"), app.role == Role::Primary && !app.fenced && holdsWriteLease(app));
+    map.insert(QStringLiteral("impact-rules"), qint64(app.impact.rules().size()));
     if (app.role == Role::Primary && app.config.leaseMs > 0)
         map.insert(QStringLiteral("lease-left-ms"), qint64(qMax<std::int64_t>(0, app.leaseUntilMs - t)));
     if (app.fenced)

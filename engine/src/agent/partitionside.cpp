@@ -31,10 +31,10 @@ constexpr qsizetype kSampleKeys = 5;
 constexpr std::array kClasses{ImpactClass::Low, ImpactClass::Medium, ImpactClass::High, ImpactClass::Critical};
 
 // Whether a replica's stream carries a partition: hot and cold replicas get everything (deltas,
-// snapshots), a warm one the critical keys only (TierBatchPolicy).
-bool holds(Tier tier, ImpactClass impactClass)
+// snapshots), a warm one the critical keys, and the others too when its primary schedules them.
+bool holds(Tier tier, ImpactClass impactClass, bool scheduled)
 {
-    return tier != Tier::Warm || impactClass == ImpactClass::Critical;
+    return tier != Tier::Warm || impactClass == ImpactClass::Critical || scheduled;
 }
 
 // The new partitions' histories: a clustered partition takes those of the partitions its keys
@@ -86,15 +86,14 @@ Status Agent::Impl::configurePartitions(AppInstance &app)
             partitioning::coldOnlyPartitions(app.partitions.set->algorithm, app.partitions.classifier));
         app.partitions.changes.clear();
         app.partitions.nextClusteringMs = now() + kFirstClusteringMs;
+        regroupWarmSchedules(app);
     }
     app.partitions.statusBuiltMs = -1;
     return {};
 }
 
-void Agent::Impl::notePartitionChange(AppInstance &app, const state::StateDelta &delta)
+const PartitionSet &Agent::Impl::ensurePartitions(AppInstance &app)
 {
-    if (!m_options.usageProfile)
-        return;
     AppPartitions &partitions = app.partitions;
     if (!partitions.set) {
         const auto algorithm = partitioning::clusteringAlgorithmFromName(app.config.partitioning);
@@ -104,8 +103,16 @@ void Agent::Impl::notePartitionChange(AppInstance &app, const state::StateDelta 
         partitions.changes.clear();
         partitions.nextClusteringMs = now() + kFirstClusteringMs;
     }
-    const PartitionId partition = partitions.set->partitionOf(delta.key, ImpactClass(app.state.lastKeyClass()));
-    partitions.changes.record(partition, delta.seq, m_clock.monotonicMs());
+    return *partitions.set;
+}
+
+void Agent::Impl::notePartitionChange(AppInstance &app, const state::StateDelta &delta)
+{
+    if (!m_options.usageProfile)
+        return;
+    const PartitionId partition = ensurePartitions(app).partitionOf(delta.key, ImpactClass(app.state.lastKeyClass()));
+    app.partitions.changes.record(partition, delta.seq, m_clock.monotonicMs());
+    scheduleChange(app, delta, partition);
 }
 
 void Agent::Impl::dropPartitions(AppInstance &app)
@@ -113,6 +120,7 @@ void Agent::Impl::dropPartitions(AppInstance &app)
     ++app.partitions.generation;
     app.partitions.set.reset();
     app.partitions.changes.clear();
+    app.partitions.warm.clear();
     app.partitions.clustering = false;
     app.partitions.lastError.clear();
     app.partitions.statusBuiltMs = -1;
@@ -137,6 +145,7 @@ void Agent::Impl::partitionTimers()
             auto next = std::make_shared<const PartitionSet>(std::move(*done->partitions));
             partitions.changes.regroup(inheritance(*partitions.set, *next, partitions.classifier));
             partitions.set = std::move(next);
+            regroupWarmSchedules(*app);
             partitions.statusBuiltMs = -1;
         }
     }
@@ -221,11 +230,21 @@ void Agent::Impl::addPartitionStatus(const AppInstance &app, QCborMap &status) c
         double score = 0;
         QCborArray replicas;
         for (const replication::ReplicaLink &link : app.stream.links()) {
+            const auto schedule = partitions.warm.constFind(link.identity);
+            const bool scheduled = schedule != partitions.warm.cend();
+            const bool held = holds(link.tier, partition.impactClass, scheduled);
             QCborMap replica{{QStringLiteral("agent"), link.agent},
                              {QStringLiteral("tier"), tierName(link.tier)},
-                             {QStringLiteral("held"), holds(link.tier, partition.impactClass)}};
-            if (holds(link.tier, partition.impactClass)) {
-                const std::int64_t staleness = partitions.changes.stalenessMs(partition.id, link.ackedSeq, monotonicNow);
+                             {QStringLiteral("held"), held}};
+            if (held) {
+                // A warm replica's critical keys (the state's critical patterns: the critical
+                // class exactly, see effectiveCriticalPatterns) follow the stream's position; its
+                // other keys are what its scheduled backlog still owes it.
+                const bool viaSchedule = scheduled && partition.impactClass != ImpactClass::Critical;
+                const std::int64_t staleness = viaSchedule ? schedule->backlog.stalenessMs(partition.id, monotonicNow)
+                                                           : partitions.changes.stalenessMs(partition.id,
+                                                                                            link.ackedSeq,
+                                                                                            monotonicNow);
                 const double replicaScore = partitioning::stalenessImpactScore(partition.impactClass,
                                                                                partition.accessesPerSecond,
                                                                                staleness,

@@ -249,6 +249,15 @@ std::int64_t PeerProber::nextDueInMs() const
     return next;
 }
 
+PeerProber::LinkFigures PeerProber::linkTo(const QString &agent) const
+{
+    const auto it = m_peers.find(agent);
+    if (it == m_peers.end())
+        return {};
+    const Peer &peer = *it->second;
+    return {std::max(0.0, peer.bandwidthBytesPerS), std::max(0.0, peer.srttUs / 1000.0)};
+}
+
 QCborArray PeerProber::report() const
 {
     const std::int64_t t = m_clock.monotonicMs();

@@ -66,6 +66,14 @@ public:
     std::int64_t nextDueInMs() const;
     // One map per peer, as the heartbeat's `peers` field carries it.
     QCborArray report() const;
+    // The link to one peer as measured: bandwidth (bytes/s) and smoothed round trip (ms), each
+    // 0 while not measured (or for an agent that is not a peer).
+    struct LinkFigures
+    {
+        double bandwidthBytesPerSecond = 0;
+        double roundTripMs = 0;
+    };
+    LinkFigures linkTo(const QString &agent) const;
 
 private:
     struct Peer;

@@ -343,8 +343,12 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
         return;
     }
     if (stored.mode == QLatin1String("snapshot")) {
-        if (!sendSnapshot(*app, stored, QStringLiteral("catch-up")))
+        if (!sendSnapshot(*app, stored, QStringLiteral("catch-up"))) {
             dropLink(*app, identity, QStringLiteral("could not send the snapshot"));
+            return;
+        }
+        if (stored.tier == Tier::Warm && schedulesWarm())
+            startWarmSchedule(*app, stored);
         return;
     }
     // Stream the missing deltas in order; a warm replica gets the critical ones only.
@@ -377,6 +381,8 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
         stored.sentSeq = position;
     }
     stored.lastSentMs = now();
+    if (stored.tier == Tier::Warm && schedulesWarm())
+        startWarmSchedule(*app, stored);
 }
 
 void Agent::Impl::sendWelcome(AppInstance &app, const ReplicaLink &link)
@@ -389,6 +395,8 @@ void Agent::Impl::sendWelcome(AppInstance &app, const ReplicaLink &link)
     welcome.insert(QStringLiteral("mode"), link.mode);
     welcome.insert(QStringLiteral("sdk"), m_sdkEndpoint);
     welcome.insert(QStringLiteral("critical"), QCborArray::fromStringList(app.state.criticalPatterns()));
+    if (link.tier == Tier::Warm && schedulesWarm())
+        welcome.insert(QStringLiteral("scheduled"), true);
     transport::send(m_api, {link.identity}, Message{MessageType::ReplicaWelcome, welcome});
 }
 
@@ -403,6 +411,8 @@ void Agent::Impl::resyncWarmReplicas(AppInstance &app)
         sendWelcome(app, link);
         if (!sendSnapshot(app, link, QStringLiteral("catch-up")))
             broken.append(link.identity);
+        else if (schedulesWarm())
+            startWarmSchedule(app, link); // the welcome told it to drop the others: all owed again
     }
     for (const QByteArray &identity : broken)
         dropLink(app, identity, QStringLiteral("could not send the snapshot"));
@@ -486,6 +496,8 @@ void Agent::Impl::handleReplicaAck(const QByteArray &identity, const Message &me
     const auto acked = qMin(std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger()), link.sentSeq);
     link.ackedSeq = qMax(link.ackedSeq, acked);
     link.ackedDigest = message.body.value(QStringLiteral("digest")).toString();
+    if (message.body.contains(QStringLiteral("scheduled")))
+        acknowledgeScheduled(*app, identity, std::uint64_t(message.body.value(QStringLiteral("scheduled")).toInteger()));
     if (app->stream.checkDigest(link, std::uint64_t(message.body.value(QStringLiteral("seq")).toInteger())))
         qCWarning(lcReplication).noquote() << app->name << link.agent << link.integrityNote;
     completeWrites(*app);
@@ -597,6 +609,7 @@ void Agent::Impl::flushAndExpire()
         }
         for (const auto &[identity, why] : broken)
             dropLink(app, identity, why);
+        pumpWarmSchedules(app);
 
         if (!app.pending.empty() && !holdsWriteLease(app)) {
             failPendingWrites(app,
@@ -640,6 +653,7 @@ void Agent::Impl::dropLink(AppInstance &app, const QByteArray &identity, const Q
         return;
     if (!why.isEmpty())
         qCInfo(lcReplication) << app.name << ": dropped replica" << link->agent << ":" << why;
+    app.partitions.warm.remove(identity);
     app.stream.removeLink(identity);
 }
 

@@ -74,7 +74,9 @@ void Agent::Impl::sendHello(AppInstance &app)
 void Agent::Impl::sendAck(AppInstance &app)
 {
     Upstream &up = *app.upstream;
-    transport::send(*up.socket, {}, Message{MessageType::ReplicaAck, up.stream.ackBody(app.name, app.epoch, app.state)});
+    transport::send(*up.socket,
+                    {},
+                    Message{MessageType::ReplicaAck, up.stream.ackBody(app.name, app.epoch, app.state, app.tier)});
     up.stream.ackSent(now());
 }
 
@@ -147,6 +149,28 @@ void Agent::Impl::handleDeltas(AppInstance &app, const protocol::DeltasMessage &
     }
 }
 
+void Agent::Impl::handleScheduledDeltas(AppInstance &app, const Message &message)
+{
+    using Action = replication::DeltasOutcome::Action;
+    const protocol::DeltasMessage decoded = protocol::deltasMessageFrom(message);
+    if (decoded.badDelta) {
+        // A batch is applied whole or not at all: the primary sends it again after the hello.
+        ++m_rejects.malformed;
+        qCWarning(lcReplication) << app.name << ": bad scheduled delta from primary:" << decoded.badDelta->message;
+        sendHello(app);
+        return;
+    }
+    const auto batch = std::uint64_t(message.body.value(QStringLiteral("batch")).toInteger());
+    const replication::DeltasOutcome outcome
+        = app.upstream->stream.handleScheduledDeltas(decoded.epoch, batch, decoded.deltas, replicaData(app));
+    if (outcome.action == Action::RefuseStale) {
+        refuseStaleUpstream(app, outcome.text);
+    } else if (outcome.action == Action::ApplyFailed) {
+        qCWarning(lcReplication) << app.name << ": cannot apply a scheduled delta, resynchronising:" << outcome.text;
+        sendHello(app);
+    }
+}
+
 void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
 {
     using Step = replication::ReplicaStream::SnapshotStep;
@@ -166,6 +190,9 @@ void Agent::Impl::handleUpstream(AppInstance &app, const Message &message)
         return;
     case MessageType::Deltas:
         handleDeltas(app, protocol::deltasMessageFrom(message));
+        return;
+    case MessageType::ScheduledDeltas:
+        handleScheduledDeltas(app, message);
         return;
     case MessageType::SnapshotBegin:
         if (stream.beginSnapshot(message.body, app.name, m_clock.wallMs()) == Step::Malformed)

@@ -91,6 +91,11 @@ DemoWrite historyWrite(QRandomGenerator &random, int writer, qint64 n)
             QByteArray(kKinds[random.bounded(5u)]) + " by user-" + QByteArray::number(random.bounded(1000u))};
 }
 
+config::ImpactRule impactRule(const QStringList &keys, config::ImpactClass impactClass)
+{
+    return config::ImpactRule{keys, impactClass, config::defaultToleratedStalenessMs(impactClass)};
+}
+
 } // namespace
 
 QString workloadShapeName(WorkloadShape shape)
@@ -134,6 +139,35 @@ QStringList criticalKeysOf(WorkloadShape shape)
         return {QStringLiteral("user-*/security")};
     case WorkloadShape::History:
         return {QStringLiteral("log-*/head")};
+    }
+    return {};
+}
+
+QList<config::ImpactRule> impactRulesOf(WorkloadShape shape)
+{
+    using config::ImpactClass;
+    switch (shape) {
+    case WorkloadShape::WebShop:
+        // A stale session token logs a user out (or in) on a promoted replica; a stale cart loses
+        // what was just added, noticed within seconds; browsing history nobody waits for.
+        return {impactRule({QStringLiteral("session/*")}, ImpactClass::Critical),
+                impactRule({QStringLiteral("cart/*")}, ImpactClass::High),
+                impactRule({QStringLiteral("history/*")}, ImpactClass::Low)};
+    case WorkloadShape::GameState:
+        // A lost score is what players notice; positions are overwritten many times a second, so
+        // a stale one corrects itself; the tick only counts.
+        return {impactRule({QStringLiteral("match-*/score/*")}, ImpactClass::Critical),
+                impactRule({QStringLiteral("match-*/pos/*")}, ImpactClass::High),
+                impactRule({QStringLiteral("match-*/tick")}, ImpactClass::Medium)};
+    case WorkloadShape::UserSettings:
+        // An old password policy must never be served; a theme a minute old does little harm.
+        return {impactRule({QStringLiteral("user-*/security")}, ImpactClass::Critical),
+                impactRule({QStringLiteral("user-*/*")}, ImpactClass::Medium)};
+    case WorkloadShape::History:
+        // The head says where the log ends: a stale one hides the newest events. The events
+        // themselves are appended once and read rarely.
+        return {impactRule({QStringLiteral("log-*/head")}, ImpactClass::Critical),
+                impactRule({QStringLiteral("log-*/event-*")}, ImpactClass::Low)};
     }
     return {};
 }

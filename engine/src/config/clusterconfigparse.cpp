@@ -114,6 +114,7 @@ Result<ClusterApp> parseApp(const QJsonObject &json, const QString &path)
                                              "snapshotIntervalMs"_L1,
                                              "logMaxDeltas"_L1,
                                              "logMaxBytes"_L1,
+                                             "partitioning"_L1,
                                              "process"_L1});
         !known) {
         return std::unexpected(known.error());

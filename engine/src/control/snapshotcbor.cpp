@@ -197,6 +197,10 @@ QCborMap appToCbor(const failover::AppView &app)
         map.insert(QStringLiteral("choice-reason"), failover::rankReason(app.candidates[0], app.candidates[1]));
     if (app.shadow)
         map.insert(QStringLiteral("shadow"), shadowToCbor(*app.shadow));
+    // 9.2's field names (failover::partitionsJson), so one description serves the agent's status,
+    // this reply, foresightctl partitions --json and the HTTP API.
+    if (app.partitions)
+        map.insert(QStringLiteral("partitions"), jsonToCbor(failover::partitionsJson(*app.partitions)));
     if (app.scheduledSwitchoverWallMs > 0) {
         map.insert(QStringLiteral("scheduled-switchover"),
                    QCborMap{{QStringLiteral("at-ms"), app.scheduledSwitchoverWallMs},

@@ -2,6 +2,7 @@
 // and a snapshot published at a bounded rate. The decisions live in failoverflow.cpp.
 
 #include "failover/engineimpl.h"
+#include "failover/partitionsstatus.h"
 #include "foresight/core/logging.h"
 
 namespace foresight::failover {
@@ -324,6 +325,18 @@ std::shared_ptr<const ClusterSnapshot> ClusterEngine::Impl::snapshot() const
     return m_snapshot;
 }
 
+std::optional<PartitionsView> ClusterEngine::Impl::primaryPartitions(AppRuntime &app, const QCborMap &status)
+{
+    QString problem;
+    auto partitions = partitionsFromStatus(status, &problem);
+    // An agent that sends a malformed map sends it in every heartbeat: one line per new problem.
+    if (!problem.isEmpty() && problem != app.partitionsProblem)
+        qCWarning(lcFailover).noquote() << QStringLiteral("%1's partitions from %2 are ignored: %3")
+                                               .arg(app.config.name, app.primary, problem);
+    app.partitionsProblem = problem;
+    return partitions;
+}
+
 void ClusterEngine::Impl::publishSnapshot(bool force)
 {
     const std::int64_t t = now();
@@ -366,7 +379,7 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
         }
         snapshot->agents.append(view);
     }
-    for (const auto &[name, app] : m_apps) {
+    for (auto &[name, app] : m_apps) {
         AppView view;
         view.name = name;
         view.primary = app.primary;
@@ -394,6 +407,8 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
             view.digest = status->value(QStringLiteral("digest")).toString();
             view.writable = status->value(QStringLiteral("writable")).toBool();
             view.leaseLeftMs = status->value(QStringLiteral("lease-left-ms")).toInteger();
+            if (isPrimaryStatus(*status))
+                view.partitions = primaryPartitions(app, *status);
         }
         for (const auto &[agentName, agent] : m_agents) {
             if (agentName == app.primary)

@@ -94,6 +94,9 @@ struct AppRuntime
     bool primaryIntegrityFailed = false;
     double primaryDivergence = 0;
     QMap<QString, double> divergence; // replica → divergence
+    // What was wrong with the primary's last malformed `partitions` map (partitionsstatus.h):
+    // logged when it first appears, not at every snapshot; empty once a map reads well again.
+    QString partitionsProblem;
 
     // Failover in progress.
     QString candidate;
@@ -234,6 +237,8 @@ private:
     void runCommands();
     void expireRequests();
     void publishSnapshot(bool force);
+    // The primary's `partitions` (docs/protocol.md 9.2) for the snapshot; a malformed map is logged once.
+    std::optional<PartitionsView> primaryPartitions(failover::AppRuntime &app, const QCborMap &status);
     std::int64_t now() const { return m_clock.monotonicMs(); }
     std::int64_t wallNow() const { return m_clock.wallMs(); }
 

@@ -7,6 +7,7 @@
 
 #include "failover/engineimpl.h"
 #include "failover/failoverdecision.h"
+#include "foresight/config/impactcbor.h"
 #include "foresight/core/logging.h"
 
 namespace foresight::failover {
@@ -253,6 +254,9 @@ Status ClusterEngine::Impl::sendAssign(
     AppConfig config = app.config.config;
     config.process = processOf(app, agent);
     body.insert(QStringLiteral("config"), QCborMap::fromJsonObject(config.toJson()));
+    // Always, to every agent with the application: a replica promoted later needs them as much
+    // as the primary does, and an empty array clears rules an agent kept from an earlier console.
+    body.insert(QStringLiteral("impact"), config::impactRulesToCbor(app.config.impact));
     const QString appName = app.config.name;
     AppRuntime &runtime = m_apps.at(appName);
     runtime.lastAssignMs[agent] = now();

@@ -179,11 +179,12 @@ void ClusterEngine::Impl::checkIntegrity(AppRuntime &app, const QString &agent, 
 {
     if (status.value(QStringLiteral("role")).toString() != QLatin1String("replica"))
         return;
-    // A warm replica holds the critical keys only: its digest must equal the primary's
-    // critical digest at the same position.
+    // A warm replica holds the critical keys in the primary's order (and the rest as the primary
+    // schedules them): its critical digest must equal the primary's at the same position.
     const Tier tier = tierFromName(status.value(QStringLiteral("tier")).toString()).value_or(Tier::None);
     const std::uint64_t seq = std::uint64_t(status.value(QStringLiteral("seq")).toInteger());
-    const QString digest = status.value(QStringLiteral("digest")).toString();
+    const QString digest
+        = status.value(tier == Tier::Warm ? QStringLiteral("critical-digest") : QStringLiteral("digest")).toString();
     auto known = app.primaryDigests.find(seq);
     if (known == app.primaryDigests.end() || seq == 0)
         return; // no primary position to compare with (yet)

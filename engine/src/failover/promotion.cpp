@@ -9,6 +9,7 @@
 #include <QCborArray>
 
 #include "failover/engineimpl.h"
+#include "foresight/config/impactcbor.h"
 
 namespace foresight::failover {
 
@@ -103,6 +104,9 @@ void ClusterEngine::Impl::tryPromote(AppRuntime &app)
     // The version the configuration names now: a replica assigned before an update has the older.
     if (app.config.config.process.isSet())
         body.insert(QStringLiteral("process"), QCborMap::fromJsonObject(app.config.config.process.toJson()));
+    // And the impact function it names now: a replica assigned by an earlier console (before this
+    // one was started with changed rules) holds that console's.
+    body.insert(QStringLiteral("impact"), config::impactRulesToCbor(app.config.impact));
     const std::int64_t anchorReceivedMs = candidate.last->receivedMs;
     const QString appName = app.config.name;
     app.phase = AppPhase::Promoting;

@@ -21,6 +21,7 @@
 #include <QDateTime>
 
 #include "failover/engineimpl.h"
+#include "foresight/config/impactcbor.h"
 
 namespace foresight::failover {
 
@@ -341,6 +342,7 @@ void ClusterEngine::Impl::promoteSwitchoverTarget(AppRuntime &app)
     // The target's own version: onto a shadow running an update, that update.
     if (const ProcessSpec &process = processOf(app, switchover.target); process.isSet())
         body.insert(QStringLiteral("process"), QCborMap::fromJsonObject(process.toJson()));
+    body.insert(QStringLiteral("impact"), config::impactRulesToCbor(app.config.impact)); // as promotion.cpp
     const std::int64_t anchorReceivedMs = target.last->receivedMs;
     switchover.targetLeaseCertainEndMs = anchorReceivedMs + m_settings.leaseMs + m_settings.leaseMs / 100
                                          + m_settings.leaseMarginMs;

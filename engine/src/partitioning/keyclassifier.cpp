@@ -8,6 +8,26 @@ namespace foresight::partitioning {
 
 using config::ImpactClass;
 
+QStringList effectiveCriticalPatterns(const QStringList &critical, const config::ImpactFunction &function)
+{
+    QStringList patterns = critical;
+    for (const config::ImpactRule &rule : function.rules()) {
+        if (rule.impactClass != ImpactClass::Critical)
+            continue;
+        for (const QString &pattern : rule.keys) {
+            if (!patterns.contains(pattern))
+                patterns.append(pattern);
+        }
+    }
+    return patterns;
+}
+
+KeyClassifier::KeyClassifier()
+{
+    for (ImpactClass impactClass : {ImpactClass::Low, ImpactClass::Medium, ImpactClass::High, ImpactClass::Critical})
+        m_strictest[std::size_t(impactClass)] = config::defaultToleratedStalenessMs(impactClass);
+}
+
 Result<KeyClassifier> KeyClassifier::create(const config::ImpactFunction &function, const QStringList &criticalPatterns)
 {
     KeyClassifier classifier;
@@ -18,8 +38,6 @@ Result<KeyClassifier> KeyClassifier::create(const config::ImpactFunction &functi
             return fail(ErrorCode::InvalidArgument, QStringLiteral("critical pattern '%1' is not valid").arg(pattern));
         classifier.m_critical.append(std::move(regex));
     }
-    for (ImpactClass impactClass : {ImpactClass::Low, ImpactClass::Medium, ImpactClass::High, ImpactClass::Critical})
-        classifier.m_strictest[std::size_t(impactClass)] = config::defaultToleratedStalenessMs(impactClass);
     // A class's default stands only where no rule of the class says otherwise; rules may be
     // laxer than the default, so the rules replace it rather than being compared with it.
     std::array<bool, 4> ruled{};

@@ -31,6 +31,7 @@ void ReplicaStream::helloSent(std::int64_t nowMs)
     m_snapshotPending = false;
     m_incoming.reset();
     m_lastHelloMs = nowMs;
+    m_scheduledBatch = 0; // a new link's batches count from 1 again
 }
 
 std::optional<QString> ReplicaStream::handleWelcome(const QCborMap &body, const QString &self, const ReplicaData &data)
@@ -53,8 +54,32 @@ std::optional<QString> ReplicaStream::handleWelcome(const QCborMap &body, const 
         critical.append(v.toString());
     if (critical != data.state.criticalPatterns())
         (void) data.state.setCriticalPatterns(critical);
+    // A primary that schedules the other partitions sends them all again: what this replica
+    // holds of them may miss deletes made while it was away.
+    m_scheduled = data.tier == Tier::Warm && body.value(QStringLiteral("scheduled")).toBool();
+    if (m_scheduled)
+        data.state.dropNonCritical();
     m_ackDue = true;
     return std::nullopt;
+}
+
+DeltasOutcome ReplicaStream::handleScheduledDeltas(std::uint64_t epoch,
+                                                   std::uint64_t batch,
+                                                   std::span<const state::StateDelta> deltas,
+                                                   const ReplicaData &data)
+{
+    using Action = DeltasOutcome::Action;
+    if (std::optional<DeltasOutcome> early = admitDeltas(epoch, data))
+        return std::move(*early);
+    if (!m_scheduled || batch <= m_scheduledBatch || m_snapshotPending)
+        return {Action::Ignored, {}}; // not this link's, a repeat, or ahead of the snapshot it follows
+    for (const state::StateDelta &delta : deltas) {
+        if (Status ok = data.state.applyScheduled(delta); !ok)
+            return {Action::ApplyFailed, std::move(ok.error().message)};
+    }
+    m_scheduledBatch = batch;
+    m_ackDue = true;
+    return {Action::Applied, {}};
 }
 
 std::optional<DeltasOutcome> ReplicaStream::admitDeltas(std::uint64_t epoch, const ReplicaData &data)
@@ -145,13 +170,20 @@ bool ReplicaStream::handleError(ErrorCode code)
     return false;
 }
 
-QCborMap ReplicaStream::ackBody(const QString &app, std::uint64_t epoch, const state::KeyValueState &state) const
+QCborMap ReplicaStream::ackBody(const QString &app,
+                                std::uint64_t epoch,
+                                const state::KeyValueState &state,
+                                Tier tier) const
 {
     QCborMap body;
     body.insert(QStringLiteral("app"), app);
     body.insert(QStringLiteral("epoch"), m_snapshotPending ? qint64(0) : qint64(epoch));
     body.insert(QStringLiteral("seq"), m_snapshotPending ? qint64(0) : qint64(state.seq()));
-    body.insert(QStringLiteral("digest"), state.digest().toHex());
+    // A warm replica vouches for its critical keys, which it holds in the primary's order; the
+    // scheduled ones it acknowledges by batch.
+    body.insert(QStringLiteral("digest"), (tier == Tier::Warm ? state.criticalDigest() : state.digest()).toHex());
+    if (m_scheduledBatch > 0)
+        body.insert(QStringLiteral("scheduled"), qint64(m_scheduledBatch));
     return body;
 }
 

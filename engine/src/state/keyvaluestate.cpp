@@ -25,6 +25,14 @@ Status KeyValueState::apply(const StateDelta &delta)
     if (delta.key.isEmpty())
         return fail(ErrorCode::InvalidArgument, QStringLiteral("delta %1 has an empty key").arg(delta.seq));
 
+    change(delta);
+    m_seq = delta.seq;
+    m_epoch = delta.epoch;
+    return {};
+}
+
+void KeyValueState::change(const StateDelta &delta)
+{
     if (delta.op == DeltaOp::Put) {
         // One hash lookup finds the entry or makes an empty one: a put is on every write's path.
         const qsizetype sizeBefore = m_entries.size();
@@ -53,10 +61,30 @@ Status KeyValueState::apply(const StateDelta &delta)
     } else {
         m_lastKeyClass = 0;
     }
+}
 
-    m_seq = delta.seq;
-    m_epoch = delta.epoch;
+Status KeyValueState::applyScheduled(const StateDelta &delta)
+{
+    if (delta.key.isEmpty())
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("delta %1 has an empty key").arg(delta.seq));
+    if (isCritical(delta.key))
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("scheduled delta %1 changes the critical key '%2'").arg(delta.seq).arg(delta.key));
+    change(delta);
     return {};
+}
+
+void KeyValueState::dropNonCritical()
+{
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        if (it->critical) {
+            ++it;
+            continue;
+        }
+        forget(*it);
+        --m_tallies[it->keyClass].keys;
+        it = m_entries.erase(it);
+    }
 }
 
 void KeyValueState::forget(const Entry &entry)

@@ -11,6 +11,7 @@
 #include <QRandomGenerator>
 #include <QString>
 
+#include "foresight/config/impactfunction.h"
 #include "foresight/sdk/client.h"
 
 namespace foresight::cluster {
@@ -38,6 +39,10 @@ struct DemoWrite
 DemoWrite nextDemoWrite(WorkloadShape shape, QRandomGenerator &random, int writer, qint64 n);
 // The glob patterns of the keys a warm replica of this shape needs (AppConfig::critical).
 QStringList criticalKeysOf(WorkloadShape shape);
+// The impact function of this shape's application (docs/cluster-config.md, apps[i].impact): how
+// much a stale copy of each of its keys hurts, for the demo's applications, tests and benchmarks.
+// Each key nextDemoWrite() writes matches a rule; the tolerances are the classes' defaults.
+QList<config::ImpactRule> impactRulesOf(WorkloadShape shape);
 
 // A steady demo workload through the SDK: writer threads, each with its own client, writing in
 // the application's shape at a paced rate. start() and stop() belong to the owning thread; the

@@ -117,6 +117,8 @@ struct PartitionReplicaView
     bool held = false;      // the replica's stream carries it (a warm replica: critical partitions only)
     qint64 stalenessMs = 0; // how long the replica has lacked a change of it; 0: current
     double score = 0;       // the staleness-impact score on this replica
+
+    bool operator==(const PartitionReplicaView &other) const = default;
 };
 
 struct PartitionView
@@ -133,6 +135,8 @@ struct PartitionView
     qint64 lastChangeWallMs = 0;
     double score = 0; // on its stalest replica that holds it
     QList<PartitionReplicaView> replicas;
+
+    bool operator==(const PartitionView &other) const = default;
 };
 
 // An application's partitions as a whole: the clustering they come from and the partitions.
@@ -144,7 +148,18 @@ struct PartitionsView
     std::optional<double> quality; // k-means: the chosen k's mean silhouette
     qint64 trackedKeys = 0;
     QList<PartitionView> list;
+    QString error; // the last clustering failed: why (the partitions before it stay); empty otherwise
+
+    bool operator==(const PartitionsView &other) const = default;
 };
+
+// The partitions with the field names of docs/protocol.md 9.2's `partitions` map, which
+// console-status-reply (15.4), foresightctl partitions --json and the HTTP API's GET /partitions
+// (docs/api.md) use too: `algorithm`, `clustered-ms`, `clusters`, `quality` (when known),
+// `tracked-keys`, `list` and `error` (when the last clustering failed), each partition with `id`, `cold`, `class`, `tolerated-ms`, `keys`,
+// `bytes`, `sample`, `rate`, `last-access-ms`, `last-change-ms`, `score` and `replicas`
+// (`agent`, `tier`, `held`, and for a replica that holds it `staleness-ms` and `score`).
+QJsonObject partitionsJson(const PartitionsView &partitions);
 
 enum class AppPhase {
     Starting,      // waiting for the agents' first heartbeats

@@ -12,6 +12,13 @@
 
 namespace foresight::partitioning {
 
+// The keys a warm replica receives at once, in order with every write: the application's
+// critical patterns (AppConfig::critical) and the patterns of its impact function's critical
+// rules, without repeats. A key is critical exactly when it matches one (KeyClassifier agrees),
+// so the critical partitions are the ones a warm replica's ordered stream carries, and the others
+// are what the scheduler sends it.
+QStringList effectiveCriticalPatterns(const QStringList &critical, const config::ImpactFunction &function);
+
 // What a key's staleness costs, as the partitions are ranked: the application's impact function
 // (config/impactfunction.h), with the keys matching its critical patterns (AppConfig::critical)
 // made critical. A warm replica receives those keys at once, as part of what it holds; ranking
@@ -22,7 +29,7 @@ namespace foresight::partitioning {
 class KeyClassifier final
 {
 public:
-    KeyClassifier() = default; // every key low, low's default tolerance
+    KeyClassifier(); // no rules: every key low, with low's default tolerance
 
     // InvalidArgument for an empty critical pattern (keyglob.h).
     static Result<KeyClassifier> create(const config::ImpactFunction &function, const QStringList &criticalPatterns);

@@ -49,6 +49,7 @@ enum class MessageType : std::uint16_t {
     Forecasts = 0x020A,
     GapRequest = 0x020B,
     GapDeltas = 0x020C,
+    ScheduledDeltas = 0x020D,
     // control: consoles and foresightctl
     Status = 0x0301,
     StatusReply = 0x0302,

@@ -94,6 +94,18 @@ public:
     template<typename Applied>
     DeltasOutcome handleDeltas(const IncomingDeltas &message, const ReplicaData &data, Applied &&applied);
 
+    // A `scheduled-deltas` message (docs/protocol.md 8.11): a warm replica's changes outside the
+    // critical keys, batch by batch as the primary's scheduler sends them. Applied without moving
+    // the position; a batch not above the last one applied is a repeat and ignored, as is one
+    // before a snapshot this replica still waits for, or one to a replica whose welcome did not
+    // say `scheduled`. Applied: an acknowledgement (with the batch) is due.
+    DeltasOutcome handleScheduledDeltas(std::uint64_t epoch,
+                                        std::uint64_t batch,
+                                        std::span<const state::StateDelta> deltas,
+                                        const ReplicaData &data);
+    // The highest scheduled batch applied since the last welcome.
+    std::uint64_t scheduledBatch() const { return m_scheduledBatch; }
+
     enum class SnapshotStep {
         Ignored,   // not expected (not welcomed, or not the snapshot being received): dropped
         Accepted,  // kept
@@ -124,7 +136,9 @@ public:
     // The body of a `replica-ack` for the application `app` at data's position. Until a snapshot
     // catch-up is restored the position is not the primary's history: it acknowledges nothing
     // (epoch 0, sequence 0) and is a keep-alive.
-    QCborMap ackBody(const QString &app, std::uint64_t epoch, const state::KeyValueState &state) const;
+    // A warm replica's `digest` is its critical keys' (the ones it holds in order), and once it
+    // has applied a scheduled batch the ack says which (`scheduled`).
+    QCborMap ackBody(const QString &app, std::uint64_t epoch, const state::KeyValueState &state, Tier tier) const;
     void ackSent(std::int64_t nowMs);
     // Whether messages since the last acknowledgement call for one (the agent sends one per burst).
     bool ackDue() const { return m_ackDue; }
@@ -168,6 +182,8 @@ private:
     std::int64_t m_lastAckSentMs = 0;
     std::int64_t m_lastHelloMs = -1'000'000;
     bool m_ackDue = false;
+    bool m_scheduled = false;           // the welcome said the primary schedules the other partitions
+    std::uint64_t m_scheduledBatch = 0; // the last scheduled batch applied
 };
 
 template<typename Applied>

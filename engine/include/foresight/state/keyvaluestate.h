@@ -40,6 +40,15 @@ public:
     // Applies one delta. Refuses out-of-order sequence numbers and deltas from an older epoch
     // than the last one applied, leaving the state unchanged.
     Status apply(const StateDelta &delta);
+    // A warm replica's scheduled change (docs/protocol.md 8.11): a key outside the critical
+    // patterns, sent when the primary's scheduler chose its partition, so its seq may be below
+    // the position, which it does not move (the position is the critical stream's). The primary
+    // never reorders one key's changes. Refuses a critical key (it comes in order, in `deltas`)
+    // and an empty key, changing nothing.
+    Status applyScheduled(const StateDelta &delta);
+    // Forgets every key outside the critical patterns: a warm replica's scheduled keys, before
+    // the primary sends them all again. The position stays.
+    void dropNonCritical();
     // Moves the position forward without a change (a warm replica told the stream is at seq).
     Status advanceTo(std::uint64_t seq, std::uint64_t epoch);
 
@@ -97,6 +106,8 @@ private:
     };
 
     int classify(const QString &key) const;
+    // The change itself, without the position: apply() and applyScheduled().
+    void change(const StateDelta &delta);
 
     // Takes an entry out of the digests and the value byte count, before it is replaced or erased.
     void forget(const Entry &entry);
