@@ -15,11 +15,14 @@ Result<BenchCommandLine> parseBenchCommandLine(const QStringList &arguments)
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("The benchmark to run."));
     const QCommandLineOption durationOption(QStringLiteral("duration-ms"),
-                                            QStringLiteral("Recorded time per case in milliseconds (default 3000)."),
+                                            QStringLiteral(
+                                                "Recorded time per case in milliseconds (default 3000; sync: "
+                                                "simulated time of the recorded workload, default 600000)."),
                                             QStringLiteral("N"));
-    const QCommandLineOption quickOption(QStringLiteral("quick"),
-                                         QStringLiteral(
-                                             "Short run (500 ms per case, 200 ms warm-up) for smoke checks."));
+    const QCommandLineOption
+        quickOption(QStringLiteral("quick"),
+                    QStringLiteral(
+                        "Short run (500 ms per case, 200 ms warm-up; sync: 60 s simulated) for smoke checks."));
     const QCommandLineOption roundsOption(QStringLiteral("rounds"),
                                           QStringLiteral("Rounds per side for round-based benchmarks (failover: "
                                                          "default 50, 5 with --quick; simnet: recorded round "
@@ -32,7 +35,22 @@ Result<BenchCommandLine> parseBenchCommandLine(const QStringList &arguments)
                            "(default: $FORESIGHT_DATASETS, else ../shared/datasets "
                            "beside the source tree)."),
                        QStringLiteral("DIR"));
+    const QCommandLineOption
+        bandwidthOption(QStringLiteral("bandwidth"),
+                        QStringLiteral("sync: the replica link's bandwidth in bytes per second (default: 70% of the "
+                                       "recorded workload's mean write rate)."),
+                        QStringLiteral("B"));
+    const QCommandLineOption recordOption(QStringLiteral("record"),
+                                          QStringLiteral("sync: also write the recorded workload to FILE."),
+                                          QStringLiteral("FILE"));
+    const QCommandLineOption replayOption(QStringLiteral("replay"),
+                                          QStringLiteral("sync: replay the workload in FILE (from --record) "
+                                                         "instead of recording one; --duration-ms does not apply."),
+                                          QStringLiteral("FILE"));
     parser.addOption(durationOption);
+    parser.addOption(bandwidthOption);
+    parser.addOption(recordOption);
+    parser.addOption(replayOption);
     parser.addOption(datasetsOption);
     parser.addOption(roundsOption);
     parser.addOption(quickOption);
@@ -55,10 +73,15 @@ Result<BenchCommandLine> parseBenchCommandLine(const QStringList &arguments)
         options.durationMs = 10'000;
         options.warmupMs = 2000;
     }
+    const bool sync = name == QLatin1String("sync");
+    if (sync) { // simulated time: ten minutes of the shop, no warm-up (the replica starts in sync)
+        options.durationMs = 600'000;
+        options.warmupMs = 0;
+    }
     if (parser.isSet(quickOption)) {
         options.quick = true;
-        options.durationMs = 500;
-        options.warmupMs = 200;
+        options.durationMs = sync ? 60'000 : 500;
+        options.warmupMs = sync ? 0 : 200;
     }
     if (parser.isSet(durationOption)) {
         bool ok = false;
@@ -77,6 +100,18 @@ Result<BenchCommandLine> parseBenchCommandLine(const QStringList &arguments)
                              .arg(parser.value(roundsOption)));
         options.rounds = rounds;
     }
+    if (parser.isSet(bandwidthOption)) {
+        bool ok = false;
+        const double bandwidth = parser.value(bandwidthOption).toDouble(&ok);
+        if (!ok || !(bandwidth >= 100) || bandwidth > 1e12)
+            return usage(QStringLiteral("--bandwidth needs bytes per second between 100 and 1e12, not '%1'")
+                             .arg(parser.value(bandwidthOption)));
+        options.bandwidthBytesPerSecond = bandwidth;
+    }
+    options.recordPath = parser.value(recordOption);
+    options.replayPath = parser.value(replayOption);
+    if (!options.recordPath.isEmpty() && !options.replayPath.isEmpty())
+        return usage(QStringLiteral("--record and --replay exclude each other"));
     commandLine.datasetsDir = parser.value(datasetsOption);
     return commandLine;
 }

@@ -15,6 +15,7 @@
 #include "riskbench.h"
 #include "simnetbench.h"
 #include "swapbench.h"
+#include "syncbench.h"
 
 namespace foresight::bench {
 
@@ -62,6 +63,11 @@ const Benchmark kBenchmarks[] = {
      "the simulated network's forwarding (demo and training clusters): 64-byte round trip p50/p99 and bulk "
      "throughput through a front on a latency-0 link vs direct loopback TCP, CPU per round trip and per MiB",
      &withoutDatasets<&runSimnetBench>},
+    {"sync",
+     "the demo shop's recorded workload replayed over a link slower than its writes (simulated, no sockets): "
+     "impact-weighted staleness under the staleness scheduler vs first-in-first-out and last-modified-first, "
+     "and the critical keys' largest staleness",
+     &withoutDatasets<&runSyncBench>},
 #ifdef FORESIGHT_BENCH_GUI
     {"gui",
      "the console window offscreen under 500 hosts and 2,000 replicas at 10 Hz: snapshot to painted frame p50/p99 "

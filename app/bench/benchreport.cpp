@@ -13,6 +13,20 @@ namespace foresight::bench {
 
 namespace {
 
+QString member(const char *key, const QString &jsonValue)
+{
+    return jsonString(QLatin1String(key)) + QLatin1Char(':') + jsonValue;
+}
+
+void printLine(FILE *stream, const QString &line)
+{
+    const QByteArray bytes = line.toUtf8() + '\n';
+    std::fwrite(bytes.constData(), 1, static_cast<std::size_t>(bytes.size()), stream);
+    std::fflush(stream);
+}
+
+} // namespace
+
 QString jsonString(const QString &text)
 {
     QString out;
@@ -61,20 +75,6 @@ QString jsonNumber(double value, int decimals)
         text = QStringLiteral("0");
     return text;
 }
-
-QString member(const char *key, const QString &jsonValue)
-{
-    return jsonString(QLatin1String(key)) + QLatin1Char(':') + jsonValue;
-}
-
-void printLine(FILE *stream, const QString &line)
-{
-    const QByteArray bytes = line.toUtf8() + '\n';
-    std::fwrite(bytes.constData(), 1, static_cast<std::size_t>(bytes.size()), stream);
-    std::fflush(stream);
-}
-
-} // namespace
 
 std::optional<double> ratioOf(const Figure &figure)
 {

@@ -13,6 +13,11 @@ struct BenchOptions
     int warmupMs = 500;    // unrecorded lead-in per case
     bool quick = false;    // --quick: a short smoke run
     int rounds = 0;        // --rounds: for round-based benchmarks (failover); 0: their default
+    // sync only: the link's bandwidth (0: the benchmark's default, a share of the workload's
+    // mean write rate), and the workload file to write the recording to or to replay instead.
+    double bandwidthBytesPerSecond = 0;
+    QString recordPath;
+    QString replayPath;
 };
 
 enum class Better { Higher, Lower };
@@ -50,6 +55,12 @@ void printNote(const QString &bench, const QString &caseName, const QString &not
 // {"bench":..,"case":"environment","note":"2 CPUs, load average 0.42 (1 min) at start, ..."}:
 // printed first by every benchmark, because figures from a busy machine are not comparable.
 void printEnvironmentNote(const QString &bench, int durationMs, int warmupMs);
+
+// JSON pieces for benchmarks whose lines are not figures (sync's per-scheduler lines): a quoted,
+// escaped string; a number with at most `decimals` decimals and no trailing zeros (null if not
+// finite).
+QString jsonString(const QString &text);
+QString jsonNumber(double value, int decimals);
 
 // Diagnostics go to stderr, never between the JSON lines on stdout.
 void logProgress(const QString &message);
