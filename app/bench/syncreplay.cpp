@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <set>
 
 #include <QHash>
 
@@ -117,7 +118,8 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
     std::vector<std::uint8_t> arrived; // per change: how many times it arrived
     std::array<std::vector<std::int64_t>, 4> delays;
     StalenessSums sums;
-    std::deque<Flight> inFlight; // arrival times increase: the link carries one batch at a time
+    std::array<std::multiset<std::int64_t>, 4> lacking; // per class: when each change the replica lacks was made
+    std::deque<Flight> inFlight;                        // arrival times increase: the link carries one batch at a time
     double linkFreeAtMs = 0;
     qsizetype next = 0; // the next access to replay
     std::int64_t delivered = 0;
@@ -133,6 +135,8 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
             result.bytesDeliveredInRecording += c.bytes;
         const ImpactClass impactClass = data.keys[std::size_t(c.key)].impactClass;
         delays[classIndex(impactClass)].push_back(nowMs - c.atMs);
+        std::multiset<std::int64_t> &classLacks = lacking[classIndex(impactClass)];
+        classLacks.erase(classLacks.find(c.atMs));
         KeyState &key = keys[std::size_t(c.key)];
         if (key.undelivered.front() != change) { // a newer change of the key overtook an older one
             result.keyOrderKept = false;
@@ -170,6 +174,7 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
             ClassFigures &figures = result.classes[classIndex(data.keys[std::size_t(keyIdx)].impactClass)];
             ++figures.changes;
             figures.bytes += data.changes.back().bytes;
+            lacking[classIndex(data.keys[std::size_t(keyIdx)].impactClass)].insert(now);
             result.bytesWritten += data.changes.back().bytes;
             KeyState &key = keys[std::size_t(keyIdx)];
             if (key.undelivered.empty())
@@ -206,6 +211,10 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
                 // W x ms x ms to W x s x s.
                 result.classes[c].impactWeightedStalenessWs2 += sums.weightedMs(c, now) * double(settings.sampleMs)
                                                                 / 1e6;
+                if (!lacking[c].empty())
+                    result.classes[c].classWeightedStalenessWs2 += partitioning::impactWeight(ImpactClass(c))
+                                                                   * double(now - *lacking[c].begin())
+                                                                   * double(settings.sampleMs) / 1e6;
             }
         }
         if (now >= workload.durationMs && next == workload.accesses.size() && inFlight.empty() && idle) {
@@ -222,6 +231,7 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
     for (std::size_t c = 0; c < 4; ++c) {
         ClassFigures &figures = result.classes[c];
         result.impactWeightedStalenessWs2 += figures.impactWeightedStalenessWs2;
+        result.classWeightedStalenessWs2 += figures.classWeightedStalenessWs2;
         if (!delays[c].empty())
             figures.maxDelayMs = *std::max_element(delays[c].begin(), delays[c].end());
         figures.p99DelayMs = nearestRankP99(delays[c]);

@@ -39,6 +39,10 @@ struct ClassFigures
     // The sum over sample instants within the recording of W x each key's staleness (s) x the
     // sample interval (s): this class's share of the impact-weighted staleness, in W*s^2.
     double impactWeightedStalenessWs2 = 0;
+    // The class as one (the issue's staleness of a category of state, "how old the replica's
+    // newest change for it is against the primary's"): the sum over sample instants of W x the
+    // age of the oldest change of the class the replica lacks x the sample interval, in W*s^2.
+    double classWeightedStalenessWs2 = 0;
     // A change's delay: from when it was made to its arrival at the replica. A key's staleness
     // at any instant is the delay so far of its oldest change the replica lacks, so the largest
     // delay is the key's largest staleness; the p99 is over the class's changes (nearest rank).
@@ -50,7 +54,8 @@ struct ReplayResult
 {
     SyncScheduler scheduler = SyncScheduler::Fifo;
     std::int64_t batchBytes = 0;
-    double impactWeightedStalenessWs2 = 0; // the sum over the classes
+    double impactWeightedStalenessWs2 = 0; // the sum over the classes, key by key
+    double classWeightedStalenessWs2 = 0;  // the sum over the classes, each class as one
     std::array<ClassFigures, 4> classes;   // by config::ImpactClass
     std::int64_t changes = 0;              // written by the workload
     std::int64_t bytesWritten = 0;
