@@ -31,6 +31,9 @@ private Q_SLOTS:
         QCOMPARE(link.conditions().roundTripMs,
                  100.0); // batch 1: sent at 0, acknowledged at 100 (later ones waited longer)
         QCOMPARE(link.inFlightBytes(), 10'000);
+        QCOMPARE(link.oldestInFlightSentMs(), std::optional<std::int64_t>(t - 50)); // batch 51
+        link.acknowledged(51, t + 10);
+        QCOMPARE(link.oldestInFlightSentMs(), std::nullopt);
     }
 
     void aBurstOfAcknowledgementsIsNotAnInfiniteRate()

@@ -1,5 +1,5 @@
 // A warm replica behind a slow link (issue 20, section 5): real agents on the simulated network,
-// the primary-to-warm link limited to 24 KB/s with 20 ms each way, writes of large low keys far
+// the primary-to-warm link fast at first, then limited to 24 KB/s with 20 ms each way, writes of large low keys far
 // beyond what the link carries and of small critical ones well within it. The warm replica's
 // critical partition must stay within its tolerated staleness (1 s) while the low partitions
 // fall behind; once the writes stop the backlog drains and the warm replica holds the primary's
@@ -73,10 +73,6 @@ void TestWarmSchedule::criticalStaysFreshOverASlowLinkWhileLowLags()
     auto started = cluster::LocalCluster::start(options);
     QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
     cluster::LocalCluster &c = **started;
-    sim::LinkModel slow;
-    slow.latencyMs = 20;
-    slow.bandwidthBytesPerSec = 24'000;
-    QVERIFY(c.network()->setLink(QStringLiteral("alpha"), kWarm, slow));
 
     AppConfig config;
     config.critical = {QStringLiteral("session/*")};
@@ -106,6 +102,17 @@ void TestWarmSchedule::criticalStaysFreshOverASlowLinkWhileLowLags()
         worstCritical = std::max(worstCritical, now.critical);
         return true;
     };
+    // First on the fast link, so the warm stream measures a fast one; then the link slows down
+    // under it, as a congested WAN link does: the stream must not keep a fast link's worth of
+    // bytes in flight ahead of the critical keys.
+    for (int fast = 0; fast < 40; ++fast)
+        QVERIFY(writeRound());
+    QTRY_COMPARE_WITH_TIMEOUT(warmStaleness(c).low, 0, 10000);
+    sim::LinkModel slow;
+    slow.latencyMs = 20;
+    slow.bandwidthBytesPerSec = 24'000;
+    QVERIFY(c.network()->setLink(QStringLiteral("alpha"), kWarm, slow));
+    worstCritical = 0;
     // Until the low partitions are well behind, with every round checked on the way.
     QTRY_VERIFY_WITH_TIMEOUT(writeRound() && warmStaleness(c).low > 4 * kCriticalToleranceMs, 60000);
     for (int extra = 0; extra < 40; ++extra) // and some more rounds with the link saturated

@@ -22,6 +22,13 @@ namespace {
 // round trip or two on a fast one, which then gets larger ones.
 constexpr qsizetype kUnmeasuredBatchBytes = 4 * 1024;
 
+// The least a scheduled stream keeps in flight: 8 KiB is a third of a second of a 24 KB/s link,
+// and 8 KiB per round trip is already 8 MB/s on a link of a millisecond (faster links measure a
+// bandwidth x round trip above it).
+constexpr qsizetype kMinWindowBytes = 8 * 1024;
+// A batch out longer than this (plus four round trips) says the link has slowed since measured.
+constexpr std::int64_t kStallMs = 250;
+
 // Beyond the owed fill, a warm replica may fall this far behind (the delta log's own bound)
 // before it is resynchronised from scratch.
 qsizetype overflowBytes(const AppInstance &app, qsizetype fillBytes)
@@ -88,12 +95,20 @@ void Agent::Impl::pumpWarmSchedules(AppInstance &app)
         }
         if (conditions.bandwidthBytesPerSecond <= 0)
             settings.maxBatchBytes = kUnmeasuredBatchBytes;
-        const qsizetype batchBytes = partitioning::batchBytesFor(conditions, settings);
-        // About two bandwidth x round trips in flight (room for the rate to grow), never less than
-        // two batches; the rest waits in the backlog, where the scheduler can still reorder it.
-        const qsizetype window = std::max<qsizetype>(2 * batchBytes,
+        // In flight: about two bandwidth x round trips (room for the rate to grow), at least
+        // kMinWindowBytes, in batches of at most half of it. Not two of the largest batches: a
+        // window in bytes sized for a fast link is a long queue on one that just slowed, and the
+        // critical keys' stream waits behind it.
+        const qsizetype window = std::max<qsizetype>(kMinWindowBytes,
                                                      qsizetype(2 * conditions.bandwidthBytesPerSecond
                                                                * conditions.roundTripMs / 1000.0));
+        settings.maxBatchBytes = std::max(settings.minBatchBytes, std::min(settings.maxBatchBytes, window / 2));
+        // And nothing more while the oldest batch out has waited far longer than a round trip:
+        // the link is slower than measured, and the acknowledgements to come will say how slow.
+        const std::int64_t stallMs = kStallMs + 4 * std::int64_t(conditions.roundTripMs);
+        if (const auto oldest = schedule.link.oldestInFlightSentMs();
+            oldest && m_clock.monotonicMs() - *oldest > stallMs)
+            continue;
         while (schedule.link.inFlightBytes() < window) {
             const std::int64_t monotonicNow = m_clock.monotonicMs();
             QList<partitioning::PartitionBacklog> input = schedule.backlog.planInput(partitions);

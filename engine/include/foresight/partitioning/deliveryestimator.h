@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <optional>
 
 #include <QtGlobal>
 
@@ -45,6 +46,11 @@ public:
     LinkConditions conditions() const { return {m_bandwidth, double(m_roundTripMs)}; }
     bool measured() const { return m_bandwidth > 0; }
     qsizetype inFlightBytes() const { return m_inFlightBytes; }
+    // When the oldest batch still unacknowledged was sent; nullopt when none is.
+    std::optional<std::int64_t> oldestInFlightSentMs() const
+    {
+        return m_inFlight.empty() ? std::nullopt : std::optional<std::int64_t>(m_inFlight.front().sentMs);
+    }
 
 private:
     struct InFlight
