@@ -138,6 +138,9 @@ Result<failover::OperatorOutcome> applyDemoFault(const control::FaultRequest &re
         summary
             = QStringLiteral("corrupted %1's copy of the application behind the protocol's back").arg(applied->agent);
         break;
+    case sim::FaultKind::Slow: // scenarios only so far: console-fault has no bandwidth to carry
+        summary = QStringLiteral("slowed the link between %1 and %2").arg(applied->agent, applied->peer);
+        break;
     }
     return outcome(summary, request, applied->agent);
 }

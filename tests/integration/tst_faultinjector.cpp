@@ -67,6 +67,16 @@ sim::ScenarioFault partition(const QString &target, const QString &peer, qint64 
     return made;
 }
 
+sim::ScenarioFault slowLink(
+    const QString &target, const QString &peer, qint64 bytesPerSec, qint64 latencyMs, qint64 durationMs = 0)
+{
+    sim::ScenarioFault made = fault(sim::FaultKind::Slow, target, durationMs);
+    made.peer = peer;
+    made.bandwidthBytesPerSec = bytesPerSec;
+    made.latencyMs = latencyMs;
+    return made;
+}
+
 const failover::ReplicaView *replicaOf(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot,
                                        const QString &agent)
 {
@@ -197,6 +207,11 @@ private Q_SLOTS:
         auto partition = m_faults->inject(fault(sim::FaultKind::Partition, m_cluster->agent(1).name()), wallNow());
         QVERIFY(!partition);
         QVERIFY2(partition.error().message.contains(u"simulated network"_s), qPrintable(partition.error().message));
+        auto slow = m_faults->inject(slowLink(u"alpha"_s, u"bravo"_s, 24000, 25), wallNow());
+        QVERIFY(!slow);
+        QVERIFY2(slow.error().message.startsWith(u"slow alpha skipped:"_s)
+                     && slow.error().message.contains(u"simulated network"_s),
+                 qPrintable(slow.error().message));
 
         const auto repair = m_faults->repair(u"zulu"_s);
         QVERIFY(!repair);
@@ -294,6 +309,81 @@ private Q_SLOTS:
         (*faults)->thawAll();
         QVERIFY(cluster.network()->partitions().isEmpty());
         client->reset();
+        faults->reset();
+        engine.reset();
+    }
+
+    // A slow fault between roles (resolved by a real engine when it fires) narrows that link,
+    // which the agents' own round trips show, and puts back exactly the model the pair had
+    // before: at its time in tick(), or by thawAll() when it has none. A partition made meanwhile
+    // is not the slow fault's to undo.
+    void aSlowLinkIsNarrowedAndRestoredAtItsTime()
+    {
+        cluster::LocalCluster::Options options;
+        options.workDir = m_dir.filePath(u"slowcluster"_s);
+        options.hostsDir = m_dir.filePath(u"slowhosts"_s);
+        options.simulatedNetwork = true;
+        auto started = cluster::LocalCluster::start(options);
+        QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
+        cluster::LocalCluster &cluster = **started;
+        auto engine = testing::startTestEngine(cluster,
+                                               testing::clusterConfigFor(cluster, 0, {{1, Tier::Hot}, {2, Tier::Warm}}),
+                                               m_dir.filePath(u"slowconsole.db"_s));
+        QVERIFY(engine);
+        QTRY_VERIFY_WITH_TIMEOUT(connectedInSnapshot(*engine, u"charlie"_s), kTimeoutMs);
+        auto faults = training::FaultInjector::create({&cluster, engine.get(), testing::kTestApp}, wallNow());
+        QVERIFY(faults);
+
+        sim::LinkModel before;
+        before.latencyMs = 2;
+        before.loss = 0.001;
+        QVERIFY((*faults)->setLink(u"alpha"_s, u"charlie"_s, before));
+
+        // Until the end: the agents measure the latency through the narrowed link.
+        auto applied = (*faults)->inject(slowLink(u"primary"_s, u"warm-replica"_s, 24000, 25), wallNow());
+        QVERIFY2(applied, qPrintable(applied ? QString() : applied.error().message));
+        QCOMPARE(applied->kind, sim::FaultKind::Slow);
+        QCOMPARE(applied->agent, u"alpha"_s);
+        QCOMPARE(applied->peer, u"charlie"_s);
+        sim::LinkModel slowed = before;
+        slowed.bandwidthBytesPerSec = 24000;
+        slowed.latencyMs = 25;
+        QCOMPARE(cluster.network()->link(u"charlie"_s, u"alpha"_s), slowed);
+        const auto rttOfCharlie = [&engine] {
+            const auto snapshot = engine->snapshot();
+            const failover::ReplicaView *replica = replicaOf(snapshot, u"charlie"_s);
+            return replica ? replica->rttMs : -1.0;
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(rttOfCharlie() >= 40, qPrintable(u"rtt %1 ms"_s.arg(rttOfCharlie())), kTimeoutMs);
+        QStringList restored;
+        QVERIFY((*faults)->tick(wallNow() + 3'600'000, nullptr, &restored).isEmpty());
+        QVERIFY(restored.isEmpty());                                                // no duration: no end of its own
+        QVERIFY(cluster.network()->setPartitioned(u"alpha"_s, u"charlie"_s, true)); // another fault's cut
+        (*faults)->thawAll();
+        sim::LinkModel cut = before;
+        cut.partitioned = true;
+        QCOMPARE(cluster.network()->link(u"alpha"_s, u"charlie"_s), cut);
+        QVERIFY(cluster.network()->setPartitioned(u"alpha"_s, u"charlie"_s, false));
+
+        // With a duration, on the injector's clock, tick() restores it; the latency may be left
+        // as it was.
+        const sim::LinkModel alphaBravo = cluster.network()->link(u"alpha"_s, u"bravo"_s);
+        QVERIFY((*faults)->inject(slowLink(u"bravo"_s, u"primary"_s, 1000, -1, 200), wallNow()));
+        sim::LinkModel narrow = alphaBravo;
+        narrow.bandwidthBytesPerSec = 1000;
+        QCOMPARE(cluster.network()->link(u"alpha"_s, u"bravo"_s), narrow);
+        QTRY_VERIFY(((void) (*faults)->tick(wallNow(), nullptr, &restored), !restored.isEmpty()));
+        QCOMPARE(restored, QStringList{u"bravo-alpha"_s});
+        QCOMPARE(cluster.network()->link(u"alpha"_s, u"bravo"_s), alphaBravo);
+        QCOMPARE(cluster.network()->link(u"alpha"_s, u"charlie"_s), before);
+
+        // A second slow fault on a pair restores, at its end, what the pair had before the first.
+        QVERIFY((*faults)->inject(slowLink(u"alpha"_s, u"charlie"_s, 50000, 10), wallNow()));
+        QVERIFY((*faults)->inject(slowLink(u"charlie"_s, u"alpha"_s, 8000, 40, 100), wallNow()));
+        QCOMPARE(cluster.network()->link(u"alpha"_s, u"charlie"_s).bandwidthBytesPerSec, 8000);
+        restored.clear();
+        QTRY_VERIFY(((void) (*faults)->tick(wallNow(), nullptr, &restored), !restored.isEmpty()));
+        QCOMPARE(cluster.network()->link(u"alpha"_s, u"charlie"_s), before);
         faults->reset();
         engine.reset();
     }

@@ -223,7 +223,8 @@ private Q_SLOTS:
         QVERIFY2(!err.contains(u"02-freeze-and-partition.scenario:"_s), qPrintable(err));
         const Run help = run({u"--help"_s}, kRefusalTimeoutMs);
         QCOMPARE(help.exitCode, 0);
-        for (const QString &word : {u"--scenario"_s, u"--score-json"_s, u"01-primary-crash"_s, u"03-degradation"_s})
+        for (const QString &word :
+             {u"--scenario"_s, u"--score-json"_s, u"01-primary-crash"_s, u"03-degradation"_s, u"05-slow-link"_s})
             QVERIFY2(help.out.contains(word), qPrintable(word + u" not in: "_s + help.out));
     }
 

@@ -187,6 +187,12 @@ private Q_SLOTS:
         QVERIFY(!runner);
         QVERIFY2(runner.error().message.contains(u"line 5: partitions need the simulated network"_s),
                  qPrintable(runner.error().message));
+        const auto slow = startRunner("name: s\ndifficulty: 1\nduration: 10s\nobjective no-acked-write-lost\n"
+                                      "at 1s crash bravo\nat 2s slow primary bravo 24000 latency 25ms\n",
+                                      u"s.scenario"_s);
+        QVERIFY(!slow);
+        QVERIFY2(slow.error().message.contains(u"line 6: slow links need the simulated network"_s),
+                 qPrintable(slow.error().message));
     }
 };
 

@@ -7,6 +7,8 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+using namespace Qt::StringLiterals;
+
 namespace foresight::sim {
 
 namespace {
@@ -14,6 +16,10 @@ namespace {
 // A scenario is a page of text written by a person; anything this large is a mistake.
 constexpr qint64 kMaxScenarioBytes = 1024 * 1024;
 constexpr qint64 kMaxDurationMs = 24LL * 3600 * 1000;
+// The simulated network's own bound on a link's one-way latency (LinkModel::validate()).
+constexpr qint64 kMaxLatencyMs = 60'000;
+// A slow link is the point; anything faster than this is a typing mistake, not a fault.
+constexpr qint64 kMaxSlowBytesPerSec = 1'000'000'000;
 
 struct NamedFault
 {
@@ -24,7 +30,8 @@ constexpr NamedFault kFaults[] = {{"crash", FaultKind::Crash},
                                   {"freeze", FaultKind::Freeze},
                                   {"degrade", FaultKind::Degrade},
                                   {"partition", FaultKind::Partition},
-                                  {"corrupt", FaultKind::Corrupt}};
+                                  {"corrupt", FaultKind::Corrupt},
+                                  {"slow", FaultKind::Slow}};
 
 struct NamedDegradation
 {
@@ -152,7 +159,7 @@ private:
         return {};
     }
 
-    // at <time> <fault> <target> [<peer> | <degradation>] [for <time>]
+    // at <time> <fault> <target> [<peer> | <degradation> | <peer> <bytes/s>] [latency <time>] [for <time>]
     Status parseFault(const QStringList &words)
     {
         if (words.size() < 4)
@@ -171,12 +178,29 @@ private:
         fault.kind = kind->kind;
         fault.target = words[3];
         qsizetype next = 4;
-        if (fault.kind == FaultKind::Partition) {
+        if (fault.kind == FaultKind::Partition || fault.kind == FaultKind::Slow) {
+            const bool slow = fault.kind == FaultKind::Slow;
             if (words.size() <= next || words[next] == QLatin1String("for"))
-                return error(QStringLiteral("a partition names two sides: 'at 70s partition alpha bravo'"));
+                return error(slow ? QStringLiteral("a slow link names two sides and a bandwidth: "
+                                                   "'at 20s slow primary warm-replica 24000'")
+                                  : QStringLiteral("a partition names two sides: 'at 70s partition alpha bravo'"));
             fault.peer = words[next++];
             if (fault.peer == fault.target)
-                return error(QStringLiteral("a partition between '%1' and itself").arg(fault.peer));
+                return error(QStringLiteral("a %1 between '%2' and itself")
+                                 .arg(slow ? u"slow link"_s : u"partition"_s, fault.peer));
+            if (slow) {
+                if (words.size() <= next)
+                    return error(QStringLiteral("a slow link needs its bandwidth in bytes per second, e.g. "
+                                                "'at 20s slow primary warm-replica 24000'"));
+                bool ok = false;
+                fault.bandwidthBytesPerSec = words[next].toLongLong(&ok);
+                if (!ok || fault.bandwidthBytesPerSec < 1 || fault.bandwidthBytesPerSec > kMaxSlowBytesPerSec)
+                    return error(QStringLiteral("bandwidth '%1' must be a whole number of bytes per second from 1 "
+                                                "to %2")
+                                     .arg(words[next])
+                                     .arg(kMaxSlowBytesPerSec));
+                ++next;
+            }
         } else if (fault.kind == FaultKind::Degrade) {
             if (words.size() <= next)
                 return error(QStringLiteral("degrade needs how: %1").arg(namesOf(kDegradations)));
@@ -191,10 +215,20 @@ private:
             fault.degradation = how->degradation;
             ++next;
         }
+        if (fault.kind == FaultKind::Slow && words.size() > next + 1 && words[next] == QLatin1String("latency")) {
+            const auto latency = parseDuration(words[next + 1]);
+            if (!latency || *latency > kMaxLatencyMs)
+                return error(
+                    QStringLiteral("latency '%1' is not a time such as 25ms (at most 60 s)").arg(words[next + 1]));
+            fault.latencyMs = *latency;
+            next += 2;
+        }
         if (words.size() > next) {
             if (words[next] != QLatin1String("for") || words.size() != next + 2)
-                return error(QStringLiteral("unexpected '%1' after the fault (only 'for <time>' may follow)")
-                                 .arg(words.mid(next).join(QLatin1Char(' '))));
+                return error(QStringLiteral("unexpected '%1' after the fault (only %2 may follow)")
+                                 .arg(words.mid(next).join(QLatin1Char(' ')),
+                                      fault.kind == FaultKind::Slow ? u"'latency <time>' and 'for <time>'"_s
+                                                                    : u"'for <time>'"_s));
             if (fault.kind == FaultKind::Crash || fault.kind == FaultKind::Corrupt)
                 return error(QStringLiteral("a %1 has no duration").arg(words[2]));
             const auto duration = parseDuration(words[next + 1]);

@@ -24,6 +24,8 @@ QString faultPhrase(const AppliedFault &fault)
         return QStringLiteral("the partition between %1 and %2").arg(fault.agent, fault.peer);
     case FaultKind::Corrupt:
         return QStringLiteral("the corruption of %1").arg(fault.agent);
+    case FaultKind::Slow:
+        return QStringLiteral("the slow link between %1 and %2").arg(fault.agent, fault.peer);
     }
     return QStringLiteral("a fault");
 }
@@ -34,14 +36,22 @@ QString faultPhrase(const AppliedFault &fault)
 constexpr qint64 kFaultAfterLastAckMs = 250;
 
 // The fault an outage is blamed on: the latest one applied before it began (within the slack).
+// A slow link only slows writes down, it does not stop them (unless it is on the write path and
+// very narrow), so it is blamed only when no other fault came before: a slow link that happens
+// to start just after a crash must neither take the crash's blame nor shorten the time the
+// trainee is measured by.
 const AppliedFault *causeOf(const ScenarioRun &run, const ServiceOutage &outage)
 {
     const AppliedFault *cause = nullptr;
+    const AppliedFault *slowCause = nullptr;
     for (const AppliedFault &fault : run.faults) {
-        if (fault.wallMs <= outage.startWallMs + kFaultAfterLastAckMs && (!cause || fault.wallMs >= cause->wallMs))
-            cause = &fault;
+        if (fault.wallMs > outage.startWallMs + kFaultAfterLastAckMs)
+            continue;
+        const AppliedFault *&latest = fault.kind == FaultKind::Slow ? slowCause : cause;
+        if (!latest || fault.wallMs >= latest->wallMs)
+            latest = &fault;
     }
-    return cause;
+    return cause ? cause : slowCause;
 }
 
 ObjectiveResult restoreWithin(const ScenarioObjective &objective, const ScenarioRun &run)

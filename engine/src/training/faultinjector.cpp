@@ -71,6 +71,49 @@ void FaultInjector::healCut(const Cut &cut)
         (void) m_options.cluster->network()->setPartitioned(cut.a, cut.b, false);
 }
 
+// Only the slow fault's bandwidth and latency go back: a partition made or healed meanwhile is
+// another fault's business and stays as it is.
+void FaultInjector::restoreLink(const SlowLink &slow)
+{
+    sim::SimulatedNetwork *network = m_options.cluster->network();
+    sim::LinkModel link = network->link(slow.a, slow.b);
+    link.bandwidthBytesPerSec = slow.before.bandwidthBytesPerSec;
+    link.latencyMs = slow.before.latencyMs;
+    (void) network->setLink(slow.a, slow.b, link);
+}
+
+Result<sim::AppliedFault> FaultInjector::slow(const sim::ScenarioFault &fault, const QString &agent, qint64 nowWallMs)
+{
+    const QString what = QStringLiteral("slow %1").arg(
+        agent == fault.target ? agent : QStringLiteral("%1 (%2)").arg(agent, fault.target));
+    sim::SimulatedNetwork *network = m_options.cluster->network();
+    if (!network)
+        return fail(ErrorCode::InvalidArgument, QStringLiteral("%1 skipped: %2").arg(what, kNoNetwork));
+    const QString peer = resolveHost(fault.peer);
+    if (peer.isEmpty())
+        return fail(ErrorCode::NotFound, QStringLiteral("%1 skipped: nobody is %2 now").arg(what, fault.peer));
+    if (peer == agent)
+        return fail(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1 skipped: %2 is %3 itself").arg(what, fault.peer, agent));
+    // A second slow fault on a pair replaces the first, and its end restores what the pair had
+    // before either, not the first one's narrowing.
+    sim::LinkModel before = network->link(agent, peer);
+    for (qsizetype i = 0; i < m_slowLinks.size(); ++i) {
+        if (samePair(m_slowLinks[i].a, m_slowLinks[i].b, agent, peer)) {
+            before = m_slowLinks.takeAt(i).before;
+            break;
+        }
+    }
+    sim::LinkModel link = network->link(agent, peer);
+    link.bandwidthBytesPerSec = fault.bandwidthBytesPerSec;
+    if (fault.latencyMs >= 0)
+        link.latencyMs = double(fault.latencyMs);
+    if (auto ok = network->setLink(agent, peer, link); !ok)
+        return fail(ok.error().code, QStringLiteral("%1 failed: %2").arg(what, ok.error().message));
+    m_slowLinks.append(SlowLink{fault.durationMs > 0 ? nowWallMs + fault.durationMs : 0, agent, peer, before});
+    return sim::AppliedFault{nowWallMs, fault.kind, agent, peer, fault.line};
+}
+
 Status FaultInjector::setLink(const QString &a, const QString &b, const sim::LinkModel &link)
 {
     sim::SimulatedNetwork *network = m_options.cluster->network();
@@ -84,6 +127,8 @@ Status FaultInjector::setLink(const QString &a, const QString &b, const sim::Lin
     if (auto ok = network->setLink(hostA, hostB, link); !ok)
         return fail(ok.error().code, QStringLiteral("link %1 %2 not set: %3").arg(a, b, ok.error().message));
     m_cuts.removeIf([&](const Cut &cut) { return samePair(cut.a, cut.b, hostA, hostB); });
+    // A link set by hand is what the instructor wants now: no slow fault's end may undo it.
+    m_slowLinks.removeIf([&](const SlowLink &slow) { return samePair(slow.a, slow.b, hostA, hostB); });
     if (link.partitioned)
         m_cuts.append(Cut{0, hostA, hostB}); // healed by heal() or thawAll(), like any cut of ours
     return {};
@@ -206,6 +251,8 @@ Result<sim::AppliedFault> FaultInjector::inject(const sim::ScenarioFault &fault,
                                  fault.peer.isEmpty() ? QStringLiteral("the rest") : peers.first(),
                                  fault.line};
     }
+    case sim::FaultKind::Slow:
+        return slow(fault, agent, nowWallMs);
     }
     return sim::AppliedFault{nowWallMs,
                              fault.kind,
@@ -214,8 +261,18 @@ Result<sim::AppliedFault> FaultInjector::inject(const sim::ScenarioFault &fault,
                              fault.line};
 }
 
-QStringList FaultInjector::tick(qint64 nowWallMs, QStringList *healed)
+QStringList FaultInjector::tick(qint64 nowWallMs, QStringList *healed, QStringList *restored)
 {
+    for (qsizetype i = 0; i < m_slowLinks.size();) {
+        if (m_slowLinks[i].atWallMs > 0 && m_slowLinks[i].atWallMs <= nowWallMs) {
+            const SlowLink slow = m_slowLinks.takeAt(i);
+            restoreLink(slow);
+            if (restored)
+                *restored << slow.a + QLatin1Char('-') + slow.b;
+        } else {
+            ++i;
+        }
+    }
     for (qsizetype i = 0; i < m_cuts.size();) {
         if (m_cuts[i].atWallMs > 0 && m_cuts[i].atWallMs <= nowWallMs) {
             const Cut cut = m_cuts.takeAt(i);
@@ -259,6 +316,9 @@ void FaultInjector::thawAll()
     const QList<Cut> cuts = std::exchange(m_cuts, {});
     for (const Cut &cut : cuts)
         healCut(cut);
+    const QList<SlowLink> slowLinks = std::exchange(m_slowLinks, {});
+    for (const SlowLink &slow : slowLinks)
+        restoreLink(slow);
 }
 
 } // namespace foresight::training

@@ -34,12 +34,15 @@ Result<std::unique_ptr<ScenarioRunner>> ScenarioRunner::start(Options options, q
                         .arg(options.scenario.name));
     const QString hostsDir = options.cluster->options().hostsDir;
     for (const sim::ScenarioFault &fault : options.scenario.faults) {
-        if (fault.kind == sim::FaultKind::Partition && !options.cluster->network())
+        const bool onNetwork = fault.kind == sim::FaultKind::Partition || fault.kind == sim::FaultKind::Slow;
+        if (onNetwork && !options.cluster->network())
             return fail(ErrorCode::InvalidArgument,
-                        QStringLiteral("scenario '%1', line %2: partitions need the simulated network "
+                        QStringLiteral("scenario '%1', line %2: %3 need the simulated network "
                                        "(LocalCluster::Options::simulatedNetwork), which this cluster does not have")
                             .arg(options.scenario.name)
-                            .arg(fault.line));
+                            .arg(fault.line)
+                            .arg(fault.kind == sim::FaultKind::Slow ? QStringLiteral("slow links")
+                                                                    : QStringLiteral("partitions")));
         if (fault.kind == sim::FaultKind::Degrade && hostsDir.isEmpty())
             return fail(ErrorCode::InvalidArgument,
                         QStringLiteral("scenario '%1', line %2: degrading a host needs the cluster's agents on "
@@ -103,6 +106,11 @@ QString ScenarioRunner::describe(const sim::ScenarioFault &fault, const sim::App
         detail = fault.peer.isEmpty()         ? QStringLiteral(" from the rest")
                  : applied.peer == fault.peer ? QLatin1Char(' ') + applied.peer
                                               : QStringLiteral(" %1 (%2)").arg(applied.peer, fault.peer);
+    else if (fault.kind == sim::FaultKind::Slow)
+        detail = (applied.peer == fault.peer ? QLatin1Char(' ') + applied.peer
+                                             : QStringLiteral(" %1 (%2)").arg(applied.peer, fault.peer))
+                 + QStringLiteral(" to %1 B/s").arg(fault.bandwidthBytesPerSec)
+                 + (fault.latencyMs >= 0 ? QStringLiteral(", %1 ms latency").arg(fault.latencyMs) : QString());
     return sim::faultKindName(fault.kind) + QLatin1Char(' ') + who + detail;
 }
 
@@ -145,11 +153,13 @@ void ScenarioRunner::trackOutages(qint64 nowWallMs)
 bool ScenarioRunner::tick(qint64 nowWallMs)
 {
     const qint64 elapsed = nowWallMs - m_run.startWallMs;
-    QStringList healed;
-    for (const QString &thawed : m_faults->tick(nowWallMs, &healed))
+    QStringList healed, restored;
+    for (const QString &thawed : m_faults->tick(nowWallMs, &healed, &restored))
         event(nowWallMs, QStringLiteral("thaw %1").arg(thawed));
     for (const QString &pair : std::as_const(healed))
         event(nowWallMs, QStringLiteral("heal %1").arg(pair));
+    for (const QString &pair : std::as_const(restored))
+        event(nowWallMs, QStringLiteral("link %1 restored").arg(pair));
     const auto &faults = m_options.scenario.faults;
     while (m_nextFault < faults.size() && faults[m_nextFault].atMs <= elapsed)
         fire(faults[m_nextFault++], nowWallMs);

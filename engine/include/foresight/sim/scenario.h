@@ -27,15 +27,18 @@ namespace foresight::sim {
 //   at 60s degrade charlie memory-leak for 90s
 //   at 70s partition alpha bravo for 20s
 //   at 80s corrupt warm-replica
+//   at 20s slow primary warm-replica 24000 latency 25ms for 2m
 //
 // Times are a number with a unit: ms, s, m (10s, 1500ms, 2m). A target is an agent's name or a
 // role resolved when the fault fires: primary, hot-replica, warm-replica, cold-replica (the first
 // replica of that tier, by name). Faults: crash (kill -9), freeze (the process stops, for a
 // duration, default until the end), degrade (the host's metrics worsen the way real failures
 // begin: memory-leak, disk-errors, latency-creep, cpu-saturation), partition (no traffic between
-// two targets), corrupt (a replica's state is silently altered). Points default to an equal share
-// of 100 among the objectives that set none.
-enum class FaultKind { Crash, Freeze, Degrade, Partition, Corrupt };
+// two targets), corrupt (a replica's state is silently altered), slow (the link between two
+// targets carries at most so many bytes per second each way, optionally with a one-way latency,
+// then is what it was before). Points default to an equal share of 100 among the objectives that
+// set none.
+enum class FaultKind { Crash, Freeze, Degrade, Partition, Corrupt, Slow };
 QString faultKindName(FaultKind kind);
 
 enum class Degradation { MemoryLeak, DiskErrors, LatencyCreep, CpuSaturation };
@@ -46,10 +49,12 @@ struct ScenarioFault
     qint64 atMs = 0; // from the scenario's start
     FaultKind kind = FaultKind::Crash;
     QString target; // an agent's name or a role (see above)
-    QString peer;   // partition: the other side
+    QString peer;   // partition, slow: the other side
     Degradation degradation = Degradation::MemoryLeak;
-    qint64 durationMs = 0; // freeze, degrade, partition: how long; 0 until the scenario ends
-    int line = 0;          // where it was written
+    qint64 durationMs = 0;           // freeze, degrade, partition, slow: how long; 0 until the scenario ends
+    qint64 bandwidthBytesPerSec = 0; // slow: each direction, > 0
+    qint64 latencyMs = -1;           // slow: one way; -1 keeps the link's latency
+    int line = 0;                    // where it was written
 };
 
 enum class ObjectiveKind {

@@ -22,8 +22,10 @@ namespace foresight::training {
 // degrade (the agent's simulated host), corrupt (the agent's fault injection: its copy of the
 // application's state changes behind the protocol's back) and partition (the link between two
 // hosts of the cluster's simulated network holds every byte both ways, connections staying open;
-// healed once its duration has passed, by heal() or by thawAll()). Partitions, link settings and
-// heals need the cluster's simulated network (LocalCluster::Options::simulatedNetwork); without
+// healed once its duration has passed, by heal() or by thawAll()) and slow (that link limited to a
+// bandwidth, optionally with a latency; put back to the model it had before once its duration has
+// passed, or by thawAll()). Partitions, slow links, link settings and heals need the cluster's
+// simulated network (LocalCluster::Options::simulatedNetwork); without
 // it they are refused, saying so.
 //
 // When the cluster's agents run on simulated hosts (LocalCluster::Options::hostsDir), the
@@ -54,10 +56,12 @@ public:
     // the console's included (its AppliedFault's peer reads "the rest").
     Result<sim::AppliedFault> inject(const sim::ScenarioFault &fault, qint64 nowWallMs);
     // Advances the simulated hosts, thaws the agents whose freeze has run its time (their names
-    // are returned) and heals the partitions whose time has come ("alpha-bravo" each, into
-    // `healed` if given).
-    QStringList tick(qint64 nowWallMs, QStringList *healed = nullptr);
-    // Thaws every agent this injector froze and heals every partition it made.
+    // are returned), heals the partitions whose time has come ("alpha-bravo" each, into `healed`
+    // if given) and restores the slow links whose time has come ("alpha-bravo" each, into
+    // `restored` if given).
+    QStringList tick(qint64 nowWallMs, QStringList *healed = nullptr, QStringList *restored = nullptr);
+    // Thaws every agent this injector froze, heals every partition it made and restores every
+    // link it slowed.
     void thawAll();
 
     bool hasSimulatedNetwork() const;
@@ -89,15 +93,26 @@ private:
         QString b;
     };
 
+    struct SlowLink
+    {
+        qint64 atWallMs = 0; // restore then; 0: only by thawAll()
+        QString a;
+        QString b;
+        sim::LinkModel before; // the pair's model when the first of its slow faults came
+    };
+
     explicit FaultInjector(Options options);
     // The host a target stands for: an agent or role resolved, or the console's host.
     QString resolveHost(const QString &target) const;
     void healCut(const Cut &cut);
+    Result<sim::AppliedFault> slow(const sim::ScenarioFault &fault, const QString &agent, qint64 nowWallMs);
+    void restoreLink(const SlowLink &slow);
 
     Options m_options;
     std::map<QString, sim::SimulatedHost> m_hosts;
     QList<Thaw> m_thaws;
     QList<Cut> m_cuts;
+    QList<SlowLink> m_slowLinks; // at most one per pair
 };
 
 } // namespace foresight::training
