@@ -196,6 +196,20 @@ void PeerProber::onPong(Peer &peer)
     }
 }
 
+qsizetype PeerProber::paddingFor(const Peer &peer) const
+{
+    // About 100 ms of the link as last measured, within 16 KiB and the configured size: the
+    // configured 256 KiB is ten seconds of a 24 KB/s link, during which everything else on it
+    // (a warm replica's critical keys, heartbeats) waits. Too small a pad on a fast link only
+    // under-measures it, and the next pad grows by the measure.
+    const qsizetype configured = m_settings.bandwidthBytes;
+    if (peer.bandwidthBytesPerS < 0)
+        return std::min<qsizetype>(configured, kFirstPadBytes);
+    return std::clamp<qsizetype>(qsizetype(peer.bandwidthBytesPerS / 10),
+                                 std::min<qsizetype>(configured, kFirstPadBytes),
+                                 configured);
+}
+
 void PeerProber::ping(Peer &peer, bool padded)
 {
     QCborMap body;
@@ -203,7 +217,7 @@ void PeerProber::ping(Peer &peer, bool padded)
     body.insert(QStringLiteral("id"), qint64(id));
     body.insert(QStringLiteral("agent"), m_self);
     if (padded)
-        body.insert(QStringLiteral("pad"), QByteArray(m_settings.bandwidthBytes, '\0'));
+        body.insert(QStringLiteral("pad"), QByteArray(paddingFor(peer), '\0'));
     peer.sentAt = std::chrono::steady_clock::now();
     if (!transport::send(*peer.socket, {}, Message{MessageType::Ping, body})) {
         if (peer.pongs > 0 || m_clock.monotonicMs() - peer.addedMs >= kConnectGraceMs)

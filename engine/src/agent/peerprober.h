@@ -33,7 +33,7 @@ struct ProbeSettings
 {
     int intervalMs = 1000;           // one small ping per peer per interval
     int bandwidthIntervalMs = 30000; // one padded ping per peer per interval; 0: never
-    int bandwidthBytes = 256 * 1024; // the padding of that ping
+    int bandwidthBytes = 256 * 1024; // the largest padding of that ping (see paddingFor())
 };
 
 class PeerProber final
@@ -78,6 +78,8 @@ public:
 private:
     struct Peer;
     void ping(Peer &peer, bool padded);
+    qsizetype paddingFor(const Peer &peer) const;
+    static constexpr qsizetype kFirstPadBytes = 16 * 1024;
     void onPong(Peer &peer);
 
     zmq::context_t &m_context;
