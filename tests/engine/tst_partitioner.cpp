@@ -338,6 +338,19 @@ private Q_SLOTS:
                  config::defaultToleratedStalenessMs(ImpactClass::Critical));
         QCOMPARE(impact->classify(QStringLiteral("s/token")).impactClass, ImpactClass::Critical);
         QCOMPARE(impact->classify(QStringLiteral("b/1")).toleratedStalenessMs, 2000);
+        // A critical rule after a laxer one that matches first still makes the key critical: the
+        // state's critical patterns include every critical rule's (effectiveCriticalPatterns).
+        auto layered = config::ImpactFunction::compile({{{QStringLiteral("cart/*")}, ImpactClass::High, 5000},
+                                                        {{QStringLiteral("cart/vip*")}, ImpactClass::Critical, 700}},
+                                                       QStringLiteral("impact"));
+        QVERIFY(layered);
+        auto vip = KeyClassifier::create(*layered, {});
+        QVERIFY(vip);
+        QCOMPARE(vip->classify(QStringLiteral("cart/vip1")).impactClass, ImpactClass::Critical);
+        QCOMPARE(vip->classify(QStringLiteral("cart/vip1")).toleratedStalenessMs, 700);
+        QCOMPARE(vip->classify(QStringLiteral("cart/9")).impactClass, ImpactClass::High);
+        QCOMPARE(effectiveCriticalPatterns({QStringLiteral("s/*")}, *layered),
+                 (QStringList{QStringLiteral("s/*"), QStringLiteral("cart/vip*")}));
         QVERIFY(!KeyClassifier::create(*function, {QString()}));
         QCOMPARE(KeyClassifier().strictestTolerance(ImpactClass::High),
                  config::defaultToleratedStalenessMs(ImpactClass::High));

@@ -1,8 +1,8 @@
 // A warm replica's scheduled stream (issue 20, docs/partitions.md, docs/protocol.md 8.11). The
 // critical keys reach a warm replica as before, in order with every write. Everything else it
 // is owed waits in a LinkBacklog per partition, and planSync() picks what leaves next, in
-// batches sized from the link the peer prober measured: on a slow link the partitions whose
-// staleness costs most go first. Batches are numbered; the replica acknowledges the last one it
+// batches sized from the link as the stream measures it (DeliveryEstimator; the peer prober's
+// figures until then): on a slow link the partitions whose staleness costs most go first. Batches are numbered; the replica acknowledges the last one it
 // applied, and at most a window of them is in flight, so the backlog (not a socket buffer the
 // scheduler cannot reorder) is where a slow link's queue forms.
 
@@ -58,7 +58,9 @@ void Agent::Impl::startWarmSchedule(AppInstance &app, const ReplicaLink &link)
 
 void Agent::Impl::scheduleChange(AppInstance &app, const state::StateDelta &delta, PartitionId p)
 {
-    if (app.partitions.warm.isEmpty() || app.state.isCritical(delta.key))
+    // The critical class is exactly the state's critical keys (keyclassifier.h), which reach a
+    // warm replica in order: the class the state just gave the key says so without a match.
+    if (app.partitions.warm.isEmpty() || app.state.lastKeyClass() == int(config::ImpactClass::Critical))
         return;
     const std::int64_t t = m_clock.monotonicMs();
     for (WarmSchedule &schedule : app.partitions.warm)

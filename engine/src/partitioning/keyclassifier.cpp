@@ -32,7 +32,10 @@ Result<KeyClassifier> KeyClassifier::create(const config::ImpactFunction &functi
 {
     KeyClassifier classifier;
     classifier.m_function = function;
-    for (const QString &pattern : criticalPatterns) {
+    // Every pattern that makes a key critical, the critical rules' too: a key an earlier,
+    // laxer rule also matches is still one a warm replica receives in order (the state's
+    // critical patterns are these, effectiveCriticalPatterns()), so it must rank as critical.
+    for (const QString &pattern : effectiveCriticalPatterns(criticalPatterns, function)) {
         QRegularExpression regex = keyGlobRegex(pattern);
         if (!regex.isValid())
             return fail(ErrorCode::InvalidArgument, QStringLiteral("critical pattern '%1' is not valid").arg(pattern));
@@ -52,7 +55,7 @@ Result<KeyClassifier> KeyClassifier::create(const config::ImpactFunction &functi
     const auto low = std::size_t(ImpactClass::Low);
     classifier.m_strictest[low] = std::min(classifier.m_strictest[low],
                                            config::defaultToleratedStalenessMs(ImpactClass::Low));
-    if (!classifier.m_critical.isEmpty()) {
+    if (!criticalPatterns.isEmpty()) {
         const auto critical = std::size_t(ImpactClass::Critical);
         const int patternTolerance = config::defaultToleratedStalenessMs(ImpactClass::Critical);
         classifier.m_strictest[critical] = ruled[critical]
@@ -69,7 +72,7 @@ config::Impact KeyClassifier::classify(const QString &key) const
         return impact;
     for (const QRegularExpression &regex : m_critical) {
         if (regex.match(key).hasMatch())
-            return {ImpactClass::Critical, config::defaultToleratedStalenessMs(ImpactClass::Critical), impact.rule};
+            return {ImpactClass::Critical, m_strictest[std::size_t(ImpactClass::Critical)], impact.rule};
     }
     return impact;
 }

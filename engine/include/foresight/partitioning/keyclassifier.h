@@ -20,9 +20,10 @@ namespace foresight::partitioning {
 QStringList effectiveCriticalPatterns(const QStringList &critical, const config::ImpactFunction &function);
 
 // What a key's staleness costs, as the partitions are ranked: the application's impact function
-// (config/impactfunction.h), with the keys matching its critical patterns (AppConfig::critical)
-// made critical. A warm replica receives those keys at once, as part of what it holds; ranking
-// them as anything less would contradict what the tiers already promise.
+// (config/impactfunction.h), with every key matching effectiveCriticalPatterns() critical (with
+// the strictest critical tolerance, when its first matching rule is another class's). A warm
+// replica receives those keys at once, as part of what it holds; ranking them as anything less
+// would contradict what the tiers already promise.
 //
 // Immutable and cheap to copy (the compiled patterns are implicitly shared). Reentrant, as
 // QRegularExpression is: each thread that classifies keys uses its own copy.
