@@ -418,15 +418,26 @@ private:
                       {{QByteArrayLiteral("Allow"), QByteArrayLiteral("GET")}});
             return;
         }
+        answerFromSnapshot(request,
+                           responder,
+                           QStringLiteral("GET /partitions takes no body: name the application with ?app=NAME"),
+                           parsePartitionsQuery,
+                           partitionsStatusJson);
+    }
+
+    // A GET answered from the latest snapshot: no body, the application from the query, 503
+    // before the first snapshot, then what `render` makes of it.
+    void answerFromSnapshot(const QHttpServerRequest &request,
+                            QHttpServerResponder &responder,
+                            const QString &noBody,
+                            ApiResult<QString> (*parse)(const QUrlQuery &),
+                            ApiResult<QJsonObject> (*render)(const failover::ClusterSnapshot &, const QString &))
+    {
         if (!request.body().isEmpty()) {
-            sendError(responder,
-                      ApiError{400,
-                               QStringLiteral("unexpected-body"),
-                               QStringLiteral("GET /partitions takes no body: name the application with ?app=NAME"),
-                               {}});
+            sendError(responder, ApiError{400, QStringLiteral("unexpected-body"), noBody, {}});
             return;
         }
-        auto app = parsePartitionsQuery(request.query());
+        auto app = parse(request.query());
         if (!app) {
             sendError(responder, app.error());
             return;
@@ -436,7 +447,7 @@ private:
             sendStarting(responder);
             return;
         }
-        auto json = partitionsStatusJson(*snapshot, *app);
+        auto json = render(*snapshot, *app);
         if (!json) {
             sendError(responder, json.error());
             return;
@@ -458,31 +469,11 @@ private:
 
     void answerStatus(const QHttpServerRequest &request, QHttpServerResponder &responder)
     {
-        if (!request.body().isEmpty()) {
-            sendError(responder,
-                      ApiError{400,
-                               QStringLiteral("unexpected-body"),
-                               QStringLiteral(
-                                   "GET /shadow/status takes no body: ask for one application with ?app=NAME"),
-                               {}});
-            return;
-        }
-        auto app = parseStatusQuery(request.query());
-        if (!app) {
-            sendError(responder, app.error());
-            return;
-        }
-        const auto snapshot = m_engine.snapshot();
-        if (!snapshot) {
-            sendStarting(responder);
-            return;
-        }
-        auto json = shadowStatusJson(*snapshot, *app);
-        if (!json) {
-            sendError(responder, json.error());
-            return;
-        }
-        send(responder, 200, *json);
+        answerFromSnapshot(request,
+                           responder,
+                           QStringLiteral("GET /shadow/status takes no body: ask for one application with ?app=NAME"),
+                           parseStatusQuery,
+                           shadowStatusJson);
     }
 
     // Too many commands waiting for the engine: 503 with Retry-After, and true.
