@@ -40,6 +40,19 @@ FaultInjector::~FaultInjector()
 
 namespace {
 
+// Takes out, in order, each entry of `timed` whose time (atWallMs, 0: none) has come, and hands
+// it to `due` at once: what `due` does may look at the entries still there.
+template<typename Timed, typename Due>
+void takeEachDue(QList<Timed> &timed, qint64 nowWallMs, Due &&due)
+{
+    for (qsizetype i = 0; i < timed.size();) {
+        if (timed[i].atWallMs > 0 && timed[i].atWallMs <= nowWallMs)
+            due(timed.takeAt(i));
+        else
+            ++i;
+    }
+}
+
 const QString kNoNetwork = QStringLiteral("the cluster has no simulated network to partition "
                                           "(LocalCluster::Options::simulatedNetwork)");
 
@@ -263,39 +276,24 @@ Result<sim::AppliedFault> FaultInjector::inject(const sim::ScenarioFault &fault,
 
 QStringList FaultInjector::tick(qint64 nowWallMs, QStringList *healed, QStringList *restored)
 {
-    for (qsizetype i = 0; i < m_slowLinks.size();) {
-        if (m_slowLinks[i].atWallMs > 0 && m_slowLinks[i].atWallMs <= nowWallMs) {
-            const SlowLink slow = m_slowLinks.takeAt(i);
-            restoreLink(slow);
-            if (restored)
-                *restored << slow.a + QLatin1Char('-') + slow.b;
-        } else {
-            ++i;
-        }
-    }
-    for (qsizetype i = 0; i < m_cuts.size();) {
-        if (m_cuts[i].atWallMs > 0 && m_cuts[i].atWallMs <= nowWallMs) {
-            const Cut cut = m_cuts.takeAt(i);
-            healCut(cut);
-            if (healed)
-                *healed << cut.a + QLatin1Char('-') + cut.b;
-        } else {
-            ++i;
-        }
-    }
+    takeEachDue(m_slowLinks, nowWallMs, [&](const SlowLink &slow) {
+        restoreLink(slow);
+        if (restored)
+            *restored << slow.a + QLatin1Char('-') + slow.b;
+    });
+    takeEachDue(m_cuts, nowWallMs, [&](const Cut &cut) {
+        healCut(cut);
+        if (healed)
+            *healed << cut.a + QLatin1Char('-') + cut.b;
+    });
     for (auto &[name, simulated] : m_hosts)
         (void) simulated.advanceTo(nowWallMs); // a failed write shows as the agent's host-error
     QStringList thawed;
-    for (qsizetype i = 0; i < m_thaws.size();) {
-        if (m_thaws[i].atWallMs > 0 && m_thaws[i].atWallMs <= nowWallMs) {
-            cluster::AgentProcess &process = m_options.cluster->agent(m_thaws[i].agent);
-            process.thaw();
-            thawed << process.name();
-            m_thaws.removeAt(i);
-        } else {
-            ++i;
-        }
-    }
+    takeEachDue(m_thaws, nowWallMs, [&](const auto &thaw) {
+        cluster::AgentProcess &process = m_options.cluster->agent(thaw.agent);
+        process.thaw();
+        thawed << process.name();
+    });
     return thawed;
 }
 
