@@ -88,6 +88,17 @@ private Q_SLOTS:
         QCOMPARE(backlog.stalenessMs(2, 1000), 0);
     }
 
+    void planInputCanListOneBatchWorth()
+    {
+        LinkBacklog backlog;
+        for (std::uint64_t seq = 1; seq <= 50; ++seq)
+            backlog.add(1, put(seq, QStringLiteral("k%1").arg(seq)), 0);
+        const QList<PartitionBacklog> capped = backlog.planInput({}, 10);
+        QCOMPARE(capped.first().pending.size(), 10);
+        QCOMPARE(capped.first().pending.first().seq, 1u);
+        QCOMPARE(backlog.planInput({}).first().pending.size(), 50);
+    }
+
     void aBatchThatDoesNotMatchChangesNothing()
     {
         LinkBacklog backlog;

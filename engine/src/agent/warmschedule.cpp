@@ -113,7 +113,8 @@ void Agent::Impl::pumpWarmSchedules(AppInstance &app)
             continue;
         while (schedule.link.inFlightBytes() < window) {
             const std::int64_t monotonicNow = m_clock.monotonicMs();
-            QList<partitioning::PartitionBacklog> input = schedule.backlog.planInput(partitions);
+            QList<partitioning::PartitionBacklog> input
+                = schedule.backlog.planInput(partitions, settings.limits.maxItems); // one batch's worth
             // Prefetch: a partition whose daily habit says it is read soon goes earlier.
             for (partitioning::PartitionBacklog &backlog : input) {
                 const partitioning::Partition *partition = partitions.find(backlog.id.toLongLong());

@@ -43,7 +43,7 @@ void LinkBacklog::regroup(const PartitionSet &next, const std::function<config::
     m_queues = std::move(regrouped);
 }
 
-QList<PartitionBacklog> LinkBacklog::planInput(const PartitionSet &partitions) const
+QList<PartitionBacklog> LinkBacklog::planInput(const PartitionSet &partitions, qsizetype maxPending) const
 {
     QList<PartitionBacklog> input;
     for (auto it = m_queues.cbegin(); it != m_queues.cend(); ++it) {
@@ -63,9 +63,13 @@ QList<PartitionBacklog> LinkBacklog::planInput(const PartitionSet &partitions) c
         backlog.lastSyncMs = queue.waiting.front().atMs;
         if (!queue.sent.empty())
             backlog.lastSyncMs = std::min(backlog.lastSyncMs, queue.sent.front().atMs);
-        backlog.pending.reserve(qsizetype(queue.waiting.size()));
-        for (const Entry &entry : queue.waiting)
+        const qsizetype listed = maxPending < 0 ? qsizetype(queue.waiting.size())
+                                                : std::min(maxPending, qsizetype(queue.waiting.size()));
+        backlog.pending.reserve(listed);
+        for (qsizetype i = 0; i < listed; ++i) {
+            const Entry &entry = queue.waiting[std::size_t(i)];
             backlog.pending.append({entry.ticket, entry.delta.byteSize()});
+        }
         input.append(std::move(backlog));
     }
     // The scheduler's tie-break is by id; the input's order is the hash's, which is not stable.

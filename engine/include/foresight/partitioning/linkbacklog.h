@@ -47,8 +47,13 @@ public:
 
     // planSync()'s input: one PartitionBacklog per partition with changes not yet sent, its
     // impact and rate from `partitions` (a cold partition's figures for an identity `partitions`
-    // does not know). PendingDelta::seq carries the ticket.
-    QList<PartitionBacklog> planInput(const PartitionSet &partitions) const;
+    // does not know). PendingDelta::seq carries the ticket. With maxPending >= 0 each partition
+    // lists only its first maxPending waiting changes: enough for a plan of one batch (at most
+    // MessageLimits::maxItems changes), and the cost of a call no longer grows with the backlog,
+    // which a warm link's fill makes as large as the state. The count understates the time to
+    // ship a long backlog, which planSync's deadline rule reads for critical partitions only;
+    // a warm link's backlog never holds critical keys.
+    QList<PartitionBacklog> planInput(const PartitionSet &partitions, qsizetype maxPending = -1) const;
 
     // The batch leaves as batch number `batchNo` (increasing): its changes, in the batch's order,
     // move from waiting to sent. InvalidArgument, changing nothing, when the batch does not match
