@@ -1,12 +1,13 @@
-// Ours, as the agent will run it: the usage profile fed with every access, partitions re-clustered
-// from it now and then, and planSync() asked for the next batch each time the link is free.
+// Ours, as the agent runs it: the usage profile fed with every access, partitions re-clustered
+// from it now and then, what the replica lacks in a LinkBacklog, and planSync() asked for the
+// next batch each time the link is free.
 
 #include <algorithm>
-#include <deque>
-#include <map>
-#include <set>
+
+#include <QHash>
 
 #include "foresight/core/clock.h"
+#include "foresight/partitioning/linkbacklog.h"
 #include "foresight/partitioning/usageprofile.h"
 #include "syncorderers.h"
 
@@ -15,13 +16,6 @@ namespace foresight::bench {
 namespace {
 
 using partitioning::PartitionId;
-
-// One partition's changes as the link to the replica sees them.
-struct PartitionQueue
-{
-    std::deque<int> unsent;    // not sent yet, in sequence order (the order planSync ships them)
-    std::set<int> undelivered; // not at the replica yet (sent or not): its oldest is lastSync
-};
 
 class StalenessOrderer final : public SyncOrderer
 {
@@ -53,7 +47,11 @@ public:
             return std::unexpected(set.error());
         m_set = std::move(*set);
         ++m_reclusterings;
-        regroup();
+        for (std::size_t key = 0; key < m_partitionOfKey.size(); ++key)
+            m_partitionOfKey[key] = partitionOf(int(key));
+        m_backlog.regroup(m_set, [this](const QString &key) {
+            return m_data.keys[std::size_t(m_keyIndex.value(key))].impactClass;
+        });
         return {};
     }
 
@@ -62,43 +60,43 @@ public:
     void written(int change) override
     {
         const ReplayChange &made = m_data.changes[std::size_t(change)];
-        while (m_partitionOfKey.size() < m_data.keys.size())
-            m_partitionOfKey.push_back(partitionOf(int(m_partitionOfKey.size())));
-        PartitionQueue &queue = m_queues[m_partitionOfKey[std::size_t(made.key)]];
-        queue.unsent.push_back(change);
-        queue.undelivered.insert(change);
+        while (m_partitionOfKey.size() < m_data.keys.size()) {
+            const int key = int(m_partitionOfKey.size());
+            m_keyIndex.insert(m_data.keys[std::size_t(key)].name, key);
+            m_partitionOfKey.push_back(partitionOf(key));
+        }
+        m_batchOf.push_back(0);
+        // A put of the change's size: the backlog counts StateDelta::byteSize(), the replay the
+        // same (deltaBytes()), and a delete costs what an empty put does.
+        const QString &name = m_data.keys[std::size_t(made.key)].name;
+        const auto valueBytes = std::max<qsizetype>(0, qsizetype(made.bytes) - name.size() * 2 - 48);
+        const state::StateDelta delta{1, made.seq, made.atMs, name, state::DeltaOp::Put, QByteArray(valueBytes, 'x')};
+        m_backlog.add(m_partitionOfKey[std::size_t(made.key)], delta, made.atMs);
     }
 
-    void delivered(int change) override
-    {
-        const ReplayChange &made = m_data.changes[std::size_t(change)];
-        m_queues[m_partitionOfKey[std::size_t(made.key)]].undelivered.erase(change);
-    }
+    void delivered(int change) override { m_backlog.acknowledge(m_batchOf[std::size_t(change)]); }
 
     Result<QList<int>> nextBatch(std::int64_t nowMs, std::int64_t batchBytes) override
     {
-        QList<partitioning::PartitionBacklog> backlogs;
-        for (const auto &[id, queue] : m_queues) {
-            if (!queue.unsent.empty())
-                backlogs.append(backlogOf(id, queue, batchBytes));
-        }
-        if (backlogs.isEmpty())
+        // One batch's worth of each partition (every change costs at least an empty put), a
+        // critical one whole: what the agent gives planSync.
+        const qsizetype oneBatch = qsizetype(batchBytes / state::StateDelta{}.byteSize()) + 1;
+        const QList<partitioning::PartitionBacklog> input = m_backlog.planInput(m_set, oneBatch);
+        if (input.isEmpty())
             return QList<int>();
-        const auto plan = partitioning::planSync(backlogs, m_settings.link, nowMs, m_settings.sync);
+        const auto plan = partitioning::planSync(input, m_settings.link, nowMs, m_settings.sync);
         if (!plan)
             return std::unexpected(plan.error());
         QList<int> batch;
         if (plan->batches.isEmpty())
             return batch;
-        for (const partitioning::BatchSlice &slice : plan->batches.first().slices) {
-            std::deque<int> &unsent = m_queues[slice.partition.toLongLong()].unsent;
-            for (qsizetype i = 0; i < slice.deltas; ++i) {
-                if (unsent.empty() || m_data.changes[std::size_t(unsent.front())].seq > slice.lastSeq)
-                    return fail(ErrorCode::Internal,
-                                QStringLiteral("plan slice beyond partition %1").arg(slice.partition));
-                batch.append(unsent.front());
-                unsent.pop_front();
-            }
+        const auto sent = m_backlog.send(plan->batches.first(), ++m_batches);
+        if (!sent)
+            return std::unexpected(sent.error());
+        for (const state::StateDelta &delta : *sent) {
+            const int change = int(delta.seq) - 1;
+            m_batchOf[std::size_t(change)] = m_batches;
+            batch.append(change);
         }
         return batch;
     }
@@ -116,13 +114,15 @@ public:
                              .arg(partition.accessesPerSecond, 0, 'f', 1);
         }
         return QStringLiteral("%1 clusterings; at the end %2 partitions: %3 clustered from %4 clusters (%5) and "
-                              "4 cold; %6 keys tracked by the usage profile")
+                              "4 cold; %6 keys tracked by the usage profile; %7 changes coalesced into a "
+                              "newer one of their key while waiting")
             .arg(m_reclusterings)
             .arg(m_set.partitions.size())
             .arg(clustered.size())
             .arg(m_set.clusters)
             .arg(clustered.join(QStringLiteral(", ")))
-            .arg(m_profile.trackedKeys());
+            .arg(m_profile.trackedKeys())
+            .arg(m_backlog.coalescedDeltas());
     }
 
 private:
@@ -132,63 +132,16 @@ private:
         return m_set.partitionOf(k.name, k.impactClass);
     }
 
-    // planSync needs a critical partition's whole backlog (the deadline rule counts the time it
-    // takes to ship); for the others only the first batch's worth can matter, since only the
-    // plan's first batch is shipped. Cutting them there keeps each plan cheap when a low
-    // partition has tens of thousands of changes waiting, and changes nothing in that batch.
-    partitioning::PartitionBacklog backlogOf(PartitionId id, const PartitionQueue &queue, std::int64_t batchBytes) const
-    {
-        const partitioning::Partition *partition = m_set.find(id);
-        partitioning::PartitionBacklog backlog;
-        backlog.id = QString::number(id);
-        if (partition) {
-            backlog.impactClass = partition->impactClass;
-            backlog.toleratedStalenessMs = partition->toleratedStalenessMs;
-            backlog.accessesPerSecond = partition->accessesPerSecond;
-        }
-        backlog.lastSyncMs = m_data.changes[std::size_t(*queue.undelivered.begin())].atMs;
-        const bool whole = backlog.impactClass == config::ImpactClass::Critical;
-        std::int64_t bytes = 0;
-        for (const int change : queue.unsent) {
-            const ReplayChange &c = m_data.changes[std::size_t(change)];
-            backlog.pending.append({c.seq, qsizetype(c.bytes)});
-            bytes += c.bytes;
-            if (!whole && bytes > batchBytes)
-                break;
-        }
-        return backlog;
-    }
-
-    // After a re-clustering keys may have moved: every waiting change goes to its key's new
-    // partition, still in sequence order there.
-    void regroup()
-    {
-        std::vector<int> unsent;
-        std::vector<int> undelivered;
-        for (auto &[id, queue] : m_queues) {
-            unsent.insert(unsent.end(), queue.unsent.begin(), queue.unsent.end());
-            undelivered.insert(undelivered.end(), queue.undelivered.begin(), queue.undelivered.end());
-        }
-        m_queues.clear();
-        for (std::size_t key = 0; key < m_partitionOfKey.size(); ++key)
-            m_partitionOfKey[key] = partitionOf(int(key));
-        std::sort(unsent.begin(), unsent.end());
-        const auto queueOf = [this](int change) -> PartitionQueue & {
-            return m_queues[m_partitionOfKey[std::size_t(m_data.changes[std::size_t(change)].key)]];
-        };
-        for (const int change : unsent)
-            queueOf(change).unsent.push_back(change);
-        for (const int change : undelivered)
-            queueOf(change).undelivered.insert(change);
-    }
-
     const ReplayData &m_data;
     StalenessOrdererSettings m_settings;
     std::unique_ptr<ManualClock> m_clock; // the replay's time, for the usage profile
     partitioning::UsageProfile m_profile;
     partitioning::PartitionSet m_set;
-    std::vector<PartitionId> m_partitionOfKey;      // per key of m_data.keys
-    std::map<PartitionId, PartitionQueue> m_queues; // ordered: the same plan input every run
+    partitioning::LinkBacklog m_backlog;       // what the replica lacks, as the agent keeps it
+    std::vector<PartitionId> m_partitionOfKey; // per key of m_data.keys
+    QHash<QString, int> m_keyIndex;            // key name to its index in m_data.keys
+    std::vector<std::uint64_t> m_batchOf;      // per change: the batch it left in (0: not sent)
+    std::uint64_t m_batches = 0;
     std::int64_t m_nextReclusterMs;
     int m_reclusterings = 0;
 };

@@ -18,38 +18,60 @@ bool fits(std::int64_t batchBytes, std::int64_t bytes, std::int64_t next, const 
 class FifoOrderer final : public SyncOrderer
 {
 public:
-    explicit FifoOrderer(const ReplayData &data)
+    FifoOrderer(const ReplayData &data, Coalescing coalescing)
         : m_data(data)
+        , m_coalescing(coalescing)
     {}
     Status advanceTo(std::int64_t) override { return {}; }
     void accessed(const WorkloadAccess &) override {}
-    void written(int change) override { m_unsent.push_back(change); }
+    void written(int change) override
+    {
+        if (m_coalescing == Coalescing::Off) {
+            m_unsent.push_back(change);
+            return;
+        }
+        // The queue holds a key's oldest pending change; a later one only becomes its newest.
+        const int key = m_data.changes[std::size_t(change)].key;
+        if (std::size_t(key) >= m_newestOf.size())
+            m_newestOf.resize(m_data.keys.size(), -1);
+        if (m_newestOf[std::size_t(key)] < 0)
+            m_unsent.push_back(change);
+        m_newestOf[std::size_t(key)] = change;
+    }
     void delivered(int) override {}
     Result<QList<int>> nextBatch(std::int64_t, std::int64_t batchBytes) override
     {
         QList<int> batch;
         std::int64_t bytes = 0;
         while (!m_unsent.empty()) {
-            const std::int64_t next = m_data.changes[std::size_t(m_unsent.front())].bytes;
+            int change = m_unsent.front();
+            if (m_coalescing == Coalescing::On)
+                change = m_newestOf[std::size_t(m_data.changes[std::size_t(change)].key)];
+            const std::int64_t next = m_data.changes[std::size_t(change)].bytes;
             if (!fits(batchBytes, bytes, next, batch))
                 break;
-            batch.append(m_unsent.front());
+            batch.append(change);
             bytes += next;
             m_unsent.pop_front();
+            if (m_coalescing == Coalescing::On)
+                m_newestOf[std::size_t(m_data.changes[std::size_t(change)].key)] = -1;
         }
         return batch;
     }
 
 private:
     const ReplayData &m_data;
-    std::deque<int> m_unsent; // in sequence order
+    Coalescing m_coalescing;
+    std::deque<int> m_unsent;    // in sequence order; coalescing: each pending key's oldest
+    std::vector<int> m_newestOf; // coalescing: per key, its newest pending change, or -1
 };
 
 class LastModifiedFirstOrderer final : public SyncOrderer
 {
 public:
-    explicit LastModifiedFirstOrderer(const ReplayData &data)
+    LastModifiedFirstOrderer(const ReplayData &data, Coalescing coalescing)
         : m_data(data)
+        , m_coalescing(coalescing)
     {}
     Status advanceTo(std::int64_t) override { return {}; }
     void accessed(const WorkloadAccess &) override {}
@@ -61,6 +83,8 @@ public:
         std::deque<int> &unsent = m_unsentOf[std::size_t(made.key)];
         if (!unsent.empty())
             m_byNewest.erase({m_data.changes[std::size_t(unsent.back())].seq, made.key});
+        if (m_coalescing == Coalescing::On)
+            unsent.clear(); // superseded: the newest goes alone
         unsent.push_back(change);
         m_byNewest.insert({made.seq, made.key});
     }
@@ -89,20 +113,21 @@ public:
 
 private:
     const ReplayData &m_data;
-    std::vector<std::deque<int>> m_unsentOf;            // per key, in sequence order
+    Coalescing m_coalescing;
+    std::vector<std::deque<int>> m_unsentOf;            // per key, in sequence order (coalescing: the newest)
     std::set<std::pair<std::uint64_t, int>> m_byNewest; // (newest unsent seq, key) of keys with any
 };
 
 } // namespace
 
-std::unique_ptr<SyncOrderer> makeFifoOrderer(const ReplayData &data)
+std::unique_ptr<SyncOrderer> makeFifoOrderer(const ReplayData &data, Coalescing coalescing)
 {
-    return std::make_unique<FifoOrderer>(data);
+    return std::make_unique<FifoOrderer>(data, coalescing);
 }
 
-std::unique_ptr<SyncOrderer> makeLastModifiedFirstOrderer(const ReplayData &data)
+std::unique_ptr<SyncOrderer> makeLastModifiedFirstOrderer(const ReplayData &data, Coalescing coalescing)
 {
-    return std::make_unique<LastModifiedFirstOrderer>(data);
+    return std::make_unique<LastModifiedFirstOrderer>(data, coalescing);
 }
 
 } // namespace foresight::bench

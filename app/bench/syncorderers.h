@@ -55,25 +55,33 @@ public:
     // Change `change` reached the replica.
     virtual void delivered(int change) = 0;
     // The changes the link carries next, in wire order: at most batchBytes, but one change at
-    // least (a larger one goes alone); empty when nothing is waiting. Each is handed out once.
+    // least (a larger one goes alone); empty when nothing is waiting. Each is handed out once. A
+    // coalescing orderer hands out a key's newest waiting change in place of its older waiting
+    // ones, which are then never handed out: they arrive with it (the replay's supersession).
     virtual Result<QList<int>> nextBatch(std::int64_t nowMs, std::int64_t batchBytes) = 0;
     // What the orderer did, for a note (e.g. how many partitions); empty: nothing to say.
     virtual QString describe() const { return {}; }
 };
 
-// First in, first out: pending changes in sequence order.
-std::unique_ptr<SyncOrderer> makeFifoOrderer(const ReplayData &data);
+// Whether a baseline ships every change (a log) or, like ours (partitioning::LinkBacklog), a
+// key's waiting changes as its newest one.
+enum class Coalescing { Off, On };
+
+// First in, first out: pending changes in sequence order. Coalescing: keys in the order of their
+// oldest pending change, each shipped as its newest.
+std::unique_ptr<SyncOrderer> makeFifoOrderer(const ReplayData &data, Coalescing coalescing);
 
 // Last modified first: the key whose newest pending change is the most recent goes first, with
 // all its pending changes oldest first (no key's changes are reordered); then the next such key,
 // until the batch is full. A key cut by the end of a batch continues in the next one unless a
-// newer change of another key came in meanwhile.
-std::unique_ptr<SyncOrderer> makeLastModifiedFirstOrderer(const ReplayData &data);
+// newer change of another key came in meanwhile. Coalescing: the key's newest change alone.
+std::unique_ptr<SyncOrderer> makeLastModifiedFirstOrderer(const ReplayData &data, Coalescing coalescing);
 
 // Ours: staleness partitions from a usage profile of the replayed accesses, clustered first after
 // firstClusteringMs and then every reclusterMs of replay time, as the agent does
-// (agent/partitionside.cpp; cold partitions only until the first), and planSync() each time the
-// link is free, shipping the plan's first batch.
+// (agent/partitionside.cpp; cold partitions only until the first); the waiting changes in the
+// agent's own partitioning::LinkBacklog (which coalesces), and planSync() each time the link is
+// free, shipping the plan's first batch.
 struct StalenessOrdererSettings
 {
     partitioning::KeyClassifier classifier;

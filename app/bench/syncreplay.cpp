@@ -68,9 +68,13 @@ Result<std::unique_ptr<SyncOrderer>> makeOrderer(SyncScheduler scheduler,
 {
     switch (scheduler) {
     case SyncScheduler::Fifo:
-        return makeFifoOrderer(data);
+        return makeFifoOrderer(data, Coalescing::Off);
     case SyncScheduler::LastModifiedFirst:
-        return makeLastModifiedFirstOrderer(data);
+        return makeLastModifiedFirstOrderer(data, Coalescing::Off);
+    case SyncScheduler::FifoCoalescing:
+        return makeFifoOrderer(data, Coalescing::On);
+    case SyncScheduler::LastModifiedFirstCoalescing:
+        return makeLastModifiedFirstOrderer(data, Coalescing::On);
     case SyncScheduler::Staleness:
         break;
     }
@@ -94,6 +98,10 @@ QString syncSchedulerName(SyncScheduler scheduler)
         return QStringLiteral("fifo");
     case SyncScheduler::LastModifiedFirst:
         return QStringLiteral("lmf");
+    case SyncScheduler::FifoCoalescing:
+        return QStringLiteral("fifo-coalescing");
+    case SyncScheduler::LastModifiedFirstCoalescing:
+        return QStringLiteral("lmf-coalescing");
     }
     return {};
 }
@@ -115,7 +123,9 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
 
     QHash<QString, int> keyIndex;
     std::vector<KeyState> keys;
-    std::vector<std::uint8_t> arrived; // per change: how many times it arrived
+    std::vector<std::uint8_t> arrived;    // per change: how many times it arrived (superseded: once)
+    std::vector<std::uint8_t> sent;       // per change: handed to the link
+    std::vector<std::uint8_t> superseded; // per change: a newer change of its key arrived in its place
     std::array<std::vector<std::int64_t>, 4> delays;
     StalenessSums sums;
     std::array<std::multiset<std::int64_t>, 4> lacking; // per class: when each change the replica lacks was made
@@ -124,12 +134,12 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
     qsizetype next = 0; // the next access to replay
     std::int64_t delivered = 0;
 
-    const auto deliver = [&](int change, std::int64_t nowMs) {
+    // A change that arrives brings the replica its key's value as of that change, so the key's
+    // older changes it lacks, none of them sent, are superseded (a coalescing scheduler shipped
+    // the key's latest value in their place) and arrive with it. An older one still in flight
+    // would land after it and undo it: the key's order broken.
+    const auto arrive = [&](int change, std::int64_t nowMs) {
         const ReplayChange &c = data.changes[std::size_t(change)];
-        if (arrived[std::size_t(change)]++ > 0) {
-            result.everyChangeOnce = false;
-            return;
-        }
         ++delivered;
         if (nowMs < workload.durationMs)
             result.bytesDeliveredInRecording += c.bytes;
@@ -137,14 +147,31 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
         delays[classIndex(impactClass)].push_back(nowMs - c.atMs);
         std::multiset<std::int64_t> &classLacks = lacking[classIndex(impactClass)];
         classLacks.erase(classLacks.find(c.atMs));
-        KeyState &key = keys[std::size_t(c.key)];
-        if (key.undelivered.front() != change) { // a newer change of the key overtook an older one
-            result.keyOrderKept = false;
-            std::erase(key.undelivered, change);
+    };
+    const auto deliver = [&](int change, std::int64_t nowMs) {
+        const ReplayChange &c = data.changes[std::size_t(change)];
+        if (arrived[std::size_t(change)]++ > 0) {
+            result.everyChangeOnce = false;
+            if (superseded[std::size_t(change)]) // an older value over a newer one
+                result.keyOrderKept = false;
             return;
         }
-        sums.remove(impactClass, key.weight, c.atMs);
-        key.undelivered.pop_front();
+        KeyState &key = keys[std::size_t(c.key)];
+        const ImpactClass impactClass = data.keys[std::size_t(c.key)].impactClass;
+        const auto at = std::find(key.undelivered.begin(), key.undelivered.end(), change);
+        sums.remove(impactClass, key.weight, data.changes[std::size_t(key.undelivered.front())].atMs);
+        for (auto older = key.undelivered.begin(); older != at; ++older) {
+            if (sent[std::size_t(*older)]) {
+                result.keyOrderKept = false;
+                continue;
+            }
+            arrived[std::size_t(*older)] = 1;
+            superseded[std::size_t(*older)] = 1;
+            ++result.supersededChanges;
+            arrive(*older, nowMs);
+        }
+        arrive(change, nowMs);
+        key.undelivered.erase(key.undelivered.begin(), at + 1);
         if (!key.undelivered.empty())
             sums.add(impactClass, key.weight, data.changes[std::size_t(key.undelivered.front())].atMs);
         (*orderer)->delivered(change);
@@ -171,6 +198,8 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
             const int change = int(data.changes.size());
             data.changes.push_back({std::uint64_t(change) + 1, keyIdx, deltaBytes(access), now});
             arrived.push_back(0);
+            sent.push_back(0);
+            superseded.push_back(0);
             ClassFigures &figures = result.classes[classIndex(data.keys[std::size_t(keyIdx)].impactClass)];
             ++figures.changes;
             figures.bytes += data.changes.back().bytes;
@@ -194,8 +223,11 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
                 return std::unexpected(batch.error());
             if (!batch->isEmpty()) {
                 std::int64_t bytes = 0;
-                for (const int change : std::as_const(*batch))
+                for (const int change : std::as_const(*batch)) {
                     bytes += data.changes[std::size_t(change)].bytes;
+                    sent[std::size_t(change)] = 1;
+                }
+                result.bytesSent += bytes;
                 // Back to back: a link that came free within the last step starts the batch when
                 // it came free (the batch is chosen up to a millisecond later, the same for every
                 // scheduler), so the link loses no time to the step.

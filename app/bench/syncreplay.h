@@ -16,8 +16,11 @@
 // leaves. What is measured is the order the scheduler gives, not the agent's wire.
 namespace foresight::bench {
 
-enum class SyncScheduler { Staleness, Fifo, LastModifiedFirst };
-QString syncSchedulerName(SyncScheduler scheduler); // "staleness", "fifo", "lmf"
+// Ours, and the baselines: each as a log (every change shipped) and coalescing (a key's waiting
+// changes shipped as its latest one, as ours does).
+enum class SyncScheduler { Staleness, Fifo, LastModifiedFirst, FifoCoalescing, LastModifiedFirstCoalescing };
+// "staleness", "fifo", "lmf", "fifo-coalescing", "lmf-coalescing"
+QString syncSchedulerName(SyncScheduler scheduler);
 
 struct ReplaySettings
 {
@@ -59,12 +62,15 @@ struct ReplayResult
     std::array<ClassFigures, 4> classes;   // by config::ImpactClass
     std::int64_t changes = 0;              // written by the workload
     std::int64_t bytesWritten = 0;
-    std::int64_t bytesDeliveredInRecording = 0; // arrived before the recording's end
+    std::int64_t bytesSent = 0; // what crossed the link: less when changes were coalesced
+    std::int64_t bytesDeliveredInRecording
+        = 0;                            // written bytes that arrived (or were superseded) before the recording's end
+    std::int64_t supersededChanges = 0; // never sent: a newer change of the key arrived in their place
     std::int64_t batches = 0;
     std::int64_t drainedAtMs = 0; // when the link was found idle with every change arrived
     // Checks of the simulation itself, each true unless it went wrong:
-    bool everyChangeOnce = true; // every change arrived, and none twice
-    bool keyOrderKept = true;    // each key's changes arrived in the order made
+    bool everyChangeOnce = true; // every change arrived or was superseded, once
+    bool keyOrderKept = true;    // each key's changes arrived in the order made, none after a newer one
     QString orderer;             // the orderer's describe()
 };
 

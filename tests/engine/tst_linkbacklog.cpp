@@ -59,7 +59,7 @@ private Q_SLOTS:
         LinkBacklog backlog;
         backlog.add(2, put(1, QStringLiteral("cart")), 100);
         backlog.add(1, put(2, QStringLiteral("token")), 200);
-        backlog.add(2, put(3, QStringLiteral("cart")), 300);
+        backlog.add(2, put(3, QStringLiteral("checkout")), 300);
         QCOMPARE(backlog.pendingDeltas(), 3);
 
         const QList<PartitionBacklog> input = backlog.planInput(set);
@@ -97,13 +97,71 @@ private Q_SLOTS:
         QCOMPARE(capped.first().pending.size(), 10);
         QCOMPARE(capped.first().pending.first().seq, 1u);
         QCOMPARE(backlog.planInput({}).first().pending.size(), 50);
+
+        // A critical partition is listed whole: the deadline rule needs its whole backlog.
+        const PartitionSet set = partitionsOf({{1, {}}});
+        QCOMPARE(backlog.planInput(set, 10).first().impactClass, ImpactClass::Critical);
+        QCOMPARE(backlog.planInput(set, 10).first().pending.size(), 50);
+    }
+
+    // A key rewritten while its change waits is sent once, with its latest value, in the place
+    // and with the age of the change it replaced.
+    void aWaitingChangeIsCoalescedWithTheKeysNextOne()
+    {
+        LinkBacklog backlog;
+        backlog.add(1, put(1, QStringLiteral("cart/7"), "a"), 100);
+        backlog.add(1, put(2, QStringLiteral("cart/8"), "b"), 150);
+        backlog.add(1, put(3, QStringLiteral("cart/7"), "ccc"), 200);
+        backlog.add(1, {1, 4, 0, QStringLiteral("cart/8"), DeltaOp::Delete, {}}, 250);
+        QCOMPARE(backlog.pendingDeltas(), 2);
+        QCOMPARE(backlog.coalescedDeltas(), 2);
+        const StateDelta deleted{1, 4, 0, QStringLiteral("cart/8"), DeltaOp::Delete, {}};
+        QCOMPARE(backlog.pendingBytes(), put(3, QStringLiteral("cart/7"), "ccc").byteSize() + deleted.byteSize());
+        QCOMPARE(backlog.stalenessMs(1, 1000), 900); // lacked since the first change
+
+        const QList<PartitionBacklog> input = backlog.planInput({});
+        QCOMPARE(input.first().pending.size(), 2);
+        QCOMPARE(input.first().lastSyncMs, 100);
+        auto plan = planSync(input, {}, 1000);
+        QVERIFY(plan);
+        auto sent = backlog.send(plan->batches.first(), 1);
+        QVERIFY(sent);
+        QCOMPARE(sent->size(), 2);
+        QCOMPARE(sent->at(0).key, QStringLiteral("cart/7")); // the first change's place
+        QCOMPARE(sent->at(0).seq, 3u);
+        QCOMPARE(sent->at(0).value, QByteArray("ccc"));
+        QCOMPARE(sent->at(1).op, DeltaOp::Delete);
+
+        // A sent change is never replaced: the next one waits behind it.
+        backlog.add(1, put(5, QStringLiteral("cart/7"), "d"), 1100);
+        QCOMPARE(backlog.sentDeltas(), 2);
+        QCOMPARE(backlog.pendingDeltas(), 3);
+        QCOMPARE(backlog.planInput({}).first().pending.size(), 1);
+        backlog.acknowledge(1);
+        QCOMPARE(backlog.stalenessMs(1, 1200), 100);
+    }
+
+    void coalescingFollowsAKeyThatMovedPartition()
+    {
+        LinkBacklog backlog;
+        backlog.add(kColdPartitionId, put(1, QStringLiteral("a")), 0);
+        backlog.add(kColdPartitionId, put(2, QStringLiteral("b")), 0);
+        const PartitionSet set = partitionsOf({{3, {QStringLiteral("a")}}}, ImpactClass::High);
+        backlog.regroup(set, lowClass);
+        backlog.add(3, put(3, QStringLiteral("a")), 10);
+        backlog.add(kColdPartitionId, put(4, QStringLiteral("b")), 10);
+        QCOMPARE(backlog.pendingDeltas(), 2);
+        QCOMPARE(backlog.coalescedDeltas(), 2);
+        // A change given another partition than the key's waiting one is not merged into it.
+        backlog.add(4, put(5, QStringLiteral("a")), 20);
+        QCOMPARE(backlog.pendingDeltas(), 3);
     }
 
     void aBatchThatDoesNotMatchChangesNothing()
     {
         LinkBacklog backlog;
         backlog.add(1, put(1, QStringLiteral("a")), 0);
-        backlog.add(1, put(2, QStringLiteral("a")), 0);
+        backlog.add(1, put(2, QStringLiteral("b")), 0);
         SyncBatch wrong;
         wrong.slices.append({QStringLiteral("1"), 2, 2, 1, 58}); // not the front
         wrong.deltas = 1;
@@ -119,16 +177,19 @@ private Q_SLOTS:
     {
         LinkBacklog backlog;
         backlog.add(1, put(1, QStringLiteral("a")), 0);
-        backlog.add(1, put(2, QStringLiteral("a")), 0);
         SyncBatch first;
         first.slices.append({QStringLiteral("1"), 1, 1, 1, put(1, QStringLiteral("a")).byteSize()});
         first.deltas = 1;
         QVERIFY(backlog.send(first, 1));
+        backlog.add(1, put(2, QStringLiteral("a")), 0);
         backlog.resend();
         QCOMPARE(backlog.sentDeltas(), 0);
         const QList<PartitionBacklog> input = backlog.planInput({});
         QCOMPARE(input.first().pending.size(), 2);
-        QCOMPARE(input.first().pending.first().seq, 1u);
+        QCOMPARE(input.first().pending.first().seq, 1u); // the ticket: the resent change first
+        // The key's newest waiting change still takes the next one.
+        backlog.add(1, put(3, QStringLiteral("a")), 0);
+        QCOMPARE(backlog.pendingDeltas(), 2);
     }
 
     // A random workload, random regroupings, batches planned by the scheduler over a slow link,
@@ -226,6 +287,7 @@ private Q_SLOTS:
         }
         QCOMPARE(backlog.pendingDeltas(), 0);
         QCOMPARE(replica, primary);
+        QVERIFY(backlog.coalescedDeltas() > 0); // the slow link made keys wait and be rewritten
     }
 };
 

@@ -16,9 +16,43 @@ bool byTicket(const auto &a, const auto &b)
 
 void LinkBacklog::add(PartitionId p, const state::StateDelta &delta, std::int64_t atMs)
 {
-    m_queues[p].waiting.push_back({m_nextTicket++, 0, atMs, delta});
+    const auto at = m_newestWaiting.find(delta.key);
+    if (at != m_newestWaiting.end() && at->partition == p) {
+        if (Entry *entry = waitingEntry(*at)) {
+            m_bytes += delta.byteSize() - entry->delta.byteSize();
+            entry->delta = delta;
+            ++m_coalesced;
+            return;
+        }
+    }
+    const std::uint64_t ticket = m_nextTicket++;
+    m_queues[p].waiting.push_back({ticket, 0, atMs, delta});
+    m_newestWaiting.insert(delta.key, {p, ticket});
     ++m_deltas;
     m_bytes += delta.byteSize();
+}
+
+LinkBacklog::Entry *LinkBacklog::waitingEntry(const WaitingAt &at)
+{
+    const auto queue = m_queues.find(at.partition);
+    if (queue == m_queues.end())
+        return nullptr;
+    std::deque<Entry> &waiting = queue->waiting;
+    const auto it = std::lower_bound(waiting.begin(), waiting.end(), at.ticket, [](const Entry &entry, std::uint64_t t) {
+        return entry.ticket < t;
+    });
+    return it != waiting.end() && it->ticket == at.ticket ? &*it : nullptr;
+}
+
+// Each queue's waiting changes are in ticket order and a key's are all in one queue, so the last
+// one seen per key is its newest.
+void LinkBacklog::reindexWaiting()
+{
+    m_newestWaiting.clear();
+    for (auto it = m_queues.cbegin(); it != m_queues.cend(); ++it) {
+        for (const Entry &entry : it->waiting)
+            m_newestWaiting.insert(entry.delta.key, {it.key(), entry.ticket});
+    }
 }
 
 void LinkBacklog::regroup(const PartitionSet &next, const std::function<config::ImpactClass(const QString &)> &classOf)
@@ -41,6 +75,7 @@ void LinkBacklog::regroup(const PartitionSet &next, const std::function<config::
         std::stable_sort(queue.waiting.begin(), queue.waiting.end(), byTicket<Entry, Entry>);
     }
     m_queues = std::move(regrouped);
+    reindexWaiting();
 }
 
 QList<PartitionBacklog> LinkBacklog::planInput(const PartitionSet &partitions, qsizetype maxPending) const
@@ -63,8 +98,9 @@ QList<PartitionBacklog> LinkBacklog::planInput(const PartitionSet &partitions, q
         backlog.lastSyncMs = queue.waiting.front().atMs;
         if (!queue.sent.empty())
             backlog.lastSyncMs = std::min(backlog.lastSyncMs, queue.sent.front().atMs);
-        const qsizetype listed = maxPending < 0 ? qsizetype(queue.waiting.size())
-                                                : std::min(maxPending, qsizetype(queue.waiting.size()));
+        const bool whole = maxPending < 0 || backlog.impactClass == config::ImpactClass::Critical;
+        const qsizetype listed = whole ? qsizetype(queue.waiting.size())
+                                       : std::min(maxPending, qsizetype(queue.waiting.size()));
         backlog.pending.reserve(listed);
         for (qsizetype i = 0; i < listed; ++i) {
             const Entry &entry = queue.waiting[std::size_t(i)];
@@ -103,6 +139,9 @@ Result<QList<state::StateDelta>> LinkBacklog::send(const SyncBatch &batch, std::
         for (qsizetype i = 0; i < slice.deltas; ++i) {
             Entry entry = std::move(queue.waiting.front());
             queue.waiting.pop_front();
+            if (const auto at = m_newestWaiting.constFind(entry.delta.key);
+                at != m_newestWaiting.cend() && at->ticket == entry.ticket)
+                m_newestWaiting.erase(at);
             entry.batch = batchNo;
             deltas.append(entry.delta);
             queue.sent.push_back(std::move(entry));
@@ -137,6 +176,7 @@ void LinkBacklog::resend()
         queue.sent.clear();
         std::stable_sort(queue.waiting.begin(), queue.waiting.end(), byTicket<Entry, Entry>);
     }
+    reindexWaiting();
 }
 
 std::int64_t LinkBacklog::stalenessMs(PartitionId p, std::int64_t nowMs) const
@@ -163,6 +203,8 @@ qsizetype LinkBacklog::sentDeltas() const
 void LinkBacklog::clear()
 {
     m_queues.clear();
+    m_newestWaiting.clear();
+    m_coalesced = 0;
     m_deltas = 0;
     m_bytes = 0;
 }
