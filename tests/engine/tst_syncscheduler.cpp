@@ -109,6 +109,11 @@ void TestSyncScheduler::scoreFollowsTheFormula()
     // Staleness grows without bound: a partition that waits long enough outranks any other.
     QVERIFY(stalenessImpactScore(ImpactClass::Low, 0, 1000 * std::int64_t(600'000), 600'000)
             > stalenessImpactScore(ImpactClass::Critical, 1000, 1000, 1000));
+
+    // The cost: W * (1 + log2(1 + f)) * staleness in seconds, whatever the tolerance.
+    QCOMPARE(stalenessCost(ImpactClass::Critical, 3, 250), 64 * 3 * 0.25);
+    QCOMPARE(stalenessCost(ImpactClass::Low, 0, 120'000), 120.0);
+    QCOMPARE(stalenessCost(ImpactClass::High, 1, -5), 0.0);
 }
 
 void TestSyncScheduler::partitionTakesItsStrictestKey()
@@ -133,9 +138,9 @@ void TestSyncScheduler::hotIsNotScheduled()
 
 void TestSyncScheduler::criticalBeforeLowAtEqualFrequency()
 {
-    // The same frequency, the same staleness ratio (0.2), the low one listed first: only the
-    // class separates them. Neither is near its deadline.
-    const auto plan = planSync({partition(u"history"_s, ImpactClass::Low, 600'000, 5, 120'000, 1, 100, 1),
+    // The same frequency, the same staleness (200 ms), the low one listed first: only the class
+    // separates them. Neither is near its deadline.
+    const auto plan = planSync({partition(u"history"_s, ImpactClass::Low, 600'000, 5, 200, 1, 100, 1),
                                 partition(u"cart"_s, ImpactClass::Critical, 1000, 5, 200, 1, 100, 2)},
                                kLan,
                                kNow);
@@ -143,7 +148,17 @@ void TestSyncScheduler::criticalBeforeLowAtEqualFrequency()
     QCOMPARE(order(*plan), QStringList({u"cart"_s, u"history"_s}));
     QVERIFY(!plan->ranking.at(0).due);
     QCOMPARE(wireOrder(*plan), QStringList({u"cart"_s, u"history"_s}));
-    QVERIFY(plan->ranking.at(0).score > plan->ranking.at(1).score);
+    QCOMPARE(plan->ranking.at(0).cost, 64 * plan->ranking.at(1).cost);
+
+    // A low partition stale 64 times as long costs what the critical one does; longer, it goes
+    // first, although far inside its tolerance (the ratio would have it wait ten minutes).
+    const auto later = planSync({partition(u"history"_s, ImpactClass::Low, 600'000, 5, 13'000, 1, 100, 1),
+                                 partition(u"cart"_s, ImpactClass::Critical, 1000, 5, 200, 1, 100, 2)},
+                                kLan,
+                                kNow);
+    QVERIFY(later);
+    QCOMPARE(order(*later), QStringList({u"history"_s, u"cart"_s}));
+    QVERIFY(later->ranking.at(0).score < later->ranking.at(1).score);
 }
 
 void TestSyncScheduler::frequentHighBeatsRareHigh()
@@ -159,12 +174,12 @@ void TestSyncScheduler::frequentHighBeatsRareHigh()
 void TestSyncScheduler::criticalNearDeadlineJumpsAhead()
 {
     // A critical partition nobody reads, at 60% of its tolerance, against a high one read a
-    // thousand times a second and far past its own: by score the high one wins (16 * 11 * 4
+    // thousand times a second and at a third of its own: by cost the high one wins (16 * 11 * 20
     // against 64 * 1 * 0.6), but the critical one is due.
-    const QList<PartitionBacklog> partitions{partition(u"busy"_s, ImpactClass::High, 5000, 1000, 20'000, 1, 100, 1),
+    const QList<PartitionBacklog> partitions{partition(u"busy"_s, ImpactClass::High, 60'000, 1000, 20'000, 1, 100, 1),
                                              partition(u"token"_s, ImpactClass::Critical, 1000, 0, 600, 1, 100, 2)};
     SyncSettings noDeadline;
-    noDeadline.deadlineShare = 10; // never due: the score alone
+    noDeadline.deadlineShare = 10; // never due: the cost alone
     const auto byScore = planSync(partitions, kLan, kNow, noDeadline);
     QVERIFY2(byScore, qPrintable(errorText(byScore)));
     QCOMPARE(order(*byScore), QStringList({u"busy"_s, u"token"_s}));
@@ -173,10 +188,20 @@ void TestSyncScheduler::criticalNearDeadlineJumpsAhead()
     QVERIFY2(plan, qPrintable(errorText(plan)));
     QCOMPARE(order(*plan), QStringList({u"token"_s, u"busy"_s}));
     QVERIFY(plan->ranking.at(0).due);
-    QVERIFY(!plan->ranking.at(1).due); // the rule is for critical partitions only
+    QVERIFY(!plan->ranking.at(1).due);
     QCOMPARE(plan->batches.first().slices.first().partition, u"token"_s);
 
-    // Well inside its tolerance, it is not due and waits its turn by score.
+    // The rule holds every class to its tolerance: a low partition at 60% of its own goes before
+    // a critical one that is not due, whatever their costs.
+    const auto low = planSync({partition(u"token"_s, ImpactClass::Critical, 1000, 1000, 400, 1, 100, 1),
+                               partition(u"log"_s, ImpactClass::Low, 10'000, 0, 6000, 1, 100, 2)},
+                              kLan,
+                              kNow);
+    QVERIFY(low);
+    QCOMPARE(order(*low), QStringList({u"log"_s, u"token"_s}));
+    QVERIFY(low->ranking.at(0).due);
+
+    // Well inside its tolerance, it is not due and waits its turn by cost.
     const auto early = planSync({partitions.at(0),
                                  partition(u"token"_s, ImpactClass::Critical, 1000, 0, 100, 1, 100, 2)},
                                 kLan,
@@ -218,7 +243,7 @@ void TestSyncScheduler::prefetchRaisesSoonRead()
     QCOMPARE(order(*with), QStringList({u"soon"_s, u"later"_s}));
     QVERIFY(with->ranking.at(0).prefetch);
     // 1 + 3 * (1 - 1000 / 10000) = 3.7
-    QVERIFY(std::abs(with->ranking.at(0).priority / with->ranking.at(0).score - 3.7) < 1e-9);
+    QVERIFY(std::abs(with->ranking.at(0).priority / with->ranking.at(0).cost - 3.7) < 1e-9);
 
     // A read predicted beyond the horizon changes nothing.
     soon.predictedReadMs = kNow + 60'000;

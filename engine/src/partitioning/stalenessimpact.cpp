@@ -43,6 +43,12 @@ double stalenessImpactScore(config::ImpactClass impactClass,
            * stalenessRatio(stalenessMs, toleratedStalenessMs);
 }
 
+double stalenessCost(config::ImpactClass impactClass, double accessesPerSecond, std::int64_t stalenessMs)
+{
+    return impactWeight(impactClass) * frequencyFactor(accessesPerSecond)
+           * (double(std::max<std::int64_t>(stalenessMs, 0)) / 1000);
+}
+
 config::Impact partitionImpact(const config::ImpactFunction &function, const QStringList &keys)
 {
     if (keys.isEmpty())

@@ -85,6 +85,8 @@ bool shipsBefore(const Ranked &a, const Ranked &b)
         return a.rank.slackMs < b.rank.slackMs; // earliest deadline first
     if (a.rank.priority != b.rank.priority)
         return a.rank.priority > b.rank.priority;
+    if (a.rank.score != b.rank.score)
+        return a.rank.score > b.rank.score;
     if (a.partition->impactClass != b.partition->impactClass)
         return a.partition->impactClass > b.partition->impactClass;
     if (a.rank.stalenessMs != b.rank.stalenessMs)
@@ -175,13 +177,13 @@ Result<SyncPlan> planSync(const QList<PartitionBacklog> &partitions,
                                           partition.accessesPerSecond,
                                           rank.stalenessMs,
                                           partition.toleratedStalenessMs);
+        rank.cost = stalenessCost(partition.impactClass, partition.accessesPerSecond, rank.stalenessMs);
         const double prefetch = prefetchFactor(partition, nowMs, settings);
         rank.prefetch = prefetch > 1;
-        rank.priority = rank.score * prefetch;
+        rank.priority = rank.cost * prefetch;
         const std::int64_t ship = shipMs(partition, link);
         rank.slackMs = partition.toleratedStalenessMs - rank.stalenessMs - ship;
-        rank.due = partition.impactClass == config::ImpactClass::Critical
-                   && double(rank.stalenessMs + ship) >= settings.deadlineShare * partition.toleratedStalenessMs;
+        rank.due = double(rank.stalenessMs + ship) >= settings.deadlineShare * partition.toleratedStalenessMs;
         ranked.append(entry);
     }
     std::sort(ranked.begin(), ranked.end(), shipsBefore);

@@ -62,9 +62,9 @@ struct SyncSettings
     qsizetype minBatchBytes = 1024;       // below this, message framing costs more than it carries
     qsizetype maxBatchBytes = 512 * 1024; // and never above limits.maxBytes
     replication::MessageLimits limits;    // replication's message limits: bytes and deltas
-    // The deadline rule: a critical partition whose staleness, plus the time its pending bytes
-    // take to cross the link, reaches this share of its tolerated staleness goes before
-    // everything that is not due, whatever its frequency; due partitions go earliest deadline first.
+    // The deadline rule: a partition whose staleness, plus the time its pending bytes take to
+    // cross the link, reaches this share of its tolerated staleness goes before everything that
+    // is not due, whatever its class and frequency; due partitions go earliest deadline first.
     double deadlineShare = 0.5;
     // Prefetch: a partition whose read is predicted within this horizon has its priority
     // multiplied by 1 + prefetchBoost * (1 - lead / horizon): up to (1 + boost) for a read due now.
@@ -79,8 +79,9 @@ struct SyncSettings
 struct PartitionRank
 {
     QString id;
-    double score = 0;    // stalenessImpactScore()
-    double priority = 0; // score times the prefetch factor
+    double score = 0;    // stalenessImpactScore(): against its tolerance
+    double cost = 0;     // stalenessCost(): what its staleness costs
+    double priority = 0; // cost times the prefetch factor
     std::int64_t stalenessMs = 0;
     std::int64_t slackMs = 0; // tolerated staleness - staleness - time to ship what is pending
     bool due = false;         // the deadline rule put it first
@@ -122,8 +123,8 @@ struct SyncPlan
 qsizetype batchBytesFor(const LinkConditions &link, const SyncSettings &settings);
 
 // The plan for one replica link at nowMs (the primary's clock, as lastSyncMs and
-// predictedReadMs). Order: critical partitions due by the deadline rule, earliest deadline
-// first; then by priority, highest first; ties by class, then staleness, then id. Partitions
+// predictedReadMs). Order: partitions due by the deadline rule, earliest deadline first; then by
+// priority, highest first; ties by score, class, staleness, then id. Partitions
 // with nothing pending are left out. InvalidArgument, naming the partition, for an empty or
 // repeated id, a tolerated staleness out of range, pending deltas out of sequence order or of
 // negative size.
