@@ -1042,8 +1042,8 @@
     </message>
     <message>
         <location filename="../widgets/models/partitionsmodel.cpp" line="337"/>
-        <source>%1&apos;s %2 replica does not carry this partition (a warm replica carries the critical partitions only): a promotion would not have it.</source>
-        <translation>Das %2-Replikat auf %1 führt diese Partition nicht (ein Warm-Replikat führt nur die kritischen Partitionen): nach einer Hochstufung fehlte sie.</translation>
+        <source>%1&apos;s %2 replica does not carry this partition yet (a warm replica carries the critical partitions only until its scheduled stream starts): a promotion would not have it.</source>
+        <translation>Das %2-Replikat auf %1 führt diese Partition noch nicht (ein Warm-Replikat führt nur die kritischen Partitionen, bis sein geplanter Strom beginnt): nach einer Hochstufung fehlte sie.</translation>
     </message>
     <message>
         <location filename="../widgets/models/partitionsmodel.cpp" line="342"/>
@@ -1994,72 +1994,72 @@
         <translation>Gewichtete Veraltung je Replikat</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="113"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="117"/>
         <source>Σ weight × staleness (ms)</source>
         <translation>Σ Gewicht × Veraltung (ms)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="117"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="121"/>
         <source>Impact-weighted staleness chart</source>
         <translation>Diagramm der gewichteten Veraltung</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="118"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="122"/>
         <source>Per replica, the sum over the partitions it holds of the class weight (low 1, medium 4, high 16, critical 64) times the partition&apos;s staleness in ms: what the synchronization scheduler keeps low.</source>
         <translation>Je Replikat die Summe über die Partitionen, die es hält, aus Klassengewicht (niedrig 1, mittel 4, hoch 16, kritisch 64) mal Veraltung der Partition in ms: was der Synchronisationsplaner niedrig hält.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="219"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="223"/>
         <source>No cluster open.</source>
         <translation>Kein Cluster geöffnet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="221"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="225"/>
         <source>No application in this cluster.</source>
         <translation>Keine Anwendung in diesem Cluster.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="224"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="228"/>
         <source>%1 has no primary, so no staleness partitions are reported.</source>
         <translation>%1 hat keinen Primary, daher werden keine Veraltungspartitionen gemeldet.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="225"/>
-        <source>%1&apos;s primary %2 has not reported staleness partitions yet: a primary reports them with its usage profile (not when its agent runs with --no-usage-profile).</source>
-        <translation>Der Primary %2 von %1 hat noch keine Veraltungspartitionen gemeldet: ein Primary meldet sie mit seinem Nutzungsprofil (nicht, wenn sein Agent mit --no-usage-profile läuft).</translation>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="229"/>
+        <source>%1&apos;s primary %2 has not reported staleness partitions yet: a primary reports them once it has accepted a write (an agent older than partitions reports none).</source>
+        <translation>Der Primary %2 von %1 hat noch keine Veraltungspartitionen gemeldet: Ein Primary meldet sie, sobald er einen Schreibvorgang angenommen hat (ein Agent, der älter ist als die Partitionen, meldet keine).</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="235"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="239"/>
         <source>1 partition, %1 keys tracked</source>
         <translation>1 Partition, %1 Schlüssel erfasst</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="236"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="240"/>
         <source>%1 partitions, %2 keys tracked</source>
         <translation>%1 Partitionen, %2 Schlüssel erfasst</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="238"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="242"/>
         <source>%1 — %2; not clustered yet (%3): every key is in its class&apos;s cold partition.</source>
         <translation>%1 — %2; noch nicht geclustert (%3): jeder Schlüssel liegt in der kalten Partition seiner Klasse.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="245"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="249"/>
         <source>1 cluster</source>
         <translation>1 Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="246"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="250"/>
         <source>%1 clusters</source>
         <translation>%1 Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="249"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="253"/>
         <source>%1, silhouette %2</source>
         <translation>%1, Silhouette %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/stalenesspanel.cpp" line="251"/>
+        <location filename="../widgets/panels/stalenesspanel.cpp" line="255"/>
         <source>%1 — %2, clustered at %3 (%4 ago): %5; %6.</source>
         <translation>%1 — %2, geclustert um %3 (vor %4): %5; %6.</translation>
     </message>

@@ -24,7 +24,7 @@ Configuration file (JSON; flags override it):
     "timeScale": 1,                        for simulations only: the agent's clock runs N times as fast
     "timeOrigin": 0,                       with timeScale: Unix ms the scaled clock runs from (0: start)
     "predictionRate": 500,                 state model: deltas/s learnt per application (0: off)
-    "usageProfile": true,                  primaries profile their keys' use for staleness partitions
+    "usageProfile": true,                  primaries profile their keys' use to cluster staleness partitions
     "maxMessageBytes": 16777216,  "maxValueBytes": 1048576,  "replicaAckIntervalMs": 100,
     "apps": [
       { "name": "shop", "role": "primary",
@@ -116,8 +116,9 @@ Result<agent::AgentOptions> parseAgentCommandLine(const QStringList &arguments)
         noUsageProfile(QStringLiteral("no-usage-profile"),
                        QStringLiteral(
                            "Keep no usage profile (reads, writes, recency, time of day and co-access of each key, from "
-                           "the SDK's gets and writes; at most 4 MiB per primary application) for the staleness "
-                           "partitions. Default: kept."));
+                           "the SDK's gets and writes; at most 4 MiB per primary application). Without it the "
+                           "staleness partitions are the impact classes alone, not clustered by use; warm replicas "
+                           "are scheduled by them either way. Default: kept."));
     parser.addOptions({config,
                        name,
                        listen,

@@ -175,8 +175,7 @@ QString noPartitionsReason(const QCborMap &app)
     const QString primary = text(app, "primary");
     if (primary.isEmpty())
         return QStringLiteral("%1 has no primary: its partitions come from the primary's status").arg(name);
-    return QStringLiteral("no partitions reported yet for %1: its primary %2 reports them once it has served a get "
-                          "or accepted a write (an agent run with --no-usage-profile, or older than partitions, "
-                          "reports none)")
+    return QStringLiteral("no partitions reported yet for %1: its primary %2 reports them once it has accepted a "
+                          "write or linked a warm replica (an agent older than partitions reports none)")
         .arg(name, primary);
 }

@@ -870,8 +870,8 @@ void TestConsoleControl::partitionsOfAnApplicationAndTheirErrors()
     QCOMPARE(unknown.exitCode, 1);
     QVERIFY2(unknown.err.contains(QStringLiteral("'nope'")), qPrintable(unknown.describe()));
 
-    // Until the primary reports partitions (docs/protocol.md 9.2: once it has served a get or
-    // accepted a write) the command says so and fails; afterwards it prints the table.
+    // Until the primary reports partitions (docs/protocol.md 9.2: once it has accepted a write
+    // or linked a warm replica) the command says so and fails; afterwards it prints the table.
     const Run shop = partitions({kTestApp});
     if (shop.exitCode == 0) {
         QVERIFY2(shop.out.startsWith(QStringLiteral("shop (primary alpha): ")), qPrintable(shop.describe()));

@@ -465,7 +465,7 @@ void TestShadowApi::partitionsOfAnApplicationAndTheirErrors()
     QCOMPARE(shop.json.value(QStringLiteral("app")).toString(), kTestApp);
     QCOMPARE(shop.json.value(QStringLiteral("primary")).toString(), m_cluster->agent(0).name());
     QVERIFY(shop.json.value(QStringLiteral("taken-ms")).toDouble() > 0);
-    // Until the primary reports partitions (9.2: once it has served a get or accepted a write):
+    // Until the primary reports partitions (9.2: once it has accepted a write or linked a warm replica):
     // null with why; afterwards the map, whose list every report carries.
     const QJsonValue partitions = shop.json.value(QStringLiteral("partitions"));
     if (partitions.isNull())

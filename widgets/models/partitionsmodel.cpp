@@ -334,8 +334,8 @@ QString PartitionsModel::toolTip(const Row &row, int column) const
     if (!cell.listed)
         return tr("%1 is not listed as a replica of this partition.").arg(agent.name);
     if (!cell.held)
-        return tr("%1's %2 replica does not carry this partition (a warm replica carries the critical partitions "
-                  "only): a promotion would not have it.")
+        return tr("%1's %2 replica does not carry this partition yet (a warm replica carries the critical "
+                  "partitions only until its scheduled stream starts): a promotion would not have it.")
             .arg(agent.name, tierName(agent.tier));
     const StalenessLevel level = Staleness::level(cell.stalenessMs, row.toleratedMs);
     if (level == StalenessLevel::Current)

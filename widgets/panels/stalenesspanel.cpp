@@ -226,8 +226,8 @@ void StalenessPanel::updateHeader()
     } else if (!app->partitions) {
         text = app->primary.isEmpty()
                    ? tr("%1 has no primary, so no staleness partitions are reported.").arg(app->name)
-                   : tr("%1's primary %2 has not reported staleness partitions yet: a primary reports them with its "
-                        "usage profile (not when its agent runs with --no-usage-profile).")
+                   : tr("%1's primary %2 has not reported staleness partitions yet: a primary reports them once it "
+                        "has accepted a write (an agent older than partitions reports none).")
                          .arg(app->name, app->primary);
     } else {
         const failover::PartitionsView &partitions = *app->partitions;

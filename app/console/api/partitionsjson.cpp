@@ -55,8 +55,8 @@ ApiResult<QJsonObject> partitionsStatusJson(const failover::ClusterSnapshot &sna
                     view->primary.isEmpty()
                         ? QStringLiteral("%1 has no primary: its partitions come from the primary's status").arg(app)
                         : QStringLiteral("no partitions reported yet: the primary %1 reports them once it has "
-                                         "served a get or accepted a write (an agent run with --no-usage-profile, "
-                                         "or older than partitions, reports none)")
+                                         "accepted a write or linked a warm replica (an agent older than "
+                                         "partitions reports none)")
                               .arg(view->primary));
     return json;
 }

@@ -188,6 +188,8 @@ struct AppInstance
     bool shadow = false;
     // primary, unless the agent runs with --no-usage-profile: how its keys are used, from the
     // SDK's gets and writes (usageside.cpp); created at the first access, dropped at demotion.
+    // Without it the partitions are the four of the impact classes (nothing to cluster), and
+    // warm replicas are scheduled by them all the same.
     std::optional<partitioning::UsageProfile> usage;
     // Its impact function (assign `impact`, docs/protocol.md 9.3): held by every agent with the
     // application, replicas too, so that a promoted replica ranks its keys from the first write.
@@ -374,8 +376,6 @@ public:
     const partitioning::PartitionSet &ensurePartitions(AppInstance &app);
 
     // warmschedule.cpp: what warm replicas receive besides the critical keys, as scheduled
-    // Whether this primary schedules its warm replicas' other partitions (partitions are on).
-    bool schedulesWarm() const { return m_options.usageProfile; }
     // A warm link (re)starts: it is owed every key outside the critical patterns.
     void startWarmSchedule(AppInstance &app, const ReplicaLink &link);
     // A change of a key outside the critical patterns, in partition p: owed to every warm link.

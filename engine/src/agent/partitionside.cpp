@@ -108,8 +108,6 @@ const PartitionSet &Agent::Impl::ensurePartitions(AppInstance &app)
 
 void Agent::Impl::notePartitionChange(AppInstance &app, const state::StateDelta &delta)
 {
-    if (!m_options.usageProfile)
-        return;
     const PartitionId partition = ensurePartitions(app).partitionOf(delta.key, ImpactClass(app.state.lastKeyClass()));
     app.partitions.changes.record(partition, delta.seq, m_clock.monotonicMs());
     scheduleChange(app, delta, partition);

@@ -347,7 +347,7 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
             dropLink(*app, identity, QStringLiteral("could not send the snapshot"));
             return;
         }
-        if (stored.tier == Tier::Warm && schedulesWarm())
+        if (stored.tier == Tier::Warm)
             startWarmSchedule(*app, stored);
         return;
     }
@@ -381,7 +381,7 @@ void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &
         stored.sentSeq = position;
     }
     stored.lastSentMs = now();
-    if (stored.tier == Tier::Warm && schedulesWarm())
+    if (stored.tier == Tier::Warm)
         startWarmSchedule(*app, stored);
 }
 
@@ -395,7 +395,7 @@ void Agent::Impl::sendWelcome(AppInstance &app, const ReplicaLink &link)
     welcome.insert(QStringLiteral("mode"), link.mode);
     welcome.insert(QStringLiteral("sdk"), m_sdkEndpoint);
     welcome.insert(QStringLiteral("critical"), QCborArray::fromStringList(app.state.criticalPatterns()));
-    if (link.tier == Tier::Warm && schedulesWarm())
+    if (link.tier == Tier::Warm)
         welcome.insert(QStringLiteral("scheduled"), true);
     transport::send(m_api, {link.identity}, Message{MessageType::ReplicaWelcome, welcome});
 }
@@ -411,7 +411,7 @@ void Agent::Impl::resyncWarmReplicas(AppInstance &app)
         sendWelcome(app, link);
         if (!sendSnapshot(app, link, QStringLiteral("catch-up")))
             broken.append(link.identity);
-        else if (schedulesWarm())
+        else
             startWarmSchedule(app, link); // the welcome told it to drop the others: all owed again
     }
     for (const QByteArray &identity : broken)
