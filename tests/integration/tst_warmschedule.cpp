@@ -59,6 +59,7 @@ class TestWarmSchedule : public QObject
 
 private Q_SLOTS:
     void criticalStaysFreshOverASlowLinkWhileLowLags();
+    void withoutAUsageProfileTheWarmReplicaIsStillScheduled();
 };
 
 void TestWarmSchedule::criticalStaysFreshOverASlowLinkWhileLowLags()
@@ -130,6 +131,48 @@ void TestWarmSchedule::criticalStaysFreshOverASlowLinkWhileLowLags()
     QTRY_COMPARE_WITH_TIMEOUT(warmStaleness(c).low, 0, 120000);
     const QString digest = c.appStatus(0, kApp)->value(QStringLiteral("digest")).toString();
     QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(2, kApp)->value(QStringLiteral("digest")).toString(), digest, 30000);
+}
+
+// --no-usage-profile turns off the profile and its clustering, not what a warm replica is owed:
+// the partitions are the impact classes alone, and the warm replica still receives every key.
+void TestWarmSchedule::withoutAUsageProfileTheWarmReplicaIsStillScheduled()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    cluster::LocalCluster::Options options;
+    options.workDir = dir.path();
+    options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), kWarm};
+    options.curve = false;
+    options.extraAgentArgs = {QStringLiteral("--no-usage-profile")};
+    auto started = cluster::LocalCluster::start(options);
+    QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
+    cluster::LocalCluster &c = **started;
+
+    AppConfig config;
+    config.critical = {QStringLiteral("session/*")};
+    auto deployed = c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config);
+    QVERIFY2(deployed, qPrintable(deployed ? QString() : deployed.error().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(0, kApp)->value(QStringLiteral("replicas")).toArray().size(), 2, 15000);
+    auto client = c.client(kApp);
+    QVERIFY(client);
+    for (int i = 0; i < 50; ++i) {
+        QVERIFY((*client)->put(QStringLiteral("session/%1").arg(i % 5), "token"));
+        QVERIFY((*client)->put(QStringLiteral("history/%1").arg(i), QByteArray(100, 'h')));
+    }
+
+    const auto status = c.appStatus(0, kApp);
+    QVERIFY(status);
+    QVERIFY2(!status->contains(QStringLiteral("usage")), "no profile is kept");
+    QTRY_VERIFY_WITH_TIMEOUT(c.appStatus(0, kApp)->contains(QStringLiteral("partitions")), 10000);
+    const QCborArray list
+        = c.appStatus(0, kApp)->value(QStringLiteral("partitions")).toMap().value(QStringLiteral("list")).toArray();
+    QVERIFY(!list.isEmpty());
+    for (const QCborValue &partition : list)
+        QVERIFY2(partition.toMap().value(QStringLiteral("cold")).toBool(), "nothing is clustered without a profile");
+    QTRY_VERIFY_WITH_TIMEOUT(warmStaleness(c).allHeld && warmStaleness(c).low == 0, 10000);
+    // The warm replica holds the history too, not only the sessions: the whole state.
+    const QString digest = c.appStatus(0, kApp)->value(QStringLiteral("digest")).toString();
+    QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(2, kApp)->value(QStringLiteral("digest")).toString(), digest, 10000);
 }
 
 QTEST_GUILESS_MAIN(TestWarmSchedule)
