@@ -153,6 +153,7 @@ private Q_SLOTS:
     void ackAcknowledgesNothingUntilTheSnapshotIsRestored();
     void errorsFromThePrimary_data();
     void errorsFromThePrimary();
+    void oneHelloForABurstOfNotFound();
     void timers_data();
     void timers();
 };
@@ -474,6 +475,20 @@ void TestReplicaStream::errorsFromThePrimary()
     ReplicaStream stream = welcomedStream(replica);
     QCOMPARE(stream.handleError(code), hello);
     QCOMPARE(stream.welcomed(), stillWelcomed);
+}
+
+void TestReplicaStream::oneHelloForABurstOfNotFound()
+{
+    // The primary dropped the link while acks were in flight: each ack gets a not-found. The
+    // first asks for a hello; the rest answer acks sent before it, and the hello is out.
+    Replica replica(Tier::Warm);
+    ReplicaStream stream = welcomedStream(replica);
+    QVERIFY(stream.handleError(ErrorCode::NotFound));
+    stream.helloSent(1000);
+    for (int ack = 0; ack < 50; ++ack)
+        QVERIFY(!stream.handleError(ErrorCode::NotFound));
+    // No welcome within the retry interval: the timer sends the next hello, not the errors.
+    QCOMPARE(stream.timerDue(1000 + 10 * 60'000), ReplicaStream::Timer::Hello);
 }
 
 void TestReplicaStream::timers_data()

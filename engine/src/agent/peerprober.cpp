@@ -8,6 +8,8 @@
 
 #include "agent/peerprober.h"
 
+#include "agent/probesizing.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -181,8 +183,7 @@ void PeerProber::onPong(Peer &peer)
                 const qint64 bytes = decoded->body.value(QStringLiteral("bytes")).toInteger();
                 const double extraUs = std::max(rttUs - peer.srttUs, kMinExtraUs);
                 const double bandwidth = double(bytes) / (extraUs / 1e6);
-                peer.bandwidthBytesPerS = peer.bandwidthBytesPerS < 0 ? bandwidth
-                                                                      : (peer.bandwidthBytesPerS + bandwidth) / 2;
+                peer.bandwidthBytesPerS = nextBandwidthEstimate(peer.bandwidthBytesPerS, bandwidth);
             }
         } else {
             peer.lastRttUs = rttUs;
@@ -198,16 +199,7 @@ void PeerProber::onPong(Peer &peer)
 
 qsizetype PeerProber::paddingFor(const Peer &peer) const
 {
-    // About 100 ms of the link as last measured, within 16 KiB and the configured size: the
-    // configured 256 KiB is ten seconds of a 24 KB/s link, during which everything else on it
-    // (a warm replica's critical keys, heartbeats) waits. Too small a pad on a fast link only
-    // under-measures it, and the next pad grows by the measure.
-    const qsizetype configured = m_settings.bandwidthBytes;
-    if (peer.bandwidthBytesPerS < 0)
-        return std::min<qsizetype>(configured, kFirstPadBytes);
-    return std::clamp<qsizetype>(qsizetype(peer.bandwidthBytesPerS / 10),
-                                 std::min<qsizetype>(configured, kFirstPadBytes),
-                                 configured);
+    return probePaddingBytes({peer.bandwidthBytesPerS, peer.lastRttUs, peer.minRttUs}, m_settings.bandwidthBytes);
 }
 
 void PeerProber::ping(Peer &peer, bool padded)

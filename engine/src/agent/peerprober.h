@@ -78,8 +78,7 @@ public:
 private:
     struct Peer;
     void ping(Peer &peer, bool padded);
-    qsizetype paddingFor(const Peer &peer) const;
-    static constexpr qsizetype kFirstPadBytes = 16 * 1024;
+    qsizetype paddingFor(const Peer &peer) const; // probesizing.h
     void onPong(Peer &peer);
 
     zmq::context_t &m_context;

@@ -165,7 +165,7 @@ void ReplicaStream::snapshotRestored()
 bool ReplicaStream::handleError(ErrorCode code)
 {
     if (code == ErrorCode::NotFound)
-        return true;
+        return m_welcomed; // helloSent() withdraws the welcome until the primary answers
     m_welcomed = false;
     return false;
 }

@@ -129,8 +129,11 @@ public:
     const QString &incomingReason() const { return m_incomingReason; }
 
     // An `error` from the primary. True when the primary does not know this replica (not-found:
-    // it restarted) and a hello must introduce it again; otherwise the welcome is withdrawn and
-    // the hello timer retries.
+    // it restarted, or dropped the link) and a hello must introduce it again: once, while
+    // welcomed. The not-founds that answer what this replica sent before that hello (every ack
+    // in flight gets one) are not repeated hellos, each of which the primary would answer with a
+    // whole catch-up; the hello timer retries if the welcome does not come. Otherwise the
+    // welcome is withdrawn and the hello timer retries.
     bool handleError(ErrorCode code);
 
     // The body of a `replica-ack` for the application `app` at data's position. Until a snapshot
