@@ -20,8 +20,9 @@ private Q_SLOTS:
         QCOMPARE(probePaddingBytes({}, configured), kFirstPadBytes); // not measured yet
         QCOMPARE(probePaddingBytes({1'000'000, 200, 150}, configured), qsizetype(100'000));
         QCOMPARE(probePaddingBytes({50'000'000, 200, 150}, configured), configured); // at most the setting
-        QCOMPARE(probePaddingBytes({24'000, 200, 150}, configured), kFirstPadBytes); // at least the first
+        QCOMPARE(probePaddingBytes({24'000, 200, 150}, configured), kMinPadBytes);   // at least the smallest
         QCOMPARE(probePaddingBytes({1'000'000, 200, 150}, 4096), qsizetype(4096));   // a setting below it
+        QCOMPARE(probePaddingBytes({}, 4096), qsizetype(4096));
     }
 
     void aSlowedLinkGetsTheSmallestPadding()
@@ -29,7 +30,7 @@ private Q_SLOTS:
         constexpr qsizetype configured = 256 * 1024;
         // Measured fast on loopback, then the small pings take 50 ms: 10 MB/s would size 256 KiB,
         // ten seconds of the 24 KB/s the link now carries.
-        QCOMPARE(probePaddingBytes({10'000'000, 50'000, 150}, configured), kFirstPadBytes);
+        QCOMPARE(probePaddingBytes({10'000'000, 50'000, 150}, configured), kMinPadBytes);
         // Jitter on a fast link is not a slowdown: four times longer but under 5 ms more.
         QCOMPARE(probePaddingBytes({10'000'000, 900, 150}, configured), configured);
         // A long link that is as long as ever is not slowed either.

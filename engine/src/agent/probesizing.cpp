@@ -11,9 +11,9 @@ constexpr double kSlowedRttExtraUs = 5000;
 
 qsizetype probePaddingBytes(const ProbeFigures &figures, qsizetype configured)
 {
-    const qsizetype smallest = std::min(configured, kFirstPadBytes);
     if (figures.bandwidthBytesPerS < 0)
-        return smallest;
+        return std::min(configured, kFirstPadBytes);
+    const qsizetype smallest = std::min(configured, kMinPadBytes);
     const bool slowed = figures.lastRttUs >= 0 && figures.minRttUs >= 0
                         && figures.lastRttUs > kSlowedRttFactor * figures.minRttUs
                         && figures.lastRttUs - figures.minRttUs > kSlowedRttExtraUs;

@@ -9,8 +9,10 @@
 
 namespace foresight::agent {
 
-// The smallest padding, and the first one (before any measure).
+// The first padding (before any measure), and the smallest after it: 4 KiB is a sixth of a
+// second of a 24 KB/s link, still long enough there to measure.
 inline constexpr qsizetype kFirstPadBytes = 16 * 1024;
+inline constexpr qsizetype kMinPadBytes = 4 * 1024;
 
 struct ProbeFigures
 {
@@ -19,10 +21,11 @@ struct ProbeFigures
     double minRttUs = -1;           // the smallest small ping's round trip; negative: none yet
 };
 
-// About 100 ms of the link as last measured, within kFirstPadBytes and `configured` (the
-// configured 256 KiB is ten seconds of a 24 KB/s link). The smallest while not measured, and
-// when the small pings' last round trip is over 4 times the smallest seen and 5 ms longer: the
-// link has slowed or queues since the measure, so the measure would oversize the padding.
+// kFirstPadBytes while not measured; then about 100 ms of the link as last measured, within
+// kMinPadBytes and `configured` (the configured 256 KiB is ten seconds of a 24 KB/s link); and
+// kMinPadBytes when the small pings' last round trip is over 4 times the smallest seen and 5 ms
+// longer: the link has slowed or queues since the measure, which would oversize the padding.
+// Never above `configured`.
 qsizetype probePaddingBytes(const ProbeFigures &figures, qsizetype configured);
 
 // The bandwidth figure after a new measure: a drop is believed at once, a rise halfway (the

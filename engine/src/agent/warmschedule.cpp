@@ -22,12 +22,22 @@ namespace {
 // round trip or two on a fast one, which then gets larger ones.
 constexpr qsizetype kUnmeasuredBatchBytes = 4 * 1024;
 
-// The least a scheduled stream keeps in flight: 8 KiB is a third of a second of a 24 KB/s link,
-// and 8 KiB per round trip is already 8 MB/s on a link of a millisecond (faster links measure a
-// bandwidth x round trip above it).
-constexpr qsizetype kMinWindowBytes = 8 * 1024;
+// The least a scheduled stream keeps in flight: 4 KiB is a sixth of a second of a 24 KB/s link,
+// which the critical keys' stream waits behind at most (8 KiB left them at 0.8 s of their 1 s
+// on tst_warmschedule's saturated link, 4 KiB at 0.57 s), and 4 KiB per round trip is already
+// 4 MB/s on a link of a millisecond; faster links measure a bandwidth x round trip above it, and
+// the window grows with each measure.
+constexpr qsizetype kMinWindowBytes = 4 * 1024;
 // A batch out longer than this (plus four round trips) says the link has slowed since measured.
 constexpr std::int64_t kStallMs = 250;
+// The round trip the window, the batches and the stall rule are sized from is at most this. The
+// measured one is a batch's sending to its acknowledgement, so it includes any queue on the
+// link; once this stream itself keeps a queue standing (it did on scenario 05's slowed link, the
+// critical stream and forecasts sharing it), the queue's delay reads as round trip, the window
+// grows with it, and the queue with the window: the critical keys' staleness grew by 0.2 s every
+// second. Capped, the stream keeps at most about 2 x 200 ms of the link queued ahead of the
+// critical keys (a fifth of critical's default tolerance, 1 s), however the round trip reads.
+constexpr double kMaxSizingRoundTripMs = 200;
 
 // Beyond the owed fill, a warm replica may fall this far behind (the delta log's own bound)
 // before it is resynchronised from scratch.
@@ -97,6 +107,7 @@ void Agent::Impl::pumpWarmSchedules(AppInstance &app)
         }
         if (conditions.bandwidthBytesPerSecond <= 0)
             settings.maxBatchBytes = kUnmeasuredBatchBytes;
+        conditions.roundTripMs = std::min(conditions.roundTripMs, kMaxSizingRoundTripMs);
         // In flight: about two bandwidth x round trips (room for the rate to grow), at least
         // kMinWindowBytes, in batches of at most half of it. Not two of the largest batches: a
         // window in bytes sized for a fast link is a long queue on one that just slowed, and the
