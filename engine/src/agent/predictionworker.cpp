@@ -43,6 +43,13 @@ void PredictionWorker::observe(const QString &app, const state::StateDelta &delt
         }
         if (budget.used >= m_maxDeltasPerSecond || m_queue.size() >= kMaxQueued) {
             ++budget.skipped;
+            // Published by the worker: a burst whose last deltas are all skipped leaves nothing
+            // for it to learn, and the table would keep the count of its last publish.
+            budget.skipsUnpublished = true;
+            const bool wake = !m_skipsUnpublished;
+            m_skipsUnpublished = true;
+            if (wake)
+                m_wake.notify_one();
             return;
         }
         ++budget.used;
@@ -72,16 +79,17 @@ void PredictionWorker::run()
 {
     std::unique_lock lock(m_mutex);
     for (;;) {
-        // Wake for work, or to publish what the last burst left unpublished.
-        const bool anyChanged = std::any_of(m_models.begin(), m_models.end(), [](const auto &entry) {
-            return entry.second.changed;
-        });
+        // Wake for work, or to publish what the last burst left unpublished (skips included).
+        const bool anyChanged = m_skipsUnpublished
+                                || std::any_of(m_models.begin(), m_models.end(), [](const auto &entry) {
+                                       return entry.second.changed;
+                                   });
         if (anyChanged)
             m_wake.wait_for(lock, std::chrono::milliseconds(kPublishIntervalMs), [this] {
                 return m_stop || !m_queue.empty();
             });
         else
-            m_wake.wait(lock, [this] { return m_stop || !m_queue.empty(); });
+            m_wake.wait(lock, [this] { return m_stop || !m_queue.empty() || m_skipsUnpublished; });
         if (m_stop)
             return;
         std::deque<Queued> batch;
@@ -92,6 +100,14 @@ void PredictionWorker::run()
         lock.lock();
         for (auto &[app, model] : m_models)
             publish(app, model, m_queue.empty());
+        // An application with nothing learnt yet has no table to correct: its skips show with the first.
+        for (auto &[app, budget] : m_budgets) {
+            if (!m_models.contains(app))
+                budget.skipsUnpublished = false;
+        }
+        m_skipsUnpublished = std::any_of(m_budgets.begin(), m_budgets.end(), [](const auto &entry) {
+            return entry.second.skipsUnpublished;
+        });
     }
 }
 
@@ -188,17 +204,28 @@ void PredictionWorker::publish(const QString &app, Model &model, bool force)
 {
     // Called with m_mutex held. A burst publishes every kPublishIntervalMs, and once at its end:
     // copying the table per delta would cost more than learning from it.
-    if (!model.changed)
+    Budget &budget = m_budgets[app];
+    if (!model.changed && !budget.skipsUnpublished)
         return;
     const auto t = SteadyClock::now();
     if (!force && t - model.publishedAt < std::chrono::milliseconds(kPublishIntervalMs))
         return;
-    if (m_generations[app] != model.generation)
-        return; // forgotten meanwhile: the empty table forget() published stands
+    if (m_generations[app] != model.generation) {
+        // Forgotten meanwhile, nothing learnt since: the empty table forget() published stands,
+        // with the skips counted after it.
+        if (m_published[app]->observed == 0 && m_published[app]->skipped != budget.skipped) {
+            auto table = std::make_shared<AppForecasts>(*m_published[app]);
+            table->skipped = budget.skipped;
+            m_published[app] = std::move(table);
+        }
+        budget.skipsUnpublished = false;
+        return;
+    }
     auto table = std::make_shared<AppForecasts>(model.table);
-    table->skipped = m_budgets[app].skipped;
+    table->skipped = budget.skipped;
     m_published[app] = std::move(table);
     model.changed = false;
+    budget.skipsUnpublished = false;
     model.publishedAt = t;
 }
 

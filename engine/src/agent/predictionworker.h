@@ -91,6 +91,7 @@ private:
         std::chrono::steady_clock::time_point windowStart;
         int used = 0;
         qint64 skipped = 0;
+        bool skipsUnpublished = false; // skipped since the last publish(): the table must say so
     };
 
     static prediction::StatePredictorParams trialParams(prediction::StateModelKind kind);
@@ -109,8 +110,9 @@ private:
     std::deque<Queued> m_queue;                                         // guarded by m_mutex
     std::map<QString, std::shared_ptr<const AppForecasts>> m_published; // guarded by m_mutex
     std::map<QString, Budget> m_budgets;                                // guarded by m_mutex
-    std::map<QString, std::uint64_t> m_generations;                     // guarded by m_mutex
-    std::map<QString, Model> m_models;                                  // worker thread only
+    bool m_skipsUnpublished = false;                // any budget's skipsUnpublished; guarded by m_mutex
+    std::map<QString, std::uint64_t> m_generations; // guarded by m_mutex
+    std::map<QString, Model> m_models;              // worker thread only
 };
 
 } // namespace foresight::agent
