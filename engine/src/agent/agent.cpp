@@ -125,12 +125,16 @@ Status Agent::Impl::run()
                 continue;
             return fail(ErrorCode::Network, QStringLiteral("poll failed: %1").arg(QString::fromUtf8(e.what())));
         }
+        using Turn = TurnTimer::Clock;
+        m_turns.start(Turn::now());
         if (m_zap && (items[2].revents & ZMQ_POLLIN))
             m_zap->handlePending();
         if (items[0].revents & ZMQ_POLLIN)
             drain(m_api, SocketKind::Api);
+        m_turns.phase("api", Turn::now());
         if (items[1].revents & ZMQ_POLLIN)
             drain(m_sdk, SocketKind::Sdk);
+        m_turns.phase("sdk", Turn::now());
         if (watchSnapshots && (items[snapshotItem].revents & ZMQ_POLLIN))
             collectStoredSnapshots();
         const std::size_t firstUpstream = snapshotItem + (watchSnapshots ? 1 : 0);
@@ -138,13 +142,16 @@ Status Agent::Impl::run()
             if (items[firstUpstream + i].revents & ZMQ_POLLIN)
                 drainUpstream(*upstreamApps[i]);
         }
+        m_turns.phase("upstream", Turn::now());
         if (m_prober) {
             m_prober->readable(items.data() + firstPeer, peerItems);
             m_prober->tick();
         }
         if (m_sdkStream && (items[streamItem].revents & ZMQ_POLLIN))
             m_sdkStream->handleReady([this](transport::StreamIncoming &in) { handleStream(in); });
+        m_turns.phase("prober and unix sdk", Turn::now());
         flushAndExpire();
+        m_turns.phase("replication", Turn::now());
         if (!m_parkedStatuses.empty())
             answerParkedStatuses();
         sendHeartbeats();
@@ -152,7 +159,9 @@ Status Agent::Impl::run()
             if (app->role == Role::Replica)
                 replicaTimers(*app);
         }
+        m_turns.phase("heartbeats and replica timers", Turn::now());
         partitionTimers();
+        m_turns.phase("partitions", Turn::now());
         tickInstances();
         if (!m_validations.empty())
             tickValidations();
@@ -161,6 +170,9 @@ Status Agent::Impl::run()
             m_sdkStream->flush();
             m_sdkStream->retryAcceptIfDue();
         }
+        m_turns.phase("instances", Turn::now());
+        if (const std::optional<QString> slow = m_turns.finish())
+            qCWarning(lcAgent, "%s", qPrintable(*slow));
     }
     m_validations.clear(); // kills what still runs
     stopAllInstances();

@@ -21,6 +21,7 @@
 #include "agent/peerprober.h"
 #include "agent/predictionworker.h"
 #include "agent/snapshotwriter.h"
+#include "agent/turntimer.h"
 #include "foresight/agent/agent.h"
 #include "foresight/config/impactfunction.h"
 #include "foresight/instance/supervisor.h"
@@ -435,6 +436,7 @@ public:
     std::vector<std::unique_ptr<AppInstance>> m_released; // destroyed at the next loop round
     std::unique_ptr<SnapshotWriter> m_snapshots;          // created when the first cold replica needs it
     RejectCounters m_rejects;
+    TurnTimer m_turns; // where each turn of run()'s loop spends its time; slow turns are logged
     QHash<QByteArray, Subscriber> m_subscribers; // by routing id
     std::vector<ParkedStatus> m_parkedStatuses;  // at most kMaxParkedStatuses
     static constexpr std::size_t kMaxParkedStatuses = 1000;

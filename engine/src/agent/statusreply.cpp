@@ -159,6 +159,9 @@ void Agent::Impl::replyStatus(const ReplyRoute &route, const QString &only)
     body.insert(QStringLiteral("public-key"), QString::fromLatin1(m_options.keys.publicKey));
     body.insert(QStringLiteral("insecure"), m_options.insecure);
     body.insert(QStringLiteral("uptime-ms"), qint64(m_clock.monotonicMs() - m_startedMs));
+    body.insert(QStringLiteral("loop"),
+                QCborMap{{QStringLiteral("slow-turns"), qint64(m_turns.slowTurns())},
+                         {QStringLiteral("longest-turn-ms"), qint64(m_turns.longestTurnMs())}});
     body.insert(QStringLiteral("rejected"),
                 QCborMap{{QStringLiteral("malformed"), m_rejects.malformed},
                          {QStringLiteral("version-mismatch"), m_rejects.versionMismatch},
