@@ -159,6 +159,11 @@ Result<ReplayResult> replaySync(const SyncWorkload &workload, SyncScheduler sche
         KeyState &key = keys[std::size_t(c.key)];
         const ImpactClass impactClass = data.keys[std::size_t(c.key)].impactClass;
         const auto at = std::find(key.undelivered.begin(), key.undelivered.end(), change);
+        if (at == key.undelivered.end()) { // a newer change of the key arrived before this one
+            result.keyOrderKept = false;
+            arrive(change, nowMs);
+            return;
+        }
         sums.remove(impactClass, key.weight, data.changes[std::size_t(key.undelivered.front())].atMs);
         for (auto older = key.undelivered.begin(); older != at; ++older) {
             if (sent[std::size_t(*older)]) {
