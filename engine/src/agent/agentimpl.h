@@ -31,6 +31,7 @@
 #include "foresight/partitioning/linkbacklog.h"
 #include "foresight/partitioning/partitionchangelog.h"
 #include "foresight/partitioning/partitioner.h"
+#include "foresight/partitioning/prefetchhints.h"
 #include "foresight/partitioning/usageprofile.h"
 #include "foresight/protocol/message.h"
 #include "foresight/replication/primarystream.h"
@@ -150,6 +151,10 @@ struct AppPartitions
     mutable QCborMap status;
     mutable std::int64_t statusBuiltMs = -1;
     std::int64_t forgottenMs = 0; // when the changes every replica holds were last dropped
+    // Primary with warm links: per partition, the earliest change the state engine forecasts for
+    // its keys (prefetchhints.h), rebuilt at most every kForecastHintsEveryMs.
+    QHash<partitioning::PartitionId, std::int64_t> forecastHints;
+    std::int64_t forecastHintsBuiltMs = -1;
 };
 
 struct AppInstance
@@ -377,6 +382,8 @@ public:
     const partitioning::PartitionSet &ensurePartitions(AppInstance &app);
 
     // warmschedule.cpp: what warm replicas receive besides the critical keys, as scheduled
+    // Per partition, the earliest change the state engine forecasts (the prefetch hint).
+    const QHash<partitioning::PartitionId, std::int64_t> &forecastHints(AppInstance &app);
     // A warm link (re)starts: it is owed every key outside the critical patterns.
     void startWarmSchedule(AppInstance &app, const ReplicaLink &link);
     // A change of a key outside the critical patterns, in partition p: owed to every warm link.

@@ -122,6 +122,8 @@ void Agent::Impl::dropPartitions(AppInstance &app)
     app.partitions.clustering = false;
     app.partitions.lastError.clear();
     app.partitions.statusBuiltMs = -1;
+    app.partitions.forecastHints.clear();
+    app.partitions.forecastHintsBuiltMs = -1;
 }
 
 void Agent::Impl::partitionTimers()
@@ -143,6 +145,7 @@ void Agent::Impl::partitionTimers()
             auto next = std::make_shared<const PartitionSet>(std::move(*done->partitions));
             partitions.changes.regroup(inheritance(*partitions.set, *next, partitions.classifier));
             partitions.set = std::move(next);
+            partitions.forecastHintsBuiltMs = -1; // the hints name the old partitions
             regroupWarmSchedules(*app);
             partitions.statusBuiltMs = -1;
         }

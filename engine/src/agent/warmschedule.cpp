@@ -38,6 +38,8 @@ constexpr std::int64_t kStallMs = 250;
 // second. Capped, the stream keeps at most about 2 x 200 ms of the link queued ahead of the
 // critical keys (a fifth of critical's default tolerance, 1 s), however the round trip reads.
 constexpr double kMaxSizingRoundTripMs = 200;
+// The state engine publishes its forecasts about once a second: the hints follow as often.
+constexpr std::int64_t kForecastHintsEveryMs = 1000;
 
 // Beyond the owed fill, a warm replica may fall this far behind (the delta log's own bound)
 // before it is resynchronised from scratch.
@@ -77,11 +79,37 @@ void Agent::Impl::scheduleChange(AppInstance &app, const state::StateDelta &delt
         schedule.backlog.add(p, delta, t);
 }
 
+const QHash<PartitionId, std::int64_t> &Agent::Impl::forecastHints(AppInstance &app)
+{
+    AppPartitions &partitions = app.partitions;
+    const std::int64_t t = m_clock.monotonicMs();
+    if (partitions.forecastHintsBuiltMs >= 0 && t - partitions.forecastHintsBuiltMs < kForecastHintsEveryMs)
+        return partitions.forecastHints;
+    partitions.forecastHintsBuiltMs = t;
+    partitions.forecastHints.clear();
+    if (!m_predictions || !partitions.set)
+        return partitions.forecastHints;
+    const auto table = m_predictions->forecasts(app.name);
+    QList<partitioning::ChangeForecast> forecasts;
+    forecasts.reserve(table->keys.size());
+    for (const prediction::KeyForecast &forecast : table->keys) {
+        if (forecast.nextChangeMs)
+            forecasts.append({forecast.key, *forecast.nextChangeMs, forecast.changeConfidence});
+    }
+    const auto classOf = [&app](const QString &key) {
+        return config::ImpactClass(app.state.keyClassOf(key).value_or(0));
+    };
+    partitions.forecastHints
+        = partitioning::earliestForecastChanges(*partitions.set, forecasts, classOf, m_clock.wallMs());
+    return partitions.forecastHints;
+}
+
 void Agent::Impl::pumpWarmSchedules(AppInstance &app)
 {
     if (app.partitions.warm.isEmpty() || !app.partitions.set)
         return;
     const partitioning::PartitionSet &partitions = *app.partitions.set;
+    const QHash<PartitionId, std::int64_t> &changesForecast = forecastHints(app);
     QList<QPair<QByteArray, QString>> broken;
     const qint64 wallNow = m_clock.wallMs();
     for (auto it = app.partitions.warm.begin(); it != app.partitions.warm.end(); ++it) {
@@ -126,10 +154,16 @@ void Agent::Impl::pumpWarmSchedules(AppInstance &app)
             const std::int64_t monotonicNow = m_clock.monotonicMs();
             QList<partitioning::PartitionBacklog> input
                 = schedule.backlog.planInput(partitions, settings.limits.maxItems); // one batch's worth
-            // Prefetch: a partition whose daily habit says it is read soon goes earlier.
+            // Prefetch: a partition whose daily habit says it is read soon, or whose keys the state
+            // engine forecasts to change soon, goes earlier; the sooner of the two counts.
             for (partitioning::PartitionBacklog &backlog : input) {
-                const partitioning::Partition *partition = partitions.find(backlog.id.toLongLong());
-                if (const auto read = partition ? partitioning::predictedReadWallMs(*partition, wallNow) : std::nullopt)
+                const PartitionId id = backlog.id.toLongLong();
+                const partitioning::Partition *partition = partitions.find(id);
+                std::optional<qint64> read = partition ? partitioning::predictedReadWallMs(*partition, wallNow)
+                                                       : std::nullopt;
+                if (const auto change = changesForecast.constFind(id); change != changesForecast.cend())
+                    read = read ? std::min(*read, qint64(*change)) : qint64(*change);
+                if (read)
                     backlog.predictedReadMs = monotonicNow + (*read - wallNow);
             }
             auto plan = partitioning::planSync(input, conditions, monotonicNow, settings);
