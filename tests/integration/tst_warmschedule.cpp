@@ -52,6 +52,23 @@ WarmStaleness warmStaleness(const cluster::LocalCluster &c)
     return result;
 }
 
+// alpha (primary of shop, sessions critical), bravo hot and charlie warm, as `options` says
+// otherwise; the replicas may not have linked yet.
+Result<std::unique_ptr<cluster::LocalCluster>> startShop(const QString &workDir, cluster::LocalCluster::Options options)
+{
+    options.workDir = workDir;
+    options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), kWarm};
+    options.curve = false;
+    auto started = cluster::LocalCluster::start(options);
+    if (!started)
+        return started;
+    AppConfig config;
+    config.critical = {QStringLiteral("session/*")};
+    if (auto deployed = (*started)->deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config); !deployed)
+        return std::unexpected(deployed.error());
+    return started;
+}
+
 } // namespace
 
 class TestWarmSchedule : public QObject
@@ -68,18 +85,10 @@ void TestWarmSchedule::criticalStaysFreshOverASlowLinkWhileLowLags()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     cluster::LocalCluster::Options options;
-    options.workDir = dir.path();
-    options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), kWarm};
-    options.curve = false;
     options.simulatedNetwork = true;
-    auto started = cluster::LocalCluster::start(options);
+    auto started = startShop(dir.path(), options);
     QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
     cluster::LocalCluster &c = **started;
-
-    AppConfig config;
-    config.critical = {QStringLiteral("session/*")};
-    auto deployed = c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config);
-    QVERIFY2(deployed, qPrintable(deployed ? QString() : deployed.error().toString()));
     QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(0, kApp)->value(QStringLiteral("replicas")).toArray().size(), 2, 15000);
     auto client = c.client(kApp);
     QVERIFY(client);
@@ -146,18 +155,10 @@ void TestWarmSchedule::withoutAUsageProfileTheWarmReplicaIsStillScheduled()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     cluster::LocalCluster::Options options;
-    options.workDir = dir.path();
-    options.agentNames = {QStringLiteral("alpha"), QStringLiteral("bravo"), kWarm};
-    options.curve = false;
     options.extraAgentArgs = {QStringLiteral("--no-usage-profile")};
-    auto started = cluster::LocalCluster::start(options);
+    auto started = startShop(dir.path(), options);
     QVERIFY2(started, qPrintable(started ? QString() : started.error().toString()));
     cluster::LocalCluster &c = **started;
-
-    AppConfig config;
-    config.critical = {QStringLiteral("session/*")};
-    auto deployed = c.deploy(kApp, 0, {{1, Tier::Hot}, {2, Tier::Warm}}, config);
-    QVERIFY2(deployed, qPrintable(deployed ? QString() : deployed.error().toString()));
     QTRY_COMPARE_WITH_TIMEOUT(c.appStatus(0, kApp)->value(QStringLiteral("replicas")).toArray().size(), 2, 15000);
     auto client = c.client(kApp);
     QVERIFY(client);
