@@ -3,6 +3,7 @@
 // (and, where the stream can go on, the same connection) answering; a client that leaves half a
 // frame behind harms no one; the same application also works over the ZeroMQ ipc:// endpoint.
 
+#include <cerrno>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -109,8 +110,10 @@ public:
         qsizetype sent = 0;
         while (sent < bytes.size()) {
             const ssize_t n = ::send(m_fd, bytes.constData() + sent, std::size_t(bytes.size() - sent), MSG_NOSIGNAL);
-            if (n <= 0)
+            if (n <= 0) {
+                m_peerClosed = n < 0 && (errno == EPIPE || errno == ECONNRESET);
                 return false;
+            }
             sent += n;
         }
         return true;
@@ -143,11 +146,14 @@ public:
         }
     }
     bool atEnd() const { return m_atEnd; }
+    // The last send() failed because the agent had closed the stream.
+    bool peerClosed() const { return m_peerClosed; }
 
 private:
     int m_fd = -1;
     transport::StreamFrameReader m_reader;
     bool m_atEnd = false;
+    bool m_peerClosed = false;
 };
 
 // Sends a status request and waits for the status reply with its id.
@@ -391,7 +397,9 @@ void TestUnixSdk::clientThatNeverReadsIsDropped()
     QByteArray requests;
     for (int i = 0; i < kRequests; ++i)
         requests += statusFrame(100'000 + i);
-    QVERIFY(hog.send(requests));
+    // The agent may let it go before the last request is even written (a slow sanitized test
+    // process): then the send fails with the stream closed, which is the outcome asked for.
+    QVERIFY2(hog.send(requests) || hog.peerClosed(), std::strerror(errno));
     // Meanwhile others are served.
     QVERIFY2(statusOf(bystander), "the agent stopped answering others while one client did not read");
 
