@@ -13,10 +13,11 @@
 # synchronization scheduler, as pure functions. It sits above replication so that its scheduler
 # can be a replication::BatchPolicy, which the agent installs.
 #
-# Where the next capabilities go (each its own module, none of them here yet):
-#   mirror        -> sdk                                            (client-side mirrors)
+# mirror holds the client-side mirrors' bookkeeping (docs/mirrors.md): which copy is good, when
+# to refresh it, what a change event invalidates. Pure, on an injected clock; the SDK does the
+# reads and the benchmark replays traces through the same table.
 set(FORESIGHT_ENGINE_MODULES
-    core vocabulary instance state metrics detection protocol transport sdk config storage prediction
+    core vocabulary instance state metrics detection protocol transport mirror sdk config storage prediction
     shadow replication partitioning agent monitor report failover control sim cluster training)
 
 set(FORESIGHT_MODULE_core_DEPENDS)
@@ -27,7 +28,8 @@ set(FORESIGHT_MODULE_metrics_DEPENDS core)
 set(FORESIGHT_MODULE_detection_DEPENDS core)
 set(FORESIGHT_MODULE_protocol_DEPENDS state core)
 set(FORESIGHT_MODULE_transport_DEPENDS protocol core)
-set(FORESIGHT_MODULE_sdk_DEPENDS transport protocol core)
+set(FORESIGHT_MODULE_mirror_DEPENDS core)
+set(FORESIGHT_MODULE_sdk_DEPENDS mirror transport protocol core)
 set(FORESIGHT_MODULE_config_DEPENDS vocabulary transport core)
 set(FORESIGHT_MODULE_storage_DEPENDS config state core)
 set(FORESIGHT_MODULE_prediction_DEPENDS storage config metrics state core)
