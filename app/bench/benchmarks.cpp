@@ -5,6 +5,7 @@
 #include <QStringList>
 
 #include "failoverbench.h"
+#include "mirrorbench.h"
 #ifdef FORESIGHT_BENCH_GUI
 #include "guibench.h"
 #endif
@@ -68,6 +69,11 @@ const Benchmark kBenchmarks[] = {
      "impact-weighted staleness under the staleness scheduler vs first-in-first-out and last-modified-first, "
      "and the critical keys' largest staleness",
      &withoutDatasets<&runSyncBench>},
+    {"mirror",
+     "resource-change traces (periodic, bursty, random, the demo shop's) replayed through predictive mirrors "
+     "with and without change events vs a fixed-TTL cache at the same poll rate and reading the source every "
+     "time: stale reads, polls per read, valid mirror read p50/p99",
+     &withoutDatasets<&runMirrorBench>},
 #ifdef FORESIGHT_BENCH_GUI
     {"gui",
      "the console window offscreen under 500 hosts and 2,000 replicas at 10 Hz: snapshot to painted frame p50/p99 "

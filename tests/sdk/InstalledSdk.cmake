@@ -19,7 +19,7 @@ run("installing the sdk component"
 # above it.
 file(GLOB_RECURSE headers RELATIVE ${WORK_DIR}/prefix/include ${WORK_DIR}/prefix/include/*)
 foreach(header IN LISTS headers)
-    if(NOT header MATCHES "^foresight/(core|state|protocol|transport|sdk)/[a-z]+\\.h$")
+    if(NOT header MATCHES "^foresight/(core|state|protocol|transport|mirror|sdk)/[a-z]+\\.h$")
         message(FATAL_ERROR "installed a header the SDK should not carry: ${header}")
     endif()
 endforeach()

@@ -275,6 +275,8 @@ public:
     void handleWrite(const ReplyRoute &route, const protocol::WriteRequest &request);
     // Applies a new change of this primary: state, log, digests, the replicas' batches, the model.
     Status appendDelta(AppInstance &app, const state::StateDelta &delta);
+    // A get with "forecast": the key's next change as the state engine forecasts it (7.5).
+    void addChangeForecast(QCborMap &body, const AppInstance &app, const QString &key);
     void handleGet(const ReplyRoute &route, const protocol::Message &message);
     void handleReplicaHello(const QByteArray &identity, const protocol::Message &message);
     void handleReplicaAck(const QByteArray &identity, const protocol::Message &message);

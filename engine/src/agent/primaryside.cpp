@@ -235,8 +235,25 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
     }
     body.insert(QStringLiteral("epoch"), qint64(app->epoch));
     body.insert(QStringLiteral("seq"), qint64(app->state.seq()));
+    if (message.body.value(QStringLiteral("forecast")).toBool())
+        addChangeForecast(body, *app, key);
     reply(route, Message{MessageType::GetReply, body});
     recordAccess(*app, key, partitioning::AccessKind::Read, route);
+}
+
+void Agent::Impl::addChangeForecast(QCborMap &body, const AppInstance &app, const QString &key)
+{
+    // Asked for by mirrors (docs/mirrors.md): when the key will next change, relative to now so
+    // that the client needs no agreement between the two clocks.
+    if (!m_predictions)
+        return;
+    const auto table = m_predictions->forecasts(app.name);
+    const auto forecast = table->keys.constFind(key);
+    if (forecast == table->keys.cend() || !forecast->nextChangeMs)
+        return;
+    body.insert(QStringLiteral("next-change-in-ms"), qint64(*forecast->nextChangeMs - m_clock.wallMs()));
+    body.insert(QStringLiteral("interval-ms"), forecast->typicalIntervalMs);
+    body.insert(QStringLiteral("change-confidence"), forecast->changeConfidence);
 }
 
 void Agent::Impl::handleReplicaHello(const QByteArray &identity, const Message &message)

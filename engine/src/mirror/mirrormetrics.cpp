@@ -19,6 +19,8 @@ const char *refreshCauseName(RefreshCause cause)
         return "forecast";
     case RefreshCause::Resync:
         return "resync";
+    case RefreshCause::Requested:
+        return "requested";
     }
     return "?";
 }

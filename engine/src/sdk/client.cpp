@@ -275,13 +275,15 @@ Result<WriteReceipt> Client::remove(const QString &key, Ack ack)
     return WriteReceipt{reply->epoch, reply->seq};
 }
 
-Result<ReadResult> Client::get(const QString &key)
+Result<ReadResult> Client::get(const QString &key, const GetOptions &options)
 {
     QCborMap body;
     body.insert(QStringLiteral("app"), m_impl->m_options.app);
     body.insert(QStringLiteral("key"), key);
     if (m_impl->m_options.passive)
         body.insert(QStringLiteral("local"), true);
+    if (options.forecast)
+        body.insert(QStringLiteral("forecast"), true);
     auto reply = m_impl->request(
         [&] { return m_impl->m_channel->call(MessageType::Get, body, m_impl->m_options.requestTimeoutMs); });
     if (!reply)
@@ -294,6 +296,11 @@ Result<ReadResult> Client::get(const QString &key)
     result.predicted = reply->body.value(QStringLiteral("predicted")).toBool();
     result.confidence = result.predicted ? reply->body.value(QStringLiteral("confidence")).toDouble() : 0.0;
     result.local = reply->body.value(QStringLiteral("local")).toBool();
+    if (const QCborValue next = reply->body.value(QStringLiteral("next-change-in-ms")); next.isInteger()) {
+        result.forecast = mirror::ChangeForecast{next.toInteger(),
+                                                 reply->body.value(QStringLiteral("interval-ms")).toDouble(),
+                                                 reply->body.value(QStringLiteral("change-confidence")).toDouble()};
+    }
     return result;
 }
 

@@ -15,9 +15,11 @@ enum class RefreshCause : std::uint8_t {
     Invalidated, // a change event named the key
     Forecast,    // near the key's forecast next change
     Resync,      // events were missed, or every copy was invalidated (failover)
+    Requested,   // the reader asked for a fresh read (sdk::Freshness::Source)
 };
-inline constexpr int kRefreshCauses = 5;
-const char *refreshCauseName(RefreshCause cause); // "first", "expired", "invalidated", "forecast", "resync"
+inline constexpr int kRefreshCauses = 6;
+// "first", "expired", "invalidated", "forecast", "resync", "requested"
+const char *refreshCauseName(RefreshCause cause);
 
 // Refresh latencies in power-of-two microsecond buckets: bucket i holds [2^i, 2^(i+1)) us
 // (bucket 0 also holds 0), the last one everything above.

@@ -9,6 +9,7 @@
 #include <QString>
 
 #include "foresight/core/result.h"
+#include "foresight/mirror/mirrortable.h"
 
 namespace foresight::sdk {
 
@@ -72,6 +73,18 @@ struct ReadResult
     double confidence = 0;
     // Read from the agent's own copy by a passive client: a replica's, possibly behind the primary.
     bool local = false;
+    // Asked for with GetOptions::forecast (mirrors do): when the key will next change, as the
+    // primary's state engine forecasts it; nullopt when it has no forecast for the key.
+    std::optional<mirror::ChangeForecast> forecast;
+    // Served by a MirroredClient from its copy, not by the agent: the copy is ageMs old (read
+    // from the primary then, at epoch/seq), and no change event has named the key since.
+    bool fromMirror = false;
+    std::int64_t ageMs = 0;
+};
+
+struct GetOptions
+{
+    bool forecast = false; // ask for ReadResult::forecast
 };
 
 // A connection to an application's primary. Blocking calls; one Client per thread (it owns a
@@ -95,7 +108,7 @@ public:
 
     Result<WriteReceipt> put(const QString &key, const QByteArray &value, Ack ack = Ack::Replicated);
     Result<WriteReceipt> remove(const QString &key, Ack ack = Ack::Replicated);
-    Result<ReadResult> get(const QString &key);
+    Result<ReadResult> get(const QString &key, const GetOptions &options = {});
 
     // The agent currently believed to be primary, and how many times the client moved.
     QString currentAgentUrl() const;

@@ -1,0 +1,113 @@
+#include "foresight/sdk/mirroredclient.h"
+
+#include <chrono>
+
+namespace foresight::sdk {
+
+namespace {
+
+std::int64_t microsecondsSince(std::chrono::steady_clock::time_point start)
+{
+    return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+} // namespace
+
+Result<std::unique_ptr<MirroredClient>> MirroredClient::connect(const ClientOptions &options,
+                                                                const mirror::MirrorPolicy &policy,
+                                                                const Clock &clock)
+{
+    if (auto valid = policy.validate(); !valid)
+        return std::unexpected(valid.error());
+    mirror::MirrorPolicy effective = policy;
+    const QByteArray flag = qgetenv("FORESIGHT_MIRRORS");
+    if (flag == "off" || flag == "0")
+        effective.enabled = false;
+    else if (!flag.isEmpty() && flag != "on" && flag != "1")
+        return std::unexpected(
+            Error{ErrorCode::InvalidArgument,
+                  QStringLiteral("FORESIGHT_MIRRORS is '%1'; it must be on or off").arg(QString::fromLocal8Bit(flag))});
+    auto client = Client::connect(options);
+    if (!client)
+        return std::unexpected(client.error());
+    return std::unique_ptr<MirroredClient>(new MirroredClient(std::move(*client), effective, clock));
+}
+
+MirroredClient::MirroredClient(std::unique_ptr<Client> client, const mirror::MirrorPolicy &policy, const Clock &clock)
+    : m_client(std::move(client))
+    , m_table(policy)
+    , m_clock(clock)
+    , m_agentUrl(m_client->currentAgentUrl())
+{}
+
+MirroredClient::~MirroredClient() = default;
+
+void MirroredClient::noticeFailover(std::uint64_t epoch)
+{
+    const QString url = m_client->currentAgentUrl();
+    if (url == m_agentUrl && epoch <= m_epoch)
+        return;
+    const bool moved = (url != m_agentUrl || epoch > m_epoch) && m_epoch != 0;
+    m_agentUrl = url;
+    m_epoch = std::max(m_epoch, epoch);
+    if (moved && m_table.size() > 0)
+        m_table.invalidateAll();
+}
+
+Result<ReadResult> MirroredClient::get(const QString &key, Freshness freshness)
+{
+    const std::int64_t now = m_clock.monotonicMs();
+    mirror::MirrorTable::Lookup lookup{mirror::MirrorTable::Answer::Refresh, mirror::RefreshCause::Requested};
+    if (freshness == Freshness::Mirror) {
+        lookup = m_table.lookup(key, now);
+        if (lookup.answer == mirror::MirrorTable::Answer::Hit) {
+            ReadResult result;
+            result.value = lookup.copy->value;
+            result.epoch = lookup.copy->epoch;
+            result.seq = lookup.copy->seq;
+            result.fromMirror = true;
+            result.ageMs = now - lookup.copy->readAtMs;
+            return result;
+        }
+    } else if (!m_table.policy().mirrors(key)) {
+        lookup.answer = mirror::MirrorTable::Answer::Source;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const bool mirrorIt = lookup.answer == mirror::MirrorTable::Answer::Refresh;
+    auto read = m_client->get(key, GetOptions{mirrorIt});
+    if (!read)
+        return read;
+    noticeFailover(read->epoch);
+    // A predicted value (a primary promoted with a gap) is served, marked, but never mirrored:
+    // it is not state.
+    if (mirrorIt && !read->predicted) {
+        m_table.store(key,
+                      lookup.cause,
+                      mirror::SourceRead{read->value, read->epoch, read->seq, read->forecast},
+                      m_clock.monotonicMs(),
+                      microsecondsSince(start));
+    }
+    return read;
+}
+
+Result<WriteReceipt> MirroredClient::put(const QString &key, const QByteArray &value, Ack ack)
+{
+    auto receipt = m_client->put(key, value, ack);
+    if (receipt) {
+        noticeFailover(receipt->epoch);
+        m_table.recordWrite(key, value, receipt->epoch, receipt->seq, m_clock.monotonicMs());
+    }
+    return receipt;
+}
+
+Result<WriteReceipt> MirroredClient::remove(const QString &key, Ack ack)
+{
+    auto receipt = m_client->remove(key, ack);
+    if (receipt) {
+        noticeFailover(receipt->epoch);
+        m_table.recordWrite(key, std::nullopt, receipt->epoch, receipt->seq, m_clock.monotonicMs());
+    }
+    return receipt;
+}
+
+} // namespace foresight::sdk

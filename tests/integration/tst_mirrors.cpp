@@ -1,0 +1,268 @@
+// Client-side mirrors against real agent processes on loopback (issue 21, section 3): a read is
+// served from the mirror while it is good and refreshed when it is stale; a fresh read always
+// reads the primary; opt-outs are honoured; a client reads its own writes; the agent sends the
+// state engine's forecast with a mirror's read; after a failover every copy is read again from
+// the new primary before it is served, and none is older than the client's last acknowledged
+// write. Time is a ManualClock driven by the test, so ages are exact.
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "clusterprobe.h"
+#include "foresight/cluster/localcluster.h"
+#include "foresight/control/controlclient.h"
+#include "foresight/sdk/mirroredclient.h"
+
+using namespace foresight;
+using namespace foresight::testing;
+using mirror::RefreshCause;
+
+namespace {
+
+const QString &kApp = testing::kTestApp;
+constexpr int kTimeoutMs = 20000;
+
+template<typename T>
+QString why(const Result<T> &result)
+{
+    return result ? QString() : result.error().toString();
+}
+
+std::int64_t refreshes(const sdk::MirroredClient &client, RefreshCause cause)
+{
+    return client.metrics().refreshes[std::size_t(cause)];
+}
+
+} // namespace
+
+class TestMirrors : public QObject
+{
+    Q_OBJECT
+
+    cluster::LocalCluster *start(int agents)
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        cluster::LocalCluster::Options options;
+        options.workDir = m_dir->path();
+        options.agentNames = QStringList{QStringLiteral("alpha"), QStringLiteral("bravo")}.mid(0, agents);
+        auto cluster = cluster::LocalCluster::start(options);
+        if (!cluster) {
+            qWarning().noquote() << "cannot start the cluster:" << cluster.error().toString();
+            return nullptr;
+        }
+        m_cluster = std::move(*cluster);
+        return m_cluster.get();
+    }
+
+    std::unique_ptr<sdk::MirroredClient> mirroredClient(const mirror::MirrorPolicy &policy,
+                                                        const QList<int> &agents = {0})
+    {
+        sdk::ClientOptions options = m_cluster->clientOptions(kApp);
+        const QList<sdk::AgentEndpoint> all = options.agents;
+        options.agents.clear();
+        for (int agent : agents)
+            options.agents.append(all.at(agent));
+        options.failoverTimeoutMs = kTimeoutMs;
+        auto client = sdk::MirroredClient::connect(options, policy, m_clock);
+        if (!client) {
+            qWarning().noquote() << "cannot connect:" << client.error().toString();
+            return nullptr;
+        }
+        return std::move(*client);
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<cluster::LocalCluster> m_cluster;
+    ManualClock m_clock;
+
+private Q_SLOTS:
+    void cleanup()
+    {
+        qunsetenv("FORESIGHT_MIRRORS");
+        m_cluster.reset();
+        m_dir.reset();
+    }
+
+    void servesTheMirrorWhileValidAndRefreshesWhenStale()
+    {
+        QVERIFY(start(1));
+        QVERIFY(m_cluster->deploy(kApp, 0, {}));
+        auto writer = clientOf(*m_cluster, {0}, 3000, kTimeoutMs);
+        QVERIFY(writer);
+        QVERIFY((*writer)->put(QStringLiteral("cart/1"), "v1", sdk::Ack::Primary));
+
+        mirror::MirrorPolicy policy;
+        policy.maxAgeMs = 1000;
+        auto client = mirroredClient(policy);
+        QVERIFY(client);
+        auto read = client->get(QStringLiteral("cart/1"));
+        QVERIFY2(read, qPrintable(why(read)));
+        QVERIFY(!read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("v1"));
+
+        // Changed at the source, but the copy is younger than its max age: served, marked, aged.
+        QVERIFY((*writer)->put(QStringLiteral("cart/1"), "v2", sdk::Ack::Primary));
+        m_clock.advance(400);
+        read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(read && read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("v1"));
+        QCOMPARE(read->ageMs, 400);
+
+        // A fresh read always goes to the primary, and refreshes the copy.
+        read = client->get(QStringLiteral("cart/1"), sdk::Freshness::Source);
+        QVERIFY(read && !read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("v2"));
+        read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(read && read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("v2"));
+
+        // Past the max age the next read refreshes it.
+        QVERIFY((*writer)->put(QStringLiteral("cart/1"), "v3", sdk::Ack::Primary));
+        m_clock.advance(1000);
+        read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(read && !read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("v3"));
+        QCOMPARE(refreshes(*client, RefreshCause::Expired), 1);
+        QCOMPARE(client->metrics().unannouncedChanges, 1);
+        QCOMPARE(client->metrics().hits, 2);
+        QCOMPARE(client->metrics().reads, 4); // the fresh read is not a mirror lookup
+
+        // A key that does not exist is mirrored as absent.
+        read = client->get(QStringLiteral("cart/none"));
+        QVERIFY(read && !read->value);
+        read = client->get(QStringLiteral("cart/none"));
+        QVERIFY(read && read->fromMirror && !read->value);
+    }
+
+    void ownWritesAreReadBack()
+    {
+        QVERIFY(start(1));
+        QVERIFY(m_cluster->deploy(kApp, 0, {}));
+        auto client = mirroredClient({});
+        QVERIFY(client);
+        auto read = client->get(QStringLiteral("cart/7"));
+        QVERIFY(read && !read->value);
+        const auto receipt = client->put(QStringLiteral("cart/7"), "mine", sdk::Ack::Primary);
+        QVERIFY2(receipt, qPrintable(why(receipt)));
+        read = client->get(QStringLiteral("cart/7"));
+        QVERIFY(read && read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("mine"));
+        QCOMPARE(read->seq, receipt->seq);
+        QVERIFY(client->remove(QStringLiteral("cart/7"), sdk::Ack::Primary));
+        read = client->get(QStringLiteral("cart/7"));
+        QVERIFY(read && read->fromMirror && !read->value);
+    }
+
+    void optOutsAreHonoured()
+    {
+        QVERIFY(start(1));
+        QVERIFY(m_cluster->deploy(kApp, 0, {}));
+        mirror::MirrorPolicy policy;
+        policy.excludedPrefixes = {QStringLiteral("ticker/")};
+        auto client = mirroredClient(policy);
+        QVERIFY(client);
+        for (int i = 0; i < 3; ++i) {
+            auto read = client->get(QStringLiteral("ticker/eur"));
+            QVERIFY(read && !read->fromMirror);
+        }
+        QCOMPARE(client->metrics().sourceReads, 3);
+        QCOMPARE(client->mirrored(), 0);
+
+        // Off for the whole application, from the environment.
+        qputenv("FORESIGHT_MIRRORS", "off");
+        auto off = mirroredClient({});
+        QVERIFY(off);
+        QVERIFY(!off->policy().enabled);
+        for (int i = 0; i < 2; ++i) {
+            auto read = off->get(QStringLiteral("cart/1"));
+            QVERIFY(read && !read->fromMirror);
+        }
+        QCOMPARE(off->mirrored(), 0);
+
+        // A value it does not know, and a bad policy, are refused by name.
+        qputenv("FORESIGHT_MIRRORS", "sometimes");
+        auto bad = sdk::MirroredClient::connect(m_cluster->clientOptions(kApp), {}, m_clock);
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().message.contains(QLatin1String("FORESIGHT_MIRRORS")), qPrintable(bad.error().message));
+        qunsetenv("FORESIGHT_MIRRORS");
+        mirror::MirrorPolicy badPolicy;
+        badPolicy.windowProbes = 0;
+        bad = sdk::MirroredClient::connect(m_cluster->clientOptions(kApp), badPolicy, m_clock);
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().code, ErrorCode::InvalidArgument);
+        QVERIFY(bad.error().message.contains(QLatin1String("windowProbes")));
+    }
+
+    // The primary's state engine learns the key's rhythm; a mirror's read carries its forecast.
+    void theAgentSendsTheForecastWithAMirrorsRead()
+    {
+        QVERIFY(start(1));
+        QVERIFY(m_cluster->deploy(kApp, 0, {}));
+        auto client = mirroredClient({});
+        QVERIFY(client);
+        for (int i = 0; i < 12; ++i)
+            QVERIFY(client->put(QStringLiteral("gauge/1"), QByteArray::number(100 + i), sdk::Ack::Primary));
+        // Its model publishes every 100 ms: ask until the forecast is there.
+        std::optional<mirror::ChangeForecast> forecast;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                auto read = client->client().get(QStringLiteral("gauge/1"), sdk::GetOptions{true});
+                if (read)
+                    forecast = read->forecast;
+                return forecast.has_value();
+            }(),
+            kTimeoutMs);
+        QVERIFY(forecast->intervalMs >= 0);
+        QVERIFY(forecast->confidence >= 0 && forecast->confidence <= 1);
+        QVERIFY2(forecast->nextChangeInMs > -600'000 && forecast->nextChangeInMs < 600'000,
+                 qPrintable(QString::number(forecast->nextChangeInMs)));
+        // A plain read does not carry it.
+        auto plain = client->client().get(QStringLiteral("gauge/1"));
+        QVERIFY(plain && !plain->forecast);
+    }
+
+    // The primary dies; its hot replica is promoted. A copy read from the old primary is not
+    // served once the client has seen the new one, and the client's own acknowledged write is.
+    void afterAFailoverEveryCopyIsReadAgain()
+    {
+        QVERIFY(start(2));
+        AppConfig config;
+        config.syncReplicas = 1;
+        QVERIFY(m_cluster->deploy(kApp, 0, {{1, Tier::Hot}}, config));
+        QTRY_COMPARE_WITH_TIMEOUT(linkCount(*m_cluster, 0), 1, kTimeoutMs);
+        mirror::MirrorPolicy policy;
+        policy.maxAgeMs = 1000;
+        auto client = mirroredClient(policy, {0, 1});
+        QVERIFY(client);
+        QVERIFY(client->put(QStringLiteral("cart/a"), "a1"));
+        QVERIFY(client->put(QStringLiteral("cart/b"), "b1"));
+        QVERIFY(client->get(QStringLiteral("cart/b")));
+
+        m_cluster->agent(0).kill();
+        auto ctl = m_cluster->control(1);
+        QVERIFY(ctl);
+        auto promoted = (*ctl)->promote(kApp);
+        QVERIFY2(promoted, qPrintable(why(promoted)));
+
+        // Its last acknowledged write is still served from the copy (it is on the new primary too).
+        auto read = client->get(QStringLiteral("cart/a"));
+        QVERIFY(read && read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("a1"));
+        // The first read from the new primary (past the max age) finds the higher epoch...
+        m_clock.advance(1000);
+        read = client->get(QStringLiteral("cart/a"));
+        QVERIFY2(read, qPrintable(why(read)));
+        QVERIFY(!read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("a1"));
+        QCOMPARE(client->client().currentAgentUrl(), m_cluster->sdkUrl(1));
+        // ...and every other copy is read again from it before it is served.
+        QCOMPARE(client->metrics().resyncs, 1);
+        read = client->get(QStringLiteral("cart/b"));
+        QVERIFY(read && !read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("b1"));
+        QCOMPARE(refreshes(*client, RefreshCause::Resync), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMirrors)
+#include "tst_mirrors.moc"
