@@ -84,6 +84,40 @@ void TestProtocol::roundTrip_data()
                             << QCborMap{{u"id"_s, 2}, {u"app"_s, u"shop"_s}, {u"key"_s, u"ключ"_s}};
     QTest::newRow("get-reply") << MessageType::GetReply
                                << QCborMap{{u"id"_s, 3}, {u"found"_s, false}, {u"epoch"_s, 2}, {u"seq"_s, 9}};
+    // Client mirrors (docs/protocol.md 7.4, 7.5, 7.7, 7.8).
+    QTest::newRow("get asking for a forecast")
+        << MessageType::Get
+        << QCborMap{{u"id"_s, 11}, {u"app"_s, u"shop"_s}, {u"key"_s, u"cart/1"_s}, {u"forecast"_s, true}};
+    QTest::newRow("get-reply with a forecast") << MessageType::GetReply
+                                               << QCborMap{{u"id"_s, 11},
+                                                           {u"found"_s, true},
+                                                           {u"value"_s, QByteArray("42")},
+                                                           {u"epoch"_s, 2},
+                                                           {u"seq"_s, 9},
+                                                           {u"next-change-in-ms"_s, -40},
+                                                           {u"interval-ms"_s, 1000.0},
+                                                           {u"change-confidence"_s, 0.9}};
+    QTest::newRow("mirror-subscribe") << MessageType::MirrorSubscribe
+                                      << QCborMap{{u"id"_s, 12},
+                                                  {u"app"_s, u"shop"_s},
+                                                  {u"prefixes"_s, QCborArray{u"cart/"_s}},
+                                                  {u"interval-ms"_s, 500}};
+    QTest::newRow("mirror-event") << MessageType::MirrorEvent
+                                  << QCborMap{{u"app"_s, u"shop"_s},
+                                              {u"subscription"_s, 3},
+                                              {u"event-seq"_s, 7},
+                                              {u"epoch"_s, 2},
+                                              {u"seq"_s, 1050},
+                                              {u"keys"_s, QCborArray{u"cart/42"_s}}};
+    QTest::newRow("mirror-event ending") << MessageType::MirrorEvent
+                                         << QCborMap{{u"app"_s, u"shop"_s},
+                                                     {u"subscription"_s, 3},
+                                                     {u"event-seq"_s, 8},
+                                                     {u"epoch"_s, 2},
+                                                     {u"seq"_s, 1050},
+                                                     {u"keys"_s, QCborArray{}},
+                                                     {u"overflow"_s, true},
+                                                     {u"end"_s, u"fenced"_s}};
     QTest::newRow("deltas") << MessageType::Deltas
                             << QCborMap{{u"app"_s, u"shop"_s},
                                         {u"epoch"_s, 3},
@@ -359,6 +393,14 @@ void TestProtocol::missingRequiredField_data()
         << MessageType::ReplicaHello
         << QCborMap{{u"app"_s, u"a"_s}, {u"agent"_s, u"h"_s}, {u"tier"_s, u"hot"_s}, {u"epoch"_s, 1}, {u"seq"_s, 2}}
         << u"seq-epoch"_s;
+    QTest::newRow("mirror-event without event-seq")
+        << MessageType::MirrorEvent
+        << QCborMap{{u"app"_s, u"a"_s}, {u"subscription"_s, 1}, {u"epoch"_s, 1}, {u"seq"_s, 2}, {u"keys"_s, QCborArray{}}}
+        << u"event-seq"_s;
+    QTest::newRow("get-reply interval without a next change")
+        << MessageType::GetReply
+        << QCborMap{{u"id"_s, 1}, {u"found"_s, false}, {u"epoch"_s, 1}, {u"seq"_s, 2}, {u"interval-ms"_s, 10.0}}
+        << u"next-change-in-ms"_s;
     // A lease anchor names the agent process as well as the heartbeat.
     QTest::newRow("lease heartbeat without incarnation")
         << MessageType::Lease

@@ -1,9 +1,10 @@
 // Client-side mirrors against real agent processes on loopback (issue 21, section 3): a read is
-// served from the mirror while it is good and refreshed when it is stale; a fresh read always
-// reads the primary; opt-outs are honoured; a client reads its own writes; the agent sends the
-// state engine's forecast with a mirror's read; after a failover every copy is read again from
-// the new primary before it is served, and none is older than the client's last acknowledged
-// write. Time is a ManualClock driven by the test, so ages are exact.
+// served from the mirror while it is good and refreshed when it is stale; a change event
+// invalidates a copy at once; a silent or lost feed is noticed; a fresh read always reads the
+// primary; opt-outs are honoured; a client reads its own writes; the agent sends the state
+// engine's forecast with a mirror's read; after a failover every copy is read again from the new
+// primary before it is served, and none is older than the client's last acknowledged write.
+// The client's time is a ManualClock driven by the test, so ages are exact.
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -39,11 +40,14 @@ class TestMirrors : public QObject
 {
     Q_OBJECT
 
-    cluster::LocalCluster *start(int agents)
+    cluster::LocalCluster *start(int agents,
+                                 cluster::LocalCluster::Options::SdkEndpoint endpoint
+                                 = cluster::LocalCluster::Options::SdkEndpoint::Unix)
     {
         m_dir = std::make_unique<QTemporaryDir>();
         cluster::LocalCluster::Options options;
         options.workDir = m_dir->path();
+        options.sdkEndpoint = endpoint;
         options.agentNames = QStringList{QStringLiteral("alpha"), QStringLiteral("bravo")}.mid(0, agents);
         auto cluster = cluster::LocalCluster::start(options);
         if (!cluster) {
@@ -55,14 +59,16 @@ class TestMirrors : public QObject
     }
 
     std::unique_ptr<sdk::MirroredClient> mirroredClient(const mirror::MirrorPolicy &policy,
-                                                        const QList<int> &agents = {0})
+                                                        const QList<int> &agents = {0},
+                                                        int timeoutMs = kTimeoutMs)
     {
         sdk::ClientOptions options = m_cluster->clientOptions(kApp);
         const QList<sdk::AgentEndpoint> all = options.agents;
         options.agents.clear();
         for (int agent : agents)
             options.agents.append(all.at(agent));
-        options.failoverTimeoutMs = kTimeoutMs;
+        options.failoverTimeoutMs = timeoutMs;
+        options.requestTimeoutMs = std::min(timeoutMs, 3000);
         auto client = sdk::MirroredClient::connect(options, policy, m_clock);
         if (!client) {
             qWarning().noquote() << "cannot connect:" << client.error().toString();
@@ -83,6 +89,7 @@ private Q_SLOTS:
         m_dir.reset();
     }
 
+    // Without change events (turned off here), a copy is good for its max age.
     void servesTheMirrorWhileValidAndRefreshesWhenStale()
     {
         QVERIFY(start(1));
@@ -93,12 +100,14 @@ private Q_SLOTS:
 
         mirror::MirrorPolicy policy;
         policy.maxAgeMs = 1000;
+        policy.changeEvents = false;
         auto client = mirroredClient(policy);
         QVERIFY(client);
         auto read = client->get(QStringLiteral("cart/1"));
         QVERIFY2(read, qPrintable(why(read)));
         QVERIFY(!read->fromMirror);
         QCOMPARE(*read->value, QByteArray("v1"));
+        QVERIFY(!client->eventsLive());
 
         // Changed at the source, but the copy is younger than its max age: served, marked, aged.
         QVERIFY((*writer)->put(QStringLiteral("cart/1"), "v2", sdk::Ack::Primary));
@@ -204,14 +213,14 @@ private Q_SLOTS:
             QVERIFY(client->put(QStringLiteral("gauge/1"), QByteArray::number(100 + i), sdk::Ack::Primary));
         // Its model publishes every 100 ms: ask until the forecast is there.
         std::optional<mirror::ChangeForecast> forecast;
-        QTRY_VERIFY_WITH_TIMEOUT(
+        QVERIFY(QTest::qWaitFor(
             [&] {
                 auto read = client->client().get(QStringLiteral("gauge/1"), sdk::GetOptions{true});
                 if (read)
                     forecast = read->forecast;
                 return forecast.has_value();
-            }(),
-            kTimeoutMs);
+            },
+            kTimeoutMs));
         QVERIFY(forecast->intervalMs >= 0);
         QVERIFY(forecast->confidence >= 0 && forecast->confidence <= 1);
         QVERIFY2(forecast->nextChangeInMs > -600'000 && forecast->nextChangeInMs < 600'000,
@@ -221,8 +230,96 @@ private Q_SLOTS:
         QVERIFY(plain && !plain->forecast);
     }
 
-    // The primary dies; its hot replica is promoted. A copy read from the old primary is not
-    // served once the client has seen the new one, and the client's own acknowledged write is.
+    // A change by another client invalidates the copy as soon as its event is read: the copy
+    // is served until then (bounded by the event's way), never after.
+    void aChangeEventInvalidatesTheCopyAtOnce()
+    {
+        QVERIFY(start(1));
+        QVERIFY(m_cluster->deploy(kApp, 0, {}));
+        auto writer = clientOf(*m_cluster, {0}, 3000, kTimeoutMs);
+        QVERIFY(writer);
+        QVERIFY((*writer)->put(QStringLiteral("cart/1"), "v1", sdk::Ack::Primary));
+        mirror::MirrorPolicy policy;
+        policy.maxAgeMs = 1000;
+        auto client = mirroredClient(policy);
+        QVERIFY(client);
+        auto read = client->get(QStringLiteral("cart/1"));
+        QVERIFY2(read, qPrintable(why(read)));
+        QVERIFY2(client->eventsLive(), qPrintable(client->eventsError()));
+        // Past the max age without events, within three keep-alive intervals: still good.
+        m_clock.advance(2000);
+        read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(read && read->fromMirror);
+        QVERIFY((*writer)->put(QStringLiteral("cart/1"), "v2", sdk::Ack::Primary));
+        // qWaitFor, not QTRY_VERIFY, which would read once more when done.
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                read = client->get(QStringLiteral("cart/1"));
+                return read && read->value == QByteArray("v2");
+            },
+            kTimeoutMs));
+        QVERIFY(!read->fromMirror);
+        QCOMPARE(refreshes(*client, RefreshCause::Invalidated), 1);
+        QCOMPARE(client->metrics().eventInvalidations, 1);
+        QCOMPARE(refreshes(*client, RefreshCause::Expired), 0);
+        // Served from the mirror again, at its new value.
+        read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(read && read->fromMirror);
+        QCOMPARE(*read->value, QByteArray("v2"));
+        // Keys nobody changed stay good; the feed's keep-alives count as events.
+        QVERIFY(client->metrics().events >= 1);
+    }
+
+    // A primary that falls silent (frozen) stops vouching for the copies: after three keep-alive
+    // intervals the feed is taken as lost, the copies are read again, and the client says why.
+    void aSilentFeedIsTakenAsLost()
+    {
+        QVERIFY(start(1));
+        QVERIFY(m_cluster->deploy(kApp, 0, {}));
+        mirror::MirrorPolicy policy;
+        policy.eventIntervalMs = 200;
+        auto client = mirroredClient(policy, {0}, 500);
+        QVERIFY(client);
+        QVERIFY(client->get(QStringLiteral("cart/1")));
+        QVERIFY2(client->eventsLive(), qPrintable(client->eventsError()));
+        m_cluster->agent(0).freeze();
+        // What it sent before it froze is read first; then nothing comes.
+        auto read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(read && read->fromMirror);
+        m_clock.advance(601);
+        read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(!read); // the copy is not served; the frozen primary does not answer
+        QVERIFY(!client->eventsLive());
+        QVERIFY2(client->eventsError().contains(QLatin1String("no change event")), qPrintable(client->eventsError()));
+        m_cluster->agent(0).thaw();
+        read = client->get(QStringLiteral("cart/1"));
+        QVERIFY2(read, qPrintable(why(read)));
+        QVERIFY(!read->fromMirror);
+    }
+
+    // Over ZeroMQ the agent offers no events: the client says so and mirrors by max age alone.
+    void withoutEventsOnZeroMqCopiesLiveTheirMaxAge()
+    {
+        QVERIFY(start(1, cluster::LocalCluster::Options::SdkEndpoint::Ipc));
+        QVERIFY(m_cluster->deploy(kApp, 0, {}));
+        mirror::MirrorPolicy policy;
+        policy.maxAgeMs = 1000;
+        auto client = mirroredClient(policy);
+        QVERIFY(client);
+        QVERIFY(client->get(QStringLiteral("cart/1")));
+        QVERIFY(!client->eventsLive());
+        QVERIFY2(client->eventsError().contains(QLatin1String("unix://")), qPrintable(client->eventsError()));
+        m_clock.advance(999);
+        auto read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(read && read->fromMirror);
+        m_clock.advance(1);
+        read = client->get(QStringLiteral("cart/1"));
+        QVERIFY(read && !read->fromMirror);
+    }
+
+    // The primary dies; its hot replica is promoted. The lost connection ends the feed at once:
+    // no copy read from the old primary is served again before it is read from the new one,
+    // which the client subscribes to, and whose changes it then hears of.
     void afterAFailoverEveryCopyIsReadAgain()
     {
         QVERIFY(start(2));
@@ -230,13 +327,14 @@ private Q_SLOTS:
         config.syncReplicas = 1;
         QVERIFY(m_cluster->deploy(kApp, 0, {{1, Tier::Hot}}, config));
         QTRY_COMPARE_WITH_TIMEOUT(linkCount(*m_cluster, 0), 1, kTimeoutMs);
-        mirror::MirrorPolicy policy;
-        policy.maxAgeMs = 1000;
-        auto client = mirroredClient(policy, {0, 1});
+        auto client = mirroredClient({}, {0, 1});
         QVERIFY(client);
+        QVERIFY(client->get(QStringLiteral("cart/b"))); // subscribes
+        QVERIFY(client->eventsLive());
         QVERIFY(client->put(QStringLiteral("cart/a"), "a1"));
         QVERIFY(client->put(QStringLiteral("cart/b"), "b1"));
-        QVERIFY(client->get(QStringLiteral("cart/b")));
+        auto read = client->get(QStringLiteral("cart/b"));
+        QVERIFY(read && read->fromMirror);
 
         m_cluster->agent(0).kill();
         auto ctl = m_cluster->control(1);
@@ -244,23 +342,31 @@ private Q_SLOTS:
         auto promoted = (*ctl)->promote(kApp);
         QVERIFY2(promoted, qPrintable(why(promoted)));
 
-        // Its last acknowledged write is still served from the copy (it is on the new primary too).
-        auto read = client->get(QStringLiteral("cart/a"));
-        QVERIFY(read && read->fromMirror);
-        QCOMPARE(*read->value, QByteArray("a1"));
-        // The first read from the new primary (past the max age) finds the higher epoch...
-        m_clock.advance(1000);
+        // The client's last acknowledged write is what it reads, from the new primary.
         read = client->get(QStringLiteral("cart/a"));
         QVERIFY2(read, qPrintable(why(read)));
         QVERIFY(!read->fromMirror);
         QCOMPARE(*read->value, QByteArray("a1"));
         QCOMPARE(client->client().currentAgentUrl(), m_cluster->sdkUrl(1));
-        // ...and every other copy is read again from it before it is served.
-        QCOMPARE(client->metrics().resyncs, 1);
+        QVERIFY(client->metrics().resyncs >= 1);
         read = client->get(QStringLiteral("cart/b"));
         QVERIFY(read && !read->fromMirror);
         QCOMPARE(*read->value, QByteArray("b1"));
-        QCOMPARE(refreshes(*client, RefreshCause::Resync), 1);
+        QCOMPARE(refreshes(*client, RefreshCause::Resync), 2); // both copies
+
+        // Subscribed to the new primary: its changes reach the copy.
+        QVERIFY2(client->eventsLive(), qPrintable(client->eventsError()));
+        auto writer = clientOf(*m_cluster, {1}, 3000, kTimeoutMs);
+        QVERIFY(writer);
+        QVERIFY((*writer)->put(QStringLiteral("cart/b"), "b2", sdk::Ack::Primary));
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                read = client->get(QStringLiteral("cart/b"));
+                return read && read->value == QByteArray("b2");
+            },
+            kTimeoutMs));
+        QVERIFY(!read->fromMirror);
+        QCOMPARE(refreshes(*client, RefreshCause::Invalidated), 1);
     }
 };
 

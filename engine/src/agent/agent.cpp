@@ -165,8 +165,10 @@ Status Agent::Impl::run()
         tickInstances();
         if (!m_validations.empty())
             tickValidations();
-        // Answers to unix:// clients go out together, one write per client per round.
+        // Answers to unix:// clients go out together, one write per client per round, after
+        // the round's change events, which follow every reply to a read made before them.
         if (m_sdkStream) {
+            flushMirrorFeeds();
             m_sdkStream->flush();
             m_sdkStream->retryAcceptIfDue();
         }
@@ -320,6 +322,13 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     case MessageType::Get:
         handleGet(route, message);
         return;
+    case MessageType::MirrorSubscribe:
+        handleMirrorSubscribe(route,
+                              route.socket == SocketKind::Sdk && m_sdkStream && !route.routing.isEmpty()
+                                  ? connectionFromRouting(route.routing.constFirst())
+                                  : 0,
+                              message);
+        return;
     case MessageType::ReplicaHello:
         handleReplicaHello(in.routing.value(0), message);
         return;
@@ -390,7 +399,7 @@ bool Agent::Impl::allowed(const QString &role, SocketKind kind, MessageType type
 {
     using MT = MessageType;
     const bool session = type == MT::Hello;
-    const bool sdk = type == MT::Put || type == MT::Delete || type == MT::Get;
+    const bool sdk = type == MT::Put || type == MT::Delete || type == MT::Get || type == MT::MirrorSubscribe;
     // Replication (and the errors replicas report upstream) flows only between agents, on the
     // listen socket, whose replies go back the same way.
     const bool replication = kind == SocketKind::Api

@@ -324,6 +324,7 @@ void Agent::Impl::handleGapDeltas(const Message &message)
                 continue;
             }
             ++overlay.wrong; // the key did not change in the gap: the state's value stands
+            m_mirrorFeeds.noteChange(app->name, it.key()); // what a read returns changed
             it = overlay.values.erase(it);
             continue;
         }

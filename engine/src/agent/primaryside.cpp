@@ -156,6 +156,7 @@ Status Agent::Impl::appendDelta(AppInstance &app, const state::StateDelta &delta
     if (auto ok = app.state.apply(delta); !ok)
         return ok;
     app.log.append(delta);
+    m_mirrorFeeds.noteChange(app.name, delta.key);
     notePartitionChange(app, delta);
     if (app.stream.append(delta, app.state)) {
         for (ReplicaLink &link : app.stream.links()) {

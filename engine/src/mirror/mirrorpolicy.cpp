@@ -21,6 +21,8 @@ Status MirrorPolicy::validate() const
                           QStringLiteral("is %1; it must be at least maxAgeMs (%2)")
                               .arg(maxAgeWithEventsMs)
                               .arg(maxAgeMs));
+    if (eventIntervalMs < 50 || eventIntervalMs > 60'000)
+        return outOfRange("eventIntervalMs", QStringLiteral("is %1; it must be from 50 to 60000").arg(eventIntervalMs));
     if (horizonMs < 0)
         return outOfRange("horizonMs", QStringLiteral("is %1; it must be at least 0").arg(horizonMs));
     if (!(windowShare >= 0 && windowShare <= 4))

@@ -5,6 +5,8 @@
 
 #include <zmq.hpp>
 
+#include <QCborArray>
+
 #include "foresight/core/clock.h"
 #include "foresight/core/logging.h"
 #include "protocol/mapentries.h"
@@ -59,7 +61,11 @@ public:
     int m_current = 0;
     int m_redirects = 0;
     std::uint64_t m_epoch = 0;      // highest epoch seen: proves an old primary stale if it answers
+    std::uint64_t m_generation = 0; // connections opened
+    MirrorEventHandler m_mirrorEvents;
     protocol::MapEntries m_entries; // the write being sent, kept for its buffer's capacity
+
+    void deliverMirrorEvent(const Message &message) const;
 
 private:
     Status open(int index);
@@ -82,6 +88,9 @@ Status Client::Impl::open(int index)
         return std::unexpected(channel.error());
     m_channel = std::move(*channel);
     m_current = index;
+    ++m_generation;
+    if (m_mirrorEvents)
+        m_channel->setPushHandler([this](const Message &message) { deliverMirrorEvent(message); });
     // The hello checks the protocol version once per connection.
     QCborMap hello;
     hello.insert(QStringLiteral("version"), protocol::kProtocolVersion);
@@ -302,6 +311,64 @@ Result<ReadResult> Client::get(const QString &key, const GetOptions &options)
                                                  reply->body.value(QStringLiteral("change-confidence")).toDouble()};
     }
     return result;
+}
+
+void Client::Impl::deliverMirrorEvent(const Message &message) const
+{
+    if (message.type != MessageType::MirrorEvent || !m_mirrorEvents)
+        return;
+    const QCborMap &body = message.body;
+    if (body.value(QStringLiteral("app")).toString() != m_options.app)
+        return;
+    MirrorEventMessage event;
+    event.subscription = std::uint64_t(body.value(QStringLiteral("subscription")).toInteger());
+    event.event.eventSeq = std::uint64_t(body.value(QStringLiteral("event-seq")).toInteger());
+    event.event.epoch = std::uint64_t(body.value(QStringLiteral("epoch")).toInteger());
+    event.event.seq = std::uint64_t(body.value(QStringLiteral("seq")).toInteger());
+    for (const QCborValue &key : body.value(QStringLiteral("keys")).toArray())
+        event.event.keys.append(key.toString());
+    event.event.overflow = body.value(QStringLiteral("overflow")).toBool();
+    event.end = body.value(QStringLiteral("end")).toString();
+    m_mirrorEvents(event);
+}
+
+Result<MirrorSubscription> Client::subscribeMirror(const QStringList &prefixes,
+                                                   int intervalMs,
+                                                   MirrorEventHandler handler)
+{
+    m_impl->m_mirrorEvents = std::move(handler);
+    if (m_impl->m_channel)
+        m_impl->m_channel->setPushHandler(
+            [impl = m_impl.get()](const Message &message) { impl->deliverMirrorEvent(message); });
+    QCborMap body;
+    body.insert(QStringLiteral("app"), m_impl->m_options.app);
+    if (!prefixes.isEmpty())
+        body.insert(QStringLiteral("prefixes"), QCborArray::fromStringList(prefixes));
+    body.insert(QStringLiteral("interval-ms"), intervalMs);
+    auto reply = m_impl->request([&] {
+        return m_impl->m_channel->call(MessageType::MirrorSubscribe, body, m_impl->m_options.requestTimeoutMs);
+    });
+    if (!reply)
+        return std::unexpected(reply.error());
+    MirrorSubscription subscription;
+    subscription.subscription = std::uint64_t(reply->body.value(QStringLiteral("subscription")).toInteger());
+    subscription.epoch = std::uint64_t(reply->body.value(QStringLiteral("epoch")).toInteger());
+    subscription.seq = std::uint64_t(reply->body.value(QStringLiteral("seq")).toInteger());
+    subscription.intervalMs = int(reply->body.value(QStringLiteral("interval-ms")).toInteger());
+    subscription.connection = m_impl->m_generation;
+    return subscription;
+}
+
+Status Client::pollEvents()
+{
+    if (!m_impl->m_channel)
+        return {};
+    return m_impl->m_channel->pollPushed();
+}
+
+std::uint64_t Client::connectionGeneration() const
+{
+    return m_impl->m_generation;
 }
 
 QString Client::currentAgentUrl() const

@@ -54,9 +54,81 @@ void MirroredClient::noticeFailover(std::uint64_t epoch)
         m_table.invalidateAll();
 }
 
+void MirroredClient::eventsLost(const QString &why)
+{
+    m_eventsError = why;
+    m_lossReason = why;
+    if (m_subscription == 0)
+        return;
+    m_subscription = 0;
+    m_table.setEventsLive(false);
+    // Changes since the feed stopped were announced to nobody.
+    if (m_table.size() > 0)
+        m_table.invalidateAll();
+}
+
+void MirroredClient::onEvent(const MirrorEventMessage &message)
+{
+    if (m_subscription == 0 || message.subscription != m_subscription)
+        return; // an earlier subscription's, still on its way
+    const std::int64_t now = m_clock.monotonicMs();
+    m_lastEventMs = now;
+    if (!message.end.isEmpty()) {
+        eventsLost(QStringLiteral("the agent ended the change events: %1").arg(message.end));
+        m_nextSubscribeMs = now; // at once, to whichever agent is primary now
+        return;
+    }
+    m_table.applyEvent(message.event, now);
+}
+
+void MirroredClient::pollEvents(std::int64_t nowMs)
+{
+    if (m_subscription == 0)
+        return;
+    if (m_client->connectionGeneration() != m_subscribedConnection) {
+        eventsLost(QStringLiteral("the connection the events came on was replaced (failover)"));
+        return;
+    }
+    if (auto ok = m_client->pollEvents(); !ok) {
+        eventsLost(ok.error().message);
+        return;
+    }
+    if (m_subscription != 0 && nowMs - m_lastEventMs > 3 * std::int64_t(m_eventIntervalMs))
+        eventsLost(QStringLiteral("no change event nor keep-alive for %1 ms").arg(nowMs - m_lastEventMs));
+}
+
+void MirroredClient::subscribeIfDue(std::int64_t nowMs)
+{
+    const mirror::MirrorPolicy &policy = m_table.policy();
+    if (!policy.enabled || !policy.changeEvents || m_subscription != 0 || nowMs < m_nextSubscribeMs)
+        return;
+    // Every key's changes: a copy may be of any key but the excluded ones, which are rarely
+    // many, and the events name only the keys that changed.
+    auto subscribed = m_client->subscribeMirror(QStringList(),
+                                                policy.eventIntervalMs,
+                                                [this](const MirrorEventMessage &message) { onEvent(message); });
+    if (!subscribed) {
+        // Not offered here (a ZeroMQ endpoint, an older agent) or no primary now: copies live
+        // maxAgeMs; asked again in a while.
+        const QString why = QStringLiteral("cannot subscribe: %1").arg(subscribed.error().message);
+        m_eventsError = m_lossReason.isEmpty() ? why : m_lossReason + QStringLiteral("; ") + why;
+        m_nextSubscribeMs = nowMs + 10 * std::int64_t(policy.eventIntervalMs);
+        return;
+    }
+    m_subscription = subscribed->subscription;
+    m_subscribedConnection = subscribed->connection;
+    m_eventIntervalMs = subscribed->intervalMs > 0 ? subscribed->intervalMs : policy.eventIntervalMs;
+    m_lastEventMs = m_clock.monotonicMs();
+    m_eventsError.clear();
+    m_lossReason.clear();
+    noticeFailover(subscribed->epoch);
+    m_table.setEventsLive(true); // copies read before it are read again
+}
+
 Result<ReadResult> MirroredClient::get(const QString &key, Freshness freshness)
 {
     const std::int64_t now = m_clock.monotonicMs();
+    pollEvents(now);
     mirror::MirrorTable::Lookup lookup{mirror::MirrorTable::Answer::Refresh, mirror::RefreshCause::Requested};
     if (freshness == Freshness::Mirror) {
         lookup = m_table.lookup(key, now);
@@ -72,8 +144,10 @@ Result<ReadResult> MirroredClient::get(const QString &key, Freshness freshness)
     } else if (!m_table.policy().mirrors(key)) {
         lookup.answer = mirror::MirrorTable::Answer::Source;
     }
-    const auto start = std::chrono::steady_clock::now();
     const bool mirrorIt = lookup.answer == mirror::MirrorTable::Answer::Refresh;
+    if (mirrorIt)
+        subscribeIfDue(now); // before the read, so that its copy is covered by the events
+    const auto start = std::chrono::steady_clock::now();
     auto read = m_client->get(key, GetOptions{mirrorIt});
     if (!read)
         return read;

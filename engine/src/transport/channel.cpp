@@ -26,6 +26,14 @@ Result<std::unique_ptr<Channel>> openChannel(zmq::context_t &context, const Chan
     return std::unique_ptr<Channel>(std::move(*channel));
 }
 
+bool isPush(const QByteArray &header)
+{
+    if (header.size() != protocol::kHeaderSize)
+        return false;
+    const auto type = quint16((quint8(header[6]) << 8) | quint8(header[7]));
+    return type == quint16(protocol::MessageType::MirrorEvent);
+}
+
 std::optional<Result<protocol::Message>> matchReply(
     const QByteArray &header, const QByteArray &body, qint64 id, bool untiedErrorAnswers, QCborMap *errorBody)
 {

@@ -3,6 +3,7 @@
 // Private: a request/reply connection to one agent, whatever carries it: a ZeroMQ DEALER
 // (tcp://, ipc://, inproc://) or a Unix stream (unix://, the agent's fast local SDK endpoint).
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -59,7 +60,20 @@ public:
         = 0;
     virtual const QCborMap &lastErrorBody() const = 0;
     virtual const QString &url() const = 0;
+
+    // Messages the agent sends unasked (mirror-event, docs/protocol.md 7.8) go to `handler`
+    // whenever the channel reads them: while a call waits for its answer, or in pollPushed().
+    // Only unix:// channels carry them (the agent pushes on its unix:// SDK endpoint only); the
+    // others never call the handler.
+    using PushHandler = std::function<void(const protocol::Message &)>;
+    virtual void setPushHandler(PushHandler handler) { (void) handler; }
+    // Reads what has arrived, without waiting, handing pushes to the handler. Network when the
+    // connection has dropped (the agent died or closed it): no more pushes will come.
+    virtual Status pollPushed() { return {}; }
 };
+
+// Whether a message's header names a push (a message the agent sends unasked).
+bool isPush(const QByteArray &header);
 
 // A unix:// url opens a StreamChannel, anything else a RequestChannel on `context`.
 Result<std::unique_ptr<Channel>> openChannel(zmq::context_t &context, const ChannelOptions &options);

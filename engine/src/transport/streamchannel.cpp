@@ -113,6 +113,8 @@ Result<Reply> StreamChannel::exchange(protocol::MessageType type, const QByteArr
                                 .arg(m_options.url)
                                 .arg(m_reader.announcedLength()));
             }
+            if (deliverPush(frame))
+                continue;
             if (auto answer = match(frame.header, frame.body)) {
                 // Refused before it was all sent (too large): the rest would be read as the
                 // start of the next message, so this connection is done.
@@ -141,6 +143,53 @@ Result<Reply> StreamChannel::exchange(protocol::MessageType type, const QByteArr
     if (written < m_out.size())
         m_gone = true; // half a request went out: the stream is no longer at a message boundary
     return fail(ErrorCode::Timeout, QStringLiteral("no answer from %1 within %2 ms").arg(m_options.url).arg(timeoutMs));
+}
+
+bool StreamChannel::deliverPush(const StreamFrameReader::Frame &frame)
+{
+    if (!isPush(frame.header))
+        return false;
+    if (m_push) {
+        if (auto message = protocol::decode(frame.header, frame.body))
+            m_push(*message);
+    }
+    return true;
+}
+
+Status StreamChannel::pollPushed()
+{
+    if (m_gone)
+        return lost(false);
+    char buffer[16 * 1024];
+    bool closed = false; // what came before the close is still delivered
+    while (true) {
+        const ssize_t got = ::recv(m_fd, buffer, sizeof buffer, MSG_DONTWAIT);
+        if (got > 0) {
+            m_reader.append(buffer, qsizetype(got));
+            if (got < ssize_t(sizeof buffer))
+                break;
+            continue;
+        }
+        if (got < 0 && errno == EINTR)
+            continue;
+        closed = got == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+        break;
+    }
+    StreamFrameReader::Frame frame;
+    while (true) {
+        const StreamFrameReader::Event event = m_reader.next(&frame);
+        if (event == StreamFrameReader::Event::None)
+            return closed ? Status(lost(false)) : Status{};
+        if (event != StreamFrameReader::Event::Message) {
+            m_gone = true;
+            return fail(ErrorCode::ProtocolError,
+                        QStringLiteral("the agent at %1 sent a frame of %2 bytes, which is not a valid message")
+                            .arg(m_options.url)
+                            .arg(m_reader.announcedLength()));
+        }
+        // Anything else between calls is a late reply to a request that timed out: dropped.
+        deliverPush(frame);
+    }
 }
 
 Result<Message> StreamChannel::call(protocol::MessageType type, QCborMap body, int timeoutMs)

@@ -26,10 +26,14 @@ public:
                                          int timeoutMs) override;
     const QCborMap &lastErrorBody() const override { return m_lastErrorBody; }
     const QString &url() const override { return m_options.url; }
+    void setPushHandler(PushHandler handler) override { m_push = std::move(handler); }
+    Status pollPushed() override;
 
 private:
     StreamChannel(int fd, const ChannelOptions &options);
     std::unexpected<Error> lost(bool waiting);
+    // A push (isPush) goes to the handler, decoded; true when the frame was one.
+    bool deliverPush(const StreamFrameReader::Frame &frame);
     // Sends the request (its body already holds the id) and waits for the message `match` takes
     // as its answer: match(header, body) gives nullopt for any other message.
     template<typename Reply, typename Match>
@@ -43,6 +47,7 @@ private:
     qint64 m_nextId = 1;
     QCborMap m_lastErrorBody;
     bool m_gone = false; // the connection dropped: every later call fails at once
+    PushHandler m_push;
 };
 
 } // namespace foresight::transport

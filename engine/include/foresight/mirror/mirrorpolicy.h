@@ -20,6 +20,12 @@ struct MirrorPolicy
     // changes faster than it is read). "" would match every key; use `enabled` for that.
     QStringList excludedPrefixes;
 
+    // Subscribe to change events where the connection carries them (an agent's unix:// SDK
+    // endpoint), with a keep-alive every eventIntervalMs (50 to 60000): three intervals without
+    // any event and the feed is taken as lost (copies then live maxAgeMs).
+    bool changeEvents = true;
+    int eventIntervalMs = 1000;
+
     // A copy with no usable forecast is served for this long after it was read from the source,
     // or for maxAgeWithEventsMs while the client receives change events for it (events are the
     // safety net: a change that was not forecast still invalidates the copy at once).

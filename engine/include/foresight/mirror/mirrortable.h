@@ -52,7 +52,7 @@ struct MirrorCopy
     std::int64_t readAtMs = 0; // when it was read from the source (the owner's clock)
 };
 
-// A change event (docs/protocol.md 7.9): keys changed up to state position `seq`. `eventSeq`
+// A change event (docs/protocol.md 7.8): keys changed up to state position `seq`. `eventSeq`
 // numbers the events of one subscription 1, 2, 3, ... so that a missed one shows.
 struct ChangeEvent
 {

@@ -33,6 +33,8 @@ enum class MessageType : std::uint16_t {
     WriteAck = 0x0103,
     Get = 0x0104,
     GetReply = 0x0105,
+    MirrorSubscribe = 0x0106, // SDK -> agent: change events for a client's mirrors
+    MirrorEvent = 0x0107,     // agent -> SDK, one-way: keys changed (or a keep-alive, or the end)
     // replication between agents
     ReplicaHello = 0x0201,
     ReplicaWelcome = 0x0202,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -87,6 +88,25 @@ struct GetOptions
     bool forecast = false; // ask for ReadResult::forecast
 };
 
+// A change event for mirrors (docs/protocol.md 7.8), as Client hands it over.
+struct MirrorEventMessage
+{
+    std::uint64_t subscription = 0;
+    mirror::ChangeEvent event;
+    QString end; // not empty: the subscription ended, and why
+};
+using MirrorEventHandler = std::function<void(const MirrorEventMessage &)>;
+
+// The agent's answer to a mirror subscription.
+struct MirrorSubscription
+{
+    std::uint64_t subscription = 0;
+    std::uint64_t epoch = 0;
+    std::uint64_t seq = 0;        // the state's position when events began
+    int intervalMs = 0;           // the feed's keep-alive interval
+    std::uint64_t connection = 0; // connectionGeneration() it lives on
+};
+
 // A connection to an application's primary. Blocking calls; one Client per thread (it owns a
 // ZeroMQ socket, which must stay on one thread). When the agent it talks to is not (or no
 // longer) the primary, the client follows the redirect or tries the other agents until one
@@ -113,6 +133,17 @@ public:
     // The agent currently believed to be primary, and how many times the client moved.
     QString currentAgentUrl() const;
     int redirects() const;
+    // Counts the connections this client has opened (0: none yet); a subscription lives on one.
+    std::uint64_t connectionGeneration() const;
+
+    // Change events for mirrors on the primary's connection (docs/protocol.md 7.7): keys under
+    // `prefixes` (empty: every key), keep-alives every intervalMs. `handler` is called from
+    // within this client's calls and pollEvents(), as the connection reads the events. Only a
+    // unix:// connection carries them: on others the agent answers InvalidArgument. The
+    // subscription ends with its connection (connectionGeneration() changes).
+    Result<MirrorSubscription> subscribeMirror(const QStringList &prefixes, int intervalMs, MirrorEventHandler handler);
+    // Reads the events that have arrived, without waiting. Network when the connection dropped.
+    Status pollEvents();
 
 private:
     class Impl;
