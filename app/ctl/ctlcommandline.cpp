@@ -4,6 +4,7 @@
 
 #include "clustercommands.h"
 #include "hostcommands.h"
+#include "mirrorscommands.h"
 #include "partitionscommands.h"
 #include "shadowcommands.h"
 
@@ -39,12 +40,13 @@ void describeCtlCommandLine(QCommandLineParser &parser)
 {
     parser.setApplicationDescription(QStringLiteral("Drive Foresight agents and a running console from a terminal.")
                                      + QString::fromUtf8(kCommandsHelp) + clusterCommandsHelp() + shadowCommandsHelp()
-                                     + partitionsCommandHelp() + hostCommandsHelp());
+                                     + partitionsCommandHelp() + mirrorsCommandHelp() + hostCommandsHelp());
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("status, assign, promote, snapshot, keygen, cluster, shadow, partitions, host or report"));
+        QStringLiteral(
+            "status, assign, promote, snapshot, keygen, cluster, shadow, partitions, mirrors, host or report"));
     const QCommandLineOption agentOpt(QStringLiteral("agent"),
                                       QStringLiteral("The agent's endpoint, tcp://HOST:PORT."),
                                       QStringLiteral("url"));

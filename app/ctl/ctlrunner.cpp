@@ -6,6 +6,7 @@
 #include "clustercommands.h"
 #include "exitcodes.h"
 #include "hostcommands.h"
+#include "mirrorscommands.h"
 #include "partitionscommands.h"
 #include "shadowcommands.h"
 
@@ -35,6 +36,8 @@ int runCtl(const QCommandLineParser &parser)
         return runHostCommand(parser, args.mid(1));
     if (command == QLatin1String("partitions"))
         return runPartitionsCommand(parser, args.mid(1));
+    if (command == QLatin1String("mirrors"))
+        return runMirrorsCommand(parser, args.mid(1));
     if (command == QLatin1String("report"))
         return runReportCommand(parser, args.mid(1));
 

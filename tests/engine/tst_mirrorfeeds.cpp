@@ -1,6 +1,7 @@
 // The agent's change events for client mirrors (agent/mirrorfeeds.h): per subscription each
 // changed key once per event, prefixes filter, too many keys overflow, keep-alives at the
 // interval, numbering from 1 without gaps, an end drops the subscription, as does a failed send.
+// And the clients' reports (agent/mirrorreports.h): checked, kept per client, forgotten.
 
 #include <QCborArray>
 #include <QCborMap>
@@ -8,6 +9,7 @@
 #include <QTest>
 
 #include "agent/mirrorfeeds.h"
+#include "agent/mirrorreports.h"
 
 using namespace foresight::agent;
 
@@ -156,6 +158,40 @@ private Q_SLOTS:
         QCOMPARE(sent[0].body.value(QStringLiteral("subscription")).toInteger(), qint64(second.subscription));
         feeds.dropConnection(7);
         QCOMPARE(feeds.size(), 0);
+    }
+
+    void reportsAreCheckedKeptAndForgotten()
+    {
+        QVERIFY(
+            MirrorReports::validate(QCborMap{{QStringLiteral("hits"), 3},
+                                             {QStringLiteral("hit-ratio"), 0.5},
+                                             {QStringLiteral("events-live"), true},
+                                             {QStringLiteral("refreshes"), QCborMap{{QStringLiteral("first"), 1}}}}));
+        const auto text = MirrorReports::validate(QCborMap{{QStringLiteral("hits"), QStringLiteral("many")}});
+        QVERIFY(!text);
+        QVERIFY2(text.error().message.contains(QLatin1String("'hits'")), qPrintable(text.error().message));
+        QVERIFY(!MirrorReports::validate(
+            QCborMap{{QStringLiteral("refreshes"), QCborMap{{QStringLiteral("first"), QCborArray{}}}}}));
+        QCborMap tooMany;
+        for (int i = 0; i <= MirrorReports::kMaxFields; ++i)
+            tooMany.insert(QStringLiteral("f%1").arg(i), i);
+        QVERIFY(!MirrorReports::validate(tooMany));
+
+        MirrorReports reports;
+        reports.record(QStringLiteral("shop"), QStringLiteral("web"), 1, QCborMap{{QStringLiteral("hits"), 1}}, 0);
+        reports.record(QStringLiteral("shop"), QStringLiteral("web"), 1, QCborMap{{QStringLiteral("hits"), 2}}, 10);
+        reports.record(QStringLiteral("shop"), QStringLiteral("web"), 2, QCborMap{{QStringLiteral("hits"), 7}}, 20);
+        QCborArray clients = reports.clients(QStringLiteral("shop"), 30);
+        QCOMPARE(clients.size(), 2); // one per connection, the latest report each
+        qint64 hits = 0;
+        for (const QCborValue &client : clients)
+            hits += client.toMap().value(QStringLiteral("metrics")).toMap().value(QStringLiteral("hits")).toInteger();
+        QCOMPARE(hits, 9);
+        QVERIFY(reports.clients(QStringLiteral("other"), 30).isEmpty());
+        clients = reports.clients(QStringLiteral("shop"), 10 + MirrorReports::kForgetAfterMs + 1);
+        QCOMPARE(clients.size(), 1);
+        QCOMPARE(clients.first().toMap().value(QStringLiteral("reported-ms-ago")).toInteger(),
+                 MirrorReports::kForgetAfterMs - 9);
     }
 };
 

@@ -6,10 +6,13 @@
 // primary before it is served, and none is older than the client's last acknowledged write.
 // The client's time is a ManualClock driven by the test, so ages are exact.
 
+#include <QCborArray>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "clusterprobe.h"
+#include "control/snapshotcbor.h"
+#include "enginetesting.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/control/controlclient.h"
 #include "foresight/sdk/mirroredclient.h"
@@ -69,6 +72,7 @@ class TestMirrors : public QObject
             options.agents.append(all.at(agent));
         options.failoverTimeoutMs = timeoutMs;
         options.requestTimeoutMs = std::min(timeoutMs, 3000);
+        options.name = QStringLiteral("tst_mirrors");
         auto client = sdk::MirroredClient::connect(options, policy, m_clock);
         if (!client) {
             qWarning().noquote() << "cannot connect:" << client.error().toString();
@@ -230,6 +234,47 @@ private Q_SLOTS:
         QVERIFY(plain && !plain->forecast);
     }
 
+    // The console's engine reads the primary's mirrors from its heartbeats into the snapshot, and
+    // its status (what foresightctl mirrors prints) carries them with 9.2's field names.
+    void theConsoleSeesTheClientsMirrors()
+    {
+        QVERIFY(start(1));
+        AppConfig config;
+        config.syncReplicas = 0; // one agent: no hot replica to acknowledge
+        auto engine = startTestEngine(*m_cluster,
+                                      clusterConfigFor(*m_cluster, 0, {}, config),
+                                      m_dir->filePath(QStringLiteral("console.db")));
+        QVERIFY(engine);
+        QTRY_VERIFY_WITH_TIMEOUT(statusOf(*m_cluster, 0).value(QStringLiteral("writable")).toBool(), kTimeoutMs);
+        mirror::MirrorPolicy policy;
+        policy.reportIntervalMs = 1000;
+        auto client = mirroredClient(policy);
+        QVERIFY(client);
+        QVERIFY(client->put(QStringLiteral("cart/1"), "v1", sdk::Ack::Primary));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(client->get(QStringLiteral("cart/1")));
+        m_clock.advance(1000);
+        QVERIFY(client->get(QStringLiteral("cart/1"))); // sends the report
+
+        const auto reported = [&] {
+            const auto snapshot = engine->snapshot();
+            const failover::AppView *app = snapshot ? snapshot->app(kApp) : nullptr;
+            return app && app->mirrors && !app->mirrors->clients.isEmpty();
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(reported(), kTimeoutMs);
+        const auto snapshot = engine->snapshot();
+        const failover::MirrorsView &mirrors = *snapshot->app(kApp)->mirrors;
+        QCOMPARE(mirrors.subscriptions, 1);
+        QCOMPARE(mirrors.clients.first().client, QStringLiteral("tst_mirrors"));
+        QCOMPARE(mirrors.clients.first().metrics.value(QStringLiteral("reads")).toInteger(), 3);
+
+        const QCborMap status = control::snapshotToCbor(*snapshot, kApp);
+        const QCborMap app = status.value(QStringLiteral("apps")).toArray().first().toMap();
+        const QCborMap carried = app.value(QStringLiteral("mirrors")).toMap();
+        QCOMPARE(carried.value(QStringLiteral("subscriptions")).toInteger(), 1);
+        QCOMPARE(carried.value(QStringLiteral("clients")).toArray().size(), 1);
+    }
+
     // A change by another client invalidates the copy as soon as its event is read: the copy
     // is served until then (bounded by the event's way), never after.
     void aChangeEventInvalidatesTheCopyAtOnce()
@@ -266,8 +311,41 @@ private Q_SLOTS:
         read = client->get(QStringLiteral("cart/1"));
         QVERIFY(read && read->fromMirror);
         QCOMPARE(*read->value, QByteArray("v2"));
-        // Keys nobody changed stay good; the feed's keep-alives count as events.
         QVERIFY(client->metrics().events >= 1);
+    }
+
+    // The client reports its metrics to the primary, whose status (and so every heartbeat)
+    // carries them with its own count of subscriptions and events, for the console.
+    void thePrimaryCarriesTheClientsReport()
+    {
+        QVERIFY(start(1));
+        QVERIFY(m_cluster->deploy(kApp, 0, {}));
+        mirror::MirrorPolicy policy;
+        policy.reportIntervalMs = 1000;
+        auto client = mirroredClient(policy);
+        QVERIFY(client);
+        QVERIFY(client->put(QStringLiteral("cart/1"), "v1", sdk::Ack::Primary));
+        for (int i = 0; i < 5; ++i)
+            QVERIFY(client->get(QStringLiteral("cart/1")));
+        QVERIFY(client->eventsLive());
+        m_clock.advance(1000);
+        auto read = client->get(QStringLiteral("cart/1")); // a hit, and the report is due
+        QVERIFY(read && read->fromMirror);
+
+        const QCborMap mirrors = statusOf(*m_cluster, 0).value(QStringLiteral("mirrors")).toMap();
+        QCOMPARE(mirrors.value(QStringLiteral("subscriptions")).toInteger(), 1);
+        QVERIFY(mirrors.value(QStringLiteral("events-sent")).toInteger() >= 1);
+        const QCborArray clients = mirrors.value(QStringLiteral("clients")).toArray();
+        QCOMPARE(clients.size(), 1);
+        const QCborMap report = clients.first().toMap();
+        QCOMPARE(report.value(QStringLiteral("client")).toString(), QStringLiteral("tst_mirrors"));
+        const QCborMap metrics = report.value(QStringLiteral("metrics")).toMap();
+        // Reported before the read that sent it was counted: the five reads before it.
+        QCOMPARE(metrics.value(QStringLiteral("reads")).toInteger(), 5);
+        QVERIFY(metrics.value(QStringLiteral("hits")).toInteger() >= 3);
+        QVERIFY(metrics.value(QStringLiteral("events-live")).toBool());
+        QCOMPARE(metrics.value(QStringLiteral("mirrored")).toInteger(), 1);
+        QCOMPARE(metrics.value(QStringLiteral("writes-through")).toInteger(), 1);
     }
 
     // A primary that falls silent (frozen) stops vouching for the copies: after three keep-alive

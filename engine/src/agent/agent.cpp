@@ -322,6 +322,13 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     case MessageType::Get:
         handleGet(route, message);
         return;
+    case MessageType::MirrorReport:
+        handleMirrorReport(route,
+                           route.socket == SocketKind::Sdk && m_sdkStream && !route.routing.isEmpty()
+                               ? connectionFromRouting(route.routing.constFirst())
+                               : qHash(route.routing.value(0)),
+                           message);
+        return;
     case MessageType::MirrorSubscribe:
         handleMirrorSubscribe(route,
                               route.socket == SocketKind::Sdk && m_sdkStream && !route.routing.isEmpty()
@@ -399,7 +406,8 @@ bool Agent::Impl::allowed(const QString &role, SocketKind kind, MessageType type
 {
     using MT = MessageType;
     const bool session = type == MT::Hello;
-    const bool sdk = type == MT::Put || type == MT::Delete || type == MT::Get || type == MT::MirrorSubscribe;
+    const bool sdk = type == MT::Put || type == MT::Delete || type == MT::Get || type == MT::MirrorSubscribe
+                     || type == MT::MirrorReport;
     // Replication (and the errors replicas report upstream) flows only between agents, on the
     // listen socket, whose replies go back the same way.
     const bool replication = kind == SocketKind::Api

@@ -18,6 +18,7 @@
 #include <QHash>
 
 #include "agent/mirrorfeeds.h"
+#include "agent/mirrorreports.h"
 #include "agent/partitionworker.h"
 #include "agent/peerprober.h"
 #include "agent/predictionworker.h"
@@ -345,6 +346,8 @@ public:
     // Mirrors' change events (mirrorside.cpp): a unix:// client's subscription, and each turn's events.
     void handleMirrorSubscribe(const ReplyRoute &route, std::uint64_t connection, const protocol::Message &message);
     void flushMirrorFeeds();
+    void handleMirrorReport(const ReplyRoute &route, std::uint64_t connection, const protocol::Message &message);
+    void addMirrorStatus(const AppInstance &app, QCborMap &status) const;
     void sendHeartbeats();
     // Milliseconds until the next heartbeat is due (for the poll timeout); -1 with no subscriber.
     std::int64_t nextHeartbeatInMs() const;
@@ -460,7 +463,8 @@ public:
     std::unique_ptr<PeerProber> m_prober;                             // created by the first `peers` message
     std::unique_ptr<PredictionWorker> m_predictions;                  // null with --prediction-rate 0
     std::unique_ptr<PartitionWorker> m_partitionWorker;               // made with the first clustering
-    MirrorFeeds m_mirrorFeeds; // change events to SDK clients' mirrors, unix:// connections only
+    MirrorFeeds m_mirrorFeeds;     // change events to SDK clients' mirrors, unix:// connections only
+    MirrorReports m_mirrorReports; // what clients report of their mirrors, for the status
     // Managed processes by application; a released application's stays until it has stopped.
     std::map<QString, std::unique_ptr<instance::Supervisor>> m_instances;
     std::map<QString, PendingValidation> m_validations; // by application, one at a time each

@@ -100,6 +100,7 @@ void MirrorFeeds::flush(std::int64_t nowMs,
         subscription.overflow = false;
         subscription.lastSentMs = nowMs;
         ++m_eventsSent;
+        ++m_eventsByApp[subscription.app];
         if (!send(Event{subscription.connection, protocol::encodeBody(body)}) || ending)
             gone.append(id);
     }

@@ -72,6 +72,9 @@ public:
     void dropConnection(std::uint64_t connection);
     int size() const { return int(m_subscriptions.size()); }
     std::int64_t eventsSent() const { return m_eventsSent; }
+    // For app's status: its subscriptions now, and the events sent for it since the agent started.
+    int subscriptions(const QString &app) const { return int(m_byApp.value(app).size()); }
+    std::int64_t eventsSent(const QString &app) const { return m_eventsByApp.value(app); }
 
 private:
     struct Subscription
@@ -93,6 +96,7 @@ private:
     QHash<QString, QList<std::uint64_t>> m_byApp;
     std::uint64_t m_nextId = 1;
     std::int64_t m_eventsSent = 0;
+    QHash<QString, std::int64_t> m_eventsByApp;
 };
 
 } // namespace foresight::agent

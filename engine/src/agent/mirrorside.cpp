@@ -111,4 +111,39 @@ void Agent::Impl::flushMirrorFeeds()
         });
 }
 
+void Agent::Impl::handleMirrorReport(const ReplyRoute &route, std::uint64_t connection, const Message &message)
+{
+    const QString appName = message.body.value(QStringLiteral("app")).toString();
+    if (!findApp(appName)) {
+        replyError(route, ErrorCode::NotFound, QStringLiteral("this agent holds no application '%1'").arg(appName));
+        return;
+    }
+    const QCborMap metrics = message.body.value(QStringLiteral("metrics")).toMap();
+    if (auto valid = MirrorReports::validate(metrics); !valid) {
+        replyError(route, valid.error().code, valid.error().message);
+        return;
+    }
+    m_mirrorReports.record(appName,
+                           message.body.value(QStringLiteral("client")).toString(),
+                           connection,
+                           metrics,
+                           m_clock.monotonicMs());
+    QCborMap body;
+    body.insert(QStringLiteral("id"), route.requestId);
+    reply(route, Message{MessageType::Ok, body});
+}
+
+void Agent::Impl::addMirrorStatus(const AppInstance &app, QCborMap &status) const
+{
+    const int subscriptions = m_mirrorFeeds.subscriptions(app.name);
+    const std::int64_t events = m_mirrorFeeds.eventsSent(app.name);
+    const QCborArray clients = m_mirrorReports.clients(app.name, m_clock.monotonicMs());
+    if (subscriptions == 0 && events == 0 && clients.isEmpty())
+        return;
+    status.insert(QStringLiteral("mirrors"),
+                  QCborMap{{QStringLiteral("subscriptions"), subscriptions},
+                           {QStringLiteral("events-sent"), qint64(events)},
+                           {QStringLiteral("clients"), clients}});
+}
+
 } // namespace foresight::agent

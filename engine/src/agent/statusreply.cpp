@@ -98,6 +98,7 @@ QCborMap Agent::Impl::appStatus(const AppInstance &app) const
     addInstanceStatus(app, map);
     addUsageStatus(app, map);
     addPartitionStatus(app, map);
+    addMirrorStatus(app, map);
     return map;
 }
 

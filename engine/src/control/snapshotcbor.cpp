@@ -201,6 +201,8 @@ QCborMap appToCbor(const failover::AppView &app)
     // this reply, foresightctl partitions --json and the HTTP API.
     if (app.partitions)
         map.insert(QStringLiteral("partitions"), jsonToCbor(failover::partitionsJson(*app.partitions)));
+    if (app.mirrors)
+        map.insert(QStringLiteral("mirrors"), failover::mirrorsToCbor(*app.mirrors));
     if (app.scheduledSwitchoverWallMs > 0) {
         map.insert(QStringLiteral("scheduled-switchover"),
                    QCborMap{{QStringLiteral("at-ms"), app.scheduledSwitchoverWallMs},

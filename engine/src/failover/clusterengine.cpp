@@ -407,8 +407,10 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
             view.digest = status->value(QStringLiteral("digest")).toString();
             view.writable = status->value(QStringLiteral("writable")).toBool();
             view.leaseLeftMs = status->value(QStringLiteral("lease-left-ms")).toInteger();
-            if (isPrimaryStatus(*status))
+            if (isPrimaryStatus(*status)) {
                 view.partitions = primaryPartitions(app, *status);
+                view.mirrors = mirrorsFromStatus(*status);
+            }
         }
         for (const auto &[agentName, agent] : m_agents) {
             if (agentName == app.primary)

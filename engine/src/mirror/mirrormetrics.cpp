@@ -60,4 +60,30 @@ double MirrorMetrics::forecastAccuracy() const
     return judged > 0 ? double(forecastsRight) / double(judged) : 0.0;
 }
 
+QCborMap metricsToCbor(const MirrorMetrics &m)
+{
+    QCborMap refreshes;
+    for (int i = 0; i < kRefreshCauses; ++i)
+        refreshes.insert(QLatin1String(refreshCauseName(RefreshCause(i))), qint64(m.refreshes[std::size_t(i)]));
+    return QCborMap{{QStringLiteral("reads"), qint64(m.reads)},
+                    {QStringLiteral("hits"), qint64(m.hits)},
+                    {QStringLiteral("hit-ratio"), m.hitRatio()},
+                    {QStringLiteral("source-reads"), qint64(m.sourceReads)},
+                    {QStringLiteral("out-of-sync-reads"), qint64(m.outOfSyncReads)},
+                    {QStringLiteral("refreshes"), refreshes},
+                    {QStringLiteral("refresh-p99-us"), qint64(m.refreshLatency.quantileUpperBoundUs(0.99))},
+                    {QStringLiteral("refresh-max-us"), qint64(m.refreshLatency.maxUs)},
+                    {QStringLiteral("mean-hit-age-ms"), m.meanHitAgeMs()},
+                    {QStringLiteral("forecast-windows"), qint64(m.forecastWindows)},
+                    {QStringLiteral("forecasts-right"), qint64(m.forecastsRight)},
+                    {QStringLiteral("forecasts-missed"), qint64(m.forecastsMissed)},
+                    {QStringLiteral("forecast-accuracy"), m.forecastAccuracy()},
+                    {QStringLiteral("unannounced-changes"), qint64(m.unannouncedChanges)},
+                    {QStringLiteral("events"), qint64(m.events)},
+                    {QStringLiteral("event-invalidations"), qint64(m.eventInvalidations)},
+                    {QStringLiteral("missed-events"), qint64(m.missedEvents)},
+                    {QStringLiteral("resyncs"), qint64(m.resyncs)},
+                    {QStringLiteral("writes-through"), qint64(m.writesThrough)}};
+}
+
 } // namespace foresight::mirror

@@ -23,6 +23,9 @@ Status MirrorPolicy::validate() const
                               .arg(maxAgeMs));
     if (eventIntervalMs < 50 || eventIntervalMs > 60'000)
         return outOfRange("eventIntervalMs", QStringLiteral("is %1; it must be from 50 to 60000").arg(eventIntervalMs));
+    if (reportIntervalMs != 0 && (reportIntervalMs < 1000 || reportIntervalMs > 3'600'000))
+        return outOfRange("reportIntervalMs",
+                          QStringLiteral("is %1; it must be 0 (never) or from 1000 to 3600000").arg(reportIntervalMs));
     if (horizonMs < 0)
         return outOfRange("horizonMs", QStringLiteral("is %1; it must be at least 0").arg(horizonMs));
     if (!(windowShare >= 0 && windowShare <= 4))

@@ -366,6 +366,19 @@ Status Client::pollEvents()
     return m_impl->m_channel->pollPushed();
 }
 
+Status Client::reportMirror(const QCborMap &metrics)
+{
+    QCborMap body;
+    body.insert(QStringLiteral("app"), m_impl->m_options.app);
+    body.insert(QStringLiteral("client"), m_impl->m_options.name);
+    body.insert(QStringLiteral("metrics"), metrics);
+    auto reply = m_impl->request(
+        [&] { return m_impl->m_channel->call(MessageType::MirrorReport, body, m_impl->m_options.requestTimeoutMs); });
+    if (!reply)
+        return std::unexpected(reply.error());
+    return {};
+}
+
 std::uint64_t Client::connectionGeneration() const
 {
     return m_impl->m_generation;

@@ -125,10 +125,27 @@ void MirroredClient::subscribeIfDue(std::int64_t nowMs)
     m_table.setEventsLive(true); // copies read before it are read again
 }
 
+void MirroredClient::reportIfDue(std::int64_t nowMs)
+{
+    const int interval = m_table.policy().reportIntervalMs;
+    if (interval == 0 || nowMs < m_nextReportMs)
+        return;
+    m_nextReportMs = nowMs + interval;
+    QCborMap metrics = mirror::metricsToCbor(m_table.metrics());
+    metrics.insert(QStringLiteral("mirrored"), m_table.size());
+    metrics.insert(QStringLiteral("events-live"), m_table.eventsLive());
+    (void) m_client->reportMirror(metrics);
+}
+
 Result<ReadResult> MirroredClient::get(const QString &key, Freshness freshness)
 {
     const std::int64_t now = m_clock.monotonicMs();
     pollEvents(now);
+    // A live feed means a healthy connection to the primary: the report costs one round trip
+    // there. Without one it waits for a read that goes to the primary anyway (below), so that
+    // a read from a copy never waits for a failover.
+    if (m_table.eventsLive())
+        reportIfDue(now);
     mirror::MirrorTable::Lookup lookup{mirror::MirrorTable::Answer::Refresh, mirror::RefreshCause::Requested};
     if (freshness == Freshness::Mirror) {
         lookup = m_table.lookup(key, now);
@@ -161,11 +178,15 @@ Result<ReadResult> MirroredClient::get(const QString &key, Freshness freshness)
                       m_clock.monotonicMs(),
                       microsecondsSince(start));
     }
+    // After the copy is stored: events read during the report then apply to it.
+    reportIfDue(now);
     return read;
 }
 
 Result<WriteReceipt> MirroredClient::put(const QString &key, const QByteArray &value, Ack ack)
 {
+    // It goes to the primary anyway: subscribe first, so that the copy it leaves is covered.
+    subscribeIfDue(m_clock.monotonicMs());
     auto receipt = m_client->put(key, value, ack);
     if (receipt) {
         noticeFailover(receipt->epoch);
@@ -176,6 +197,7 @@ Result<WriteReceipt> MirroredClient::put(const QString &key, const QByteArray &v
 
 Result<WriteReceipt> MirroredClient::remove(const QString &key, Ack ack)
 {
+    subscribeIfDue(m_clock.monotonicMs());
     auto receipt = m_client->remove(key, ack);
     if (receipt) {
         noticeFailover(receipt->epoch);

@@ -106,6 +106,27 @@ struct ShadowView
     std::optional<ShadowUpdateView> update; // the application's latest validated update, if any
 };
 
+// An application's client mirrors as its primary reports them (docs/protocol.md 9.2, `mirrors`;
+// docs/mirrors.md): the change-event subscriptions it serves and what each client reported of
+// its mirrors (metrics named as in mirror::metricsToCbor).
+struct MirrorClientView
+{
+    QString client;           // ClientOptions::name, may be empty
+    qint64 reportedMsAgo = 0; // when the primary's status was made
+    QCborMap metrics;
+
+    bool operator==(const MirrorClientView &other) const = default;
+};
+
+struct MirrorsView
+{
+    int subscriptions = 0;
+    qint64 eventsSent = 0;
+    QList<MirrorClientView> clients;
+
+    bool operator==(const MirrorsView &other) const = default;
+};
+
 // Where an application's failover handling stands.
 // One staleness partition of an application as its primary reported it (docs/protocol.md 9.2,
 // `partitions`; docs/partitions.md): what it holds, how it is used, and how far behind each
@@ -161,6 +182,12 @@ struct PartitionsView
 // (`agent`, `tier`, `held`, and for a replica that holds it `staleness-ms` and `score`).
 QJsonObject partitionsJson(const PartitionsView &partitions);
 
+// The primary's `mirrors` map (9.2) read into a view; nullopt when absent or not of that shape
+// (*problem then says why, for a map that is there but wrong). mirrorsToCbor writes it back with
+// the same field names, for console-status-reply (15.4) and foresightctl mirrors.
+std::optional<MirrorsView> mirrorsFromStatus(const QCborMap &appStatus, QString *problem = nullptr);
+QCborMap mirrorsToCbor(const MirrorsView &mirrors);
+
 enum class AppPhase {
     Starting,      // waiting for the agents' first heartbeats
     Healthy,       // primary heard, lease renewed
@@ -201,6 +228,8 @@ struct AppView
     std::optional<ShadowView> shadow;
     // From the primary's status once it reports partitions (docs/protocol.md 9.2); unset before.
     std::optional<PartitionsView> partitions;
+    // From the primary's status once it serves mirrors (subscriptions, events or reports).
+    std::optional<MirrorsView> mirrors;
 };
 
 // Where host failure prediction stands: the model in use, how it was trained and how well it did

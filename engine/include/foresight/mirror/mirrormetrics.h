@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdint>
 
+#include <QCborMap>
+
 namespace foresight::mirror {
 
 // Why a copy was read again from the source.
@@ -68,5 +70,12 @@ struct MirrorMetrics
     double forecastAccuracy() const; // right / (right + missed); 0 with none judged
     double meanHitAgeMs() const { return hits > 0 ? double(hitAgeSumMs) / double(hits) : 0.0; }
 };
+
+// The metrics as a client reports them (mirror-report, docs/protocol.md 7.9): "reads", "hits",
+// "hit-ratio", "source-reads", "out-of-sync-reads", "refreshes" (a map by refreshCauseName),
+// "refresh-p99-us", "refresh-max-us", "mean-hit-age-ms", "forecast-windows", "forecasts-right",
+// "forecasts-missed", "forecast-accuracy", "unannounced-changes", "events", "event-invalidations",
+// "missed-events", "resyncs", "writes-through".
+QCborMap metricsToCbor(const MirrorMetrics &metrics);
 
 } // namespace foresight::mirror

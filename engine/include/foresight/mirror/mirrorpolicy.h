@@ -25,6 +25,9 @@ struct MirrorPolicy
     // any event and the feed is taken as lost (copies then live maxAgeMs).
     bool changeEvents = true;
     int eventIntervalMs = 1000;
+    // The client reports its metrics to the primary this often (mirror-report), so that the
+    // console shows them; 0: never. Otherwise 1000 to 3600000.
+    int reportIntervalMs = 5000;
 
     // A copy with no usable forecast is served for this long after it was read from the source,
     // or for maxAgeWithEventsMs while the client receives change events for it (events are the

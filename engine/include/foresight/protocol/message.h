@@ -35,6 +35,7 @@ enum class MessageType : std::uint16_t {
     GetReply = 0x0105,
     MirrorSubscribe = 0x0106, // SDK -> agent: change events for a client's mirrors
     MirrorEvent = 0x0107,     // agent -> SDK, one-way: keys changed (or a keep-alive, or the end)
+    MirrorReport = 0x0108,    // SDK -> agent: a client's mirror metrics, for the console
     // replication between agents
     ReplicaHello = 0x0201,
     ReplicaWelcome = 0x0202,

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include <QByteArray>
+#include <QCborMap>
 #include <QList>
 #include <QString>
 
@@ -144,6 +145,9 @@ public:
     Result<MirrorSubscription> subscribeMirror(const QStringList &prefixes, int intervalMs, MirrorEventHandler handler);
     // Reads the events that have arrived, without waiting. Network when the connection dropped.
     Status pollEvents();
+    // Tells the primary what this client's mirrors did (mirror-report, docs/protocol.md 7.9),
+    // under ClientOptions::name, for the console.
+    Status reportMirror(const QCborMap &metrics);
 
 private:
     class Impl;

@@ -69,6 +69,9 @@ private:
     void subscribeIfDue(std::int64_t nowMs);
     void onEvent(const MirrorEventMessage &message);
     void eventsLost(const QString &why);
+    // Sends the metrics to the primary when reportIntervalMs has passed (failures are ignored:
+    // the report is for the console, and the next one comes soon).
+    void reportIfDue(std::int64_t nowMs);
 
     std::unique_ptr<Client> m_client;
     mirror::MirrorTable m_table;
@@ -80,6 +83,7 @@ private:
     int m_eventIntervalMs = 0;
     std::int64_t m_lastEventMs = 0;
     std::int64_t m_nextSubscribeMs = 0; // after a refusal, not before this
+    std::int64_t m_nextReportMs = 0;
     QString m_eventsError;
     QString m_lossReason; // why the last feed was lost, kept while subscribing again fails
 };
