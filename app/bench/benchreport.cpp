@@ -140,6 +140,15 @@ void printEnvironmentNote(const QString &bench, int durationMs, int warmupMs)
                   .arg(warmupMs));
 }
 
+void printLines(const QStringList &lines)
+{
+    for (const QString &line : lines) {
+        const QByteArray bytes = line.toUtf8() + '\n';
+        std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
+    }
+    std::fflush(stdout);
+}
+
 void logProgress(const QString &message)
 {
     printLine(stderr, QStringLiteral("foresight-bench: ") + message);

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <QString>
+#include <QStringList>
 
 namespace foresight::bench {
 
@@ -61,6 +62,9 @@ void printEnvironmentNote(const QString &bench, int durationMs, int warmupMs);
 // finite).
 QString jsonString(const QString &text);
 QString jsonNumber(double value, int decimals);
+
+// Lines made beforehand (a benchmark that also returns them to tests), one per line on stdout.
+void printLines(const QStringList &lines);
 
 // Diagnostics go to stderr, never between the JSON lines on stdout.
 void logProgress(const QString &message);

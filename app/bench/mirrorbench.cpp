@@ -1,7 +1,6 @@
 #include "mirrorbench.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "mirrorreplay.h"
 #include "mirrorsdkread.h"
@@ -225,11 +224,7 @@ MirrorBenchOutput mirrorBenchLines(const BenchOptions &options)
 int runMirrorBench(const BenchOptions &options)
 {
     const MirrorBenchOutput output = mirrorBenchLines(options);
-    for (const QString &line : output.lines) {
-        const QByteArray bytes = line.toUtf8() + '\n';
-        std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
-    }
-    std::fflush(stdout);
+    printLines(output.lines);
     return output.exitCode;
 }
 

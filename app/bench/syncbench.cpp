@@ -1,7 +1,6 @@
 #include "syncbench.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <limits>
 
 #include "foresight/cluster/demoworkload.h"
@@ -301,11 +300,7 @@ SyncBenchOutput syncBenchLines(const BenchOptions &options)
 int runSyncBench(const BenchOptions &options)
 {
     const SyncBenchOutput output = syncBenchLines(options);
-    for (const QString &line : output.lines) {
-        const QByteArray bytes = line.toUtf8() + '\n';
-        std::fwrite(bytes.constData(), 1, std::size_t(bytes.size()), stdout);
-    }
-    std::fflush(stdout);
+    printLines(output.lines);
     return output.exitCode;
 }
 

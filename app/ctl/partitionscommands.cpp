@@ -2,16 +2,11 @@
 
 #include <cstdio>
 
-#include <QCborArray>
 #include <QJsonDocument>
 
-#include "clustercommands.h"
-#include "ctlerrors.h"
+#include "appstatuscommand.h"
 #include "exitcodes.h"
-#include "foresight/control/consoleclient.h"
 #include "partitionsformat.h"
-
-using namespace foresight;
 
 namespace {
 
@@ -38,44 +33,25 @@ QString partitionsCommandHelp()
 
 int runPartitionsCommand(const QCommandLineParser &parser, const QStringList &args)
 {
-    if (args.size() != 1 || args.first().isEmpty())
-        return usage(QStringLiteral("partitions takes one application name"));
-    for (const char *other :
-         {"force", "dry-run", "at", "app", "after-id", "limit", "store", "for", "format", "out", "process"}) {
-        if (parser.isSet(QLatin1String(other)))
-            return usage(QStringLiteral("--%1 does not go with partitions").arg(QLatin1String(other)));
-    }
-    const QString app = args.first();
-
     int exitCode = ExitOk;
-    auto client = connectToConsole(parser, &exitCode);
-    if (!client)
+    const auto status = fetchAppStatus(parser, QStringLiteral("partitions"), args, &exitCode);
+    if (!status)
         return exitCode;
-    auto reply = (*client)->status(app); // not-found for an application the console does not have
-    if (!reply)
-        return reportError(reply.error(), InvalidArgumentIs::Refusal);
-    QCborMap appMap;
-    for (const QCborValue &value : reply->value(QStringLiteral("apps")).toArray()) {
-        if (value.toMap().value(QStringLiteral("name")).toString() == app)
-            appMap = value.toMap();
-    }
-    if (appMap.isEmpty()) {
-        std::fprintf(stderr, "foresightctl: the console's status has no application '%s'\n", qPrintable(app));
-        return ExitRefused;
-    }
+    const QString &app = status->app;
+    const QCborMap &appMap = status->appMap;
+    const QCborMap &reply = status->reply;
     if (!appMap.value(QStringLiteral("partitions")).isMap()) {
         std::fprintf(stderr, "foresightctl: %s\n", qPrintable(noPartitionsReason(appMap)));
         return ExitRefused;
     }
     if (parser.isSet(QStringLiteral("json"))) {
-        std::printf("%s",
-                    QJsonDocument(partitionsReplyJson(*reply, appMap)).toJson(QJsonDocument::Indented).constData());
+        std::printf("%s", QJsonDocument(partitionsReplyJson(reply, appMap)).toJson(QJsonDocument::Indented).constData());
         return ExitOk;
     }
     std::printf("%s\n",
                 qPrintable(formatPartitions(app,
                                             appMap.value(QStringLiteral("primary")).toString(),
                                             appMap.value(QStringLiteral("partitions")).toMap(),
-                                            reply->value(QStringLiteral("taken-ms")).toInteger())));
+                                            reply.value(QStringLiteral("taken-ms")).toInteger())));
     return ExitOk;
 }

@@ -430,6 +430,8 @@ public:
     bool holdsWriteLease(const AppInstance &app) const;
     // Replies fenced and returns false unless the primary may serve requests (not fenced, lease held).
     bool refuseUnlessServing(const ReplyRoute &route, const AppInstance &app);
+    // not-primary with the epoch and, when known, where the primary's SDK endpoint is (7.4).
+    void replyNotPrimary(const ReplyRoute &route, const AppInstance &app);
     // keep: a demoted primary whose state is exactly this position (seq, digest) keeps its state
     // and log instead of starting over (a switchover's old primary, docs/protocol.md 9.3).
     // impact: the application's new impact function, already checked; nullopt keeps the one held.

@@ -26,14 +26,7 @@ void Agent::Impl::handleMirrorSubscribe(const ReplyRoute &route, std::uint64_t c
         return;
     }
     if (app->role != Role::Primary) {
-        QCborMap extra;
-        extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
-        if (app->upstream && !app->upstream->stream.primarySdkUrl().isEmpty())
-            extra.insert(QStringLiteral("primary-sdk"), app->upstream->stream.primarySdkUrl());
-        replyError(route,
-                   ErrorCode::NotPrimary,
-                   QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName),
-                   extra);
+        replyNotPrimary(route, *app);
         return;
     }
     if (!refuseUnlessServing(route, *app))

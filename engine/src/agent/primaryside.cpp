@@ -52,6 +52,18 @@ bool Agent::Impl::refuseUnlessServing(const ReplyRoute &route, const AppInstance
     return true;
 }
 
+void Agent::Impl::replyNotPrimary(const ReplyRoute &route, const AppInstance &app)
+{
+    QCborMap extra;
+    extra.insert(QStringLiteral("epoch"), qint64(app.epoch));
+    if (app.upstream && !app.upstream->stream.primarySdkUrl().isEmpty())
+        extra.insert(QStringLiteral("primary-sdk"), app.upstream->stream.primarySdkUrl());
+    replyError(route,
+               ErrorCode::NotPrimary,
+               QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, app.name),
+               extra);
+}
+
 void Agent::Impl::handleWrite(const ReplyRoute &route, const protocol::WriteRequest &request)
 {
     const QString &appName = request.app;
@@ -205,14 +217,7 @@ void Agent::Impl::handleGet(const ReplyRoute &route, const Message &message)
         return;
     }
     if (app->role != Role::Primary) {
-        QCborMap extra;
-        extra.insert(QStringLiteral("epoch"), qint64(app->epoch));
-        if (app->upstream && !app->upstream->stream.primarySdkUrl().isEmpty())
-            extra.insert(QStringLiteral("primary-sdk"), app->upstream->stream.primarySdkUrl());
-        replyError(route,
-                   ErrorCode::NotPrimary,
-                   QStringLiteral("agent '%1' is not the primary of '%2'").arg(m_options.name, appName),
-                   extra);
+        replyNotPrimary(route, *app);
         return;
     }
     // A fenced or lease-less primary's state may be stale: reading it would be a stale read.
