@@ -66,6 +66,11 @@ public:
     protocol::MapEntries m_entries; // the write being sent, kept for its buffer's capacity
 
     void deliverMirrorEvent(const Message &message) const;
+    // Hands the current channel's pushes to deliverMirrorEvent.
+    void listenForMirrorEvents()
+    {
+        m_channel->setPushHandler([this](const Message &message) { deliverMirrorEvent(message); });
+    }
 
 private:
     Status open(int index);
@@ -90,7 +95,7 @@ Status Client::Impl::open(int index)
     m_current = index;
     ++m_generation;
     if (m_mirrorEvents)
-        m_channel->setPushHandler([this](const Message &message) { deliverMirrorEvent(message); });
+        listenForMirrorEvents();
     // The hello checks the protocol version once per connection.
     QCborMap hello;
     hello.insert(QStringLiteral("version"), protocol::kProtocolVersion);
@@ -338,8 +343,7 @@ Result<MirrorSubscription> Client::subscribeMirror(const QStringList &prefixes,
 {
     m_impl->m_mirrorEvents = std::move(handler);
     if (m_impl->m_channel)
-        m_impl->m_channel->setPushHandler(
-            [impl = m_impl.get()](const Message &message) { impl->deliverMirrorEvent(message); });
+        m_impl->listenForMirrorEvents();
     QCborMap body;
     body.insert(QStringLiteral("app"), m_impl->m_options.app);
     if (!prefixes.isEmpty())

@@ -12,7 +12,6 @@
 //
 // Threading: not thread-safe; one owner (the SDK's Client is one per thread as well).
 
-#include <array>
 #include <cstdint>
 #include <optional>
 
