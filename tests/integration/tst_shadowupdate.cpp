@@ -9,6 +9,7 @@
 // The application is a shell that appends its role to a file named after its agent and version
 // ("$0", the last argument), then sleeps: the files say which version ran where, as what.
 
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QTemporaryDir>
@@ -74,6 +75,21 @@ private:
         return m_dir.filePath(QStringLiteral("%1-%2").arg(agent, version));
     }
 
+    // The roles the instances of a version wrote on an agent, in order: "passive,active".
+    QString roles(const char *agent, const char *version) const
+    {
+        return rolesIn(marker(QLatin1String(agent), QLatin1String(version))).join(u',');
+    }
+
+    // Every marker and the roles in it, for a failure message: which version ran where, as what.
+    QString markers() const
+    {
+        QStringList lines;
+        for (const QString &name : QDir(m_dir.path()).entryList(QDir::Files, QDir::Name))
+            lines << QStringLiteral("%1: %2").arg(name, rolesIn(m_dir.filePath(name)).join(u','));
+        return QStringLiteral("markers: ") + lines.join(QStringLiteral("; "));
+    }
+
     ProcessSpec version(const QString &name) const
     {
         ProcessSpec spec;
@@ -86,6 +102,19 @@ private:
         spec.validateCommand = {QStringLiteral("/bin/sh"), QStringLiteral("-c"), QStringLiteral("exit 0")};
         spec.validateTimeoutMs = 20'000;
         return spec;
+    }
+
+    // A validation command that first waits until the v2 instance on charlie has written its
+    // `passive` line for the n-th time, as a real check first waits for the instance to answer:
+    // on a loaded machine the validation may otherwise end, and the instance be replaced, before
+    // its shell has run at all.
+    QString validationAfterStart(int n, const QString &then) const
+    {
+        return QStringLiteral(
+                   "until [ \"$(cat '%1' 2>/dev/null | grep -cx passive)\" -ge %2 ]; do sleep 0.02; done; %3")
+            .arg(marker(QStringLiteral("charlie"), QStringLiteral("v2")))
+            .arg(n)
+            .arg(then);
     }
 
     // The keys of config.process an update changes: the version's argument and the validation.
@@ -122,9 +151,7 @@ private Q_SLOTS:
         m_engine = startTestEngine(*m_cluster, config, storePath);
         QVERIFY(m_engine);
         QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("alpha"), kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(rolesIn(marker(QStringLiteral("alpha"), QStringLiteral("v1"))),
-                                  QStringList{QStringLiteral("active")},
-                                  kTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(roles("alpha", "v1") == QLatin1String("active"), qPrintable(markers()), kTimeoutMs);
 
         // Without a shadow there is nothing to try an update on.
         auto noShadow = m_engine
@@ -142,9 +169,7 @@ private Q_SLOTS:
             = m_engine->createShadow({kTestApp, QStringLiteral("charlie"), false, false, QStringLiteral("test")}).get();
         QVERIFY2(created, qPrintable(errorText(created)));
         QTRY_COMPARE_WITH_TIMEOUT(shadowState(*m_engine), QStringLiteral("ready"), kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(rolesIn(marker(QStringLiteral("charlie"), QStringLiteral("v1"))),
-                                  QStringList{QStringLiteral("passive")},
-                                  kTimeoutMs);
+        QTRY_VERIFY2_WITH_TIMEOUT(roles("charlie", "v1") == QLatin1String("passive"), qPrintable(markers()), kTimeoutMs);
 
         // Bad updates are refused before anything changes, naming the field.
         auto unknownKey = m_engine
@@ -178,7 +203,7 @@ private Q_SLOTS:
         QVERIFY2(dry->summary.startsWith(
                      QStringLiteral("dry run: would restart the shadow's passive instance on charlie")),
                  qPrintable(dry->summary));
-        QVERIFY(!QFile::exists(marker(QStringLiteral("charlie"), QStringLiteral("v2"))));
+        QCOMPARE(roles("charlie", "v2"), QString());
 
         // An agent validates only the version it was assigned: asked for v2 while it runs v1 (its
         // assign refused, say), it refuses rather than let v1 pass for v2.
@@ -201,15 +226,17 @@ private Q_SLOTS:
         // 1. A failing validation: the update ran on the shadow only, and is discarded.
         ContinuousWriter writer(m_cluster->clientOptions(kTestApp), 1);
         QTRY_VERIFY_WITH_TIMEOUT(writer.acked() > 20, kTimeoutMs);
-        auto failed = m_engine
-                          ->updateShadow({kTestApp,
-                                          {},
-                                          changes(QStringLiteral("v2"),
-                                                  QStringLiteral("test \"$FORESIGHT_ROLE\" = passive && echo "
-                                                                 "'selftest: cart totals differ' >&2; exit 3")),
-                                          false,
-                                          QStringLiteral("test")})
-                          .get();
+        auto failed
+            = m_engine
+                  ->updateShadow(
+                      {kTestApp,
+                       {},
+                       changes(QStringLiteral("v2"),
+                               validationAfterStart(1,
+                                                    QStringLiteral("echo 'selftest: cart totals differ' >&2; exit 3"))),
+                       false,
+                       QStringLiteral("test")})
+                  .get();
         QVERIFY(!failed);
         QVERIFY2(failed.error().message.contains(QStringLiteral("validation failed on charlie: exit 3")),
                  qPrintable(failed.error().message));
@@ -217,12 +244,8 @@ private Q_SLOTS:
                  qPrintable(failed.error().message));
         QCOMPARE(primaryOf(*m_engine), QStringLiteral("alpha"));
         QTRY_COMPARE_WITH_TIMEOUT(updateState(*m_engine), QStringLiteral("failed"), kTimeoutMs); // the next snapshot
-        // The v2 instance writes its marker from its own shell, which a loaded machine may start
-        // after the validation has already failed: waited for, not read once.
-        QTRY_COMPARE_WITH_TIMEOUT(rolesIn(marker(QStringLiteral("charlie"), QStringLiteral("v2"))),
-                                  QStringList{QStringLiteral("passive")},
-                                  kTimeoutMs);
-        QCOMPARE(rolesIn(marker(QStringLiteral("alpha"), QStringLiteral("v2"))), QStringList{});
+        QCOMPARE(roles("charlie", "v2"), QStringLiteral("passive"));
+        QCOMPARE(roles("alpha", "v2"), QString());
         {
             const auto snapshot = m_engine->snapshot();
             const failover::ShadowView *shadow = shadowOf(snapshot);
@@ -235,8 +258,8 @@ private Q_SLOTS:
             QCOMPARE(shadow->version, QString()); // back to the primary's version
         }
         // The shadow runs the old version again, passive.
-        QTRY_COMPARE_WITH_TIMEOUT(rolesIn(marker(QStringLiteral("charlie"), QStringLiteral("v1"))),
-                                  (QStringList{QStringLiteral("passive"), QStringLiteral("passive")}),
+        QTRY_VERIFY2_WITH_TIMEOUT(roles("charlie", "v1") == QLatin1String("passive,passive"),
+                                  qPrintable(markers()),
                                   kTimeoutMs);
         QVERIFY(journalHas(*m_engine,
                            QStringLiteral("update"),
@@ -244,15 +267,18 @@ private Q_SLOTS:
 
         // 2. A passing validation, run against the updated passive instance: swapped in.
         QTRY_COMPARE_WITH_TIMEOUT(shadowState(*m_engine), QStringLiteral("ready"), kTimeoutMs);
-        auto passed = m_engine
-                          ->updateShadow({kTestApp,
-                                          {},
-                                          changes(QStringLiteral("v2"),
-                                                  QStringLiteral("test \"$FORESIGHT_ROLE\" = passive && kill -0 "
-                                                                 "\"$FORESIGHT_INSTANCE_PID\" && echo selftest ok")),
-                                          false,
-                                          QStringLiteral("test")})
-                          .get();
+        auto passed
+            = m_engine
+                  ->updateShadow(
+                      {kTestApp,
+                       {},
+                       changes(QStringLiteral("v2"),
+                               validationAfterStart(2,
+                                                    QStringLiteral("test \"$FORESIGHT_ROLE\" = passive && kill -0 "
+                                                                   "\"$FORESIGHT_INSTANCE_PID\" && echo selftest ok"))),
+                       false,
+                       QStringLiteral("test")})
+                  .get();
         QVERIFY2(passed, qPrintable(errorText(passed)));
         QCOMPARE(passed->details.value(QStringLiteral("validation")).toObject().value(QStringLiteral("result")).toString(),
                  QStringLiteral("exit 0"));
@@ -261,14 +287,12 @@ private Q_SLOTS:
         QVERIFY(passed->details.contains(QStringLiteral("pause-ms")));
         QTRY_COMPARE_WITH_TIMEOUT(updateState(*m_engine), QStringLiteral("swapped-in"), kTimeoutMs);
         QCOMPARE(primaryOf(*m_engine), QStringLiteral("charlie"));
-        QTRY_COMPARE_WITH_TIMEOUT(rolesIn(marker(QStringLiteral("charlie"), QStringLiteral("v2"))),
-                                  (QStringList{QStringLiteral("passive"),
-                                               QStringLiteral("passive"),
-                                               QStringLiteral("active")}),
+        QTRY_VERIFY2_WITH_TIMEOUT(roles("charlie", "v2") == QLatin1String("passive,passive,active"),
+                                  qPrintable(markers()),
                                   kTimeoutMs);
         // The old version stays ready on the former primary, as the shadow.
-        QTRY_COMPARE_WITH_TIMEOUT(rolesIn(marker(QStringLiteral("alpha"), QStringLiteral("v1"))),
-                                  (QStringList{QStringLiteral("active"), QStringLiteral("passive")}),
+        QTRY_VERIFY2_WITH_TIMEOUT(roles("alpha", "v1") == QLatin1String("active,passive"),
+                                  qPrintable(markers()),
                                   kTimeoutMs);
         {
             const auto snapshot = m_engine->snapshot();
@@ -296,10 +320,8 @@ private Q_SLOTS:
         auto rolledBack = m_engine->swapShadow({kTestApp, {}, false, false, QStringLiteral("test")}).get();
         QVERIFY2(rolledBack, qPrintable(errorText(rolledBack)));
         QTRY_COMPARE_WITH_TIMEOUT(primaryOf(*m_engine), QStringLiteral("alpha"), kTimeoutMs);
-        QTRY_COMPARE_WITH_TIMEOUT(rolesIn(marker(QStringLiteral("alpha"), QStringLiteral("v1"))),
-                                  (QStringList{QStringLiteral("active"),
-                                               QStringLiteral("passive"),
-                                               QStringLiteral("active")}),
+        QTRY_VERIFY2_WITH_TIMEOUT(roles("alpha", "v1") == QLatin1String("active,passive,active"),
+                                  qPrintable(markers()),
                                   kTimeoutMs);
         QTRY_COMPARE_WITH_TIMEOUT(storedVersion(), QStringLiteral("v1"), kTimeoutMs);
         {

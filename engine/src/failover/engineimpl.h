@@ -203,6 +203,10 @@ struct AppRuntime
         QString primary;      // the primary when it began: a change ends the update
         ProcessSpec from, to;
         QString actor;
+        // Validated, waiting for the shadow to be swappable (measured, caught up) since then; -1:
+        // not validated yet. The shadow's new assign re-joins it to the primary, so its
+        // discrepancy may be unmeasured for a moment just as the validation passes.
+        std::int64_t validatedMs = -1;
         bool swapping = false;
         std::future<Result<OperatorOutcome>> swap;                      // the switchover's, once swapping
         std::shared_ptr<std::promise<Result<OperatorOutcome>>> promise; // the operator's
@@ -371,6 +375,7 @@ private:
     // A swap onto a shadow that runs another version makes that version the application's; the
     // former primary, running the version before, becomes the shadow (switchover.cpp calls it
     // before re-pointing the former primary, so that assign carries "shadow" and the old process).
+    void swapValidatedUpdate(failover::AppRuntime &app);
     void adoptShadowVersion(failover::AppRuntime &app, const QString &target, const QString &former);
     void setAppProcess(failover::AppRuntime &app, const ProcessSpec &process);
     // The process an agent runs for the application: the shadow's own (above), else the configured one.

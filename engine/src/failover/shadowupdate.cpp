@@ -17,8 +17,9 @@ namespace foresight::failover {
 using protocol::MessageType;
 
 namespace {
-constexpr int kReadyTimeoutMs = 30'000; // the updated instance must run (and be healthy) by then
-constexpr int kAnswerMarginMs = 5000;   // beyond the agent's own time-outs, for the answer to arrive
+constexpr int kReadyTimeoutMs = 30'000;  // the updated instance must run (and be healthy) by then
+constexpr int kAnswerMarginMs = 5000;    // beyond the agent's own time-outs, for the answer to arrive
+constexpr int kSwappableWaitMs = 10'000; // after a pass, for the shadow to be measured and caught up
 
 QJsonObject merged(QJsonObject base, const QJsonObject &changes)
 {
@@ -188,11 +189,6 @@ void ClusterEngine::Impl::onValidated(const QString &appName, std::uint64_t id, 
         update.validation.insert(QStringLiteral("exit-code"), *view.exitCode);
     if (!answer->value(QStringLiteral("passed")).toBool())
         return failUpdate(app, QStringLiteral("validation failed on %1: %2").arg(update.agent, view.result));
-    if (!isShadow(app, update.agent) || app.primary != update.primary)
-        return failUpdate(app,
-                          QStringLiteral("the validation passed, but the shadow or the primary changed meanwhile "
-                                         "(primary %1, shadow %2)")
-                              .arg(app.primary, app.shadow ? app.shadow->agent : QStringLiteral("none")));
     journal(QStringLiteral("update"),
             appName,
             update.agent,
@@ -201,14 +197,32 @@ void ClusterEngine::Impl::onValidated(const QString &appName, std::uint64_t id, 
                 .arg(answer->value(QStringLiteral("ran-ms")).toInteger()),
             update.validation,
             update.actor);
-    const qint64 maxLag = app.config.swapMaxLag();
-    if (app.switchover || !app.shadow->discrepancy.swappable(maxLag))
+    update.validatedMs = now();
+    swapValidatedUpdate(app);
+}
+
+void ClusterEngine::Impl::swapValidatedUpdate(AppRuntime &app)
+{
+    AppRuntime::Update &update = *app.update;
+    if (!isShadow(app, update.agent) || app.primary != update.primary)
         return failUpdate(app,
-                          QStringLiteral("the validation passed, but the shadow cannot be swapped in now: %1")
+                          QStringLiteral("the validation passed, but the shadow or the primary changed meanwhile "
+                                         "(primary %1, shadow %2)")
+                              .arg(app.primary, app.shadow ? app.shadow->agent : QStringLiteral("none")));
+    const qint64 maxLag = app.config.swapMaxLag();
+    if (app.switchover || !app.shadow->discrepancy.swappable(maxLag)) {
+        if (now() - update.validatedMs < kSwappableWaitMs)
+            return; // tendUpdates() asks again
+        return failUpdate(app,
+                          QStringLiteral("the validation passed, but the shadow could not be swapped in within %1 s: "
+                                         "%2")
+                              .arg(kSwappableWaitMs / 1000)
                               .arg(app.switchover ? QStringLiteral("a switchover is under way")
                                                   : app.shadow->discrepancy.describe()));
+    }
     if (auto target = switchoverTarget(app, update.agent); !target)
         return failUpdate(app, QStringLiteral("the validation passed, but %1").arg(target.error().message));
+    ShadowUpdateView &view = *app.lastUpdate;
     view.state = QStringLiteral("swapping");
     update.swapping = true;
     auto swapped = std::make_shared<std::promise<Result<OperatorOutcome>>>();
@@ -222,6 +236,10 @@ void ClusterEngine::Impl::onValidated(const QString &appName, std::uint64_t id, 
 void ClusterEngine::Impl::tendUpdates()
 {
     for (auto &[name, app] : m_apps) {
+        if (app.update && !app.update->swapping && app.update->validatedMs >= 0) {
+            swapValidatedUpdate(app);
+            continue;
+        }
         if (!app.update || !app.update->swapping
             || app.update->swap.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
             continue;
