@@ -803,139 +803,144 @@
 <context>
     <name>foresight::widgets::MainWindow</name>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="43"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="46"/>
         <source>Foresight</source>
         <translation>Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="75"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="78"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="80"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="83"/>
         <source>Replicas</source>
         <translation>Replikate</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="83"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="86"/>
         <source>Shadows</source>
         <translation>Shadows</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="87"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="90"/>
         <source>Staleness</source>
         <translation>Veraltung</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="102"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="271"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="94"/>
+        <source>Mirrors</source>
+        <translation>Spiegel</translation>
+    </message>
+    <message>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="109"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="278"/>
         <source>Events and alerts</source>
         <translation>Ereignisse und Alarme</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="105"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="112"/>
         <source>Host detail</source>
         <translation>Hostdetails</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="159"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="166"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="160"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="167"/>
         <source>&amp;Open cluster configuration…</source>
         <translation>Clusterkonfiguration ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="164"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="171"/>
         <source>Open cluster configuration</source>
         <translation>Clusterkonfiguration öffnen</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="166"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="173"/>
         <source>Cluster configurations (*.json);;All files (*)</source>
         <translation>Clusterkonfigurationen (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="170"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="177"/>
         <source>&amp;Export incident report…</source>
         <translation>Vorfallbericht &amp;exportieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="178"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="185"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="182"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="189"/>
         <source>&amp;Cluster</source>
         <translation>&amp;Cluster</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="187"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="194"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="188"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="195"/>
         <source>&amp;About Foresight</source>
         <translation>Ü&amp;ber Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="190"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="197"/>
         <source>About Foresight</source>
         <translation>Über Foresight</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="191"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="198"/>
         <source>Foresight keeps applications&apos; state alive through host failures: replication in hot, warm and cold tiers, failure detection and failover.</source>
         <translation>Foresight erhält den Zustand von Anwendungen über Hostausfälle hinweg: Replikation in den Stufen Hot, Warm und Cold, Ausfallerkennung und Failover.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="204"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="211"/>
         <source>&amp;Promote…</source>
         <translation>&amp;Hochstufen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="205"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="212"/>
         <source>&amp;Switch over…</source>
         <translation>&amp;Switchover…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="206"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="213"/>
         <source>Start &amp;maintenance…</source>
         <translation>&amp;Wartung beginnen…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="207"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="214"/>
         <source>&amp;End maintenance…</source>
         <translation>Wartung b&amp;eenden…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="208"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="215"/>
         <source>&amp;Acknowledge failover…</source>
         <translation>Failover &amp;quittieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="234"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="241"/>
         <source>Select an application&apos;s copy in the replicas table first.</source>
         <translation>Wählen Sie zuerst eine Kopie einer Anwendung in der Replikattabelle aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="260"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="267"/>
         <source>No cluster open: File &gt; Open cluster configuration (Ctrl+O)</source>
         <translation>Kein Cluster geöffnet: Datei &gt; Clusterkonfiguration öffnen (Strg+O)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="264"/>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="270"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="271"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="277"/>
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="270"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="277"/>
         <source>%n open alert(s)</source>
         <translation>
             <numerusform>%n offener Alarm</numerusform>
@@ -943,29 +948,220 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="271"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="278"/>
         <source>Events and alerts (%1)</source>
         <translation>Ereignisse und Alarme (%1)</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="296"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="305"/>
         <source>Foresight — %1</source>
         <translation>Foresight — %1</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="298"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="307"/>
         <source>Cluster %1: engine running, snapshot of %2</source>
         <translation>Cluster %1: Engine läuft, Stand %2</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="303"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="312"/>
         <source>Agents: %1 of %2 connected, %3 suspected</source>
         <translation>Agenten: %1 von %2 verbunden, %3 unter Ausfallverdacht</translation>
     </message>
     <message>
-        <location filename="../widgets/mainwindow/mainwindow.cpp" line="304"/>
+        <location filename="../widgets/mainwindow/mainwindow.cpp" line="313"/>
         <source>Agents: %1 of %2 connected</source>
         <translation>Agenten: %1 von %2 verbunden</translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::MirrorsModel</name>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="129"/>
+        <source>(unnamed)</source>
+        <translation>(ohne Namen)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="133"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="139"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="141"/>
+        <source>≤ %1 µs</source>
+        <translation>≤ %1 µs</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="145"/>
+        <source>none judged</source>
+        <translation>keine bewertet</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="146"/>
+        <source>%1 % of %2</source>
+        <translation>%1 % von %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="158"/>
+        <source>live</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="158"/>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="160"/>
+        <source>%1 s ago</source>
+        <translation>vor %1 s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="215"/>
+        <source>How old the copies were, on average, when they served a read: the mirror&apos;s freshness</source>
+        <translation>Wie alt die Kopien im Mittel waren, als sie einen Lesezugriff bedienten: die Frische des Spiegels</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="217"/>
+        <source>99th percentile of a refresh from the source, as the upper bound of its latency bucket</source>
+        <translation>99. Perzentil einer Auffrischung von der Quelle, als Obergrenze ihres Latenzbereichs</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="219"/>
+        <source>Refreshes made ahead of a forecast change: right when the change came inside the window (%1 right, %2 missed)</source>
+        <translation>Auffrischungen vor einer vorhergesagten Änderung: richtig, wenn die Änderung im Fenster kam (%1 richtig, %2 verfehlt)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="224"/>
+        <source>Changes a refresh for age found that no change event and no forecast had announced: reads before that refresh may have served the older value</source>
+        <translation>Änderungen, die eine Auffrischung wegen Alters fand und die weder ein Änderungsereignis noch eine Vorhersage angekündigt hatte: Lesezugriffe davor können den älteren Wert geliefert haben</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="227"/>
+        <source>Reads sent to the source because the key&apos;s copy was out of sync</source>
+        <translation>Lesezugriffe, die an die Quelle gingen, weil die Kopie des Schlüssels nicht synchron war</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="229"/>
+        <source>Change events skipped in the sequence or overflowed: each forces a re-sync</source>
+        <translation>Übersprungene oder übergelaufene Änderungsereignisse: jedes erzwingt eine Neusynchronisierung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="231"/>
+        <source>Change events arrive: copies last until an event names them</source>
+        <translation>Änderungsereignisse kommen an: Kopien gelten, bis ein Ereignis sie nennt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="232"/>
+        <source>No change events: copies last their max age only (docs/mirrors.md)</source>
+        <translation>Keine Änderungsereignisse: Kopien gelten nur bis zu ihrem Höchstalter (docs/mirrors.md)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="261"/>
+        <source>Application</source>
+        <translation>Anwendung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="263"/>
+        <source>Client</source>
+        <translation>Client</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="265"/>
+        <source>Reads</source>
+        <translation>Lesezugriffe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="267"/>
+        <source>Hit ratio</source>
+        <translation>Trefferquote</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="269"/>
+        <source>Polls saved</source>
+        <translation>Gesparte Abfragen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="271"/>
+        <source>Copies</source>
+        <translation>Kopien</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="273"/>
+        <source>Mean age</source>
+        <translation>Mittleres Alter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="275"/>
+        <source>Refresh p99</source>
+        <translation>Auffrischung p99</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="277"/>
+        <source>Forecasts right</source>
+        <translation>Richtige Vorhersagen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="279"/>
+        <source>Stale reads detected</source>
+        <translation>Erkannte veraltete Lesezugriffe</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="281"/>
+        <source>Source fallbacks</source>
+        <translation>Rückgriffe auf die Quelle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="283"/>
+        <source>Missed events</source>
+        <translation>Verpasste Ereignisse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="285"/>
+        <source>Re-syncs</source>
+        <translation>Neusynchronisierungen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="287"/>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="289"/>
+        <source>Reported</source>
+        <translation>Gemeldet</translation>
+    </message>
+</context>
+<context>
+    <name>foresight::widgets::MirrorsPanel</name>
+    <message>
+        <location filename="../widgets/panels/mirrorspanel.cpp" line="27"/>
+        <source>Filter by application, client…</source>
+        <translation>Nach Anwendung, Client filtern…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/mirrorspanel.cpp" line="29"/>
+        <source>Mirror filter</source>
+        <translation>Spiegelfilter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/mirrorspanel.cpp" line="37"/>
+        <source>Mirrors</source>
+        <translation>Spiegel</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/mirrorspanel.cpp" line="73"/>
+        <source>%1 (primary %2) — change-event subscriptions: %3, events sent: %4, clients reporting: %5</source>
+        <translation>%1 (Primary %2) — Abonnements für Änderungsereignisse: %3, gesendete Ereignisse: %4, meldende Clients: %5</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/mirrorspanel.cpp" line="82"/>
+        <source>No client reports its mirrors. Clients that read through sdk::MirroredClient report to the primary every 5 s (docs/mirrors.md); foresightctl mirrors APP shows the same figures.</source>
+        <translation>Kein Client meldet seine Spiegel. Clients, die über sdk::MirroredClient lesen, melden sie alle 5 s an den Primary (docs/mirrors.md); foresightctl mirrors APP zeigt dieselben Zahlen.</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,8 @@
 // The console window over a real failover engine watching real agents over CURVE on loopback,
 // offscreen: the replicas table fills from the engine's snapshots, a killed primary shows up in
 // the table and the status bar, the failover that follows too, and a promotion asked through the
-// bridge reaches the engine and its result comes back, without the GUI thread ever waiting.
+// bridge reaches the engine and its result comes back, without the GUI thread ever waiting. A
+// client reading through mirrors shows in the Mirrors panel.
 
 #include <QLabel>
 #include <QPushButton>
@@ -14,10 +15,13 @@
 
 #include "bridge/consolebridge.h"
 #include "enginetesting.h"
+#include "foresight/sdk/mirroredclient.h"
 #include "mainwindow/mainwindow.h"
 #include "models/eventsmodel.h"
+#include "models/mirrorsmodel.h"
 #include "models/replicasmodel.h"
 #include "models/shadowsmodel.h"
+#include "panels/mirrorspanel.h"
 #include "panels/replicaspanel.h"
 #include "panels/shadowspanel.h"
 #include "topology/topologyscene.h"
@@ -30,6 +34,7 @@ using foresight::widgets::CommandResult;
 using foresight::widgets::ConsoleBridge;
 using foresight::widgets::EventsModel;
 using foresight::widgets::MainWindow;
+using foresight::widgets::MirrorsModel;
 using foresight::widgets::ReplicasModel;
 using foresight::widgets::ShadowsModel;
 using foresight::widgets::TopologyScene;
@@ -108,6 +113,29 @@ private Q_SLOTS:
                                   qPrintable(dialog->planText()),
                                   kTimeoutMs);
         dialog->reject();
+
+        // A client reading through mirrors reports them to the primary: the Mirrors panel shows
+        // it with its reads (its report is due after reportIntervalMs on the client's clock).
+        {
+            mirror::MirrorPolicy policy;
+            policy.reportIntervalMs = 1000;
+            ManualClock clock;
+            sdk::ClientOptions clientOptions = (*cluster)->clientOptions(kTestApp);
+            clientOptions.name = QStringLiteral("checkout");
+            auto client = sdk::MirroredClient::connect(clientOptions, policy, clock);
+            QVERIFY2(client, qPrintable(client ? QString() : client.error().toString()));
+            QVERIFY((*client)->put(QStringLiteral("cart/1"), "v1", sdk::Ack::Primary));
+            for (int i = 0; i < 3; ++i)
+                QVERIFY((*client)->get(QStringLiteral("cart/1")));
+            clock.advance(1000);
+            QVERIFY((*client)->get(QStringLiteral("cart/1"))); // and the report goes with this read
+            MirrorsModel &mirrors = *window.mirrorsModel();
+            QTRY_COMPARE_WITH_TIMEOUT(mirrors.rowCount(), 1, kTimeoutMs);
+            QCOMPARE(mirrors.index(0, MirrorsModel::Client).data().toString(), QStringLiteral("checkout"));
+            QCOMPARE(mirrors.index(0, MirrorsModel::Reads).data(MirrorsModel::NumberRole).toLongLong(), 3);
+            QVERIFY2(window.mirrorsPanel()->summaryText().contains(QStringLiteral("clients reporting: 1")),
+                     qPrintable(window.mirrorsPanel()->summaryText()));
+        }
 
         // kill -9 of the primary: the window shows it suspected, then bravo as the new primary.
         (*cluster)->agent(0).kill();

@@ -15,12 +15,14 @@
 #include "bridge/consolebridge.h"
 #include "models/eventsmodel.h"
 #include "models/hostmetricshistory.h"
+#include "models/mirrorsmodel.h"
 #include "models/partitionsmodel.h"
 #include "models/replicasmodel.h"
 #include "models/shadowsmodel.h"
 #include "models/stalenesshistory.h"
 #include "panels/eventspanel.h"
 #include "panels/hostdetailpanel.h"
+#include "panels/mirrorspanel.h"
 #include "panels/replicaspanel.h"
 #include "panels/shadowspanel.h"
 #include "panels/stalenesspanel.h"
@@ -36,6 +38,7 @@ MainWindow::MainWindow(ConsoleBridge *bridge, QWidget *parent)
     , m_shadowsModel(new ShadowsModel(this))
     , m_partitionsModel(new PartitionsModel(this))
     , m_stalenessHistory(new StalenessHistory(this))
+    , m_mirrorsModel(new MirrorsModel(this))
     , m_eventsModel(new EventsModel(this))
     , m_hostHistory(new HostMetricsHistory(this))
 {
@@ -86,6 +89,10 @@ void MainWindow::createPanels()
     QDockWidget *stalenessDock
         = addDock(m_stalenessPanel, tr("Staleness"), QStringLiteral("stalenessDock"), Qt::BottomDockWidgetArea);
     tabifyDockWidget(shadowsDock, stalenessDock);
+    m_mirrorsPanel = new MirrorsPanel(m_mirrorsModel, this);
+    QDockWidget *mirrorsDock
+        = addDock(m_mirrorsPanel, tr("Mirrors"), QStringLiteral("mirrorsDock"), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(stalenessDock, mirrorsDock);
     m_replicasDock->raise();
     connect(m_shadowsPanel, &ShadowsPanel::commandRequested, this, &MainWindow::openCommandFor);
     // Behind the replicas' tab the panels get no show event when their tab is selected.
@@ -283,6 +290,8 @@ void MainWindow::onSnapshot(const std::shared_ptr<const failover::ClusterSnapsho
     m_stalenessHistory->addSnapshot(snapshot);
     m_partitionsModel->setSnapshot(snapshot);
     m_stalenessPanel->setSnapshot(snapshot);
+    m_mirrorsModel->setSnapshot(snapshot);
+    m_mirrorsPanel->setSnapshot(snapshot);
     m_eventsModel->setSnapshot(snapshot);
     if (!snapshot)
         return;

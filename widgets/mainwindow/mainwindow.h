@@ -17,6 +17,8 @@ class EventsModel;
 class EventsPanel;
 class HostDetailPanel;
 class HostMetricsHistory;
+class MirrorsModel;
+class MirrorsPanel;
 class PartitionsModel;
 class ReplicasModel;
 class ReplicasPanel;
@@ -48,6 +50,8 @@ public:
     ShadowsPanel *shadowsPanel() const { return m_shadowsPanel; }
     PartitionsModel *partitionsModel() const { return m_partitionsModel; }
     StalenessPanel *stalenessPanel() const { return m_stalenessPanel; }
+    MirrorsModel *mirrorsModel() const { return m_mirrorsModel; }
+    MirrorsPanel *mirrorsPanel() const { return m_mirrorsPanel; }
 
     // Where File > Export incident report… reads incidents and writes reports; until it is set
     // (no console store open) the action is disabled.
@@ -90,6 +94,8 @@ private:
     PartitionsModel *m_partitionsModel = nullptr;
     StalenessHistory *m_stalenessHistory = nullptr;
     StalenessPanel *m_stalenessPanel = nullptr;
+    MirrorsModel *m_mirrorsModel = nullptr;
+    MirrorsPanel *m_mirrorsPanel = nullptr;
     EventsModel *m_eventsModel = nullptr;
     EventsPanel *m_eventsPanel = nullptr;
     QDockWidget *m_eventsDock = nullptr;

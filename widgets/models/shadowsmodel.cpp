@@ -5,14 +5,13 @@
 #include <QBrush>
 #include <QHash>
 #include <QLocale>
-#include <QSet>
 
 #include "theme/theme.h"
 
 namespace foresight::widgets {
 
 ShadowsModel::ShadowsModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
 {}
 
 QString ShadowsModel::stateText(const QString &state)
@@ -103,40 +102,8 @@ void ShadowsModel::setSnapshot(const std::shared_ptr<const failover::ClusterSnap
             fresh.append(makeRow(agents, app));
     }
 
-    // Rows matched by application: gone ones removed, known ones updated in place, new ones
-    // appended, so a view keeps its selection while the cluster's applications stay.
-    QSet<QString> wanted;
-    for (const Row &row : std::as_const(fresh))
-        wanted.insert(row.app);
-    for (int i = int(m_rows.size()) - 1; i >= 0; --i) {
-        if (wanted.contains(m_rows[i].app))
-            continue;
-        beginRemoveRows({}, i, i);
-        m_rows.removeAt(i);
-        endRemoveRows();
-    }
-    QHash<QString, int> rows;
-    rows.reserve(m_rows.size());
-    for (qsizetype i = 0; i < m_rows.size(); ++i)
-        rows.insert(m_rows[i].app, int(i));
-    QList<Row> added;
-    for (Row &row : fresh) {
-        const int at = rows.value(row.app, -1);
-        if (at < 0) {
-            added.append(std::move(row));
-            continue;
-        }
-        if (m_rows[at] == row)
-            continue;
-        m_rows[at] = std::move(row);
-        Q_EMIT dataChanged(index(at, 0), index(at, ColumnCount - 1));
-    }
-    if (!added.isEmpty()) {
-        const int first = int(m_rows.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        m_rows.append(added);
-        endInsertRows();
-    }
+    // Matched by application, so a view keeps its selection while the cluster's applications stay.
+    replaceRows(m_rows, std::move(fresh), [](const Row &row) { return row.app; });
 }
 
 int ShadowsModel::rowOf(const QString &app) const

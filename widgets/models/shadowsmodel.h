@@ -2,11 +2,11 @@
 
 #include <memory>
 
-#include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
 
 #include "foresight/failover/clustersnapshot.h"
+#include "models/keyedtablemodel.h"
 
 namespace foresight::widgets {
 
@@ -15,7 +15,7 @@ namespace foresight::widgets {
 // who deployed it and why, its discrepancy from the primary and the last swap's outcome. An
 // application without a shadow has a row too (a shadow can be created for it). A thin adapter:
 // rows are matched by application from one snapshot to the next, changes arrive as ranges.
-class ShadowsModel final : public QAbstractTableModel
+class ShadowsModel final : public KeyedTableModel
 {
     Q_OBJECT
 
