@@ -12,6 +12,7 @@
 
 #include "foresight/config/clusterconfig.h"
 #include "foresight/core/result.h"
+#include "resulttext.h"
 
 using namespace Qt::StringLiterals;
 using foresight::ErrorCode;
@@ -19,6 +20,7 @@ using foresight::ProcessSpec;
 using foresight::Tier;
 using foresight::config::ClusterApp;
 using foresight::config::ClusterConfig;
+using foresight::testing::errorText;
 
 namespace {
 
@@ -129,13 +131,6 @@ QJsonValue withValue(const QJsonValue &node, QStringView path, const QJsonValue 
 QByteArray toBytes(const QJsonObject &object)
 {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
-}
-
-// QVERIFY2 evaluates its message even when the check passes, so never call error() on a value.
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
 }
 
 bool writeFile(const QString &path, const QByteArray &contents)

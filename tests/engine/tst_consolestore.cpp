@@ -17,6 +17,7 @@
 #include "foresight/core/clock.h"
 #include "foresight/core/result.h"
 #include "foresight/storage/consolestore.h"
+#include "resulttext.h"
 
 using namespace Qt::StringLiterals;
 using foresight::ErrorCode;
@@ -24,6 +25,7 @@ using foresight::config::ClusterConfig;
 using foresight::storage::ConsoleStore;
 using foresight::storage::Incident;
 using foresight::storage::JournalEntry;
+using foresight::testing::errorText;
 
 namespace {
 
@@ -50,12 +52,6 @@ ClusterConfig exampleConfig()
     if (!config)
         qFatal("the example configuration is invalid: %s", qPrintable(config.error().toString()));
     return *config;
-}
-
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
 }
 
 JournalEntry entry(const QString &kind, const QString &message)

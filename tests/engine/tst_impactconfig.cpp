@@ -10,6 +10,7 @@
 
 #include "foresight/config/clusterconfig.h"
 #include "foresight/config/impactfunction.h"
+#include "resulttext.h"
 
 using namespace Qt::StringLiterals;
 using foresight::ErrorCode;
@@ -18,6 +19,7 @@ using foresight::config::Impact;
 using foresight::config::ImpactClass;
 using foresight::config::ImpactFunction;
 using foresight::config::ImpactRule;
+using foresight::testing::errorText;
 
 namespace {
 
@@ -47,12 +49,6 @@ QJsonObject rule(const QJsonValue &keys, const QString &impactClass, const QJson
     QJsonObject object = rule(keys, impactClass);
     object.insert(u"tolerated-staleness-ms"_s, toleratedMs);
     return object;
-}
-
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
 }
 
 } // namespace

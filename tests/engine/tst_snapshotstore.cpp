@@ -21,11 +21,13 @@
 #include "foresight/core/result.h"
 #include "foresight/state/snapshot.h"
 #include "foresight/storage/snapshotstore.h"
+#include "resulttext.h"
 
 using namespace Qt::StringLiterals;
 using foresight::ErrorCode;
 using foresight::state::Snapshot;
 using foresight::storage::SnapshotStore;
+using foresight::testing::errorText;
 
 Q_DECLARE_METATYPE(foresight::state::Snapshot)
 Q_DECLARE_METATYPE(foresight::ErrorCode)
@@ -55,13 +57,6 @@ Snapshot numberedSnapshot(const QString &app, std::uint64_t epoch, std::uint64_t
     for (int i = 0; i < count; ++i)
         entries.append({u"k%1"_s.arg(i), u"value %1 at seq %2"_s.arg(i).arg(seq).toUtf8()});
     return makeSnapshot(app, epoch, seq, std::move(entries));
-}
-
-// QVERIFY2 evaluates its message even when the check passes, so never call error() on a value.
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
 }
 
 void compareSnapshots(const Snapshot &actual, const Snapshot &expected)

@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "resulttext.h"
 #include "storage/sqlitedatabase.h"
 
 using namespace Qt::StringLiterals;
@@ -19,17 +20,11 @@ using foresight::storage::SqliteDatabase;
 using foresight::storage::SqliteOptions;
 using foresight::storage::SqliteSchema;
 using foresight::storage::SqliteTransaction;
+using foresight::testing::errorText;
 
 namespace {
 
 constexpr int kApplicationId = 0x54455354; // "TEST"
-
-// QVERIFY2 evaluates its message even when the check passes, so never call error() on a value.
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
-}
 
 // A second connection to the file, as another process or the sqlite3 shell would have. It never
 // waits for a lock, so a test that meets one fails at once.

@@ -12,11 +12,13 @@
 
 #include "foresight/partitioning/stalenessimpact.h"
 #include "foresight/partitioning/syncscheduler.h"
+#include "resulttext.h"
 
 using namespace Qt::StringLiterals;
 using foresight::ErrorCode;
 using foresight::Tier;
 using foresight::config::ImpactClass;
+using foresight::testing::errorText;
 using namespace foresight::partitioning;
 
 namespace {
@@ -64,12 +66,6 @@ QStringList wireOrder(const SyncPlan &plan)
             ids.append(slice.partition);
     }
     return ids;
-}
-
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
 }
 
 } // namespace

@@ -19,6 +19,7 @@
 
 #include "enginetesting.h"
 #include "foresight/sim/simulatedhost.h"
+#include "resulttext.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -67,12 +68,6 @@ QStringList journalOf(const failover::ClusterEngine &engine, const QString &kind
             entries.append(entry.app + QStringLiteral(": ") + entry.message);
     }
     return entries;
-}
-
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
 }
 
 } // namespace

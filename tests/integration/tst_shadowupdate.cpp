@@ -17,6 +17,7 @@
 
 #include "enginetesting.h"
 #include "foresight/storage/consolestore.h"
+#include "resulttext.h"
 
 using namespace foresight;
 using namespace foresight::testing;
@@ -24,12 +25,6 @@ using namespace foresight::testing;
 namespace {
 
 constexpr int kTimeoutMs = 60000;
-
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
-}
 
 const failover::ShadowView *shadowOf(const std::shared_ptr<const failover::ClusterSnapshot> &snapshot)
 {

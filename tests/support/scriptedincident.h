@@ -11,15 +11,11 @@
 
 #include "foresight/core/result.h"
 #include "foresight/storage/consolestore.h"
+#include "resulttext.h"
 
 namespace scripted {
 
-// A result's error as text, empty for a success (for QVERIFY2's message).
-template<typename R>
-QString errorText(const R &result)
-{
-    return result ? QString() : result.error().toString();
-}
+using foresight::testing::errorText;
 
 inline constexpr qint64 kDetectedMs = 1'700'000'600'000;
 inline constexpr qint64 kDecidedMs = kDetectedMs + 200;
