@@ -15,7 +15,8 @@
 #
 # mirror holds the client-side mirrors' bookkeeping (docs/mirrors.md): which copy is good, when
 # to refresh it, what a change event invalidates. Pure, on an injected clock; the SDK does the
-# reads and the benchmark replays traces through the same table.
+# reads and the benchmark replays traces through the same table. The console mirrors the hosts'
+# inventories through it too (mirror/versionedcopy.h), hence failover above it.
 set(FORESIGHT_ENGINE_MODULES
     core vocabulary instance state metrics detection protocol transport mirror sdk config storage prediction
     shadow replication partitioning agent monitor report failover control sim cluster training)
@@ -41,7 +42,7 @@ set(FORESIGHT_MODULE_agent_DEPENDS
 set(FORESIGHT_MODULE_monitor_DEPENDS transport protocol core)
 set(FORESIGHT_MODULE_report_DEPENDS storage core)
 set(FORESIGHT_MODULE_failover_DEPENDS
-    shadow monitor detection prediction storage config transport protocol vocabulary core)
+    shadow monitor detection prediction storage config mirror metrics transport protocol vocabulary core)
 set(FORESIGHT_MODULE_control_DEPENDS failover shadow report storage config transport vocabulary core)
 set(FORESIGHT_MODULE_sim_DEPENDS storage core)
 set(FORESIGHT_MODULE_cluster_DEPENDS control sim sdk config vocabulary core)

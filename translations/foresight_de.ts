@@ -523,28 +523,28 @@
 <context>
     <name>foresight::widgets::HostDetailPanel</name>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="65"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="66"/>
         <source>Host detail</source>
         <translation>Hostdetails</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="68"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="69"/>
         <source>Agent</source>
         <translation>Agent</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="69"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="70"/>
         <source>The agent whose host is shown</source>
         <translation>Der Agent, dessen Host angezeigt wird</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="72"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="73"/>
         <source>Time window</source>
         <translation>Zeitfenster</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="74"/>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="326"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="75"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="333"/>
         <source>Last %n min</source>
         <translation>
             <numerusform>Letzte %n Min.</numerusform>
@@ -552,252 +552,321 @@
         </translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="78"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="79"/>
         <source>Host state</source>
         <translation>Hostzustand</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="83"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="84"/>
         <source>Host metrics state</source>
         <translation>Zustand der Hostmetriken</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="88"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="89"/>
         <source>Agent warnings</source>
         <translation>Warnungen des Agenten</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="93"/>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="126"/>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="129"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="94"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="132"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="135"/>
         <source>Failure risk</source>
         <translation>Ausfallrisiko</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="98"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="97"/>
+        <source>Host inventory</source>
+        <translation>Host-Inventar</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="104"/>
         <source>CPU and memory (%)</source>
         <translation>CPU und Speicher (%)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="99"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="105"/>
         <source>CPU and memory chart</source>
         <translation>Diagramm CPU und Speicher</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="101"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="107"/>
         <source>CPU busy</source>
         <translation>CPU ausgelastet</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="102"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="108"/>
         <source>I/O wait</source>
         <translation>I/O-Wartezeit</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="103"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="109"/>
         <source>Memory used</source>
         <translation>Speicher belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="104"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="110"/>
         <source>Swap used</source>
         <translation>Swap belegt</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="106"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="112"/>
         <source>Load average</source>
         <translation>Systemlast</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="107"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="113"/>
         <source>Load chart</source>
         <translation>Diagramm Systemlast</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="109"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="115"/>
         <source>1 min</source>
         <translation>1 Min.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="109"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="115"/>
         <source>15 min</source>
         <translation>15 Min.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="111"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="117"/>
         <source>Disk</source>
         <translation>Datenträger</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="112"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="118"/>
         <source>Disk chart</source>
         <translation>Diagramm Datenträger</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="114"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="120"/>
         <source>Read</source>
         <translation>Lesen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="114"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="120"/>
         <source>Write</source>
         <translation>Schreiben</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="116"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="122"/>
         <source>Network</source>
         <translation>Netzwerk</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="117"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="123"/>
         <source>Network chart</source>
         <translation>Diagramm Netzwerk</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="119"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="125"/>
         <source>Received</source>
         <translation>Empfangen</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="120"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="126"/>
         <source>Sent</source>
         <translation>Gesendet</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="121"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="127"/>
         <source>Receive errors</source>
         <translation>Empfangsfehler</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="122"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="128"/>
         <source>Send errors</source>
         <translation>Sendefehler</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="123"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="129"/>
         <source>Drops</source>
         <translation>Verworfene Pakete</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="124"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="130"/>
         <source>errors/s</source>
         <translation>Fehler/s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="127"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="133"/>
         <source>Failure risk chart</source>
         <translation>Diagramm Ausfallrisiko</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="139"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="145"/>
         <source>Agent:</source>
         <translation>Agent:</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="343"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="350"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="22"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="386"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="393"/>
         <source>No agent chosen.</source>
         <translation>Kein Agent ausgewählt.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="386"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="393"/>
         <source>No agents yet.</source>
         <translation>Noch keine Agenten.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="392"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="401"/>
         <source>Agent %1 is no longer in the cluster; its history is kept.</source>
         <translation>Agent %1 gehört nicht mehr zum Cluster; sein Verlauf bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="393"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="402"/>
         <source>Agent %1 is not in the cluster.</source>
         <translation>Agent %1 gehört nicht zum Cluster.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="404"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="414"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="406"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="416"/>
         <source>%1: never heard</source>
         <translation>%1: nie gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="408"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="418"/>
         <source>%1: SUSPECTED (phi %2), heard %3 ms ago</source>
         <translation>%1: AUSFALLVERDACHT (phi %2), zuletzt vor %3 ms gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="411"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="421"/>
         <source>%1: heard %2 ms ago</source>
         <translation>%1: zuletzt vor %2 ms gemeldet</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="413"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="423"/>
         <source>%1 (maintenance)</source>
         <translation>%1 (Wartung)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="419"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="429"/>
         <source>Host %1 — %2</source>
         <translation>Host %1 — %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="419"/>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="444"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="429"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="454"/>
         <source>; </source>
         <translation>; </translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="437"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="447"/>
         <source>Choose an agent to see its host&apos;s metrics.</source>
         <translation>Wählen Sie einen Agenten, um die Metriken seines Hosts zu sehen.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="438"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="448"/>
         <source>No metrics yet from %1: its heartbeats have not carried host metrics.</source>
         <translation>Noch keine Metriken von %1: Seine Heartbeats enthielten bisher keine Hostmetriken.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="445"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="455"/>
         <source>The agent reports: %1</source>
         <translation>Der Agent meldet: %1</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="458"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="468"/>
         <source>Failure risk: no prediction yet.</source>
         <translation>Ausfallrisiko: noch keine Vorhersage.</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="461"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="471"/>
         <source>Failure risk: %1 at %2</source>
         <translation>Ausfallrisiko: %1 um %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="491"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="501"/>
         <source>B/s</source>
         <translation>B/s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="491"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="501"/>
         <source>KiB/s</source>
         <translation>KiB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="491"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="501"/>
         <source>MiB/s</source>
         <translation>MiB/s</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostdetailpanel.cpp" line="491"/>
+        <location filename="../widgets/panels/hostdetailpanel.cpp" line="501"/>
         <source>GiB/s</source>
         <translation>GiB/s</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="14"/>
+        <source>Inventory: not received yet from %1.</source>
+        <translation>Inventar: von %1 noch nicht erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="15"/>
+        <source>Inventory: not received from %1: %2</source>
+        <translation>Inventar: von %1 nicht erhalten: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="21"/>
+        <source>%1 CPUs</source>
+        <translation>%1 CPUs</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="23"/>
+        <source>%1 memory</source>
+        <translation>%1 Arbeitsspeicher</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="25"/>
+        <source>%1 swap</source>
+        <translation>%1 Swap</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="28"/>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="29"/>
+        <source>Inventory: %1; interfaces %2; disks %3</source>
+        <translation>Inventar: %1; Schnittstellen %2; Datenträger %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="30"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="31"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="32"/>
+        <source>, </source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="31"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="32"/>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="34"/>
+        <source>; kernel %1</source>
+        <translation>; Kernel %1</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="37"/>
+        <source> (changed on the host: updating)</source>
+        <translation> (auf dem Host geändert: wird aktualisiert)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="38"/>
+        <source> (changed on the host; fetching failed: %1)</source>
+        <translation> (auf dem Host geändert; Abruf fehlgeschlagen: %1)</translation>
     </message>
 </context>
 <context>
@@ -976,162 +1045,162 @@
 <context>
     <name>foresight::widgets::MirrorsModel</name>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="129"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="98"/>
         <source>(unnamed)</source>
         <translation>(ohne Namen)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="133"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="102"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="139"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="108"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="141"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="110"/>
         <source>≤ %1 µs</source>
         <translation>≤ %1 µs</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="145"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="114"/>
         <source>none judged</source>
         <translation>keine bewertet</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="146"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="115"/>
         <source>%1 % of %2</source>
         <translation>%1 % von %2</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="158"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="127"/>
         <source>live</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="158"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="127"/>
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="160"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="129"/>
         <source>%1 s ago</source>
         <translation>vor %1 s</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="215"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="184"/>
         <source>How old the copies were, on average, when they served a read: the mirror&apos;s freshness</source>
         <translation>Wie alt die Kopien im Mittel waren, als sie einen Lesezugriff bedienten: die Frische des Spiegels</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="217"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="186"/>
         <source>99th percentile of a refresh from the source, as the upper bound of its latency bucket</source>
         <translation>99. Perzentil einer Auffrischung von der Quelle, als Obergrenze ihres Latenzbereichs</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="219"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="188"/>
         <source>Refreshes made ahead of a forecast change: right when the change came inside the window (%1 right, %2 missed)</source>
         <translation>Auffrischungen vor einer vorhergesagten Änderung: richtig, wenn die Änderung im Fenster kam (%1 richtig, %2 verfehlt)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="224"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="193"/>
         <source>Changes a refresh for age found that no change event and no forecast had announced: reads before that refresh may have served the older value</source>
         <translation>Änderungen, die eine Auffrischung wegen Alters fand und die weder ein Änderungsereignis noch eine Vorhersage angekündigt hatte: Lesezugriffe davor können den älteren Wert geliefert haben</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="227"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="196"/>
         <source>Reads sent to the source because the key&apos;s copy was out of sync</source>
         <translation>Lesezugriffe, die an die Quelle gingen, weil die Kopie des Schlüssels nicht synchron war</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="229"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="198"/>
         <source>Change events skipped in the sequence or overflowed: each forces a re-sync</source>
         <translation>Übersprungene oder übergelaufene Änderungsereignisse: jedes erzwingt eine Neusynchronisierung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="231"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="200"/>
         <source>Change events arrive: copies last until an event names them</source>
         <translation>Änderungsereignisse kommen an: Kopien gelten, bis ein Ereignis sie nennt</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="232"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="201"/>
         <source>No change events: copies last their max age only (docs/mirrors.md)</source>
         <translation>Keine Änderungsereignisse: Kopien gelten nur bis zu ihrem Höchstalter (docs/mirrors.md)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="261"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="230"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="263"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="232"/>
         <source>Client</source>
         <translation>Client</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="265"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="234"/>
         <source>Reads</source>
         <translation>Lesezugriffe</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="267"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="236"/>
         <source>Hit ratio</source>
         <translation>Trefferquote</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="269"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="238"/>
         <source>Polls saved</source>
         <translation>Gesparte Abfragen</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="271"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="240"/>
         <source>Copies</source>
         <translation>Kopien</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="273"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="242"/>
         <source>Mean age</source>
         <translation>Mittleres Alter</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="275"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="244"/>
         <source>Refresh p99</source>
         <translation>Auffrischung p99</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="277"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="246"/>
         <source>Forecasts right</source>
         <translation>Richtige Vorhersagen</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="279"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="248"/>
         <source>Stale reads detected</source>
         <translation>Erkannte veraltete Lesezugriffe</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="281"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="250"/>
         <source>Source fallbacks</source>
         <translation>Rückgriffe auf die Quelle</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="283"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="252"/>
         <source>Missed events</source>
         <translation>Verpasste Ereignisse</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="285"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="254"/>
         <source>Re-syncs</source>
         <translation>Neusynchronisierungen</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="287"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="256"/>
         <source>Events</source>
         <translation>Ereignisse</translation>
     </message>
     <message>
-        <location filename="../widgets/models/mirrorsmodel.cpp" line="289"/>
+        <location filename="../widgets/models/mirrorsmodel.cpp" line="258"/>
         <source>Reported</source>
         <translation>Gemeldet</translation>
     </message>
@@ -1574,148 +1643,148 @@
 <context>
     <name>foresight::widgets::ShadowsModel</name>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="21"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="20"/>
         <source>catching up</source>
         <translation>holt auf</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="23"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="22"/>
         <source>ready</source>
         <translation>bereit</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="25"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="24"/>
         <source>swapping</source>
         <translation>Swap läuft</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="27"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="26"/>
         <source>retiring</source>
         <translation>wird aufgelöst</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="35"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="34"/>
         <source>low</source>
         <translation>niedrig</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="37"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="36"/>
         <source>medium</source>
         <translation>mittel</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="39"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="38"/>
         <source>high</source>
         <translation>hoch</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="41"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="40"/>
         <source>critical</source>
         <translation>kritisch</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="50"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="49"/>
         <source>predicted failure</source>
         <translation>vorhergesagter Ausfall</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="52"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="51"/>
         <source>operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="54"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="53"/>
         <source>previous version</source>
         <translation>vorherige Version</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="170"/>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="175"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="137"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="142"/>
         <source>none</source>
         <translation>keiner</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="172"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="139"/>
         <source>no prediction</source>
         <translation>keine Vorhersage</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="178"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="145"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="189"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="156"/>
         <source>unknown</source>
         <translation>unbekannt</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="194"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="161"/>
         <source>at least %1 keys, %2</source>
         <translation>mindestens %1 Schlüssel, %2</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="194"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="161"/>
         <source>%1 keys, %2</source>
         <translation>%1 Schlüssel, %2</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="215"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="182"/>
         <source>Failure risk of the primary&apos;s host (the engine&apos;s figure behind shadow deployment)</source>
         <translation>Ausfallrisiko des Hosts des Primary (der Wert, nach dem die Engine Shadows bereitstellt)</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="217"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="184"/>
         <source>Distinct keys, and the bytes of their values, among the writes the shadow has not acknowledged yet</source>
         <translation>Verschiedene Schlüssel und die Bytes ihrer Werte unter den Schreibvorgängen, die der Shadow noch nicht bestätigt hat</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="245"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="212"/>
         <source>Application</source>
         <translation>Anwendung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="247"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="214"/>
         <source>Criticality</source>
         <translation>Kritikalität</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="249"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="216"/>
         <source>Primary</source>
         <translation>Primary</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="251"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="218"/>
         <source>Host risk</source>
         <translation>Host-Risiko</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="253"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="220"/>
         <source>Shadow</source>
         <translation>Shadow</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="255"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="222"/>
         <source>State</source>
         <translation>Zustand</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="257"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="224"/>
         <source>Origin</source>
         <translation>Herkunft</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="259"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="226"/>
         <source>Discrepancy</source>
         <translation>Abweichung</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="261"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="228"/>
         <source>Keys, bytes behind</source>
         <translation>Rückstand Schlüssel, Bytes</translation>
     </message>
     <message>
-        <location filename="../widgets/models/shadowsmodel.cpp" line="263"/>
+        <location filename="../widgets/models/shadowsmodel.cpp" line="230"/>
         <source>Last swap</source>
         <translation>Letzter Swap</translation>
     </message>

@@ -194,6 +194,13 @@ void TestProtocol::roundTrip_data()
         << MessageType::Lease
         << QCborMap{{u"id"_s, 9}, {u"app"_s, u"shop"_s}, {u"epoch"_s, 3}, {u"lease-ms"_s, 0}, {u"incarnation"_s, 7}};
     QTest::newRow("heartbeat with incarnation") << MessageType::Heartbeat << heartbeatBody();
+    // Host inventories, mirrored by the console (docs/protocol.md 9.7, 9.14).
+    {
+        QCborMap body = heartbeatBody();
+        body.insert(u"inventory-version"_s, qint64((1ULL << 53) - 1));
+        QTest::newRow("heartbeat with inventory-version") << MessageType::Heartbeat << body;
+    }
+    QTest::newRow("host-inventory") << MessageType::HostInventory << QCborMap{{u"id"_s, 12}};
     QTest::newRow("large id") << MessageType::Ok << QCborMap{{u"id"_s, std::numeric_limits<qint64>::max()}};
     QTest::newRow("error") << MessageType::Error << protocol::makeError(5, {ErrorCode::NotPrimary, u"go to h2"_s}).body;
     // The console's control API (docs/protocol.md 15).
@@ -461,6 +468,8 @@ void TestProtocol::fieldOfWrongType_data()
     QTest::newRow("deltas as map") << MessageType::Deltas << u"deltas"_s << QCborValue(QCborMap{}) << u"array"_s;
     QTest::newRow("assign primary as array")
         << MessageType::Assign << u"primary"_s << QCborValue(QCborArray{}) << u"map"_s;
+    QTest::newRow("heartbeat inventory-version as text")
+        << MessageType::Heartbeat << u"inventory-version"_s << QCborValue(u"3"_s) << u"unsigned integer"_s;
     for (const MessageType type : {MessageType::Lease, MessageType::Promote}) {
         const QString name = protocol::messageTypeName(type);
         for (const QString &field : {u"heartbeat"_s, u"incarnation"_s}) {

@@ -15,6 +15,7 @@
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineSeries>
+#include <QLocale>
 #include <QMainWindow>
 #include <QSignalSpy>
 #include <QTest>
@@ -507,6 +508,43 @@ private Q_SLOTS:
                  qPrintable(header));
         QVERIFY2(!header.contains(QStringLiteral("c:")), qPrintable(header));
         QCOMPARE(panel.findChild<QComboBox *>(QStringLiteral("agentCombo"))->itemText(0), QStringLiteral("a (db1)"));
+    }
+
+    // The inventory line: what the host has as the console mirrors it, and a copy that is older
+    // than what the agent announced says so.
+    void theInventoryLineFollowsTheMirroredCopy()
+    {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        HostMetricsHistory history;
+        HostDetailPanel panel;
+        panel.setHistory(&history);
+        failover::AgentView a = agent(QStringLiteral("a"), QStringLiteral("db1"), hostMetrics(Reading()));
+        history.addSnapshot(snapshot(kStartMs, {a}));
+        panel.setAgent(QStringLiteral("a"));
+        auto *line = panel.findChild<QLabel *>(QStringLiteral("inventoryState"));
+        QVERIFY(line);
+        QCOMPARE(line->text(), QStringLiteral("Inventory: not received yet from a."));
+
+        metrics::HostInventory inventory;
+        inventory.cpus = 8;
+        inventory.cpuModel = QStringLiteral("AMD EPYC 7B13");
+        inventory.memTotalBytes = 32LL << 30;
+        inventory.swapTotalBytes = 2LL << 30;
+        inventory.interfaces = {QStringLiteral("eth0"), QStringLiteral("eth1")};
+        inventory.disks = {{QStringLiteral("nvme0n1"), 512LL << 30}, {QStringLiteral("vdb"), 0}};
+        inventory.kernel = QStringLiteral("6.1.0");
+        a.inventory = inventory;
+        a.inventoryCurrent = true;
+        history.addSnapshot(snapshot(kStartMs + 1000, {a}));
+        panel.refresh();
+        QCOMPARE(line->text(),
+                 QStringLiteral("Inventory: 8 CPUs (AMD EPYC 7B13), 32.0 GiB memory, 2.0 GiB swap; interfaces eth0, "
+                                "eth1; disks nvme0n1 512.0 GiB, vdb; kernel 6.1.0"));
+
+        a.inventoryCurrent = false; // a new version announced, not fetched yet
+        history.addSnapshot(snapshot(kStartMs + 2000, {a}));
+        panel.refresh();
+        QVERIFY2(line->text().endsWith(QStringLiteral(" (changed on the host: updating)")), qPrintable(line->text()));
     }
 
     void failureRiskHasNoPredictionYet()

@@ -59,6 +59,7 @@ HostDetailPanel::HostDetailPanel(QWidget *parent)
     , m_metricsState(new QLabel(this))
     , m_warnings(new QLabel(this))
     , m_riskState(new QLabel(this))
+    , m_inventory(new QLabel(this))
     , m_metricCharts(new QWidget(this))
 {
     setObjectName(QStringLiteral("hostDetailPanel"));
@@ -92,6 +93,11 @@ HostDetailPanel::HostDetailPanel(QWidget *parent)
     m_riskState->setObjectName(QStringLiteral("failureRiskState"));
     m_riskState->setAccessibleName(tr("Failure risk"));
     m_riskState->setTextFormat(Qt::PlainText);
+    m_inventory->setObjectName(QStringLiteral("inventoryState"));
+    m_inventory->setAccessibleName(tr("Host inventory"));
+    m_inventory->setTextFormat(Qt::PlainText);
+    m_inventory->setWordWrap(true);
+    m_inventory->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_charts = {
         makeChart(QStringLiteral("cpuMemoryChart"),
@@ -145,6 +151,7 @@ HostDetailPanel::HostDetailPanel(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
     layout->addWidget(m_header);
+    layout->addWidget(m_inventory);
     layout->addWidget(m_warnings);
     layout->addWidget(m_metricsState, 1);
     layout->addWidget(m_metricCharts, 4);
@@ -384,16 +391,19 @@ void HostDetailPanel::updateHeader()
     const auto snapshot = m_history ? m_history->latestSnapshot() : nullptr;
     if (m_agent.isEmpty()) {
         m_header->setText(m_history && !m_history->agents().isEmpty() ? tr("No agent chosen.") : tr("No agents yet."));
+        m_inventory->clear();
         return;
     }
     const failover::AgentView *chosen = snapshot ? snapshot->agent(m_agent) : nullptr;
     if (!chosen) {
+        m_inventory->clear();
         m_header->setText(m_history && m_history->contains(m_agent)
                               ? tr("Agent %1 is no longer in the cluster; its history is kept.").arg(m_agent)
                               : tr("Agent %1 is not in the cluster.").arg(m_agent));
         return;
     }
     const QString host = chosen->host.isEmpty() ? chosen->name : chosen->host;
+    m_inventory->setText(inventoryText(*chosen));
     // Every agent on the host, the chosen one first: one sick host takes all of them down.
     QStringList states;
     for (const failover::AgentView &agent : snapshot->agents) {

@@ -28,7 +28,7 @@ namespace foresight::widgets {
 // sample, replaces each series' points with the visible window (QXYSeries::replace). Charts,
 // series and axes are built once.
 //
-// Object names, for tests and style sheets: "agentCombo", "windowCombo", "hostHeader",
+// Object names, for tests and style sheets: "agentCombo", "windowCombo", "hostHeader", "inventoryState",
 // "metricsState", "failureRiskState", the chart views "cpuMemoryChart", "loadChart", "diskChart",
 // "networkChart", "failureRiskChart", and each series after its metric (see seriesObjectName).
 class HostDetailPanel final : public QWidget
@@ -63,6 +63,11 @@ public:
     // when the panel comes into sight without a show event (a dock whose tab is selected:
     // QDockWidget::visibilityChanged).
     void catchUp();
+
+    // What the agent's host has, as the console mirrors it (AgentView::inventory), in a line:
+    // "8 CPUs (AMD EPYC 7B13), 31.3 GiB memory, 2 GiB swap; interfaces eth0, eth1; disks nvme0n1
+    // 476.9 GiB, sda 931.5 GiB". Defined in hostinventorytext.cpp.
+    static QString inventoryText(const failover::AgentView &agent);
 
     // The series charting the metric; nullptr for a metric not charted here.
     QLineSeries *series(Metric metric) const;
@@ -128,6 +133,7 @@ private:
     QLabel *m_metricsState = nullptr;
     QLabel *m_warnings = nullptr;
     QLabel *m_riskState = nullptr;
+    QLabel *m_inventory = nullptr;     // what the host has, as the console mirrors it
     QWidget *m_metricCharts = nullptr; // holds the host-metric charts' views
     QList<Chart> m_charts;             // the host-metric charts, then the failure-risk chart
 

@@ -382,6 +382,9 @@ void Agent::Impl::handle(SocketKind kind, transport::Incoming &in)
     case MessageType::Release:
         handleRelease(route, message);
         return;
+    case MessageType::HostInventory:
+        handleHostInventory(route, message);
+        return;
     case MessageType::Validate:
         handleValidate(route, message);
         return;
@@ -413,7 +416,7 @@ bool Agent::Impl::allowed(const QString &role, SocketKind kind, MessageType type
     const bool replication = kind == SocketKind::Api
                              && (type == MT::ReplicaHello || type == MT::ReplicaAck || type == MT::Error
                                  || type == MT::GapDeltas);
-    const bool status = type == MT::Status;
+    const bool status = type == MT::Status || type == MT::HostInventory; // read-only, about this agent
     const bool ping = kind == SocketKind::Api && type == MT::Ping;
     if (role == QLatin1String("admin"))
         return !(kind == SocketKind::Sdk

@@ -28,6 +28,7 @@
 #include "foresight/config/impactfunction.h"
 #include "foresight/instance/supervisor.h"
 #include "foresight/instance/validation.h"
+#include "foresight/metrics/hostinventory.h"
 #include "foresight/metrics/hostmetrics.h"
 #include "foresight/partitioning/deliveryestimator.h"
 #include "foresight/partitioning/linkbacklog.h"
@@ -421,6 +422,11 @@ public:
 
     // topology.cpp
     void handlePeers(const ReplyRoute &route, const protocol::Message &message);
+    // The host's inventory (inventoryside.cpp): read again every kInventoryIntervalMs, its
+    // version carried in heartbeats, the whole of it sent when a console asks.
+    void refreshInventory();
+    void addInventoryVersion(QCborMap &heartbeat);
+    void handleHostInventory(const ReplyRoute &route, const protocol::Message &message);
     void handleLease(const ReplyRoute &route, const protocol::Message &message);
     // When the lease a grant of leaseMs gives ends (monotonic): at the send time of the heartbeat
     // the body names (`heartbeat`, `incarnation`) plus leaseMs, else at now plus leaseMs.
@@ -462,6 +468,10 @@ public:
     const std::uint64_t m_incarnation = newIncarnation();
     std::array<HeartbeatRound, kHeartbeatRounds> m_heartbeatRounds{}; // slot seq % kHeartbeatRounds
     std::unique_ptr<metrics::HostMetricsReader> m_hostMetrics;        // sampled once per heartbeat round
+    std::optional<metrics::HostInventory> m_inventory;                // the last read that worked
+    std::uint64_t m_inventoryVersion = 0;                             // m_inventory's; 0: none
+    QString m_inventoryError;                                         // why the last read failed
+    std::int64_t m_inventoryReadMs = -1;                              // when it was last read; -1: never
     std::unique_ptr<PeerProber> m_prober;                             // created by the first `peers` message
     std::unique_ptr<PredictionWorker> m_predictions;                  // null with --prediction-rate 0
     std::unique_ptr<PartitionWorker> m_partitionWorker;               // made with the first clustering

@@ -113,6 +113,7 @@ void Agent::Impl::sendHeartbeats()
                 body->insert(QStringLiteral("host"), host->toCbor());
             else
                 body->insert(QStringLiteral("host-error"), host.error().message);
+            addInventoryVersion(*body);
             if (m_prober)
                 body->insert(QStringLiteral("peers"), m_prober->report());
         }

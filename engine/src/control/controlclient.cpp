@@ -176,6 +176,11 @@ Result<QCborMap> ControlClient::validate(const QString &app,
     return m_impl->call(MessageType::Validate, body);
 }
 
+Result<QCborMap> ControlClient::hostInventory()
+{
+    return m_impl->call(MessageType::HostInventory, {});
+}
+
 Result<QCborMap> ControlClient::setPeers(const QCborArray &peers, int intervalMs, int bandwidthIntervalMs)
 {
     QCborMap body;

@@ -112,6 +112,14 @@ QCborMap agentToCbor(const failover::AgentView &agent)
         map.insert(QStringLiteral("anomaly"), agent.anomaly);
         map.insert(QStringLiteral("anomaly-metric"), agent.anomalyMetric);
     }
+    if (agent.inventory)
+        map.insert(QStringLiteral("inventory"), agent.inventory->toCbor());
+    QCborMap inventoryMirror{{QStringLiteral("current"), agent.inventoryCurrent},
+                             {QStringLiteral("fetches"), agent.inventoryFetches},
+                             {QStringLiteral("polls-saved"), agent.inventoryPollsSaved}};
+    if (!agent.inventoryError.isEmpty())
+        inventoryMirror.insert(QStringLiteral("error"), agent.inventoryError);
+    map.insert(QStringLiteral("inventory-mirror"), inventoryMirror);
     return map;
 }
 

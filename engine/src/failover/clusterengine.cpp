@@ -369,6 +369,11 @@ void ClusterEngine::Impl::publishSnapshot(bool force)
             view.hostMetrics = agent.last->host;
             view.peers = agent.last->peers;
         }
+        view.inventory = agent.inventory;
+        view.inventoryCurrent = agent.inventoryCopy.current();
+        view.inventoryFetches = agent.inventoryCopy.fetches();
+        view.inventoryPollsSaved = agent.inventoryCopy.pollsSaved();
+        view.inventoryError = agent.inventoryError;
         if (m_riskTable) {
             if (const auto risk = m_riskTable->hosts.find(name); risk != m_riskTable->hosts.end()) {
                 view.failureRisk = risk->second.risk;

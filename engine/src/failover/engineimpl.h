@@ -20,6 +20,7 @@
 #include "foresight/detection/phiaccrualdetector.h"
 #include "foresight/failover/clusterengine.h"
 #include "foresight/failover/hotplacement.h"
+#include "foresight/mirror/versionedcopy.h"
 #include "foresight/shadow/shadowplanner.h"
 #include "foresight/storage/consolestore.h"
 #include "storage/storewriter.h"
@@ -56,6 +57,11 @@ struct AgentRuntime
     std::int64_t lastHistoryWallMs = 0;    // when its host metrics last went to the metrics history
     std::uint64_t peersIncarnation = 0;    // the agent process that accepted the peer list
     std::int64_t peersRetryAtMs = 0;
+    // Its host's inventory, mirrored (inventorymirror.cpp): fetched when a heartbeat announces a
+    // version the copy does not hold.
+    mirror::VersionedCopy inventoryCopy;
+    std::optional<metrics::HostInventory> inventory;
+    QString inventoryError;
 };
 
 // The replies the engine waits for.
@@ -292,6 +298,8 @@ private:
 
     // topologyflow.cpp: peer lists, link measurements and hot-tier placement.
     void sendPeers(failover::AgentRuntime &agent);
+    void mirrorInventory(failover::AgentRuntime &agent, const monitor::Heartbeat &heartbeat);
+    void onInventory(const QString &agent, Result<QCborMap> reply);
     std::optional<double> rttMs(const QString &a, const QString &b) const;
     void placeHotTier(failover::AppRuntime &app);
     void continueHotMove(failover::AppRuntime &app);

@@ -117,6 +117,7 @@ void ClusterEngine::Impl::onHeartbeat(AgentRuntime &agent, const monitor::Heartb
     agent.phi.heartbeat(heartbeat.receivedMs);
     agent.last = heartbeat;
     agent.error.clear();
+    mirrorInventory(agent, heartbeat);
     const auto previousApps = std::exchange(agent.apps, {});
     for (const QCborMap &status : heartbeat.apps) {
         const QString name = status.value(QStringLiteral("app")).toString();

@@ -18,6 +18,7 @@
 #include <QFile>
 
 #include "foresight/core/clock.h"
+#include "metrics/wholedisks.h"
 
 namespace foresight::metrics {
 
@@ -355,32 +356,6 @@ Status parseLeadingNumbers(const QString &path, std::string_view text, std::span
     return {};
 }
 
-bool isVirtualOrStackedDisk(std::string_view name)
-{
-    return name.starts_with("loop") || name.starts_with("ram") || name.starts_with("zram") || name.starts_with("dm-")
-           || name.starts_with("md");
-}
-
-bool allDigits(std::string_view text)
-{
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The kernel names partition N of disk D "D" + N, or "D" + "p" + N when D ends in a digit
-// (block/partitions/core.c), so a partition is recognised against the disks listed beside it.
-bool isPartitionOf(std::string_view name, std::string_view disk)
-{
-    if (name.size() <= disk.size() || !name.starts_with(disk))
-        return false;
-    std::string_view suffix = name.substr(disk.size());
-    if (disk.back() >= '0' && disk.back() <= '9') {
-        if (suffix.front() != 'p')
-            return false;
-        suffix.remove_prefix(1);
-    }
-    return allDigits(suffix);
-}
-
 Result<DiskMap> parseDiskstats(const QString &path, std::string_view text)
 {
     std::vector<std::pair<std::string_view, DiskCounters>> devices;
@@ -409,12 +384,7 @@ Result<DiskMap> parseDiskstats(const QString &path, std::string_view text)
     }
     DiskMap disks;
     for (const auto &[name, counters] : devices) {
-        if (isVirtualOrStackedDisk(name))
-            continue;
-        const bool partition = std::any_of(devices.begin(), devices.end(), [&](const auto &other) {
-            return isPartitionOf(name, other.first);
-        });
-        if (!partition)
+        if (isWholeDisk(name, devices, [](const auto &device) { return device.first; }))
             disks.emplace(std::string(name), counters);
     }
     return disks;

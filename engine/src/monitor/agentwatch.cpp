@@ -25,6 +25,7 @@ Heartbeat heartbeatFromCbor(const QCborMap &body, std::int64_t receivedMs)
     heartbeat.intervalMs = int(body.value(QStringLiteral("interval-ms")).toInteger());
     heartbeat.host = body.value(QStringLiteral("host")).toMap();
     heartbeat.hostError = body.value(QStringLiteral("host-error")).toString();
+    heartbeat.inventoryVersion = std::uint64_t(body.value(QStringLiteral("inventory-version")).toInteger(0));
     for (const QCborValue &app : body.value(QStringLiteral("apps")).toArray())
         heartbeat.apps.append(app.toMap());
     const auto microseconds = [](const QCborMap &map, const char *key) -> std::optional<double> {

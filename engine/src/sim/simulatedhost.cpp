@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 
 namespace foresight::sim {
 
@@ -77,7 +78,8 @@ Result<SimulatedHost> SimulatedHost::create(const SimulatedHostSettings &setting
 {
     if (Status valid = settings.validate(); !valid)
         return std::unexpected(valid.error());
-    if (!QDir().mkpath(settings.root + QStringLiteral("/net")))
+    if (!QDir().mkpath(settings.root + QStringLiteral("/net"))
+        || !QDir().mkpath(settings.root + QStringLiteral("/sys/kernel")))
         return fail(ErrorCode::IoError, QStringLiteral("simulated host: cannot create %1").arg(settings.root));
     SimulatedHost host;
     host.m_settings = settings;
@@ -90,9 +92,32 @@ Result<SimulatedHost> SimulatedHost::create(const SimulatedHostSettings &setting
     host.m_counters.user = 3e5;
     host.m_nowWallMs = nowWallMs;
     host.m_levels = host.levelsAt(nowWallMs);
+    if (Status written = host.writeInventoryFiles(); !written)
+        return std::unexpected(written.error());
     if (Status written = host.writeFiles(nowWallMs); !written)
         return std::unexpected(written.error());
     return host;
+}
+
+Status SimulatedHost::writeInventoryFiles() const
+{
+    // What the host has (docs/protocol.md 10.7), written once: it does not change by itself.
+    QByteArray cpuinfo;
+    for (int cpu = 0; cpu < m_settings.cpus; ++cpu)
+        cpuinfo += "processor\t: " + QByteArray::number(cpu) + "\nmodel name\t: Foresight simulated vCPU\n\n";
+    // The virtio disk of diskstats, 50 GiB, with one partition filling it.
+    const QByteArray partitions = "major minor  #blocks  name\n\n 252        0   52428800 vda\n"
+                                  " 252        1   52427776 vda1\n";
+    for (const auto &[file, content] :
+         {std::pair{QStringLiteral("/cpuinfo"), cpuinfo},
+          std::pair{QStringLiteral("/partitions"), partitions},
+          std::pair{QStringLiteral("/sys/kernel/hostname"),
+                    QByteArray(QFileInfo(m_settings.root).fileName().toUtf8() + '\n')},
+          std::pair{QStringLiteral("/sys/kernel/osrelease"), QByteArray("foresight-simulated\n")}}) {
+        if (Status written = writeAtomically(m_settings.root + file, content); !written)
+            return written;
+    }
+    return {};
 }
 
 double SimulatedHost::progress(const ActiveDegradation &degradation, qint64 wallMs) const

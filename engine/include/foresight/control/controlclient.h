@@ -82,6 +82,8 @@ public:
     // if set, is the version the instance must be assigned. Answered when the validation has
     // ended: the client's timeout must exceed readyTimeoutMs plus the command's time.
     Result<QCborMap> validate(const QString &app, const std::optional<ProcessSpec> &process, int readyTimeoutMs);
+    // The agent's host inventory (host-inventory, 9.14): {agent, version, inventory}.
+    Result<QCborMap> hostInventory();
     const QString &url() const;
 
 private:

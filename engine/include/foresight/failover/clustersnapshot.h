@@ -13,6 +13,7 @@
 #include "foresight/config/impactfunction.h"
 #include "foresight/failover/candidateranking.h"
 #include "foresight/failover/failoverscore.h"
+#include "foresight/metrics/hostinventory.h"
 #include "foresight/monitor/agentwatch.h"
 #include "foresight/shadow/discrepancy.h"
 #include "foresight/shadow/shadowplanner.h"
@@ -47,6 +48,14 @@ struct AgentView
     QString anomalyMetric;
     qint64 riskModelVersion = 0;
     double externalRisk = -1; // ClusterEngine::setHostRisk()'s floor under its risk, -1 if none
+    // Its host's inventory as the engine mirrors it (docs/mirrors.md): fetched (host-inventory)
+    // only when a heartbeat announces a version the engine does not hold. inventoryCurrent: the
+    // copy is the version last announced.
+    std::optional<metrics::HostInventory> inventory;
+    bool inventoryCurrent = false;
+    qint64 inventoryFetches = 0;
+    qint64 inventoryPollsSaved = 0; // heartbeats that found the copy current
+    QString inventoryError;         // why the last fetch failed, until one works
 };
 
 struct ReplicaView

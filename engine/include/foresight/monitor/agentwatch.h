@@ -38,11 +38,12 @@ struct Heartbeat
     std::int64_t uptimeMs = 0;
     double timeScale = 1.0; // how fast the agent's clock runs (simulations: foresight-agent --time-scale)
     int intervalMs = 0;
-    QCborMap host;               // host metrics, when the agent could read them
-    QString hostError;           // why not, otherwise
-    QList<QCborMap> apps;        // one status map per application (as in status-reply)
-    QList<PeerLinkReport> peers; // links to the peers the console named, once it has
-    std::int64_t receivedMs = 0; // this side's monotonic clock on arrival
+    QCborMap host;                      // host metrics, when the agent could read them
+    QString hostError;                  // why not, otherwise
+    std::uint64_t inventoryVersion = 0; // the version of its host inventory; 0: none announced
+    QList<QCborMap> apps;               // one status map per application (as in status-reply)
+    QList<PeerLinkReport> peers;        // links to the peers the console named, once it has
+    std::int64_t receivedMs = 0;        // this side's monotonic clock on arrival
 };
 
 // A heartbeat's fields from its body (already validated by protocol::decode).

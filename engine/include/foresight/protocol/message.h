@@ -60,10 +60,11 @@ enum class MessageType : std::uint16_t {
     Promote = 0x0304,
     TakeSnapshot = 0x0305,
     Lease = 0x0306,
-    Fault = 0x0307,    // fault injection, for labs, training and tests (agents opt in)
-    Peers = 0x0308,    // the agents this agent measures its links to
-    Release = 0x0309,  // this agent stops holding a replica of the application
-    Validate = 0x030A, // run the application's validation command against its instance here
+    Fault = 0x0307,         // fault injection, for labs, training and tests (agents opt in)
+    Peers = 0x0308,         // the agents this agent measures its links to
+    Release = 0x0309,       // this agent stops holding a replica of the application
+    Validate = 0x030A,      // run the application's validation command against its instance here
+    HostInventory = 0x030B, // this agent's host inventory, whose version heartbeats carry
     // monitoring: consoles subscribe to an agent's heartbeats
     Subscribe = 0x0401,
     Heartbeat = 0x0402,

@@ -28,7 +28,8 @@ struct SimulatedHostSettings
 };
 
 // A machine that exists only as the files a real foresight-agent reads its host metrics from
-// (stat, meminfo, loadavg, uptime, diskstats, net/dev, in the kernel's formats): started with
+// (stat, meminfo, loadavg, uptime, diskstats, net/dev, in the kernel's formats) and its inventory
+// (cpuinfo, partitions, sys/kernel/hostname and osrelease, written once): started with
 // `--proc-root <root>`, the agent runs its real code on a simulated host. Levels follow a daily
 // cycle with noise; a degradation makes them worsen the way failures begin on real machines:
 //   memory-leak     available memory shrinks towards nothing, then swap fills, load rises
@@ -88,6 +89,7 @@ private:
     Levels levelsAt(qint64 wallMs);
     double progress(const ActiveDegradation &degradation, qint64 wallMs) const;
     Status writeFiles(qint64 nowWallMs) const;
+    Status writeInventoryFiles() const; // cpuinfo, partitions, sys/kernel: once, at create()
 
     SimulatedHostSettings m_settings;
     QRandomGenerator m_random;
