@@ -11,6 +11,7 @@
 #include "ctlerrors.h"
 #include "exitcodes.h"
 #include "foresight/control/consoleclient.h"
+#include "inventoryformat.h"
 
 using namespace foresight;
 
@@ -27,6 +28,12 @@ commands:
                                     cluster status shows it beside the model's risk ("ext 0.80").
                                     clear removes it. Exit codes as above: 2 for a VALUE that is not
                                     a number from 0 to 1, 1 for an agent the console does not know.
+  host inventory [AGENT] [--json]   what each agent's host has (CPUs, memory, swap, interfaces,
+                                    disks, kernel), as the console mirrors it: fetched from the
+                                    agent only when its heartbeats announce a new version
+                                    (docs/mirrors.md), with how the copy stands (current or being
+                                    fetched, fetches, heartbeats that needed none). AGENT: that
+                                    agent only; exit code 1 when the console does not know it.
 )";
 
 } // namespace
@@ -36,18 +43,55 @@ QString hostCommandsHelp()
     return QString::fromUtf8(kHelp);
 }
 
+namespace {
+
+int runHostInventory(const QCommandLineParser &parser, const QStringList &args)
+{
+    if (args.size() > 2)
+        return usage(QStringLiteral("host inventory takes at most one agent: host inventory [AGENT]"));
+    int exitCode = ExitOk;
+    auto client = connectToConsole(parser, &exitCode);
+    if (!client)
+        return exitCode;
+    auto status = (*client)->status();
+    if (!status)
+        return reportError(status.error(), InvalidArgumentIs::Refusal);
+    QCborArray agents = status->value(QStringLiteral("agents")).toArray();
+    if (args.size() == 2) {
+        QCborArray only;
+        for (const QCborValue &agent : std::as_const(agents)) {
+            if (agent.toMap().value(QStringLiteral("name")).toString() == args[1])
+                only.append(agent);
+        }
+        if (only.isEmpty()) {
+            std::fprintf(stderr, "foresightctl: the console knows no agent named '%s'\n", qPrintable(args[1]));
+            return ExitRefused;
+        }
+        agents = only;
+    }
+    if (parser.isSet(QStringLiteral("json")))
+        std::printf("%s", QJsonDocument(inventoriesJson(agents)).toJson(QJsonDocument::Indented).constData());
+    else
+        std::printf("%s\n", qPrintable(formatInventories(agents)));
+    return ExitOk;
+}
+
+} // namespace
+
 int runHostCommand(const QCommandLineParser &parser, const QStringList &args)
 {
     const QString sub = args.value(0);
     if (sub.isEmpty())
-        return usage(QStringLiteral("host needs a command: risk"));
-    if (sub != QLatin1String("risk"))
+        return usage(QStringLiteral("host needs a command: risk, inventory"));
+    if (sub != QLatin1String("risk") && sub != QLatin1String("inventory"))
         return usage(QStringLiteral("unknown command 'host %1'").arg(sub));
     for (const char *other :
          {"at", "app", "after-id", "limit", "store", "for", "format", "out", "force", "dry-run", "process"}) {
         if (parser.isSet(QLatin1String(other)))
-            return usage(QStringLiteral("--%1 does not go with host risk").arg(QLatin1String(other)));
+            return usage(QStringLiteral("--%1 does not go with host %2").arg(QLatin1String(other), sub));
     }
+    if (sub == QLatin1String("inventory"))
+        return runHostInventory(parser, args);
     if (args.size() != 3)
         return usage(QStringLiteral("host risk takes an agent and a risk from 0 to 1, or clear: host risk AGENT "
                                     "VALUE|clear"));

@@ -464,6 +464,15 @@ void TestConsoleControl::hostRiskShowsInStatusAndBadValuesAreUsageErrors()
     QCOMPARE(ctl(QStringList{QStringLiteral("host"), QStringLiteral("fate")} + console()).exitCode, 2);
     QCOMPARE(externalRisk(), 0.8); // none of those changed it
 
+    // The host's inventory as the console mirrors it (docs/mirrors.md), this machine's /proc here.
+    const auto inventory = [this](const QString &agent) {
+        return ctl(QStringList{QStringLiteral("host"), QStringLiteral("inventory"), agent} + console());
+    };
+    QVERIFY(eventually([&] { return inventory(QStringLiteral("charlie")).out.contains(QStringLiteral(" CPUs")); }));
+    QVERIFY2(inventory(QStringLiteral("charlie")).out.contains(QStringLiteral("copy current")),
+             qPrintable(inventory(QStringLiteral("charlie")).out));
+    QCOMPARE(inventory(QStringLiteral("zulu")).exitCode, 1);
+
     const Run clear = host({QStringLiteral("charlie"), QStringLiteral("clear")});
     QVERIFY2(clear.exitCode == 0, qPrintable(clear.describe()));
     QVERIFY2(clear.out.contains(QStringLiteral("external failure risk of charlie cleared")), qPrintable(clear.out));
