@@ -1,5 +1,7 @@
 #include "mirrorsformat.h"
 
+#include <algorithm>
+
 #include <QCborArray>
 #include <QLocale>
 #include <QStringList>
@@ -35,8 +37,12 @@ QString formatMirrors(const QString &app, const QString &primary, const QCborMap
                                 "reportIntervalMs, 5 s by default).");
         return lines.join(QLatin1Char('\n'));
     }
+    // As wide as the longest client name, and a space more: names are the clients' own.
+    int nameWidth = 16;
+    for (const QCborValue &entry : clients)
+        nameWidth = std::max(nameWidth, int(entry.toMap().value(QStringLiteral("client")).toString().size()) + 2);
     lines << QString();
-    lines << column(QStringLiteral("CLIENT"), 16) + column(QStringLiteral("READS"), 11)
+    lines << column(QStringLiteral("CLIENT"), nameWidth) + column(QStringLiteral("READS"), 11)
                  + column(QStringLiteral("HIT%"), 7) + column(QStringLiteral("COPIES"), 8)
                  + column(QStringLiteral("MEAN AGE"), 10) + column(QStringLiteral("REFRESH P99"), 13)
                  + column(QStringLiteral("FORECASTS R/M"), 15) + column(QStringLiteral("UNANNOUNCED"), 13)
@@ -47,7 +53,7 @@ QString formatMirrors(const QString &app, const QString &primary, const QCborMap
         const QCborMap m = client.value(QStringLiteral("metrics")).toMap();
         const QString name = client.value(QStringLiteral("client")).toString();
         const bool live = m.value(QStringLiteral("events-live")).toBool();
-        lines << column(name.isEmpty() ? QStringLiteral("(unnamed)") : name, 16)
+        lines << column(name.isEmpty() ? QStringLiteral("(unnamed)") : name, nameWidth)
                      + column(locale.toString(number(m, "reads")), 11)
                      + column(QString::number(100 * m.value(QStringLiteral("hit-ratio")).toDouble(), 'f', 1), 7)
                      + column(QString::number(number(m, "mirrored")), 8)

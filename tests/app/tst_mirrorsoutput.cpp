@@ -51,6 +51,20 @@ private Q_SLOTS:
                      qPrintable(QStringLiteral("%1 not in: %2").arg(QLatin1String(part), row)));
     }
 
+    // A client's name longer than the column widens it: the name and its reads stay apart.
+    void aLongClientNameWidensItsColumn()
+    {
+        QCborMap mirrors = mirrorsMap(true);
+        QCborArray clients = mirrors.value(QStringLiteral("clients")).toArray();
+        QCborMap client = clients.first().toMap();
+        client.insert(QStringLiteral("client"), QStringLiteral("demo-settings-reader"));
+        clients[0] = client;
+        mirrors.insert(QStringLiteral("clients"), clients);
+        const QString row
+            = formatMirrors(QStringLiteral("prefs"), QStringLiteral("charlie"), mirrors).split(u'\n').last();
+        QVERIFY2(row.startsWith(QLatin1String("demo-settings-reader  12,000")), qPrintable(row));
+    }
+
     void withoutReportsSaysSo()
     {
         const QString text = formatMirrors(QStringLiteral("shop"), QStringLiteral("alpha"), mirrorsMap(false));

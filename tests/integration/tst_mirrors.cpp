@@ -13,6 +13,7 @@
 #include "clusterprobe.h"
 #include "control/snapshotcbor.h"
 #include "enginetesting.h"
+#include "foresight/cluster/demoworkload.h"
 #include "foresight/cluster/localcluster.h"
 #include "foresight/control/controlclient.h"
 #include "foresight/sdk/mirroredclient.h"
@@ -346,6 +347,34 @@ private Q_SLOTS:
         QVERIFY(metrics.value(QStringLiteral("events-live")).toBool());
         QCOMPARE(metrics.value(QStringLiteral("mirrored")).toInteger(), 1);
         QCOMPARE(metrics.value(QStringLiteral("writes-through")).toInteger(), 1);
+    }
+
+    // The demo's user-settings application is read through a mirror, as a front end reads
+    // settings: its reader shows in the primary's report (the demo's Mirrors panel), mostly hits.
+    void theDemosSettingsAreReadThroughAMirror()
+    {
+        QVERIFY(start(2)); // its writers ask for a hot replica's acknowledgement
+        QVERIFY(m_cluster->deploy(kApp, 0, {{1, Tier::Hot}}));
+        QTRY_COMPARE_WITH_TIMEOUT(linkCount(*m_cluster, 0), 1, kTimeoutMs);
+        cluster::DemoWorkload workload(m_cluster->clientOptions(kApp), 1, 20, cluster::WorkloadShape::UserSettings);
+        workload.start();
+        const auto reader = [&] {
+            const QCborMap mirrors = statusOf(*m_cluster, 0).value(QStringLiteral("mirrors")).toMap();
+            for (const QCborValue &client : mirrors.value(QStringLiteral("clients")).toArray()) {
+                if (client.toMap().value(QStringLiteral("client")).toString() == QLatin1String("demo-settings-reader"))
+                    return client.toMap().value(QStringLiteral("metrics")).toMap();
+            }
+            return QCborMap();
+        };
+        // Reports go every 5 s on the real clock.
+        QTRY_VERIFY_WITH_TIMEOUT(reader().value(QStringLiteral("reads")).toInteger() >= 100, kTimeoutMs);
+        workload.stop();
+        QVERIFY2(workload.lastError().isEmpty(), qPrintable(workload.lastError()));
+        QVERIFY(workload.reads() >= 100);
+        const QCborMap metrics = reader();
+        QVERIFY2(metrics.value(QStringLiteral("hit-ratio")).toDouble() > 0.3,
+                 qPrintable(QString::number(metrics.value(QStringLiteral("hit-ratio")).toDouble())));
+        QVERIFY(metrics.value(QStringLiteral("events-live")).toBool());
     }
 
     // A primary that falls silent (frozen) stops vouching for the copies: after three keep-alive

@@ -1,14 +1,42 @@
 #include "foresight/cluster/demoworkload.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <thread>
 
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include "foresight/sdk/mirroredclient.h"
+
 namespace foresight::cluster {
 
 namespace {
+
+// Paces a generator at a fixed rate: each wait() sleeps until the next slot, or, when behind,
+// starts afresh from now instead of bursting to catch up. Pacing, not waiting for a condition.
+class Pacer
+{
+public:
+    explicit Pacer(int perSecond)
+        : m_interval(1'000'000 / std::max(1, perSecond))
+        , m_next(std::chrono::steady_clock::now())
+    {}
+    void wait()
+    {
+        m_next += m_interval;
+        const auto now = std::chrono::steady_clock::now();
+        if (m_next > now)
+            std::this_thread::sleep_for(m_next - now);
+        else
+            m_next = now;
+    }
+
+private:
+    std::chrono::microseconds m_interval;
+    std::chrono::steady_clock::time_point m_next;
+};
 
 // The web shop of the first demo: 200 users' sessions, carts and browsing.
 DemoWrite webShopWrite(QRandomGenerator &random, qint64 n)
@@ -194,6 +222,8 @@ void DemoWorkload::start()
     m_stop.store(false);
     for (int i = 0; i < m_writers; ++i)
         m_threads.emplace_back([this, i] { runWriter(i); });
+    if (m_shape == WorkloadShape::UserSettings)
+        m_threads.emplace_back([this] { runMirroredReader(); });
 }
 
 void DemoWorkload::stop()
@@ -210,6 +240,12 @@ QString DemoWorkload::lastError() const
     return m_lastError;
 }
 
+void DemoWorkload::noteError(const QString &error)
+{
+    std::lock_guard lock(m_errorMutex);
+    m_lastError = error;
+}
+
 void DemoWorkload::runWriter(int index)
 {
     sdk::ClientOptions options = m_options;
@@ -218,13 +254,11 @@ void DemoWorkload::runWriter(int index)
     options.failoverTimeoutMs = 1500;
     auto client = sdk::Client::connect(options);
     if (!client) {
-        std::lock_guard lock(m_errorMutex);
-        m_lastError = client.error().toString();
+        noteError(client.error().toString());
         return;
     }
     QRandomGenerator random(quint32(index) * 7919u + 17u);
-    const auto interval = std::chrono::microseconds(1'000'000 / m_rate);
-    auto next = std::chrono::steady_clock::now();
+    Pacer pacer(m_rate);
     qint64 counter = 0;
     while (!m_stop.load()) {
         const DemoWrite write = nextDemoWrite(m_shape, random, index, ++counter);
@@ -233,15 +267,35 @@ void DemoWorkload::runWriter(int index)
             m_acked.fetch_add(1);
         } else {
             m_failed.fetch_add(1);
-            std::lock_guard lock(m_errorMutex);
-            m_lastError = receipt.error().toString();
+            noteError(receipt.error().toString());
         }
-        next += interval;
-        const auto now = std::chrono::steady_clock::now();
-        if (next > now)
-            std::this_thread::sleep_for(next - now); // pacing a generator, not waiting for a condition
+        pacer.wait();
+    }
+}
+
+void DemoWorkload::runMirroredReader()
+{
+    sdk::ClientOptions options = m_options;
+    options.name = QStringLiteral("demo-settings-reader");
+    options.failoverTimeoutMs = 1500;
+    auto client = sdk::MirroredClient::connect(options);
+    if (!client) {
+        noteError(client.error().toString());
+        return;
+    }
+    // Settings are read far more often than written, a few users more than the rest: most reads
+    // are served by copies, which the writers' changes invalidate through change events.
+    QRandomGenerator random(4242);
+    Pacer pacer(kMirroredReadsPerSecond);
+    while (!m_stop.load()) {
+        const quint32 user = random.bounded(4u) == 0 ? random.bounded(500u) : random.bounded(50u);
+        const QString key = random.bounded(5u) == 0 ? QStringLiteral("user-%1/security").arg(user)
+                                                    : QStringLiteral("user-%1/preferences").arg(user);
+        if (auto read = (*client)->get(key); read)
+            m_reads.fetch_add(1);
         else
-            next = now;
+            noteError(read.error().toString());
+        pacer.wait();
     }
 }
 

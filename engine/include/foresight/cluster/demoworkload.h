@@ -45,8 +45,10 @@ QStringList criticalKeysOf(WorkloadShape shape);
 QList<config::ImpactRule> impactRulesOf(WorkloadShape shape);
 
 // A steady demo workload through the SDK: writer threads, each with its own client, writing in
-// the application's shape at a paced rate. start() and stop() belong to the owning thread; the
-// counters may be read from any thread.
+// the application's shape at a paced rate. A user-settings application is also read, the way a
+// web front end reads settings: one reader through an sdk::MirroredClient (docs/mirrors.md), so
+// the demo's Mirrors panel and `foresightctl mirrors` have a client to show. start() and stop()
+// belong to the owning thread; the counters may be read from any thread.
 class DemoWorkload final
 {
 public:
@@ -59,13 +61,18 @@ public:
     void start();
     void stop();
 
+    static constexpr int kMirroredReadsPerSecond = 200;
+
     qint64 acked() const { return m_acked.load(); }
+    qint64 reads() const { return m_reads.load(); } // by the mirrored reader: found or not
     qint64 failed() const { return m_failed.load(); }
     QString lastError() const;
     WorkloadShape shape() const { return m_shape; }
 
 private:
     void runWriter(int index);
+    void runMirroredReader();
+    void noteError(const QString &error);
 
     sdk::ClientOptions m_options;
     int m_writers;
@@ -74,6 +81,7 @@ private:
     std::atomic<bool> m_stop{false};
     std::atomic<qint64> m_acked{0};
     std::atomic<qint64> m_failed{0};
+    std::atomic<qint64> m_reads{0};
     mutable std::mutex m_errorMutex;
     QString m_lastError; // guarded by m_errorMutex
     std::vector<std::thread> m_threads;
