@@ -700,7 +700,7 @@
     </message>
     <message>
         <location filename="../widgets/panels/hostdetailpanel.cpp" line="350"/>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="22"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="23"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
@@ -816,55 +816,60 @@
         <translation>Inventar: von %1 nicht erhalten: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="21"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="22"/>
         <source>%1 CPUs</source>
         <translation>%1 CPUs</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="23"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="22"/>
+        <source>1 CPU</source>
+        <translation>1 CPU</translation>
+    </message>
+    <message>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="24"/>
         <source>%1 memory</source>
         <translation>%1 Arbeitsspeicher</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="25"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="26"/>
         <source>%1 swap</source>
         <translation>%1 Swap</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="28"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="29"/>
         <source>%1 %2</source>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="29"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="30"/>
         <source>Inventory: %1; interfaces %2; disks %3</source>
         <translation>Inventar: %1; Schnittstellen %2; Datenträger %3</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="30"/>
         <location filename="../widgets/panels/hostinventorytext.cpp" line="31"/>
         <location filename="../widgets/panels/hostinventorytext.cpp" line="32"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="33"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="31"/>
         <location filename="../widgets/panels/hostinventorytext.cpp" line="32"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="33"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="34"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="35"/>
         <source>; kernel %1</source>
         <translation>; Kernel %1</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="37"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="39"/>
         <source> (changed on the host: updating)</source>
         <translation> (auf dem Host geändert: wird aktualisiert)</translation>
     </message>
     <message>
-        <location filename="../widgets/panels/hostinventorytext.cpp" line="38"/>
+        <location filename="../widgets/panels/hostinventorytext.cpp" line="40"/>
         <source> (changed on the host; fetching failed: %1)</source>
         <translation> (auf dem Host geändert; Abruf fehlgeschlagen: %1)</translation>
     </message>

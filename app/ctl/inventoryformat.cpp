@@ -14,7 +14,8 @@ QString bytes(qint64 count)
 QString inventoryLine(const QCborMap &inventory)
 {
     const auto text = [&](const char *key) { return inventory.value(QLatin1String(key)).toString(); };
-    QString cpus = QStringLiteral("%1 CPUs").arg(inventory.value(QStringLiteral("cpus")).toInteger());
+    const qint64 count = inventory.value(QStringLiteral("cpus")).toInteger();
+    QString cpus = count == 1 ? QStringLiteral("1 CPU") : QStringLiteral("%1 CPUs").arg(count);
     if (!text("cpu-model").isEmpty())
         cpus += QStringLiteral(" (%1)").arg(text("cpu-model"));
     QStringList parts{cpus,

@@ -18,7 +18,8 @@ QString HostDetailPanel::inventoryText(const failover::AgentView &agent)
     const QLocale locale;
     const auto size = [&](std::int64_t bytes) { return locale.formattedDataSize(bytes, 1, QLocale::DataSizeIecFormat); };
     QStringList parts;
-    const QString cpus = tr("%1 CPUs").arg(inventory.cpus);
+    // Singular and plural spelled out: the console ships no English translation to resolve %n.
+    const QString cpus = inventory.cpus == 1 ? tr("1 CPU") : tr("%1 CPUs").arg(inventory.cpus);
     parts << (inventory.cpuModel.isEmpty() ? cpus : tr("%1 (%2)").arg(cpus, inventory.cpuModel));
     parts << tr("%1 memory").arg(size(inventory.memTotalBytes));
     if (inventory.swapTotalBytes > 0)
