@@ -55,7 +55,6 @@ private:
     QAction *m_acknowledgeAll = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_view = nullptr;
-    bool m_sized = false; // columns fitted to the first rows
 };
 
 } // namespace foresight::widgets

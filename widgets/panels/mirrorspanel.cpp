@@ -1,6 +1,5 @@
 #include "panels/mirrorspanel.h"
 
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -9,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include "models/mirrorsmodel.h"
+#include "panels/rowtable.h"
 
 namespace foresight::widgets {
 
@@ -37,18 +37,8 @@ MirrorsPanel::MirrorsPanel(MirrorsModel *model, QWidget *parent)
     m_view->setAccessibleName(tr("Mirrors"));
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(MirrorsModel::Application, Qt::AscendingOrder);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (m_sized)
-            return;
-        m_sized = true;
-        m_view->resizeColumnsToContents();
-    });
+    setUpRowTable(m_view);
+    fitColumnsOnFirstRows(m_view, m_proxy);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
 
     auto *layout = new QVBoxLayout(this);

@@ -41,7 +41,6 @@ private:
     QLineEdit *m_filter = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
     QTableView *m_view = nullptr;
-    bool m_sized = false; // columns fitted to the first rows
 };
 
 } // namespace foresight::widgets

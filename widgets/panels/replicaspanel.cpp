@@ -1,12 +1,12 @@
 #include "panels/replicaspanel.h"
 
-#include <QHeaderView>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "models/replicasmodel.h"
+#include "panels/rowtable.h"
 
 namespace foresight::widgets {
 
@@ -55,20 +55,8 @@ ReplicasPanel::ReplicasPanel(ReplicasModel *model, QWidget *parent)
     m_view->setAccessibleName(tr("Replicas"));
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ReplicasModel::Status, Qt::DescendingOrder); // the worst on top
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
-    m_view->verticalHeader()->hide();
-    // Sized to the contents once, when the first rows arrive, then left to the operator:
-    // ResizeToContents measured every row on every change, up to 35 ms a frame at 2,000 rows.
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setStretchLastSection(true);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (m_sized)
-            return;
-        m_sized = true;
-        m_view->resizeColumnsToContents();
-    });
+    setUpRowTable(m_view);
+    fitColumnsOnFirstRows(m_view, m_proxy);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);

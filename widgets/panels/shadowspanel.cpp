@@ -30,6 +30,7 @@
 
 #include "models/shadowsmodel.h"
 #include "panels/niceaxis.h"
+#include "panels/rowtable.h"
 #include "theme/theme.h"
 
 namespace foresight::widgets {
@@ -79,13 +80,8 @@ ShadowsPanel::ShadowsPanel(ShadowsModel *model, QWidget *parent)
     m_view->setObjectName(QStringLiteral("shadowsTable"));
     m_view->setAccessibleName(tr("Shadows"));
     m_view->setModel(m_model);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
+    setUpRowTable(m_view);
     m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setMinimumHeight(m_view->horizontalHeader()->sizeHint().height()
                              + 3 * m_view->verticalHeader()->defaultSectionSize());
     connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {

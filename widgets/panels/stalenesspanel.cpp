@@ -10,7 +10,6 @@
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
@@ -26,6 +25,7 @@
 #include "models/staleness.h"
 #include "models/stalenesshistory.h"
 #include "panels/niceaxis.h"
+#include "panels/rowtable.h"
 #include "topology/topologyscene.h"
 
 namespace foresight::widgets {
@@ -79,13 +79,8 @@ StalenessPanel::StalenessPanel(PartitionsModel *model, StalenessHistory *history
     m_view->setObjectName(QStringLiteral("partitionsTable"));
     m_view->setAccessibleName(tr("Partitions"));
     m_view->setModel(m_proxy);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setAlternatingRowColors(true);
+    setUpRowTable(m_view);
     m_view->setWordWrap(false);
-    m_view->verticalHeader()->hide();
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->sortByColumn(PartitionsModel::Partition, Qt::AscendingOrder);
     m_view->setSortingEnabled(true);
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] { m_fitted = false; });
